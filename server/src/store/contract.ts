@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewMessage, Store } from './types';
+
+/**
+ * The rules every Store implementation must keep, numbered so that a failure
+ * names the rule. Run against each backend with its own factory.
+ */
+export function registerStoreContract(name: string, factory: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let caseId: string;
+    let userId: string;
+
+    beforeEach(async () => {
+      store = await factory();
+      userId = randomUUID();
+      await store.createUser({
+        id: userId,
+        kind: 'guest',
+        username: null,
+        displayName: '王女士',
+        staffRole: null,
+        passwordHash: null,
+        mustChangePassword: false,
+      });
+      const c = await store.createCase({
+        id: randomUUID(),
+        title: 'Fee dispute',
+        summary: '',
+        category: 'fees_and_charges',
+        amountInDisputeCents: 128_000,
+      });
+      caseId = c.id;
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const msg = (clientId: string, text = `text of ${clientId}`): NewMessage => ({
+      id: randomUUID(),
+      caseId,
+      clientId,
+      senderId: userId,
+      senderName: '王女士',
+      senderRole: 'customer',
+      text,
+      createdAt: new Date().toISOString(),
+    });
+
+    it('1. case numbers are unique and increasing within a year', async () => {
+      const second = await store.createCase({
+        id: randomUUID(),
+        title: 'b',
+        summary: '',
+        category: 'other',
+        amountInDisputeCents: 0,
+      });
+      const first = await store.getCase(caseId);
+      expect(first?.number).toMatch(/^AC-\d{4}-000001$/);
+      expect(second.number).toMatch(/^AC-\d{4}-000002$/);
+    });
+
+    it('2. messages get gap-free sequence numbers per case, starting at 1', async () => {
+      const seqs = [];
+      for (let i = 0; i < 5; i++) seqs.push((await store.appendMessage(msg(`client-${i}xx`))).message.seq);
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+      expect(await store.headSeq(caseId)).toBe(5);
+      expect(await store.headSeq(randomUUID())).toBe(0);
+    });
+
+    it('3. a retried clientId is stored once and returns the first seq; other text is a CONFLICT', async () => {
+      const a = await store.appendMessage(msg('retry-0001'));
+      const b = await store.appendMessage(msg('retry-0001'));
+      expect(b).toEqual({ message: a.message, duplicate: true });
+      await expect(store.appendMessage(msg('retry-0001', 'other'))).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.headSeq(caseId)).toBe(1);
+    });
+
+    it('4. the same clientId from two senders is two messages', async () => {
+      const other = randomUUID();
+      await store.createUser({
+        id: other,
+        kind: 'guest',
+        username: null,
+        displayName: 'x',
+        staffRole: null,
+        passwordHash: null,
+        mustChangePassword: false,
+      });
+      await store.appendMessage(msg('shared-id-1'));
+      const b = await store.appendMessage({ ...msg('shared-id-1'), senderId: other });
+      expect(b.duplicate).toBe(false);
+      expect(b.message.seq).toBe(2);
+    });
+
+    it('5. history pages backwards and replays forwards, ascending', async () => {
+      for (let i = 1; i <= 10; i++) await store.appendMessage(msg(`page-${String(i).padStart(4, '0')}`));
+      const newest = await store.listMessages(caseId, { limit: 3 });
+      expect(newest.map((m) => m.seq)).toEqual([8, 9, 10]);
+      const older = await store.listMessages(caseId, { beforeSeq: 8, limit: 3 });
+      expect(older.map((m) => m.seq)).toEqual([5, 6, 7]);
+      const first = await store.listMessages(caseId, { beforeSeq: 3, limit: 5 });
+      expect(first.map((m) => m.seq)).toEqual([1, 2]);
+      const after = await store.listMessages(caseId, { afterSeq: 7, limit: 100 });
+      expect(after.map((m) => m.seq)).toEqual([8, 9, 10]);
+      expect(await store.listMessages(caseId, { afterSeq: 10, limit: 100 })).toEqual([]);
+    });
+
+    it('6. document updates load in order; compaction replaces them by a snapshot atomically', async () => {
+      const a = await store.appendDocUpdate(caseId, new Uint8Array([1]));
+      const b = await store.appendDocUpdate(caseId, new Uint8Array([2]));
+      await store.appendDocUpdate(`${caseId}/notes`, new Uint8Array([9]));
+      expect(b).toBeGreaterThan(a);
+      let doc = await store.loadDoc(caseId);
+      expect(doc.snapshot).toBeNull();
+      expect(doc.updates.map((u) => [...u.data])).toEqual([[1], [2]]);
+      const c = await store.appendDocUpdate(caseId, new Uint8Array([3]));
+      await store.compactDoc(caseId, new Uint8Array([7, 7]), b);
+      doc = await store.loadDoc(caseId);
+      expect([...(doc.snapshot ?? [])]).toEqual([7, 7]);
+      expect(doc.updates.map((u) => u.id)).toEqual([c]);
+      expect((await store.loadDoc(`${caseId}/notes`)).updates).toHaveLength(1);
+    });
+
+    it('7. revoking an invite revokes the sessions opened through it, and only those', async () => {
+      const invite = await store.createInvite({
+        id: randomUUID(),
+        caseId,
+        userId,
+        role: 'customer',
+        displayName: '王女士',
+        createdBy: null,
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      });
+      const expiresAt = invite.expiresAt;
+      const s1 = await store.createSession({ id: randomUUID(), userId, caseId, inviteId: invite.id, expiresAt });
+      const s2 = await store.createSession({ id: randomUUID(), userId, caseId: null, inviteId: null, expiresAt });
+      const revoked = await store.revokeInvite(invite.id, new Date().toISOString());
+      expect(revoked).toEqual([s1.id]);
+      expect((await store.getInvite(invite.id))?.revokedAt).not.toBeNull();
+      expect((await store.getSession(s1.id))?.revokedAt).not.toBeNull();
+      expect((await store.getSession(s2.id))?.revokedAt).toBeNull();
+    });
+
+    it('8. a membership is one role per person per case and lists with its case', async () => {
+      await store.putMember({ caseId, userId, role: 'observer', displayName: 'a' });
+      await store.putMember({ caseId, userId, role: 'customer', displayName: '王女士' });
+      expect((await store.listMembers(caseId)).map((m) => m.role)).toEqual(['customer']);
+      const ms = await store.listMemberships(userId);
+      expect(ms).toHaveLength(1);
+      expect(ms[0]?.case.id).toBe(caseId);
+      expect(await store.getMember(caseId, randomUUID())).toBeNull();
+    });
+
+    it('9. usernames are unique', async () => {
+      const staff = {
+        kind: 'staff' as const,
+        username: 'li.hua',
+        displayName: 'Li',
+        staffRole: 'platform' as const,
+        passwordHash: 'x',
+        mustChangePassword: false,
+      };
+      await store.createUser({ id: randomUUID(), ...staff });
+      await expect(store.createUser({ id: randomUUID(), ...staff })).rejects.toThrow();
+      expect(await store.countStaff()).toBe(1);
+    });
+  });
+}

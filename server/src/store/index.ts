@@ -1,0 +1,3 @@
+export type * from './types';
+export { SqliteStore, type SqliteOptions } from './sqlite';
+export { MemoryStore } from './memory';

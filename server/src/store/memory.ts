@@ -1,0 +1,204 @@
+import { AccordError, type CaseRole, type ChatMessage } from '@accord/shared';
+import type {
+  AppendResult,
+  CaseRecord,
+  InviteRecord,
+  MemberRecord,
+  MessageQuery,
+  NewCase,
+  NewMessage,
+  NewUser,
+  SessionRecord,
+  Store,
+  StoredDoc,
+  UserRecord,
+} from './types';
+
+const now = () => new Date().toISOString();
+
+/**
+ * A volatile store for unit tests only: everything is lost with the process.
+ * It keeps the same contract as SQLite (the shared contract suite runs on both).
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+  private readonly users = new Map<string, UserRecord>();
+  private readonly cases = new Map<string, CaseRecord>();
+  private readonly caseNumbers = new Map<number, number>();
+  private readonly members = new Map<string, MemberRecord>();
+  private readonly invites = new Map<string, InviteRecord>();
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly messages = new Map<string, ChatMessage[]>();
+  private readonly docs = new Map<string, { snapshot: Uint8Array | null; updates: { id: number; data: Uint8Array }[] }>();
+  private nextUpdateId = 1;
+
+  async close(): Promise<void> {}
+
+  async createUser(user: NewUser): Promise<UserRecord> {
+    if (user.username !== null && [...this.users.values()].some((u) => u.username === user.username)) {
+      throw new Error(`UNIQUE constraint failed: users.username`);
+    }
+    const record = { ...user, createdAt: now() };
+    this.users.set(user.id, record);
+    return { ...record };
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const u = this.users.get(id);
+    return u ? { ...u } : null;
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | null> {
+    const u = [...this.users.values()].find((x) => x.username === username);
+    return u ? { ...u } : null;
+  }
+
+  async setPassword(userId: string, passwordHash: string, mustChange: boolean): Promise<void> {
+    const u = this.users.get(userId);
+    if (u) this.users.set(userId, { ...u, passwordHash, mustChangePassword: mustChange });
+  }
+
+  async countStaff(): Promise<number> {
+    return [...this.users.values()].filter((u) => u.kind === 'staff').length;
+  }
+
+  async createCase(input: NewCase): Promise<CaseRecord> {
+    const createdAt = now();
+    const year = new Date(createdAt).getUTCFullYear();
+    const n = (this.caseNumbers.get(year) ?? 0) + 1;
+    this.caseNumbers.set(year, n);
+    const record: CaseRecord = {
+      ...input,
+      number: `AC-${year}-${String(n).padStart(6, '0')}`,
+      status: 'open',
+      createdAt,
+    };
+    this.cases.set(record.id, record);
+    return { ...record };
+  }
+
+  async getCase(id: string): Promise<CaseRecord | null> {
+    const c = this.cases.get(id);
+    return c ? { ...c } : null;
+  }
+
+  async countCases(): Promise<number> {
+    return this.cases.size;
+  }
+
+  async putMember(member: Omit<MemberRecord, 'addedAt'>): Promise<MemberRecord> {
+    const key = `${member.caseId}|${member.userId}`;
+    const record = { ...member, addedAt: this.members.get(key)?.addedAt ?? now() };
+    this.members.set(key, record);
+    return { ...record };
+  }
+
+  async getMember(caseId: string, userId: string): Promise<MemberRecord | null> {
+    const m = this.members.get(`${caseId}|${userId}`);
+    return m ? { ...m } : null;
+  }
+
+  async listMembers(caseId: string): Promise<MemberRecord[]> {
+    return [...this.members.values()].filter((m) => m.caseId === caseId).map((m) => ({ ...m }));
+  }
+
+  async listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]> {
+    return [...this.members.values()]
+      .filter((m) => m.userId === userId)
+      .flatMap((m) => {
+        const c = this.cases.get(m.caseId);
+        return c ? [{ case: { ...c }, role: m.role }] : [];
+      })
+      .sort((a, b) => b.case.createdAt.localeCompare(a.case.createdAt));
+  }
+
+  async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord> {
+    const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
+    this.invites.set(record.id, record);
+    return { ...record };
+  }
+
+  async getInvite(id: string): Promise<InviteRecord | null> {
+    const i = this.invites.get(id);
+    return i ? { ...i } : null;
+  }
+
+  async listInvites(caseId: string): Promise<InviteRecord[]> {
+    return [...this.invites.values()].filter((i) => i.caseId === caseId).map((i) => ({ ...i }));
+  }
+
+  async revokeInvite(id: string, at: string): Promise<string[]> {
+    const invite = this.invites.get(id);
+    if (invite && invite.revokedAt === null) this.invites.set(id, { ...invite, revokedAt: at });
+    const revoked: string[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.inviteId === id && s.revokedAt === null) {
+        this.sessions.set(s.id, { ...s, revokedAt: at });
+        revoked.push(s.id);
+      }
+    }
+    return revoked;
+  }
+
+  async createSession(session: Omit<SessionRecord, 'revokedAt' | 'createdAt'>): Promise<SessionRecord> {
+    const record: SessionRecord = { ...session, createdAt: now(), revokedAt: null };
+    this.sessions.set(record.id, record);
+    return { ...record };
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const s = this.sessions.get(id);
+    return s ? { ...s } : null;
+  }
+
+  async revokeSession(id: string, at: string): Promise<void> {
+    const s = this.sessions.get(id);
+    if (s && s.revokedAt === null) this.sessions.set(id, { ...s, revokedAt: at });
+  }
+
+  async appendMessage(m: NewMessage): Promise<AppendResult> {
+    const log = this.messages.get(m.caseId) ?? [];
+    const existing = log.find((x) => x.senderId === m.senderId && x.clientId === m.clientId);
+    if (existing) {
+      if (existing.text !== m.text) {
+        throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+      }
+      return { message: { ...existing }, duplicate: true };
+    }
+    const message: ChatMessage = { ...m, seq: log.length + 1 };
+    log.push(message);
+    this.messages.set(m.caseId, log);
+    return { message: { ...message }, duplicate: false };
+  }
+
+  async listMessages(caseId: string, q: MessageQuery): Promise<ChatMessage[]> {
+    const log = this.messages.get(caseId) ?? [];
+    if (q.afterSeq !== undefined) return log.slice(q.afterSeq, q.afterSeq + q.limit).map((x) => ({ ...x }));
+    const end = Math.min(log.length, (q.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1);
+    return log.slice(Math.max(0, end - q.limit), end).map((x) => ({ ...x }));
+  }
+
+  async headSeq(caseId: string): Promise<number> {
+    return this.messages.get(caseId)?.length ?? 0;
+  }
+
+  async appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {
+    const doc = this.docs.get(docName) ?? { snapshot: null, updates: [] };
+    const id = this.nextUpdateId++;
+    doc.updates.push({ id, data: update.slice() });
+    this.docs.set(docName, doc);
+    return id;
+  }
+
+  async loadDoc(docName: string): Promise<StoredDoc> {
+    const doc = this.docs.get(docName);
+    return doc
+      ? { snapshot: doc.snapshot?.slice() ?? null, updates: doc.updates.map((u) => ({ id: u.id, data: u.data.slice() })) }
+      : { snapshot: null, updates: [] };
+  }
+
+  async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
+    const doc = this.docs.get(docName) ?? { snapshot: null, updates: [] };
+    this.docs.set(docName, { snapshot: snapshot.slice(), updates: doc.updates.filter((u) => u.id > throughId) });
+  }
+}

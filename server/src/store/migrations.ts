@@ -1,0 +1,95 @@
+/**
+ * Versioned schema migrations for SQLite. Each entry runs once, in order, in a
+ * transaction, and `PRAGMA user_version` records how far a database has come.
+ * Never edit a released entry; add a new one.
+ */
+export const sqliteMigrations: readonly string[] = [
+  /* 1: the room core */ `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('staff', 'guest')),
+    username TEXT UNIQUE,
+    display_name TEXT NOT NULL,
+    staff_role TEXT,
+    password_hash TEXT,
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE case_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+
+  CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    amount_in_dispute_cents INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE case_members (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+  );
+  CREATE INDEX case_members_user ON case_members(user_id);
+
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX invites_case ON invites(case_id);
+
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    case_id TEXT,
+    invite_id TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX sessions_invite ON sessions(invite_id);
+
+  CREATE TABLE room_heads (case_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+
+  CREATE TABLE messages (
+    case_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    client_id TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    sender_role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq),
+    UNIQUE (case_id, sender_id, client_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE doc_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_name TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX doc_updates_doc ON doc_updates(doc_name, id);
+
+  CREATE TABLE doc_snapshots (
+    doc_name TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    through_id INTEGER NOT NULL
+  );
+  `,
+];

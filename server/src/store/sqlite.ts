@@ -1,0 +1,409 @@
+import Database from 'better-sqlite3';
+import { AccordError, type CaseRole, type ChatMessage } from '@accord/shared';
+import { sqliteMigrations } from './migrations';
+import type {
+  AppendResult,
+  CaseRecord,
+  InviteRecord,
+  MemberRecord,
+  MessageQuery,
+  NewCase,
+  NewMessage,
+  NewUser,
+  SessionRecord,
+  Store,
+  StoredDoc,
+  UserRecord,
+} from './types';
+
+export interface SqliteOptions {
+  /** File path, or ':memory:' for a throw-away database. */
+  filename: string;
+  /**
+   * `full` fsyncs the WAL on every commit, so an acknowledged write survives a
+   * power loss; `normal` survives a process crash (kill -9) but not a power loss,
+   * and is several times faster on slow disks.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => v as string;
+const strOrNull = (v: unknown): string | null => (v === null ? null : (v as string));
+
+function toUser(r: Row): UserRecord {
+  return {
+    id: str(r.id),
+    kind: r.kind as UserRecord['kind'],
+    username: strOrNull(r.username),
+    displayName: str(r.display_name),
+    staffRole: strOrNull(r.staff_role) as UserRecord['staffRole'],
+    passwordHash: strOrNull(r.password_hash),
+    mustChangePassword: r.must_change_password === 1,
+    createdAt: str(r.created_at),
+  };
+}
+
+function toCase(r: Row): CaseRecord {
+  return {
+    id: str(r.id),
+    number: str(r.number),
+    title: str(r.title),
+    summary: str(r.summary),
+    category: r.category as CaseRecord['category'],
+    status: r.status as CaseRecord['status'],
+    amountInDisputeCents: r.amount_in_dispute_cents as number,
+    createdAt: str(r.created_at),
+  };
+}
+
+function toMember(r: Row): MemberRecord {
+  return {
+    caseId: str(r.case_id),
+    userId: str(r.user_id),
+    role: r.role as CaseRole,
+    displayName: str(r.display_name),
+    addedAt: str(r.added_at),
+  };
+}
+
+function toInvite(r: Row): InviteRecord {
+  return {
+    id: str(r.id),
+    caseId: str(r.case_id),
+    userId: str(r.user_id),
+    role: r.role as CaseRole,
+    displayName: str(r.display_name),
+    createdBy: strOrNull(r.created_by),
+    createdAt: str(r.created_at),
+    expiresAt: str(r.expires_at),
+    revokedAt: strOrNull(r.revoked_at),
+  };
+}
+
+function toSession(r: Row): SessionRecord {
+  return {
+    id: str(r.id),
+    userId: str(r.user_id),
+    caseId: strOrNull(r.case_id),
+    inviteId: strOrNull(r.invite_id),
+    createdAt: str(r.created_at),
+    expiresAt: str(r.expires_at),
+    revokedAt: strOrNull(r.revoked_at),
+  };
+}
+
+function toMessage(r: Row): ChatMessage {
+  return {
+    seq: r.seq as number,
+    id: str(r.id),
+    clientId: str(r.client_id),
+    caseId: str(r.case_id),
+    senderId: str(r.sender_id),
+    senderName: str(r.sender_name),
+    senderRole: r.sender_role as CaseRole,
+    text: str(r.text),
+    createdAt: str(r.created_at),
+  };
+}
+
+const now = () => new Date().toISOString();
+
+/** The embedded store: one SQLite file in WAL mode, migrated on open. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+
+  constructor(options: SqliteOptions) {
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    // Another process (the CLI's `demo` while the server runs) may hold the write lock briefly.
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  /** The schema version this database is at. */
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(): void {
+    const from = this.schemaVersion;
+    if (from > sqliteMigrations.length) {
+      throw new Error(
+        `database schema version ${from} is newer than this build knows (${sqliteMigrations.length}); upgrade Accord`,
+      );
+    }
+    sqliteMigrations.slice(from).forEach((sql, i) => {
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${from + i + 1}`);
+      })();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async createUser(user: NewUser): Promise<UserRecord> {
+    const createdAt = now();
+    this.db
+      .prepare(
+        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        user.id,
+        user.kind,
+        user.username,
+        user.displayName,
+        user.staffRole,
+        user.passwordHash,
+        user.mustChangePassword ? 1 : 0,
+        createdAt,
+      );
+    return { ...user, createdAt };
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    return r ? toUser(r) : null;
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | null> {
+    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
+    return r ? toUser(r) : null;
+  }
+
+  async setPassword(userId: string, passwordHash: string, mustChange: boolean): Promise<void> {
+    this.db
+      .prepare('UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?')
+      .run(passwordHash, mustChange ? 1 : 0, userId);
+  }
+
+  async countStaff(): Promise<number> {
+    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE kind = 'staff'").get() as { n: number }).n;
+  }
+
+  async createCase(input: NewCase): Promise<CaseRecord> {
+    const createdAt = now();
+    const year = new Date(createdAt).getUTCFullYear();
+    return this.db.transaction(() => {
+      const row = this.db
+        .prepare(
+          `INSERT INTO case_numbers (year, last) VALUES (?, 1)
+           ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
+        )
+        .get(year) as { last: number };
+      const record: CaseRecord = {
+        ...input,
+        number: `AC-${year}-${String(row.last).padStart(6, '0')}`,
+        status: 'open',
+        createdAt,
+      };
+      this.db
+        .prepare(
+          `INSERT INTO cases (id, number, title, summary, category, status, amount_in_dispute_cents, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          record.id,
+          record.number,
+          record.title,
+          record.summary,
+          record.category,
+          record.status,
+          record.amountInDisputeCents,
+          record.createdAt,
+        );
+      return record;
+    })();
+  }
+
+  async getCase(id: string): Promise<CaseRecord | null> {
+    const r = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
+    return r ? toCase(r) : null;
+  }
+
+  async countCases(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
+  }
+
+  async putMember(member: Omit<MemberRecord, 'addedAt'>): Promise<MemberRecord> {
+    const r = this.db
+      .prepare(
+        `INSERT INTO case_members (case_id, user_id, role, display_name, added_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (case_id, user_id) DO UPDATE SET role = excluded.role, display_name = excluded.display_name
+         RETURNING *`,
+      )
+      .get(member.caseId, member.userId, member.role, member.displayName, now()) as Row;
+    return toMember(r);
+  }
+
+  async getMember(caseId: string, userId: string): Promise<MemberRecord | null> {
+    const r = this.db
+      .prepare('SELECT * FROM case_members WHERE case_id = ? AND user_id = ?')
+      .get(caseId, userId) as Row | undefined;
+    return r ? toMember(r) : null;
+  }
+
+  async listMembers(caseId: string): Promise<MemberRecord[]> {
+    return (
+      this.db.prepare('SELECT * FROM case_members WHERE case_id = ? ORDER BY added_at, user_id').all(caseId) as Row[]
+    ).map(toMember);
+  }
+
+  async listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT c.*, m.role AS member_role FROM case_members m JOIN cases c ON c.id = m.case_id
+         WHERE m.user_id = ? ORDER BY c.created_at DESC`,
+      )
+      .all(userId) as Row[];
+    return rows.map((r) => ({ case: toCase(r), role: r.member_role as CaseRole }));
+  }
+
+  async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord> {
+    const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
+    this.db
+      .prepare(
+        `INSERT INTO invites (id, case_id, user_id, role, display_name, created_by, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        record.id,
+        record.caseId,
+        record.userId,
+        record.role,
+        record.displayName,
+        record.createdBy,
+        record.createdAt,
+        record.expiresAt,
+      );
+    return record;
+  }
+
+  async getInvite(id: string): Promise<InviteRecord | null> {
+    const r = this.db.prepare('SELECT * FROM invites WHERE id = ?').get(id) as Row | undefined;
+    return r ? toInvite(r) : null;
+  }
+
+  async listInvites(caseId: string): Promise<InviteRecord[]> {
+    return (
+      this.db.prepare('SELECT * FROM invites WHERE case_id = ? ORDER BY created_at').all(caseId) as Row[]
+    ).map(toInvite);
+  }
+
+  async revokeInvite(id: string, at: string): Promise<string[]> {
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
+      const rows = this.db
+        .prepare('UPDATE sessions SET revoked_at = ? WHERE invite_id = ? AND revoked_at IS NULL RETURNING id')
+        .all(at, id) as { id: string }[];
+      return rows.map((r) => r.id);
+    })();
+  }
+
+  async createSession(session: Omit<SessionRecord, 'revokedAt' | 'createdAt'>): Promise<SessionRecord> {
+    const record: SessionRecord = { ...session, createdAt: now(), revokedAt: null };
+    this.db
+      .prepare(
+        `INSERT INTO sessions (id, user_id, case_id, invite_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(record.id, record.userId, record.caseId, record.inviteId, record.createdAt, record.expiresAt);
+    return record;
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const r = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    return r ? toSession(r) : null;
+  }
+
+  async revokeSession(id: string, at: string): Promise<void> {
+    this.db.prepare('UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
+  }
+
+  async appendMessage(m: NewMessage): Promise<AppendResult> {
+    return this.db.transaction((): AppendResult => {
+      const existing = this.db
+        .prepare('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
+        .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
+      if (existing) {
+        if (existing.text !== m.text) {
+          throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+        }
+        return { message: toMessage(existing), duplicate: true };
+      }
+      const { seq } = this.db
+        .prepare(
+          `INSERT INTO room_heads (case_id, seq) VALUES (?, 1)
+           ON CONFLICT (case_id) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+        )
+        .get(m.caseId) as { seq: number };
+      this.db
+        .prepare(
+          `INSERT INTO messages (case_id, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(m.caseId, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
+      return { message: { ...m, seq }, duplicate: false };
+    }).immediate();
+  }
+
+  async listMessages(caseId: string, q: MessageQuery): Promise<ChatMessage[]> {
+    if (q.afterSeq !== undefined) {
+      return (
+        this.db
+          .prepare('SELECT * FROM messages WHERE case_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+          .all(caseId, q.afterSeq, q.limit) as Row[]
+      ).map(toMessage);
+    }
+    const rows = this.db
+      .prepare('SELECT * FROM messages WHERE case_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
+      .all(caseId, q.beforeSeq ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[];
+    return rows.reverse().map(toMessage);
+  }
+
+  async headSeq(caseId: string): Promise<number> {
+    const r = this.db.prepare('SELECT seq FROM room_heads WHERE case_id = ?').get(caseId) as
+      | { seq: number }
+      | undefined;
+    return r?.seq ?? 0;
+  }
+
+  async appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {
+    const info = this.db.prepare('INSERT INTO doc_updates (doc_name, data) VALUES (?, ?)').run(docName, update);
+    return Number(info.lastInsertRowid);
+  }
+
+  async loadDoc(docName: string): Promise<StoredDoc> {
+    return this.db.transaction((): StoredDoc => {
+      const snap = this.db.prepare('SELECT data FROM doc_snapshots WHERE doc_name = ?').get(docName) as
+        | { data: Buffer }
+        | undefined;
+      const updates = this.db
+        .prepare('SELECT id, data FROM doc_updates WHERE doc_name = ? ORDER BY id')
+        .all(docName) as { id: number; data: Buffer }[];
+      return {
+        snapshot: snap ? new Uint8Array(snap.data) : null,
+        updates: updates.map((u) => ({ id: u.id, data: new Uint8Array(u.data) })),
+      };
+    })();
+  }
+
+  async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO doc_snapshots (doc_name, data, through_id) VALUES (?, ?, ?)
+           ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id`,
+        )
+        .run(docName, snapshot, throughId);
+      this.db.prepare('DELETE FROM doc_updates WHERE doc_name = ? AND id <= ?').run(docName, throughId);
+    })();
+  }
+}

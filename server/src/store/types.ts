@@ -1,0 +1,139 @@
+import type { CaseCategory, CaseRole, CaseStatus, ChatMessage, StaffRole } from '@accord/shared';
+
+export interface UserRecord {
+  id: string;
+  kind: 'staff' | 'guest';
+  username: string | null;
+  displayName: string;
+  staffRole: StaffRole | null;
+  passwordHash: string | null;
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+export type NewUser = Omit<UserRecord, 'createdAt'>;
+
+export interface CaseRecord {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  category: CaseCategory;
+  status: CaseStatus;
+  amountInDisputeCents: number;
+  createdAt: string;
+}
+
+export type NewCase = Omit<CaseRecord, 'number' | 'createdAt' | 'status'>;
+
+export interface MemberRecord {
+  caseId: string;
+  userId: string;
+  role: CaseRole;
+  displayName: string;
+  addedAt: string;
+}
+
+export interface InviteRecord {
+  id: string;
+  caseId: string;
+  userId: string;
+  role: CaseRole;
+  displayName: string;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** Set for sessions opened through an invite: such a token reaches this case only. */
+  caseId: string | null;
+  inviteId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+export interface NewMessage {
+  id: string;
+  caseId: string;
+  clientId: string;
+  senderId: string;
+  senderName: string;
+  senderRole: CaseRole;
+  text: string;
+  createdAt: string;
+}
+
+export interface AppendResult {
+  message: ChatMessage;
+  duplicate: boolean;
+}
+
+export interface MessageQuery {
+  /** Messages with seq strictly greater than this, ascending. */
+  afterSeq?: number;
+  /** Messages with seq strictly below this; returns the newest `limit` of them, ascending. */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface StoredDoc {
+  snapshot: Uint8Array | null;
+  updates: { id: number; data: Uint8Array }[];
+}
+
+/**
+ * Everything Accord keeps durably. Every method is async so that a networked
+ * backend (PostgreSQL) implements the same interface; callers never assume a
+ * synchronous store. Implementations must make each method atomic.
+ */
+export interface Store {
+  readonly kind: string;
+  close(): Promise<void>;
+
+  createUser(user: NewUser): Promise<UserRecord>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+  setPassword(userId: string, passwordHash: string, mustChange: boolean): Promise<void>;
+  countStaff(): Promise<number>;
+
+  /** Assigns the next case number of the current year. */
+  createCase(input: NewCase): Promise<CaseRecord>;
+  getCase(id: string): Promise<CaseRecord | null>;
+  countCases(): Promise<number>;
+
+  /** Adds or updates a membership (a person has one role per case). */
+  putMember(member: Omit<MemberRecord, 'addedAt'>): Promise<MemberRecord>;
+  getMember(caseId: string, userId: string): Promise<MemberRecord | null>;
+  listMembers(caseId: string): Promise<MemberRecord[]>;
+  listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]>;
+
+  createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord>;
+  getInvite(id: string): Promise<InviteRecord | null>;
+  listInvites(caseId: string): Promise<InviteRecord[]>;
+  /** Revokes the invite and every session opened through it; returns the revoked session ids. */
+  revokeInvite(id: string, at: string): Promise<string[]>;
+
+  createSession(session: Omit<SessionRecord, 'revokedAt' | 'createdAt'>): Promise<SessionRecord>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  revokeSession(id: string, at: string): Promise<void>;
+
+  /**
+   * Stores a chat message with the next sequence number of its case, atomically.
+   * A second call with the same (case, sender, clientId) stores nothing and returns
+   * the first message with `duplicate: true`; with different text it throws CONFLICT.
+   */
+  appendMessage(message: NewMessage): Promise<AppendResult>;
+  listMessages(caseId: string, query: MessageQuery): Promise<ChatMessage[]>;
+  headSeq(caseId: string): Promise<number>;
+
+  /** Appends one Yjs update to a document's log; returns its id (increasing). */
+  appendDocUpdate(docName: string, update: Uint8Array): Promise<number>;
+  loadDoc(docName: string): Promise<StoredDoc>;
+  /** Replaces the snapshot and deletes every update with id ≤ `throughId`, atomically. */
+  compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { CaseId } from './ids';
+
+/**
+ * Names of Yjs documents. The agreement of a case is named by the case id
+ * alone; any other document of a case is `<caseId>/<suffix>`.
+ */
+export const DocumentSuffix = z.enum(['notes']);
+export type DocumentSuffix = z.infer<typeof DocumentSuffix>;
+
+export type DocumentRef =
+  | { kind: 'agreement'; caseId: CaseId; name: string }
+  | { kind: DocumentSuffix; caseId: CaseId; name: string };
+
+/** Parses a document name; returns null for anything that is not a known document. */
+export function parseDocumentName(name: string): DocumentRef | null {
+  const [head, suffix, ...rest] = name.split('/');
+  if (rest.length > 0 || !CaseId.safeParse(head).success || head === undefined) return null;
+  if (suffix === undefined) return { kind: 'agreement', caseId: head, name };
+  const kind = DocumentSuffix.safeParse(suffix);
+  return kind.success ? { kind: kind.data, caseId: head, name } : null;
+}
+
+/**
+ * Shared types inside the agreement document. Clients and the server's
+ * canonical-text renderer read these names; never rename them.
+ */
+export const AgreementDoc = {
+  /** Y.XmlFragment holding the rich text (ProseMirror/TipTap schema). */
+  body: 'body',
+  /** Y.Map holding the structured settlement terms (see `SettlementTerms`). */
+  terms: 'terms',
+} as const;
+
+/**
+ * Keys of the `terms` Y.Map. Each value is stored as a plain JSON value under
+ * its key, so concurrent edits of different fields merge field by field.
+ */
+export const SettlementTerms = z.object({
+  amountInDisputeCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  amountAgreedCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  feesWaivedCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  instalments: z.int().min(1).max(120).nullable(),
+  firstDueDate: z.iso.date().nullable(),
+  monthlyAmountCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  conditions: z.string().max(4000),
+});
+export type SettlementTerms = z.infer<typeof SettlementTerms>;

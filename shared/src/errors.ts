@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * Named error codes. Every error that crosses the wire (socket ack, REST body,
+ * `accord:error` event) carries one of these, so clients can branch on the code
+ * and show a translated message instead of parsing English text.
+ */
+export const ErrorCode = z.enum([
+  'VALIDATION_FAILED',
+  'UNKNOWN_EVENT',
+  'UNAUTHENTICATED',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'TOKEN_REVOKED',
+  'BAD_CREDENTIALS',
+  'INVITE_INVALID',
+  'INVITE_EXPIRED',
+  'INVITE_REVOKED',
+  'FORBIDDEN',
+  'NOT_A_MEMBER',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'STORE_FAILED',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** One problem found while validating a payload, with the path of the offending field. */
+export const ValidationIssue = z.object({
+  path: z.string(),
+  message: z.string(),
+});
+export type ValidationIssue = z.infer<typeof ValidationIssue>;
+
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  issues: z.array(ValidationIssue).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** HTTP status for each code, used by the REST boundary. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNKNOWN_EVENT: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_REVOKED: 401,
+  BAD_CREDENTIALS: 401,
+  INVITE_INVALID: 400,
+  INVITE_EXPIRED: 410,
+  INVITE_REVOKED: 410,
+  FORBIDDEN: 403,
+  NOT_A_MEMBER: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  STORE_FAILED: 503,
+  INTERNAL: 500,
+};
+
+/**
+ * The typed error thrown by handlers; the transport boundary turns it into an
+ * ack `{ ok: false, error }`, a REST error body or a WebSocket close.
+ */
+export class AccordError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: ValidationIssue[] | undefined;
+
+  constructor(code: ErrorCode, message: string, issues?: ValidationIssue[]) {
+    super(message);
+    this.name = 'AccordError';
+    this.code = code;
+    this.issues = issues;
+  }
+
+  toBody(): ErrorBody {
+    return this.issues
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message };
+  }
+}
+
+/**
+ * Close codes of the Yjs WebSocket endpoint (4000–4999 is the application range).
+ * They mirror HTTP statuses so that they read naturally in logs.
+ */
+export const CloseCode = {
+  /** A message that is not valid y-websocket protocol or an update Yjs cannot decode. */
+  MALFORMED: 4400,
+  UNAUTHENTICATED: 4401,
+  FORBIDDEN: 4403,
+  DOCUMENT_NOT_FOUND: 4404,
+  TOO_LARGE: 4413,
+  /** The server could not store an update; the client should reconnect and resend. */
+  STORE_FAILED: 4503,
+  /** The node is shutting down; reconnect (possibly to another node). */
+  GOING_AWAY: 1001,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

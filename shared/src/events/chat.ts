@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { CaseRole } from '../roles';
+import { CaseId, IsoDateTime, UserId } from '../ids';
+
+export const CHAT_TEXT_MAX = 4000;
+export const HISTORY_PAGE_MAX = 100;
+
+/** Chosen by the sender; a retried send with the same id is stored once. */
+export const ClientMessageId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+
+export const ChatText = z
+  .string()
+  .max(CHAT_TEXT_MAX, `at most ${CHAT_TEXT_MAX} characters`)
+  .refine((s) => s.trim().length > 0, 'must not be blank');
+
+export const ChatSendPayload = z.strictObject({
+  clientId: ClientMessageId,
+  text: ChatText,
+});
+export type ChatSendPayload = z.infer<typeof ChatSendPayload>;
+
+export const ChatMessage = z.object({
+  /** Per-room sequence number: 1, 2, 3, … with no gaps. */
+  seq: z.int().min(1),
+  id: z.uuid(),
+  clientId: ClientMessageId,
+  caseId: CaseId,
+  senderId: UserId,
+  senderName: z.string(),
+  senderRole: CaseRole,
+  text: z.string(),
+  createdAt: IsoDateTime,
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const ChatSendResult = z.object({
+  message: ChatMessage,
+  /** True when this clientId had already been stored (a retry); same seq as before. */
+  duplicate: z.boolean(),
+});
+export type ChatSendResult = z.infer<typeof ChatSendResult>;
+
+export const ChatHistoryPayload = z.strictObject({
+  /** Return messages with seq strictly below this; omitted means the newest. */
+  beforeSeq: z.int().min(1).optional(),
+  limit: z.int().min(1).max(HISTORY_PAGE_MAX).default(50),
+});
+export type ChatHistoryPayload = z.input<typeof ChatHistoryPayload>;
+
+export const ChatHistoryResult = z.object({
+  /** Ascending by seq. */
+  messages: z.array(ChatMessage),
+  hasMore: z.boolean(),
+});
+export type ChatHistoryResult = z.infer<typeof ChatHistoryResult>;
+
+export const TypingPayload = z.strictObject({ typing: z.boolean() });
+export type TypingPayload = z.infer<typeof TypingPayload>;
+
+export const TypingEvent = z.object({
+  userId: UserId,
+  displayName: z.string(),
+  role: CaseRole,
+  typing: z.boolean(),
+});
+export type TypingEvent = z.infer<typeof TypingEvent>;

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { CaseRole, StaffRole } from './roles';
+import { CaseId, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
+
+export const Username = z
+  .string()
+  .min(3)
+  .max(64)
+  .regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, . _ and - only');
+export const Password = z.string().min(12, 'at least 12 characters').max(256);
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+// ---- auth -------------------------------------------------------------------
+
+export const LoginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const UserView = z.object({
+  id: UserId,
+  displayName: z.string(),
+  username: z.string().nullable(),
+  staffRole: StaffRole.nullable(),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const LoginResult = z.object({
+  token: z.string(),
+  user: UserView,
+  /** True for a generated one-time password: the user must set their own. */
+  mustChangePassword: z.boolean(),
+});
+export type LoginResult = z.infer<typeof LoginResult>;
+
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: Password,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+export const InviteAcceptResult = z.object({
+  token: z.string(),
+  caseId: CaseId,
+  role: CaseRole,
+  displayName: z.string(),
+});
+export type InviteAcceptResult = z.infer<typeof InviteAcceptResult>;
+
+// ---- cases ------------------------------------------------------------------
+
+export const CaseCategory = z.enum([
+  'fees_and_charges',
+  'contract_terms',
+  'repayment_hardship',
+  'unauthorized_or_fraud',
+  'collection_conduct',
+  'other',
+]);
+export type CaseCategory = z.infer<typeof CaseCategory>;
+
+export const CaseStatus = z.enum(['open', 'closed']);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const CreateCaseBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  summary: z.string().max(10_000).default(''),
+  category: CaseCategory,
+  amountInDisputeCents: Cents,
+});
+export type CreateCaseBody = z.input<typeof CreateCaseBody>;
+
+export const CaseView = z.object({
+  id: CaseId,
+  number: CaseNumber,
+  title: z.string(),
+  summary: z.string(),
+  category: CaseCategory,
+  status: CaseStatus,
+  amountInDisputeCents: Cents,
+  createdAt: IsoDateTime,
+});
+export type CaseView = z.infer<typeof CaseView>;
+
+export const MembershipView = z.object({
+  case: CaseView,
+  role: CaseRole,
+});
+export type MembershipView = z.infer<typeof MembershipView>;
+
+export const MeResult = z.object({
+  user: UserView,
+  memberships: z.array(MembershipView),
+});
+export type MeResult = z.infer<typeof MeResult>;
+
+export const AddMemberBody = z.strictObject({
+  userId: UserId,
+  role: CaseRole,
+});
+export type AddMemberBody = z.infer<typeof AddMemberBody>;
+
+// ---- invites ----------------------------------------------------------------
+
+export const CreateInviteBody = z.strictObject({
+  role: CaseRole,
+  displayName: DisplayName,
+  /** Lifetime of the link; a week by default, at most 30 days. */
+  expiresInHours: z
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24 * 7),
+  /** Bind the invite to an existing account (staff); omitted creates a guest. */
+  userId: UserId.optional(),
+});
+export type CreateInviteBody = z.input<typeof CreateInviteBody>;
+
+export const InviteView = z.object({
+  id: z.uuid(),
+  caseId: CaseId,
+  role: CaseRole,
+  displayName: z.string(),
+  url: z.string(),
+  expiresAt: IsoDateTime,
+  revokedAt: IsoDateTime.nullable(),
+});
+export type InviteView = z.infer<typeof InviteView>;
+
+// ---- staff ------------------------------------------------------------------
+
+export const CreateStaffBody = z.strictObject({
+  username: Username,
+  displayName: DisplayName,
+  staffRole: StaffRole,
+  password: Password,
+});
+export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
+
+export const HealthResult = z.object({ status: z.literal('ok'), version: z.string() });

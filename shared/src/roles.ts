@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** The role a person has in one case. */
+export const CaseRole = z.enum(['customer', 'platform', 'mediator', 'observer', 'admin']);
+export type CaseRole = z.infer<typeof CaseRole>;
+
+/** The account-level role of a staff member who signs in with a password. */
+export const StaffRole = z.enum(['platform', 'mediator', 'admin']);
+export type StaffRole = z.infer<typeof StaffRole>;
+
+/** What can be done inside one case. */
+export const CaseAction = z.enum([
+  'room.join',
+  'chat.read',
+  'chat.send',
+  'chat.typing',
+  'doc.read',
+  'doc.write',
+  'case.read',
+  'invite.create',
+  'invite.revoke',
+  'member.add',
+]);
+export type CaseAction = z.infer<typeof CaseAction>;
+
+/** What can be done at account level, independent of any case. */
+export const StaffAction = z.enum(['case.create', 'staff.create', 'staff.list']);
+export type StaffAction = z.infer<typeof StaffAction>;
+
+const PARTIES = ['customer', 'platform', 'mediator'] as const satisfies readonly CaseRole[];
+const EVERYONE = CaseRole.options;
+
+/**
+ * The permission matrix: which case role may do what. Least privilege: observers
+ * and admins read but never write into the room; only the mediator (who runs the
+ * session) and admins manage who is invited.
+ */
+export const permissions: Readonly<Record<CaseAction, readonly CaseRole[]>> = {
+  'room.join': EVERYONE,
+  'chat.read': EVERYONE,
+  'chat.send': PARTIES,
+  'chat.typing': PARTIES,
+  'doc.read': EVERYONE,
+  'doc.write': PARTIES,
+  'case.read': EVERYONE,
+  'invite.create': ['mediator', 'admin'],
+  'invite.revoke': ['mediator', 'admin'],
+  'member.add': ['mediator', 'admin'],
+};
+
+export const staffPermissions: Readonly<Record<StaffAction, readonly StaffRole[]>> = {
+  'case.create': ['admin', 'platform'],
+  'staff.create': ['admin'],
+  'staff.list': ['admin'],
+};
+
+export function can(role: CaseRole, action: CaseAction): boolean {
+  return permissions[action].includes(role);
+}
+
+export function staffCan(role: StaffRole, action: StaffAction): boolean {
+  return staffPermissions[action].includes(role);
+}
+
+/** Roles whose connections may change the agreement document. */
+export function isWriter(role: CaseRole): boolean {
+  return can(role, 'doc.write');
+}
