@@ -9,8 +9,7 @@ export const DocumentSuffix = z.enum(['notes']);
 export type DocumentSuffix = z.infer<typeof DocumentSuffix>;
 
 export type DocumentRef =
-  | { kind: 'agreement'; caseId: CaseId; name: string }
-  | { kind: DocumentSuffix; caseId: CaseId; name: string };
+  { kind: 'agreement'; caseId: CaseId; name: string } | { kind: DocumentSuffix; caseId: CaseId; name: string };
 
 /** Parses a document name; returns null for anything that is not a known document. */
 export function parseDocumentName(name: string): DocumentRef | null {

@@ -95,7 +95,10 @@ export const CloseCode = {
   UNAUTHENTICATED: 4401,
   FORBIDDEN: 4403,
   DOCUMENT_NOT_FOUND: 4404,
-  TOO_LARGE: 4413,
+  /** A message over the size limit (sent by the WebSocket layer itself). */
+  TOO_LARGE: 1009,
+  /** The client sent faster than the server could take; reconnect and slow down. */
+  OVERLOADED: 4429,
   /** The server could not store an update; the client should reconnect and resend. */
   STORE_FAILED: 4503,
   /** The node is shutting down; reconnect (possibly to another node). */

@@ -13,6 +13,7 @@ export const DisplayName = z
   .trim()
   .min(1)
   .max(80)
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point.
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 
 // ---- auth -------------------------------------------------------------------

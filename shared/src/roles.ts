@@ -66,3 +66,19 @@ export function staffCan(role: StaffRole, action: StaffAction): boolean {
 export function isWriter(role: CaseRole): boolean {
   return can(role, 'doc.write');
 }
+
+/**
+ * Which roles a member may hand out by invite or membership. A mediator brings
+ * in the parties and observers; only an admin appoints mediators or admins.
+ */
+export const grantableRoles: Readonly<Record<CaseRole, readonly CaseRole[]>> = {
+  admin: EVERYONE,
+  mediator: ['customer', 'platform', 'observer'],
+  platform: [],
+  customer: [],
+  observer: [],
+};
+
+export function canGrant(granter: CaseRole, role: CaseRole): boolean {
+  return grantableRoles[granter].includes(role);
+}

@@ -29,7 +29,10 @@ export class MemoryStore implements Store {
   private readonly invites = new Map<string, InviteRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly messages = new Map<string, ChatMessage[]>();
-  private readonly docs = new Map<string, { snapshot: Uint8Array | null; updates: { id: number; data: Uint8Array }[] }>();
+  private readonly docs = new Map<
+    string,
+    { snapshot: Uint8Array | null; updates: { id: number; data: Uint8Array }[] }
+  >();
   private nextUpdateId = 1;
 
   async close(): Promise<void> {}
@@ -193,7 +196,10 @@ export class MemoryStore implements Store {
   async loadDoc(docName: string): Promise<StoredDoc> {
     const doc = this.docs.get(docName);
     return doc
-      ? { snapshot: doc.snapshot?.slice() ?? null, updates: doc.updates.map((u) => ({ id: u.id, data: u.data.slice() })) }
+      ? {
+          snapshot: doc.snapshot?.slice() ?? null,
+          updates: doc.updates.map((u) => ({ id: u.id, data: u.data.slice() })),
+        }
       : { snapshot: null, updates: [] };
   }
 

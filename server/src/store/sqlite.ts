@@ -245,9 +245,8 @@ export class SqliteStore implements Store {
   }
 
   async getMember(caseId: string, userId: string): Promise<MemberRecord | null> {
-    const r = this.db
-      .prepare('SELECT * FROM case_members WHERE case_id = ? AND user_id = ?')
-      .get(caseId, userId) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM case_members WHERE case_id = ? AND user_id = ?').get(caseId, userId) as
+      Row | undefined;
     return r ? toMember(r) : null;
   }
 
@@ -293,9 +292,9 @@ export class SqliteStore implements Store {
   }
 
   async listInvites(caseId: string): Promise<InviteRecord[]> {
-    return (
-      this.db.prepare('SELECT * FROM invites WHERE case_id = ? ORDER BY created_at').all(caseId) as Row[]
-    ).map(toInvite);
+    return (this.db.prepare('SELECT * FROM invites WHERE case_id = ? ORDER BY created_at').all(caseId) as Row[]).map(
+      toInvite,
+    );
   }
 
   async revokeInvite(id: string, at: string): Promise<string[]> {
@@ -328,30 +327,32 @@ export class SqliteStore implements Store {
   }
 
   async appendMessage(m: NewMessage): Promise<AppendResult> {
-    return this.db.transaction((): AppendResult => {
-      const existing = this.db
-        .prepare('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
-        .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
-      if (existing) {
-        if (existing.text !== m.text) {
-          throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+    return this.db
+      .transaction((): AppendResult => {
+        const existing = this.db
+          .prepare('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
+          .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
+        if (existing) {
+          if (existing.text !== m.text) {
+            throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+          }
+          return { message: toMessage(existing), duplicate: true };
         }
-        return { message: toMessage(existing), duplicate: true };
-      }
-      const { seq } = this.db
-        .prepare(
-          `INSERT INTO room_heads (case_id, seq) VALUES (?, 1)
+        const { seq } = this.db
+          .prepare(
+            `INSERT INTO room_heads (case_id, seq) VALUES (?, 1)
            ON CONFLICT (case_id) DO UPDATE SET seq = seq + 1 RETURNING seq`,
-        )
-        .get(m.caseId) as { seq: number };
-      this.db
-        .prepare(
-          `INSERT INTO messages (case_id, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at)
+          )
+          .get(m.caseId) as { seq: number };
+        this.db
+          .prepare(
+            `INSERT INTO messages (case_id, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(m.caseId, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
-      return { message: { ...m, seq }, duplicate: false };
-    }).immediate();
+          )
+          .run(m.caseId, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
+        return { message: { ...m, seq }, duplicate: false };
+      })
+      .immediate();
   }
 
   async listMessages(caseId: string, q: MessageQuery): Promise<ChatMessage[]> {
@@ -370,8 +371,7 @@ export class SqliteStore implements Store {
 
   async headSeq(caseId: string): Promise<number> {
     const r = this.db.prepare('SELECT seq FROM room_heads WHERE case_id = ?').get(caseId) as
-      | { seq: number }
-      | undefined;
+      { seq: number } | undefined;
     return r?.seq ?? 0;
   }
 
@@ -383,8 +383,7 @@ export class SqliteStore implements Store {
   async loadDoc(docName: string): Promise<StoredDoc> {
     return this.db.transaction((): StoredDoc => {
       const snap = this.db.prepare('SELECT data FROM doc_snapshots WHERE doc_name = ?').get(docName) as
-        | { data: Buffer }
-        | undefined;
+        { data: Buffer } | undefined;
       const updates = this.db
         .prepare('SELECT id, data FROM doc_updates WHERE doc_name = ? ORDER BY id')
         .all(docName) as { id: number; data: Buffer }[];

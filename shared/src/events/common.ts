@@ -17,9 +17,6 @@ export interface ClientEventSpec<P extends z.ZodType, R extends z.ZodType> {
   result: R;
 }
 
-export function clientEvent<P extends z.ZodType, R extends z.ZodType>(
-  payload: P,
-  result: R,
-): ClientEventSpec<P, R> {
+export function clientEvent<P extends z.ZodType, R extends z.ZodType>(payload: P, result: R): ClientEventSpec<P, R> {
   return { payload, result };
 }

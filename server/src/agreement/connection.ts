@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type { WebSocket } from 'ws';
+import { CloseCode } from '@accord/shared';
+import type { Principal } from '../auth/service';
+import type { Logger } from '../log';
+import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from './live-doc';
+import { MessageType, awarenessMessage, permissionDeniedMessage, syncStep1Message, syncStep2Message } from './messages';
+import type { DocRegistry } from './registry';
+
+/** At most this many messages may wait while the document loads or a store write runs. */
+const MAX_QUEUED = 256;
+
+class ProtocolError extends Error {}
+
+/**
+ * One stock y-websocket client on one document. Messages are handled strictly
+ * in arrival order; anything the protocol does not allow closes this
+ * connection alone, with a close code and a reason.
+ */
+export class YjsConnection implements DocConnection {
+  readonly id = randomUUID();
+  readonly canWrite: boolean;
+  private doc: LiveDoc | null = null;
+  private tail: Promise<void>;
+  private queued = 0;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly principal: Principal,
+    canWrite: boolean,
+    private readonly registry: DocRegistry,
+    docName: string,
+    private readonly log: Logger,
+  ) {
+    this.canWrite = canWrite;
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
+    ws.on('close', () => this.onClose());
+    ws.on('error', (err) => log.debug({ err, event: 'yjs.socket_error' }, 'socket error'));
+    this.tail = registry.open(docName, this).then(
+      (doc) => {
+        this.doc = doc;
+        if (this.closed) {
+          registry.close(doc, this);
+          return;
+        }
+        this.send(syncStep1Message(doc.ydoc));
+        const states = [...doc.awareness.getStates().keys()];
+        if (states.length > 0) this.send(awarenessMessage(doc.awareness, states));
+      },
+      (err: unknown) => {
+        log.error({ err, event: 'yjs.load_failed', doc: docName }, 'could not load document');
+        this.close(CloseCode.STORE_FAILED, 'could not load the document');
+      },
+    );
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(message, (err) => {
+      if (err) this.close(CloseCode.GOING_AWAY, 'send failed');
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    // A close reason may carry at most 123 bytes.
+    this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    this.detach();
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!isBinary) {
+      this.close(CloseCode.MALFORMED, 'text frames are not part of the y-websocket protocol');
+      return;
+    }
+    if (++this.queued > MAX_QUEUED) {
+      this.close(CloseCode.OVERLOADED, 'too many messages queued; slow down');
+      return;
+    }
+    const message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.tail = this.tail
+      .then(() => (this.closed || !this.doc ? undefined : this.handle(this.doc, message)))
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => {
+        this.queued--;
+      });
+  }
+
+  private async handle(doc: LiveDoc, message: Uint8Array): Promise<void> {
+    const decoder = decoding.createDecoder(message);
+    let type: number;
+    try {
+      type = decoding.readVarUint(decoder);
+    } catch {
+      throw new ProtocolError('empty message');
+    }
+    switch (type) {
+      case MessageType.sync:
+        return this.handleSync(doc, decoder);
+      case MessageType.awareness: {
+        let update: Uint8Array;
+        try {
+          update = decoding.readVarUint8Array(decoder);
+          awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, this);
+        } catch (err) {
+          throw new ProtocolError(`malformed awareness update: ${(err as Error).message}`);
+        }
+        return;
+      }
+      case MessageType.queryAwareness:
+        this.send(awarenessMessage(doc.awareness, [...doc.awareness.getStates().keys()]));
+        return;
+      default:
+        throw new ProtocolError(`unknown message type ${type}`);
+    }
+  }
+
+  private async handleSync(doc: LiveDoc, decoder: decoding.Decoder): Promise<void> {
+    let step: number;
+    let payload: Uint8Array;
+    try {
+      step = decoding.readVarUint(decoder);
+      payload = decoding.readVarUint8Array(decoder);
+    } catch {
+      throw new ProtocolError('truncated sync message');
+    }
+    if (step === syncProtocol.messageYjsSyncStep1) {
+      // Serve only what is already stored.
+      await doc.flushed();
+      let reply: Uint8Array;
+      try {
+        reply = syncStep2Message(doc.ydoc, payload);
+      } catch {
+        throw new ProtocolError('malformed state vector');
+      }
+      this.send(reply);
+      return;
+    }
+    if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) {
+      throw new ProtocolError(`unknown sync step ${step}`);
+    }
+    if (!this.canWrite) {
+      let empty: boolean;
+      try {
+        empty = LiveDoc.isEmptyUpdate(payload);
+      } catch {
+        throw new MalformedUpdateError('update cannot be decoded');
+      }
+      // A read-only client's sync reply is usually empty; anything else is refused, not applied.
+      if (!empty) this.send(permissionDeniedMessage('read-only: your role may not change the agreement'));
+      return;
+    }
+    await doc.applyUpdate(payload, this);
+  }
+
+  private onError(err: unknown): void {
+    if (err instanceof ProtocolError || err instanceof MalformedUpdateError) {
+      this.log.info({ event: 'yjs.malformed', reason: err.message, userId: this.principal.userId }, 'closing');
+      this.close(CloseCode.MALFORMED, err.message);
+    } else if (err instanceof DocStoreError) {
+      this.close(CloseCode.STORE_FAILED, err.message);
+    } else {
+      this.log.error({ err, event: 'yjs.internal' }, 'unexpected error');
+      this.close(1011, 'internal error');
+    }
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.detach();
+  }
+
+  private detached = false;
+  private detach(): void {
+    if (this.detached || !this.doc) return;
+    this.detached = true;
+    this.registry.close(this.doc, this);
+  }
+}

@@ -1,0 +1,100 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { AccordError, CloseCode, isWriter, parseDocumentName } from '@accord/shared';
+import type { AuthService, Principal } from '../auth/service';
+import { toErrorBody } from '../errors';
+import type { Logger } from '../log';
+import type { Bus } from '../scale/bus';
+import { YjsConnection } from './connection';
+import type { DocRegistry } from './registry';
+
+export const YJS_PATH = '/yjs';
+
+function closeCodeFor(code: string): number {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+    case 'TOKEN_INVALID':
+    case 'TOKEN_EXPIRED':
+    case 'TOKEN_REVOKED':
+      return CloseCode.UNAUTHENTICATED;
+    case 'FORBIDDEN':
+    case 'NOT_A_MEMBER':
+      return CloseCode.FORBIDDEN;
+    case 'NOT_FOUND':
+      return CloseCode.DOCUMENT_NOT_FOUND;
+    case 'STORE_FAILED':
+      return CloseCode.STORE_FAILED;
+    default:
+      return 1011;
+  }
+}
+
+export interface YjsEndpointDeps {
+  auth: AuthService;
+  registry: DocRegistry;
+  bus: Bus;
+  log: Logger;
+  maxMessageBytes: number;
+}
+
+/**
+ * Serves `/yjs/<documentName>?token=…` with the standard y-websocket protocol.
+ * The token and the document are checked before the upgrade completes and
+ * before any document is loaded; a refusal is a WebSocket close with a code
+ * and a reason, so a client can show why.
+ */
+export function attachYjsEndpoint(server: HttpServer, deps: YjsEndpointDeps): { close: () => void } {
+  const { auth, registry, bus, log } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
+  const live = new Set<YjsConnection>();
+
+  async function authorize(req: IncomingMessage): Promise<{ principal: Principal; docName: string }> {
+    const url = new URL(req.url ?? '/', 'http://accord.invalid');
+    const docName = decodeURIComponent(url.pathname.slice(YJS_PATH.length + 1));
+    const ref = parseDocumentName(docName);
+    // Only the agreement exists so far; other documents of a case come with their features.
+    if (!ref || ref.kind !== 'agreement') throw new AccordError('NOT_FOUND', 'no such document');
+    const token = url.searchParams.get('token');
+    if (!token) throw new AccordError('UNAUTHENTICATED', 'the token query parameter is required');
+    const identity = await auth.authenticate(token);
+    const principal = await auth.principalFor(identity, ref.caseId, 'doc.read');
+    return { principal, docName };
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path !== YJS_PATH && !path.startsWith(`${YJS_PATH}/`)) return;
+    void authorize(req).then(
+      ({ principal, docName }) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const conn = new YjsConnection(ws, principal, isWriter(principal.role), registry, docName, log);
+          live.add(conn);
+          ws.on('close', () => live.delete(conn));
+        }),
+      (err: unknown) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const body = toErrorBody(err, log);
+          ws.close(closeCodeFor(body.code), `${body.code}: ${body.message}`.slice(0, 123));
+        }),
+    );
+  }
+
+  server.on('upgrade', onUpgrade);
+  const unsubscribe = bus.subscribe(({ message }) => {
+    if (message.type !== 'sessions.revoked') return;
+    const revoked = new Set(message.sessionIds);
+    for (const conn of live) {
+      if (revoked.has(conn.principal.sessionId)) conn.close(CloseCode.UNAUTHENTICATED, 'TOKEN_REVOKED: access revoked');
+    }
+  });
+
+  return {
+    close: () => {
+      unsubscribe();
+      server.off('upgrade', onUpgrade);
+      for (const conn of live) conn.close(CloseCode.GOING_AWAY, 'server shutting down');
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Logger } from '../log';
+import type { Store } from '../store/types';
+import { awarenessMessage, updateMessage } from './messages';
+
+/** One party's connection to a document, as the document sees it (transport-free). */
+export interface DocConnection {
+  readonly id: string;
+  readonly canWrite: boolean;
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+/** An update Yjs cannot decode or apply; the sender's connection is closed, nothing is stored. */
+export class MalformedUpdateError extends Error {}
+
+/** The store refused an update; the document is dropped and every client resyncs. */
+export class DocStoreError extends Error {}
+
+export interface LiveDocOptions {
+  compactEvery: number;
+  log: Logger;
+  /** Called once when the document can no longer be trusted (a store failure). */
+  onBroken: (doc: LiveDoc) => void;
+}
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && ds.clients.size === 0;
+}
+
+/**
+ * A Yjs document held in memory while anyone has it open. Every change is
+ * applied, stored, then relayed, one at a time, so that what this node has
+ * relayed or served in a sync is always already in the store.
+ */
+export class LiveDoc {
+  readonly awareness: awarenessProtocol.Awareness;
+  /** Each connection with the awareness client ids it controls. */
+  readonly connections = new Map<DocConnection, Set<number>>();
+  private tail: Promise<void> = Promise.resolve();
+  private updatesSinceCompaction = 0;
+  private broken = false;
+
+  private constructor(
+    readonly name: string,
+    private doc: Y.Doc,
+    private lastStoredId: number,
+    pendingUpdates: number,
+    private readonly store: Store,
+    private readonly options: LiveDocOptions,
+  ) {
+    this.updatesSinceCompaction = pendingUpdates;
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    // The server has no cursor of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const controlled = this.connections.get(origin as DocConnection);
+        if (controlled) {
+          added.forEach((id) => controlled.add(id));
+          removed.forEach((id) => controlled.delete(id));
+        }
+        const changed = [...added, ...updated, ...removed];
+        if (changed.length > 0) this.broadcast(awarenessMessage(this.awareness, changed), null);
+      },
+    );
+  }
+
+  static async load(name: string, store: Store, options: LiveDocOptions): Promise<LiveDoc> {
+    const { doc, lastId, updates } = await loadYDoc(store, name);
+    return new LiveDoc(name, doc, lastId, updates, store, options);
+  }
+
+  /** The current Yjs document (read-only use: encoding state for a sync). */
+  get ydoc(): Y.Doc {
+    return this.doc;
+  }
+
+  get isBroken(): boolean {
+    return this.broken;
+  }
+
+  attach(conn: DocConnection): void {
+    this.connections.set(conn, new Set());
+  }
+
+  detach(conn: DocConnection): void {
+    const controlled = this.connections.get(conn);
+    this.connections.delete(conn);
+    if (controlled && controlled.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
+    }
+  }
+
+  /** Waits until every change received so far is stored. */
+  flushed(): Promise<void> {
+    return this.enqueue(async () => {});
+  }
+
+  /**
+   * Validates, applies, stores and relays an update from a writer. Resolves
+   * once it is stored (or was already known); rejects with MalformedUpdateError
+   * for input Yjs cannot read, or DocStoreError when the store failed.
+   */
+  applyUpdate(update: Uint8Array, from: DocConnection): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.broken) throw new DocStoreError('document is being reloaded');
+      try {
+        // Decoding parses the whole update without touching the document, so a
+        // truncated or garbled one is refused before anything is applied.
+        Y.decodeUpdate(update);
+      } catch (err) {
+        throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
+      }
+      const store = this.doc.store;
+      const pendingBefore = [store.pendingStructs, store.pendingDs];
+      let effective: Uint8Array | null = null;
+      const capture = (u: Uint8Array, origin: unknown) => {
+        if (origin === from) effective = u;
+      };
+      this.doc.on('update', capture);
+      try {
+        Y.applyUpdate(this.doc, update, from);
+      } catch (err) {
+        // Part of it may have been integrated in memory; rebuild from what is stored.
+        await this.rebuild();
+        throw new MalformedUpdateError(`update cannot be applied: ${(err as Error).message}`);
+      } finally {
+        this.doc.off('update', capture);
+      }
+      // Content waiting for missing dependencies is not in `effective`; store the raw update then.
+      const pendingChanged = store.pendingStructs !== pendingBefore[0] || store.pendingDs !== pendingBefore[1];
+      const toStore = pendingChanged ? update : effective;
+      if (!toStore) return;
+      try {
+        this.lastStoredId = await this.store.appendDocUpdate(this.name, toStore);
+      } catch (err) {
+        this.fail(err);
+        throw new DocStoreError('the update could not be stored');
+      }
+      this.updatesSinceCompaction++;
+      if (effective) this.broadcast(updateMessage(effective), from);
+      if (this.updatesSinceCompaction >= this.options.compactEvery) await this.compact();
+    });
+  }
+
+  /** Writes the whole state as one snapshot and drops the updates it covers. */
+  compactNow(): Promise<void> {
+    return this.enqueue(() => this.compact());
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  broadcast(message: Uint8Array, except: DocConnection | null): void {
+    for (const conn of this.connections.keys()) if (conn !== except) conn.send(message);
+  }
+
+  /** Reports whether an update would change anything (used to refuse read-only writes quietly). */
+  static isEmptyUpdate(update: Uint8Array): boolean {
+    return isEmptyUpdate(update);
+  }
+
+  private async compact(): Promise<void> {
+    if (this.updatesSinceCompaction === 0 || this.broken) return;
+    try {
+      await this.store.compactDoc(this.name, Y.encodeStateAsUpdate(this.doc), this.lastStoredId);
+      this.updatesSinceCompaction = 0;
+    } catch (err) {
+      // The update log is still complete; compaction is only an optimisation.
+      this.options.log.warn({ err, event: 'doc.compact_failed', doc: this.name }, 'compaction failed');
+    }
+  }
+
+  private async rebuild(): Promise<void> {
+    const fresh = await loadYDoc(this.store, this.name);
+    // The awareness keeps a reference to the old Y.Doc only for its client id; harmless.
+    this.doc = fresh.doc;
+    this.lastStoredId = fresh.lastId;
+    this.updatesSinceCompaction = fresh.updates;
+  }
+
+  private fail(err: unknown): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.options.log.error({ err, event: 'doc.store_failed', doc: this.name }, 'could not store update');
+    this.options.onBroken(this);
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+async function loadYDoc(store: Store, name: string): Promise<{ doc: Y.Doc; lastId: number; updates: number }> {
+  const stored = await store.loadDoc(name);
+  const doc = new Y.Doc({ gc: true });
+  doc.transact(() => {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.data);
+  });
+  return { doc, lastId: stored.updates.at(-1)?.id ?? 0, updates: stored.updates.length };
+}

@@ -1,0 +1,98 @@
+import { CloseCode } from '@accord/shared';
+import type { Logger } from '../log';
+import type { Store } from '../store/types';
+import { LiveDoc, type DocConnection } from './live-doc';
+
+export interface DocRegistryOptions {
+  /** How long a document stays loaded after its last connection closes. */
+  unloadAfterMs: number;
+  compactEvery: number;
+  log: Logger;
+}
+
+/**
+ * Loads documents lazily (one load per name however many connect at once),
+ * and unloads them, compacted, a while after the last connection closed.
+ */
+export class DocRegistry {
+  private readonly docs = new Map<string, Promise<LiveDoc>>();
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  private readonly unloading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: DocRegistryOptions,
+  ) {}
+
+  /** Names of the documents loaded now. */
+  loaded(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  /** Loads (or finds) a document and attaches the connection to it. */
+  async open(name: string, conn: DocConnection): Promise<LiveDoc> {
+    await this.unloading.get(name);
+    let entry = this.docs.get(name);
+    if (!entry) {
+      entry = LiveDoc.load(name, this.store, {
+        compactEvery: this.options.compactEvery,
+        log: this.options.log,
+        onBroken: (doc) => this.drop(doc),
+      });
+      this.docs.set(name, entry);
+      entry.catch(() => this.docs.delete(name));
+    }
+    const doc = await entry;
+    if (doc.isBroken) return this.open(name, conn);
+    clearTimeout(this.unloadTimers.get(name));
+    this.unloadTimers.delete(name);
+    doc.attach(conn);
+    return doc;
+  }
+
+  close(doc: LiveDoc, conn: DocConnection): void {
+    doc.detach(conn);
+    if (doc.connections.size > 0 || doc.isBroken) return;
+    clearTimeout(this.unloadTimers.get(doc.name));
+    this.unloadTimers.set(
+      doc.name,
+      setTimeout(() => void this.unload(doc), this.options.unloadAfterMs),
+    );
+  }
+
+  /** Unloads every document, compacting each; used at shutdown. */
+  async closeAll(): Promise<void> {
+    for (const t of this.unloadTimers.values()) clearTimeout(t);
+    this.unloadTimers.clear();
+    const docs = await Promise.allSettled(this.docs.values());
+    await Promise.all(
+      docs.flatMap((d) => (d.status === 'fulfilled' ? [this.unload(d.value, CloseCode.GOING_AWAY)] : [])),
+    );
+  }
+
+  private unload(doc: LiveDoc, closeCode?: number): Promise<void> {
+    this.unloadTimers.delete(doc.name);
+    if (closeCode === undefined && doc.connections.size > 0) return Promise.resolve();
+    const done = (async () => {
+      this.docs.delete(doc.name);
+      for (const conn of doc.connections.keys()) conn.close(closeCode ?? CloseCode.GOING_AWAY, 'server shutting down');
+      await doc.compactNow();
+      doc.destroy();
+      this.options.log.debug({ event: 'doc.unloaded', doc: doc.name }, 'document unloaded');
+    })();
+    this.unloading.set(doc.name, done);
+    return done.finally(() => {
+      if (this.unloading.get(doc.name) === done) this.unloading.delete(doc.name);
+    });
+  }
+
+  /** A document whose update could not be stored: everyone reconnects and resyncs from the store. */
+  private drop(doc: LiveDoc): void {
+    this.docs.delete(doc.name);
+    clearTimeout(this.unloadTimers.get(doc.name));
+    for (const conn of [...doc.connections.keys()]) {
+      conn.close(CloseCode.STORE_FAILED, 'could not store an update; reconnect to resync');
+    }
+    doc.destroy();
+  }
+}

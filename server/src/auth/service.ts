@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AccordError,
+  can,
+  type CaseAction,
+  type CaseRole,
+  type ChangePasswordBody,
+  type InviteAcceptResult,
+  type LoginBody,
+  type LoginResult,
+  type UserView,
+} from '@accord/shared';
+import type { SessionRecord, Store, UserRecord } from '../store/types';
+import { hashPassword, verifyPassword } from './passwords';
+import type { TokenSigner } from './tokens';
+
+/** Who is acting, after the token was checked against the store. */
+export interface Identity {
+  user: UserRecord;
+  session: SessionRecord;
+}
+
+/** An identity inside one case, with the role it holds there. */
+export interface Principal {
+  userId: string;
+  displayName: string;
+  role: CaseRole;
+  caseId: string;
+  sessionId: string;
+}
+
+export function toUserView(u: UserRecord): UserView {
+  return { id: u.id, displayName: u.displayName, username: u.username, staffRole: u.staffRole };
+}
+
+// Verifying against a throw-away hash keeps "no such user" as slow as "wrong password".
+let decoyHash: Promise<string> | null = null;
+
+export class AuthService {
+  constructor(
+    private readonly store: Store,
+    private readonly tokens: TokenSigner,
+    private readonly sessionHours: number,
+  ) {}
+
+  async login(body: LoginBody): Promise<LoginResult> {
+    const user = await this.store.getUserByUsername(body.username);
+    if (!user?.passwordHash) {
+      decoyHash ??= hashPassword(randomUUID());
+      await verifyPassword(body.password, await decoyHash);
+      throw new AccordError('BAD_CREDENTIALS', 'wrong username or password');
+    }
+    if (!(await verifyPassword(body.password, user.passwordHash))) {
+      throw new AccordError('BAD_CREDENTIALS', 'wrong username or password');
+    }
+    const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
+    const token = await this.openSession(user.id, null, null, expiresAt);
+    return { token, user: toUserView(user), mustChangePassword: user.mustChangePassword };
+  }
+
+  async changePassword(identity: Identity, body: ChangePasswordBody): Promise<void> {
+    const hash = identity.user.passwordHash;
+    if (!hash || !(await verifyPassword(body.currentPassword, hash))) {
+      throw new AccordError('BAD_CREDENTIALS', 'the current password is wrong');
+    }
+    await this.store.setPassword(identity.user.id, await hashPassword(body.newPassword), false);
+  }
+
+  async logout(identity: Identity): Promise<void> {
+    await this.store.revokeSession(identity.session.id, new Date().toISOString());
+  }
+
+  /** Exchanges an invite link's token for a session token bound to that case. */
+  async acceptInvite(inviteToken: string): Promise<InviteAcceptResult> {
+    const claims = await this.tokens.verifyInvite(inviteToken);
+    const invite = await this.store.getInvite(claims.jti);
+    if (!invite || invite.caseId !== claims.cid || invite.role !== claims.role) {
+      throw new AccordError('INVITE_INVALID', 'not a valid invite');
+    }
+    if (invite.revokedAt !== null) throw new AccordError('INVITE_REVOKED', 'this invite has been revoked');
+    const expiresAt = new Date(invite.expiresAt);
+    if (expiresAt.getTime() <= Date.now()) throw new AccordError('INVITE_EXPIRED', 'this invite has expired');
+    const member = await this.store.getMember(invite.caseId, invite.userId);
+    if (!member) throw new AccordError('INVITE_REVOKED', 'this invite no longer grants access to the case');
+    const token = await this.openSession(invite.userId, invite.caseId, invite.id, expiresAt);
+    return { token, caseId: invite.caseId, role: member.role, displayName: member.displayName };
+  }
+
+  /** Checks a session token: signature, expiry, and that the session was not revoked. */
+  async authenticate(token: string): Promise<Identity> {
+    const claims = await this.tokens.verifySession(token);
+    const session = await this.store.getSession(claims.sid);
+    if (!session || session.userId !== claims.sub) throw new AccordError('TOKEN_INVALID', 'not a valid token');
+    if (session.revokedAt !== null) throw new AccordError('TOKEN_REVOKED', 'this session has been revoked');
+    if (new Date(session.expiresAt).getTime() <= Date.now()) {
+      throw new AccordError('TOKEN_EXPIRED', 'the token has expired');
+    }
+    const user = await this.store.getUser(session.userId);
+    if (!user) throw new AccordError('TOKEN_INVALID', 'not a valid token');
+    return { user, session };
+  }
+
+  /** The identity's role in a case, or NOT_A_MEMBER / FORBIDDEN. */
+  async principalFor(identity: Identity, caseId: string, action: CaseAction = 'room.join'): Promise<Principal> {
+    if (identity.session.caseId !== null && identity.session.caseId !== caseId) {
+      throw new AccordError('FORBIDDEN', 'this token is for another case');
+    }
+    const member = await this.store.getMember(caseId, identity.user.id);
+    if (!member) throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
+    if (!can(member.role, action)) throw new AccordError('FORBIDDEN', `a ${member.role} may not ${action}`);
+    return {
+      userId: identity.user.id,
+      displayName: member.displayName,
+      role: member.role,
+      caseId,
+      sessionId: identity.session.id,
+    };
+  }
+
+  private async openSession(
+    userId: string,
+    caseId: string | null,
+    inviteId: string | null,
+    expiresAt: Date,
+  ): Promise<string> {
+    const session = await this.store.createSession({
+      id: randomUUID(),
+      userId,
+      caseId,
+      inviteId,
+      expiresAt: expiresAt.toISOString(),
+    });
+    return this.tokens.signSession({ sub: userId, sid: session.id }, expiresAt);
+  }
+}

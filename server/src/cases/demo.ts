@@ -1,0 +1,50 @@
+import * as Y from 'yjs';
+import { AgreementDoc } from '@accord/shared';
+import type { Store } from '../store/types';
+import type { CaseService } from './service';
+
+export interface DemoCase {
+  caseId: string;
+  caseNumber: string;
+  invites: { customer: string; platform: string; mediator: string };
+}
+
+/**
+ * A fee dispute as it typically reaches a mediation centre: a borrower repaid
+ * early and contests the early-repayment fee and a "service fee" she says was
+ * never explained. Written in Chinese, as the parties would; the title is English.
+ */
+const DEMO = {
+  title: 'Disputed early-repayment and service fees on a consumer loan',
+  summary:
+    '申请人王女士于2025年3月通过某消费金融平台借款人民币30,000元，分12期还款。' +
+    '2026年6月她提前结清全部欠款，平台收取提前还款违约金人民币800元，并在每期还款中收取“综合服务费”合计人民币480元。' +
+    '王女士认为借款时平台未明确告知上述费用，要求退还违约金和服务费共计人民币1,280元。' +
+    '平台认为费用已在电子合同第7条中约定。双方同意在调解中心组织下进行在线调解。',
+  category: 'fees_and_charges' as const,
+  amountInDisputeCents: 128_000,
+};
+
+/** Creates the demo case with its three parties and returns their invite links. */
+export async function createDemoCase(cases: CaseService, store: Store): Promise<DemoCase> {
+  const c = await cases.createCaseAsSystem(DEMO);
+  const invite = async (role: 'customer' | 'platform' | 'mediator', displayName: string) =>
+    (await cases.createInviteAsSystem(c.id, { role, displayName, expiresInHours: 24 * 30 })).url;
+  const invites = {
+    customer: await invite('customer', '王女士'),
+    platform: await invite('platform', '李华（平台客服）'),
+    mediator: await invite('mediator', '张律师（调解员）'),
+  };
+
+  // Start the agreement with the disputed amount filled in, as the mediator would.
+  const doc = new Y.Doc();
+  const terms = doc.getMap(AgreementDoc.terms);
+  doc.transact(() => {
+    terms.set('amountInDisputeCents', DEMO.amountInDisputeCents);
+    terms.set('conditions', '');
+  });
+  await store.appendDocUpdate(c.id, Y.encodeStateAsUpdate(doc));
+  doc.destroy();
+
+  return { caseId: c.id, caseNumber: c.number, invites };
+}

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AccordError,
+  CreateCaseBody,
+  CreateInviteBody,
+  canGrant,
+  staffCan,
+  type CaseRole,
+  type AddMemberBody,
+  type CaseView,
+  type CreateStaffBody,
+  type InviteView,
+  type MembershipView,
+  type StaffAction,
+  type UserView,
+} from '@accord/shared';
+import type { z } from 'zod';
+import type { Identity } from '../auth/service';
+import { toUserView } from '../auth/service';
+import { generatePassword, hashPassword } from '../auth/passwords';
+import type { TokenSigner } from '../auth/tokens';
+import type { Bus } from '../scale/bus';
+import type { CaseRecord, InviteRecord, Store } from '../store/types';
+
+export function toCaseView(c: CaseRecord): CaseView {
+  return {
+    id: c.id,
+    number: c.number,
+    title: c.title,
+    summary: c.summary,
+    category: c.category,
+    status: c.status,
+    amountInDisputeCents: c.amountInDisputeCents,
+    createdAt: c.createdAt,
+  };
+}
+
+function requireGrant(granter: CaseRole, role: CaseRole): void {
+  if (!canGrant(granter, role)) throw new AccordError('FORBIDDEN', `a ${granter} may not grant the ${role} role`);
+}
+
+function requireStaff(identity: Identity, action: StaffAction): void {
+  const role = identity.user.staffRole;
+  if (!role || !staffCan(role, action)) throw new AccordError('FORBIDDEN', `you may not ${action}`);
+}
+
+/** Cases, their members and their invites. */
+export class CaseService {
+  constructor(
+    private readonly store: Store,
+    private readonly tokens: TokenSigner,
+    private readonly bus: Bus,
+    private readonly publicUrl: () => string,
+  ) {}
+
+  async createCase(identity: Identity, body: z.output<typeof CreateCaseBody>): Promise<CaseView> {
+    requireStaff(identity, 'case.create');
+    const record = await this.store.createCase({ id: randomUUID(), ...body });
+    const role = identity.user.staffRole === 'platform' ? 'platform' : 'admin';
+    await this.store.putMember({
+      caseId: record.id,
+      userId: identity.user.id,
+      role,
+      displayName: identity.user.displayName,
+    });
+    return toCaseView(record);
+  }
+
+  /** Creates a case without an acting user (seeding, CLI). */
+  async createCaseAsSystem(body: z.input<typeof CreateCaseBody>): Promise<CaseView> {
+    const parsed = CreateCaseBody.parse(body);
+    return toCaseView(await this.store.createCase({ id: randomUUID(), ...parsed }));
+  }
+
+  async getCase(caseId: string): Promise<CaseView> {
+    const c = await this.store.getCase(caseId);
+    if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+    return toCaseView(c);
+  }
+
+  async memberships(identity: Identity): Promise<MembershipView[]> {
+    const list = await this.store.listMemberships(identity.user.id);
+    // A session opened through an invite sees only its own case.
+    return list
+      .filter((m) => identity.session.caseId === null || m.case.id === identity.session.caseId)
+      .map((m) => ({ case: toCaseView(m.case), role: m.role }));
+  }
+
+  async addMember(caseId: string, body: AddMemberBody, granter: CaseRole): Promise<void> {
+    requireGrant(granter, body.role);
+    const user = await this.store.getUser(body.userId);
+    if (!user || user.kind !== 'staff') throw new AccordError('NOT_FOUND', 'no such staff member');
+    await this.store.putMember({ caseId, userId: user.id, role: body.role, displayName: user.displayName });
+  }
+
+  /**
+   * Issues an invite link for one role in one case. Without `userId` a guest
+   * account is created for the invitee; the link then is their only way in.
+   */
+  async createInvite(
+    caseId: string,
+    body: z.output<typeof CreateInviteBody>,
+    createdBy: { userId: string; role: CaseRole } | null,
+  ): Promise<InviteView> {
+    if (createdBy) requireGrant(createdBy.role, body.role);
+    if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
+    let userId = body.userId;
+    if (userId !== undefined) {
+      if (!(await this.store.getUser(userId))) throw new AccordError('NOT_FOUND', 'no such user');
+    } else {
+      userId = randomUUID();
+      await this.store.createUser({
+        id: userId,
+        kind: 'guest',
+        username: null,
+        displayName: body.displayName,
+        staffRole: null,
+        passwordHash: null,
+        mustChangePassword: false,
+      });
+    }
+    await this.store.putMember({ caseId, userId, role: body.role, displayName: body.displayName });
+    const invite = await this.store.createInvite({
+      id: randomUUID(),
+      caseId,
+      userId,
+      role: body.role,
+      displayName: body.displayName,
+      createdBy: createdBy?.userId ?? null,
+      expiresAt: new Date(Date.now() + body.expiresInHours * 3600_000).toISOString(),
+    });
+    return this.inviteView(invite);
+  }
+
+  async createInviteAsSystem(caseId: string, body: z.input<typeof CreateInviteBody>): Promise<InviteView> {
+    return this.createInvite(caseId, CreateInviteBody.parse(body), null);
+  }
+
+  async listInvites(caseId: string): Promise<InviteView[]> {
+    return Promise.all((await this.store.listInvites(caseId)).map((i) => this.inviteView(i)));
+  }
+
+  /** Revokes an invite and every session it opened; their live connections are closed. */
+  async revokeInvite(caseId: string, inviteId: string): Promise<void> {
+    const invite = await this.store.getInvite(inviteId);
+    if (!invite || invite.caseId !== caseId) throw new AccordError('NOT_FOUND', 'no such invite');
+    const sessionIds = await this.store.revokeInvite(inviteId, new Date().toISOString());
+    if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
+  }
+
+  async createStaff(identity: Identity | null, body: CreateStaffBody, mustChange = false): Promise<UserView> {
+    if (identity) requireStaff(identity, 'staff.create');
+    if (await this.store.getUserByUsername(body.username)) {
+      throw new AccordError('CONFLICT', `the username ${body.username} is taken`);
+    }
+    const user = await this.store.createUser({
+      id: randomUUID(),
+      kind: 'staff',
+      username: body.username,
+      displayName: body.displayName,
+      staffRole: body.staffRole,
+      passwordHash: await hashPassword(body.password),
+      mustChangePassword: mustChange,
+    });
+    return toUserView(user);
+  }
+
+  /** On a store with no staff at all, creates `admin` with a one-time password and returns it. */
+  async bootstrapAdmin(): Promise<{ username: string; password: string } | null> {
+    if ((await this.store.countStaff()) > 0) return null;
+    const password = generatePassword();
+    await this.createStaff(
+      null,
+      { username: 'admin', displayName: 'Administrator', staffRole: 'admin', password },
+      true,
+    );
+    return { username: 'admin', password };
+  }
+
+  private async inviteView(invite: InviteRecord): Promise<InviteView> {
+    // The link is re-signed on demand; the jti ties every copy to one revocable invite.
+    const token = await this.tokens.signInvite(
+      { jti: invite.id, cid: invite.caseId, role: invite.role },
+      new Date(invite.expiresAt),
+    );
+    return {
+      id: invite.id,
+      caseId: invite.caseId,
+      role: invite.role,
+      displayName: invite.displayName,
+      url: `${this.publicUrl()}/join/${token}`,
+      expiresAt: invite.expiresAt,
+      revokedAt: invite.revokedAt,
+    };
+  }
+}

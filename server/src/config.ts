@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { toIssues } from '@accord/shared';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const boolish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/**
+ * Environment variables Accord reads, with their defaults. This is the only
+ * place `process.env` is read; everything else receives an `AccordConfig`.
+ */
+const EnvSchema = z.object({
+  /** TCP port; 0 picks a free one (tests). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to bind. Loopback by default; set 0.0.0.0 behind a load balancer. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where the SQLite file, the token secret and other node-local state live. */
+  ACCORD_DATA_DIR: z.string().min(1).default('./data'),
+  /** The URL people reach Accord at; invite links are built on it. Defaults to http://localhost:PORT. */
+  ACCORD_PUBLIC_URL: z.url().optional(),
+  /** HMAC secret for tokens (≥ 32 chars). Generated into the data dir when absent. */
+  ACCORD_TOKEN_SECRET: z.string().min(32).optional(),
+  ACCORD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SQLite durability: `full` survives power loss, `normal` survives a process crash only. */
+  ACCORD_SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
+  /** Create the demo case and the first admin when the data dir is empty. */
+  ACCORD_SEED: boolish.default(true),
+  /** Keep a Yjs document in memory this long after its last connection closes. */
+  ACCORD_DOC_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Compact a document's update log into a snapshot after this many updates. */
+  ACCORD_DOC_COMPACT_EVERY: z.coerce.number().int().min(1).default(500),
+  /** Largest y-websocket message accepted; larger ones close the connection with 4413. */
+  ACCORD_YJS_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024),
+  /** Lifetime of a staff sign-in. */
+  ACCORD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Built client to serve; defaults to client/dist of this checkout. */
+  ACCORD_CLIENT_DIST: z.string().optional(),
+});
+
+export interface AccordConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string | null;
+  tokenSecret: string;
+  logLevel: z.infer<typeof EnvSchema>['ACCORD_LOG_LEVEL'];
+  sqliteSync: 'full' | 'normal';
+  seed: boolean;
+  docUnloadMs: number;
+  docCompactEvery: number;
+  yjsMaxMessageBytes: number;
+  sessionHours: number;
+  clientDist: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads, validates and completes the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AccordConfig {
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = toIssues(parsed.error).map((i) => `  ${i.path}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.ACCORD_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    publicUrl: e.ACCORD_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    tokenSecret: e.ACCORD_TOKEN_SECRET ?? loadOrCreateSecret(dataDir),
+    logLevel: e.ACCORD_LOG_LEVEL,
+    sqliteSync: e.ACCORD_SQLITE_SYNC,
+    seed: e.ACCORD_SEED,
+    docUnloadMs: e.ACCORD_DOC_UNLOAD_MS,
+    docCompactEvery: e.ACCORD_DOC_COMPACT_EVERY,
+    yjsMaxMessageBytes: e.ACCORD_YJS_MAX_MESSAGE_BYTES,
+    sessionHours: e.ACCORD_SESSION_HOURS,
+    clientDist: resolve(e.ACCORD_CLIENT_DIST ?? join(here, '../../client/dist')),
+  };
+}
+
+/** The token secret kept in the data dir, created (mode 0600) on first start. */
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  // `wx` fails if another process created it meanwhile; then read theirs.
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch {
+    return readFileSync(file, 'utf8').trim();
+  }
+}
+
+/** The public base URL: configured, or derived from the port actually bound. */
+export function publicUrlOf(config: AccordConfig, boundPort: number): string {
+  return config.publicUrl ?? `http://localhost:${boundPort}`;
+}

@@ -1,0 +1,114 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import {
+  AccordError,
+  AddMemberBody,
+  CaseId,
+  ChangePasswordBody,
+  CreateCaseBody,
+  CreateInviteBody,
+  CreateStaffBody,
+  LoginBody,
+  parseOrThrow,
+  type CaseAction,
+  type InviteAcceptResult,
+  type LoginResult,
+  type MeResult,
+} from '@accord/shared';
+import type { AuthService, Identity, Principal } from '../auth/service';
+import { toUserView } from '../auth/service';
+import type { CaseService } from '../cases/service';
+
+const InviteToken = z.string().min(16).max(4096);
+const InviteId = z.uuid();
+
+export interface ApiDeps {
+  auth: AuthService;
+  cases: CaseService;
+}
+
+/** The REST API under /api. Every body and path parameter is validated by a schema from shared/. */
+export function createApiRouter({ auth, cases }: ApiDeps): Router {
+  const r = Router();
+
+  async function identify(req: Request): Promise<Identity> {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer (\S+)$/i.exec(header);
+    if (!match?.[1]) throw new AccordError('UNAUTHENTICATED', 'send Authorization: Bearer <token>');
+    return auth.authenticate(match[1]);
+  }
+
+  async function inCase(req: Request, action: CaseAction): Promise<{ identity: Identity; principal: Principal }> {
+    const identity = await identify(req);
+    const caseId = parseOrThrow(CaseId, req.params.caseId, 'case id');
+    return { identity, principal: await auth.principalFor(identity, caseId, action) };
+  }
+
+  r.post('/auth/login', async (req, res) => {
+    const result: LoginResult = await auth.login(parseOrThrow(LoginBody, req.body, 'login body'));
+    res.json(result);
+  });
+
+  r.post('/auth/logout', async (req, res) => {
+    await auth.logout(await identify(req));
+    res.status(204).end();
+  });
+
+  r.post('/auth/password', async (req, res) => {
+    const identity = await identify(req);
+    await auth.changePassword(identity, parseOrThrow(ChangePasswordBody, req.body, 'password body'));
+    res.status(204).end();
+  });
+
+  r.get('/me', async (req, res) => {
+    const identity = await identify(req);
+    const result: MeResult = { user: toUserView(identity.user), memberships: await cases.memberships(identity) };
+    res.json(result);
+  });
+
+  r.post('/invites/:invite/accept', async (req, res) => {
+    const token = parseOrThrow(InviteToken, req.params.invite, 'invite');
+    const result: InviteAcceptResult = await auth.acceptInvite(token);
+    res.json(result);
+  });
+
+  r.post('/cases', async (req, res) => {
+    const identity = await identify(req);
+    res.status(201).json(await cases.createCase(identity, parseOrThrow(CreateCaseBody, req.body, 'case body')));
+  });
+
+  r.get('/cases/:caseId', async (req, res) => {
+    const { principal } = await inCase(req, 'case.read');
+    res.json(await cases.getCase(principal.caseId));
+  });
+
+  r.post('/cases/:caseId/members', async (req, res) => {
+    const { principal } = await inCase(req, 'member.add');
+    await cases.addMember(principal.caseId, parseOrThrow(AddMemberBody, req.body, 'member body'), principal.role);
+    res.status(204).end();
+  });
+
+  r.get('/cases/:caseId/invites', async (req, res) => {
+    const { principal } = await inCase(req, 'invite.create');
+    res.json(await cases.listInvites(principal.caseId));
+  });
+
+  r.post('/cases/:caseId/invites', async (req, res) => {
+    const { principal } = await inCase(req, 'invite.create');
+    const body = parseOrThrow(CreateInviteBody, req.body, 'invite body');
+    res.status(201).json(await cases.createInvite(principal.caseId, body, principal));
+  });
+
+  r.delete('/cases/:caseId/invites/:inviteId', async (req, res) => {
+    const { principal } = await inCase(req, 'invite.revoke');
+    await cases.revokeInvite(principal.caseId, parseOrThrow(InviteId, req.params.inviteId, 'invite id'));
+    res.status(204).end();
+  });
+
+  r.post('/staff', async (req, res) => {
+    const identity = await identify(req);
+    res.status(201).json(await cases.createStaff(identity, parseOrThrow(CreateStaffBody, req.body, 'staff body')));
+  });
+
+  return r;
+}

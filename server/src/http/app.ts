@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AccordError, httpStatusOf } from '@accord/shared';
+import { toErrorBody } from '../errors';
+import type { Logger } from '../log';
+
+export interface AppOptions {
+  clientDist: string;
+  log: Logger;
+  version: string;
+}
+
+/** Express app: security headers, JSON bodies, the API router, the built client, errors as JSON. */
+export function createHttpApp(api: express.Router, options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Invite links carry a token in the path: never send it on as a Referer.
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    next();
+  });
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', version: options.version });
+  });
+  app.use('/api', express.json({ limit: '64kb' }), api);
+  app.use('/api', (req) => {
+    throw new AccordError('NOT_FOUND', `no route ${req.method} ${req.path}`);
+  });
+
+  const index = join(options.clientDist, 'index.html');
+  if (existsSync(index)) {
+    app.use(express.static(options.clientDist, { index: false, maxAge: '1h' }));
+    // Client-side routes (/join/…, /cases/…) all load the single page.
+    app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
+  } else {
+    options.log.warn({ event: 'client.missing', dir: options.clientDist }, 'client not built; run `pnpm build`');
+    app.get('/', (_req, res) => {
+      res.status(503).type('text').send('The Accord client is not built. Run `pnpm build`, then restart.');
+    });
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const type = (err as { type?: unknown }).type;
+    const body =
+      type === 'entity.parse.failed'
+        ? { code: 'VALIDATION_FAILED' as const, message: 'the request body is not valid JSON' }
+        : type === 'entity.too.large'
+          ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'the request body is larger than 64 KiB' }
+          : toErrorBody(err, options.log);
+    res.status(httpStatusOf[body.code]).json({ error: body });
+  });
+  return app;
+}

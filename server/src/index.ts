@@ -1,0 +1,5 @@
+export { createAccordServer, openStore, VERSION, type AccordServer, type AccordOverrides } from './server';
+export { loadConfig, type AccordConfig } from './config';
+export { createDemoCase, type DemoCase } from './cases/demo';
+export * from './store/index';
+export { LocalBus, type Bus, type BusMessage } from './scale/bus';

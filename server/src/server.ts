@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Server as SocketIoServer } from 'socket.io';
+import { attachYjsEndpoint } from './agreement/endpoint';
+import { DocRegistry } from './agreement/registry';
+import { AuthService } from './auth/service';
+import { TokenSigner } from './auth/tokens';
+import { CaseService } from './cases/service';
+import { publicUrlOf, type AccordConfig } from './config';
+import { createApiRouter } from './http/api';
+import { createHttpApp } from './http/app';
+import { createLogger, type Logger } from './log';
+import { attachRoomGateway, type AccordIo } from './room/gateway';
+import { MemoryPresence } from './room/presence';
+import { LocalBus, type Bus } from './scale/bus';
+import { SqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
+
+export const VERSION = '0.1.0';
+
+export interface AccordServer {
+  readonly config: AccordConfig;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly auth: AuthService;
+  readonly cases: CaseService;
+  readonly docs: DocRegistry;
+  readonly http: HttpServer;
+  readonly io: AccordIo;
+  /** Starts listening; resolves with the bound port and public URL. */
+  listen(): Promise<{ port: number; url: string }>;
+  /** The public URL (valid after listen). */
+  url(): string;
+  /** Stops accepting, closes every connection, compacts loaded documents, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface AccordOverrides {
+  store?: Store;
+  log?: Logger;
+  bus?: Bus;
+}
+
+/** Opens the store this config names (SQLite in the data dir for now). */
+export function openStore(config: AccordConfig): Store {
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteStore({ filename: join(config.dataDir, 'accord.db'), synchronous: config.sqliteSync });
+}
+
+/** Builds a whole Accord node from one config. Nothing listens until `listen()`. */
+export function createAccordServer(config: AccordConfig, overrides: AccordOverrides = {}): AccordServer {
+  const log = overrides.log ?? createLogger(config);
+  const store = overrides.store ?? openStore(config);
+  const bus = overrides.bus ?? new LocalBus(randomUUID());
+  let boundPort = config.port;
+  const url = () => publicUrlOf(config, boundPort);
+
+  const tokens = new TokenSigner(config.tokenSecret);
+  const auth = new AuthService(store, tokens, config.sessionHours);
+  const cases = new CaseService(store, tokens, bus, url);
+  const docs = new DocRegistry(store, {
+    unloadAfterMs: config.docUnloadMs,
+    compactEvery: config.docCompactEvery,
+    log,
+  });
+
+  const app = createHttpApp(createApiRouter({ auth, cases }), { clientDist: config.clientDist, log, version: VERSION });
+  const http = createServer(app);
+  const io: AccordIo = new SocketIoServer(http, {
+    serveClient: false,
+    // Leave upgrades of other paths (/yjs) to their own handler.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 256 * 1024,
+  });
+  const room = attachRoomGateway(io, { auth, store, presence: new MemoryPresence(), bus, log });
+  const yjs = attachYjsEndpoint(http, { auth, registry: docs, bus, log, maxMessageBytes: config.yjsMaxMessageBytes });
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    log,
+    store,
+    auth,
+    cases,
+    docs,
+    http,
+    io,
+    url,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          http.off('error', reject);
+          boundPort = (http.address() as AddressInfo).port;
+          log.info({ event: 'listening', port: boundPort, url: url(), store: store.kind }, `Accord on ${url()}`);
+          resolve({ port: boundPort, url: url() });
+        });
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        room.close();
+        yjs.close();
+        await new Promise<void>((resolve) => void io.close(() => resolve()));
+        http.closeAllConnections();
+        await docs.closeAll();
+        await bus.close();
+        await store.close();
+      })()),
+  };
+}
