@@ -1,0 +1,71 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = join(repoRoot, 'server/src/cli.ts');
+const run = promisify(execFile);
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  output: () => string;
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  kill9(): Promise<void>;
+  stop(): Promise<number | null>;
+}
+
+function env(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ACCORD_DATA_DIR: dataDir, ACCORD_LOG_LEVEL: 'info', ...extra };
+}
+
+/** Runs `accord <args>` as a newcomer would (through tsx), returning stdout. */
+export async function runCli(args: string[], dataDir: string, extra: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', cli, ...args], {
+    cwd: repoRoot,
+    env: env(dataDir, extra),
+  });
+  return stdout;
+}
+
+/** Starts `accord serve` as a separate process on a free port and waits for it to listen. */
+export async function spawnServer(dataDir: string, extra: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
+    cwd: repoRoot,
+    env: env(dataDir, { PORT: '0', ...extra }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const onData = () => {
+      const m = /"event":"listening","port":(\d+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return {
+    child,
+    port,
+    url: `http://localhost:${port}`,
+    output: () => out,
+    kill9: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAccordServer, loadConfig, type AccordConfig, type AccordServer } from '@accord/server';
+import type { CaseRole, InviteAcceptResult } from '@accord/shared';
+
+export const ROLES = ['customer', 'platform', 'mediator', 'observer', 'admin'] as const satisfies readonly CaseRole[];
+export type TestRole = (typeof ROLES)[number];
+
+export interface TestCase {
+  caseId: string;
+  /** A session token per role, obtained through the real invite-accept route. */
+  tokens: Record<TestRole, string>;
+  inviteIds: Record<TestRole, string>;
+  inviteUrls: Record<TestRole, string>;
+}
+
+export interface TestServer {
+  server: AccordServer;
+  url: string;
+  dataDir: string;
+  /** Creates a case with one member per role. */
+  createCase(title?: string): Promise<TestCase>;
+  close(): Promise<void>;
+}
+
+export function makeTempDir(prefix = 'accord-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts a real Accord node on a random port with a fresh SQLite file. */
+export async function startServer(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? makeTempDir();
+  const config: AccordConfig = loadConfig({
+    PORT: '0',
+    ACCORD_DATA_DIR: dataDir,
+    ACCORD_LOG_LEVEL: 'silent',
+    ACCORD_SQLITE_SYNC: 'normal',
+    ACCORD_SEED: 'false',
+    ACCORD_DOC_UNLOAD_MS: '50',
+    ...options.env,
+  });
+  const server = createAccordServer(config);
+  const { url } = await server.listen();
+  const ownsDir = options.dataDir === undefined;
+
+  return {
+    server,
+    url,
+    dataDir,
+    async createCase(title = 'Disputed service fee') {
+      const c = await server.cases.createCaseAsSystem({
+        title,
+        category: 'fees_and_charges',
+        amountInDisputeCents: 48_000,
+      });
+      const names: Record<TestRole, string> = {
+        customer: '王女士',
+        platform: '李华',
+        mediator: '张律师',
+        observer: '观察员',
+        admin: 'Admin',
+      };
+      const tokens = {} as Record<TestRole, string>;
+      const inviteIds = {} as Record<TestRole, string>;
+      const inviteUrls = {} as Record<TestRole, string>;
+      for (const role of ROLES) {
+        const invite = await server.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
+        inviteIds[role] = invite.id;
+        inviteUrls[role] = invite.url;
+        tokens[role] = (await acceptInvite(url, invite.url)).token;
+      }
+      return { caseId: c.id, tokens, inviteIds, inviteUrls };
+    },
+    async close() {
+      await server.close();
+      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function acceptInvite(baseUrl: string, inviteUrl: string): Promise<InviteAcceptResult> {
+  const invite = inviteUrl.split('/join/')[1];
+  const res = await fetch(`${baseUrl}/api/invites/${invite}/accept`, { method: 'POST' });
+  if (!res.ok) throw new Error(`invite accept failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as InviteAcceptResult;
+}

@@ -1,0 +1,112 @@
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgreementDoc } from '@accord/shared';
+import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
+import { startServer, type TestCase, type TestServer } from '../helpers/server';
+import { sleep, waitFor } from '../helpers/wait';
+
+const text = (c: DocClient) => c.doc.getText('t').toString();
+
+async function storedState(t: TestServer, name: string): Promise<Y.Doc> {
+  const stored = await t.server.store.loadDoc(name);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u.data);
+  return doc;
+}
+
+describe('agreement document over the stock y-websocket protocol', () => {
+  let t: TestServer;
+  let c: TestCase;
+  const open: DocClient[] = [];
+  const client = (token: string, name = c.caseId) => {
+    const d = connectDoc(t.url, name, token);
+    open.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    t = await startServer({ env: { ACCORD_DOC_COMPACT_EVERY: '25' } });
+    c = await t.createCase();
+  });
+  afterAll(async () => {
+    open.forEach((d) => d.destroy());
+    await t.close();
+  });
+
+  it('syncs three parties and converges under concurrent edits', async () => {
+    const [a, b, m] = [client(c.tokens.customer), client(c.tokens.platform), client(c.tokens.mediator)];
+    await Promise.all([a, b, m].map(waitSynced));
+    a.doc.getText('t').insert(0, 'customer ');
+    b.doc.getText('t').insert(0, 'platform ');
+    m.doc.getText('t').insert(0, 'mediator ');
+    for (let i = 0; i < 30; i++) {
+      a.doc.getText('t').insert(0, 'a');
+      b.doc.getText('t').insert(b.doc.getText('t').length, 'b');
+      m.doc.getMap(AgreementDoc.terms).set('instalments', i + 1);
+    }
+    await waitFor(() => text(a) === text(b) && text(b) === text(m) && text(a).length === 27 + 60, 'convergence');
+    expect(m.doc.getMap(AgreementDoc.terms).get('instalments')).toBe(30);
+    expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(m.doc));
+    // Everything relayed is stored: the store's state equals the clients'.
+    const stored = await storedState(t, c.caseId);
+    expect(stored.getText('t').toString()).toBe(text(a));
+    // Compaction ran (every 25 updates) and the log is shorter than the edits made.
+    const raw = await t.server.store.loadDoc(c.caseId);
+    expect(raw.snapshot).not.toBeNull();
+    expect(raw.updates.length).toBeLessThan(25);
+  });
+
+  it('shows each participant’s awareness (caret) to the others', async () => {
+    const a = client(c.tokens.customer);
+    const b = client(c.tokens.platform);
+    await Promise.all([a, b].map(waitSynced));
+    a.provider.awareness.setLocalStateField('user', { name: '王女士', color: '#c00' });
+    await waitFor(
+      () =>
+        [...b.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string })?.name === '王女士'),
+      'awareness relayed',
+    );
+    a.destroy();
+    await waitFor(
+      () =>
+        ![...b.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string })?.name === '王女士'),
+      'awareness removed on close',
+    );
+  });
+
+  it('refuses an observer’s and an admin’s changes with permission-denied, and stores nothing from them', async () => {
+    const writer = client(c.tokens.mediator);
+    await waitSynced(writer);
+    for (const role of ['observer', 'admin'] as const) {
+      const ro = client(c.tokens[role]);
+      await waitSynced(ro);
+      expect(text(ro)).toBe(text(writer));
+      const before = Y.encodeStateAsUpdate(await storedState(t, c.caseId));
+      ro.doc.getText('t').insert(0, `${role} was here`);
+      await waitFor(() => ro.denied.length > 0, 'permission denied');
+      expect(ro.denied[0]).toMatch(/read-only/);
+      await sleep(100);
+      expect(text(writer)).not.toContain(role);
+      expect(Y.encodeStateAsUpdate(await storedState(t, c.caseId))).toEqual(before);
+      // The read-only connection stays open and keeps receiving the writers' edits.
+      writer.doc.getText('t').insert(0, `after-${role} `);
+      await waitFor(() => text(ro).includes(`after-${role}`), 'observer still receives');
+    }
+  });
+
+  it('loads lazily, unloads when everyone left, and reloads from the store', async () => {
+    const d = await t.createCase('lazy');
+    expect(t.server.docs.loaded()).not.toContain(d.caseId);
+    const a = client(d.tokens.customer, d.caseId);
+    await waitSynced(a);
+    expect(t.server.docs.loaded()).toContain(d.caseId);
+    a.doc.getText('t').insert(0, '分期还款方案');
+    await waitFor(async () => (await t.server.store.loadDoc(d.caseId)).updates.length > 0, 'stored');
+    a.destroy();
+    await waitFor(() => !t.server.docs.loaded().includes(d.caseId), 'unloaded');
+    const b = client(d.tokens.platform, d.caseId);
+    await waitSynced(b);
+    expect(text(b)).toBe('分期还款方案');
+  });
+});

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRoom, type RoomClient } from '../helpers/clients';
+import { startServer, type TestCase, type TestServer } from '../helpers/server';
+import { sleep, waitFor } from '../helpers/wait';
+
+const seqsOf = (c: RoomClient) => c.messages.map((m) => m.seq);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Drops the transport as a network failure would; socket.io-client then reconnects by itself. */
+function dropConnection(c: RoomClient): void {
+  c.socket.io.engine.close();
+}
+
+describe('reconnect and replay: no gap, no duplicate, in order', () => {
+  let t: TestServer;
+  let c: TestCase;
+
+  beforeAll(async () => {
+    t = await startServer();
+    c = await t.createCase();
+  });
+  afterAll(() => t.close());
+
+  it('a client that comes back with lastSeq receives exactly what it missed, before anything live', async () => {
+    const sender = await connectRoom(t.url, c.tokens.platform, c.caseId);
+    const reader = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    for (let i = 0; i < 5; i++) await sender.send(`before ${i}`);
+    await waitFor(() => reader.messages.length === 5, 'first five');
+
+    reader.socket.disconnect();
+    for (let i = 0; i < 7; i++) await sender.send(`missed ${i}`);
+    reader.socket.connect();
+    await waitFor(() => reader.welcomes.length === 2, 'second welcome');
+    expect(reader.welcomes[1]).toMatchObject({ replayed: 7, headSeq: 12 });
+    await sender.send('live after');
+    await waitFor(() => reader.messages.length === 13, 'all thirteen');
+    expect(seqsOf(reader)).toEqual(range(1, 13));
+    expect(reader.messages.at(-1)?.text).toBe('live after');
+    sender.close();
+    reader.close();
+  });
+
+  it('a fresh connection with lastSeq replays only later messages', async () => {
+    const head = await t.server.store.headSeq(c.caseId);
+    const late = await connectRoom(t.url, c.tokens.mediator, c.caseId, { lastSeq: head - 3 });
+    expect(late.welcomes[0]?.replayed).toBe(3);
+    expect(seqsOf(late)).toEqual(range(head - 2, head));
+    late.close();
+  });
+
+  it('survives repeated network drops while others keep sending', async () => {
+    const d = await t.createCase('reconnect storm');
+    const senders = [
+      await connectRoom(t.url, d.tokens.platform, d.caseId),
+      await connectRoom(t.url, d.tokens.mediator, d.caseId),
+    ];
+    const reader = await connectRoom(t.url, d.tokens.customer, d.caseId);
+    let sending = true;
+    const loops = senders.map(async (s, n) => {
+      let i = 0;
+      while (sending) {
+        const ack = await s.send(`s${n}-${i++}`);
+        if (!ack.ok) throw new Error(ack.error.message);
+        await sleep(2);
+      }
+    });
+    for (let drop = 0; drop < 5; drop++) {
+      await sleep(40);
+      dropConnection(reader);
+      await waitFor(() => reader.welcomes.length === drop + 2, `reconnect ${drop + 1}`);
+    }
+    sending = false;
+    await Promise.all(loops);
+    const head = await t.server.store.headSeq(d.caseId);
+    expect(head).toBeGreaterThan(20);
+    await waitFor(() => reader.messages.at(-1)?.seq === head, 'caught up');
+    expect(seqsOf(reader)).toEqual(range(1, head));
+    expect(reader.welcomes.slice(1).some((w) => w.replayed > 0)).toBe(true);
+    for (const s of [...senders, reader]) s.close();
+  });
+});

@@ -1,0 +1,116 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStore } from '@accord/server';
+import * as Y from 'yjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectDoc, connectRoom, newClientId, waitSynced } from '../helpers/clients';
+import { runCli, spawnServer, type ServerProcess } from '../helpers/process';
+import { acceptInvite, makeTempDir } from '../helpers/server';
+import { sleep, waitFor } from '../helpers/wait';
+
+const dataDir = makeTempDir('accord-restart-');
+let proc: ServerProcess | null = null;
+afterAll(async () => {
+  await proc?.kill9();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('nothing acknowledged is lost when the server process is killed (kill -9)', () => {
+  it('chat messages acked and edits relayed before the kill are there after restart', async () => {
+    const demo = JSON.parse(await runCli(['demo', '--json'], dataDir)) as {
+      caseId: string;
+      invites: Record<'customer' | 'platform' | 'mediator', string>;
+    };
+    proc = await spawnServer(dataDir, { ACCORD_SEED: 'false' });
+    const tokens = {
+      customer: (await acceptInvite(proc.url, demo.invites.customer)).token,
+      platform: (await acceptInvite(proc.url, demo.invites.platform)).token,
+      mediator: (await acceptInvite(proc.url, demo.invites.mediator)).token,
+    };
+    const customer = await connectRoom(proc.url, tokens.customer, demo.caseId);
+    const platform = await connectRoom(proc.url, tokens.platform, demo.caseId);
+    const writer = connectDoc(proc.url, demo.caseId, tokens.mediator);
+    const watcher = connectDoc(proc.url, demo.caseId, tokens.platform);
+    await Promise.all([waitSynced(writer), waitSynced(watcher)]);
+    // The demo case starts with the disputed amount in its terms.
+    expect(writer.doc.getMap('terms').get('amountInDisputeCents')).toBe(128_000);
+
+    // Workload: both parties send as fast as acks come back; the mediator types.
+    const acked = new Set<string>();
+    let running = true;
+    const sender = async (client: typeof customer, tag: string) => {
+      while (running) {
+        const id = newClientId();
+        const ack = await Promise.race([
+          client.send(`${tag} ${id}`, id).catch(() => null),
+          sleep(1000).then(() => null),
+        ]);
+        if (ack?.ok) acked.add(id);
+        else return;
+      }
+    };
+    const loops = [sender(customer, 'c'), sender(platform, 'p')];
+    const body = writer.doc.getText('body');
+    const typing = (async () => {
+      for (let i = 0; running && i < 10_000; i++) {
+        body.insert(body.length, `${i % 10}`);
+        await sleep(1);
+      }
+    })();
+    await waitFor(() => acked.size >= 40 && watcher.doc.getText('body').length >= 40, 'workload under way');
+
+    // Killed while sends and edits are in flight.
+    await proc.kill9();
+    running = false;
+    await Promise.all([...loops, typing]);
+    // Every ack arrived before the process died; what the watcher has was relayed, so stored first.
+    const relayed = watcher.doc.getText('body').toString();
+    const ackedBeforeKill = new Set(acked);
+    for (const c of [customer, platform]) c.close();
+    writer.destroy();
+    watcher.destroy();
+
+    proc = await spawnServer(dataDir, { ACCORD_SEED: 'false' });
+    const reader = await connectRoom(proc.url, tokens.mediator, demo.caseId, { lastSeq: 0 });
+    const head = reader.welcomes[0]?.headSeq ?? 0;
+    await waitFor(() => reader.messages.length === head, 'replay');
+    const stored = reader.messages.map((m) => m.clientId);
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(reader.messages.map((m) => m.seq)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    const missing = [...ackedBeforeKill].filter((id) => !stored.includes(id));
+    expect(missing).toEqual([]);
+
+    const after = connectDoc(proc.url, demo.caseId, tokens.customer, new Y.Doc());
+    await waitSynced(after);
+    const text = after.doc.getText('body').toString();
+    expect(text.startsWith(relayed)).toBe(true);
+    expect(after.doc.getMap('terms').get('amountInDisputeCents')).toBe(128_000);
+    after.destroy();
+    reader.close();
+  });
+
+  it('a graceful stop compacts open documents and a restart serves the same state', async () => {
+    if (!proc) throw new Error('no server');
+    const demo = JSON.parse(await runCli(['demo', '--json'], dataDir)) as {
+      caseId: string;
+      invites: Record<string, string>;
+    };
+    const token = (await acceptInvite(proc.url, demo.invites.customer ?? '')).token;
+    const a = connectDoc(proc.url, demo.caseId, token);
+    await waitSynced(a);
+    a.doc.getText('body').insert(0, '每月还款1,000元，共12期。');
+    await sleep(100);
+    expect(await proc.stop()).toBe(0);
+    a.destroy();
+    const store = new SqliteStore({ filename: join(dataDir, 'accord.db') });
+    const stored = await store.loadDoc(demo.caseId);
+    await store.close();
+    expect(stored.snapshot).not.toBeNull();
+    expect(stored.updates).toEqual([]);
+    proc = await spawnServer(dataDir, { ACCORD_SEED: 'false' });
+    const b = connectDoc(proc.url, demo.caseId, token);
+    await waitSynced(b);
+    expect(b.doc.getText('body').toString()).toBe('每月还款1,000元，共12期。');
+    b.destroy();
+  });
+});
