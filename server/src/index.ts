@@ -3,3 +3,4 @@ export { loadConfig, type AccordConfig } from './config';
 export { createDemoCase, type DemoCase } from './cases/demo';
 export * from './store/index';
 export { LocalBus, type Bus, type BusMessage } from './scale/bus';
+export { TokenSigner } from './auth/tokens';
