@@ -117,6 +117,24 @@ export class AuthService {
     };
   }
 
+  /**
+   * Who may manage a case's members and invites: a member whose role allows
+   * it, or any staff admin (admins assign mediators to cases they are not in).
+   * Managing grants no access to the room itself.
+   */
+  async managerFor(
+    identity: Identity,
+    caseId: string,
+    action: 'invite.create' | 'invite.revoke' | 'member.add',
+  ): Promise<{ userId: string; role: CaseRole; caseId: string }> {
+    if (identity.session.caseId === null && identity.user.staffRole === 'admin') {
+      if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
+      return { userId: identity.user.id, role: 'admin', caseId };
+    }
+    const p = await this.principalFor(identity, caseId, action);
+    return { userId: p.userId, role: p.role, caseId };
+  }
+
   private async openSession(
     userId: string,
     caseId: string | null,

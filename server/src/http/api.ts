@@ -38,10 +38,15 @@ export function createApiRouter({ auth, cases }: ApiDeps): Router {
     return auth.authenticate(match[1]);
   }
 
-  async function inCase(req: Request, action: CaseAction): Promise<{ identity: Identity; principal: Principal }> {
+  async function managing(req: Request, action: 'invite.create' | 'invite.revoke' | 'member.add') {
     const identity = await identify(req);
     const caseId = parseOrThrow(CaseId, req.params.caseId, 'case id');
-    return { identity, principal: await auth.principalFor(identity, caseId, action) };
+    return auth.managerFor(identity, caseId, action);
+  }
+
+  async function inCase(req: Request, action: CaseAction): Promise<Principal> {
+    const identity = await identify(req);
+    return auth.principalFor(identity, parseOrThrow(CaseId, req.params.caseId, 'case id'), action);
   }
 
   r.post('/auth/login', async (req, res) => {
@@ -78,29 +83,29 @@ export function createApiRouter({ auth, cases }: ApiDeps): Router {
   });
 
   r.get('/cases/:caseId', async (req, res) => {
-    const { principal } = await inCase(req, 'case.read');
+    const principal = await inCase(req, 'case.read');
     res.json(await cases.getCase(principal.caseId));
   });
 
   r.post('/cases/:caseId/members', async (req, res) => {
-    const { principal } = await inCase(req, 'member.add');
+    const principal = await managing(req, 'member.add');
     await cases.addMember(principal.caseId, parseOrThrow(AddMemberBody, req.body, 'member body'), principal.role);
     res.status(204).end();
   });
 
   r.get('/cases/:caseId/invites', async (req, res) => {
-    const { principal } = await inCase(req, 'invite.create');
+    const principal = await managing(req, 'invite.create');
     res.json(await cases.listInvites(principal.caseId));
   });
 
   r.post('/cases/:caseId/invites', async (req, res) => {
-    const { principal } = await inCase(req, 'invite.create');
+    const principal = await managing(req, 'invite.create');
     const body = parseOrThrow(CreateInviteBody, req.body, 'invite body');
     res.status(201).json(await cases.createInvite(principal.caseId, body, principal));
   });
 
   r.delete('/cases/:caseId/invites/:inviteId', async (req, res) => {
-    const { principal } = await inCase(req, 'invite.revoke');
+    const principal = await managing(req, 'invite.revoke');
     await cases.revokeInvite(principal.caseId, parseOrThrow(InviteId, req.params.inviteId, 'invite id'));
     res.status(204).end();
   });

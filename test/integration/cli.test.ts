@@ -1,0 +1,64 @@
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectRoom } from '../helpers/clients';
+import { runCli, spawnServer, type ServerProcess } from '../helpers/process';
+import { acceptInvite, makeTempDir } from '../helpers/server';
+
+const dirs: string[] = [];
+const procs: ServerProcess[] = [];
+afterAll(async () => {
+  await Promise.all(procs.map((p) => p.stop()));
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+describe('the accord CLI', () => {
+  it('`serve` on an empty data dir seeds a demo case, prints three invite links and the admin credentials', async () => {
+    const dir = makeTempDir('accord-cli-');
+    dirs.push(dir);
+    const proc = await spawnServer(dir);
+    procs.push(proc);
+    await expect.poll(() => proc.output(), { timeout: 10_000 }).toContain('password');
+    const out = proc.output();
+    const links = [...out.matchAll(/(customer|platform|mediator)\s+(http\S+\/join\/\S+)/g)];
+    expect(links.map((m) => m[1])).toEqual(['customer', 'platform', 'mediator']);
+    const password = /password\s+(\S+)/.exec(out)?.[1];
+    expect(password).toBeTruthy();
+
+    // Each link lets its party into the same room with the right role.
+    const roles = [];
+    for (const [, role, link] of links) {
+      const session = await acceptInvite(proc.url, link ?? '');
+      const room = await connectRoom(proc.url, session.token, session.caseId);
+      roles.push([role, room.welcomes[0]?.you.role, room.welcomes[0]?.title]);
+      room.close();
+    }
+    expect(roles.map((r) => r[0])).toEqual(roles.map((r) => r[1]));
+    expect(roles[0]?.[2]).toMatch(/fee/i);
+
+    const login = await fetch(`${proc.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+  });
+
+  it('`demo --json` prints a case id and three invite URLs as JSON', async () => {
+    const dir = makeTempDir('accord-cli-');
+    dirs.push(dir);
+    const out = JSON.parse(
+      await runCli(['demo', '--json'], dir, { ACCORD_PUBLIC_URL: 'https://accord.example.org' }),
+    ) as { caseId: string; invites: Record<string, string> };
+    expect(out.caseId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Object.keys(out.invites)).toEqual(['customer', 'platform', 'mediator']);
+    for (const url of Object.values(out.invites)) expect(url).toMatch(/^https:\/\/accord\.example\.org\/join\/\S+$/);
+  });
+
+  it('refuses an invalid configuration naming the variable', async () => {
+    const dir = makeTempDir('accord-cli-');
+    dirs.push(dir);
+    await expect(runCli(['demo'], dir, { PORT: 'eighty' })).rejects.toMatchObject({
+      stderr: expect.stringContaining('PORT'),
+    });
+  });
+});
