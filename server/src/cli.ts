@@ -19,7 +19,7 @@ async function serve(): Promise<void> {
   await server.listen();
   if (config.seed) {
     const admin = await server.cases.bootstrapAdmin();
-    const demo = (await server.store.countCases()) === 0 ? await createDemoCase(server.cases, server.store) : null;
+    const demo = (await server.store.countCases()) === 0 ? await createDemoCase(server.cases) : null;
     if (admin || demo) {
       const lines = ['', `  Accord is running at ${server.url()}`, ''];
       if (demo) {
@@ -63,7 +63,7 @@ async function demo(json: boolean): Promise<void> {
   const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'warn' });
   const server = createAccordServer(config);
   try {
-    const d = await createDemoCase(server.cases, server.store);
+    const d = await createDemoCase(server.cases);
     if (json) {
       process.stdout.write(`${JSON.stringify({ caseId: d.caseId, invites: d.invites })}\n`);
     } else {

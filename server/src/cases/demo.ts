@@ -1,6 +1,3 @@
-import * as Y from 'yjs';
-import { AgreementDoc } from '@accord/shared';
-import type { Store } from '../store/types';
 import type { CaseService } from './service';
 
 export interface DemoCase {
@@ -26,7 +23,7 @@ const DEMO = {
 };
 
 /** Creates the demo case with its three parties and returns their invite links. */
-export async function createDemoCase(cases: CaseService, store: Store): Promise<DemoCase> {
+export async function createDemoCase(cases: CaseService): Promise<DemoCase> {
   const c = await cases.createCaseAsSystem(DEMO);
   const invite = async (role: 'customer' | 'platform' | 'mediator', displayName: string) =>
     (await cases.createInviteAsSystem(c.id, { role, displayName, expiresInHours: 24 * 30 })).url;
@@ -35,16 +32,6 @@ export async function createDemoCase(cases: CaseService, store: Store): Promise<
     platform: await invite('platform', '李华（平台客服）'),
     mediator: await invite('mediator', '张律师（调解员）'),
   };
-
-  // Start the agreement with the disputed amount filled in, as the mediator would.
-  const doc = new Y.Doc();
-  const terms = doc.getMap(AgreementDoc.terms);
-  doc.transact(() => {
-    terms.set('amountInDisputeCents', DEMO.amountInDisputeCents);
-    terms.set('conditions', '');
-  });
-  await store.appendDocUpdate(c.id, Y.encodeStateAsUpdate(doc));
-  doc.destroy();
 
   return { caseId: c.id, caseNumber: c.number, invites };
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
 import {
   AccordError,
+  AgreementDoc,
   CreateCaseBody,
   CreateInviteBody,
   canGrant,
@@ -55,7 +57,7 @@ export class CaseService {
 
   async createCase(identity: Identity, body: z.output<typeof CreateCaseBody>): Promise<CaseView> {
     requireStaff(identity, 'case.create');
-    const record = await this.store.createCase({ id: randomUUID(), ...body });
+    const record = await this.openCase(body);
     const role = identity.user.staffRole === 'platform' ? 'platform' : 'admin';
     await this.store.putMember({
       caseId: record.id,
@@ -68,8 +70,21 @@ export class CaseService {
 
   /** Creates a case without an acting user (seeding, CLI). */
   async createCaseAsSystem(body: z.input<typeof CreateCaseBody>): Promise<CaseView> {
-    const parsed = CreateCaseBody.parse(body);
-    return toCaseView(await this.store.createCase({ id: randomUUID(), ...parsed }));
+    return toCaseView(await this.openCase(CreateCaseBody.parse(body)));
+  }
+
+  /** Stores the case and starts its agreement with the amount in dispute filled in. */
+  private async openCase(body: z.output<typeof CreateCaseBody>): Promise<CaseRecord> {
+    const record = await this.store.createCase({ id: randomUUID(), ...body });
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      const terms = doc.getMap(AgreementDoc.terms);
+      terms.set('amountInDisputeCents', body.amountInDisputeCents);
+      terms.set('conditions', '');
+    });
+    await this.store.appendDocUpdate(record.id, Y.encodeStateAsUpdate(doc));
+    doc.destroy();
+    return record;
   }
 
   async getCase(caseId: string): Promise<CaseView> {

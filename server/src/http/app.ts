@@ -34,7 +34,16 @@ export function createHttpApp(api: express.Router, options: AppOptions): express
 
   const index = join(options.clientDist, 'index.html');
   if (existsSync(index)) {
-    app.use(express.static(options.clientDist, { index: false, maxAge: '1h' }));
+    app.use(
+      express.static(options.clientDist, {
+        index: false,
+        maxAge: '1h',
+        setHeaders: (res, path) => {
+          // The service worker must be revalidated on every visit so updates reach users.
+          if (path.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     // Client-side routes (/join/…, /cases/…) all load the single page.
     app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');

@@ -1,0 +1,65 @@
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { EditorContent, useEditor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
+import { AgreementDoc } from '@accord/shared';
+
+export interface CaretUser {
+  name: string;
+  color: string;
+}
+
+/** The agreement's rich text, bound to the case's Yjs document, with everyone's caret in their colour. */
+export function AgreementEditor({
+  doc,
+  provider,
+  user,
+  editable,
+}: {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  user: CaretUser;
+  editable: boolean;
+}) {
+  const { t } = useTranslation();
+  const editor = useEditor(
+    {
+      extensions: [
+        // Undo history comes from Yjs (per user), not from ProseMirror.
+        StarterKit.configure({ undoRedo: false }),
+        Collaboration.configure({ document: doc, field: AgreementDoc.body }),
+        CollaborationCaret.configure({ provider, user }),
+      ],
+      editable,
+      editorProps: {
+        attributes: {
+          class: 'editor-content',
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-label': t('agreement.editor'),
+          'data-testid': 'agreement-editor',
+        },
+      },
+    },
+    [doc, provider],
+  );
+
+  useEffect(() => {
+    editor?.setEditable(editable);
+  }, [editor, editable]);
+
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.commands.updateUser(user);
+  }, [editor, user]);
+
+  return (
+    <div className={`editor ${editable ? '' : 'readonly'}`}>
+      {!editable && <span className="muted">{t('agreement.lockedHint')}</span>}
+      <EditorContent editor={editor} />
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import { useEffect, useState } from 'react';
+
+// Four routes do not warrant a routing library: the path is parsed here and
+// navigation uses the History API.
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'login' }
+  | { page: 'join'; invite: string }
+  | { page: 'room'; caseId: string }
+  | { page: 'notFound' };
+
+export function parseRoute(path: string): Route {
+  if (path === '/' || path === '') return { page: 'home' };
+  if (path === '/login') return { page: 'login' };
+  const join = /^\/join\/([^/]+)$/.exec(path);
+  if (join?.[1]) return { page: 'join', invite: join[1] };
+  const room = /^\/cases\/([0-9a-f-]{36})$/.exec(path);
+  if (room?.[1]) return { page: 'room', caseId: room[1] };
+  return { page: 'notFound' };
+}
+
+const listeners = new Set<() => void>();
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  listeners.forEach((l) => l());
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(window.location.pathname));
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return route;
+}

@@ -1,0 +1,94 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LoginResult } from '@accord/shared';
+import { z } from 'zod';
+import { api, ApiError } from '../app/api';
+import { navigate } from '../app/router';
+import { saveStaffSession } from '../app/session';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [pending, setPending] = useState<LoginResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const result = await api(LoginResult, '/auth/login', { body: { username, password } });
+      if (result.mustChangePassword) {
+        setPending(result);
+        return;
+      }
+      saveStaffSession({ token: result.token, user: result.user });
+      navigate('/');
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  const change = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!pending) return;
+    setError(null);
+    try {
+      await api(z.null(), '/auth/password', {
+        token: pending.token,
+        body: { currentPassword: password, newPassword },
+      });
+      saveStaffSession({ token: pending.token, user: pending.user });
+      navigate('/');
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  return (
+    <section className="card narrow">
+      <h2>{t('login.title')}</h2>
+      {pending === null ? (
+        <form onSubmit={(e) => void submit(e)} className="stack">
+          <label>
+            {t('login.username')}
+            <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
+          </label>
+          <label>
+            {t('login.password')}
+            <input
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="current-password"
+              required
+            />
+          </label>
+          <button type="submit">{t('login.submit')}</button>
+        </form>
+      ) : (
+        <form onSubmit={(e) => void change(e)} className="stack">
+          <p>{t('login.mustChange')}</p>
+          <label>
+            {t('login.newPassword')}
+            <input
+              type="password"
+              value={newPassword}
+              minLength={12}
+              onChange={(e) => setNewPassword(e.target.value)}
+              autoComplete="new-password"
+              required
+            />
+          </label>
+          <button type="submit">{t('login.change')}</button>
+        </form>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {t('login.failed', { message: error })}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,175 @@
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CHAT_TEXT_MAX } from '@accord/shared';
+import { firstUnreadSeq } from './chatState';
+import type { RoomApi } from './useRoom';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** History pages back on scroll-up; new messages arrive live; own messages show their state. */
+export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean }) {
+  const { t } = useTranslation();
+  const { chat, me } = room;
+  const [text, setText] = useState('');
+  const listRef = useRef<HTMLOListElement>(null);
+  const atBottom = useRef(true);
+  const previousHeight = useRef(0);
+  const previousFirst = useRef<number | undefined>(undefined);
+  const [unreadAt] = useState(() => firstUnreadSeq(chat, me ?? ''));
+  const dividerSeq = unreadAt ?? firstUnreadSeq(chat, me ?? '');
+
+  // Keep the view pinned: at the bottom when new messages come, in place when older ones are prepended.
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    const first = chat.messages[0]?.seq;
+    if (previousFirst.current !== undefined && first !== undefined && first < previousFirst.current) {
+      list.scrollTop += list.scrollHeight - previousHeight.current;
+    } else if (atBottom.current) {
+      list.scrollTop = list.scrollHeight;
+    }
+    previousFirst.current = first;
+    previousHeight.current = list.scrollHeight;
+  }, [chat.messages, chat.outbox]);
+
+  // What is on screen at the bottom, with the page visible, counts as read.
+  const last = chat.messages.at(-1)?.seq ?? 0;
+  useEffect(() => {
+    const mark = () => {
+      if (atBottom.current && document.visibilityState === 'visible' && last > chat.lastReadSeq) room.markRead(last);
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
+  }, [last, chat.lastReadSeq, room]);
+
+  const onScroll = () => {
+    const list = listRef.current;
+    if (!list) return;
+    atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    if (atBottom.current && last > chat.lastReadSeq) room.markRead(last);
+    if (list.scrollTop < 60 && chat.hasOlder && !room.loadingOlder) room.loadOlder();
+  };
+
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    const body = text.trim();
+    if (!body || body.length > CHAT_TEXT_MAX) return;
+    atBottom.current = true;
+    room.send(body);
+    setText('');
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit();
+  };
+  const typingNames = [...room.typing.values()];
+
+  return (
+    <section className="panel chat" aria-labelledby="chat-title">
+      <h2 id="chat-title">{t('chat.title')}</h2>
+      <ol className="messages" ref={listRef} onScroll={onScroll} aria-live="polite" data-testid="messages">
+        <li className="history-edge">
+          {chat.hasOlder ? (
+            <button type="button" className="link" onClick={() => room.loadOlder()} disabled={room.loadingOlder}>
+              {room.loadingOlder ? t('chat.loadingOlder') : t('chat.loadOlder')}
+            </button>
+          ) : (
+            <span className="muted">{chat.messages.length > 0 ? t('chat.beginning') : t('chat.empty')}</span>
+          )}
+        </li>
+        {chat.messages.map((m) => (
+          <Fragment key={m.seq}>
+            {m.seq === dividerSeq && (
+              <li className="unread-divider" role="separator" data-testid="unread-divider">
+                <span>{t('chat.unread')}</span>
+              </li>
+            )}
+            <li
+              className={`message ${m.senderId === me ? 'mine' : ''}`}
+              data-seq={m.seq}
+              data-client-id={m.clientId}
+              data-testid="message"
+            >
+              <div className="meta">
+                <span className="sender">{m.senderName}</span>
+                <span className={`badge role-${m.senderRole}`}>{t(`roles.${m.senderRole}`)}</span>
+                <time dateTime={m.createdAt}>{timeFormat.format(new Date(m.createdAt))}</time>
+                {m.senderId === me && <span className="status sent">{t('chat.sent')}</span>}
+              </div>
+              <p className="text">{m.text}</p>
+            </li>
+          </Fragment>
+        ))}
+        {chat.outbox.map((o) => (
+          <li key={o.clientId} className="message mine pending" data-testid="pending-message" data-status={o.status}>
+            <p className="text">{o.text}</p>
+            <div className="meta">
+              {o.status === 'failed' ? (
+                <>
+                  <span className="status failed" role="alert">
+                    {t('chat.failed', { reason: t(errorKey(o.error), { message: o.error ?? '' }) })}
+                  </span>
+                  <button type="button" className="link" onClick={() => room.retry(o.clientId)}>
+                    {t('chat.retry')}
+                  </button>
+                  <button type="button" className="link" onClick={() => room.discard(o.clientId)}>
+                    {t('chat.discard')}
+                  </button>
+                </>
+              ) : (
+                <span className="status">{room.status === 'connected' ? t('chat.sending') : t('chat.queued')}</span>
+              )}
+            </div>
+          </li>
+        ))}
+      </ol>
+      <p className="typing-line" aria-live="polite">
+        {typingNames.length > 0 ? t('room.someoneTyping', { name: typingNames.join('、') }) : ' '}
+      </p>
+      {canWrite ? (
+        <form className="composer" onSubmit={submit}>
+          <label htmlFor="chat-input" className="visually-hidden">
+            {t('chat.input')}
+          </label>
+          <textarea
+            id="chat-input"
+            value={text}
+            rows={2}
+            placeholder={t('chat.placeholder')}
+            onChange={(e) => {
+              setText(e.target.value);
+              room.setTyping(e.target.value.length > 0);
+            }}
+            onBlur={() => room.setTyping(false)}
+            onKeyDown={onKeyDown}
+            aria-invalid={text.length > CHAT_TEXT_MAX}
+            aria-describedby={text.length > CHAT_TEXT_MAX ? 'chat-too-long' : undefined}
+          />
+          <button type="submit" disabled={!text.trim() || text.length > CHAT_TEXT_MAX}>
+            {t('chat.send')}
+          </button>
+          {text.length > CHAT_TEXT_MAX && (
+            <span id="chat-too-long" className="error">
+              {t('chat.tooLong', { max: CHAT_TEXT_MAX })}
+            </span>
+          )}
+        </form>
+      ) : (
+        <p className="muted">{t('room.readOnly')}</p>
+      )}
+    </section>
+  );
+}
+
+function errorKey(code: string | undefined) {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'FORBIDDEN':
+    case 'RATE_LIMITED':
+    case 'STORE_FAILED':
+    case 'CONFLICT':
+      return `errors.${code}` as const;
+    default:
+      return 'errors.other' as const;
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@accord/shared';
+import { chatReducer, emptyChat, firstUnreadSeq, headSeq, mergeMessages, type ChatState } from './chatState';
+
+const ME = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const msg = (seq: number, senderId = OTHER, clientId = `c${seq}xxxxxxx`): ChatMessage => ({
+  seq,
+  id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+  clientId,
+  caseId: '33333333-3333-4333-8333-333333333333',
+  senderId,
+  senderName: senderId === ME ? 'me' : 'other',
+  senderRole: 'customer',
+  text: `m${seq}`,
+  createdAt: '2026-11-28T00:00:00.000Z',
+});
+const reduce = chatReducer(ME);
+const run = (state: ChatState, ...actions: Parameters<typeof reduce>[1][]) => actions.reduce(reduce, state);
+
+describe('message list state', () => {
+  it('keeps messages ascending and unique whatever order and overlap they arrive in', () => {
+    const s = run(
+      emptyChat,
+      { type: 'received', messages: [msg(5), msg(6)] },
+      { type: 'history', messages: [msg(3), msg(4), msg(5)], hasMore: true },
+      { type: 'received', messages: [msg(6), msg(7)] },
+      { type: 'history', messages: [msg(1), msg(2)], hasMore: false },
+    );
+    expect(s.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(s.hasOlder).toBe(false);
+    expect(headSeq(s)).toBe(7);
+  });
+
+  it('merge does not copy when nothing arrives and appends in order on the fast path', () => {
+    const list = [msg(1)];
+    expect(mergeMessages(list, [])).toBe(list);
+    expect(mergeMessages(list, [msg(3), msg(2)]).map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('moves my message from the outbox to the list on ack, and a late broadcast adds nothing', () => {
+    const item = { clientId: 'mine-0001', text: 'hi', createdAt: '', status: 'queued' as const };
+    let s = run(
+      emptyChat,
+      { type: 'queued', item },
+      { type: 'queued', item },
+      { type: 'sending', clientId: 'mine-0001' },
+    );
+    expect(s.outbox).toHaveLength(1);
+    expect(s.outbox[0]?.status).toBe('sending');
+    const mine = msg(1, ME, 'mine-0001');
+    s = run(s, { type: 'acked', message: mine }, { type: 'received', messages: [mine] });
+    expect(s.outbox).toEqual([]);
+    expect(s.messages).toEqual([mine]);
+  });
+
+  it('settles an outbox entry when my message arrives by replay before its ack (reconnect)', () => {
+    const item = { clientId: 'mine-0002', text: 'x', createdAt: '', status: 'sending' as const };
+    const s = run(emptyChat, { type: 'queued', item }, { type: 'received', messages: [msg(4, ME, 'mine-0002')] });
+    expect(s.outbox).toEqual([]);
+  });
+
+  it('a failure needs the user; retry queues it again; discard drops it', () => {
+    const item = { clientId: 'mine-0003', text: 'x', createdAt: '', status: 'sending' as const };
+    let s = run(emptyChat, { type: 'queued', item }, { type: 'failed', clientId: 'mine-0003', error: 'FORBIDDEN' });
+    expect(s.outbox[0]).toMatchObject({ status: 'failed', error: 'FORBIDDEN' });
+    s = reduce(s, { type: 'retry', clientId: 'mine-0003' });
+    expect(s.outbox[0]?.status).toBe('queued');
+    s = reduce(s, { type: 'discard', clientId: 'mine-0003' });
+    expect(s.outbox).toEqual([]);
+  });
+
+  it('places the unread divider before the first unread message from someone else', () => {
+    let s = run(
+      emptyChat,
+      { type: 'received', messages: [msg(1), msg(2), msg(3, ME), msg(4)] },
+      { type: 'read', seq: 2 },
+    );
+    expect(firstUnreadSeq(s, ME)).toBe(4);
+    s = reduce(s, { type: 'read', seq: 1 });
+    expect(s.lastReadSeq).toBe(2);
+    s = reduce(s, { type: 'read', seq: 4 });
+    expect(firstUnreadSeq(s, ME)).toBeNull();
+  });
+});

@@ -1,0 +1,130 @@
+import type { ChatMessage, ErrorBody } from '@accord/shared';
+
+/** One of my messages that the server has not acknowledged yet. */
+export interface OutboxItem {
+  clientId: string;
+  text: string;
+  createdAt: string;
+  /** queued: waiting to be sent (offline, or retrying); sending: in flight; failed: refused, needs the user. */
+  status: 'queued' | 'sending' | 'failed';
+  error?: ErrorBody['code'] | 'TIMEOUT';
+}
+
+export interface ChatState {
+  /** Acknowledged messages, ascending by seq, each seq once. */
+  messages: ChatMessage[];
+  outbox: OutboxItem[];
+  /** False once the server said there is nothing older than what is loaded. */
+  hasOlder: boolean;
+  /** Highest seq the user has seen; later messages from others are unread. */
+  lastReadSeq: number;
+}
+
+export type ChatAction =
+  | { type: 'received'; messages: ChatMessage[] }
+  | { type: 'history'; messages: ChatMessage[]; hasMore: boolean }
+  | { type: 'queued'; item: OutboxItem }
+  | { type: 'sending'; clientId: string }
+  | { type: 'acked'; message: ChatMessage }
+  | { type: 'requeue'; clientId: string; error?: OutboxItem['error'] }
+  | { type: 'failed'; clientId: string; error: OutboxItem['error'] }
+  | { type: 'retry'; clientId: string }
+  | { type: 'discard'; clientId: string }
+  | { type: 'read'; seq: number };
+
+export const emptyChat: ChatState = { messages: [], outbox: [], hasOlder: true, lastReadSeq: 0 };
+
+/** Adds messages, keeping ascending seq order and dropping any seq already present. */
+export function mergeMessages(current: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  if (incoming.length === 0) return current;
+  const last = current.at(-1);
+  const sortedIncoming = [...incoming].sort((a, b) => a.seq - b.seq);
+  // Fast path: live messages arrive in order after everything we have.
+  if (!last || (sortedIncoming[0]?.seq ?? 0) > last.seq) {
+    const out = [...current];
+    for (const m of sortedIncoming) if (m.seq > (out.at(-1)?.seq ?? 0)) out.push(m);
+    return out;
+  }
+  const bySeq = new Map(current.map((m) => [m.seq, m]));
+  for (const m of sortedIncoming) if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function withoutOutbox(outbox: OutboxItem[], clientIds: Set<string>): OutboxItem[] {
+  return outbox.some((o) => clientIds.has(o.clientId)) ? outbox.filter((o) => !clientIds.has(o.clientId)) : outbox;
+}
+
+function patch(outbox: OutboxItem[], clientId: string, change: Partial<OutboxItem>): OutboxItem[] {
+  return outbox.map((o) => (o.clientId === clientId ? { ...o, ...change } : o));
+}
+
+/**
+ * The chat as one client sees it. `me` is the user id: my own messages that
+ * arrive by broadcast or replay also settle the matching outbox entry.
+ */
+export function chatReducer(me: string) {
+  return (state: ChatState, action: ChatAction): ChatState => {
+    switch (action.type) {
+      case 'received': {
+        const mine = new Set(action.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
+        return {
+          ...state,
+          messages: mergeMessages(state.messages, action.messages),
+          outbox: withoutOutbox(state.outbox, mine),
+        };
+      }
+      case 'history':
+        return { ...state, messages: mergeMessages(state.messages, action.messages), hasOlder: action.hasMore };
+      case 'queued':
+        if (state.outbox.some((o) => o.clientId === action.item.clientId)) return state;
+        return { ...state, outbox: [...state.outbox, action.item] };
+      case 'sending':
+        return { ...state, outbox: patch(state.outbox, action.clientId, { status: 'sending' }) };
+      case 'acked':
+        return {
+          ...state,
+          messages: mergeMessages(state.messages, [action.message]),
+          outbox: withoutOutbox(state.outbox, new Set([action.message.clientId])),
+          // Writing a message means having read everything before it.
+          lastReadSeq: Math.max(state.lastReadSeq, action.message.seq),
+        };
+      case 'requeue':
+        return {
+          ...state,
+          outbox: patch(state.outbox, action.clientId, {
+            status: 'queued',
+            ...(action.error ? { error: action.error } : {}),
+          }),
+        };
+      case 'failed':
+        return { ...state, outbox: patch(state.outbox, action.clientId, { status: 'failed', error: action.error }) };
+      case 'retry':
+        return { ...state, outbox: patch(state.outbox, action.clientId, { status: 'queued' }) };
+      case 'discard':
+        return { ...state, outbox: state.outbox.filter((o) => o.clientId !== action.clientId) };
+      case 'read':
+        return action.seq > state.lastReadSeq ? { ...state, lastReadSeq: action.seq } : state;
+    }
+  };
+}
+
+/** The seq before which the "new messages" divider goes, or null when nothing from others is unread. */
+export function firstUnreadSeq(state: ChatState, me: string): number | null {
+  return state.messages.find((m) => m.seq > state.lastReadSeq && m.senderId !== me)?.seq ?? null;
+}
+
+/** The highest seq received: sent as `lastSeq` on reconnect so the server replays the rest. */
+export function headSeq(state: ChatState): number {
+  return state.messages.at(-1)?.seq ?? 0;
+}
+
+/** Errors that a later attempt may get past; others need the user. */
+export function isRetriable(code: OutboxItem['error']): boolean {
+  return code === 'STORE_FAILED' || code === 'INTERNAL' || code === 'RATE_LIMITED' || code === 'TIMEOUT';
+}
+
+/** A client message id from the CSPRNG (works outside secure contexts, unlike randomUUID). */
+export function newClientId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from './process';
+
+/** Debian's Chromium; never a downloaded browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = join(repoRoot, 'test/artifacts/e2e');
+
+/**
+ * Whether browser tests can run. Missing Chromium skips them with a loud
+ * warning on a developer machine and fails them under CI=true.
+ */
+export function chromiumOrSkip(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const message = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``;
+  if (process.env.CI === 'true') throw new Error(`${message} (required under CI)`);
+  console.warn(`\n!!! SKIPPING BROWSER TESTS — ${message}\n`);
+  return false;
+}
+
+export function launchChromium(): Promise<Browser> {
+  // Playwright gives every launch a fresh temporary profile (--user-data-dir).
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
