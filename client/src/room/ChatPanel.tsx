@@ -1,7 +1,6 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHAT_TEXT_MAX } from '@accord/shared';
-import { firstUnreadSeq } from './chatState';
 import type { RoomApi } from './useRoom';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -15,8 +14,7 @@ export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean
   const atBottom = useRef(true);
   const previousHeight = useRef(0);
   const previousFirst = useRef<number | undefined>(undefined);
-  const [unreadAt] = useState(() => firstUnreadSeq(chat, me ?? ''));
-  const dividerSeq = unreadAt ?? firstUnreadSeq(chat, me ?? '');
+  const dividerSeq = chat.dividerSeq;
 
   // Keep the view pinned: at the bottom when new messages come, in place when older ones are prepended.
   useLayoutEffect(() => {
@@ -36,7 +34,9 @@ export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean
   const last = chat.messages.at(-1)?.seq ?? 0;
   useEffect(() => {
     const mark = () => {
-      if (atBottom.current && document.visibilityState === 'visible' && last > chat.lastReadSeq) room.markRead(last);
+      const viewing = atBottom.current && document.visibilityState === 'visible';
+      room.setViewing(viewing);
+      if (viewing && last > chat.lastReadSeq) room.markRead(last);
     };
     mark();
     document.addEventListener('visibilitychange', mark);
@@ -47,6 +47,7 @@ export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean
     const list = listRef.current;
     if (!list) return;
     atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    room.setViewing(atBottom.current && document.visibilityState === 'visible');
     if (atBottom.current && last > chat.lastReadSeq) room.markRead(last);
     if (list.scrollTop < 60 && chat.hasOlder && !room.loadingOlder) room.loadOlder();
   };

@@ -31,7 +31,7 @@ export function loadChat(caseId: string): { me: string | null; state: ChatState 
     const parsed = Cached.safeParse(JSON.parse(localStorage.getItem(key(caseId)) ?? 'null'));
     if (!parsed.success) return { me: null, state: emptyChat };
     const { me, ...rest } = parsed.data;
-    return { me, state: { ...rest, outbox: rest.outbox as ChatState['outbox'] } };
+    return { me, state: { ...rest, outbox: rest.outbox as ChatState['outbox'], dividerSeq: null } };
   } catch {
     return { me: null, state: emptyChat };
   }

@@ -22,9 +22,9 @@ describe('message list state', () => {
   it('keeps messages ascending and unique whatever order and overlap they arrive in', () => {
     const s = run(
       emptyChat,
-      { type: 'received', messages: [msg(5), msg(6)] },
+      { type: 'received', messages: [msg(5), msg(6)], viewing: true },
       { type: 'history', messages: [msg(3), msg(4), msg(5)], hasMore: true },
-      { type: 'received', messages: [msg(6), msg(7)] },
+      { type: 'received', messages: [msg(6), msg(7)], viewing: true },
       { type: 'history', messages: [msg(1), msg(2)], hasMore: false },
     );
     expect(s.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -49,14 +49,18 @@ describe('message list state', () => {
     expect(s.outbox).toHaveLength(1);
     expect(s.outbox[0]?.status).toBe('sending');
     const mine = msg(1, ME, 'mine-0001');
-    s = run(s, { type: 'acked', message: mine }, { type: 'received', messages: [mine] });
+    s = run(s, { type: 'acked', message: mine }, { type: 'received', messages: [mine], viewing: true });
     expect(s.outbox).toEqual([]);
     expect(s.messages).toEqual([mine]);
   });
 
   it('settles an outbox entry when my message arrives by replay before its ack (reconnect)', () => {
     const item = { clientId: 'mine-0002', text: 'x', createdAt: '', status: 'sending' as const };
-    const s = run(emptyChat, { type: 'queued', item }, { type: 'received', messages: [msg(4, ME, 'mine-0002')] });
+    const s = run(
+      emptyChat,
+      { type: 'queued', item },
+      { type: 'received', messages: [msg(4, ME, 'mine-0002')], viewing: false },
+    );
     expect(s.outbox).toEqual([]);
   });
 
@@ -70,16 +74,30 @@ describe('message list state', () => {
     expect(s.outbox).toEqual([]);
   });
 
-  it('places the unread divider before the first unread message from someone else', () => {
+  it('places the unread divider before the first message that arrived unseen, and keeps it this visit', () => {
     let s = run(
-      emptyChat,
-      { type: 'received', messages: [msg(1), msg(2), msg(3, ME), msg(4)] },
-      { type: 'read', seq: 2 },
+      { ...emptyChat, lastReadSeq: 2 },
+      { type: 'history', messages: [msg(1), msg(2)], hasMore: false },
+      { type: 'received', messages: [msg(3, ME)], viewing: false },
+      { type: 'received', messages: [msg(4)], viewing: false },
+      { type: 'received', messages: [msg(5)], viewing: false },
     );
+    expect(s.dividerSeq).toBe(4);
     expect(firstUnreadSeq(s, ME)).toBe(4);
-    s = reduce(s, { type: 'read', seq: 1 });
-    expect(s.lastReadSeq).toBe(2);
-    s = reduce(s, { type: 'read', seq: 4 });
+    // Scrolling to the end reads them; the divider stays where it was.
+    s = reduce(s, { type: 'read', seq: 5 });
     expect(firstUnreadSeq(s, ME)).toBeNull();
+    expect(s.dividerSeq).toBe(4);
+    s = reduce(s, { type: 'read', seq: 1 });
+    expect(s.lastReadSeq).toBe(5);
+  });
+
+  it('shows no divider for what arrives while the user is watching, and clears it when they write', () => {
+    let s = run(emptyChat, { type: 'received', messages: [msg(1), msg(2)], viewing: true });
+    expect([s.dividerSeq, s.lastReadSeq]).toEqual([null, 2]);
+    s = reduce(s, { type: 'received', messages: [msg(3)], viewing: false });
+    expect(s.dividerSeq).toBe(3);
+    s = reduce(s, { type: 'acked', message: msg(4, ME, 'mine-0004') });
+    expect(s.dividerSeq).toBeNull();
   });
 });

@@ -18,10 +18,13 @@ export interface ChatState {
   hasOlder: boolean;
   /** Highest seq the user has seen; later messages from others are unread. */
   lastReadSeq: number;
+  /** Where the "new messages" divider stands this visit: the first message that arrived unseen. */
+  dividerSeq: number | null;
 }
 
 export type ChatAction =
-  | { type: 'received'; messages: ChatMessage[] }
+  /** `viewing`: the user is looking at the end of the chat right now, so these are read on arrival. */
+  | { type: 'received'; messages: ChatMessage[]; viewing: boolean }
   | { type: 'history'; messages: ChatMessage[]; hasMore: boolean }
   | { type: 'queued'; item: OutboxItem }
   | { type: 'sending'; clientId: string }
@@ -32,7 +35,7 @@ export type ChatAction =
   | { type: 'discard'; clientId: string }
   | { type: 'read'; seq: number };
 
-export const emptyChat: ChatState = { messages: [], outbox: [], hasOlder: true, lastReadSeq: 0 };
+export const emptyChat: ChatState = { messages: [], outbox: [], hasOlder: true, lastReadSeq: 0, dividerSeq: null };
 
 /** Adds messages, keeping ascending seq order and dropping any seq already present. */
 export function mergeMessages(current: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
@@ -67,11 +70,20 @@ export function chatReducer(me: string) {
     switch (action.type) {
       case 'received': {
         const mine = new Set(action.messages.filter((m) => m.senderId === me).map((m) => m.clientId));
-        return {
+        const next = {
           ...state,
           messages: mergeMessages(state.messages, action.messages),
           outbox: withoutOutbox(state.outbox, mine),
         };
+        if (action.viewing) {
+          const newest = Math.max(state.lastReadSeq, ...action.messages.map((m) => m.seq));
+          return { ...next, lastReadSeq: newest };
+        }
+        const unseen = action.messages.filter((m) => m.senderId !== me && m.seq > state.lastReadSeq);
+        if (state.dividerSeq === null && unseen.length > 0) {
+          return { ...next, dividerSeq: Math.min(...unseen.map((m) => m.seq)) };
+        }
+        return next;
       }
       case 'history':
         return { ...state, messages: mergeMessages(state.messages, action.messages), hasOlder: action.hasMore };
@@ -87,6 +99,7 @@ export function chatReducer(me: string) {
           outbox: withoutOutbox(state.outbox, new Set([action.message.clientId])),
           // Writing a message means having read everything before it.
           lastReadSeq: Math.max(state.lastReadSeq, action.message.seq),
+          dividerSeq: null,
         };
       case 'requeue':
         return {
@@ -108,7 +121,7 @@ export function chatReducer(me: string) {
   };
 }
 
-/** The seq before which the "new messages" divider goes, or null when nothing from others is unread. */
+/** The first message from someone else that the user has not read yet, if any. */
 export function firstUnreadSeq(state: ChatState, me: string): number | null {
   return state.messages.find((m) => m.seq > state.lastReadSeq && m.senderId !== me)?.seq ?? null;
 }

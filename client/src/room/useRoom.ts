@@ -49,6 +49,7 @@ export interface RoomApi {
   discard(clientId: string): void;
   loadOlder(): void;
   markRead(seq: number): void;
+  setViewing(viewing: boolean): void;
   setTyping(typing: boolean): void;
 }
 
@@ -81,6 +82,8 @@ export function useRoom(caseId: string, token: string): RoomApi {
   const [typing, setTypingMap] = useState(new Map<string, { name: string; until: number }>());
   const [loadingOlder, setLoadingOlder] = useState(false);
   const socketRef = useRef<RoomSocket | null>(null);
+  /** Set by the chat view: the end of the chat is on screen and the page visible. */
+  const viewing = useRef(false);
   const flushing = useRef(false);
   const retryTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -122,6 +125,8 @@ export function useRoom(caseId: string, token: string): RoomApi {
 
   useEffect(() => {
     let firstWelcome = true;
+    // Between the handshake and the welcome the server replays what was missed: unseen by definition.
+    let catchingUp = false;
     const socket: RoomSocket = io({
       autoConnect: navigator.onLine,
       auth: (cb) => {
@@ -131,6 +136,7 @@ export function useRoom(caseId: string, token: string): RoomApi {
     });
     socketRef.current = socket;
     socket.on('room:welcome', (w) => {
+      catchingUp = false;
       meRef.current = w.you.userId;
       setMe(w.you.userId);
       setWelcome(w);
@@ -144,7 +150,12 @@ export function useRoom(caseId: string, token: string): RoomApi {
       firstWelcome = false;
       void flush();
     });
-    socket.on('chat:message', (m) => apply({ type: 'received', messages: [m] }));
+    socket.on('connect', () => {
+      catchingUp = true;
+    });
+    socket.on('chat:message', (m) =>
+      apply({ type: 'received', messages: [m], viewing: viewing.current && !catchingUp }),
+    );
     socket.on('presence', (p) => setParticipants(p.participants));
     socket.on('chat:typing', (e) =>
       setTypingMap((prev) => {
@@ -269,6 +280,9 @@ export function useRoom(caseId: string, token: string): RoomApi {
     discard: (clientId) => apply({ type: 'discard', clientId }),
     loadOlder,
     markRead: (seq) => apply({ type: 'read', seq }),
+    setViewing: (value) => {
+      viewing.current = value;
+    },
     setTyping,
   };
 }
