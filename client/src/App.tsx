@@ -37,7 +37,7 @@ export function App() {
       break;
     }
     default:
-      page = <p className="page-message">404</p>;
+      page = <p className="page-message">{t('app.notFound')}</p>;
   }
 
   return (

@@ -5,6 +5,7 @@ export const en = {
     tagline: 'Online mediation room',
     language: 'Language',
     skipToContent: 'Skip to content',
+    notFound: 'There is no page at this address.',
   },
   home: {
     intro: 'Open the invite link you were sent to enter your mediation room.',

@@ -7,6 +7,7 @@ export const zhCN: Messages = {
     tagline: '在线调解室',
     language: '语言',
     skipToContent: '跳到主要内容',
+    notFound: '此地址没有页面。',
   },
   home: {
     intro: '请打开您收到的邀请链接进入调解室。',
