@@ -15,6 +15,8 @@ import { createHttpApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { attachRoomGateway, type AccordIo } from './room/gateway';
 import { MemoryPresence } from './room/presence';
+import { RoomStates } from './room/state';
+import { AuditLog } from './audit/log';
 import { LocalBus, type Bus } from './scale/bus';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -28,6 +30,8 @@ export interface AccordServer {
   readonly auth: AuthService;
   readonly cases: CaseService;
   readonly docs: DocRegistry;
+  readonly rooms: RoomStates;
+  readonly audit: AuditLog;
   readonly http: HttpServer;
   readonly io: AccordIo;
   /** Starts listening; resolves with the bound port and public URL. */
@@ -75,8 +79,18 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     destroyUpgrade: false,
     maxHttpBufferSize: 256 * 1024,
   });
-  const room = attachRoomGateway(io, { auth, store, presence: new MemoryPresence(), bus, log });
-  const yjs = attachYjsEndpoint(http, { auth, registry: docs, bus, log, maxMessageBytes: config.yjsMaxMessageBytes });
+  const rooms = new RoomStates(store, bus);
+  const audit = new AuditLog(store);
+  const room = attachRoomGateway(io, { auth, store, rooms, audit, presence: new MemoryPresence(), bus, log });
+  const yjs = attachYjsEndpoint(http, {
+    auth,
+    store,
+    rooms,
+    registry: docs,
+    bus,
+    log,
+    maxMessageBytes: config.yjsMaxMessageBytes,
+  });
 
   let closing: Promise<void> | null = null;
   return {
@@ -86,6 +100,8 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     auth,
     cases,
     docs,
+    rooms,
+    audit,
     http,
     io,
     url,
@@ -103,6 +119,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
       (closing ??= (async () => {
         room.close();
         yjs.close();
+        rooms.close();
         await new Promise<void>((resolve) => void io.close(() => resolve()));
         http.closeAllConnections();
         await docs.closeAll();

@@ -20,7 +20,11 @@ import {
 describe('event contract types', () => {
   it('derives Socket.IO event maps from the schemas', () => {
     type Send = ClientToServerEvents['chat:send'];
-    expectTypeOf<Parameters<Send>[0]>().toEqualTypeOf<{ clientId: string; text: string }>();
+    expectTypeOf<Parameters<Send>[0]>().toEqualTypeOf<{
+      clientId: string;
+      text: string;
+      channel?: 'joint' | `caucus:${string}` | undefined;
+    }>();
     expectTypeOf<Parameters<Parameters<Send>[1]>[0]>().toEqualTypeOf<Ack<ChatSendResult>>();
     expectTypeOf<Parameters<ServerToClientEvents['chat:message']>[0]>().toEqualTypeOf<ChatMessage>();
     // @ts-expect-error an event that does not exist has no signature
@@ -81,8 +85,12 @@ describe('document names', () => {
   const id = '6f1c2b8e-4a8b-4c1e-9d2a-3b5e7f9a1c2d';
   it('parses the agreement and known sub-documents, and nothing else', () => {
     expect(parseDocumentName(id)).toEqual({ kind: 'agreement', caseId: id, name: id });
-    expect(parseDocumentName(`${id}/notes`)).toMatchObject({ kind: 'notes', caseId: id });
-    for (const bad of ['', 'abc', `${id}/`, `${id}/other`, `${id}/notes/x`, `../${id}`]) {
+    expect(parseDocumentName(`${id}/caucus-${id}`)).toMatchObject({
+      kind: 'caucus-notes',
+      caseId: id,
+      partyUserId: id,
+    });
+    for (const bad of ['', 'abc', `${id}/`, `${id}/notes`, `${id}/caucus-x`, `${id}/caucus-${id}/x`, `../${id}`]) {
       expect(parseDocumentName(bad)).toBeNull();
     }
   });

@@ -3,21 +3,26 @@ import { CaseId } from './ids';
 
 /**
  * Names of Yjs documents. The agreement of a case is named by the case id
- * alone; any other document of a case is `<caseId>/<suffix>`.
+ * alone; the private notes of a caucus are `<caseId>/caucus-<party user id>`,
+ * readable and writable by the mediator and that party only.
  */
-export const DocumentSuffix = z.enum(['notes']);
-export type DocumentSuffix = z.infer<typeof DocumentSuffix>;
-
 export type DocumentRef =
-  { kind: 'agreement'; caseId: CaseId; name: string } | { kind: DocumentSuffix; caseId: CaseId; name: string };
+  | { kind: 'agreement'; caseId: CaseId; name: string }
+  | { kind: 'caucus-notes'; caseId: CaseId; partyUserId: string; name: string };
+
+const CAUCUS_NOTES = /^caucus-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Parses a document name; returns null for anything that is not a known document. */
 export function parseDocumentName(name: string): DocumentRef | null {
   const [head, suffix, ...rest] = name.split('/');
-  if (rest.length > 0 || !CaseId.safeParse(head).success || head === undefined) return null;
+  if (rest.length > 0 || head === undefined || !CaseId.safeParse(head).success) return null;
   if (suffix === undefined) return { kind: 'agreement', caseId: head, name };
-  const kind = DocumentSuffix.safeParse(suffix);
-  return kind.success ? { kind: kind.data, caseId: head, name } : null;
+  const party = CAUCUS_NOTES.exec(suffix)?.[1];
+  return party ? { kind: 'caucus-notes', caseId: head, partyUserId: party, name } : null;
+}
+
+export function caucusNotesName(caseId: string, partyUserId: string): string {
+  return `${caseId}/caucus-${partyUserId}`;
 }
 
 /**

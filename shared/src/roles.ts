@@ -20,6 +20,8 @@ export const CaseAction = z.enum([
   'invite.create',
   'invite.revoke',
   'member.add',
+  'room.moderate',
+  'hand.raise',
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
 
@@ -46,6 +48,9 @@ export const permissions: Readonly<Record<CaseAction, readonly CaseRole[]>> = {
   'invite.create': ['mediator', 'admin'],
   'invite.revoke': ['mediator', 'admin'],
   'member.add': ['mediator', 'admin'],
+  // Phases, lobby, caucus, mute, remove, lock, pin: the mediator runs the session.
+  'room.moderate': ['mediator'],
+  'hand.raise': ['customer', 'platform'],
 };
 
 export const staffPermissions: Readonly<Record<StaffAction, readonly StaffRole[]>> = {

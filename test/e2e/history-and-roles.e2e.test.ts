@@ -24,6 +24,7 @@ describe.skipIf(!chromiumOrSkip())('history, unread, typing, read-only roles and
       await t.server.store.appendMessage({
         id: randomUUID(),
         caseId: c.caseId,
+        channel: 'joint',
         clientId: `seed-${String(i).padStart(4, '0')}`,
         senderId: mediator.userId,
         senderName: mediator.displayName,

@@ -157,7 +157,7 @@ describe.skipIf(!chromiumOrSkip())('the room in real Chromium, three parties', (
     for (const party of PARTIES) {
       expect((await messageTexts(pages[party])).filter((x) => x === '离线时写的消息')).toHaveLength(1);
     }
-    const stored = await t.server.store.listMessages(c.caseId, { limit: 100 });
+    const stored = await t.server.store.listMessages(c.caseId, 'joint', { limit: 100 });
     expect(stored.filter((m) => m.text === '离线时写的消息')).toHaveLength(1);
     await shootAll('back-online');
   });

@@ -5,6 +5,9 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type {
   Ack,
+  Activity,
+  LobbyStatus,
+  RoomState,
   ChatMessage,
   ClientToServerEvents,
   ErrorBody,
@@ -22,6 +25,9 @@ export interface RoomClient {
   socket: RoomSocket;
   messages: ChatMessage[];
   welcomes: RoomWelcome[];
+  lobby: LobbyStatus[];
+  states: RoomState[];
+  activity: Activity[];
   presence: PresenceSnapshot[];
   typing: TypingEvent[];
   errors: ErrorBody[];
@@ -39,7 +45,8 @@ export interface ConnectOptions {
   /** Resume from the highest seq received on each reconnection (default true). */
   resume?: boolean;
   transports?: ('websocket' | 'polling')[];
-  waitForWelcome?: boolean;
+  /** What to wait for before returning: the room (default), the lobby, or nothing. */
+  waitFor?: 'welcome' | 'lobby' | 'nothing';
 }
 
 export async function connectRoom(
@@ -53,6 +60,9 @@ export async function connectRoom(
     socket: null as unknown as RoomSocket,
     messages,
     welcomes: [],
+    lobby: [],
+    states: [],
+    activity: [],
     presence: [],
     typing: [],
     errors: [],
@@ -76,10 +86,15 @@ export async function connectRoom(
   client.socket = socket;
   socket.on('chat:message', (m) => messages.push(m));
   socket.on('room:welcome', (w) => client.welcomes.push(w));
+  socket.on('room:lobby', (l) => client.lobby.push(l));
+  socket.on('room:state', (st) => client.states.push(st));
+  socket.on('activity', (a) => client.activity.push(a));
   socket.on('presence', (p) => client.presence.push(p));
   socket.on('chat:typing', (t) => client.typing.push(t));
   socket.on('accord:error', (e) => client.errors.push(e));
-  if (options.waitForWelcome ?? true) await waitFor(() => client.welcomes.length > 0, 'room:welcome');
+  const until = options.waitFor ?? 'welcome';
+  if (until === 'welcome') await waitFor(() => client.welcomes.length > 0, 'room:welcome');
+  if (until === 'lobby') await waitFor(() => client.lobby.length > 0, 'room:lobby');
   return client;
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccordServer, loadConfig, type AccordConfig, type AccordServer } from '@accord/server';
-import type { CaseRole, InviteAcceptResult } from '@accord/shared';
+import type { CaseRole, InviteAcceptResult, Phase } from '@accord/shared';
 
 export const ROLES = ['customer', 'platform', 'mediator', 'observer', 'admin'] as const satisfies readonly CaseRole[];
 export type TestRole = (typeof ROLES)[number];
@@ -19,8 +19,12 @@ export interface TestServer {
   server: AccordServer;
   url: string;
   dataDir: string;
-  /** Creates a case with one member per role. */
-  createCase(title?: string): Promise<TestCase>;
+  /**
+   * Creates a case with one member per role. Unless told otherwise the room is
+   * open for drafting with no waiting room, so tests of chat and editing start
+   * where a session would be mid-way; tests of the lobby and phases pass `room`.
+   */
+  createCase(title?: string, room?: { lobby?: boolean; phase?: Phase }): Promise<TestCase>;
   close(): Promise<void>;
 }
 
@@ -50,7 +54,7 @@ export async function startServer(
     server,
     url,
     dataDir,
-    async createCase(title = 'Disputed service fee') {
+    async createCase(title = 'Disputed service fee', room = {}) {
       const c = await server.cases.createCaseAsSystem({
         title,
         category: 'fees_and_charges',
@@ -72,6 +76,8 @@ export async function startServer(
         inviteUrls[role] = invite.url;
         tokens[role] = (await acceptInvite(url, invite.url)).token;
       }
+      const settings = { lobby: false, phase: 'drafting' as Phase, ...room };
+      await server.store.updateRoomState(c.id, settings);
       return { caseId: c.id, tokens, inviteIds, inviteUrls };
     },
     async close() {

@@ -24,7 +24,7 @@ describe('bad input is refused clearly and changes nothing', () => {
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     stored.updates.forEach((u) => Y.applyUpdate(doc, u.data));
-    return { head: await t.server.store.headSeq(c.caseId), doc: JSON.stringify(doc.toJSON()) };
+    return { head: await t.server.store.headSeq(c.caseId, 'joint'), doc: JSON.stringify(doc.toJSON()) };
   };
 
   /** The room still works for the offender (when still connected) and for everyone else. */

@@ -90,13 +90,13 @@ describe('room: chat, presence and typing between three parties', () => {
     expect(ack).toEqual({ ok: true, data: {} });
     await waitFor(() => platform.typing.some((e) => e.role === 'customer' && e.typing), 'typing seen');
     expect(customer.typing.some((e) => e.role === 'customer' && e.typing)).toBe(false);
-    const head = await t.server.store.headSeq(c.caseId);
+    const head = await t.server.store.headSeq(c.caseId, 'joint');
     expect(head).toBe(customer.messages.at(-1)?.seq);
   });
 
   it('pages history backwards by seq', async () => {
     for (let i = 0; i < 12; i++) await mediator.send(`分页消息 ${i}`);
-    const head = await t.server.store.headSeq(c.caseId);
+    const head = await t.server.store.headSeq(c.caseId, 'joint');
     const page1 = await customer.socket.emitWithAck('chat:history', { limit: 5 });
     if (!page1.ok) throw new Error(page1.error.message);
     expect(page1.data.messages.map((m) => m.seq)).toEqual([head - 4, head - 3, head - 2, head - 1, head]);
@@ -116,7 +116,7 @@ describe('room: chat, presence and typing between three parties', () => {
     }
     const acks = await Promise.all(sends);
     expect(acks.every((a) => a.ok)).toBe(true);
-    const head = await t.server.store.headSeq(c.caseId);
+    const head = await t.server.store.headSeq(c.caseId, 'joint');
     for (const client of [customer, platform, mediator]) {
       await waitFor(() => client.messages.at(-1)?.seq === head, 'all delivered');
       const seqs = client.messages.map((m) => m.seq);

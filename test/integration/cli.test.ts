@@ -24,16 +24,24 @@ describe('the accord CLI', () => {
     const password = /password\s+(\S+)/.exec(out)?.[1];
     expect(password).toBeTruthy();
 
-    // Each link lets its party into the same room with the right role.
-    const roles = [];
+    // Each link lets its party into the same case with the right role: the parties wait in the
+    // lobby until the mediator admits them.
+    const clients = [];
     for (const [, role, link] of links) {
       const session = await acceptInvite(proc.url, link ?? '');
-      const room = await connectRoom(proc.url, session.token, session.caseId);
-      roles.push([role, room.welcomes[0]?.you.role, room.welcomes[0]?.title]);
-      room.close();
+      const client = await connectRoom(proc.url, session.token, session.caseId, {
+        waitFor: role === 'mediator' ? 'welcome' : 'lobby',
+      });
+      const seen = role === 'mediator' ? client.welcomes[0] : client.lobby[0];
+      expect(seen?.you.role).toBe(role);
+      expect(seen?.title).toMatch(/fee/i);
+      clients.push(client);
     }
-    expect(roles.map((r) => r[0])).toEqual(roles.map((r) => r[1]));
-    expect(roles[0]?.[2]).toMatch(/fee/i);
+    const [customer, , mediator] = clients;
+    const admitted = await mediator?.socket.emitWithAck('lobby:admit', { all: true });
+    expect(admitted?.ok && admitted.data.admitted).toHaveLength(2);
+    await expect.poll(() => customer?.welcomes.length).toBe(1);
+    clients.forEach((c) => c.close());
 
     const login = await fetch(`${proc.url}/api/auth/login`, {
       method: 'POST',

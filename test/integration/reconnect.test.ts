@@ -41,7 +41,7 @@ describe('reconnect and replay: no gap, no duplicate, in order', () => {
   });
 
   it('a fresh connection with lastSeq replays only later messages', async () => {
-    const head = await t.server.store.headSeq(c.caseId);
+    const head = await t.server.store.headSeq(c.caseId, 'joint');
     const late = await connectRoom(t.url, c.tokens.mediator, c.caseId, { lastSeq: head - 3 });
     expect(late.welcomes[0]?.replayed).toBe(3);
     expect(seqsOf(late)).toEqual(range(head - 2, head));
@@ -71,7 +71,7 @@ describe('reconnect and replay: no gap, no duplicate, in order', () => {
     }
     sending = false;
     await Promise.all(loops);
-    const head = await t.server.store.headSeq(d.caseId);
+    const head = await t.server.store.headSeq(d.caseId, 'joint');
     expect(head).toBeGreaterThan(20);
     await waitFor(() => reader.messages.at(-1)?.seq === head, 'caught up');
     expect(seqsOf(reader)).toEqual(range(1, head));

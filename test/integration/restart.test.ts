@@ -27,6 +27,13 @@ describe('nothing acknowledged is lost when the server process is killed (kill -
       platform: (await acceptInvite(proc.url, demo.invites.platform)).token,
       mediator: (await acceptInvite(proc.url, demo.invites.mediator)).token,
     };
+    // The mediator opens the session for drafting and lets the parties in.
+    const mediator = await connectRoom(proc.url, tokens.mediator, demo.caseId);
+    for (const phase of ['opening', 'joint', 'drafting'] as const) {
+      expect((await mediator.socket.emitWithAck('room:phase', { phase })).ok).toBe(true);
+    }
+    expect((await mediator.socket.emitWithAck('lobby:admit', { all: true })).ok).toBe(true);
+    mediator.close();
     const customer = await connectRoom(proc.url, tokens.customer, demo.caseId);
     const platform = await connectRoom(proc.url, tokens.platform, demo.caseId);
     const writer = connectDoc(proc.url, demo.caseId, tokens.mediator);
@@ -95,7 +102,10 @@ describe('nothing acknowledged is lost when the server process is killed (kill -
       caseId: string;
       invites: Record<string, string>;
     };
-    const token = (await acceptInvite(proc.url, demo.invites.customer ?? '')).token;
+    const token = (await acceptInvite(proc.url, demo.invites.mediator ?? '')).token;
+    const mediator = await connectRoom(proc.url, token, demo.caseId);
+    expect((await mediator.socket.emitWithAck('room:phase', { phase: 'joint' })).ok).toBe(true);
+    mediator.close();
     const a = connectDoc(proc.url, demo.caseId, token);
     await waitSynced(a);
     a.doc.getText('body').insert(0, '每月还款1,000元，共12期。');

@@ -5,6 +5,7 @@ import { chatReducer, emptyChat, firstUnreadSeq, headSeq, mergeMessages, type Ch
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 const msg = (seq: number, senderId = OTHER, clientId = `c${seq}xxxxxxx`): ChatMessage => ({
+  channel: 'joint',
   seq,
   id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
   clientId,

@@ -20,9 +20,11 @@ class ProtocolError extends Error {}
  * in arrival order; anything the protocol does not allow closes this
  * connection alone, with a close code and a reason.
  */
+/** Asked before each change is applied: may this connection write now (role, phase, lock, …)? */
+export type WritePolicy = () => Promise<boolean>;
+
 export class YjsConnection implements DocConnection {
   readonly id = randomUUID();
-  readonly canWrite: boolean;
   private doc: LiveDoc | null = null;
   private tail: Promise<void>;
   private queued = 0;
@@ -31,12 +33,11 @@ export class YjsConnection implements DocConnection {
   constructor(
     private readonly ws: WebSocket,
     readonly principal: Principal,
-    canWrite: boolean,
+    private readonly mayWrite: WritePolicy,
     private readonly registry: DocRegistry,
     docName: string,
     private readonly log: Logger,
   ) {
-    this.canWrite = canWrite;
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('close', () => this.onClose());
@@ -146,7 +147,7 @@ export class YjsConnection implements DocConnection {
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) {
       throw new ProtocolError(`unknown sync step ${step}`);
     }
-    if (!this.canWrite) {
+    if (!(await this.mayWrite())) {
       let empty: boolean;
       try {
         empty = LiveDoc.isEmptyUpdate(payload);
@@ -154,7 +155,7 @@ export class YjsConnection implements DocConnection {
         throw new MalformedUpdateError('update cannot be decoded');
       }
       // A read-only client's sync reply is usually empty; anything else is refused, not applied.
-      if (!empty) this.send(permissionDeniedMessage('read-only: your role may not change the agreement'));
+      if (!empty) this.send(permissionDeniedMessage('read-only: you may not change this document now'));
       return;
     }
     await doc.applyUpdate(payload, this);

@@ -1,12 +1,15 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { AccordError, CloseCode, isWriter, parseDocumentName } from '@accord/shared';
+import { AccordError, CloseCode, parseDocumentName, type DocumentRef } from '@accord/shared';
 import type { AuthService, Principal } from '../auth/service';
+import { mayWriteAgreement, mustWait } from '../room/policy';
+import type { RoomStates } from '../room/state';
+import type { Store } from '../store/types';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
-import { YjsConnection } from './connection';
+import { YjsConnection, type WritePolicy } from './connection';
 import type { DocRegistry } from './registry';
 
 export const YJS_PATH = '/yjs';
@@ -20,6 +23,7 @@ function closeCodeFor(code: string): number {
       return CloseCode.UNAUTHENTICATED;
     case 'FORBIDDEN':
     case 'NOT_A_MEMBER':
+    case 'NOT_ADMITTED':
       return CloseCode.FORBIDDEN;
     case 'NOT_FOUND':
       return CloseCode.DOCUMENT_NOT_FOUND;
@@ -32,6 +36,8 @@ function closeCodeFor(code: string): number {
 
 export interface YjsEndpointDeps {
   auth: AuthService;
+  store: Store;
+  rooms: RoomStates;
   registry: DocRegistry;
   bus: Bus;
   log: Logger;
@@ -45,30 +51,51 @@ export interface YjsEndpointDeps {
  * and a reason, so a client can show why.
  */
 export function attachYjsEndpoint(server: HttpServer, deps: YjsEndpointDeps): { close: () => void } {
-  const { auth, registry, bus, log } = deps;
+  const { auth, registry, bus, log, store, rooms } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
   const live = new Set<YjsConnection>();
 
-  async function authorize(req: IncomingMessage): Promise<{ principal: Principal; docName: string }> {
+  async function authorize(
+    req: IncomingMessage,
+  ): Promise<{ principal: Principal; docName: string; mayWrite: WritePolicy }> {
     const url = new URL(req.url ?? '/', 'http://accord.invalid');
     const docName = decodeURIComponent(url.pathname.slice(YJS_PATH.length + 1));
     const ref = parseDocumentName(docName);
-    // Only the agreement exists so far; other documents of a case come with their features.
-    if (!ref || ref.kind !== 'agreement') throw new AccordError('NOT_FOUND', 'no such document');
+    if (!ref) throw new AccordError('NOT_FOUND', 'no such document');
     const token = url.searchParams.get('token');
     if (!token) throw new AccordError('UNAUTHENTICATED', 'the token query parameter is required');
     const identity = await auth.authenticate(token);
     const principal = await auth.principalFor(identity, ref.caseId, 'doc.read');
-    return { principal, docName };
+    const [member, state] = await Promise.all([store.getMember(ref.caseId, principal.userId), rooms.get(ref.caseId)]);
+    if (!member) throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
+    if (mustWait(principal, member, state)) {
+      throw new AccordError('NOT_ADMITTED', 'wait until the mediator admits you');
+    }
+    return { principal, docName, mayWrite: policyFor(ref, principal) };
+  }
+
+  /** Each change is checked against the room as it is at that moment (phase, lock, mute of edits). */
+  function policyFor(ref: DocumentRef, p: Principal): WritePolicy {
+    if (ref.kind === 'caucus-notes') {
+      // The notes of a caucus belong to the mediator and that party alone.
+      if (p.role !== 'mediator' && p.userId !== ref.partyUserId) {
+        throw new AccordError('FORBIDDEN', 'these notes belong to another private session');
+      }
+      return async () => true;
+    }
+    return async () => {
+      const [member, state] = await Promise.all([store.getMember(p.caseId, p.userId), rooms.get(p.caseId)]);
+      return member !== null && mayWriteAgreement(p, member, state);
+    };
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path !== YJS_PATH && !path.startsWith(`${YJS_PATH}/`)) return;
     void authorize(req).then(
-      ({ principal, docName }) =>
+      ({ principal, docName, mayWrite }) =>
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const conn = new YjsConnection(ws, principal, isWriter(principal.role), registry, docName, log);
+          const conn = new YjsConnection(ws, principal, mayWrite, registry, docName, log);
           live.add(conn);
           ws.on('close', () => live.delete(conn));
         }),
@@ -82,10 +109,19 @@ export function attachYjsEndpoint(server: HttpServer, deps: YjsEndpointDeps): { 
 
   server.on('upgrade', onUpgrade);
   const unsubscribe = bus.subscribe(({ message }) => {
-    if (message.type !== 'sessions.revoked') return;
-    const revoked = new Set(message.sessionIds);
-    for (const conn of live) {
-      if (revoked.has(conn.principal.sessionId)) conn.close(CloseCode.UNAUTHENTICATED, 'TOKEN_REVOKED: access revoked');
+    if (message.type === 'sessions.revoked') {
+      const revoked = new Set(message.sessionIds);
+      for (const conn of live) {
+        if (revoked.has(conn.principal.sessionId))
+          conn.close(CloseCode.UNAUTHENTICATED, 'TOKEN_REVOKED: access revoked');
+      }
+    } else if (message.type === 'member.removed') {
+      for (const conn of live) {
+        const p = conn.principal;
+        if (p.caseId === message.caseId && p.userId === message.userId) {
+          conn.close(CloseCode.FORBIDDEN, 'NOT_A_MEMBER: removed from the case');
+        }
+      }
     }
   });
 

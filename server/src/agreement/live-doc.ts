@@ -7,7 +7,6 @@ import { awarenessMessage, updateMessage } from './messages';
 /** One party's connection to a document, as the document sees it (transport-free). */
 export interface DocConnection {
   readonly id: string;
-  readonly canWrite: boolean;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
 }

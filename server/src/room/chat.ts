@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import {
   AccordError,
-  can,
+  type Channel,
   type ChatHistoryResult,
   type ChatMessage,
-  type ChatSendPayload,
   type ChatSendResult,
 } from '@accord/shared';
 import type { Principal } from '../auth/service';
 import type { Store } from '../store/types';
 import { KeyedMutex } from './keyed-mutex';
+import { assertMayPost, mayReadChannel } from './policy';
+import type { RoomStates } from './state';
 
 const REPLAY_PAGE = 500;
+const lockKey = (caseId: string, channel: Channel) => `${caseId}|${channel}`;
 
 /**
  * The chat of each room: stores before acknowledging, numbers messages per
- * room, and keeps a room's sends and replays in one order on this node.
+ * channel, and keeps a channel's sends and replays in one order on this node.
  * It knows nothing of Socket.IO; `deliver` is how a new message goes out.
  */
 export class ChatService {
@@ -23,36 +25,39 @@ export class ChatService {
 
   constructor(
     private readonly store: Store,
-    private readonly deliver: (caseId: string, message: ChatMessage) => void,
+    private readonly rooms: RoomStates,
+    private readonly deliver: (message: ChatMessage) => void,
   ) {}
 
-  async send(principal: Principal, payload: ChatSendPayload): Promise<ChatSendResult> {
-    if (!can(principal.role, 'chat.send')) {
-      throw new AccordError('FORBIDDEN', `a ${principal.role} may not send chat messages`);
-    }
-    return this.order.run(principal.caseId, async () => {
+  async send(p: Principal, payload: { clientId: string; text: string; channel: Channel }): Promise<ChatSendResult> {
+    const [member, state] = await Promise.all([this.store.getMember(p.caseId, p.userId), this.rooms.get(p.caseId)]);
+    if (!member || member.removedAt !== null)
+      throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
+    assertMayPost(p, member, state, payload.channel);
+    return this.order.run(lockKey(p.caseId, payload.channel), async () => {
       const result = await this.store.appendMessage({
         id: randomUUID(),
-        caseId: principal.caseId,
+        caseId: p.caseId,
+        channel: payload.channel,
         clientId: payload.clientId,
-        senderId: principal.userId,
-        senderName: principal.displayName,
-        senderRole: principal.role,
+        senderId: p.userId,
+        senderName: p.displayName,
+        senderRole: p.role,
         text: payload.text,
         createdAt: new Date().toISOString(),
       });
       // A retry was delivered the first time; only the ack is repeated.
-      if (!result.duplicate) this.deliver(principal.caseId, result.message);
+      if (!result.duplicate) this.deliver(result.message);
       return result;
     });
   }
 
   async history(
-    principal: Principal,
-    payload: { beforeSeq?: number | undefined; limit: number },
+    p: Principal,
+    payload: { channel: Channel; beforeSeq?: number | undefined; limit: number },
   ): Promise<ChatHistoryResult> {
-    if (!can(principal.role, 'chat.read')) throw new AccordError('FORBIDDEN', 'you may not read this chat');
-    const page = await this.store.listMessages(principal.caseId, {
+    if (!mayReadChannel(p, payload.channel)) throw new AccordError('FORBIDDEN', 'you may not read this conversation');
+    const page = await this.store.listMessages(p.caseId, payload.channel, {
       ...(payload.beforeSeq !== undefined ? { beforeSeq: payload.beforeSeq } : {}),
       limit: payload.limit + 1,
     });
@@ -61,32 +66,44 @@ export class ChatService {
   }
 
   /**
-   * Sends a reconnecting client every message after `lastSeq`, then lets it
-   * join the live stream, with no send of this room in between: no gap, no
-   * duplicate, in order. Returns how many were replayed and the head seq.
+   * Sends a reconnecting client every message after its cursor in each channel
+   * it may read, then lets it join the live stream, with no send of those
+   * channels in between: no gap, no duplicate, in order. The channels' locks
+   * are taken in a fixed order, so two replays never wait on each other.
    */
-  replayThenJoin(
-    caseId: string,
-    lastSeq: number | undefined,
+  async replayThenJoin(
+    p: Principal,
+    cursors: ReadonlyMap<Channel, number>,
     emit: (message: ChatMessage) => void,
     join: () => void,
   ): Promise<{ replayed: number; headSeq: number }> {
-    return this.order.run(caseId, async () => {
-      let replayed = 0;
-      if (lastSeq !== undefined) {
-        let cursor = lastSeq;
-        for (;;) {
-          const page = await this.store.listMessages(caseId, { afterSeq: cursor, limit: REPLAY_PAGE });
-          for (const m of page) emit(m);
-          replayed += page.length;
-          const last = page.at(-1);
-          if (!last || page.length < REPLAY_PAGE) break;
-          cursor = last.seq;
-        }
+    // The joint channel is always locked (the welcome reports its head); all in sorted order.
+    const channels = [
+      ...new Set<Channel>(['joint', ...[...cursors.keys()].filter((c) => mayReadChannel(p, c))]),
+    ].sort();
+    let replayed = 0;
+    const replay = async (channel: Channel) => {
+      let cursor = cursors.get(channel);
+      if (cursor === undefined) return;
+      for (;;) {
+        const page = await this.store.listMessages(p.caseId, channel, { afterSeq: cursor, limit: REPLAY_PAGE });
+        for (const m of page) emit(m);
+        replayed += page.length;
+        const last = page.at(-1);
+        if (!last || page.length < REPLAY_PAGE) return;
+        cursor = last.seq;
       }
-      const headSeq = await this.store.headSeq(caseId);
-      join();
-      return { replayed, headSeq };
-    });
+    };
+    const locked = channels.reduceRight<() => Promise<number>>(
+      (inner, channel) => () =>
+        this.order.run(lockKey(p.caseId, channel), async () => (await replay(channel), inner())),
+      async () => {
+        const head = await this.store.headSeq(p.caseId, 'joint');
+        join();
+        return head;
+      },
+    );
+    const headSeq = await locked();
+    return { replayed, headSeq };
   }
 }

@@ -2,12 +2,16 @@ import type { Server, Socket } from 'socket.io';
 import {
   AccordError,
   HandshakeAuth,
+  JOINT,
   PROTOCOL_VERSION,
   can,
+  caucusParty,
   clientEvents,
   isClientEventName,
   parseOrThrow,
   type Ack,
+  type Channel,
+  type ChatMessage,
   type ClientEventName,
   type ClientToServerEvents,
   type ErrorBody,
@@ -16,17 +20,23 @@ import {
   type ServerToClientEvents,
 } from '@accord/shared';
 import type { z } from 'zod';
+import type { AuditLog } from '../audit/log';
 import type { AuthService, Principal } from '../auth/service';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
 import { ChatService } from './chat';
+import { ModerationService } from './moderation';
+import { mayReadChannel, mustWait } from './policy';
 import type { PresenceRegistry } from './presence';
+import type { RoomStates } from './state';
 
 export interface SocketData {
   principal: Principal;
-  lastSeq: number | undefined;
+  cursors: Map<Channel, number>;
+  /** False while the connection waits in the lobby. */
+  admitted: boolean;
 }
 
 export type AccordIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -35,32 +45,59 @@ type AccordSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServ
 type Payload<K extends ClientEventName> = z.output<(typeof clientEvents)[K]['payload']>;
 type Result<K extends ClientEventName> = z.output<(typeof clientEvents)[K]['result']>;
 type Handlers = {
-  [K in ClientEventName]: (socket: AccordSocket, payload: Payload<K>) => Promise<Result<K>>;
+  [K in ClientEventName]: (p: Principal, payload: Payload<K>, socket: AccordSocket) => Promise<Result<K>>;
 };
 
 export interface RoomDeps {
   auth: AuthService;
   store: Store;
+  rooms: RoomStates;
+  audit: AuditLog;
   presence: PresenceRegistry;
   bus: Bus;
   log: Logger;
 }
 
-export const roomKey = (caseId: string) => `case:${caseId}`;
+/** Socket.IO rooms: the joint room, each person's own room, the mediators', and the lobby. */
+export const rooms = {
+  joint: (caseId: string) => `case:${caseId}`,
+  user: (caseId: string, userId: string) => `case:${caseId}:user:${userId}`,
+  mediators: (caseId: string) => `case:${caseId}:mediators`,
+  waiting: (caseId: string, userId: string) => `case:${caseId}:waiting:${userId}`,
+};
 
-/** Wires the room (presence, chat, typing) onto a Socket.IO server. */
+/** Where a channel's messages go: the joint room, or a caucus party plus the mediators. */
+function audienceOf(caseId: string, channel: Channel): string[] {
+  const party = caucusParty(channel);
+  return party === null ? [rooms.joint(caseId)] : [rooms.user(caseId, party), rooms.mediators(caseId)];
+}
+
+function cursorsOf(hs: HandshakeAuth): Map<Channel, number> {
+  const cursors = new Map<Channel, number>(Object.entries(hs.cursors ?? {}) as [Channel, number][]);
+  if (hs.lastSeq !== undefined && !cursors.has(JOINT)) cursors.set(JOINT, hs.lastSeq);
+  return cursors;
+}
+
+/** Wires the room (lobby, presence, chat, typing, moderation) onto a Socket.IO server. */
 export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => void } {
   const { auth, store, presence, bus, log } = deps;
-  const chat = new ChatService(store, (caseId, message) => io.to(roomKey(caseId)).emit('chat:message', message));
+  const chat = new ChatService(store, deps.rooms, (m: ChatMessage) =>
+    io.to(audienceOf(m.caseId, m.channel)).emit('chat:message', m),
+  );
+  const moderation = new ModerationService(store, deps.rooms, deps.audit, bus, {
+    stateChanged: (state) => io.to(rooms.joint(state.caseId)).emit('room:state', state),
+    activity: (entry) => io.to(rooms.joint(entry.caseId)).emit('activity', entry),
+    presenceChanged: (caseId) => broadcastPresence(caseId),
+  });
 
   // Authenticate in the handshake, before any room state is touched.
   io.use((socket, next) => {
     void (async () => {
       const hs = parseOrThrow(HandshakeAuth, socket.handshake.auth, 'handshake auth');
       const identity = await auth.authenticate(hs.token);
-      const principal = await auth.principalFor(identity, hs.caseId, 'room.join');
-      socket.data.principal = principal;
-      socket.data.lastSeq = hs.lastSeq;
+      socket.data.principal = await auth.principalFor(identity, hs.caseId, 'room.join');
+      socket.data.cursors = cursorsOf(hs);
+      socket.data.admitted = false;
     })().then(
       () => next(),
       (err: unknown) => {
@@ -71,12 +108,13 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
   });
 
   const handlers: Handlers = {
-    'chat:send': (socket, payload) => chat.send(socket.data.principal, payload),
-    'chat:history': (socket, payload) => chat.history(socket.data.principal, payload),
-    'chat:typing': async (socket, payload) => {
-      const p = socket.data.principal;
+    'chat:send': (p, payload) => chat.send(p, payload),
+    'chat:history': (p, payload) => chat.history(p, payload),
+    'chat:typing': async (p, payload, socket) => {
       if (!can(p.role, 'chat.typing')) throw new AccordError('FORBIDDEN', `a ${p.role} may not type in the chat`);
-      socket.to(roomKey(p.caseId)).emit('chat:typing', {
+      if (!mayReadChannel(p, payload.channel)) throw new AccordError('FORBIDDEN', 'not part of this conversation');
+      socket.to(audienceOf(p.caseId, payload.channel)).emit('chat:typing', {
+        channel: payload.channel,
         userId: p.userId,
         displayName: p.displayName,
         role: p.role,
@@ -84,6 +122,18 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
       });
       return {};
     },
+    'room:phase': (p, { phase }) => moderation.setPhase(p, phase),
+    'room:settings': (p, settings) => moderation.setSettings(p, settings),
+    'lobby:admit': (p, who) => moderation.admit(p, who),
+    'caucus:open': (p, { userId }) => moderation.openCaucus(p, userId),
+    'caucus:close': (p) => moderation.closeCaucus(p),
+    'moderation:mute': async (p, { userId, muted }) => (await moderation.mute(p, userId, muted), {}),
+    'moderation:remove': async (p, { userId }) => (await moderation.remove(p, userId), {}),
+    'agreement:lock': (p, { locked }) => moderation.lock(p, locked),
+    'room:pin': (p, { text }) => moderation.pin(p, text),
+    'hand:raise': async (p, { raised }) => (await moderation.raiseHand(p, raised), {}),
+    'hand:lower': async (p, { userId }) => (await moderation.lowerHand(p, userId), {}),
+    'activity:list': (p, query) => moderation.activity(p, query),
   };
 
   async function broadcastPresence(caseId: string): Promise<void> {
@@ -92,10 +142,74 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
       caseId,
       participants: members.map((m) => {
         const connections = counts.get(m.userId) ?? 0;
-        return { userId: m.userId, displayName: m.displayName, role: m.role, online: connections > 0, connections };
+        return {
+          userId: m.userId,
+          displayName: m.displayName,
+          role: m.role,
+          online: connections > 0,
+          connections,
+          admitted: m.admitted || m.role === 'mediator',
+          muted: m.muted,
+          handRaised: m.handRaised,
+        };
       }),
     };
-    io.to(roomKey(caseId)).emit('presence', snapshot);
+    io.to(rooms.joint(caseId)).emit('presence', snapshot);
+  }
+
+  /** Replays what the connection missed, joins it to its rooms, welcomes it. */
+  async function enter(socket: AccordSocket): Promise<void> {
+    const p = socket.data.principal;
+    socket.data.admitted = true;
+    void socket.leave(rooms.waiting(p.caseId, p.userId));
+    const { replayed, headSeq } = await chat.replayThenJoin(
+      p,
+      socket.data.cursors,
+      (m) => socket.emit('chat:message', m),
+      () => {
+        void socket.join([
+          rooms.joint(p.caseId),
+          rooms.user(p.caseId, p.userId),
+          ...(p.role === 'mediator' ? [rooms.mediators(p.caseId)] : []),
+        ]);
+      },
+    );
+    const [c, state] = await Promise.all([store.getCase(p.caseId), deps.rooms.get(p.caseId)]);
+    socket.emit('room:welcome', {
+      protocolVersion: PROTOCOL_VERSION,
+      caseId: p.caseId,
+      caseNumber: c?.number ?? '',
+      title: c?.title ?? '',
+      you: { userId: p.userId, displayName: p.displayName, role: p.role },
+      headSeq,
+      replayed,
+      state: await deps.rooms.view(state),
+    });
+  }
+
+  async function start(socket: AccordSocket): Promise<void> {
+    const p = socket.data.principal;
+    const [member, state, c] = await Promise.all([
+      store.getMember(p.caseId, p.userId),
+      deps.rooms.get(p.caseId),
+      store.getCase(p.caseId),
+    ]);
+    if (!member || member.removedAt !== null)
+      throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
+    await presence.add(p.caseId, p.userId, socket.id);
+    if (mustWait(p, member, state)) {
+      void socket.join(rooms.waiting(p.caseId, p.userId));
+      socket.emit('room:lobby', {
+        caseId: p.caseId,
+        caseNumber: c?.number ?? '',
+        title: c?.title ?? '',
+        you: { userId: p.userId, displayName: p.displayName, role: p.role },
+        waiting: true,
+      });
+    } else {
+      await enter(socket);
+    }
+    await broadcastPresence(p.caseId);
   }
 
   async function dispatch(socket: AccordSocket, event: string, args: unknown[]): Promise<void> {
@@ -105,9 +219,12 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     try {
       if (!isClientEventName(event)) throw new AccordError('UNKNOWN_EVENT', `unknown event: ${event.slice(0, 64)}`);
       const payload: unknown = parseOrThrow(clientEvents[event].payload, args[0], `${event} payload`);
+      if (!socket.data.admitted) {
+        throw new AccordError('NOT_ADMITTED', 'you are in the waiting room until the mediator admits you');
+      }
       // The table is keyed by event, so each handler gets its own payload type; TS cannot correlate them here.
-      const handler = handlers[event] as (s: AccordSocket, p: unknown) => Promise<unknown>;
-      const data = await handler(socket, payload);
+      const handler = handlers[event] as (p: Principal, payload: unknown, s: AccordSocket) => Promise<unknown>;
+      const data = await handler(socket.data.principal, payload, socket);
       ack?.({ ok: true, data });
     } catch (err) {
       const error = toErrorBody(err, log);
@@ -120,44 +237,22 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
 
   io.on('connection', (socket) => {
     const p = socket.data.principal;
-    const room = roomKey(p.caseId);
     log.debug({ event: 'room.connect', caseId: p.caseId, userId: p.userId, role: p.role }, 'connected');
-
     // Queued ahead of any event this socket sends, so a send after reconnect follows the replay.
-    const joined = chat
-      .replayThenJoin(
-        p.caseId,
-        socket.data.lastSeq,
-        (m) => socket.emit('chat:message', m),
-        () => void socket.join(room),
-      )
-      .then(async ({ replayed, headSeq }) => {
-        const c = await store.getCase(p.caseId);
-        socket.emit('room:welcome', {
-          protocolVersion: PROTOCOL_VERSION,
-          caseId: p.caseId,
-          caseNumber: c?.number ?? '',
-          title: c?.title ?? '',
-          you: { userId: p.userId, displayName: p.displayName, role: p.role },
-          headSeq,
-          replayed,
-        });
-        await presence.add(p.caseId, p.userId, socket.id);
-        await broadcastPresence(p.caseId);
-      })
-      .catch((err: unknown) => {
-        socket.emit('accord:error', toErrorBody(err, log));
-        socket.disconnect(true);
-      });
-
-    socket.onAny((event: string, ...args: unknown[]) => void dispatch(socket, event, args));
-
+    const started = start(socket).catch((err: unknown) => {
+      socket.emit('accord:error', toErrorBody(err, log));
+      socket.disconnect(true);
+    });
+    socket.onAny((event: string, ...args: unknown[]) => {
+      void started.then(() => dispatch(socket, event, args));
+    });
     socket.on('disconnect', () => {
-      void joined
+      void started
         .then(async () => {
           await presence.remove(p.caseId, p.userId, socket.id);
-          if (can(p.role, 'chat.typing')) {
-            io.to(room).emit('chat:typing', {
+          if (socket.data.admitted && can(p.role, 'chat.typing')) {
+            io.to(rooms.joint(p.caseId)).emit('chat:typing', {
+              channel: JOINT,
               userId: p.userId,
               displayName: p.displayName,
               role: p.role,
@@ -170,14 +265,43 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     });
   });
 
+  const localSockets = () => io.of('/').sockets.values();
   const unsubscribe = bus.subscribe(({ message }) => {
-    if (message.type !== 'sessions.revoked') return;
-    const revoked = new Set(message.sessionIds);
-    for (const socket of io.of('/').sockets.values()) {
-      if (revoked.has(socket.data.principal.sessionId)) {
-        socket.emit('accord:error', { code: 'TOKEN_REVOKED', message: 'your access to this case was revoked' });
-        socket.disconnect(true);
+    switch (message.type) {
+      case 'sessions.revoked': {
+        const revoked = new Set(message.sessionIds);
+        for (const socket of localSockets()) {
+          if (revoked.has(socket.data.principal.sessionId)) {
+            socket.emit('accord:error', { code: 'TOKEN_REVOKED', message: 'your access to this case was revoked' });
+            socket.disconnect(true);
+          }
+        }
+        return;
       }
+      case 'member.removed':
+        for (const socket of localSockets()) {
+          const p = socket.data.principal;
+          if (p.caseId === message.caseId && p.userId === message.userId) {
+            socket.emit('accord:error', { code: 'NOT_A_MEMBER', message: 'the mediator removed you from this room' });
+            socket.disconnect(true);
+          }
+        }
+        return;
+      case 'member.admitted': {
+        const admitted = new Set(message.userIds);
+        for (const socket of localSockets()) {
+          const p = socket.data.principal;
+          if (p.caseId === message.caseId && admitted.has(p.userId) && !socket.data.admitted) {
+            enter(socket).catch((err: unknown) => {
+              socket.emit('accord:error', toErrorBody(err, log));
+              socket.disconnect(true);
+            });
+          }
+        }
+        return;
+      }
+      case 'room.state':
+        return;
     }
   });
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { RoomStateRecord } from '../store/types';
 
 /**
  * Messages one node tells every node (itself included). A discriminated union
@@ -6,7 +7,13 @@ import { EventEmitter } from 'node:events';
  */
 export type BusMessage =
   /** These sessions were revoked: close their live connections wherever they are. */
-  { type: 'sessions.revoked'; sessionIds: string[] };
+  | { type: 'sessions.revoked'; sessionIds: string[] }
+  /** A room's state changed (phase, lobby, caucus, lock, pin): refresh caches. */
+  | { type: 'room.state'; state: RoomStateRecord }
+  /** These waiting people were admitted: let their waiting connections into the room. */
+  | { type: 'member.admitted'; caseId: string; userIds: string[] }
+  /** This person was removed from the case: close their connections to it. */
+  | { type: 'member.removed'; caseId: string; userId: string };
 
 export interface Envelope {
   /** The id of the node that published it, so a node can tell its own messages. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewMessage, Store } from './types';
+import { GENESIS_HASH, type NewMessage, type Store } from './types';
 
 /**
  * The rules every Store implementation must keep, numbered so that a failure
@@ -40,6 +40,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     const msg = (clientId: string, text = `text of ${clientId}`): NewMessage => ({
       id: randomUUID(),
       caseId,
+      channel: 'joint',
       clientId,
       senderId: userId,
       senderName: '王女士',
@@ -65,8 +66,8 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       const seqs = [];
       for (let i = 0; i < 5; i++) seqs.push((await store.appendMessage(msg(`client-${i}xx`))).message.seq);
       expect(seqs).toEqual([1, 2, 3, 4, 5]);
-      expect(await store.headSeq(caseId)).toBe(5);
-      expect(await store.headSeq(randomUUID())).toBe(0);
+      expect(await store.headSeq(caseId, 'joint')).toBe(5);
+      expect(await store.headSeq(randomUUID(), 'joint')).toBe(0);
     });
 
     it('3. a retried clientId is stored once and returns the first seq; other text is a CONFLICT', async () => {
@@ -74,7 +75,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       const b = await store.appendMessage(msg('retry-0001'));
       expect(b).toEqual({ message: a.message, duplicate: true });
       await expect(store.appendMessage(msg('retry-0001', 'other'))).rejects.toMatchObject({ code: 'CONFLICT' });
-      expect(await store.headSeq(caseId)).toBe(1);
+      expect(await store.headSeq(caseId, 'joint')).toBe(1);
     });
 
     it('4. the same clientId from two senders is two messages', async () => {
@@ -96,15 +97,15 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
 
     it('5. history pages backwards and replays forwards, ascending', async () => {
       for (let i = 1; i <= 10; i++) await store.appendMessage(msg(`page-${String(i).padStart(4, '0')}`));
-      const newest = await store.listMessages(caseId, { limit: 3 });
+      const newest = await store.listMessages(caseId, 'joint', { limit: 3 });
       expect(newest.map((m) => m.seq)).toEqual([8, 9, 10]);
-      const older = await store.listMessages(caseId, { beforeSeq: 8, limit: 3 });
+      const older = await store.listMessages(caseId, 'joint', { beforeSeq: 8, limit: 3 });
       expect(older.map((m) => m.seq)).toEqual([5, 6, 7]);
-      const first = await store.listMessages(caseId, { beforeSeq: 3, limit: 5 });
+      const first = await store.listMessages(caseId, 'joint', { beforeSeq: 3, limit: 5 });
       expect(first.map((m) => m.seq)).toEqual([1, 2]);
-      const after = await store.listMessages(caseId, { afterSeq: 7, limit: 100 });
+      const after = await store.listMessages(caseId, 'joint', { afterSeq: 7, limit: 100 });
       expect(after.map((m) => m.seq)).toEqual([8, 9, 10]);
-      expect(await store.listMessages(caseId, { afterSeq: 10, limit: 100 })).toEqual([]);
+      expect(await store.listMessages(caseId, 'joint', { afterSeq: 10, limit: 100 })).toEqual([]);
     });
 
     it('6. document updates load in order; compaction replaces them by a snapshot atomically', async () => {
@@ -151,6 +152,94 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       expect(ms).toHaveLength(1);
       expect(ms[0]?.case.id).toBe(caseId);
       expect(await store.getMember(caseId, randomUUID())).toBeNull();
+    });
+
+    it('10. each channel has its own gap-free sequence; a caucus leaves no gap in the joint one', async () => {
+      const caucus = `caucus:${userId}` as const;
+      await store.appendMessage(msg('chan-0001'));
+      await store.appendMessage({ ...msg('chan-0002'), channel: caucus });
+      await store.appendMessage({ ...msg('chan-0003'), channel: caucus });
+      const third = await store.appendMessage(msg('chan-0004'));
+      expect(third.message).toMatchObject({ channel: 'joint', seq: 2 });
+      expect(await store.headSeq(caseId, caucus)).toBe(2);
+      expect((await store.listMessages(caseId, 'joint', { limit: 10 })).map((m) => m.clientId)).toEqual([
+        'chan-0001',
+        'chan-0004',
+      ]);
+      expect((await store.listMessages(caseId, caucus, { afterSeq: 0, limit: 10 })).map((m) => m.seq)).toEqual([1, 2]);
+      // The same clientId in another channel is a conflict, not a silent duplicate.
+      await expect(store.appendMessage({ ...msg('chan-0001'), channel: caucus })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+    });
+
+    it('11. room state starts scheduled with a lobby and counts its versions', async () => {
+      const initial = await store.getRoomState(caseId);
+      expect(initial).toMatchObject({ phase: 'scheduled', lobby: true, agreementLocked: false, version: 0 });
+      const a = await store.updateRoomState(caseId, { phase: 'opening' });
+      const b = await store.updateRoomState(caseId, { pinned: { text: '请保持礼貌', by: 'm', at: 'now' } });
+      expect([a.version, b.version]).toEqual([1, 2]);
+      await expect(store.updateRoomState(caseId, { phase: 'joint' }, 1)).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect((await store.updateRoomState(caseId, { lobby: false }, 2)).version).toBe(3);
+      expect(await store.getRoomState(caseId)).toEqual({ ...b, phase: 'opening', lobby: false, version: 3 });
+    });
+
+    it('12. member flags, admitting everyone waiting, and removal revoking access', async () => {
+      const m = await store.putMember({ caseId, userId, role: 'customer', displayName: '王女士' });
+      expect(m).toMatchObject({ admitted: false, muted: false, handRaised: false, removedAt: null });
+      expect(await store.setMemberFlags(caseId, userId, { muted: true })).toMatchObject({
+        muted: true,
+        admitted: false,
+      });
+      expect(await store.admitAll(caseId)).toEqual([userId]);
+      expect(await store.admitAll(caseId)).toEqual([]);
+      // Re-putting a member (a new invite) keeps the flags.
+      expect(await store.putMember({ caseId, userId, role: 'customer', displayName: '王' })).toMatchObject({
+        admitted: true,
+        muted: true,
+      });
+      const invite = await store.createInvite({
+        id: randomUUID(),
+        caseId,
+        userId,
+        role: 'customer',
+        displayName: '王女士',
+        createdBy: null,
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      });
+      const s1 = await store.createSession({
+        id: randomUUID(),
+        userId,
+        caseId,
+        inviteId: invite.id,
+        expiresAt: invite.expiresAt,
+      });
+      expect(await store.removeMember(caseId, userId, new Date().toISOString())).toEqual([s1.id]);
+      expect((await store.getMember(caseId, userId))?.removedAt).not.toBeNull();
+      expect(await store.listMembers(caseId)).toEqual([]);
+      expect(await store.listMemberships(userId)).toEqual([]);
+      expect((await store.getInvite(invite.id))?.revokedAt).not.toBeNull();
+      expect(await store.setMemberFlags(caseId, userId, { muted: false })).toBeNull();
+    });
+
+    it('13. the audit log chains each entry to the one before, even under concurrent appends', async () => {
+      const append = (n: number) =>
+        store.appendAudit(caseId, (prev) => ({
+          caseId,
+          seq: (prev?.seq ?? 0) + 1,
+          at: new Date().toISOString(),
+          actorId: userId,
+          kind: 'test',
+          data: { n },
+          prevHash: prev?.hash ?? GENESIS_HASH,
+          hash: `${(prev?.seq ?? 0) + 1}`.padStart(64, 'h'),
+        }));
+      await Promise.all([1, 2, 3, 4, 5].map(append));
+      const log = await store.listAudit(caseId, { limit: 10 });
+      expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(log[0]?.prevHash).toBe(GENESIS_HASH);
+      for (let i = 1; i < log.length; i++) expect(log[i]?.prevHash).toBe(log[i - 1]?.hash);
+      expect((await store.listAudit(caseId, { beforeSeq: 3, limit: 10 })).map((e) => e.seq)).toEqual([1, 2]);
     });
 
     it('9. usernames are unique', async () => {

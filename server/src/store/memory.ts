@@ -1,17 +1,22 @@
-import { AccordError, type CaseRole, type ChatMessage } from '@accord/shared';
-import type {
-  AppendResult,
-  CaseRecord,
-  InviteRecord,
-  MemberRecord,
-  MessageQuery,
-  NewCase,
-  NewMessage,
-  NewUser,
-  SessionRecord,
-  Store,
-  StoredDoc,
-  UserRecord,
+import { AccordError, type CaseRole, type Channel, type ChatMessage } from '@accord/shared';
+import {
+  defaultRoomState,
+  type AppendResult,
+  type AuditRecord,
+  type MemberFlags,
+  type RoomStatePatch,
+  type RoomStateRecord,
+  type CaseRecord,
+  type InviteRecord,
+  type MemberRecord,
+  type MessageQuery,
+  type NewCase,
+  type NewMessage,
+  type NewUser,
+  type SessionRecord,
+  type Store,
+  type StoredDoc,
+  type UserRecord,
 } from './types';
 
 const now = () => new Date().toISOString();
@@ -28,7 +33,10 @@ export class MemoryStore implements Store {
   private readonly members = new Map<string, MemberRecord>();
   private readonly invites = new Map<string, InviteRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
+  /** Per `caseId|channel`. */
   private readonly messages = new Map<string, ChatMessage[]>();
+  private readonly roomStates = new Map<string, RoomStateRecord>();
+  private readonly audit = new Map<string, AuditRecord[]>();
   private readonly docs = new Map<
     string,
     { snapshot: Uint8Array | null; updates: { id: number; data: Uint8Array }[] }
@@ -89,9 +97,18 @@ export class MemoryStore implements Store {
     return this.cases.size;
   }
 
-  async putMember(member: Omit<MemberRecord, 'addedAt'>): Promise<MemberRecord> {
+  async putMember(member: Pick<MemberRecord, 'caseId' | 'userId' | 'role' | 'displayName'>): Promise<MemberRecord> {
     const key = `${member.caseId}|${member.userId}`;
-    const record = { ...member, addedAt: this.members.get(key)?.addedAt ?? now() };
+    const existing = this.members.get(key);
+    const record: MemberRecord = {
+      admitted: false,
+      muted: false,
+      handRaised: false,
+      addedAt: now(),
+      ...existing,
+      ...member,
+      removedAt: null,
+    };
     this.members.set(key, record);
     return { ...record };
   }
@@ -102,17 +119,84 @@ export class MemoryStore implements Store {
   }
 
   async listMembers(caseId: string): Promise<MemberRecord[]> {
-    return [...this.members.values()].filter((m) => m.caseId === caseId).map((m) => ({ ...m }));
+    return [...this.members.values()].filter((m) => m.caseId === caseId && m.removedAt === null).map((m) => ({ ...m }));
   }
 
   async listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]> {
     return [...this.members.values()]
-      .filter((m) => m.userId === userId)
+      .filter((m) => m.userId === userId && m.removedAt === null)
       .flatMap((m) => {
         const c = this.cases.get(m.caseId);
         return c ? [{ case: { ...c }, role: m.role }] : [];
       })
       .sort((a, b) => b.case.createdAt.localeCompare(a.case.createdAt));
+  }
+
+  async setMemberFlags(caseId: string, userId: string, flags: MemberFlags): Promise<MemberRecord | null> {
+    const key = `${caseId}|${userId}`;
+    const m = this.members.get(key);
+    if (!m || m.removedAt !== null) return null;
+    const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+    const next = { ...m, ...defined };
+    this.members.set(key, next);
+    return { ...next };
+  }
+
+  async admitAll(caseId: string): Promise<string[]> {
+    const admitted: string[] = [];
+    for (const [key, m] of this.members) {
+      if (m.caseId === caseId && !m.admitted && m.removedAt === null && m.role !== 'mediator') {
+        this.members.set(key, { ...m, admitted: true });
+        admitted.push(m.userId);
+      }
+    }
+    return admitted;
+  }
+
+  async removeMember(caseId: string, userId: string, at: string): Promise<string[]> {
+    const key = `${caseId}|${userId}`;
+    const m = this.members.get(key);
+    if (m && m.removedAt === null) this.members.set(key, { ...m, removedAt: at });
+    for (const i of this.invites.values()) {
+      if (i.caseId === caseId && i.userId === userId && i.revokedAt === null) {
+        this.invites.set(i.id, { ...i, revokedAt: at });
+      }
+    }
+    const revoked: string[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.userId === userId && s.caseId === caseId && s.revokedAt === null) {
+        this.sessions.set(s.id, { ...s, revokedAt: at });
+        revoked.push(s.id);
+      }
+    }
+    return revoked;
+  }
+
+  async getRoomState(caseId: string): Promise<RoomStateRecord> {
+    return structuredClone(this.roomStates.get(caseId) ?? defaultRoomState(caseId));
+  }
+
+  async updateRoomState(caseId: string, patch: RoomStatePatch, expectedVersion?: number): Promise<RoomStateRecord> {
+    const current = this.roomStates.get(caseId) ?? defaultRoomState(caseId);
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+      throw new AccordError('CONFLICT', 'the room changed meanwhile; try again');
+    }
+    const next = { ...current, ...patch, version: current.version + 1 };
+    this.roomStates.set(caseId, next);
+    return structuredClone(next);
+  }
+
+  async appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord> {
+    const log = this.audit.get(caseId) ?? [];
+    const entry = build(log.at(-1) ?? null);
+    log.push(structuredClone(entry));
+    this.audit.set(caseId, log);
+    return entry;
+  }
+
+  async listAudit(caseId: string, query: { beforeSeq?: number; limit: number }): Promise<AuditRecord[]> {
+    const log = (this.audit.get(caseId) ?? []).filter((e) => e.seq < (query.beforeSeq ?? Number.MAX_SAFE_INTEGER));
+    return structuredClone(log.slice(-query.limit));
   }
 
   async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord> {
@@ -160,29 +244,32 @@ export class MemoryStore implements Store {
   }
 
   async appendMessage(m: NewMessage): Promise<AppendResult> {
-    const log = this.messages.get(m.caseId) ?? [];
-    const existing = log.find((x) => x.senderId === m.senderId && x.clientId === m.clientId);
+    const existing = [...this.messages.values()]
+      .flat()
+      .find((x) => x.caseId === m.caseId && x.senderId === m.senderId && x.clientId === m.clientId);
     if (existing) {
-      if (existing.text !== m.text) {
+      if (existing.text !== m.text || existing.channel !== m.channel) {
         throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
       }
       return { message: { ...existing }, duplicate: true };
     }
+    const key = `${m.caseId}|${m.channel}`;
+    const log = this.messages.get(key) ?? [];
     const message: ChatMessage = { ...m, seq: log.length + 1 };
     log.push(message);
-    this.messages.set(m.caseId, log);
+    this.messages.set(key, log);
     return { message: { ...message }, duplicate: false };
   }
 
-  async listMessages(caseId: string, q: MessageQuery): Promise<ChatMessage[]> {
-    const log = this.messages.get(caseId) ?? [];
+  async listMessages(caseId: string, channel: Channel, q: MessageQuery): Promise<ChatMessage[]> {
+    const log = this.messages.get(`${caseId}|${channel}`) ?? [];
     if (q.afterSeq !== undefined) return log.slice(q.afterSeq, q.afterSeq + q.limit).map((x) => ({ ...x }));
     const end = Math.min(log.length, (q.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1);
     return log.slice(Math.max(0, end - q.limit), end).map((x) => ({ ...x }));
   }
 
-  async headSeq(caseId: string): Promise<number> {
-    return this.messages.get(caseId)?.length ?? 0;
+  async headSeq(caseId: string, channel: Channel): Promise<number> {
+    return this.messages.get(`${caseId}|${channel}`)?.length ?? 0;
   }
 
   async appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {

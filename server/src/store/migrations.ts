@@ -92,4 +92,64 @@ export const sqliteMigrations: readonly string[] = [
     through_id INTEGER NOT NULL
   );
   `,
+  /* 2: the mediator's room: lobby, phases, caucus channels, moderation, audit log */ `
+  ALTER TABLE case_members ADD COLUMN admitted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE case_members ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE case_members ADD COLUMN hand_raised INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE case_members ADD COLUMN removed_at TEXT;
+
+  CREATE TABLE room_state (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    phase TEXT NOT NULL,
+    lobby INTEGER NOT NULL,
+    quiet_opening INTEGER NOT NULL,
+    agreement_locked INTEGER NOT NULL,
+    caucus_user_id TEXT,
+    pinned_text TEXT,
+    pinned_by TEXT,
+    pinned_at TEXT,
+    version INTEGER NOT NULL
+  );
+
+  CREATE TABLE messages_v2 (
+    case_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    client_id TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    sender_role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, channel, seq),
+    UNIQUE (case_id, sender_id, client_id)
+  ) WITHOUT ROWID;
+  INSERT INTO messages_v2 SELECT case_id, 'joint', seq, id, client_id, sender_id, sender_name, sender_role, text, created_at
+    FROM messages;
+  DROP TABLE messages;
+  ALTER TABLE messages_v2 RENAME TO messages;
+
+  CREATE TABLE room_heads_v2 (
+    case_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (case_id, channel)
+  );
+  INSERT INTO room_heads_v2 SELECT case_id, 'joint', seq FROM room_heads;
+  DROP TABLE room_heads;
+  ALTER TABLE room_heads_v2 RENAME TO room_heads;
+
+  CREATE TABLE audit_log (
+    case_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
+  ) WITHOUT ROWID;
+`,
 ];

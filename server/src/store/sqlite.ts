@@ -1,19 +1,24 @@
 import Database from 'better-sqlite3';
-import { AccordError, type CaseRole, type ChatMessage } from '@accord/shared';
+import { AccordError, type CaseRole, type Channel, type ChatMessage, type Phase } from '@accord/shared';
 import { sqliteMigrations } from './migrations';
-import type {
-  AppendResult,
-  CaseRecord,
-  InviteRecord,
-  MemberRecord,
-  MessageQuery,
-  NewCase,
-  NewMessage,
-  NewUser,
-  SessionRecord,
-  Store,
-  StoredDoc,
-  UserRecord,
+import {
+  defaultRoomState,
+  type AppendResult,
+  type AuditRecord,
+  type MemberFlags,
+  type RoomStatePatch,
+  type RoomStateRecord,
+  type CaseRecord,
+  type InviteRecord,
+  type MemberRecord,
+  type MessageQuery,
+  type NewCase,
+  type NewMessage,
+  type NewUser,
+  type SessionRecord,
+  type Store,
+  type StoredDoc,
+  type UserRecord,
 } from './types';
 
 export interface SqliteOptions {
@@ -65,6 +70,36 @@ function toMember(r: Row): MemberRecord {
     role: r.role as CaseRole,
     displayName: str(r.display_name),
     addedAt: str(r.added_at),
+    admitted: r.admitted === 1,
+    muted: r.muted === 1,
+    handRaised: r.hand_raised === 1,
+    removedAt: strOrNull(r.removed_at),
+  };
+}
+
+function toRoomState(r: Row): RoomStateRecord {
+  return {
+    caseId: str(r.case_id),
+    phase: r.phase as Phase,
+    lobby: r.lobby === 1,
+    quietOpening: r.quiet_opening === 1,
+    agreementLocked: r.agreement_locked === 1,
+    caucusUserId: strOrNull(r.caucus_user_id),
+    pinned: r.pinned_text === null ? null : { text: str(r.pinned_text), by: str(r.pinned_by), at: str(r.pinned_at) },
+    version: r.version as number,
+  };
+}
+
+function toAudit(r: Row): AuditRecord {
+  return {
+    caseId: str(r.case_id),
+    seq: r.seq as number,
+    at: str(r.at),
+    actorId: strOrNull(r.actor_id),
+    kind: str(r.kind),
+    data: JSON.parse(str(r.data)) as Record<string, unknown>,
+    prevHash: str(r.prev_hash),
+    hash: str(r.hash),
   };
 }
 
@@ -96,6 +131,7 @@ function toSession(r: Row): SessionRecord {
 
 function toMessage(r: Row): ChatMessage {
   return {
+    channel: r.channel as Channel,
     seq: r.seq as number,
     id: str(r.id),
     clientId: str(r.client_id),
@@ -233,11 +269,12 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
   }
 
-  async putMember(member: Omit<MemberRecord, 'addedAt'>): Promise<MemberRecord> {
+  async putMember(member: Pick<MemberRecord, 'caseId' | 'userId' | 'role' | 'displayName'>): Promise<MemberRecord> {
     const r = this.db
       .prepare(
         `INSERT INTO case_members (case_id, user_id, role, display_name, added_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (case_id, user_id) DO UPDATE SET role = excluded.role, display_name = excluded.display_name
+         ON CONFLICT (case_id, user_id) DO UPDATE SET role = excluded.role, display_name = excluded.display_name,
+           removed_at = NULL
          RETURNING *`,
       )
       .get(member.caseId, member.userId, member.role, member.displayName, now()) as Row;
@@ -252,7 +289,9 @@ export class SqliteStore implements Store {
 
   async listMembers(caseId: string): Promise<MemberRecord[]> {
     return (
-      this.db.prepare('SELECT * FROM case_members WHERE case_id = ? ORDER BY added_at, user_id').all(caseId) as Row[]
+      this.db
+        .prepare('SELECT * FROM case_members WHERE case_id = ? AND removed_at IS NULL ORDER BY added_at, user_id')
+        .all(caseId) as Row[]
     ).map(toMember);
   }
 
@@ -260,10 +299,126 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare(
         `SELECT c.*, m.role AS member_role FROM case_members m JOIN cases c ON c.id = m.case_id
-         WHERE m.user_id = ? ORDER BY c.created_at DESC`,
+         WHERE m.user_id = ? AND m.removed_at IS NULL ORDER BY c.created_at DESC`,
       )
       .all(userId) as Row[];
     return rows.map((r) => ({ case: toCase(r), role: r.member_role as CaseRole }));
+  }
+
+  async setMemberFlags(caseId: string, userId: string, flags: MemberFlags): Promise<MemberRecord | null> {
+    const columns = { admitted: 'admitted', muted: 'muted', handRaised: 'hand_raised' } as const;
+    const changed = (Object.keys(columns) as (keyof typeof columns)[]).filter((k) => flags[k] !== undefined);
+    const sets = changed.map((k) => `${columns[k]} = ?`);
+    const values = changed.map((k) => (flags[k] ? 1 : 0));
+    if (sets.length === 0) return this.getMember(caseId, userId);
+    const r = this.db
+      .prepare(
+        `UPDATE case_members SET ${sets.join(', ')} WHERE case_id = ? AND user_id = ? AND removed_at IS NULL RETURNING *`,
+      )
+      .get(...values, caseId, userId) as Row | undefined;
+    return r ? toMember(r) : null;
+  }
+
+  async admitAll(caseId: string): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `UPDATE case_members SET admitted = 1
+         WHERE case_id = ? AND admitted = 0 AND removed_at IS NULL AND role != 'mediator' RETURNING user_id`,
+      )
+      .all(caseId) as { user_id: string }[];
+    return rows.map((r) => r.user_id);
+  }
+
+  async removeMember(caseId: string, userId: string, at: string): Promise<string[]> {
+    return this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE case_members SET removed_at = coalesce(removed_at, ?) WHERE case_id = ? AND user_id = ?')
+        .run(at, caseId, userId);
+      this.db
+        .prepare('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE case_id = ? AND user_id = ?')
+        .run(at, caseId, userId);
+      const rows = this.db
+        .prepare(
+          `UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND user_id = ? AND case_id = ? RETURNING id`,
+        )
+        .all(at, userId, caseId) as { id: string }[];
+      return rows.map((r) => r.id);
+    })();
+  }
+
+  async getRoomState(caseId: string): Promise<RoomStateRecord> {
+    const r = this.db.prepare('SELECT * FROM room_state WHERE case_id = ?').get(caseId) as Row | undefined;
+    return r ? toRoomState(r) : defaultRoomState(caseId);
+  }
+
+  async updateRoomState(caseId: string, patch: RoomStatePatch, expectedVersion?: number): Promise<RoomStateRecord> {
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT * FROM room_state WHERE case_id = ?').get(caseId) as Row | undefined;
+        const current = row ? toRoomState(row) : defaultRoomState(caseId);
+        if (expectedVersion !== undefined && current.version !== expectedVersion) {
+          throw new AccordError('CONFLICT', 'the room changed meanwhile; try again');
+        }
+        const next: RoomStateRecord = { ...current, ...patch };
+        next.version += 1;
+        this.db
+          .prepare(
+            `INSERT INTO room_state (case_id, phase, lobby, quiet_opening, agreement_locked, caucus_user_id,
+             pinned_text, pinned_by, pinned_at, version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, lobby = excluded.lobby,
+             quiet_opening = excluded.quiet_opening, agreement_locked = excluded.agreement_locked,
+             caucus_user_id = excluded.caucus_user_id, pinned_text = excluded.pinned_text,
+             pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, version = excluded.version`,
+          )
+          .run(
+            caseId,
+            next.phase,
+            next.lobby ? 1 : 0,
+            next.quietOpening ? 1 : 0,
+            next.agreementLocked ? 1 : 0,
+            next.caucusUserId,
+            next.pinned?.text ?? null,
+            next.pinned?.by ?? null,
+            next.pinned?.at ?? null,
+            next.version,
+          );
+        return next;
+      })
+      .immediate();
+  }
+
+  async appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord> {
+    return this.db
+      .transaction(() => {
+        const last = this.db
+          .prepare('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1')
+          .get(caseId) as Row | undefined;
+        const entry = build(last ? toAudit(last) : null);
+        this.db
+          .prepare(
+            `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            entry.caseId,
+            entry.seq,
+            entry.at,
+            entry.actorId,
+            entry.kind,
+            JSON.stringify(entry.data),
+            entry.prevHash,
+            entry.hash,
+          );
+        return entry;
+      })
+      .immediate();
+  }
+
+  async listAudit(caseId: string, query: { beforeSeq?: number; limit: number }): Promise<AuditRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM audit_log WHERE case_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
+      .all(caseId, query.beforeSeq ?? Number.MAX_SAFE_INTEGER, query.limit) as Row[];
+    return rows.reverse().map(toAudit);
   }
 
   async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord> {
@@ -333,44 +488,44 @@ export class SqliteStore implements Store {
           .prepare('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
           .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
         if (existing) {
-          if (existing.text !== m.text) {
+          if (existing.text !== m.text || existing.channel !== m.channel) {
             throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
           }
           return { message: toMessage(existing), duplicate: true };
         }
         const { seq } = this.db
           .prepare(
-            `INSERT INTO room_heads (case_id, seq) VALUES (?, 1)
-           ON CONFLICT (case_id) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+            `INSERT INTO room_heads (case_id, channel, seq) VALUES (?, ?, 1)
+             ON CONFLICT (case_id, channel) DO UPDATE SET seq = seq + 1 RETURNING seq`,
           )
-          .get(m.caseId) as { seq: number };
+          .get(m.caseId, m.channel) as { seq: number };
         this.db
           .prepare(
-            `INSERT INTO messages (case_id, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
+               created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(m.caseId, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
+          .run(m.caseId, m.channel, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
         return { message: { ...m, seq }, duplicate: false };
       })
       .immediate();
   }
 
-  async listMessages(caseId: string, q: MessageQuery): Promise<ChatMessage[]> {
+  async listMessages(caseId: string, channel: Channel, q: MessageQuery): Promise<ChatMessage[]> {
     if (q.afterSeq !== undefined) {
       return (
         this.db
-          .prepare('SELECT * FROM messages WHERE case_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-          .all(caseId, q.afterSeq, q.limit) as Row[]
+          .prepare('SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq > ? ORDER BY seq LIMIT ?')
+          .all(caseId, channel, q.afterSeq, q.limit) as Row[]
       ).map(toMessage);
     }
     const rows = this.db
-      .prepare('SELECT * FROM messages WHERE case_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(caseId, q.beforeSeq ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[];
+      .prepare('SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
+      .all(caseId, channel, q.beforeSeq ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[];
     return rows.reverse().map(toMessage);
   }
 
-  async headSeq(caseId: string): Promise<number> {
-    const r = this.db.prepare('SELECT seq FROM room_heads WHERE case_id = ?').get(caseId) as
+  async headSeq(caseId: string, channel: Channel): Promise<number> {
+    const r = this.db.prepare('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
       { seq: number } | undefined;
     return r?.seq ?? 0;
   }

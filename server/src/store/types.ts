@@ -1,4 +1,4 @@
-import type { CaseCategory, CaseRole, CaseStatus, ChatMessage, StaffRole } from '@accord/shared';
+import type { CaseCategory, CaseRole, CaseStatus, Channel, ChatMessage, Phase, StaffRole } from '@accord/shared';
 
 export interface UserRecord {
   id: string;
@@ -32,6 +32,40 @@ export interface MemberRecord {
   role: CaseRole;
   displayName: string;
   addedAt: string;
+  /** Let in from the waiting room; remembered across reconnects. */
+  admitted: boolean;
+  muted: boolean;
+  handRaised: boolean;
+  /** Set when the mediator removed this person; a removed member reaches nothing of the case. */
+  removedAt: string | null;
+}
+
+export type MemberFlags = Partial<Pick<MemberRecord, 'admitted' | 'muted' | 'handRaised'>>;
+
+export interface RoomStateRecord {
+  caseId: string;
+  phase: Phase;
+  lobby: boolean;
+  quietOpening: boolean;
+  agreementLocked: boolean;
+  caucusUserId: string | null;
+  pinned: { text: string; by: string; at: string } | null;
+  version: number;
+}
+
+export type RoomStatePatch = Partial<Omit<RoomStateRecord, 'caseId' | 'version'>>;
+
+/** One entry of a case's hash-chained audit log. */
+export interface AuditRecord {
+  caseId: string;
+  seq: number;
+  at: string;
+  actorId: string | null;
+  kind: string;
+  data: Record<string, unknown>;
+  /** Hash of the previous entry (64 zeros for the first). */
+  prevHash: string;
+  hash: string;
 }
 
 export interface InviteRecord {
@@ -60,6 +94,7 @@ export interface SessionRecord {
 export interface NewMessage {
   id: string;
   caseId: string;
+  channel: Channel;
   clientId: string;
   senderId: string;
   senderName: string;
@@ -106,10 +141,33 @@ export interface Store {
   getCase(id: string): Promise<CaseRecord | null>;
   countCases(): Promise<number>;
 
-  /** Adds or updates a membership (a person has one role per case). */
-  putMember(member: Omit<MemberRecord, 'addedAt'>): Promise<MemberRecord>;
+  /** Adds or updates a membership (a person has one role per case); re-adding a removed member restores it. */
+  putMember(member: Pick<MemberRecord, 'caseId' | 'userId' | 'role' | 'displayName'>): Promise<MemberRecord>;
   getMember(caseId: string, userId: string): Promise<MemberRecord | null>;
+  /** Current (not removed) members. */
   listMembers(caseId: string): Promise<MemberRecord[]>;
+  setMemberFlags(caseId: string, userId: string, flags: MemberFlags): Promise<MemberRecord | null>;
+  /** Admits every current member still waiting (mediators never wait); returns their user ids. */
+  admitAll(caseId: string): Promise<string[]>;
+  /**
+   * Removes a member: marks the membership removed, revokes their invites to
+   * the case and the sessions opened through them. Returns the revoked session ids.
+   */
+  removeMember(caseId: string, userId: string, at: string): Promise<string[]>;
+
+  getRoomState(caseId: string): Promise<RoomStateRecord>;
+  /**
+   * Applies the patch and increments the version, atomically. With `expectedVersion`
+   * it throws CONFLICT when the state changed meanwhile (compare-and-set across nodes).
+   */
+  updateRoomState(caseId: string, patch: RoomStatePatch, expectedVersion?: number): Promise<RoomStateRecord>;
+
+  /**
+   * Appends to the case's audit log. `build` gets the previous entry (or null)
+   * inside the store's transaction, so the chain cannot fork under concurrency.
+   */
+  appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord>;
+  listAudit(caseId: string, query: { beforeSeq?: number; limit: number }): Promise<AuditRecord[]>;
   listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]>;
 
   createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord>;
@@ -123,13 +181,13 @@ export interface Store {
   revokeSession(id: string, at: string): Promise<void>;
 
   /**
-   * Stores a chat message with the next sequence number of its case, atomically.
+   * Stores a chat message with the next sequence number of its case and channel, atomically.
    * A second call with the same (case, sender, clientId) stores nothing and returns
    * the first message with `duplicate: true`; with different text it throws CONFLICT.
    */
   appendMessage(message: NewMessage): Promise<AppendResult>;
-  listMessages(caseId: string, query: MessageQuery): Promise<ChatMessage[]>;
-  headSeq(caseId: string): Promise<number>;
+  listMessages(caseId: string, channel: Channel, query: MessageQuery): Promise<ChatMessage[]>;
+  headSeq(caseId: string, channel: Channel): Promise<number>;
 
   /** Appends one Yjs update to a document's log; returns its id (increasing). */
   appendDocUpdate(docName: string, update: Uint8Array): Promise<number>;
@@ -137,3 +195,19 @@ export interface Store {
   /** Replaces the snapshot and deletes every update with id ≤ `throughId`, atomically. */
   compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void>;
 }
+
+/** The state of a room nobody has touched yet: scheduled, with a waiting room. */
+export function defaultRoomState(caseId: string): RoomStateRecord {
+  return {
+    caseId,
+    phase: 'scheduled',
+    lobby: true,
+    quietOpening: false,
+    agreementLocked: false,
+    caucusUserId: null,
+    pinned: null,
+    version: 0,
+  };
+}
+
+export { GENESIS_HASH } from '@accord/shared';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaseRole } from '../roles';
+import { Channel, JOINT } from '../channels';
 import { CaseId, IsoDateTime, UserId } from '../ids';
 
 export const CHAT_TEXT_MAX = 4000;
@@ -20,11 +21,14 @@ export const ChatText = z
 export const ChatSendPayload = z.strictObject({
   clientId: ClientMessageId,
   text: ChatText,
+  /** The joint room (default) or a caucus channel the sender belongs to. */
+  channel: Channel.default(JOINT),
 });
-export type ChatSendPayload = z.infer<typeof ChatSendPayload>;
+export type ChatSendPayload = z.input<typeof ChatSendPayload>;
 
 export const ChatMessage = z.object({
-  /** Per-room sequence number: 1, 2, 3, … with no gaps. */
+  channel: Channel,
+  /** Per-channel sequence number: 1, 2, 3, … with no gaps. */
   seq: z.int().min(1),
   id: z.uuid(),
   clientId: ClientMessageId,
@@ -45,6 +49,7 @@ export const ChatSendResult = z.object({
 export type ChatSendResult = z.infer<typeof ChatSendResult>;
 
 export const ChatHistoryPayload = z.strictObject({
+  channel: Channel.default(JOINT),
   /** Return messages with seq strictly below this; omitted means the newest. */
   beforeSeq: z.int().min(1).optional(),
   limit: z.int().min(1).max(HISTORY_PAGE_MAX).default(50),
@@ -58,10 +63,11 @@ export const ChatHistoryResult = z.object({
 });
 export type ChatHistoryResult = z.infer<typeof ChatHistoryResult>;
 
-export const TypingPayload = z.strictObject({ typing: z.boolean() });
-export type TypingPayload = z.infer<typeof TypingPayload>;
+export const TypingPayload = z.strictObject({ typing: z.boolean(), channel: Channel.default(JOINT) });
+export type TypingPayload = z.input<typeof TypingPayload>;
 
 export const TypingEvent = z.object({
+  channel: Channel,
   userId: UserId,
   displayName: z.string(),
   role: CaseRole,

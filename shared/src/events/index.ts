@@ -10,10 +10,27 @@ import {
   TypingEvent,
   TypingPayload,
 } from './chat';
-import { PresenceSnapshot, RoomWelcome } from './room';
+import {
+  Activity,
+  ActivityListPayload,
+  ActivityListResult,
+  AdmitPayload,
+  CaucusOpenPayload,
+  EmptyPayload,
+  HandPayload,
+  LockPayload,
+  LowerHandPayload,
+  MutePayload,
+  PhasePayload,
+  PinPayload,
+  RemovePayload,
+  SettingsPayload,
+} from './moderation';
+import { LobbyStatus, PresenceSnapshot, RoomState, RoomWelcome } from './room';
 
 export * from './chat';
 export * from './room';
+export * from './moderation';
 export { ackSchema, type Ack } from './common';
 
 /** Every client→server event with its payload and ack data schema. */
@@ -21,6 +38,18 @@ export const clientEvents = {
   'chat:send': clientEvent(ChatSendPayload, ChatSendResult),
   'chat:history': clientEvent(ChatHistoryPayload, ChatHistoryResult),
   'chat:typing': clientEvent(TypingPayload, z.object({})),
+  'room:phase': clientEvent(PhasePayload, RoomState),
+  'room:settings': clientEvent(SettingsPayload, RoomState),
+  'lobby:admit': clientEvent(AdmitPayload, z.object({ admitted: z.array(z.string()) })),
+  'caucus:open': clientEvent(CaucusOpenPayload, RoomState),
+  'caucus:close': clientEvent(EmptyPayload, RoomState),
+  'moderation:mute': clientEvent(MutePayload, z.object({})),
+  'moderation:remove': clientEvent(RemovePayload, z.object({})),
+  'agreement:lock': clientEvent(LockPayload, RoomState),
+  'room:pin': clientEvent(PinPayload, RoomState),
+  'hand:raise': clientEvent(HandPayload, z.object({})),
+  'hand:lower': clientEvent(LowerHandPayload, z.object({})),
+  'activity:list': clientEvent(ActivityListPayload, ActivityListResult),
 } as const;
 export type ClientEventName = keyof typeof clientEvents;
 
@@ -34,16 +63,21 @@ export const serverEvents = {
   'chat:message': ChatMessage,
   'chat:typing': TypingEvent,
   presence: PresenceSnapshot,
+  'room:state': RoomState,
+  /** Sent instead of `room:welcome` while the connection waits in the lobby. */
+  'room:lobby': LobbyStatus,
+  activity: Activity,
   /** An error not tied to an ack: an unknown event, or a bad event sent without an ack. */
   'accord:error': ErrorBody,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 
-export const ackSchemas = {
-  'chat:send': ackSchema(ChatSendResult),
-  'chat:history': ackSchema(ChatHistoryResult),
-  'chat:typing': ackSchema(z.object({})),
-} as const satisfies Record<ClientEventName, z.ZodType>;
+/** The ack schema of every client event (for clients that validate what the server answers). */
+export const ackSchemas = ((): Record<ClientEventName, z.ZodType> => {
+  const out: Partial<Record<ClientEventName, z.ZodType>> = {};
+  for (const name of Object.keys(clientEvents) as ClientEventName[]) out[name] = ackSchema(clientEvents[name].result);
+  return out as Record<ClientEventName, z.ZodType>;
+})();
 
 type PayloadOf<K extends ClientEventName> = z.input<(typeof clientEvents)[K]['payload']>;
 type ResultOf<K extends ClientEventName> = z.output<(typeof clientEvents)[K]['result']>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { Channel } from '../channels';
+import { Phase } from '../phases';
 import { CaseRole } from '../roles';
-import { CaseId, UserId } from '../ids';
+import { CaseId, IsoDateTime as IsoDate, UserId } from '../ids';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -13,7 +15,10 @@ export const PROTOCOL_VERSION = 1;
 export const HandshakeAuth = z.object({
   token: z.string().min(1).max(4096),
   caseId: CaseId,
+  /** Highest joint-chat seq the client has (shorthand for `cursors.joint`). */
   lastSeq: z.int().min(0).optional(),
+  /** Highest seq per channel the client has; each listed channel it may read is replayed from there. */
+  cursors: z.record(Channel, z.int().min(0)).optional(),
   protocolVersion: z.int().min(1).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
@@ -25,6 +30,10 @@ export const Participant = z.object({
   online: z.boolean(),
   /** Open Socket.IO connections of this person in this room (tabs, devices). */
   connections: z.int().min(0),
+  /** Let in from the waiting room (the mediator always is). */
+  admitted: z.boolean(),
+  muted: z.boolean(),
+  handRaised: z.boolean(),
 });
 export type Participant = z.infer<typeof Participant>;
 
@@ -41,9 +50,37 @@ export const RoomWelcome = z.object({
   caseNumber: z.string(),
   title: z.string(),
   you: z.object({ userId: UserId, displayName: z.string(), role: CaseRole }),
-  /** Highest chat seq in the room at the moment of joining. */
+  /** Highest joint-chat seq at the moment of joining. */
   headSeq: z.int().min(0),
-  /** How many messages were replayed because of `lastSeq`. */
+  /** How many messages were replayed because of `lastSeq`/`cursors`, all channels together. */
   replayed: z.int().min(0),
+  state: z.lazy((): z.ZodType<RoomState> => RoomState),
 });
 export type RoomWelcome = z.infer<typeof RoomWelcome>;
+
+/** The shared state of a room that everyone admitted sees, live. */
+export const RoomState = z.object({
+  caseId: CaseId,
+  phase: Phase,
+  /** Parties wait in a lobby until the mediator admits them; false lets them enter directly. */
+  lobby: z.boolean(),
+  /** Parties may not post while the mediator gives the opening statement. */
+  quietOpening: z.boolean(),
+  /** While locked, only the mediator's changes to the agreement are accepted. */
+  agreementLocked: z.boolean(),
+  /** The party the mediator is in private session with, if any (never what is said). */
+  caucus: z.object({ userId: UserId, displayName: z.string() }).nullable(),
+  pinned: z.object({ text: z.string(), by: z.string(), at: IsoDate }).nullable(),
+  version: z.int().min(0),
+});
+export type RoomState = z.infer<typeof RoomState>;
+
+/** Sent to a connection that waits in the lobby; it receives nothing else until admitted. */
+export const LobbyStatus = z.object({
+  caseId: CaseId,
+  caseNumber: z.string(),
+  title: z.string(),
+  you: z.object({ userId: UserId, displayName: z.string(), role: CaseRole }),
+  waiting: z.literal(true),
+});
+export type LobbyStatus = z.infer<typeof LobbyStatus>;

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { GENESIS_HASH, auditPayload, verifyAuditChain, type AuditEntryBody } from '@accord/shared';
+import type { AuditRecord, Store } from '../store/types';
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * The append-only, hash-chained audit log of each case. Every entry carries
+ * the hash of the one before, so the log's head hash commits to all of it.
+ */
+export class AuditLog {
+  constructor(private readonly store: Store) {}
+
+  append(caseId: string, actorId: string | null, kind: string, data: Record<string, unknown>): Promise<AuditRecord> {
+    const at = new Date().toISOString();
+    return this.store.appendAudit(caseId, (previous) => {
+      const body: AuditEntryBody = {
+        caseId,
+        seq: (previous?.seq ?? 0) + 1,
+        at,
+        actorId,
+        kind,
+        data,
+        prevHash: previous?.hash ?? GENESIS_HASH,
+      };
+      return { ...body, hash: sha256Hex(auditPayload(body)) };
+    });
+  }
+
+  /** Reads the whole log of a case, oldest first. */
+  async all(caseId: string): Promise<AuditRecord[]> {
+    const out: AuditRecord[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await this.store.listAudit(caseId, { ...(before ? { beforeSeq: before } : {}), limit: 1000 });
+      out.unshift(...page);
+      const first = page[0];
+      if (!first || page.length < 1000) return out;
+      before = first.seq;
+    }
+  }
+
+  async verify(caseId: string): ReturnType<typeof verifyAuditChain> {
+    return verifyAuditChain(await this.all(caseId), sha256Hex);
+  }
+}

@@ -1,0 +1,267 @@
+import {
+  AccordError,
+  ActivityKind,
+  can,
+  canTransition,
+  type Activity,
+  type ActivityListResult,
+  type Phase,
+  type RoomState,
+} from '@accord/shared';
+import type { AuditLog } from '../audit/log';
+import type { Principal } from '../auth/service';
+import type { Bus } from '../scale/bus';
+import type { AuditRecord, MemberRecord, RoomStatePatch, RoomStateRecord, Store } from '../store/types';
+import type { RoomStates } from './state';
+
+/** How moderation reaches the room; the gateway provides it. */
+export interface RoomEffects {
+  stateChanged(state: RoomState): void;
+  activity(entry: Activity): void;
+  presenceChanged(caseId: string): Promise<void>;
+}
+
+type Target = { userId: string; displayName: string } | null;
+
+const isParty = (m: MemberRecord) => m.role === 'customer' || m.role === 'platform';
+
+/**
+ * The mediator's controls: phases, waiting room, caucus, mute, remove, lock,
+ * pin; and the parties' raised hands. Every change is checked here (not in
+ * the page), written to the store, recorded in the case's audit log and shown
+ * in the activity feed.
+ */
+export class ModerationService {
+  constructor(
+    private readonly store: Store,
+    private readonly rooms: RoomStates,
+    private readonly audit: AuditLog,
+    private readonly bus: Bus,
+    private readonly effects: RoomEffects,
+  ) {}
+
+  async setPhase(p: Principal, phase: Exclude<Phase, 'caucus'>): Promise<RoomState> {
+    this.requireMediator(p);
+    return this.changeState(p, (s) => {
+      if (s.phase === phase) throw new AccordError('INVALID_TRANSITION', `the session is already in ${phase}`);
+      if (!canTransition(s.phase, phase)) {
+        throw new AccordError('INVALID_TRANSITION', `cannot go from ${s.phase} to ${phase}`);
+      }
+      return {
+        patch: { phase, caucusUserId: null },
+        kind: 'phase.changed',
+        target: null,
+        detail: { from: s.phase, to: phase },
+      };
+    });
+  }
+
+  async setSettings(p: Principal, settings: { lobby?: boolean | undefined; quietOpening?: boolean | undefined }) {
+    this.requireMediator(p);
+    return this.changeState(p, () => ({
+      patch: {
+        ...(settings.lobby !== undefined ? { lobby: settings.lobby } : {}),
+        ...(settings.quietOpening !== undefined ? { quietOpening: settings.quietOpening } : {}),
+      },
+      kind: 'settings.changed',
+      target: null,
+      detail: { lobby: settings.lobby ?? null, quietOpening: settings.quietOpening ?? null },
+    }));
+  }
+
+  async admit(p: Principal, who: { userId: string } | { all: true }): Promise<{ admitted: string[] }> {
+    this.requireMediator(p);
+    let admitted: string[];
+    if ('all' in who) {
+      admitted = await this.store.admitAll(p.caseId);
+    } else {
+      const target = await this.member(p.caseId, who.userId);
+      if (target.admitted) return { admitted: [] };
+      await this.store.setMemberFlags(p.caseId, target.userId, { admitted: true });
+      admitted = [target.userId];
+    }
+    if (admitted.length === 0) return { admitted };
+    for (const userId of admitted) {
+      const m = await this.store.getMember(p.caseId, userId);
+      await this.record(p, 'lobby.admitted', m ? { userId, displayName: m.displayName } : null, {});
+    }
+    await this.bus.publish({ type: 'member.admitted', caseId: p.caseId, userIds: admitted });
+    await this.effects.presenceChanged(p.caseId);
+    return { admitted };
+  }
+
+  async openCaucus(p: Principal, userId: string): Promise<RoomState> {
+    this.requireMediator(p);
+    const target = await this.member(p.caseId, userId);
+    if (!isParty(target)) throw new AccordError('FORBIDDEN', 'a private session is held with a party');
+    return this.changeState(p, (s) => {
+      if (s.phase !== 'caucus' && !canTransition(s.phase, 'caucus')) {
+        throw new AccordError('INVALID_TRANSITION', `cannot open a private session during ${s.phase}`);
+      }
+      if (s.phase === 'caucus' && s.caucusUserId === userId) {
+        throw new AccordError('INVALID_TRANSITION', 'this private session is already open');
+      }
+      return {
+        patch: { phase: 'caucus', caucusUserId: userId },
+        kind: 'caucus.opened',
+        target: { userId, displayName: target.displayName },
+        detail: {},
+      };
+    });
+  }
+
+  async closeCaucus(p: Principal): Promise<RoomState> {
+    this.requireMediator(p);
+    return this.changeState(p, (s) => {
+      if (s.phase !== 'caucus') throw new AccordError('INVALID_TRANSITION', 'no private session is open');
+      return { patch: { phase: 'joint', caucusUserId: null }, kind: 'caucus.closed', target: null, detail: {} };
+    });
+  }
+
+  async mute(p: Principal, userId: string, muted: boolean): Promise<void> {
+    this.requireMediator(p);
+    const target = await this.member(p.caseId, userId);
+    if (target.role === 'mediator') throw new AccordError('FORBIDDEN', 'a mediator cannot be muted');
+    if (target.muted === muted) return;
+    await this.store.setMemberFlags(p.caseId, userId, { muted });
+    await this.record(p, muted ? 'member.muted' : 'member.unmuted', target, {});
+    await this.effects.presenceChanged(p.caseId);
+  }
+
+  async remove(p: Principal, userId: string): Promise<void> {
+    this.requireMediator(p);
+    const target = await this.member(p.caseId, userId);
+    if (target.role === 'mediator' || target.role === 'admin') {
+      throw new AccordError('FORBIDDEN', `a ${target.role} is removed by an administrator`);
+    }
+    const sessionIds = await this.store.removeMember(p.caseId, userId, new Date().toISOString());
+    // A caucus with someone who is gone is over.
+    const state = await this.rooms.fresh(p.caseId);
+    if (state.caucusUserId === userId) {
+      const next = await this.rooms.update(p.caseId, { phase: 'joint', caucusUserId: null }, state.version);
+      this.effects.stateChanged(await this.rooms.view(next));
+    }
+    await this.record(p, 'member.removed', target, {});
+    if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
+    await this.bus.publish({ type: 'member.removed', caseId: p.caseId, userId });
+    await this.effects.presenceChanged(p.caseId);
+  }
+
+  async lock(p: Principal, locked: boolean): Promise<RoomState> {
+    this.requireMediator(p);
+    return this.changeState(p, (s) => {
+      if (s.agreementLocked === locked) {
+        throw new AccordError('INVALID_TRANSITION', `the agreement is already ${locked ? 'locked' : 'unlocked'}`);
+      }
+      return {
+        patch: { agreementLocked: locked },
+        kind: locked ? 'agreement.locked' : 'agreement.unlocked',
+        target: null,
+        detail: {},
+      };
+    });
+  }
+
+  async pin(p: Principal, text: string | null): Promise<RoomState> {
+    this.requireMediator(p);
+    const detail: Detail = text === null ? {} : { text };
+    return this.changeState(p, () => ({
+      patch: { pinned: text === null ? null : { text, by: p.displayName, at: new Date().toISOString() } },
+      kind: text === null ? 'announcement.unpinned' : 'announcement.pinned',
+      target: null,
+      detail,
+    }));
+  }
+
+  async raiseHand(p: Principal, raised: boolean): Promise<void> {
+    if (!can(p.role, 'hand.raise')) throw new AccordError('FORBIDDEN', `a ${p.role} does not raise a hand`);
+    const me = await this.member(p.caseId, p.userId);
+    if (me.handRaised === raised) return;
+    await this.store.setMemberFlags(p.caseId, p.userId, { handRaised: raised });
+    await this.record(p, raised ? 'hand.raised' : 'hand.lowered', null, {});
+    await this.effects.presenceChanged(p.caseId);
+  }
+
+  async lowerHand(p: Principal, userId: string): Promise<void> {
+    this.requireMediator(p);
+    const target = await this.member(p.caseId, userId);
+    if (!target.handRaised) return;
+    await this.store.setMemberFlags(p.caseId, userId, { handRaised: false });
+    await this.record(p, 'hand.lowered', target, {});
+    await this.effects.presenceChanged(p.caseId);
+  }
+
+  async activity(p: Principal, query: { beforeSeq?: number | undefined; limit: number }): Promise<ActivityListResult> {
+    const page = await this.store.listAudit(p.caseId, {
+      ...(query.beforeSeq !== undefined ? { beforeSeq: query.beforeSeq } : {}),
+      limit: query.limit,
+    });
+    return {
+      entries: page.flatMap((e) => {
+        const a = toActivity(e);
+        return a ? [a] : [];
+      }),
+      hasMore: (page[0]?.seq ?? 1) > 1,
+    };
+  }
+
+  private requireMediator(p: Principal): void {
+    if (!can(p.role, 'room.moderate')) throw new AccordError('FORBIDDEN', 'only the mediator runs the session');
+  }
+
+  private async member(caseId: string, userId: string): Promise<MemberRecord> {
+    const m = await this.store.getMember(caseId, userId);
+    if (!m || m.removedAt !== null) throw new AccordError('NOT_FOUND', 'no such participant');
+    return m;
+  }
+
+  /** Read, check, write with compare-and-set (retried once if another change won), record, broadcast. */
+  private async changeState(
+    p: Principal,
+    decide: (s: RoomStateRecord) => { patch: RoomStatePatch; kind: ActivityKind; target: Target; detail: Detail },
+  ): Promise<RoomState> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.rooms.fresh(p.caseId);
+      const { patch, kind, target, detail } = decide(current);
+      let next: RoomStateRecord;
+      try {
+        next = await this.rooms.update(p.caseId, patch, current.version);
+      } catch (err) {
+        if (attempt === 0 && err instanceof AccordError && err.code === 'CONFLICT') continue;
+        throw err;
+      }
+      const view = await this.rooms.view(next);
+      await this.record(p, kind, target, detail);
+      this.effects.stateChanged(view);
+      return view;
+    }
+  }
+
+  private async record(p: Principal, kind: ActivityKind, target: Target, detail: Detail): Promise<void> {
+    const entry = await this.audit.append(p.caseId, p.userId, kind, {
+      actor: { userId: p.userId, displayName: p.displayName, role: p.role },
+      target: target ? { userId: target.userId, displayName: target.displayName } : null,
+      detail,
+    });
+    const activity = toActivity(entry);
+    if (activity) this.effects.activity(activity);
+  }
+}
+
+type Detail = Activity['detail'];
+
+/** An audit entry as the activity feed shows it; null for entries that are not room activity. */
+export function toActivity(e: AuditRecord): Activity | null {
+  const kind = ActivityKind.safeParse(e.kind);
+  if (!kind.success) return null;
+  const data = e.data as { actor: Activity['actor']; target: Activity['target']; detail: Detail };
+  return {
+    caseId: e.caseId,
+    seq: e.seq,
+    kind: kind.data,
+    at: e.at,
+    actor: data.actor,
+    target: data.target,
+    detail: data.detail,
+  };
+}

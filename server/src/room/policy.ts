@@ -1,0 +1,45 @@
+import { AccordError, JOINT, can, caucusParty, mayEditAgreement, partiesMayPost, type Channel } from '@accord/shared';
+import type { Principal } from '../auth/service';
+import type { MemberRecord, RoomStateRecord } from '../store/types';
+
+// The rules of the room in one place, as pure functions of who asks, their
+// membership and the room's state; the gateway and the Yjs endpoint both ask here.
+
+const isParty = (role: string) => role === 'customer' || role === 'platform';
+
+/** Whether this person waits in the lobby instead of entering. The mediator never waits. */
+export function mustWait(p: Principal, member: MemberRecord, state: RoomStateRecord): boolean {
+  return state.lobby && p.role !== 'mediator' && !member.admitted;
+}
+
+/** Whether someone may read a channel: everyone the joint room; a caucus, its party and the mediator. */
+export function mayReadChannel(p: Principal, channel: Channel): boolean {
+  if (channel === JOINT) return can(p.role, 'chat.read');
+  const party = caucusParty(channel);
+  return p.role === 'mediator' || (isParty(p.role) && party === p.userId);
+}
+
+/** Throws the error that explains why this message may not be posted now, if it may not. */
+export function assertMayPost(p: Principal, member: MemberRecord, state: RoomStateRecord, channel: Channel): void {
+  if (!can(p.role, 'chat.send')) throw new AccordError('FORBIDDEN', `a ${p.role} may not send chat messages`);
+  if (!mayReadChannel(p, channel)) throw new AccordError('FORBIDDEN', 'you are not part of this conversation');
+  if (member.muted) throw new AccordError('MUTED', 'the mediator has muted you; you cannot post for now');
+  if (state.phase === 'concluded') throw new AccordError('PHASE_RULES', 'the session has concluded');
+  if (channel === JOINT) {
+    if (p.role !== 'mediator' && !partiesMayPost(state.phase, state.quietOpening)) {
+      throw new AccordError('PHASE_RULES', 'parties cannot post during the opening statement');
+    }
+    return;
+  }
+  if (state.phase !== 'caucus' || state.caucusUserId !== caucusParty(channel)) {
+    throw new AccordError('CAUCUS_CLOSED', 'this private session is not open');
+  }
+}
+
+/** Whether a change to the agreement from this person is accepted now. */
+export function mayWriteAgreement(p: Principal, member: MemberRecord, state: RoomStateRecord): boolean {
+  if (!can(p.role, 'doc.write') || member.removedAt !== null || mustWait(p, member, state)) return false;
+  const isMediator = p.role === 'mediator';
+  if (state.agreementLocked && !isMediator) return false;
+  return mayEditAgreement(state.phase, isMediator);
+}
