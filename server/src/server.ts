@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Server as SocketIoServer } from 'socket.io';
 import { attachYjsEndpoint } from './agreement/endpoint';
 import { DocRegistry } from './agreement/registry';
+import { MemoryAttemptLimiter } from './auth/attempts';
 import { AuthService } from './auth/service';
 import { TokenSigner } from './auth/tokens';
 import { CaseService } from './cases/service';
@@ -63,7 +64,12 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   const url = () => publicUrlOf(config, boundPort);
 
   const tokens = new TokenSigner(config.tokenSecret);
-  const auth = new AuthService(store, tokens, config.sessionHours);
+  // Ten failed sign-ins per username, fifty per address, in fifteen minutes.
+  const attempts = {
+    byUser: new MemoryAttemptLimiter(10, 15 * 60_000),
+    byAddress: new MemoryAttemptLimiter(50, 15 * 60_000),
+  };
+  const auth = new AuthService(store, tokens, bus, attempts, config.sessionHours);
   const cases = new CaseService(store, tokens, bus, url);
   const docs = new DocRegistry(store, {
     unloadAfterMs: config.docUnloadMs,

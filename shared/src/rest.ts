@@ -48,6 +48,7 @@ export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 
 export const InviteAcceptResult = z.object({
   token: z.string(),
+  userId: UserId,
   caseId: CaseId,
   role: CaseRole,
   displayName: z.string(),
@@ -118,8 +119,6 @@ export const CreateInviteBody = z.strictObject({
     .min(1)
     .max(24 * 30)
     .default(24 * 7),
-  /** Bind the invite to an existing account (staff); omitted creates a guest. */
-  userId: UserId.optional(),
 });
 export type CreateInviteBody = z.input<typeof CreateInviteBody>;
 

@@ -51,7 +51,9 @@ export class LiveDoc {
     private readonly options: LiveDocOptions,
   ) {
     this.updatesSinceCompaction = pendingUpdates;
-    this.awareness = new awarenessProtocol.Awareness(doc);
+    // Awareness needs a Y.Doc only for a client id; a doc of its own lets the content doc be
+    // replaced (rebuild) or destroyed independently.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     // The server has no cursor of its own.
     this.awareness.setLocalState(null);
     this.awareness.on(
@@ -114,25 +116,30 @@ export class LiveDoc {
       } catch (err) {
         throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
       }
-      const store = this.doc.store;
-      const pendingBefore = [store.pendingStructs, store.pendingDs];
+      const doc = this.doc;
+      const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
       let effective: Uint8Array | null = null;
       const capture = (u: Uint8Array, origin: unknown) => {
         if (origin === from) effective = u;
       };
-      this.doc.on('update', capture);
+      doc.on('update', capture);
+      let failure: unknown = null;
       try {
-        Y.applyUpdate(this.doc, update, from);
+        Y.applyUpdate(doc, update, from);
       } catch (err) {
-        // Part of it may have been integrated in memory; rebuild from what is stored.
-        await this.rebuild();
-        throw new MalformedUpdateError(`update cannot be applied: ${(err as Error).message}`);
+        failure = err;
       } finally {
-        this.doc.off('update', capture);
+        doc.off('update', capture);
       }
-      // Content waiting for missing dependencies is not in `effective`; store the raw update then.
-      const pendingChanged = store.pendingStructs !== pendingBefore[0] || store.pendingDs !== pendingBefore[1];
-      const toStore = pendingChanged ? update : effective;
+      if (failure !== null) {
+        // Part of it may have been integrated in memory; rebuild from what is stored.
+        await this.rebuild(doc);
+        throw new MalformedUpdateError(`update cannot be applied: ${(failure as Error).message}`);
+      }
+      // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting
+      // content into the pending set in place: whenever anything waits, store the raw update too.
+      const pending = hadPending || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+      const toStore = pending ? update : effective;
       if (!toStore) return;
       try {
         this.lastStoredId = await this.store.appendDocUpdate(this.name, toStore);
@@ -152,6 +159,7 @@ export class LiveDoc {
   }
 
   destroy(): void {
+    this.awareness.doc.destroy();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -176,10 +184,10 @@ export class LiveDoc {
     }
   }
 
-  private async rebuild(): Promise<void> {
+  private async rebuild(broken: Y.Doc): Promise<void> {
     const fresh = await loadYDoc(this.store, this.name);
-    // The awareness keeps a reference to the old Y.Doc only for its client id; harmless.
     this.doc = fresh.doc;
+    broken.destroy();
     this.lastStoredId = fresh.lastId;
     this.updatesSinceCompaction = fresh.updates;
   }

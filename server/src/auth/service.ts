@@ -10,7 +10,9 @@ import {
   type LoginResult,
   type UserView,
 } from '@accord/shared';
+import type { Bus } from '../scale/bus';
 import type { SessionRecord, Store, UserRecord } from '../store/types';
+import type { AttemptLimiter } from './attempts';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TokenSigner } from './tokens';
 
@@ -33,6 +35,13 @@ export function toUserView(u: UserRecord): UserView {
   return { id: u.id, displayName: u.displayName, username: u.username, staffRole: u.staffRole };
 }
 
+/** A generated one-time password opens nothing but the form to replace it. */
+export function requirePasswordChanged(identity: Identity): void {
+  if (identity.user.mustChangePassword) {
+    throw new AccordError('FORBIDDEN', 'set your own password first (POST /api/auth/password)');
+  }
+}
+
 // Verifying against a throw-away hash keeps "no such user" as slow as "wrong password".
 let decoyHash: Promise<string> | null = null;
 
@@ -40,34 +49,47 @@ export class AuthService {
   constructor(
     private readonly store: Store,
     private readonly tokens: TokenSigner,
+    private readonly bus: Bus,
+    private readonly attempts: { byUser: AttemptLimiter; byAddress: AttemptLimiter },
     private readonly sessionHours: number,
   ) {}
 
-  async login(body: LoginBody): Promise<LoginResult> {
+  /** Signs a staff member in. Failures are counted per username and per address. */
+  async login(body: LoginBody, address: string): Promise<LoginResult> {
+    const userKey = body.username.toLowerCase();
+    await this.attempts.byUser.check(userKey);
+    await this.attempts.byAddress.check(address);
     const user = await this.store.getUserByUsername(body.username);
-    if (!user?.passwordHash) {
-      decoyHash ??= hashPassword(randomUUID());
-      await verifyPassword(body.password, await decoyHash);
+    const ok = user?.passwordHash
+      ? await verifyPassword(body.password, user.passwordHash)
+      : await verifyPassword(body.password, await (decoyHash ??= hashPassword(randomUUID()))).then(() => false);
+    if (!user || !ok) {
+      await this.attempts.byUser.fail(userKey);
+      await this.attempts.byAddress.fail(address);
       throw new AccordError('BAD_CREDENTIALS', 'wrong username or password');
     }
-    if (!(await verifyPassword(body.password, user.passwordHash))) {
-      throw new AccordError('BAD_CREDENTIALS', 'wrong username or password');
-    }
+    await this.attempts.byUser.reset(userKey);
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
     const token = await this.openSession(user.id, null, null, expiresAt);
     return { token, user: toUserView(user), mustChangePassword: user.mustChangePassword };
   }
 
+  /** Sets a new password; every other session of the user is ended. */
   async changePassword(identity: Identity, body: ChangePasswordBody): Promise<void> {
     const hash = identity.user.passwordHash;
-    if (!hash || !(await verifyPassword(body.currentPassword, hash))) {
+    if (identity.session.caseId !== null || !hash) throw new AccordError('FORBIDDEN', 'sign in with your password');
+    if (!(await verifyPassword(body.currentPassword, hash))) {
       throw new AccordError('BAD_CREDENTIALS', 'the current password is wrong');
     }
     await this.store.setPassword(identity.user.id, await hashPassword(body.newPassword), false);
+    const others = await this.store.revokeUserSessions(identity.user.id, identity.session.id, new Date().toISOString());
+    if (others.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds: others });
   }
 
+  /** Ends this session and closes its live connections. */
   async logout(identity: Identity): Promise<void> {
     await this.store.revokeSession(identity.session.id, new Date().toISOString());
+    await this.bus.publish({ type: 'sessions.revoked', sessionIds: [identity.session.id] });
   }
 
   /** Exchanges an invite link's token for a session token bound to that case. */
@@ -81,9 +103,17 @@ export class AuthService {
     const expiresAt = new Date(invite.expiresAt);
     if (expiresAt.getTime() <= Date.now()) throw new AccordError('INVITE_EXPIRED', 'this invite has expired');
     const member = await this.store.getMember(invite.caseId, invite.userId);
-    if (!member) throw new AccordError('INVITE_REVOKED', 'this invite no longer grants access to the case');
+    if (!member || member.removedAt !== null) {
+      throw new AccordError('INVITE_REVOKED', 'this invite no longer grants access to the case');
+    }
     const token = await this.openSession(invite.userId, invite.caseId, invite.id, expiresAt);
-    return { token, caseId: invite.caseId, role: member.role, displayName: member.displayName };
+    return {
+      token,
+      userId: invite.userId,
+      caseId: invite.caseId,
+      role: member.role,
+      displayName: member.displayName,
+    };
   }
 
   /** Checks a session token: signature, expiry, and that the session was not revoked. */
@@ -105,8 +135,10 @@ export class AuthService {
     if (identity.session.caseId !== null && identity.session.caseId !== caseId) {
       throw new AccordError('FORBIDDEN', 'this token is for another case');
     }
+    requirePasswordChanged(identity);
     const member = await this.store.getMember(caseId, identity.user.id);
-    if (!member) throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
+    if (!member || member.removedAt !== null)
+      throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
     if (!can(member.role, action)) throw new AccordError('FORBIDDEN', `a ${member.role} may not ${action}`);
     return {
       userId: identity.user.id,
@@ -127,6 +159,7 @@ export class AuthService {
     caseId: string,
     action: 'invite.create' | 'invite.revoke' | 'member.add',
   ): Promise<{ userId: string; role: CaseRole; caseId: string }> {
+    requirePasswordChanged(identity);
     if (identity.session.caseId === null && identity.user.staffRole === 'admin') {
       if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
       return { userId: identity.user.id, role: 'admin', caseId };

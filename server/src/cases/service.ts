@@ -18,7 +18,7 @@ import {
 } from '@accord/shared';
 import type { z } from 'zod';
 import type { Identity } from '../auth/service';
-import { toUserView } from '../auth/service';
+import { requirePasswordChanged, toUserView } from '../auth/service';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import type { TokenSigner } from '../auth/tokens';
 import type { Bus } from '../scale/bus';
@@ -43,7 +43,11 @@ function requireGrant(granter: CaseRole, role: CaseRole): void {
 
 function requireStaff(identity: Identity, action: StaffAction): void {
   const role = identity.user.staffRole;
-  if (!role || !staffCan(role, action)) throw new AccordError('FORBIDDEN', `you may not ${action}`);
+  // A session opened through an invite reaches its case only, never staff functions.
+  if (identity.session.caseId !== null || !role || !staffCan(role, action)) {
+    throw new AccordError('FORBIDDEN', `you may not ${action}`);
+  }
+  requirePasswordChanged(identity);
 }
 
 /** Cases, their members and their invites. */
@@ -101,16 +105,21 @@ export class CaseService {
       .map((m) => ({ case: toCaseView(m.case), role: m.role }));
   }
 
+  /** Makes a staff account a member of the case; changing an existing member's role needs the right to grant both. */
   async addMember(caseId: string, body: AddMemberBody, granter: CaseRole): Promise<void> {
     requireGrant(granter, body.role);
     const user = await this.store.getUser(body.userId);
     if (!user || user.kind !== 'staff') throw new AccordError('NOT_FOUND', 'no such staff member');
+    const existing = await this.store.getMember(caseId, user.id);
+    if (existing && existing.removedAt === null) requireGrant(granter, existing.role);
     await this.store.putMember({ caseId, userId: user.id, role: body.role, displayName: user.displayName });
   }
 
   /**
-   * Issues an invite link for one role in one case. Without `userId` a guest
-   * account is created for the invitee; the link then is their only way in.
+   * Issues an invite link for one role in one case, for a new guest account:
+   * the link is that person's only way in. An invite never speaks for an
+   * existing account (staff sign in with their password instead), so nobody
+   * can mint a session for someone else.
    */
   async createInvite(
     caseId: string,
@@ -119,21 +128,16 @@ export class CaseService {
   ): Promise<InviteView> {
     if (createdBy) requireGrant(createdBy.role, body.role);
     if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
-    let userId = body.userId;
-    if (userId !== undefined) {
-      if (!(await this.store.getUser(userId))) throw new AccordError('NOT_FOUND', 'no such user');
-    } else {
-      userId = randomUUID();
-      await this.store.createUser({
-        id: userId,
-        kind: 'guest',
-        username: null,
-        displayName: body.displayName,
-        staffRole: null,
-        passwordHash: null,
-        mustChangePassword: false,
-      });
-    }
+    const userId = randomUUID();
+    await this.store.createUser({
+      id: userId,
+      kind: 'guest',
+      username: null,
+      displayName: body.displayName,
+      staffRole: null,
+      passwordHash: null,
+      mustChangePassword: false,
+    });
     await this.store.putMember({ caseId, userId, role: body.role, displayName: body.displayName });
     const invite = await this.store.createInvite({
       id: randomUUID(),
@@ -151,14 +155,17 @@ export class CaseService {
     return this.createInvite(caseId, CreateInviteBody.parse(body), null);
   }
 
-  async listInvites(caseId: string): Promise<InviteView[]> {
-    return Promise.all((await this.store.listInvites(caseId)).map((i) => this.inviteView(i)));
+  /** The invites this member could have issued themselves (a link is a way in as that person). */
+  async listInvites(caseId: string, viewer: CaseRole): Promise<InviteView[]> {
+    const invites = (await this.store.listInvites(caseId)).filter((i) => canGrant(viewer, i.role));
+    return Promise.all(invites.map((i) => this.inviteView(i)));
   }
 
   /** Revokes an invite and every session it opened; their live connections are closed. */
-  async revokeInvite(caseId: string, inviteId: string): Promise<void> {
+  async revokeInvite(caseId: string, inviteId: string, revoker: CaseRole): Promise<void> {
     const invite = await this.store.getInvite(inviteId);
     if (!invite || invite.caseId !== caseId) throw new AccordError('NOT_FOUND', 'no such invite');
+    requireGrant(revoker, invite.role);
     const sessionIds = await this.store.revokeInvite(inviteId, new Date().toISOString());
     if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
   }

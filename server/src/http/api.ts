@@ -50,7 +50,7 @@ export function createApiRouter({ auth, cases }: ApiDeps): Router {
   }
 
   r.post('/auth/login', async (req, res) => {
-    const result: LoginResult = await auth.login(parseOrThrow(LoginBody, req.body, 'login body'));
+    const result: LoginResult = await auth.login(parseOrThrow(LoginBody, req.body, 'login body'), req.ip ?? 'unknown');
     res.json(result);
   });
 
@@ -95,7 +95,7 @@ export function createApiRouter({ auth, cases }: ApiDeps): Router {
 
   r.get('/cases/:caseId/invites', async (req, res) => {
     const principal = await managing(req, 'invite.create');
-    res.json(await cases.listInvites(principal.caseId));
+    res.json(await cases.listInvites(principal.caseId, principal.role));
   });
 
   r.post('/cases/:caseId/invites', async (req, res) => {
@@ -106,7 +106,11 @@ export function createApiRouter({ auth, cases }: ApiDeps): Router {
 
   r.delete('/cases/:caseId/invites/:inviteId', async (req, res) => {
     const principal = await managing(req, 'invite.revoke');
-    await cases.revokeInvite(principal.caseId, parseOrThrow(InviteId, req.params.inviteId, 'invite id'));
+    await cases.revokeInvite(
+      principal.caseId,
+      parseOrThrow(InviteId, req.params.inviteId, 'invite id'),
+      principal.role,
+    );
     res.status(204).end();
   });
 

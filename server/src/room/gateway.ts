@@ -167,6 +167,8 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
       socket.data.cursors,
       (m) => socket.emit('chat:message', m),
       () => {
+        // A client that left during the replay must not be added to rooms it will never leave.
+        if (!socket.connected) return;
         void socket.join([
           rooms.joint(p.caseId),
           rooms.user(p.caseId, p.userId),
@@ -174,6 +176,7 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
         ]);
       },
     );
+    if (!socket.connected) return;
     const [c, state] = await Promise.all([store.getCase(p.caseId), deps.rooms.get(p.caseId)]);
     socket.emit('room:welcome', {
       protocolVersion: PROTOCOL_VERSION,

@@ -142,6 +142,9 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       expect((await store.getInvite(invite.id))?.revokedAt).not.toBeNull();
       expect((await store.getSession(s1.id))?.revokedAt).not.toBeNull();
       expect((await store.getSession(s2.id))?.revokedAt).toBeNull();
+      const s3 = await store.createSession({ id: randomUUID(), userId, caseId: null, inviteId: null, expiresAt });
+      expect(await store.revokeUserSessions(userId, s3.id, new Date().toISOString())).toEqual([s2.id]);
+      expect((await store.getSession(s3.id))?.revokedAt).toBeNull();
     });
 
     it('8. a membership is one role per person per case and lists with its case', async () => {

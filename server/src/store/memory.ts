@@ -243,6 +243,17 @@ export class MemoryStore implements Store {
     if (s && s.revokedAt === null) this.sessions.set(id, { ...s, revokedAt: at });
   }
 
+  async revokeUserSessions(userId: string, exceptId: string | null, at: string): Promise<string[]> {
+    const revoked: string[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.userId === userId && s.revokedAt === null && s.id !== exceptId) {
+        this.sessions.set(s.id, { ...s, revokedAt: at });
+        revoked.push(s.id);
+      }
+    }
+    return revoked;
+  }
+
   async appendMessage(m: NewMessage): Promise<AppendResult> {
     const existing = [...this.messages.values()]
       .flat()

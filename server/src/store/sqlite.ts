@@ -481,6 +481,15 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
   }
 
+  async revokeUserSessions(userId: string, exceptId: string | null, at: string): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ? RETURNING id`,
+      )
+      .all(at, userId, exceptId) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   async appendMessage(m: NewMessage): Promise<AppendResult> {
     return this.db
       .transaction((): AppendResult => {

@@ -179,6 +179,8 @@ export interface Store {
   createSession(session: Omit<SessionRecord, 'revokedAt' | 'createdAt'>): Promise<SessionRecord>;
   getSession(id: string): Promise<SessionRecord | null>;
   revokeSession(id: string, at: string): Promise<void>;
+  /** Revokes every live session of a user except one (after a password change); returns their ids. */
+  revokeUserSessions(userId: string, exceptId: string | null, at: string): Promise<string[]>;
 
   /**
    * Stores a chat message with the next sequence number of its case and channel, atomically.
