@@ -26,9 +26,19 @@ export function App() {
       // An invite session for this case, else the staff sign-in.
       const invited = roomSessions()[route.caseId];
       const staff = staffSession();
-      const token = invited?.token ?? staff?.token;
-      page = token ? (
-        <RoomPage key={route.caseId} caseId={route.caseId} token={token} role={invited?.role ?? null} />
+      const entry = invited
+        ? { token: invited.token, me: invited.userId }
+        : staff
+          ? { token: staff.token, me: staff.user.id }
+          : null;
+      page = entry ? (
+        <RoomPage
+          key={`${route.caseId}:${entry.me}`}
+          caseId={route.caseId}
+          token={entry.token}
+          me={entry.me}
+          role={invited?.role ?? null}
+        />
       ) : (
         <p role="alert" className="page-message">
           {t('room.notFound')}

@@ -13,17 +13,23 @@ export interface CaretUser {
   color: string;
 }
 
-/** The agreement's rich text, bound to the case's Yjs document, with everyone's caret in their colour. */
+/** Rich text bound to a Yjs document (the agreement, or private notes), with everyone's caret in their colour. */
 export function AgreementEditor({
   doc,
   provider,
   user,
   editable,
+  field = AgreementDoc.body,
+  label,
+  testId = 'agreement-editor',
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
   user: CaretUser;
   editable: boolean;
+  field?: string;
+  label?: string;
+  testId?: string;
 }) {
   const { t } = useTranslation();
   const editor = useEditor(
@@ -31,7 +37,7 @@ export function AgreementEditor({
       extensions: [
         // Undo history comes from Yjs (per user), not from ProseMirror.
         StarterKit.configure({ undoRedo: false }),
-        Collaboration.configure({ document: doc, field: AgreementDoc.body }),
+        Collaboration.configure({ document: doc, field }),
         CollaborationCaret.configure({ provider, user }),
       ],
       editable,
@@ -40,8 +46,8 @@ export function AgreementEditor({
           class: 'editor-content',
           role: 'textbox',
           'aria-multiline': 'true',
-          'aria-label': t('agreement.editor'),
-          'data-testid': 'agreement-editor',
+          'aria-label': label ?? t('agreement.editor'),
+          'data-testid': testId,
         },
       },
     },

@@ -89,19 +89,24 @@ function wsBase(): string {
 }
 
 /**
- * The case's agreement document: kept in IndexedDB (so offline edits survive a
- * reload) and synced with the server through a stock y-websocket provider.
+ * A document of the case (the agreement, or a caucus's private notes): kept in
+ * IndexedDB per person (so offline edits survive a reload, and a shared device
+ * never mixes two people's copies) and synced with the server through a stock
+ * y-websocket provider. `enabled` false keeps it closed (e.g. in the lobby).
  */
-export function useAgreement(caseId: string, token: string): Agreement | null {
+export function useSharedDoc(docName: string, token: string, me: string, enabled = true): Agreement | null {
   const [state, setState] = useState<Agreement | null>(null);
 
   useEffect(() => {
+    if (!enabled) return;
     const doc = new Y.Doc();
-    const local = new IndexeddbPersistence(`accord:${caseId}`, doc);
-    const provider = new WebsocketProvider(wsBase(), caseId, doc, {
+    const local = new IndexeddbPersistence(`accord:${docName}:${me}`, doc);
+    const provider = new WebsocketProvider(wsBase(), docName, doc, {
       params: { token },
       connect: navigator.onLine,
       maxBackoffTime: 5000,
+      // Tabs share IndexedDB; a BroadcastChannel sync would also make the save probe's answers ambiguous.
+      disableBc: true,
     });
     let refused: string | null = null;
     let ready = false;
@@ -162,8 +167,9 @@ export function useAgreement(caseId: string, token: string): Agreement | null {
       provider.destroy();
       void local.destroy();
       doc.destroy();
+      setState(null);
     };
-  }, [caseId, token]);
+  }, [docName, token, me, enabled]);
 
-  return state;
+  return enabled ? state : null;
 }

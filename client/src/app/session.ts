@@ -5,7 +5,13 @@ import { CaseId, CaseRole, UserView } from '@accord/shared';
  * Sessions kept in localStorage so that a reload (even offline) finds the room
  * again: one per case entered by invite, and one staff sign-in.
  */
-const RoomSession = z.object({ token: z.string(), caseId: CaseId, role: CaseRole, displayName: z.string() });
+const RoomSession = z.object({
+  token: z.string(),
+  userId: z.string(),
+  caseId: CaseId,
+  role: CaseRole,
+  displayName: z.string(),
+});
 export type RoomSession = z.infer<typeof RoomSession>;
 const StaffSession = z.object({ token: z.string(), user: UserView });
 export type StaffSession = z.infer<typeof StaffSession>;
@@ -44,4 +50,24 @@ export function staffSession(): StaffSession | null {
 export function saveStaffSession(session: StaffSession | null): void {
   if (session) localStorage.setItem(STAFF, JSON.stringify(session));
   else localStorage.removeItem(STAFF);
+}
+
+/** Removes everything this device keeps for a person: chat copies and document copies. */
+export async function forgetDeviceData(userId: string): Promise<void> {
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const k = localStorage.key(i);
+    if (k?.startsWith('accord.chat.') && k.endsWith(`.${userId}`)) localStorage.removeItem(k);
+  }
+  const dbs = (await indexedDB.databases?.()) ?? [];
+  await Promise.all(
+    dbs
+      .filter((d) => d.name?.startsWith('accord:') && d.name.endsWith(`:${userId}`))
+      .map(
+        (d) =>
+          new Promise<void>((resolve) => {
+            const req = indexedDB.deleteDatabase(d.name ?? '');
+            req.onsuccess = req.onerror = req.onblocked = () => resolve();
+          }),
+      ),
+  );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MeResult } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
-import { roomSessions, saveStaffSession, staffSession } from '../app/session';
+import { forgetDeviceData, roomSessions, saveStaffSession, staffSession } from '../app/session';
 
 /** Staff see the cases they belong to; parties see the rooms they entered on this device. */
 export function HomePage() {
@@ -22,8 +22,7 @@ export function HomePage() {
         setError(err instanceof Error ? err.message : String(err));
       });
     // The staff session is read once per visit of this page.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const open = (caseId: string) => navigate(`/cases/${caseId}`);
 
@@ -59,7 +58,11 @@ export function HomePage() {
             type="button"
             className="link"
             onClick={() => {
+              const token = staff.token;
               saveStaffSession(null);
+              // A shared device keeps nothing of the person who signed out.
+              void forgetDeviceData(staff.user.id);
+              void fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
               navigate('/');
             }}
           >

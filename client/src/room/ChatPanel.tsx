@@ -1,14 +1,29 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CHAT_TEXT_MAX } from '@accord/shared';
+import { CHAT_TEXT_MAX, type Channel } from '@accord/shared';
+import { channelState } from './roomChat';
 import type { RoomApi } from './useRoom';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-/** History pages back on scroll-up; new messages arrive live; own messages show their state. */
-export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean }) {
+/** One channel's conversation: history pages back on scroll-up, new messages arrive live, own messages show their state. */
+export function ChatPanel({
+  room,
+  channel,
+  canWrite,
+  title,
+  readOnlyHint,
+}: {
+  room: RoomApi;
+  channel: Channel;
+  canWrite: boolean;
+  title: string;
+  readOnlyHint: string;
+}) {
   const { t } = useTranslation();
-  const { chat, me } = room;
+  const { me } = room;
+  const chat = channelState(room.chat, channel);
+  const id = channel === 'joint' ? 'chat' : 'caucus-chat';
   const [text, setText] = useState('');
   const listRef = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
@@ -35,21 +50,21 @@ export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean
   useEffect(() => {
     const mark = () => {
       const viewing = atBottom.current && document.visibilityState === 'visible';
-      room.setViewing(viewing);
-      if (viewing && last > chat.lastReadSeq) room.markRead(last);
+      room.setViewing(channel, viewing);
+      if (viewing && last > chat.lastReadSeq) room.markRead(channel, last);
     };
     mark();
     document.addEventListener('visibilitychange', mark);
     return () => document.removeEventListener('visibilitychange', mark);
-  }, [last, chat.lastReadSeq, room]);
+  }, [last, chat.lastReadSeq, room, channel]);
 
   const onScroll = () => {
     const list = listRef.current;
     if (!list) return;
     atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-    room.setViewing(atBottom.current && document.visibilityState === 'visible');
-    if (atBottom.current && last > chat.lastReadSeq) room.markRead(last);
-    if (list.scrollTop < 60 && chat.hasOlder && !room.loadingOlder) room.loadOlder();
+    room.setViewing(channel, atBottom.current && document.visibilityState === 'visible');
+    if (atBottom.current && last > chat.lastReadSeq) room.markRead(channel, last);
+    if (list.scrollTop < 60 && chat.hasOlder && !room.loadingOlder) room.loadOlder(channel);
   };
 
   const submit = (e?: FormEvent) => {
@@ -57,21 +72,27 @@ export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean
     const body = text.trim();
     if (!body || body.length > CHAT_TEXT_MAX) return;
     atBottom.current = true;
-    room.send(body);
+    room.send(body, channel);
     setText('');
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit();
   };
-  const typingNames = [...room.typing.values()];
+  const typingNames = [...room.typing(channel).values()];
 
   return (
-    <section className="panel chat" aria-labelledby="chat-title">
-      <h2 id="chat-title">{t('chat.title')}</h2>
-      <ol className="messages" ref={listRef} onScroll={onScroll} aria-live="polite" data-testid="messages">
+    <section className={`panel chat chat-${channel === 'joint' ? 'joint' : 'caucus'}`} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <ol
+        className="messages"
+        ref={listRef}
+        onScroll={onScroll}
+        aria-live="polite"
+        data-testid={channel === 'joint' ? 'messages' : 'caucus-messages'}
+      >
         <li className="history-edge">
           {chat.hasOlder ? (
-            <button type="button" className="link" onClick={() => room.loadOlder()} disabled={room.loadingOlder}>
+            <button type="button" className="link" onClick={() => room.loadOlder(channel)} disabled={room.loadingOlder}>
               {room.loadingOlder ? t('chat.loadingOlder') : t('chat.loadOlder')}
             </button>
           ) : (
@@ -110,10 +131,10 @@ export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean
                   <span className="status failed" role="alert">
                     {t('chat.failed', { reason: t(errorKey(o.error), { message: o.error ?? '' }) })}
                   </span>
-                  <button type="button" className="link" onClick={() => room.retry(o.clientId)}>
+                  <button type="button" className="link" onClick={() => room.retry(channel, o.clientId)}>
                     {t('chat.retry')}
                   </button>
-                  <button type="button" className="link" onClick={() => room.discard(o.clientId)}>
+                  <button type="button" className="link" onClick={() => room.discard(channel, o.clientId)}>
                     {t('chat.discard')}
                   </button>
                 </>
@@ -129,34 +150,34 @@ export function ChatPanel({ room, canWrite }: { room: RoomApi; canWrite: boolean
       </p>
       {canWrite ? (
         <form className="composer" onSubmit={submit}>
-          <label htmlFor="chat-input" className="visually-hidden">
+          <label htmlFor={`${id}-input`} className="visually-hidden">
             {t('chat.input')}
           </label>
           <textarea
-            id="chat-input"
+            id={`${id}-input`}
             value={text}
             rows={2}
             placeholder={t('chat.placeholder')}
             onChange={(e) => {
               setText(e.target.value);
-              room.setTyping(e.target.value.length > 0);
+              room.setTyping(e.target.value.length > 0, channel);
             }}
-            onBlur={() => room.setTyping(false)}
+            onBlur={() => room.setTyping(false, channel)}
             onKeyDown={onKeyDown}
             aria-invalid={text.length > CHAT_TEXT_MAX}
-            aria-describedby={text.length > CHAT_TEXT_MAX ? 'chat-too-long' : undefined}
+            aria-describedby={text.length > CHAT_TEXT_MAX ? `${id}-too-long` : undefined}
           />
           <button type="submit" disabled={!text.trim() || text.length > CHAT_TEXT_MAX}>
             {t('chat.send')}
           </button>
           {text.length > CHAT_TEXT_MAX && (
-            <span id="chat-too-long" className="error">
+            <span id={`${id}-too-long`} className="error">
               {t('chat.tooLong', { max: CHAT_TEXT_MAX })}
             </span>
           )}
         </form>
       ) : (
-        <p className="muted">{t('room.readOnly')}</p>
+        <p className="muted">{readOnlyHint}</p>
       )}
     </section>
   );
@@ -169,6 +190,10 @@ function errorKey(code: string | undefined) {
     case 'RATE_LIMITED':
     case 'STORE_FAILED':
     case 'CONFLICT':
+    case 'MUTED':
+    case 'PHASE_RULES':
+    case 'CAUCUS_CLOSED':
+    case 'NOT_ADMITTED':
       return `errors.${code}` as const;
     default:
       return 'errors.other' as const;

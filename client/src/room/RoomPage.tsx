@@ -1,13 +1,18 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { can, type CaseRole } from '@accord/shared';
+import { JOINT, can, mayEditAgreement, partiesMayPost, type CaseRole } from '@accord/shared';
 import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
 import { TermsPanel } from '../agreement/TermsPanel';
-import { useAgreement } from '../agreement/useAgreement';
+import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
+import { ActivityFeed } from './ActivityFeed';
+import { CaucusPanel } from './CaucusPanel';
 import { ChatPanel } from './ChatPanel';
 import { ConnectionBar } from './ConnectionBar';
+import { LobbyView } from './LobbyView';
+import { ModeratorPanel } from './ModeratorPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { RoomBanner } from './RoomBanner';
 import { useRoom } from './useRoom';
 
 const ROLE_COLOURS: Record<CaseRole, string> = {
@@ -18,19 +23,44 @@ const ROLE_COLOURS: Record<CaseRole, string> = {
   admin: '#7c3aed',
 };
 
-/** The mediation room: participants, chat, and the agreement (text and terms) side by side. */
-export function RoomPage({ caseId, token, role }: { caseId: string; token: string; role: CaseRole | null }) {
+/** The mediation room: banner, participants and controls, chat (joint and private), the agreement. */
+export function RoomPage({
+  caseId,
+  token,
+  me,
+  role,
+}: {
+  caseId: string;
+  token: string;
+  me: string;
+  role: CaseRole | null;
+}) {
   const { t } = useTranslation();
-  const room = useRoom(caseId, token);
-  const agreement = useAgreement(caseId, token);
+  const room = useRoom(caseId, token, me);
+  const admitted = room.welcome !== null && room.status !== 'waiting';
+  const agreement = useSharedDoc(caseId, token, me, admitted || room.status === 'offline');
   const you = room.welcome?.you;
   const myRole = you?.role ?? role;
-  const canChat = myRole !== null && can(myRole, 'chat.send');
-  const canEdit = myRole !== null && can(myRole, 'doc.write') && (agreement?.refused ?? null) === null;
+  const state = room.state;
+  const mine = room.participants.find((p) => p.userId === me);
+  const isMediator = myRole === 'mediator';
+  const isParty = myRole === 'customer' || myRole === 'platform';
+  const canChat =
+    myRole !== null &&
+    can(myRole, 'chat.send') &&
+    !mine?.muted &&
+    (state === null || isMediator || partiesMayPost(state.phase, state.quietOpening));
+  const canEdit =
+    myRole !== null &&
+    can(myRole, 'doc.write') &&
+    (agreement?.refused ?? null) === null &&
+    (state === null || (mayEditAgreement(state.phase, isMediator) && (isMediator || !state.agreementLocked)));
   const caret = useMemo<CaretUser>(
     () => ({ name: you?.displayName ?? '…', color: ROLE_COLOURS[myRole ?? 'observer'] }),
     [you?.displayName, myRole],
   );
+  const caucus = state?.caucus ?? null;
+  const inCaucus = caucus !== null && (isMediator || caucus.userId === me);
 
   if (room.status === 'denied') {
     return (
@@ -43,6 +73,27 @@ export function RoomPage({ caseId, token, role }: { caseId: string; token: strin
     );
   }
 
+  const connection = (
+    <ConnectionBar
+      room={room.status === 'waiting' ? 'connected' : room.status}
+      doc={admitted ? (agreement?.status ?? null) : 'connected'}
+      saved={admitted ? (agreement?.saved ?? false) : true}
+      pending={room.unsent}
+    />
+  );
+
+  if (room.lobby && room.status === 'waiting') {
+    return (
+      <div className="room">
+        <header className="room-header">
+          <h1 className="case-title">{room.lobby.title}</h1>
+          {connection}
+        </header>
+        <LobbyView lobby={room.lobby} />
+      </div>
+    );
+  }
+
   return (
     <div className="room">
       <header className="room-header">
@@ -50,16 +101,46 @@ export function RoomPage({ caseId, token, role }: { caseId: string; token: strin
           <h1 className="case-title">{room.welcome?.title ?? t('app.tagline')}</h1>
           {room.welcome && <p className="muted">{t('room.caseLabel', { number: room.welcome.caseNumber })}</p>}
         </div>
-        <ConnectionBar
-          room={room.status}
-          doc={agreement?.status ?? null}
-          saved={agreement?.saved ?? false}
-          pending={room.chat.outbox.length}
-        />
+        {connection}
       </header>
+      {state && <RoomBanner state={state} me={me} mine={mine} />}
       <div className="room-grid">
-        <ParticipantsPanel participants={room.participants} typing={room.typing} me={room.me} />
-        <ChatPanel room={room} canWrite={canChat} />
+        <div className="side">
+          <ParticipantsPanel participants={room.participants} typing={room.typing(JOINT)} me={room.me} />
+          {isParty && (
+            <button
+              type="button"
+              className="hand"
+              data-testid="raise-hand"
+              aria-pressed={mine?.handRaised ?? false}
+              onClick={() => void room.command('hand:raise', { raised: !(mine?.handRaised ?? false) })}
+            >
+              {mine?.handRaised ? t('hand.lower') : t('hand.raise')}
+            </button>
+          )}
+          {isMediator && state && <ModeratorPanel room={room} state={state} />}
+          <ActivityFeed entries={room.activity} />
+        </div>
+        <div className="conversation">
+          <ChatPanel
+            room={room}
+            channel={JOINT}
+            canWrite={canChat}
+            title={t('chat.title')}
+            readOnlyHint={mine?.muted ? t('banner.muted') : t('room.readOnly')}
+          />
+          {inCaucus && caucus && (
+            <CaucusPanel
+              room={room}
+              caseId={caseId}
+              token={token}
+              partyUserId={caucus.userId}
+              partyName={caucus.displayName}
+              isMediator={isMediator}
+              caret={caret}
+            />
+          )}
+        </div>
         <section className="panel agreement" aria-labelledby="agreement-title">
           <h2 id="agreement-title">{t('agreement.title')}</h2>
           {agreement?.ready && (

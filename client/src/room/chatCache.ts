@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ChatMessage } from '@accord/shared';
-import { emptyChat, type ChatState } from './chatState';
+import type { ChatState } from './chatState';
+import type { RoomChat } from './roomChat';
 
 const KEEP = 200;
 
-const Cached = z.object({
-  me: z.string(),
+const CachedChannel = z.object({
   messages: z.array(ChatMessage),
   outbox: z.array(
     z.object({
@@ -20,35 +20,44 @@ const Cached = z.object({
   hasOlder: z.boolean(),
 });
 
-const key = (caseId: string) => `accord.chat.${caseId}`;
+/** One device's copy of one person's chat in one case: never shared between identities. */
+const key = (caseId: string, userId: string) => `accord.chat.${caseId}.${userId}`;
 
 /**
- * The last messages and the unsent outbox of a room, kept on the device so a
- * reload (even offline) shows the conversation and sends queued messages once.
+ * The last messages and the unsent outbox of each channel, kept on the device
+ * so that a reload (even offline) shows the conversation and sends queued
+ * messages once.
  */
-export function loadChat(caseId: string): { me: string | null; state: ChatState } {
+export function loadChat(caseId: string, userId: string): RoomChat {
   try {
-    const parsed = Cached.safeParse(JSON.parse(localStorage.getItem(key(caseId)) ?? 'null'));
-    if (!parsed.success) return { me: null, state: emptyChat };
-    const { me, ...rest } = parsed.data;
-    return { me, state: { ...rest, outbox: rest.outbox as ChatState['outbox'], dividerSeq: null } };
+    const parsed = z
+      .record(z.string(), CachedChannel)
+      .safeParse(JSON.parse(localStorage.getItem(key(caseId, userId)) ?? 'null'));
+    if (!parsed.success) return {};
+    return Object.fromEntries(
+      Object.entries(parsed.data).map(([channel, c]) => [
+        channel,
+        { ...c, outbox: c.outbox as ChatState['outbox'], dividerSeq: null } satisfies ChatState,
+      ]),
+    );
   } catch {
-    return { me: null, state: emptyChat };
+    return {};
   }
 }
 
-export function saveChat(caseId: string, me: string, state: ChatState): void {
-  const messages = state.messages.slice(-KEEP);
-  const cached: z.input<typeof Cached> = {
-    me,
-    messages,
-    // An unacknowledged send is resent after a reload; the clientId keeps it single.
-    outbox: state.outbox.map((o) => (o.status === 'sending' ? { ...o, status: 'queued' } : o)),
-    lastReadSeq: state.lastReadSeq,
-    hasOlder: state.hasOlder || state.messages.length > KEEP,
-  };
+export function saveChat(caseId: string, userId: string, chat: RoomChat): void {
+  const cached: Record<string, z.input<typeof CachedChannel>> = {};
+  for (const [channel, state] of Object.entries(chat)) {
+    cached[channel] = {
+      messages: state.messages.slice(-KEEP),
+      // An unacknowledged send is resent after a reload; the clientId keeps it single.
+      outbox: state.outbox.map((o) => (o.status === 'sending' ? { ...o, status: 'queued' } : o)),
+      lastReadSeq: state.lastReadSeq,
+      hasOlder: state.hasOlder || state.messages.length > KEEP,
+    };
+  }
   try {
-    localStorage.setItem(key(caseId), JSON.stringify(cached));
+    localStorage.setItem(key(caseId, userId), JSON.stringify(cached));
   } catch {
     // Storage full or disabled: the server still has every acknowledged message.
   }

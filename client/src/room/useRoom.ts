@@ -1,35 +1,45 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  ChatSendResult,
-  ClientToServerEvents,
-  ErrorBody,
-  Participant,
-  RoomWelcome,
-  ServerToClientEvents,
+import {
+  JOINT,
+  type Activity,
+  type Channel,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type LobbyStatus,
+  type Participant,
+  type RoomState,
+  type RoomWelcome,
+  type ServerToClientEvents,
 } from '@accord/shared';
 import { useOnline } from '../app/useOnline';
 import { loadChat, saveChat } from './chatCache';
-import { chatReducer, headSeq, isRetriable, newClientId, type ChatAction, type ChatState } from './chatState';
+import { isRetriable, newClientId } from './chatState';
+import {
+  channelState,
+  cursorsOf,
+  nextQueued,
+  roomChatReducer,
+  unsentCount,
+  type RoomChat,
+  type RoomChatAction,
+} from './roomChat';
 
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type RoomStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'denied';
+export type RoomStatus = 'connecting' | 'connected' | 'waiting' | 'reconnecting' | 'offline' | 'denied';
 
 const ACK_TIMEOUT_MS = 10_000;
 const RETRY_MS = 2_000;
 const TYPING_TTL_MS = 6_000;
 
-type AckOf<K extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[K]>[1]>[0];
+type EventName = keyof ClientToServerEvents;
+type PayloadOf<K extends EventName> = Parameters<ClientToServerEvents[K]>[0];
+type AckOf<K extends EventName> = Parameters<Parameters<ClientToServerEvents[K]>[1]>[0];
 
 /** An ack with a deadline; Socket.IO's types lose the ack type under `timeout()`, the contract restores it. */
-function emitWithTimeout<K extends 'chat:send' | 'chat:history'>(
-  socket: RoomSocket,
-  event: K,
-  payload: Parameters<ClientToServerEvents[K]>[0],
-): Promise<AckOf<K>> {
+function emitWithTimeout<K extends EventName>(socket: RoomSocket, event: K, payload: PayloadOf<K>): Promise<AckOf<K>> {
   const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
-    emitWithAck(e: K, p: Parameters<ClientToServerEvents[K]>[0]): Promise<AckOf<K>>;
+    emitWithAck(e: K, p: PayloadOf<K>): Promise<AckOf<K>>;
   };
   return timed.emitWithAck(event, payload);
 }
@@ -38,56 +48,69 @@ export interface RoomApi {
   status: RoomStatus;
   deniedReason: string | null;
   welcome: RoomWelcome | null;
-  me: string | null;
+  lobby: LobbyStatus | null;
+  state: RoomState | null;
+  me: string;
   participants: Participant[];
-  /** userId → display name of people typing now (never me). */
-  typing: Map<string, string>;
-  chat: ChatState;
+  activity: Activity[];
+  /** userId → display name of people typing now, per channel (never me). */
+  typing(channel: Channel): Map<string, string>;
+  chat: RoomChat;
+  unsent: number;
   loadingOlder: boolean;
-  send(text: string): void;
-  retry(clientId: string): void;
-  discard(clientId: string): void;
-  loadOlder(): void;
-  markRead(seq: number): void;
-  setViewing(viewing: boolean): void;
-  setTyping(typing: boolean): void;
+  send(text: string, channel?: Channel): void;
+  retry(channel: Channel, clientId: string): void;
+  discard(channel: Channel, clientId: string): void;
+  loadOlder(channel: Channel): void;
+  markRead(channel: Channel, seq: number): void;
+  setViewing(channel: Channel, viewing: boolean): void;
+  setTyping(typing: boolean, channel?: Channel): void;
+  /** Sends a moderation or hand event; resolves with the server's error, if any. */
+  command<K extends EventName>(event: K, payload: PayloadOf<K>): Promise<ErrorBody | null>;
 }
 
 /**
- * The live room over Socket.IO: chat with an offline outbox (sent once, in
- * order, when the connection is back), replay by last seq on reconnect,
- * presence and typing.
+ * The live room over Socket.IO: lobby until admitted, chat per channel with an
+ * offline outbox (sent once, in order, when the connection is back), replay by
+ * cursor on reconnect, presence, typing, room state and the activity feed.
  */
-export function useRoom(caseId: string, token: string): RoomApi {
-  const cached = useMemo(() => loadChat(caseId), [caseId]);
-  const meRef = useRef<string | null>(cached.me);
-  const [me, setMe] = useState<string | null>(cached.me);
-  // Each action carries who "me" was when it happened, so the React state and the ref agree.
-  const [chat, dispatch] = useReducer(
-    (s: ChatState, a: ChatAction & { me: string }) => chatReducer(a.me)(s, a),
-    cached.state,
-  );
+export function useRoom(caseId: string, token: string, me: string): RoomApi {
+  const initial = useMemo(() => loadChat(caseId, me), [caseId, me]);
+  const [chat, dispatch] = useReducer(roomChatReducer(me), initial);
   // The latest state for callbacks, updated as each action is dispatched (not only after render).
   const chatRef = useRef(chat);
-  const apply = useCallback((action: ChatAction) => {
-    const me = meRef.current ?? '';
-    chatRef.current = chatReducer(me)(chatRef.current, action);
-    dispatch({ ...action, me });
-  }, []);
+  const apply = useCallback(
+    (action: RoomChatAction) => {
+      chatRef.current = roomChatReducer(me)(chatRef.current, action);
+      dispatch(action);
+    },
+    [me],
+  );
   const online = useOnline();
   const [connStatus, setStatus] = useState<RoomStatus>('connecting');
   const [deniedReason, setDeniedReason] = useState<string | null>(null);
   const [welcome, setWelcome] = useState<RoomWelcome | null>(null);
+  const [lobby, setLobby] = useState<LobbyStatus | null>(null);
+  const [state, setState] = useState<RoomState | null>(null);
   const [participants, setParticipants] = useState<Participant[]>([]);
-  const [typing, setTypingMap] = useState(new Map<string, { name: string; until: number }>());
+  const [activity, setActivity] = useState<Activity[]>([]);
+  const [typing, setTypingMap] = useState(new Map<string, { channel: Channel; name: string; until: number }>());
   const [loadingOlder, setLoadingOlder] = useState(false);
   const socketRef = useRef<RoomSocket | null>(null);
-  /** Set by the chat view: the end of the chat is on screen and the page visible. */
-  const viewing = useRef(false);
   const flushing = useRef(false);
-  const retryTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const timers = useRef(new Set<ReturnType<typeof setTimeout>>());
+  /** Set by the chat views: the end of that channel is on screen and the page visible. */
+  const viewing = useRef(new Map<Channel, boolean>());
 
-  /** Sends queued messages one by one, in order; stops at the first that cannot go now. */
+  const later = useCallback((fn: () => void, ms: number) => {
+    const timer = setTimeout(() => {
+      timers.current.delete(timer);
+      fn();
+    }, ms);
+    timers.current.add(timer);
+  }, []);
+
+  /** Sends queued messages one by one, in the order written; stops at the first that cannot go now. */
   const flush = useCallback(async () => {
     const socket = socketRef.current;
     if (flushing.current || !socket?.connected) return;
@@ -96,77 +119,103 @@ export function useRoom(caseId: string, token: string): RoomApi {
     const taken = new Set<string>();
     try {
       for (;;) {
-        const next = chatRef.current.outbox.find((o) => o.status === 'queued' && !taken.has(o.clientId));
+        const next = nextQueued(chatRef.current, taken);
         if (!next || !socket.connected) return;
         taken.add(next.clientId);
-        apply({ type: 'sending', clientId: next.clientId });
-        let res: Ack<ChatSendResult>;
+        const { channel, clientId, text } = next;
+        apply({ type: 'sending', channel, clientId });
+        let res: AckOf<'chat:send'>;
         try {
-          res = await emitWithTimeout(socket, 'chat:send', { clientId: next.clientId, text: next.text });
+          res = await emitWithTimeout(socket, 'chat:send', { clientId, text, channel });
         } catch {
-          apply({ type: 'requeue', clientId: next.clientId, error: 'TIMEOUT' });
+          apply({ type: 'requeue', channel, clientId, error: 'TIMEOUT' });
           return;
         }
         if (res.ok) {
-          apply({ type: 'acked', message: res.data.message });
+          apply({ type: 'acked', channel, message: res.data.message });
         } else if (isRetriable(res.error.code)) {
-          apply({ type: 'requeue', clientId: next.clientId, error: res.error.code });
-          clearTimeout(retryTimer.current);
-          retryTimer.current = setTimeout(() => void flush(), RETRY_MS);
+          apply({ type: 'requeue', channel, clientId, error: res.error.code });
+          later(() => void flush(), RETRY_MS);
           return;
         } else {
-          apply({ type: 'failed', clientId: next.clientId, error: res.error.code });
+          apply({ type: 'failed', channel, clientId, error: res.error.code });
         }
       }
     } finally {
       flushing.current = false;
     }
-  }, [apply]);
+  }, [apply, later]);
+
+  const loadHistory = useCallback(
+    (socket: RoomSocket, channel: Channel) => {
+      const oldest = channelState(chatRef.current, channel).messages[0]?.seq;
+      return emitWithTimeout(socket, 'chat:history', {
+        channel,
+        limit: 50,
+        ...(oldest !== undefined ? { beforeSeq: oldest } : {}),
+      }).then((res) => {
+        if (res.ok) apply({ type: 'history', channel, messages: res.data.messages, hasMore: res.data.hasMore });
+      });
+    },
+    [apply],
+  );
 
   useEffect(() => {
-    let firstWelcome = true;
     // Between the handshake and the welcome the server replays what was missed: unseen by definition.
     let catchingUp = false;
     const socket: RoomSocket = io({
       autoConnect: navigator.onLine,
-      auth: (cb) => {
-        const lastSeq = headSeq(chatRef.current);
-        cb(lastSeq > 0 ? { token, caseId, lastSeq } : { token, caseId });
-      },
+      auth: (cb) => cb({ token, caseId, cursors: cursorsOf(chatRef.current) }),
     });
     socketRef.current = socket;
-    socket.on('room:welcome', (w) => {
-      catchingUp = false;
-      meRef.current = w.you.userId;
-      setMe(w.you.userId);
-      setWelcome(w);
-      setStatus('connected');
-      if (firstWelcome && chatRef.current.messages.length === 0) {
-        firstWelcome = false;
-        void socket.emitWithAck('chat:history', { limit: 50 }).then((res) => {
-          if (res.ok) apply({ type: 'history', messages: res.data.messages, hasMore: res.data.hasMore });
-        });
-      }
-      firstWelcome = false;
-      void flush();
-    });
     socket.on('connect', () => {
       catchingUp = true;
     });
+    socket.on('room:lobby', (l) => {
+      setLobby(l);
+      setStatus('waiting');
+    });
+    socket.on('room:welcome', (w) => {
+      catchingUp = false;
+      setWelcome(w);
+      setLobby(null);
+      setState(w.state);
+      setStatus('connected');
+      // A channel never loaded on this device starts from its latest page.
+      const channels: Channel[] = [JOINT];
+      if (w.you.role === 'customer' || w.you.role === 'platform') channels.push(`caucus:${w.you.userId}`);
+      for (const channel of channels) {
+        if (channelState(chatRef.current, channel).messages.length === 0) {
+          loadHistory(socket, channel).catch(() => undefined);
+        }
+      }
+      emitWithTimeout(socket, 'activity:list', { limit: 50 })
+        .then((res) => res.ok && setActivity(res.data.entries))
+        .catch(() => undefined);
+      void flush();
+    });
+    socket.on('room:state', (s) => setState((prev) => (prev && prev.version > s.version ? prev : s)));
+    socket.on('activity', (a) => setActivity((list) => (list.some((x) => x.seq === a.seq) ? list : [...list, a])));
     socket.on('chat:message', (m) =>
-      apply({ type: 'received', messages: [m], viewing: viewing.current && !catchingUp }),
+      apply({
+        type: 'received',
+        channel: m.channel,
+        messages: [m],
+        viewing: (viewing.current.get(m.channel) ?? false) && !catchingUp,
+      }),
     );
     socket.on('presence', (p) => setParticipants(p.participants));
     socket.on('chat:typing', (e) =>
       setTypingMap((prev) => {
         const next = new Map(prev);
-        if (e.typing) next.set(e.userId, { name: e.displayName, until: Date.now() + TYPING_TTL_MS });
+        if (e.typing)
+          next.set(e.userId, { channel: e.channel, name: e.displayName, until: Date.now() + TYPING_TTL_MS });
         else next.delete(e.userId);
         return next;
       }),
     );
     socket.on('accord:error', (e) => {
-      if (e.code === 'TOKEN_REVOKED') {
+      if (e.code === 'TOKEN_REVOKED' || e.code === 'NOT_A_MEMBER') {
         setStatus('denied');
         setDeniedReason(e.code);
       }
@@ -179,7 +228,7 @@ export function useRoom(caseId: string, token: string): RoomApi {
       }
       // A refusal by the server: transient ones are retried, the others end here.
       if (data.code === 'STORE_FAILED' || data.code === 'INTERNAL') {
-        setTimeout(() => socket.connect(), RETRY_MS);
+        later(() => socket.connect(), RETRY_MS);
         setStatus('reconnecting');
       } else {
         setStatus('denied');
@@ -190,13 +239,15 @@ export function useRoom(caseId: string, token: string): RoomApi {
       if (reason === 'io server disconnect') return; // revoked or removed: 'accord:error' said why
       setStatus(navigator.onLine ? 'reconnecting' : 'offline');
     });
+    const pending = timers.current;
     return () => {
-      clearTimeout(retryTimer.current);
+      pending.forEach(clearTimeout);
+      pending.clear();
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [caseId, token, flush, apply]);
+  }, [caseId, token, flush, apply, later, loadHistory]);
 
   // The browser knows about a lost network before any timeout does.
   useEffect(() => {
@@ -206,9 +257,7 @@ export function useRoom(caseId: string, token: string): RoomApi {
     else if (!socket.connected && !socket.active) socket.connect();
   }, [online]);
 
-  useEffect(() => {
-    if (me) saveChat(caseId, me, chat);
-  }, [caseId, me, chat]);
+  useEffect(() => saveChat(caseId, me, chat), [caseId, me, chat]);
 
   // Expire typing hints whose "stopped" never came.
   useEffect(() => {
@@ -223,42 +272,57 @@ export function useRoom(caseId: string, token: string): RoomApi {
     return () => clearInterval(timer);
   }, [typing.size]);
 
-  const typingSent = useRef({ value: false, at: 0 });
-  const setTyping = useCallback((value: boolean) => {
+  const typingSent = useRef(new Map<Channel, { value: boolean; at: number }>());
+  const setTyping = useCallback((value: boolean, channel: Channel = JOINT) => {
     const socket = socketRef.current;
-    const last = typingSent.current;
+    const last = typingSent.current.get(channel) ?? { value: false, at: 0 };
     // Repeat "typing" at most every 3 s; say "stopped" once.
     if (!socket?.connected || (value && last.value && Date.now() - last.at < 3000) || (!value && !last.value)) return;
-    typingSent.current = { value, at: Date.now() };
-    socket.emit('chat:typing', { typing: value }, () => undefined);
+    typingSent.current.set(channel, { value, at: Date.now() });
+    socket.emit('chat:typing', { typing: value, channel }, () => undefined);
   }, []);
 
   const send = useCallback(
-    (text: string) => {
+    (text: string, channel: Channel = JOINT) => {
       apply({
         type: 'queued',
+        channel,
         item: { clientId: newClientId(), text, createdAt: new Date().toISOString(), status: 'queued' },
       });
-      setTyping(false);
-      setTimeout(() => void flush(), 0);
+      setTyping(false, channel);
+      void flush();
     },
-    [flush, setTyping, apply],
+    [apply, flush, setTyping],
   );
 
-  const loadOlder = useCallback(() => {
-    const socket = socketRef.current;
-    const oldest = chatRef.current.messages[0]?.seq;
-    if (!socket?.connected || loadingOlder || !chatRef.current.hasOlder) return;
-    setLoadingOlder(true);
-    void emitWithTimeout(socket, 'chat:history', oldest ? { beforeSeq: oldest, limit: 50 } : { limit: 50 })
-      .then((res) => {
-        if (res.ok) apply({ type: 'history', messages: res.data.messages, hasMore: res.data.hasMore });
-      })
-      .catch(() => undefined)
-      .finally(() => setLoadingOlder(false));
-  }, [loadingOlder, apply]);
+  const loadOlder = useCallback(
+    (channel: Channel) => {
+      const socket = socketRef.current;
+      if (!socket?.connected || loadingOlder || !channelState(chatRef.current, channel).hasOlder) return;
+      setLoadingOlder(true);
+      loadHistory(socket, channel)
+        .catch(() => undefined)
+        .finally(() => setLoadingOlder(false));
+    },
+    [loadingOlder, loadHistory],
+  );
 
-  const typingNames = useMemo(() => new Map([...typing].map(([id, v]) => [id, v.name])), [typing]);
+  const command = useCallback(async <K extends EventName>(event: K, payload: PayloadOf<K>) => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return { code: 'INTERNAL', message: 'not connected' } satisfies ErrorBody;
+    try {
+      const res = (await emitWithTimeout(socket, event, payload)) as { ok: true } | { ok: false; error: ErrorBody };
+      return res.ok ? null : res.error;
+    } catch {
+      return { code: 'INTERNAL', message: 'no answer from the server' } satisfies ErrorBody;
+    }
+  }, []);
+
+  const typingFor = useCallback(
+    (channel: Channel) =>
+      new Map([...typing].filter(([, v]) => v.channel === channel).map(([id, v]) => [id, v.name] as const)),
+    [typing],
+  );
 
   const status: RoomStatus =
     connStatus === 'denied' ? 'denied' : !online ? 'offline' : connStatus === 'offline' ? 'reconnecting' : connStatus;
@@ -267,22 +331,27 @@ export function useRoom(caseId: string, token: string): RoomApi {
     status,
     deniedReason,
     welcome,
+    lobby,
+    state,
     me,
     participants,
-    typing: typingNames,
+    activity,
+    typing: typingFor,
     chat,
+    unsent: unsentCount(chat),
     loadingOlder,
     send,
-    retry: (clientId) => {
-      apply({ type: 'retry', clientId });
-      setTimeout(() => void flush(), 0);
+    retry: (channel, clientId) => {
+      apply({ type: 'retry', channel, clientId });
+      void flush();
     },
-    discard: (clientId) => apply({ type: 'discard', clientId }),
+    discard: (channel, clientId) => apply({ type: 'discard', channel, clientId }),
     loadOlder,
-    markRead: (seq) => apply({ type: 'read', seq }),
-    setViewing: (value) => {
-      viewing.current = value;
+    markRead: (channel, seq) => apply({ type: 'read', channel, seq }),
+    setViewing: (channel, value) => {
+      viewing.current.set(channel, value);
     },
     setTyping,
+    command,
   };
 }

@@ -1,0 +1,32 @@
+import { useTranslation } from 'react-i18next';
+import type { Activity } from '@accord/shared';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Who did what in the room, from the case's audit log. */
+export function ActivityFeed({ entries }: { entries: Activity[] }) {
+  const { t } = useTranslation();
+  const phase = (v: unknown) => (typeof v === 'string' ? t(`phases.${v as 'joint'}`) : '');
+  return (
+    <section className="panel activity" aria-labelledby="activity-title">
+      <h2 id="activity-title">{t('activity.title')}</h2>
+      {entries.length === 0 ? (
+        <p className="muted">{t('activity.empty')}</p>
+      ) : (
+        <ol className="activity-list" data-testid="activity">
+          {[...entries].reverse().map((a) => (
+            <li key={a.seq} data-kind={a.kind}>
+              <time dateTime={a.at}>{timeFormat.format(new Date(a.at))}</time>{' '}
+              {t(`activity.${a.kind.replace('.', '_') as 'phase_changed'}`, {
+                actor: a.actor.displayName,
+                target: a.target?.displayName ?? '',
+                from: phase(a.detail.from),
+                to: phase(a.detail.to),
+              })}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

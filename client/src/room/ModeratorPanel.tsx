@@ -1,0 +1,202 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PHASE_TRANSITIONS, type ErrorBody, type Participant, type Phase, type RoomState } from '@accord/shared';
+import type { RoomApi } from './useRoom';
+
+/** The mediator's controls: phase, waiting room, participants, agreement lock, announcement, settings. */
+export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomState }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [pin, setPin] = useState('');
+  const run = async (p: Promise<ErrorBody | null>) => {
+    const failure = await p;
+    setError(failure ? t('moderation.failed', { message: failure.message }) : null);
+  };
+  const waiting = room.participants.filter((p) => !p.admitted);
+  const inRoom = room.participants.filter((p) => p.admitted && p.userId !== room.me);
+  const nextPhases = PHASE_TRANSITIONS[state.phase].filter((p): p is Exclude<Phase, 'caucus'> => p !== 'caucus');
+
+  const submitPin = (e: FormEvent) => {
+    e.preventDefault();
+    if (!pin.trim()) return;
+    void run(room.command('room:pin', { text: pin.trim() })).then(() => setPin(''));
+  };
+
+  return (
+    <section className="panel moderation" aria-labelledby="moderation-title" data-testid="moderation">
+      <h2 id="moderation-title">{t('moderation.title')}</h2>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+
+      <div className="control-group">
+        <span className="label">{t('moderation.phase')}</span>
+        <div className="button-row">
+          {nextPhases.map((phase) => (
+            <button
+              key={phase}
+              type="button"
+              data-testid={`phase-${phase}`}
+              onClick={() => void run(room.command('room:phase', { phase }))}
+            >
+              {t(`phases.${phase}`)}
+            </button>
+          ))}
+          {state.phase === 'caucus' && (
+            <button type="button" data-testid="close-caucus" onClick={() => void run(room.command('caucus:close', {}))}>
+              {t('moderation.closeCaucus')}
+            </button>
+          )}
+        </div>
+      </div>
+
+      <div className="control-group" data-testid="waiting-list">
+        <span className="label">{t('moderation.waiting')}</span>
+        {waiting.length === 0 ? (
+          <p className="muted">{t('moderation.noneWaiting')}</p>
+        ) : (
+          <>
+            <ul>
+              {waiting.map((p) => (
+                <li key={p.userId}>
+                  {p.displayName} · {t(`roles.${p.role}`)} {p.online ? '' : `(${t('room.offline')})`}
+                  <button
+                    type="button"
+                    data-testid={`admit-${p.role}`}
+                    onClick={() => void run(room.command('lobby:admit', { userId: p.userId }))}
+                  >
+                    {t('moderation.admit')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <button
+              type="button"
+              data-testid="admit-all"
+              onClick={() => void run(room.command('lobby:admit', { all: true }))}
+            >
+              {t('moderation.admitAll')}
+            </button>
+          </>
+        )}
+      </div>
+
+      <div className="control-group">
+        <span className="label">{t('moderation.participants')}</span>
+        <ul className="member-controls">
+          {inRoom.map((p) => (
+            <MemberControls key={p.userId} p={p} room={room} state={state} run={run} />
+          ))}
+        </ul>
+      </div>
+
+      <div className="control-group button-row">
+        <button
+          type="button"
+          data-testid="lock"
+          onClick={() => void run(room.command('agreement:lock', { locked: !state.agreementLocked }))}
+        >
+          {state.agreementLocked ? t('moderation.unlock') : t('moderation.lock')}
+        </button>
+      </div>
+
+      <form className="control-group pin-form" onSubmit={submitPin}>
+        <label htmlFor="pin-input">{t('moderation.pinLabel')}</label>
+        <input id="pin-input" value={pin} maxLength={1000} onChange={(e) => setPin(e.target.value)} />
+        <div className="button-row">
+          <button type="submit" disabled={!pin.trim()}>
+            {t('moderation.pin')}
+          </button>
+          {state.pinned && (
+            <button type="button" onClick={() => void run(room.command('room:pin', { text: null }))}>
+              {t('moderation.unpin')}
+            </button>
+          )}
+        </div>
+      </form>
+
+      <fieldset className="control-group settings">
+        <label>
+          <input
+            type="checkbox"
+            checked={state.lobby}
+            onChange={(e) => void run(room.command('room:settings', { lobby: e.target.checked }))}
+          />{' '}
+          {t('moderation.lobbySetting')}
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={state.quietOpening}
+            onChange={(e) => void run(room.command('room:settings', { quietOpening: e.target.checked }))}
+          />{' '}
+          {t('moderation.quietSetting')}
+        </label>
+      </fieldset>
+    </section>
+  );
+}
+
+function MemberControls({
+  p,
+  room,
+  state,
+  run,
+}: {
+  p: Participant;
+  room: RoomApi;
+  state: RoomState;
+  run: (p: Promise<ErrorBody | null>) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const isParty = p.role === 'customer' || p.role === 'platform';
+  const inCaucus = state.caucus?.userId === p.userId;
+  return (
+    <li data-testid={`controls-${p.role}`}>
+      <span className="name">
+        {p.displayName} · {t(`roles.${p.role}`)}
+      </span>
+      <span className="button-row">
+        {isParty && !inCaucus && (
+          <button
+            type="button"
+            data-testid={`caucus-${p.role}`}
+            onClick={() => void run(room.command('caucus:open', { userId: p.userId }))}
+          >
+            {t('moderation.openCaucus')}
+          </button>
+        )}
+        {p.role !== 'mediator' && (
+          <button
+            type="button"
+            data-testid={`mute-${p.role}`}
+            onClick={() => void run(room.command('moderation:mute', { userId: p.userId, muted: !p.muted }))}
+          >
+            {p.muted ? t('moderation.unmute') : t('moderation.mute')}
+          </button>
+        )}
+        {p.handRaised && (
+          <button type="button" onClick={() => void run(room.command('hand:lower', { userId: p.userId }))}>
+            {t('moderation.lowerHand')}
+          </button>
+        )}
+        {p.role !== 'mediator' && p.role !== 'admin' && (
+          <button
+            type="button"
+            className="danger"
+            data-testid={`remove-${p.role}`}
+            onClick={() => {
+              if (window.confirm(t('moderation.removeConfirm', { name: p.displayName }))) {
+                void run(room.command('moderation:remove', { userId: p.userId }));
+              }
+            }}
+          >
+            {t('moderation.remove')}
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}
