@@ -42,6 +42,8 @@ export const newClientId = () => `cid-${process.pid}-${Date.now().toString(36)}-
 
 export interface ConnectOptions {
   lastSeq?: number;
+  /** Per-channel cursors sent on the first connection. */
+  cursors?: Record<string, number>;
   /** Resume from the highest seq received on each reconnection (default true). */
   resume?: boolean;
   transports?: ('websocket' | 'polling')[];
@@ -66,7 +68,7 @@ export async function connectRoom(
     presence: [],
     typing: [],
     errors: [],
-    lastSeq: () => messages.at(-1)?.seq ?? options.lastSeq ?? 0,
+    lastSeq: () => messages.filter((m) => m.channel === 'joint').at(-1)?.seq ?? options.lastSeq ?? 0,
     send: (text, clientId = newClientId()) => client.socket.emitWithAck('chat:send', { clientId, text }),
     close: () => void client.socket.disconnect(),
   };
@@ -79,8 +81,14 @@ export async function connectRoom(
     auth: (cb) => {
       const resume = options.resume ?? true;
       const lastSeq = first ? options.lastSeq : resume ? client.lastSeq() : undefined;
+      const cursors = first ? options.cursors : undefined;
       first = false;
-      cb(lastSeq === undefined ? { token, caseId } : { token, caseId, lastSeq });
+      cb({
+        token,
+        caseId,
+        ...(lastSeq === undefined ? {} : { lastSeq }),
+        ...(cursors === undefined ? {} : { cursors }),
+      });
     },
   });
   client.socket = socket;

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -18,6 +19,8 @@ export interface Agreement {
   ready: boolean;
   /** The server refused the connection for good (4400–4499), with its reason. */
   refused: string | null;
+  /** A change made here was refused (locked, read-only phase); the copy was reloaded from the server. */
+  changeRefused: boolean;
 }
 
 const PROBE_DELAY_MS = 250;
@@ -55,6 +58,11 @@ class SaveTracker {
 
   get saved(): boolean {
     return this.provider.wsconnected && this.provider.synced && this.savedVersion >= this.localVersion;
+  }
+
+  /** Whether anything was edited here since this copy was opened. */
+  hasLocalEdits(): boolean {
+    return this.localVersion > 1;
   }
 
   localEdit(): void {
@@ -96,9 +104,12 @@ function wsBase(): string {
  */
 export function useSharedDoc(docName: string, token: string, me: string, enabled = true): Agreement | null {
   const [state, setState] = useState<Agreement | null>(null);
+  // Bumped to start over from the server after a refused change.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     if (!enabled) return;
+    let changeRefused = generation > 0;
     const doc = new Y.Doc();
     const local = new IndexeddbPersistence(`accord:${docName}:${me}`, doc);
     const provider = new WebsocketProvider(wsBase(), docName, doc, {
@@ -124,8 +135,17 @@ export function useSharedDoc(docName: string, token: string, me: string, enabled
         saved: tracker.saved,
         ready,
         refused,
+        changeRefused,
       });
     const tracker = new SaveTracker(doc, provider, publish);
+    // A refused change leaves this copy ahead of the server for good (every later edit builds on it),
+    // so drop the local copy and start again from what the server has.
+    provider.messageHandlers[2] = (_encoder, decoder) =>
+      authProtocol.readAuthMessage(decoder, doc, () => {
+        if (generation > 0 && !tracker.hasLocalEdits()) return;
+        changeRefused = true;
+        void local.clearData().finally(() => setGeneration((g) => g + 1));
+      });
 
     doc.on('update', (_update: Uint8Array, origin: unknown) => {
       if (origin !== provider && origin !== local) tracker.localEdit();
@@ -169,7 +189,7 @@ export function useSharedDoc(docName: string, token: string, me: string, enabled
       doc.destroy();
       setState(null);
     };
-  }, [docName, token, me, enabled]);
+  }, [docName, token, me, enabled, generation]);
 
   return enabled ? state : null;
 }

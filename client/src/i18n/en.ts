@@ -158,6 +158,8 @@ export const en = {
     title: 'Settlement agreement',
     editor: 'Agreement text',
     lockedHint: 'Read only',
+    changeRefused:
+      'A change made here could not be saved (the agreement was read-only for you); it shows what the server has.',
   },
   terms: {
     title: 'Settlement terms',

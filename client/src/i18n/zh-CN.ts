@@ -160,6 +160,7 @@ export const zhCN: Messages = {
     title: '和解协议',
     editor: '协议正文',
     lockedHint: '只读',
+    changeRefused: '您在此处的修改未能保存（协议当时对您只读），现显示服务器上的版本。',
   },
   terms: {
     title: '和解条款',

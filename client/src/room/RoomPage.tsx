@@ -143,6 +143,11 @@ export function RoomPage({
         </div>
         <section className="panel agreement" aria-labelledby="agreement-title">
           <h2 id="agreement-title">{t('agreement.title')}</h2>
+          {agreement?.changeRefused && (
+            <p className="warning" role="status" data-testid="change-refused">
+              {t('agreement.changeRefused')}
+            </p>
+          )}
           {agreement?.ready && (
             <>
               <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />

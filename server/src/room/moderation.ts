@@ -142,8 +142,9 @@ export class ModerationService {
       this.effects.stateChanged(await this.rooms.view(next));
     }
     await this.record(p, 'member.removed', target, {});
-    if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
+    // The removal notice first, so their client learns why before the revoked sessions close.
     await this.bus.publish({ type: 'member.removed', caseId: p.caseId, userId });
+    if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
     await this.effects.presenceChanged(p.caseId);
   }
 
