@@ -45,6 +45,14 @@ export function ChatPanel({
     previousHeight.current = list.scrollHeight;
   }, [chat.messages, chat.outbox]);
 
+  // A channel opened for the first time on this device (a caucus) starts from its latest page.
+  const empty = chat.messages.length === 0 && chat.hasOlder;
+  const connected = room.status === 'connected';
+  const { loadOlder } = room;
+  useEffect(() => {
+    if (empty && connected) loadOlder(channel);
+  }, [empty, connected, loadOlder, channel]);
+
   // What is on screen at the bottom, with the page visible, counts as read.
   const last = chat.messages.at(-1)?.seq ?? 0;
   useEffect(() => {

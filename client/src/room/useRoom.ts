@@ -54,19 +54,19 @@ export interface RoomApi {
   participants: Participant[];
   activity: Activity[];
   /** userId → display name of people typing now, per channel (never me). */
-  typing(channel: Channel): Map<string, string>;
+  typing: (channel: Channel) => Map<string, string>;
   chat: RoomChat;
   unsent: number;
   loadingOlder: boolean;
-  send(text: string, channel?: Channel): void;
-  retry(channel: Channel, clientId: string): void;
-  discard(channel: Channel, clientId: string): void;
-  loadOlder(channel: Channel): void;
-  markRead(channel: Channel, seq: number): void;
-  setViewing(channel: Channel, viewing: boolean): void;
-  setTyping(typing: boolean, channel?: Channel): void;
+  send: (text: string, channel?: Channel) => void;
+  retry: (channel: Channel, clientId: string) => void;
+  discard: (channel: Channel, clientId: string) => void;
+  loadOlder: (channel: Channel) => void;
+  markRead: (channel: Channel, seq: number) => void;
+  setViewing: (channel: Channel, viewing: boolean) => void;
+  setTyping: (typing: boolean, channel?: Channel) => void;
   /** Sends a moderation or hand event; resolves with the server's error, if any. */
-  command<K extends EventName>(event: K, payload: PayloadOf<K>): Promise<ErrorBody | null>;
+  command: <K extends EventName>(event: K, payload: PayloadOf<K>) => Promise<ErrorBody | null>;
 }
 
 /**
