@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { verifyOutcome } from '@accord/shared';
+import { AuditLog } from './audit/log';
 import { createDemoCase } from './cases/demo';
 import { ConfigError, loadConfig } from './config';
-import { createAccordServer } from './server';
+import { createAccordServer, openStore } from './server';
 
 const USAGE = `Usage: pnpm accord <command> [options]
 
@@ -9,6 +12,12 @@ Commands:
   serve          Start Accord (default). On an empty data dir, creates the admin
                  account and a demo case and prints how to get in.
   demo [--json]  Create another demo case and print its three invite links.
+  audit verify <caseId>
+                 Check the hash chain of a case's audit log in the data dir.
+  verify <record.json> [--key <public key, base64url>]
+                 Check a sealed outcome record offline: its signature, fingerprints
+                 and (with --key, the key published at /api/outcome/public-key)
+                 that it was sealed by that key. Exits 1 when it does not verify.
 
 Configuration comes from the environment (PORT, ACCORD_DATA_DIR, ACCORD_PUBLIC_URL, …);
 see README.md.`;
@@ -24,10 +33,11 @@ async function serve(): Promise<void> {
       const lines = ['', `  Accord is running at ${server.url()}`, ''];
       if (demo) {
         lines.push(
-          `  Demo case ${demo.caseNumber} — open each link in its own browser tab:`,
-          `    customer  ${demo.invites.customer}`,
-          `    platform  ${demo.invites.platform}`,
-          `    mediator  ${demo.invites.mediator}`,
+          `  Demo case ${demo.caseNumber} — open each link in its own browser tab`,
+          `  (the PIN confirms that party's signature at the end):`,
+          `    customer  ${demo.invites.customer}  PIN ${demo.pins.customer}`,
+          `    platform  ${demo.invites.platform}  PIN ${demo.pins.platform}`,
+          `    mediator  ${demo.invites.mediator}  PIN ${demo.pins.mediator}`,
           '',
         );
       }
@@ -65,11 +75,13 @@ async function demo(json: boolean): Promise<void> {
   try {
     const d = await createDemoCase(server.cases);
     if (json) {
-      process.stdout.write(`${JSON.stringify({ caseId: d.caseId, invites: d.invites })}\n`);
+      process.stdout.write(`${JSON.stringify({ caseId: d.caseId, invites: d.invites, pins: d.pins })}\n`);
     } else {
       process.stdout.write(
         `Demo case ${d.caseNumber} (${d.caseId})\n` +
-          `  customer  ${d.invites.customer}\n  platform  ${d.invites.platform}\n  mediator  ${d.invites.mediator}\n`,
+          `  customer  ${d.invites.customer}  PIN ${d.pins.customer}\n` +
+          `  platform  ${d.invites.platform}  PIN ${d.pins.platform}\n` +
+          `  mediator  ${d.invites.mediator}  PIN ${d.pins.mediator}\n`,
       );
     }
   } finally {
@@ -77,11 +89,59 @@ async function demo(json: boolean): Promise<void> {
   }
 }
 
+async function auditVerify(caseId: string | undefined): Promise<void> {
+  if (!caseId) throw new ConfigError('usage: accord audit verify <caseId>');
+  const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: 'silent' });
+  const store = openStore(config);
+  try {
+    const result = await new AuditLog(store).verify(caseId);
+    const entries = (await store.listAudit(caseId, { limit: 1 }))[0]?.seq ?? 0;
+    if (result.ok) {
+      process.stdout.write(`audit log of ${caseId}: ${entries} entries, chain intact, head ${result.head}\n`);
+    } else {
+      process.stdout.write(`audit log of ${caseId}: BROKEN\n`);
+      for (const p of result.problems) process.stdout.write(`  entry ${p.seq}: ${p.problem} does not match\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function verifyRecord(file: string | undefined, key: string | undefined): Promise<void> {
+  if (!file) throw new ConfigError('usage: accord verify <record.json> [--key <public key>]');
+  const result = await verifyOutcome(JSON.parse(readFileSync(file, 'utf8')) as unknown, key);
+  const r = result.record;
+  if (result.ok && r) {
+    const lines = [
+      `VALID: this record was sealed by the Accord key ${r.key.id.slice(0, 16)}… and is unaltered.`,
+      `  case        ${r.caseNumber} — ${r.title}`,
+      `  outcome     ${r.outcome.kind}${r.outcome.reason ? ` (${r.outcome.reason})` : ''}`,
+      r.agreement ? `  agreement   fingerprint ${r.agreement.fingerprint}` : '  agreement   none',
+      ...r.signatures.map((s) => `  signed      ${s.role} ${s.name} at ${s.signedAt}`),
+      `  transcript  ${r.transcript.messages} messages, sha256 ${r.transcript.hash}`,
+      `  audit log   head ${r.audit.headHash} (entry ${r.audit.headSeq})`,
+      `  sealed      ${r.sealedAt}`,
+      key
+        ? '  key         matches the published key'
+        : '  key         not compared: pass --key <published key> to check who sealed it',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } else {
+    process.stdout.write(`NOT VALID:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      key: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help) {
@@ -93,6 +153,11 @@ async function main(argv: string[]): Promise<void> {
       return serve();
     case 'demo':
       return demo(values.json);
+    case 'audit':
+      if (positionals[1] !== 'verify') throw new ConfigError('usage: accord audit verify <caseId>');
+      return auditVerify(positionals[2]);
+    case 'verify':
+      return verifyRecord(positionals[1], values.key);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
       process.exitCode = 2;

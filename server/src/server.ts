@@ -11,7 +11,8 @@ import { AuthService } from './auth/service';
 import { TokenSigner } from './auth/tokens';
 import { CaseService } from './cases/service';
 import { publicUrlOf, type AccordConfig } from './config';
-import { createApiRouter } from './http/api';
+import { createApiRouter, publicKeyDocument } from './http/api';
+import type { OutcomeService } from './outcome/service';
 import { createHttpApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { attachRoomGateway, type AccordIo } from './room/gateway';
@@ -20,6 +21,7 @@ import { RoomStates } from './room/state';
 import { AuditLog } from './audit/log';
 import { LocalBus, type Bus } from './scale/bus';
 import { SqliteStore } from './store/sqlite';
+import { loadSigningKey } from './outcome/keys';
 import type { Store } from './store/types';
 
 export const VERSION = '0.1.0';
@@ -77,7 +79,23 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     log,
   });
 
-  const app = createHttpApp(createApiRouter({ auth, cases }), { clientDist: config.clientDist, log, version: VERSION });
+  const signingKey = loadSigningKey(config.dataDir);
+  let outcome: OutcomeService | null = null;
+  const api = createApiRouter({
+    auth,
+    cases,
+    signingKey,
+    outcome: () => {
+      if (!outcome) throw new Error('outcome service not wired');
+      return outcome;
+    },
+  });
+  const app = createHttpApp(api, {
+    clientDist: config.clientDist,
+    log,
+    version: VERSION,
+    publicKey: publicKeyDocument(signingKey),
+  });
   const http = createServer(app);
   const io: AccordIo = new SocketIoServer(http, {
     serveClient: false,
@@ -87,7 +105,20 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
-  const room = attachRoomGateway(io, { auth, store, rooms, audit, presence: new MemoryPresence(), bus, log });
+  const room = attachRoomGateway(io, {
+    auth,
+    store,
+    docs,
+    tokens,
+    signingKey,
+    signAttempts: new MemoryAttemptLimiter(5, 15 * 60_000),
+    rooms,
+    audit,
+    presence: new MemoryPresence(),
+    bus,
+    log,
+  });
+  outcome = room.outcome;
   const yjs = attachYjsEndpoint(http, {
     auth,
     store,

@@ -9,3 +9,5 @@ export * from './validate';
 export * from './events/index';
 export * from './canonical';
 export * from './audit';
+export * from './agreement-text';
+export * from './outcome';

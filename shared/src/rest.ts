@@ -130,6 +130,11 @@ export const InviteView = z.object({
   url: z.string(),
   expiresAt: IsoDateTime,
   revokedAt: IsoDateTime.nullable(),
+  /** The six-digit PIN for signing, given once: only in the answer that creates the invite. */
+  pin: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
 });
 export type InviteView = z.infer<typeof InviteView>;
 

@@ -29,6 +29,12 @@ export class DocRegistry {
     return [...this.docs.keys()];
   }
 
+  /** Waits until every update received for a loaded document is stored (nothing to wait for otherwise). */
+  async flush(name: string): Promise<void> {
+    const entry = this.docs.get(name);
+    if (entry) await (await entry).flushed();
+  }
+
   /** Loads (or finds) a document and attaches the connection to it. */
   async open(name: string, conn: DocConnection): Promise<LiveDoc> {
     await this.unloading.get(name);

@@ -4,6 +4,28 @@ import type { AuditRecord, Store } from '../store/types';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** Builds the next entry from the previous one; the store calls it inside its transaction. */
+export function entryBuilder(
+  caseId: string,
+  actorId: string | null,
+  kind: string,
+  data: Record<string, unknown>,
+): (previous: AuditRecord | null) => AuditRecord {
+  const at = new Date().toISOString();
+  return (previous) => {
+    const body: AuditEntryBody = {
+      caseId,
+      seq: (previous?.seq ?? 0) + 1,
+      at,
+      actorId,
+      kind,
+      data,
+      prevHash: previous?.hash ?? GENESIS_HASH,
+    };
+    return { ...body, hash: sha256Hex(auditPayload(body)) };
+  };
+}
+
 /**
  * The append-only, hash-chained audit log of each case. Every entry carries
  * the hash of the one before, so the log's head hash commits to all of it.
@@ -12,19 +34,7 @@ export class AuditLog {
   constructor(private readonly store: Store) {}
 
   append(caseId: string, actorId: string | null, kind: string, data: Record<string, unknown>): Promise<AuditRecord> {
-    const at = new Date().toISOString();
-    return this.store.appendAudit(caseId, (previous) => {
-      const body: AuditEntryBody = {
-        caseId,
-        seq: (previous?.seq ?? 0) + 1,
-        at,
-        actorId,
-        kind,
-        data,
-        prevHash: previous?.hash ?? GENESIS_HASH,
-      };
-      return { ...body, hash: sha256Hex(auditPayload(body)) };
-    });
+    return this.store.appendAudit(caseId, entryBuilder(caseId, actorId, kind, data));
   }
 
   /** Reads the whole log of a case, oldest first. */

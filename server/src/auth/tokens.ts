@@ -1,3 +1,4 @@
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { AccordError, CaseRole } from '@accord/shared';
@@ -34,6 +35,26 @@ export class TokenSigner {
       .setIssuedAt()
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .sign(this.key);
+  }
+
+  /**
+   * A new six-digit PIN and its keyed hash. A PIN has few values, so a plain hash
+   * would fall to an offline search; keyed with the server secret it does not, and
+   * online guesses are rate-limited.
+   */
+  newPin(inviteId: string): { pin: string; hash: string } {
+    const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    return { pin, hash: this.pinHash(inviteId, pin) };
+  }
+
+  checkPin(inviteId: string, pin: string, hash: string): boolean {
+    const a = Buffer.from(this.pinHash(inviteId, pin));
+    const b = Buffer.from(hash);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private pinHash(inviteId: string, pin: string): string {
+    return createHmac('sha256', this.key).update(`pin:${inviteId}:${pin}`).digest('hex');
   }
 
   verifySession(token: string): Promise<SessionClaims> {

@@ -4,6 +4,8 @@ export interface DemoCase {
   caseId: string;
   caseNumber: string;
   invites: { customer: string; platform: string; mediator: string };
+  /** The PIN each party confirms their signature with (given once, with the invite). */
+  pins: { customer: string; platform: string; mediator: string };
 }
 
 /**
@@ -25,13 +27,13 @@ const DEMO = {
 /** Creates the demo case with its three parties and returns their invite links. */
 export async function createDemoCase(cases: CaseService): Promise<DemoCase> {
   const c = await cases.createCaseAsSystem(DEMO);
-  const invite = async (role: 'customer' | 'platform' | 'mediator', displayName: string) =>
-    (await cases.createInviteAsSystem(c.id, { role, displayName, expiresInHours: 24 * 30 })).url;
-  const invites = {
-    customer: await invite('customer', '王女士'),
-    platform: await invite('platform', '李华（平台客服）'),
-    mediator: await invite('mediator', '张律师（调解员）'),
-  };
+  const invite = (role: 'customer' | 'platform' | 'mediator', displayName: string) =>
+    cases.createInviteAsSystem(c.id, { role, displayName, expiresInHours: 24 * 30 });
+  const customer = await invite('customer', '王女士');
+  const platform = await invite('platform', '李华（平台客服）');
+  const mediator = await invite('mediator', '张律师（调解员）');
+  const invites = { customer: customer.url, platform: platform.url, mediator: mediator.url };
+  const pins = { customer: customer.pin ?? '', platform: platform.pin ?? '', mediator: mediator.pin ?? '' };
 
-  return { caseId: c.id, caseNumber: c.number, invites };
+  return { caseId: c.id, caseNumber: c.number, invites, pins };
 }

@@ -139,8 +139,11 @@ export class CaseService {
       mustChangePassword: false,
     });
     await this.store.putMember({ caseId, userId, role: body.role, displayName: body.displayName });
+    const inviteId = randomUUID();
+    const { pin, hash: pinHash } = this.tokens.newPin(inviteId);
     const invite = await this.store.createInvite({
-      id: randomUUID(),
+      id: inviteId,
+      pinHash,
       caseId,
       userId,
       role: body.role,
@@ -148,7 +151,7 @@ export class CaseService {
       createdBy: createdBy?.userId ?? null,
       expiresAt: new Date(Date.now() + body.expiresInHours * 3600_000).toISOString(),
     });
-    return this.inviteView(invite);
+    return { ...(await this.inviteView(invite)), pin };
   }
 
   async createInviteAsSystem(caseId: string, body: z.input<typeof CreateInviteBody>): Promise<InviteView> {

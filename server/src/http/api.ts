@@ -18,6 +18,13 @@ import {
 import type { AuthService, Identity, Principal } from '../auth/service';
 import { toUserView } from '../auth/service';
 import type { CaseService } from '../cases/service';
+import type { SigningKey } from '../outcome/keys';
+import type { OutcomeService } from '../outcome/service';
+
+/** The published verification key of outcome records (also at /.well-known/accord-outcome-key.json). */
+export function publicKeyDocument(key: SigningKey) {
+  return { alg: 'Ed25519' as const, publicKey: key.publicKey, id: key.id, format: 'raw, base64url' };
+}
 
 const InviteToken = z.string().min(16).max(4096);
 const InviteId = z.uuid();
@@ -25,11 +32,18 @@ const InviteId = z.uuid();
 export interface ApiDeps {
   auth: AuthService;
   cases: CaseService;
+  signingKey: SigningKey;
+  /** Created with the Socket.IO server, after this router; looked up per request. */
+  outcome: () => OutcomeService;
 }
 
 /** The REST API under /api. Every body and path parameter is validated by a schema from shared/. */
-export function createApiRouter({ auth, cases }: ApiDeps): Router {
+export function createApiRouter({ auth, cases, signingKey, outcome }: ApiDeps): Router {
   const r = Router();
+
+  r.get('/outcome/public-key', (_req, res) => {
+    res.json(publicKeyDocument(signingKey));
+  });
 
   async function identify(req: Request): Promise<Identity> {
     const header = req.get('authorization') ?? '';
@@ -85,6 +99,13 @@ export function createApiRouter({ auth, cases }: ApiDeps): Router {
   r.get('/cases/:caseId', async (req, res) => {
     const principal = await inCase(req, 'case.read');
     res.json(await cases.getCase(principal.caseId));
+  });
+
+  r.get('/cases/:caseId/outcome', async (req, res) => {
+    const principal = await inCase(req, 'case.read');
+    const sealed = await outcome().record(principal.caseId);
+    if (!sealed) throw new AccordError('NOT_FOUND', 'no outcome has been sealed for this case');
+    res.json(sealed);
   });
 
   r.post('/cases/:caseId/members', async (req, res) => {

@@ -7,6 +7,8 @@ import type { Logger } from '../log';
 
 export interface AppOptions {
   clientDist: string;
+  /** Served at /.well-known/accord-outcome-key.json. */
+  publicKey: object;
   log: Logger;
   version: string;
 }
@@ -26,6 +28,9 @@ export function createHttpApp(api: express.Router, options: AppOptions): express
   });
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', version: options.version });
+  });
+  app.get('/.well-known/accord-outcome-key.json', (_req, res) => {
+    res.json(options.publicKey);
   });
   app.use('/api', express.json({ limit: '64kb' }), api);
   app.use('/api', (req) => {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   AccordError,
+  canonicalJson,
   type Channel,
   type ChatHistoryResult,
   type ChatMessage,
   type ChatSendResult,
 } from '@accord/shared';
+import { entryBuilder, sha256Hex } from '../audit/log';
 import type { Principal } from '../auth/service';
 import type { Store } from '../store/types';
 import { KeyedMutex } from './keyed-mutex';
@@ -35,17 +37,34 @@ export class ChatService {
       throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
     assertMayPost(p, member, state, payload.channel);
     return this.order.run(lockKey(p.caseId, payload.channel), async () => {
-      const result = await this.store.appendMessage({
-        id: randomUUID(),
-        caseId: p.caseId,
-        channel: payload.channel,
-        clientId: payload.clientId,
-        senderId: p.userId,
-        senderName: p.displayName,
-        senderRole: p.role,
-        text: payload.text,
-        createdAt: new Date().toISOString(),
-      });
+      const result = await this.store.appendMessage(
+        {
+          id: randomUUID(),
+          caseId: p.caseId,
+          channel: payload.channel,
+          clientId: payload.clientId,
+          senderId: p.userId,
+          senderName: p.displayName,
+          senderRole: p.role,
+          text: payload.text,
+          createdAt: new Date().toISOString(),
+        },
+        // Every message is in the case's audit log by its hash, in the same transaction.
+        (m, previous) =>
+          entryBuilder(p.caseId, p.userId, 'chat.message', {
+            channel: m.channel,
+            seq: m.seq,
+            hash: sha256Hex(
+              canonicalJson({
+                channel: m.channel,
+                seq: m.seq,
+                senderId: m.senderId,
+                text: m.text,
+                createdAt: m.createdAt,
+              }),
+            ),
+          })(previous),
+      );
       // A retry was delivered the first time; only the ack is repeated.
       if (!result.duplicate) this.deliver(result.message);
       return result;

@@ -21,7 +21,12 @@ import {
 } from '@accord/shared';
 import type { z } from 'zod';
 import type { AuditLog } from '../audit/log';
+import type { DocRegistry } from '../agreement/registry';
+import type { AttemptLimiter } from '../auth/attempts';
 import type { AuthService, Principal } from '../auth/service';
+import type { TokenSigner } from '../auth/tokens';
+import type { SigningKey } from '../outcome/keys';
+import { OutcomeService } from '../outcome/service';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
@@ -51,6 +56,11 @@ type Handlers = {
 export interface RoomDeps {
   auth: AuthService;
   store: Store;
+  docs: DocRegistry;
+  tokens: TokenSigner;
+  signingKey: SigningKey;
+  /** Failed signature confirmations (wrong PIN or password) per signer. */
+  signAttempts: AttemptLimiter;
   rooms: RoomStates;
   audit: AuditLog;
   presence: PresenceRegistry;
@@ -78,17 +88,43 @@ function cursorsOf(hs: HandshakeAuth): Map<Channel, number> {
   return cursors;
 }
 
-/** Wires the room (lobby, presence, chat, typing, moderation) onto a Socket.IO server. */
-export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => void } {
+/** Wires the room (lobby, presence, chat, typing, moderation, sign-off) onto a Socket.IO server. */
+export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => void; outcome: OutcomeService } {
   const { auth, store, presence, bus, log } = deps;
   const chat = new ChatService(store, deps.rooms, (m: ChatMessage) =>
     io.to(audienceOf(m.caseId, m.channel)).emit('chat:message', m),
   );
-  const moderation = new ModerationService(store, deps.rooms, deps.audit, bus, {
-    stateChanged: (state) => io.to(rooms.joint(state.caseId)).emit('room:state', state),
-    activity: (entry) => io.to(rooms.joint(entry.caseId)).emit('activity', entry),
-    presenceChanged: (caseId) => broadcastPresence(caseId),
-  });
+  const moderation = new ModerationService(
+    store,
+    deps.rooms,
+    deps.audit,
+    bus,
+    {
+      stateChanged: (state) => io.to(rooms.joint(state.caseId)).emit('room:state', state),
+      activity: (entry) => io.to(rooms.joint(entry.caseId)).emit('activity', entry),
+      presenceChanged: (caseId) => broadcastPresence(caseId),
+    },
+    {
+      // Entering signing freezes the agreement's text; leaving it voids the freeze and its signatures.
+      afterPhase: async (p, from, to) => {
+        if (to === 'signing') await outcome.freeze(p);
+        else if (from === 'signing') await outcome.unfreeze(p);
+      },
+    },
+  );
+  const outcome = new OutcomeService(
+    store,
+    deps.rooms,
+    deps.docs,
+    deps.audit,
+    deps.tokens,
+    deps.signingKey,
+    deps.signAttempts,
+    {
+      statusChanged: (caseId, status) => io.to(rooms.joint(caseId)).emit('outcome:status', status),
+      concluded: (caseId) => moderation.conclude(caseId),
+    },
+  );
 
   // Authenticate in the handshake, before any room state is touched.
   io.use((socket, next) => {
@@ -134,6 +170,9 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     'hand:raise': async (p, { raised }) => (await moderation.raiseHand(p, raised), {}),
     'hand:lower': async (p, { userId }) => (await moderation.lowerHand(p, userId), {}),
     'activity:list': (p, query) => moderation.activity(p, query),
+    'outcome:status': (p) => outcome.status(p.caseId),
+    'outcome:sign': (p, payload) => outcome.sign(p, payload),
+    'outcome:seal': (p, { outcome: kind, reason }) => outcome.seal(p, kind, reason),
   };
 
   async function broadcastPresence(caseId: string): Promise<void> {
@@ -308,5 +347,5 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     }
   });
 
-  return { close: unsubscribe };
+  return { close: unsubscribe, outcome };
 }

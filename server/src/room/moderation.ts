@@ -15,6 +15,11 @@ import type { AuditRecord, MemberRecord, RoomStatePatch, RoomStateRecord, Store 
 import type { RoomStates } from './state';
 
 /** How moderation reaches the room; the gateway provides it. */
+/** What else happens when the phase changes (sign-off freezes and unfreezes the agreement). */
+export interface PhaseHooks {
+  afterPhase(p: Principal, from: Phase, to: Phase): Promise<void>;
+}
+
 export interface RoomEffects {
   stateChanged(state: RoomState): void;
   activity(entry: Activity): void;
@@ -38,15 +43,21 @@ export class ModerationService {
     private readonly audit: AuditLog,
     private readonly bus: Bus,
     private readonly effects: RoomEffects,
+    private readonly hooks: PhaseHooks,
   ) {}
 
   async setPhase(p: Principal, phase: Exclude<Phase, 'caucus'>): Promise<RoomState> {
     this.requireMediator(p);
-    return this.changeState(p, (s) => {
+    if (phase === 'concluded') {
+      throw new AccordError('INVALID_TRANSITION', 'a session concludes by sealing its outcome');
+    }
+    let from: Phase = 'scheduled';
+    const view = await this.changeState(p, (s) => {
       if (s.phase === phase) throw new AccordError('INVALID_TRANSITION', `the session is already in ${phase}`);
       if (!canTransition(s.phase, phase)) {
         throw new AccordError('INVALID_TRANSITION', `cannot go from ${s.phase} to ${phase}`);
       }
+      from = s.phase;
       return {
         patch: { phase, caucusUserId: null },
         kind: 'phase.changed',
@@ -54,6 +65,16 @@ export class ModerationService {
         detail: { from: s.phase, to: phase },
       };
     });
+    await this.hooks.afterPhase(p, from, phase);
+    return view;
+  }
+
+  /** Ends the session (after a sealed outcome). */
+  async conclude(caseId: string): Promise<void> {
+    const state = await this.rooms.fresh(caseId);
+    if (state.phase === 'concluded') return;
+    const next = await this.rooms.update(caseId, { phase: 'concluded', caucusUserId: null }, state.version);
+    this.effects.stateChanged(await this.rooms.view(next));
   }
 
   async setSettings(p: Principal, settings: { lobby?: boolean | undefined; quietOpening?: boolean | undefined }) {

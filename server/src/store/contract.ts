@@ -127,6 +127,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     it('7. revoking an invite revokes the sessions opened through it, and only those', async () => {
       const invite = await store.createInvite({
         id: randomUUID(),
+        pinHash: null,
         caseId,
         userId,
         role: 'customer',
@@ -203,6 +204,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       });
       const invite = await store.createInvite({
         id: randomUUID(),
+        pinHash: null,
         caseId,
         userId,
         role: 'customer',

@@ -3,6 +3,9 @@ import {
   defaultRoomState,
   type AppendResult,
   type AuditRecord,
+  type FreezeRecord,
+  type OutcomeRow,
+  type SignatureRecord,
   type MemberFlags,
   type RoomStatePatch,
   type RoomStateRecord,
@@ -37,6 +40,9 @@ export class MemoryStore implements Store {
   private readonly messages = new Map<string, ChatMessage[]>();
   private readonly roomStates = new Map<string, RoomStateRecord>();
   private readonly audit = new Map<string, AuditRecord[]>();
+  private readonly freezes: FreezeRecord[] = [];
+  private readonly signatures: SignatureRecord[] = [];
+  private readonly outcomes = new Map<string, OutcomeRow>();
   private readonly docs = new Map<
     string,
     { snapshot: Uint8Array | null; updates: { id: number; data: Uint8Array }[] }
@@ -254,7 +260,10 @@ export class MemoryStore implements Store {
     return revoked;
   }
 
-  async appendMessage(m: NewMessage): Promise<AppendResult> {
+  async appendMessage(
+    m: NewMessage,
+    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+  ): Promise<AppendResult> {
     const existing = [...this.messages.values()]
       .flat()
       .find((x) => x.caseId === m.caseId && x.senderId === m.senderId && x.clientId === m.clientId);
@@ -269,6 +278,7 @@ export class MemoryStore implements Store {
     const message: ChatMessage = { ...m, seq: log.length + 1 };
     log.push(message);
     this.messages.set(key, log);
+    if (audit) await this.appendAudit(m.caseId, (previous) => audit(message, previous));
     return { message: { ...message }, duplicate: false };
   }
 
@@ -281,6 +291,47 @@ export class MemoryStore implements Store {
 
   async headSeq(caseId: string, channel: Channel): Promise<number> {
     return this.messages.get(`${caseId}|${channel}`)?.length ?? 0;
+  }
+
+  async currentFreeze(caseId: string): Promise<FreezeRecord | null> {
+    const f = this.freezes.filter((x) => x.caseId === caseId && x.voidedAt === null).at(-1);
+    return f ? { ...f } : null;
+  }
+
+  async createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord> {
+    if (await this.currentFreeze(freeze.caseId)) throw new AccordError('CONFLICT', 'the agreement is already frozen');
+    const record = { ...freeze, voidedAt: null };
+    this.freezes.push(record);
+    return { ...record };
+  }
+
+  async voidFreeze(caseId: string, at: string): Promise<FreezeRecord | null> {
+    const f = this.freezes.find((x) => x.caseId === caseId && x.voidedAt === null);
+    if (!f) return null;
+    f.voidedAt = at;
+    return { ...f };
+  }
+
+  async addSignature(sig: SignatureRecord): Promise<SignatureRecord> {
+    if (this.signatures.some((s) => s.freezeId === sig.freezeId && s.userId === sig.userId)) {
+      throw new AccordError('CONFLICT', 'you have already signed this text');
+    }
+    this.signatures.push({ ...sig });
+    return sig;
+  }
+
+  async listSignatures(freezeId: string): Promise<SignatureRecord[]> {
+    return this.signatures.filter((s) => s.freezeId === freezeId).map((s) => ({ ...s }));
+  }
+
+  async saveOutcome(o: OutcomeRow): Promise<void> {
+    if (this.outcomes.has(o.caseId)) throw new AccordError('CONFLICT', 'this case already has a sealed outcome');
+    this.outcomes.set(o.caseId, { ...o });
+  }
+
+  async getOutcome(caseId: string): Promise<OutcomeRow | null> {
+    const o = this.outcomes.get(caseId);
+    return o ? { ...o } : null;
   }
 
   async appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {

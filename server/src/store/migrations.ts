@@ -152,4 +152,35 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (case_id, seq)
   ) WITHOUT ROWID;
 `,
+  /* 3: sign-off: invite PINs, freezes, signatures, sealed outcome records */ `
+  ALTER TABLE invites ADD COLUMN pin_hash TEXT;
+
+  CREATE TABLE freezes (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    text TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    frozen_at TEXT NOT NULL,
+    frozen_by TEXT NOT NULL,
+    voided_at TEXT
+  );
+  CREATE INDEX freezes_case ON freezes(case_id, frozen_at);
+
+  CREATE TABLE signatures (
+    freeze_id TEXT NOT NULL REFERENCES freezes(id),
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    PRIMARY KEY (freeze_id, user_id)
+  );
+
+  CREATE TABLE outcomes (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    record TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    sealed_at TEXT NOT NULL
+  );
+`,
 ];

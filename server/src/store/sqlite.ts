@@ -5,6 +5,9 @@ import {
   defaultRoomState,
   type AppendResult,
   type AuditRecord,
+  type FreezeRecord,
+  type OutcomeRow,
+  type SignatureRecord,
   type MemberFlags,
   type RoomStatePatch,
   type RoomStateRecord,
@@ -90,6 +93,29 @@ function toRoomState(r: Row): RoomStateRecord {
   };
 }
 
+function toFreeze(r: Row): FreezeRecord {
+  return {
+    id: str(r.id),
+    caseId: str(r.case_id),
+    text: str(r.text),
+    fingerprint: str(r.fingerprint),
+    frozenAt: str(r.frozen_at),
+    frozenBy: str(r.frozen_by),
+    voidedAt: strOrNull(r.voided_at),
+  };
+}
+
+function toSignature(r: Row): SignatureRecord {
+  return {
+    freezeId: str(r.freeze_id),
+    userId: str(r.user_id),
+    role: r.role as CaseRole,
+    name: str(r.name),
+    fingerprint: str(r.fingerprint),
+    signedAt: str(r.signed_at),
+  };
+}
+
 function toAudit(r: Row): AuditRecord {
   return {
     caseId: str(r.case_id),
@@ -106,6 +132,7 @@ function toAudit(r: Row): AuditRecord {
 function toInvite(r: Row): InviteRecord {
   return {
     id: str(r.id),
+    pinHash: strOrNull(r.pin_hash),
     caseId: str(r.case_id),
     userId: str(r.user_id),
     role: r.role as CaseRole,
@@ -389,29 +416,29 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord> {
-    return this.db
-      .transaction(() => {
-        const last = this.db
-          .prepare('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1')
-          .get(caseId) as Row | undefined;
-        const entry = build(last ? toAudit(last) : null);
-        this.db
-          .prepare(
-            `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            entry.caseId,
-            entry.seq,
-            entry.at,
-            entry.actorId,
-            entry.kind,
-            JSON.stringify(entry.data),
-            entry.prevHash,
-            entry.hash,
-          );
-        return entry;
-      })
-      .immediate();
+    return this.db.transaction(() => this.insertAudit(caseId, build)).immediate();
+  }
+
+  /** Inside a transaction: reads the chain's last entry and appends the next. */
+  private insertAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): AuditRecord {
+    const last = this.db.prepare('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
+      Row | undefined;
+    const entry = build(last ? toAudit(last) : null);
+    this.db
+      .prepare(
+        `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.caseId,
+        entry.seq,
+        entry.at,
+        entry.actorId,
+        entry.kind,
+        JSON.stringify(entry.data),
+        entry.prevHash,
+        entry.hash,
+      );
+    return entry;
   }
 
   async listAudit(caseId: string, query: { beforeSeq?: number; limit: number }): Promise<AuditRecord[]> {
@@ -425,8 +452,8 @@ export class SqliteStore implements Store {
     const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
     this.db
       .prepare(
-        `INSERT INTO invites (id, case_id, user_id, role, display_name, created_by, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO invites (id, case_id, user_id, role, display_name, created_by, created_at, expires_at, pin_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         record.id,
@@ -437,6 +464,7 @@ export class SqliteStore implements Store {
         record.createdBy,
         record.createdAt,
         record.expiresAt,
+        record.pinHash,
       );
     return record;
   }
@@ -490,7 +518,10 @@ export class SqliteStore implements Store {
     return rows.map((r) => r.id);
   }
 
-  async appendMessage(m: NewMessage): Promise<AppendResult> {
+  async appendMessage(
+    m: NewMessage,
+    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+  ): Promise<AppendResult> {
     return this.db
       .transaction((): AppendResult => {
         const existing = this.db
@@ -514,7 +545,9 @@ export class SqliteStore implements Store {
                created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(m.caseId, m.channel, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
-        return { message: { ...m, seq }, duplicate: false };
+        const message = { ...m, seq };
+        if (audit) this.insertAudit(m.caseId, (previous) => audit(message, previous));
+        return { message, duplicate: false };
       })
       .immediate();
   }
@@ -537,6 +570,79 @@ export class SqliteStore implements Store {
     const r = this.db.prepare('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
       { seq: number } | undefined;
     return r?.seq ?? 0;
+  }
+
+  async currentFreeze(caseId: string): Promise<FreezeRecord | null> {
+    const r = this.db
+      .prepare('SELECT * FROM freezes WHERE case_id = ? AND voided_at IS NULL ORDER BY frozen_at DESC LIMIT 1')
+      .get(caseId) as Row | undefined;
+    return r ? toFreeze(r) : null;
+  }
+
+  async createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord> {
+    return this.db
+      .transaction(() => {
+        const open = this.db
+          .prepare('SELECT 1 FROM freezes WHERE case_id = ? AND voided_at IS NULL')
+          .get(freeze.caseId);
+        if (open) throw new AccordError('CONFLICT', 'the agreement is already frozen');
+        this.db
+          .prepare(
+            `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by) VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(freeze.id, freeze.caseId, freeze.text, freeze.fingerprint, freeze.frozenAt, freeze.frozenBy);
+        return { ...freeze, voidedAt: null };
+      })
+      .immediate();
+  }
+
+  async voidFreeze(caseId: string, at: string): Promise<FreezeRecord | null> {
+    const r = this.db
+      .prepare('UPDATE freezes SET voided_at = ? WHERE case_id = ? AND voided_at IS NULL RETURNING *')
+      .get(at, caseId) as Row | undefined;
+    return r ? toFreeze(r) : null;
+  }
+
+  async addSignature(sig: SignatureRecord): Promise<SignatureRecord> {
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO signatures (freeze_id, user_id, role, name, fingerprint, signed_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(sig.freezeId, sig.userId, sig.role, sig.name, sig.fingerprint, sig.signedAt);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new AccordError('CONFLICT', 'you have already signed this text');
+      }
+      throw err;
+    }
+    return sig;
+  }
+
+  async listSignatures(freezeId: string): Promise<SignatureRecord[]> {
+    return (
+      this.db.prepare('SELECT * FROM signatures WHERE freeze_id = ? ORDER BY signed_at, user_id').all(freezeId) as Row[]
+    ).map(toSignature);
+  }
+
+  async saveOutcome(o: OutcomeRow): Promise<void> {
+    try {
+      this.db
+        .prepare('INSERT INTO outcomes (case_id, record, signature, sealed_at) VALUES (?, ?, ?, ?)')
+        .run(o.caseId, o.record, o.signature, o.sealedAt);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new AccordError('CONFLICT', 'this case already has a sealed outcome');
+      }
+      throw err;
+    }
+  }
+
+  async getOutcome(caseId: string): Promise<OutcomeRow | null> {
+    const r = this.db.prepare('SELECT * FROM outcomes WHERE case_id = ?').get(caseId) as Row | undefined;
+    return r
+      ? { caseId: str(r.case_id), record: str(r.record), signature: str(r.signature), sealedAt: str(r.sealed_at) }
+      : null;
   }
 
   async appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {

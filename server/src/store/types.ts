@@ -70,6 +70,8 @@ export interface AuditRecord {
 
 export interface InviteRecord {
   id: string;
+  /** scrypt hash of the PIN that came with the invite (signing as a guest), if any. */
+  pinHash: string | null;
   caseId: string;
   userId: string;
   role: CaseRole;
@@ -186,16 +188,59 @@ export interface Store {
    * Stores a chat message with the next sequence number of its case and channel, atomically.
    * A second call with the same (case, sender, clientId) stores nothing and returns
    * the first message with `duplicate: true`; with different text it throws CONFLICT.
+   * With `audit`, the message's audit entry is appended in the same transaction.
    */
-  appendMessage(message: NewMessage): Promise<AppendResult>;
+  appendMessage(
+    message: NewMessage,
+    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+  ): Promise<AppendResult>;
   listMessages(caseId: string, channel: Channel, query: MessageQuery): Promise<ChatMessage[]>;
   headSeq(caseId: string, channel: Channel): Promise<number>;
+
+  /** The freeze in force (not voided) for a case, if any. */
+  currentFreeze(caseId: string): Promise<FreezeRecord | null>;
+  createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord>;
+  /** Voids the freeze in force; its signatures go with it. Returns the voided freeze. */
+  voidFreeze(caseId: string, at: string): Promise<FreezeRecord | null>;
+  /** Adds a signature; a second one by the same person for the same freeze throws CONFLICT. */
+  addSignature(signature: SignatureRecord): Promise<SignatureRecord>;
+  listSignatures(freezeId: string): Promise<SignatureRecord[]>;
+  /** Stores the sealed record; there is at most one per case (a second throws CONFLICT). */
+  saveOutcome(outcome: OutcomeRow): Promise<void>;
+  getOutcome(caseId: string): Promise<OutcomeRow | null>;
 
   /** Appends one Yjs update to a document's log; returns its id (increasing). */
   appendDocUpdate(docName: string, update: Uint8Array): Promise<number>;
   loadDoc(docName: string): Promise<StoredDoc>;
   /** Replaces the snapshot and deletes every update with id ≤ `throughId`, atomically. */
   compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void>;
+}
+
+export interface FreezeRecord {
+  id: string;
+  caseId: string;
+  text: string;
+  fingerprint: string;
+  frozenAt: string;
+  frozenBy: string;
+  voidedAt: string | null;
+}
+
+export interface SignatureRecord {
+  freezeId: string;
+  userId: string;
+  role: CaseRole;
+  /** The full name as typed. */
+  name: string;
+  fingerprint: string;
+  signedAt: string;
+}
+
+export interface OutcomeRow {
+  caseId: string;
+  record: string;
+  signature: string;
+  sealedAt: string;
 }
 
 /** The state of a room nobody has touched yet: scheduled, with a waiting room. */

@@ -27,10 +27,13 @@ import {
   SettingsPayload,
 } from './moderation';
 import { LobbyStatus, PresenceSnapshot, RoomState, RoomWelcome } from './room';
+import { OutcomeStatus, SealPayload, SignPayload } from './outcome';
+import { SealedOutcome } from '../outcome';
 
 export * from './chat';
 export * from './room';
 export * from './moderation';
+export * from './outcome';
 export { ackSchema, type Ack } from './common';
 
 /** Every client→server event with its payload and ack data schema. */
@@ -50,6 +53,9 @@ export const clientEvents = {
   'hand:raise': clientEvent(HandPayload, z.object({})),
   'hand:lower': clientEvent(LowerHandPayload, z.object({})),
   'activity:list': clientEvent(ActivityListPayload, ActivityListResult),
+  'outcome:status': clientEvent(EmptyPayload, OutcomeStatus),
+  'outcome:sign': clientEvent(SignPayload, OutcomeStatus),
+  'outcome:seal': clientEvent(SealPayload, SealedOutcome),
 } as const;
 export type ClientEventName = keyof typeof clientEvents;
 
@@ -67,6 +73,8 @@ export const serverEvents = {
   /** Sent instead of `room:welcome` while the connection waits in the lobby. */
   'room:lobby': LobbyStatus,
   activity: Activity,
+  /** Sign-off changed: frozen, unfrozen, signed, sealed. */
+  'outcome:status': OutcomeStatus,
   /** An error not tied to an ack: an unknown event, or a bad event sent without an ack. */
   'accord:error': ErrorBody,
 } as const;

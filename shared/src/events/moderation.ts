@@ -49,6 +49,10 @@ export const ActivityKind = z.enum([
   'announcement.unpinned',
   'hand.raised',
   'hand.lowered',
+  'agreement.frozen',
+  'agreement.unfrozen',
+  'agreement.signed',
+  'outcome.sealed',
 ]);
 export type ActivityKind = z.infer<typeof ActivityKind>;
 

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
+import {
+  AccordError,
+  OUTCOME_FORMAT,
+  agreementFingerprint,
+  canonicalAgreementText,
+  canonicalJson,
+  maskName,
+  readTermsMap,
+  transcriptHash,
+  AgreementDoc,
+  type ChatMessage,
+  OutcomeRecord,
+  type OutcomeKind,
+  type OutcomeStatus,
+  type SealedOutcome,
+  type SettlementTerms,
+} from '@accord/shared';
+import type { DocRegistry } from '../agreement/registry';
+import type { AuditLog } from '../audit/log';
+import type { AttemptLimiter } from '../auth/attempts';
+import { verifyPassword } from '../auth/passwords';
+import type { Principal } from '../auth/service';
+import type { TokenSigner } from '../auth/tokens';
+import { KeyedMutex } from '../room/keyed-mutex';
+import type { RoomStates } from '../room/state';
+import type { MemberRecord, Store } from '../store/types';
+import type { SigningKey } from './keys';
+
+const SIGNER_ROLES = new Set(['customer', 'platform', 'mediator']);
+const isSigner = (m: MemberRecord) => SIGNER_ROLES.has(m.role);
+
+export interface OutcomeEffects {
+  statusChanged(caseId: string, status: OutcomeStatus): void;
+  concluded(caseId: string): Promise<void>;
+}
+
+/**
+ * Sign-off: freezing the agreement's canonical text, collecting each required
+ * signature on its fingerprint, and sealing the outcome record with the
+ * server's Ed25519 key. One case at a time (a per-case lock), and the store
+ * keeps at most one sealed record per case whatever races.
+ */
+export class OutcomeService {
+  private readonly order = new KeyedMutex();
+
+  constructor(
+    private readonly store: Store,
+    private readonly rooms: RoomStates,
+    private readonly docs: DocRegistry,
+    private readonly audit: AuditLog,
+    private readonly tokens: TokenSigner,
+    private readonly key: SigningKey,
+    private readonly attempts: AttemptLimiter,
+    private readonly effects: OutcomeEffects,
+  ) {}
+
+  /** Freezes what the agreement says now; called once the room is in `signing` (no update is accepted). */
+  freeze(p: Principal): Promise<void> {
+    return this.order.run(p.caseId, async () => {
+      const c = await this.store.getCase(p.caseId);
+      if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+      const doc = await this.storedDoc(p.caseId);
+      const text = canonicalAgreementText(doc, c.number);
+      doc.destroy();
+      const fingerprint = await agreementFingerprint(text);
+      await this.store.createFreeze({
+        id: randomUUID(),
+        caseId: p.caseId,
+        text,
+        fingerprint,
+        frozenAt: new Date().toISOString(),
+        frozenBy: p.userId,
+      });
+      await this.audit.append(p.caseId, p.userId, 'agreement.frozen', activity(p, { fingerprint }));
+      await this.publish(p.caseId);
+    });
+  }
+
+  /** Back to drafting: the freeze and every signature given on it are void. */
+  unfreeze(p: Principal): Promise<void> {
+    return this.order.run(p.caseId, async () => {
+      const voided = await this.store.voidFreeze(p.caseId, new Date().toISOString());
+      if (!voided) return;
+      const signatures = (await this.store.listSignatures(voided.id)).length;
+      await this.audit.append(
+        p.caseId,
+        p.userId,
+        'agreement.unfrozen',
+        activity(p, { fingerprint: voided.fingerprint, voidedSignatures: signatures }),
+      );
+      await this.publish(p.caseId);
+    });
+  }
+
+  async status(caseId: string): Promise<OutcomeStatus> {
+    const [freeze, members, sealed] = await Promise.all([
+      this.store.currentFreeze(caseId),
+      this.store.listMembers(caseId),
+      this.store.getOutcome(caseId),
+    ]);
+    const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
+    return {
+      freeze: freeze && { text: freeze.text, fingerprint: freeze.fingerprint, frozenAt: freeze.frozenAt },
+      signers: members.filter(isSigner).map((m) => ({
+        userId: m.userId,
+        role: m.role,
+        displayName: m.displayName,
+        signedAt: signatures.find((s) => s.userId === m.userId)?.signedAt ?? null,
+      })),
+      sealed: sealed && { record: OutcomeRecord.parse(JSON.parse(sealed.record)), signature: sealed.signature },
+    };
+  }
+
+  /** A required signer signs the fingerprint they were shown; the last signature seals the record. */
+  sign(p: Principal, payload: { fingerprint: string; fullName: string; secret: string }): Promise<OutcomeStatus> {
+    return this.order.run(p.caseId, async () => {
+      if (await this.store.getOutcome(p.caseId)) throw new AccordError('CONFLICT', 'the outcome is already sealed');
+      const freeze = await this.store.currentFreeze(p.caseId);
+      if (!freeze) throw new AccordError('PHASE_RULES', 'nothing is frozen for signing');
+      if (!SIGNER_ROLES.has(p.role)) throw new AccordError('FORBIDDEN', `a ${p.role} does not sign the agreement`);
+      if (payload.fingerprint !== freeze.fingerprint) {
+        throw new AccordError('CONFLICT', 'this is not the text frozen for signing; review the current text');
+      }
+      await this.confirmSecret(p, payload.secret);
+      await this.store.addSignature({
+        freezeId: freeze.id,
+        userId: p.userId,
+        role: p.role,
+        name: payload.fullName,
+        fingerprint: payload.fingerprint,
+        signedAt: new Date().toISOString(),
+      });
+      await this.audit.append(p.caseId, p.userId, 'agreement.signed', activity(p, { fingerprint: freeze.fingerprint }));
+      const status = await this.status(p.caseId);
+      if (status.signers.length > 0 && status.signers.every((s) => s.signedAt !== null)) {
+        await this.sealLocked(p, 'settled', null);
+        await this.effects.concluded(p.caseId);
+      }
+      return this.publish(p.caseId);
+    });
+  }
+
+  /** The mediator ends the session without an agreement: not settled, or withdrawn, with a reason. */
+  seal(p: Principal, kind: Exclude<OutcomeKind, 'settled'>, reason: string): Promise<SealedOutcome> {
+    if (p.role !== 'mediator')
+      return Promise.reject(new AccordError('FORBIDDEN', 'only the mediator seals an outcome'));
+    return this.order.run(p.caseId, async () => {
+      const sealed = await this.sealLocked(p, kind, reason.trim());
+      await this.effects.concluded(p.caseId);
+      await this.publish(p.caseId);
+      return sealed;
+    });
+  }
+
+  async record(caseId: string): Promise<SealedOutcome | null> {
+    return (await this.status(caseId)).sealed;
+  }
+
+  private async sealLocked(p: Principal, kind: OutcomeKind, reason: string | null): Promise<SealedOutcome> {
+    if (await this.store.getOutcome(p.caseId)) throw new AccordError('CONFLICT', 'the outcome is already sealed');
+    const c = await this.store.getCase(p.caseId);
+    if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+    const settled = kind === 'settled';
+    const freeze = settled ? await this.store.currentFreeze(p.caseId) : null;
+    const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
+    const members = (await this.store.listMembers(p.caseId)).filter(isSigner);
+    const joint = await this.jointTranscript(p.caseId);
+    const [head] = await this.store.listAudit(p.caseId, { limit: 1 });
+    let terms: SettlementTerms | null = null;
+    if (settled) {
+      const doc = await this.storedDoc(p.caseId);
+      terms = readTermsMap(doc.getMap(AgreementDoc.terms));
+      doc.destroy();
+    }
+    const record: OutcomeRecord = {
+      format: OUTCOME_FORMAT,
+      caseId: c.id,
+      caseNumber: c.number,
+      title: c.title,
+      parties: members.map((m) => ({ userId: m.userId, role: m.role, name: maskName(m.displayName) })),
+      outcome: { kind, reason },
+      agreement: freeze && { text: freeze.text, fingerprint: freeze.fingerprint, frozenAt: freeze.frozenAt },
+      terms,
+      signatures: signatures.map((s) => ({
+        userId: s.userId,
+        role: s.role,
+        name: maskName(s.name),
+        signedAt: s.signedAt,
+        fingerprint: s.fingerprint,
+      })),
+      transcript: { hash: await transcriptHash(joint), messages: joint.length },
+      audit: { headHash: head?.hash ?? '0'.repeat(64), headSeq: head?.seq ?? 0 },
+      sealedAt: new Date().toISOString(),
+      sealedBy: { userId: p.userId, role: p.role },
+      key: { alg: 'Ed25519', publicKey: this.key.publicKey, id: this.key.id },
+    };
+    const canonical = canonicalJson(record);
+    const signature = this.key.sign(canonical);
+    await this.store.saveOutcome({ caseId: c.id, record: canonical, signature, sealedAt: record.sealedAt });
+    await this.audit.append(
+      p.caseId,
+      p.userId,
+      'outcome.sealed',
+      activity(p, { outcome: kind, recordSignature: signature }),
+    );
+    return { record, signature };
+  }
+
+  private async publish(caseId: string): Promise<OutcomeStatus> {
+    const status = await this.status(caseId);
+    this.effects.statusChanged(caseId, status);
+    return status;
+  }
+
+  /** The agreement as stored, after every update already received has been stored. */
+  private async storedDoc(caseId: string): Promise<Y.Doc> {
+    await this.docs.flush(caseId);
+    const stored = await this.store.loadDoc(caseId);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.data);
+    return doc;
+  }
+
+  private async jointTranscript(caseId: string): Promise<ChatMessage[]> {
+    const out: ChatMessage[] = [];
+    for (;;) {
+      const page = await this.store.listMessages(caseId, 'joint', { afterSeq: out.at(-1)?.seq ?? 0, limit: 1000 });
+      out.push(...page);
+      if (page.length < 1000) return out;
+    }
+  }
+
+  /** A staff member confirms with their password; a guest with the PIN of their invite. Rate-limited. */
+  private async confirmSecret(p: Principal, secret: string): Promise<void> {
+    const key = `sign:${p.caseId}:${p.userId}`;
+    await this.attempts.check(key);
+    const user = await this.store.getUser(p.userId);
+    let ok = false;
+    if (user?.kind === 'staff' && user.passwordHash) {
+      ok = await verifyPassword(secret, user.passwordHash);
+    } else {
+      const invites = (await this.store.listInvites(p.caseId)).filter(
+        (i) => i.userId === p.userId && i.revokedAt === null && i.pinHash !== null,
+      );
+      ok = invites.some((i) => this.tokens.checkPin(i.id, secret.trim(), i.pinHash ?? ''));
+    }
+    if (!ok) {
+      await this.attempts.fail(key);
+      throw new AccordError('BAD_CREDENTIALS', user?.kind === 'staff' ? 'wrong password' : 'wrong PIN');
+    }
+    await this.attempts.reset(key);
+  }
+}
+
+function activity(p: Principal, detail: Record<string, string | number>): Record<string, unknown> {
+  return { actor: { userId: p.userId, displayName: p.displayName, role: p.role }, target: null, detail };
+}

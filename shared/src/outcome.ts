@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { canonicalJson } from './canonical';
+import { SettlementTerms } from './documents';
+import { CaseId, IsoDateTime, UserId } from './ids';
+import { CaseRole } from './roles';
+import { sha256Hex } from './agreement-text';
+
+/**
+ * The sealed outcome record: a canonical JSON document (RFC 8785) signed with
+ * the server's Ed25519 key. Anyone holding the record and the published public
+ * key can check it with standard tools: canonicalize `record`, verify
+ * `signature` (base64url) over its UTF-8 bytes. `verifyOutcome` does exactly that.
+ */
+export const OUTCOME_FORMAT = 'accord.outcome/1';
+
+export const OutcomeKind = z.enum(['settled', 'not_settled', 'withdrawn']);
+export type OutcomeKind = z.infer<typeof OutcomeKind>;
+
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const OutcomeRecord = z.object({
+  format: z.literal(OUTCOME_FORMAT),
+  caseId: CaseId,
+  caseNumber: z.string(),
+  title: z.string(),
+  /** Each party and the mediator; names masked (first character kept). */
+  parties: z.array(z.object({ userId: UserId, role: CaseRole, name: z.string() })),
+  outcome: z.object({ kind: OutcomeKind, reason: z.string().nullable() }),
+  /** The frozen agreement, if one was frozen; its text is the canonical text. */
+  agreement: z.object({ text: z.string(), fingerprint: Hex64, frozenAt: IsoDateTime }).nullable(),
+  terms: SettlementTerms.nullable(),
+  signatures: z.array(
+    z.object({
+      userId: UserId,
+      role: CaseRole,
+      /** The full name as typed at signing, masked. */
+      name: z.string(),
+      signedAt: IsoDateTime,
+      fingerprint: Hex64,
+    }),
+  ),
+  /** SHA-256 of the canonical JSON of the joint chat (seq, sender role, sender name, text, time). */
+  transcript: z.object({ hash: Hex64, messages: z.int().min(0) }),
+  /** The case's audit log head when sealing (the seal entry itself follows it). */
+  audit: z.object({ headHash: Hex64, headSeq: z.int().min(0) }),
+  sealedAt: IsoDateTime,
+  sealedBy: z.object({ userId: UserId, role: CaseRole }),
+  key: z.object({
+    alg: z.literal('Ed25519'),
+    /** Raw 32-byte public key, base64url. */
+    publicKey: z.string(),
+    /** SHA-256 (hex) of the raw public key. */
+    id: Hex64,
+  }),
+});
+export type OutcomeRecord = z.infer<typeof OutcomeRecord>;
+
+export const SealedOutcome = z.object({
+  record: OutcomeRecord,
+  /** Ed25519 signature of canonicalJson(record), base64url. */
+  signature: z.string(),
+});
+export type SealedOutcome = z.infer<typeof SealedOutcome>;
+
+/** Keeps the first character of a name, masks the rest (personal data in an exportable record). */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length === 0) return '';
+  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+}
+
+/** The transcript hash of the joint chat, as sealed. */
+export function transcriptHash(
+  messages: readonly { seq: number; senderRole: string; senderName: string; text: string; createdAt: string }[],
+): Promise<string> {
+  return sha256Hex(
+    canonicalJson(
+      messages.map((m) => ({
+        seq: m.seq,
+        senderRole: m.senderRole,
+        senderName: m.senderName,
+        text: m.text,
+        createdAt: m.createdAt,
+      })),
+    ),
+  );
+}
+
+const fromB64url = (s: string): Uint8Array<ArrayBuffer> => {
+  const b64 = s
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(s.length / 4) * 4, '=');
+  const bin = atob(b64);
+  const out = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+};
+
+export interface VerifyResult {
+  ok: boolean;
+  problems: string[];
+  /** What a valid record proves, in plain words, when ok. */
+  record: OutcomeRecord | null;
+}
+
+/**
+ * Verifies a sealed outcome record: format, signature over the canonical JSON,
+ * the agreement fingerprint against its text, every signature against that
+ * fingerprint, and (when given) that the key is the published one.
+ */
+export async function verifyOutcome(input: unknown, publishedKey?: string): Promise<VerifyResult> {
+  const parsed = SealedOutcome.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: ['not an Accord outcome record'], record: null };
+  const { record, signature } = parsed.data;
+  const problems: string[] = [];
+  const rawKey = fromB64url(record.key.publicKey);
+  const keyId = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', rawKey)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  if (keyId !== record.key.id) problems.push('the key id does not match the key');
+  if (publishedKey !== undefined && publishedKey !== record.key.publicKey) {
+    problems.push('signed with a key other than the published one');
+  }
+  try {
+    const key = await crypto.subtle.importKey('raw', rawKey, { name: 'Ed25519' }, false, ['verify']);
+    const valid = await crypto.subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      fromB64url(signature),
+      new TextEncoder().encode(canonicalJson(record)),
+    );
+    if (!valid) problems.push('the signature does not match the record: it was altered or not signed by this key');
+  } catch {
+    problems.push('the signature or key cannot be read');
+  }
+  if (record.agreement) {
+    if ((await sha256Hex(record.agreement.text)) !== record.agreement.fingerprint) {
+      problems.push('the agreement text does not match its fingerprint');
+    }
+    for (const s of record.signatures) {
+      if (s.fingerprint !== record.agreement.fingerprint) problems.push(`signature of ${s.role} is for another text`);
+    }
+  }
+  return { ok: problems.length === 0, problems, record };
+}
