@@ -119,7 +119,7 @@ export function canonicalAgreementText(doc: Y.Doc, caseNumber: string): string {
     .join('\n\n');
   const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
   const termLines = TERM_ORDER.map((k) => `${k}: ${termValue(k, terms[k])}`.replace(/: \n/, ':\n'));
-  return [
+  const all = [
     CANONICAL_VERSION,
     `case: ${caseNumber}`,
     '',
@@ -127,9 +127,8 @@ export function canonicalAgreementText(doc: Y.Doc, caseNumber: string): string {
     normalise(text),
     '',
     '== settlement terms ==',
-    ...termLines,
-    '',
-  ].join('\n');
+  ];
+  return `${normalise([...all, ...termLines].join('\n'))}\n`;
 }
 
 const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');

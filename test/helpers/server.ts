@@ -13,6 +13,10 @@ export interface TestCase {
   tokens: Record<TestRole, string>;
   inviteIds: Record<TestRole, string>;
   inviteUrls: Record<TestRole, string>;
+  /** The PIN that came with each invite (a guest confirms their signature with it). */
+  pins: Record<TestRole, string>;
+  /** User id of each member. */
+  userIds: Record<TestRole, string>;
 }
 
 export interface TestServer {
@@ -70,15 +74,20 @@ export async function startServer(
       const tokens = {} as Record<TestRole, string>;
       const inviteIds = {} as Record<TestRole, string>;
       const inviteUrls = {} as Record<TestRole, string>;
+      const pins = {} as Record<TestRole, string>;
+      const userIds = {} as Record<TestRole, string>;
       for (const role of ROLES) {
         const invite = await server.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
         inviteIds[role] = invite.id;
         inviteUrls[role] = invite.url;
-        tokens[role] = (await acceptInvite(url, invite.url)).token;
+        pins[role] = invite.pin ?? '';
+        const accepted = await acceptInvite(url, invite.url);
+        tokens[role] = accepted.token;
+        userIds[role] = accepted.userId;
       }
       const settings = { lobby: false, phase: 'drafting' as Phase, ...room };
       await server.store.updateRoomState(c.id, settings);
-      return { caseId: c.id, tokens, inviteIds, inviteUrls };
+      return { caseId: c.id, tokens, inviteIds, inviteUrls, pins, userIds };
     },
     async close() {
       await server.close();

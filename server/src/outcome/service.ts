@@ -25,7 +25,7 @@ import type { Principal } from '../auth/service';
 import type { TokenSigner } from '../auth/tokens';
 import { KeyedMutex } from '../room/keyed-mutex';
 import type { RoomStates } from '../room/state';
-import type { MemberRecord, Store } from '../store/types';
+import type { AuditRecord, MemberRecord, Store } from '../store/types';
 import type { SigningKey } from './keys';
 
 const SIGNER_ROLES = new Set(['customer', 'platform', 'mediator']);
@@ -33,6 +33,8 @@ const isSigner = (m: MemberRecord) => SIGNER_ROLES.has(m.role);
 
 export interface OutcomeEffects {
   statusChanged(caseId: string, status: OutcomeStatus): void;
+  /** A sign-off step for the activity feed. */
+  recorded(entry: AuditRecord): void;
   concluded(caseId: string): Promise<void>;
 }
 
@@ -73,7 +75,7 @@ export class OutcomeService {
         frozenAt: new Date().toISOString(),
         frozenBy: p.userId,
       });
-      await this.audit.append(p.caseId, p.userId, 'agreement.frozen', activity(p, { fingerprint }));
+      await this.note(p, 'agreement.frozen', { fingerprint });
       await this.publish(p.caseId);
     });
   }
@@ -84,12 +86,7 @@ export class OutcomeService {
       const voided = await this.store.voidFreeze(p.caseId, new Date().toISOString());
       if (!voided) return;
       const signatures = (await this.store.listSignatures(voided.id)).length;
-      await this.audit.append(
-        p.caseId,
-        p.userId,
-        'agreement.unfrozen',
-        activity(p, { fingerprint: voided.fingerprint, voidedSignatures: signatures }),
-      );
+      await this.note(p, 'agreement.unfrozen', { fingerprint: voided.fingerprint, voidedSignatures: signatures });
       await this.publish(p.caseId);
     });
   }
@@ -132,7 +129,7 @@ export class OutcomeService {
         fingerprint: payload.fingerprint,
         signedAt: new Date().toISOString(),
       });
-      await this.audit.append(p.caseId, p.userId, 'agreement.signed', activity(p, { fingerprint: freeze.fingerprint }));
+      await this.note(p, 'agreement.signed', { fingerprint: freeze.fingerprint });
       const status = await this.status(p.caseId);
       if (status.signers.length > 0 && status.signers.every((s) => s.signedAt !== null)) {
         await this.sealLocked(p, 'settled', null);
@@ -199,13 +196,17 @@ export class OutcomeService {
     const canonical = canonicalJson(record);
     const signature = this.key.sign(canonical);
     await this.store.saveOutcome({ caseId: c.id, record: canonical, signature, sealedAt: record.sealedAt });
-    await this.audit.append(
-      p.caseId,
-      p.userId,
-      'outcome.sealed',
-      activity(p, { outcome: kind, recordSignature: signature }),
-    );
+    await this.note(p, 'outcome.sealed', { outcome: kind, recordSignature: signature });
     return { record, signature };
+  }
+
+  private async note(p: Principal, kind: string, detail: Record<string, string | number>): Promise<void> {
+    const entry = await this.audit.append(p.caseId, p.userId, kind, {
+      actor: { userId: p.userId, displayName: p.displayName, role: p.role },
+      target: null,
+      detail,
+    });
+    this.effects.recorded(entry);
   }
 
   private async publish(caseId: string): Promise<OutcomeStatus> {
@@ -253,8 +254,4 @@ export class OutcomeService {
     }
     await this.attempts.reset(key);
   }
-}
-
-function activity(p: Principal, detail: Record<string, string | number>): Record<string, unknown> {
-  return { actor: { userId: p.userId, displayName: p.displayName, role: p.role }, target: null, detail };
 }

@@ -32,7 +32,7 @@ import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
 import { ChatService } from './chat';
-import { ModerationService } from './moderation';
+import { ModerationService, toActivity } from './moderation';
 import { mayReadChannel, mustWait } from './policy';
 import type { PresenceRegistry } from './presence';
 import type { RoomStates } from './state';
@@ -122,6 +122,10 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     deps.signAttempts,
     {
       statusChanged: (caseId, status) => io.to(rooms.joint(caseId)).emit('outcome:status', status),
+      recorded: (entry) => {
+        const activity = toActivity(entry);
+        if (activity) io.to(rooms.joint(entry.caseId)).emit('activity', activity);
+      },
       concluded: (caseId) => moderation.conclude(caseId),
     },
   );
