@@ -5,6 +5,8 @@ import { HomePage } from './cases/HomePage';
 import { LanguageSwitch } from './app/LanguageSwitch';
 import { navigate, useRoute } from './app/router';
 import { roomSessions, staffSession } from './app/session';
+import { RecordPage } from './outcome/RecordPage';
+import { VerifyPage } from './outcome/VerifyPage';
 import { RoomPage } from './room/RoomPage';
 
 export function App() {
@@ -43,6 +45,18 @@ export function App() {
         <p role="alert" className="page-message">
           {t('room.notFound')}
         </p>
+      );
+      break;
+    }
+    case 'verify':
+      page = <VerifyPage />;
+      break;
+    case 'record': {
+      const token = roomSessions()[route.caseId]?.token ?? staffSession()?.token;
+      page = token ? (
+        <RecordPage caseId={route.caseId} token={token} />
+      ) : (
+        <p className="page-message">{t('room.notFound')}</p>
       );
       break;
     }

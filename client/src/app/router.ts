@@ -8,11 +8,16 @@ export type Route =
   | { page: 'login' }
   | { page: 'join'; invite: string }
   | { page: 'room'; caseId: string }
+  | { page: 'record'; caseId: string }
+  | { page: 'verify' }
   | { page: 'notFound' };
 
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '') return { page: 'home' };
   if (path === '/login') return { page: 'login' };
+  if (path === '/verify') return { page: 'verify' };
+  const record = /^\/cases\/([0-9a-f-]{36})\/record$/.exec(path);
+  if (record?.[1]) return { page: 'record', caseId: record[1] };
   const join = /^\/join\/([^/]+)$/.exec(path);
   if (join?.[1]) return { page: 'join', invite: join[1] };
   const room = /^\/cases\/([0-9a-f-]{36})$/.exec(path);

@@ -5,6 +5,8 @@ import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
 import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
+import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
+import { staffSession } from '../app/session';
 import { ActivityFeed } from './ActivityFeed';
 import { CaucusPanel } from './CaucusPanel';
 import { ChatPanel } from './ChatPanel';
@@ -118,7 +120,16 @@ export function RoomPage({
               {mine?.handRaised ? t('hand.lower') : t('hand.raise')}
             </button>
           )}
-          {isMediator && state && <ModeratorPanel room={room} state={state} />}
+          {isMediator && state && state.phase !== 'concluded' && (
+            <>
+              <ModeratorPanel room={room} state={state} />
+              {!room.outcome?.sealed && (
+                <section className="panel">
+                  <EndWithoutAgreement room={room} />
+                </section>
+              )}
+            </>
+          )}
           <ActivityFeed entries={room.activity} />
         </div>
         <div className="conversation">
@@ -143,6 +154,17 @@ export function RoomPage({
         </div>
         <section className="panel agreement" aria-labelledby="agreement-title">
           <h2 id="agreement-title">{t('agreement.title')}</h2>
+          {room.outcome && (room.outcome.freeze ?? room.outcome.sealed) && room.welcome && (
+            <SigningPanel
+              room={room}
+              status={room.outcome}
+              caseId={caseId}
+              caseNumber={room.welcome.caseNumber}
+              doc={agreement?.doc ?? null}
+              isStaff={staffSession()?.user.id === me}
+            />
+          )}
+
           {agreement?.changeRefused && (
             <p className="warning" role="status" data-testid="change-refused">
               {t('agreement.changeRefused')}

@@ -7,6 +7,7 @@ import {
   type ClientToServerEvents,
   type ErrorBody,
   type LobbyStatus,
+  type OutcomeStatus,
   type Participant,
   type RoomState,
   type RoomWelcome,
@@ -53,6 +54,8 @@ export interface RoomApi {
   me: string;
   participants: Participant[];
   activity: Activity[];
+  /** Sign-off: frozen text, signers, sealed record. */
+  outcome: OutcomeStatus | null;
   /** userId → display name of people typing now, per channel (never me). */
   typing: (channel: Channel) => Map<string, string>;
   chat: RoomChat;
@@ -94,6 +97,7 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
   const [state, setState] = useState<RoomState | null>(null);
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [activity, setActivity] = useState<Activity[]>([]);
+  const [outcome, setOutcome] = useState<OutcomeStatus | null>(null);
   const [typing, setTypingMap] = useState(new Map<string, { channel: Channel; name: string; until: number }>());
   const [loadingOlder, setLoadingOlder] = useState(false);
   const socketRef = useRef<RoomSocket | null>(null);
@@ -192,6 +196,9 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
       emitWithTimeout(socket, 'activity:list', { limit: 50 })
         .then((res) => res.ok && setActivity(res.data.entries))
         .catch(() => undefined);
+      emitWithTimeout(socket, 'outcome:status', {})
+        .then((res) => res.ok && setOutcome(res.data))
+        .catch(() => undefined);
       void flush();
     });
     socket.on('room:state', (s) => setState((prev) => (prev && prev.version > s.version ? prev : s)));
@@ -205,6 +212,7 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
       }),
     );
     socket.on('presence', (p) => setParticipants(p.participants));
+    socket.on('outcome:status', setOutcome);
     socket.on('chat:typing', (e) =>
       setTypingMap((prev) => {
         const next = new Map(prev);
@@ -336,6 +344,7 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
     me,
     participants,
     activity,
+    outcome,
     typing: typingFor,
     chat,
     unsent: unsentCount(chat),

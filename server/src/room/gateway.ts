@@ -180,7 +180,11 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
   };
 
   async function broadcastPresence(caseId: string): Promise<void> {
-    const [members, counts] = await Promise.all([store.listMembers(caseId), presence.counts(caseId)]);
+    const [members, counts, state] = await Promise.all([
+      store.listMembers(caseId),
+      presence.counts(caseId),
+      deps.rooms.get(caseId),
+    ]);
     const snapshot: PresenceSnapshot = {
       caseId,
       participants: members.map((m) => {
@@ -191,7 +195,8 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
           role: m.role,
           online: connections > 0,
           connections,
-          admitted: m.admitted || m.role === 'mediator',
+          // With the lobby off nobody waits, whatever was recorded.
+          admitted: m.admitted || m.role === 'mediator' || !state.lobby,
           muted: m.muted,
           handRaised: m.handRaised,
         };

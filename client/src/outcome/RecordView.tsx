@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { verifyOutcome, type SealedOutcome, type VerifyResult } from '@accord/shared';
+import { displayField, MONEY_KEYS } from '../agreement/terms';
+import { publishedKey } from './download';
+
+const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** A sealed record as a person reads it, with its verification result; prints cleanly. */
+export function RecordView({ sealed }: { sealed: SealedOutcome }) {
+  const { t } = useTranslation();
+  const [result, setResult] = useState<VerifyResult | null>(null);
+  useEffect(() => {
+    void publishedKey().then((key) => verifyOutcome(sealed, key).then(setResult));
+  }, [sealed]);
+  const r = sealed.record;
+  return (
+    <article className="record" data-testid="record">
+      <h1>{t('record.title')}</h1>
+      <p
+        className={result === null ? 'muted' : result.ok ? 'ok' : 'error'}
+        role="status"
+        data-testid="record-verification"
+        data-valid={result?.ok ?? ''}
+      >
+        {result === null
+          ? t('record.checking')
+          : result.ok
+            ? t('record.valid')
+            : `${t('record.invalid')}: ${result.problems.join('; ')}`}
+      </p>
+      <dl>
+        <dt>{t('record.case')}</dt>
+        <dd>
+          {r.caseNumber} — {r.title}
+        </dd>
+        <dt>{t('signing.outcome')}</dt>
+        <dd>
+          {t(`outcomes.${r.outcome.kind}`)}
+          {r.outcome.reason ? ` — ${r.outcome.reason}` : ''}
+        </dd>
+        <dt>{t('record.parties')}</dt>
+        <dd>{r.parties.map((p) => `${p.name} (${t(`roles.${p.role}`)})`).join('、')}</dd>
+        <dt>{t('record.sealedAt')}</dt>
+        <dd>{time.format(new Date(r.sealedAt))}</dd>
+      </dl>
+      {r.agreement && (
+        <section>
+          <h2>{t('record.agreement')}</h2>
+          <pre className="frozen-text">{r.agreement.text}</pre>
+          <p>
+            {t('signing.fingerprint')}: <code>{r.agreement.fingerprint}</code>
+          </p>
+        </section>
+      )}
+      {r.terms && (
+        <section>
+          <h2>{t('record.terms')}</h2>
+          <dl>
+            {(Object.keys(r.terms) as (keyof typeof r.terms)[]).map((k) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>
+                  {displayField(k, r.terms?.[k] ?? null) || '—'}
+                  {(MONEY_KEYS as readonly string[]).includes(k) && r.terms?.[k] !== null ? ' CNY' : ''}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+      <section>
+        <h2>{t('record.signatures')}</h2>
+        <ul>
+          {r.signatures.map((s) => (
+            <li key={s.userId}>
+              {s.name} ({t(`roles.${s.role}`)}) — {time.format(new Date(s.signedAt))} —{' '}
+              <code>{s.fingerprint.slice(0, 16)}…</code>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <dl className="technical">
+        <dt>{t('record.transcript')}</dt>
+        <dd>{t('record.transcriptValue', { count: r.transcript.messages, hash: r.transcript.hash })}</dd>
+        <dt>{t('record.audit')}</dt>
+        <dd>
+          #{r.audit.headSeq} <code>{r.audit.headHash}</code>
+        </dd>
+        <dt>{t('record.key')}</dt>
+        <dd>
+          Ed25519 <code>{r.key.id}</code>
+        </dd>
+      </dl>
+    </article>
+  );
+}

@@ -1,0 +1,24 @@
+import type { SealedOutcome } from '@accord/shared';
+
+/** Saves the sealed record as a JSON file, byte for byte as the server sent it (re-verifiable). */
+export function downloadRecord(sealed: SealedOutcome): void {
+  const blob = new Blob([JSON.stringify(sealed, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `accord-outcome-${sealed.record.caseNumber}.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
+
+/** The key this server publishes for verifying records. */
+export async function publishedKey(): Promise<string | undefined> {
+  try {
+    const res = await fetch('/api/outcome/public-key');
+    return res.ok ? ((await res.json()) as { publicKey: string }).publicKey : undefined;
+  } catch {
+    return undefined;
+  }
+}
