@@ -22,7 +22,10 @@ describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Ch
     c = await t.createCase('Fee refund settlement');
     browser = await launchChromium();
     for (const party of PARTIES) {
-      const context = await browser.newContext({ locale: party === 'customer' ? 'zh-CN' : 'en-US', acceptDownloads: true });
+      const context = await browser.newContext({
+        locale: party === 'customer' ? 'zh-CN' : 'en-US',
+        acceptDownloads: true,
+      });
       pages[party] = await context.newPage();
       await pages[party].goto(c.inviteUrls[party]);
       await pages[party].getByTestId('agreement-editor').waitFor();
@@ -66,9 +69,7 @@ describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Ch
       await form.locator('input[type="checkbox"]').check();
       await page.getByTestId('sign').click();
       for (const other of PARTIES) {
-        await expect
-          .poll(() => pages[other].getByTestId(`signer-${party}`).getAttribute('data-signed'))
-          .toBe('true');
+        await expect.poll(() => pages[other].getByTestId(`signer-${party}`).getAttribute('data-signed')).toBe('true');
       }
     }
     for (const party of PARTIES) {
