@@ -43,6 +43,23 @@ const EnvSchema = z.object({
     .default(2 * 1024 * 1024),
   /** Lifetime of a staff sign-in. */
   ACCORD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** AES-256 key (base64, 32 bytes) for evidence files and personal data at rest. Generated into the data dir when absent. */
+  ACCORD_DATA_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64')
+    .optional(),
+  ACCORD_EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
+  ACCORD_EVIDENCE_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Closed cases are purged this many days after closing (the sealed record stays). */
+  ACCORD_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3 * 365),
   /** Built client to serve; defaults to client/dist of this checkout. */
   ACCORD_CLIENT_DIST: z.string().optional(),
 });
@@ -61,6 +78,10 @@ export interface AccordConfig {
   yjsMaxMessageBytes: number;
   sessionHours: number;
   clientDist: string;
+  dataKey: Buffer;
+  evidenceMaxBytes: number;
+  evidenceMaxFiles: number;
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,7 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir,
     publicUrl: e.ACCORD_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
-    tokenSecret: e.ACCORD_TOKEN_SECRET ?? loadOrCreateSecret(dataDir),
+    tokenSecret: e.ACCORD_TOKEN_SECRET ?? loadOrCreateSecret(dataDir, 'token-secret', 'base64url'),
     logLevel: e.ACCORD_LOG_LEVEL,
     sqliteSync: e.ACCORD_SQLITE_SYNC,
     seed: e.ACCORD_SEED,
@@ -90,15 +111,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     yjsMaxMessageBytes: e.ACCORD_YJS_MAX_MESSAGE_BYTES,
     sessionHours: e.ACCORD_SESSION_HOURS,
     clientDist: resolve(e.ACCORD_CLIENT_DIST ?? join(here, '../../client/dist')),
+    dataKey: Buffer.from(e.ACCORD_DATA_KEY ?? loadOrCreateSecret(dataDir, 'data-key', 'base64'), 'base64'),
+    evidenceMaxBytes: e.ACCORD_EVIDENCE_MAX_BYTES,
+    evidenceMaxFiles: e.ACCORD_EVIDENCE_MAX_FILES,
+    retentionDays: e.ACCORD_RETENTION_DAYS,
   };
 }
 
-/** The token secret kept in the data dir, created (mode 0600) on first start. */
-function loadOrCreateSecret(dataDir: string): string {
-  const file = join(dataDir, 'token-secret');
+/** A secret kept in the data dir, created (mode 0600) on first start. */
+function loadOrCreateSecret(dataDir: string, name: string, encoding: 'base64' | 'base64url'): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
+  const secret = randomBytes(32).toString(encoding);
   // `wx` fails if another process created it meanwhile; then read theirs.
   try {
     writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });

@@ -22,6 +22,11 @@ import { AuditLog } from './audit/log';
 import { LocalBus, type Bus } from './scale/bus';
 import { SqliteStore } from './store/sqlite';
 import { loadSigningKey } from './outcome/keys';
+import { CaseLifecycleService } from './cases/lifecycle';
+import { DataCipher } from './evidence/cipher';
+import { EvidenceService } from './evidence/service';
+import { createIntakeRouter } from './http/intake';
+import { attachTrackNamespace, type TrackNamespace } from './cases/track';
 import type { Store } from './store/types';
 
 export const VERSION = '0.1.0';
@@ -35,6 +40,8 @@ export interface AccordServer {
   readonly docs: DocRegistry;
   readonly rooms: RoomStates;
   readonly audit: AuditLog;
+  readonly lifecycle: CaseLifecycleService;
+  readonly evidence: EvidenceService;
   readonly http: HttpServer;
   readonly io: AccordIo;
   /** Starts listening; resolves with the bound port and public URL. */
@@ -90,7 +97,26 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
       return outcome;
     },
   });
-  const app = createHttpApp(api, {
+  const rooms = new RoomStates(store, bus);
+  const audit = new AuditLog(store);
+  const cipher = new DataCipher(config.dataKey);
+  const evidence = new EvidenceService(store, cipher, audit, join(config.dataDir, 'evidence'), {
+    maxBytes: config.evidenceMaxBytes,
+    maxFiles: config.evidenceMaxFiles,
+  });
+  let track: TrackNamespace | null = null;
+  const lifecycle = new CaseLifecycleService(
+    store,
+    tokens,
+    cipher,
+    evidence,
+    audit,
+    bus,
+    new MemoryAttemptLimiter(5, 15 * 60_000),
+    url,
+    { progressChanged: (progress) => track?.progressChanged(progress) },
+  );
+  const app = createHttpApp([createIntakeRouter({ auth, lifecycle, evidence }), api], {
     clientDist: config.clientDist,
     log,
     version: VERSION,
@@ -103,8 +129,6 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     destroyUpgrade: false,
     maxHttpBufferSize: 256 * 1024,
   });
-  const rooms = new RoomStates(store, bus);
-  const audit = new AuditLog(store);
   const room = attachRoomGateway(io, {
     auth,
     store,
@@ -117,8 +141,10 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     presence: new MemoryPresence(),
     bus,
     log,
+    lifecycle,
   });
   outcome = room.outcome;
+  track = attachTrackNamespace(io, { auth, lifecycle, log });
   const yjs = attachYjsEndpoint(http, {
     auth,
     store,
@@ -139,6 +165,8 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     docs,
     rooms,
     audit,
+    lifecycle,
+    evidence,
     http,
     io,
     url,

@@ -11,3 +11,5 @@ export * from './canonical';
 export * from './audit';
 export * from './agreement-text';
 export * from './outcome';
+export * from './lifecycle';
+export * from './intake';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaseRole, StaffRole } from './roles';
+import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
 
 export const Username = z
@@ -67,8 +68,9 @@ export const CaseCategory = z.enum([
 ]);
 export type CaseCategory = z.infer<typeof CaseCategory>;
 
-export const CaseStatus = z.enum(['open', 'closed']);
-export type CaseStatus = z.infer<typeof CaseStatus>;
+/** A case's status is its place in the lifecycle (`lifecycle.ts`). */
+export const CaseStatus = CaseLifecycle;
+export type CaseStatus = CaseLifecycle;
 
 export const CreateCaseBody = z.strictObject({
   title: z.string().trim().min(1).max(200),

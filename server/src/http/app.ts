@@ -14,7 +14,7 @@ export interface AppOptions {
 }
 
 /** Express app: security headers, JSON bodies, the API router, the built client, errors as JSON. */
-export function createHttpApp(api: express.Router, options: AppOptions): express.Express {
+export function createHttpApp(routers: express.Router[], options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -32,7 +32,7 @@ export function createHttpApp(api: express.Router, options: AppOptions): express
   app.get('/.well-known/accord-outcome-key.json', (_req, res) => {
     res.json(options.publicKey);
   });
-  app.use('/api', express.json({ limit: '64kb' }), api);
+  app.use('/api', express.json({ limit: '64kb' }), ...routers);
   app.use('/api', (req) => {
     throw new AccordError('NOT_FOUND', `no route ${req.method} ${req.path}`);
   });
@@ -64,8 +64,17 @@ export function createHttpApp(api: express.Router, options: AppOptions): express
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const type = (err as { type?: unknown }).type;
-    const body =
-      type === 'entity.parse.failed'
+    const multerCode =
+      (err as { name?: unknown; code?: unknown }).name === 'MulterError'
+        ? String((err as { code?: unknown }).code)
+        : null;
+    const body = multerCode
+      ? multerCode === 'LIMIT_FILE_SIZE'
+        ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'a file is larger than the limit' }
+        : multerCode === 'LIMIT_FILE_COUNT'
+          ? { code: 'VALIDATION_FAILED' as const, message: 'too many files in one upload' }
+          : { code: 'VALIDATION_FAILED' as const, message: `upload refused: ${multerCode}` }
+      : type === 'entity.parse.failed'
         ? { code: 'VALIDATION_FAILED' as const, message: 'the request body is not valid JSON' }
         : type === 'entity.too.large'
           ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'the request body is larger than 64 KiB' }

@@ -35,7 +35,7 @@ export interface OutcomeEffects {
   statusChanged(caseId: string, status: OutcomeStatus): void;
   /** A sign-off step for the activity feed. */
   recorded(entry: AuditRecord): void;
-  concluded(caseId: string): Promise<void>;
+  concluded(caseId: string, kind: OutcomeKind): Promise<void>;
 }
 
 /**
@@ -133,7 +133,7 @@ export class OutcomeService {
       const status = await this.status(p.caseId);
       if (status.signers.length > 0 && status.signers.every((s) => s.signedAt !== null)) {
         await this.sealLocked(p, 'settled', null);
-        await this.effects.concluded(p.caseId);
+        await this.effects.concluded(p.caseId, 'settled');
       }
       return this.publish(p.caseId);
     });
@@ -145,7 +145,7 @@ export class OutcomeService {
       return Promise.reject(new AccordError('FORBIDDEN', 'only the mediator seals an outcome'));
     return this.order.run(p.caseId, async () => {
       const sealed = await this.sealLocked(p, kind, reason.trim());
-      await this.effects.concluded(p.caseId);
+      await this.effects.concluded(p.caseId, kind);
       await this.publish(p.caseId);
       return sealed;
     });

@@ -22,6 +22,7 @@ import {
 import type { z } from 'zod';
 import type { AuditLog } from '../audit/log';
 import type { DocRegistry } from '../agreement/registry';
+import type { CaseLifecycleService } from '../cases/lifecycle';
 import type { AttemptLimiter } from '../auth/attempts';
 import type { AuthService, Principal } from '../auth/service';
 import type { TokenSigner } from '../auth/tokens';
@@ -61,6 +62,8 @@ export interface RoomDeps {
   signingKey: SigningKey;
   /** Failed signature confirmations (wrong PIN or password) per signer. */
   signAttempts: AttemptLimiter;
+  /** The case's lifecycle follows the room: opened, then settled or not. */
+  lifecycle: CaseLifecycleService;
   rooms: RoomStates;
   audit: AuditLog;
   presence: PresenceRegistry;
@@ -126,7 +129,10 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
         const activity = toActivity(entry);
         if (activity) io.to(rooms.joint(entry.caseId)).emit('activity', activity);
       },
-      concluded: (caseId) => moderation.conclude(caseId),
+      concluded: async (caseId, kind) => {
+        await moderation.conclude(caseId);
+        await deps.lifecycle.outcomeSealed(caseId, kind);
+      },
     },
   );
 

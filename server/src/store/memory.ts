@@ -1,8 +1,12 @@
-import { AccordError, type CaseRole, type Channel, type ChatMessage } from '@accord/shared';
+import { AccordError, type CaseLifecycle, type CaseRole, type Channel, type ChatMessage } from '@accord/shared';
 import {
   defaultRoomState,
   type AppendResult,
   type AuditRecord,
+  type CasePatch,
+  type CaseQuery,
+  type EvidenceRecord,
+  type MediatorProfile,
   type FreezeRecord,
   type OutcomeRow,
   type SignatureRecord,
@@ -43,6 +47,9 @@ export class MemoryStore implements Store {
   private readonly freezes: FreezeRecord[] = [];
   private readonly signatures: SignatureRecord[] = [];
   private readonly outcomes = new Map<string, OutcomeRow>();
+  private readonly pii = new Map<string, Uint8Array>();
+  private readonly evidence = new Map<string, EvidenceRecord>();
+  private readonly mediators = new Map<string, MediatorProfile>();
   private readonly docs = new Map<
     string,
     { snapshot: Uint8Array | null; updates: { id: number; data: Uint8Array }[] }
@@ -85,18 +92,99 @@ export class MemoryStore implements Store {
     const n = (this.caseNumbers.get(year) ?? 0) + 1;
     this.caseNumbers.set(year, n);
     const record: CaseRecord = {
-      ...input,
+      id: input.id,
+      title: input.title,
+      summary: input.summary,
+      category: input.category,
+      amountInDisputeCents: input.amountInDisputeCents,
       number: `AC-${year}-${String(n).padStart(6, '0')}`,
-      status: 'open',
+      status: input.status ?? 'scheduled',
+      statusSince: createdAt,
       createdAt,
+      desiredOutcome: input.desiredOutcome ?? '',
+      customerId: input.customerId ?? null,
+      mediatorId: null,
+      session: null,
+      question: null,
+      rejectionReason: null,
+      tracking: input.tracking ?? null,
+      purgedAt: null,
     };
     this.cases.set(record.id, record);
-    return { ...record };
+    return structuredClone(record);
+  }
+
+  async getCaseByTracking(trackingId: string): Promise<CaseRecord | null> {
+    const c = [...this.cases.values()].find((x) => x.tracking?.id === trackingId);
+    return c ? structuredClone(c) : null;
+  }
+
+  async listCases(q: CaseQuery): Promise<CaseRecord[]> {
+    return [...this.cases.values()]
+      .filter((c) => (!q.status || c.status === q.status) && (!q.category || c.category === q.category))
+      .filter((c) => !q.q || c.number.includes(q.q))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((c) => structuredClone(c));
+  }
+
+  async updateCase(id: string, patch: CasePatch, expectedStatus?: CaseLifecycle): Promise<CaseRecord> {
+    const current = this.cases.get(id);
+    if (!current) throw new AccordError('NOT_FOUND', 'no such case');
+    if (expectedStatus !== undefined && current.status !== expectedStatus) {
+      throw new AccordError('CONFLICT', `the case is ${current.status} now, no longer ${expectedStatus}`);
+    }
+    const next = { ...current, ...patch };
+    if (patch.status !== undefined && patch.status !== current.status) next.statusSince = now();
+    this.cases.set(id, next);
+    return structuredClone(next);
+  }
+
+  async putPii(caseId: string, data: Uint8Array): Promise<void> {
+    this.pii.set(caseId, data.slice());
+  }
+
+  async getPii(caseId: string): Promise<Uint8Array | null> {
+    return this.pii.get(caseId)?.slice() ?? null;
+  }
+
+  async addEvidence(e: EvidenceRecord, max: number): Promise<EvidenceRecord> {
+    if ([...this.evidence.values()].filter((x) => x.caseId === e.caseId).length >= max) {
+      throw new AccordError('CONFLICT', `a case holds at most ${max} evidence files`);
+    }
+    this.evidence.set(e.id, { ...e });
+    return e;
+  }
+
+  async listEvidence(caseId: string): Promise<EvidenceRecord[]> {
+    return [...this.evidence.values()].filter((x) => x.caseId === caseId).map((x) => ({ ...x }));
+  }
+
+  async getEvidence(id: string): Promise<EvidenceRecord | null> {
+    const e = this.evidence.get(id);
+    return e ? { ...e } : null;
+  }
+
+  async putMediatorProfile(p: MediatorProfile): Promise<void> {
+    this.mediators.set(p.userId, structuredClone(p));
+  }
+
+  async listMediatorProfiles(): Promise<MediatorProfile[]> {
+    return [...this.mediators.values()].map((p) => structuredClone(p));
+  }
+
+  async purgeCase(caseId: string, at: string): Promise<void> {
+    this.pii.delete(caseId);
+    for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
+    for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
+    for (const name of [...this.docs.keys()])
+      if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);
+    const c = this.cases.get(caseId);
+    if (c) this.cases.set(caseId, { ...c, summary: '', desiredOutcome: '', question: null, purgedAt: at });
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {
     const c = this.cases.get(id);
-    return c ? { ...c } : null;
+    return c ? structuredClone(c) : null;
   }
 
   async countCases(): Promise<number> {

@@ -183,4 +183,47 @@ export const sqliteMigrations: readonly string[] = [
     sealed_at TEXT NOT NULL
   );
 `,
+  /* 4: intake, review, evidence, mediators, scheduling, personal data */ `
+  ALTER TABLE cases ADD COLUMN status_since TEXT;
+  ALTER TABLE cases ADD COLUMN desired_outcome TEXT NOT NULL DEFAULT '';
+  ALTER TABLE cases ADD COLUMN customer_id TEXT;
+  ALTER TABLE cases ADD COLUMN mediator_id TEXT;
+  ALTER TABLE cases ADD COLUMN session_starts_at TEXT;
+  ALTER TABLE cases ADD COLUMN session_time_zone TEXT;
+  ALTER TABLE cases ADD COLUMN session_minutes INTEGER;
+  ALTER TABLE cases ADD COLUMN question TEXT;
+  ALTER TABLE cases ADD COLUMN rejection_reason TEXT;
+  ALTER TABLE cases ADD COLUMN tracking_id TEXT;
+  ALTER TABLE cases ADD COLUMN tracking_pin_hash TEXT;
+  ALTER TABLE cases ADD COLUMN tracking_revoked_at TEXT;
+  ALTER TABLE cases ADD COLUMN purged_at TEXT;
+  UPDATE cases SET status = 'scheduled', status_since = created_at WHERE status = 'open';
+  UPDATE cases SET status_since = created_at WHERE status_since IS NULL;
+  CREATE INDEX cases_status ON cases(status, status_since);
+  CREATE UNIQUE INDEX cases_tracking ON cases(tracking_id);
+
+  -- Personal identifiers, encrypted (AES-256-GCM) as one blob per case.
+  CREATE TABLE case_pii (case_id TEXT PRIMARY KEY REFERENCES cases(id), data BLOB NOT NULL);
+
+  CREATE TABLE evidence (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    uploaded_by TEXT NOT NULL,
+    uploader_role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    stored_name TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL
+  );
+  CREATE INDEX evidence_case ON evidence(case_id, uploaded_at);
+
+  CREATE TABLE mediator_profiles (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    organisation TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    specialities TEXT NOT NULL
+  );
+`,
 ];

@@ -1,10 +1,21 @@
 import Database from 'better-sqlite3';
-import { AccordError, type CaseRole, type Channel, type ChatMessage, type Phase } from '@accord/shared';
+import {
+  AccordError,
+  type CaseLifecycle,
+  type CaseRole,
+  type Channel,
+  type ChatMessage,
+  type Phase,
+} from '@accord/shared';
 import { sqliteMigrations } from './migrations';
 import {
   defaultRoomState,
   type AppendResult,
   type AuditRecord,
+  type CasePatch,
+  type CaseQuery,
+  type EvidenceRecord,
+  type MediatorProfile,
   type FreezeRecord,
   type OutcomeRow,
   type SignatureRecord,
@@ -61,8 +72,42 @@ function toCase(r: Row): CaseRecord {
     summary: str(r.summary),
     category: r.category as CaseRecord['category'],
     status: r.status as CaseRecord['status'],
+    statusSince: str(r.status_since ?? r.created_at),
     amountInDisputeCents: r.amount_in_dispute_cents as number,
     createdAt: str(r.created_at),
+    desiredOutcome: str(r.desired_outcome ?? ''),
+    customerId: strOrNull(r.customer_id ?? null),
+    mediatorId: strOrNull(r.mediator_id ?? null),
+    session:
+      r.session_starts_at === null || r.session_starts_at === undefined
+        ? null
+        : {
+            startsAt: str(r.session_starts_at),
+            timeZone: str(r.session_time_zone),
+            durationMinutes: r.session_minutes as number,
+          },
+    question: strOrNull(r.question ?? null),
+    rejectionReason: strOrNull(r.rejection_reason ?? null),
+    tracking:
+      r.tracking_id === null || r.tracking_id === undefined
+        ? null
+        : { id: str(r.tracking_id), pinHash: str(r.tracking_pin_hash), revokedAt: strOrNull(r.tracking_revoked_at) },
+    purgedAt: strOrNull(r.purged_at ?? null),
+  };
+}
+
+function toEvidence(r: Row): EvidenceRecord {
+  return {
+    id: str(r.id),
+    caseId: str(r.case_id),
+    uploadedBy: str(r.uploaded_by),
+    uploaderRole: str(r.uploader_role),
+    name: str(r.name),
+    storedName: str(r.stored_name),
+    type: r.type as EvidenceRecord['type'],
+    size: r.size as number,
+    sha256: str(r.sha256),
+    uploadedAt: str(r.uploaded_at),
   };
 }
 
@@ -262,28 +307,171 @@ export class SqliteStore implements Store {
            ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
         )
         .get(year) as { last: number };
-      const record: CaseRecord = {
-        ...input,
-        number: `AC-${year}-${String(row.last).padStart(6, '0')}`,
-        status: 'open',
-        createdAt,
-      };
+      const number = `AC-${year}-${String(row.last).padStart(6, '0')}`;
       this.db
         .prepare(
-          `INSERT INTO cases (id, number, title, summary, category, status, amount_in_dispute_cents, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO cases (id, number, title, summary, category, status, status_since, amount_in_dispute_cents,
+             created_at, desired_outcome, customer_id, tracking_id, tracking_pin_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          record.id,
-          record.number,
-          record.title,
-          record.summary,
-          record.category,
-          record.status,
-          record.amountInDisputeCents,
-          record.createdAt,
+          input.id,
+          number,
+          input.title,
+          input.summary,
+          input.category,
+          input.status ?? 'scheduled',
+          createdAt,
+          input.amountInDisputeCents,
+          createdAt,
+          input.desiredOutcome ?? '',
+          input.customerId ?? null,
+          input.tracking?.id ?? null,
+          input.tracking?.pinHash ?? null,
         );
-      return record;
+      return toCase(this.db.prepare('SELECT * FROM cases WHERE id = ?').get(input.id) as Row);
+    })();
+  }
+
+  async getCaseByTracking(trackingId: string): Promise<CaseRecord | null> {
+    const r = this.db.prepare('SELECT * FROM cases WHERE tracking_id = ?').get(trackingId) as Row | undefined;
+    return r ? toCase(r) : null;
+  }
+
+  async listCases(q: CaseQuery): Promise<CaseRecord[]> {
+    const conditions: [string, string | undefined][] = [
+      ['status = ?', q.status],
+      ['category = ?', q.category],
+      ["number LIKE ? ESCAPE '\\'", q.q === undefined ? undefined : `%${q.q.replace(/[%_\\]/g, '\\$&')}%`],
+    ];
+    const used = conditions.filter((c): c is [string, string] => c[1] !== undefined);
+    const where = used.map((c) => c[0]);
+    const args = used.map((c) => c[1]);
+    const sql = `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT 1000`;
+    return (this.db.prepare(sql).all(...args) as Row[]).map(toCase);
+  }
+
+  async updateCase(id: string, patch: CasePatch, expectedStatus?: CaseLifecycle): Promise<CaseRecord> {
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
+        if (!row) throw new AccordError('NOT_FOUND', 'no such case');
+        const current = toCase(row);
+        if (expectedStatus !== undefined && current.status !== expectedStatus) {
+          throw new AccordError('CONFLICT', `the case is ${current.status} now, no longer ${expectedStatus}`);
+        }
+        const next: CaseRecord = { ...current, ...patch };
+        if (patch.status !== undefined && patch.status !== current.status) next.statusSince = now();
+        this.db
+          .prepare(
+            `UPDATE cases SET status = ?, status_since = ?, mediator_id = ?, session_starts_at = ?,
+               session_time_zone = ?, session_minutes = ?, question = ?, rejection_reason = ?, tracking_id = ?,
+               tracking_pin_hash = ?, tracking_revoked_at = ?, purged_at = ?
+             WHERE id = ?`,
+          )
+          .run(
+            next.status,
+            next.statusSince,
+            next.mediatorId,
+            next.session?.startsAt ?? null,
+            next.session?.timeZone ?? null,
+            next.session?.durationMinutes ?? null,
+            next.question,
+            next.rejectionReason,
+            next.tracking?.id ?? null,
+            next.tracking?.pinHash ?? null,
+            next.tracking?.revokedAt ?? null,
+            next.purgedAt,
+            id,
+          );
+        return next;
+      })
+      .immediate();
+  }
+
+  async putPii(caseId: string, data: Uint8Array): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO case_pii (case_id, data) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET data = excluded.data',
+      )
+      .run(caseId, data);
+  }
+
+  async getPii(caseId: string): Promise<Uint8Array | null> {
+    const r = this.db.prepare('SELECT data FROM case_pii WHERE case_id = ?').get(caseId) as
+      { data: Buffer } | undefined;
+    return r ? new Uint8Array(r.data) : null;
+  }
+
+  async addEvidence(e: EvidenceRecord, max: number): Promise<EvidenceRecord> {
+    return this.db
+      .transaction(() => {
+        const { n } = this.db.prepare('SELECT count(*) AS n FROM evidence WHERE case_id = ?').get(e.caseId) as {
+          n: number;
+        };
+        if (n >= max) throw new AccordError('CONFLICT', `a case holds at most ${max} evidence files`);
+        this.db
+          .prepare(
+            `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            e.id,
+            e.caseId,
+            e.uploadedBy,
+            e.uploaderRole,
+            e.name,
+            e.storedName,
+            e.type,
+            e.size,
+            e.sha256,
+            e.uploadedAt,
+          );
+        return e;
+      })
+      .immediate();
+  }
+
+  async listEvidence(caseId: string): Promise<EvidenceRecord[]> {
+    return (
+      this.db.prepare('SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at, id').all(caseId) as Row[]
+    ).map(toEvidence);
+  }
+
+  async getEvidence(id: string): Promise<EvidenceRecord | null> {
+    const r = this.db.prepare('SELECT * FROM evidence WHERE id = ?').get(id) as Row | undefined;
+    return r ? toEvidence(r) : null;
+  }
+
+  async putMediatorProfile(p: MediatorProfile): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO mediator_profiles (user_id, organisation, languages, specialities) VALUES (?, ?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET organisation = excluded.organisation, languages = excluded.languages,
+           specialities = excluded.specialities`,
+      )
+      .run(p.userId, p.organisation, JSON.stringify(p.languages), JSON.stringify(p.specialities));
+  }
+
+  async listMediatorProfiles(): Promise<MediatorProfile[]> {
+    return (this.db.prepare('SELECT * FROM mediator_profiles ORDER BY user_id').all() as Row[]).map((r) => ({
+      userId: str(r.user_id),
+      organisation: str(r.organisation),
+      languages: JSON.parse(str(r.languages)) as string[],
+      specialities: JSON.parse(str(r.specialities)) as string[],
+    }));
+  }
+
+  async purgeCase(caseId: string, at: string): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM case_pii WHERE case_id = ?').run(caseId);
+      this.db.prepare('DELETE FROM evidence WHERE case_id = ?').run(caseId);
+      this.db.prepare('DELETE FROM messages WHERE case_id = ?').run(caseId);
+      this.db.prepare("DELETE FROM doc_updates WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
+      this.db.prepare("DELETE FROM doc_snapshots WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
+      this.db
+        .prepare("UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = ? WHERE id = ?")
+        .run(at, caseId);
     })();
   }
 

@@ -1,4 +1,13 @@
-import type { CaseCategory, CaseRole, CaseStatus, Channel, ChatMessage, Phase, StaffRole } from '@accord/shared';
+import type {
+  CaseCategory,
+  CaseLifecycle,
+  CaseRole,
+  CaseStatus,
+  Channel,
+  ChatMessage,
+  Phase,
+  StaffRole,
+} from '@accord/shared';
 
 export interface UserRecord {
   id: string;
@@ -17,14 +26,58 @@ export interface CaseRecord {
   id: string;
   number: string;
   title: string;
+  /** The complaint's description. */
   summary: string;
   category: CaseCategory;
   status: CaseStatus;
+  /** When the case entered its current status. */
+  statusSince: string;
   amountInDisputeCents: number;
   createdAt: string;
+  desiredOutcome: string;
+  customerId: string | null;
+  mediatorId: string | null;
+  session: { startsAt: string; timeZone: string; durationMinutes: number } | null;
+  question: string | null;
+  rejectionReason: string | null;
+  tracking: { id: string; pinHash: string; revokedAt: string | null } | null;
+  purgedAt: string | null;
 }
 
-export type NewCase = Omit<CaseRecord, 'number' | 'createdAt' | 'status'>;
+export type NewCase = Pick<CaseRecord, 'id' | 'title' | 'summary' | 'category' | 'amountInDisputeCents'> &
+  Partial<Pick<CaseRecord, 'status' | 'desiredOutcome' | 'customerId' | 'tracking'>>;
+
+/** Fields a case changes over its life; `status` moves `statusSince` along. */
+export type CasePatch = Partial<
+  Pick<CaseRecord, 'status' | 'mediatorId' | 'session' | 'question' | 'rejectionReason' | 'tracking' | 'purgedAt'>
+>;
+
+export interface EvidenceRecord {
+  id: string;
+  caseId: string;
+  uploadedBy: string;
+  uploaderRole: string;
+  name: string;
+  storedName: string;
+  type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size: number;
+  sha256: string;
+  uploadedAt: string;
+}
+
+export interface MediatorProfile {
+  userId: string;
+  organisation: string;
+  languages: string[];
+  specialities: string[];
+}
+
+export interface CaseQuery {
+  status?: CaseLifecycle | undefined;
+  category?: CaseCategory | undefined;
+  /** Case number contains this. */
+  q?: string | undefined;
+}
 
 export interface MemberRecord {
   caseId: string;
@@ -141,7 +194,32 @@ export interface Store {
   /** Assigns the next case number of the current year. */
   createCase(input: NewCase): Promise<CaseRecord>;
   getCase(id: string): Promise<CaseRecord | null>;
+  getCaseByTracking(trackingId: string): Promise<CaseRecord | null>;
   countCases(): Promise<number>;
+  listCases(query: CaseQuery): Promise<CaseRecord[]>;
+  /**
+   * Changes a case; with `expectedStatus` only if it is still in that status
+   * (throws CONFLICT otherwise), so two reviewers cannot both move it.
+   */
+  updateCase(id: string, patch: CasePatch, expectedStatus?: CaseLifecycle): Promise<CaseRecord>;
+
+  /** The encrypted personal identifiers of a case's customer. */
+  putPii(caseId: string, data: Uint8Array): Promise<void>;
+  getPii(caseId: string): Promise<Uint8Array | null>;
+
+  /** Adds evidence unless the case already holds `max` files (CONFLICT), atomically. */
+  addEvidence(evidence: EvidenceRecord, max: number): Promise<EvidenceRecord>;
+  listEvidence(caseId: string): Promise<EvidenceRecord[]>;
+  getEvidence(id: string): Promise<EvidenceRecord | null>;
+
+  putMediatorProfile(profile: MediatorProfile): Promise<void>;
+  listMediatorProfiles(): Promise<MediatorProfile[]>;
+
+  /**
+   * Deletes what the retention period ends: personal data, evidence rows, chat,
+   * documents, invites. Keeps the case number, the audit log and the sealed record.
+   */
+  purgeCase(caseId: string, at: string): Promise<void>;
 
   /** Adds or updates a membership (a person has one role per case); re-adding a removed member restores it. */
   putMember(member: Pick<MemberRecord, 'caseId' | 'userId' | 'role' | 'displayName'>): Promise<MemberRecord>;

@@ -1,0 +1,48 @@
+import { TrackHandshake, parseOrThrow, type CaseProgress, type TrackServerEvents } from '@accord/shared';
+import type { Namespace } from 'socket.io';
+import type { AuthService } from '../auth/service';
+import { toErrorBody } from '../errors';
+import type { Logger } from '../log';
+import type { AccordIo } from '../room/gateway';
+import type { CaseLifecycleService } from './lifecycle';
+
+export interface TrackNamespace {
+  progressChanged(progress: CaseProgress): void;
+}
+
+/**
+ * `/track`: a customer follows their case, staff follow the dashboard. Only
+ * progress (status, timeline, next step, session time) travels here, never
+ * personal data.
+ */
+export function attachTrackNamespace(
+  io: AccordIo,
+  deps: { auth: AuthService; lifecycle: CaseLifecycleService; log: Logger },
+): TrackNamespace {
+  const ns = io.of('/track') as unknown as Namespace<Record<string, never>, TrackServerEvents>;
+  ns.use((socket, next) => {
+    void (async () => {
+      const hs = parseOrThrow(TrackHandshake, socket.handshake.auth, 'handshake auth');
+      const identity = await deps.auth.authenticate(hs.token);
+      if (hs.caseId) {
+        await deps.lifecycle.caseFor(identity, hs.caseId, ['customer', 'staff', 'admin', 'mediator']);
+        await socket.join(`track:${hs.caseId}`);
+      } else {
+        const role = identity.session.caseId === null ? identity.user.staffRole : null;
+        if (role !== 'platform' && role !== 'admin') throw new Error('the dashboard is for platform staff');
+        await socket.join('dashboard');
+      }
+    })().then(
+      () => next(),
+      (err: unknown) => {
+        const body = toErrorBody(err, deps.log);
+        next(Object.assign(new Error(body.message), { data: body }));
+      },
+    );
+  });
+  return {
+    progressChanged: (progress) => {
+      ns.to([`track:${progress.caseId}`, 'dashboard']).emit('case:progress', progress);
+    },
+  };
+}

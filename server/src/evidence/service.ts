@@ -1,0 +1,133 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AccordError, type EvidenceView } from '@accord/shared';
+import type { AuditLog } from '../audit/log';
+import type { EvidenceRecord, Store } from '../store/types';
+import type { DataCipher } from './cipher';
+import { sanitiseName, sniffType } from './sniff';
+
+export interface EvidenceLimits {
+  maxBytes: number;
+  maxFiles: number;
+}
+
+export interface Upload {
+  originalname: string;
+  buffer: Buffer;
+}
+
+export interface Uploader {
+  userId: string;
+  role: string;
+}
+
+export function toEvidenceView(e: EvidenceRecord): EvidenceView {
+  return {
+    id: e.id,
+    caseId: e.caseId,
+    name: e.name,
+    type: e.type,
+    size: e.size,
+    sha256: e.sha256,
+    uploadedBy: { userId: e.uploadedBy, role: e.uploaderRole },
+    uploadedAt: e.uploadedAt,
+  };
+}
+
+/**
+ * Evidence files: accepted by content (PDF, JPEG, PNG), stored encrypted under
+ * generated names with their SHA-256 recorded, every upload and download in
+ * the case's audit log. A batch is checked whole before anything is stored.
+ */
+export class EvidenceService {
+  constructor(
+    private readonly store: Store,
+    private readonly cipher: DataCipher,
+    private readonly audit: AuditLog,
+    private readonly dir: string,
+    readonly limits: EvidenceLimits,
+  ) {}
+
+  /** Refuses the whole batch if any file is not acceptable. */
+  check(files: readonly Upload[], alreadyStored: number): EvidenceRecord['type'][] {
+    if (alreadyStored + files.length > this.limits.maxFiles) {
+      throw new AccordError('VALIDATION_FAILED', `a case holds at most ${this.limits.maxFiles} evidence files`);
+    }
+    return files.map((f) => {
+      const label = sanitiseName(f.originalname);
+      if (f.buffer.length === 0) throw new AccordError('VALIDATION_FAILED', `${label} is empty`);
+      if (f.buffer.length > this.limits.maxBytes) {
+        throw new AccordError('PAYLOAD_TOO_LARGE', `${label} is larger than ${this.limits.maxBytes} bytes`);
+      }
+      const type = sniffType(f.buffer);
+      if (!type) throw new AccordError('VALIDATION_FAILED', `${label} is not a PDF, JPEG or PNG file`);
+      return type;
+    });
+  }
+
+  async add(caseId: string, files: readonly Upload[], by: Uploader): Promise<EvidenceView[]> {
+    const existing = (await this.store.listEvidence(caseId)).length;
+    const types = this.check(files, existing);
+    const out: EvidenceView[] = [];
+    for (const [i, f] of files.entries()) {
+      const id = randomUUID();
+      const storedName = `${randomUUID()}.bin`;
+      const file = this.path(caseId, storedName);
+      mkdirSync(join(this.dir, caseId), { recursive: true });
+      writeFileSync(file, this.cipher.encrypt(f.buffer, `evidence:${id}`), { mode: 0o600 });
+      const record: EvidenceRecord = {
+        id,
+        caseId,
+        uploadedBy: by.userId,
+        uploaderRole: by.role,
+        name: sanitiseName(f.originalname),
+        storedName,
+        type: types[i] ?? 'application/pdf',
+        size: f.buffer.length,
+        sha256: createHash('sha256').update(f.buffer).digest('hex'),
+        uploadedAt: new Date().toISOString(),
+      };
+      try {
+        await this.store.addEvidence(record, this.limits.maxFiles);
+      } catch (err) {
+        unlinkSync(file);
+        throw err;
+      }
+      await this.audit.append(caseId, by.userId, 'evidence.added', {
+        evidenceId: id,
+        sha256: record.sha256,
+        type: record.type,
+        size: record.size,
+      });
+      out.push(toEvidenceView(record));
+    }
+    return out;
+  }
+
+  async list(caseId: string): Promise<EvidenceView[]> {
+    return (await this.store.listEvidence(caseId)).map(toEvidenceView);
+  }
+
+  /** Decrypts a file for an authorised reader, checks its hash, and records the download. */
+  async read(caseId: string, evidenceId: string, by: Uploader): Promise<{ record: EvidenceRecord; data: Buffer }> {
+    const record = await this.store.getEvidence(evidenceId);
+    if (!record || record.caseId !== caseId) throw new AccordError('NOT_FOUND', 'no such evidence');
+    const data = this.cipher.decrypt(readFileSync(this.path(caseId, record.storedName)), `evidence:${record.id}`);
+    if (createHash('sha256').update(data).digest('hex') !== record.sha256) {
+      throw new AccordError('INTERNAL', 'the stored file does not match its recorded hash');
+    }
+    await this.audit.append(caseId, by.userId, 'evidence.downloaded', { evidenceId, role: by.role });
+    return { record, data };
+  }
+
+  /** Removes a case's files (retention). */
+  removeAll(caseId: string): void {
+    rmSync(join(this.dir, caseId), { recursive: true, force: true });
+  }
+
+  /** Where a stored file lives; the stored name is generated, never the uploader's. */
+  path(caseId: string, storedName: string): string {
+    return join(this.dir, caseId, storedName);
+  }
+}

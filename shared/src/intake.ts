@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { CaseCategory } from './rest';
+import { CaseLifecycle } from './lifecycle';
+import { CaseId, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
+
+// ---- intake ------------------------------------------------------------------
+
+/** A mainland China mobile number: 11 digits starting with 1. */
+export const Phone = z.string().regex(/^1\d{10}$/, 'an 11-digit mobile number');
+/** A resident ID number: 17 digits and a digit or X. */
+export const NationalId = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 digits and a digit or X');
+
+export const IntakeBody = z.strictObject({
+  name: z.string().trim().min(2).max(50),
+  phone: Phone,
+  nationalId: NationalId,
+  contractNumber: z.string().trim().min(3).max(64),
+  category: CaseCategory,
+  amountInDisputeCents: Cents,
+  description: z.string().trim().min(10, 'at least 10 characters').max(10_000),
+  desiredOutcome: z.string().trim().min(2).max(2000),
+});
+export type IntakeBody = z.infer<typeof IntakeBody>;
+
+export const IntakeResult = z.object({
+  caseId: CaseId,
+  caseNumber: CaseNumber,
+  /** The private tracking link; with the PIN it signs the customer in to follow the case. */
+  trackingUrl: z.string(),
+  pin: z.string().regex(/^\d{6}$/),
+});
+export type IntakeResult = z.infer<typeof IntakeResult>;
+
+export const TrackSignInBody = z.strictObject({ pin: z.string().regex(/^\d{6}$/, 'six digits') });
+
+// ---- evidence ----------------------------------------------------------------
+
+export const EvidenceKind = z.enum(['application/pdf', 'image/jpeg', 'image/png']);
+export const EvidenceView = z.object({
+  id: z.uuid(),
+  caseId: CaseId,
+  name: z.string(),
+  type: EvidenceKind,
+  size: z.int().min(1),
+  sha256: z.string(),
+  uploadedBy: z.object({ userId: UserId, role: z.string() }),
+  uploadedAt: IsoDateTime,
+});
+export type EvidenceView = z.infer<typeof EvidenceView>;
+
+// ---- review, assignment, scheduling ------------------------------------------------
+
+export const ReviewDecision = z.discriminatedUnion('decision', [
+  z.strictObject({ decision: z.literal('start') }),
+  z.strictObject({
+    decision: z.literal('accept'),
+    /** Needed to accept while an acceptance rule fails. */
+    overrideReason: z.string().trim().min(5).max(1000).optional(),
+  }),
+  z.strictObject({ decision: z.literal('reject'), reason: z.string().trim().min(5).max(2000) }),
+  z.strictObject({ decision: z.literal('request_info'), question: z.string().trim().min(5).max(2000) }),
+]);
+export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+export const InfoAnswerBody = z.strictObject({ answer: z.string().trim().min(2).max(5000) });
+
+export const RuleCheck = z.object({ rule: z.string(), ok: z.boolean() });
+export type RuleCheck = z.infer<typeof RuleCheck>;
+
+export const MediatorProfileBody = z.strictObject({
+  userId: UserId,
+  organisation: z.string().trim().min(2).max(200),
+  languages: z.array(z.string().trim().min(2).max(20)).min(1).max(10),
+  specialities: z.array(z.string().trim().min(2).max(60)).max(20),
+});
+export type MediatorProfileBody = z.infer<typeof MediatorProfileBody>;
+
+export const MediatorView = MediatorProfileBody.extend({ displayName: z.string(), activeCases: z.int().min(0) });
+export type MediatorView = z.infer<typeof MediatorView>;
+
+export const AssignBody = z.strictObject({ mediatorUserId: UserId });
+
+export const ScheduleBody = z.strictObject({
+  /** Local date and time as the parties read it, in `timeZone`. */
+  startsAt: z.iso.datetime({ local: true }),
+  timeZone: z.string().min(3).max(64),
+  durationMinutes: z
+    .int()
+    .min(15)
+    .max(8 * 60)
+    .default(90),
+});
+export type ScheduleBody = z.input<typeof ScheduleBody>;
+
+export const RevealBody = z.strictObject({ field: z.enum(['nationalId', 'phone']) });
+
+// ---- what people see -----------------------------------------------------------
+
+export const TimelineEntry = z.object({
+  at: IsoDateTime,
+  status: CaseLifecycle,
+  by: z.enum(['customer', 'staff', 'admin', 'mediator', 'system']),
+  note: z.string().nullable(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const CaseProgress = z.object({
+  caseId: CaseId,
+  caseNumber: CaseNumber,
+  title: z.string(),
+  status: CaseLifecycle,
+  /** When the case entered its current status. */
+  since: IsoDateTime,
+  timeline: z.array(TimelineEntry),
+  handler: z.object({ role: z.enum(['staff', 'mediator', 'customer', 'none']), name: z.string().nullable() }),
+  nextStep: z.string(),
+  session: z.object({ startsAt: z.string(), timeZone: z.string(), durationMinutes: z.int() }).nullable(),
+  /** An open question from the reviewer, for the customer to answer. */
+  question: z.string().nullable(),
+  rejectionReason: z.string().nullable(),
+});
+export type CaseProgress = z.infer<typeof CaseProgress>;
+
+/** A case's personal data as a role may see it: masked unless revealed to a role that needs it. */
+export const PartyData = z.object({
+  name: z.string(),
+  phone: z.string(),
+  nationalId: z.string(),
+  contractNumber: z.string(),
+});
+export type PartyData = z.infer<typeof PartyData>;
+
+export const CaseDetail = z.object({
+  progress: CaseProgress,
+  category: CaseCategory,
+  amountInDisputeCents: Cents,
+  description: z.string(),
+  desiredOutcome: z.string(),
+  party: PartyData,
+  evidence: z.array(EvidenceView),
+  rules: z.array(RuleCheck),
+  mediator: z.object({ userId: UserId, displayName: z.string() }).nullable(),
+});
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+export const QueueQuery = z.object({
+  status: CaseLifecycle.optional(),
+  category: CaseCategory.optional(),
+  /** Only cases waiting in their status at least this long. */
+  minWaitHours: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .optional(),
+  q: z.string().max(40).optional(),
+  sort: z.enum(['oldest', 'newest', 'waiting']).default('oldest'),
+});
+
+export const QueueItem = z.object({
+  caseId: CaseId,
+  caseNumber: CaseNumber,
+  title: z.string(),
+  category: CaseCategory,
+  status: CaseLifecycle,
+  createdAt: IsoDateTime,
+  since: IsoDateTime,
+  waitingHours: z.number(),
+  amountInDisputeCents: Cents,
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
+/** Masks all but the last four characters (and the first three of an ID: the region). */
+export function maskIdentifier(value: string, keepStart = 0): string {
+  if (value.length <= 4 + keepStart) return '*'.repeat(value.length);
+  return value.slice(0, keepStart) + '*'.repeat(value.length - 4 - keepStart) + value.slice(-4);
+}
+
+/** The `/track` Socket.IO namespace: live case progress for the customer and the staff dashboard. */
+export const TrackHandshake = z.object({
+  token: z.string().min(1).max(4096),
+  /** Follow one case; omitted (staff only) follows every case, for the dashboard. */
+  caseId: CaseId.optional(),
+});
+export interface TrackServerEvents {
+  'case:progress': (progress: CaseProgress) => void;
+}
