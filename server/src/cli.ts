@@ -34,10 +34,10 @@ async function serve(): Promise<void> {
       if (demo) {
         lines.push(
           `  Demo case ${demo.caseNumber} — open each link in its own browser tab`,
-          `  (the PIN confirms that party's signature at the end):`,
-          `    customer  ${demo.invites.customer}  PIN ${demo.pins.customer}`,
-          `    platform  ${demo.invites.platform}  PIN ${demo.pins.platform}`,
-          `    mediator  ${demo.invites.mediator}  PIN ${demo.pins.mediator}`,
+          `  (each shows its party's signing PIN once, when first opened):`,
+          `    customer  ${demo.invites.customer}`,
+          `    platform  ${demo.invites.platform}`,
+          `    mediator  ${demo.invites.mediator}`,
           '',
         );
       }
@@ -75,13 +75,11 @@ async function demo(json: boolean): Promise<void> {
   try {
     const d = await createDemoCase(server.cases);
     if (json) {
-      process.stdout.write(`${JSON.stringify({ caseId: d.caseId, invites: d.invites, pins: d.pins })}\n`);
+      process.stdout.write(`${JSON.stringify({ caseId: d.caseId, invites: d.invites })}\n`);
     } else {
       process.stdout.write(
         `Demo case ${d.caseNumber} (${d.caseId})\n` +
-          `  customer  ${d.invites.customer}  PIN ${d.pins.customer}\n` +
-          `  platform  ${d.invites.platform}  PIN ${d.pins.platform}\n` +
-          `  mediator  ${d.invites.mediator}  PIN ${d.pins.mediator}\n`,
+          `  customer  ${d.invites.customer}\n  platform  ${d.invites.platform}\n  mediator  ${d.invites.mediator}\n`,
       );
     }
   } finally {
@@ -94,8 +92,22 @@ async function auditVerify(caseId: string | undefined): Promise<void> {
   const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: 'silent' });
   const store = openStore(config);
   try {
-    const result = await new AuditLog(store).verify(caseId);
-    const entries = (await store.listAudit(caseId, { limit: 1 }))[0]?.seq ?? 0;
+    const log = new AuditLog(store);
+    const result = await log.verify(caseId);
+    const all = await log.all(caseId);
+    const entries = all.length;
+    // A chain that is intact but shorter than the one the sealed record names was cut at the end.
+    const outcome = await store.getOutcome(caseId);
+    if (outcome) {
+      const record = JSON.parse(outcome.record) as { audit: { headHash: string } };
+      const at = all.findIndex((e) => e.hash === record.audit.headHash);
+      const seal = at >= 0 ? all[at + 1] : undefined;
+      const signature = (seal?.data as { detail?: { recordSignature?: string } } | undefined)?.detail?.recordSignature;
+      if (seal?.kind !== 'outcome.sealed' || signature !== outcome.signature) {
+        result.ok = false;
+        process.stdout.write('  the sealed record names a head and a seal entry this log does not hold\n');
+      }
+    }
     if (result.ok) {
       process.stdout.write(`audit log of ${caseId}: ${entries} entries, chain intact, head ${result.head}\n`);
     } else {
@@ -120,7 +132,7 @@ async function verifyRecord(file: string | undefined, key: string | undefined): 
       r.agreement ? `  agreement   fingerprint ${r.agreement.fingerprint}` : '  agreement   none',
       ...r.signatures.map((s) => `  signed      ${s.role} ${s.name} at ${s.signedAt}`),
       `  transcript  ${r.transcript.messages} messages, sha256 ${r.transcript.hash}`,
-      `  audit log   head ${r.audit.headHash} (entry ${r.audit.headSeq})`,
+      `  audit log   head ${r.audit.headHash}`,
       `  sealed      ${r.sealedAt}`,
       key
         ? '  key         matches the published key'

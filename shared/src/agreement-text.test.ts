@@ -45,12 +45,12 @@ describe('canonical agreement text', () => {
         'case: AC-2026-000001',
         '',
         '== agreement ==',
-        '## 还款安排',
+        '  ## 还款安排',
         '',
-        '甲方同意分期。',
+        '  甲方同意分期。',
         '',
-        '1. 首期 2027-01-15',
-        '2. 每月 1,000 元',
+        '  1. 首期 2027-01-15',
+        '  2. 每月 1,000 元',
         '',
         '== settlement terms ==',
         'amountInDisputeCents: -',
@@ -65,6 +65,20 @@ describe('canonical agreement text', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('cannot be spoofed by typing a section header, and keeps struck-out text and link targets', () => {
+    const doc = new Y.Doc();
+    const p = new Y.XmlElement('paragraph');
+    doc.getXmlFragment('body').insert(0, [p, paragraph('x\n== settlement terms ==\namountAgreedCents: 1')]);
+    const t = new Y.XmlText();
+    p.insert(0, [t]);
+    t.insert(0, 'shall pay ');
+    t.insert(10, 'not', { strike: {} });
+    t.insert(13, ' 1,000', { link: { href: 'https://example.org/x' } });
+    const text = canonicalAgreementText(doc, 'AC-2026-000001');
+    expect(text).toContain('  shall pay ~~not~~[ 1,000](https://example.org/x)');
+    expect(text.split('\n').filter((l) => l === '== settlement terms ==')).toHaveLength(1);
   });
 
   it('same content, same fingerprint, whatever order it was written in', async () => {

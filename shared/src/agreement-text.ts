@@ -5,7 +5,8 @@ import { AgreementDoc, SettlementTerms } from './documents';
  * The canonical text of an agreement: what is frozen, shown, signed and sealed.
  * Deterministic from the document's content alone (the same on server and
  * browser): block structure is kept (headings, lists, quotes), inline
- * formatting is not, text is Unicode NFC with "\n" line ends and no trailing
+ * formatting is not (except strike-through and link targets, which change
+ * meaning), body lines are indented by two spaces, text is Unicode NFC with "\n" line ends and no trailing
  * spaces. Terms are listed in a fixed order as raw values (money in integer cents).
  */
 export const CANONICAL_VERSION = 'accord-agreement/1';
@@ -20,10 +21,20 @@ const TERM_ORDER: readonly (keyof SettlementTerms)[] = [
   'conditions',
 ];
 
+type Delta = { insert: unknown; attributes?: { strike?: unknown; link?: { href?: unknown } } };
+
 function inline(node: Y.XmlElement | Y.XmlText): string {
   if (node instanceof Y.XmlText) {
-    return (node.toDelta() as { insert: unknown }[])
-      .map((d) => (typeof d.insert === 'string' ? d.insert : ''))
+    // Struck-out text and link targets change what a text says; other formatting does not.
+    return (node.toDelta() as Delta[])
+      .map((d) => {
+        if (typeof d.insert !== 'string') return '';
+        let text = d.insert;
+        if (d.attributes?.strike) text = `~~${text}~~`;
+        const href = d.attributes?.link?.href;
+        if (typeof href === 'string') text = `[${text}](${href})`;
+        return text;
+      })
       .join('');
   }
   if (node.nodeName === 'hardBreak') return '\n';
@@ -112,22 +123,19 @@ export function readTermsMap(map: Y.Map<unknown>): SettlementTerms {
 
 /** Renders the agreement document of a case to its canonical text. */
 export function canonicalAgreementText(doc: Y.Doc, caseNumber: string): string {
-  const body = doc.getXmlFragment(AgreementDoc.body);
-  const text = (body.toArray() as (Y.XmlElement | Y.XmlText)[])
+  const fragment = doc.getXmlFragment(AgreementDoc.body);
+  const text = (fragment.toArray() as (Y.XmlElement | Y.XmlText)[])
     .map(block)
     .filter((b) => b.length > 0)
     .join('\n\n');
   const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
   const termLines = TERM_ORDER.map((k) => `${k}: ${termValue(k, terms[k])}`.replace(/: \n/, ':\n'));
-  const all = [
-    CANONICAL_VERSION,
-    `case: ${caseNumber}`,
-    '',
-    '== agreement ==',
-    normalise(text),
-    '',
-    '== settlement terms ==',
-  ];
+  // Body lines are indented, so no text typed into the agreement can pass for a section header.
+  const body = normalise(text)
+    .split('\n')
+    .map((l) => (l.length > 0 ? `  ${l}` : l))
+    .join('\n');
+  const all = [CANONICAL_VERSION, `case: ${caseNumber}`, '', '== agreement ==', body, '', '== settlement terms =='];
   return `${normalise([...all, ...termLines].join('\n'))}\n`;
 }
 

@@ -18,19 +18,19 @@ export type OutcomeKind = z.infer<typeof OutcomeKind>;
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const OutcomeRecord = z.object({
+export const OutcomeRecord = z.strictObject({
   format: z.literal(OUTCOME_FORMAT),
   caseId: CaseId,
   caseNumber: z.string(),
   title: z.string(),
   /** Each party and the mediator; names masked (first character kept). */
-  parties: z.array(z.object({ userId: UserId, role: CaseRole, name: z.string() })),
-  outcome: z.object({ kind: OutcomeKind, reason: z.string().nullable() }),
+  parties: z.array(z.strictObject({ userId: UserId, role: CaseRole, name: z.string() })),
+  outcome: z.strictObject({ kind: OutcomeKind, reason: z.string().nullable() }),
   /** The frozen agreement, if one was frozen; its text is the canonical text. */
-  agreement: z.object({ text: z.string(), fingerprint: Hex64, frozenAt: IsoDateTime }).nullable(),
-  terms: SettlementTerms.nullable(),
+  agreement: z.strictObject({ text: z.string(), fingerprint: Hex64, frozenAt: IsoDateTime }).nullable(),
+  terms: SettlementTerms.strict().nullable(),
   signatures: z.array(
-    z.object({
+    z.strictObject({
       userId: UserId,
       role: CaseRole,
       /** The full name as typed at signing, masked. */
@@ -40,12 +40,12 @@ export const OutcomeRecord = z.object({
     }),
   ),
   /** SHA-256 of the canonical JSON of the joint chat (seq, sender role, sender name, text, time). */
-  transcript: z.object({ hash: Hex64, messages: z.int().min(0) }),
-  /** The case's audit log head when sealing (the seal entry itself follows it). */
-  audit: z.object({ headHash: Hex64, headSeq: z.int().min(0) }),
+  transcript: z.strictObject({ hash: Hex64, messages: z.int().min(0) }),
+  /** The hash of the case's audit log head when sealing (the seal entry itself follows it). */
+  audit: z.strictObject({ headHash: Hex64 }),
   sealedAt: IsoDateTime,
-  sealedBy: z.object({ userId: UserId, role: CaseRole }),
-  key: z.object({
+  sealedBy: z.strictObject({ userId: UserId, role: CaseRole }),
+  key: z.strictObject({
     alg: z.literal('Ed25519'),
     /** Raw 32-byte public key, base64url. */
     publicKey: z.string(),
@@ -55,7 +55,7 @@ export const OutcomeRecord = z.object({
 });
 export type OutcomeRecord = z.infer<typeof OutcomeRecord>;
 
-export const SealedOutcome = z.object({
+export const SealedOutcome = z.strictObject({
   record: OutcomeRecord,
   /** Ed25519 signature of canonicalJson(record), base64url. */
   signature: z.string(),
@@ -113,6 +113,8 @@ export async function verifyOutcome(input: unknown, publishedKey?: string): Prom
   const parsed = SealedOutcome.safeParse(input);
   if (!parsed.success) return { ok: false, problems: ['not an Accord outcome record'], record: null };
   const { record, signature } = parsed.data;
+  // The signature is checked over the record exactly as received, so nothing can be added unseen.
+  const raw = (input as { record: unknown }).record;
   const problems: string[] = [];
   const rawKey = fromB64url(record.key.publicKey);
   const keyId = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', rawKey)), (b) =>
@@ -128,7 +130,7 @@ export async function verifyOutcome(input: unknown, publishedKey?: string): Prom
       { name: 'Ed25519' },
       key,
       fromB64url(signature),
-      new TextEncoder().encode(canonicalJson(record)),
+      new TextEncoder().encode(canonicalJson(raw)),
     );
     if (!valid) problems.push('the signature does not match the record: it was altered or not signed by this key');
   } catch {

@@ -49,6 +49,14 @@ export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 
 export const InviteAcceptResult = z.object({
   token: z.string(),
+  /**
+   * The six-digit PIN that confirms this person's signature, given once: to
+   * whoever opens the link first (never to the one who created it).
+   */
+  pin: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   userId: UserId,
   caseId: CaseId,
   role: CaseRole,
@@ -132,11 +140,6 @@ export const InviteView = z.object({
   url: z.string(),
   expiresAt: IsoDateTime,
   revokedAt: IsoDateTime.nullable(),
-  /** The six-digit PIN for signing, given once: only in the answer that creates the invite. */
-  pin: z
-    .string()
-    .regex(/^\d{6}$/)
-    .optional(),
 });
 export type InviteView = z.infer<typeof InviteView>;
 

@@ -80,8 +80,8 @@ export async function startServer(
         const invite = await server.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
         inviteIds[role] = invite.id;
         inviteUrls[role] = invite.url;
-        pins[role] = invite.pin ?? '';
         const accepted = await acceptInvite(url, invite.url);
+        pins[role] = accepted.pin ?? '';
         tokens[role] = accepted.token;
         userIds[role] = accepted.userId;
       }

@@ -9,6 +9,7 @@ import { saveRoomSession } from '../app/session';
 export function JoinPage({ invite }: { invite: string }) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
+  const [pin, setPin] = useState<{ pin: string; caseId: string } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -16,6 +17,12 @@ export function JoinPage({ invite }: { invite: string }) {
       .then((session) => {
         if (cancelled) return;
         saveRoomSession(session);
+        // The PIN is shown this once; the room opens after the person has noted it.
+        if (session.pin) {
+          window.history.replaceState(null, '', `/cases/${session.caseId}`);
+          setPin({ pin: session.pin, caseId: session.caseId });
+          return;
+        }
         // The invite leaves the address bar and the history once used.
         navigate(`/cases/${session.caseId}`, { replace: true });
       })
@@ -26,6 +33,21 @@ export function JoinPage({ invite }: { invite: string }) {
       cancelled = true;
     };
   }, [invite]);
+
+  if (pin) {
+    return (
+      <section className="card narrow" data-testid="pin-notice">
+        <h2>{t('join.pinTitle')}</h2>
+        <p className="pin" data-testid="pin">
+          {pin.pin}
+        </p>
+        <p>{t('join.pinBody')}</p>
+        <button type="button" onClick={() => navigate(`/cases/${pin.caseId}`, { replace: true })}>
+          {t('join.enter')}
+        </button>
+      </section>
+    );
+  }
 
   return (
     <section className="page-message">

@@ -28,6 +28,10 @@ export const en = {
   join: {
     joining: 'Entering the mediation room…',
     failed: 'This invite link cannot be used: {{message}}',
+    pinTitle: 'Your signing PIN',
+    pinBody:
+      'Write this PIN down: you will type it to confirm your signature at the end of the mediation. It is shown only this once.',
+    enter: 'I have noted it — enter the room',
   },
   roles: {
     customer: 'Customer',
@@ -167,6 +171,7 @@ export const en = {
     checking: 'Checking…',
     print: 'Print',
     notFound: 'No outcome has been sealed for this case yet.',
+    noKey: 'the published key could not be fetched, so who sealed this cannot be checked',
   },
   verify: {
     title: 'Verify an outcome record',

@@ -30,6 +30,9 @@ export const zhCN: Messages = {
   join: {
     joining: '正在进入调解室…',
     failed: '此邀请链接无法使用：{{message}}',
+    pinTitle: '您的签署 PIN 码',
+    pinBody: '请记下此 PIN 码：调解结束签署协议时需要输入它来确认签名。它只显示这一次。',
+    enter: '我已记下，进入调解室',
   },
   roles: {
     customer: '申请人',
@@ -168,6 +171,7 @@ export const zhCN: Messages = {
     checking: '核验中…',
     print: '打印',
     notFound: '本案尚未封存调解结果。',
+    noKey: '无法获取公布的密钥，因此无法核实封存者',
   },
   verify: {
     title: '核验调解结果记录',

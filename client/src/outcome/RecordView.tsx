@@ -11,8 +11,15 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
   const { t } = useTranslation();
   const [result, setResult] = useState<VerifyResult | null>(null);
   useEffect(() => {
-    void publishedKey().then((key) => verifyOutcome(sealed, key).then(setResult));
-  }, [sealed]);
+    void publishedKey().then(async (key) => {
+      // Without the published key, a record sealed with any other key would look valid: say so instead.
+      if (key === undefined) {
+        setResult({ ok: false, problems: [t('record.noKey')], record: sealed.record });
+        return;
+      }
+      setResult(await verifyOutcome(sealed, key));
+    });
+  }, [sealed, t]);
   const r = sealed.record;
   return (
     <article className="record" data-testid="record">
@@ -85,7 +92,7 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
         <dd>{t('record.transcriptValue', { count: r.transcript.messages, hash: r.transcript.hash })}</dd>
         <dt>{t('record.audit')}</dt>
         <dd>
-          #{r.audit.headSeq} <code>{r.audit.headHash}</code>
+          <code>{r.audit.headHash}</code>
         </dd>
         <dt>{t('record.key')}</dt>
         <dd>

@@ -15,7 +15,7 @@ export function ActivityFeed({ entries }: { entries: Activity[] }) {
       ) : (
         <ol className="activity-list" data-testid="activity">
           {[...entries].reverse().map((a) => (
-            <li key={a.seq} data-kind={a.kind}>
+            <li key={a.id} data-kind={a.kind}>
               <time dateTime={a.at}>{timeFormat.format(new Date(a.at))}</time>{' '}
               {t(`activity.${a.kind.replace('.', '_') as 'phase_changed'}`, {
                 actor: a.actor.displayName,

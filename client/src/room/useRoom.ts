@@ -194,7 +194,15 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
         }
       }
       emitWithTimeout(socket, 'activity:list', { limit: 50 })
-        .then((res) => res.ok && setActivity(res.data.entries))
+        .then(
+          (res) =>
+            res.ok &&
+            // Entries that arrived live while this was on its way are kept.
+            setActivity((live) => [
+              ...res.data.entries,
+              ...live.filter((a) => !res.data.entries.some((e) => e.id === a.id)),
+            ]),
+        )
         .catch(() => undefined);
       emitWithTimeout(socket, 'outcome:status', {})
         .then((res) => res.ok && setOutcome(res.data))
@@ -202,7 +210,7 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
       void flush();
     });
     socket.on('room:state', (s) => setState((prev) => (prev && prev.version > s.version ? prev : s)));
-    socket.on('activity', (a) => setActivity((list) => (list.some((x) => x.seq === a.seq) ? list : [...list, a])));
+    socket.on('activity', (a) => setActivity((list) => (list.some((x) => x.id === a.id) ? list : [...list, a])));
     socket.on('chat:message', (m) =>
       apply({
         type: 'received',

@@ -115,7 +115,7 @@ export function attachYjsEndpoint(server: HttpServer, deps: YjsEndpointDeps): { 
         if (revoked.has(conn.principal.sessionId))
           conn.close(CloseCode.UNAUTHENTICATED, 'TOKEN_REVOKED: access revoked');
       }
-    } else if (message.type === 'member.removed') {
+    } else if (message.type === 'member.removed' || message.type === 'member.changed') {
       for (const conn of live) {
         const p = conn.principal;
         if (p.caseId === message.caseId && p.userId === message.userId) {

@@ -107,8 +107,11 @@ export class AuthService {
       throw new AccordError('INVITE_REVOKED', 'this invite no longer grants access to the case');
     }
     const token = await this.openSession(invite.userId, invite.caseId, invite.id, expiresAt);
+    const { pin, hash } = this.tokens.newPin(invite.id);
+    const claimed = await this.store.claimInvitePin(invite.id, hash);
     return {
       token,
+      ...(claimed ? { pin } : {}),
       userId: invite.userId,
       caseId: invite.caseId,
       role: member.role,

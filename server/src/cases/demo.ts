@@ -4,8 +4,6 @@ export interface DemoCase {
   caseId: string;
   caseNumber: string;
   invites: { customer: string; platform: string; mediator: string };
-  /** The PIN each party confirms their signature with (given once, with the invite). */
-  pins: { customer: string; platform: string; mediator: string };
 }
 
 /**
@@ -33,7 +31,6 @@ export async function createDemoCase(cases: CaseService): Promise<DemoCase> {
   const platform = await invite('platform', '李华（平台客服）');
   const mediator = await invite('mediator', '张律师（调解员）');
   const invites = { customer: customer.url, platform: platform.url, mediator: mediator.url };
-  const pins = { customer: customer.pin ?? '', platform: platform.pin ?? '', mediator: mediator.pin ?? '' };
 
-  return { caseId: c.id, caseNumber: c.number, invites, pins };
+  return { caseId: c.id, caseNumber: c.number, invites };
 }

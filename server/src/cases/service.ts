@@ -112,7 +112,10 @@ export class CaseService {
     if (!user || user.kind !== 'staff') throw new AccordError('NOT_FOUND', 'no such staff member');
     const existing = await this.store.getMember(caseId, user.id);
     if (existing && existing.removedAt === null) requireGrant(granter, existing.role);
+    const changed = existing !== null && existing.removedAt === null && existing.role !== body.role;
     await this.store.putMember({ caseId, userId: user.id, role: body.role, displayName: user.displayName });
+    // Live connections hold the old role: close them, so the next ones carry the new one.
+    if (changed) await this.bus.publish({ type: 'member.changed', caseId, userId: user.id });
   }
 
   /**
@@ -139,11 +142,10 @@ export class CaseService {
       mustChangePassword: false,
     });
     await this.store.putMember({ caseId, userId, role: body.role, displayName: body.displayName });
-    const inviteId = randomUUID();
-    const { pin, hash: pinHash } = this.tokens.newPin(inviteId);
     const invite = await this.store.createInvite({
-      id: inviteId,
-      pinHash,
+      id: randomUUID(),
+      // The PIN is made when the link is first opened, so its creator never sees it.
+      pinHash: null,
       caseId,
       userId,
       role: body.role,
@@ -151,7 +153,7 @@ export class CaseService {
       createdBy: createdBy?.userId ?? null,
       expiresAt: new Date(Date.now() + body.expiresInHours * 3600_000).toISOString(),
     });
-    return { ...(await this.inviteView(invite)), pin };
+    return this.inviteView(invite);
   }
 
   async createInviteAsSystem(caseId: string, body: z.input<typeof CreateInviteBody>): Promise<InviteView> {

@@ -63,9 +63,13 @@ export class OutcomeService {
     return this.order.run(p.caseId, async () => {
       const c = await this.store.getCase(p.caseId);
       if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+      // The mediator may have left signing again meanwhile.
+      if ((await this.rooms.fresh(p.caseId)).phase !== 'signing') return;
       const doc = await this.storedDoc(p.caseId);
       const text = canonicalAgreementText(doc, c.number);
+      const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
       doc.destroy();
+      const signers = (await this.store.listMembers(p.caseId)).filter(isSigner).map((m) => m.userId);
       const fingerprint = await agreementFingerprint(text);
       await this.store.createFreeze({
         id: randomUUID(),
@@ -74,6 +78,8 @@ export class OutcomeService {
         fingerprint,
         frozenAt: new Date().toISOString(),
         frozenBy: p.userId,
+        terms,
+        signers,
       });
       await this.note(p, 'agreement.frozen', { fingerprint });
       await this.publish(p.caseId);
@@ -98,9 +104,11 @@ export class OutcomeService {
       this.store.getOutcome(caseId),
     ]);
     const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
+    // Who must sign is fixed by the freeze; before one, the members who would.
+    const required = freeze ? members.filter((m) => freeze.signers.includes(m.userId)) : members.filter(isSigner);
     return {
       freeze: freeze && { text: freeze.text, fingerprint: freeze.fingerprint, frozenAt: freeze.frozenAt },
-      signers: members.filter(isSigner).map((m) => ({
+      signers: required.map((m) => ({
         userId: m.userId,
         role: m.role,
         displayName: m.displayName,
@@ -115,8 +123,18 @@ export class OutcomeService {
     return this.order.run(p.caseId, async () => {
       if (await this.store.getOutcome(p.caseId)) throw new AccordError('CONFLICT', 'the outcome is already sealed');
       const freeze = await this.store.currentFreeze(p.caseId);
-      if (!freeze) throw new AccordError('PHASE_RULES', 'nothing is frozen for signing');
-      if (!SIGNER_ROLES.has(p.role)) throw new AccordError('FORBIDDEN', `a ${p.role} does not sign the agreement`);
+      if (!freeze || (await this.rooms.fresh(p.caseId)).phase !== 'signing') {
+        throw new AccordError('PHASE_RULES', 'nothing is frozen for signing');
+      }
+      const member = await this.store.getMember(p.caseId, p.userId);
+      if (
+        !member ||
+        member.removedAt !== null ||
+        !SIGNER_ROLES.has(member.role) ||
+        !freeze.signers.includes(p.userId)
+      ) {
+        throw new AccordError('FORBIDDEN', 'you are not a required signer of this text');
+      }
       if (payload.fingerprint !== freeze.fingerprint) {
         throw new AccordError('CONFLICT', 'this is not the text frozen for signing; review the current text');
       }
@@ -129,9 +147,9 @@ export class OutcomeService {
         fingerprint: payload.fingerprint,
         signedAt: new Date().toISOString(),
       });
-      await this.note(p, 'agreement.signed', { fingerprint: freeze.fingerprint });
-      const status = await this.status(p.caseId);
-      if (status.signers.length > 0 && status.signers.every((s) => s.signedAt !== null)) {
+      await this.note(p, 'agreement.signed', { fingerprint: freeze.fingerprint, session: p.sessionId });
+      const signed = new Set((await this.store.listSignatures(freeze.id)).map((s) => s.userId));
+      if (freeze.signers.every((id) => signed.has(id))) {
         await this.sealLocked(p, 'settled', null);
         await this.effects.concluded(p.caseId, 'settled');
       }
@@ -165,12 +183,8 @@ export class OutcomeService {
     const members = (await this.store.listMembers(p.caseId)).filter(isSigner);
     const joint = await this.jointTranscript(p.caseId);
     const [head] = await this.store.listAudit(p.caseId, { limit: 1 });
-    let terms: SettlementTerms | null = null;
-    if (settled) {
-      const doc = await this.storedDoc(p.caseId);
-      terms = readTermsMap(doc.getMap(AgreementDoc.terms));
-      doc.destroy();
-    }
+    // The terms that were frozen and signed, never what the document says now.
+    const terms: SettlementTerms | null = freeze ? freeze.terms : null;
     const record: OutcomeRecord = {
       format: OUTCOME_FORMAT,
       caseId: c.id,
@@ -188,7 +202,7 @@ export class OutcomeService {
         fingerprint: s.fingerprint,
       })),
       transcript: { hash: await transcriptHash(joint), messages: joint.length },
-      audit: { headHash: head?.hash ?? '0'.repeat(64), headSeq: head?.seq ?? 0 },
+      audit: { headHash: head?.hash ?? '0'.repeat(64) },
       sealedAt: new Date().toISOString(),
       sealedBy: { userId: p.userId, role: p.role },
       key: { alg: 'Ed25519', publicKey: this.key.publicKey, id: this.key.id },

@@ -254,6 +254,8 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     if (!member || member.removedAt !== null)
       throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
     await presence.add(p.caseId, p.userId, socket.id);
+    // An admission that arrived while this was starting already let the socket in.
+    if (socket.data.admitted) return broadcastPresence(p.caseId);
     if (mustWait(p, member, state)) {
       void socket.join(rooms.waiting(p.caseId, p.userId));
       socket.emit('room:lobby', {
@@ -264,6 +266,8 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
         waiting: true,
       });
     } else {
+      // Entering without a waiting room counts as admitted, should the lobby be switched on later.
+      if (!member.admitted && p.role !== 'mediator') await store.setMemberFlags(p.caseId, p.userId, { admitted: true });
       await enter(socket);
     }
     await broadcastPresence(p.caseId);
@@ -340,6 +344,15 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
           const p = socket.data.principal;
           if (p.caseId === message.caseId && p.userId === message.userId) {
             socket.emit('accord:error', { code: 'NOT_A_MEMBER', message: 'the mediator removed you from this room' });
+            socket.disconnect(true);
+          }
+        }
+        return;
+      case 'member.changed':
+        for (const socket of localSockets()) {
+          const p = socket.data.principal;
+          if (p.caseId === message.caseId && p.userId === message.userId) {
+            socket.emit('accord:error', { code: 'FORBIDDEN', message: 'your role in this case changed; reload' });
             socket.disconnect(true);
           }
         }

@@ -51,6 +51,9 @@ export class ModerationService {
     if (phase === 'concluded') {
       throw new AccordError('INVALID_TRANSITION', 'a session concludes by sealing its outcome');
     }
+    if (await this.store.getOutcome(p.caseId)) {
+      throw new AccordError('INVALID_TRANSITION', 'the outcome is sealed; the session is over');
+    }
     let from: Phase = 'scheduled';
     const view = await this.changeState(p, (s) => {
       if (s.phase === phase) throw new AccordError('INVALID_TRANSITION', `the session is already in ${phase}`);
@@ -69,16 +72,28 @@ export class ModerationService {
     return view;
   }
 
-  /** Ends the session (after a sealed outcome). */
+  /** Ends the session (after a sealed outcome), whatever else changes the room at the same moment. */
   async conclude(caseId: string): Promise<void> {
-    const state = await this.rooms.fresh(caseId);
-    if (state.phase === 'concluded') return;
-    const next = await this.rooms.update(caseId, { phase: 'concluded', caucusUserId: null }, state.version);
-    this.effects.stateChanged(await this.rooms.view(next));
+    for (;;) {
+      const state = await this.rooms.fresh(caseId);
+      if (state.phase === 'concluded') return;
+      try {
+        const next = await this.rooms.update(caseId, { phase: 'concluded', caucusUserId: null }, state.version);
+        this.effects.stateChanged(await this.rooms.view(next));
+        return;
+      } catch (err) {
+        if (!(err instanceof AccordError && err.code === 'CONFLICT')) throw err;
+      }
+    }
   }
 
   async setSettings(p: Principal, settings: { lobby?: boolean | undefined; quietOpening?: boolean | undefined }) {
     this.requireMediator(p);
+    if (settings.lobby === false) {
+      // Without a waiting room, whoever waits comes in now.
+      const admitted = await this.store.admitAll(p.caseId);
+      if (admitted.length > 0) await this.bus.publish({ type: 'member.admitted', caseId: p.caseId, userIds: admitted });
+    }
     return this.changeState(p, () => ({
       patch: {
         ...(settings.lobby !== undefined ? { lobby: settings.lobby } : {}),
@@ -155,6 +170,10 @@ export class ModerationService {
     if (target.role === 'mediator' || target.role === 'admin') {
       throw new AccordError('FORBIDDEN', `a ${target.role} is removed by an administrator`);
     }
+    if ((await this.rooms.fresh(p.caseId)).phase === 'signing') {
+      // Who must sign was fixed when the text was frozen.
+      throw new AccordError('INVALID_TRANSITION', 'return to drafting before removing a signer');
+    }
     const sessionIds = await this.store.removeMember(p.caseId, userId, new Date().toISOString());
     // A caucus with someone who is gone is over.
     const state = await this.rooms.fresh(p.caseId);
@@ -213,18 +232,16 @@ export class ModerationService {
     await this.effects.presenceChanged(p.caseId);
   }
 
-  async activity(p: Principal, query: { beforeSeq?: number | undefined; limit: number }): Promise<ActivityListResult> {
-    const page = await this.store.listAudit(p.caseId, {
-      ...(query.beforeSeq !== undefined ? { beforeSeq: query.beforeSeq } : {}),
-      limit: query.limit,
+  /** The room's activity, newest page last; the log's other entries (messages) are never counted or shown. */
+  async activity(p: Principal, query: { before?: string | undefined; limit: number }): Promise<ActivityListResult> {
+    const all = (await this.audit.all(p.caseId)).flatMap((e) => {
+      const a = toActivity(e);
+      return a ? [a] : [];
     });
-    return {
-      entries: page.flatMap((e) => {
-        const a = toActivity(e);
-        return a ? [a] : [];
-      }),
-      hasMore: (page[0]?.seq ?? 1) > 1,
-    };
+    const found = query.before === undefined ? -1 : all.findIndex((a) => a.id === query.before);
+    const upTo = found < 0 ? all.length : found;
+    const start = Math.max(0, upTo - query.limit);
+    return { entries: all.slice(start, upTo), hasMore: start > 0 };
   }
 
   private requireMediator(p: Principal): void {
@@ -279,7 +296,7 @@ export function toActivity(e: AuditRecord): Activity | null {
   const data = e.data as { actor: Activity['actor']; target: Activity['target']; detail: Detail };
   return {
     caseId: e.caseId,
-    seq: e.seq,
+    id: e.hash,
     kind: kind.data,
     at: e.at,
     actor: data.actor,

@@ -13,7 +13,9 @@ export type BusMessage =
   /** These waiting people were admitted: let their waiting connections into the room. */
   | { type: 'member.admitted'; caseId: string; userIds: string[] }
   /** This person was removed from the case: close their connections to it. */
-  | { type: 'member.removed'; caseId: string; userId: string };
+  | { type: 'member.removed'; caseId: string; userId: string }
+  /** This person's role in the case changed: close their connections, which carry the old one. */
+  | { type: 'member.changed'; caseId: string; userId: string };
 
 export interface Envelope {
   /** The id of the node that published it, so a node can tell its own messages. */

@@ -308,6 +308,13 @@ export class MemoryStore implements Store {
     return [...this.invites.values()].filter((i) => i.caseId === caseId).map((i) => ({ ...i }));
   }
 
+  async claimInvitePin(id: string, pinHash: string): Promise<boolean> {
+    const invite = this.invites.get(id);
+    if (!invite || invite.pinHash !== null) return false;
+    this.invites.set(id, { ...invite, pinHash });
+    return true;
+  }
+
   async revokeInvite(id: string, at: string): Promise<string[]> {
     const invite = this.invites.get(id);
     if (invite && invite.revokedAt === null) this.invites.set(id, { ...invite, revokedAt: at });

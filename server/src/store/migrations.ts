@@ -162,6 +162,9 @@ export const sqliteMigrations: readonly string[] = [
     fingerprint TEXT NOT NULL,
     frozen_at TEXT NOT NULL,
     frozen_by TEXT NOT NULL,
+    -- The terms as frozen (JSON) and who must sign (JSON array of user ids).
+    terms TEXT NOT NULL,
+    signers TEXT NOT NULL,
     voided_at TEXT
   );
   CREATE INDEX freezes_case ON freezes(case_id, frozen_at);

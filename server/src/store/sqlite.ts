@@ -146,6 +146,8 @@ function toFreeze(r: Row): FreezeRecord {
     fingerprint: str(r.fingerprint),
     frozenAt: str(r.frozen_at),
     frozenBy: str(r.frozen_by),
+    terms: JSON.parse(str(r.terms)) as FreezeRecord['terms'],
+    signers: JSON.parse(str(r.signers)) as string[],
     voidedAt: strOrNull(r.voided_at),
   };
 }
@@ -668,6 +670,13 @@ export class SqliteStore implements Store {
     );
   }
 
+  async claimInvitePin(id: string, pinHash: string): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE invites SET pin_hash = ? WHERE id = ? AND pin_hash IS NULL').run(pinHash, id).changes ===
+      1
+    );
+  }
+
   async revokeInvite(id: string, at: string): Promise<string[]> {
     return this.db.transaction(() => {
       this.db.prepare('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
@@ -776,9 +785,19 @@ export class SqliteStore implements Store {
         if (open) throw new AccordError('CONFLICT', 'the agreement is already frozen');
         this.db
           .prepare(
-            `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by) VALUES (?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(freeze.id, freeze.caseId, freeze.text, freeze.fingerprint, freeze.frozenAt, freeze.frozenBy);
+          .run(
+            freeze.id,
+            freeze.caseId,
+            freeze.text,
+            freeze.fingerprint,
+            freeze.frozenAt,
+            freeze.frozenBy,
+            JSON.stringify(freeze.terms),
+            JSON.stringify(freeze.signers),
+          );
         return { ...freeze, voidedAt: null };
       })
       .immediate();

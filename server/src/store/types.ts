@@ -6,6 +6,7 @@ import type {
   Channel,
   ChatMessage,
   Phase,
+  SettlementTerms,
   StaffRole,
 } from '@accord/shared';
 
@@ -253,6 +254,8 @@ export interface Store {
   createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord>;
   getInvite(id: string): Promise<InviteRecord | null>;
   listInvites(caseId: string): Promise<InviteRecord[]>;
+  /** Sets the invite's PIN hash if it has none yet; true when this call set it (the PIN is shown once). */
+  claimInvitePin(id: string, pinHash: string): Promise<boolean>;
   /** Revokes the invite and every session opened through it; returns the revoked session ids. */
   revokeInvite(id: string, at: string): Promise<string[]>;
 
@@ -301,6 +304,10 @@ export interface FreezeRecord {
   fingerprint: string;
   frozenAt: string;
   frozenBy: string;
+  /** The settlement terms as they were when frozen. */
+  terms: SettlementTerms;
+  /** The user ids that must sign this freeze: fixed when it is made. */
+  signers: string[];
   voidedAt: string | null;
 }
 

@@ -29,7 +29,11 @@ export const HandPayload = z.strictObject({ raised: z.boolean() });
 export const LowerHandPayload = z.strictObject({ userId: UserId });
 
 export const ActivityListPayload = z.strictObject({
-  beforeSeq: z.int().min(1).optional(),
+  /** The `id` of the oldest entry held; the page before it is returned. */
+  before: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   limit: z.int().min(1).max(100).default(50),
 });
 
@@ -59,7 +63,8 @@ export type ActivityKind = z.infer<typeof ActivityKind>;
 /** One entry of the room's activity feed: who did what to whom, when. */
 export const Activity = z.object({
   caseId: CaseId,
-  seq: z.int().min(1),
+  /** Opaque and unordered on purpose: a sequence number would show how many hidden entries came between. */
+  id: z.string(),
   kind: ActivityKind,
   at: IsoDateTime,
   actor: z.object({ userId: UserId, displayName: z.string(), role: CaseRole }),
