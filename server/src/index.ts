@@ -4,3 +4,4 @@ export { createDemoCase, type DemoCase } from './cases/demo';
 export * from './store/index';
 export { LocalBus, type Bus, type BusMessage } from './scale/bus';
 export { TokenSigner } from './auth/tokens';
+export type { Logger } from './log';

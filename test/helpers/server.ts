@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAccordServer, loadConfig, type AccordConfig, type AccordServer, type Store } from '@accord/server';
+import {
+  createAccordServer,
+  loadConfig,
+  type AccordConfig,
+  type AccordServer,
+  type Logger,
+  type Store,
+} from '@accord/server';
 import type { CaseRole, InviteAcceptResult, Phase } from '@accord/shared';
 
 export const ROLES = ['customer', 'platform', 'mediator', 'observer', 'admin'] as const satisfies readonly CaseRole[];
@@ -38,7 +45,12 @@ export function makeTempDir(prefix = 'accord-test-'): string {
 
 /** Starts a real Accord node on a random port with a fresh SQLite file. */
 export async function startServer(
-  options: { dataDir?: string; env?: Record<string, string>; store?: (dataDir: string) => Store } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    store?: (dataDir: string) => Store;
+    log?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeTempDir();
   const config: AccordConfig = loadConfig({
@@ -50,7 +62,10 @@ export async function startServer(
     ACCORD_DOC_UNLOAD_MS: '50',
     ...options.env,
   });
-  const server = createAccordServer(config, options.store ? { store: options.store(dataDir) } : {});
+  const server = createAccordServer(config, {
+    ...(options.store ? { store: options.store(dataDir) } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
   const { url } = await server.listen();
   const ownsDir = options.dataDir === undefined;
 

@@ -322,7 +322,9 @@ export class CaseLifecycleService {
     const reschedule = c.status === 'scheduled';
     await this.move(c, 'scheduled', actor, identity.user.id, `${session.startsAt} ${session.timeZone}`, { session });
     if (!reschedule) {
-      await this.store.updateRoomState(c.id, { phase: 'scheduled', lobby: true });
+      // The room opens with a waiting room; nodes learn of it through the bus, like any room change.
+      const state = await this.store.updateRoomState(c.id, { phase: 'scheduled', lobby: true });
+      await this.bus.publish({ type: 'room.state', state });
     }
     return this.progress(c.id);
   }

@@ -110,6 +110,7 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     {
       // Entering signing freezes the agreement's text; leaving it voids the freeze and its signatures.
       afterPhase: async (p, from, to) => {
+        if (from === 'scheduled') await deps.lifecycle.roomOpened(p.caseId);
         if (to === 'signing') await outcome.freeze(p);
         else if (from === 'signing') await outcome.unfreeze(p);
       },

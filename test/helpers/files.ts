@@ -1,0 +1,41 @@
+/** A minimal valid PDF whose text can be searched for in stored bytes. */
+export function pdf(text = 'Loan contract No. HT-2025-0042'): Buffer {
+  const body = `%PDF-1.4\n1 0 obj <<>> endobj\n% ${text}\ntrailer <<>>\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+/** A 1×1 PNG. */
+export const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+export interface Complaint {
+  name: string;
+  phone: string;
+  nationalId: string;
+  contractNumber: string;
+  category: string;
+  amountInDisputeCents: string;
+  description: string;
+  desiredOutcome: string;
+}
+
+export const complaint = (over: Partial<Complaint> = {}): Complaint => ({
+  name: '王小红',
+  phone: '13812345678',
+  nationalId: '110101199003071234',
+  contractNumber: 'HT-2025-0042',
+  category: 'fees_and_charges',
+  amountInDisputeCents: '128000',
+  description: '平台在提前还款时收取了合同中未明确告知的违约金800元和服务费480元，我要求退还。',
+  desiredOutcome: '退还1,280元',
+  ...over,
+});
+
+export function form(fields: Complaint | Record<string, string>, files: { name: string; data: Buffer }[]): FormData {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields) as [string, string][]) f.append(k, v);
+  for (const file of files) f.append('evidence', new Blob([new Uint8Array(file.data)]), file.name);
+  return f;
+}
