@@ -5,6 +5,11 @@ import { HomePage } from './cases/HomePage';
 import { LanguageSwitch } from './app/LanguageSwitch';
 import { navigate, useRoute } from './app/router';
 import { roomSessions, staffSession } from './app/session';
+import { IntakePage } from './intake/IntakePage';
+import { TrackPage } from './intake/TrackPage';
+import { MediatorsPage } from './review/MediatorsPage';
+import { QueuePage } from './review/QueuePage';
+import { StaffCasePage } from './review/StaffCasePage';
 import { RecordPage } from './outcome/RecordPage';
 import { VerifyPage } from './outcome/VerifyPage';
 import { RoomPage } from './room/RoomPage';
@@ -50,6 +55,21 @@ export function App() {
     }
     case 'verify':
       page = <VerifyPage />;
+      break;
+    case 'complain':
+      page = <IntakePage />;
+      break;
+    case 'track':
+      page = <TrackPage trackingId={route.trackingId} />;
+      break;
+    case 'queue':
+      page = <QueuePage />;
+      break;
+    case 'staffCase':
+      page = <StaffCasePage caseId={route.caseId} />;
+      break;
+    case 'mediators':
+      page = <MediatorsPage />;
       break;
     case 'record': {
       const token = roomSessions()[route.caseId]?.token ?? staffSession()?.token;

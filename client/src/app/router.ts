@@ -10,12 +10,24 @@ export type Route =
   | { page: 'room'; caseId: string }
   | { page: 'record'; caseId: string }
   | { page: 'verify' }
+  | { page: 'complain' }
+  | { page: 'track'; trackingId: string }
+  | { page: 'queue' }
+  | { page: 'staffCase'; caseId: string }
+  | { page: 'mediators' }
   | { page: 'notFound' };
 
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '') return { page: 'home' };
   if (path === '/login') return { page: 'login' };
   if (path === '/verify') return { page: 'verify' };
+  if (path === '/complain') return { page: 'complain' };
+  if (path === '/staff') return { page: 'queue' };
+  if (path === '/admin/mediators') return { page: 'mediators' };
+  const track = /^\/track\/([A-Za-z0-9_-]{32})$/.exec(path);
+  if (track?.[1]) return { page: 'track', trackingId: track[1] };
+  const staffCase = /^\/staff\/cases\/([0-9a-f-]{36})$/.exec(path);
+  if (staffCase?.[1]) return { page: 'staffCase', caseId: staffCase[1] };
   const record = /^\/cases\/([0-9a-f-]{36})\/record$/.exec(path);
   if (record?.[1]) return { page: 'record', caseId: record[1] };
   const join = /^\/join\/([^/]+)$/.exec(path);

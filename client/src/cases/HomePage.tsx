@@ -29,6 +29,21 @@ export function HomePage() {
   return (
     <section className="card">
       {!staff && <p>{t('home.intro')}</p>}
+      <p className="button-row">
+        <button type="button" data-testid="go-complain" onClick={() => navigate('/complain')}>
+          {t('home.complain')}
+        </button>
+        {(staff?.user.staffRole === 'platform' || staff?.user.staffRole === 'admin') && (
+          <button type="button" data-testid="go-queue" onClick={() => navigate('/staff')}>
+            {t('home.review')}
+          </button>
+        )}
+        {staff?.user.staffRole === 'admin' && (
+          <button type="button" data-testid="go-mediators" onClick={() => navigate('/admin/mediators')}>
+            {t('home.mediators')}
+          </button>
+        )}
+      </p>
       {rooms.length > 0 && (
         <ul className="case-list">
           {rooms.map((r) => (

@@ -192,6 +192,12 @@ export class CaseService {
     return toUserView(user);
   }
 
+  /** Staff accounts, for an admin (e.g. to give a mediator a profile). */
+  async listStaff(identity: Identity): Promise<UserView[]> {
+    requireStaff(identity, 'staff.list');
+    return (await this.store.listStaff()).map(toUserView);
+  }
+
   /** On a store with no staff at all, creates `admin` with a one-time password and returns it. */
   async bootstrapAdmin(): Promise<{ username: string; password: string } | null> {
     if ((await this.store.countStaff()) > 0) return null;

@@ -135,6 +135,10 @@ export function createApiRouter({ auth, cases, signingKey, outcome }: ApiDeps): 
     res.status(204).end();
   });
 
+  r.get('/staff', async (req, res) => {
+    res.json(await cases.listStaff(await identify(req)));
+  });
+
   r.post('/staff', async (req, res) => {
     const identity = await identify(req);
     res.status(201).json(await cases.createStaff(identity, parseOrThrow(CreateStaffBody, req.body, 'staff body')));

@@ -86,6 +86,10 @@ export class MemoryStore implements Store {
     return [...this.users.values()].filter((u) => u.kind === 'staff').length;
   }
 
+  async listStaff(): Promise<UserRecord[]> {
+    return [...this.users.values()].filter((u) => u.kind === 'staff').map((u) => ({ ...u }));
+  }
+
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
     const year = new Date(createdAt).getUTCFullYear();

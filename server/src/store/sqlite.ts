@@ -299,6 +299,10 @@ export class SqliteStore implements Store {
     return (this.db.prepare("SELECT count(*) AS n FROM users WHERE kind = 'staff'").get() as { n: number }).n;
   }
 
+  async listStaff(): Promise<UserRecord[]> {
+    return (this.db.prepare("SELECT * FROM users WHERE kind = 'staff' ORDER BY username").all() as Row[]).map(toUser);
+  }
+
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
     const year = new Date(createdAt).getUTCFullYear();

@@ -191,6 +191,7 @@ export interface Store {
   getUserByUsername(username: string): Promise<UserRecord | null>;
   setPassword(userId: string, passwordHash: string, mustChange: boolean): Promise<void>;
   countStaff(): Promise<number>;
+  listStaff(): Promise<UserRecord[]>;
 
   /** Assigns the next case number of the current year. */
   createCase(input: NewCase): Promise<CaseRecord>;

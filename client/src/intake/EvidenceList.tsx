@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { EvidenceView } from '@accord/shared';
+import { z } from 'zod';
+import { api } from '../app/api';
+import { downloadWithToken } from '../app/upload';
+
+/** A case's evidence; each download goes through the server, which checks and records it. */
+export function EvidenceList({ caseId, token, version = 0 }: { caseId: string; token: string; version?: number }) {
+  const { t } = useTranslation();
+  const [items, setItems] = useState<EvidenceView[] | null>(null);
+  useEffect(() => {
+    api(z.array(EvidenceView), `/cases/${caseId}/evidence`, { token })
+      .then(setItems)
+      .catch(() => setItems([]));
+  }, [caseId, token, version]);
+  if (items === null) return null;
+  return (
+    <section className="panel evidence" aria-labelledby={`evidence-${caseId}`}>
+      <h2 id={`evidence-${caseId}`}>{t('evidence.title')}</h2>
+      {items.length === 0 ? (
+        <p className="muted">{t('evidence.none')}</p>
+      ) : (
+        <ul data-testid="evidence-list">
+          {items.map((e) => (
+            <li key={e.id}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => void downloadWithToken(`/cases/${caseId}/evidence/${e.id}`, token, e.name)}
+              >
+                {e.name}
+              </button>{' '}
+              <span className="muted">
+                {Math.ceil(e.size / 1024)} KB ·{' '}
+                {t(
+                  `roles.${(['customer', 'platform', 'mediator', 'admin'].includes(e.uploadedBy.role) ? e.uploadedBy.role : 'platform') as 'customer'}`,
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,124 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CaseCategory, IntakeResult } from '@accord/shared';
+import { parseMoney } from '../agreement/terms';
+import { ApiError } from '../app/api';
+import { navigate } from '../app/router';
+import { postForm } from '../app/upload';
+
+/** The public complaint form. */
+export function IntakePage() {
+  const { t } = useTranslation();
+  const [amount, setAmount] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<IntakeResult | null>(null);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const cents = parseMoney(amount);
+    if (cents === undefined || cents === null) {
+      setError(t('intake.invalidAmount'));
+      return;
+    }
+    const form = new FormData(e.currentTarget);
+    form.delete('amount');
+    form.set('amountInDisputeCents', String(cents));
+    setBusy(true);
+    setError(null);
+    try {
+      setDone(await postForm(IntakeResult, '/intake', form));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done) {
+    const trackingPath = new URL(done.trackingUrl).pathname;
+    return (
+      <section className="card narrow" data-testid="intake-done">
+        <h2>{t('intake.done', { number: done.caseNumber })}</h2>
+        <p>{t('intake.trackingLink')}</p>
+        <p>
+          <code data-testid="tracking-url" className="wrap">
+            {done.trackingUrl}
+          </code>
+        </p>
+        <p>{t('intake.pin')}</p>
+        <p className="pin" data-testid="tracking-pin">
+          {done.pin}
+        </p>
+        <button type="button" onClick={() => navigate(trackingPath)}>
+          {t('intake.track')}
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card intake">
+      <h2>{t('intake.title')}</h2>
+      <p>{t('intake.intro')}</p>
+      <form className="stack" onSubmit={(e) => void submit(e)} data-testid="intake-form">
+        <label>
+          {t('intake.name')}
+          <input name="name" required minLength={2} maxLength={50} autoComplete="name" />
+        </label>
+        <label>
+          {t('intake.phone')}
+          <input name="phone" required pattern="1\d{10}" inputMode="tel" autoComplete="tel" />
+        </label>
+        <label>
+          {t('intake.nationalId')}
+          <input name="nationalId" required pattern="\d{17}[\dX]" autoComplete="off" />
+        </label>
+        <label>
+          {t('intake.contractNumber')}
+          <input name="contractNumber" required minLength={3} maxLength={64} />
+        </label>
+        <label>
+          {t('intake.category')}
+          <select name="category" required defaultValue="fees_and_charges">
+            {CaseCategory.options.map((c) => (
+              <option key={c} value={c}>
+                {t(`categories.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('intake.amount')}
+          <input
+            name="amount"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            required
+            inputMode="decimal"
+          />
+        </label>
+        <label>
+          {t('intake.description')}
+          <textarea name="description" required minLength={10} maxLength={10000} rows={5} />
+        </label>
+        <label>
+          {t('intake.desiredOutcome')}
+          <textarea name="desiredOutcome" required minLength={2} maxLength={2000} rows={2} />
+        </label>
+        <label>
+          {t('intake.evidence')}
+          <input name="evidence" type="file" multiple accept="application/pdf,image/jpeg,image/png" />
+        </label>
+        <button type="submit" disabled={busy}>
+          {busy ? t('intake.submitting') : t('intake.submit')}
+        </button>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,193 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { InviteAcceptResult, type CaseProgress } from '@accord/shared';
+import { z } from 'zod';
+import { api, ApiError } from '../app/api';
+import { navigate } from '../app/router';
+import { roomSessions, saveRoomSession } from '../app/session';
+import { downloadWithToken, postForm } from '../app/upload';
+import { EvidenceList } from './EvidenceList';
+import { ProgressView } from './ProgressView';
+import { useProgress } from './useProgress';
+
+const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
+
+/** The customer's tracking page: sign in with the link's PIN once, then follow the case live. */
+export function TrackPage({ trackingId }: { trackingId: string }) {
+  const { t } = useTranslation();
+  const [caseId, setCaseId] = useState<string | null>(() => localStorage.getItem(trackedKey(trackingId)));
+  const session = caseId ? roomSessions()[caseId] : undefined;
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const signIn = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const result = await api(InviteAcceptResult, `/track/${trackingId}/sign-in`, { body: { pin } });
+      saveRoomSession(result);
+      localStorage.setItem(trackedKey(trackingId), result.caseId);
+      setCaseId(result.caseId);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  if (!caseId || !session) {
+    return (
+      <section className="card narrow">
+        <h2>{t('track.signInTitle')}</h2>
+        <form className="stack" onSubmit={(e) => void signIn(e)}>
+          <label>
+            {t('track.pin')}
+            <input
+              value={pin}
+              onChange={(e) => setPin(e.target.value)}
+              inputMode="numeric"
+              pattern="\d{6}"
+              autoComplete="one-time-code"
+              required
+            />
+          </label>
+          <button type="submit">{t('track.signIn')}</button>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+        </form>
+      </section>
+    );
+  }
+  return <CaseTracker caseId={caseId} token={session.token} />;
+}
+
+function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
+  const { t } = useTranslation();
+  const { progress } = useProgress(caseId, token);
+  const [answer, setAnswer] = useState('');
+  const [roomPin, setRoomPin] = useState<string | null>(null);
+  const [evidenceVersion, setEvidenceVersion] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (p: Promise<unknown>) => {
+    try {
+      await p;
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  if (!progress) return <p className="page-message">…</p>;
+  const open = !['rejected', 'settled', 'not_settled', 'withdrawn', 'closed'].includes(progress.status);
+  const roomReady = progress.status === 'scheduled' || progress.status === 'in_mediation';
+
+  return (
+    <section className="card tracking" data-testid="tracking">
+      <h2>
+        {progress.caseNumber} · {progress.title}
+      </h2>
+      <p className="muted">{t('track.live')}</p>
+      <ProgressView progress={progress} />
+      {progress.question && (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(
+              api(z.unknown(), `/cases/${caseId}/answer`, { token, body: { answer } }).then(() => setAnswer('')),
+            );
+          }}
+        >
+          <p>
+            <strong>{t('track.question')}:</strong> {progress.question}
+          </p>
+          <label>
+            {t('track.answer')}
+            <textarea value={answer} onChange={(e) => setAnswer(e.target.value)} required minLength={2} />
+          </label>
+          <button type="submit">{t('track.send')}</button>
+        </form>
+      )}
+      {roomReady && (
+        <div className="button-row">
+          <button
+            type="button"
+            data-testid="enter-room"
+            onClick={() =>
+              void run(
+                api(z.object({ url: z.string(), pin: z.string().nullable() }), `/cases/${caseId}/room-invite`, {
+                  token,
+                }).then((r) => {
+                  if (r.pin) setRoomPin(r.pin);
+                  else navigate(`/cases/${caseId}`);
+                }),
+              )
+            }
+          >
+            {t('track.enterRoom')}
+          </button>
+          {roomPin && (
+            <p className="pin-inline">
+              {t('track.roomPin', { pin: roomPin })}{' '}
+              <button type="button" onClick={() => navigate(`/cases/${caseId}`)}>
+                {t('join.enter')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+      <EvidenceList caseId={caseId} token={token} version={evidenceVersion} />
+      {open && (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const form = new FormData(e.currentTarget);
+            void run(
+              postForm(z.unknown(), `/cases/${caseId}/evidence`, form, token).then(() =>
+                setEvidenceVersion((v) => v + 1),
+              ),
+            );
+            e.currentTarget.reset();
+          }}
+        >
+          <label>
+            {t('track.addEvidence')}
+            <input name="evidence" type="file" multiple accept="application/pdf,image/jpeg,image/png" required />
+          </label>
+          <button type="submit">{t('track.upload')}</button>
+        </form>
+      )}
+      <div className="button-row">
+        <button
+          type="button"
+          className="link"
+          onClick={() =>
+            void run(downloadWithToken(`/cases/${caseId}/export`, token, `accord-${progress.caseNumber}.json`))
+          }
+        >
+          {t('track.export')}
+        </button>
+        {open && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (window.confirm(t('track.withdrawConfirm'))) {
+                void run(api(z.unknown(), `/cases/${caseId}/withdraw`, { token, body: {} }));
+              }
+            }}
+          >
+            {t('track.withdraw')}
+          </button>
+        )}
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export type { CaseProgress };

@@ -1,0 +1,96 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { MediatorView, UserView } from '@accord/shared';
+import { z } from 'zod';
+import { api, ApiError } from '../app/api';
+import { staffSession } from '../app/session';
+
+const list = (s: string) =>
+  s
+    .split(/[,，]/)
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+
+/** An admin manages the mediators: organisation, languages, specialities. */
+export function MediatorsPage() {
+  const { t } = useTranslation();
+  const token = staffSession()?.token ?? '';
+  const [mediators, setMediators] = useState<MediatorView[]>([]);
+  const [accounts, setAccounts] = useState<UserView[]>([]);
+  const [form, setForm] = useState({ userId: '', organisation: '', languages: 'zh-CN', specialities: '' });
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    void api(z.array(MediatorView), '/mediators', { token })
+      .then(setMediators)
+      .catch(() => undefined);
+    void api(z.array(UserView), '/staff', { token })
+      .then((u) => setAccounts(u.filter((x) => x.staffRole === 'mediator')))
+      .catch(() => undefined);
+  }, [token]);
+  useEffect(load, [load]);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await api(z.unknown(), '/mediators', {
+        token,
+        method: 'PUT',
+        body: { ...form, languages: list(form.languages), specialities: list(form.specialities) },
+      });
+      setError(null);
+      load();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  return (
+    <section className="card" data-testid="mediators">
+      <h2>{t('mediators.title')}</h2>
+      <ul>
+        {mediators.map((m) => (
+          <li key={m.userId}>
+            <strong>{m.displayName}</strong> · {m.organisation} · {m.languages.join(', ')} · {m.specialities.join(', ')}{' '}
+            · {t('mediators.active', { count: m.activeCases })}
+          </li>
+        ))}
+      </ul>
+      <form className="stack narrow-form" onSubmit={(e) => void save(e)}>
+        <label>
+          {t('mediators.account')}
+          <select value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} required>
+            <option value="" />
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.displayName} ({a.username})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('mediators.organisation')}
+          <input
+            value={form.organisation}
+            onChange={(e) => setForm({ ...form, organisation: e.target.value })}
+            required
+            minLength={2}
+          />
+        </label>
+        <label>
+          {t('mediators.languages')}
+          <input value={form.languages} onChange={(e) => setForm({ ...form, languages: e.target.value })} required />
+        </label>
+        <label>
+          {t('mediators.specialities')}
+          <input value={form.specialities} onChange={(e) => setForm({ ...form, specialities: e.target.value })} />
+        </label>
+        <button type="submit">{t('mediators.save')}</button>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,210 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CaseDetail, MediatorView, type ErrorBody } from '@accord/shared';
+import { z } from 'zod';
+import { api, ApiError } from '../app/api';
+import { navigate } from '../app/router';
+import { staffSession } from '../app/session';
+import { EvidenceList } from '../intake/EvidenceList';
+import { ProgressView } from '../intake/ProgressView';
+import { useProgress } from '../intake/useProgress';
+
+/** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
+export function StaffCasePage({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const staff = staffSession();
+  const token = staff?.token ?? '';
+  const { progress } = useProgress(caseId, token);
+  const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [revealed, setRevealed] = useState<Record<string, string>>({});
+  const [mediators, setMediators] = useState<MediatorView[]>([]);
+  const [text, setText] = useState('');
+  const [mediatorId, setMediatorId] = useState('');
+  const [startsAt, setStartsAt] = useState('');
+  const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const [error, setError] = useState<string | null>(null);
+  const role = staff?.user.staffRole;
+
+  useEffect(() => {
+    if (!token) return;
+    void api(CaseDetail, `/cases/${caseId}/detail`, { token })
+      .then(setDetail)
+      .catch(() => undefined);
+  }, [caseId, token, progress]);
+  useEffect(() => {
+    if (role === 'admin')
+      void api(z.array(MediatorView), '/mediators', { token })
+        .then(setMediators)
+        .catch(() => undefined);
+  }, [role, token]);
+
+  const act = async (path: string, body: unknown) => {
+    try {
+      await api(z.unknown(), path, { token, body });
+      setError(null);
+      setText('');
+    } catch (err) {
+      setError(t('review.failed', { message: err instanceof ApiError ? err.message : String(err) }));
+    }
+  };
+  const review = (body: unknown) => void act(`/cases/${caseId}/review`, body);
+
+  if (!staff) return <p className="page-message">{t('room.notFound')}</p>;
+  if (!detail || !progress) return <p className="page-message">…</p>;
+  const s = progress.status;
+  const rulesOk = detail.rules.every((r) => r.ok);
+
+  return (
+    <section className="card staff-case" data-testid="staff-case">
+      <h2>
+        {progress.caseNumber} · {progress.title}
+      </h2>
+      <ProgressView progress={progress} />
+      <dl>
+        <dt>{t('review.party')}</dt>
+        <dd>
+          {detail.party.name} · {revealed.phone ?? detail.party.phone}{' '}
+          {!revealed.phone && (
+            <button type="button" className="link" onClick={() => void reveal('phone')}>
+              {t('review.reveal')}
+            </button>
+          )}{' '}
+          · {revealed.nationalId ?? detail.party.nationalId}{' '}
+          {!revealed.nationalId && (
+            <button type="button" className="link" onClick={() => void reveal('nationalId')}>
+              {t('review.reveal')}
+            </button>
+          )}
+        </dd>
+        <dt>{t('intake.contractNumber')}</dt>
+        <dd>{detail.party.contractNumber}</dd>
+        <dt>{t('intake.description')}</dt>
+        <dd className="wrap">{detail.description}</dd>
+        <dt>{t('intake.desiredOutcome')}</dt>
+        <dd className="wrap">{detail.desiredOutcome}</dd>
+      </dl>
+      <h3>{t('review.rules')}</h3>
+      <ul className="rules" data-testid="rules">
+        {detail.rules.map((r) => (
+          <li key={r.rule} className={r.ok ? 'ok' : 'error'}>
+            {r.ok ? '✓' : '✗'} {r.rule}
+          </li>
+        ))}
+      </ul>
+      <EvidenceList caseId={caseId} token={token} />
+
+      <div className="actions stack">
+        {s === 'submitted' && (
+          <button type="button" data-testid="start-review" onClick={() => review({ decision: 'start' })}>
+            {t('review.start')}
+          </button>
+        )}
+        {s === 'under_review' && (
+          <>
+            <label>
+              {rulesOk ? t('review.reason') : t('review.override')}
+              <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} />
+            </label>
+            <div className="button-row">
+              <button
+                type="button"
+                data-testid="accept"
+                onClick={() => review(rulesOk ? { decision: 'accept' } : { decision: 'accept', overrideReason: text })}
+              >
+                {t('review.accept')}
+              </button>
+              <button type="button" onClick={() => review({ decision: 'reject', reason: text })}>
+                {t('review.reject')}
+              </button>
+              <button type="button" onClick={() => review({ decision: 'request_info', question: text })}>
+                {t('review.ask')}
+              </button>
+            </div>
+          </>
+        )}
+        {s === 'accepted' && role === 'admin' && (
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(`/cases/${caseId}/assign`, { mediatorUserId: mediatorId });
+            }}
+          >
+            <label>
+              {t('review.mediator')}
+              <select
+                value={mediatorId}
+                onChange={(e) => setMediatorId(e.target.value)}
+                required
+                data-testid="mediator-select"
+              >
+                <option value="" />
+                {mediators.map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.displayName} · {m.organisation} · {t('mediators.active', { count: m.activeCases })}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" data-testid="assign">
+              {t('review.assign')}
+            </button>
+          </form>
+        )}
+        {(s === 'mediator_assigned' || s === 'scheduled') && (
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(`/cases/${caseId}/schedule`, {
+                startsAt: `${startsAt}:00`.slice(0, 19),
+                timeZone,
+                durationMinutes: 90,
+              });
+            }}
+          >
+            <label>
+              {t('review.startsAt')}
+              <input
+                type="datetime-local"
+                value={startsAt}
+                onChange={(e) => setStartsAt(e.target.value)}
+                required
+                data-testid="starts-at"
+              />
+            </label>
+            <label>
+              {t('review.timeZone')}
+              <input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required />
+            </label>
+            <button type="submit" data-testid="schedule">
+              {t('review.schedule')}
+            </button>
+          </form>
+        )}
+        {(s === 'scheduled' || s === 'in_mediation') && (
+          <button type="button" onClick={() => navigate(`/cases/${caseId}`)}>
+            {t('review.openRoom')}
+          </button>
+        )}
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+
+  async function reveal(field: 'phone' | 'nationalId') {
+    try {
+      const r = await api(z.object({ field: z.string(), value: z.string() }), `/cases/${caseId}/reveal`, {
+        token,
+        body: { field },
+      });
+      setRevealed((x) => ({ ...x, [field]: r.value }));
+    } catch (err) {
+      setError((err as ErrorBody).message);
+    }
+  }
+}
