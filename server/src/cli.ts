@@ -12,6 +12,7 @@ Commands:
   serve          Start Accord (default). On an empty data dir, creates the admin
                  account and a demo case and prints how to get in.
   demo [--json]  Create another demo case and print its three invite links.
+  purge          Purge closed cases past ACCORD_RETENTION_DAYS (the sealed records stay).
   audit verify <caseId>
                  Check the hash chain of a case's audit log in the data dir.
   verify <record.json> [--key <public key, base64url>]
@@ -52,6 +53,14 @@ async function serve(): Promise<void> {
       process.stdout.write(`${lines.join('\n')}\n`);
     }
   }
+  // Retention: closed cases past their period are purged at start and then daily.
+  const purge = () =>
+    void server.lifecycle.purgeExpired(config.retentionDays).then(
+      (ids) => ids.length > 0 && server.log.info({ event: 'retention.purged', cases: ids.length }, 'purged'),
+      (err: unknown) => server.log.error({ err, event: 'retention.failed' }, 'purge failed'),
+    );
+  purge();
+  setInterval(purge, 24 * 3600_000).unref();
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -165,6 +174,17 @@ async function main(argv: string[]): Promise<void> {
       return serve();
     case 'demo':
       return demo(values.json);
+    case 'purge': {
+      const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'warn' });
+      const server = createAccordServer(config);
+      try {
+        const purged = await server.lifecycle.purgeExpired(config.retentionDays);
+        process.stdout.write(`purged ${purged.length} case(s)\n`);
+      } finally {
+        await server.close();
+      }
+      return;
+    }
     case 'audit':
       if (positionals[1] !== 'verify') throw new ConfigError('usage: accord audit verify <caseId>');
       return auditVerify(positionals[2]);

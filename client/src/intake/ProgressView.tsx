@@ -26,7 +26,7 @@ export function ProgressView({ progress }: { progress: CaseProgress }) {
         <dt>{t('track.handler')}</dt>
         <dd>{handler}</dd>
         <dt>{t('track.next')}</dt>
-        <dd>{progress.nextStep}</dd>
+        <dd>{t(`nextSteps.${progress.status}`)}</dd>
         {progress.session && (
           <>
             <dt>{t('track.session')}</dt>
