@@ -18,8 +18,7 @@ import { connectRoom } from '../helpers/clients';
 import { complaint, form, pdf, png } from '../helpers/files';
 import { startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
-
-type Res<T> = { status: number; body: T };
+import { httpClient } from '../helpers/http';
 
 describe('from complaint to closing', () => {
   let t: TestServer;
@@ -28,25 +27,7 @@ describe('from complaint to closing', () => {
   let admin: { token: string; id: string };
   let mediator: { token: string; id: string };
 
-  const call = async <T>(method: string, path: string, token?: string, body?: unknown): Promise<Res<T>> => {
-    const isForm = body instanceof FormData;
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: isForm ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
-    return { status: res.status, body: parsed as T };
-  };
+  const call = httpClient(() => t.url);
   const staffAccount = async (username: string, staffRole: 'platform' | 'admin' | 'mediator') => {
     const user = await t.server.cases.createStaff(null, {
       username,

@@ -2,23 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, ErrorBody, InviteView, LoginResult, MeResult } from '@accord/shared';
 import { connectRoom } from '../helpers/clients';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
+import { httpClient } from '../helpers/http';
 
 describe('REST: staff sign-in, cases, members and invites', () => {
   let t: TestServer;
   let admin: { username: string; password: string };
 
-  const call = async <T>(method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  };
+  const call = httpClient(() => t.url);
   const login = (username: string, password: string) =>
     call<LoginResult & { error?: ErrorBody }>('POST', '/api/auth/login', undefined, { username, password });
 

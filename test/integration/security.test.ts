@@ -3,25 +3,13 @@ import type { ErrorBody, InviteView, LoginResult } from '@accord/shared';
 import { connectDoc, connectRefused, connectRoom, waitSynced } from '../helpers/clients';
 import { acceptInvite, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
-
-type Res<T> = { status: number; body: T };
+import { httpClient } from '../helpers/http';
 
 describe('no one gets more than they were given', () => {
   let t: TestServer;
   let c: TestCase;
 
-  const call = async <T>(method: string, path: string, token?: string, body?: unknown): Promise<Res<T>> => {
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  };
+  const call = httpClient(() => t.url);
   const login = (username: string, password: string) =>
     call<LoginResult & { error?: ErrorBody }>('POST', '/api/auth/login', undefined, { username, password });
 

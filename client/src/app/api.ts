@@ -32,11 +32,14 @@ export async function api<T extends z.ZodType>(
   }
   const text = await res.text();
   const json: unknown = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const parsed = ErrorBody.safeParse((json as { error?: unknown } | null)?.error);
-    throw parsed.success
-      ? new ApiError(parsed.data.code, parsed.data.message)
-      : new ApiError('INTERNAL', res.statusText);
-  }
+  if (!res.ok) throw errorOf(res, json);
   return schema.parse(json);
+}
+
+/** The server's `{ error }` body as an ApiError (or the status text when there is none). */
+export function errorOf(res: Response, json: unknown): ApiError {
+  const parsed = ErrorBody.safeParse((json as { error?: unknown } | null)?.error);
+  return parsed.success
+    ? new ApiError(parsed.data.code, parsed.data.message)
+    : new ApiError('INTERNAL', res.statusText);
 }

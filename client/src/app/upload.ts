@@ -1,6 +1,5 @@
-import { ErrorBody } from '@accord/shared';
 import type { z } from 'zod';
-import { ApiError } from './api';
+import { ApiError, errorOf } from './api';
 
 /** Posts a multipart form (a complaint, evidence) and validates the answer. */
 export async function postForm<T extends z.ZodType>(
@@ -20,12 +19,7 @@ export async function postForm<T extends z.ZodType>(
     throw new ApiError('NETWORK', 'network error');
   }
   const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const parsed = ErrorBody.safeParse((json as { error?: unknown } | null)?.error);
-    throw parsed.success
-      ? new ApiError(parsed.data.code, parsed.data.message)
-      : new ApiError('INTERNAL', res.statusText);
-  }
+  if (!res.ok) throw errorOf(res, json);
   return schema.parse(json);
 }
 

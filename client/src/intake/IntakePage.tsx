@@ -5,6 +5,7 @@ import { parseMoney } from '../agreement/terms';
 import { ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { postForm } from '../app/upload';
+import { ErrorText } from '../app/ErrorText';
 
 /** The public complaint form. */
 export function IntakePage() {
@@ -113,11 +114,7 @@ export function IntakePage() {
         <button type="submit" disabled={busy}>
           {busy ? t('intake.submitting') : t('intake.submit')}
         </button>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
       </form>
     </section>
   );

@@ -9,6 +9,7 @@ import { downloadWithToken, postForm } from '../app/upload';
 import { EvidenceList } from './EvidenceList';
 import { ProgressView } from './ProgressView';
 import { useProgress } from './useProgress';
+import { ErrorText } from '../app/ErrorText';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -49,11 +50,7 @@ export function TrackPage({ trackingId }: { trackingId: string }) {
             />
           </label>
           <button type="submit">{t('track.signIn')}</button>
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
+          <ErrorText error={error} />
         </form>
       </section>
     );
@@ -181,11 +178,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
           </button>
         )}
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { agreementFingerprint, canonicalAgreementText, type ErrorBody, type Outc
 import { navigate } from '../app/router';
 import type { RoomApi } from '../room/useRoom';
 import { downloadRecord } from './download';
+import { ErrorText } from '../app/ErrorText';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const grouped = (hex: string) => hex.match(/.{1,8}/g)?.join(' ') ?? hex;
@@ -144,11 +145,7 @@ export function SigningPanel({
         </form>
       )}
       {me?.signedAt && !sealed && <p className="ok">{t('signing.signedByYou')}</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </section>
   );
 }
@@ -178,11 +175,7 @@ export function EndWithoutAgreement({ room }: { room: RoomApi }) {
       <button type="submit" disabled={!reason.trim()}>
         {t('signing.end')}
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SealedOutcome } from '@accord/shared';
 import { RecordView } from './RecordView';
+import { ErrorText } from '../app/ErrorText';
 
 /** Drop a record file; it is verified in the browser against the published key. */
 export function VerifyPage() {
@@ -38,11 +39,7 @@ export function VerifyPage() {
         </label>
         <span className="muted">{t('verify.drop')}</span>
       </div>
-      {problem && (
-        <p role="alert" className="error" data-testid="verify-problem">
-          {problem}
-        </p>
-      )}
+      <ErrorText error={problem} testId="verify-problem" />
       {sealed && <RecordView sealed={sealed} />}
     </section>
   );

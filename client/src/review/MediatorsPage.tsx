@@ -4,6 +4,7 @@ import { MediatorView, UserView } from '@accord/shared';
 import { z } from 'zod';
 import { api, ApiError } from '../app/api';
 import { staffSession } from '../app/session';
+import { ErrorText } from '../app/ErrorText';
 
 const list = (s: string) =>
   s
@@ -85,11 +86,7 @@ export function MediatorsPage() {
           <input value={form.specialities} onChange={(e) => setForm({ ...form, specialities: e.target.value })} />
         </label>
         <button type="submit">{t('mediators.save')}</button>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
       </form>
     </section>
   );

@@ -8,6 +8,7 @@ import { staffSession } from '../app/session';
 import { EvidenceList } from '../intake/EvidenceList';
 import { ProgressView } from '../intake/ProgressView';
 import { useProgress } from '../intake/useProgress';
+import { ErrorText } from '../app/ErrorText';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
 export function StaffCasePage({ caseId }: { caseId: string }) {
@@ -188,11 +189,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
           </button>
         )}
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </section>
   );
 

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PHASE_TRANSITIONS, type ErrorBody, type Participant, type Phase, type RoomState } from '@accord/shared';
 import type { RoomApi } from './useRoom';
+import { ErrorText } from '../app/ErrorText';
 
 /** The mediator's controls: phase, waiting room, participants, agreement lock, announcement, settings. */
 export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomState }) {
@@ -25,11 +26,7 @@ export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomStat
   return (
     <section className="panel moderation" aria-labelledby="moderation-title" data-testid="moderation">
       <h2 id="moderation-title">{t('moderation.title')}</h2>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
 
       <div className="control-group">
         <span className="label">{t('moderation.phase')}</span>

@@ -8,6 +8,7 @@ import type {
   Phase,
   SettlementTerms,
   StaffRole,
+  AuditEntryBody,
 } from '@accord/shared';
 
 export interface UserRecord {
@@ -109,18 +110,8 @@ export interface RoomStateRecord {
 
 export type RoomStatePatch = Partial<Omit<RoomStateRecord, 'caseId' | 'version'>>;
 
-/** One entry of a case's hash-chained audit log. */
-export interface AuditRecord {
-  caseId: string;
-  seq: number;
-  at: string;
-  actorId: string | null;
-  kind: string;
-  data: Record<string, unknown>;
-  /** Hash of the previous entry (64 zeros for the first). */
-  prevHash: string;
-  hash: string;
-}
+/** One entry of a case's hash-chained audit log (the shape `shared/src/audit.ts` hashes and verifies). */
+export type AuditRecord = AuditEntryBody & { hash: string };
 
 export interface InviteRecord {
   id: string;
