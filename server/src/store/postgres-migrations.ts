@@ -1,0 +1,171 @@
+/**
+ * Versioned migrations for PostgreSQL, the same schema as SQLite's in
+ * PostgreSQL's types. Each runs once, in order, in a transaction; the
+ * `schema_migrations` table records them.
+ */
+export const postgresMigrations: readonly string[] = [
+  /* 1: the whole schema as of SQLite migration 4 */ `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('staff', 'guest')),
+    username TEXT UNIQUE,
+    display_name TEXT NOT NULL,
+    staff_role TEXT,
+    password_hash TEXT,
+    must_change_password BOOLEAN NOT NULL DEFAULT false,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE case_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+  CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_since TEXT NOT NULL,
+    amount_in_dispute_cents BIGINT NOT NULL,
+    created_at TEXT NOT NULL,
+    desired_outcome TEXT NOT NULL DEFAULT '',
+    customer_id TEXT,
+    mediator_id TEXT,
+    session_starts_at TEXT,
+    session_time_zone TEXT,
+    session_minutes INTEGER,
+    question TEXT,
+    rejection_reason TEXT,
+    tracking_id TEXT UNIQUE,
+    tracking_pin_hash TEXT,
+    tracking_revoked_at TEXT,
+    purged_at TEXT
+  );
+  CREATE INDEX cases_status ON cases(status, status_since);
+  CREATE TABLE case_members (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    admitted BOOLEAN NOT NULL DEFAULT false,
+    muted BOOLEAN NOT NULL DEFAULT false,
+    hand_raised BOOLEAN NOT NULL DEFAULT false,
+    removed_at TEXT,
+    PRIMARY KEY (case_id, user_id)
+  );
+  CREATE INDEX case_members_user ON case_members(user_id);
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT,
+    pin_hash TEXT
+  );
+  CREATE INDEX invites_case ON invites(case_id);
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    case_id TEXT,
+    invite_id TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX sessions_invite ON sessions(invite_id);
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE TABLE room_heads (case_id TEXT NOT NULL, channel TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (case_id, channel));
+  CREATE TABLE messages (
+    case_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    client_id TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    sender_role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, channel, seq),
+    UNIQUE (case_id, sender_id, client_id)
+  );
+  CREATE TABLE doc_updates (id BIGSERIAL PRIMARY KEY, doc_name TEXT NOT NULL, data BYTEA NOT NULL);
+  CREATE INDEX doc_updates_doc ON doc_updates(doc_name, id);
+  CREATE TABLE doc_snapshots (doc_name TEXT PRIMARY KEY, data BYTEA NOT NULL, through_id BIGINT NOT NULL);
+  CREATE TABLE room_state (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    phase TEXT NOT NULL,
+    lobby BOOLEAN NOT NULL,
+    quiet_opening BOOLEAN NOT NULL,
+    agreement_locked BOOLEAN NOT NULL,
+    caucus_user_id TEXT,
+    pinned_text TEXT,
+    pinned_by TEXT,
+    pinned_at TEXT,
+    version INTEGER NOT NULL
+  );
+  CREATE TABLE audit_log (
+    case_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
+  );
+  CREATE TABLE freezes (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    text TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    frozen_at TEXT NOT NULL,
+    frozen_by TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    signers TEXT NOT NULL,
+    voided_at TEXT
+  );
+  CREATE INDEX freezes_case ON freezes(case_id, frozen_at);
+  -- At most one freeze in force per case.
+  CREATE UNIQUE INDEX freezes_open ON freezes(case_id) WHERE voided_at IS NULL;
+  CREATE TABLE signatures (
+    freeze_id TEXT NOT NULL REFERENCES freezes(id),
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    PRIMARY KEY (freeze_id, user_id)
+  );
+  CREATE TABLE outcomes (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    record TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    sealed_at TEXT NOT NULL
+  );
+  CREATE TABLE case_pii (case_id TEXT PRIMARY KEY REFERENCES cases(id), data BYTEA NOT NULL);
+  CREATE TABLE evidence (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    uploaded_by TEXT NOT NULL,
+    uploader_role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    stored_name TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL
+  );
+  CREATE INDEX evidence_case ON evidence(case_id, uploaded_at);
+  CREATE TABLE mediator_profiles (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    organisation TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    specialities TEXT NOT NULL
+  );
+  `,
+];
