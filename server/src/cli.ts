@@ -4,7 +4,8 @@ import { verifyOutcome } from '@accord/shared';
 import { AuditLog } from './audit/log';
 import { createDemoCase } from './cases/demo';
 import { ConfigError, loadConfig } from './config';
-import { createAccordServer, openStore } from './server';
+import { openStore, startAccord } from './server';
+import { PostgresStore } from './store/postgres';
 
 const USAGE = `Usage: pnpm accord <command> [options]
 
@@ -25,7 +26,7 @@ see README.md.`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const server = createAccordServer(config);
+  const server = await startAccord(config);
   await server.listen();
   if (config.seed) {
     const admin = await server.cases.bootstrapAdmin();
@@ -80,7 +81,7 @@ async function serve(): Promise<void> {
 
 async function demo(json: boolean): Promise<void> {
   const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'warn' });
-  const server = createAccordServer(config);
+  const server = await startAccord(config);
   try {
     const d = await createDemoCase(server.cases);
     if (json) {
@@ -99,7 +100,9 @@ async function demo(json: boolean): Promise<void> {
 async function auditVerify(caseId: string | undefined): Promise<void> {
   if (!caseId) throw new ConfigError('usage: accord audit verify <caseId>');
   const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: 'silent' });
-  const store = openStore(config);
+  const store = config.databaseUrl
+    ? await PostgresStore.open({ connectionString: config.databaseUrl })
+    : openStore(config);
   try {
     const log = new AuditLog(store);
     const result = await log.verify(caseId);
@@ -176,7 +179,7 @@ async function main(argv: string[]): Promise<void> {
       return demo(values.json);
     case 'purge': {
       const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'warn' });
-      const server = createAccordServer(config);
+      const server = await startAccord(config);
       try {
         const purged = await server.lifecycle.purgeExpired(config.retentionDays);
         process.stdout.write(`purged ${purged.length} case(s)\n`);

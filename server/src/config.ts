@@ -60,6 +60,14 @@ const EnvSchema = z.object({
     .int()
     .min(1)
     .default(3 * 365),
+  /** With REDIS_URL and DATABASE_URL a node runs scaled out: PostgreSQL stores, Redis carries what crosses nodes. */
+  REDIS_URL: z.url().optional(),
+  /** Prefix of every Redis key, channel and stream of this deployment (several can share one Redis). */
+  ACCORD_REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_:-]{1,40}$/)
+    .default('accord'),
+  DATABASE_URL: z.url().optional(),
   /** Built client to serve; defaults to client/dist of this checkout. */
   ACCORD_CLIENT_DIST: z.string().optional(),
 });
@@ -82,9 +90,20 @@ export interface AccordConfig {
   evidenceMaxBytes: number;
   evidenceMaxFiles: number;
   retentionDays: number;
+  redisUrl: string | null;
+  redisPrefix: string;
+  databaseUrl: string | null;
 }
 
 export class ConfigError extends Error {}
+
+/** Scaled out needs both; one without the other is a mistake worth stopping for. */
+export function modeOf(config: Pick<AccordConfig, 'redisUrl' | 'databaseUrl'>): 'embedded' | 'scaled' {
+  if ((config.redisUrl === null) !== (config.databaseUrl === null)) {
+    throw new ConfigError('set both REDIS_URL and DATABASE_URL to scale out, or neither to run embedded');
+  }
+  return config.redisUrl ? 'scaled' : 'embedded';
+}
 
 /** Reads, validates and completes the configuration; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AccordConfig {
@@ -115,6 +134,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     evidenceMaxBytes: e.ACCORD_EVIDENCE_MAX_BYTES,
     evidenceMaxFiles: e.ACCORD_EVIDENCE_MAX_FILES,
     retentionDays: e.ACCORD_RETENTION_DAYS,
+    redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.ACCORD_REDIS_PREFIX,
+    databaseUrl: e.DATABASE_URL ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
-export { createAccordServer, openStore, VERSION, type AccordServer, type AccordOverrides } from './server';
+export { createAccordServer, openStore, startAccord, VERSION, type AccordServer, type AccordOverrides } from './server';
+export { PostgresStore } from './store/postgres';
 export { loadConfig, type AccordConfig } from './config';
 export { createDemoCase, type DemoCase } from './cases/demo';
 export * from './store/index';

@@ -10,13 +10,18 @@ import { MemoryAttemptLimiter } from './auth/attempts';
 import { AuthService } from './auth/service';
 import { TokenSigner } from './auth/tokens';
 import { CaseService } from './cases/service';
-import { publicUrlOf, type AccordConfig } from './config';
+import { modeOf, publicUrlOf, type AccordConfig } from './config';
 import { createApiRouter, publicKeyDocument } from './http/api';
 import type { OutcomeService } from './outcome/service';
 import { createHttpApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { attachRoomGateway, type AccordIo } from './room/gateway';
-import { MemoryPresence } from './room/presence';
+import { MemoryPresence, type PresenceRegistry } from './room/presence';
+import { RedisPresence } from './room/redis-presence';
+import { RedisBus } from './scale/redis-bus';
+import { PostgresStore } from './store/postgres';
+import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
 import { RoomStates } from './room/state';
 import { AuditLog } from './audit/log';
 import { LocalBus, type Bus } from './scale/bus';
@@ -56,19 +61,38 @@ export interface AccordOverrides {
   store?: Store;
   log?: Logger;
   bus?: Bus;
+  presence?: PresenceRegistry;
 }
 
-/** Opens the store this config names (SQLite in the data dir for now). */
+/** The embedded store: SQLite in the data dir. */
 export function openStore(config: AccordConfig): Store {
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteStore({ filename: join(config.dataDir, 'accord.db'), synchronous: config.sqliteSync });
 }
 
+/**
+ * Builds a node in the mode its configuration names: embedded (SQLite,
+ * in-process bus and presence), or scaled out (PostgreSQL, Redis bus,
+ * presence and Socket.IO adapter) when REDIS_URL and DATABASE_URL are set.
+ */
+export async function startAccord(config: AccordConfig, overrides: AccordOverrides = {}): Promise<AccordServer> {
+  if (modeOf(config) === 'embedded') return createAccordServer(config, overrides);
+  const store = overrides.store ?? (await PostgresStore.open({ connectionString: config.databaseUrl ?? '' }));
+  return createAccordServer(config, { ...overrides, store });
+}
+
 /** Builds a whole Accord node from one config. Nothing listens until `listen()`. */
 export function createAccordServer(config: AccordConfig, overrides: AccordOverrides = {}): AccordServer {
   const log = overrides.log ?? createLogger(config);
+  const mode = modeOf(config);
+  if (mode === 'scaled' && !overrides.store)
+    throw new Error('a scaled-out node needs its PostgreSQL store: use startAccord()');
   const store = overrides.store ?? openStore(config);
-  const bus = overrides.bus ?? new LocalBus(randomUUID());
+  const nodeId = randomUUID();
+  const redisUrl = config.redisUrl;
+  const prefix = config.redisPrefix;
+  const bus = overrides.bus ?? (redisUrl ? new RedisBus(redisUrl, nodeId, `${prefix}:bus`) : new LocalBus(nodeId));
+  const presence = overrides.presence ?? (redisUrl ? new RedisPresence(redisUrl, prefix) : new MemoryPresence());
   let boundPort = config.port;
   const url = () => publicUrlOf(config, boundPort);
 
@@ -84,6 +108,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     unloadAfterMs: config.docUnloadMs,
     compactEvery: config.docCompactEvery,
     log,
+    bus,
   });
 
   const signingKey = loadSigningKey(config.dataDir);
@@ -129,6 +154,9 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     destroyUpgrade: false,
     maxHttpBufferSize: 256 * 1024,
   });
+  // Across nodes, Socket.IO rooms live in Redis streams (see docs/ARCHITECTURE.md for why streams).
+  const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;
+  if (adapterRedis) io.adapter(createStreamsAdapter(adapterRedis, { streamName: `${prefix}:socket.io` }));
   const room = attachRoomGateway(io, {
     auth,
     store,
@@ -138,7 +166,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     signAttempts: new MemoryAttemptLimiter(5, 15 * 60_000),
     rooms,
     audit,
-    presence: new MemoryPresence(),
+    presence,
     bus,
     log,
     lifecycle,
@@ -176,7 +204,10 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
         http.listen(config.port, config.host, () => {
           http.off('error', reject);
           boundPort = (http.address() as AddressInfo).port;
-          log.info({ event: 'listening', port: boundPort, url: url(), store: store.kind }, `Accord on ${url()}`);
+          log.info(
+            { event: 'listening', port: boundPort, url: url(), store: store.kind, mode, node: nodeId },
+            `Accord (${mode}) on ${url()}`,
+          );
           resolve({ port: boundPort, url: url() });
         });
       }),
@@ -188,7 +219,9 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
         await new Promise<void>((resolve) => void io.close(() => resolve()));
         http.closeAllConnections();
         await docs.closeAll();
+        await presence.close();
         await bus.close();
+        await adapterRedis?.quit().catch(() => undefined);
         await store.close();
       })()),
   };

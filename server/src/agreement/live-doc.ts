@@ -17,8 +17,15 @@ export class MalformedUpdateError extends Error {}
 /** The store refused an update; the document is dropped and every client resyncs. */
 export class DocStoreError extends Error {}
 
+/** The origin of changes that came from another node: applied and relayed here, never stored or sent on. */
+export const REMOTE = Symbol('remote node');
+
 export interface LiveDocOptions {
   compactEvery: number;
+  /** After an update is stored and relayed here: tell the other nodes. */
+  onStored?: (doc: LiveDoc, update: Uint8Array) => void;
+  /** After an awareness change of a local connection: tell the other nodes. */
+  onAwareness?: (doc: LiveDoc, update: Uint8Array) => void;
   log: Logger;
   /** Called once when the document can no longer be trusted (a store failure). */
   onBroken: (doc: LiveDoc) => void;
@@ -65,7 +72,11 @@ export class LiveDoc {
           removed.forEach((id) => controlled.delete(id));
         }
         const changed = [...added, ...updated, ...removed];
-        if (changed.length > 0) this.broadcast(awarenessMessage(this.awareness, changed), null);
+        if (changed.length === 0) return;
+        this.broadcast(awarenessMessage(this.awareness, changed), null);
+        if (origin !== REMOTE) {
+          this.options.onAwareness?.(this, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        }
       },
     );
   }
@@ -148,9 +159,35 @@ export class LiveDoc {
         throw new DocStoreError('the update could not be stored');
       }
       this.updatesSinceCompaction++;
-      if (effective) this.broadcast(updateMessage(effective), from);
+      if (effective) {
+        this.broadcast(updateMessage(effective), from);
+        this.options.onStored?.(this, effective);
+      }
       if (this.updatesSinceCompaction >= this.options.compactEvery) await this.compact();
     });
+  }
+
+  /** An update another node stored: applied and relayed to this node's connections, not stored again. */
+  applyRemote(update: Uint8Array): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.broken) return;
+      let effective: Uint8Array | null = null;
+      const capture = (u: Uint8Array, origin: unknown) => {
+        if (origin === REMOTE) effective = u;
+      };
+      const doc = this.doc;
+      doc.on('update', capture);
+      try {
+        Y.applyUpdate(doc, update, REMOTE);
+      } finally {
+        doc.off('update', capture);
+      }
+      if (effective) this.broadcast(updateMessage(effective), null);
+    });
+  }
+
+  applyRemoteAwareness(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
   }
 
   /** Writes the whole state as one snapshot and drops the updates it covers. */

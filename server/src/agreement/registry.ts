@@ -1,5 +1,6 @@
 import { CloseCode } from '@accord/shared';
 import type { Logger } from '../log';
+import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
 import { LiveDoc, type DocConnection } from './live-doc';
 
@@ -8,6 +9,8 @@ export interface DocRegistryOptions {
   unloadAfterMs: number;
   compactEvery: number;
   log: Logger;
+  /** Carries stored updates and awareness to the other nodes holding the same documents. */
+  bus?: Bus;
 }
 
 /**
@@ -19,10 +22,35 @@ export class DocRegistry {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly unloading = new Map<string, Promise<void>>();
 
+  private readonly unsubscribe: () => void = () => undefined;
+
   constructor(
     private readonly store: Store,
     private readonly options: DocRegistryOptions,
-  ) {}
+  ) {
+    const bus = options.bus;
+    if (!bus) return;
+    this.unsubscribe = bus.subscribe(({ origin, message }) => {
+      if (origin === bus.nodeId) return;
+      if (message.type !== 'doc.update' && message.type !== 'doc.awareness') return;
+      const entry = this.docs.get(message.doc);
+      if (!entry) return;
+      const bytes = new Uint8Array(Buffer.from(message.update, 'base64'));
+      if (message.type === 'doc.update') {
+        // A document still loading applies it once loaded (updates commute); one not held here ignores it,
+        // since whoever loads it later reads the store, where the sender put it first.
+        void entry.then((doc) => doc.applyRemote(bytes)).catch(() => undefined);
+      } else {
+        void entry.then((doc) => doc.applyRemoteAwareness(bytes)).catch(() => undefined);
+      }
+    });
+  }
+
+  private publish(type: 'doc.update' | 'doc.awareness', doc: LiveDoc, update: Uint8Array): void {
+    void this.options.bus
+      ?.publish({ type, doc: doc.name, update: Buffer.from(update).toString('base64') })
+      .catch((err: unknown) => this.options.log.warn({ err, event: 'bus.publish_failed' }, 'bus publish failed'));
+  }
 
   /** Names of the documents loaded now. */
   loaded(): string[] {
@@ -44,6 +72,8 @@ export class DocRegistry {
         compactEvery: this.options.compactEvery,
         log: this.options.log,
         onBroken: (doc) => this.drop(doc),
+        onStored: (doc, update) => this.publish('doc.update', doc, update),
+        onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
       });
       this.docs.set(name, entry);
       entry.catch(() => this.docs.delete(name));
@@ -68,6 +98,7 @@ export class DocRegistry {
 
   /** Unloads every document, compacting each; used at shutdown. */
   async closeAll(): Promise<void> {
+    this.unsubscribe();
     for (const t of this.unloadTimers.values()) clearTimeout(t);
     this.unloadTimers.clear();
     const docs = await Promise.allSettled(this.docs.values());

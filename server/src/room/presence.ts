@@ -9,6 +9,7 @@ export interface PresenceRegistry {
   remove(caseId: string, userId: string, connectionId: string): Promise<void>;
   /** Open connections per person in a room (persons with none are absent). */
   counts(caseId: string): Promise<Map<string, number>>;
+  close(): Promise<void>;
 }
 
 export class MemoryPresence implements PresenceRegistry {
@@ -34,5 +35,9 @@ export class MemoryPresence implements PresenceRegistry {
   async counts(caseId: string): Promise<Map<string, number>> {
     const room = this.rooms.get(caseId);
     return new Map([...(room ?? [])].map(([user, conns]) => [user, conns.size]));
+  }
+
+  async close(): Promise<void> {
+    this.rooms.clear();
   }
 }

@@ -15,7 +15,11 @@ export type BusMessage =
   /** This person was removed from the case: close their connections to it. */
   | { type: 'member.removed'; caseId: string; userId: string }
   /** This person's role in the case changed: close their connections, which carry the old one. */
-  | { type: 'member.changed'; caseId: string; userId: string };
+  | { type: 'member.changed'; caseId: string; userId: string }
+  /** A stored Yjs update (base64): nodes holding the document apply and relay it, and store nothing. */
+  | { type: 'doc.update'; doc: string; update: string }
+  /** An awareness update (base64) from a connection on another node. */
+  | { type: 'doc.awareness'; doc: string; update: string };
 
 export interface Envelope {
   /** The id of the node that published it, so a node can tell its own messages. */

@@ -252,8 +252,7 @@ export class PostgresStore implements Store {
       await c.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
       );
-      const { rows } = await c.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
-      const from = num(rows[0]?.v);
+      const from = num((await this.one(c, 'SELECT coalesce(max(version), 0) AS v FROM schema_migrations'))?.v);
       if (from > postgresMigrations.length) {
         throw new Error(`database schema version ${from} is newer than this build knows; upgrade Accord`);
       }

@@ -1,0 +1,45 @@
+import { Redis } from 'ioredis';
+import type { Bus, BusMessage, Envelope } from './bus';
+
+/**
+ * The bus across nodes: Redis pub/sub on one channel. Every node, the
+ * publisher included, receives each message (as with LocalBus). Pub/sub is
+ * fire-and-forget, which suits what travels here: cache refreshes and "close
+ * these connections" notices; nothing durable depends on a bus message alone.
+ */
+export class RedisBus implements Bus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly handlers = new Set<(envelope: Envelope) => void>();
+  private readonly ready: Promise<unknown>;
+
+  constructor(
+    url: string,
+    readonly nodeId: string,
+    private readonly channel: string,
+  ) {
+    this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.sub = new Redis(url, { lazyConnect: false });
+    this.sub.on('message', (channel: string, raw: string) => {
+      if (channel !== this.channel) return;
+      const envelope = JSON.parse(raw) as Envelope;
+      for (const h of this.handlers) h(envelope);
+    });
+    this.ready = this.sub.subscribe(this.channel);
+  }
+
+  async publish(message: BusMessage): Promise<void> {
+    await this.ready;
+    await this.pub.publish(this.channel, JSON.stringify({ origin: this.nodeId, message } satisfies Envelope));
+  }
+
+  subscribe(handler: (envelope: Envelope) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
+  }
+}

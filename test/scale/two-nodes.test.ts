@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
+import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
+import { DATABASE_URL, REDIS_URL, servicesOrSkip } from '../helpers/services';
+import { acceptInvite, makeTempDir } from '../helpers/server';
+import { sleep, waitFor } from '../helpers/wait';
+
+const available = await servicesOrSkip('scale-out tests');
+
+describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
+  const schema = `accord_n_${randomBytes(5).toString('hex')}`;
+  const prefix = `accord-test-${randomBytes(4).toString('hex')}`;
+  const dataDir = makeTempDir('accord-nodes-');
+  const nodes: AccordServer[] = [];
+  const urls: string[] = [];
+  let caseId = '';
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  const clients: RoomClient[] = [];
+
+  beforeAll(async () => {
+    const env = {
+      PORT: '0',
+      ACCORD_DATA_DIR: dataDir,
+      ACCORD_LOG_LEVEL: 'silent',
+      ACCORD_SEED: 'false',
+      REDIS_URL,
+      DATABASE_URL,
+      ACCORD_REDIS_PREFIX: prefix,
+      ACCORD_DOC_UNLOAD_MS: '50',
+    };
+    for (let i = 0; i < 2; i++) {
+      const config = loadConfig(env);
+      // Both nodes share one schema of their own in the machine's PostgreSQL.
+      const store = await PostgresStore.open({ connectionString: DATABASE_URL, schema });
+      const node = await startAccord(config, { store });
+      nodes.push(node);
+      urls.push((await node.listen()).url);
+    }
+    const a = nodes[0] as AccordServer;
+    const c = await a.cases.createCaseAsSystem({
+      title: 'Across nodes',
+      category: 'other',
+      amountInDisputeCents: 1000,
+    });
+    caseId = c.id;
+    await a.store.updateRoomState(caseId, { lobby: false, phase: 'drafting' });
+    for (const [role, name] of [
+      ['customer', '王女士'],
+      ['platform', '李华'],
+      ['mediator', '张律师'],
+    ] as const) {
+      const invite = await a.cases.createInviteAsSystem(caseId, { role, displayName: name });
+      const accepted = await acceptInvite(urls[0] ?? '', invite.url);
+      tokens[role] = accepted.token;
+      ids[role] = accepted.userId;
+    }
+  }, 30_000);
+
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    for (const n of nodes) await n.close();
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  const on = async (node: number, role: string) => {
+    const c = await connectRoom(urls[node] ?? '', tokens[role] ?? '', caseId);
+    clients.push(c);
+    return c;
+  };
+
+  it('chat, presence and sequence numbers hold whichever node each party is on', async () => {
+    const customer = await on(0, 'customer');
+    const platform = await on(1, 'platform');
+    const mediator = await on(0, 'mediator');
+    await waitFor(
+      () => platform.presence.at(-1)?.participants.filter((p) => p.online).length === 3,
+      'all three online, seen from node B',
+    );
+    const sends = [];
+    for (let i = 0; i < 10; i++) {
+      sends.push(customer.send(`a${i}`), platform.send(`b${i}`), mediator.send(`c${i}`));
+    }
+    expect((await Promise.all(sends)).every((a) => a.ok)).toBe(true);
+    for (const c of [customer, platform, mediator]) {
+      await waitFor(() => c.messages.length === 30, 'all 30 delivered');
+      // Unique and gap-free across nodes; messages from different nodes may arrive in either order,
+      // and the client orders them by seq.
+      expect(c.messages.map((m) => m.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    }
+  });
+
+  it('a document is the same whichever node a client reaches; each update stored once', async () => {
+    const a = connectDoc(urls[0] ?? '', caseId, tokens.customer ?? '');
+    const b = connectDoc(urls[1] ?? '', caseId, tokens.platform ?? '');
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    const before = (await nodes[0]?.store.loadDoc(caseId))?.updates.length ?? 0;
+    a.doc.getText('t').insert(0, 'node A ');
+    b.doc.getText('t').insert(0, 'node B ');
+    await waitFor(
+      () => a.doc.getText('t').toString() === b.doc.getText('t').toString() && a.doc.getText('t').length === 14,
+      'converged across nodes',
+    );
+    await sleep(200);
+    const after = (await nodes[0]?.store.loadDoc(caseId))?.updates.length ?? 0;
+    expect(after - before).toBe(2);
+    expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
+    a.destroy();
+    b.destroy();
+  });
+
+  it('the mediator on one node mutes and locks; the rules hold for a party on the other', async () => {
+    const mediator = await on(0, 'mediator');
+    const platform = await on(1, 'platform');
+    expect((await mediator.socket.emitWithAck('moderation:mute', { userId: ids.platform ?? '', muted: true })).ok).toBe(
+      true,
+    );
+    expect(await platform.send(`muted ${newClientId()}`)).toMatchObject({ ok: false, error: { code: 'MUTED' } });
+    expect(
+      (await mediator.socket.emitWithAck('moderation:mute', { userId: ids.platform ?? '', muted: false })).ok,
+    ).toBe(true);
+    expect((await mediator.socket.emitWithAck('agreement:lock', { locked: true })).ok).toBe(true);
+    await waitFor(() => platform.states.at(-1)?.agreementLocked === true, 'lock seen on node B');
+    const doc = connectDoc(urls[1] ?? '', caseId, tokens.platform ?? '');
+    await waitSynced(doc);
+    doc.doc.getText('locked').insert(0, 'refused');
+    await waitFor(() => doc.denied.length > 0, 'refused on node B');
+    doc.destroy();
+  });
+});
