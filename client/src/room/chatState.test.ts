@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@accord/shared';
-import { chatReducer, emptyChat, firstUnreadSeq, headSeq, mergeMessages, type ChatState } from './chatState';
+import { chatReducer, emptyChat, firstUnreadSeq, gapBefore, headSeq, mergeMessages, type ChatState } from './chatState';
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -31,6 +31,15 @@ describe('message list state', () => {
     expect(s.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(s.hasOlder).toBe(false);
     expect(headSeq(s)).toBe(7);
+  });
+
+  it('finds a gap in the sequence so it can be filled, and filling changes nothing else', () => {
+    let s = run(emptyChat, { type: 'received', messages: [msg(1), msg(2), msg(6)], viewing: true });
+    expect(gapBefore(s, 6)).toEqual({ beforeSeq: 6, limit: 3 });
+    expect(gapBefore(s, 2)).toBeNull();
+    s = reduce(s, { type: 'filled', messages: [msg(3), msg(4), msg(5)] });
+    expect(s.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(s.hasOlder).toBe(emptyChat.hasOlder);
   });
 
   it('merge does not copy when nothing arrives and appends in order on the fast path', () => {

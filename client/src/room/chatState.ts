@@ -26,6 +26,8 @@ export type ChatAction =
   /** `viewing`: the user is looking at the end of the chat right now, so these are read on arrival. */
   | { type: 'received'; messages: ChatMessage[]; viewing: boolean }
   | { type: 'history'; messages: ChatMessage[]; hasMore: boolean }
+  /** Messages fetched to fill a gap in the sequence (delivered late or missed); nothing else changes. */
+  | { type: 'filled'; messages: ChatMessage[] }
   | { type: 'queued'; item: OutboxItem }
   | { type: 'sending'; clientId: string }
   | { type: 'acked'; message: ChatMessage }
@@ -85,6 +87,8 @@ export function chatReducer(me: string) {
         }
         return next;
       }
+      case 'filled':
+        return { ...state, messages: mergeMessages(state.messages, action.messages) };
       case 'history':
         return { ...state, messages: mergeMessages(state.messages, action.messages), hasOlder: action.hasMore };
       case 'queued':
@@ -124,6 +128,14 @@ export function chatReducer(me: string) {
 /** The first message from someone else that the user has not read yet, if any. */
 export function firstUnreadSeq(state: ChatState, me: string): number | null {
   return state.messages.find((m) => m.seq > state.lastReadSeq && m.senderId !== me)?.seq ?? null;
+}
+
+/** The first gap before `seq` (a missing run of messages), as the history request that fills it. */
+export function gapBefore(state: ChatState, seq: number): { beforeSeq: number; limit: number } | null {
+  const i = state.messages.findIndex((m) => m.seq === seq);
+  const prev = i > 0 ? state.messages[i - 1] : undefined;
+  if (!prev || seq - prev.seq <= 1) return null;
+  return { beforeSeq: seq, limit: Math.min(100, seq - prev.seq - 1) };
 }
 
 /** The highest seq received: sent as `lastSeq` on reconnect so the server replays the rest. */

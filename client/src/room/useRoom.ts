@@ -15,7 +15,7 @@ import {
 } from '@accord/shared';
 import { useOnline } from '../app/useOnline';
 import { loadChat, saveChat } from './chatCache';
-import { isRetriable, newClientId } from './chatState';
+import { gapBefore, isRetriable, newClientId } from './chatState';
 import {
   channelState,
   cursorsOf,
@@ -211,14 +211,22 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
     });
     socket.on('room:state', (s) => setState((prev) => (prev && prev.version > s.version ? prev : s)));
     socket.on('activity', (a) => setActivity((list) => (list.some((x) => x.id === a.id) ? list : [...list, a])));
-    socket.on('chat:message', (m) =>
+    socket.on('chat:message', (m) => {
       apply({
         type: 'received',
         channel: m.channel,
         messages: [m],
         viewing: (viewing.current.get(m.channel) ?? false) && !catchingUp,
-      }),
-    );
+      });
+      // Across nodes a message can overtake an earlier one, or one can be missed at a reconnect:
+      // a gap in the sequence is filled from the store.
+      const gap = gapBefore(channelState(chatRef.current, m.channel), m.seq);
+      if (gap) {
+        emitWithTimeout(socket, 'chat:history', { channel: m.channel, ...gap })
+          .then((res) => res.ok && apply({ type: 'filled', channel: m.channel, messages: res.data.messages }))
+          .catch(() => undefined);
+      }
+    });
     socket.on('presence', (p) => setParticipants(p.participants));
     socket.on('outcome:status', setOutcome);
     socket.on('chat:typing', (e) =>
