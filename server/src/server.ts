@@ -19,6 +19,7 @@ import { attachRoomGateway, type AccordIo } from './room/gateway';
 import { MemoryPresence, type PresenceRegistry } from './room/presence';
 import { RedisPresence } from './room/redis-presence';
 import { RedisBus } from './scale/redis-bus';
+import { Metrics } from './ops/metrics';
 import { PostgresStore } from './store/postgres';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
@@ -87,7 +88,15 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   const mode = modeOf(config);
   if (mode === 'scaled' && !overrides.store)
     throw new Error('a scaled-out node needs its PostgreSQL store: use startAccord()');
-  const store = overrides.store ?? openStore(config);
+  const rawStore = overrides.store ?? openStore(config);
+  // Every store call is timed and its failures counted; the gauges read the node's state when scraped.
+  let gauges = { rooms: () => 0, documents: () => 0, connections: (): Record<string, number> => ({}) };
+  const metrics = new Metrics({
+    rooms: () => gauges.rooms(),
+    documents: () => gauges.documents(),
+    connections: () => gauges.connections(),
+  });
+  const store = metrics.measure(rawStore);
   const nodeId = randomUUID();
   const redisUrl = config.redisUrl;
   const prefix = config.redisPrefix;
@@ -142,6 +151,13 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     { progressChanged: (progress) => track?.progressChanged(progress) },
   );
   const app = createHttpApp([createIntakeRouter({ auth, lifecycle, evidence }), api], {
+    ops: {
+      ready: async () => {
+        await store.ping();
+        await bus.ping();
+      },
+      metrics: metrics.registry,
+    },
     clientDist: config.clientDist,
     log,
     version: VERSION,
@@ -170,9 +186,21 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     bus,
     log,
     lifecycle,
+    onAck: (event, seconds) => metrics.ackSeconds.observe({ event }, seconds),
   });
   outcome = room.outcome;
   track = attachTrackNamespace(io, { auth, lifecycle, log });
+  gauges = {
+    rooms: () => new Set([...io.of('/').sockets.values()].map((s) => s.data.principal.caseId)).size,
+    documents: () => docs.loaded().length,
+    connections: () => ({
+      room: io.of('/').sockets.size,
+      track: io.of('/track').sockets.size,
+      yjs: yjs.connections(),
+    }),
+  };
+  if (bus instanceof RedisBus) bus.onError(() => metrics.redisErrors.inc());
+  adapterRedis?.on('error', () => metrics.redisErrors.inc());
   const yjs = attachYjsEndpoint(http, {
     auth,
     store,

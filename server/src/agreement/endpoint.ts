@@ -50,7 +50,10 @@ export interface YjsEndpointDeps {
  * before any document is loaded; a refusal is a WebSocket close with a code
  * and a reason, so a client can show why.
  */
-export function attachYjsEndpoint(server: HttpServer, deps: YjsEndpointDeps): { close: () => void } {
+export function attachYjsEndpoint(
+  server: HttpServer,
+  deps: YjsEndpointDeps,
+): { close: () => void; connections: () => number } {
   const { auth, registry, bus, log, store, rooms } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
   const live = new Set<YjsConnection>();
@@ -126,6 +129,7 @@ export function attachYjsEndpoint(server: HttpServer, deps: YjsEndpointDeps): { 
   });
 
   return {
+    connections: () => live.size,
     close: () => {
       unsubscribe();
       server.off('upgrade', onUpgrade);

@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AccordError, httpStatusOf } from '@accord/shared';
+import type { Registry } from 'prom-client';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 
 export interface AppOptions {
+  /** Liveness, readiness and metrics for the operator. */
+  ops: { ready: () => Promise<void>; metrics: Registry };
   clientDist: string;
   /** Served at /.well-known/accord-outcome-key.json. */
   publicKey: object;
@@ -28,6 +31,23 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
   });
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', version: options.version });
+  });
+  // Alive: the process answers. Ready: it can reach its store and Redis, so a balancer may send clients.
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', (_req, res) => {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref());
+    Promise.race([options.ops.ready(), timeout]).then(
+      () => res.json({ status: 'ready' }),
+      (err: unknown) => res.status(503).json({ status: 'unavailable', reason: (err as Error).message }),
+    );
+  });
+  app.get('/metrics', (_req, res) => {
+    void options.ops.metrics.metrics().then((text) => {
+      res.setHeader('Content-Type', options.ops.metrics.contentType);
+      res.send(text);
+    });
   });
   app.get('/.well-known/accord-outcome-key.json', (_req, res) => {
     res.json(options.publicKey);

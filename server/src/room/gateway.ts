@@ -64,6 +64,8 @@ export interface RoomDeps {
   signAttempts: AttemptLimiter;
   /** The case's lifecycle follows the room: opened, then settled or not. */
   lifecycle: CaseLifecycleService;
+  /** Records how long each event took to acknowledge. */
+  onAck?: (event: string, seconds: number) => void;
   rooms: RoomStates;
   audit: AuditLog;
   presence: PresenceRegistry;
@@ -278,6 +280,7 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as (res: Ack<unknown>) => void) : null;
     const fail = (error: ErrorBody) => (ack ? ack({ ok: false, error }) : socket.emit('accord:error', error));
+    const started = process.hrtime.bigint();
     try {
       if (!isClientEventName(event)) throw new AccordError('UNKNOWN_EVENT', `unknown event: ${event.slice(0, 64)}`);
       const payload: unknown = parseOrThrow(clientEvents[event].payload, args[0], `${event} payload`);
@@ -288,6 +291,7 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
       const handler = handlers[event] as (p: Principal, payload: unknown, s: AccordSocket) => Promise<unknown>;
       const data = await handler(socket.data.principal, payload, socket);
       ack?.({ ok: true, data });
+      deps.onAck?.(event, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
       const error = toErrorBody(err, log);
       if (error.code === 'INTERNAL' || error.code === 'STORE_FAILED') {

@@ -34,6 +34,8 @@ export interface Envelope {
 export interface Bus {
   readonly nodeId: string;
   publish(message: BusMessage): Promise<void>;
+  /** Resolves when the bus is reachable (readiness). */
+  ping(): Promise<void>;
   /** Returns an unsubscribe function. */
   subscribe(handler: (envelope: Envelope) => void): () => void;
   close(): Promise<void>;
@@ -46,6 +48,8 @@ export class LocalBus implements Bus {
   constructor(readonly nodeId: string) {
     this.emitter.setMaxListeners(0);
   }
+
+  async ping(): Promise<void> {}
 
   async publish(message: BusMessage): Promise<void> {
     this.emitter.emit('message', { origin: this.nodeId, message } satisfies Envelope);

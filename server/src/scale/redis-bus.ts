@@ -28,6 +28,16 @@ export class RedisBus implements Bus {
     this.ready = this.sub.subscribe(this.channel);
   }
 
+  async ping(): Promise<void> {
+    await this.pub.ping();
+  }
+
+  /** Counts Redis errors (the clients reconnect by themselves). */
+  onError(count: () => void): void {
+    this.pub.on('error', count);
+    this.sub.on('error', count);
+  }
+
   async publish(message: BusMessage): Promise<void> {
     await this.ready;
     await this.pub.publish(this.channel, JSON.stringify({ origin: this.nodeId, message } satisfies Envelope));

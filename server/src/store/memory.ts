@@ -56,6 +56,8 @@ export class MemoryStore implements Store {
   >();
   private nextUpdateId = 1;
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   async createUser(user: NewUser): Promise<UserRecord> {

@@ -175,6 +175,8 @@ export interface StoredDoc {
  */
 export interface Store {
   readonly kind: string;
+  /** Resolves when the store answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 
   createUser(user: NewUser): Promise<UserRecord>;

@@ -1,0 +1,97 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/types';
+
+/** One node's Prometheus metrics, in a registry of its own (several nodes may share a process in tests). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly messages = new Counter({
+    name: 'accord_chat_messages_total',
+    help: 'Chat messages stored',
+    registers: [this.registry],
+  });
+  readonly docUpdates = new Counter({
+    name: 'accord_doc_updates_total',
+    help: 'Yjs updates stored',
+    registers: [this.registry],
+  });
+  readonly ackSeconds = new Histogram({
+    name: 'accord_ack_seconds',
+    help: 'Time from receiving a socket event to acknowledging it',
+    labelNames: ['event'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly storeSeconds = new Histogram({
+    name: 'accord_store_seconds',
+    help: 'Store call latency',
+    labelNames: ['op'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly storeErrors = new Counter({
+    name: 'accord_store_errors_total',
+    help: 'Store calls that failed',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+  readonly redisErrors = new Counter({
+    name: 'accord_redis_errors_total',
+    help: 'Redis errors seen by this node',
+    registers: [this.registry],
+  });
+
+  constructor(gauges: { rooms: () => number; documents: () => number; connections: () => Record<string, number> }) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'accord_' });
+    new Gauge({
+      name: 'accord_connections',
+      help: 'Open connections by kind (room: Socket.IO, track: progress, yjs: documents)',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [kind, n] of Object.entries(gauges.connections())) this.set({ kind }, n);
+      },
+    });
+    new Gauge({
+      name: 'accord_rooms',
+      help: 'Rooms with a connection on this node',
+      registers: [this.registry],
+      collect() {
+        this.set(gauges.rooms());
+      },
+    });
+    new Gauge({
+      name: 'accord_documents_loaded',
+      help: 'Yjs documents held in memory',
+      registers: [this.registry],
+      collect() {
+        this.set(gauges.documents());
+      },
+    });
+  }
+
+  /** The store, timed: every call's latency and failures are recorded, nothing else changes. */
+  measure(store: Store): Store {
+    return new Proxy(store, {
+      get: (target, prop, receiver) => {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function' || prop === 'close') return value;
+        const op = String(prop);
+        return async (...args: unknown[]) => {
+          const end = this.storeSeconds.startTimer({ op });
+          try {
+            const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            if (op === 'appendMessage') this.messages.inc();
+            if (op === 'appendDocUpdate') this.docUpdates.inc();
+            return result;
+          } catch (err) {
+            this.storeErrors.inc({ op });
+            throw err;
+          } finally {
+            end();
+          }
+        };
+      },
+    });
+  }
+}
