@@ -241,10 +241,14 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
       }),
     close: () =>
       (closing ??= (async () => {
+        // Stop accepting; tell every client to go (they reconnect, through the balancer, elsewhere);
+        // let the events being handled finish their writes; then store what the documents hold.
+        http.close();
         room.close();
         yjs.close();
         rooms.close();
         await new Promise<void>((resolve) => void io.close(() => resolve()));
+        await Promise.race([room.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
         http.closeAllConnections();
         await docs.closeAll();
         await presence.close();

@@ -94,7 +94,13 @@ function cursorsOf(hs: HandshakeAuth): Map<Channel, number> {
 }
 
 /** Wires the room (lobby, presence, chat, typing, moderation, sign-off) onto a Socket.IO server. */
-export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => void; outcome: OutcomeService } {
+export function attachRoomGateway(
+  io: AccordIo,
+  deps: RoomDeps,
+): { close: () => void; drain: () => Promise<void>; outcome: OutcomeService } {
+  // Events being handled now: a shutdown waits for them so their writes finish.
+  let inflight = 0;
+  let drained: (() => void) | null = null;
   const { auth, store, presence, bus, log } = deps;
   const chat = new ChatService(store, deps.rooms, (m: ChatMessage) =>
     io.to(audienceOf(m.caseId, m.channel)).emit('chat:message', m),
@@ -281,6 +287,7 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     const ack = typeof last === 'function' ? (last as (res: Ack<unknown>) => void) : null;
     const fail = (error: ErrorBody) => (ack ? ack({ ok: false, error }) : socket.emit('accord:error', error));
     const started = process.hrtime.bigint();
+    inflight++;
     try {
       if (!isClientEventName(event)) throw new AccordError('UNKNOWN_EVENT', `unknown event: ${event.slice(0, 64)}`);
       const payload: unknown = parseOrThrow(clientEvents[event].payload, args[0], `${event} payload`);
@@ -298,6 +305,9 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
         log.warn({ event: 'room.event_failed', socketEvent: event, code: error.code }, 'event failed');
       }
       fail(error);
+    } finally {
+      inflight--;
+      if (inflight === 0) drained?.();
     }
   }
 
@@ -380,5 +390,14 @@ export function attachRoomGateway(io: AccordIo, deps: RoomDeps): { close: () => 
     }
   });
 
-  return { close: unsubscribe, outcome };
+  return {
+    close: unsubscribe,
+    outcome,
+    drain: () =>
+      inflight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            drained = resolve;
+          }),
+  };
 }
