@@ -1,0 +1,174 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
+import { repoRoot, runCli, spawnServer, type ServerProcess } from '../helpers/process';
+import { DATABASE_URL, REDIS_URL, servicesOrSkip } from '../helpers/services';
+import { acceptInvite, makeTempDir } from '../helpers/server';
+import { sleep, waitFor } from '../helpers/wait';
+
+const NGINX = '/usr/sbin/nginx';
+function nginxOrSkip(): boolean {
+  if (existsSync(NGINX)) return true;
+  if (process.env.CI === 'true') throw new Error('nginx is required under CI: apt-get install -y nginx-light');
+  console.warn('\n!!! SKIPPING NGINX TESTS — nginx not installed (apt-get install -y nginx-light)\n');
+  return false;
+}
+
+const available = (await servicesOrSkip('nginx and node-failure tests')) && nginxOrSkip();
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+describe.skipIf(!available)('three nodes behind nginx', () => {
+  const schema = `accord_g_${randomBytes(5).toString('hex')}`;
+  const dir = makeTempDir('accord-nginx-');
+  const nodes: ServerProcess[] = [];
+  const ports: number[] = [];
+  let nginx: ChildProcess | null = null;
+  let front = '';
+  let env: Record<string, string> = {};
+  let caseId = '';
+  const tokens: Record<string, string> = {};
+  const clients: RoomClient[] = [];
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const frontPort = await freePort();
+    front = `http://127.0.0.1:${frontPort}`;
+    env = {
+      REDIS_URL,
+      DATABASE_URL: url.toString(),
+      ACCORD_REDIS_PREFIX: `accord-g-${randomBytes(4).toString('hex')}`,
+      ACCORD_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+      ACCORD_DATA_KEY: randomBytes(32).toString('base64'),
+      ACCORD_PUBLIC_URL: front,
+      ACCORD_SEED: 'false',
+    };
+    // The demo case is created through the same database, as an operator would.
+    const demo = JSON.parse(await runCli(['demo', '--json'], dir, env)) as {
+      caseId: string;
+      invites: Record<'customer' | 'platform' | 'mediator', string>;
+    };
+    caseId = demo.caseId;
+    for (let i = 0; i < 3; i++) {
+      const node = await spawnServer(dir, { ...env, PORT: String(await freePort()) });
+      nodes.push(node);
+      ports.push(node.port);
+    }
+    const conf = readFileSync(join(repoRoot, 'deploy/nginx.conf'), 'utf8')
+      .replace(/server 127\.0\.0\.1:8081/, `server 127.0.0.1:${ports[0]}`)
+      .replace(/server 127\.0\.0\.1:8082/, `server 127.0.0.1:${ports[1]}`)
+      .replace(/server 127\.0\.0\.1:8083/, `server 127.0.0.1:${ports[2]}`)
+      .replace('listen 8080;', `listen 127.0.0.1:${frontPort};`)
+      .replace(
+        'worker_processes 1;',
+        `worker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx-error.log;`,
+      )
+      .replace(
+        'http {',
+        `http {\n  access_log off;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  fastcgi_temp_path ${dir}/fastcgi;\n  uwsgi_temp_path ${dir}/uwsgi;\n  scgi_temp_path ${dir}/scgi;`,
+      );
+    mkdirSync(join(dir, 'nginx'), { recursive: true });
+    writeFileSync(join(dir, 'nginx.conf'), conf);
+    nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+    await waitFor(async () => (await fetch(`${front}/health/ready`).catch(() => null))?.ok, 'nginx in front', 10_000);
+    for (const role of ['customer', 'platform', 'mediator'] as const) {
+      tokens[role] = (await acceptInvite(front, demo.invites[role])).token;
+    }
+    const mediator = await connectRoom(front, tokens.mediator ?? '', caseId);
+    expect((await mediator.socket.emitWithAck('room:settings', { lobby: false })).ok).toBe(true);
+    for (const phase of ['joint', 'drafting'] as const) {
+      expect((await mediator.socket.emitWithAck('room:phase', { phase })).ok).toBe(true);
+    }
+    mediator.close();
+  }, 60_000);
+
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    nginx?.kill('SIGTERM');
+    await Promise.all(nodes.map((n) => (n.child.exitCode === null ? n.stop() : undefined)));
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  it('clients through nginx converge: chat and the agreement', async () => {
+    const customer = await connectRoom(front, tokens.customer ?? '', caseId);
+    const platform = await connectRoom(front, tokens.platform ?? '', caseId);
+    clients.push(customer, platform);
+    expect((await customer.send('经由 nginx')).ok).toBe(true);
+    await waitFor(() => platform.messages.some((m) => m.text === '经由 nginx'), 'delivered through nginx');
+    const a = connectDoc(front, caseId, tokens.customer ?? '');
+    const b = connectDoc(front, caseId, tokens.platform ?? '');
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    a.doc.getText('t').insert(0, 'through nginx');
+    await waitFor(() => b.doc.getText('t').toString() === 'through nginx', 'doc through nginx');
+    a.destroy();
+    b.destroy();
+  });
+
+  it('a node killed with SIGKILL: its clients reconnect through nginx to another node and lose nothing acknowledged', async () => {
+    const customer = await connectRoom(front, tokens.customer ?? '', caseId);
+    const mediator = await connectRoom(front, tokens.mediator ?? '', caseId);
+    clients.push(customer, mediator);
+    const writer = connectDoc(front, caseId, tokens.mediator ?? '');
+    await waitSynced(writer);
+    // All clients come from one address, so nginx sends them all to one node: find it by its metrics.
+    const loads = await Promise.all(
+      ports.map(async (p) => {
+        const text = await (await fetch(`http://127.0.0.1:${p}/metrics`)).text();
+        return Number(/accord_connections\{kind="room"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }),
+    );
+    const victim = loads.indexOf(Math.max(...loads));
+    const acked = new Set<string>();
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        const id = newClientId();
+        const ack = await Promise.race([
+          customer.send(`kill ${id}`, id).catch(() => null),
+          sleep(1000).then(() => null),
+        ]);
+        if (ack?.ok) acked.add(id);
+        await sleep(5);
+      }
+    })();
+    const body = writer.doc.getText('body');
+    for (let i = 0; i < 20; i++) body.insert(body.length, String(i % 10));
+    await waitFor(() => acked.size >= 20, 'workload under way');
+    await nodes[victim]?.kill9();
+    await sleep(1500);
+    running = false;
+    await loop;
+    // Back through nginx on a surviving node, everything acknowledged is there.
+    const reader = await connectRoom(front, tokens.platform ?? '', caseId, { lastSeq: 0 });
+    clients.push(reader);
+    const head = reader.welcomes[0]?.headSeq ?? 0;
+    await waitFor(() => reader.messages.length === head, 'replayed');
+    const stored = new Set(reader.messages.map((m) => m.clientId));
+    expect([...acked].filter((id) => !stored.has(id))).toEqual([]);
+    await waitFor(() => customer.socket.connected && customer.welcomes.length >= 2, 'the customer is back', 15_000);
+    const after = connectDoc(front, caseId, tokens.platform ?? '');
+    await waitSynced(after);
+    expect(after.doc.getText('body').toString()).toContain('0123456789');
+    after.destroy();
+    writer.destroy();
+  }, 60_000);
+});
