@@ -101,7 +101,7 @@ describe.skipIf(!available)('three nodes behind nginx', () => {
   afterAll(async () => {
     clients.forEach((c) => c.close());
     nginx?.kill('SIGTERM');
-    await Promise.all(nodes.map((n) => (n.child.exitCode === null ? n.stop() : undefined)));
+    await Promise.all(nodes.filter((n) => n.child.exitCode === null).map((n) => n.stop()));
     const admin = new pg.Client({ connectionString: DATABASE_URL });
     await admin.connect();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
