@@ -123,6 +123,42 @@ describe.skipIf(!available)('three nodes behind nginx', () => {
     b.destroy();
   });
 
+  it('participants spread over the three processes converge: chat, presence, edits and moderation', async () => {
+    const [customer, platform, mediator] = await Promise.all(
+      (['customer', 'platform', 'mediator'] as const).map((role, i) =>
+        connectRoom(`http://127.0.0.1:${ports[i]}`, tokens[role] ?? '', caseId),
+      ),
+    );
+    if (!customer || !platform || !mediator) throw new Error('not connected');
+    clients.push(customer, platform, mediator);
+    await waitFor(
+      () => mediator.presence.at(-1)?.participants.filter((p) => p.online).length === 3,
+      'presence across processes',
+    );
+    const acks = await Promise.all([customer.send('一号节点'), platform.send('二号节点'), mediator.send('三号节点')]);
+    expect(acks.every((a) => a.ok)).toBe(true);
+    for (const c of [customer, platform, mediator]) {
+      await waitFor(
+        () => ['一号节点', '二号节点', '三号节点'].every((x) => c.messages.some((m) => m.text === x)),
+        'all',
+      );
+    }
+    expect((await mediator.socket.emitWithAck('room:pin', { text: '跨节点公告' })).ok).toBe(true);
+    await waitFor(() => customer.states.at(-1)?.pinned?.text === '跨节点公告', 'moderation across processes');
+    const docs = (['customer', 'platform', 'mediator'] as const).map((role, i) =>
+      connectDoc(`http://127.0.0.1:${ports[i]}`, caseId, tokens[role] ?? ''),
+    );
+    await Promise.all(docs.map(waitSynced));
+    docs.forEach((d, i) => d.doc.getText('spread').insert(0, `n${i}`));
+    await waitFor(
+      () =>
+        new Set(docs.map((d) => d.doc.getText('spread').toString())).size === 1 &&
+        docs[0]?.doc.getText('spread').length === 6,
+      'edits converge across processes',
+    );
+    docs.forEach((d) => d.destroy());
+  });
+
   it('a node killed with SIGKILL: its clients reconnect through nginx to another node and lose nothing acknowledged', async () => {
     const customer = await connectRoom(front, tokens.customer ?? '', caseId);
     const mediator = await connectRoom(front, tokens.mediator ?? '', caseId);
