@@ -201,6 +201,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   };
   if (bus instanceof RedisBus) bus.onError(() => metrics.redisErrors.inc());
   adapterRedis?.on('error', () => metrics.redisErrors.inc());
+  if (presence instanceof RedisPresence) presence.onError(() => metrics.redisErrors.inc());
   const yjs = attachYjsEndpoint(http, {
     auth,
     store,

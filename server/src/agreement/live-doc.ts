@@ -183,7 +183,38 @@ export class LiveDoc {
         doc.off('update', capture);
       }
       if (effective) this.broadcast(updateMessage(effective), null);
+      // Content waiting for a dependency means an earlier relay never arrived (the bus is
+      // fire-and-forget): every update is in the store before it is relayed, so read it from there.
+      if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) await this.catchUp();
     });
+  }
+
+  /** Applies what the store holds that this node missed (after the bus lost messages). */
+  resync(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.broken) await this.catchUp();
+    });
+  }
+
+  /** Applies the stored snapshot and updates (Yjs ignores what is known); returns the highest update id read. */
+  private async catchUp(): Promise<number> {
+    const stored = await this.store.loadDoc(this.name);
+    const doc = this.doc;
+    const changes: Uint8Array[] = [];
+    const capture = (u: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) changes.push(u);
+    };
+    doc.on('update', capture);
+    try {
+      doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, REMOTE);
+        for (const u of stored.updates) Y.applyUpdate(doc, u.data, REMOTE);
+      }, REMOTE);
+    } finally {
+      doc.off('update', capture);
+    }
+    for (const change of changes) this.broadcast(updateMessage(change), null);
+    return stored.updates.at(-1)?.id ?? 0;
   }
 
   applyRemoteAwareness(update: Uint8Array): void {
@@ -213,7 +244,11 @@ export class LiveDoc {
   private async compact(): Promise<void> {
     if (this.updatesSinceCompaction === 0 || this.broken) return;
     try {
-      await this.store.compactDoc(this.name, Y.encodeStateAsUpdate(this.doc), this.lastStoredId);
+      // Other nodes append to the same log; a snapshot may only cover updates it contains, so take in
+      // everything stored first (a relay may be late or lost), then cover up to the last id read.
+      const read = await this.catchUp();
+      const through = Math.max(read, this.lastStoredId);
+      await this.store.compactDoc(this.name, Y.encodeStateAsUpdate(this.doc), through);
       this.updatesSinceCompaction = 0;
     } catch (err) {
       // The update log is still complete; compaction is only an optimisation.

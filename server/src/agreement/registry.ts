@@ -23,6 +23,7 @@ export class DocRegistry {
   private readonly unloading = new Map<string, Promise<void>>();
 
   private readonly unsubscribe: () => void = () => undefined;
+  private readonly unsubscribeReconnect: () => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -30,6 +31,14 @@ export class DocRegistry {
   ) {
     const bus = options.bus;
     if (!bus) return;
+    // Updates relayed while the bus was cut off never arrived: every loaded document reads the store.
+    this.unsubscribeReconnect = bus.onReconnect(() => {
+      for (const entry of this.docs.values()) {
+        void entry
+          .then((doc) => doc.resync())
+          .catch((err: unknown) => options.log.warn({ err, event: 'doc.resync_failed' }, 'resync failed'));
+      }
+    });
     this.unsubscribe = bus.subscribe(({ origin, message }) => {
       if (origin === bus.nodeId) return;
       if (message.type !== 'doc.update' && message.type !== 'doc.awareness') return;
@@ -99,6 +108,7 @@ export class DocRegistry {
   /** Unloads every document, compacting each; used at shutdown. */
   async closeAll(): Promise<void> {
     this.unsubscribe();
+    this.unsubscribeReconnect();
     for (const t of this.unloadTimers.values()) clearTimeout(t);
     this.unloadTimers.clear();
     const docs = await Promise.allSettled(this.docs.values());

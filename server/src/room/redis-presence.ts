@@ -20,12 +20,19 @@ export class RedisPresence implements PresenceRegistry {
     private readonly prefix: string,
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
+    // A restarted Redis has forgotten every room's presence: vouch for ours again at once.
+    this.redis.on('ready', () => void this.refresh());
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.timer.unref();
   }
 
   private key(caseId: string) {
     return `${this.prefix}:presence:${caseId}`;
+  }
+
+  /** Counts Redis errors (the client reconnects by itself; without a listener Node would log each one). */
+  onError(count: () => void): void {
+    this.redis.on('error', count);
   }
 
   async add(caseId: string, userId: string, connectionId: string): Promise<void> {

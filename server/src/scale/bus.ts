@@ -38,6 +38,11 @@ export interface Bus {
   ping(): Promise<void>;
   /** Returns an unsubscribe function. */
   subscribe(handler: (envelope: Envelope) => void): () => void;
+  /**
+   * Called after the bus was cut off and is back: messages sent meanwhile are lost, so holders of
+   * state fed by the bus catch up from the store. Returns an unsubscribe function.
+   */
+  onReconnect(handler: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,11 @@ export class LocalBus implements Bus {
 
   async publish(message: BusMessage): Promise<void> {
     this.emitter.emit('message', { origin: this.nodeId, message } satisfies Envelope);
+  }
+
+  /** In-process: never cut off. */
+  onReconnect(): () => void {
+    return () => undefined;
   }
 
   subscribe(handler: (envelope: Envelope) => void): () => void {

@@ -11,6 +11,7 @@ export class RedisBus implements Bus {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly handlers = new Set<(envelope: Envelope) => void>();
+  private readonly reconnectHandlers = new Set<() => void>();
   private readonly ready: Promise<unknown>;
 
   constructor(
@@ -26,6 +27,17 @@ export class RedisBus implements Bus {
       for (const h of this.handlers) h(envelope);
     });
     this.ready = this.sub.subscribe(this.channel);
+    // ioredis resubscribes by itself on every reconnection; 'ready' after the first means we were cut off.
+    let connectedBefore = false;
+    this.sub.on('ready', () => {
+      if (connectedBefore) for (const h of this.reconnectHandlers) h();
+      connectedBefore = true;
+    });
+  }
+
+  onReconnect(handler: () => void): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
   }
 
   async ping(): Promise<void> {
@@ -50,6 +62,7 @@ export class RedisBus implements Bus {
 
   async close(): Promise<void> {
     this.handlers.clear();
+    this.reconnectHandlers.clear();
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }
 }

@@ -108,7 +108,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       expect(await store.listMessages(caseId, 'joint', { afterSeq: 10, limit: 100 })).toEqual([]);
     });
 
-    it('6. document updates load in order; compaction replaces them by a snapshot atomically', async () => {
+    it('6. document updates load in order; compaction replaces them by a snapshot atomically, and only forward', async () => {
       const a = await store.appendDocUpdate(caseId, new Uint8Array([1]));
       const b = await store.appendDocUpdate(caseId, new Uint8Array([2]));
       await store.appendDocUpdate(`${caseId}/notes`, new Uint8Array([9]));
@@ -122,6 +122,11 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       expect([...(doc.snapshot ?? [])]).toEqual([7, 7]);
       expect(doc.updates.map((u) => u.id)).toEqual([c]);
       expect((await store.loadDoc(`${caseId}/notes`)).updates).toHaveLength(1);
+      // A compaction from an older view (another node's) neither replaces the newer snapshot nor deletes anything.
+      await store.compactDoc(caseId, new Uint8Array([5]), a);
+      doc = await store.loadDoc(caseId);
+      expect([...(doc.snapshot ?? [])]).toEqual([7, 7]);
+      expect(doc.updates.map((u) => u.id)).toEqual([c]);
     });
 
     it('7. revoking an invite revokes the sessions opened through it, and only those', async () => {

@@ -52,7 +52,7 @@ export class MemoryStore implements Store {
   private readonly mediators = new Map<string, MediatorProfile>();
   private readonly docs = new Map<
     string,
-    { snapshot: Uint8Array | null; updates: { id: number; data: Uint8Array }[] }
+    { snapshot: Uint8Array | null; throughId: number; updates: { id: number; data: Uint8Array }[] }
   >();
   private nextUpdateId = 1;
 
@@ -436,7 +436,7 @@ export class MemoryStore implements Store {
   }
 
   async appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {
-    const doc = this.docs.get(docName) ?? { snapshot: null, updates: [] };
+    const doc = this.docs.get(docName) ?? { snapshot: null, throughId: 0, updates: [] };
     const id = this.nextUpdateId++;
     doc.updates.push({ id, data: update.slice() });
     this.docs.set(docName, doc);
@@ -454,7 +454,13 @@ export class MemoryStore implements Store {
   }
 
   async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
-    const doc = this.docs.get(docName) ?? { snapshot: null, updates: [] };
-    this.docs.set(docName, { snapshot: snapshot.slice(), updates: doc.updates.filter((u) => u.id > throughId) });
+    const doc = this.docs.get(docName) ?? { snapshot: null, throughId: 0, updates: [] };
+    // Only forward: a compaction with an older view must not replace a newer snapshot.
+    if (doc.snapshot && doc.throughId >= throughId) return;
+    this.docs.set(docName, {
+      snapshot: snapshot.slice(),
+      throughId,
+      updates: doc.updates.filter((u) => u.id > throughId),
+    });
   }
 }

@@ -934,11 +934,14 @@ export class PostgresStore implements Store {
 
   async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
     await this.tx(async (c) => {
-      await c.query(
+      // Only forward: a node compacting later with an older view must not replace a newer snapshot.
+      const replaced = await c.query(
         `INSERT INTO doc_snapshots (doc_name, data, through_id) VALUES ($1, $2, $3)
-         ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id`,
+         ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id
+         WHERE doc_snapshots.through_id < excluded.through_id`,
         [docName, Buffer.from(snapshot), throughId],
       );
+      if (replaced.rowCount === 0) return;
       await c.query('DELETE FROM doc_updates WHERE doc_name = $1 AND id <= $2', [docName, throughId]);
     });
   }

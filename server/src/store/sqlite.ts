@@ -881,12 +881,15 @@ export class SqliteStore implements Store {
 
   async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
     this.db.transaction(() => {
-      this.db
+      // Only forward: a compaction with an older view must not replace a newer snapshot.
+      const replaced = this.db
         .prepare(
           `INSERT INTO doc_snapshots (doc_name, data, through_id) VALUES (?, ?, ?)
-           ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id`,
+           ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id
+           WHERE doc_snapshots.through_id < excluded.through_id`,
         )
         .run(docName, snapshot, throughId);
+      if (replaced.changes === 0) return;
       this.db.prepare('DELETE FROM doc_updates WHERE doc_name = ? AND id <= ?').run(docName, throughId);
     })();
   }
