@@ -169,6 +169,10 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     // Leave upgrades of other paths (/yjs) to their own handler.
     destroyUpgrade: false,
     maxHttpBufferSize: 256 * 1024,
+    // A connection cut for a moment comes back as the same socket, in its rooms, and receives what
+    // was broadcast meanwhile (across nodes, through the streams adapter). The handshake middleware
+    // still runs, so a revoked session or a removed member is not let back in.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
   });
   // Across nodes, Socket.IO rooms live in Redis streams (see docs/ARCHITECTURE.md for why streams).
   const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;

@@ -133,4 +133,23 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     await waitFor(() => doc.denied.length > 0, 'refused on node B');
     doc.destroy();
   });
+
+  it('connection state recovery works through the Redis streams adapter', async () => {
+    const customer = await on(0, 'customer');
+    const platform = await on(1, 'platform');
+    await waitFor(() => customer.socket.connected && platform.socket.connected, 'connected');
+    const id = customer.socket.id;
+    customer.socket.io.reconnection(false);
+    customer.socket.io.engine.close();
+    await waitFor(() => !customer.socket.connected, 'dropped');
+    const acks = [await platform.send('away 1'), await platform.send('away 2')];
+    expect(acks.every((a) => a.ok)).toBe(true);
+    customer.socket.io.reconnection(true);
+    customer.socket.connect();
+    await waitFor(() => customer.socket.connected && customer.welcomes.length === 2, 'back');
+    expect(customer.socket.recovered).toBe(true);
+    expect(customer.socket.id).toBe(id);
+    for (const text of ['away 1', 'away 2'])
+      await waitFor(() => customer.messages.some((m) => m.text === text), `received ${text}`);
+  });
 });

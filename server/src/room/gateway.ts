@@ -240,6 +240,11 @@ export function attachRoomGateway(
       },
     );
     if (!socket.connected) return;
+    await welcome(socket, replayed, headSeq);
+  }
+
+  async function welcome(socket: AccordSocket, replayed: number, headSeq: number): Promise<void> {
+    const p = socket.data.principal;
     const [c, state] = await Promise.all([store.getCase(p.caseId), deps.rooms.get(p.caseId)]);
     socket.emit('room:welcome', {
       protocolVersion: PROTOCOL_VERSION,
@@ -265,6 +270,13 @@ export function attachRoomGateway(
     await presence.add(p.caseId, p.userId, socket.id);
     // An admission that arrived while this was starting already let the socket in.
     if (socket.data.admitted) return broadcastPresence(p.caseId);
+    if (socket.recovered) {
+      // Socket.IO has handed over what was broadcast while it was away, but not what was broadcast
+      // while the handshake middleware ran (a socket not yet connected receives nothing), and the
+      // rooms it restored predate any change of role or lobby. So leave them and enter as any
+      // connection does: replay from the cursors, then join. The client drops seqs it already has.
+      for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
+    }
     if (mustWait(p, member, state)) {
       void socket.join(rooms.waiting(p.caseId, p.userId));
       socket.emit('room:lobby', {
