@@ -3,6 +3,7 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
+import { caucusChannel } from '@accord/shared';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
 import { DATABASE_URL, REDIS_URL, servicesOrSkip } from '../helpers/services';
 import { acceptInvite, makeTempDir } from '../helpers/server';
@@ -151,5 +152,70 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     expect(customer.socket.id).toBe(id);
     for (const text of ['away 1', 'away 2'])
       await waitFor(() => customer.messages.some((m) => m.text === text), `received ${text}`);
+  });
+
+  it('admission, caucus privacy, the freeze and removal hold with the mediator and the parties on different nodes', async () => {
+    const a = nodes[0] as AccordServer;
+    const d = await a.cases.createCaseAsSystem({
+      title: 'Rules across nodes',
+      category: 'other',
+      amountInDisputeCents: 1,
+    });
+    await a.store.updateRoomState(d.id, { lobby: true, phase: 'joint' });
+    const tk: Record<string, string> = {};
+    const uid: Record<string, string> = {};
+    for (const role of ['customer', 'platform', 'mediator'] as const) {
+      const invite = await a.cases.createInviteAsSystem(d.id, { role, displayName: role });
+      const accepted = await acceptInvite(urls[0] ?? '', invite.url);
+      tk[role] = accepted.token;
+      uid[role] = accepted.userId;
+    }
+    const mediator = await connectRoom(urls[0] ?? '', tk.mediator ?? '', d.id);
+    // Admission: the party waits on node B until the mediator on node A lets them in.
+    const customer = await connectRoom(urls[1] ?? '', tk.customer ?? '', d.id, { waitFor: 'lobby' });
+    const platform = await connectRoom(urls[0] ?? '', tk.platform ?? '', d.id, { waitFor: 'lobby' });
+    clients.push(mediator, customer, platform);
+    expect(customer.welcomes).toHaveLength(0);
+    expect((await mediator.socket.emitWithAck('lobby:admit', { all: true })).ok).toBe(true);
+    await waitFor(() => customer.welcomes.length === 1 && platform.welcomes.length === 1, 'admitted across nodes');
+
+    // Caucus: the customer on node B and the mediator on node A talk; the platform on node A hears nothing.
+    expect((await mediator.socket.emitWithAck('caucus:open', { userId: uid.customer ?? '' })).ok).toBe(true);
+    const channel = caucusChannel(uid.customer ?? '');
+    const secret = `私下 ${newClientId()}`;
+    expect(
+      (await customer.socket.emitWithAck('chat:send', { clientId: newClientId(), text: secret, channel })).ok,
+    ).toBe(true);
+    await waitFor(() => mediator.messages.some((m) => m.text === secret), 'mediator on node A has it');
+    const intruder = await platform.socket.emitWithAck('chat:history', { channel, limit: 50 });
+    expect(intruder.ok).toBe(false);
+    expect((await mediator.socket.emitWithAck('room:phase', { phase: 'drafting' })).ok).toBe(true);
+
+    // Removal decided on node A closes the party's connection on node B (admission was remembered).
+    const platformB = await connectRoom(urls[1] ?? '', tk.platform ?? '', d.id);
+    platformB.socket.io.reconnection(false);
+    clients.push(platformB);
+    const removed = await mediator.socket.emitWithAck('moderation:remove', { userId: uid.platform ?? '' });
+    expect(removed.ok ? null : removed.error).toBeNull();
+    await waitFor(() => !platformB.socket.connected, 'removed party disconnected on node B');
+
+    // The freeze, decided on node A, holds for an edit arriving on node B.
+    const writer = connectDoc(urls[1] ?? '', d.id, tk.customer ?? '');
+    await waitSynced(writer);
+    writer.doc.getText('before').insert(0, 'drafted');
+    await sleep(100);
+    expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
+    await waitFor(() => customer.states.at(-1)?.phase === 'signing', 'signing seen on node B');
+    writer.doc.getText('after').insert(0, 'too late');
+    await waitFor(() => writer.denied.length > 0 || writer.closes.length > 0, 'edit refused on node B');
+    const fresh = connectDoc(urls[0] ?? '', d.id, tk.mediator ?? '');
+    await waitSynced(fresh);
+    expect(fresh.doc.getText('after').toString()).toBe('');
+    expect(fresh.doc.getText('before').toString()).toBe('drafted');
+    fresh.destroy();
+    writer.destroy();
+
+    await sleep(100);
+    expect(platform.messages.some((m) => m.text === secret)).toBe(false);
   });
 });
