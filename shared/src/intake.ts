@@ -63,6 +63,9 @@ export const ReviewDecision = z.discriminatedUnion('decision', [
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
 export const InfoAnswerBody = z.strictObject({ answer: z.string().trim().min(2).max(5000) });
+/** `POST /api/cases/:caseId/withdraw`: the customer withdraws the complaint. */
+export const WithdrawBody = z.strictObject({ reason: z.string().trim().max(2000).optional() });
+export type WithdrawBody = z.infer<typeof WithdrawBody>;
 
 export const RuleCheck = z.object({ rule: z.string(), ok: z.boolean() });
 export type RuleCheck = z.infer<typeof RuleCheck>;

@@ -3,7 +3,8 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
-import { caucusChannel } from '@accord/shared';
+import { caucusChannel, type CaseProgress } from '@accord/shared';
+import { io } from 'socket.io-client';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
 import { DATABASE_URL, REDIS_URL, servicesOrSkip } from '../helpers/services';
 import { acceptInvite, makeTempDir } from '../helpers/server';
@@ -217,5 +218,28 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
 
     await sleep(100);
     expect(platform.messages.some((m) => m.text === secret)).toBe(false);
+  });
+
+  it('case progress reaches a customer tracking on the other node', async () => {
+    const a = nodes[0] as AccordServer;
+    const d = await a.cases.createCaseAsSystem({
+      title: 'Progress across nodes',
+      category: 'other',
+      amountInDisputeCents: 1,
+    });
+    const invite = await a.cases.createInviteAsSystem(d.id, { role: 'customer', displayName: '王女士' });
+    const { token } = await acceptInvite(urls[0] ?? '', invite.url);
+    const live: CaseProgress[] = [];
+    const tracker = io(`${urls[1] ?? ''}/track`, { transports: ['websocket'], auth: { token, caseId: d.id } });
+    tracker.on('case:progress', (p: CaseProgress) => live.push(p));
+    await waitFor(() => tracker.connected, 'tracking on node B');
+    const res = await fetch(`${urls[0] ?? ''}/api/cases/${d.id}/withdraw`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '已与平台协商解决' }),
+    });
+    expect(res.status).toBe(200);
+    await waitFor(() => live.some((p) => p.status === 'withdrawn'), 'progress seen on node B');
+    tracker.close();
   });
 });

@@ -6,6 +6,7 @@ import {
   AssignBody,
   CaseId,
   InfoAnswerBody,
+  WithdrawBody,
   IntakeBody,
   MediatorProfileBody,
   QueueQuery,
@@ -102,11 +103,7 @@ export function createIntakeRouter({ auth, lifecycle, evidence }: IntakeDeps): R
   });
 
   r.post('/cases/:caseId/withdraw', async (req, res) => {
-    const body = parseOrThrow(
-      z.strictObject({ reason: z.string().trim().max(2000).optional() }),
-      req.body ?? {},
-      'withdrawal',
-    );
+    const body = parseOrThrow(WithdrawBody, req.body ?? {}, 'withdrawal');
     res.json(await lifecycle.withdraw(await identify(req), caseIdOf(req), body.reason ?? null));
   });
 
