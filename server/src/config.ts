@@ -68,6 +68,27 @@ const EnvSchema = z.object({
     .regex(/^[a-z0-9_:-]{1,40}$/)
     .default('accord'),
   DATABASE_URL: z.url().optional(),
+  /**
+   * Origins (comma-separated, e.g. `https://a.example,https://b.example`) whose pages may open the
+   * WebSockets, besides the page's own host and ACCORD_PUBLIC_URL.
+   */
+  ACCORD_ALLOWED_ORIGINS: z
+    .string()
+    .transform((v, ctx) => {
+      const out: string[] = [];
+      for (const part of v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        try {
+          out.push(new URL(part).origin);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `not an origin: ${part}` });
+        }
+      }
+      return out;
+    })
+    .optional(),
   /** Built client to serve; defaults to client/dist of this checkout. */
   ACCORD_CLIENT_DIST: z.string().optional(),
 });
@@ -93,6 +114,8 @@ export interface AccordConfig {
   redisUrl: string | null;
   redisPrefix: string;
   databaseUrl: string | null;
+  /** Origins allowed to open the WebSockets besides the request's own host (see originAllowed). */
+  allowedOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +144,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir,
     publicUrl: e.ACCORD_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    allowedOrigins: [
+      ...(e.ACCORD_PUBLIC_URL ? [new URL(e.ACCORD_PUBLIC_URL).origin] : []),
+      ...(e.ACCORD_ALLOWED_ORIGINS ?? []),
+    ],
     tokenSecret: e.ACCORD_TOKEN_SECRET ?? loadOrCreateSecret(dataDir, 'token-secret', 'base64url'),
     logLevel: e.ACCORD_LOG_LEVEL,
     sqliteSync: e.ACCORD_SQLITE_SYNC,

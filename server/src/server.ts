@@ -32,6 +32,7 @@ import { CaseLifecycleService } from './cases/lifecycle';
 import { DataCipher } from './evidence/cipher';
 import { EvidenceService } from './evidence/service';
 import { createIntakeRouter } from './http/intake';
+import { originAllowed } from './http/origin';
 import { attachTrackNamespace, type TrackNamespace } from './cases/track';
 import type { Store } from './store/types';
 
@@ -173,6 +174,11 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     // was broadcast meanwhile (across nodes, through the streams adapter). The handshake middleware
     // still runs, so a revoked session or a removed member is not let back in.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // Refused before any Socket.IO packet: a page from another site (cross-site WebSocket hijacking).
+    allowRequest: (req, callback) => {
+      const ok = originAllowed(req, config.allowedOrigins);
+      callback(ok ? null : 'origin not allowed', ok);
+    },
   });
   // Across nodes, Socket.IO rooms live in Redis streams (see docs/ARCHITECTURE.md for why streams).
   const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;
@@ -214,6 +220,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     bus,
     log,
     maxMessageBytes: config.yjsMaxMessageBytes,
+    allowedOrigins: config.allowedOrigins,
   });
 
   let closing: Promise<void> | null = null;

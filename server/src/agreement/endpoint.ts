@@ -7,6 +7,7 @@ import { mayWriteAgreement, mustWait } from '../room/policy';
 import type { RoomStates } from '../room/state';
 import type { Store } from '../store/types';
 import { toErrorBody } from '../errors';
+import { originAllowed } from '../http/origin';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import { YjsConnection, type WritePolicy } from './connection';
@@ -42,6 +43,8 @@ export interface YjsEndpointDeps {
   bus: Bus;
   log: Logger;
   maxMessageBytes: number;
+  /** Origins allowed besides the request's own host (cross-site WebSocket hijacking). */
+  allowedOrigins: readonly string[];
 }
 
 /**
@@ -61,6 +64,9 @@ export function attachYjsEndpoint(
   async function authorize(
     req: IncomingMessage,
   ): Promise<{ principal: Principal; docName: string; mayWrite: WritePolicy }> {
+    if (!originAllowed(req, deps.allowedOrigins)) {
+      throw new AccordError('FORBIDDEN', `pages from ${req.headers.origin ?? ''} may not open this socket`);
+    }
     const url = new URL(req.url ?? '/', 'http://accord.invalid');
     const docName = decodeURIComponent(url.pathname.slice(YJS_PATH.length + 1));
     const ref = parseDocumentName(docName);
