@@ -116,18 +116,30 @@ describe('reconnect and replay: no gap, no duplicate, in order', () => {
       const mediator = await connectRoom(t.url, d.tokens.mediator, d.caseId);
       const platform = await connectRoom(t.url, d.tokens.platform, d.caseId);
       platform.socket.io.reconnection(false);
+      // A broadcast received gives the client an offset to recover from.
+      await mediator.send('before the drop');
+      await waitFor(() => platform.messages.some((m) => m.text === 'before the drop'), 'offset');
       dropConnection(platform);
       await waitFor(() => !platform.socket.connected, 'dropped');
       expect((await mediator.socket.emitWithAck('moderation:remove', { userId: platformId })).ok).toBe(true);
+      // Said after the removal while the party was away: a recovery would hand it over as "missed".
+      expect((await mediator.send('not for removed ears')).ok).toBe(true);
       const refused = new Promise<{ data?: { code?: string } }>((resolve) =>
         platform.socket.once('connect_error', (err) => resolve(err as { data?: { code?: string } })),
       );
+      // What reaches the wire, not just what the client library surfaces.
+      const wire: string[] = [];
+      platform.socket.io.once('open', () => platform.socket.io.engine.on('data', (d: unknown) => wire.push(String(d))));
       platform.socket.connect();
       expect((await refused).data?.code).toMatch(/^(TOKEN_REVOKED|NOT_A_MEMBER)$/);
       expect(platform.socket.connected).toBe(false);
       await mediator.send('after the removal');
       await sleep(100);
       expect(platform.messages.some((m) => m.text === 'after the removal')).toBe(false);
+      expect(platform.messages.some((m) => m.text === 'not for removed ears')).toBe(false);
+      expect(wire.length).toBeGreaterThan(0);
+      expect(wire.some((d) => d.includes('not for removed ears'))).toBe(false);
+      expect(platform.socket.recovered).toBe(false);
       platform.close();
       mediator.close();
     });

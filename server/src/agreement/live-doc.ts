@@ -196,8 +196,8 @@ export class LiveDoc {
     });
   }
 
-  /** Applies the stored snapshot and updates (Yjs ignores what is known); returns the highest update id read. */
-  private async catchUp(): Promise<number> {
+  /** Applies the stored snapshot and updates (Yjs ignores what is known); returns the update ids read. */
+  private async catchUp(): Promise<number[]> {
     const stored = await this.store.loadDoc(this.name);
     const doc = this.doc;
     const changes: Uint8Array[] = [];
@@ -214,7 +214,7 @@ export class LiveDoc {
       doc.off('update', capture);
     }
     for (const change of changes) this.broadcast(updateMessage(change), null);
-    return stored.updates.at(-1)?.id ?? 0;
+    return stored.updates.map((u) => u.id);
   }
 
   applyRemoteAwareness(update: Uint8Array): void {
@@ -245,10 +245,9 @@ export class LiveDoc {
     if (this.updatesSinceCompaction === 0 || this.broken) return;
     try {
       // Other nodes append to the same log; a snapshot may only cover updates it contains, so take in
-      // everything stored first (a relay may be late or lost), then cover up to the last id read.
+      // everything stored first (a relay may be late or lost), then cover exactly the ids read.
       const read = await this.catchUp();
-      const through = Math.max(read, this.lastStoredId);
-      await this.store.compactDoc(this.name, Y.encodeStateAsUpdate(this.doc), through);
+      await this.store.compactDoc(this.name, Y.encodeStateAsUpdate(this.doc), read);
       this.updatesSinceCompaction = 0;
     } catch (err) {
       // The update log is still complete; compaction is only an optimisation.

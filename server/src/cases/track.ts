@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/service';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import type { AccordIo } from '../room/gateway';
+import { noRecovery } from '../room/recovery';
 import type { CaseLifecycleService } from './lifecycle';
 
 export interface TrackNamespace {
@@ -20,6 +21,8 @@ export function attachTrackNamespace(
   deps: { auth: AuthService; lifecycle: CaseLifecycleService; log: Logger },
 ): TrackNamespace {
   const ns = io.of('/track') as unknown as Namespace<Record<string, never>, TrackServerEvents>;
+  // Its rooms are decided in the handshake; a recovery would skip that decision.
+  noRecovery(ns);
   ns.use((socket, next) => {
     void (async () => {
       const hs = parseOrThrow(TrackHandshake, socket.handshake.auth, 'handshake auth');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import {
   AccordError,
@@ -29,6 +30,7 @@ import type { TokenSigner } from '../auth/tokens';
 import type { SigningKey } from '../outcome/keys';
 import { OutcomeService } from '../outcome/service';
 import { toErrorBody } from '../errors';
+import { vetRecoveredSessions } from './recovery';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
@@ -98,6 +100,10 @@ export function attachRoomGateway(
   io: AccordIo,
   deps: RoomDeps,
 ): { close: () => void; drain: () => Promise<void>; outcome: OutcomeService } {
+  vetRecoveredSessions(io.of('/'), deps.store);
+  // Presence counts connections, not socket ids: a recovered socket keeps its id, and the old
+  // connection's late disconnect handler must not remove the new one.
+  const connectionIds = new WeakMap<AccordSocket, string>();
   // Events being handled now: a shutdown waits for them so their writes finish.
   let inflight = 0;
   let drained: (() => void) | null = null;
@@ -267,7 +273,7 @@ export function attachRoomGateway(
     ]);
     if (!member || member.removedAt !== null)
       throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
-    await presence.add(p.caseId, p.userId, socket.id);
+    await presence.add(p.caseId, p.userId, connectionIds.get(socket) ?? socket.id);
     // An admission that arrived while this was starting already let the socket in.
     if (socket.data.admitted) return broadcastPresence(p.caseId);
     if (socket.recovered) {
@@ -324,6 +330,8 @@ export function attachRoomGateway(
   }
 
   io.on('connection', (socket) => {
+    const id = randomUUID();
+    connectionIds.set(socket, id);
     const p = socket.data.principal;
     log.debug({ event: 'room.connect', caseId: p.caseId, userId: p.userId, role: p.role }, 'connected');
     // Queued ahead of any event this socket sends, so a send after reconnect follows the replay.
@@ -337,7 +345,7 @@ export function attachRoomGateway(
     socket.on('disconnect', () => {
       void started
         .then(async () => {
-          await presence.remove(p.caseId, p.userId, socket.id);
+          await presence.remove(p.caseId, p.userId, id);
           if (socket.data.admitted && can(p.role, 'chat.typing')) {
             io.to(rooms.joint(p.caseId)).emit('chat:typing', {
               channel: JOINT,

@@ -26,11 +26,21 @@ export class RedisBus implements Bus {
       const envelope = JSON.parse(raw) as Envelope;
       for (const h of this.handlers) h(envelope);
     });
-    this.ready = this.sub.subscribe(this.channel);
-    // ioredis resubscribes by itself on every reconnection; 'ready' after the first means we were cut off.
+    // A failed subscription must neither crash the process (unhandled rejection) nor leave the bus
+    // deaf: it is retried on every reconnection (ioredis only resubscribes what once succeeded).
+    const subscribe = () =>
+      this.sub.subscribe(this.channel).then(
+        () => undefined,
+        () => undefined,
+      );
+    this.ready = subscribe();
+    // 'ready' after the first means we were cut off.
     let connectedBefore = false;
     this.sub.on('ready', () => {
-      if (connectedBefore) for (const h of this.reconnectHandlers) h();
+      if (connectedBefore) {
+        void subscribe();
+        for (const h of this.reconnectHandlers) h();
+      }
       connectedBefore = true;
     });
   }

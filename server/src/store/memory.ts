@@ -453,14 +453,17 @@ export class MemoryStore implements Store {
       : { snapshot: null, updates: [] };
   }
 
-  async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
+  async compactDoc(docName: string, snapshot: Uint8Array, coveredIds: readonly number[]): Promise<void> {
+    if (coveredIds.length === 0) return;
+    const throughId = Math.max(...coveredIds);
+    const covered = new Set(coveredIds);
     const doc = this.docs.get(docName) ?? { snapshot: null, throughId: 0, updates: [] };
     // Only forward: a compaction with an older view must not replace a newer snapshot.
     if (doc.snapshot && doc.throughId >= throughId) return;
     this.docs.set(docName, {
       snapshot: snapshot.slice(),
       throughId,
-      updates: doc.updates.filter((u) => u.id > throughId),
+      updates: doc.updates.filter((u) => !covered.has(u.id)),
     });
   }
 }

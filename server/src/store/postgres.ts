@@ -932,7 +932,9 @@ export class PostgresStore implements Store {
     });
   }
 
-  async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
+  async compactDoc(docName: string, snapshot: Uint8Array, coveredIds: readonly number[]): Promise<void> {
+    if (coveredIds.length === 0) return;
+    const throughId = Math.max(...coveredIds);
     await this.tx(async (c) => {
       // Only forward: a node compacting later with an older view must not replace a newer snapshot.
       const replaced = await c.query(
@@ -942,7 +944,10 @@ export class PostgresStore implements Store {
         [docName, Buffer.from(snapshot), throughId],
       );
       if (replaced.rowCount === 0) return;
-      await c.query('DELETE FROM doc_updates WHERE doc_name = $1 AND id <= $2', [docName, throughId]);
+      await c.query('DELETE FROM doc_updates WHERE doc_name = $1 AND id = ANY($2::bigint[])', [
+        docName,
+        [...coveredIds],
+      ]);
     });
   }
 }

@@ -879,7 +879,9 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void> {
+  async compactDoc(docName: string, snapshot: Uint8Array, coveredIds: readonly number[]): Promise<void> {
+    if (coveredIds.length === 0) return;
+    const throughId = Math.max(...coveredIds);
     this.db.transaction(() => {
       // Only forward: a compaction with an older view must not replace a newer snapshot.
       const replaced = this.db
@@ -890,7 +892,8 @@ export class SqliteStore implements Store {
         )
         .run(docName, snapshot, throughId);
       if (replaced.changes === 0) return;
-      this.db.prepare('DELETE FROM doc_updates WHERE doc_name = ? AND id <= ?').run(docName, throughId);
+      const del = this.db.prepare('DELETE FROM doc_updates WHERE doc_name = ? AND id = ?');
+      for (const id of coveredIds) del.run(docName, id);
     })();
   }
 }

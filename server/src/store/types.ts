@@ -287,8 +287,13 @@ export interface Store {
   /** Appends one Yjs update to a document's log; returns its id (increasing). */
   appendDocUpdate(docName: string, update: Uint8Array): Promise<number>;
   loadDoc(docName: string): Promise<StoredDoc>;
-  /** Replaces the snapshot and deletes every update with id ≤ `throughId`, atomically. */
-  compactDoc(docName: string, snapshot: Uint8Array, throughId: number): Promise<void>;
+  /**
+   * Replaces the snapshot by one that contains the updates `coveredIds` (ids as read by `loadDoc`)
+   * and deletes exactly those, atomically; only forward: refused (a no-op) unless the highest covered
+   * id is above the current snapshot's. Exact ids, not "everything up to": with several writers an
+   * id below the highest can commit after the read, and must survive.
+   */
+  compactDoc(docName: string, snapshot: Uint8Array, coveredIds: readonly number[]): Promise<void>;
 }
 
 export interface FreezeRecord {
