@@ -41,6 +41,13 @@ export class DocRegistry {
     });
     this.unsubscribe = bus.subscribe(({ origin, message }) => {
       if (origin === bus.nodeId) return;
+      if (message.type === 'doc.resync') {
+        void this.docs
+          .get(message.doc)
+          ?.then((doc) => doc.resync())
+          .catch(() => undefined);
+        return;
+      }
       if (message.type !== 'doc.update' && message.type !== 'doc.awareness') return;
       const entry = this.docs.get(message.doc);
       if (!entry) return;
@@ -58,7 +65,36 @@ export class DocRegistry {
   private publish(type: 'doc.update' | 'doc.awareness', doc: LiveDoc, update: Uint8Array): void {
     void this.options.bus
       ?.publish({ type, doc: doc.name, update: Buffer.from(update).toString('base64') })
-      .catch((err: unknown) => this.options.log.warn({ err, event: 'bus.publish_failed' }, 'bus publish failed'));
+      .catch((err: unknown) => {
+        this.options.log.warn({ err, event: 'bus.publish_failed', doc: doc.name }, 'bus publish failed');
+        // The update is stored but the other nodes never heard of it, and a later independent edit
+        // need not depend on it: tell them to read the store as soon as the bus takes messages again.
+        if (type === 'doc.update') this.resyncLater(doc.name);
+      });
+  }
+
+  private readonly resyncPending = new Set<string>();
+  private resyncTimer: NodeJS.Timeout | null = null;
+
+  private resyncLater(name: string): void {
+    this.resyncPending.add(name);
+    if (this.resyncTimer) return;
+    const retry = () => {
+      this.resyncTimer = null;
+      const bus = this.options.bus;
+      if (!bus) return;
+      for (const doc of [...this.resyncPending]) {
+        bus.publish({ type: 'doc.resync', doc }).then(
+          () => this.resyncPending.delete(doc),
+          () => {
+            this.resyncTimer ??= setTimeout(retry, 1000);
+            this.resyncTimer.unref();
+          },
+        );
+      }
+    };
+    this.resyncTimer = setTimeout(retry, 1000);
+    this.resyncTimer.unref();
   }
 
   /** Names of the documents loaded now. */
@@ -109,6 +145,7 @@ export class DocRegistry {
   async closeAll(): Promise<void> {
     this.unsubscribe();
     this.unsubscribeReconnect();
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
     for (const t of this.unloadTimers.values()) clearTimeout(t);
     this.unloadTimers.clear();
     const docs = await Promise.allSettled(this.docs.values());

@@ -19,7 +19,9 @@ export type BusMessage =
   /** A stored Yjs update (base64): nodes holding the document apply and relay it, and store nothing. */
   | { type: 'doc.update'; doc: string; update: string }
   /** An awareness update (base64) from a connection on another node. */
-  | { type: 'doc.awareness'; doc: string; update: string };
+  | { type: 'doc.awareness'; doc: string; update: string }
+  /** A relay of this document failed to go out: nodes holding it read what they lack from the store. */
+  | { type: 'doc.resync'; doc: string };
 
 export interface Envelope {
   /** The id of the node that published it, so a node can tell its own messages. */
