@@ -6,3 +6,4 @@ export * from './store/index';
 export { LocalBus, type Bus, type BusMessage } from './scale/bus';
 export { TokenSigner } from './auth/tokens';
 export type { Logger } from './log';
+export { RedisAttemptLimiter } from './auth/redis-attempts';

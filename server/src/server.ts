@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Server as SocketIoServer } from 'socket.io';
 import { attachYjsEndpoint } from './agreement/endpoint';
 import { DocRegistry } from './agreement/registry';
-import { MemoryAttemptLimiter } from './auth/attempts';
+import { MemoryAttemptLimiter, type AttemptLimiter } from './auth/attempts';
+import { RedisAttemptLimiter } from './auth/redis-attempts';
 import { AuthService } from './auth/service';
 import { TokenSigner } from './auth/tokens';
 import { CaseService } from './cases/service';
@@ -107,10 +108,16 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   const url = () => publicUrlOf(config, boundPort);
 
   const tokens = new TokenSigner(config.tokenSecret);
+  // Failed attempts are counted where every node sees them (Redis when scaled out).
+  const limiterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
+  const limiter = (name: string, max: number, windowMs: number): AttemptLimiter =>
+    limiterRedis
+      ? new RedisAttemptLimiter(limiterRedis, `${prefix}:attempts:${name}`, max, windowMs)
+      : new MemoryAttemptLimiter(max, windowMs);
   // Ten failed sign-ins per username, fifty per address, in fifteen minutes.
   const attempts = {
-    byUser: new MemoryAttemptLimiter(10, 15 * 60_000),
-    byAddress: new MemoryAttemptLimiter(50, 15 * 60_000),
+    byUser: limiter('user', 10, 15 * 60_000),
+    byAddress: limiter('address', 50, 15 * 60_000),
   };
   const auth = new AuthService(store, tokens, bus, attempts, config.sessionHours);
   const cases = new CaseService(store, tokens, bus, url);
@@ -147,7 +154,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     evidence,
     audit,
     bus,
-    new MemoryAttemptLimiter(5, 15 * 60_000),
+    limiter('tracking-pin', 5, 15 * 60_000),
     url,
     { progressChanged: (progress) => track?.progressChanged(progress) },
   );
@@ -189,7 +196,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     docs,
     tokens,
     signingKey,
-    signAttempts: new MemoryAttemptLimiter(5, 15 * 60_000),
+    signAttempts: limiter('signing-pin', 5, 15 * 60_000),
     rooms,
     audit,
     presence,
@@ -211,6 +218,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   };
   if (bus instanceof RedisBus) bus.onError(() => metrics.redisErrors.inc());
   adapterRedis?.on('error', () => metrics.redisErrors.inc());
+  limiterRedis?.on('error', () => metrics.redisErrors.inc());
   if (presence instanceof RedisPresence) presence.onError(() => metrics.redisErrors.inc());
   const yjs = attachYjsEndpoint(http, {
     auth,
@@ -266,6 +274,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
         await presence.close();
         await bus.close();
         await adapterRedis?.quit().catch(() => undefined);
+        await limiterRedis?.quit().catch(() => undefined);
         await store.close();
       })()),
   };
