@@ -34,12 +34,10 @@ import {
   type StoredDoc,
   type UserRecord,
 } from './types';
+import { str, strOrNull, toFreeze, toInvite, toSession, toSignature, type Row } from './rows';
 
-type Row = Record<string, unknown>;
 type Db = pg.Pool | pg.PoolClient;
 
-const str = (v: unknown): string => v as string;
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
 const num = (v: unknown): number => Number(v);
 const now = () => new Date().toISOString();
 
@@ -109,33 +107,6 @@ function toMember(r: Row): MemberRecord {
   };
 }
 
-function toInvite(r: Row): InviteRecord {
-  return {
-    id: str(r.id),
-    pinHash: strOrNull(r.pin_hash),
-    caseId: str(r.case_id),
-    userId: str(r.user_id),
-    role: r.role as CaseRole,
-    displayName: str(r.display_name),
-    createdBy: strOrNull(r.created_by),
-    createdAt: str(r.created_at),
-    expiresAt: str(r.expires_at),
-    revokedAt: strOrNull(r.revoked_at),
-  };
-}
-
-function toSession(r: Row): SessionRecord {
-  return {
-    id: str(r.id),
-    userId: str(r.user_id),
-    caseId: strOrNull(r.case_id),
-    inviteId: strOrNull(r.invite_id),
-    createdAt: str(r.created_at),
-    expiresAt: str(r.expires_at),
-    revokedAt: strOrNull(r.revoked_at),
-  };
-}
-
 function toMessage(r: Row): ChatMessage {
   return {
     channel: r.channel as Channel,
@@ -174,31 +145,6 @@ function toAudit(r: Row): AuditRecord {
     data: JSON.parse(str(r.data)) as Record<string, unknown>,
     prevHash: str(r.prev_hash),
     hash: str(r.hash),
-  };
-}
-
-function toFreeze(r: Row): FreezeRecord {
-  return {
-    id: str(r.id),
-    caseId: str(r.case_id),
-    text: str(r.text),
-    fingerprint: str(r.fingerprint),
-    frozenAt: str(r.frozen_at),
-    frozenBy: str(r.frozen_by),
-    terms: JSON.parse(str(r.terms)) as FreezeRecord['terms'],
-    signers: JSON.parse(str(r.signers)) as string[],
-    voidedAt: strOrNull(r.voided_at),
-  };
-}
-
-function toSignature(r: Row): SignatureRecord {
-  return {
-    freezeId: str(r.freeze_id),
-    userId: str(r.user_id),
-    role: r.role as CaseRole,
-    name: str(r.name),
-    fingerprint: str(r.fingerprint),
-    signedAt: str(r.signed_at),
   };
 }
 
