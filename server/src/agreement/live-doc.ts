@@ -52,7 +52,6 @@ export class LiveDoc {
   private constructor(
     readonly name: string,
     private doc: Y.Doc,
-    private lastStoredId: number,
     pendingUpdates: number,
     private readonly store: Store,
     private readonly options: LiveDocOptions,
@@ -82,8 +81,8 @@ export class LiveDoc {
   }
 
   static async load(name: string, store: Store, options: LiveDocOptions): Promise<LiveDoc> {
-    const { doc, lastId, updates } = await loadYDoc(store, name);
-    return new LiveDoc(name, doc, lastId, updates, store, options);
+    const { doc, updates } = await loadYDoc(store, name);
+    return new LiveDoc(name, doc, updates, store, options);
   }
 
   /** The current Yjs document (read-only use: encoding state for a sync). */
@@ -153,7 +152,7 @@ export class LiveDoc {
       const toStore = pending ? update : effective;
       if (!toStore) return;
       try {
-        this.lastStoredId = await this.store.appendDocUpdate(this.name, toStore);
+        await this.store.appendDocUpdate(this.name, toStore);
       } catch (err) {
         this.fail(err);
         throw new DocStoreError('the update could not be stored');
@@ -259,7 +258,6 @@ export class LiveDoc {
     const fresh = await loadYDoc(this.store, this.name);
     this.doc = fresh.doc;
     broken.destroy();
-    this.lastStoredId = fresh.lastId;
     this.updatesSinceCompaction = fresh.updates;
   }
 
@@ -280,12 +278,12 @@ export class LiveDoc {
   }
 }
 
-async function loadYDoc(store: Store, name: string): Promise<{ doc: Y.Doc; lastId: number; updates: number }> {
+async function loadYDoc(store: Store, name: string): Promise<{ doc: Y.Doc; updates: number }> {
   const stored = await store.loadDoc(name);
   const doc = new Y.Doc({ gc: true });
   doc.transact(() => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u.data);
   });
-  return { doc, lastId: stored.updates.at(-1)?.id ?? 0, updates: stored.updates.length };
+  return { doc, updates: stored.updates.length };
 }
