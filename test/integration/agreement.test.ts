@@ -1,3 +1,4 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgreementDoc } from '@accord/shared';
@@ -73,6 +74,37 @@ describe('agreement document over the stock y-websocket protocol', () => {
         ![...b.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string })?.name === '王女士'),
       'awareness removed on close',
     );
+  });
+
+  it('binds awareness to the authenticated person: no borrowed name, no taking over another’s caret', async () => {
+    const members = await t.server.store.listMembers(c.caseId);
+    const customer = members.find((m) => m.role === 'customer');
+    const mallory = client(c.tokens.customer);
+    const platform = client(c.tokens.platform);
+    const watcher = client(c.tokens.mediator);
+    await Promise.all([mallory, platform, watcher].map(waitSynced));
+    platform.provider.awareness.setLocalStateField('user', { name: '李华', color: '#0077aa' });
+    mallory.provider.awareness.setLocalStateField('user', { name: '张律师（调解员）', color: 'red;background:url(x)' });
+    type Shown = { user?: { id?: string; name?: string; color?: string } };
+    const seen = (id: number) => watcher.provider.awareness.getStates().get(id) as Shown | undefined;
+    await waitFor(() => seen(mallory.doc.clientID)?.user?.id === customer?.userId, 'bound state relayed');
+    expect(seen(mallory.doc.clientID)?.user).toEqual({ id: customer?.userId, name: customer?.displayName });
+    // Speaking for the platform's awareness client id: dropped.
+    const forged = new Y.Doc();
+    const impostor = new awarenessProtocol.Awareness(forged);
+    impostor.clientID = platform.doc.clientID;
+    // A clock ahead of the real one, so that every awareness takes it; the stock provider then sends it on.
+    for (let i = 0; i < 50; i++) impostor.setLocalState({ user: { name: `forged ${i}`, color: '#000000' } });
+    const update = awarenessProtocol.encodeAwarenessUpdate(impostor, [platform.doc.clientID]);
+    awarenessProtocol.applyAwarenessUpdate(mallory.provider.awareness, update, 'forge');
+    expect((mallory.provider.awareness.getStates().get(platform.doc.clientID) as Shown).user?.name).toBe('forged 49');
+    await new Promise((r) => setTimeout(r, 300));
+    const platformMember = members.find((m) => m.role === 'platform');
+    expect(seen(platform.doc.clientID)?.user).toMatchObject({
+      id: platformMember?.userId,
+      name: platformMember?.displayName,
+    });
+    [mallory, platform, watcher].forEach((d) => d.destroy());
   });
 
   it('refuses an observer’s and an admin’s changes with permission-denied, and stores nothing from them', async () => {

@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '@accord/shared';
 import type { Principal } from '../auth/service';
+import { bindAwareness } from './awareness-binding';
 import type { Logger } from '../log';
 import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from './live-doc';
 import { MessageType, awarenessMessage, permissionDeniedMessage, syncStep1Message, syncStep2Message } from './messages';
@@ -108,7 +109,9 @@ export class YjsConnection implements DocConnection {
       case MessageType.awareness: {
         let update: Uint8Array;
         try {
-          update = decoding.readVarUint8Array(decoder);
+          update = bindAwareness(decoding.readVarUint8Array(decoder), this.principal, (id) =>
+            doc.heldByAnother(id, this),
+          );
           awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, this);
         } catch (err) {
           throw new ProtocolError(`malformed awareness update: ${(err as Error).message}`);

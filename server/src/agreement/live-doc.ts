@@ -98,6 +98,12 @@ export class LiveDoc {
     this.connections.set(conn, new Set());
   }
 
+  /** Whether an awareness client id is held by a connection other than `conn` on this node. */
+  heldByAnother(clientId: number, conn: DocConnection): boolean {
+    for (const [other, ids] of this.connections) if (other !== conn && ids.has(clientId)) return true;
+    return false;
+  }
+
   detach(conn: DocConnection): void {
     const controlled = this.connections.get(conn);
     this.connections.delete(conn);
