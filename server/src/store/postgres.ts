@@ -34,7 +34,7 @@ import {
   type StoredDoc,
   type UserRecord,
 } from './types';
-import { str, strOrNull, toFreeze, toInvite, toSession, toSignature, type Row } from './rows';
+import { caseUpdateParams, str, strOrNull, toFreeze, toInvite, toSession, toSignature, type Row } from './rows';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -374,21 +374,7 @@ export class PostgresStore implements Store {
         `UPDATE cases SET status = $1, status_since = $2, mediator_id = $3, session_starts_at = $4,
            session_time_zone = $5, session_minutes = $6, question = $7, rejection_reason = $8, tracking_id = $9,
            tracking_pin_hash = $10, tracking_revoked_at = $11, purged_at = $12 WHERE id = $13`,
-        [
-          next.status,
-          next.statusSince,
-          next.mediatorId,
-          next.session?.startsAt ?? null,
-          next.session?.timeZone ?? null,
-          next.session?.durationMinutes ?? null,
-          next.question,
-          next.rejectionReason,
-          next.tracking?.id ?? null,
-          next.tracking?.pinHash ?? null,
-          next.tracking?.revokedAt ?? null,
-          next.purgedAt,
-          id,
-        ],
+        caseUpdateParams(next, id),
       );
       return next;
     });

@@ -1,5 +1,5 @@
 import type { CaseRole } from '@accord/shared';
-import type { FreezeRecord, InviteRecord, SessionRecord, SignatureRecord } from './types';
+import type { CaseRecord, FreezeRecord, InviteRecord, SessionRecord, SignatureRecord } from './types';
 
 /**
  * Row mappers both SQL stores share (the columns and their types are the same
@@ -61,4 +61,23 @@ export function toSignature(r: Row): SignatureRecord {
     fingerprint: str(r.fingerprint),
     signedAt: str(r.signed_at),
   };
+}
+
+/** The parameters of both stores' case UPDATE, in its column order (status … purged_at, then id). */
+export function caseUpdateParams(next: CaseRecord, id: string): (string | number | null)[] {
+  return [
+    next.status,
+    next.statusSince,
+    next.mediatorId,
+    next.session?.startsAt ?? null,
+    next.session?.timeZone ?? null,
+    next.session?.durationMinutes ?? null,
+    next.question,
+    next.rejectionReason,
+    next.tracking?.id ?? null,
+    next.tracking?.pinHash ?? null,
+    next.tracking?.revokedAt ?? null,
+    next.purgedAt,
+    id,
+  ];
 }

@@ -34,7 +34,7 @@ import {
   type StoredDoc,
   type UserRecord,
 } from './types';
-import { str, strOrNull, toFreeze, toInvite, toSession, toSignature, type Row } from './rows';
+import { caseUpdateParams, str, strOrNull, toFreeze, toInvite, toSession, toSignature, type Row } from './rows';
 
 export interface SqliteOptions {
   /** File path, or ':memory:' for a throw-away database. */
@@ -323,21 +323,7 @@ export class SqliteStore implements Store {
                tracking_pin_hash = ?, tracking_revoked_at = ?, purged_at = ?
              WHERE id = ?`,
           )
-          .run(
-            next.status,
-            next.statusSince,
-            next.mediatorId,
-            next.session?.startsAt ?? null,
-            next.session?.timeZone ?? null,
-            next.session?.durationMinutes ?? null,
-            next.question,
-            next.rejectionReason,
-            next.tracking?.id ?? null,
-            next.tracking?.pinHash ?? null,
-            next.tracking?.revokedAt ?? null,
-            next.purgedAt,
-            id,
-          );
+          .run(...caseUpdateParams(next, id));
         return next;
       })
       .immediate();
