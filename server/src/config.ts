@@ -35,6 +35,15 @@ const EnvSchema = z.object({
   ACCORD_DOC_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
   /** Compact a document's update log into a snapshot after this many updates. */
   ACCORD_DOC_COMPACT_EVERY: z.coerce.number().int().min(1).default(500),
+  /**
+   * How long Socket.IO keeps a cut connection's session to recover it (same socket, missed broadcasts
+   * replayed). A client away longer is replayed from the store by its cursors instead.
+   */
+  ACCORD_RECOVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(2 * 60_000),
   /** Largest y-websocket message accepted; larger ones close the connection with 4413. */
   ACCORD_YJS_MAX_MESSAGE_BYTES: z.coerce
     .number()
@@ -104,6 +113,7 @@ export interface AccordConfig {
   seed: boolean;
   docUnloadMs: number;
   docCompactEvery: number;
+  recoveryMs: number;
   yjsMaxMessageBytes: number;
   sessionHours: number;
   clientDist: string;
@@ -154,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seed: e.ACCORD_SEED,
     docUnloadMs: e.ACCORD_DOC_UNLOAD_MS,
     docCompactEvery: e.ACCORD_DOC_COMPACT_EVERY,
+    recoveryMs: e.ACCORD_RECOVERY_MS,
     yjsMaxMessageBytes: e.ACCORD_YJS_MAX_MESSAGE_BYTES,
     sessionHours: e.ACCORD_SESSION_HOURS,
     clientDist: resolve(e.ACCORD_CLIENT_DIST ?? join(here, '../../client/dist')),

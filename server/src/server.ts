@@ -180,7 +180,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     // A connection cut for a moment comes back as the same socket, in its rooms, and receives what
     // was broadcast meanwhile (across nodes, through the streams adapter). The handshake middleware
     // still runs, so a revoked session or a removed member is not let back in.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    connectionStateRecovery: { maxDisconnectionDuration: config.recoveryMs, skipMiddlewares: false },
     // Refused before any Socket.IO packet: a page from another site (cross-site WebSocket hijacking).
     allowRequest: (req, callback) => {
       const ok = originAllowed(req, config.allowedOrigins);
