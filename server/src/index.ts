@@ -5,5 +5,5 @@ export { createDemoCase, type DemoCase } from './cases/demo';
 export * from './store/index';
 export { LocalBus, type Bus, type BusMessage } from './scale/bus';
 export { TokenSigner } from './auth/tokens';
-export type { Logger } from './log';
+export { createLogger, redactText, type Logger } from './log';
 export { RedisAttemptLimiter } from './auth/redis-attempts';
