@@ -100,6 +100,36 @@ const EnvSchema = z.object({
     .optional(),
   /** Built client to serve; defaults to client/dist of this checkout. */
   ACCORD_CLIENT_DIST: z.string().optional(),
+  /** Socket.IO events one socket may send per second (sustained), and in a burst. */
+  ACCORD_EVENTS_PER_SECOND: z.coerce.number().positive().default(20),
+  ACCORD_EVENTS_BURST: z.coerce.number().int().min(1).default(100),
+  /** Chat messages one person may send per second (sustained) on this node, and in a burst (an outbox flush). */
+  ACCORD_CHAT_PER_SECOND: z.coerce.number().positive().default(5),
+  ACCORD_CHAT_BURST: z.coerce.number().int().min(1).default(60),
+  /** Refused events a socket may run up (refilled at ACCORD_EVENTS_PER_SECOND) before it is disconnected. */
+  ACCORD_FLOOD_DISCONNECT_AFTER: z.coerce.number().int().min(1).default(200),
+  /** y-websocket messages and bytes one connection may send per second (sustained), and in a burst. */
+  ACCORD_YJS_MESSAGES_PER_SECOND: z.coerce.number().positive().default(100),
+  ACCORD_YJS_MESSAGES_BURST: z.coerce.number().int().min(1).default(1000),
+  ACCORD_YJS_BYTES_PER_SECOND: z.coerce
+    .number()
+    .positive()
+    .default(1024 * 1024),
+  /** At least ACCORD_YJS_MAX_MESSAGE_BYTES (raised to it), so one message of the largest size always fits. */
+  ACCORD_YJS_BYTES_BURST: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8 * 1024 * 1024),
+  /**
+   * Open connections (Socket.IO sessions, /track included, and /yjs sockets) per client address.
+   * Behind a proxy on loopback, the address is taken from X-Forwarded-For.
+   */
+  ACCORD_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
+  /** Slow clients (slowloris): time to send the request headers, the whole request, and idle keep-alive. */
+  ACCORD_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  ACCORD_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
+  ACCORD_HTTP_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
 });
 
 export interface AccordConfig {
@@ -126,6 +156,24 @@ export interface AccordConfig {
   databaseUrl: string | null;
   /** Origins allowed to open the WebSockets besides the request's own host (see originAllowed). */
   allowedOrigins: string[];
+  /** Rate limits of Socket.IO events (per socket, chat per person) and of y-websocket connections. */
+  limits: RateLimits;
+  /** Open connections per client address (Socket.IO, /track, /yjs). */
+  maxConnectionsPerAddress: number;
+  /** HTTP timeouts against slow clients. */
+  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
+}
+
+export interface RateLimits {
+  eventsPerSecond: number;
+  eventsBurst: number;
+  chatPerSecond: number;
+  chatBurst: number;
+  floodDisconnectAfter: number;
+  yjsMessagesPerSecond: number;
+  yjsMessagesBurst: number;
+  yjsBytesPerSecond: number;
+  yjsBytesBurst: number;
 }
 
 export class ConfigError extends Error {}
@@ -175,6 +223,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     redisPrefix: e.ACCORD_REDIS_PREFIX,
     databaseUrl: e.DATABASE_URL ?? null,
+    limits: {
+      eventsPerSecond: e.ACCORD_EVENTS_PER_SECOND,
+      eventsBurst: e.ACCORD_EVENTS_BURST,
+      chatPerSecond: e.ACCORD_CHAT_PER_SECOND,
+      chatBurst: e.ACCORD_CHAT_BURST,
+      floodDisconnectAfter: e.ACCORD_FLOOD_DISCONNECT_AFTER,
+      yjsMessagesPerSecond: e.ACCORD_YJS_MESSAGES_PER_SECOND,
+      yjsMessagesBurst: e.ACCORD_YJS_MESSAGES_BURST,
+      yjsBytesPerSecond: e.ACCORD_YJS_BYTES_PER_SECOND,
+      yjsBytesBurst: Math.max(e.ACCORD_YJS_BYTES_BURST, e.ACCORD_YJS_MAX_MESSAGE_BYTES),
+    },
+    maxConnectionsPerAddress: e.ACCORD_MAX_CONNECTIONS_PER_ADDRESS,
+    httpTimeouts: {
+      // Node requires the headers timeout not to exceed the request timeout.
+      headersMs: Math.min(e.ACCORD_HTTP_HEADERS_TIMEOUT_MS, e.ACCORD_HTTP_REQUEST_TIMEOUT_MS),
+      requestMs: e.ACCORD_HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveMs: e.ACCORD_HTTP_KEEPALIVE_TIMEOUT_MS,
+    },
   };
 }
 

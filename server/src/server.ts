@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server as SocketIoServer } from 'socket.io';
-import { attachYjsEndpoint } from './agreement/endpoint';
+import { attachYjsEndpoint, YJS_PATH } from './agreement/endpoint';
 import { DocRegistry } from './agreement/registry';
 import { MemoryAttemptLimiter, type AttemptLimiter } from './auth/attempts';
 import { RedisAttemptLimiter } from './auth/redis-attempts';
@@ -34,6 +34,8 @@ import { DataCipher } from './evidence/cipher';
 import { EvidenceService } from './evidence/service';
 import { createIntakeRouter } from './http/intake';
 import { originAllowed } from './http/origin';
+import { ConnectionLimit, limitConnectionsPerAddress } from './http/connection-limit';
+import { EventRateLimits } from './room/rate-limit';
 import { attachTrackNamespace, type TrackNamespace } from './cases/track';
 import type { Store } from './store/types';
 
@@ -171,7 +173,17 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     version: VERSION,
     publicKey: publicKeyDocument(signingKey),
   });
-  const http = createServer(app);
+  const { headersMs, requestMs, keepAliveMs } = config.httpTimeouts;
+  // Slow clients (slowloris) are cut off: Node checks these timeouts every connectionsCheckingInterval.
+  const http = createServer(
+    {
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      keepAliveTimeout: keepAliveMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersMs / 2))),
+    },
+    app,
+  );
   const io: AccordIo = new SocketIoServer(http, {
     serveClient: false,
     // Leave upgrades of other paths (/yjs) to their own handler.
@@ -204,6 +216,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     log,
     lifecycle,
     onAck: (event, seconds) => metrics.ackSeconds.observe({ event }, seconds),
+    limits: new EventRateLimits(config.limits),
   });
   outcome = room.outcome;
   track = attachTrackNamespace(io, { auth, lifecycle, log });
@@ -229,6 +242,12 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     log,
     maxMessageBytes: config.yjsMaxMessageBytes,
     allowedOrigins: config.allowedOrigins,
+    limits: config.limits,
+  });
+  // In front of Socket.IO's and the Yjs endpoint's listeners, so attached after both.
+  limitConnectionsPerAddress(http, io.engine, new ConnectionLimit(config.maxConnectionsPerAddress), {
+    socketIo: '/socket.io/',
+    yjs: YJS_PATH,
   });
 
   let closing: Promise<void> | null = null;

@@ -43,6 +43,8 @@ export const ErrorBody = z.object({
   code: ErrorCode,
   message: z.string(),
   issues: z.array(ValidationIssue).optional(),
+  /** With RATE_LIMITED: how long to wait before the same request can succeed. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -107,7 +109,10 @@ export const CloseCode = {
   DOCUMENT_NOT_FOUND: 4404,
   /** A message over the size limit (sent by the WebSocket layer itself). */
   TOO_LARGE: 1009,
-  /** The client sent faster than the server could take; reconnect and slow down. */
+  /**
+   * The client sent faster than the server could take (more than 256 messages queued, or over its
+   * message/byte rate: reason `RATE_LIMITED: …`); a permanent close for the stock provider.
+   */
   OVERLOADED: 4429,
   /** The server could not store an update; the client should reconnect and resend. */
   STORE_FAILED: 4503,

@@ -10,6 +10,7 @@ import {
   type Store,
 } from '@accord/server';
 import type { CaseRole, InviteAcceptResult, Phase } from '@accord/shared';
+import { UNTHROTTLED } from './process';
 
 export const ROLES = ['customer', 'platform', 'mediator', 'observer', 'admin'] as const satisfies readonly CaseRole[];
 export type TestRole = (typeof ROLES)[number];
@@ -60,6 +61,7 @@ export async function startServer(
     ACCORD_SQLITE_SYNC: 'normal',
     ACCORD_SEED: 'false',
     ACCORD_DOC_UNLOAD_MS: '50',
+    ...UNTHROTTLED,
     ...options.env,
   });
   const server = createAccordServer(config, {

@@ -7,6 +7,7 @@ import { CloseCode } from '@accord/shared';
 import type { Principal } from '../auth/service';
 import { bindAwareness } from './awareness-binding';
 import type { Logger } from '../log';
+import type { TokenBucket } from '../room/rate-limit';
 import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from './live-doc';
 import { MessageType, awarenessMessage, permissionDeniedMessage, syncStep1Message, syncStep2Message } from './messages';
 import type { DocRegistry } from './registry';
@@ -24,6 +25,12 @@ class ProtocolError extends Error {}
 /** Asked before each change is applied: may this connection write now (role, phase, lock, …)? */
 export type WritePolicy = () => Promise<boolean>;
 
+/** What one connection may send: messages and bytes per second, with their bursts. */
+export interface YjsBudget {
+  messages: TokenBucket;
+  bytes: TokenBucket;
+}
+
 export class YjsConnection implements DocConnection {
   readonly id = randomUUID();
   private doc: LiveDoc | null = null;
@@ -38,6 +45,7 @@ export class YjsConnection implements DocConnection {
     private readonly registry: DocRegistry,
     docName: string,
     private readonly log: Logger,
+    private readonly budget?: YjsBudget,
   ) {
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
@@ -80,6 +88,15 @@ export class YjsConnection implements DocConnection {
     if (this.closed) return;
     if (!isBinary) {
       this.close(CloseCode.MALFORMED, 'text frames are not part of the y-websocket protocol');
+      return;
+    }
+    const budget = this.budget;
+    if (budget && (!budget.messages.take() || !budget.bytes.take(data.byteLength))) {
+      this.log.info({ event: 'yjs.rate_limited', userId: this.principal.userId }, 'closing');
+      this.close(
+        CloseCode.OVERLOADED,
+        `RATE_LIMITED: over ${budget.messages.perSecond} messages or ${budget.bytes.perSecond} bytes per second`,
+      );
       return;
     }
     if (++this.queued > MAX_QUEUED) {

@@ -10,6 +10,8 @@ import { toErrorBody } from '../errors';
 import { originAllowed } from '../http/origin';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
+import type { RateLimits } from '../config';
+import { TokenBucket } from '../room/rate-limit';
 import { YjsConnection, type WritePolicy } from './connection';
 import type { DocRegistry } from './registry';
 
@@ -45,6 +47,8 @@ export interface YjsEndpointDeps {
   maxMessageBytes: number;
   /** Origins allowed besides the request's own host (cross-site WebSocket hijacking). */
   allowedOrigins: readonly string[];
+  /** Each connection's message and byte budget; none: unlimited. */
+  limits?: Pick<RateLimits, 'yjsMessagesPerSecond' | 'yjsMessagesBurst' | 'yjsBytesPerSecond' | 'yjsBytesBurst'>;
 }
 
 /**
@@ -60,6 +64,13 @@ export function attachYjsEndpoint(
   const { auth, registry, bus, log, store, rooms } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
   const live = new Set<YjsConnection>();
+  let closed = false;
+  const limits = deps.limits;
+  const budget = () =>
+    limits && {
+      messages: new TokenBucket(limits.yjsMessagesPerSecond, limits.yjsMessagesBurst),
+      bytes: new TokenBucket(limits.yjsBytesPerSecond, limits.yjsBytesBurst),
+    };
 
   async function authorize(
     req: IncomingMessage,
@@ -101,10 +112,12 @@ export function attachYjsEndpoint(
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path !== YJS_PATH && !path.startsWith(`${YJS_PATH}/`)) return;
+    // Another layer may still hand an upgrade over after close (see http/connection-limit).
+    if (closed) return void socket.destroy();
     void authorize(req).then(
       ({ principal, docName, mayWrite }) =>
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const conn = new YjsConnection(ws, principal, mayWrite, registry, docName, log);
+          const conn = new YjsConnection(ws, principal, mayWrite, registry, docName, log, budget());
           live.add(conn);
           ws.on('close', () => live.delete(conn));
         }),
@@ -137,6 +150,7 @@ export function attachYjsEndpoint(
   return {
     connections: () => live.size,
     close: () => {
+      closed = true;
       unsubscribe();
       server.off('upgrade', onUpgrade);
       for (const conn of live) conn.close(CloseCode.GOING_AWAY, 'server shutting down');

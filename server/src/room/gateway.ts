@@ -38,6 +38,7 @@ import { ChatService } from './chat';
 import { ModerationService, toActivity } from './moderation';
 import { mayReadChannel, mustWait } from './policy';
 import type { PresenceRegistry } from './presence';
+import type { EventRateLimits, Verdict } from './rate-limit';
 import type { RoomStates } from './state';
 
 export interface SocketData {
@@ -73,6 +74,8 @@ export interface RoomDeps {
   presence: PresenceRegistry;
   bus: Bus;
   log: Logger;
+  /** Per-socket event and per-person chat budgets. */
+  limits: EventRateLimits;
 }
 
 /** Socket.IO rooms: the joint room, each person's own room, the mediators', and the lobby. */
@@ -308,6 +311,12 @@ export function attachRoomGateway(
     inflight++;
     try {
       if (!isClientEventName(event)) throw new AccordError('UNKNOWN_EVENT', `unknown event: ${event.slice(0, 64)}`);
+      if (args.length - (ack ? 1 : 0) > 1) {
+        throw new AccordError(
+          'VALIDATION_FAILED',
+          `${event} takes one payload and an ack, not ${args.length} arguments`,
+        );
+      }
       const payload: unknown = parseOrThrow(clientEvents[event].payload, args[0], `${event} payload`);
       if (!socket.data.admitted) {
         throw new AccordError('NOT_ADMITTED', 'you are in the waiting room until the mediator admits you');
@@ -339,10 +348,33 @@ export function attachRoomGateway(
       socket.emit('accord:error', toErrorBody(err, log));
       socket.disconnect(true);
     });
+    // Counted as they arrive, not after the handshake work queued ahead of them, so a flood is
+    // refused at once and never piles up behind `started`.
+    const limiter = deps.limits.forSocket(p.userId);
+    let lastNotice = 0;
+    const refuse = (args: unknown[], verdict: Exclude<Verdict, { ok: true }>) => {
+      const last = args.at(-1);
+      if (typeof last === 'function') (last as (res: Ack<unknown>) => void)({ ok: false, error: verdict.error });
+      else if (verdict.disconnect || Date.now() - lastNotice >= 1000) {
+        // Without an ack, one notice a second: answering each event of a flood would amplify it.
+        lastNotice = Date.now();
+        socket.emit('accord:error', verdict.error);
+      }
+      if (verdict.disconnect) {
+        log.warn({ event: 'room.flood_disconnect', caseId: p.caseId, userId: p.userId }, 'flooding; disconnected');
+        socket.disconnect(true);
+      }
+    };
     socket.onAny((event: string, ...args: unknown[]) => {
+      if (!socket.connected) return;
+      const verdict = limiter.check(event);
+      if (!verdict.ok) return refuse(args, verdict);
       void started.then(() => dispatch(socket, event, args));
     });
+    // Bad packets close the connection inside Socket.IO; without a listener it prints each to stderr.
+    socket.on('error', (err) => log.debug({ err, event: 'room.socket_error' }, 'socket error'));
     socket.on('disconnect', () => {
+      limiter.release();
       void started
         .then(async () => {
           await presence.remove(p.caseId, p.userId, id);

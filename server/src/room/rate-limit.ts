@@ -1,0 +1,119 @@
+import type { ErrorBody } from '@accord/shared';
+import type { RateLimits } from '../config';
+
+/**
+ * A token bucket: holds at most `burst` tokens, refilled continuously at
+ * `perSecond`. A request takes its cost or is refused; the bucket says how
+ * long until it would have been let through.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number,
+    now = Date.now(),
+  ) {
+    this.tokens = burst;
+    this.at = now;
+  }
+
+  private refill(now: number): void {
+    if (now > this.at) this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) * this.perSecond) / 1000);
+    this.at = now;
+  }
+
+  take(cost = 1, now = Date.now()): boolean {
+    this.refill(now);
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
+    return true;
+  }
+
+  /** Milliseconds until `cost` tokens are there (0 if they are now). */
+  retryAfterMs(cost = 1, now = Date.now()): number {
+    this.refill(now);
+    return this.tokens >= cost ? 0 : Math.ceil(((cost - this.tokens) * 1000) / this.perSecond);
+  }
+
+  full(now = Date.now()): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+}
+
+export type Verdict = { ok: true } | { ok: false; error: ErrorBody; disconnect: boolean };
+
+/** Sweep idle per-person buckets once there are this many, so the map cannot grow without bound. */
+const SWEEP_AT = 1000;
+
+/**
+ * Socket.IO event limits of one node: every socket has an overall event
+ * budget, every person a chat budget shared by all their sockets (a second
+ * tab does not double it), and refusals are counted so that a socket that
+ * keeps sending far past its limit is disconnected instead of refused forever.
+ */
+export class EventRateLimits {
+  private readonly chat = new Map<string, { bucket: TokenBucket; sockets: number }>();
+
+  constructor(private readonly limits: RateLimits) {}
+
+  /** The limiter of one socket of `personKey`; `release` it when the socket goes. */
+  forSocket(personKey: string): { check: (event: string) => Verdict; release: () => void } {
+    const { limits } = this;
+    let entry = this.chat.get(personKey);
+    if (!entry) {
+      if (this.chat.size >= SWEEP_AT) this.sweep();
+      entry = { bucket: new TokenBucket(limits.chatPerSecond, limits.chatBurst), sockets: 0 };
+      this.chat.set(personKey, entry);
+    }
+    entry.sockets++;
+    const chat = entry.bucket;
+    const events = new TokenBucket(limits.eventsPerSecond, limits.eventsBurst);
+    // Each refusal spends a strike; strikes come back as fast as events do, so a client that is
+    // refused now and then never runs out, and one that floods runs out after this many refusals.
+    const strikes = new TokenBucket(limits.eventsPerSecond, limits.floodDisconnectAfter);
+    let released = false;
+    const refuse = (bucket: TokenBucket, what: string): Verdict => {
+      const retryAfterMs = bucket.retryAfterMs();
+      const disconnect = !strikes.take();
+      return {
+        ok: false,
+        disconnect,
+        error: {
+          code: 'RATE_LIMITED',
+          message: disconnect
+            ? `disconnected: ${what} far past the limit`
+            : `${what}; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+          retryAfterMs,
+        },
+      };
+    };
+    return {
+      check: (event) => {
+        if (!events.take()) return refuse(events, `more than ${limits.eventsPerSecond} events per second`);
+        if (event === 'chat:send' && !chat.take()) {
+          return refuse(chat, `more than ${limits.chatPerSecond} chat messages per second`);
+        }
+        return { ok: true };
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        const e = this.chat.get(personKey);
+        if (e) e.sockets--;
+      },
+    };
+  }
+
+  /** Buckets of people with no socket whose budget is full again carry no information. */
+  private sweep(): void {
+    for (const [key, e] of this.chat) if (e.sockets <= 0 && e.bucket.full()) this.chat.delete(key);
+  }
+
+  /** People with a chat budget held (tests, metrics). */
+  size(): number {
+    return this.chat.size;
+  }
+}
