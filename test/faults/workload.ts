@@ -44,6 +44,8 @@ export class Party {
   readonly refused = new Set<string>();
   readonly marks: string[] = [];
   readonly marksAcked = new Set<string>();
+  /** A chat send is on the wire, not yet answered. */
+  sending = false;
   private probes: Probe[] = [];
   private unprobed: string[] = [];
   private offline = false;
@@ -83,6 +85,11 @@ export class Party {
   /** Every chat message that reached this party's sockets, duplicates included, in arrival order. */
   received(): ChatMessage[] {
     return this.rooms.flatMap((r) => r.messages);
+  }
+
+  /** Edits sent whose stored-confirmation has not come back yet. */
+  get probesInFlight(): number {
+    return this.probes.length;
   }
 
   get connected(): boolean {
@@ -203,6 +210,7 @@ export class Party {
         continue;
       }
       let code: string;
+      this.sending = true;
       try {
         // socket.io's typings lose the ack type behind timeout(); it is the chat:send ack.
         const ack = (await this.room.socket
@@ -217,6 +225,8 @@ export class Party {
         code = ack.error.code;
       } catch {
         code = 'TIMEOUT';
+      } finally {
+        this.sending = false;
       }
       this.sendErrors.push(code);
       if (code !== 'TIMEOUT' && !RETRIABLE.has(code)) {
@@ -234,8 +244,10 @@ export function runWorkload(
   parties: Party[],
   options: { chatEveryMs?: number; editEveryMs?: number; probeEvery?: number } = {},
 ): { stop(): Promise<void> } {
-  const chatEvery = options.chatEveryMs ?? 15;
-  const editEvery = options.editEveryMs ?? 20;
+  // About 12 messages a second per person: past the server's sustained chat limit (5/s, burst 60) only
+  // after several seconds, so RATE_LIMITED stays rare; edits well under the y-websocket message limit.
+  const chatEvery = options.chatEveryMs ?? 80;
+  const editEvery = options.editEveryMs ?? 25;
   const probeEvery = options.probeEvery ?? 4;
   let running = true;
   const loops = parties.flatMap((p) => [
@@ -286,7 +298,15 @@ export async function storedChat(url: string, token: string, caseId: string): Pr
 export interface FaultReport {
   fault: string;
   strictOrder: boolean;
-  chat: { sent: number; acked: number; refused: number; retries: number; lost: string[]; duplicated: string[] };
+  chat: {
+    sent: number;
+    acked: number;
+    refused: number;
+    /** Sends answered with an error or not at all, by code (each retried unless refused). */
+    errors: Record<string, number>;
+    lost: string[];
+    duplicated: string[];
+  };
   delivery: Record<
     string,
     { received: number; redelivered: number; outOfOrder: number; gapsFilled: number; missing: number[] }
@@ -324,7 +344,9 @@ export async function checkHistory(
       sent: parties.reduce((n, p) => n + p.sent.size, 0),
       acked: acked.length,
       refused: parties.reduce((n, p) => n + p.refused.size, 0),
-      retries: parties.reduce((n, p) => n + p.sendErrors.length, 0),
+      errors: parties
+        .flatMap((p) => p.sendErrors)
+        .reduce<Record<string, number>>((acc, code) => ({ ...acc, [code]: (acc[code] ?? 0) + 1 }), {}),
       lost: acked.filter((id) => !storedSet.has(id)),
       duplicated: dupes(storedIds),
     },
@@ -405,7 +427,7 @@ export async function checkHistory(
   console.log(
     [
       `[fault: ${fault}]`,
-      `  chat: ${report.chat.sent} sent, ${report.chat.acked} acked, ${report.chat.refused} refused, ${report.chat.retries} retried sends; lost ${report.chat.lost.length}, duplicated ${report.chat.duplicated.length}; ${stored.length} stored`,
+      `  chat: ${report.chat.sent} sent, ${report.chat.acked} acked, ${report.chat.refused} refused, send errors ${JSON.stringify(report.chat.errors)}; lost ${report.chat.lost.length}, duplicated ${report.chat.duplicated.length}; ${stored.length} stored`,
       `  delivery: ${deliveryLine}`,
       `  edits: ${report.edits.made} made, ${report.edits.acked} acked; lost ${report.edits.lost.length}, duplicated ${report.edits.duplicated.length}`,
       `  replicas: ${report.replicas.count}, byte-identical ${report.replicas.identical ? 'yes' : `no (${report.replicas.differing.join(', ')})`}`,
