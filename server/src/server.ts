@@ -172,6 +172,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     log,
     version: VERSION,
     publicKey: publicKeyDocument(signingKey),
+    publicUrl: config.publicUrl,
   });
   const { headersMs, requestMs, keepAliveMs } = config.httpTimeouts;
   // Slow clients (slowloris) are cut off: Node checks these timeouts every connectionsCheckingInterval.

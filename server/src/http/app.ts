@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { AccordError, httpStatusOf } from '@accord/shared';
 import type { Registry } from 'prom-client';
 import { toErrorBody } from '../errors';
@@ -14,6 +15,36 @@ export interface AppOptions {
   publicKey: object;
   log: Logger;
   version: string;
+  /** `ACCORD_PUBLIC_URL`: its WebSocket origin is allowed by the CSP beside the page's own. */
+  publicUrl?: string | null;
+}
+
+/**
+ * The client's content security policy. Scripts only from this origin (no inline script, no eval),
+ * so markup that slips into the page cannot run code. Styles also allow inline: TipTap injects its
+ * base stylesheet as a <style> element and y-prosemirror colours carets with style attributes; CSS
+ * cannot run script, and img-src/font-src/connect-src keep it from sending anything elsewhere.
+ */
+export function contentSecurityPolicy(publicUrl: string | null = null): Record<string, string[]> {
+  const pub = publicUrl ? new URL(publicUrl) : null;
+  const wsOfPublic = pub ? [`${pub.protocol === 'https:' ? 'wss' : 'ws'}://${pub.host}`] : [];
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'font-src': ["'self'"],
+    // CSP 3: 'self' covers ws:/wss: of the page's own host (Socket.IO and /yjs).
+    'connect-src': ["'self'", ...wsOfPublic],
+    'worker-src': ["'self'"],
+    'manifest-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+  };
 }
 
 /** Express app: security headers, JSON bodies, the API router, the built client, errors as JSON. */
@@ -21,14 +52,18 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    // Invite links carry a token in the path: never send it on as a Referer.
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    next();
-  });
+  app.use(
+    helmet({
+      // No upgrade-insecure-requests: a node is also reached over plain HTTP (tests, a TLS-terminating proxy).
+      contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(options.publicUrl ?? null) },
+      // Invite links carry a token in the path: never send it on as a Referer.
+      referrerPolicy: { policy: 'no-referrer' },
+      xFrameOptions: { action: 'deny' },
+      crossOriginOpenerPolicy: { policy: 'same-origin' },
+      // HSTS only means something over HTTPS, which the proxy in front decides (docs/DEPLOY.md).
+      strictTransportSecurity: false,
+    }),
+  );
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', version: options.version });
   });
