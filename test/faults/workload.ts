@@ -331,7 +331,7 @@ export async function checkHistory(
   parties: Party[],
   stored: ChatMessage[],
   replicas: Record<string, Y.Doc>,
-  options: { strictOrder: boolean },
+  options: { strictOrder: boolean; quiet?: boolean },
 ): Promise<FaultReport> {
   const storedIds = stored.map((m) => m.clientId);
   const storedSet = new Set(storedIds);
@@ -418,6 +418,11 @@ export async function checkHistory(
     duplicated: dupes(fromStore),
   };
 
+  if (!options.quiet) printReport(report, stored.length);
+  return report;
+}
+
+export function printReport(report: FaultReport, stored: number): void {
   const deliveryLine = Object.entries(report.delivery)
     .map(
       ([role, d]) =>
@@ -426,8 +431,8 @@ export async function checkHistory(
     .join('; ');
   console.log(
     [
-      `[fault: ${fault}]`,
-      `  chat: ${report.chat.sent} sent, ${report.chat.acked} acked, ${report.chat.refused} refused, send errors ${JSON.stringify(report.chat.errors)}; lost ${report.chat.lost.length}, duplicated ${report.chat.duplicated.length}; ${stored.length} stored`,
+      `[fault: ${report.fault}]`,
+      `  chat: ${report.chat.sent} sent, ${report.chat.acked} acked, ${report.chat.refused} refused, send errors ${JSON.stringify(report.chat.errors)}; lost ${report.chat.lost.length}, duplicated ${report.chat.duplicated.length}; ${stored} stored`,
       `  delivery: ${deliveryLine}`,
       `  edits: ${report.edits.made} made, ${report.edits.acked} acked; lost ${report.edits.lost.length}, duplicated ${report.edits.duplicated.length}`,
       `  replicas: ${report.replicas.count}, byte-identical ${report.replicas.identical ? 'yes' : `no (${report.replicas.differing.join(', ')})`}`,
@@ -436,7 +441,6 @@ export async function checkHistory(
       ...(report.edits.lost.length ? [`  lost edits: ${report.edits.lost.join(' ')}`] : []),
     ].join('\n'),
   );
-  return report;
 }
 
 /** The assertions every fault test makes on its report: nothing acknowledged lost or doubled, replicas equal. */
