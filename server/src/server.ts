@@ -35,7 +35,7 @@ import { EvidenceService } from './evidence/service';
 import { createIntakeRouter } from './http/intake';
 import { originAllowed } from './http/origin';
 import { ConnectionLimit, limitConnectionsPerAddress } from './http/connection-limit';
-import { EventRateLimits } from './room/rate-limit';
+import { EventRateLimits, handshakeAttempts } from './room/rate-limit';
 import { attachTrackNamespace, type TrackNamespace } from './cases/track';
 import type { Store } from './store/types';
 
@@ -203,6 +203,9 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   // Across nodes, Socket.IO rooms live in Redis streams (see docs/ARCHITECTURE.md for why streams).
   const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;
   if (adapterRedis) io.adapter(createStreamsAdapter(adapterRedis, { streamName: `${prefix}:socket.io` }));
+  // Before any handshake middleware: repeated CONNECT packets on one connection are cut off.
+  io.use(handshakeAttempts());
+  io.of('/track').use(handshakeAttempts());
   const room = attachRoomGateway(io, {
     auth,
     store,

@@ -303,7 +303,9 @@ export function attachRoomGateway(
     await broadcastPresence(p.caseId);
   }
 
-  async function dispatch(socket: AccordSocket, event: string, args: unknown[]): Promise<void> {
+  // `name` is whatever the packet named: a hostile client may send a number (the parser allows it).
+  async function dispatch(socket: AccordSocket, name: unknown, args: unknown[]): Promise<void> {
+    const event = String(name);
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as (res: Ack<unknown>) => void) : null;
     const fail = (error: ErrorBody) => (ack ? ack({ ok: false, error }) : socket.emit('accord:error', error));
@@ -371,7 +373,7 @@ export function attachRoomGateway(
       if (!verdict.ok) return refuse(args, verdict);
       void started.then(() => dispatch(socket, event, args));
     });
-    // Bad packets close the connection inside Socket.IO; without a listener it prints each to stderr.
+    // Socket.IO reports a bad packet (and a client's own "error" event) here; both are the client's problem.
     socket.on('error', (err) => log.debug({ err, event: 'room.socket_error' }, 'socket error'));
     socket.on('disconnect', () => {
       limiter.release();

@@ -117,3 +117,25 @@ export class EventRateLimits {
     return this.chat.size;
   }
 }
+
+/** Handshakes (Socket.IO CONNECT packets, any namespace) one Engine.IO connection may make. */
+export const MAX_HANDSHAKES_PER_CONNECTION = 10;
+
+/**
+ * A Socket.IO middleware, first in every namespace: a client may send CONNECT
+ * again and again on one connection (each a refused handshake, each a token
+ * check and store read); past the cap the connection is closed. A real client
+ * opens a fresh connection when it reconnects, so it never comes near.
+ */
+export function handshakeAttempts(max = MAX_HANDSHAKES_PER_CONNECTION) {
+  const seen = new WeakMap<object, number>();
+  return (socket: { conn: { close(): unknown } }, next: (err?: Error) => void): void => {
+    const n = (seen.get(socket.conn) ?? 0) + 1;
+    seen.set(socket.conn, n);
+    if (n <= max) return next();
+    const data: ErrorBody = { code: 'RATE_LIMITED', message: `more than ${max} handshakes on one connection` };
+    next(Object.assign(new Error(data.message), { data }));
+    // After Socket.IO has queued the refusal (on the next tick), so the client reads why.
+    process.nextTick(() => socket.conn.close());
+  };
+}
