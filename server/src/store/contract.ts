@@ -259,6 +259,27 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
       expect((await store.listAudit(caseId, { beforeSeq: 3, limit: 10 })).map((e) => e.seq)).toEqual([1, 2]);
     });
 
+    it('14. messages sent at once are each stored once; one refused leaves the others stored', async () => {
+      await store.appendMessage(msg('burst-taken', 'first text'));
+      const settled = await Promise.allSettled([
+        store.appendMessage(msg('burst-0001')),
+        store.appendMessage(msg('burst-taken', 'other text')),
+        store.appendMessage(msg('burst-0002')),
+        store.appendMessage(msg('burst-0001')),
+        store.appendMessage({ ...msg('burst-0003'), channel: `caucus:${userId}` }),
+      ]);
+      expect(settled[1]).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+      const [a, , b, again, caucus] = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
+      // The two sends of one clientId: one stored it, the other got the same row back.
+      expect(again?.message).toEqual(a?.message);
+      expect([a?.duplicate, again?.duplicate].sort()).toEqual([false, true]);
+      expect([a?.message.seq, b?.message.seq].sort()).toEqual([2, 3]);
+      expect(caucus?.message.seq).toBe(1);
+      expect(await store.headSeq(caseId, 'joint')).toBe(3);
+      const stored = await store.listMessages(caseId, 'joint', { afterSeq: 0, limit: 10 });
+      expect(stored.map((m) => m.clientId).sort()).toEqual(['burst-0001', 'burst-0002', 'burst-taken']);
+    });
+
     it('9. usernames are unique', async () => {
       const staff = {
         kind: 'staff' as const,

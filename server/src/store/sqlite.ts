@@ -164,10 +164,34 @@ function toMessage(r: Row): ChatMessage {
 
 const now = () => new Date().toISOString();
 
+type Outcome = { ok: true; value: AppendResult } | { ok: false; error: unknown };
+
+/** A chat message waiting for the group commit. */
+interface PendingAppend {
+  m: NewMessage;
+  audit: ((stored: ChatMessage, previous: AuditRecord | null) => AuditRecord) | undefined;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /** The embedded store: one SQLite file in WAL mode, migrated on open. */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
+  /** Chat messages waiting for the next group commit (see appendMessage). */
+  private chatBatch: PendingAppend[] | null = null;
+  private readonly chatCommit: Database.Transaction<(batch: readonly PendingAppend[]) => Outcome[]>;
+  /** Prepared statements by SQL text: compiling one costs more than running it. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
 
   constructor(options: SqliteOptions) {
     this.db = new Database(options.filename);
@@ -177,6 +201,18 @@ export class SqliteStore implements Store {
     // Another process (the CLI's `demo` while the server runs) may hold the write lock briefly.
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    // The group commit: one transaction per batch, each message in a savepoint of its own (a nested
+    // transaction), so a message refused undoes only itself.
+    const insert = this.db.transaction((m: NewMessage, audit: PendingAppend['audit']) => this.insertMessage(m, audit));
+    this.chatCommit = this.db.transaction((batch: readonly PendingAppend[]): Outcome[] =>
+      batch.map(({ m, audit }): Outcome => {
+        try {
+          return { ok: true, value: insert(m, audit) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 
   /** The schema version this database is at. */
@@ -200,95 +236,93 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.stmt('SELECT 1').get();
   }
 
   async close(): Promise<void> {
+    // Messages waiting for their group commit are stored (and answered) before the file closes.
+    this.flushChat();
     this.db.close();
   }
 
   async createUser(user: NewUser): Promise<UserRecord> {
     const createdAt = now();
-    this.db
-      .prepare(
-        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, created_at)
+    this.stmt(
+      `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        user.id,
-        user.kind,
-        user.username,
-        user.displayName,
-        user.staffRole,
-        user.passwordHash,
-        user.mustChangePassword ? 1 : 0,
-        createdAt,
-      );
+    ).run(
+      user.id,
+      user.kind,
+      user.username,
+      user.displayName,
+      user.staffRole,
+      user.passwordHash,
+      user.mustChangePassword ? 1 : 0,
+      createdAt,
+    );
     return { ...user, createdAt };
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
-    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
     return r ? toUser(r) : null;
   }
 
   async getUserByUsername(username: string): Promise<UserRecord | null> {
-    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
+    const r = this.stmt('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
     return r ? toUser(r) : null;
   }
 
   async setPassword(userId: string, passwordHash: string, mustChange: boolean): Promise<void> {
-    this.db
-      .prepare('UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?')
-      .run(passwordHash, mustChange ? 1 : 0, userId);
+    this.stmt('UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?').run(
+      passwordHash,
+      mustChange ? 1 : 0,
+      userId,
+    );
   }
 
   async countStaff(): Promise<number> {
-    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE kind = 'staff'").get() as { n: number }).n;
+    return (this.stmt("SELECT count(*) AS n FROM users WHERE kind = 'staff'").get() as { n: number }).n;
   }
 
   async listStaff(): Promise<UserRecord[]> {
-    return (this.db.prepare("SELECT * FROM users WHERE kind = 'staff' ORDER BY username").all() as Row[]).map(toUser);
+    return (this.stmt("SELECT * FROM users WHERE kind = 'staff' ORDER BY username").all() as Row[]).map(toUser);
   }
 
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
     const year = new Date(createdAt).getUTCFullYear();
     return this.db.transaction(() => {
-      const row = this.db
-        .prepare(
-          `INSERT INTO case_numbers (year, last) VALUES (?, 1)
+      const row = this.stmt(
+        `INSERT INTO case_numbers (year, last) VALUES (?, 1)
            ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
-        )
-        .get(year) as { last: number };
+      ).get(year) as { last: number };
       const number = `AC-${year}-${String(row.last).padStart(6, '0')}`;
-      this.db
-        .prepare(
-          `INSERT INTO cases (id, number, title, summary, category, status, status_since, amount_in_dispute_cents,
+      this.stmt(
+        `INSERT INTO cases (id, number, title, summary, category, status, status_since, amount_in_dispute_cents,
              created_at, desired_outcome, customer_id, tracking_id, tracking_pin_hash)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.id,
-          number,
-          input.title,
-          input.summary,
-          input.category,
-          input.status ?? 'scheduled',
-          createdAt,
-          input.amountInDisputeCents,
-          createdAt,
-          input.desiredOutcome ?? '',
-          input.customerId ?? null,
-          input.tracking?.id ?? null,
-          input.tracking?.pinHash ?? null,
-        );
-      return toCase(this.db.prepare('SELECT * FROM cases WHERE id = ?').get(input.id) as Row);
+      ).run(
+        input.id,
+        number,
+        input.title,
+        input.summary,
+        input.category,
+        input.status ?? 'scheduled',
+        createdAt,
+        input.amountInDisputeCents,
+        createdAt,
+        input.desiredOutcome ?? '',
+        input.customerId ?? null,
+        input.tracking?.id ?? null,
+        input.tracking?.pinHash ?? null,
+      );
+      return toCase(this.stmt('SELECT * FROM cases WHERE id = ?').get(input.id) as Row);
     })();
   }
 
   async getCaseByTracking(trackingId: string): Promise<CaseRecord | null> {
-    const r = this.db.prepare('SELECT * FROM cases WHERE tracking_id = ?').get(trackingId) as Row | undefined;
+    const r = this.stmt('SELECT * FROM cases WHERE tracking_id = ?').get(trackingId) as Row | undefined;
     return r ? toCase(r) : null;
   }
 
@@ -302,13 +336,13 @@ export class SqliteStore implements Store {
     const where = used.map((c) => c[0]);
     const args = used.map((c) => c[1]);
     const sql = `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT 1000`;
-    return (this.db.prepare(sql).all(...args) as Row[]).map(toCase);
+    return (this.stmt(sql).all(...args) as Row[]).map(toCase);
   }
 
   async updateCase(id: string, patch: CasePatch, expectedStatus?: CaseLifecycle): Promise<CaseRecord> {
     return this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
+        const row = this.stmt('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
         if (!row) throw new AccordError('NOT_FOUND', 'no such case');
         const current = toCase(row);
         if (expectedStatus !== undefined && current.status !== expectedStatus) {
@@ -316,85 +350,76 @@ export class SqliteStore implements Store {
         }
         const next: CaseRecord = { ...current, ...patch };
         if (patch.status !== undefined && patch.status !== current.status) next.statusSince = now();
-        this.db
-          .prepare(
-            `UPDATE cases SET status = ?, status_since = ?, mediator_id = ?, session_starts_at = ?,
+        this.stmt(
+          `UPDATE cases SET status = ?, status_since = ?, mediator_id = ?, session_starts_at = ?,
                session_time_zone = ?, session_minutes = ?, question = ?, rejection_reason = ?, tracking_id = ?,
                tracking_pin_hash = ?, tracking_revoked_at = ?, purged_at = ?
              WHERE id = ?`,
-          )
-          .run(...caseUpdateParams(next, id));
+        ).run(...caseUpdateParams(next, id));
         return next;
       })
       .immediate();
   }
 
   async putPii(caseId: string, data: Uint8Array): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO case_pii (case_id, data) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET data = excluded.data',
-      )
-      .run(caseId, data);
+    this.stmt(
+      'INSERT INTO case_pii (case_id, data) VALUES (?, ?) ON CONFLICT (case_id) DO UPDATE SET data = excluded.data',
+    ).run(caseId, data);
   }
 
   async getPii(caseId: string): Promise<Uint8Array | null> {
-    const r = this.db.prepare('SELECT data FROM case_pii WHERE case_id = ?').get(caseId) as
-      { data: Buffer } | undefined;
+    const r = this.stmt('SELECT data FROM case_pii WHERE case_id = ?').get(caseId) as { data: Buffer } | undefined;
     return r ? new Uint8Array(r.data) : null;
   }
 
   async addEvidence(e: EvidenceRecord, max: number): Promise<EvidenceRecord> {
     return this.db
       .transaction(() => {
-        const { n } = this.db.prepare('SELECT count(*) AS n FROM evidence WHERE case_id = ?').get(e.caseId) as {
+        const { n } = this.stmt('SELECT count(*) AS n FROM evidence WHERE case_id = ?').get(e.caseId) as {
           n: number;
         };
         if (n >= max) throw new AccordError('CONFLICT', `a case holds at most ${max} evidence files`);
-        this.db
-          .prepare(
-            `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at)
+        this.stmt(
+          `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            e.id,
-            e.caseId,
-            e.uploadedBy,
-            e.uploaderRole,
-            e.name,
-            e.storedName,
-            e.type,
-            e.size,
-            e.sha256,
-            e.uploadedAt,
-          );
+        ).run(
+          e.id,
+          e.caseId,
+          e.uploadedBy,
+          e.uploaderRole,
+          e.name,
+          e.storedName,
+          e.type,
+          e.size,
+          e.sha256,
+          e.uploadedAt,
+        );
         return e;
       })
       .immediate();
   }
 
   async listEvidence(caseId: string): Promise<EvidenceRecord[]> {
-    return (
-      this.db.prepare('SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at, id').all(caseId) as Row[]
-    ).map(toEvidence);
+    return (this.stmt('SELECT * FROM evidence WHERE case_id = ? ORDER BY uploaded_at, id').all(caseId) as Row[]).map(
+      toEvidence,
+    );
   }
 
   async getEvidence(id: string): Promise<EvidenceRecord | null> {
-    const r = this.db.prepare('SELECT * FROM evidence WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM evidence WHERE id = ?').get(id) as Row | undefined;
     return r ? toEvidence(r) : null;
   }
 
   async putMediatorProfile(p: MediatorProfile): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO mediator_profiles (user_id, organisation, languages, specialities) VALUES (?, ?, ?, ?)
+    this.stmt(
+      `INSERT INTO mediator_profiles (user_id, organisation, languages, specialities) VALUES (?, ?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET organisation = excluded.organisation, languages = excluded.languages,
            specialities = excluded.specialities`,
-      )
-      .run(p.userId, p.organisation, JSON.stringify(p.languages), JSON.stringify(p.specialities));
+    ).run(p.userId, p.organisation, JSON.stringify(p.languages), JSON.stringify(p.specialities));
   }
 
   async listMediatorProfiles(): Promise<MediatorProfile[]> {
-    return (this.db.prepare('SELECT * FROM mediator_profiles ORDER BY user_id').all() as Row[]).map((r) => ({
+    return (this.stmt('SELECT * FROM mediator_profiles ORDER BY user_id').all() as Row[]).map((r) => ({
       userId: str(r.user_id),
       organisation: str(r.organisation),
       languages: JSON.parse(str(r.languages)) as string[],
@@ -404,59 +429,56 @@ export class SqliteStore implements Store {
 
   async purgeCase(caseId: string, at: string): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM case_pii WHERE case_id = ?').run(caseId);
-      this.db.prepare('DELETE FROM evidence WHERE case_id = ?').run(caseId);
-      this.db.prepare('DELETE FROM messages WHERE case_id = ?').run(caseId);
-      this.db.prepare("DELETE FROM doc_updates WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
-      this.db.prepare("DELETE FROM doc_snapshots WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
-      this.db
-        .prepare("UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = ? WHERE id = ?")
-        .run(at, caseId);
+      this.stmt('DELETE FROM case_pii WHERE case_id = ?').run(caseId);
+      this.stmt('DELETE FROM evidence WHERE case_id = ?').run(caseId);
+      this.stmt('DELETE FROM messages WHERE case_id = ?').run(caseId);
+      this.stmt("DELETE FROM doc_updates WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
+      this.stmt("DELETE FROM doc_snapshots WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
+      this.stmt("UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = ? WHERE id = ?").run(
+        at,
+        caseId,
+      );
     })();
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {
-    const r = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
     return r ? toCase(r) : null;
   }
 
   async countCases(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
+    return (this.stmt('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
   }
 
   async putMember(member: Pick<MemberRecord, 'caseId' | 'userId' | 'role' | 'displayName'>): Promise<MemberRecord> {
-    const r = this.db
-      .prepare(
-        `INSERT INTO case_members (case_id, user_id, role, display_name, added_at) VALUES (?, ?, ?, ?, ?)
+    const r = this.stmt(
+      `INSERT INTO case_members (case_id, user_id, role, display_name, added_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (case_id, user_id) DO UPDATE SET role = excluded.role, display_name = excluded.display_name,
            removed_at = NULL
          RETURNING *`,
-      )
-      .get(member.caseId, member.userId, member.role, member.displayName, now()) as Row;
+    ).get(member.caseId, member.userId, member.role, member.displayName, now()) as Row;
     return toMember(r);
   }
 
   async getMember(caseId: string, userId: string): Promise<MemberRecord | null> {
-    const r = this.db.prepare('SELECT * FROM case_members WHERE case_id = ? AND user_id = ?').get(caseId, userId) as
+    const r = this.stmt('SELECT * FROM case_members WHERE case_id = ? AND user_id = ?').get(caseId, userId) as
       Row | undefined;
     return r ? toMember(r) : null;
   }
 
   async listMembers(caseId: string): Promise<MemberRecord[]> {
     return (
-      this.db
-        .prepare('SELECT * FROM case_members WHERE case_id = ? AND removed_at IS NULL ORDER BY added_at, user_id')
-        .all(caseId) as Row[]
+      this.stmt('SELECT * FROM case_members WHERE case_id = ? AND removed_at IS NULL ORDER BY added_at, user_id').all(
+        caseId,
+      ) as Row[]
     ).map(toMember);
   }
 
   async listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT c.*, m.role AS member_role FROM case_members m JOIN cases c ON c.id = m.case_id
+    const rows = this.stmt(
+      `SELECT c.*, m.role AS member_role FROM case_members m JOIN cases c ON c.id = m.case_id
          WHERE m.user_id = ? AND m.removed_at IS NULL ORDER BY c.created_at DESC`,
-      )
-      .all(userId) as Row[];
+    ).all(userId) as Row[];
     return rows.map((r) => ({ case: toCase(r), role: r.member_role as CaseRole }));
   }
 
@@ -466,78 +488,74 @@ export class SqliteStore implements Store {
     const sets = changed.map((k) => `${columns[k]} = ?`);
     const values = changed.map((k) => (flags[k] ? 1 : 0));
     if (sets.length === 0) return this.getMember(caseId, userId);
-    const r = this.db
-      .prepare(
-        `UPDATE case_members SET ${sets.join(', ')} WHERE case_id = ? AND user_id = ? AND removed_at IS NULL RETURNING *`,
-      )
-      .get(...values, caseId, userId) as Row | undefined;
+    const r = this.stmt(
+      `UPDATE case_members SET ${sets.join(', ')} WHERE case_id = ? AND user_id = ? AND removed_at IS NULL RETURNING *`,
+    ).get(...values, caseId, userId) as Row | undefined;
     return r ? toMember(r) : null;
   }
 
   async admitAll(caseId: string): Promise<string[]> {
-    const rows = this.db
-      .prepare(
-        `UPDATE case_members SET admitted = 1
+    const rows = this.stmt(
+      `UPDATE case_members SET admitted = 1
          WHERE case_id = ? AND admitted = 0 AND removed_at IS NULL AND role != 'mediator' RETURNING user_id`,
-      )
-      .all(caseId) as { user_id: string }[];
+    ).all(caseId) as { user_id: string }[];
     return rows.map((r) => r.user_id);
   }
 
   async removeMember(caseId: string, userId: string, at: string): Promise<string[]> {
     return this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE case_members SET removed_at = coalesce(removed_at, ?) WHERE case_id = ? AND user_id = ?')
-        .run(at, caseId, userId);
-      this.db
-        .prepare('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE case_id = ? AND user_id = ?')
-        .run(at, caseId, userId);
-      const rows = this.db
-        .prepare(
-          `UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND user_id = ? AND case_id = ? RETURNING id`,
-        )
-        .all(at, userId, caseId) as { id: string }[];
+      this.stmt('UPDATE case_members SET removed_at = coalesce(removed_at, ?) WHERE case_id = ? AND user_id = ?').run(
+        at,
+        caseId,
+        userId,
+      );
+      this.stmt('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE case_id = ? AND user_id = ?').run(
+        at,
+        caseId,
+        userId,
+      );
+      const rows = this.stmt(
+        `UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND user_id = ? AND case_id = ? RETURNING id`,
+      ).all(at, userId, caseId) as { id: string }[];
       return rows.map((r) => r.id);
     })();
   }
 
   async getRoomState(caseId: string): Promise<RoomStateRecord> {
-    const r = this.db.prepare('SELECT * FROM room_state WHERE case_id = ?').get(caseId) as Row | undefined;
+    const r = this.stmt('SELECT * FROM room_state WHERE case_id = ?').get(caseId) as Row | undefined;
     return r ? toRoomState(r) : defaultRoomState(caseId);
   }
 
   async updateRoomState(caseId: string, patch: RoomStatePatch, expectedVersion?: number): Promise<RoomStateRecord> {
     return this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT * FROM room_state WHERE case_id = ?').get(caseId) as Row | undefined;
+        const row = this.stmt('SELECT * FROM room_state WHERE case_id = ?').get(caseId) as Row | undefined;
         const current = row ? toRoomState(row) : defaultRoomState(caseId);
         if (expectedVersion !== undefined && current.version !== expectedVersion) {
           throw new AccordError('CONFLICT', 'the room changed meanwhile; try again');
         }
         const next: RoomStateRecord = { ...current, ...patch };
         next.version += 1;
-        this.db
-          .prepare(
-            `INSERT INTO room_state (case_id, phase, lobby, quiet_opening, agreement_locked, caucus_user_id,
+        this.stmt(
+          `INSERT INTO room_state (case_id, phase, lobby, quiet_opening, agreement_locked, caucus_user_id,
              pinned_text, pinned_by, pinned_at, version)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, lobby = excluded.lobby,
              quiet_opening = excluded.quiet_opening, agreement_locked = excluded.agreement_locked,
              caucus_user_id = excluded.caucus_user_id, pinned_text = excluded.pinned_text,
              pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, version = excluded.version`,
-          )
-          .run(
-            caseId,
-            next.phase,
-            next.lobby ? 1 : 0,
-            next.quietOpening ? 1 : 0,
-            next.agreementLocked ? 1 : 0,
-            next.caucusUserId,
-            next.pinned?.text ?? null,
-            next.pinned?.by ?? null,
-            next.pinned?.at ?? null,
-            next.version,
-          );
+        ).run(
+          caseId,
+          next.phase,
+          next.lobby ? 1 : 0,
+          next.quietOpening ? 1 : 0,
+          next.agreementLocked ? 1 : 0,
+          next.caucusUserId,
+          next.pinned?.text ?? null,
+          next.pinned?.by ?? null,
+          next.pinned?.at ?? null,
+          next.version,
+        );
         return next;
       })
       .immediate();
@@ -549,212 +567,236 @@ export class SqliteStore implements Store {
 
   /** Inside a transaction: reads the chain's last entry and appends the next. */
   private insertAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): AuditRecord {
-    const last = this.db.prepare('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
+    const last = this.stmt('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
       Row | undefined;
     const entry = build(last ? toAudit(last) : null);
-    this.db
-      .prepare(
-        `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        entry.caseId,
-        entry.seq,
-        entry.at,
-        entry.actorId,
-        entry.kind,
-        JSON.stringify(entry.data),
-        entry.prevHash,
-        entry.hash,
-      );
+    this.stmt(
+      `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      entry.caseId,
+      entry.seq,
+      entry.at,
+      entry.actorId,
+      entry.kind,
+      JSON.stringify(entry.data),
+      entry.prevHash,
+      entry.hash,
+    );
     return entry;
   }
 
   async listAudit(caseId: string, query: { beforeSeq?: number; limit: number }): Promise<AuditRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM audit_log WHERE case_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(caseId, query.beforeSeq ?? Number.MAX_SAFE_INTEGER, query.limit) as Row[];
+    const rows = this.stmt('SELECT * FROM audit_log WHERE case_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').all(
+      caseId,
+      query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      query.limit,
+    ) as Row[];
     return rows.reverse().map(toAudit);
   }
 
   async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord> {
     const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
-    this.db
-      .prepare(
-        `INSERT INTO invites (id, case_id, user_id, role, display_name, created_by, created_at, expires_at, pin_hash)
+    this.stmt(
+      `INSERT INTO invites (id, case_id, user_id, role, display_name, created_by, created_at, expires_at, pin_hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        record.id,
-        record.caseId,
-        record.userId,
-        record.role,
-        record.displayName,
-        record.createdBy,
-        record.createdAt,
-        record.expiresAt,
-        record.pinHash,
-      );
+    ).run(
+      record.id,
+      record.caseId,
+      record.userId,
+      record.role,
+      record.displayName,
+      record.createdBy,
+      record.createdAt,
+      record.expiresAt,
+      record.pinHash,
+    );
     return record;
   }
 
   async getInvite(id: string): Promise<InviteRecord | null> {
-    const r = this.db.prepare('SELECT * FROM invites WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM invites WHERE id = ?').get(id) as Row | undefined;
     return r ? toInvite(r) : null;
   }
 
   async listInvites(caseId: string): Promise<InviteRecord[]> {
-    return (this.db.prepare('SELECT * FROM invites WHERE case_id = ? ORDER BY created_at').all(caseId) as Row[]).map(
+    return (this.stmt('SELECT * FROM invites WHERE case_id = ? ORDER BY created_at').all(caseId) as Row[]).map(
       toInvite,
     );
   }
 
   async claimInvitePin(id: string, pinHash: string): Promise<boolean> {
     return (
-      this.db.prepare('UPDATE invites SET pin_hash = ? WHERE id = ? AND pin_hash IS NULL').run(pinHash, id).changes ===
-      1
+      this.stmt('UPDATE invites SET pin_hash = ? WHERE id = ? AND pin_hash IS NULL').run(pinHash, id).changes === 1
     );
   }
 
   async revokeInvite(id: string, at: string): Promise<string[]> {
     return this.db.transaction(() => {
-      this.db.prepare('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
-      const rows = this.db
-        .prepare('UPDATE sessions SET revoked_at = ? WHERE invite_id = ? AND revoked_at IS NULL RETURNING id')
-        .all(at, id) as { id: string }[];
+      this.stmt('UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
+      const rows = this.stmt(
+        'UPDATE sessions SET revoked_at = ? WHERE invite_id = ? AND revoked_at IS NULL RETURNING id',
+      ).all(at, id) as { id: string }[];
       return rows.map((r) => r.id);
     })();
   }
 
   async createSession(session: Omit<SessionRecord, 'revokedAt' | 'createdAt'>): Promise<SessionRecord> {
     const record: SessionRecord = { ...session, createdAt: now(), revokedAt: null };
-    this.db
-      .prepare(
-        `INSERT INTO sessions (id, user_id, case_id, invite_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(record.id, record.userId, record.caseId, record.inviteId, record.createdAt, record.expiresAt);
+    this.stmt(
+      `INSERT INTO sessions (id, user_id, case_id, invite_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(record.id, record.userId, record.caseId, record.inviteId, record.createdAt, record.expiresAt);
     return record;
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
-    const r = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
     return r ? toSession(r) : null;
   }
 
   async revokeSession(id: string, at: string): Promise<void> {
-    this.db.prepare('UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
+    this.stmt('UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
   }
 
   async revokeUserSessions(userId: string, exceptId: string | null, at: string): Promise<string[]> {
-    const rows = this.db
-      .prepare(
-        `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ? RETURNING id`,
-      )
-      .all(at, userId, exceptId) as { id: string }[];
+    const rows = this.stmt(
+      `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ? RETURNING id`,
+    ).all(at, userId, exceptId) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Group commit: the chat messages that arrive in one turn of the event loop are stored in one
+   * transaction, so one fsync (synchronous=FULL) covers them all; each is acknowledged only after
+   * that commit. Each message runs in a savepoint of its own, so one refused (a clientId reused for
+   * other text) leaves the others stored.
+   */
   async appendMessage(
     m: NewMessage,
     audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
   ): Promise<AppendResult> {
-    return this.db
-      .transaction((): AppendResult => {
-        const existing = this.db
-          .prepare('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
-          .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
-        if (existing) {
-          if (existing.text !== m.text || existing.channel !== m.channel) {
-            throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
-          }
-          return { message: toMessage(existing), duplicate: true };
-        }
-        const { seq } = this.db
-          .prepare(
-            `INSERT INTO room_heads (case_id, channel, seq) VALUES (?, ?, 1)
-             ON CONFLICT (case_id, channel) DO UPDATE SET seq = seq + 1 RETURNING seq`,
-          )
-          .get(m.caseId, m.channel) as { seq: number };
-        this.db
-          .prepare(
-            `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
-               created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(m.caseId, m.channel, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
-        const message = { ...m, seq };
-        if (audit) this.insertAudit(m.caseId, (previous) => audit(message, previous));
-        return { message, duplicate: false };
-      })
-      .immediate();
+    return new Promise((resolve, reject) => {
+      if (this.chatBatch === null) {
+        this.chatBatch = [];
+        setImmediate(() => this.flushChat());
+      }
+      this.chatBatch.push({ m, audit, resolve, reject });
+    });
+  }
+
+  private flushChat(): void {
+    const batch = this.chatBatch;
+    this.chatBatch = null;
+    if (!batch || batch.length === 0) return;
+    let outcomes: Outcome[] = [];
+    try {
+      outcomes = this.chatCommit.immediate(batch);
+    } catch (error) {
+      // The commit itself failed: nothing of the batch is stored.
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (o?.ok) p.resolve(o.value);
+      else p.reject(o ? o.error : new Error('message not stored'));
+    });
+  }
+
+  /** Inside a transaction: the existing row for a known clientId, or the message stored with the next seq. */
+  private insertMessage(
+    m: NewMessage,
+    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+  ): AppendResult {
+    const existing = this.stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?').get(
+      m.caseId,
+      m.senderId,
+      m.clientId,
+    ) as Row | undefined;
+    if (existing) {
+      if (existing.text !== m.text || existing.channel !== m.channel) {
+        throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+      }
+      return { message: toMessage(existing), duplicate: true };
+    }
+    const { seq } = this.stmt(
+      `INSERT INTO room_heads (case_id, channel, seq) VALUES (?, ?, 1)
+         ON CONFLICT (case_id, channel) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+    ).get(m.caseId, m.channel) as { seq: number };
+    this.stmt(
+      `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
+           created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(m.caseId, m.channel, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
+    const message = { ...m, seq };
+    if (audit) this.insertAudit(m.caseId, (previous) => audit(message, previous));
+    return { message, duplicate: false };
   }
 
   async listMessages(caseId: string, channel: Channel, q: MessageQuery): Promise<ChatMessage[]> {
     if (q.afterSeq !== undefined) {
       return (
-        this.db
-          .prepare('SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq > ? ORDER BY seq LIMIT ?')
-          .all(caseId, channel, q.afterSeq, q.limit) as Row[]
+        this.stmt('SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq > ? ORDER BY seq LIMIT ?').all(
+          caseId,
+          channel,
+          q.afterSeq,
+          q.limit,
+        ) as Row[]
       ).map(toMessage);
     }
-    const rows = this.db
-      .prepare('SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(caseId, channel, q.beforeSeq ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[];
+    const rows = this.stmt(
+      'SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    ).all(caseId, channel, q.beforeSeq ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[];
     return rows.reverse().map(toMessage);
   }
 
   async headSeq(caseId: string, channel: Channel): Promise<number> {
-    const r = this.db.prepare('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
+    const r = this.stmt('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
       { seq: number } | undefined;
     return r?.seq ?? 0;
   }
 
   async currentFreeze(caseId: string): Promise<FreezeRecord | null> {
-    const r = this.db
-      .prepare('SELECT * FROM freezes WHERE case_id = ? AND voided_at IS NULL ORDER BY frozen_at DESC LIMIT 1')
-      .get(caseId) as Row | undefined;
+    const r = this.stmt(
+      'SELECT * FROM freezes WHERE case_id = ? AND voided_at IS NULL ORDER BY frozen_at DESC LIMIT 1',
+    ).get(caseId) as Row | undefined;
     return r ? toFreeze(r) : null;
   }
 
   async createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord> {
     return this.db
       .transaction(() => {
-        const open = this.db
-          .prepare('SELECT 1 FROM freezes WHERE case_id = ? AND voided_at IS NULL')
-          .get(freeze.caseId);
+        const open = this.stmt('SELECT 1 FROM freezes WHERE case_id = ? AND voided_at IS NULL').get(freeze.caseId);
         if (open) throw new AccordError('CONFLICT', 'the agreement is already frozen');
-        this.db
-          .prepare(
-            `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers)
+        this.stmt(
+          `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            freeze.id,
-            freeze.caseId,
-            freeze.text,
-            freeze.fingerprint,
-            freeze.frozenAt,
-            freeze.frozenBy,
-            JSON.stringify(freeze.terms),
-            JSON.stringify(freeze.signers),
-          );
+        ).run(
+          freeze.id,
+          freeze.caseId,
+          freeze.text,
+          freeze.fingerprint,
+          freeze.frozenAt,
+          freeze.frozenBy,
+          JSON.stringify(freeze.terms),
+          JSON.stringify(freeze.signers),
+        );
         return { ...freeze, voidedAt: null };
       })
       .immediate();
   }
 
   async voidFreeze(caseId: string, at: string): Promise<FreezeRecord | null> {
-    const r = this.db
-      .prepare('UPDATE freezes SET voided_at = ? WHERE case_id = ? AND voided_at IS NULL RETURNING *')
-      .get(at, caseId) as Row | undefined;
+    const r = this.stmt('UPDATE freezes SET voided_at = ? WHERE case_id = ? AND voided_at IS NULL RETURNING *').get(
+      at,
+      caseId,
+    ) as Row | undefined;
     return r ? toFreeze(r) : null;
   }
 
   async addSignature(sig: SignatureRecord): Promise<SignatureRecord> {
     try {
-      this.db
-        .prepare(
-          `INSERT INTO signatures (freeze_id, user_id, role, name, fingerprint, signed_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(sig.freezeId, sig.userId, sig.role, sig.name, sig.fingerprint, sig.signedAt);
+      this.stmt(
+        `INSERT INTO signatures (freeze_id, user_id, role, name, fingerprint, signed_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(sig.freezeId, sig.userId, sig.role, sig.name, sig.fingerprint, sig.signedAt);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new AccordError('CONFLICT', 'you have already signed this text');
@@ -766,15 +808,18 @@ export class SqliteStore implements Store {
 
   async listSignatures(freezeId: string): Promise<SignatureRecord[]> {
     return (
-      this.db.prepare('SELECT * FROM signatures WHERE freeze_id = ? ORDER BY signed_at, user_id').all(freezeId) as Row[]
+      this.stmt('SELECT * FROM signatures WHERE freeze_id = ? ORDER BY signed_at, user_id').all(freezeId) as Row[]
     ).map(toSignature);
   }
 
   async saveOutcome(o: OutcomeRow): Promise<void> {
     try {
-      this.db
-        .prepare('INSERT INTO outcomes (case_id, record, signature, sealed_at) VALUES (?, ?, ?, ?)')
-        .run(o.caseId, o.record, o.signature, o.sealedAt);
+      this.stmt('INSERT INTO outcomes (case_id, record, signature, sealed_at) VALUES (?, ?, ?, ?)').run(
+        o.caseId,
+        o.record,
+        o.signature,
+        o.sealedAt,
+      );
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new AccordError('CONFLICT', 'this case already has a sealed outcome');
@@ -784,24 +829,25 @@ export class SqliteStore implements Store {
   }
 
   async getOutcome(caseId: string): Promise<OutcomeRow | null> {
-    const r = this.db.prepare('SELECT * FROM outcomes WHERE case_id = ?').get(caseId) as Row | undefined;
+    const r = this.stmt('SELECT * FROM outcomes WHERE case_id = ?').get(caseId) as Row | undefined;
     return r
       ? { caseId: str(r.case_id), record: str(r.record), signature: str(r.signature), sealedAt: str(r.sealed_at) }
       : null;
   }
 
   async appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {
-    const info = this.db.prepare('INSERT INTO doc_updates (doc_name, data) VALUES (?, ?)').run(docName, update);
+    const info = this.stmt('INSERT INTO doc_updates (doc_name, data) VALUES (?, ?)').run(docName, update);
     return Number(info.lastInsertRowid);
   }
 
   async loadDoc(docName: string): Promise<StoredDoc> {
     return this.db.transaction((): StoredDoc => {
-      const snap = this.db.prepare('SELECT data FROM doc_snapshots WHERE doc_name = ?').get(docName) as
+      const snap = this.stmt('SELECT data FROM doc_snapshots WHERE doc_name = ?').get(docName) as
         { data: Buffer } | undefined;
-      const updates = this.db
-        .prepare('SELECT id, data FROM doc_updates WHERE doc_name = ? ORDER BY id')
-        .all(docName) as { id: number; data: Buffer }[];
+      const updates = this.stmt('SELECT id, data FROM doc_updates WHERE doc_name = ? ORDER BY id').all(docName) as {
+        id: number;
+        data: Buffer;
+      }[];
       return {
         snapshot: snap ? new Uint8Array(snap.data) : null,
         updates: updates.map((u) => ({ id: u.id, data: new Uint8Array(u.data) })),
@@ -814,15 +860,13 @@ export class SqliteStore implements Store {
     const throughId = Math.max(...coveredIds);
     this.db.transaction(() => {
       // Only forward: a compaction with an older view must not replace a newer snapshot.
-      const replaced = this.db
-        .prepare(
-          `INSERT INTO doc_snapshots (doc_name, data, through_id) VALUES (?, ?, ?)
+      const replaced = this.stmt(
+        `INSERT INTO doc_snapshots (doc_name, data, through_id) VALUES (?, ?, ?)
            ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id
            WHERE doc_snapshots.through_id < excluded.through_id`,
-        )
-        .run(docName, snapshot, throughId);
+      ).run(docName, snapshot, throughId);
       if (replaced.changes === 0) return;
-      const del = this.db.prepare('DELETE FROM doc_updates WHERE doc_name = ? AND id = ?');
+      const del = this.stmt('DELETE FROM doc_updates WHERE doc_name = ? AND id = ?');
       for (const id of coveredIds) del.run(docName, id);
     })();
   }
