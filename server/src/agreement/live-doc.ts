@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../log';
@@ -81,7 +82,8 @@ export class LiveDoc {
   }
 
   static async load(name: string, store: Store, options: LiveDocOptions): Promise<LiveDoc> {
-    const { doc, updates } = await loadYDoc(store, name);
+    const { doc, updates, timing } = await loadYDoc(store, name);
+    options.log.debug({ event: 'doc.loaded', doc: name, updates, ...timing }, 'document loaded');
     return new LiveDoc(name, doc, updates, store, options);
   }
 
@@ -284,12 +286,25 @@ export class LiveDoc {
   }
 }
 
-async function loadYDoc(store: Store, name: string): Promise<{ doc: Y.Doc; updates: number }> {
+/** How long a load took: reading the store, then building the Y.Doc (ms), and the bytes read. */
+interface LoadTiming {
+  readMs: number;
+  applyMs: number;
+  bytes: number;
+}
+
+async function loadYDoc(store: Store, name: string): Promise<{ doc: Y.Doc; updates: number; timing: LoadTiming }> {
+  const t0 = performance.now();
   const stored = await store.loadDoc(name);
+  const t1 = performance.now();
   const doc = new Y.Doc({ gc: true });
   doc.transact(() => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u.data);
   });
-  return { doc, updates: stored.updates.length };
+  const bytes = stored.updates.reduce((n, u) => n + u.data.byteLength, stored.snapshot?.byteLength ?? 0);
+  const timing = { readMs: round(t1 - t0), applyMs: round(performance.now() - t1), bytes };
+  return { doc, updates: stored.updates.length, timing };
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
