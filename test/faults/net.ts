@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
@@ -84,5 +85,17 @@ export class TcpProxy {
     });
     this.server = server;
     return new Promise((resolve) => server.listen(this.port, '127.0.0.1', () => resolve()));
+  }
+}
+
+/** Whether there is a `redis-server` binary to start a Redis of the test's own (required under CI). */
+export function redisServerOrSkip(what: string): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI === 'true') throw new Error(`${what} need redis-server (required under CI)`);
+    console.warn(`\n!!! SKIPPING ${what.toUpperCase()} — no redis-server binary to start one of its own\n`);
+    return false;
   }
 }

@@ -333,6 +333,19 @@ export async function checkHistory(
   replicas: Record<string, Y.Doc>,
   options: { strictOrder: boolean; quiet?: boolean },
 ): Promise<FaultReport> {
+  // What is still on its way (a relay across nodes, a broadcast after the last ack) is given time to
+  // arrive; what never arrives is reported below as missing or differing.
+  const headOfStore = stored.at(-1)?.seq ?? 0;
+  await waitFor(
+    () => parties.every((p) => (p.view().at(-1)?.seq ?? 0) >= headOfStore),
+    'every party at the head',
+    5000,
+  ).catch(() => undefined);
+  await waitFor(
+    () => new Set(Object.values(replicas).map((d) => hex(Y.encodeStateVector(d)))).size === 1,
+    'replicas converged',
+    5000,
+  ).catch(() => undefined);
   const storedIds = stored.map((m) => m.clientId);
   const storedSet = new Set(storedIds);
   const acked = parties.flatMap((p) => [...p.acked]);

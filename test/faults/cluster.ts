@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import pg from 'pg';
+import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
+import { spawnServer, type ServerProcess } from '../helpers/process';
+import { DATABASE_URL, ownRedis, type OwnRedis } from '../helpers/services';
+import { acceptInvite, makeTempDir } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
+import { TcpProxy, freePort } from './net';
+
+export type ClusterRole = 'customer' | 'platform' | 'mediator' | 'observer';
+
+/**
+ * Two Accord nodes sharing a PostgreSQL schema and a Redis the test owns. Node A is a separate
+ * process (so it can be killed with SIGKILL and started again on its port); node B runs in this
+ * process and reaches Redis through a TCP proxy the test can cut.
+ */
+export interface Cluster {
+  redis: OwnRedis;
+  proxy: TcpProxy;
+  a: { url: string; proc: ServerProcess };
+  b: AccordServer;
+  bUrl: string;
+  /** A case open for drafting, no lobby, with a session per role accepted through node B. */
+  createCase(
+    title: string,
+  ): Promise<{ caseId: string; tokens: Record<ClusterRole, string>; pins: Record<ClusterRole, string> }>;
+  /** SIGKILL node A and start it again on the same port and data. */
+  restartA(): Promise<void>;
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function startCluster(tag: string): Promise<Cluster> {
+  const schema = `accord_${tag}_${randomBytes(5).toString('hex')}`;
+  const dataDir = makeTempDir(`accord-fault-${tag}-`);
+  const redis = await ownRedis();
+  const proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(redis.url).port) });
+  const shared = {
+    ACCORD_DATA_DIR: dataDir,
+    ACCORD_SEED: 'false',
+    ACCORD_REDIS_PREFIX: `accord-f-${randomBytes(4).toString('hex')}`,
+    ACCORD_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    ACCORD_DATA_KEY: randomBytes(32).toString('base64'),
+    ACCORD_DOC_UNLOAD_MS: '50',
+  };
+  // B first: it creates the schema, runs the migrations and writes the signing key into the shared dir.
+  const store = await PostgresStore.open({ connectionString: DATABASE_URL, schema });
+  const b = await startAccord(
+    loadConfig({ ...shared, PORT: '0', ACCORD_LOG_LEVEL: 'silent', REDIS_URL: proxy.url, DATABASE_URL }),
+    { store },
+  );
+  const bUrl = (await b.listen()).url;
+  const pgUrl = new URL(DATABASE_URL);
+  pgUrl.searchParams.set('options', `-c search_path=${schema}`);
+  const aEnv = { ...shared, PORT: String(await freePort()), REDIS_URL: redis.url, DATABASE_URL: pgUrl.toString() };
+  let proc = await spawnServer(dataDir, aEnv);
+  const a = { url: proc.url, proc };
+
+  return {
+    redis,
+    proxy,
+    a,
+    b,
+    bUrl,
+    async createCase(title) {
+      const c = await b.cases.createCaseAsSystem({ title, category: 'other', amountInDisputeCents: 100_000 });
+      await b.store.updateRoomState(c.id, { lobby: false, phase: 'drafting' });
+      const tokens = {} as Record<ClusterRole, string>;
+      const pins = {} as Record<ClusterRole, string>;
+      const names = { customer: '王女士', platform: '李华', mediator: '张律师', observer: '观察员' };
+      for (const role of ['customer', 'platform', 'mediator', 'observer'] as const) {
+        const invite = await b.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
+        const accepted = await acceptInvite(bUrl, invite.url);
+        tokens[role] = accepted.token;
+        pins[role] = accepted.pin ?? '';
+      }
+      return { caseId: c.id, tokens, pins };
+    },
+    async restartA() {
+      await proc.kill9();
+      proc = await spawnServer(dataDir, aEnv);
+      a.proc = proc;
+    },
+    async ready() {
+      const answers = await Promise.all(
+        [a.url, bUrl].map(async (u) => (await fetch(`${u}/health/ready`).catch(() => null))?.ok ?? false),
+      );
+      return answers.every(Boolean);
+    },
+    async close() {
+      await proc.kill9();
+      await b.close();
+      await proxy.close();
+      await redis.kill();
+      const admin = new pg.Client({ connectionString: DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until both nodes answer ready (store and Redis reachable). */
+export const bothReady = (cluster: Cluster, ms = 15_000) => waitFor(() => cluster.ready(), 'both nodes ready', ms);
