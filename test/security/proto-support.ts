@@ -20,8 +20,24 @@ export async function storedState(t: TestServer, caseId: string, bystander?: Bys
   if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
   stored.updates.forEach((u) => Y.applyUpdate(doc, u.data));
   const sv = Y.decodeStateVector(Y.encodeStateVector(doc));
-  if (bystander) sv.delete(bystander.doc.doc.clientID);
-  return { messages, stateVector: [...sv.entries()].sort((a, b) => a[0] - b[0]) };
+  const by = bystander?.doc.doc.clientID;
+  if (by !== undefined) sv.delete(by);
+  // Rows of the update log the bystander did not write alone: content waiting for a missing
+  // predecessor is stored without entering the state vector, so the rows are compared too.
+  const rows = stored.updates
+    .filter((u) => {
+      const { structs, ds } = Y.decodeUpdate(u.data);
+      const clients = new Set([...structs.map((x) => x.id.client), ...ds.clients.keys()]);
+      if (by !== undefined) clients.delete(by);
+      return clients.size > 0;
+    })
+    .map((u) => u.id);
+  return {
+    messages,
+    stateVector: [...sv.entries()].sort((a, b) => a[0] - b[0]),
+    rows,
+    snapshot: stored.snapshot ? Buffer.from(stored.snapshot).toString('base64') : null,
+  };
 }
 
 /**
