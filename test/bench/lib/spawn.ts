@@ -34,8 +34,10 @@ export async function startProcess(
   args: string[],
   env: Record<string, string> = {},
   core = SERVER_CORE,
+  nodeArgs: readonly string[] = [],
 ): Promise<BenchProcess> {
-  const node = [process.execPath, '--import', 'tsx', script, ...args];
+  // nodeArgs: flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not accept).
+  const node = [process.execPath, ...nodeArgs, '--import', 'tsx', script, ...args];
   const cmd = hasTaskset ? ['taskset', '-c', String(core), ...node] : node;
   const child = spawn(cmd[0]!, cmd.slice(1), {
     cwd: repoRoot,

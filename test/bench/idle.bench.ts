@@ -1,0 +1,260 @@
+/**
+ * Benchmark 3, idle connections: ramps to 4,000 authenticated room connections, each a Socket.IO
+ * room connection plus a stock y-websocket provider on the case's agreement document (rooms of three,
+ * so about 1,334 documents), holds them, and reports RSS and heap per connection above the process's
+ * own baseline. Baselines in the same run: bare Socket.IO (the room connection only), and bare
+ * Socket.IO with the reference y-websocket server (y-websocket 2.1.0, persistence off) on the same
+ * port (the room connection plus the document, as Accord). Then every client leaves and the run
+ * checks that Accord unloads the documents nobody has open (`accord_documents_loaded` reaches 0).
+ *
+ *   npx tsx test/bench/idle.bench.ts
+ *   ACCORD_BENCH_QUICK=1               300 connections, short hold, unload after 1 s
+ *   ACCORD_BENCH_CONNECTIONS=4000      connections
+ *   ACCORD_BENCH_SERVERS=bare,bare+yjs,accord
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { LoopWatch } from './lib/loop.js';
+import { rssKb } from './lib/proc.js';
+import { machine, printTable, writeResult, type Row } from './lib/report.js';
+import { SEED } from './lib/rng.js';
+import { metricValue, PARTICIPANTS, prepareRooms, startAccordServe, type BenchRoom } from './lib/rooms.js';
+import { pinSelf, startProcess, type BenchProcess } from './lib/spawn.js';
+import { round } from './lib/stats.js';
+
+const env = process.env;
+const quick = env.ACCORD_BENCH_QUICK === '1';
+const N = Number(env.ACCORD_BENCH_CONNECTIONS ?? (quick ? 300 : 4000));
+const ROOMS = Math.ceil(N / 3);
+const HOLD_MS = quick ? 3000 : 10_000;
+const SERVERS = (env.ACCORD_BENCH_SERVERS ?? 'bare,bare+yjs,accord').split(',');
+/** Accord's production default keeps a document 30 s after its last connection; quick runs shorten it. */
+const UNLOAD_MS = quick ? 1000 : 30_000;
+
+interface Memory {
+  rssKb: number;
+  heapUsedKb: number;
+}
+
+interface IdleRun {
+  server: string;
+  connections: number;
+  documents: number;
+  rampMs: number;
+  base: Memory;
+  held: Memory;
+  rssPerConnKb: number;
+  heapPerConnKb: number;
+  loadedWhileHeld?: number;
+  unloadedAfterMs?: number | null;
+  loopP99Ms: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/** One participant's connections: the room, and (unless bare) the agreement document. */
+interface Conn {
+  socket: Socket;
+  provider: WebsocketProvider | null;
+}
+
+function openRoom(url: string, auth: object, accord: boolean): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('room connection timed out')), 60_000);
+    socket.once(accord ? 'room:welcome' : 'connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+function openDoc(url: string, docName: string, token: string | null): Promise<WebsocketProvider> {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, docName, doc, {
+    ...(token ? { params: { token } } : {}),
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`document ${docName} did not sync`)), 60_000);
+    provider.once('sync', () => {
+      clearTimeout(timer);
+      resolve(provider);
+    });
+  });
+}
+
+async function ramp(
+  url: string,
+  kind: 'bare' | 'bare+yjs' | 'accord',
+  rooms: readonly BenchRoom[] | null,
+): Promise<Conn[]> {
+  const conns: Conn[] = [];
+  const one = async (i: number): Promise<Conn> => {
+    const room = Math.floor(i / 3);
+    const who = PARTICIPANTS[i % 3]!;
+    if (kind === 'accord') {
+      const r = rooms![room]!;
+      const [socket, provider] = await Promise.all([
+        openRoom(url, { token: r.tokens[who], caseId: r.caseId }, true),
+        openDoc(url, r.caseId, r.tokens[who]),
+      ]);
+      return { socket, provider };
+    }
+    const socket = await openRoom(url, { room: `room-${room}` }, false);
+    const provider = kind === 'bare+yjs' ? await openDoc(url, `doc-${room}`, null) : null;
+    return { socket, provider };
+  };
+  for (let i = 0; i < N; i += 100) {
+    conns.push(...(await Promise.all(Array.from({ length: Math.min(100, N - i) }, (_, k) => one(i + k)))));
+  }
+  return conns;
+}
+
+async function memoryOf(proc: BenchProcess, accord: boolean): Promise<Memory> {
+  const rss = rssKb(proc.pid);
+  if (accord) {
+    const heap = await metricValue(proc.port, 'accord_nodejs_heap_size_used_bytes');
+    return { rssKb: rss, heapUsedKb: heap / 1024 };
+  }
+  const m = (await (await fetch(`http://127.0.0.1:${proc.port}/memory`)).json()) as { heapUsed: number };
+  return { rssKb: rss, heapUsedKb: m.heapUsed / 1024 };
+}
+
+/** Median of samples taken once a second, so one GC does not decide the figure. */
+async function settledMemory(proc: BenchProcess, accord: boolean, ms: number): Promise<Memory> {
+  const samples: Memory[] = [];
+  const until = Date.now() + ms;
+  do {
+    await sleep(1000);
+    samples.push(await memoryOf(proc, accord));
+  } while (Date.now() < until);
+  return { rssKb: median(samples.map((s) => s.rssKb)), heapUsedKb: median(samples.map((s) => s.heapUsedKb)) };
+}
+
+async function run(kind: 'bare' | 'bare+yjs' | 'accord'): Promise<IdleRun> {
+  const accord = kind === 'accord';
+  const dataDir = accord ? mkdtempSync(join(tmpdir(), 'accord-bench-idle-')) : null;
+  try {
+    let rooms: BenchRoom[] | null = null;
+    if (dataDir) {
+      const t0 = Date.now();
+      rooms = await prepareRooms(ROOMS, { dataDir });
+      console.log(`accord: ${ROOMS} rooms prepared in ${Date.now() - t0} ms`);
+    }
+    const proc = dataDir
+      ? await startAccordServe({ ACCORD_DATA_DIR: dataDir, ACCORD_DOC_UNLOAD_MS: String(UNLOAD_MS) })
+      : await startProcess('test/bench/servers/bare-socketio.ts', [], {
+          PORT: '0',
+          ...(kind === 'bare+yjs' ? { BARE_YJS: '1' } : {}),
+        });
+    try {
+      const url = `http://127.0.0.1:${proc.port}`;
+      const base = await settledMemory(proc, accord, 3000);
+      const t0 = Date.now();
+      const conns = await ramp(url, kind, rooms);
+      const rampMs = Date.now() - t0;
+      const loop = new LoopWatch();
+      loop.start();
+      const held = await settledMemory(proc, accord, HOLD_MS);
+      const { p99Ms } = loop.stop();
+      const loadedWhileHeld = accord ? await metricValue(proc.port, 'accord_documents_loaded') : undefined;
+      for (const c of conns) {
+        c.socket.disconnect();
+        c.provider?.destroy();
+        c.provider?.doc.destroy();
+      }
+      let unloadedAfterMs: number | null | undefined;
+      if (accord) {
+        const left = Date.now();
+        unloadedAfterMs = null;
+        while (Date.now() - left < UNLOAD_MS + 15_000) {
+          if ((await metricValue(proc.port, 'accord_documents_loaded')) === 0) {
+            unloadedAfterMs = Date.now() - left;
+            break;
+          }
+          await sleep(250);
+        }
+      }
+      return {
+        server: kind === 'bare' ? 'bare Socket.IO' : kind === 'bare+yjs' ? 'bare Socket.IO + y-websocket' : 'Accord',
+        connections: conns.length,
+        documents: kind === 'bare' ? 0 : ROOMS,
+        rampMs,
+        base,
+        held,
+        rssPerConnKb: round((held.rssKb - base.rssKb) / conns.length, 2),
+        heapPerConnKb: round((held.heapUsedKb - base.heapUsedKb) / conns.length, 2),
+        ...(loadedWhileHeld !== undefined ? { loadedWhileHeld } : {}),
+        ...(unloadedAfterMs !== undefined ? { unloadedAfterMs } : {}),
+        loopP99Ms: round(p99Ms),
+      };
+    } finally {
+      await proc.stop();
+    }
+  } finally {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+pinSelf();
+// Each stock provider adds a process 'exit' listener.
+process.setMaxListeners(0);
+console.log(`idle connections: ${N} (rooms of 3, ${ROOMS} documents), hold ${HOLD_MS} ms`);
+const runs: IdleRun[] = [];
+for (const kind of ['bare', 'bare+yjs', 'accord'] as const) if (SERVERS.includes(kind)) runs.push(await run(kind));
+
+const rows: Row[] = runs.map((r) => ({
+  server: r.server,
+  connections: r.connections,
+  documents: r.documents,
+  'ramp s': round(r.rampMs / 1000),
+  'base RSS MiB': round(r.base.rssKb / 1024),
+  'held RSS MiB': round(r.held.rssKb / 1024),
+  'RSS KB/conn': r.rssPerConnKb,
+  'base heap MiB': round(r.base.heapUsedKb / 1024),
+  'held heap MiB': round(r.held.heapUsedKb / 1024),
+  'heap KB/conn': r.heapPerConnKb,
+  'docs loaded while held': r.loadedWhileHeld ?? '',
+  'all unloaded after (s)':
+    r.unloadedAfterMs === undefined
+      ? ''
+      : r.unloadedAfterMs === null
+        ? 'NOT UNLOADED'
+        : round(r.unloadedAfterMs / 1000),
+}));
+printTable('Idle connections', rows);
+const accordRun = runs.find((r) => r.server === 'Accord');
+const targets: Row[] = accordRun
+  ? [
+      {
+        target: '≤ 30 KB RSS per idle connection (Socket.IO + document) above the process baseline',
+        measured: `${accordRun.rssPerConnKb} KB`,
+        met: accordRun.rssPerConnKb <= 30,
+      },
+      {
+        target: 'documents nobody has open are unloaded',
+        measured:
+          accordRun.unloadedAfterMs === null || accordRun.unloadedAfterMs === undefined
+            ? 'still loaded'
+            : `all ${accordRun.loadedWhileHeld} unloaded ${round((accordRun.unloadedAfterMs ?? 0) / 1000)} s after the last client left (unload delay ${UNLOAD_MS / 1000} s)`,
+        met: accordRun.unloadedAfterMs !== null && accordRun.unloadedAfterMs !== undefined,
+      },
+    ]
+  : [];
+if (targets.length) printTable('Idle targets', targets);
+const file = writeResult('idle', {
+  config: { connections: N, rooms: ROOMS, holdMs: HOLD_MS, unloadMs: UNLOAD_MS, seed: SEED, quick },
+  machine: machine(),
+  runs,
+  targets,
+});
+console.log(`\nwritten to ${file}`);
