@@ -16,6 +16,8 @@ export type ClusterRole = 'customer' | 'platform' | 'mediator' | 'observer';
  * process and reaches Redis through a TCP proxy the test can cut.
  */
 export interface Cluster {
+  /** The PostgreSQL schema both nodes use. */
+  schema: string;
   redis: OwnRedis;
   proxy: TcpProxy;
   a: { url: string; proc: ServerProcess };
@@ -58,6 +60,7 @@ export async function startCluster(tag: string): Promise<Cluster> {
   const a = { url: proc.url, proc };
 
   return {
+    schema,
     redis,
     proxy,
     a,

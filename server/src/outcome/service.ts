@@ -139,22 +139,41 @@ export class OutcomeService {
         throw new AccordError('CONFLICT', 'this is not the text frozen for signing; review the current text');
       }
       await this.confirmSecret(p, payload.secret);
-      await this.store.addSignature({
-        freezeId: freeze.id,
-        userId: p.userId,
-        role: p.role,
-        name: payload.fullName,
-        fingerprint: payload.fingerprint,
-        signedAt: new Date().toISOString(),
-      });
-      await this.note(p, 'agreement.signed', { fingerprint: freeze.fingerprint, session: p.sessionId });
+      // Signed already: a node may have died after storing the last signature and before sealing
+      // (every signature there, no record), so a signer's retry finishes the seal instead of a refusal.
+      const already = (await this.store.listSignatures(freeze.id)).some((s) => s.userId === p.userId);
+      if (!already) {
+        await this.store.addSignature({
+          freezeId: freeze.id,
+          userId: p.userId,
+          role: p.role,
+          name: payload.fullName,
+          fingerprint: payload.fingerprint,
+          signedAt: new Date().toISOString(),
+        });
+        await this.note(p, 'agreement.signed', { fingerprint: freeze.fingerprint, session: p.sessionId });
+      }
       const signed = new Set((await this.store.listSignatures(freeze.id)).map((s) => s.userId));
-      if (freeze.signers.every((id) => signed.has(id))) {
-        await this.sealLocked(p, 'settled', null);
+      const complete = freeze.signers.every((id) => signed.has(id));
+      if (already && !complete) throw new AccordError('CONFLICT', 'you have already signed this text');
+      if (complete) {
+        try {
+          await this.sealLocked(p, 'settled', null);
+        } catch (err) {
+          // Another node saw the same last signature and sealed first: one record, with this signature in it.
+          if (!(await this.sealedWith(p))) throw err;
+          return this.status(p.caseId);
+        }
         await this.effects.concluded(p.caseId, 'settled');
       }
       return this.publish(p.caseId);
     });
+  }
+
+  /** Whether the case's sealed record is a settlement that carries this person's signature. */
+  private async sealedWith(p: Principal): Promise<boolean> {
+    const sealed = (await this.status(p.caseId)).sealed;
+    return sealed?.record.outcome.kind === 'settled' && sealed.record.signatures.some((s) => s.userId === p.userId);
   }
 
   /** The mediator ends the session without an agreement: not settled, or withdrawn, with a reason. */
