@@ -356,9 +356,11 @@ export function attachRoomGateway(
     let lastNotice = 0;
     const refuse = (args: unknown[], verdict: Exclude<Verdict, { ok: true }>) => {
       const last = args.at(-1);
-      if (typeof last === 'function') (last as (res: Ack<unknown>) => void)({ ok: false, error: verdict.error });
-      else if (verdict.disconnect || Date.now() - lastNotice >= 1000) {
-        // Without an ack, one notice a second: answering each event of a flood would amplify it.
+      const ack = typeof last === 'function' ? (last as (res: Ack<unknown>) => void) : null;
+      ack?.({ ok: false, error: verdict.error });
+      // Without an ack, one notice a second: answering each event of a flood would amplify it.
+      // The disconnect is always announced, ack or not.
+      if (verdict.disconnect || (!ack && Date.now() - lastNotice >= 1000)) {
         lastNotice = Date.now();
         socket.emit('accord:error', verdict.error);
       }
