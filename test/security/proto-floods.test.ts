@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, type Ack, type ErrorBody } from '@accord/shared';
+import { CloseCode, type Ack, type ChatMessage, type ErrorBody } from '@accord/shared';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
 import { rawYjs } from '../helpers/raw-yjs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
@@ -78,10 +78,10 @@ describe('floods and slow clients', () => {
       expect(limited.every((a) => !a.ok && (a.error.retryAfterMs ?? 0) > 0)).toBe(true);
       expect(acks.every((a) => a.ok || a.error.code === 'RATE_LIMITED')).toBe(true);
       // What was stored is the burst: the first messages, in order, nothing past the chat budget.
-      const stored = await waitFor(async () => {
+      const stored: ChatMessage[] = await waitFor(async (): Promise<ChatMessage[] | null> => {
         const now = await messagesOf(d.caseId, d.userIds.customer);
         await sleep(100);
-        return (await messagesOf(d.caseId, d.userIds.customer)).length === now.length && now;
+        return (await messagesOf(d.caseId, d.userIds.customer)).length === now.length ? now : null;
       }, 'the accepted events handled');
       expect(stored.length).toBeGreaterThan(0);
       expect(stored.length).toBeLessThanOrEqual(65);
