@@ -111,6 +111,11 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
         c.sign('mediator', 'a'),
         c.sign('mediator', 'b'),
       ]);
+      // Whoever's signature is in the record is told so, even when the other node sealed it.
+      expect({ platform: last[0]?.ok, mediator: last[1]?.ok || last[2]?.ok }).toEqual({
+        platform: true,
+        mediator: true,
+      });
       count(last);
       const sealed = await expectOneCompleteRecord(c.caseId);
       // Every tab on either node ends up seeing that one record.
@@ -128,9 +133,12 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
   it('a node killed mid-sign-off never leaves a second or partial record; the signer finishes on the other node', async () => {
     const seen: string[] = [];
     let stuckStateReached = 0;
-    // Killed as the last signature arrives, and (twice) the moment its row is in the database: between
-    // storing the signature and storing the sealed record, the window a crash could leave half done.
-    for (const when of ['at once', 'signature stored', 'signature stored'] as const) {
+    // Killed as the last signature arrives, then the moment its row is in the database: between storing
+    // the signature and storing the sealed record, the window a crash could leave half done. The seal
+    // may still win the race to the kill, so that round is repeated (up to four times) until it lands.
+    const rounds = ['at once', ...Array<'signature stored'>(4).fill('signature stored')] as const;
+    for (const when of rounds) {
+      if (when === 'signature stored' && stuckStateReached > 0) break;
       const c = await frozenCase(`Sign-off kill ${when}`);
       expect((await c.sign('customer', 'b')).ok).toBe(true);
       expect((await c.sign('platform', 'b')).ok).toBe(true);
