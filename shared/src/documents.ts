@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseId } from './ids';
+import { CaseId, Cents } from './ids';
 
 /**
  * Names of Yjs documents. The agreement of a case is named by the case id
@@ -41,12 +41,12 @@ export const AgreementDoc = {
  * its key, so concurrent edits of different fields merge field by field.
  */
 export const SettlementTerms = z.object({
-  amountInDisputeCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
-  amountAgreedCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
-  feesWaivedCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  amountInDisputeCents: Cents.nullable(),
+  amountAgreedCents: Cents.nullable(),
+  feesWaivedCents: Cents.nullable(),
   instalments: z.int().min(1).max(120).nullable(),
   firstDueDate: z.iso.date().nullable(),
-  monthlyAmountCents: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  monthlyAmountCents: Cents.nullable(),
   conditions: z.string().max(4000),
 });
 export type SettlementTerms = z.infer<typeof SettlementTerms>;

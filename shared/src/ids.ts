@@ -11,7 +11,12 @@ export const CaseNumber = z.string().regex(/^AC-\d{4}-\d{6}$/);
 export type CaseNumber = z.infer<typeof CaseNumber>;
 
 /** Money is always integer cents (fen), never floating point. */
-export const Cents = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const Cents = z
+  .int({ error: 'integer cents (fen), e.g. 128000 for ¥1,280.00' })
+  .min(0, 'integer cents (fen), not negative')
+  .max(Number.MAX_SAFE_INTEGER, 'integer cents (fen), at most 2^53 - 1')
+  // JSON's -0 passes as an integer ≥ 0, but it is no amount anyone typed.
+  .refine((v) => !Object.is(v, -0), 'integer cents (fen), not -0');
 export type Cents = z.infer<typeof Cents>;
 
 export const IsoDateTime = z.iso.datetime({ offset: true });

@@ -5,6 +5,7 @@ export * from './documents';
 export * from './phases';
 export * from './channels';
 export * from './rest';
+export * from './names';
 export * from './validate';
 export * from './events/index';
 export * from './canonical';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CaseCategory } from './rest';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
+import { PersonName } from './names';
 
 // ---- intake ------------------------------------------------------------------
 
@@ -11,7 +12,7 @@ export const Phone = z.string().regex(/^1\d{10}$/, 'an 11-digit mobile number');
 export const NationalId = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 digits and a digit or X');
 
 export const IntakeBody = z.strictObject({
-  name: z.string().trim().min(2).max(50),
+  name: PersonName(2, 50),
   phone: Phone,
   nationalId: NationalId,
   contractNumber: z.string().trim().min(3).max(64),

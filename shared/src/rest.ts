@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CaseRole, StaffRole } from './roles';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
+import { PersonName } from './names';
 
 export const Username = z
   .string()
@@ -9,13 +10,8 @@ export const Username = z
   .max(64)
   .regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, . _ and - only');
 export const Password = z.string().min(12, 'at least 12 characters').max(256);
-export const DisplayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(80)
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point.
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+/** NFC; no control, zero-width or bidi characters (`names.ts`). */
+export const DisplayName = PersonName(1, 80);
 
 // ---- auth -------------------------------------------------------------------
 

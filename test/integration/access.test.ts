@@ -83,7 +83,8 @@ describe('access control: every event × every role × member and non-member', (
       const create = await fetch(`${t.url}/api/cases/${c.caseId}/invites`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ role: 'observer', displayName: '旁听' }),
+        // One name per inviter: a second participant named like the first is refused (CONFLICT).
+        body: JSON.stringify({ role: 'observer', displayName: `旁听 ${role}` }),
       });
       expect(read.status).toBe(REST_ALLOWED['case.read'].includes(role) ? 200 : 403);
       expect(list.status).toBe(REST_ALLOWED['invite.list'].includes(role) ? 200 : 403);

@@ -9,6 +9,7 @@ import { bindAwareness } from './awareness-binding';
 import type { Logger } from '../log';
 import type { TokenBucket } from '../room/rate-limit';
 import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from './live-doc';
+import { termsProblem } from './terms-guard';
 import { MessageType, awarenessMessage, permissionDeniedMessage, syncStep1Message, syncStep2Message } from './messages';
 import type { DocRegistry } from './registry';
 
@@ -176,6 +177,11 @@ export class YjsConnection implements DocConnection {
       }
       // A read-only client's sync reply is usually empty; anything else is refused, not applied.
       if (!empty) this.send(permissionDeniedMessage('read-only: you may not change this document now'));
+      return;
+    }
+    const badTerm = termsProblem(doc.ydoc, payload);
+    if (badTerm) {
+      this.send(permissionDeniedMessage(badTerm));
       return;
     }
     await doc.applyUpdate(payload, this);

@@ -7,6 +7,7 @@ import {
   CreateInviteBody,
   canGrant,
   staffCan,
+  nameSkeleton,
   type CaseRole,
   type AddMemberBody,
   type CaseView,
@@ -131,6 +132,18 @@ export class CaseService {
   ): Promise<InviteView> {
     if (createdBy) requireGrant(createdBy.role, body.role);
     if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
+    // Two people in one room whose names look the same (another script's letters, another
+    // normalisation, an invisible character) could pass for each other.
+    const skeleton = nameSkeleton(body.displayName);
+    const twin = (await this.store.listMembers(caseId)).find(
+      (m) => m.removedAt === null && nameSkeleton(m.displayName) === skeleton,
+    );
+    if (twin) {
+      throw new AccordError(
+        'CONFLICT',
+        `a participant of this case already has a name that looks the same as "${body.displayName}"; choose one that tells them apart`,
+      );
+    }
     const userId = randomUUID();
     await this.store.createUser({
       id: userId,
