@@ -27,6 +27,7 @@ function yjsFrom(t: TestServer, c: TestCase, origin: string): Promise<number | '
   });
 }
 
+/** Issue 8, item 15 (moved here from test/integration so the hostile-input suite lists it). */
 describe('cross-site WebSocket hijacking: a handshake from a foreign Origin is refused', () => {
   let t: TestServer;
   let c: TestCase;

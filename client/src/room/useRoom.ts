@@ -139,7 +139,9 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
           apply({ type: 'acked', channel, message: res.data.message });
         } else if (isRetriable(res.error.code)) {
           apply({ type: 'requeue', channel, clientId, error: res.error.code });
-          later(() => void flush(), RETRY_MS);
+          // Over the rate limit the server says when the next one will pass (a flush of a long outbox).
+          const wait = res.error.code === 'RATE_LIMITED' ? Math.max(100, res.error.retryAfterMs ?? RETRY_MS) : RETRY_MS;
+          later(() => void flush(), wait);
           return;
         } else {
           apply({ type: 'failed', channel, clientId, error: res.error.code });
