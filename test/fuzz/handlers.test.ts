@@ -17,6 +17,21 @@ import { captureSession, fuzzYjs } from './yjs-fuzzer';
  * exactly what the accepted inputs legitimately wrote.
  */
 const { ms, seed } = fuzzSettings({ ms: 8000, seed: 20261128 });
+
+/**
+ * The fuzzers send thousands of events a second from one socket to reach the handlers; the rate
+ * limits in front of them (tested in test/security/proto-floods.test.ts) would refuse nearly all.
+ */
+const UNLIMITED = {
+  ACCORD_EVENTS_PER_SECOND: '1000000',
+  ACCORD_EVENTS_BURST: '1000000',
+  ACCORD_CHAT_PER_SECOND: '1000000',
+  ACCORD_CHAT_BURST: '1000000',
+  ACCORD_FLOOD_DISCONNECT_AFTER: '1000000',
+  ACCORD_YJS_MESSAGES_PER_SECOND: '1000000',
+  ACCORD_YJS_MESSAGES_BURST: '1000000',
+  ACCORD_MAX_CONNECTIONS_PER_ADDRESS: '100000',
+};
 const share = ms / 2;
 
 describe(`fuzzing the Yjs and Socket.IO handlers (seed ${seed}, ${ms} ms)`, () => {
@@ -52,7 +67,7 @@ describe(`fuzzing the Yjs and Socket.IO handlers (seed ${seed}, ${ms} ms)`, () =
       { level: 'warn' },
       { write: (line: string) => void logLines.push(JSON.parse(line) as (typeof logLines)[number]) },
     );
-    t = await startServer({ log });
+    t = await startServer({ log, env: UNLIMITED });
     c = await t.createCase('Fuzz target');
     // A second party whom the fuzzed moderation commands name, so the parties below stay usable.
     const invite = await t.server.cases.createInviteAsSystem(c.caseId, { role: 'platform', displayName: '靶子' });
