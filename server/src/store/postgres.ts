@@ -41,6 +41,19 @@ type Db = pg.Pool | pg.PoolClient;
 const num = (v: unknown): number => Number(v);
 const now = () => new Date().toISOString();
 
+/** Most chat messages stored in one transaction (the arrays of one statement stay small). */
+const CHAT_BATCH_MAX = 200;
+
+type BatchOutcome = { ok: true; value: AppendResult } | { ok: false; error: unknown };
+
+/** A chat message waiting for the group commit. */
+interface PendingAppend {
+  m: NewMessage;
+  audit: ((stored: ChatMessage, previous: AuditRecord | null) => AuditRecord) | undefined;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
 export interface PostgresOptions {
   connectionString: string;
   /** A schema of its own (tests); created when missing. Defaults to the connection's search path. */
@@ -687,7 +700,200 @@ export class PostgresStore implements Store {
 
   // ---- chat ------------------------------------------------------------------------
 
+  /**
+   * Group commit: the chat messages that arrive while the previous batch is being stored go
+   * together in one transaction with a fixed number of round trips (locks, duplicate check, heads,
+   * messages, audit entries), however many there are; each is acknowledged only after the commit.
+   * A batch that fails as a whole (a retry racing on another node, a deadlock) is stored again one
+   * message per transaction, so one bad message cannot take the others down with it.
+   */
   async appendMessage(
+    m: NewMessage,
+    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+  ): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.chatQueue.push({ m, audit, resolve, reject });
+      if (this.chatQueue.length === 1 && !this.chatFlushing) setImmediate(() => void this.flushChat());
+    });
+  }
+
+  private chatQueue: PendingAppend[] = [];
+  private chatFlushing = false;
+
+  private async flushChat(): Promise<void> {
+    if (this.chatFlushing) return;
+    this.chatFlushing = true;
+    try {
+      while (this.chatQueue.length > 0) {
+        const batch = this.chatQueue.splice(0, CHAT_BATCH_MAX);
+        let outcomes: BatchOutcome[];
+        try {
+          outcomes = await this.tx((c) => this.appendBatch(c, batch));
+        } catch {
+          outcomes = [];
+          for (const { m, audit } of batch) {
+            outcomes.push(
+              await this.appendOne(m, audit).then(
+                (value): BatchOutcome => ({ ok: true, value }),
+                (error: unknown): BatchOutcome => ({ ok: false, error }),
+              ),
+            );
+          }
+        }
+        batch.forEach((p, i) => {
+          const o = outcomes[i];
+          if (o?.ok) p.resolve(o.value);
+          else p.reject(o ? o.error : new Error('message not stored'));
+        });
+      }
+    } finally {
+      this.chatFlushing = false;
+    }
+  }
+
+  /** Inside a transaction: stores a batch of messages and their audit entries, in batch order. */
+  private async appendBatch(c: pg.PoolClient, batch: readonly PendingAppend[]): Promise<BatchOutcome[]> {
+    const key = (caseId: string, senderId: string, clientId: string) => `${caseId}\u0000${senderId}\u0000${clientId}`;
+    // The audit chains of the batch's cases, locked in one order on every node (no deadlock).
+    const cases = [...new Set(batch.map((p) => p.m.caseId))].sort();
+    await c.query(
+      'SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i',
+      [cases.map((id) => `audit:${id}`)],
+    );
+    const existing = new Map<string, Row>();
+    for (const r of await this.all(
+      c,
+      `SELECT m.* FROM messages m
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(case_id, sender_id, client_id)
+       USING (case_id, sender_id, client_id)`,
+      [batch.map((p) => p.m.caseId), batch.map((p) => p.m.senderId), batch.map((p) => p.m.clientId)],
+    )) {
+      existing.set(key(str(r.case_id), str(r.sender_id), str(r.client_id)), r);
+    }
+    // Which messages are new (a clientId twice in one batch is stored once), and how many per channel.
+    const outcomes: (BatchOutcome | null)[] = [];
+    const fresh: { i: number; m: NewMessage }[] = [];
+    const firstOf = new Map<string, number>();
+    const perChannel = new Map<string, number>();
+    batch.forEach(({ m }, i) => {
+      const k = key(m.caseId, m.senderId, m.clientId);
+      const row = existing.get(k);
+      const earlier = firstOf.get(k);
+      const prior = row
+        ? { text: str(row.text), channel: str(row.channel) }
+        : earlier !== undefined
+          ? batch[earlier]!.m
+          : null;
+      if (prior) {
+        outcomes.push(
+          prior.text !== m.text || prior.channel !== m.channel
+            ? {
+                ok: false,
+                error: new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`),
+              }
+            : null,
+        );
+        return;
+      }
+      firstOf.set(k, i);
+      fresh.push({ i, m });
+      const ch = `${m.caseId}\u0000${m.channel}`;
+      perChannel.set(ch, (perChannel.get(ch) ?? 0) + 1);
+      outcomes.push(null);
+    });
+    // Each channel's head moves by its count; the batch's messages take the numbers below it in order.
+    const channels = [...perChannel.keys()].sort();
+    const heads = new Map<string, number>();
+    if (channels.length > 0) {
+      for (const r of await this.all(
+        c,
+        `INSERT INTO room_heads (case_id, channel, seq)
+         SELECT case_id, channel, seq FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS t(case_id, channel, seq, i) ORDER BY i
+         ON CONFLICT (case_id, channel) DO UPDATE SET seq = room_heads.seq + excluded.seq
+         RETURNING case_id, channel, seq`,
+        [
+          channels.map((ch) => ch.split('\u0000')[0]),
+          channels.map((ch) => ch.split('\u0000')[1]),
+          channels.map((ch) => perChannel.get(ch)),
+        ],
+      )) {
+        const ch = `${str(r.case_id)}\u0000${str(r.channel)}`;
+        heads.set(ch, num(r.seq) - (perChannel.get(ch) ?? 0));
+      }
+    }
+    const stored = new Map<number, ChatMessage>();
+    for (const { i, m } of fresh) {
+      const ch = `${m.caseId}\u0000${m.channel}`;
+      const seq = (heads.get(ch) ?? 0) + 1;
+      heads.set(ch, seq);
+      stored.set(i, { ...m, seq });
+    }
+    const rows = [...stored.values()];
+    if (rows.length > 0) {
+      await c.query(
+        `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
+           $8::text[], $9::text[], $10::text[])`,
+        [
+          rows.map((r) => r.caseId),
+          rows.map((r) => r.channel),
+          rows.map((r) => r.seq),
+          rows.map((r) => r.id),
+          rows.map((r) => r.clientId),
+          rows.map((r) => r.senderId),
+          rows.map((r) => r.senderName),
+          rows.map((r) => r.senderRole),
+          rows.map((r) => r.text),
+          rows.map((r) => r.createdAt),
+        ],
+      );
+    }
+    // Audit entries chained per case in batch order, after the last entry each case already has.
+    const audited = fresh.filter(({ i }) => batch[i]!.audit);
+    if (audited.length > 0) {
+      const last = new Map<string, AuditRecord>();
+      for (const r of await this.all(
+        c,
+        'SELECT DISTINCT ON (case_id) * FROM audit_log WHERE case_id = ANY($1::text[]) ORDER BY case_id, seq DESC',
+        [[...new Set(audited.map(({ m }) => m.caseId))]],
+      )) {
+        last.set(str(r.case_id), toAudit(r));
+      }
+      const entries = audited.map(({ i, m }) => {
+        const entry = batch[i]!.audit!(stored.get(i)!, last.get(m.caseId) ?? null);
+        last.set(m.caseId, entry);
+        return entry;
+      });
+      await c.query(
+        `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+        [
+          entries.map((e) => e.caseId),
+          entries.map((e) => e.seq),
+          entries.map((e) => e.at),
+          entries.map((e) => e.actorId),
+          entries.map((e) => e.kind),
+          entries.map((e) => JSON.stringify(e.data)),
+          entries.map((e) => e.prevHash),
+          entries.map((e) => e.hash),
+        ],
+      );
+    }
+    return batch.map(({ m }, i): BatchOutcome => {
+      const o = outcomes[i];
+      if (o) return o;
+      const mine = stored.get(i);
+      if (mine) return { ok: true, value: { message: mine, duplicate: false } };
+      // A duplicate: of a stored row, or of a message earlier in this batch.
+      const k = key(m.caseId, m.senderId, m.clientId);
+      const row = existing.get(k);
+      const first = stored.get(firstOf.get(k) ?? -1);
+      return { ok: true, value: { message: row ? toMessage(row) : first!, duplicate: true } };
+    });
+  }
+
+  /** One message in a transaction of its own: the path a batch falls back to when it fails as a whole. */
+  private async appendOne(
     m: NewMessage,
     audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
   ): Promise<AppendResult> {
