@@ -12,18 +12,24 @@ export function sniffType(bytes: Uint8Array): EvidenceRecord['type'] | null {
   return SIGNATURES.find((s) => s.magic.every((b, i) => bytes[i] === b))?.type ?? null;
 }
 
+const MAX_NAME = 120;
+
 /**
- * The original file name made safe to show: no path, no control or
- * bidirectional-override characters, at most 120 characters. It is only
+ * The original file name made safe to show: no path, no control, invisible or
+ * bidirectional characters, at most 120 characters. It is only
  * ever displayed; files are stored under generated names.
  */
 export function sanitiseName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? '';
   const clean = base
     .normalize('NFC')
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point.
-    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    // Control characters (C0, C1) and invisible format characters: bidi overrides, marks and
+    // isolates, zero-width spaces and joiners, the BOM.
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
     .trim();
-  const safe = clean.replace(/^\.+/, '').slice(0, 120);
+  // Cut by code point (never half a surrogate pair), keeping a short extension.
+  const chars = [...clean.replace(/^\.+/, '')];
+  const ext = chars.length > MAX_NAME ? (/\.[A-Za-z0-9]{1,8}$/.exec(clean)?.[0] ?? '') : '';
+  const safe = chars.slice(0, MAX_NAME - ext.length).join('') + ext;
   return safe.length > 0 ? safe : 'file';
 }

@@ -123,17 +123,25 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
       (err as { name?: unknown; code?: unknown }).name === 'MulterError'
         ? String((err as { code?: unknown }).code)
         : null;
-    const body = multerCode
-      ? multerCode === 'LIMIT_FILE_SIZE'
-        ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'a file is larger than the limit' }
-        : multerCode === 'LIMIT_FILE_COUNT'
-          ? { code: 'VALIDATION_FAILED' as const, message: 'too many files in one upload' }
-          : { code: 'VALIDATION_FAILED' as const, message: `upload refused: ${multerCode}` }
-      : type === 'entity.parse.failed'
-        ? { code: 'VALIDATION_FAILED' as const, message: 'the request body is not valid JSON' }
-        : type === 'entity.too.large'
-          ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'the request body is larger than 64 KiB' }
-          : toErrorBody(err, options.log);
+    // busboy (under multer) refuses a malformed multipart body with a plain Error: the client's fault.
+    const message = err instanceof Error ? err.message : '';
+    const malformedMultipart =
+      /^(Malformed part header|Unexpected end of (form|file)|Multipart: Boundary not found|Malformed urlencoded form)/.test(
+        message,
+      );
+    const body = malformedMultipart
+      ? { code: 'VALIDATION_FAILED' as const, message: `the upload is malformed: ${message}` }
+      : multerCode
+        ? multerCode === 'LIMIT_FILE_SIZE'
+          ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'a file is larger than the limit' }
+          : multerCode === 'LIMIT_FILE_COUNT'
+            ? { code: 'VALIDATION_FAILED' as const, message: 'too many files in one upload' }
+            : { code: 'VALIDATION_FAILED' as const, message: `upload refused: ${multerCode}` }
+        : type === 'entity.parse.failed'
+          ? { code: 'VALIDATION_FAILED' as const, message: 'the request body is not valid JSON' }
+          : type === 'entity.too.large'
+            ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'the request body is larger than 64 KiB' }
+            : toErrorBody(err, options.log);
     res.status(httpStatusOf[body.code]).json({ error: body });
   });
   return app;
