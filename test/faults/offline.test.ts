@@ -4,7 +4,7 @@ import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 import { Party, checkHistory, docFromStore, expectClean, runWorkload, storedChat } from './workload';
 
-const RECOVERY_MS = 800;
+const RECOVERY_MS = 1000;
 
 describe('fault: a client offline for longer than the recovery window', () => {
   let t: TestServer;

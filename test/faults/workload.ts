@@ -409,6 +409,9 @@ export async function checkHistory(
     for (const id of dupes(view.map((m) => m.clientId))) report.chat.duplicated.push(`${p.role} shows ${id} twice`);
   }
 
+  // Compared as they are, with no normalisation: Yjs could in principle encode equal content with
+  // structs merged differently (a run of one client's items integrated in one transaction or in
+  // several), but every replica here encodes byte-identically, so any difference is reported.
   const stateOf = Object.entries(replicas).map(([name, d]) => ({
     name,
     sv: hex(Y.encodeStateVector(d)),
