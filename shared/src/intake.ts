@@ -156,7 +156,13 @@ export const QueueQuery = z.object({
     .min(0)
     .max(24 * 365)
     .optional(),
-  q: z.string().max(40).optional(),
+  q: z
+    .string()
+    .max(40)
+    // PostgreSQL text cannot hold NUL (the query would fail, not find nothing); no case number has controls.
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point.
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
+    .optional(),
   sort: z.enum(['oldest', 'newest', 'waiting']).default('oldest'),
 });
 
