@@ -99,6 +99,8 @@ export interface StepResult {
   expected: number;
   /** Messages acknowledged (Accord) or sent (bare) that did not reach both other participants. */
   lost: number;
+  /** Accord: messages neither acknowledged nor refused by the end of the drain. */
+  unacked: number;
   p50: number;
   p99: number;
   max: number;
@@ -106,6 +108,8 @@ export interface StepResult {
   cpuPer1kDeliveries: number;
   rssMiB: number;
   loopP99Ms: number;
+  /** The load generator's own CPU use over the step, in % of one core. */
+  loadgenCpuPct: number;
   void: boolean;
   refusals: Record<string, number>;
 }
@@ -127,7 +131,7 @@ export async function runLadder(
   stepMs: number,
   pids: readonly number[],
   seed: number,
-  drainMs = 5_000,
+  drainMs = 10_000,
 ): Promise<StepResult[]> {
   const random = rng(seed);
   const words = WORDS.split(' ');
@@ -165,6 +169,8 @@ export async function runLadder(
     let refused = 0;
     const refusals: Record<string, number> = {};
     const cpu0 = pids.reduce((s, pid) => s + cpuMs(pid), 0);
+    const own0 = process.cpuUsage();
+    const wall0 = performance.now();
     const loop = new LoopWatch();
     loop.start();
     const sent = await runSchedule(participants.length, rate, stepMs, (sender, at) => {
@@ -199,6 +205,8 @@ export async function runLadder(
     const { p99Ms, void: isVoid } = loop.stop();
     const cpu = pids.reduce((s, pid) => s + cpuMs(pid), 0) - cpu0;
     const rss = pids.reduce((s, pid) => s + rssKb(pid), 0);
+    const own = process.cpuUsage(own0);
+    const loadgenCpuPct = (100 * (own.user + own.system)) / 1000 / (performance.now() - wall0);
     const counted = clients.flavour === 'bare' ? [...pending.values()] : [...pending.values()].filter((e) => e.acked);
     const lost = counted.filter((e) => e.left > 0).length;
     const s = summarize(latencies);
@@ -210,6 +218,7 @@ export async function runLadder(
       delivered,
       expected: counted.length * 2,
       lost,
+      unacked: clients.flavour === 'bare' ? 0 : sent - acked - refused,
       p50: round(s.p50),
       p99: round(s.p99),
       max: round(s.max),
@@ -217,6 +226,7 @@ export async function runLadder(
       cpuPer1kDeliveries: delivered > 0 ? round((cpu * 1000) / delivered) : NaN,
       rssMiB: round(rss / 1024),
       loopP99Ms: round(p99Ms),
+      loadgenCpuPct: Math.round(loadgenCpuPct),
       void: isVoid,
       refusals,
     });
@@ -234,6 +244,7 @@ export function stepRow(server: string, r: StepResult): Row {
     sent: r.sent,
     'delivered/expected': `${r.delivered}/${r.expected}`,
     lost: r.lost,
+    unacked: r.unacked,
     refused: r.refused,
     'p50 ms': r.p50,
     'p99 ms': r.p99,
@@ -241,6 +252,7 @@ export function stepRow(server: string, r: StepResult): Row {
     'CPU ms/1k deliveries': r.cpuPer1kDeliveries,
     'RSS MiB': r.rssMiB,
     'loadgen loop p99 ms': r.loopP99Ms,
+    'loadgen CPU %': r.loadgenCpuPct,
     result: r.void ? 'VOID' : 'ok',
   };
 }

@@ -120,10 +120,14 @@ export function profileArgs(): string[] {
 
 /**
  * Starts `accord serve` as the measured process: production defaults plus ROOM_BENCH_ENV and `env`,
- * pinned to `core` (the server core by default), profiled with ACCORD_BENCH_PROF=1.
+ * pinned to `core` (the server core by default), profiled with ACCORD_BENCH_PROF=1. With
+ * ACCORD_BENCH_ACCORD_ROOT=<dir> it runs the server of another checkout (e.g. an export of an
+ * earlier commit, with node_modules linked to this one's), to measure what a change bought.
  */
 export function startAccordServe(env: Record<string, string>, core?: number): Promise<BenchProcess> {
-  return startProcess('server/src/cli.ts', ['serve'], { PORT: '0', ...ROOM_BENCH_ENV, ...env }, core, profileArgs());
+  const root = process.env.ACCORD_BENCH_ACCORD_ROOT;
+  const cli = root ? join(root, 'server/src/cli.ts') : 'server/src/cli.ts';
+  return startProcess(cli, ['serve'], { PORT: '0', ...ROOM_BENCH_ENV, ...env }, core, profileArgs());
 }
 
 /** Reads one sample from Accord's Prometheus `/metrics`: the first line for `name` (with `labels`, if given). */

@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,8 +12,64 @@ const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 export const SERVER_CORE = 1;
 export const LOADGEN_CORE = 0;
 
-/** Pins this process (the load generator) to its own core, where taskset exists. */
+const LOCK_DIR = join(tmpdir(), 'accord-bench.lock');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One benchmark at a time on this machine: two load generators and their servers on the same two
+ * cores would measure each other. Waits (synchronously, at start) until no other live benchmark
+ * holds the lock, then holds it until this process exits. ACCORD_BENCH_NO_LOCK=1 skips it.
+ */
+export function holdMachineLock(): void {
+  if (process.env.ACCORD_BENCH_NO_LOCK === '1') return;
+  const pidFile = join(LOCK_DIR, 'pid');
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(pidFile, String(process.pid));
+      process.once('exit', () => {
+        try {
+          if (readFileSync(pidFile, 'utf8') === String(process.pid)) rmSync(LOCK_DIR, { recursive: true, force: true });
+        } catch {
+          // Already gone.
+        }
+      });
+      return;
+    } catch {
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(pidFile, 'utf8'));
+      } catch {
+        // Being created or removed right now.
+      }
+      if (Number.isFinite(holder) && holder > 0 && !alive(holder)) {
+        rmSync(LOCK_DIR, { recursive: true, force: true });
+        continue;
+      }
+      if (!told) {
+        console.log(`waiting for another benchmark (pid ${holder}) to finish…`);
+        told = true;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+}
+
+/**
+ * Pins this process (the load generator) to its own core, where taskset exists, after taking the
+ * machine's benchmark lock (see holdMachineLock).
+ */
 export function pinSelf(core = LOADGEN_CORE): boolean {
+  holdMachineLock();
   if (!hasTaskset) return false;
   return spawnSync('taskset', ['-pc', String(core), String(process.pid)], { stdio: 'ignore' }).status === 0;
 }
