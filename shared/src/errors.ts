@@ -110,7 +110,7 @@ export const CloseCode = {
   /** A message over the size limit (sent by the WebSocket layer itself). */
   TOO_LARGE: 1009,
   /**
-   * The client sent faster than the server could take (more than 256 messages queued, or over its
+   * The client sent faster than the server could take (more than 1024 messages queued, or over its
    * message/byte rate: reason `RATE_LIMITED: …`); a permanent close for the stock provider.
    */
   OVERLOADED: 4429,

@@ -114,9 +114,11 @@ describe('floods and slow clients', () => {
       const tabB = await connectRoom(t.url, d.tokens.platform, d.caseId);
       const sends = await Promise.all(Array.from({ length: 70 }, () => tabA.send('from tab A')));
       expect(sends.filter((s) => s.ok).length).toBeLessThan(70);
-      const refused = await tabB.send('from tab B');
+      // A budget of its own would let all ten through; the person's spent one refuses some.
+      const fromB = await Promise.all(Array.from({ length: 10 }, () => tabB.send('from tab B')));
+      const refused = fromB.find((s) => !s.ok);
       expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
-      const wait = refused.ok ? 0 : (refused.error.retryAfterMs ?? 0);
+      const wait = Math.max(...fromB.map((s) => (s.ok ? 0 : (s.error.retryAfterMs ?? 0))));
       expect(wait).toBeGreaterThan(0);
       expect(wait).toBeLessThanOrEqual(1000);
       await sleep(wait);
@@ -327,19 +329,15 @@ describe('the Yjs socket’s message and byte budget', () => {
     expect(await r.closed).toMatchObject({ code: CloseCode.OVERLOADED, reason: /^RATE_LIMITED/ });
   });
 
-  it('with the production defaults a stock provider’s burst of 500 keystrokes in a second is not refused', async () => {
+  it('with the production defaults a stock provider’s burst of 500 edits in one go is not refused', async () => {
     const p = await startServer({ env: PRODUCTION_RATES });
     const d = await p.createCase();
     const editor = connectDoc(p.url, d.caseId, d.tokens.platform);
     const watcher = connectDoc(p.url, d.caseId, d.tokens.mediator);
     await Promise.all([waitSynced(editor), waitSynced(watcher)]);
     const text = editor.doc.getText('t');
-    // Far faster than anyone types (about 500 a second), each its own message. (All 500 in one tick
-    // would pass the rate budget but not the separate cap of 256 messages queued on the server.)
-    for (let i = 0; i < 500; i++) {
-      text.insert(text.length, String(i % 10));
-      if (i % 10 === 9) await sleep(20);
-    }
+    // All in one go, each its own message: queued on the server, within the message burst.
+    for (let i = 0; i < 500; i++) text.insert(text.length, String(i % 10));
     await waitFor(() => watcher.doc.getText('t').length === 500, 'all keystrokes relayed', 10_000);
     expect(editor.closes).toEqual([]);
     editor.destroy();

@@ -13,8 +13,12 @@ import { termsProblem } from './terms-guard';
 import { MessageType, awarenessMessage, permissionDeniedMessage, syncStep1Message, syncStep2Message } from './messages';
 import type { DocRegistry } from './registry';
 
-/** At most this many messages may wait while the document loads or a store write runs. */
-const MAX_QUEUED = 256;
+/**
+ * At most this many messages may wait while the document loads or a store write runs. As many as
+ * the default message burst, so a stock provider's burst of edits made in one go is queued, not
+ * closed (a permanent close for it); the byte budget bounds what they hold.
+ */
+const MAX_QUEUED = 1024;
 
 class ProtocolError extends Error {}
 
