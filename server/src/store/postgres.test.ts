@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe } from 'vitest';
-import { registerStoreContract } from './contract';
+import { registerBatchAtomicity, registerStoreContract } from './contract';
 import { PostgresStore } from './postgres';
 
 /** The machine's PostgreSQL (tests never create a server of their own for it). */
@@ -37,10 +37,12 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)('PostgresStore', () => {
-  registerStoreContract('postgres', async () => {
+  const open = async () => {
     // Each test gets a schema of its own, so runs never see each other's rows.
     const schema = `accord_t_${randomBytes(6).toString('hex')}`;
     schemas.push(schema);
     return PostgresStore.open({ connectionString: url, schema, max: 4 });
-  });
+  };
+  registerStoreContract('postgres', open);
+  registerBatchAtomicity('postgres', open);
 });

@@ -189,6 +189,7 @@ export class SqliteStore implements Store {
   /** Chat messages waiting for the next group commit (see appendMessage). */
   private chatBatch: PendingAppend[] | null = null;
   private readonly chatCommit: Database.Transaction<(batch: readonly PendingAppend[]) => Outcome[]>;
+  private readonly chatCommitCareful: Database.Transaction<(batch: readonly PendingAppend[]) => Outcome[]>;
   /** Yjs updates waiting for the next group commit (see appendDocUpdate). */
   private docBatch: PendingDocUpdate[] | null = null;
   /** Prepared statements by SQL text: compiling one costs more than running it. */
@@ -211,18 +212,26 @@ export class SqliteStore implements Store {
     // Another process (the CLI's `demo` while the server runs) may hold the write lock briefly.
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
-    // The group commit: one transaction per batch, each message in a savepoint of its own (a nested
-    // transaction), so a message refused undoes only itself.
-    const insert = this.db.transaction((m: NewMessage, audit: PendingAppend['audit']) => this.insertMessage(m, audit));
-    this.chatCommit = this.db.transaction((batch: readonly PendingAppend[]): Outcome[] =>
-      batch.map(({ m, audit }): Outcome => {
-        try {
-          return { ok: true, value: insert(m, audit) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
+    // The group commit: one transaction per batch. A message refused (a clientId reused for other
+    // text) is refused before it writes anything, so it needs no savepoint; any other failure rolls
+    // the whole batch back, and it is run again with each message in a savepoint of its own (a
+    // nested transaction), so that message undoes only itself.
+    const inBatch = (each: (m: NewMessage, audit: PendingAppend['audit']) => AppendResult, rethrow: boolean) =>
+      this.db.transaction((batch: readonly PendingAppend[]): Outcome[] =>
+        batch.map(({ m, audit }): Outcome => {
+          try {
+            return { ok: true, value: each(m, audit) };
+          } catch (error) {
+            if (rethrow && !(error instanceof AccordError)) throw error;
+            return { ok: false, error };
+          }
+        }),
+      );
+    const inSavepoint = this.db.transaction((m: NewMessage, audit: PendingAppend['audit']) =>
+      this.insertMessage(m, audit),
     );
+    this.chatCommit = inBatch((m, audit) => this.insertMessage(m, audit), true);
+    this.chatCommitCareful = inBatch(inSavepoint, false);
   }
 
   /** The schema version this database is at. */
@@ -702,7 +711,11 @@ export class SqliteStore implements Store {
     if (!batch || batch.length === 0) return;
     let outcomes: Outcome[] = [];
     try {
-      outcomes = this.chatCommit.immediate(batch);
+      try {
+        outcomes = this.chatCommit.immediate(batch);
+      } catch {
+        outcomes = this.chatCommitCareful.immediate(batch);
+      }
     } catch (error) {
       // The commit itself failed: nothing of the batch is stored.
       for (const p of batch) p.reject(error);
