@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net';
 import fc from 'fast-check';
 import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -214,6 +215,46 @@ describe('hostile input on the Yjs socket', () => {
     const query = new Uint8Array([3]);
     for (let i = 0; i < 10_000; i++) r.ws.send(query);
     expect((await r.closed).code).toBe(CloseCode.OVERLOADED);
+  });
+
+  it('frames sent before the upgrade is accepted (a bad token, pipelined after the request) are never read', async () => {
+    /** A client-to-server WebSocket frame, written by hand: FIN, binary, masked. */
+    const frame = (payload: Uint8Array) => {
+      const mask = Buffer.from([1, 2, 3, 4]);
+      const body = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] ?? 0)));
+      const len = payload.length;
+      const header =
+        len < 126 ? Buffer.from([0x82, 0x80 | len]) : Buffer.from([0x82, 0x80 | 126, len >> 8, len & 0xff]);
+      return Buffer.concat([header, mask, body]);
+    };
+    const update = frame(updateMessage(realUpdate('pipelined before authentication')));
+    for (const token of ['not-a-token', c.tokens.observer]) {
+      const socket = tcpConnect({ port: Number(new URL(t.url).port), host: '127.0.0.1' });
+      let answer = Buffer.alloc(0);
+      socket.on('data', (d: Buffer) => (answer = Buffer.concat([answer, d])));
+      socket.on('error', () => undefined);
+      socket.write(
+        `GET /yjs/${c.caseId}?token=${encodeURIComponent(token)} HTTP/1.1\r\nHost: localhost\r\n` +
+          `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
+          `Sec-WebSocket-Version: 13\r\n\r\n`,
+      );
+      // Straight after the request, without waiting for the 101.
+      socket.write(update);
+      if (token === 'not-a-token') {
+        // Upgraded only to be closed with 4401: the close frame follows the 101 response.
+        const close: Buffer = await waitFor((): Buffer | null => {
+          const rest = answer.subarray(answer.indexOf('\r\n\r\n') + 4);
+          return rest.length >= 4 ? rest : null;
+        }, 'the close frame');
+        expect(close[0]).toBe(0x88);
+        expect(close.readUInt16BE(2)).toBe(CloseCode.UNAUTHENTICATED);
+        socket.destroy();
+      } else {
+        // Read once authorised, as this connection's first message: an observer's update is refused.
+        await waitFor(() => answer.includes(Buffer.from('read-only')), 'permission denied');
+        socket.destroy();
+      }
+    }
   });
 
   it('a text frame carrying valid binary content is still a text frame (4400)', async () => {
