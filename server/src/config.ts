@@ -50,6 +50,12 @@ const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(2 * 1024 * 1024),
+  /** Largest Socket.IO packet (or long-polling body); a larger one closes that connection before it is parsed. */
+  ACCORD_SOCKET_MAX_PACKET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(256 * 1024),
   /** Lifetime of a staff sign-in. */
   ACCORD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   /** AES-256 key (base64, 32 bytes) for evidence files and personal data at rest. Generated into the data dir when absent. */
@@ -145,6 +151,7 @@ export interface AccordConfig {
   docCompactEvery: number;
   recoveryMs: number;
   yjsMaxMessageBytes: number;
+  socketMaxPacketBytes: number;
   sessionHours: number;
   clientDist: string;
   dataKey: Buffer;
@@ -214,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     docCompactEvery: e.ACCORD_DOC_COMPACT_EVERY,
     recoveryMs: e.ACCORD_RECOVERY_MS,
     yjsMaxMessageBytes: e.ACCORD_YJS_MAX_MESSAGE_BYTES,
+    socketMaxPacketBytes: e.ACCORD_SOCKET_MAX_PACKET_BYTES,
     sessionHours: e.ACCORD_SESSION_HOURS,
     clientDist: resolve(e.ACCORD_CLIENT_DIST ?? join(here, '../../client/dist')),
     dataKey: Buffer.from(e.ACCORD_DATA_KEY ?? loadOrCreateSecret(dataDir, 'data-key', 'base64'), 'base64'),

@@ -189,7 +189,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     serveClient: false,
     // Leave upgrades of other paths (/yjs) to their own handler.
     destroyUpgrade: false,
-    maxHttpBufferSize: 256 * 1024,
+    maxHttpBufferSize: config.socketMaxPacketBytes,
     // A connection cut for a moment comes back as the same socket, in its rooms, and receives what
     // was broadcast meanwhile (across nodes, through the streams adapter). The handshake middleware
     // still runs, so a revoked session or a removed member is not let back in.

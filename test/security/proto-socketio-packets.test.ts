@@ -18,7 +18,7 @@ describe('hostile Socket.IO packets', () => {
   const open: RawSocketIo[] = [];
 
   beforeAll(async () => {
-    t = await startServer();
+    t = await startServer({ env: { ACCORD_SOCKET_MAX_PACKET_BYTES: String(64 * 1024) } });
     c = await t.createCase();
     by = await bystander(t, c);
   });
@@ -223,6 +223,14 @@ describe('hostile Socket.IO packets', () => {
   });
 
   describe('size limits apply before decoding', () => {
+    it('the configured packet limit (64 KiB here): under it a packet is parsed and judged, over it the connection closes (1009)', async () => {
+      const r = await offender();
+      const under = await ackOf(r, `421["chat:send",{"clientId":"abcdefgh7","text":"${'x'.repeat(60 * 1024)}"}]`);
+      expect(under.error).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ path: 'text' }] });
+      r.send(`422["chat:send",{"clientId":"abcdefgh8","text":"${'x'.repeat(70 * 1024)}"}]`);
+      expect((await r.closed).code).toBe(1009);
+    });
+
     it('a 50 MB Socket.IO packet over WebSocket closes that connection (1009)', async () => {
       const r = await offender();
       r.send(`42["chat:send",{"clientId":"abcdefgh6","text":"${'x'.repeat(50 * 1024 * 1024)}"}]`);
