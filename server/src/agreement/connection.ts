@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import type { TokenBucket } from '../room/rate-limit';
 import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from './live-doc';
 import { termsProblem } from './terms-guard';
-import { MessageType, awarenessMessage, permissionDeniedMessage, syncStep1Message, syncStep2Message } from './messages';
+import { MessageType, awarenessMessage, permissionDeniedMessage } from './messages';
 import type { DocRegistry } from './registry';
 
 /**
@@ -63,7 +63,7 @@ export class YjsConnection implements DocConnection {
           registry.close(doc, this);
           return;
         }
-        this.send(syncStep1Message(doc.ydoc));
+        this.send(doc.syncStep1());
         const states = [...doc.awareness.getStates().keys()];
         if (states.length > 0) this.send(awarenessMessage(doc.awareness, states));
       },
@@ -162,7 +162,7 @@ export class YjsConnection implements DocConnection {
       await doc.flushed();
       let reply: Uint8Array;
       try {
-        reply = syncStep2Message(doc.ydoc, payload);
+        reply = doc.syncStep2(payload);
       } catch {
         throw new ProtocolError('malformed state vector');
       }
@@ -172,15 +172,17 @@ export class YjsConnection implements DocConnection {
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) {
       throw new ProtocolError(`unknown sync step ${step}`);
     }
+    let empty: boolean;
+    try {
+      empty = LiveDoc.isEmptyUpdate(payload);
+    } catch {
+      throw new MalformedUpdateError('update cannot be decoded');
+    }
+    // An update with nothing in it (a new client's sync step 2) changes nothing: nothing to check or store.
+    if (empty) return;
     if (!(await this.mayWrite())) {
-      let empty: boolean;
-      try {
-        empty = LiveDoc.isEmptyUpdate(payload);
-      } catch {
-        throw new MalformedUpdateError('update cannot be decoded');
-      }
       // A read-only client's sync reply is usually empty; anything else is refused, not applied.
-      if (!empty) this.send(permissionDeniedMessage('read-only: you may not change this document now'));
+      this.send(permissionDeniedMessage('read-only: you may not change this document now'));
       return;
     }
     const badTerm = termsProblem(doc.ydoc, payload);

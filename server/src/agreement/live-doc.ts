@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
+import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log';
-import type { Store } from '../store/types';
-import { awarenessMessage, updateMessage } from './messages';
+import type { Store, StoredDoc } from '../store/types';
+import { awarenessMessage, syncMessage, updateMessage } from './messages';
 
 /** One party's connection to a document, as the document sees it (transport-free). */
 export interface DocConnection {
@@ -32,15 +34,30 @@ export interface LiveDocOptions {
   onBroken: (doc: LiveDoc) => void;
 }
 
+/**
+ * An update with no structs and an empty delete set, read from its two leading counts alone (a full
+ * decode of every update just to find the empty ones cost as much as applying them). Throws when
+ * even those cannot be read.
+ */
 function isEmptyUpdate(update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
-  return structs.length === 0 && ds.clients.size === 0;
+  const d = decoding.createDecoder(update);
+  return decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 0;
 }
+
+/** What a document is loaded from: a built Y.Doc, or a stored snapshot not built yet. */
+type Source = { doc: Y.Doc } | { snapshot: Uint8Array };
 
 /**
  * A Yjs document held in memory while anyone has it open. Every change is
  * applied, stored, then relayed, one at a time, so that what this node has
  * relayed or served in a sync is always already in the store.
+ *
+ * A document loaded from a compacted snapshot alone is held as those bytes until something needs
+ * the Y.Doc (a change to apply, a compaction): syncs are answered from the snapshot (the whole of it
+ * for a new client, Y.diffUpdate against a state vector otherwise), so opening a large document to
+ * read it does not stall the event loop for the seconds-long build of a big Y.Doc. The encoded
+ * state and state vector are cached until the next change, so clients re-syncing an unchanged
+ * document cost a copy, not an encoding of the whole document each.
  */
 export class LiveDoc {
   readonly awareness: awarenessProtocol.Awareness;
@@ -49,14 +66,23 @@ export class LiveDoc {
   private tail: Promise<void> = Promise.resolve();
   private updatesSinceCompaction = 0;
   private broken = false;
+  /** The Y.Doc, once built (see `doc`). */
+  private built: Y.Doc | null = null;
+  /** The stored snapshot while the Y.Doc is not built. */
+  private snapshot: Uint8Array | null = null;
+  /** The sync step 2 message carrying the whole current state, and the state vector; null after a change. */
+  private wholeStateMessage: Uint8Array | null = null;
+  private stateVector: Uint8Array | null = null;
 
   private constructor(
     readonly name: string,
-    private doc: Y.Doc,
+    source: Source,
     pendingUpdates: number,
     private readonly store: Store,
     private readonly options: LiveDocOptions,
   ) {
+    if ('doc' in source) this.adopt(source.doc);
+    else this.snapshot = source.snapshot;
     this.updatesSinceCompaction = pendingUpdates;
     // Awareness needs a Y.Doc only for a client id; a doc of its own lets the content doc be
     // replaced (rebuild) or destroyed independently.
@@ -82,14 +108,73 @@ export class LiveDoc {
   }
 
   static async load(name: string, store: Store, options: LiveDocOptions): Promise<LiveDoc> {
-    const { doc, updates, timing } = await loadYDoc(store, name);
-    options.log.debug({ event: 'doc.loaded', doc: name, updates, ...timing }, 'document loaded');
-    return new LiveDoc(name, doc, updates, store, options);
+    const t0 = performance.now();
+    const stored = await store.loadDoc(name);
+    const readMs = round(performance.now() - t0);
+    const bytes = stored.updates.reduce((n, u) => n + u.data.byteLength, stored.snapshot?.byteLength ?? 0);
+    const updates = stored.updates.length;
+    // A snapshot alone waits to be built until something needs the Y.Doc; updates are built in now.
+    if (stored.snapshot && updates === 0) {
+      options.log.debug({ event: 'doc.loaded', doc: name, updates, readMs, applyMs: 0, bytes }, 'document loaded');
+      return new LiveDoc(name, { snapshot: stored.snapshot }, 0, store, options);
+    }
+    const t1 = performance.now();
+    const doc = buildYDoc(stored);
+    const applyMs = round(performance.now() - t1);
+    options.log.debug({ event: 'doc.loaded', doc: name, updates, readMs, applyMs, bytes }, 'document loaded');
+    return new LiveDoc(name, { doc }, updates, store, options);
   }
 
-  /** The current Yjs document (read-only use: encoding state for a sync). */
+  /** The current Yjs document (read-only use), built from the snapshot first if need be. */
   get ydoc(): Y.Doc {
     return this.doc;
+  }
+
+  /** The Y.Doc, built from the held snapshot on first use. */
+  private get doc(): Y.Doc {
+    if (this.built) return this.built;
+    const t0 = performance.now();
+    const doc = new Y.Doc({ gc: true });
+    Y.applyUpdate(doc, this.snapshot!);
+    this.adopt(doc);
+    this.options.log.debug({ event: 'doc.built', doc: this.name, ms: round(performance.now() - t0) }, 'document built');
+    return doc;
+  }
+
+  private adopt(doc: Y.Doc): void {
+    this.built = doc;
+    this.snapshot = null;
+    this.wholeStateMessage = null;
+    this.stateVector = null;
+    doc.on('update', () => {
+      if (this.built !== doc) return;
+      this.wholeStateMessage = null;
+      this.stateVector = null;
+    });
+  }
+
+  /** Sync step 1 for a new connection: this node's state vector. */
+  syncStep1(): Uint8Array {
+    this.stateVector ??= this.built ? Y.encodeStateVector(this.built) : Y.encodeStateVectorFromUpdate(this.snapshot!);
+    return syncMessage(syncProtocol.messageYjsSyncStep1, this.stateVector);
+  }
+
+  /**
+   * Sync step 2 answering a client's state vector: everything it lacks. Throws for a state vector
+   * that cannot be decoded. Only call once everything received before is stored (see `flushed`).
+   */
+  syncStep2(clientStateVector: Uint8Array): Uint8Array {
+    if (Y.decodeStateVector(clientStateVector).size === 0) {
+      this.wholeStateMessage ??= syncMessage(
+        syncProtocol.messageYjsSyncStep2,
+        this.built ? Y.encodeStateAsUpdate(this.built) : this.snapshot!,
+      );
+      return this.wholeStateMessage;
+    }
+    const missing = this.built
+      ? Y.encodeStateAsUpdate(this.built, clientStateVector)
+      : Y.diffUpdate(this.snapshot!, clientStateVector);
+    return syncMessage(syncProtocol.messageYjsSyncStep2, missing);
   }
 
   get isBroken(): boolean {
@@ -236,7 +321,8 @@ export class LiveDoc {
   destroy(): void {
     this.awareness.doc.destroy();
     this.awareness.destroy();
-    this.doc.destroy();
+    this.built?.destroy();
+    this.snapshot = null;
   }
 
   broadcast(message: Uint8Array, except: DocConnection | null): void {
@@ -249,6 +335,7 @@ export class LiveDoc {
   }
 
   private async compact(): Promise<void> {
+    // (A document never built has no change of its own: nothing to compact.)
     if (this.updatesSinceCompaction === 0 || this.broken) return;
     try {
       // Other nodes append to the same log; a snapshot may only cover updates it contains, so take in
@@ -263,10 +350,10 @@ export class LiveDoc {
   }
 
   private async rebuild(broken: Y.Doc): Promise<void> {
-    const fresh = await loadYDoc(this.store, this.name);
-    this.doc = fresh.doc;
+    const stored = await this.store.loadDoc(this.name);
+    this.adopt(buildYDoc(stored));
     broken.destroy();
-    this.updatesSinceCompaction = fresh.updates;
+    this.updatesSinceCompaction = stored.updates.length;
   }
 
   private fail(err: unknown): void {
@@ -286,25 +373,13 @@ export class LiveDoc {
   }
 }
 
-/** How long a load took: reading the store, then building the Y.Doc (ms), and the bytes read. */
-interface LoadTiming {
-  readMs: number;
-  applyMs: number;
-  bytes: number;
-}
-
-async function loadYDoc(store: Store, name: string): Promise<{ doc: Y.Doc; updates: number; timing: LoadTiming }> {
-  const t0 = performance.now();
-  const stored = await store.loadDoc(name);
-  const t1 = performance.now();
+function buildYDoc(stored: StoredDoc): Y.Doc {
   const doc = new Y.Doc({ gc: true });
   doc.transact(() => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u.data);
   });
-  const bytes = stored.updates.reduce((n, u) => n + u.data.byteLength, stored.snapshot?.byteLength ?? 0);
-  const timing = { readMs: round(t1 - t0), applyMs: round(performance.now() - t1), bytes };
-  return { doc, updates: stored.updates.length, timing };
+  return doc;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
