@@ -87,3 +87,15 @@ export const grantableRoles: Readonly<Record<CaseRole, readonly CaseRole[]>> = {
 export function canGrant(granter: CaseRole, role: CaseRole): boolean {
   return grantableRoles[granter].includes(role);
 }
+
+/**
+ * The caret colour of each role in the shared agreement. The server sets it in every awareness
+ * state (a party cannot take the mediator's colour), and the browser uses it for its own caret.
+ */
+export const ROLE_COLOURS: Record<CaseRole, string> = {
+  customer: '#c2410c',
+  platform: '#1d4ed8',
+  mediator: '#15803d',
+  observer: '#6b7280',
+  admin: '#7c3aed',
+};

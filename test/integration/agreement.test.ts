@@ -1,7 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgreementDoc } from '@accord/shared';
+import { AgreementDoc, ROLE_COLOURS } from '@accord/shared';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
@@ -88,7 +88,12 @@ describe('agreement document over the stock y-websocket protocol', () => {
     type Shown = { user?: { id?: string; name?: string; color?: string } };
     const seen = (id: number) => watcher.provider.awareness.getStates().get(id) as Shown | undefined;
     await waitFor(() => seen(mallory.doc.clientID)?.user?.id === customer?.userId, 'bound state relayed');
-    expect(seen(mallory.doc.clientID)?.user).toEqual({ id: customer?.userId, name: customer?.displayName });
+    // The colour is the role's, whatever was claimed (test/security/awareness.test.ts).
+    expect(seen(mallory.doc.clientID)?.user).toEqual({
+      id: customer?.userId,
+      name: customer?.displayName,
+      color: ROLE_COLOURS.customer,
+    });
     // Speaking for the platform's awareness client id: dropped.
     const forged = new Y.Doc();
     const impostor = new awarenessProtocol.Awareness(forged);

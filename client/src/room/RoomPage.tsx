@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { JOINT, can, mayEditAgreement, partiesMayPost, type CaseRole } from '@accord/shared';
+import { JOINT, ROLE_COLOURS, can, mayEditAgreement, partiesMayPost, type CaseRole } from '@accord/shared';
 import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
 import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
@@ -16,14 +16,6 @@ import { ModeratorPanel } from './ModeratorPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { RoomBanner } from './RoomBanner';
 import { useRoom } from './useRoom';
-
-const ROLE_COLOURS: Record<CaseRole, string> = {
-  customer: '#c2410c',
-  platform: '#1d4ed8',
-  mediator: '#15803d',
-  observer: '#6b7280',
-  admin: '#7c3aed',
-};
 
 /** The mediation room: banner, participants and controls, chat (joint and private), the agreement. */
 export function RoomPage({

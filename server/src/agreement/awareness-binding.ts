@@ -1,18 +1,18 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { ROLE_COLOURS, type CaseRole } from '@accord/shared';
 
 export interface AwarenessOwner {
   userId: string;
   displayName: string;
+  role: CaseRole;
 }
-
-const COLOUR = /^#[0-9a-fA-F]{6}$/;
 
 /**
  * Rewrites an awareness update from a connection so that it can only speak for
  * itself: the `user` it shows (name on the caret, id) is the authenticated
- * person's, whatever it claimed; its colour is kept only if it is a plain
- * `#rrggbb`; and entries for awareness client ids another connection holds are
+ * person's, whatever it claimed; its colour is their role's (`ROLE_COLOURS`), so
+ * nobody wears another role's colour; and entries for awareness client ids another connection holds are
  * dropped. Throws on anything that is not a well-formed awareness update.
  */
 export function bindAwareness(
@@ -34,16 +34,7 @@ export function bindAwareness(
       continue;
     }
     if (typeof state !== 'object' || Array.isArray(state)) throw new Error('an awareness state must be an object');
-    const claimed = (state as { user?: unknown }).user;
-    const colour =
-      typeof claimed === 'object' && claimed !== null && typeof (claimed as { color?: unknown }).color === 'string'
-        ? (claimed as { color: string }).color
-        : undefined;
-    const user = {
-      id: owner.userId,
-      name: owner.displayName,
-      ...(colour && COLOUR.test(colour) ? { color: colour } : {}),
-    };
+    const user = { id: owner.userId, name: owner.displayName, color: ROLE_COLOURS[owner.role] };
     kept.push({ clientId, clock, state: JSON.stringify({ ...state, user }) });
   }
   const encoder = encoding.createEncoder();
