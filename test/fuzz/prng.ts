@@ -39,13 +39,23 @@ export class Prng {
   }
 }
 
-/** Seed and duration of a fuzz run from the environment (the long run sets them), else the fixed defaults. */
-export function fuzzSettings(defaults: { ms: number; seed: number }): { ms: number; seed: number } {
+/**
+ * Seed, duration and input cap of a fuzz run from the environment (the long run sets them), else the
+ * defaults. The cap keeps the short run in the test command the same on a faster machine: with a
+ * fixed seed the inputs are fixed, and the cap fixes how many (0 means no cap).
+ */
+export function fuzzSettings(defaults: { ms: number; seed: number; maxInputs: number }): {
+  ms: number;
+  seed: number;
+  maxInputs: number;
+} {
   const ms = Number(process.env.ACCORD_FUZZ_MS ?? defaults.ms);
   const seed = Number(process.env.ACCORD_FUZZ_SEED ?? defaults.seed);
+  const cap = Number(process.env.ACCORD_FUZZ_MAX_INPUTS ?? defaults.maxInputs);
   if (!Number.isFinite(ms) || ms <= 0) throw new Error(`ACCORD_FUZZ_MS must be a positive number, not ${ms}`);
   if (!Number.isInteger(seed)) throw new Error(`ACCORD_FUZZ_SEED must be an integer, not ${seed}`);
-  return { ms, seed };
+  if (!Number.isInteger(cap) || cap < 0) throw new Error(`ACCORD_FUZZ_MAX_INPUTS must be ≥ 0, not ${cap}`);
+  return { ms, seed, maxInputs: cap === 0 ? Infinity : cap };
 }
 
 /** Tally of outcomes by label, printed at the end of a run. */

@@ -186,6 +186,8 @@ export async function fuzzSocket(opts: {
   target: string;
   prng: Prng;
   ms: number;
+  /** Stop after this many inputs even if time remains. */
+  maxInputs: number;
 }): Promise<SocketFuzzResult> {
   const { prng } = opts;
   let nonce = 0;
@@ -214,7 +216,7 @@ export async function fuzzSocket(opts: {
     return c;
   };
   const deadline = Date.now() + opts.ms;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && result.tried < opts.maxInputs) {
     result.tried++;
     const role = prng.pick(['mediator', 'mediator', 'mediator', 'customer', 'observer'] as const);
     const client = await clientOf(role);

@@ -215,6 +215,8 @@ interface Conn {
   /** Sync step 2 answers and permission-denied messages received so far. */
   step2s: number;
   denials: number;
+  /** The last sync step 2 frame received. */
+  lastStep2: Uint8Array | null;
   /** Resolves true once `done()` holds or the socket closed, false after `ms`; checked on every frame. */
   until(done: () => boolean, ms: number): Promise<boolean>;
 }
@@ -228,6 +230,7 @@ async function open(url: string, docName: string, token: string): Promise<Conn> 
     closedWith: null,
     step2s: 0,
     denials: 0,
+    lastStep2: null,
     // Event-driven, not polled: a poll interval would cap the rate of inputs.
     until: (done, ms) =>
       new Promise<boolean>((resolve) => {
@@ -243,7 +246,10 @@ async function open(url: string, docName: string, token: string): Promise<Conn> 
   };
   raw.ws.on('message', (d: Buffer) => {
     frames++;
-    if (d[0] === 0 && d[1] === 1) conn.step2s++;
+    if (d[0] === 0 && d[1] === 1) {
+      conn.step2s++;
+      conn.lastStep2 = new Uint8Array(d);
+    }
     if (d[0] === 2) conn.denials++;
     // Only the counts matter here; keeping every answer would grow without bound on a long run.
     raw.received.length = 0;
@@ -267,6 +273,18 @@ export interface YjsFuzzResult {
   hangs: { index: number; hex: string }[];
   /** Inputs the server accepted from a writer that the shadow document could not apply (or vice versa). */
   shadowMismatches: { index: number; hex: string; error: string }[];
+  /**
+   * A full sync served by the server that, applied to an empty document, does not give the shadow:
+   * what a client loading the document now would get is not what was accepted. With the writer
+   * inputs accepted since the last good check.
+   */
+  servedMismatch: {
+    index: number;
+    error: string | null;
+    acceptedSince: string[];
+    /** Whether the shadow itself survives encodeStateAsUpdate → applyUpdate (Yjs, not the server). */
+    shadowRoundTrips: boolean;
+  } | null;
   /** The document as a client applying exactly what the server accepted would have it. */
   shadow: Y.Doc;
 }
@@ -286,6 +304,10 @@ export async function fuzzYjs(opts: {
   ms: number;
   /** The document as stored when the run starts. */
   initial: Uint8Array;
+  /** Compare a full sync with the shadow after this many inputs (and at the end). */
+  checkEvery: number;
+  /** Stop after this many inputs even if time remains. */
+  maxInputs: number;
 }): Promise<YjsFuzzResult> {
   const { prng, corpus } = opts;
   const shadow = new Y.Doc();
@@ -296,11 +318,45 @@ export async function fuzzYjs(opts: {
     mutations: new Tally(),
     hangs: [],
     shadowMismatches: [],
+    servedMismatch: null,
     shadow,
   };
   const conns: Partial<Record<'writer' | 'reader', Conn>> = {};
   const deadline = Date.now() + opts.ms;
-  while (Date.now() < deadline) {
+  let acceptedSince: string[] = [];
+  /** Asks for the whole document, as a new client does, and compares it with the shadow. */
+  const servedMatches = async (index: number): Promise<boolean> => {
+    let conn = conns.writer;
+    if (!conn || conn.closedWith) conn = conns.writer = await open(opts.url, opts.docName, opts.tokens.writer);
+    const c = conn;
+    const expected = c.step2s + 1;
+    c.raw.ws.send(syncStep1(null));
+    if (!(await c.until(() => c.step2s >= expected, 5000)) || c.closedWith || !c.lastStep2) return true;
+    const served = new Y.Doc();
+    let error: string | null = null;
+    try {
+      Y.applyUpdate(served, envelope(c.lastStep2)?.payload ?? new Uint8Array());
+    } catch (err) {
+      error = String(err);
+    }
+    const same =
+      error === null &&
+      Buffer.from(Y.encodeStateVector(served)).equals(Buffer.from(Y.encodeStateVector(shadow))) &&
+      Y.equalSnapshots(Y.snapshot(served), Y.snapshot(shadow));
+    served.destroy();
+    if (!same) {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(shadow));
+      const shadowRoundTrips =
+        Buffer.from(Y.encodeStateVector(copy)).equals(Buffer.from(Y.encodeStateVector(shadow))) &&
+        Y.equalSnapshots(Y.snapshot(copy), Y.snapshot(shadow));
+      copy.destroy();
+      result.servedMismatch = { index, error, acceptedSince, shadowRoundTrips };
+    }
+    acceptedSince = [];
+    return same;
+  };
+  while (Date.now() < deadline && result.tried < opts.maxInputs) {
     const index = result.tried++;
     const who = prng.chance(0.2) ? 'reader' : 'writer';
     const { input, how } = mutateYjs(prng, corpus);
@@ -328,11 +384,14 @@ export async function fuzzYjs(opts: {
     if (who === 'writer' && outcome === 'accepted' && env?.type === 0 && (env.step === 1 || env.step === 2)) {
       try {
         Y.applyUpdate(shadow, env.payload);
+        acceptedSince.push(Buffer.from(input).toString('hex'));
       } catch (err) {
         result.shadowMismatches.push({ index, hex: Buffer.from(input).toString('hex'), error: String(err) });
       }
     }
+    if (index % opts.checkEvery === opts.checkEvery - 1 && !(await servedMatches(index))) break;
   }
+  if (!result.servedMismatch) await servedMatches(result.tried);
   for (const c of Object.values(conns)) c.raw.ws.close();
   return result;
 }
