@@ -32,6 +32,12 @@ const quick = env.ACCORD_BENCH_QUICK === '1';
 const N = Number(env.ACCORD_BENCH_CONNECTIONS ?? (quick ? 300 : 4000));
 const ROOMS = Math.ceil(N / 3);
 const HOLD_MS = quick ? 3000 : 10_000;
+/**
+ * Socket.IO's connection state recovery (on in Accord, 2 minutes by default) keeps every broadcast
+ * packet of the window (here the presence updates of the ramp) and drops them on a 60 s timer; the
+ * steady idle figure is taken once they are gone. Quick runs skip it.
+ */
+const STEADY_AFTER_MS = quick ? 0 : 2 * 60_000 + 65_000;
 const SERVERS = (env.ACCORD_BENCH_SERVERS ?? 'bare,bare+yjs,accord').split(',');
 /** Accord's production default keeps a document 30 s after its last connection; quick runs shorten it. */
 const UNLOAD_MS = quick ? 1000 : 30_000;
@@ -48,8 +54,12 @@ interface IdleRun {
   rampMs: number;
   base: Memory;
   held: Memory;
+  /** Accord, after the recovery window: what an idle connection costs for as long as it stays. */
+  steady?: Memory;
   rssPerConnKb: number;
   heapPerConnKb: number;
+  steadyRssPerConnKb?: number;
+  steadyHeapPerConnKb?: number;
   loadedWhileHeld?: number;
   unloadedAfterMs?: number | null;
   loopP99Ms: number;
@@ -166,6 +176,12 @@ async function run(kind: 'bare' | 'bare+yjs' | 'accord'): Promise<IdleRun> {
       loop.start();
       const held = await settledMemory(proc, accord, HOLD_MS);
       const { p99Ms } = loop.stop();
+      let steady: Memory | undefined;
+      if (accord && STEADY_AFTER_MS > 0) {
+        console.log(`accord: holding ${Math.round(STEADY_AFTER_MS / 1000)} s past the recovery window…`);
+        await sleep(STEADY_AFTER_MS - HOLD_MS - 5000);
+        steady = await settledMemory(proc, accord, 5000);
+      }
       const loadedWhileHeld = accord ? await metricValue(proc.port, 'accord_documents_loaded') : undefined;
       for (const c of conns) {
         c.socket.disconnect();
@@ -191,8 +207,15 @@ async function run(kind: 'bare' | 'bare+yjs' | 'accord'): Promise<IdleRun> {
         rampMs,
         base,
         held,
+        ...(steady ? { steady } : {}),
         rssPerConnKb: round((held.rssKb - base.rssKb) / conns.length, 2),
         heapPerConnKb: round((held.heapUsedKb - base.heapUsedKb) / conns.length, 2),
+        ...(steady
+          ? {
+              steadyRssPerConnKb: round((steady.rssKb - base.rssKb) / conns.length, 2),
+              steadyHeapPerConnKb: round((steady.heapUsedKb - base.heapUsedKb) / conns.length, 2),
+            }
+          : {}),
         ...(loadedWhileHeld !== undefined ? { loadedWhileHeld } : {}),
         ...(unloadedAfterMs !== undefined ? { unloadedAfterMs } : {}),
         loopP99Ms: round(p99Ms),
@@ -212,33 +235,44 @@ console.log(`idle connections: ${N} (rooms of 3, ${ROOMS} documents), hold ${HOL
 const runs: IdleRun[] = [];
 for (const kind of ['bare', 'bare+yjs', 'accord'] as const) if (SERVERS.includes(kind)) runs.push(await run(kind));
 
-const rows: Row[] = runs.map((r) => ({
-  server: r.server,
-  connections: r.connections,
-  documents: r.documents,
-  'ramp s': round(r.rampMs / 1000),
-  'base RSS MiB': round(r.base.rssKb / 1024),
-  'held RSS MiB': round(r.held.rssKb / 1024),
-  'RSS KB/conn': r.rssPerConnKb,
-  'base heap MiB': round(r.base.heapUsedKb / 1024),
-  'held heap MiB': round(r.held.heapUsedKb / 1024),
-  'heap KB/conn': r.heapPerConnKb,
-  'docs loaded while held': r.loadedWhileHeld ?? '',
-  'all unloaded after (s)':
-    r.unloadedAfterMs === undefined
-      ? ''
-      : r.unloadedAfterMs === null
-        ? 'NOT UNLOADED'
-        : round(r.unloadedAfterMs / 1000),
-}));
+const rows: Row[] = runs.flatMap((r) => {
+  const row = (when: string, m: Memory, rssPer: number, heapPer: number): Row => ({
+    server: r.server,
+    when,
+    connections: r.connections,
+    documents: r.documents,
+    'ramp s': round(r.rampMs / 1000),
+    'base RSS MiB': round(r.base.rssKb / 1024),
+    'RSS MiB': round(m.rssKb / 1024),
+    'RSS KB/conn': rssPer,
+    'base heap MiB': round(r.base.heapUsedKb / 1024),
+    'heap MiB': round(m.heapUsedKb / 1024),
+    'heap KB/conn': heapPer,
+    'docs loaded': r.loadedWhileHeld ?? '',
+    'all unloaded after (s)':
+      r.unloadedAfterMs === undefined
+        ? ''
+        : r.unloadedAfterMs === null
+          ? 'NOT UNLOADED'
+          : round(r.unloadedAfterMs / 1000),
+  });
+  const out = [row(`${HOLD_MS / 1000} s after ramp`, r.held, r.rssPerConnKb, r.heapPerConnKb)];
+  if (r.steady && r.steadyRssPerConnKb !== undefined && r.steadyHeapPerConnKb !== undefined) {
+    out.push(row('past recovery window', r.steady, r.steadyRssPerConnKb, r.steadyHeapPerConnKb));
+  }
+  return out;
+});
 printTable('Idle connections', rows);
 const accordRun = runs.find((r) => r.server === 'Accord');
 const targets: Row[] = accordRun
   ? [
       {
         target: '≤ 30 KB RSS per idle connection (Socket.IO + document) above the process baseline',
-        measured: `${accordRun.rssPerConnKb} KB`,
-        met: accordRun.rssPerConnKb <= 30,
+        measured:
+          accordRun.steadyRssPerConnKb !== undefined
+            ? `${accordRun.steadyRssPerConnKb} KB steady (${accordRun.rssPerConnKb} KB right after the ramp, recovery buffers included)`
+            : `${accordRun.rssPerConnKb} KB right after the ramp`,
+        met: (accordRun.steadyRssPerConnKb ?? accordRun.rssPerConnKb) <= 30,
       },
       {
         target: 'documents nobody has open are unloaded',
@@ -252,7 +286,15 @@ const targets: Row[] = accordRun
   : [];
 if (targets.length) printTable('Idle targets', targets);
 const file = writeResult('idle', {
-  config: { connections: N, rooms: ROOMS, holdMs: HOLD_MS, unloadMs: UNLOAD_MS, seed: SEED, quick },
+  config: {
+    connections: N,
+    rooms: ROOMS,
+    holdMs: HOLD_MS,
+    steadyAfterMs: STEADY_AFTER_MS,
+    unloadMs: UNLOAD_MS,
+    seed: SEED,
+    quick,
+  },
   machine: machine(),
   runs,
   targets,
