@@ -11,26 +11,33 @@ export function toIssues(error: z.ZodError): ValidationIssue[] {
 
 // In a `u` regex a surrogate pair is one code point, so this matches only a lone half.
 const LONE_SURROGATE = /\p{Cs}/u;
+// PostgreSQL text cannot hold U+0000 (the write fails), SQLite can: the same input would be stored
+// on one and an internal error on the other.
+const NUL = '\u0000';
+const textProblem = (s: string): string | null =>
+  LONE_SURROGATE.test(s)
+    ? 'text must be valid Unicode (a lone surrogate is not)'
+    : s.includes(NUL)
+      ? 'text must not contain NUL (U+0000)'
+      : null;
 
 /**
- * The first string (key or value) in decoded input that is not well-formed UTF-16, with its
- * path, or null. JSON allows a lone surrogate (`"\ud800"`), which no schema checks for; the
+ * The first string (key or value) in decoded input that is not well-formed UTF-16 or holds a
+ * NUL, with its path, or null. JSON allows a lone surrogate (`"\ud800"`), which no schema checks for; the
  * stores cannot keep one (SQLite turns it into U+FFFD), so the stored text would differ from
  * what was acknowledged, broadcast, hashed and signed.
  */
 export function inputProblem(input: unknown, path: string[] = [], depth = 0): ValidationIssue | null {
   const at = (p: string[]) => (p.length > 0 ? p.join('.') : '(root)');
   if (typeof input === 'string') {
-    return LONE_SURROGATE.test(input)
-      ? { path: at(path), message: 'text must be valid Unicode (a lone surrogate is not)' }
-      : null;
+    const problem = textProblem(input);
+    return problem ? { path: at(path), message: problem } : null;
   }
   // Binary attachments carry no text; deeper nesting than any schema allows is refused by the schema.
   if (typeof input !== 'object' || input === null || ArrayBuffer.isView(input) || depth > 64) return null;
   for (const [key, value] of Object.entries(input)) {
-    if (LONE_SURROGATE.test(key)) {
-      return { path: at([...path, key]), message: 'text must be valid Unicode (a lone surrogate is not)' };
-    }
+    const keyProblem = textProblem(key);
+    if (keyProblem) return { path: at([...path, key]), message: keyProblem };
     const found = inputProblem(value, [...path, key], depth + 1);
     if (found) return found;
   }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore, type Store } from '@accord/server';
 import type { ErrorBody, QueueItem } from '@accord/shared';
+import { connectRoom } from '../helpers/clients';
 import { httpClient } from '../helpers/http';
 import { startServer, type TestServer } from '../helpers/server';
 import { DATABASE_URL, servicesOrSkip } from '../helpers/services';
@@ -136,6 +137,25 @@ function suite(kind: 'sqlite' | 'postgres') {
       const nested = await queue('q[$ne]=x');
       // An unknown key is no filter: the same answer as no query at all, never more.
       expect(nested.body.map((i) => i.caseNumber).sort()).toEqual(numbers);
+    });
+
+    it('text holding NUL is refused before any store sees it (PostgreSQL cannot keep it: was INTERNAL)', async () => {
+      const before = await state();
+      const c = await t.createCase('nul');
+      const room = await connectRoom(t.url, c.tokens.customer, c.caseId);
+      const ack = await room.send('a\u0000b');
+      room.close();
+      expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', issues: [{ path: 'text' }] } });
+      const res = await call<{ error: ErrorBody }>('POST', '/api/cases', token, {
+        title: 'a\u0000b',
+        category: 'other',
+        amountInDisputeCents: 1,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.issues?.[0]?.path).toBe('title');
+      expect(await t.server.store.headSeq(c.caseId, 'joint')).toBe(0);
+      expect((await t.server.store.listCases({})).length).toBe((JSON.parse(before) as unknown[]).length + 1);
+      numbers = [...numbers, (await t.server.store.getCase(c.caseId))?.number ?? ''].sort();
     });
 
     it('ids in the path are schema-checked before any query', async () => {
