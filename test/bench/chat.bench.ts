@@ -120,7 +120,16 @@ if (accord && bare) {
 }
 if (targets.length) printTable('Chat targets', targets);
 const file = writeResult('chat', {
-  config: { rooms: ROOMS, rates: RATES, stepMs: STEP_MS, seed: SEED, warmup: WARMUP, quick },
+  config: {
+    rooms: ROOMS,
+    rates: RATES,
+    stepMs: STEP_MS,
+    seed: SEED,
+    warmup: WARMUP,
+    quick,
+    accordRoot: env.ACCORD_BENCH_ACCORD_ROOT ?? null,
+    experiment: env.ACCORD_BENCH_ACCORD_ENV ?? null,
+  },
   machine: machine(),
   runs,
   targets,

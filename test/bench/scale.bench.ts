@@ -140,7 +140,16 @@ const targets: Row[] =
     : [];
 if (targets.length) printTable('Scale-out target', targets);
 const file = writeResult('scale', {
-  config: { rooms: ROOMS, rates: RATES, stepMs: STEP_MS, seed: SEED, warmup: WARMUP, quick },
+  config: {
+    rooms: ROOMS,
+    rates: RATES,
+    stepMs: STEP_MS,
+    seed: SEED,
+    warmup: WARMUP,
+    quick,
+    accordRoot: env.ACCORD_BENCH_ACCORD_ROOT ?? null,
+    experiment: env.ACCORD_BENCH_ACCORD_ENV ?? null,
+  },
   machine: machine(),
   runs,
   targets,

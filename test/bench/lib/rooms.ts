@@ -127,7 +127,31 @@ export function profileArgs(): string[] {
 export function startAccordServe(env: Record<string, string>, core?: number): Promise<BenchProcess> {
   const root = process.env.ACCORD_BENCH_ACCORD_ROOT;
   const cli = root ? join(root, 'server/src/cli.ts') : 'server/src/cli.ts';
-  return startProcess(cli, ['serve'], { PORT: '0', ...ROOM_BENCH_ENV, ...env }, core, profileArgs());
+  return startProcess(
+    cli,
+    ['serve'],
+    { PORT: '0', ...ROOM_BENCH_ENV, ...env, ...experimentEnv() },
+    core,
+    profileArgs(),
+  );
+}
+
+/**
+ * ACCORD_BENCH_ACCORD_ENV="ACCORD_SQLITE_SYNC=normal,…": settings that depart from the production
+ * defaults, for experiments only (what does the fsync cost?); announced so no result passes for a
+ * production figure unnoticed.
+ */
+export function experimentEnv(): Record<string, string> {
+  const spec = process.env.ACCORD_BENCH_ACCORD_ENV;
+  if (!spec) return {};
+  const env = Object.fromEntries(
+    spec
+      .split(',')
+      .map((kv) => kv.split('='))
+      .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== ''),
+  );
+  console.log(`!!! experiment: Accord runs with ${JSON.stringify(env)} (not its production defaults)`);
+  return env;
 }
 
 /** Reads one sample from Accord's Prometheus `/metrics`: the first line for `name` (with `labels`, if given). */
