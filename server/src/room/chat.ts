@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   AccordError,
   canonicalJson,
@@ -15,6 +15,24 @@ import { assertMayPost, mayReadChannel } from './policy';
 import type { RoomStates } from './state';
 
 const REPLAY_PAGE = 500;
+
+let lastMs = 0;
+let counter = 0;
+/**
+ * A time-ordered UUID (version 7, RFC 9562: 48-bit milliseconds, a 12-bit counter within the
+ * millisecond, 62 random bits). Message ids are unique-indexed; ids that grow with time are appended
+ * to the index's last page instead of landing on a random page each, so a batch of messages writes
+ * far fewer pages.
+ */
+export function uuidv7(now = Date.now()): string {
+  counter = now === lastMs ? (counter + 1) & 0xfff : 0;
+  lastMs = now;
+  const r = randomBytes(8);
+  r[0] = (r[0]! & 0x3f) | 0x80; // the RFC variant
+  const ms = now.toString(16).padStart(12, '0');
+  const hex = r.toString('hex');
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${hex.slice(0, 4)}-${hex.slice(4)}`;
+}
 const lockKey = (caseId: string, channel: Channel) => `${caseId}|${channel}`;
 
 /**
@@ -39,7 +57,7 @@ export class ChatService {
     return this.order.run(lockKey(p.caseId, payload.channel), async () => {
       const result = await this.store.appendMessage(
         {
-          id: randomUUID(),
+          id: uuidv7(),
           caseId: p.caseId,
           channel: payload.channel,
           clientId: payload.clientId,
