@@ -14,9 +14,17 @@ describe('money as integer cents', () => {
     expect(parseMoney(input)).toBe(cents);
   });
 
-  it.each(['-1', '1.234', 'abc', '1e5', '12.3.4', '99999999999999999'])('refuses %j', (input) => {
-    expect(parseMoney(input)).toBeUndefined();
+  // Issue 8 item 11: the terms panel types yuan, so "4.50" is 450 cents; the rest is no amount.
+  it('reads "4.50" yuan as 450 cents', () => {
+    expect(parseField('amountAgreedCents', '4.50')).toEqual({ ok: true, value: 450 });
   });
+
+  it.each(['-1', '1.234', 'abc', '1e5', '12.3.4', '99999999999999999', '1e30', '-0', 'NaN', 'Infinity', '0x10'])(
+    'refuses %j',
+    (input) => {
+      expect(parseMoney(input)).toBeUndefined();
+    },
+  );
 
   it('never goes through floating point: 0.29 and 1.1 stay exact', () => {
     expect(parseMoney('0.29')).toBe(29);
