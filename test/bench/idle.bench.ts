@@ -176,6 +176,11 @@ async function run(kind: 'bare' | 'bare+yjs' | 'accord'): Promise<IdleRun> {
       loop.start();
       const held = await settledMemory(proc, accord, HOLD_MS);
       const { p99Ms } = loop.stop();
+      if (accord && env.ACCORD_BENCH_HEAPSNAP === '1') {
+        process.kill(proc.pid, 'SIGUSR2');
+        console.log('accord: heap snapshot requested (test/bench/results/profiles/)');
+        await sleep(20_000);
+      }
       let steady: Memory | undefined;
       if (accord && STEADY_AFTER_MS > 0) {
         console.log(`accord: holding ${Math.round(STEADY_AFTER_MS / 1000)} s past the recovery window…`);

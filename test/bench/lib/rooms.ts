@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createAccordServer, loadConfig, PostgresStore, type AccordServer } from '@accord/server';
@@ -113,9 +114,13 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 
 /** With ACCORD_BENCH_PROF=1: node flags that write a CPU profile to test/bench/results/profiles/ on exit. */
 export function profileArgs(): string[] {
-  return process.env.ACCORD_BENCH_PROF === '1'
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot, 'test/bench/results/profiles')}`]
-    : [];
+  const dir = join(repoRoot, 'test/bench/results/profiles');
+  mkdirSync(dir, { recursive: true });
+  return [
+    ...(process.env.ACCORD_BENCH_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []),
+    // ACCORD_BENCH_HEAPSNAP=1: `kill -USR2 <server pid>` writes a heap snapshot there.
+    ...(process.env.ACCORD_BENCH_HEAPSNAP === '1' ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
+  ];
 }
 
 /**
