@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatMessage, ChatText, Phase, PinPayload, type ErrorBody, type RoomState } from '@accord/shared';
+import { ChatMessage, ChatText, CloseCode, Phase, PinPayload, type ErrorBody, type RoomState } from '@accord/shared';
 import { connectDoc, connectRoom, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
 import { acceptInvite, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { rawYjs, updateMessage } from '../helpers/raw-yjs';
@@ -234,6 +234,39 @@ describe('fuzz findings stay fixed', () => {
     });
     mediator.close();
     c = await t.createCase('Regressions');
+  });
+});
+
+/**
+ * Found by the long run (seed 777): two waiting updates, one naming clock 2^56, made the document
+ * impossible to encode, so every client that joined afterwards was closed (4400) and compaction
+ * failed, from memory and again after a reload from the stored log. A clock past 2^40 is refused.
+ */
+describe('fuzz finding: an impossible clock cannot poison the document', () => {
+  it('the update naming it closes its connection; the document still loads for everyone', async () => {
+    const finding = JSON.parse(
+      readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'findings/yjs-poison-clock.json'), 'utf8'),
+    ) as { updates: string[] };
+    const t = await startServer();
+    try {
+      const c = await t.createCase('Poison clock');
+      const [waiting, poison] = finding.updates.map((h) => Buffer.from(h, 'hex'));
+      const writer = rawYjs(t.url, c.caseId, c.tokens.customer);
+      await writer.opened;
+      writer.ws.send(updateMessage(waiting!));
+      writer.ws.send(updateMessage(poison!));
+      const closed = await Promise.race([writer.closed, sleep(5000).then(() => ({ code: 0, reason: 'still open' }))]);
+      expect(closed).toMatchObject({ code: CloseCode.MALFORMED, reason: /out of range/ });
+      const late = connectDoc(t.url, c.caseId, c.tokens.mediator);
+      await waitSynced(late);
+      expect(late.closes).toEqual([]);
+      late.doc.getMap('terms').set('conditions', 'still loads');
+      const other = connectDoc(t.url, c.caseId, c.tokens.platform);
+      await waitFor(() => other.doc.getMap('terms').get('conditions') === 'still loads', 'the edit reaches another');
+      [late, other].forEach((d) => d.destroy());
+    } finally {
+      await t.close();
+    }
   });
 });
 

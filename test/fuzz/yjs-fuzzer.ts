@@ -331,7 +331,13 @@ export async function fuzzYjs(opts: {
     const c = conn;
     const expected = c.step2s + 1;
     c.raw.ws.send(syncStep1(null));
-    if (!(await c.until(() => c.step2s >= expected, 5000)) || c.closedWith || !c.lastStep2) return true;
+    const answered = await c.until(() => c.step2s >= expected, 5000);
+    if (!answered || c.closedWith || !c.lastStep2) {
+      // A valid sync step 1 refused or unanswered: no client could load the document now.
+      const why = c.closedWith ? `closed ${c.closedWith.code}: ${c.closedWith.reason}` : 'no answer';
+      result.servedMismatch = { index, error: why, acceptedSince, shadowRoundTrips: true };
+      return false;
+    }
     const served = new Y.Doc();
     let error: string | null = null;
     try {
@@ -377,6 +383,16 @@ export async function fuzzYjs(opts: {
       continue;
     }
     let outcome: string;
+    if (c.closedWith?.reason === 'malformed state vector' && !(env?.type === 0 && env.step === 0)) {
+      // The input was no state vector: the server refused the valid sync step 1 sent after it.
+      result.servedMismatch = {
+        index,
+        error: `a valid sync step 1 after input ${Buffer.from(input).toString('hex')} was refused: ${c.closedWith.reason}`,
+        acceptedSince,
+        shadowRoundTrips: true,
+      };
+      break;
+    }
     if (c.closedWith) outcome = `close ${c.closedWith.code}`;
     else if (c.denials > denied) outcome = 'permission denied';
     else outcome = 'accepted';

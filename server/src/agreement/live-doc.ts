@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log';
 import type { Store, StoredDoc } from '../store/types';
+import { clockProblem } from './clock-guard';
 import { awarenessMessage, syncMessage, updateMessage } from './messages';
 
 /** One party's connection to a document, as the document sees it (transport-free). */
@@ -212,13 +213,16 @@ export class LiveDoc {
   applyUpdate(update: Uint8Array, from: DocConnection): Promise<void> {
     return this.enqueue(async () => {
       if (this.broken) throw new DocStoreError('document is being reloaded');
+      let decoded: ReturnType<typeof Y.decodeUpdate>;
       try {
         // Decoding parses the whole update without touching the document, so a
         // truncated or garbled one is refused before anything is applied.
-        Y.decodeUpdate(update);
+        decoded = Y.decodeUpdate(update);
       } catch (err) {
         throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
       }
+      const outOfRange = clockProblem(decoded);
+      if (outOfRange) throw new MalformedUpdateError(`update refused: ${outOfRange}`);
       const doc = this.doc;
       const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
       let effective: Uint8Array | null = null;
