@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AccordError,
   canonicalJson,
@@ -27,11 +27,9 @@ let counter = 0;
 export function uuidv7(now = Date.now()): string {
   counter = now === lastMs ? (counter + 1) & 0xfff : 0;
   lastMs = now;
-  const r = randomBytes(8);
-  r[0] = (r[0]! & 0x3f) | 0x80; // the RFC variant
   const ms = now.toString(16).padStart(12, '0');
-  const hex = r.toString('hex');
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${hex.slice(0, 4)}-${hex.slice(4)}`;
+  // The random bits and the variant come from a version-4 UUID (Node draws those from a pool).
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`;
 }
 const lockKey = (caseId: string, channel: Channel) => `${caseId}|${channel}`;
 
