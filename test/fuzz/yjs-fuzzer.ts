@@ -282,8 +282,11 @@ export interface YjsFuzzResult {
     index: number;
     error: string | null;
     acceptedSince: string[];
-    /** Whether the shadow itself survives encodeStateAsUpdate → applyUpdate (Yjs, not the server). */
-    shadowRoundTrips: boolean;
+    /**
+     * Whether the shadow itself survives encodeStateAsUpdate → applyUpdate: if not, Yjs diverges
+     * from its own encoding and the server only serves it (null: not checked, the sync was refused).
+     */
+    shadowRoundTrips: boolean | null;
   } | null;
   /** The document as a client applying exactly what the server accepted would have it. */
   shadow: Y.Doc;
@@ -335,7 +338,7 @@ export async function fuzzYjs(opts: {
     if (!answered || c.closedWith || !c.lastStep2) {
       // A valid sync step 1 refused or unanswered: no client could load the document now.
       const why = c.closedWith ? `closed ${c.closedWith.code}: ${c.closedWith.reason}` : 'no answer';
-      result.servedMismatch = { index, error: why, acceptedSince, shadowRoundTrips: true };
+      result.servedMismatch = { index, error: why, acceptedSince, shadowRoundTrips: null };
       return false;
     }
     const served = new Y.Doc();
@@ -389,7 +392,7 @@ export async function fuzzYjs(opts: {
         index,
         error: `a valid sync step 1 after input ${Buffer.from(input).toString('hex')} was refused: ${c.closedWith.reason}`,
         acceptedSince,
-        shadowRoundTrips: true,
+        shadowRoundTrips: null,
       };
       break;
     }
