@@ -46,7 +46,13 @@ describe('agreement document over the stock y-websocket protocol', () => {
       b.doc.getText('t').insert(b.doc.getText('t').length, 'b');
       m.doc.getMap(AgreementDoc.terms).set('instalments', i + 1);
     }
-    await waitFor(() => text(a) === text(b) && text(b) === text(m) && text(a).length === 27 + 60, 'convergence');
+    const sv = (x: typeof a) => Buffer.from(Y.encodeStateVector(x.doc)).toString('base64');
+    // Converged: the same text, and every update (the map's last ones too) everywhere.
+    await waitFor(
+      () =>
+        text(a) === text(b) && text(b) === text(m) && text(a).length === 27 + 60 && sv(a) === sv(m) && sv(b) === sv(m),
+      'convergence',
+    );
     expect(m.doc.getMap(AgreementDoc.terms).get('instalments')).toBe(30);
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(m.doc));
     // Everything relayed is stored: the store's state equals the clients'.
