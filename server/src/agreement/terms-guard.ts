@@ -24,8 +24,29 @@ export function termsProblem(ydoc: Y.Doc, update: Uint8Array): string | null {
   const items = structs.filter((s): s is Y.Item => s instanceof Y.Item);
   const terms = ydoc.share.get(AgreementDoc.terms);
 
-  const inUpdate = (id: Y.ID) =>
-    items.find((i) => i.id.client === id.client && i.id.clock <= id.clock && id.clock < i.id.clock + i.length);
+  // An update may hold a whole offline session (thousands of items, each pointing at the last), so
+  // references are found by binary search and every item's key is worked out once: a scan per
+  // reference, a walk per item, blocked the event loop for seconds on a 24 KB update.
+  const byClient = new Map<number, Y.Item[]>();
+  for (const item of items) {
+    const list = byClient.get(item.id.client);
+    if (list) list.push(item);
+    else byClient.set(item.id.client, [item]);
+  }
+  for (const list of byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+  const inUpdate = (id: Y.ID): Y.Item | null => {
+    const list = byClient.get(id.client) ?? [];
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const item = list[mid]!;
+      if (id.clock < item.id.clock) hi = mid - 1;
+      else if (id.clock >= item.id.clock + item.length) lo = mid + 1;
+      else return item;
+    }
+    return null;
+  };
   const inDoc = (id: Y.ID): Y.Item | null => {
     try {
       const found = Y.getItem(ydoc.store, id);
@@ -34,15 +55,37 @@ export function termsProblem(ydoc: Y.Doc, update: Uint8Array): string | null {
       return null;
     }
   };
+  const keys = new Map<Y.Item, string | null>();
   /** The map key of `item` if it lives directly in the terms map, else null. */
-  const termsKey = (item: Y.Item, depth = 0): string | null => {
-    const parent: unknown = item.parent;
-    if (typeof parent === 'string') return parent === AgreementDoc.terms ? item.parentSub : null;
-    if (parent !== null) return terms !== undefined && parent === terms ? item.parentSub : null;
-    const ref = item.origin ?? item.rightOrigin;
-    if (!ref || depth > 1000) return null;
-    const next = inUpdate(ref) ?? inDoc(ref);
-    return next && next !== item ? termsKey(next, depth + 1) : null;
+  const termsKey = (item: Y.Item): string | null => {
+    // An item without parent info takes its parent from its origin (or right origin): follow the
+    // chain to the first item whose key is known or that names its parent.
+    const chain: Y.Item[] = [];
+    let at: Y.Item | null = item;
+    let key: string | null = null;
+    while (at) {
+      const known = keys.get(at);
+      if (known !== undefined) {
+        key = known;
+        break;
+      }
+      // Null until resolved, so a cycle of references ends here.
+      keys.set(at, null);
+      chain.push(at);
+      const parent: unknown = at.parent;
+      if (typeof parent === 'string') {
+        key = parent === AgreementDoc.terms ? at.parentSub : null;
+        break;
+      }
+      if (parent !== null) {
+        key = terms !== undefined && parent === terms ? at.parentSub : null;
+        break;
+      }
+      const ref: Y.ID | null = at.origin ?? at.rightOrigin;
+      at = ref ? (inUpdate(ref) ?? inDoc(ref)) : null;
+    }
+    for (const c of chain) keys.set(c, key);
+    return key;
   };
 
   for (const item of items) {
