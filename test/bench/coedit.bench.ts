@@ -7,9 +7,9 @@
  *   npx tsx test/bench/coedit.bench.ts                 # full size (40 documents, 30 s measured)
  *   ACCORD_BENCH_QUICK=1 npx tsx test/bench/coedit.bench.ts   # smoke run
  *
- * Settings (env): BENCH_DOCS, BENCH_RATE (ops/s per editor), BENCH_DURATION_MS, BENCH_WARMUP_MS,
- * BENCH_SERVERS (comma list of accord, y-websocket, y-websocket+leveldb, hocuspocus+sqlite),
- * BENCH_CPU_PROF=<dir> (run Accord under node --cpu-prof, profile written to <dir> at exit).
+ * Settings (env): ACCORD_BENCH_DOCS, ACCORD_BENCH_RATE (ops/s per editor), ACCORD_BENCH_DURATION_MS,
+ * ACCORD_BENCH_WARMUP_MS, ACCORD_BENCH_SERVERS (comma list of accord, y-websocket, y-websocket+leveldb,
+ * hocuspocus+sqlite), and those of test/bench/lib/accord.ts (ACCORD_BENCH_PROF, ACCORD_BENCH_ACCORD_ROOT).
  *
  * Typing: the seph-blog1 trace (editing-traces by Joseph Gentle, CC BY 4.0) from ../shared/bench-data,
  * or a seeded synthetic trace when that folder is absent. Each editor owns one paragraph of the
@@ -32,16 +32,15 @@ import { allWithin, startTarget, TARGETS, type TargetKind, type YClient } from '
 
 const QUICK = process.env.ACCORD_BENCH_QUICK === '1';
 const num = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
-const DOCS = num('BENCH_DOCS', QUICK ? 8 : 40);
+const DOCS = num('ACCORD_BENCH_DOCS', QUICK ? 8 : 40);
 const EDITORS = 3;
-const RATE = num('BENCH_RATE', 10);
+const RATE = num('ACCORD_BENCH_RATE', 10);
 const STAMP_EVERY_MS = 100;
-const DURATION_MS = num('BENCH_DURATION_MS', QUICK ? 6_000 : 30_000);
-const WARMUP_MS = num('BENCH_WARMUP_MS', QUICK ? 1_000 : 3_000);
+const DURATION_MS = num('ACCORD_BENCH_DURATION_MS', QUICK ? 6_000 : 30_000);
+const WARMUP_MS = num('ACCORD_BENCH_WARMUP_MS', QUICK ? 1_000 : 3_000);
 /** After the last send: time for the last relays, and for deferred persistence (Hocuspocus stores 2 s after the last change) to be charged. */
 const DRAIN_MS = 3_000;
-const SERVERS = (process.env.BENCH_SERVERS ?? TARGETS.join(',')).split(',') as TargetKind[];
-const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const SERVERS = (process.env.ACCORD_BENCH_SERVERS ?? TARGETS.join(',')).split(',') as TargetKind[];
 
 const BODY = 'body';
 const STAMPS = 'bench';
@@ -81,8 +80,7 @@ async function runTarget(
   starts: number[][],
   prefill: Map<number, string>,
 ): Promise<Row> {
-  const nodeArgs = PROFILE_DIR && kind === 'accord' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const target = await startTarget(kind, { docs: DOCS, nodeArgs });
+  const target = await startTarget(kind, { docs: DOCS });
   const pid = target.server.pid;
   const rssIdleKb = rssKb(pid);
   try {

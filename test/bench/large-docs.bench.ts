@@ -11,6 +11,9 @@
  *   npx tsx test/bench/large-docs.bench.ts
  *   ACCORD_BENCH_QUICK=1 npx tsx test/bench/large-docs.bench.ts
  *
+ * Settings (env): ACCORD_BENCH_SIZES (default 1,10), ACCORD_BENCH_REPEAT, ACCORD_BENCH_PROBE_MS, and
+ * those of test/bench/lib/accord.ts (ACCORD_BENCH_PROF, ACCORD_BENCH_ACCORD_ROOT).
+ *
  * Accord runs with its production defaults except ACCORD_DOC_UNLOAD_MS=0 (a document nobody has open
  * is unloaded at once, so every connection after the last one closed is a cold load) and
  * ACCORD_LOG_LEVEL=debug (for the load timings).
@@ -30,11 +33,10 @@ import { applyPatches, loadSequentialTrace, type SequentialTrace } from './lib/t
 import { allWithin, yWebsocketClient, type YClient } from './lib/yjs-targets.js';
 
 const QUICK = process.env.ACCORD_BENCH_QUICK === '1';
-const REPEAT = Number(process.env.BENCH_REPEAT ?? (QUICK ? 2 : 5));
-const PROBE_MS = Number(process.env.BENCH_PROBE_MS ?? (QUICK ? 4_000 : 10_000));
+const REPEAT = Number(process.env.ACCORD_BENCH_REPEAT ?? (QUICK ? 2 : 5));
+const PROBE_MS = Number(process.env.ACCORD_BENCH_PROBE_MS ?? (QUICK ? 4_000 : 10_000));
 const PROBE_EVERY_MS = 25;
-const SIZES = (process.env.BENCH_SIZES ?? '1,10').split(',').map(Number);
-const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const SIZES = (process.env.ACCORD_BENCH_SIZES ?? '1,10').split(',').map(Number);
 /** Trace transactions per Yjs transaction while building (a typing session's worth of edits per update). */
 const BUILD_CHUNK = 1000;
 
@@ -75,7 +77,10 @@ class Node {
     for (;;) {
       const lines = this.lines(event, doc);
       if (lines.length >= count) return lines[count - 1]!;
-      if (performance.now() > until) throw new Error(`no ${event} #${count} for ${doc} within ${ms} ms`);
+      if (performance.now() > until) {
+        const tail = this.proc.output().split('\n').slice(-15).join('\n');
+        throw new Error(`no ${event} #${count} for ${doc} within ${ms} ms; the server's last lines:\n${tail}`);
+      }
       await sleep(5);
     }
   }
@@ -88,8 +93,7 @@ class Node {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function start(dataDir: string): Promise<BenchProcess> {
-  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  return startAccordProcess(dataDir, env, nodeArgs);
+  return startAccordProcess(dataDir, env);
 }
 
 /** Stock WebsocketProvider: connect → synced, including the client applying the document. */

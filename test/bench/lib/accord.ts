@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccordServer, loadConfig } from '@accord/server';
 import type { CaseRole, InviteAcceptResult } from '@accord/shared';
+import { experimentEnv, profileArgs } from './rooms.js';
 import { repoRoot, startProcess, type BenchProcess } from './spawn.js';
 
 export interface BenchCase {
@@ -63,19 +64,24 @@ export async function prepareAccordCases(
 /**
  * Starts `accord serve` on a data dir as a separate, pinned process with its production defaults
  * (SQLite synchronous=FULL, authentication, validation, persistence before relay, audit); `env`
- * adds settings such as ACCORD_DOC_UNLOAD_MS. Node flags (e.g. --cpu-prof) go in `nodeArgs`.
+ * adds settings such as ACCORD_DOC_UNLOAD_MS. As everywhere in test/bench: ACCORD_BENCH_PROF=1 writes
+ * a CPU profile to test/bench/results/profiles/, ACCORD_BENCH_ACCORD_ROOT=<dir> runs another
+ * checkout's server (before/after a change), ACCORD_BENCH_ACCORD_ENV adds announced experiment settings.
  */
-export function startAccordProcess(
-  dataDir: string,
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): Promise<BenchProcess> {
-  const cli = join(repoRoot, 'server/src/cli.ts');
+export function startAccordProcess(dataDir: string, env: Record<string, string> = {}): Promise<BenchProcess> {
+  const root = process.env.ACCORD_BENCH_ACCORD_ROOT ?? repoRoot;
   return startProcess(
-    cli,
+    join(root, 'server/src/cli.ts'),
     ['serve'],
-    { PORT: '0', ACCORD_DATA_DIR: dataDir, ACCORD_SEED: 'false', ACCORD_LOG_LEVEL: 'info', ...env },
+    {
+      PORT: '0',
+      ACCORD_DATA_DIR: dataDir,
+      ACCORD_SEED: 'false',
+      ACCORD_LOG_LEVEL: 'info',
+      ...env,
+      ...experimentEnv(),
+    },
     undefined,
-    nodeArgs,
+    profileArgs(),
   );
 }

@@ -37,8 +37,6 @@ export interface TargetOptions {
   roles?: readonly CaseRole[];
   /** Extra settings for Accord (never its durability: synchronous=FULL stays). */
   accordEnv?: Record<string, string>;
-  /** Node flags for the server process, e.g. --cpu-prof. */
-  nodeArgs?: string[];
 }
 
 const DEFAULT_ROLES: readonly CaseRole[] = ['customer', 'platform', 'mediator'];
@@ -105,12 +103,11 @@ function hocuspocusClient(url: string, name: string, doc: Y.Doc): YClient {
 
 /** Starts one server under test (a separate process pinned to its own core) with `docs` documents ready. */
 export async function startTarget(kind: TargetKind, options: TargetOptions): Promise<YjsTarget> {
-  const nodeArgs = options.nodeArgs ?? [];
   if (kind === 'accord') {
     const dataDir = tempDir('accord-bench-');
     const cases: BenchCase[] = await prepareAccordCases(dataDir, options.docs, options.roles ?? DEFAULT_ROLES);
     const roles = options.roles ?? DEFAULT_ROLES;
-    const server = await startAccordProcess(dataDir, options.accordEnv, nodeArgs);
+    const server = await startAccordProcess(dataDir, options.accordEnv);
     const url = `ws://127.0.0.1:${server.port}/yjs`;
     return {
       kind,
@@ -129,13 +126,10 @@ export async function startTarget(kind: TargetKind, options: TargetOptions): Pro
   }
   if (kind === 'hocuspocus+sqlite') {
     const dir = tempDir('hocuspocus-bench-');
-    const server = await startProcess(
-      join(repoRoot, 'test/bench/servers/hocuspocus.ts'),
-      [],
-      { PORT: '0', HOCUSPOCUS_DB: join(dir, 'db.sqlite') },
-      undefined,
-      nodeArgs,
-    );
+    const server = await startProcess(join(repoRoot, 'test/bench/servers/hocuspocus.ts'), [], {
+      PORT: '0',
+      HOCUSPOCUS_DB: join(dir, 'db.sqlite'),
+    });
     const url = `ws://127.0.0.1:${server.port}`;
     return {
       kind,
@@ -149,13 +143,10 @@ export async function startTarget(kind: TargetKind, options: TargetOptions): Pro
     };
   }
   const dir = kind === 'y-websocket+leveldb' ? tempDir('yleveldb-bench-') : null;
-  const server = await startProcess(
-    join(repoRoot, 'test/bench/servers/y-websocket-ref.ts'),
-    [],
-    { PORT: '0', ...(dir ? { YPERSISTENCE: dir } : {}) },
-    undefined,
-    nodeArgs,
-  );
+  const server = await startProcess(join(repoRoot, 'test/bench/servers/y-websocket-ref.ts'), [], {
+    PORT: '0',
+    ...(dir ? { YPERSISTENCE: dir } : {}),
+  });
   const url = `ws://127.0.0.1:${server.port}`;
   return {
     kind,
