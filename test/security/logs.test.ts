@@ -80,6 +80,23 @@ describe('log redaction', () => {
   it('leaves ordinary numbers alone: seqs, sizes, UUIDs, hashes', () => {
     const text = 'seq 42 size 1048576 id 0b8f3c1e-8a4e-4a63-9b7e-3d1f2a6c9e10 at 2026-11-28T21:00:00.000Z';
     expect(redactText(text)).toBe(text);
+    // Ids whose digits run 13 and more across the dashes (about one random UUID in fifty), and a hash.
+    for (const id of [
+      '12345678-1234-4123-9123-123456789012',
+      '01937452-8123-4567-8abc-def012345678',
+      'a3f5b2c1d4e6f70812345678901234567890abcdef0123456789abcdef012345',
+    ]) {
+      expect(redactText(`doc ${id} card ${CARD}`)).toBe(`doc ${id} card [card-number]`);
+    }
+  });
+
+  it('keeps a line valid JSON when a number in it reads as an identifier', () => {
+    const { lines, stream } = sink();
+    const log = createLogger({ logLevel: 'info' }, stream);
+    const caseId = '12345678-1234-4123-9123-123456789012';
+    log.info({ event: 'probe', caseId, at: 1764369902000, count: 3 }, 'numbers');
+    const line = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(line).toMatchObject({ event: 'probe', caseId, at: '[card-number]', count: 3 });
   });
 });
 
