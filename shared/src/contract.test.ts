@@ -54,6 +54,14 @@ describe('validation', () => {
     );
   });
 
+  it('refuses a signature name with a bidi override or a zero-width character, and takes a Chinese one', () => {
+    const sign = (fullName: string) =>
+      clientEvents['outcome:sign'].payload.safeParse({ fingerprint: 'a'.repeat(64), fullName, secret: 'pin' });
+    expect(sign('\u202E王小红').success).toBe(false);
+    expect(sign('\u200B王小红').success).toBe(false);
+    expect(sign('阿依古丽·买买提')).toMatchObject({ success: true, data: { fullName: '阿依古丽·买买提' } });
+  });
+
   it('accepts a well-formed handshake and refuses a negative lastSeq', () => {
     const ok = HandshakeAuth.safeParse({ token: 't', caseId: '6f1c2b8e-4a8b-4c1e-9d2a-3b5e7f9a1c2d', lastSeq: 3 });
     expect(ok.success).toBe(true);

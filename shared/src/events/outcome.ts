@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { IsoDateTime, UserId } from '../ids';
 import { CaseRole } from '../roles';
 import { SealedOutcome } from '../outcome';
+import { PersonName } from '../names';
 
 /** Signs the frozen text: the fingerprint the signer was shown, their full name, and their password or PIN. */
 export const SignPayload = z.strictObject({
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
-  fullName: z.string().trim().min(2, 'type your full name').max(100),
+  /** Sealed (masked to its first character) into the record: no bidi or invisible characters, like every name. */
+  fullName: PersonName(2, 100),
   /** A staff member's password, or the PIN that came with a guest's invite. */
   secret: z.string().min(1).max(256),
 });
