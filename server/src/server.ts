@@ -25,6 +25,7 @@ import { PostgresStore } from './store/postgres';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { RoomStates } from './room/state';
+import { LeanSessionAdapter } from './room/lean-adapter';
 import { AuditLog } from './audit/log';
 import { LocalBus, type Bus } from './scale/bus';
 import { SqliteStore } from './store/sqlite';
@@ -203,6 +204,8 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   // Across nodes, Socket.IO rooms live in Redis streams (see docs/ARCHITECTURE.md for why streams).
   const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;
   if (adapterRedis) io.adapter(createStreamsAdapter(adapterRedis, { streamName: `${prefix}:socket.io` }));
+  // One node: Socket.IO's recovery, without chat messages in its replay buffer (see LeanSessionAdapter).
+  else io.adapter(LeanSessionAdapter);
   // Before any handshake middleware: repeated CONNECT packets on one connection are cut off.
   io.use(handshakeAttempts());
   io.of('/track').use(handshakeAttempts());
