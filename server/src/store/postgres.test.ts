@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, describe } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
 import { registerBatchAtomicity, registerStoreContract } from './contract';
 import { PostgresStore } from './postgres';
+import { GENESIS_HASH, type AuditRecord } from './types';
 
 /** The machine's PostgreSQL (tests never create a server of their own for it). */
 const url = process.env.ACCORD_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -28,6 +30,13 @@ if (!available) {
 }
 
 const schemas: string[] = [];
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let i = 0; !check(); i++) {
+    if (i > 500) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 afterAll(async () => {
   if (!available) return;
   const admin = new pg.Client({ connectionString: url });
@@ -45,4 +54,91 @@ describe.skipIf(!available)('PostgresStore', () => {
   };
   registerStoreContract('postgres', open);
   registerBatchAtomicity('postgres', open);
+
+  it('a message stored alone after its batch failed takes the audit lock first, as batches do (no deadlock)', async () => {
+    const schema = `accord_t_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    const store = await PostgresStore.open({ connectionString: url, schema, max: 4 });
+    // Another node's batch, by hand: it holds the case's audit lock, then takes the channel head.
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      const userId = randomUUID();
+      await store.createUser({
+        id: userId,
+        kind: 'guest',
+        username: null,
+        displayName: 'x',
+        staffRole: null,
+        passwordHash: null,
+        mustChangePassword: false,
+      });
+      const { id: caseId } = await store.createCase({
+        id: randomUUID(),
+        title: 'Lock order',
+        summary: '',
+        category: 'other',
+        amountInDisputeCents: 0,
+      });
+      await other.query(`SET search_path TO ${schema}`);
+      await other.query('BEGIN');
+      // The first build of its audit entry fails, so the batch is rolled back and the message stored
+      // alone; the other node asks for the audit lock meanwhile, so it gets it when the batch lets go.
+      let builds = 0;
+      let otherLocked = null as Promise<unknown> | null;
+      const sent = store.appendMessage(
+        {
+          id: randomUUID(),
+          caseId,
+          channel: 'joint',
+          clientId: 'lock-order-1',
+          senderId: userId,
+          senderName: 'x',
+          senderRole: 'customer',
+          text: 'hello',
+          createdAt: new Date().toISOString(),
+        },
+        (m, prev): AuditRecord => {
+          if (builds++ === 0) {
+            otherLocked = other.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit:${caseId}`]);
+            throw new Error('cannot build this entry the first time');
+          }
+          return {
+            caseId,
+            seq: (prev?.seq ?? 0) + 1,
+            at: new Date().toISOString(),
+            actorId: userId,
+            kind: 'chat.message',
+            data: { seq: m.seq },
+            prevHash: prev?.hash ?? GENESIS_HASH,
+            hash: 'h'.repeat(64),
+          };
+        },
+      );
+      const stored = sent.then(
+        (r) => r.message.seq,
+        (err: unknown) => err,
+      );
+      await waitUntil(() => otherLocked !== null);
+      await otherLocked;
+      // Once the lone write waits for the audit lock, the other node takes the head and commits.
+      for (let i = 0; ; i++) {
+        const waiting = await other.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        if (waiting.rowCount) break;
+        if (i > 500) throw new Error('the lone write never waited for the audit lock');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await other.query(
+        `INSERT INTO room_heads (case_id, channel, seq) VALUES ($1, 'joint', 1)
+         ON CONFLICT (case_id, channel) DO UPDATE SET seq = room_heads.seq + 1`,
+        [caseId],
+      );
+      await other.query('COMMIT');
+      // Holding the head while it waited for the audit lock, it was the deadlock's victim.
+      expect(await stored).toBe(2);
+    } finally {
+      await other.end();
+      await store.close();
+    }
+  });
 });

@@ -911,6 +911,9 @@ export class PostgresStore implements Store {
     };
     try {
       return await this.tx(async (c) => {
+        // The case's audit lock before the channel head, in the order of a batch (appendBatch) on
+        // another node: the other way round, each would hold what the other waits for.
+        if (audit) await this.lock(c, `audit:${m.caseId}`);
         const dup = await existingOf(c);
         if (dup) return dup;
         const { seq } = (await this.one(
