@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../log';
 import type { Store, StoredDoc } from '../store/types';
 import { clockProblem } from './clock-guard';
+import { landedTermsProblem } from './terms-guard';
 import { awarenessMessage, syncMessage, updateMessage } from './messages';
 
 /** One party's connection to a document, as the document sees it (transport-free). */
@@ -229,7 +230,12 @@ export class LiveDoc {
       const capture = (u: Uint8Array, origin: unknown) => {
         if (origin === from) effective = u;
       };
+      let badTerm = null as string | null;
+      const judge = (tr: Y.Transaction) => {
+        if (tr.origin === from) badTerm ??= landedTermsProblem(doc, tr);
+      };
       doc.on('update', capture);
+      doc.on('afterTransaction', judge);
       let failure: unknown = null;
       try {
         Y.applyUpdate(doc, update, from);
@@ -237,11 +243,14 @@ export class LiveDoc {
         failure = err;
       } finally {
         doc.off('update', capture);
+        doc.off('afterTransaction', judge);
       }
-      if (failure !== null) {
+      if (failure !== null || badTerm !== null) {
         // Part of it may have been integrated in memory; rebuild from what is stored.
         await this.rebuild(doc);
-        throw new MalformedUpdateError(`update cannot be applied: ${(failure as Error).message}`);
+        throw new MalformedUpdateError(
+          badTerm !== null ? `update refused: ${badTerm}` : `update cannot be applied: ${(failure as Error).message}`,
+        );
       }
       // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting
       // content into the pending set in place: whenever anything waits, store the raw update too.

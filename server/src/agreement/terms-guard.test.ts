@@ -1,6 +1,9 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { AgreementDoc } from '@accord/shared';
+import { createLogger } from '../log';
+import { MemoryStore } from '../store/memory';
+import { LiveDoc } from './live-doc';
 import { termsProblem } from './terms-guard';
 
 /** One offline session's edits as one update, made by two alternating client ids so that no two items merge. */
@@ -32,5 +35,37 @@ describe('termsProblem', () => {
     const started = Date.now();
     expect(termsProblem(new Y.Doc(), update)).toBeNull();
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('a term that waited for the entry it replaces', () => {
+  it('is refused when the update supplying that entry brings it in; nothing of either lands', async () => {
+    const store = new MemoryStore();
+    const live = await LiveDoc.load('case-terms', store, {
+      compactEvery: 1000,
+      log: createLogger({ logLevel: 'silent' }),
+      onBroken: () => undefined,
+    });
+    const from = { id: 'attacker', send: () => undefined, close: () => undefined };
+    const attacker = new Y.Doc();
+    const terms = attacker.getMap(AgreementDoc.terms);
+    terms.set('amountAgreedCents', 100);
+    const first = Y.encodeStateAsUpdate(attacker);
+    const before = Y.encodeStateVector(attacker);
+    terms.set('amountAgreedCents', 4.5);
+    const second = Y.encodeStateAsUpdate(attacker, before);
+    // Sent first, the 4.5 names no key termsProblem can find (it replaces an entry not there yet).
+    expect(termsProblem(live.ydoc, second)).toBeNull();
+    await live.applyUpdate(second, from);
+    expect(termsProblem(live.ydoc, first)).toBeNull();
+    await expect(live.applyUpdate(first, from)).rejects.toThrow(/amountAgreedCents/);
+    expect(live.ydoc.getMap(AgreementDoc.terms).get('amountAgreedCents')).toBeUndefined();
+    const reloaded = await LiveDoc.load('case-terms', store, {
+      compactEvery: 1000,
+      log: createLogger({ logLevel: 'silent' }),
+      onBroken: () => undefined,
+    });
+    expect(reloaded.ydoc.getMap(AgreementDoc.terms).get('amountAgreedCents')).toBeUndefined();
+    [live, reloaded].forEach((d) => d.destroy());
   });
 });

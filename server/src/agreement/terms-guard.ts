@@ -93,14 +93,35 @@ export function termsProblem(ydoc: Y.Doc, update: Uint8Array): string | null {
     if (item.id.clock + item.length <= Y.getState(ydoc.store, item.id.client)) continue;
     const key = termsKey(item);
     if (!isKey(key)) continue;
-    const content: unknown = item.content;
-    if (content instanceof Y.ContentDeleted) continue;
-    const values = content instanceof Y.ContentAny ? content.arr : null;
-    if (!values || values.length !== 1) return `settlement term ${key}: must be a plain value`;
-    const parsed = SettlementTerms.shape[key].safeParse(values[0]);
-    if (!parsed.success) {
-      return `settlement term ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${String(values[0])})`;
-    }
+    const problem = valueProblem(key, item.content);
+    if (problem) return problem;
   }
   return null;
+}
+
+/**
+ * Why a transaction just applied left a settlement term the schema refuses in the terms map, or
+ * null. termsProblem cannot follow a reference to content the document does not have yet, and Yjs
+ * keeps such content waiting; a later update that supplies the missing entry brings it in, valid
+ * as that update itself is. So the terms a transaction changed are judged again where they landed.
+ */
+export function landedTermsProblem(ydoc: Y.Doc, transaction: Y.Transaction): string | null {
+  const terms = ydoc.share.get(AgreementDoc.terms);
+  for (const key of (terms && transaction.changed.get(terms)) ?? []) {
+    if (!isKey(key)) continue;
+    const item = terms?._map.get(key);
+    const problem = item && !item.deleted ? valueProblem(key, item.content) : null;
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function valueProblem(key: Key, content: unknown): string | null {
+  if (content instanceof Y.ContentDeleted) return null;
+  const values = content instanceof Y.ContentAny ? content.arr : null;
+  if (!values || values.length !== 1) return `settlement term ${key}: must be a plain value`;
+  const parsed = SettlementTerms.shape[key].safeParse(values[0]);
+  return parsed.success
+    ? null
+    : `settlement term ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${String(values[0])})`;
 }
