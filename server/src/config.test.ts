@@ -40,4 +40,15 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/PORT[\s\S]*ACCORD_TOKEN_SECRET[\s\S]*ACCORD_SQLITE_SYNC/);
   });
+
+  it('reads the trusted proxies as a list, and refuses one that is not an address or range', () => {
+    dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+    expect(loadConfig({ ACCORD_DATA_DIR: dir }).trustedProxies).toEqual(['loopback']);
+    expect(loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_TRUSTED_PROXIES: 'loopback, 10.0.0.0/8' }).trustedProxies).toEqual(
+      ['loopback', '10.0.0.0/8'],
+    );
+    expect(() => loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_TRUSTED_PROXIES: 'loopback,lb.internal' })).toThrow(
+      /ACCORD_TRUSTED_PROXIES/,
+    );
+  });
 });

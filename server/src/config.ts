@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { toIssues } from '@accord/shared';
+import { trustProxies } from './http/client-address';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -132,6 +133,30 @@ const EnvSchema = z.object({
    * Behind a proxy on loopback, the address is taken from X-Forwarded-For.
    */
   ACCORD_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
+  /**
+   * Proxies whose X-Forwarded-For is believed when working out a client's address (connection
+   * limits, sign-in limits): addresses, CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`.
+   * A load balancer on another host must be listed, or every client behind it shares its address.
+   */
+  ACCORD_TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .transform((v, ctx) => {
+      const list = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      try {
+        trustProxies(list);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not an address, range or proxy-addr name: ${(err as Error).message}`,
+        });
+        return z.NEVER;
+      }
+      return list;
+    }),
   /** Slow clients (slowloris): time to send the request headers, the whole request, and idle keep-alive. */
   ACCORD_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   ACCORD_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
@@ -167,6 +192,7 @@ export interface AccordConfig {
   limits: RateLimits;
   /** Open connections per client address (Socket.IO, /track, /yjs). */
   maxConnectionsPerAddress: number;
+  trustedProxies: string[];
   /** HTTP timeouts against slow clients. */
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
 }
@@ -243,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       yjsBytesBurst: Math.max(e.ACCORD_YJS_BYTES_BURST, e.ACCORD_YJS_MAX_MESSAGE_BYTES),
     },
     maxConnectionsPerAddress: e.ACCORD_MAX_CONNECTIONS_PER_ADDRESS,
+    trustedProxies: e.ACCORD_TRUSTED_PROXIES,
     httpTimeouts: {
       // Node requires the headers timeout not to exceed the request timeout.
       headersMs: Math.min(e.ACCORD_HTTP_HEADERS_TIMEOUT_MS, e.ACCORD_HTTP_REQUEST_TIMEOUT_MS),

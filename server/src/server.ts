@@ -35,6 +35,7 @@ import { DataCipher } from './evidence/cipher';
 import { EvidenceService } from './evidence/service';
 import { createIntakeRouter } from './http/intake';
 import { originAllowed } from './http/origin';
+import { trustProxies } from './http/client-address';
 import { ConnectionLimit, limitConnectionsPerAddress } from './http/connection-limit';
 import { EventRateLimits, handshakeAttempts } from './room/rate-limit';
 import { attachTrackNamespace, type TrackNamespace } from './cases/track';
@@ -161,7 +162,9 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     url,
     { progressChanged: (progress) => track?.progressChanged(progress) },
   );
+  const trustProxy = trustProxies(config.trustedProxies);
   const app = createHttpApp([createIntakeRouter({ auth, lifecycle, evidence }), api], {
+    trustProxy,
     ops: {
       ready: async () => {
         await store.ping();
@@ -252,10 +255,13 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     limits: config.limits,
   });
   // In front of Socket.IO's and the Yjs endpoint's listeners, so attached after both.
-  limitConnectionsPerAddress(http, io.engine, new ConnectionLimit(config.maxConnectionsPerAddress), {
-    socketIo: '/socket.io/',
-    yjs: YJS_PATH,
-  });
+  limitConnectionsPerAddress(
+    http,
+    io.engine,
+    new ConnectionLimit(config.maxConnectionsPerAddress),
+    { socketIo: '/socket.io/', yjs: YJS_PATH },
+    trustProxy,
+  );
 
   let closing: Promise<void> | null = null;
   return {

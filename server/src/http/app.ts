@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AccordError, httpStatusOf } from '@accord/shared';
+import type { TrustProxy } from './client-address';
 import type { Registry } from 'prom-client';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 
 export interface AppOptions {
+  /** Which peers' X-Forwarded-For is believed (ACCORD_TRUSTED_PROXIES), for req.ip. */
+  trustProxy: TrustProxy;
   /** Liveness, readiness and metrics for the operator. */
   ops: { ready: () => Promise<void>; metrics: Registry };
   clientDist: string;
@@ -51,7 +54,7 @@ export function contentSecurityPolicy(publicUrl: string | null = null): Record<s
 export function createHttpApp(routers: express.Router[], options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy);
   app.use(
     helmet({
       // No upgrade-insecure-requests: a node is also reached over plain HTTP (tests, a TLS-terminating proxy).

@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ConnectionLimit, clientAddress } from './connection-limit';
+import { clientAddress as addressOf, trustProxies } from './client-address';
+import { ConnectionLimit } from './connection-limit';
+
+const loopback = trustProxies(['loopback']);
+const clientAddress = (r: IncomingMessage) => addressOf(r, loopback);
 
 const req = (remoteAddress: string, forwarded?: string) =>
   ({
@@ -20,6 +24,15 @@ describe('clientAddress', () => {
   it('takes the nearest forwarded address that is not loopback; what the client wrote further left does not count', () => {
     expect(clientAddress(req('127.0.0.1', '10.9.9.9, 203.0.113.1'))).toBe('203.0.113.1');
     expect(clientAddress(req('127.0.0.1', '203.0.113.1, 127.0.0.1'))).toBe('203.0.113.1');
+  });
+
+  it('believes a proxy on another host only when ACCORD_TRUSTED_PROXIES lists it', () => {
+    const lb = trustProxies(['loopback', '10.0.0.0/8']);
+    expect(addressOf(req('10.1.2.3', '203.0.113.1'), lb)).toBe('203.0.113.1');
+    expect(addressOf(req('10.1.2.3', '203.0.113.1'), loopback)).toBe('10.1.2.3');
+    // Two trusted hops (load balancer, then nginx on this host): the client is the first untrusted one.
+    expect(addressOf(req('127.0.0.1', '198.51.100.7, 10.1.2.3'), lb)).toBe('198.51.100.7');
+    expect(() => trustProxies(['not-a-range'])).toThrow();
   });
 
   it('does not believe what is not an address', () => {

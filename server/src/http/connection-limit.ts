@@ -1,32 +1,7 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ErrorBody } from '@accord/shared';
-
-const LOOPBACK = /^(127\.|::1$)/;
-
-const bare = (address: string) => address.replace(/^::ffff:/, '');
-
-/**
- * The address a connection is counted against: the peer's, or, when the peer
- * is a proxy on loopback (nginx on the same host, as in deploy/nginx.conf),
- * the nearest address it forwarded in X-Forwarded-For that is not loopback
- * itself. The same rule as Express's `trust proxy: 'loopback'` in app.ts.
- */
-export function clientAddress(req: IncomingMessage): string {
-  let address = bare(req.socket.remoteAddress ?? 'unknown');
-  if (!LOOPBACK.test(address)) return address;
-  const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => bare(h.trim()));
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i] ?? '';
-    // Whatever is not an address is not believed: the count stays with the last real one.
-    if (isIP(hop) === 0) break;
-    address = hop;
-    if (!LOOPBACK.test(hop)) break;
-  }
-  return address;
-}
+import { clientAddress, type TrustProxy } from './client-address';
 
 /** Open connections per address, with a ceiling. */
 export class ConnectionLimit {
@@ -79,6 +54,7 @@ export function limitConnectionsPerAddress(
   engine: EngineLike,
   limit: ConnectionLimit,
   paths: { socketIo: string; yjs: string },
+  trust: TrustProxy,
 ): void {
   // Polling handshakes, until Engine.IO turns them into a session (or refuses them).
   const pending = new WeakMap<IncomingMessage, () => void>();
@@ -102,7 +78,7 @@ export function limitConnectionsPerAddress(
 
   interpose(http, 'request', (req: IncomingMessage, res: ServerResponse) => {
     if (kindOf(req) !== 'socket.io') return true;
-    const release = limit.acquire(clientAddress(req));
+    const release = limit.acquire(clientAddress(req, trust));
     if (!release) {
       const body = JSON.stringify({ error: refusal(limit) });
       res.writeHead(429, { 'content-type': 'application/json', connection: 'close' }).end(body);
@@ -119,7 +95,7 @@ export function limitConnectionsPerAddress(
 
   interpose(http, 'upgrade', (req: IncomingMessage, socket: Duplex) => {
     if (kindOf(req) === null) return true;
-    const release = limit.acquire(clientAddress(req));
+    const release = limit.acquire(clientAddress(req, trust));
     if (!release) {
       const body = JSON.stringify({ error: refusal(limit) });
       socket.on('error', () => undefined);
