@@ -159,10 +159,9 @@ export class YjsConnection implements DocConnection {
     }
     if (step === syncProtocol.messageYjsSyncStep1) {
       // Serve only what is already stored.
-      await doc.flushed();
       let reply: Uint8Array;
       try {
-        reply = doc.syncStep2(payload);
+        reply = await doc.syncReply(payload);
       } catch {
         throw new ProtocolError('malformed state vector');
       }

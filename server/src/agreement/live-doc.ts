@@ -66,6 +66,8 @@ export class LiveDoc {
   /** Each connection with the awareness client ids it controls. */
   readonly connections = new Map<DocConnection, Set<number>>();
   private tail: Promise<void> = Promise.resolve();
+  /** The commits (and relays) of the updates applied so far, in order; settles when all are stored. */
+  private commits: Promise<void> = Promise.resolve();
   private updatesSinceCompaction = 0;
   private broken = false;
   /** The Y.Doc, once built (see `doc`). */
@@ -203,7 +205,19 @@ export class LiveDoc {
 
   /** Waits until every change received so far is stored. */
   flushed(): Promise<void> {
-    return this.enqueue(async () => {});
+    return this.enqueue(() => this.commits);
+  }
+
+  /**
+   * Sync step 2 for a client's state vector, computed once every change received before is stored
+   * and before any later one is applied, so nothing unstored is served. Throws for a state vector
+   * that cannot be decoded.
+   */
+  syncReply(clientStateVector: Uint8Array): Promise<Uint8Array> {
+    return this.enqueue(async () => {
+      await this.commits;
+      return this.syncStep2(clientStateVector);
+    });
   }
 
   /**
@@ -256,20 +270,34 @@ export class LiveDoc {
       // content into the pending set in place: whenever anything waits, store the raw update too.
       const pending = hadPending || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
       const toStore = pending ? update : effective;
-      if (!toStore) return;
-      try {
-        await this.store.appendDocUpdate(this.name, toStore);
-      } catch (err) {
-        this.fail(err);
-        throw new DocStoreError('the update could not be stored');
-      }
+      if (!toStore) return { stored: Promise.resolve() };
+      // Pipelined: the next update of this document is applied while this one's commit runs, so both
+      // can share a group commit; relays still go out one by one, in order, each after its commit.
+      const commit = this.store.appendDocUpdate(this.name, toStore);
+      commit.catch(() => undefined); // handled below, in order; not an unhandled rejection meanwhile
+      const relay: Uint8Array | null = effective;
+      const stored = this.commits
+        .then(
+          () => commit,
+          () => commit,
+        )
+        .then(
+          () => {
+            if (this.broken || !relay) return;
+            this.broadcast(updateMessage(relay), from);
+            this.options.onStored?.(this, relay);
+          },
+          (err: unknown) => {
+            this.fail(err);
+            throw new DocStoreError('the update could not be stored');
+          },
+        );
+      this.commits = stored.catch(() => undefined);
       this.updatesSinceCompaction++;
-      if (effective) {
-        this.broadcast(updateMessage(effective), from);
-        this.options.onStored?.(this, effective);
-      }
       if (this.updatesSinceCompaction >= this.options.compactEvery) await this.compact();
-    });
+      // Wrapped, so the queue moves on without waiting for the commit; the caller waits for it.
+      return { stored };
+    }).then(({ stored }) => stored);
   }
 
   /** An update another node stored: applied and relayed to this node's connections, not stored again. */
@@ -350,6 +378,8 @@ export class LiveDoc {
   private async compact(): Promise<void> {
     // (A document never built has no change of its own: nothing to compact.)
     if (this.updatesSinceCompaction === 0 || this.broken) return;
+    // What is compacted must be stored first.
+    await this.commits;
     try {
       // Other nodes append to the same log; a snapshot may only cover updates it contains, so take in
       // everything stored first (a relay may be late or lost), then cover exactly the ids read.
@@ -363,6 +393,8 @@ export class LiveDoc {
   }
 
   private async rebuild(broken: Y.Doc): Promise<void> {
+    // The updates applied before this one are what the store must give back.
+    await this.commits;
     const stored = await this.store.loadDoc(this.name);
     this.adopt(buildYDoc(stored));
     broken.destroy();
