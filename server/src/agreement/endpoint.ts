@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { AccordError, CloseCode, parseDocumentName, type DocumentRef } from '@accord/shared';
 import type { AuthService, Principal } from '../auth/service';
 import { mayWriteAgreement, mustWait } from '../room/policy';
@@ -109,6 +109,17 @@ export function attachYjsEndpoint(
     };
   }
 
+  /**
+   * Outside onUpgrade on purpose: the connection's close listener lives as long as the connection,
+   * and a closure made inside onUpgrade would keep its scope alive with it: the upgrade request
+   * (headers, the URL with the token) and its head buffer, about 2 KB per open document connection.
+   */
+  function accept(ws: WebSocket, principal: Principal, docName: string, mayWrite: WritePolicy): void {
+    const conn = new YjsConnection(ws, principal, mayWrite, registry, docName, log, budget());
+    live.add(conn);
+    ws.on('close', () => live.delete(conn));
+  }
+
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path !== YJS_PATH && !path.startsWith(`${YJS_PATH}/`)) return;
@@ -116,11 +127,7 @@ export function attachYjsEndpoint(
     if (closed) return void socket.destroy();
     void authorize(req).then(
       ({ principal, docName, mayWrite }) =>
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          const conn = new YjsConnection(ws, principal, mayWrite, registry, docName, log, budget());
-          live.add(conn);
-          ws.on('close', () => live.delete(conn));
-        }),
+        wss.handleUpgrade(req, socket, head, (ws) => accept(ws, principal, docName, mayWrite)),
       (err: unknown) =>
         wss.handleUpgrade(req, socket, head, (ws) => {
           const body = toErrorBody(err, log);
