@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgreementDoc, ROLE_COLOURS } from '@accord/shared';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
+import { rawYjs, syncStep1Message, syncStep2Message, updateMessage } from '../helpers/raw-yjs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 
@@ -62,6 +63,33 @@ describe('agreement document over the stock y-websocket protocol', () => {
     const raw = await t.server.store.loadDoc(c.caseId);
     expect(raw.snapshot).not.toBeNull();
     expect(raw.updates.length).toBeLessThan(25);
+  });
+
+  it('holds an edit sent before the client’s sync step 2 until that step brings what it builds on', async () => {
+    // A stock provider sends edits as they are typed, also between connecting and answering the
+    // server's sync step 1: such an edit can build on offline work only that answer carries.
+    const offline = new Y.Doc();
+    offline.getText('t').insert(0, 'written offline; ');
+    const offlineWork = Y.encodeStateAsUpdate(offline);
+    const sv = Y.encodeStateVector(offline);
+    offline.getText('t').insert(17, 'typed while reconnecting');
+    const typed = Y.encodeStateAsUpdate(offline, sv);
+    const fresh = await t.createCase('Early edit');
+    const name = fresh.caseId;
+    const raw = rawYjs(t.url, name, fresh.tokens.customer, { handshake: false });
+    await raw.opened;
+    raw.ws.send(updateMessage(typed));
+    // A probe ("is all I sent stored?") may not be answered while the edit is held.
+    raw.ws.send(syncStep1Message(Y.encodeStateVector(offline)));
+    await sleep(300);
+    const isStep2 = (m: Uint8Array) => m[0] === 0 && m[1] === 1;
+    expect(raw.received.some(isStep2)).toBe(false);
+    raw.ws.send(syncStep2Message(offlineWork));
+    const reader = client(fresh.tokens.platform, name);
+    await waitFor(() => text(reader) === 'written offline; typed while reconnecting', 'both edits, in order');
+    await waitFor(() => raw.received.some(isStep2), 'the probe answered once the edit is stored');
+    expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+    raw.ws.close();
   });
 
   it('shows each participant’s awareness (caret) to the others', async () => {

@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '@accord/shared';
-import { rawYjs, realUpdate, updateMessage, type RawYjs } from '../helpers/raw-yjs';
+import { rawYjs, realUpdate, syncStep2Message, updateMessage, type RawYjs } from '../helpers/raw-yjs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { bystander, storedState, type Bystander } from './proto-support';
@@ -227,7 +227,11 @@ describe('hostile input on the Yjs socket', () => {
         len < 126 ? Buffer.from([0x82, 0x80 | len]) : Buffer.from([0x82, 0x80 | 126, len >> 8, len & 0xff]);
       return Buffer.concat([header, mask, body]);
     };
-    const update = frame(updateMessage(realUpdate('pipelined before authentication')));
+    // As a stock provider would: its sync step 2 (empty), then an edit.
+    const update = Buffer.concat([
+      frame(syncStep2Message(Y.encodeStateAsUpdate(new Y.Doc()))),
+      frame(updateMessage(realUpdate('pipelined before authentication'))),
+    ]);
     for (const token of ['not-a-token', c.tokens.observer]) {
       const socket = tcpConnect({ port: Number(new URL(t.url).port), host: '127.0.0.1' });
       let answer = Buffer.alloc(0);

@@ -19,6 +19,8 @@ import type { DocRegistry } from './registry';
  * closed (a permanent close for it); the byte budget bounds what they hold.
  */
 const MAX_QUEUED = 1024;
+/** Updates held until the client's sync step 2 (see handleSync): as many messages, and at most 16 MiB. */
+const MAX_EARLY_BYTES = 16 * 1024 * 1024;
 
 class ProtocolError extends Error {}
 
@@ -42,6 +44,14 @@ export class YjsConnection implements DocConnection {
   private tail: Promise<void>;
   private queued = 0;
   private closed = false;
+  /**
+   * Updates that arrived before this client's sync step 2, applied right after it. A stock provider
+   * sends edits as they are typed, also in the moment between connecting and answering the server's
+   * sync step 1: such an edit can build on offline content that only the step 2 brings. Holding it
+   * lets every update be required to integrate completely (LiveDoc.applyUpdate). Null once synced.
+   */
+  private early: { step: number; payload: Uint8Array }[] | null = [];
+  private earlyBytes = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -158,19 +168,46 @@ export class YjsConnection implements DocConnection {
       throw new ProtocolError('truncated sync message');
     }
     if (step === syncProtocol.messageYjsSyncStep1) {
-      // Serve only what is already stored.
-      let reply: Uint8Array;
-      try {
-        reply = await doc.syncReply(payload);
-      } catch {
-        throw new ProtocolError('malformed state vector');
+      // Its answer means "all you sent before is stored", untrue of held updates: it waits with them.
+      if (this.early && this.early.length > 0) return this.hold(step, payload);
+      return this.answerStep1(doc, payload);
+    }
+    if (step === syncProtocol.messageYjsSyncStep2) {
+      const early = this.early ?? [];
+      this.early = null;
+      await this.applyClientUpdate(doc, payload);
+      for (const held of early) {
+        if (held.step === syncProtocol.messageYjsSyncStep1) await this.answerStep1(doc, held.payload);
+        else await this.applyClientUpdate(doc, held.payload);
       }
-      this.send(reply);
       return;
     }
-    if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) {
-      throw new ProtocolError(`unknown sync step ${step}`);
+    if (step !== syncProtocol.messageYjsUpdate) throw new ProtocolError(`unknown sync step ${step}`);
+    if (this.early) return this.hold(step, payload);
+    await this.applyClientUpdate(doc, payload);
+  }
+
+  private hold(step: number, payload: Uint8Array): void {
+    const early = this.early ?? [];
+    this.earlyBytes += payload.byteLength;
+    if (early.length >= MAX_QUEUED || this.earlyBytes > MAX_EARLY_BYTES) {
+      throw new ProtocolError('too many messages before sync step 2');
     }
+    early.push({ step, payload });
+  }
+
+  /** Serves only what is already stored. */
+  private async answerStep1(doc: LiveDoc, payload: Uint8Array): Promise<void> {
+    let reply: Uint8Array;
+    try {
+      reply = await doc.syncReply(payload);
+    } catch {
+      throw new ProtocolError('malformed state vector');
+    }
+    this.send(reply);
+  }
+
+  private async applyClientUpdate(doc: LiveDoc, payload: Uint8Array): Promise<void> {
     let empty: boolean;
     try {
       empty = LiveDoc.isEmptyUpdate(payload);

@@ -259,11 +259,20 @@ export class LiveDoc {
         doc.off('update', capture);
         doc.off('afterTransaction', judge);
       }
-      if (failure !== null || badTerm !== null) {
+      // A client's updates reach the server after its sync step 2 (see YjsConnection), so all they
+      // build on is here: content left waiting for something missing is forged. Kept, it could wait
+      // for good in this copy while a full encoding (a late joiner's sync, a snapshot) integrates it:
+      // two people would read two texts. Refused instead, before it is stored.
+      const forged = !hadPending && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null);
+      if (failure !== null || badTerm !== null || forged) {
         // Part of it may have been integrated in memory; rebuild from what is stored.
         await this.rebuild(doc);
         throw new MalformedUpdateError(
-          badTerm !== null ? `update refused: ${badTerm}` : `update cannot be applied: ${(failure as Error).message}`,
+          badTerm !== null
+            ? `update refused: ${badTerm}`
+            : forged
+              ? 'update refused: it builds on content this document does not have'
+              : `update cannot be applied: ${(failure as Error).message}`,
         );
       }
       // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting
