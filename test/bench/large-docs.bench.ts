@@ -304,6 +304,8 @@ async function main(): Promise<void> {
       console.log(`… measured ${k}×`);
     }
 
+    // Let the server settle (the big documents just unloaded: their memory is reclaimed).
+    await sleep(2000);
     const bigIndex = SIZES.indexOf(Math.max(...SIZES));
     probes = [await probe(node, probeCase, null), await probe(node, probeCase, cases[bigIndex]!)];
   } finally {

@@ -291,7 +291,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // Messages waiting for their group commit are stored (and answered) before the file closes.
     this.flushChat(true);
-    this.flushDocUpdates();
+    this.flushDocUpdates(true);
     if (this.syncing || this.syncWaiters.length > 0) await this.walSynced().catch(() => undefined);
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
@@ -972,28 +972,50 @@ export class SqliteStore implements Store {
     });
   }
 
-  private flushDocUpdates(): void {
+  /**
+   * Commits a batch of Yjs updates. As for chat (see flushChat), with synchronous=FULL the fsync is
+   * not on the event loop: the transaction commits with synchronous=NORMAL, then each update resolves
+   * (and is relayed) only after an fdatasync of the WAL that started after the commit, on libuv's
+   * thread pool; one fdatasync serves every chat and document batch committed before it.
+   * `durableNow` (closing) commits with the fsync in the commit itself.
+   */
+  private flushDocUpdates(durableNow = false): void {
     const batch = this.docBatch;
     this.docBatch = null;
     if (!batch || batch.length === 0) return;
     this.lastDocCommit = performance.now();
+    const deferSync = this.walFile !== null && !durableNow;
     let ids: number[];
     try {
-      ids = this.db.transaction(() => {
-        const insert = this.stmt('INSERT INTO doc_updates (doc_name, data) VALUES (?, ?)');
-        return batch.map((p) => Number(insert.run(p.docName, p.update).lastInsertRowid));
-      })();
+      if (deferSync) this.db.pragma('synchronous = NORMAL');
+      try {
+        ids = this.db.transaction(() => {
+          const insert = this.stmt('INSERT INTO doc_updates (doc_name, data) VALUES (?, ?)');
+          return batch.map((p) => Number(insert.run(p.docName, p.update).lastInsertRowid));
+        })();
+      } finally {
+        if (deferSync) this.db.pragma('synchronous = FULL');
+      }
     } catch (error) {
       // The commit failed: none of the batch is stored.
       for (const p of batch) p.reject(error);
       return;
     }
-    batch.forEach((p, i) => p.resolve(ids[i]!));
+    const answer = () => batch.forEach((p, i) => p.resolve(ids[i]!));
+    if (!deferSync) return answer();
+    // Not known to be on disk: refused, so the document is reloaded and the clients resync.
+    this.walSynced().then(answer, (error: unknown) => batch.forEach((p) => p.reject(error)));
+  }
+
+  /** Reads of documents wait until what is committed is durable too, so nothing not yet synced is served. */
+  private async docsDurable(): Promise<void> {
+    this.flushDocUpdates();
+    if (this.syncing || this.syncWaiters.length > 0) await this.walSynced();
   }
 
   async loadDoc(docName: string): Promise<StoredDoc> {
-    // A read sees every update handed to the store before it.
-    this.flushDocUpdates();
+    // A read sees every update handed to the store before it, durable.
+    await this.docsDurable();
     return this.db.transaction((): StoredDoc => {
       const snap = this.stmt('SELECT data FROM doc_snapshots WHERE doc_name = ?').get(docName) as
         { data: Buffer } | undefined;
