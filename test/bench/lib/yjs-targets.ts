@@ -104,7 +104,7 @@ function hocuspocusClient(url: string, name: string, doc: Y.Doc): YClient {
 /** Starts one server under test (a separate process pinned to its own core) with `docs` documents ready. */
 export async function startTarget(kind: TargetKind, options: TargetOptions): Promise<YjsTarget> {
   if (kind === 'accord') {
-    const dataDir = tempDir('accord-bench-');
+    const dataDir = tempDir('accord-coedit-');
     const cases: BenchCase[] = await prepareAccordCases(dataDir, options.docs, options.roles ?? DEFAULT_ROLES);
     const roles = options.roles ?? DEFAULT_ROLES;
     const server = await startAccordProcess(dataDir, options.accordEnv);
