@@ -129,7 +129,9 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     unloadAfterMs: config.docUnloadMs,
     compactEvery: config.docCompactEvery,
     log,
-    bus,
+    // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
+    // other node, and publishing every update on it (base64 and all) was work for nobody.
+    ...(overrides.bus || redisUrl ? { bus } : {}),
   });
 
   const signingKey = loadSigningKey(config.dataDir);
