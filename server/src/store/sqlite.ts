@@ -185,6 +185,15 @@ interface PendingAppend {
  */
 const DOC_COMMIT_GAP_MS = 3;
 
+/**
+ * The shortest time between two chat commits. A commit costs its BEGIN/COMMIT, the WAL frames of the
+ * pages its messages share and an fdatasync, whatever it carries; at 4,500 messages a second, commits
+ * as fast as the disk allowed cost about a tenth of the server's CPU more than one every 2 ms
+ * (measured: CPU per 1,000 deliveries 101–105 → 91–92 ms, p99 unchanged). At most 2 ms of extra wait,
+ * and only while messages keep coming.
+ */
+const CHAT_COMMIT_GAP_MS = 2;
+
 /** A Yjs update waiting for the group commit of document updates. */
 interface PendingDocUpdate {
   docName: string;
@@ -205,6 +214,9 @@ export class SqliteStore implements Store {
    */
   private readonly walFile: string | null;
   private walFd: number | null = null;
+  /** A chat flush is scheduled (see scheduleChatFlush), and when the last chat commit started. */
+  private chatFlushPending = false;
+  private lastChatCommit = -Infinity;
   /** Calls waiting for an fdatasync of the WAL that starts after they asked. */
   private syncWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private syncing = false;
@@ -731,12 +743,8 @@ export class SqliteStore implements Store {
     audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
   ): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      if (this.chatBatch === null) {
-        this.chatBatch = [];
-        // While the WAL is being synced the batch gathers; it is committed when that sync ends.
-        if (!this.syncing) setImmediate(() => this.flushChat());
-      }
-      this.chatBatch.push({ m, audit, resolve, reject });
+      (this.chatBatch ??= []).push({ m, audit, resolve, reject });
+      this.scheduleChatFlush();
     });
   }
 
@@ -750,7 +758,26 @@ export class SqliteStore implements Store {
    * An fdatasync covers every frame written before it started, so one serves all batches before it.
    * `durableNow` (closing) commits with the fsync in the commit itself.
    */
+  /**
+   * Commits the waiting batch at the end of this turn of the event loop, but not while the WAL is being
+   * synced (the batch gathers and goes when the sync ends) and not within CHAT_COMMIT_GAP_MS of the
+   * last chat commit: under load the batches grow instead of the commits; after a quiet spell there is
+   * no delay.
+   */
+  private scheduleChatFlush(): void {
+    if (this.chatBatch === null || this.syncing || this.chatFlushPending) return;
+    this.chatFlushPending = true;
+    const run = () => {
+      this.chatFlushPending = false;
+      this.flushChat();
+    };
+    const wait = this.lastChatCommit + CHAT_COMMIT_GAP_MS - performance.now();
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
+  }
+
   private flushChat(durableNow = false): void {
+    this.lastChatCommit = performance.now();
     const batch = this.chatBatch;
     this.chatBatch = null;
     if (!batch || batch.length === 0) return;
@@ -807,7 +834,7 @@ export class SqliteStore implements Store {
         if (error) w.reject(error);
         else w.resolve();
       }
-      if (this.chatBatch !== null) this.flushChat();
+      this.scheduleChatFlush();
       if (this.syncWaiters.length > 0 && !this.syncing) this.startSync();
     });
   }
