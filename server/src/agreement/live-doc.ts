@@ -46,8 +46,14 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   return decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 0;
 }
 
-/** What a document is loaded from: a built Y.Doc, or a stored snapshot not built yet. */
-type Source = { doc: Y.Doc } | { snapshot: Uint8Array };
+/** What a document is loaded from: a built Y.Doc, or a stored snapshot not built yet (and its state vector, if known). */
+type Source = { doc: Y.Doc } | { snapshot: Uint8Array; stateVector: Uint8Array | null };
+
+/** A stored snapshot's length and state vector, so loading the same snapshot again need not parse it for them. */
+export interface SnapshotHint {
+  bytes: number;
+  stateVector: Uint8Array;
+}
 
 /**
  * A Yjs document held in memory while anyone has it open. Every change is
@@ -77,6 +83,8 @@ export class LiveDoc {
   /** The sync step 2 message carrying the whole current state, and the state vector; null after a change. */
   private wholeStateMessage: Uint8Array | null = null;
   private stateVector: Uint8Array | null = null;
+  /** The stored snapshot as this document last knew it (see SnapshotHint). */
+  private hint: SnapshotHint | null = null;
 
   private constructor(
     readonly name: string,
@@ -86,7 +94,11 @@ export class LiveDoc {
     private readonly options: LiveDocOptions,
   ) {
     if ('doc' in source) this.adopt(source.doc);
-    else this.snapshot = source.snapshot;
+    else {
+      this.snapshot = source.snapshot;
+      this.stateVector = source.stateVector;
+      if (source.stateVector) this.hint = { bytes: source.snapshot.byteLength, stateVector: source.stateVector };
+    }
     this.updatesSinceCompaction = pendingUpdates;
     // Awareness needs a Y.Doc only for a client id; a doc of its own lets the content doc be
     // replaced (rebuild) or destroyed independently.
@@ -111,7 +123,7 @@ export class LiveDoc {
     );
   }
 
-  static async load(name: string, store: Store, options: LiveDocOptions): Promise<LiveDoc> {
+  static async load(name: string, store: Store, options: LiveDocOptions, hint?: SnapshotHint): Promise<LiveDoc> {
     const t0 = performance.now();
     const stored = await store.loadDoc(name);
     const readMs = round(performance.now() - t0);
@@ -120,7 +132,9 @@ export class LiveDoc {
     // A snapshot alone waits to be built until something needs the Y.Doc; updates are built in now.
     if (stored.snapshot && updates === 0) {
       options.log.debug({ event: 'doc.loaded', doc: name, updates, readMs, applyMs: 0, bytes }, 'document loaded');
-      return new LiveDoc(name, { snapshot: stored.snapshot }, 0, store, options);
+      // The state vector of the snapshot this node wrote or read last time, if it is still that one.
+      const stateVector = hint?.bytes === stored.snapshot.byteLength ? hint.stateVector : null;
+      return new LiveDoc(name, { snapshot: stored.snapshot, stateVector }, 0, store, options);
     }
     const t1 = performance.now();
     const doc = buildYDoc(stored);
@@ -159,8 +173,17 @@ export class LiveDoc {
 
   /** Sync step 1 for a new connection: this node's state vector. */
   syncStep1(): Uint8Array {
-    this.stateVector ??= this.built ? Y.encodeStateVector(this.built) : Y.encodeStateVectorFromUpdate(this.snapshot!);
+    if (!this.stateVector && !this.built) {
+      this.stateVector = Y.encodeStateVectorFromUpdate(this.snapshot!);
+      this.hint = { bytes: this.snapshot!.byteLength, stateVector: this.stateVector };
+    }
+    this.stateVector ??= Y.encodeStateVector(this.built!);
     return syncMessage(syncProtocol.messageYjsSyncStep1, this.stateVector);
+  }
+
+  /** The stored snapshot's length and state vector as last written or read here, if known. */
+  snapshotHint(): SnapshotHint | null {
+    return this.hint;
   }
 
   /**
@@ -393,7 +416,11 @@ export class LiveDoc {
       // Other nodes append to the same log; a snapshot may only cover updates it contains, so take in
       // everything stored first (a relay may be late or lost), then cover exactly the ids read.
       const read = await this.catchUp();
-      await this.store.compactDoc(this.name, Y.encodeStateAsUpdate(this.doc), read);
+      const snapshot = Y.encodeStateAsUpdate(this.doc);
+      const stateVector = Y.encodeStateVector(this.doc);
+      await this.store.compactDoc(this.name, snapshot, read);
+      // (The store writes no snapshot for an empty id list.)
+      if (read.length > 0) this.hint = { bytes: snapshot.byteLength, stateVector };
       this.updatesSinceCompaction = 0;
     } catch (err) {
       // The update log is still complete; compaction is only an optimisation.

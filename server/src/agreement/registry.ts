@@ -2,7 +2,10 @@ import { CloseCode } from '@accord/shared';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
-import { LiveDoc, type DocConnection } from './live-doc';
+import { LiveDoc, type DocConnection, type SnapshotHint } from './live-doc';
+
+/** How many unloaded documents' snapshot hints are kept (a few dozen bytes each). */
+const HINTS = 10_000;
 
 export interface DocRegistryOptions {
   /** How long a document stays loaded after its last connection closes. */
@@ -97,6 +100,21 @@ export class DocRegistry {
     this.resyncTimer.unref();
   }
 
+  /**
+   * Embedded (no other node writes the log): the snapshot each unloaded document left, by its length
+   * and state vector, so loading it again sends sync step 1 without parsing megabytes for it. A
+   * snapshot of another length is parsed as usual; at most HINTS documents are remembered.
+   */
+  private readonly hints = new Map<string, SnapshotHint>();
+
+  private remember(doc: LiveDoc): void {
+    const hint = this.options.bus ? null : doc.snapshotHint();
+    this.hints.delete(doc.name);
+    if (!hint) return;
+    this.hints.set(doc.name, hint);
+    if (this.hints.size > HINTS) this.hints.delete(this.hints.keys().next().value!);
+  }
+
   /** Names of the documents loaded now. */
   loaded(): string[] {
     return [...this.docs.keys()];
@@ -113,13 +131,18 @@ export class DocRegistry {
     await this.unloading.get(name);
     let entry = this.docs.get(name);
     if (!entry) {
-      entry = LiveDoc.load(name, this.store, {
-        compactEvery: this.options.compactEvery,
-        log: this.options.log,
-        onBroken: (doc) => this.drop(doc),
-        onStored: (doc, update) => this.publish('doc.update', doc, update),
-        onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
-      });
+      entry = LiveDoc.load(
+        name,
+        this.store,
+        {
+          compactEvery: this.options.compactEvery,
+          log: this.options.log,
+          onBroken: (doc) => this.drop(doc),
+          onStored: (doc, update) => this.publish('doc.update', doc, update),
+          onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
+        },
+        this.hints.get(name),
+      );
       this.docs.set(name, entry);
       entry.catch(() => this.docs.delete(name));
     }
@@ -161,6 +184,7 @@ export class DocRegistry {
       this.docs.delete(doc.name);
       for (const conn of doc.connections.keys()) conn.close(closeCode ?? CloseCode.GOING_AWAY, 'server shutting down');
       await doc.compactNow();
+      this.remember(doc);
       doc.destroy();
       this.options.log.debug({ event: 'doc.unloaded', doc: doc.name }, 'document unloaded');
     })();
