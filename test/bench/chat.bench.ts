@@ -18,8 +18,8 @@ import { connectFanout, runLadder, stepRow, type StepResult } from './lib/fanout
 import { rssKb } from './lib/proc.js';
 import { machine, printTable, writeResult, type Row } from './lib/report.js';
 import { SEED } from './lib/rng.js';
-import { pinSelf, startProcess } from './lib/spawn.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { pinSelf, repoRoot, startProcess } from './lib/spawn.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,6 +67,11 @@ async function runAccord(): Promise<ServerRun> {
       const steps = await runLadder(clients, RATES, STEP_MS, [proc.pid], SEED);
       // The server's own count of stored messages, to set against the acknowledgements.
       const stored = await metricValue(proc.port, 'accord_chat_messages_total');
+      if (env.ACCORD_BENCH_TRACE_GC === '1') {
+        const file = join(repoRoot, 'test/bench/results/profiles', `chat-server-gc-${Date.now()}.log`);
+        writeFileSync(file, proc.output());
+        console.log(`accord: the server's output with its GC trace is in ${file}`);
+      }
       clients.close();
       return {
         server: 'Accord',

@@ -120,6 +120,8 @@ export function profileArgs(): string[] {
     ...(process.env.ACCORD_BENCH_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []),
     // ACCORD_BENCH_HEAPSNAP=1: `kill -USR2 <server pid>` writes a heap snapshot there.
     ...(process.env.ACCORD_BENCH_HEAPSNAP === '1' ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
+    // ACCORD_BENCH_TRACE_GC=1: V8's one line per garbage collection (pause times) in the server's output.
+    ...(process.env.ACCORD_BENCH_TRACE_GC === '1' ? ['--trace-gc'] : []),
   ];
 }
 
