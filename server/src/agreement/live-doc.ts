@@ -34,6 +34,12 @@ export interface LiveDocOptions {
   log: Logger;
   /** Called once when the document can no longer be trusted (a store failure). */
   onBroken: (doc: LiveDoc) => void;
+  /**
+   * This node is the only writer of the document's update log (embedded: no other node). Then
+   * compaction covers the ids this document read at load and stored since, without reading the log
+   * back and re-applying it; with other nodes it must take in what they appended first.
+   */
+  soleWriter?: boolean;
 }
 
 /**
@@ -75,6 +81,13 @@ export class LiveDoc {
   /** The commits (and relays) of the updates applied so far, in order; settles when all are stored. */
   private commits: Promise<void> = Promise.resolve();
   private updatesSinceCompaction = 0;
+  /** Ids of the stored updates this document holds that no snapshot covers yet (see soleWriter). */
+  private uncompacted: number[] = [];
+  /**
+   * Compaction after this many updates: between half and all of compactEvery, different for each
+   * document, so documents edited at the same pace do not all compact in the same moment.
+   */
+  private readonly compactAt: number;
   private broken = false;
   /** The Y.Doc, once built (see `doc`). */
   private built: Y.Doc | null = null;
@@ -89,7 +102,7 @@ export class LiveDoc {
   private constructor(
     readonly name: string,
     source: Source,
-    pendingUpdates: number,
+    pendingIds: number[],
     private readonly store: Store,
     private readonly options: LiveDocOptions,
   ) {
@@ -99,7 +112,9 @@ export class LiveDoc {
       this.stateVector = source.stateVector;
       if (source.stateVector) this.hint = { bytes: source.snapshot.byteLength, stateVector: source.stateVector };
     }
-    this.updatesSinceCompaction = pendingUpdates;
+    this.updatesSinceCompaction = pendingIds.length;
+    this.uncompacted = pendingIds;
+    this.compactAt = Math.max(1, Math.ceil(options.compactEvery * (0.5 + Math.random() / 2)));
     // Awareness needs a Y.Doc only for a client id; a doc of its own lets the content doc be
     // replaced (rebuild) or destroyed independently.
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
@@ -134,13 +149,19 @@ export class LiveDoc {
       options.log.debug({ event: 'doc.loaded', doc: name, updates, readMs, applyMs: 0, bytes }, 'document loaded');
       // The state vector of the snapshot this node wrote or read last time, if it is still that one.
       const stateVector = hint?.bytes === stored.snapshot.byteLength ? hint.stateVector : null;
-      return new LiveDoc(name, { snapshot: stored.snapshot, stateVector }, 0, store, options);
+      return new LiveDoc(name, { snapshot: stored.snapshot, stateVector }, [], store, options);
     }
     const t1 = performance.now();
     const doc = buildYDoc(stored);
     const applyMs = round(performance.now() - t1);
     options.log.debug({ event: 'doc.loaded', doc: name, updates, readMs, applyMs, bytes }, 'document loaded');
-    return new LiveDoc(name, { doc }, updates, store, options);
+    return new LiveDoc(
+      name,
+      { doc },
+      stored.updates.map((u) => u.id),
+      store,
+      options,
+    );
   }
 
   /** The current Yjs document (read-only use), built from the snapshot first if need be. */
@@ -314,7 +335,8 @@ export class LiveDoc {
           () => commit,
         )
         .then(
-          () => {
+          (id: number) => {
+            this.uncompacted.push(id);
             if (this.broken || !relay) return;
             this.broadcast(updateMessage(relay), from);
             this.options.onStored?.(this, relay);
@@ -326,7 +348,7 @@ export class LiveDoc {
         );
       this.commits = stored.catch(() => undefined);
       this.updatesSinceCompaction++;
-      if (this.updatesSinceCompaction >= this.options.compactEvery) await this.compact();
+      if (this.updatesSinceCompaction >= this.compactAt) await this.compact();
       // Wrapped, so the queue moves on without waiting for the commit; the caller waits for it.
       return { stored };
     }).then(({ stored }) => stored);
@@ -413,6 +435,17 @@ export class LiveDoc {
     // What is compacted must be stored first.
     await this.commits;
     try {
+      if (this.options.soleWriter) {
+        // Everything in the log for this document went through here: the state covers those ids.
+        const covered = [...this.uncompacted];
+        const snapshot = Y.encodeStateAsUpdate(this.doc);
+        const stateVector = Y.encodeStateVector(this.doc);
+        await this.store.compactDoc(this.name, snapshot, covered);
+        this.uncompacted = this.uncompacted.slice(covered.length);
+        if (covered.length > 0) this.hint = { bytes: snapshot.byteLength, stateVector };
+        this.updatesSinceCompaction = 0;
+        return;
+      }
       // Other nodes append to the same log; a snapshot may only cover updates it contains, so take in
       // everything stored first (a relay may be late or lost), then cover exactly the ids read.
       const read = await this.catchUp();
@@ -435,6 +468,7 @@ export class LiveDoc {
     this.adopt(buildYDoc(stored));
     broken.destroy();
     this.updatesSinceCompaction = stored.updates.length;
+    this.uncompacted = stored.updates.map((u) => u.id);
   }
 
   private fail(err: unknown): void {

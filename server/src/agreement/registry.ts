@@ -137,6 +137,8 @@ export class DocRegistry {
         {
           compactEvery: this.options.compactEvery,
           log: this.options.log,
+          // Without a bus no other node appends to this document's log.
+          soleWriter: !this.options.bus,
           onBroken: (doc) => this.drop(doc),
           onStored: (doc, update) => this.publish('doc.update', doc, update),
           onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
