@@ -56,3 +56,64 @@ describe('DocRegistry across nodes', () => {
     await Promise.all([nodeA.closeAll(), nodeB.closeAll()]);
   });
 });
+
+describe('DocRegistry on an embedded node', () => {
+  it('does not answer sync step 1 with the state vector of a snapshot a dropped document replaced', async () => {
+    // A map key set to a long value, then overwritten: the second snapshot no longer holds the first
+    // value's text, so for one length of that value both snapshots are the same size, with
+    // different state vectors.
+    const snapshots = (length: number) => {
+      const d = new Y.Doc();
+      d.clientID = 7;
+      d.getMap('m').set('k', 'a'.repeat(length));
+      const first = Y.encodeStateAsUpdate(d);
+      d.getMap('m').set('k', 'b');
+      return {
+        first,
+        second: Y.encodeStateAsUpdate(d, Y.encodeStateVectorFromUpdate(first)),
+        whole: Y.encodeStateAsUpdate(d),
+      };
+    };
+    const n = [...Array(200).keys()].find((i) => {
+      const s = snapshots(i);
+      return s.whole.byteLength === s.first.byteLength;
+    });
+    expect(n).toBeDefined();
+    const { first, second } = snapshots(n!);
+
+    class FailingStore extends MemoryStore {
+      failing = false;
+      override appendDocUpdate(docName: string, update: Uint8Array): Promise<number> {
+        return this.failing ? Promise.reject(new Error('disk gone')) : super.appendDocUpdate(docName, update);
+      }
+    }
+    const store = new FailingStore();
+    const log = createLogger({ logLevel: 'silent' });
+    const node = new DocRegistry(store, { unloadAfterMs: 0, compactEvery: 1, log });
+    await store.appendDocUpdate('case-h', first);
+    // Loaded, compacted and unloaded: the registry remembers the first snapshot's length and vector.
+    const c1 = conn('1');
+    const d1 = await node.open('case-h', c1);
+    node.close(d1, c1);
+    await new Promise((r) => setTimeout(r, 20));
+    // Loaded again; the overwrite is stored and compacted (a second snapshot of the same length),
+    // then a store failure drops the document without an unload.
+    const c2 = conn('2');
+    const d2 = await node.open('case-h', c2);
+    await d2.applyUpdate(second, c2);
+    store.failing = true;
+    const third = new Y.Doc();
+    third.clientID = 8;
+    third.getMap('m').set('x', 1);
+    await expect(d2.applyUpdate(Y.encodeStateAsUpdate(third), c2)).rejects.toThrow();
+    store.failing = false;
+    const stored = await store.loadDoc('case-h');
+    expect(stored.updates).toHaveLength(0);
+    const d3 = await node.open('case-h', conn('3'));
+    const step1 = d3.syncStep1();
+    // messageSync (0), step 1 (0), then the state vector as a length-prefixed byte array.
+    const sv = Y.decodeStateVector(step1.subarray(3));
+    expect(sv.get(7)).toBe(2);
+    await node.closeAll();
+  });
+});

@@ -199,6 +199,8 @@ export class DocRegistry {
   /** A document whose update could not be stored: everyone reconnects and resyncs from the store. */
   private drop(doc: LiveDoc): void {
     this.docs.delete(doc.name);
+    // It may have compacted since its snapshot was remembered: that hint could describe an older one.
+    this.hints.delete(doc.name);
     clearTimeout(this.unloadTimers.get(doc.name));
     for (const conn of [...doc.connections.keys()]) {
       conn.close(CloseCode.STORE_FAILED, 'could not store an update; reconnect to resync');
