@@ -124,7 +124,12 @@ describe.skipIf(!available)('PostgresStore', () => {
       // Once the lone write waits for the audit lock, the other node takes the head and commits.
       // A bound on waiting, not a speed claim: generous, for a machine busy with other test files.
       for (const until = Date.now() + 20_000; ;) {
-        const waiting = await other.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        // This case's audit lock only: other test files take advisory locks on the same server.
+        const waiting = await other.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+             AND objid = ((hashtext($1)::bigint & 4294967295)::text)::oid`,
+          [`audit:${caseId}`],
+        );
         if (waiting.rowCount) break;
         if (Date.now() > until) throw new Error('the lone write never waited for the audit lock');
         await new Promise((r) => setTimeout(r, 10));
