@@ -14,9 +14,9 @@
  *   ACCORD_BENCH_PROF=1         Accord writes a CPU profile (test/bench/results/profiles/)
  */
 import { metricValue, prepareRooms, startAccordServe } from './lib/rooms.js';
-import { connectFanout, runLadder, stepRow, type StepResult } from './lib/fanout.js';
+import { connectFanout, ladderSettings, runLadder, stepRow, type StepResult } from './lib/fanout.js';
 import { rssKb } from './lib/proc.js';
-import { machine, printTable, writeResult, type Row } from './lib/report.js';
+import { printTable, writeResult, type Row } from './lib/report.js';
 import { SEED } from './lib/rng.js';
 import { pinSelf, repoRoot, startProcess } from './lib/spawn.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,13 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const env = process.env;
-const quick = env.ACCORD_BENCH_QUICK === '1';
-const ROOMS = Number(env.ACCORD_BENCH_ROOMS ?? (quick ? 30 : 300));
-const RATES = (env.ACCORD_BENCH_RATES ?? (quick ? '0.5,5' : '0.5,2,5')).split(',').map(Number);
-const STEP_MS = Number(env.ACCORD_BENCH_STEP_MS ?? (quick ? 2000 : 6000));
+const { rooms: ROOMS, rates: RATES, stepMs: STEP_MS, warmup: WARMUP, config } = ladderSettings(env);
 const SERVERS = (env.ACCORD_BENCH_SERVERS ?? 'bare,accord').split(',');
-/** Discarded: lets both servers' JIT warm up before the first measured step. */
-const WARMUP = { rate: 1, ms: quick ? 1000 : 3000 };
 
 interface ServerRun {
   server: string;
@@ -125,17 +120,7 @@ if (accord && bare) {
 }
 if (targets.length) printTable('Chat targets', targets);
 const file = writeResult('chat', {
-  config: {
-    rooms: ROOMS,
-    rates: RATES,
-    stepMs: STEP_MS,
-    seed: SEED,
-    warmup: WARMUP,
-    quick,
-    accordRoot: env.ACCORD_BENCH_ACCORD_ROOT ?? null,
-    experiment: env.ACCORD_BENCH_ACCORD_ENV ?? null,
-  },
-  machine: machine(),
+  config,
   runs,
   targets,
 });

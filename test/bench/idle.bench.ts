@@ -21,7 +21,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { LoopWatch } from './lib/loop.js';
 import { rssKb } from './lib/proc.js';
-import { machine, printTable, writeResult, type Row } from './lib/report.js';
+import { printTable, writeResult, type Row } from './lib/report.js';
 import { SEED } from './lib/rng.js';
 import { metricValue, PARTICIPANTS, prepareRooms, startAccordServe, type BenchRoom } from './lib/rooms.js';
 import { pinSelf, startProcess, type BenchProcess } from './lib/spawn.js';
@@ -300,7 +300,6 @@ const file = writeResult('idle', {
     seed: SEED,
     quick,
   },
-  machine: machine(),
   runs,
   targets,
 });

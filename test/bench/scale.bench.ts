@@ -20,23 +20,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { connectFanout, runLadder, stepRow, type StepResult } from './lib/fanout.js';
+import { connectFanout, ladderSettings, runLadder, stepRow, type StepResult } from './lib/fanout.js';
 import { cpuMs } from './lib/proc.js';
-import { machine, printTable, writeResult, type Row } from './lib/report.js';
+import { printTable, writeResult, type Row } from './lib/report.js';
 import { SEED } from './lib/rng.js';
 import { dropDatabase, freshDatabase, prepareRooms, startAccordServe } from './lib/rooms.js';
 import { pinSelf, type BenchProcess } from './lib/spawn.js';
 import { round } from './lib/stats.js';
 
 const env = process.env;
-const quick = env.ACCORD_BENCH_QUICK === '1';
-const ROOMS = Number(env.ACCORD_BENCH_ROOMS ?? (quick ? 30 : 300));
-const RATES = (env.ACCORD_BENCH_RATES ?? (quick ? '0.5,5' : '0.5,2,5')).split(',').map(Number);
-const STEP_MS = Number(env.ACCORD_BENCH_STEP_MS ?? (quick ? 2000 : 6000));
+const { rooms: ROOMS, rates: RATES, stepMs: STEP_MS, warmup: WARMUP, config } = ladderSettings(env);
 const ADMIN_URL = env.ACCORD_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.ACCORD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DB_NAME = 'accord_bench_scale';
-const WARMUP = { rate: 1, ms: quick ? 1000 : 3000 };
 
 /** CPU of every process with this command name, summed (PostgreSQL's backends), in ms. */
 function cpuOfCommand(name: string): number {
@@ -140,17 +136,7 @@ const targets: Row[] =
     : [];
 if (targets.length) printTable('Scale-out target', targets);
 const file = writeResult('scale', {
-  config: {
-    rooms: ROOMS,
-    rates: RATES,
-    stepMs: STEP_MS,
-    seed: SEED,
-    warmup: WARMUP,
-    quick,
-    accordRoot: env.ACCORD_BENCH_ACCORD_ROOT ?? null,
-    experiment: env.ACCORD_BENCH_ACCORD_ENV ?? null,
-  },
-  machine: machine(),
+  config,
   runs,
   targets,
 });

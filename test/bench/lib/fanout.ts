@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { LoopWatch } from './loop.js';
 import { cpuMs, rssKb } from './proc.js';
-import { rng } from './rng.js';
+import { rng, SEED } from './rng.js';
 import type { Row } from './report.js';
 import { PARTICIPANTS, type BenchRoom } from './rooms.js';
 import { runSchedule } from './schedule.js';
@@ -19,6 +19,30 @@ interface Participant {
 }
 
 /** What a server under test is: Accord (authenticated, acknowledged sends) or the bare baseline. */
+/**
+ * The rate ladder shared by the chat and scale-out benchmarks, from the environment (docs/PERFORMANCE.md),
+ * and the same settings as they are written into each result.
+ */
+export function ladderSettings(env: NodeJS.ProcessEnv = process.env) {
+  const quick = env.ACCORD_BENCH_QUICK === '1';
+  const rooms = Number(env.ACCORD_BENCH_ROOMS ?? (quick ? 30 : 300));
+  const rates = (env.ACCORD_BENCH_RATES ?? (quick ? '0.5,5' : '0.5,2,5')).split(',').map(Number);
+  const stepMs = Number(env.ACCORD_BENCH_STEP_MS ?? (quick ? 2000 : 6000));
+  /** Discarded: lets the servers' JIT warm up before the first measured step. */
+  const warmup = { rate: 1, ms: quick ? 1000 : 3000 };
+  const config = {
+    rooms,
+    rates,
+    stepMs,
+    seed: SEED,
+    warmup,
+    quick,
+    accordRoot: env.ACCORD_BENCH_ACCORD_ROOT ?? null,
+    experiment: env.ACCORD_BENCH_ACCORD_ENV ?? null,
+  };
+  return { quick, rooms, rates, stepMs, warmup, config };
+}
+
 export type Flavour = 'accord' | 'bare';
 
 export interface FanoutClients {
