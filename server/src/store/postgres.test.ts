@@ -73,75 +73,91 @@ describe.skipIf(!available)('PostgresStore', () => {
         passwordHash: null,
         mustChangePassword: false,
       });
-      const { id: caseId } = await store.createCase({
-        id: randomUUID(),
-        title: 'Lock order',
-        summary: '',
-        category: 'other',
-        amountInDisputeCents: 0,
-      });
-      await other.query(`SET search_path TO ${schema}`);
-      await other.query('BEGIN');
-      // The first build of its audit entry fails, so the batch is rolled back and the message stored
-      // alone; the other node asks for the audit lock meanwhile, so it gets it when the batch lets go.
-      let builds = 0;
-      let otherLocked = null as Promise<unknown> | null;
-      const sent = store.appendMessage(
-        {
+      // The other node's lock request races the batch's rollback: when it reaches PostgreSQL only
+      // after the lone write took the audit lock, the order under test did not happen; try again.
+      let outcome: unknown = 'missed';
+      for (let round = 0; round < 5 && outcome === 'missed'; round++) outcome = await lockOrderRound(round);
+      // Holding the head while it waited for the audit lock, it would have been the deadlock's victim.
+      expect(outcome).toBe(2);
+
+      /** 'missed', the stored seq, or the error the write ended with. */
+      async function lockOrderRound(round: number): Promise<unknown> {
+        const { id: caseId } = await store.createCase({
           id: randomUUID(),
-          caseId,
-          channel: 'joint',
-          clientId: 'lock-order-1',
-          senderId: userId,
-          senderName: 'x',
-          senderRole: 'customer',
-          text: 'hello',
-          createdAt: new Date().toISOString(),
-        },
-        (m, prev): AuditRecord => {
-          if (builds++ === 0) {
-            otherLocked = other.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit:${caseId}`]);
-            throw new Error('cannot build this entry the first time');
-          }
-          return {
+          title: 'Lock order',
+          summary: '',
+          category: 'other',
+          amountInDisputeCents: 0,
+        });
+        await other.query(`SET search_path TO ${schema}`);
+        await other.query('BEGIN');
+        // The first build of its audit entry fails, so the batch is rolled back and the message stored
+        // alone; the other node asks for the audit lock meanwhile, so it gets it when the batch lets go.
+        let builds = 0;
+        let otherLocked = null as Promise<unknown> | null;
+        let settled = false;
+        const sent = store.appendMessage(
+          {
+            id: randomUUID(),
             caseId,
-            seq: (prev?.seq ?? 0) + 1,
-            at: new Date().toISOString(),
-            actorId: userId,
-            kind: 'chat.message',
-            data: { seq: m.seq },
-            prevHash: prev?.hash ?? GENESIS_HASH,
-            hash: 'h'.repeat(64),
-          };
-        },
-      );
-      const stored = sent.then(
-        (r) => r.message.seq,
-        (err: unknown) => err,
-      );
-      await waitUntil(() => otherLocked !== null);
-      await otherLocked;
-      // Once the lone write waits for the audit lock, the other node takes the head and commits.
-      // A bound on waiting, not a speed claim: generous, for a machine busy with other test files.
-      for (const until = Date.now() + 20_000; ;) {
-        // This case's audit lock only: other test files take advisory locks on the same server.
-        const waiting = await other.query(
-          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
-             AND objid = ((hashtext($1)::bigint & 4294967295)::text)::oid`,
-          [`audit:${caseId}`],
+            channel: 'joint',
+            clientId: `lock-order-${round}`,
+            senderId: userId,
+            senderName: 'x',
+            senderRole: 'customer',
+            text: 'hello',
+            createdAt: new Date().toISOString(),
+          },
+          (m, prev): AuditRecord => {
+            if (builds++ === 0) {
+              otherLocked = other.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit:${caseId}`]);
+              throw new Error('cannot build this entry the first time');
+            }
+            return {
+              caseId,
+              seq: (prev?.seq ?? 0) + 1,
+              at: new Date().toISOString(),
+              actorId: userId,
+              kind: 'chat.message',
+              data: { seq: m.seq },
+              prevHash: prev?.hash ?? GENESIS_HASH,
+              hash: 'h'.repeat(64),
+            };
+          },
         );
-        if (waiting.rowCount) break;
-        if (Date.now() > until) throw new Error('the lone write never waited for the audit lock');
-        await new Promise((r) => setTimeout(r, 10));
+        const stored = sent.then(
+          (r) => r.message.seq,
+          (err: unknown) => err,
+        );
+        void stored.then(() => (settled = true));
+        await waitUntil(() => otherLocked !== null);
+        await otherLocked;
+        // Either the lone write now waits for the audit lock (the order under test), or it already
+        // ran ahead of the other node's request (missed).
+        for (const until = Date.now() + 20_000; ;) {
+          if (settled) {
+            await other.query('ROLLBACK');
+            await stored;
+            return 'missed';
+          }
+          // This case's audit lock only: other test files take advisory locks on the same server.
+          const waiting = await other.query(
+            `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+               AND objid = ((hashtext($1)::bigint & 4294967295)::text)::oid`,
+            [`audit:${caseId}`],
+          );
+          if (waiting.rowCount) break;
+          if (Date.now() > until) throw new Error('the lone write neither waited for the audit lock nor finished');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await other.query(
+          `INSERT INTO room_heads (case_id, channel, seq) VALUES ($1, 'joint', 1)
+           ON CONFLICT (case_id, channel) DO UPDATE SET seq = room_heads.seq + 1`,
+          [caseId],
+        );
+        await other.query('COMMIT');
+        return stored;
       }
-      await other.query(
-        `INSERT INTO room_heads (case_id, channel, seq) VALUES ($1, 'joint', 1)
-         ON CONFLICT (case_id, channel) DO UPDATE SET seq = room_heads.seq + 1`,
-        [caseId],
-      );
-      await other.query('COMMIT');
-      // Holding the head while it waited for the audit lock, it was the deadlock's victim.
-      expect(await stored).toBe(2);
     } finally {
       await other.end();
       await store.close();
