@@ -82,7 +82,10 @@ export class Party {
     return mergeMessages([], [...this.received(), ...this.ackMessages]);
   }
 
-  /** Every chat message that reached this party's sockets, duplicates included, in arrival order. */
+  /**
+   * Every chat message that reached this party's sockets as `chat:message`, duplicates included, in
+   * arrival order. Its own messages come back only in replays: a live one is in the send's ack.
+   */
   received(): ChatMessage[] {
     return this.rooms.flatMap((r) => r.messages);
   }
@@ -373,10 +376,18 @@ export async function checkHistory(
     const wire = p.received().map((m) => m.seq);
     // Recovery and replay may both hand over a message (docs/PROTOCOL.md); the client keeps the first.
     const firsts = wire.filter((s, i) => wire.indexOf(s) === i);
-    // One node delivers 1, 2, 3, … with nothing skipped; scaled out, only a step backwards is counted.
-    const outOfOrder = firsts.filter((s, i) =>
-      options.strictOrder ? s !== (firsts[i - 1] ?? 0) + 1 : s < (firsts[i - 1] ?? 0),
-    ).length;
+    // One node delivers 1, 2, 3, … with nothing skipped but the party's own messages (each in its own
+    // ack, not sent back; a retry's ack can come after later messages); scaled out, only a step
+    // backwards is counted.
+    const own = new Set(p.ackMessages.map((m) => m.seq));
+    const skipsOthers = (from: number, to: number) => {
+      for (let s = from + 1; s < to; s++) if (!own.has(s)) return true;
+      return false;
+    };
+    const outOfOrder = firsts.filter((s, i) => {
+      const prev = firsts[i - 1] ?? 0;
+      return options.strictOrder ? s <= prev || skipsOthers(prev, s) : s < prev;
+    }).length;
     let view = p.view();
     let gapsFilled = 0;
     if (!options.strictOrder) {

@@ -69,7 +69,16 @@ export async function connectRoom(
     typing: [],
     errors: [],
     lastSeq: () => messages.filter((m) => m.channel === 'joint').at(-1)?.seq ?? options.lastSeq ?? 0,
-    send: (text, clientId = newClientId()) => client.socket.emitWithAck('chat:send', { clientId, text }),
+    // The server does not send a message back to the connection that sent it: the ack carries it, and
+    // is taken into `messages` the moment it arrives (in the ack callback, before any later frame), as
+    // the browser merges it. A repeated ack of a message already there adds nothing.
+    send: (text, clientId = newClientId()) =>
+      new Promise((resolve) =>
+        client.socket.emit('chat:send', { clientId, text }, (res) => {
+          if (res.ok && !messages.some((m) => m.id === res.data.message.id)) messages.push(res.data.message);
+          resolve(res);
+        }),
+      ),
     close: () => void client.socket.disconnect(),
   };
   let first = true;

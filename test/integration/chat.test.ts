@@ -1,3 +1,4 @@
+import type { ChatMessage } from '@accord/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRoom, newClientId, type RoomClient } from '../helpers/clients';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
@@ -65,6 +66,27 @@ describe('room: chat, presence and typing between three parties', () => {
     // It is in the store: history returns it.
     const history = await mediator.socket.emitWithAck('chat:history', { limit: 10 });
     expect(history.ok && history.data.messages.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it("does not send a message back to the connection that sent it (its ack carries it), but to the sender's other tabs", async () => {
+    const tab = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    const wire: ChatMessage[] = [];
+    const onMessage = (m: ChatMessage) => wire.push(m);
+    customer.socket.on('chat:message', onMessage);
+    try {
+      const a = await customer.send('另一个标签页也能看到这条吗？');
+      if (!a.ok) throw new Error(a.error.message);
+      const id = a.data.message.id;
+      await waitFor(() => tab.messages.some((m) => m.id === id), "the sender's other tab");
+      await waitFor(() => platform.messages.some((m) => m.id === id), 'the platform');
+      // Anything sent back would have come before the platform's copy; give it a moment more anyway.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(wire.filter((m) => m.id === id)).toEqual([]);
+      expect(customer.messages.filter((m) => m.id === id)).toEqual([a.data.message]);
+    } finally {
+      customer.socket.off('chat:message', onMessage);
+      tab.close();
+    }
   });
 
   it('stores a retried send once and acknowledges it with the same seq', async () => {

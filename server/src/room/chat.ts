@@ -44,10 +44,15 @@ export class ChatService {
   constructor(
     private readonly store: Store,
     private readonly rooms: RoomStates,
-    private readonly deliver: (message: ChatMessage) => void,
+    /** `origin`: the sending connection, which has the message from its acknowledgement. */
+    private readonly deliver: (message: ChatMessage, origin: string | undefined) => void,
   ) {}
 
-  async send(p: Principal, payload: { clientId: string; text: string; channel: Channel }): Promise<ChatSendResult> {
+  async send(
+    p: Principal,
+    payload: { clientId: string; text: string; channel: Channel },
+    origin?: string,
+  ): Promise<ChatSendResult> {
     const [member, state] = await Promise.all([this.store.getMember(p.caseId, p.userId), this.rooms.get(p.caseId)]);
     if (!member || member.removedAt !== null)
       throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
@@ -82,7 +87,7 @@ export class ChatService {
           })(previous),
       );
       // A retry was delivered the first time; only the ack is repeated.
-      if (!result.duplicate) this.deliver(result.message);
+      if (!result.duplicate) this.deliver(result.message, origin);
       return result;
     });
   }

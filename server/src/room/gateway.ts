@@ -111,9 +111,13 @@ export function attachRoomGateway(
   let inflight = 0;
   let drained: (() => void) | null = null;
   const { auth, store, presence, bus, log } = deps;
-  const chat = new ChatService(store, deps.rooms, (m: ChatMessage) =>
-    io.to(audienceOf(m.caseId, m.channel)).emit('chat:message', m),
-  );
+  // Not back to the sending connection: its acknowledgement carries the stored message (seq and
+  // all), and that one frame less per message is a quarter of chat's writes. The sender's other
+  // connections (another tab) are in the audience and get it.
+  const chat = new ChatService(store, deps.rooms, (m: ChatMessage, origin) => {
+    const to = io.to(audienceOf(m.caseId, m.channel));
+    (origin === undefined ? to : to.except(origin)).emit('chat:message', m);
+  });
   const moderation = new ModerationService(
     store,
     deps.rooms,
@@ -172,7 +176,7 @@ export function attachRoomGateway(
   });
 
   const handlers: Handlers = {
-    'chat:send': (p, payload) => chat.send(p, payload),
+    'chat:send': (p, payload, socket) => chat.send(p, payload, socket.id),
     'chat:history': (p, payload) => chat.history(p, payload),
     'chat:typing': async (p, payload, socket) => {
       if (!can(p.role, 'chat.typing')) throw new AccordError('FORBIDDEN', `a ${p.role} may not type in the chat`);

@@ -173,7 +173,7 @@ export async function runLadder(
   const listeners = participants.map((p) => {
     const listener = (m: { clientId: string }) => {
       const e = pending.get(m.clientId);
-      // Accord also sends a message back to its sender's own connection; that is not a delivery.
+      // A message to its own sender (an echo; Accord sends none, its ack carries it) is not a delivery.
       if (!e || e.sender === p.index) return;
       delivered++;
       if (--e.left === 0) {
