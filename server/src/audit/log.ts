@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GENESIS_HASH, auditPayload, verifyAuditChain, type AuditEntryBody } from '@accord/shared';
-import type { AuditRecord, Store } from '../store/types';
+import type { AuditHead, AuditRecord, Store } from '../store/types';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -10,7 +10,7 @@ export function entryBuilder(
   actorId: string | null,
   kind: string,
   data: Record<string, unknown>,
-): (previous: AuditRecord | null) => AuditRecord {
+): (previous: AuditHead | null) => AuditRecord {
   const at = new Date().toISOString();
   return (previous) => {
     const body: AuditEntryBody = {

@@ -2,6 +2,7 @@ import { AccordError, type CaseLifecycle, type CaseRole, type Channel, type Chat
 import {
   defaultRoomState,
   type AppendResult,
+  type AuditHead,
   type AuditRecord,
   type CasePatch,
   type CaseQuery,
@@ -286,7 +287,7 @@ export class MemoryStore implements Store {
     return structuredClone(next);
   }
 
-  async appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord> {
+  async appendAudit(caseId: string, build: (previous: AuditHead | null) => AuditRecord): Promise<AuditRecord> {
     const log = this.audit.get(caseId) ?? [];
     const entry = build(log.at(-1) ?? null);
     log.push(structuredClone(entry));
@@ -363,7 +364,7 @@ export class MemoryStore implements Store {
 
   async appendMessage(
     m: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
   ): Promise<AppendResult> {
     const existing = [...this.messages.values()]
       .flat()

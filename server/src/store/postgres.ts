@@ -11,6 +11,7 @@ import { postgresMigrations } from './postgres-migrations';
 import {
   defaultRoomState,
   type AppendResult,
+  type AuditHead,
   type AuditRecord,
   type CasePatch,
   type CaseQuery,
@@ -49,7 +50,7 @@ type BatchOutcome = { ok: true; value: AppendResult } | { ok: false; error: unkn
 /** A chat message waiting for the group commit. */
 interface PendingAppend {
   m: NewMessage;
-  audit: ((stored: ChatMessage, previous: AuditRecord | null) => AuditRecord) | undefined;
+  audit: ((stored: ChatMessage, previous: AuditHead | null) => AuditRecord) | undefined;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -589,7 +590,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord> {
+  async appendAudit(caseId: string, build: (previous: AuditHead | null) => AuditRecord): Promise<AuditRecord> {
     return this.tx((c) => this.insertAudit(c, caseId, build));
   }
 
@@ -597,7 +598,7 @@ export class PostgresStore implements Store {
   private async insertAudit(
     c: pg.PoolClient,
     caseId: string,
-    build: (previous: AuditRecord | null) => AuditRecord,
+    build: (previous: AuditHead | null) => AuditRecord,
   ): Promise<AuditRecord> {
     await this.lock(c, `audit:${caseId}`);
     const last = await this.one(c, 'SELECT * FROM audit_log WHERE case_id = $1 ORDER BY seq DESC LIMIT 1', [caseId]);
@@ -709,7 +710,7 @@ export class PostgresStore implements Store {
    */
   async appendMessage(
     m: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
   ): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.chatQueue.push({ m, audit, resolve, reject });
@@ -895,7 +896,7 @@ export class PostgresStore implements Store {
   /** One message in a transaction of its own: the path a batch falls back to when it fails as a whole. */
   private async appendOne(
     m: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
   ): Promise<AppendResult> {
     const existingOf = async (db: Db) => {
       const existing = await this.one(

@@ -13,6 +13,7 @@ import { closeSync, fdatasync, openSync } from 'node:fs';
 import {
   defaultRoomState,
   type AppendResult,
+  type AuditHead,
   type AuditRecord,
   type CasePatch,
   type CaseQuery,
@@ -171,7 +172,7 @@ type Outcome = { ok: true; value: AppendResult } | { ok: false; error: unknown }
 /** A chat message waiting for the group commit. */
 interface PendingAppend {
   m: NewMessage;
-  audit: ((stored: ChatMessage, previous: AuditRecord | null) => AuditRecord) | undefined;
+  audit: ((stored: ChatMessage, previous: AuditHead | null) => AuditRecord) | undefined;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -274,6 +275,11 @@ export class SqliteStore implements Store {
     );
     this.chatCommit = inBatch((m, audit) => this.insertMessage(m, audit), true);
     this.chatCommitCareful = inBatch(inSavepoint, false);
+  }
+
+  /** For a group commit with a deferred sync: a cached statement, since `db.pragma` compiles one each time. */
+  private setSynchronous(level: 'NORMAL' | 'FULL'): void {
+    this.stmt(`PRAGMA synchronous = ${level}`).run();
   }
 
   /** The schema version this database is at. */
@@ -628,15 +634,18 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  async appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord> {
+  async appendAudit(caseId: string, build: (previous: AuditHead | null) => AuditRecord): Promise<AuditRecord> {
     return this.db.transaction(() => this.insertAudit(caseId, build)).immediate();
   }
 
   /** Inside a transaction: reads the chain's last entry and appends the next. */
-  private insertAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): AuditRecord {
-    const last = this.stmt('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
-      Row | undefined;
-    const entry = build(last ? toAudit(last) : null);
+  private insertAudit(caseId: string, build: (previous: AuditHead | null) => AuditRecord): AuditRecord {
+    // Only what chains the next entry: decoding the whole row (its JSON data) for every chat message
+    // showed in the profile.
+    const last = this.stmt('SELECT seq, hash FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(
+      caseId,
+    ) as AuditHead | undefined;
+    const entry = build(last ?? null);
     this.stmt(
       `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -740,7 +749,7 @@ export class SqliteStore implements Store {
    */
   async appendMessage(
     m: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
   ): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       (this.chatBatch ??= []).push({ m, audit, resolve, reject });
@@ -784,7 +793,7 @@ export class SqliteStore implements Store {
     const deferSync = this.walFile !== null && !durableNow;
     let outcomes: Outcome[] = [];
     try {
-      if (deferSync) this.db.pragma('synchronous = NORMAL');
+      if (deferSync) this.setSynchronous('NORMAL');
       try {
         try {
           outcomes = this.chatCommit.immediate(batch);
@@ -792,7 +801,7 @@ export class SqliteStore implements Store {
           outcomes = this.chatCommitCareful.immediate(batch);
         }
       } finally {
-        if (deferSync) this.db.pragma('synchronous = FULL');
+        if (deferSync) this.setSynchronous('FULL');
       }
     } catch (error) {
       // The commit itself failed: nothing of the batch is stored.
@@ -847,7 +856,7 @@ export class SqliteStore implements Store {
   /** Inside a transaction: the existing row for a known clientId, or the message stored with the next seq. */
   private insertMessage(
     m: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
   ): AppendResult {
     const existing = this.stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?').get(
       m.caseId,
@@ -1014,14 +1023,14 @@ export class SqliteStore implements Store {
     const deferSync = this.walFile !== null && !durableNow;
     let ids: number[];
     try {
-      if (deferSync) this.db.pragma('synchronous = NORMAL');
+      if (deferSync) this.setSynchronous('NORMAL');
       try {
         ids = this.db.transaction(() => {
           const insert = this.stmt('INSERT INTO doc_updates (doc_name, data) VALUES (?, ?)');
           return batch.map((p) => Number(insert.run(p.docName, p.update).lastInsertRowid));
         })();
       } finally {
-        if (deferSync) this.db.pragma('synchronous = FULL');
+        if (deferSync) this.setSynchronous('FULL');
       }
     } catch (error) {
       // The commit failed: none of the batch is stored.

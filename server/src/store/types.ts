@@ -112,6 +112,8 @@ export type RoomStatePatch = Partial<Omit<RoomStateRecord, 'caseId' | 'version'>
 
 /** One entry of a case's hash-chained audit log (the shape `shared/src/audit.ts` hashes and verifies). */
 export type AuditRecord = AuditEntryBody & { hash: string };
+/** What the next entry of a chain needs of the one before: a store reads no more than this. */
+export type AuditHead = Pick<AuditRecord, 'seq' | 'hash'>;
 
 export interface InviteRecord {
   id: string;
@@ -241,7 +243,7 @@ export interface Store {
    * Appends to the case's audit log. `build` gets the previous entry (or null)
    * inside the store's transaction, so the chain cannot fork under concurrency.
    */
-  appendAudit(caseId: string, build: (previous: AuditRecord | null) => AuditRecord): Promise<AuditRecord>;
+  appendAudit(caseId: string, build: (previous: AuditHead | null) => AuditRecord): Promise<AuditRecord>;
   listAudit(caseId: string, query: { beforeSeq?: number; limit: number }): Promise<AuditRecord[]>;
   listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]>;
 
@@ -267,7 +269,7 @@ export interface Store {
    */
   appendMessage(
     message: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditRecord | null) => AuditRecord,
+    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
   ): Promise<AppendResult>;
   listMessages(caseId: string, channel: Channel, query: MessageQuery): Promise<ChatMessage[]>;
   headSeq(caseId: string, channel: Channel): Promise<number>;
