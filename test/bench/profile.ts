@@ -3,7 +3,11 @@
  * ACCORD_BENCH_PROF=1): the functions with the most self time, and self time per package or
  * source folder, so the cost of a path (Socket.IO, SQLite, zod, the audit hash) shows at a glance.
  *
- *   npx tsx test/bench/profile.ts test/bench/results/profiles/CPU.….cpuprofile [top=30]
+ *   npx tsx test/bench/profile.ts test/bench/results/profiles/CPU.….cpuprofile [top=30] [from-s] [to-s]
+ *
+ * A profile covers the process's whole life (start-up, the connection ramp, the load, shutdown):
+ * `from-s`/`to-s` keep only the samples in that window (seconds after the profile starts), and the
+ * busy share per second is printed first, to find the window of the measured load.
  */
 import { readFileSync } from 'node:fs';
 
@@ -20,7 +24,7 @@ interface Profile {
   endTime: number;
 }
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, fromArg, toArg] = process.argv.slice(2);
 if (!file) {
   console.error('usage: npx tsx test/bench/profile.ts <file.cpuprofile> [top]');
   process.exit(2);
@@ -28,9 +32,25 @@ if (!file) {
 const top = Number(topArg ?? 30);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const idleId = profile.nodes.find((n) => n.callFrame.functionName === '(idle)')?.id;
+const from = fromArg === undefined ? -Infinity : Number(fromArg) * 1e6;
+const to = toArg === undefined ? Infinity : Number(toArg) * 1e6;
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const busyPerSecond: number[] = [];
+let at = 0;
+profile.samples.forEach((id, i) => {
+  const dt = profile.timeDeltas[i] ?? 0;
+  at += dt;
+  const second = Math.floor(at / 1e6);
+  if (id !== idleId) busyPerSecond[second] = (busyPerSecond[second] ?? 0) + dt;
+  if (at >= from && at < to) self.set(id, (self.get(id) ?? 0) + dt);
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
+console.log(
+  'busy % per second: ' + Array.from(busyPerSecond, (b = 0, i) => `${i}:${Math.round((b ?? 0) / 1e4)}`).join(' '),
+);
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 /** Where a frame's code lives: a package name, a folder of this repository, or V8/Node itself. */
 function area(url: string): string {
@@ -60,3 +80,20 @@ console.log(`profile ${file}: ${(total / 1000).toFixed(0)} ms sampled\n\nself ti
 for (const [a, t] of [...areas].sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${pct(t)} ${ms(t)}  ${a}`);
 console.log('\nself time by function:');
 for (const [f, t] of [...fns].sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${pct(t)} ${ms(t)}  ${f}`);
+// Inclusive time: a function's own samples and those of everything it called (each sample counted
+// once per function, however deep the recursion).
+const inclusive = new Map<string, number>();
+for (const [id, t] of self) {
+  if (id === idleId) continue;
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const n = byId.get(cur);
+    if (!n?.callFrame.url) continue;
+    const key = `${n.callFrame.functionName || '(anonymous)'}  ${n.callFrame.url.replace(/^.*node_modules\//, '')}:${n.callFrame.lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + t);
+  }
+}
+console.log('\ntotal (inclusive) time by function:');
+for (const [f, t] of [...inclusive].sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${pct(t)} ${ms(t)}  ${f}`);
