@@ -227,7 +227,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     bus,
     log,
     lifecycle,
-    onAck: (event, seconds) => metrics.ackSeconds.observe({ event }, seconds),
+    onAck: metrics.observeAck(),
     limits: new EventRateLimits(config.limits),
   });
   outcome = room.outcome;

@@ -72,6 +72,23 @@ export class Metrics {
   }
 
   /**
+   * Records a socket event's time to acknowledge. Each event's series is looked up once: resolving it
+   * by its labels on every call showed in the chat profile. Only known events are acknowledged, so
+   * the cache is as small as the protocol.
+   */
+  observeAck(): (event: string, seconds: number) => void {
+    const series = new Map<string, { observe: (v: number) => void }>();
+    return (event, seconds) => {
+      let s = series.get(event);
+      if (!s) {
+        s = this.ackSeconds.labels({ event });
+        series.set(event, s);
+      }
+      s.observe(seconds);
+    };
+  }
+
+  /**
    * The store, timed: every call's latency and failures are recorded, nothing else changes. The
    * wrapper of each method is made once, with its labelled series resolved once (looking a series up
    * by its labels on every call cost more than the SQLite insert it timed).
