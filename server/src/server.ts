@@ -21,6 +21,7 @@ import { MemoryPresence, type PresenceRegistry } from './room/presence';
 import { RedisPresence } from './room/redis-presence';
 import { RedisBus } from './scale/redis-bus';
 import { Metrics } from './ops/metrics';
+import { withMemberCache } from './store/member-cache';
 import { PostgresStore } from './store/postgres';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
@@ -102,11 +103,15 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     documents: () => gauges.documents(),
     connections: () => gauges.connections(),
   });
-  const store = metrics.measure(rawStore);
   const nodeId = randomUUID();
   const redisUrl = config.redisUrl;
   const prefix = config.redisPrefix;
   const bus = overrides.bus ?? (redisUrl ? new RedisBus(redisUrl, nodeId, `${prefix}:bus`) : new LocalBus(nodeId));
+  // Membership is checked on every chat message and Yjs update: read through a cache the bus keeps fresh.
+  const members = withMemberCache(metrics.measure(rawStore), bus, {
+    onPublishError: (err) => log.warn({ err, event: 'members.publish_failed' }, 'other nodes not told of a change'),
+  });
+  const store = members.store;
   const presence = overrides.presence ?? (redisUrl ? new RedisPresence(redisUrl, prefix) : new MemoryPresence());
   let boundPort = config.port;
   const url = () => publicUrlOf(config, boundPort);
@@ -306,6 +311,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
         http.closeAllConnections();
         await docs.closeAll();
         await presence.close();
+        members.close();
         await bus.close();
         await adapterRedis?.quit().catch(() => undefined);
         await limiterRedis?.quit().catch(() => undefined);

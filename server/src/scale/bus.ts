@@ -16,6 +16,8 @@ export type BusMessage =
   | { type: 'member.removed'; caseId: string; userId: string }
   /** This person's role in the case changed: close their connections, which carry the old one. */
   | { type: 'member.changed'; caseId: string; userId: string }
+  /** This person's membership record changed (muted, admitted, hand raised, removed): drop cached copies. */
+  | { type: 'member.flags'; caseId: string; userId: string }
   /** A stored Yjs update (base64): nodes holding the document apply and relay it, and store nothing. */
   | { type: 'doc.update'; doc: string; update: string }
   /** An awareness update (base64) from a connection on another node. */
