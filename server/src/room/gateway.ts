@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import {
   AccordError,
@@ -38,12 +38,12 @@ import { ChatService } from './chat';
 import { ModerationService, toActivity } from './moderation';
 import { mayReadChannel, mustWait } from './policy';
 import type { PresenceRegistry } from './presence';
-import type { EventRateLimits, Verdict } from './rate-limit';
+import type { EventRateLimits } from './rate-limit';
 import type { RoomStates } from './state';
 
 export interface SocketData {
   principal: Principal;
-  cursors: Map<Channel, number>;
+  cursors: ReadonlyMap<Channel, number>;
   /** False while the connection waits in the lobby. */
   admitted: boolean;
 }
@@ -92,7 +92,11 @@ function audienceOf(caseId: string, channel: Channel): string[] {
   return party === null ? [rooms.joint(caseId)] : [rooms.user(caseId, party), rooms.mediators(caseId)];
 }
 
-function cursorsOf(hs: HandshakeAuth): Map<Channel, number> {
+/** Shared by every connection that brings no cursors (most): an empty Map costs about 180 bytes. */
+const NO_CURSORS: ReadonlyMap<Channel, number> = new Map();
+
+function cursorsOf(hs: HandshakeAuth): ReadonlyMap<Channel, number> {
+  if (hs.cursors === undefined && hs.lastSeq === undefined) return NO_CURSORS;
   const cursors = new Map<Channel, number>(Object.entries(hs.cursors ?? {}) as [Channel, number][]);
   if (hs.lastSeq !== undefined && !cursors.has(JOINT)) cursors.set(JOINT, hs.lastSeq);
   return cursors;
@@ -162,6 +166,8 @@ export function attachRoomGateway(
   io.use((socket, next) => {
     void (async () => {
       const hs = parseOrThrow(HandshakeAuth, socket.handshake.auth, 'handshake auth');
+      // Checked here, once; the handshake lives as long as the socket, the token need not.
+      socket.handshake.auth = {};
       const identity = await auth.authenticate(hs.token);
       socket.data.principal = await auth.principalFor(identity, hs.caseId, 'room.join');
       socket.data.cursors = cursorsOf(hs);
@@ -345,7 +351,9 @@ export function attachRoomGateway(
   }
 
   io.on('connection', (socket) => {
-    const id = randomUUID();
+    // Random, so unique across nodes too. Not randomUUID(): Node builds that as a tree of concatenated
+    // strings, about 450 bytes held for as long as the connection stays; this is one flat string.
+    const id = randomBytes(16).toString('base64url');
     connectionIds.set(socket, id);
     const p = socket.data.principal;
     log.debug({ event: 'room.connect', caseId: p.caseId, userId: p.userId, role: p.role }, 'connected');
@@ -358,7 +366,12 @@ export function attachRoomGateway(
     // refused at once and never piles up behind `started`.
     const limiter = deps.limits.forSocket(p.userId);
     let lastNotice = 0;
-    const refuse = (args: unknown[], verdict: Exclude<Verdict, { ok: true }>) => {
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (!socket.connected) return;
+      const verdict = limiter.check(event);
+      if (verdict.ok) return void started.then(() => dispatch(socket, event, args));
+      // Refused. (Inline rather than a named helper made per connection: each such closure costs a
+      // few hundred bytes for as long as the connection stays.)
       const last = args.at(-1);
       const ack = typeof last === 'function' ? (last as (res: Ack<unknown>) => void) : null;
       ack?.({ ok: false, error: verdict.error });
@@ -372,12 +385,6 @@ export function attachRoomGateway(
         log.warn({ event: 'room.flood_disconnect', caseId: p.caseId, userId: p.userId }, 'flooding; disconnected');
         socket.disconnect(true);
       }
-    };
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (!socket.connected) return;
-      const verdict = limiter.check(event);
-      if (!verdict.ok) return refuse(args, verdict);
-      void started.then(() => dispatch(socket, event, args));
     });
     // Socket.IO reports a bad packet (and a client's own "error" event) here; both are the client's problem.
     socket.on('error', (err) => log.debug({ err, event: 'room.socket_error' }, 'socket error'));
