@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -39,7 +38,6 @@ export interface YjsBudget {
 }
 
 export class YjsConnection implements DocConnection {
-  readonly id = randomUUID();
   private doc: LiveDoc | null = null;
   private tail: Promise<void>;
   private queued = 0;
@@ -63,14 +61,20 @@ export class YjsConnection implements DocConnection {
     private readonly budget?: YjsBudget,
   ) {
     ws.binaryType = 'nodebuffer';
+    // These listeners live as long as the connection, and so does the scope they close over: they
+    // capture `this` alone (not the constructor's arguments, see `open`).
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('close', () => this.onClose());
-    ws.on('error', (err) => log.debug({ err, event: 'yjs.socket_error' }, 'socket error'));
-    this.tail = registry.open(docName, this).then(
+    ws.on('error', (err) => this.log.debug({ err, event: 'yjs.socket_error' }, 'socket error'));
+    this.tail = this.open(docName);
+  }
+
+  private open(docName: string): Promise<void> {
+    return this.registry.open(docName, this).then(
       (doc) => {
         this.doc = doc;
         if (this.closed) {
-          registry.close(doc, this);
+          this.registry.close(doc, this);
           return;
         }
         this.send(doc.syncStep1());
@@ -78,7 +82,7 @@ export class YjsConnection implements DocConnection {
         if (states.length > 0) this.send(awarenessMessage(doc.awareness, states));
       },
       (err: unknown) => {
-        log.error({ err, event: 'yjs.load_failed', doc: docName }, 'could not load document');
+        this.log.error({ err, event: 'yjs.load_failed', doc: docName }, 'could not load document');
         this.close(CloseCode.STORE_FAILED, 'could not load the document');
       },
     );

@@ -62,7 +62,9 @@ export function attachYjsEndpoint(
   deps: YjsEndpointDeps,
 ): { close: () => void; connections: () => number } {
   const { auth, registry, bus, log, store, rooms } = deps;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
+  // `live` below tracks the connections; ws's own tracking would hold a second set entry and a close
+  // listener for each.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes, clientTracking: false });
   const live = new Set<YjsConnection>();
   let closed = false;
   const limits = deps.limits;

@@ -6,7 +6,7 @@ import { LiveDoc, type DocConnection } from './live-doc';
 
 const log = createLogger({ logLevel: 'silent' });
 const options = { compactEvery: 1000, log, onBroken: () => undefined };
-const writer = (id: string): DocConnection => ({ id, send: () => undefined, close: () => undefined });
+const writer = (_who: string): DocConnection => ({ send: () => undefined, close: () => undefined });
 
 /** One edit by a client of its own, as an update. */
 function edit(text: string): Uint8Array {

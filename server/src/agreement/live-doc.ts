@@ -11,7 +11,6 @@ import { awarenessMessage, syncMessage, updateMessage } from './messages';
 
 /** One party's connection to a document, as the document sees it (transport-free). */
 export interface DocConnection {
-  readonly id: string;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
 }

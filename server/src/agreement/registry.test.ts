@@ -28,7 +28,7 @@ function linkedBuses(): { a: Bus; b: Bus; setDown: (down: boolean) => void } {
   return { a: make('a'), b: make('b'), setDown: (d) => (down = d) };
 }
 
-const conn = (id: string): DocConnection => ({ id, send: () => undefined, close: () => undefined });
+const conn = (_who: string): DocConnection => ({ send: () => undefined, close: () => undefined });
 const edit = (text: string) => {
   const d = new Y.Doc();
   d.getText('t').insert(0, text);

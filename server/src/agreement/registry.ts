@@ -2,7 +2,7 @@ import { CloseCode } from '@accord/shared';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
-import { LiveDoc, type DocConnection, type SnapshotHint } from './live-doc';
+import { LiveDoc, type DocConnection, type LiveDocOptions, type SnapshotHint } from './live-doc';
 
 /** How many unloaded documents' snapshot hints are kept (a few dozen bytes each). */
 const HINTS = 10_000;
@@ -27,11 +27,22 @@ export class DocRegistry {
 
   private readonly unsubscribe: () => void = () => undefined;
   private readonly unsubscribeReconnect: () => void = () => undefined;
+  /** The same for every document, so made once, not once per loaded document. */
+  private readonly docOptions: LiveDocOptions;
 
   constructor(
     private readonly store: Store,
     private readonly options: DocRegistryOptions,
   ) {
+    this.docOptions = {
+      compactEvery: options.compactEvery,
+      log: options.log,
+      // Without a bus no other node appends to this document's log.
+      soleWriter: !options.bus,
+      onBroken: (doc) => this.drop(doc),
+      onStored: (doc, update) => this.publish('doc.update', doc, update),
+      onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
+    };
     const bus = options.bus;
     if (!bus) return;
     // Updates relayed while the bus was cut off never arrived: every loaded document reads the store.
@@ -131,20 +142,7 @@ export class DocRegistry {
     await this.unloading.get(name);
     let entry = this.docs.get(name);
     if (!entry) {
-      entry = LiveDoc.load(
-        name,
-        this.store,
-        {
-          compactEvery: this.options.compactEvery,
-          log: this.options.log,
-          // Without a bus no other node appends to this document's log.
-          soleWriter: !this.options.bus,
-          onBroken: (doc) => this.drop(doc),
-          onStored: (doc, update) => this.publish('doc.update', doc, update),
-          onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
-        },
-        this.hints.get(name),
-      );
+      entry = LiveDoc.load(name, this.store, this.docOptions, this.hints.get(name));
       this.docs.set(name, entry);
       entry.catch(() => this.docs.delete(name));
     }

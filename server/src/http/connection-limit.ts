@@ -105,8 +105,10 @@ export function limitConnectionsPerAddress(
       );
       return false;
     }
-    // A WebSocket lives exactly as long as its TCP connection.
-    socket.once('close', release);
+    // A WebSocket lives exactly as long as its TCP connection. (`on`, not `once`: a socket closes
+    // once, release is idempotent, and `once` would hold a wrapper and a bound function per open
+    // connection.)
+    socket.on('close', release);
     return true;
   });
 }
