@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import * as decoding from 'lib0/decoding';
+import * as random from 'lib0/random';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -49,6 +50,18 @@ export interface LiveDocOptions {
 function isEmptyUpdate(update: Uint8Array): boolean {
   const d = decoding.createDecoder(update);
   return decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 0;
+}
+
+/**
+ * What an Awareness takes from its Y.Doc (y-protocols 1.0.7 reads `clientID` and subscribes to
+ * 'destroy', nothing else). The server's awareness only relays the clients' states and has none of
+ * its own, so it needs a client id, not a document: a Y.Doc of its own (maps, sets, promises,
+ * observers) cost about 2 KB per loaded document. Its id is drawn as Yjs draws one. No 'destroy' is
+ * ever emitted: LiveDoc.destroy destroys the awareness itself.
+ */
+function awarenessCarrier(): Y.Doc {
+  const carrier = { clientID: random.uint32(), on: () => undefined };
+  return carrier as unknown as Y.Doc;
 }
 
 /** What a document is loaded from: a built Y.Doc, or a stored snapshot not built yet (and its state vector, if known). */
@@ -114,9 +127,8 @@ export class LiveDoc {
     this.updatesSinceCompaction = pendingIds.length;
     this.uncompacted = pendingIds;
     this.compactAt = Math.max(1, Math.ceil(options.compactEvery * (0.5 + Math.random() / 2)));
-    // Awareness needs a Y.Doc only for a client id; a doc of its own lets the content doc be
-    // replaced (rebuild) or destroyed independently.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    // Not the content doc: that one is replaced (rebuild), or not built yet, while this lives on.
+    this.awareness = new awarenessProtocol.Awareness(awarenessCarrier());
     // The server has no cursor of its own.
     this.awareness.setLocalState(null);
     this.awareness.on(
@@ -413,7 +425,6 @@ export class LiveDoc {
   }
 
   destroy(): void {
-    this.awareness.doc.destroy();
     this.awareness.destroy();
     this.built?.destroy();
     this.snapshot = null;
