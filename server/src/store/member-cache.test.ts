@@ -116,8 +116,10 @@ describe('member cache', () => {
     const raw = new MemoryStore();
     await raw.putMember({ caseId: CASE, userId: USER, role: 'customer', displayName: '王女士' });
     const reconnects: (() => void)[] = [];
-    const bus = new LocalBus('n');
-    bus.onReconnect = (handler: () => void) => (reconnects.push(handler), () => undefined);
+    // A LocalBus never reconnects; this one hands its reconnect handlers to the test.
+    const bus = Object.assign(new LocalBus('n'), {
+      onReconnect: (handler: () => void) => (reconnects.push(handler), () => undefined),
+    });
     const c = counted(raw);
     const { store } = withMemberCache(c.store, bus);
     await store.getMember(CASE, USER);
