@@ -50,6 +50,14 @@ export function withMemberCache(
     }
   };
 
+  /** A write of one member: dropped before it too, so a read racing the write cannot keep the old row. */
+  const written = async <T>(caseId: string, userId: string, write: () => Promise<T>): Promise<T> => {
+    forget(caseId, userId);
+    const result = await write();
+    await changed(caseId, userId);
+    return result;
+  };
+
   const unsubscribe = bus.subscribe(({ message }) => {
     if (message.type === 'member.flags' || message.type === 'member.removed' || message.type === 'member.changed') {
       forget(message.caseId, message.userId);
@@ -73,19 +81,9 @@ export function withMemberCache(
       else cache.delete(key);
       return member;
     },
-    async putMember(member) {
-      // Dropped before the write as well: a read racing the write must not keep the old row.
-      forget(member.caseId, member.userId);
-      const stored = await store.putMember(member);
-      await changed(member.caseId, member.userId);
-      return stored;
-    },
-    async setMemberFlags(caseId, userId, flags) {
-      forget(caseId, userId);
-      const stored = await store.setMemberFlags(caseId, userId, flags);
-      await changed(caseId, userId);
-      return stored;
-    },
+    putMember: (member) => written(member.caseId, member.userId, () => store.putMember(member)),
+    setMemberFlags: (caseId, userId, flags) =>
+      written(caseId, userId, () => store.setMemberFlags(caseId, userId, flags)),
     async admitAll(caseId) {
       // Whom it admits is known only afterwards: every entry of the case goes, before and after.
       forgetCase(caseId);
@@ -94,12 +92,7 @@ export function withMemberCache(
       for (const userId of admitted) await changed(caseId, userId);
       return admitted;
     },
-    async removeMember(caseId, userId, at) {
-      forget(caseId, userId);
-      const sessions = await store.removeMember(caseId, userId, at);
-      await changed(caseId, userId);
-      return sessions;
-    },
+    removeMember: (caseId, userId, at) => written(caseId, userId, () => store.removeMember(caseId, userId, at)),
   };
 
   const proxied = new Proxy(store, {
