@@ -2,6 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type NewMessage, type Store } from './types';
 
+/** A guest user to send messages as (the setup of most store tests); returns its id. */
+export async function createGuest(store: Store, displayName = 'x'): Promise<string> {
+  const id = randomUUID();
+  await store.createUser({
+    id,
+    kind: 'guest',
+    username: null,
+    displayName,
+    staffRole: null,
+    passwordHash: null,
+    mustChangePassword: false,
+  });
+  return id;
+}
+
 /**
  * The rules every Store implementation must keep, numbered so that a failure
  * names the rule. Run against each backend with its own factory.
@@ -14,16 +29,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
 
     beforeEach(async () => {
       store = await factory();
-      userId = randomUUID();
-      await store.createUser({
-        id: userId,
-        kind: 'guest',
-        username: null,
-        displayName: '王女士',
-        staffRole: null,
-        passwordHash: null,
-        mustChangePassword: false,
-      });
+      userId = await createGuest(store, '王女士');
       const c = await store.createCase({
         id: randomUUID(),
         title: 'Fee dispute',
@@ -79,16 +85,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     });
 
     it('4. the same clientId from two senders is two messages', async () => {
-      const other = randomUUID();
-      await store.createUser({
-        id: other,
-        kind: 'guest',
-        username: null,
-        displayName: 'x',
-        staffRole: null,
-        passwordHash: null,
-        mustChangePassword: false,
-      });
+      const other = await createGuest(store);
       await store.appendMessage(msg('shared-id-1'));
       const b = await store.appendMessage({ ...msg('shared-id-1'), senderId: other });
       expect(b.duplicate).toBe(false);
@@ -307,16 +304,7 @@ export function registerBatchAtomicity(name: string, factory: () => Promise<Stor
     it('a message that fails in a batch is refused alone; the others are stored without a gap', async () => {
       const store = await factory();
       try {
-        const userId = randomUUID();
-        await store.createUser({
-          id: userId,
-          kind: 'guest',
-          username: null,
-          displayName: 'x',
-          staffRole: null,
-          passwordHash: null,
-          mustChangePassword: false,
-        });
+        const userId = await createGuest(store);
         const { id: caseId } = await store.createCase({
           id: randomUUID(),
           title: 'Batch',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerBatchAtomicity, registerStoreContract } from './contract';
+import { createGuest, registerBatchAtomicity, registerStoreContract } from './contract';
 import { PostgresStore } from './postgres';
 import { GENESIS_HASH, type AuditRecord } from './types';
 
@@ -63,16 +63,7 @@ describe.skipIf(!available)('PostgresStore', () => {
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     try {
-      const userId = randomUUID();
-      await store.createUser({
-        id: userId,
-        kind: 'guest',
-        username: null,
-        displayName: 'x',
-        staffRole: null,
-        passwordHash: null,
-        mustChangePassword: false,
-      });
+      const userId = await createGuest(store);
       // The other node's lock request races the batch's rollback: when it reaches PostgreSQL only
       // after the lone write took the audit lock, the order under test did not happen; try again.
       let outcome: unknown = 'missed';
