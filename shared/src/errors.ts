@@ -118,5 +118,40 @@ export const CloseCode = {
   STORE_FAILED: 4503,
   /** The node is shutting down; reconnect (possibly to another node). */
   GOING_AWAY: 1001,
+  /** Something failed on the server that is not the client's doing. */
+  INTERNAL: 1011,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * The close code a refusal of the Yjs endpoint is sent with, for every error code (exhaustive, so a
+ * new error code cannot be added without deciding how a WebSocket client hears of it). The close
+ * reason carries the error code itself (`CODE: message`).
+ */
+export const closeCodeOf: Readonly<Record<ErrorCode, CloseCode>> = {
+  VALIDATION_FAILED: CloseCode.MALFORMED,
+  UNKNOWN_EVENT: CloseCode.MALFORMED,
+  UNAUTHENTICATED: CloseCode.UNAUTHENTICATED,
+  TOKEN_INVALID: CloseCode.UNAUTHENTICATED,
+  TOKEN_EXPIRED: CloseCode.UNAUTHENTICATED,
+  TOKEN_REVOKED: CloseCode.UNAUTHENTICATED,
+  BAD_CREDENTIALS: CloseCode.UNAUTHENTICATED,
+  INVITE_INVALID: CloseCode.UNAUTHENTICATED,
+  INVITE_EXPIRED: CloseCode.UNAUTHENTICATED,
+  INVITE_REVOKED: CloseCode.UNAUTHENTICATED,
+  FORBIDDEN: CloseCode.FORBIDDEN,
+  NOT_A_MEMBER: CloseCode.FORBIDDEN,
+  // A party still in the waiting room reaches no document until the mediator admits them.
+  NOT_ADMITTED: CloseCode.FORBIDDEN,
+  MUTED: CloseCode.FORBIDDEN,
+  // Not allowed in the room's present state: as forbidden as anything else, until the state changes.
+  PHASE_RULES: CloseCode.FORBIDDEN,
+  INVALID_TRANSITION: CloseCode.FORBIDDEN,
+  CAUCUS_CLOSED: CloseCode.FORBIDDEN,
+  CONFLICT: CloseCode.FORBIDDEN,
+  NOT_FOUND: CloseCode.DOCUMENT_NOT_FOUND,
+  PAYLOAD_TOO_LARGE: CloseCode.TOO_LARGE,
+  RATE_LIMITED: CloseCode.OVERLOADED,
+  STORE_FAILED: CloseCode.STORE_FAILED,
+  INTERNAL: CloseCode.INTERNAL,
+};

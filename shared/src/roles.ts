@@ -4,6 +4,15 @@ import { z } from 'zod';
 export const CaseRole = z.enum(['customer', 'platform', 'mediator', 'observer', 'admin']);
 export type CaseRole = z.infer<typeof CaseRole>;
 
+/** The two sides of the dispute: the borrower and the lender's representative. */
+export const PARTY_ROLES = ['customer', 'platform'] as const satisfies readonly CaseRole[];
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+/** Whether a role is a party's (a caucus is held with one; a settlement needs each one's signature). */
+export function isParty(role: CaseRole): role is PartyRole {
+  return role === 'customer' || role === 'platform';
+}
+
 /** The account-level role of a staff member who signs in with a password. */
 export const StaffRole = z.enum(['platform', 'mediator', 'admin']);
 export type StaffRole = z.infer<typeof StaffRole>;

@@ -5,6 +5,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log';
+import { SerialQueue } from '../lib/serial-queue';
 import type { Store, StoredDoc } from '../store/types';
 import { clockProblem } from './clock-guard';
 import { landedTermsProblem } from './terms-guard';
@@ -89,7 +90,8 @@ export class LiveDoc {
   readonly awareness: awarenessProtocol.Awareness;
   /** Each connection with the awareness client ids it controls. */
   readonly connections = new Map<DocConnection, Set<number>>();
-  private tail: Promise<void> = Promise.resolve();
+  /** Applies, stores and compactions of this document, one at a time. */
+  private readonly queue = new SerialQueue();
   /** The commits (and relays) of the updates applied so far, in order; settles when all are stored. */
   private commits: Promise<void> = Promise.resolve();
   private updatesSinceCompaction = 0;
@@ -260,7 +262,7 @@ export class LiveDoc {
 
   /** Waits until every change received so far is stored. */
   flushed(): Promise<void> {
-    return this.enqueue(() => this.commits);
+    return this.queue.run(() => this.commits);
   }
 
   /**
@@ -269,7 +271,7 @@ export class LiveDoc {
    * that cannot be decoded.
    */
   syncReply(clientStateVector: Uint8Array): Promise<Uint8Array> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       await this.commits;
       return this.syncStep2(clientStateVector);
     });
@@ -281,93 +283,95 @@ export class LiveDoc {
    * for input Yjs cannot read, or DocStoreError when the store failed.
    */
   applyUpdate(update: Uint8Array, from: DocConnection): Promise<void> {
-    return this.enqueue(async () => {
-      if (this.broken) throw new DocStoreError('document is being reloaded');
-      let decoded: ReturnType<typeof Y.decodeUpdate>;
-      try {
-        // Decoding parses the whole update without touching the document, so a
-        // truncated or garbled one is refused before anything is applied.
-        decoded = Y.decodeUpdate(update);
-      } catch (err) {
-        throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
-      }
-      const outOfRange = clockProblem(decoded);
-      if (outOfRange) throw new MalformedUpdateError(`update refused: ${outOfRange}`);
-      const doc = this.doc;
-      const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
-      let effective: Uint8Array | null = null;
-      const capture = (u: Uint8Array, origin: unknown) => {
-        if (origin === from) effective = u;
-      };
-      let badTerm = null as string | null;
-      const judge = (tr: Y.Transaction) => {
-        if (tr.origin === from) badTerm ??= landedTermsProblem(doc, tr);
-      };
-      doc.on('update', capture);
-      doc.on('afterTransaction', judge);
-      let failure: unknown = null;
-      try {
-        Y.applyUpdate(doc, update, from);
-      } catch (err) {
-        failure = err;
-      } finally {
-        doc.off('update', capture);
-        doc.off('afterTransaction', judge);
-      }
-      // A client's updates reach the server after its sync step 2 (see YjsConnection), so all they
-      // build on is here: content left waiting for something missing is forged. Kept, it could wait
-      // for good in this copy while a full encoding (a late joiner's sync, a snapshot) integrates it:
-      // two people would read two texts. Refused instead, before it is stored.
-      const forged = !hadPending && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null);
-      if (failure !== null || badTerm !== null || forged) {
-        // Part of it may have been integrated in memory; rebuild from what is stored.
-        await this.rebuild(doc);
-        throw new MalformedUpdateError(
-          badTerm !== null
-            ? `update refused: ${badTerm}`
-            : forged
-              ? 'update refused: it builds on content this document does not have'
-              : `update cannot be applied: ${(failure as Error).message}`,
-        );
-      }
-      // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting
-      // content into the pending set in place: whenever anything waits, store the raw update too.
-      const pending = hadPending || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
-      const toStore = pending ? update : effective;
-      if (!toStore) return { stored: Promise.resolve() };
-      // Pipelined: the next update of this document is applied while this one's commit runs, so both
-      // can share a group commit; relays still go out one by one, in order, each after its commit.
-      const commit = this.store.appendDocUpdate(this.name, toStore);
-      commit.catch(() => undefined); // handled below, in order; not an unhandled rejection meanwhile
-      const relay: Uint8Array | null = effective;
-      const stored = this.commits
-        .then(
-          () => commit,
-          () => commit,
-        )
-        .then(
-          (id: number) => {
-            this.uncompacted.push(id);
-            if (this.broken || !relay) return;
-            this.broadcast(updateMessage(relay), from);
-            this.options.onStored?.(this, relay);
-          },
-          (err: unknown) => {
-            this.fail(err);
-            throw new DocStoreError('the update could not be stored');
-          },
-        );
-      this.commits = stored.catch(() => undefined);
-      this.updatesSinceCompaction++;
-      if (this.updatesSinceCompaction >= this.compactAt) await this.compact();
-      // Wrapped, so the queue moves on without waiting for the commit; the caller waits for it.
-      return { stored };
-    }).then(({ stored }) => stored);
+    return this.queue
+      .run(async () => {
+        if (this.broken) throw new DocStoreError('document is being reloaded');
+        let decoded: ReturnType<typeof Y.decodeUpdate>;
+        try {
+          // Decoding parses the whole update without touching the document, so a
+          // truncated or garbled one is refused before anything is applied.
+          decoded = Y.decodeUpdate(update);
+        } catch (err) {
+          throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
+        }
+        const outOfRange = clockProblem(decoded);
+        if (outOfRange) throw new MalformedUpdateError(`update refused: ${outOfRange}`);
+        const doc = this.doc;
+        const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+        let effective: Uint8Array | null = null;
+        const capture = (u: Uint8Array, origin: unknown) => {
+          if (origin === from) effective = u;
+        };
+        let badTerm = null as string | null;
+        const judge = (tr: Y.Transaction) => {
+          if (tr.origin === from) badTerm ??= landedTermsProblem(doc, tr);
+        };
+        doc.on('update', capture);
+        doc.on('afterTransaction', judge);
+        let failure: unknown = null;
+        try {
+          Y.applyUpdate(doc, update, from);
+        } catch (err) {
+          failure = err;
+        } finally {
+          doc.off('update', capture);
+          doc.off('afterTransaction', judge);
+        }
+        // A client's updates reach the server after its sync step 2 (see YjsConnection), so all they
+        // build on is here: content left waiting for something missing is forged. Kept, it could wait
+        // for good in this copy while a full encoding (a late joiner's sync, a snapshot) integrates it:
+        // two people would read two texts. Refused instead, before it is stored.
+        const forged = !hadPending && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null);
+        if (failure !== null || badTerm !== null || forged) {
+          // Part of it may have been integrated in memory; rebuild from what is stored.
+          await this.rebuild(doc);
+          throw new MalformedUpdateError(
+            badTerm !== null
+              ? `update refused: ${badTerm}`
+              : forged
+                ? 'update refused: it builds on content this document does not have'
+                : `update cannot be applied: ${(failure as Error).message}`,
+          );
+        }
+        // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting
+        // content into the pending set in place: whenever anything waits, store the raw update too.
+        const pending = hadPending || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+        const toStore = pending ? update : effective;
+        if (!toStore) return { stored: Promise.resolve() };
+        // Pipelined: the next update of this document is applied while this one's commit runs, so both
+        // can share a group commit; relays still go out one by one, in order, each after its commit.
+        const commit = this.store.appendDocUpdate(this.name, toStore);
+        commit.catch(() => undefined); // handled below, in order; not an unhandled rejection meanwhile
+        const relay: Uint8Array | null = effective;
+        const stored = this.commits
+          .then(
+            () => commit,
+            () => commit,
+          )
+          .then(
+            (id: number) => {
+              this.uncompacted.push(id);
+              if (this.broken || !relay) return;
+              this.broadcast(updateMessage(relay), from);
+              this.options.onStored?.(this, relay);
+            },
+            (err: unknown) => {
+              this.fail(err);
+              throw new DocStoreError('the update could not be stored');
+            },
+          );
+        this.commits = stored.catch(() => undefined);
+        this.updatesSinceCompaction++;
+        if (this.updatesSinceCompaction >= this.compactAt) await this.compact();
+        // Wrapped, so the queue moves on without waiting for the commit; the caller waits for it.
+        return { stored };
+      })
+      .then(({ stored }) => stored);
   }
 
   /** An update another node stored: applied and relayed to this node's connections, not stored again. */
   applyRemote(update: Uint8Array): Promise<void> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       if (this.broken) return;
       let effective: Uint8Array | null = null;
       const capture = (u: Uint8Array, origin: unknown) => {
@@ -389,7 +393,7 @@ export class LiveDoc {
 
   /** Applies what the store holds that this node missed (after the bus lost messages). */
   resync(): Promise<void> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       if (!this.broken) await this.catchUp();
     });
   }
@@ -421,7 +425,7 @@ export class LiveDoc {
 
   /** Writes the whole state as one snapshot and drops the updates it covers. */
   compactNow(): Promise<void> {
-    return this.enqueue(() => this.compact());
+    return this.queue.run(() => this.compact());
   }
 
   destroy(): void {
@@ -486,15 +490,6 @@ export class LiveDoc {
     this.broken = true;
     this.options.log.error({ err, event: 'doc.store_failed', doc: this.name }, 'could not store update');
     this.options.onBroken(this);
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
   }
 }
 

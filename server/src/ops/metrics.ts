@@ -2,6 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/types';
 
+/** The node's state the gauges show, read when the metrics are scraped. */
+export interface NodeGauges {
+  rooms(): number;
+  documents(): number;
+  connections(): Record<string, number>;
+}
+
 /** One node's Prometheus metrics, in a registry of its own (several nodes may share a process in tests). */
 export class Metrics {
   readonly registry = new Registry();
@@ -42,15 +49,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(gauges: { rooms: () => number; documents: () => number; connections: () => Record<string, number> }) {
+  /** What the gauges read when scraped; the transports are built after the metrics, so they say it later. */
+  private gauges: NodeGauges = { rooms: () => 0, documents: () => 0, connections: () => ({}) };
+
+  constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'accord_' });
+    const read = () => this.gauges;
     new Gauge({
       name: 'accord_connections',
       help: 'Open connections by kind (room: Socket.IO, track: progress, yjs: documents)',
       labelNames: ['kind'] as const,
       registers: [this.registry],
       collect() {
-        for (const [kind, n] of Object.entries(gauges.connections())) this.set({ kind }, n);
+        for (const [kind, n] of Object.entries(read().connections())) this.set({ kind }, n);
       },
     });
     new Gauge({
@@ -58,7 +69,7 @@ export class Metrics {
       help: 'Rooms with a connection on this node',
       registers: [this.registry],
       collect() {
-        this.set(gauges.rooms());
+        this.set(read().rooms());
       },
     });
     new Gauge({
@@ -66,9 +77,14 @@ export class Metrics {
       help: 'Yjs documents held in memory',
       registers: [this.registry],
       collect() {
-        this.set(gauges.documents());
+        this.set(read().documents());
       },
     });
+  }
+
+  /** Where the gauges read the node's state from. */
+  readGaugesFrom(gauges: NodeGauges): void {
+    this.gauges = gauges;
   }
 
   /**

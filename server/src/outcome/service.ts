@@ -23,8 +23,8 @@ import type { AttemptLimiter } from '../auth/attempts';
 import { verifyPassword } from '../auth/passwords';
 import type { Principal } from '../auth/service';
 import type { TokenSigner } from '../auth/tokens';
-import { KeyedMutex } from '../room/keyed-mutex';
-import type { RoomStates } from '../room/state';
+import { KeyedSerialQueue } from '../lib/serial-queue';
+import type { RoomStates } from '../access/room-states';
 import type { AuditRecord, MemberRecord, Store } from '../store/types';
 import type { SigningKey } from './keys';
 
@@ -45,7 +45,7 @@ export interface OutcomeEffects {
  * keeps at most one sealed record per case whatever races.
  */
 export class OutcomeService {
-  private readonly order = new KeyedMutex();
+  private readonly order = new KeyedSerialQueue();
 
   constructor(
     private readonly store: Store,

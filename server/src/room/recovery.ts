@@ -12,7 +12,7 @@ type Restore = Namespace['adapter']['restoreSession'];
  * sign-in still valid, the same person still a member with the same role.
  * Otherwise there is no recovery, and the connection is an ordinary handshake.
  */
-export function vetRecoveredSessions(ns: Namespace, store: Store): void {
+export function vetRecoveredSessions(ns: Namespace, store: Pick<Store, 'getSession' | 'getMember'>): void {
   const adapter = ns.adapter;
   const restore: Restore = adapter.restoreSession.bind(adapter);
   adapter.restoreSession = async (pid, offset) => {

@@ -1,11 +1,18 @@
-import { AccordError, JOINT, can, caucusParty, mayEditAgreement, partiesMayPost, type Channel } from '@accord/shared';
+import {
+  AccordError,
+  JOINT,
+  can,
+  caucusParty,
+  isParty,
+  mayEditAgreement,
+  partiesMayPost,
+  type Channel,
+} from '@accord/shared';
 import type { Principal } from '../auth/service';
 import type { MemberRecord, RoomStateRecord } from '../store/types';
 
 // The rules of the room in one place, as pure functions of who asks, their
 // membership and the room's state; the gateway and the Yjs endpoint both ask here.
-
-const isParty = (role: string) => role === 'customer' || role === 'platform';
 
 /** Whether this person waits in the lobby instead of entering. The mediator never waits. */
 export function mustWait(p: Principal, member: MemberRecord, state: RoomStateRecord): boolean {

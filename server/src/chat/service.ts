@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   AccordError,
   canonicalJson,
@@ -10,27 +9,13 @@ import {
 import { entryBuilder, sha256Hex } from '../audit/log';
 import type { Principal } from '../auth/service';
 import type { Store } from '../store/types';
-import { KeyedMutex } from './keyed-mutex';
-import { assertMayPost, mayReadChannel } from './policy';
-import type { RoomStates } from './state';
+import { uuidv7 } from '../lib/ids';
+import { KeyedSerialQueue } from '../lib/serial-queue';
+import { assertMayPost, mayReadChannel } from '../access/policy';
+import type { RoomStates } from '../access/room-states';
 
 const REPLAY_PAGE = 500;
 
-let lastMs = 0;
-let counter = 0;
-/**
- * A time-ordered UUID (version 7, RFC 9562: 48-bit milliseconds, a 12-bit counter within the
- * millisecond, 62 random bits). Message ids are unique-indexed; ids that grow with time are appended
- * to the index's last page instead of landing on a random page each, so a batch of messages writes
- * far fewer pages.
- */
-export function uuidv7(now = Date.now()): string {
-  counter = now === lastMs ? (counter + 1) & 0xfff : 0;
-  lastMs = now;
-  const ms = now.toString(16).padStart(12, '0');
-  // The random bits and the variant come from a version-4 UUID (Node draws those from a pool).
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`;
-}
 const lockKey = (caseId: string, channel: Channel) => `${caseId}|${channel}`;
 
 /**
@@ -39,7 +24,7 @@ const lockKey = (caseId: string, channel: Channel) => `${caseId}|${channel}`;
  * It knows nothing of Socket.IO; `deliver` is how a new message goes out.
  */
 export class ChatService {
-  private readonly order = new KeyedMutex();
+  private readonly order = new KeyedSerialQueue();
 
   constructor(
     private readonly store: Store,

@@ -1,41 +1,21 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AccordError, CloseCode, parseDocumentName, type DocumentRef } from '@accord/shared';
+import { AccordError, CloseCode, closeCodeOf, parseDocumentName, type DocumentRef } from '@accord/shared';
 import type { AuthService, Principal } from '../auth/service';
-import { mayWriteAgreement, mustWait } from '../room/policy';
-import type { RoomStates } from '../room/state';
+import { mayWriteAgreement, mustWait } from '../access/policy';
+import type { RoomStates } from '../access/room-states';
 import type { Store } from '../store/types';
 import { toErrorBody } from '../errors';
 import { originAllowed } from '../http/origin';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { RateLimits } from '../config';
-import { TokenBucket } from '../room/rate-limit';
+import { TokenBucket } from '../lib/token-bucket';
 import { YjsConnection, type WritePolicy } from './connection';
-import type { DocRegistry } from './registry';
+import type { DocRegistry } from '../agreement/registry';
 
 export const YJS_PATH = '/yjs';
-
-function closeCodeFor(code: string): number {
-  switch (code) {
-    case 'UNAUTHENTICATED':
-    case 'TOKEN_INVALID':
-    case 'TOKEN_EXPIRED':
-    case 'TOKEN_REVOKED':
-      return CloseCode.UNAUTHENTICATED;
-    case 'FORBIDDEN':
-    case 'NOT_A_MEMBER':
-    case 'NOT_ADMITTED':
-      return CloseCode.FORBIDDEN;
-    case 'NOT_FOUND':
-      return CloseCode.DOCUMENT_NOT_FOUND;
-    case 'STORE_FAILED':
-      return CloseCode.STORE_FAILED;
-    default:
-      return 1011;
-  }
-}
 
 export interface YjsEndpointDeps {
   auth: AuthService;
@@ -133,7 +113,7 @@ export function attachYjsEndpoint(
       (err: unknown) =>
         wss.handleUpgrade(req, socket, head, (ws) => {
           const body = toErrorBody(err, log);
-          ws.close(closeCodeFor(body.code), `${body.code}: ${body.message}`.slice(0, 123));
+          ws.close(closeCodeOf[body.code], `${body.code}: ${body.message}`.slice(0, 123));
         }),
     );
   }

@@ -1,14 +1,23 @@
 import { TrackHandshake, parseOrThrow, type CaseProgress, type TrackServerEvents } from '@accord/shared';
 import type { Namespace } from 'socket.io';
 import type { AuthService } from '../auth/service';
+import type { CaseLifecycleService } from '../cases/lifecycle';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
-import type { AccordIo } from '../room/gateway';
-import { noRecovery } from '../room/recovery';
-import type { CaseLifecycleService } from './lifecycle';
+import { noRecovery } from './recovery';
+import type { AccordIo } from './socket-types';
 
-export interface TrackNamespace {
-  progressChanged(progress: CaseProgress): void;
+type TrackNs = Namespace<Record<string, never>, TrackServerEvents>;
+const trackNs = (io: AccordIo) => io.of('/track') as unknown as TrackNs;
+
+/** Tells a case's followers (its tracking page, the staff dashboard) that its progress changed. */
+export function trackBroadcasts(io: AccordIo): { progressChanged(progress: CaseProgress): void } {
+  const ns = trackNs(io);
+  return {
+    progressChanged: (progress) => {
+      ns.to([`track:${progress.caseId}`, 'dashboard']).emit('case:progress', progress);
+    },
+  };
 }
 
 /**
@@ -18,9 +27,9 @@ export interface TrackNamespace {
  */
 export function attachTrackNamespace(
   io: AccordIo,
-  deps: { auth: AuthService; lifecycle: CaseLifecycleService; log: Logger },
-): TrackNamespace {
-  const ns = io.of('/track') as unknown as Namespace<Record<string, never>, TrackServerEvents>;
+  deps: { auth: AuthService; lifecycle: Pick<CaseLifecycleService, 'caseFor'>; log: Logger },
+): void {
+  const ns = trackNs(io);
   // Its rooms are decided in the handshake; a recovery would skip that decision.
   noRecovery(ns);
   ns.use((socket, next) => {
@@ -43,9 +52,4 @@ export function attachTrackNamespace(
       },
     );
   });
-  return {
-    progressChanged: (progress) => {
-      ns.to([`track:${progress.caseId}`, 'dashboard']).emit('case:progress', progress);
-    },
-  };
 }

@@ -4,13 +4,14 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '@accord/shared';
 import type { Principal } from '../auth/service';
-import { bindAwareness } from './awareness-binding';
+import { bindAwareness } from '../agreement/awareness-binding';
 import type { Logger } from '../log';
-import type { TokenBucket } from '../room/rate-limit';
-import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from './live-doc';
-import { termsProblem } from './terms-guard';
-import { MessageType, awarenessMessage, permissionDeniedMessage } from './messages';
-import type { DocRegistry } from './registry';
+import type { TokenBucket } from '../lib/token-bucket';
+import { SerialQueue } from '../lib/serial-queue';
+import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from '../agreement/live-doc';
+import { termsProblem } from '../agreement/terms-guard';
+import { MessageType, awarenessMessage, permissionDeniedMessage } from '../agreement/messages';
+import type { DocRegistry } from '../agreement/registry';
 
 /**
  * At most this many messages may wait while the document loads or a store write runs. As many as
@@ -39,7 +40,8 @@ export interface YjsBudget {
 
 export class YjsConnection implements DocConnection {
   private doc: LiveDoc | null = null;
-  private tail: Promise<void>;
+  /** This connection's messages, handled one at a time in arrival order, after the document is open. */
+  private readonly queue = new SerialQueue();
   private queued = 0;
   private closed = false;
   /**
@@ -66,7 +68,7 @@ export class YjsConnection implements DocConnection {
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('close', () => this.onClose());
     ws.on('error', (err) => this.log.debug({ err, event: 'yjs.socket_error' }, 'socket error'));
-    this.tail = this.open(docName);
+    void this.queue.run(() => this.open(docName));
   }
 
   private open(docName: string): Promise<void> {
@@ -123,8 +125,8 @@ export class YjsConnection implements DocConnection {
       return;
     }
     const message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    this.tail = this.tail
-      .then(() => (this.closed || !this.doc ? undefined : this.handle(this.doc, message)))
+    void this.queue
+      .run(() => (this.closed || !this.doc ? Promise.resolve() : this.handle(this.doc, message)))
       .catch((err: unknown) => this.onError(err))
       .finally(() => {
         this.queued--;
@@ -241,7 +243,7 @@ export class YjsConnection implements DocConnection {
       this.close(CloseCode.STORE_FAILED, err.message);
     } else {
       this.log.error({ err, event: 'yjs.internal' }, 'unexpected error');
-      this.close(1011, 'internal error');
+      this.close(CloseCode.INTERNAL, 'internal error');
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { uuidv7 } from './chat';
+import { uuidv7 } from './ids';
 
 describe('chat message ids', () => {
   it('are version-7 UUIDs that sort in the order they were made, within a millisecond too', () => {

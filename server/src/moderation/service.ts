@@ -3,6 +3,7 @@ import {
   ActivityKind,
   can,
   canTransition,
+  isParty,
   type Activity,
   type ActivityListResult,
   type Phase,
@@ -12,7 +13,7 @@ import type { AuditLog } from '../audit/log';
 import type { Principal } from '../auth/service';
 import type { Bus } from '../scale/bus';
 import type { AuditRecord, MemberRecord, RoomStatePatch, RoomStateRecord, Store } from '../store/types';
-import type { RoomStates } from './state';
+import type { RoomStates } from '../access/room-states';
 
 /** How moderation reaches the room; the gateway provides it. */
 /** What else happens when the phase changes (sign-off freezes and unfreezes the agreement). */
@@ -27,8 +28,6 @@ export interface RoomEffects {
 }
 
 type Target = { userId: string; displayName: string } | null;
-
-const isParty = (m: MemberRecord) => m.role === 'customer' || m.role === 'platform';
 
 /**
  * The mediator's controls: phases, waiting room, caucus, mute, remove, lock,
@@ -129,7 +128,7 @@ export class ModerationService {
   async openCaucus(p: Principal, userId: string): Promise<RoomState> {
     this.requireMediator(p);
     const target = await this.member(p.caseId, userId);
-    if (!isParty(target)) throw new AccordError('FORBIDDEN', 'a private session is held with a party');
+    if (!isParty(target.role)) throw new AccordError('FORBIDDEN', 'a private session is held with a party');
     return this.changeState(p, (s) => {
       if (s.phase !== 'caucus' && !canTransition(s.phase, 'caucus')) {
         throw new AccordError('INVALID_TRANSITION', `cannot open a private session during ${s.phase}`);

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { RoomStates } from '../access/room-states';
+import { DocRegistry } from '../agreement/registry';
+import { AuditLog } from '../audit/log';
+import { AuthService } from '../auth/service';
+import { TokenSigner } from '../auth/tokens';
+import { CaseLifecycleService } from '../cases/lifecycle';
+import { CaseService } from '../cases/service';
+import { ChatService } from '../chat/service';
+import type { AccordConfig } from '../config';
+import { DataCipher } from '../evidence/cipher';
+import { EvidenceService } from '../evidence/service';
+import { ModerationService, toActivity } from '../moderation/service';
+import { loadSigningKey, type SigningKey } from '../outcome/keys';
+import { OutcomeService } from '../outcome/service';
+import { RoomBroadcasts } from '../room/broadcasts';
+import type { AccordIo } from '../room/socket-types';
+import { trackBroadcasts } from '../room/track';
+import type { Infrastructure } from './infrastructure';
+
+/** Every domain service of a node, each built once, here. */
+export interface Services {
+  readonly tokens: TokenSigner;
+  readonly signingKey: SigningKey;
+  readonly auth: AuthService;
+  readonly cases: CaseService;
+  readonly rooms: RoomStates;
+  readonly audit: AuditLog;
+  readonly docs: DocRegistry;
+  readonly evidence: EvidenceService;
+  readonly lifecycle: CaseLifecycleService;
+  readonly chat: ChatService;
+  readonly moderation: ModerationService;
+  readonly outcome: OutcomeService;
+  readonly broadcasts: RoomBroadcasts;
+}
+
+/** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
+const ATTEMPT_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Builds the services and wires what one does when another acts: the room's phase drives sign-off
+ * and the case's lifecycle, a sealed outcome concludes the room. Their effects on people reach them
+ * through `io` (RoomBroadcasts), which need not be attached to a server yet.
+ */
+export function buildServices(
+  config: AccordConfig,
+  infra: Infrastructure,
+  io: AccordIo,
+  publicUrl: () => string,
+): Services {
+  const { store, bus, log, presence } = infra;
+  const tokens = new TokenSigner(config.tokenSecret);
+  const signingKey = loadSigningKey(config.dataDir);
+  const auth = new AuthService(
+    store,
+    tokens,
+    bus,
+    {
+      byUser: infra.limiter('user', 10, ATTEMPT_WINDOW_MS),
+      byAddress: infra.limiter('address', 50, ATTEMPT_WINDOW_MS),
+    },
+    config.sessionHours,
+  );
+  const cases = new CaseService(store, tokens, bus, publicUrl);
+  const docs = new DocRegistry(store, {
+    unloadAfterMs: config.docUnloadMs,
+    compactEvery: config.docCompactEvery,
+    log,
+    // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
+    // other node, and publishing every update on it (base64 and all) was work for nobody.
+    ...(infra.sharedBus ? { bus } : {}),
+  });
+  const rooms = new RoomStates(store, bus);
+  const audit = new AuditLog(store);
+  const cipher = new DataCipher(config.dataKey);
+  const evidence = new EvidenceService(store, cipher, audit, join(config.dataDir, 'evidence'), {
+    maxBytes: config.evidenceMaxBytes,
+    maxFiles: config.evidenceMaxFiles,
+  });
+  const lifecycle = new CaseLifecycleService(
+    store,
+    tokens,
+    cipher,
+    evidence,
+    audit,
+    bus,
+    infra.limiter('tracking-pin', 5, ATTEMPT_WINDOW_MS),
+    publicUrl,
+    trackBroadcasts(io),
+  );
+
+  const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
+  const chat = new ChatService(store, rooms, (m, origin) => broadcasts.chatMessage(m, origin));
+  // Sign-off and moderation call each other (a sealed outcome ends the session, entering signing
+  // freezes the text); each only once events arrive, when both exist.
+  const outcome = new OutcomeService(
+    store,
+    rooms,
+    docs,
+    audit,
+    tokens,
+    signingKey,
+    infra.limiter('signing-pin', 5, ATTEMPT_WINDOW_MS),
+    {
+      statusChanged: (caseId, status) => broadcasts.outcomeStatus(caseId, status),
+      recorded: (entry) => {
+        const activity = toActivity(entry);
+        if (activity) broadcasts.activity(activity);
+      },
+      concluded: async (caseId, kind) => {
+        await moderation.conclude(caseId);
+        await lifecycle.outcomeSealed(caseId, kind);
+      },
+    },
+  );
+  const moderation = new ModerationService(
+    store,
+    rooms,
+    audit,
+    bus,
+    {
+      stateChanged: (state) => broadcasts.roomState(state),
+      activity: (entry) => broadcasts.activity(entry),
+      presenceChanged: (caseId) => broadcasts.presence(caseId),
+    },
+    {
+      // Entering signing freezes the agreement's text; leaving it voids the freeze and its signatures.
+      afterPhase: async (p, from, to) => {
+        if (from === 'scheduled') await lifecycle.roomOpened(p.caseId);
+        if (to === 'signing') await outcome.freeze(p);
+        else if (from === 'signing') await outcome.unfreeze(p);
+      },
+    },
+  );
+  return {
+    tokens,
+    signingKey,
+    auth,
+    cases,
+    rooms,
+    audit,
+    docs,
+    evidence,
+    lifecycle,
+    chat,
+    moderation,
+    outcome,
+    broadcasts,
+  };
+}

@@ -1,0 +1,66 @@
+import type { Activity, ChatMessage, OutcomeStatus, PresenceSnapshot, RoomState } from '@accord/shared';
+import type { RoomStates } from '../access/room-states';
+import type { Store } from '../store/types';
+import type { PresenceRegistry } from './presence';
+import { audienceOf, socketRooms, type AccordIo } from './socket-types';
+
+/**
+ * Everything the room's services tell the people in a room, as Socket.IO emits. The composition root
+ * hands these to the services as their effects, so no service knows of Socket.IO.
+ */
+export class RoomBroadcasts {
+  constructor(
+    private readonly io: AccordIo,
+    private readonly deps: { members: Pick<Store, 'listMembers'>; presence: PresenceRegistry; rooms: RoomStates },
+  ) {}
+
+  /**
+   * A stored chat message, to the channel's audience. Not back to the sending connection (`origin`):
+   * its acknowledgement carries the stored message (seq and all), and that one frame less per message
+   * is a quarter of chat's writes. The sender's other connections (another tab) are in the audience.
+   */
+  chatMessage(m: ChatMessage, origin: string | undefined): void {
+    const to = this.io.to(audienceOf(m.caseId, m.channel));
+    (origin === undefined ? to : to.except(origin)).emit('chat:message', m);
+  }
+
+  roomState(state: RoomState): void {
+    this.io.to(socketRooms.joint(state.caseId)).emit('room:state', state);
+  }
+
+  activity(entry: Activity): void {
+    this.io.to(socketRooms.joint(entry.caseId)).emit('activity', entry);
+  }
+
+  outcomeStatus(caseId: string, status: OutcomeStatus): void {
+    this.io.to(socketRooms.joint(caseId)).emit('outcome:status', status);
+  }
+
+  /** Who is in the case, online, admitted, muted, with a hand raised: to everyone in the room. */
+  async presence(caseId: string): Promise<void> {
+    const { members, presence, rooms } = this.deps;
+    const [list, counts, state] = await Promise.all([
+      members.listMembers(caseId),
+      presence.counts(caseId),
+      rooms.get(caseId),
+    ]);
+    const snapshot: PresenceSnapshot = {
+      caseId,
+      participants: list.map((m) => {
+        const connections = counts.get(m.userId) ?? 0;
+        return {
+          userId: m.userId,
+          displayName: m.displayName,
+          role: m.role,
+          online: connections > 0,
+          connections,
+          // With the lobby off nobody waits, whatever was recorded.
+          admitted: m.admitted || m.role === 'mediator' || !state.lobby,
+          muted: m.muted,
+          handRaised: m.handRaised,
+        };
+      }),
+    };
+    this.io.to(socketRooms.joint(caseId)).emit('presence', snapshot);
+  }
+}

@@ -1,0 +1,57 @@
+import { AccordError, can, type ClientEventName, type clientEvents } from '@accord/shared';
+import type { z } from 'zod';
+import { mayReadChannel } from '../access/policy';
+import type { Principal } from '../auth/service';
+import type { ChatService } from '../chat/service';
+import type { ModerationService } from '../moderation/service';
+import type { OutcomeService } from '../outcome/service';
+import { audienceOf, type AccordSocket } from './socket-types';
+
+type Payload<K extends ClientEventName> = z.output<(typeof clientEvents)[K]['payload']>;
+type Result<K extends ClientEventName> = z.output<(typeof clientEvents)[K]['result']>;
+
+/** One handler per client event of the contract: a missing one is a compile error. */
+export type Handlers = {
+  [K in ClientEventName]: (p: Principal, payload: Payload<K>, socket: AccordSocket) => Promise<Result<K>>;
+};
+
+export interface RoomServices {
+  chat: ChatService;
+  moderation: ModerationService;
+  outcome: OutcomeService;
+}
+
+/** Each event translated into a call of the service that owns it; typing alone is relayed here. */
+export function roomHandlers({ chat, moderation, outcome }: RoomServices): Handlers {
+  return {
+    'chat:send': (p, payload, socket) => chat.send(p, payload, socket.id),
+    'chat:history': (p, payload) => chat.history(p, payload),
+    'chat:typing': async (p, payload, socket) => {
+      if (!can(p.role, 'chat.typing')) throw new AccordError('FORBIDDEN', `a ${p.role} may not type in the chat`);
+      if (!mayReadChannel(p, payload.channel)) throw new AccordError('FORBIDDEN', 'not part of this conversation');
+      socket.to(audienceOf(p.caseId, payload.channel)).emit('chat:typing', {
+        channel: payload.channel,
+        userId: p.userId,
+        displayName: p.displayName,
+        role: p.role,
+        typing: payload.typing,
+      });
+      return {};
+    },
+    'room:phase': (p, { phase }) => moderation.setPhase(p, phase),
+    'room:settings': (p, settings) => moderation.setSettings(p, settings),
+    'lobby:admit': (p, who) => moderation.admit(p, who),
+    'caucus:open': (p, { userId }) => moderation.openCaucus(p, userId),
+    'caucus:close': (p) => moderation.closeCaucus(p),
+    'moderation:mute': async (p, { userId, muted }) => (await moderation.mute(p, userId, muted), {}),
+    'moderation:remove': async (p, { userId }) => (await moderation.remove(p, userId), {}),
+    'agreement:lock': (p, { locked }) => moderation.lock(p, locked),
+    'room:pin': (p, { text }) => moderation.pin(p, text),
+    'hand:raise': async (p, { raised }) => (await moderation.raiseHand(p, raised), {}),
+    'hand:lower': async (p, { userId }) => (await moderation.lowerHand(p, userId), {}),
+    'activity:list': (p, query) => moderation.activity(p, query),
+    'outcome:status': (p) => outcome.status(p.caseId),
+    'outcome:sign': (p, payload) => outcome.sign(p, payload),
+    'outcome:seal': (p, { outcome: kind, reason }) => outcome.seal(p, kind, reason),
+  };
+}
