@@ -54,7 +54,13 @@ export function buildInfrastructure(config: AccordConfig, overrides: AccordOverr
   const metrics = new Metrics();
   const nodeId = newId();
   const { redisUrl, redisPrefix: prefix } = config;
-  const bus = overrides.bus ?? (redisUrl ? new RedisBus(redisUrl, nodeId, `${prefix}:bus`) : new LocalBus(nodeId));
+  const bus =
+    overrides.bus ??
+    (redisUrl
+      ? new RedisBus(redisUrl, nodeId, `${prefix}:bus`, (problem) =>
+          log.warn({ event: 'bus.invalid_message', problem }, 'dropped a bus message that is not one'),
+        )
+      : new LocalBus(nodeId));
   // Every store call is timed and its failures counted. Membership is checked on every chat message
   // and Yjs update: read through a cache the bus keeps fresh.
   const members = withMemberCache(metrics.measure(rawStore), bus, {

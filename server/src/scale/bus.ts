@@ -1,35 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { RoomStateRecord } from '../store/types';
+import type { BusMessage, Envelope } from './messages';
 
-/**
- * Messages one node tells every node (itself included). A discriminated union
- * so that each subscriber handles the kinds it knows and ignores the rest.
- */
-export type BusMessage =
-  /** These sessions were revoked: close their live connections wherever they are. */
-  | { type: 'sessions.revoked'; sessionIds: string[] }
-  /** A room's state changed (phase, lobby, caucus, lock, pin): refresh caches. */
-  | { type: 'room.state'; state: RoomStateRecord }
-  /** These waiting people were admitted: let their waiting connections into the room. */
-  | { type: 'member.admitted'; caseId: string; userIds: string[] }
-  /** This person was removed from the case: close their connections to it. */
-  | { type: 'member.removed'; caseId: string; userId: string }
-  /** This person's role in the case changed: close their connections, which carry the old one. */
-  | { type: 'member.changed'; caseId: string; userId: string }
-  /** This person's membership record changed (muted, admitted, hand raised, removed): drop cached copies. */
-  | { type: 'member.flags'; caseId: string; userId: string }
-  /** A stored Yjs update (base64): nodes holding the document apply and relay it, and store nothing. */
-  | { type: 'doc.update'; doc: string; update: string }
-  /** An awareness update (base64) from a connection on another node. */
-  | { type: 'doc.awareness'; doc: string; update: string }
-  /** A relay of this document failed to go out: nodes holding it read what they lack from the store. */
-  | { type: 'doc.resync'; doc: string };
-
-export interface Envelope {
-  /** The id of the node that published it, so a node can tell its own messages. */
-  origin: string;
-  message: BusMessage;
-}
+export type { BusMessage, Envelope } from './messages';
 
 /**
  * The cross-node channel. In one process it is `LocalBus`; with Redis it is a

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { Bus, BusMessage, Envelope } from './bus';
+import type { Bus } from './bus';
+import { Envelope, type BusMessage } from './messages';
 
 /**
  * The bus across nodes: Redis pub/sub on one channel. Every node, the
@@ -18,13 +19,15 @@ export class RedisBus implements Bus {
     url: string,
     readonly nodeId: string,
     private readonly channel: string,
+    /** A message that is not JSON or not a bus message (another version, another writer): dropped. */
+    private readonly onInvalid: (problem: string) => void = () => undefined,
   ) {
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { lazyConnect: false });
     this.sub.on('message', (channel: string, raw: string) => {
       if (channel !== this.channel) return;
-      const envelope = JSON.parse(raw) as Envelope;
-      for (const h of this.handlers) h(envelope);
+      const envelope = this.parse(raw);
+      if (envelope) for (const h of this.handlers) h(envelope);
     });
     // A failed subscription must neither crash the process (unhandled rejection) nor leave the bus
     // deaf: it is retried on every reconnection (ioredis only resubscribes what once succeeded).
@@ -43,6 +46,20 @@ export class RedisBus implements Bus {
       }
       connectedBefore = true;
     });
+  }
+
+  private parse(raw: string): Envelope | null {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      this.onInvalid('not JSON');
+      return null;
+    }
+    const parsed = Envelope.safeParse(json);
+    if (parsed.success) return parsed.data;
+    this.onInvalid(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return null;
   }
 
   onReconnect(handler: () => void): () => void {
