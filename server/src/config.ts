@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { toIssues } from '@accord/shared';
-import { trustProxies } from './http/client-address';
+import { trustProxies } from './lib/client-address';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AccordError, httpStatusOf } from '@accord/shared';
-import type { TrustProxy } from './client-address';
+import type { TrustProxy } from '../lib/client-address';
 import type { Registry } from 'prom-client';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddress as addressOf, trustProxies } from './client-address';
+import { clientAddress as addressOf, trustProxies } from '../lib/client-address';
 import { ConnectionLimit } from './connection-limit';
 
 const loopback = trustProxies(['loopback']);

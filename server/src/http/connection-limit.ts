@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorBody } from '@accord/shared';
-import { clientAddress, type TrustProxy } from './client-address';
+import { clientAddress, type TrustProxy } from '../lib/client-address';
 
 /** Open connections per address, with a ceiling. */
 export class ConnectionLimit {

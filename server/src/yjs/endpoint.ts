@@ -7,7 +7,7 @@ import { mayWriteAgreement, mustWait } from '../access/policy';
 import type { RoomStates } from '../access/room-states';
 import type { Store } from '../store/types';
 import { toErrorBody } from '../errors';
-import { originAllowed } from '../http/origin';
+import { originAllowed } from '../lib/origin';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { RateLimits } from '../config';
