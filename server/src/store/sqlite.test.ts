@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerBatchAtomicity, registerStoreContract } from './contract';
 import { SqliteStore } from './sqlite';
-import { sqliteMigrations } from './migrations';
+import { sqliteMigrations } from './sqlite/migrations';
 
 const dir = mkdtempSync(join(tmpdir(), 'accord-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
