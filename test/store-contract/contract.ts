@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, type NewMessage, type Store } from './types';
+import type { NewMessage, Store } from '@accord/server';
+import { GENESIS_HASH } from '@accord/shared';
 
 /** A guest user to send messages as (the setup of most store tests); returns its id. */
 export async function createGuest(store: Store, displayName = 'x'): Promise<string> {
