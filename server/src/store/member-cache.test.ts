@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LocalBus } from '../scale/bus';
-import { registerStoreContract } from './contract';
 import { withMemberCache } from './member-cache';
 import { MemoryStore } from './memory';
 import type { MemberRecord, Store } from './types';
 
-// The cached store is still a store: the whole contract holds through it.
-registerStoreContract(
-  'memory, members cached',
-  async () => withMemberCache(new MemoryStore(), new LocalBus('n')).store,
-);
+// The whole store contract runs through the cache too: test/store-contract/member-cache.test.ts.
 
 const CASE = 'case-1';
 const USER = 'user-1';

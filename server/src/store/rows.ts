@@ -1,15 +1,230 @@
-import type { CaseRole } from '@accord/shared';
-import type { CaseRecord, FreezeRecord, InviteRecord, SessionRecord, SignatureRecord } from './types';
+import type { CaseRole, Channel, ChatMessage, Phase } from '@accord/shared';
+import type {
+  AuditRecord,
+  NewCase,
+  NewUser,
+  CaseRecord,
+  EvidenceRecord,
+  FreezeRecord,
+  InviteRecord,
+  MediatorProfile,
+  MemberRecord,
+  OutcomeRow,
+  RoomStateRecord,
+  SessionRecord,
+  SignatureRecord,
+  UserRecord,
+} from './types';
 
 /**
- * Row mappers both SQL stores share (the columns and their types are the same
- * in SQLite and PostgreSQL for these tables); the others differ in how
- * booleans and 64-bit integers come back, and stay with their store.
+ * Row mappers both SQL stores share: the columns are the same in SQLite and PostgreSQL. Where the
+ * two drivers return a column differently, the mapper takes either: a boolean is 0/1 from SQLite
+ * and true/false from PostgreSQL; a 64-bit integer (bigint, count(*)) is a string from `pg`.
  */
 export type Row = Record<string, unknown>;
 
 export const str = (v: unknown): string => v as string;
 export const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
+export const num = (v: unknown): number => Number(v);
+const bool = (v: unknown): boolean => v === 1 || v === true;
+
+export function toUser(r: Row): UserRecord {
+  return {
+    id: str(r.id),
+    kind: r.kind as UserRecord['kind'],
+    username: strOrNull(r.username),
+    displayName: str(r.display_name),
+    staffRole: strOrNull(r.staff_role) as UserRecord['staffRole'],
+    passwordHash: strOrNull(r.password_hash),
+    mustChangePassword: bool(r.must_change_password),
+    createdAt: str(r.created_at),
+  };
+}
+
+export function toCase(r: Row): CaseRecord {
+  return {
+    id: str(r.id),
+    number: str(r.number),
+    title: str(r.title),
+    summary: str(r.summary),
+    category: r.category as CaseRecord['category'],
+    status: r.status as CaseRecord['status'],
+    statusSince: str(r.status_since ?? r.created_at),
+    amountInDisputeCents: num(r.amount_in_dispute_cents),
+    createdAt: str(r.created_at),
+    desiredOutcome: str(r.desired_outcome ?? ''),
+    customerId: strOrNull(r.customer_id),
+    mediatorId: strOrNull(r.mediator_id),
+    session:
+      r.session_starts_at === null || r.session_starts_at === undefined
+        ? null
+        : {
+            startsAt: str(r.session_starts_at),
+            timeZone: str(r.session_time_zone),
+            durationMinutes: num(r.session_minutes),
+          },
+    question: strOrNull(r.question),
+    rejectionReason: strOrNull(r.rejection_reason),
+    tracking:
+      r.tracking_id === null || r.tracking_id === undefined
+        ? null
+        : { id: str(r.tracking_id), pinHash: str(r.tracking_pin_hash), revokedAt: strOrNull(r.tracking_revoked_at) },
+    purgedAt: strOrNull(r.purged_at),
+  };
+}
+
+export function toEvidence(r: Row): EvidenceRecord {
+  return {
+    id: str(r.id),
+    caseId: str(r.case_id),
+    uploadedBy: str(r.uploaded_by),
+    uploaderRole: str(r.uploader_role),
+    name: str(r.name),
+    storedName: str(r.stored_name),
+    type: r.type as EvidenceRecord['type'],
+    size: num(r.size),
+    sha256: str(r.sha256),
+    uploadedAt: str(r.uploaded_at),
+  };
+}
+
+export function toMediatorProfile(r: Row): MediatorProfile {
+  return {
+    userId: str(r.user_id),
+    organisation: str(r.organisation),
+    languages: JSON.parse(str(r.languages)) as string[],
+    specialities: JSON.parse(str(r.specialities)) as string[],
+  };
+}
+
+export function toMember(r: Row): MemberRecord {
+  return {
+    caseId: str(r.case_id),
+    userId: str(r.user_id),
+    role: r.role as CaseRole,
+    displayName: str(r.display_name),
+    addedAt: str(r.added_at),
+    admitted: bool(r.admitted),
+    muted: bool(r.muted),
+    handRaised: bool(r.hand_raised),
+    removedAt: strOrNull(r.removed_at),
+  };
+}
+
+export function toRoomState(r: Row): RoomStateRecord {
+  return {
+    caseId: str(r.case_id),
+    phase: r.phase as Phase,
+    lobby: bool(r.lobby),
+    quietOpening: bool(r.quiet_opening),
+    agreementLocked: bool(r.agreement_locked),
+    caucusUserId: strOrNull(r.caucus_user_id),
+    pinned: r.pinned_text === null ? null : { text: str(r.pinned_text), by: str(r.pinned_by), at: str(r.pinned_at) },
+    version: num(r.version),
+  };
+}
+
+export function toAudit(r: Row): AuditRecord {
+  return {
+    caseId: str(r.case_id),
+    seq: num(r.seq),
+    at: str(r.at),
+    actorId: strOrNull(r.actor_id),
+    kind: str(r.kind),
+    data: JSON.parse(str(r.data)) as Record<string, unknown>,
+    prevHash: str(r.prev_hash),
+    hash: str(r.hash),
+  };
+}
+
+export function toMessage(r: Row): ChatMessage {
+  return {
+    channel: r.channel as Channel,
+    seq: num(r.seq),
+    id: str(r.id),
+    clientId: str(r.client_id),
+    caseId: str(r.case_id),
+    senderId: str(r.sender_id),
+    senderName: str(r.sender_name),
+    senderRole: r.sender_role as CaseRole,
+    text: str(r.text),
+    createdAt: str(r.created_at),
+  };
+}
+
+export function toOutcome(r: Row): OutcomeRow {
+  return { caseId: str(r.case_id), record: str(r.record), signature: str(r.signature), sealedAt: str(r.sealed_at) };
+}
+
+/** The parameters of both stores' room-state upsert, in its column order; booleans as the driver wants them. */
+export function roomStateParams<B>(next: RoomStateRecord, bool: (v: boolean) => B): (string | number | B | null)[] {
+  return [
+    next.caseId,
+    next.phase,
+    bool(next.lobby),
+    bool(next.quietOpening),
+    bool(next.agreementLocked),
+    next.caucusUserId,
+    next.pinned?.text ?? null,
+    next.pinned?.by ?? null,
+    next.pinned?.at ?? null,
+    next.version,
+  ];
+}
+
+/** The parameters of both stores' case INSERT, in its column order (id … tracking_pin_hash). */
+export function caseInsertParams(input: NewCase, number: string, createdAt: string): (string | number | null)[] {
+  return [
+    input.id,
+    number,
+    input.title,
+    input.summary,
+    input.category,
+    input.status ?? 'scheduled',
+    createdAt,
+    input.amountInDisputeCents,
+    createdAt,
+    input.desiredOutcome ?? '',
+    input.customerId ?? null,
+    input.tracking?.id ?? null,
+    input.tracking?.pinHash ?? null,
+  ];
+}
+
+/** The parameters of both stores' user INSERT, in its column order; the boolean as the driver wants it. */
+export function userInsertParams<B>(user: NewUser, createdAt: string, bool: (v: boolean) => B): (string | B | null)[] {
+  return [
+    user.id,
+    user.kind,
+    user.username,
+    user.displayName,
+    user.staffRole,
+    user.passwordHash,
+    bool(user.mustChangePassword),
+    createdAt,
+  ];
+}
+
+/** The parameters of both stores' invite INSERT, in its column order (id … pin_hash). */
+export function inviteInsertParams(r: InviteRecord): (string | null)[] {
+  return [r.id, r.caseId, r.userId, r.role, r.displayName, r.createdBy, r.createdAt, r.expiresAt, r.pinHash];
+}
+
+/** The parameters of both stores' freeze INSERT, in its column order (id … signers). */
+export function freezeInsertParams(f: Omit<FreezeRecord, 'voidedAt'>): string[] {
+  return [
+    f.id,
+    f.caseId,
+    f.text,
+    f.fingerprint,
+    f.frozenAt,
+    f.frozenBy,
+    JSON.stringify(f.terms),
+    JSON.stringify(f.signers),
+  ];
+}
+
+export const now = () => new Date().toISOString();
 
 export function toFreeze(r: Row): FreezeRecord {
   return {

@@ -170,24 +170,24 @@ export interface StoredDoc {
   updates: { id: number; data: Uint8Array }[];
 }
 
-/**
- * Everything Accord keeps durably. Every method is async so that a networked
- * backend (PostgreSQL) implements the same interface; callers never assume a
- * synchronous store. Implementations must make each method atomic.
- */
-export interface Store {
+/** The store as a whole: what it is, whether it answers, and closing it. */
+export interface StoreAdmin {
   readonly kind: string;
   /** Resolves when the store answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
 
+export interface UserStore {
   createUser(user: NewUser): Promise<UserRecord>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByUsername(username: string): Promise<UserRecord | null>;
   setPassword(userId: string, passwordHash: string, mustChange: boolean): Promise<void>;
   countStaff(): Promise<number>;
   listStaff(): Promise<UserRecord[]>;
+}
 
+export interface CaseStore {
   /** Assigns the next case number of the current year. */
   createCase(input: NewCase): Promise<CaseRecord>;
   getCase(id: string): Promise<CaseRecord | null>;
@@ -204,20 +204,27 @@ export interface Store {
   putPii(caseId: string, data: Uint8Array): Promise<void>;
   getPii(caseId: string): Promise<Uint8Array | null>;
 
+  /**
+   * Deletes what the retention period ends: personal data, evidence rows, chat,
+   * documents, invites. Keeps the case number, the audit log and the sealed record.
+   * Here rather than with each aggregate it empties: it is one transaction over the case.
+   */
+  purgeCase(caseId: string, at: string): Promise<void>;
+}
+
+export interface EvidenceStore {
   /** Adds evidence unless the case already holds `max` files (CONFLICT), atomically. */
   addEvidence(evidence: EvidenceRecord, max: number): Promise<EvidenceRecord>;
   listEvidence(caseId: string): Promise<EvidenceRecord[]>;
   getEvidence(id: string): Promise<EvidenceRecord | null>;
+}
 
+export interface MediatorStore {
   putMediatorProfile(profile: MediatorProfile): Promise<void>;
   listMediatorProfiles(): Promise<MediatorProfile[]>;
+}
 
-  /**
-   * Deletes what the retention period ends: personal data, evidence rows, chat,
-   * documents, invites. Keeps the case number, the audit log and the sealed record.
-   */
-  purgeCase(caseId: string, at: string): Promise<void>;
-
+export interface MemberStore {
   /** Adds or updates a membership (a person has one role per case); re-adding a removed member restores it. */
   putMember(member: Pick<MemberRecord, 'caseId' | 'userId' | 'role' | 'displayName'>): Promise<MemberRecord>;
   getMember(caseId: string, userId: string): Promise<MemberRecord | null>;
@@ -229,38 +236,53 @@ export interface Store {
   /**
    * Removes a member: marks the membership removed, revokes their invites to
    * the case and the sessions opened through them. Returns the revoked session ids.
+   * Here rather than with invites or sessions: the membership is what it changes; the revocations follow.
    */
   removeMember(caseId: string, userId: string, at: string): Promise<string[]>;
+  /** A user's current memberships with their cases. Here rather than with cases: it reads by membership. */
+  listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]>;
+}
 
+export interface RoomStateStore {
   getRoomState(caseId: string): Promise<RoomStateRecord>;
   /**
    * Applies the patch and increments the version, atomically. With `expectedVersion`
    * it throws CONFLICT when the state changed meanwhile (compare-and-set across nodes).
    */
   updateRoomState(caseId: string, patch: RoomStatePatch, expectedVersion?: number): Promise<RoomStateRecord>;
+}
 
+export interface AuditStore {
   /**
    * Appends to the case's audit log. `build` gets the previous entry (or null)
    * inside the store's transaction, so the chain cannot fork under concurrency.
    */
   appendAudit(caseId: string, build: (previous: AuditHead | null) => AuditRecord): Promise<AuditRecord>;
   listAudit(caseId: string, query: { beforeSeq?: number; limit: number }): Promise<AuditRecord[]>;
-  listMemberships(userId: string): Promise<{ case: CaseRecord; role: CaseRole }[]>;
+}
 
+export interface InviteStore {
   createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord>;
   getInvite(id: string): Promise<InviteRecord | null>;
   listInvites(caseId: string): Promise<InviteRecord[]>;
   /** Sets the invite's PIN hash if it has none yet; true when this call set it (the PIN is shown once). */
   claimInvitePin(id: string, pinHash: string): Promise<boolean>;
-  /** Revokes the invite and every session opened through it; returns the revoked session ids. */
+  /**
+   * Revokes the invite and every session opened through it; returns the revoked session ids.
+   * Here rather than with sessions: the invite is what it revokes; its sessions follow.
+   */
   revokeInvite(id: string, at: string): Promise<string[]>;
+}
 
+export interface SessionStore {
   createSession(session: Omit<SessionRecord, 'revokedAt' | 'createdAt'>): Promise<SessionRecord>;
   getSession(id: string): Promise<SessionRecord | null>;
   revokeSession(id: string, at: string): Promise<void>;
   /** Revokes every live session of a user except one (after a password change); returns their ids. */
   revokeUserSessions(userId: string, exceptId: string | null, at: string): Promise<string[]>;
+}
 
+export interface ChatStore {
   /**
    * Stores a chat message with the next sequence number of its case and channel, atomically.
    * A second call with the same (case, sender, clientId) stores nothing and returns
@@ -273,7 +295,9 @@ export interface Store {
   ): Promise<AppendResult>;
   listMessages(caseId: string, channel: Channel, query: MessageQuery): Promise<ChatMessage[]>;
   headSeq(caseId: string, channel: Channel): Promise<number>;
+}
 
+export interface SignoffStore {
   /** The freeze in force (not voided) for a case, if any. */
   currentFreeze(caseId: string): Promise<FreezeRecord | null>;
   createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord>;
@@ -285,7 +309,9 @@ export interface Store {
   /** Stores the sealed record; there is at most one per case (a second throws CONFLICT). */
   saveOutcome(outcome: OutcomeRow): Promise<void>;
   getOutcome(caseId: string): Promise<OutcomeRow | null>;
+}
 
+export interface DocStore {
   /** Appends one Yjs update to a document's log; returns its id (increasing). */
   appendDocUpdate(docName: string, update: Uint8Array): Promise<number>;
   loadDoc(docName: string): Promise<StoredDoc>;
@@ -297,6 +323,28 @@ export interface Store {
    */
   compactDoc(docName: string, snapshot: Uint8Array, coveredIds: readonly number[]): Promise<void>;
 }
+
+/** Every aggregate's methods: what a backend implements besides StoreAdmin. */
+export type StoreAggregates = UserStore &
+  CaseStore &
+  EvidenceStore &
+  MediatorStore &
+  MemberStore &
+  RoomStateStore &
+  AuditStore &
+  InviteStore &
+  SessionStore &
+  ChatStore &
+  SignoffStore &
+  DocStore;
+
+/**
+ * Everything Accord keeps durably, one narrow interface per aggregate (a service needs only the
+ * ones it uses). Every method is async so that a networked backend (PostgreSQL) implements the
+ * same interface; callers never assume a synchronous store. Implementations must make each
+ * method atomic.
+ */
+export type Store = StoreAdmin & StoreAggregates;
 
 export interface FreezeRecord {
   id: string;

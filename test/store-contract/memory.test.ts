@@ -1,4 +1,4 @@
 import { registerStoreContract } from './contract';
-import { MemoryStore } from './memory';
+import { MemoryStore } from '@accord/server';
 
 registerStoreContract('memory', async () => new MemoryStore());

@@ -2,16 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerBatchAtomicity, registerStoreContract } from './contract';
-import { SqliteStore } from './sqlite';
+import { SqliteStore } from './index';
 import { sqliteMigrations } from './migrations';
 
 const dir = mkdtempSync(join(tmpdir(), 'accord-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-
-registerStoreContract('sqlite (file)', async () => new SqliteStore({ filename: join(dir, `t${n++}.db`) }));
-registerBatchAtomicity('sqlite (file)', async () => new SqliteStore({ filename: join(dir, `t${n++}.db`) }));
 
 describe('SqliteStore migrations', () => {
   it('migrates a new file to the latest version and reopens it without re-running', async () => {

@@ -3,8 +3,8 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGuest, registerBatchAtomicity, registerStoreContract } from './contract';
-import { PostgresStore } from './postgres';
-import { GENESIS_HASH, type AuditRecord } from './types';
+import { PostgresStore, type AuditRecord } from '@accord/server';
+import { GENESIS_HASH } from '@accord/shared';
 
 /** The machine's PostgreSQL (tests never create a server of their own for it). */
 const url = process.env.ACCORD_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

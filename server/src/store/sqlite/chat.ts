@@ -1,0 +1,136 @@
+import { AccordError, type ChatMessage } from '@accord/shared';
+import { GroupCommit, type Outcome, type Pending } from '../group-commit';
+import { toMessage, type Row } from '../rows';
+import type { AppendResult, AuditHead, AuditRecord, ChatStore, NewMessage } from '../types';
+import { insertAudit } from './audit';
+import type { SqliteDb } from './db';
+
+type BuildAudit = (stored: ChatMessage, previous: AuditHead | null) => AuditRecord;
+
+/** A chat message waiting for the group commit. */
+export interface PendingMessage {
+  m: NewMessage;
+  audit: BuildAudit | undefined;
+}
+
+/**
+ * The shortest time between two chat commits. A commit costs its BEGIN/COMMIT, the WAL frames of the
+ * pages its messages share and an fdatasync, whatever it carries; at 4,500 messages a second, commits
+ * as fast as the disk allowed cost about a tenth of the server's CPU more than one every 2 ms
+ * (measured: CPU per 1,000 deliveries 101–105 → 91–92 ms, p99 unchanged). At most 2 ms of extra wait,
+ * and only while messages keep coming.
+ */
+const CHAT_COMMIT_GAP_MS = 2;
+
+/** Inside a transaction: the existing row for a known clientId, or the message stored with the next seq. */
+function insertMessage(c: SqliteDb, m: NewMessage, audit?: BuildAudit): AppendResult {
+  const existing = c
+    .stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
+    .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
+  if (existing) {
+    if (existing.text !== m.text || existing.channel !== m.channel) {
+      throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+    }
+    return { message: toMessage(existing), duplicate: true };
+  }
+  const { seq } = c
+    .stmt(
+      `INSERT INTO room_heads (case_id, channel, seq) VALUES (?, ?, 1)
+         ON CONFLICT (case_id, channel) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+    )
+    .get(m.caseId, m.channel) as { seq: number };
+  c.stmt(
+    `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
+         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(m.caseId, m.channel, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
+  const message = { ...m, seq };
+  if (audit) insertAudit(c, m.caseId, (previous) => audit(message, previous));
+  return { message, duplicate: false };
+}
+
+/**
+ * Group commit: the chat messages that arrive in one turn of the event loop are stored in one
+ * transaction, so one fsync (synchronous=FULL) covers them all; each is acknowledged only after
+ * that commit. Each message runs in a savepoint of its own, so one refused (a clientId reused for
+ * other text) leaves the others stored.
+ *
+ * A batch commits at the end of a turn of the event loop, but not while the WAL is being synced (the
+ * batch gathers and goes when the sync ends: one commit and one fdatasync per disk round, however many
+ * messages) and not within CHAT_COMMIT_GAP_MS of the last chat commit: under load the batches grow
+ * instead of the commits; after a quiet spell there is no delay. The fsync runs off the event loop
+ * (SqliteDb.commitThenSync); closing, it is in the commit itself.
+ */
+export function sqliteChatCommit(c: SqliteDb): GroupCommit<PendingMessage, AppendResult> {
+  type Batch = readonly Pending<PendingMessage, AppendResult>[];
+  // One transaction per batch. A message refused (a clientId reused for other text) is refused before
+  // it writes anything, so it needs no savepoint; any other failure rolls the whole batch back, and it
+  // is run again with each message in a savepoint of its own (a nested transaction), so that message
+  // undoes only itself.
+  const inBatch = (each: (m: NewMessage, audit: BuildAudit | undefined) => AppendResult, rethrow: boolean) =>
+    c.db.transaction((batch: Batch): Outcome<AppendResult>[] =>
+      batch.map(({ item: { m, audit } }): Outcome<AppendResult> => {
+        try {
+          return { ok: true, value: each(m, audit) };
+        } catch (error) {
+          if (rethrow && !(error instanceof AccordError)) throw error;
+          return { ok: false, error };
+        }
+      }),
+    );
+  const inSavepoint = c.db.transaction((m: NewMessage, audit: BuildAudit | undefined) => insertMessage(c, m, audit));
+  const chatCommit = inBatch((m, audit) => insertMessage(c, m, audit), true);
+  const chatCommitCareful = inBatch(inSavepoint, false);
+  return new GroupCommit({
+    gapMs: CHAT_COMMIT_GAP_MS,
+    held: () => c.syncing,
+    commit: (batch) =>
+      c.commitThenSync(
+        () => {
+          try {
+            return chatCommit.immediate(batch);
+          } catch {
+            return chatCommitCareful.immediate(batch);
+          }
+        },
+        (outcomes) =>
+          batch.forEach((p, i) => {
+            const o = outcomes[i];
+            if (o?.ok) p.resolve(o.value);
+            else p.reject(o ? o.error : new Error('message not stored'));
+          }),
+        // The commit failed (nothing of the batch is stored), or it is not known to be on disk: an
+        // error, so the client retries (and its clientId finds the row).
+        (error) => batch.forEach((p) => p.reject(error)),
+      ),
+  });
+}
+
+export function sqliteChat(c: SqliteDb, commits: GroupCommit<PendingMessage, AppendResult>): ChatStore {
+  return {
+    async appendMessage(m, audit) {
+      return commits.add({ m, audit });
+    },
+
+    async listMessages(caseId, channel, q) {
+      await c.durable();
+      if (q.afterSeq !== undefined) {
+        return (
+          c
+            .stmt('SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq > ? ORDER BY seq LIMIT ?')
+            .all(caseId, channel, q.afterSeq, q.limit) as Row[]
+        ).map(toMessage);
+      }
+      const rows = c
+        .stmt('SELECT * FROM messages WHERE case_id = ? AND channel = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
+        .all(caseId, channel, q.beforeSeq ?? Number.MAX_SAFE_INTEGER, q.limit) as Row[];
+      return rows.reverse().map(toMessage);
+    },
+
+    async headSeq(caseId, channel) {
+      await c.durable();
+      const r = c.stmt('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
+        { seq: number } | undefined;
+      return r?.seq ?? 0;
+    },
+  };
+}
