@@ -12,7 +12,8 @@ import { AuthService } from './auth/service';
 import { TokenSigner } from './auth/tokens';
 import { CaseService } from './cases/service';
 import { modeOf, publicUrlOf, type AccordConfig } from './config';
-import { createApiRouter, publicKeyDocument } from './http/api';
+import { createApiRouter } from './http/api';
+import { publicKeyDocument } from './http/routes/outcome';
 import type { OutcomeService } from './outcome/service';
 import { createHttpApp } from './http/app';
 import { createLogger, type Logger } from './log';
@@ -31,10 +32,10 @@ import { AuditLog } from './audit/log';
 import { LocalBus, type Bus } from './scale/bus';
 import { SqliteStore } from './store/sqlite';
 import { loadSigningKey } from './outcome/keys';
-import { CaseLifecycleService } from './cases/lifecycle';
+import { createCaseFlow } from './cases/index';
+import type { RecordsService } from './cases/records';
 import { DataCipher } from './evidence/cipher';
 import { EvidenceService } from './evidence/service';
-import { createIntakeRouter } from './http/intake';
 import { originAllowed } from './http/origin';
 import { trustProxies } from './http/client-address';
 import { ConnectionLimit, limitConnectionsPerAddress } from './http/connection-limit';
@@ -53,7 +54,8 @@ export interface AccordServer {
   readonly docs: DocRegistry;
   readonly rooms: RoomStates;
   readonly audit: AuditLog;
-  readonly lifecycle: CaseLifecycleService;
+  /** The customer's export and the retention purge. */
+  readonly records: RecordsService;
   readonly evidence: EvidenceService;
   readonly http: HttpServer;
   readonly io: AccordIo;
@@ -141,15 +143,6 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
 
   const signingKey = loadSigningKey(config.dataDir);
   let outcome: OutcomeService | null = null;
-  const api = createApiRouter({
-    auth,
-    cases,
-    signingKey,
-    outcome: () => {
-      if (!outcome) throw new Error('outcome service not wired');
-      return outcome;
-    },
-  });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
   const cipher = new DataCipher(config.dataKey);
@@ -158,19 +151,30 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     maxFiles: config.evidenceMaxFiles,
   });
   let track: TrackNamespace | null = null;
-  const lifecycle = new CaseLifecycleService(
+  const flow = createCaseFlow({
     store,
     tokens,
     cipher,
     evidence,
     audit,
     bus,
-    limiter('tracking-pin', 5, 15 * 60_000),
-    url,
-    { progressChanged: (progress) => track?.progressChanged(progress) },
-  );
+    pinAttempts: limiter('tracking-pin', 5, 15 * 60_000),
+    publicUrl: url,
+    effects: { progressChanged: (progress) => track?.progressChanged(progress) },
+  });
+  const api = createApiRouter({
+    auth,
+    cases,
+    flow,
+    evidence,
+    signingKey,
+    outcome: () => {
+      if (!outcome) throw new Error('outcome service not wired');
+      return outcome;
+    },
+  });
   const trustProxy = trustProxies(config.trustedProxies);
-  const app = createHttpApp([createIntakeRouter({ auth, lifecycle, evidence }), api], {
+  const app = createHttpApp([api], {
     trustProxy,
     ops: {
       ready: async () => {
@@ -231,12 +235,12 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     presence,
     bus,
     log,
-    lifecycle,
+    lifecycle: flow.transitions,
     onAck: metrics.observeAck(),
     limits: new EventRateLimits(config.limits),
   });
   outcome = room.outcome;
-  track = attachTrackNamespace(io, { auth, lifecycle, log });
+  track = attachTrackNamespace(io, { auth, access: flow.access, log });
   gauges = {
     rooms: () => new Set([...io.of('/').sockets.values()].map((s) => s.data.principal.caseId)).size,
     documents: () => docs.loaded().length,
@@ -280,7 +284,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     docs,
     rooms,
     audit,
-    lifecycle,
+    records: flow.records,
     evidence,
     http,
     io,

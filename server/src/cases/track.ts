@@ -5,7 +5,7 @@ import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import type { AccordIo } from '../room/gateway';
 import { noRecovery } from '../room/recovery';
-import type { CaseLifecycleService } from './lifecycle';
+import type { CaseAccess } from './access';
 
 export interface TrackNamespace {
   progressChanged(progress: CaseProgress): void;
@@ -18,7 +18,7 @@ export interface TrackNamespace {
  */
 export function attachTrackNamespace(
   io: AccordIo,
-  deps: { auth: AuthService; lifecycle: CaseLifecycleService; log: Logger },
+  deps: { auth: AuthService; access: CaseAccess; log: Logger },
 ): TrackNamespace {
   const ns = io.of('/track') as unknown as Namespace<Record<string, never>, TrackServerEvents>;
   // Its rooms are decided in the handshake; a recovery would skip that decision.
@@ -28,7 +28,7 @@ export function attachTrackNamespace(
       const hs = parseOrThrow(TrackHandshake, socket.handshake.auth, 'handshake auth');
       const identity = await deps.auth.authenticate(hs.token);
       if (hs.caseId) {
-        await deps.lifecycle.caseFor(identity, hs.caseId, ['customer', 'staff', 'admin', 'mediator']);
+        await deps.access.caseFor(identity, hs.caseId, ['customer', 'staff', 'admin', 'mediator']);
         await socket.join(`track:${hs.caseId}`);
       } else {
         const role = identity.session.caseId === null ? identity.user.staffRole : null;

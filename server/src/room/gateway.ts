@@ -23,7 +23,7 @@ import {
 import type { z } from 'zod';
 import type { AuditLog } from '../audit/log';
 import type { DocRegistry } from '../agreement/registry';
-import type { CaseLifecycleService } from '../cases/lifecycle';
+import type { CaseTransitions } from '../cases/transitions';
 import type { AttemptLimiter } from '../auth/attempts';
 import type { AuthService, Principal } from '../auth/service';
 import type { TokenSigner } from '../auth/tokens';
@@ -66,7 +66,7 @@ export interface RoomDeps {
   /** Failed signature confirmations (wrong PIN or password) per signer. */
   signAttempts: AttemptLimiter;
   /** The case's lifecycle follows the room: opened, then settled or not. */
-  lifecycle: CaseLifecycleService;
+  lifecycle: CaseTransitions;
   /** Records how long each event took to acknowledge. */
   onAck?: (event: string, seconds: number) => void;
   rooms: RoomStates;
