@@ -56,7 +56,7 @@ async function serve(): Promise<void> {
   }
   // Retention: closed cases past their period are purged at start and then daily.
   const purge = () =>
-    void server.lifecycle.purgeExpired(config.retentionDays).then(
+    void server.records.purgeExpired(config.retentionDays).then(
       (ids) => ids.length > 0 && server.log.info({ event: 'retention.purged', cases: ids.length }, 'purged'),
       (err: unknown) => server.log.error({ err, event: 'retention.failed' }, 'purge failed'),
     );
@@ -181,7 +181,7 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'warn' });
       const server = await startAccord(config);
       try {
-        const purged = await server.lifecycle.purgeExpired(config.retentionDays);
+        const purged = await server.records.purgeExpired(config.retentionDays);
         process.stdout.write(`purged ${purged.length} case(s)\n`);
       } finally {
         await server.close();

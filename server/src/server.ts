@@ -7,7 +7,7 @@ import { buildServices } from './app/services';
 import { attachTransports, createSocketServer, VERSION } from './app/transports';
 import type { AuditLog } from './audit/log';
 import type { AuthService } from './auth/service';
-import type { CaseLifecycleService } from './cases/lifecycle';
+import type { RecordsService } from './cases/records';
 import type { CaseService } from './cases/service';
 import { modeOf, publicUrlOf, type AccordConfig } from './config';
 import type { EvidenceService } from './evidence/service';
@@ -27,7 +27,8 @@ export interface AccordServer {
   readonly docs: DocRegistry;
   readonly rooms: RoomStates;
   readonly audit: AuditLog;
-  readonly lifecycle: CaseLifecycleService;
+  /** The customer's export and the retention purge. */
+  readonly records: RecordsService;
   readonly evidence: EvidenceService;
   readonly http: HttpServer;
   readonly io: AccordIo;
@@ -74,7 +75,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     docs: services.docs,
     rooms: services.rooms,
     audit: services.audit,
-    lifecycle: services.lifecycle,
+    records: services.flow.records,
     evidence: services.evidence,
     http,
     io,

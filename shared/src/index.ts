@@ -14,3 +14,4 @@ export * from './agreement-text';
 export * from './outcome';
 export * from './lifecycle';
 export * from './intake';
+export * from './routes';

@@ -32,6 +32,16 @@ export const IntakeResult = z.object({
 });
 export type IntakeResult = z.infer<typeof IntakeResult>;
 
+/**
+ * The complaint form as multipart fields: all strings, so the amount arrives as digits and
+ * is read as a number before `IntakeBody` checks it.
+ */
+export const IntakeFields = z.preprocess((raw) => {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const amount = (raw as { amountInDisputeCents?: unknown }).amountInDisputeCents;
+  return { ...raw, amountInDisputeCents: /^\d+$/.test(String(amount)) ? Number(amount) : amount };
+}, IntakeBody);
+
 export const TrackSignInBody = z.strictObject({ pin: z.string().regex(/^\d{6}$/, 'six digits') });
 
 // ---- evidence ----------------------------------------------------------------
@@ -97,6 +107,11 @@ export const ScheduleBody = z.strictObject({
 export type ScheduleBody = z.input<typeof ScheduleBody>;
 
 export const RevealBody = z.strictObject({ field: z.enum(['nationalId', 'phone']) });
+export const RevealResult = z.object({ field: RevealBody.shape.field, value: z.string() });
+
+/** The customer's room invite; `pin` (which confirms their signature) the first time only. */
+export const RoomInviteResult = z.object({ url: z.string(), pin: z.string().nullable() });
+export type RoomInviteResult = z.infer<typeof RoomInviteResult>;
 
 // ---- what people see -----------------------------------------------------------
 
@@ -178,6 +193,30 @@ export const QueueItem = z.object({
   amountInDisputeCents: Cents,
 });
 export type QueueItem = z.infer<typeof QueueItem>;
+
+/** `GET /api/cases/:caseId/export`: everything the customer is entitled to, as one JSON file. */
+export const CaseExport = z.object({
+  format: z.literal('accord.export/1'),
+  exportedAt: IsoDateTime,
+  case: z.object({
+    number: CaseNumber,
+    category: CaseCategory,
+    amountInDisputeCents: Cents,
+    description: z.string(),
+    desiredOutcome: z.string(),
+    status: CaseLifecycle,
+  }),
+  /** Unmasked: it is the customer's own data. */
+  personalData: PartyData.nullable(),
+  progress: CaseProgress,
+  documents: z.array(z.object({ name: z.string(), type: EvidenceKind, sha256: z.string(), base64: z.string() })),
+  /** The joint chat; caucus channels stay out. */
+  transcript: z.array(
+    z.object({ seq: z.int(), sender: z.string(), role: z.string(), text: z.string(), at: IsoDateTime }),
+  ),
+  outcome: z.object({ record: z.unknown(), signature: z.string() }).nullable(),
+});
+export type CaseExport = z.infer<typeof CaseExport>;
 
 /** Masks all but the last four characters (and the first three of an ID: the region). */
 export function maskIdentifier(value: string, keepStart = 0): string {

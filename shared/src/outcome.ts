@@ -62,6 +62,17 @@ export const SealedOutcome = z.strictObject({
 });
 export type SealedOutcome = z.infer<typeof SealedOutcome>;
 
+/** `GET /api/outcome/public-key` (and `/.well-known/accord-outcome-key.json`): the key that verifies records. */
+export const PublicKeyDocument = z.object({
+  alg: z.literal('Ed25519'),
+  /** Raw 32-byte public key, base64url. */
+  publicKey: z.string(),
+  /** SHA-256 (hex) of the raw public key. */
+  id: z.string(),
+  format: z.string(),
+});
+export type PublicKeyDocument = z.infer<typeof PublicKeyDocument>;
+
 /** Keeps the first character of a name, masks the rest (personal data in an exportable record). */
 export function maskName(name: string): string {
   const chars = [...name.trim()];

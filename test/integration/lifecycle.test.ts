@@ -381,7 +381,7 @@ describe('from complaint to closing', () => {
     const closed = await t.server.store.updateCase(intake.caseId, { status: 'closed' });
     expect(closed.status).toBe('closed');
     const future = new Date(Date.now() + 400 * 24 * 3600_000);
-    expect(await t.server.lifecycle.purgeExpired(365, future)).toContain(intake.caseId);
+    expect(await t.server.records.purgeExpired(365, future)).toContain(intake.caseId);
     expect(file(intake.caseId)).toEqual([]);
     expect(await t.server.store.getPii(intake.caseId)).toBeNull();
     expect(await t.server.store.listMessages(intake.caseId, 'joint', { limit: 10 })).toEqual([]);

@@ -1,5 +1,16 @@
-import { ErrorBody } from '@accord/shared';
-import type { z } from 'zod';
+import {
+  ErrorBody,
+  ROUTES,
+  pathOf,
+  routeOf,
+  type JsonRouteKey,
+  type ParamsArg,
+  type RouteAnswer,
+  type RouteBody,
+  type RouteKey,
+  type RouteQuery,
+  type RouteSpec,
+} from '@accord/shared';
 
 /** An error the server answered with (`code` from shared ErrorCode), or NETWORK when it could not be reached. */
 export class ApiError extends Error {
@@ -11,21 +22,42 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the REST API and validates the answer with the shared schema. */
-export async function api<T extends z.ZodType>(
-  schema: T,
-  path: string,
-  options: { method?: string; token?: string | undefined; body?: unknown } = {},
-): Promise<z.output<T>> {
+/** The session token, and the path parameters of route `K` when its key names any. */
+export type CallOptions<K extends RouteKey> = { token?: string | undefined } & (ParamsArg<K> extends [infer P]
+  ? { params: P }
+  : { params?: undefined });
+
+/** What a call of route `K` sends: its path parameters, body and query (as the URL carries them: text). */
+export type ApiOptions<K extends RouteKey> = CallOptions<K> &
+  (RouteBody<K> extends undefined ? { body?: undefined } : { body: RouteBody<K> }) &
+  (RouteQuery<K> extends undefined ? unknown : { query?: { [Q in keyof RouteQuery<K>]?: string } });
+
+/** The URL of a call: the route's path with its parameters, and its query if any. */
+export function urlOf(key: RouteKey, params: Record<string, string> | undefined, query: Record<string, string> = {}) {
+  // pathOf checks each parameter the key names against `params`.
+  const path = (pathOf as (k: RouteKey, p?: Record<string, string>) => string)(key, params);
+  const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Calls the REST route `key` and validates the answer with the route's result schema from shared/. */
+export async function api<K extends JsonRouteKey>(key: K, options: ApiOptions<K>): Promise<RouteAnswer<K>> {
+  const { params, body, query, token } = options as {
+    params?: Record<string, string>;
+    body?: unknown;
+    query?: Record<string, string>;
+    token?: string;
+  };
   let res: Response;
   try {
-    res = await fetch(`/api${path}`, {
-      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    res = await fetch(urlOf(key, params, query), {
+      method: routeOf(key).method,
       headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
     throw new ApiError('NETWORK', 'network error');
@@ -33,7 +65,13 @@ export async function api<T extends z.ZodType>(
   const text = await res.text();
   const json: unknown = text ? JSON.parse(text) : null;
   if (!res.ok) throw errorOf(res, json);
-  return schema.parse(json);
+  return answerOf(key, json);
+}
+
+/** A route's answer checked by its result schema; 'no content' answers nothing. */
+export function answerOf<K extends RouteKey>(key: K, json: unknown): RouteAnswer<K> {
+  const spec: RouteSpec = ROUTES[key];
+  return (typeof spec.result === 'string' ? undefined : spec.result.parse(json)) as RouteAnswer<K>;
 }
 
 /** The server's `{ error }` body as an ApiError (or the status text when there is none). */

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { InviteAcceptResult } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { saveRoomSession } from '../app/session';
@@ -13,7 +12,7 @@ export function JoinPage({ invite }: { invite: string }) {
 
   useEffect(() => {
     let cancelled = false;
-    api(InviteAcceptResult, `/invites/${encodeURIComponent(invite)}/accept`, { method: 'POST' })
+    api('POST /api/invites/:invite/accept', { params: { invite } })
       .then((session) => {
         if (cancelled) return;
         saveRoomSession(session);

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LoginResult } from '@accord/shared';
-import { z } from 'zod';
+import type { LoginResult } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { saveStaffSession } from '../app/session';
@@ -18,7 +17,7 @@ export function LoginPage() {
     e.preventDefault();
     setError(null);
     try {
-      const result = await api(LoginResult, '/auth/login', { body: { username, password } });
+      const result = await api('POST /api/auth/login', { body: { username, password } });
       if (result.mustChangePassword) {
         setPending(result);
         return;
@@ -35,7 +34,7 @@ export function LoginPage() {
     if (!pending) return;
     setError(null);
     try {
-      await api(z.null(), '/auth/password', {
+      await api('POST /api/auth/password', {
         token: pending.token,
         body: { currentPassword: password, newPassword },
       });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MeResult } from '@accord/shared';
+import type { MeResult } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { forgetDeviceData, roomSessions, saveStaffSession, staffSession } from '../app/session';
@@ -15,7 +15,7 @@ export function HomePage() {
 
   useEffect(() => {
     if (!staff) return;
-    api(MeResult, '/me', { token: staff.token })
+    api('GET /api/me', { token: staff.token })
       .then(setMe)
       .catch((err: unknown) => {
         if (err instanceof ApiError && err.code.startsWith('TOKEN')) saveStaffSession(null);
@@ -77,7 +77,8 @@ export function HomePage() {
               saveStaffSession(null);
               // A shared device keeps nothing of the person who signed out.
               void forgetDeviceData(staff.user.id);
-              void fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+              // Best effort: the session on this device is gone either way.
+              void api('POST /api/auth/logout', { token }).catch(() => undefined);
               navigate('/');
             }}
           >

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EvidenceView } from '@accord/shared';
-import { z } from 'zod';
+import { pathOf, type EvidenceView } from '@accord/shared';
 import { api } from '../app/api';
 import { downloadWithToken } from '../app/upload';
 
@@ -10,7 +9,7 @@ export function EvidenceList({ caseId, token, version = 0 }: { caseId: string; t
   const { t } = useTranslation();
   const [items, setItems] = useState<EvidenceView[] | null>(null);
   useEffect(() => {
-    api(z.array(EvidenceView), `/cases/${caseId}/evidence`, { token })
+    api('GET /api/cases/:caseId/evidence', { token, params: { caseId } })
       .then(setItems)
       .catch(() => setItems([]));
   }, [caseId, token, version]);
@@ -27,7 +26,13 @@ export function EvidenceList({ caseId, token, version = 0 }: { caseId: string; t
               <button
                 type="button"
                 className="link"
-                onClick={() => void downloadWithToken(`/cases/${caseId}/evidence/${e.id}`, token, e.name)}
+                onClick={() =>
+                  void downloadWithToken(
+                    pathOf('GET /api/cases/:caseId/evidence/:evidenceId', { caseId, evidenceId: e.id }),
+                    token,
+                    e.name,
+                  )
+                }
               >
                 {e.name}
               </button>{' '}

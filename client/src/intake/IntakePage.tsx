@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CaseCategory, IntakeResult } from '@accord/shared';
+import { CaseCategory, type IntakeResult } from '@accord/shared';
 import { parseMoney } from '../agreement/terms';
 import { ApiError } from '../app/api';
 import { navigate } from '../app/router';
@@ -28,7 +28,7 @@ export function IntakePage() {
     setBusy(true);
     setError(null);
     try {
-      setDone(await postForm(IntakeResult, '/intake', form));
+      setDone(await postForm('POST /api/intake', form, {}));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { InviteAcceptResult, type CaseProgress } from '@accord/shared';
-import { z } from 'zod';
+import { pathOf, type CaseProgress } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { roomSessions, saveRoomSession } from '../app/session';
@@ -24,7 +23,7 @@ export function TrackPage({ trackingId }: { trackingId: string }) {
   const signIn = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const result = await api(InviteAcceptResult, `/track/${trackingId}/sign-in`, { body: { pin } });
+      const result = await api('POST /api/track/:trackingId/sign-in', { params: { trackingId }, body: { pin } });
       saveRoomSession(result);
       localStorage.setItem(trackedKey(trackingId), result.caseId);
       setCaseId(result.caseId);
@@ -90,7 +89,9 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             void run(
-              api(z.unknown(), `/cases/${caseId}/answer`, { token, body: { answer } }).then(() => setAnswer('')),
+              api('POST /api/cases/:caseId/answer', { token, params: { caseId }, body: { answer } }).then(() =>
+                setAnswer(''),
+              ),
             );
           }}
         >
@@ -111,9 +112,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
             data-testid="enter-room"
             onClick={() =>
               void run(
-                api(z.object({ url: z.string(), pin: z.string().nullable() }), `/cases/${caseId}/room-invite`, {
-                  token,
-                }).then((r) => {
+                api('GET /api/cases/:caseId/room-invite', { token, params: { caseId } }).then((r) => {
                   if (r.pin) setRoomPin(r.pin);
                   else navigate(`/cases/${caseId}`);
                 }),
@@ -140,7 +139,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
             e.preventDefault();
             const form = new FormData(e.currentTarget);
             void run(
-              postForm(z.unknown(), `/cases/${caseId}/evidence`, form, token).then(() =>
+              postForm('POST /api/cases/:caseId/evidence', form, { token, params: { caseId } }).then(() =>
                 setEvidenceVersion((v) => v + 1),
               ),
             );
@@ -159,7 +158,13 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
           type="button"
           className="link"
           onClick={() =>
-            void run(downloadWithToken(`/cases/${caseId}/export`, token, `accord-${progress.caseNumber}.json`))
+            void run(
+              downloadWithToken(
+                pathOf('GET /api/cases/:caseId/export', { caseId }),
+                token,
+                `accord-${progress.caseNumber}.json`,
+              ),
+            )
           }
         >
           {t('track.export')}
@@ -170,7 +175,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
             className="danger"
             onClick={() => {
               if (window.confirm(t('track.withdrawConfirm'))) {
-                void run(api(z.unknown(), `/cases/${caseId}/withdraw`, { token, body: {} }));
+                void run(api('POST /api/cases/:caseId/withdraw', { token, params: { caseId }, body: {} }));
               }
             }}
           >

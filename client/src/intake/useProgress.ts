@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { io } from 'socket.io-client';
-import { CaseProgress } from '@accord/shared';
+import type { CaseProgress } from '@accord/shared';
 import { api } from '../app/api';
 
 /** A case's progress, fetched once and then updated live over the `/track` namespace. */
 export function useProgress(caseId: string, token: string): { progress: CaseProgress | null; reload: () => void } {
   const [progress, setProgress] = useState<CaseProgress | null>(null);
   const reload = useCallback(() => {
-    void api(CaseProgress, `/cases/${caseId}/progress`, { token })
+    void api('GET /api/cases/:caseId/progress', { token, params: { caseId } })
       .then(setProgress)
       .catch(() => undefined);
   }, [caseId, token]);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SealedOutcome } from '@accord/shared';
+import type { SealedOutcome } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { RecordView } from './RecordView';
 
@@ -10,7 +10,7 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
   const [sealed, setSealed] = useState<SealedOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api(SealedOutcome, `/cases/${caseId}/outcome`, { token })
+    api('GET /api/cases/:caseId/outcome', { token, params: { caseId } })
       .then(setSealed)
       .catch((err: unknown) =>
         setError(err instanceof ApiError && err.code === 'NOT_FOUND' ? t('record.notFound') : String(err)),

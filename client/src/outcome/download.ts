@@ -1,4 +1,5 @@
 import type { SealedOutcome } from '@accord/shared';
+import { api } from '../app/api';
 
 /** Saves the sealed record as a JSON file, byte for byte as the server sent it (re-verifiable). */
 export function downloadRecord(sealed: SealedOutcome): void {
@@ -15,10 +16,8 @@ export function downloadRecord(sealed: SealedOutcome): void {
 
 /** The key this server publishes for verifying records. */
 export async function publishedKey(): Promise<string | undefined> {
-  try {
-    const res = await fetch('/api/outcome/public-key');
-    return res.ok ? ((await res.json()) as { publicKey: string }).publicKey : undefined;
-  } catch {
-    return undefined;
-  }
+  return api('GET /api/outcome/public-key', {}).then(
+    (key) => key.publicKey,
+    () => undefined,
+  );
 }

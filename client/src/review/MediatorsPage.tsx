@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MediatorView, UserView } from '@accord/shared';
-import { z } from 'zod';
+import type { MediatorView, UserView } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { staffSession } from '../app/session';
 import { ErrorText } from '../app/ErrorText';
@@ -21,10 +20,10 @@ export function MediatorsPage() {
   const [form, setForm] = useState({ userId: '', organisation: '', languages: 'zh-CN', specialities: '' });
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    void api(z.array(MediatorView), '/mediators', { token })
+    void api('GET /api/mediators', { token })
       .then(setMediators)
       .catch(() => undefined);
-    void api(z.array(UserView), '/staff', { token })
+    void api('GET /api/staff', { token })
       .then((u) => setAccounts(u.filter((x) => x.staffRole === 'mediator')))
       .catch(() => undefined);
   }, [token]);
@@ -33,9 +32,8 @@ export function MediatorsPage() {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await api(z.unknown(), '/mediators', {
+      await api('PUT /api/mediators', {
         token,
-        method: 'PUT',
         body: { ...form, languages: list(form.languages), specialities: list(form.specialities) },
       });
       setError(null);

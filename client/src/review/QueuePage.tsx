@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { io } from 'socket.io-client';
-import { CaseCategory, CaseLifecycle, QueueItem } from '@accord/shared';
-import { z } from 'zod';
+import { CaseCategory, CaseLifecycle, type QueueItem } from '@accord/shared';
 import { api } from '../app/api';
 import { navigate } from '../app/router';
 import { staffSession } from '../app/session';
@@ -21,12 +20,9 @@ export function QueuePage() {
 
   const load = useCallback(() => {
     if (!token) return;
-    const params = new URLSearchParams({ sort });
-    if (status) params.set('status', status);
-    if (category) params.set('category', category);
-    if (minWait) params.set('minWaitHours', minWait);
-    if (q) params.set('q', q);
-    void api(z.array(QueueItem), `/review/queue?${params.toString()}`, { token })
+    // Empty filters are left out of the query.
+    const query = { sort, status, category, minWaitHours: minWait, q };
+    void api('GET /api/review/queue', { token, query })
       .then(setItems)
       .catch(() => setItems([]));
   }, [token, status, category, minWait, q, sort]);

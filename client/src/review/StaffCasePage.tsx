@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CaseDetail, MediatorView, type ErrorBody } from '@accord/shared';
-import { z } from 'zod';
+import type { CaseDetail, ErrorBody, MediatorView, ReviewDecision } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { staffSession } from '../app/session';
@@ -28,27 +27,29 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
 
   useEffect(() => {
     if (!token) return;
-    void api(CaseDetail, `/cases/${caseId}/detail`, { token })
+    void api('GET /api/cases/:caseId/detail', { token, params: { caseId } })
       .then(setDetail)
       .catch(() => undefined);
   }, [caseId, token, progress]);
   useEffect(() => {
     if (role === 'admin')
-      void api(z.array(MediatorView), '/mediators', { token })
+      void api('GET /api/mediators', { token })
         .then(setMediators)
         .catch(() => undefined);
   }, [role, token]);
 
-  const act = async (path: string, body: unknown) => {
+  const act = async (call: () => Promise<unknown>) => {
     try {
-      await api(z.unknown(), path, { token, body });
+      await call();
       setError(null);
       setText('');
     } catch (err) {
       setError(t('review.failed', { message: err instanceof ApiError ? err.message : String(err) }));
     }
   };
-  const review = (body: unknown) => void act(`/cases/${caseId}/review`, body);
+  const params = { caseId };
+  const review = (body: ReviewDecision) =>
+    void act(() => api('POST /api/cases/:caseId/review', { token, params, body }));
 
   if (!staff) return <p className="page-message">{t('room.notFound')}</p>;
   if (!detail || !progress) return <p className="page-message">…</p>;
@@ -128,7 +129,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              void act(`/cases/${caseId}/assign`, { mediatorUserId: mediatorId });
+              const body = { mediatorUserId: mediatorId };
+              void act(() => api('POST /api/cases/:caseId/assign', { token, params, body }));
             }}
           >
             <label>
@@ -157,11 +159,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              void act(`/cases/${caseId}/schedule`, {
-                startsAt: `${startsAt}:00`.slice(0, 19),
-                timeZone,
-                durationMinutes: 90,
-              });
+              const body = { startsAt: `${startsAt}:00`.slice(0, 19), timeZone, durationMinutes: 90 };
+              void act(() => api('POST /api/cases/:caseId/schedule', { token, params, body }));
             }}
           >
             <label>
@@ -195,10 +194,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
 
   async function reveal(field: 'phone' | 'nationalId') {
     try {
-      const r = await api(z.object({ field: z.string(), value: z.string() }), `/cases/${caseId}/reveal`, {
-        token,
-        body: { field },
-      });
+      const r = await api('POST /api/cases/:caseId/reveal', { token, params: { caseId }, body: { field } });
       setRevealed((x) => ({ ...x, [field]: r.value }));
     } catch (err) {
       setError((err as ErrorBody).message);

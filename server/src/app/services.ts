@@ -4,7 +4,7 @@ import { DocRegistry } from '../agreement/registry';
 import { AuditLog } from '../audit/log';
 import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
-import { CaseLifecycleService } from '../cases/lifecycle';
+import { createCaseFlow, type CaseFlow } from '../cases/index';
 import { CaseService } from '../cases/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
@@ -28,7 +28,8 @@ export interface Services {
   readonly audit: AuditLog;
   readonly docs: DocRegistry;
   readonly evidence: EvidenceService;
-  readonly lifecycle: CaseLifecycleService;
+  /** The case from complaint to closing: intake, tracking, review, scheduling, records, transitions. */
+  readonly flow: CaseFlow;
   readonly chat: ChatService;
   readonly moderation: ModerationService;
   readonly outcome: OutcomeService;
@@ -78,17 +79,17 @@ export function buildServices(
     maxBytes: config.evidenceMaxBytes,
     maxFiles: config.evidenceMaxFiles,
   });
-  const lifecycle = new CaseLifecycleService(
+  const flow = createCaseFlow({
     store,
     tokens,
     cipher,
     evidence,
     audit,
     bus,
-    infra.limiter('tracking-pin', 5, ATTEMPT_WINDOW_MS),
+    pinAttempts: infra.limiter('tracking-pin', 5, ATTEMPT_WINDOW_MS),
     publicUrl,
-    trackBroadcasts(io),
-  );
+    effects: trackBroadcasts(io),
+  });
 
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
   const chat = new ChatService(store, rooms, (m, origin) => broadcasts.chatMessage(m, origin));
@@ -110,7 +111,7 @@ export function buildServices(
       },
       concluded: async (caseId, kind) => {
         await moderation.conclude(caseId);
-        await lifecycle.outcomeSealed(caseId, kind);
+        await flow.transitions.outcomeSealed(caseId, kind);
       },
     },
   );
@@ -127,7 +128,7 @@ export function buildServices(
     {
       // Entering signing freezes the agreement's text; leaving it voids the freeze and its signatures.
       afterPhase: async (p, from, to) => {
-        if (from === 'scheduled') await lifecycle.roomOpened(p.caseId);
+        if (from === 'scheduled') await flow.transitions.roomOpened(p.caseId);
         if (to === 'signing') await outcome.freeze(p);
         else if (from === 'signing') await outcome.unfreeze(p);
       },
@@ -142,7 +143,7 @@ export function buildServices(
     audit,
     docs,
     evidence,
-    lifecycle,
+    flow,
     chat,
     moderation,
     outcome,

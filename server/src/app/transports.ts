@@ -2,11 +2,11 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Server as SocketIoServer } from 'socket.io';
 import type { AccordConfig } from '../config';
-import { createApiRouter, publicKeyDocument } from '../http/api';
+import { createApiRouter } from '../http/api';
+import { publicKeyDocument } from '../http/routes/outcome';
 import { createHttpApp } from '../http/app';
 import { trustProxies } from '../lib/client-address';
 import { ConnectionLimit, limitConnectionsPerAddress } from '../http/connection-limit';
-import { createIntakeRouter } from '../http/intake';
 import { originAllowed } from '../lib/origin';
 import { attachRoomGateway, type RoomGateway } from '../room/gateway';
 import { LeanSessionAdapter } from '../room/lean-adapter';
@@ -61,29 +61,23 @@ export function attachTransports(
   io: AccordIo,
 ): Transports {
   const { store, bus, log, metrics } = infra;
-  const { auth, cases, lifecycle, evidence, signingKey } = services;
+  const { auth, cases, flow, evidence, signingKey, outcome } = services;
   const trustProxy = trustProxies(config.trustedProxies);
-  const app = createHttpApp(
-    [
-      createIntakeRouter({ auth, lifecycle, evidence }),
-      createApiRouter({ auth, cases, signingKey, outcome: () => services.outcome }),
-    ],
-    {
-      trustProxy,
-      ops: {
-        ready: async () => {
-          await store.ping();
-          await bus.ping();
-        },
-        metrics: metrics.registry,
+  const app = createHttpApp([createApiRouter({ auth, cases, flow, evidence, signingKey, outcome })], {
+    trustProxy,
+    ops: {
+      ready: async () => {
+        await store.ping();
+        await bus.ping();
       },
-      clientDist: config.clientDist,
-      log,
-      version: VERSION,
-      publicKey: publicKeyDocument(signingKey),
-      publicUrl: config.publicUrl,
+      metrics: metrics.registry,
     },
-  );
+    clientDist: config.clientDist,
+    log,
+    version: VERSION,
+    publicKey: publicKeyDocument(signingKey),
+    publicUrl: config.publicUrl,
+  });
   const { headersMs, requestMs, keepAliveMs } = config.httpTimeouts;
   // Slow clients (slowloris) are cut off: Node checks these timeouts every connectionsCheckingInterval.
   const http = createServer(
@@ -112,7 +106,7 @@ export function attachTransports(
     limits: new EventRateLimits(config.limits),
     onAck: metrics.observeAck(),
   });
-  attachTrackNamespace(io, { auth, lifecycle, log });
+  attachTrackNamespace(io, { auth, access: flow.access, log });
   const yjs = attachYjsEndpoint(http, {
     auth,
     store,

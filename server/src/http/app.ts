@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { AccordError, httpStatusOf } from '@accord/shared';
+import { API_PREFIX, AccordError, httpStatusOf } from '@accord/shared';
 import type { TrustProxy } from '../lib/client-address';
 import type { Registry } from 'prom-client';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
+import { routesOn } from './route';
 
 export interface AppOptions {
   /** Which peers' X-Forwarded-For is believed (ACCORD_TRUSTED_PROXIES), for req.ip. */
@@ -50,7 +51,7 @@ export function contentSecurityPolicy(publicUrl: string | null = null): Record<s
   };
 }
 
-/** Express app: security headers, JSON bodies, the API router, the built client, errors as JSON. */
+/** Express app: security headers, JSON bodies, the API routers, the built client, errors as JSON. */
 export function createHttpApp(routers: express.Router[], options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -67,9 +68,9 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
       strictTransportSecurity: false,
     }),
   );
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', version: options.version });
-  });
+  const health = express.Router();
+  routesOn(health, null)('GET /api/health', async () => ({ status: 'ok' as const, version: options.version }));
+  app.use(health);
   // Alive: the process answers. Ready: it can reach its store and Redis, so a balancer may send clients.
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
@@ -90,8 +91,10 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
   app.get('/.well-known/accord-outcome-key.json', (_req, res) => {
     res.json(options.publicKey);
   });
-  app.use('/api', express.json({ limit: '64kb' }), ...routers);
-  app.use('/api', (req) => {
+  // The routers hold whole paths (`/api/…`, from shared/src/routes.ts); only their bodies are parsed here.
+  app.use(API_PREFIX, express.json({ limit: '64kb' }));
+  app.use(...routers);
+  app.use(API_PREFIX, (req) => {
     throw new AccordError('NOT_FOUND', `no route ${req.method} ${req.path}`);
   });
 

@@ -1,7 +1,7 @@
 import { TrackHandshake, parseOrThrow, type CaseProgress, type TrackServerEvents } from '@accord/shared';
 import type { Namespace } from 'socket.io';
 import type { AuthService } from '../auth/service';
-import type { CaseLifecycleService } from '../cases/lifecycle';
+import type { CaseAccess } from '../cases/access';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import { noRecovery } from './recovery';
@@ -27,7 +27,7 @@ export function trackBroadcasts(io: AccordIo): { progressChanged(progress: CaseP
  */
 export function attachTrackNamespace(
   io: AccordIo,
-  deps: { auth: AuthService; lifecycle: Pick<CaseLifecycleService, 'caseFor'>; log: Logger },
+  deps: { auth: AuthService; access: Pick<CaseAccess, 'caseFor'>; log: Logger },
 ): void {
   const ns = trackNs(io);
   // Its rooms are decided in the handshake; a recovery would skip that decision.
@@ -37,7 +37,7 @@ export function attachTrackNamespace(
       const hs = parseOrThrow(TrackHandshake, socket.handshake.auth, 'handshake auth');
       const identity = await deps.auth.authenticate(hs.token);
       if (hs.caseId) {
-        await deps.lifecycle.caseFor(identity, hs.caseId, ['customer', 'staff', 'admin', 'mediator']);
+        await deps.access.caseFor(identity, hs.caseId, ['customer', 'staff', 'admin', 'mediator']);
         await socket.join(`track:${hs.caseId}`);
       } else {
         const role = identity.session.caseId === null ? identity.user.staffRole : null;

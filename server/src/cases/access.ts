@@ -1,0 +1,46 @@
+import { AccordError, type Actor } from '@accord/shared';
+import type { Identity } from '../auth/service';
+import type { CaseRecord, Store } from '../store/types';
+
+/**
+ * How an identity acts on a case: the case's own customer (through their
+ * case-bound session), platform staff, an admin, or the case's mediator.
+ * Without a case (`memberRole` null, no `c`) it answers for the staff-wide pages.
+ */
+export function actorOf(identity: Identity, memberRole: string | null, c?: CaseRecord): Actor | null {
+  if (identity.session.caseId !== null) {
+    return c && identity.session.caseId === c.id && memberRole === 'customer' ? 'customer' : null;
+  }
+  if (identity.user.mustChangePassword) return null;
+  switch (identity.user.staffRole) {
+    case 'admin':
+      return 'admin';
+    case 'platform':
+      return 'staff';
+    case 'mediator':
+      return memberRole === 'mediator' ? 'mediator' : null;
+    default:
+      return null;
+  }
+}
+
+/** Who may do what on a case: the one access check every case service and route goes through. */
+export class CaseAccess {
+  // Aggregates: cases, members.
+  constructor(private readonly store: Store) {}
+
+  async getCase(caseId: string): Promise<CaseRecord> {
+    const c = await this.store.getCase(caseId);
+    if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+    return c;
+  }
+
+  /** The case and how the viewer acts on it; NOT_FOUND/FORBIDDEN unless they are one of `allowed`. */
+  async caseFor(identity: Identity, caseId: string, allowed: Actor[]): Promise<{ c: CaseRecord; actor: Actor }> {
+    const c = await this.getCase(caseId);
+    const member = await this.store.getMember(c.id, identity.user.id);
+    const actor = actorOf(identity, member && member.removedAt === null ? member.role : null, c);
+    if (!actor || !allowed.includes(actor)) throw new AccordError('FORBIDDEN', 'you may not do this on this case');
+    return { c, actor };
+  }
+}

@@ -1,0 +1,54 @@
+import type { AuditLog } from '../audit/log';
+import type { AttemptLimiter } from '../auth/attempts';
+import type { TokenSigner } from '../auth/tokens';
+import type { DataCipher } from '../evidence/cipher';
+import type { EvidenceService } from '../evidence/service';
+import type { Bus } from '../scale/bus';
+import type { Store } from '../store/types';
+import { CaseAccess } from './access';
+import { IntakeService } from './intake';
+import { PiiVault } from './pii';
+import { RecordsService } from './records';
+import { ReviewService } from './review';
+import { SchedulingService } from './scheduling';
+import { TrackingService } from './tracking';
+import { CaseTransitions, type LifecycleEffects } from './transitions';
+
+/** A case from complaint to closing, one service per job; each takes only what it uses. */
+export interface CaseFlow {
+  access: CaseAccess;
+  transitions: CaseTransitions;
+  intake: IntakeService;
+  tracking: TrackingService;
+  review: ReviewService;
+  scheduling: SchedulingService;
+  records: RecordsService;
+}
+
+export interface CaseFlowDeps {
+  store: Store;
+  tokens: TokenSigner;
+  cipher: DataCipher;
+  evidence: EvidenceService;
+  audit: AuditLog;
+  bus: Bus;
+  /** Wrong tracking PINs. */
+  pinAttempts: AttemptLimiter;
+  publicUrl: () => string;
+  effects: LifecycleEffects;
+}
+
+export function createCaseFlow(d: CaseFlowDeps): CaseFlow {
+  const access = new CaseAccess(d.store);
+  const pii = new PiiVault(d.store, d.cipher);
+  const transitions = new CaseTransitions(d.store, access, d.audit, d.effects);
+  return {
+    access,
+    transitions,
+    intake: new IntakeService(d.store, d.tokens, pii, d.evidence, transitions, d.publicUrl),
+    tracking: new TrackingService(d.store, d.tokens, access, d.bus, d.pinAttempts),
+    review: new ReviewService(d.store, access, pii, d.evidence, transitions, d.audit),
+    scheduling: new SchedulingService(d.store, access, transitions, d.tokens, d.bus, d.audit, d.publicUrl),
+    records: new RecordsService(d.store, access, pii, d.evidence, transitions, d.audit),
+  };
+}

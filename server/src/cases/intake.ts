@@ -1,0 +1,67 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IntakeBody, IntakeResult } from '@accord/shared';
+import type { TokenSigner } from '../auth/tokens';
+import type { EvidenceService, Upload } from '../evidence/service';
+import type { Store } from '../store/types';
+import type { PiiVault } from './pii';
+import type { CaseTransitions } from './transitions';
+
+const CATEGORY_TITLE: Record<string, string> = {
+  fees_and_charges: 'Fees and charges',
+  contract_terms: 'Contract terms',
+  repayment_hardship: 'Repayment hardship',
+  unauthorized_or_fraud: 'Unauthorized transaction or fraud',
+  collection_conduct: 'Collection conduct',
+  other: 'Complaint',
+};
+
+/** The public complaint form: a guest customer, their case, encrypted personal data, evidence. */
+export class IntakeService {
+  // Aggregates: users, cases, members (and the PII blob, evidence, audit through their services).
+  constructor(
+    private readonly store: Store,
+    private readonly tokens: TokenSigner,
+    private readonly pii: PiiVault,
+    private readonly evidence: EvidenceService,
+    private readonly transitions: CaseTransitions,
+    private readonly publicUrl: () => string,
+  ) {}
+
+  /** Files a complaint; the answer holds the tracking link and its PIN, shown once. */
+  async intake(body: IntakeBody, files: readonly Upload[]): Promise<IntakeResult> {
+    this.evidence.check(files, 0);
+    const customerId = randomUUID();
+    await this.store.createUser({
+      id: customerId,
+      kind: 'guest',
+      username: null,
+      displayName: body.name,
+      staffRole: null,
+      passwordHash: null,
+      mustChangePassword: false,
+    });
+    const trackingId = randomBytes(24).toString('base64url');
+    const { pin, hash } = this.tokens.newPin(trackingId);
+    const c = await this.store.createCase({
+      id: randomUUID(),
+      title: `${CATEGORY_TITLE[body.category] ?? 'Complaint'} — ${body.contractNumber}`,
+      summary: body.description,
+      category: body.category,
+      amountInDisputeCents: body.amountInDisputeCents,
+      desiredOutcome: body.desiredOutcome,
+      status: 'submitted',
+      customerId,
+      tracking: { id: trackingId, pinHash: hash, revokedAt: null },
+    });
+    await this.store.putMember({ caseId: c.id, userId: customerId, role: 'customer', displayName: body.name });
+    await this.pii.write(c.id, {
+      name: body.name,
+      phone: body.phone,
+      nationalId: body.nationalId,
+      contractNumber: body.contractNumber,
+    });
+    if (files.length > 0) await this.evidence.add(c.id, files, { userId: customerId, role: 'customer' });
+    await this.transitions.record(c.id, customerId, 'submitted', 'submitted', 'customer', null);
+    return { caseId: c.id, caseNumber: c.number, trackingUrl: `${this.publicUrl()}/track/${trackingId}`, pin };
+  }
+}

@@ -1,0 +1,179 @@
+import {
+  AccordError,
+  type CaseDetail,
+  type CaseLifecycle,
+  type CaseProgress,
+  type QueueItem,
+  type ReviewDecision,
+  type RuleCheck,
+} from '@accord/shared';
+import type { AuditLog } from '../audit/log';
+import type { Identity } from '../auth/service';
+import type { EvidenceService } from '../evidence/service';
+import type { CaseRecord, Store } from '../store/types';
+import { actorOf, type CaseAccess } from './access';
+import { maskParty, type Pii, type PiiVault } from './pii';
+import type { CaseTransitions } from './transitions';
+
+/** What each category needs before it can be accepted. Checked and shown to the reviewer. */
+function acceptanceRules(c: CaseRecord, pii: Pii | null, evidence: number): RuleCheck[] {
+  const rules: RuleCheck[] = [
+    {
+      rule: 'identity: name, phone and ID number given',
+      ok: !!pii && pii.name.length > 1 && pii.nationalId.length === 18,
+    },
+    { rule: 'contract or loan number given', ok: !!pii && pii.contractNumber.length >= 3 },
+    { rule: 'description of at least 30 characters', ok: c.summary.length >= 30 },
+  ];
+  switch (c.category) {
+    case 'fees_and_charges':
+    case 'contract_terms':
+      rules.push({ rule: 'the contract or a statement of the fees is attached', ok: evidence >= 1 });
+      break;
+    case 'repayment_hardship':
+      rules.push({
+        rule: 'proof of hardship is attached (e.g. unemployment or medical certificate)',
+        ok: evidence >= 1,
+      });
+      break;
+    case 'unauthorized_or_fraud':
+      rules.push({ rule: 'transaction records are attached', ok: evidence >= 1 });
+      rules.push({ rule: 'description of at least 80 characters', ok: c.summary.length >= 80 });
+      break;
+    default:
+      break;
+  }
+  return rules;
+}
+
+/**
+ * Platform staff's side of a complaint: the queue, the case in full (identifiers masked
+ * unless revealed), the decision against the acceptance rules; and the customer's replies
+ * to it (answering a question, withdrawing).
+ */
+export class ReviewService {
+  // Aggregates: cases, members, evidence (count), audit (through AuditLog).
+  constructor(
+    private readonly store: Store,
+    private readonly access: CaseAccess,
+    private readonly pii: PiiVault,
+    private readonly evidence: EvidenceService,
+    private readonly transitions: CaseTransitions,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The whole case for its viewer; personal identifiers masked. */
+  async detail(identity: Identity, caseId: string): Promise<CaseDetail> {
+    const { c } = await this.access.caseFor(identity, caseId, ['customer', 'staff', 'admin', 'mediator']);
+    const pii = await this.pii.read(c.id);
+    const evidence = await this.evidence.list(c.id);
+    const mediator = c.mediatorId ? await this.store.getMember(c.id, c.mediatorId) : null;
+    return {
+      progress: await this.transitions.progress(c.id),
+      category: c.category,
+      amountInDisputeCents: c.amountInDisputeCents,
+      description: c.summary,
+      desiredOutcome: c.desiredOutcome,
+      party: maskParty(pii),
+      evidence,
+      rules: acceptanceRules(c, pii, evidence.length),
+      mediator: mediator && { userId: mediator.userId, displayName: mediator.displayName },
+    };
+  }
+
+  /** Shows one identifier in full to a reviewer or an admin, and records that it was shown. */
+  async reveal(identity: Identity, caseId: string, field: 'nationalId' | 'phone'): Promise<string> {
+    const { c } = await this.access.caseFor(identity, caseId, ['staff', 'admin']);
+    const pii = await this.pii.read(c.id);
+    if (!pii) throw new AccordError('NOT_FOUND', 'no personal data for this case');
+    await this.audit.append(c.id, identity.user.id, 'pii.revealed', { field, role: identity.user.staffRole });
+    return pii[field];
+  }
+
+  async review(identity: Identity, caseId: string, decision: ReviewDecision): Promise<CaseProgress> {
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['staff', 'admin']);
+    switch (decision.decision) {
+      case 'start':
+        await this.transitions.move(c, 'under_review', actor, identity.user.id, null);
+        break;
+      case 'accept': {
+        const pii = await this.pii.read(c.id);
+        const failing = acceptanceRules(c, pii, (await this.store.listEvidence(c.id)).length).filter((r) => !r.ok);
+        if (failing.length > 0 && !decision.overrideReason) {
+          throw new AccordError(
+            'VALIDATION_FAILED',
+            `acceptance rules not met: ${failing.map((r) => r.rule).join('; ')} (give an overrideReason to accept anyway)`,
+          );
+        }
+        await this.transitions.move(c, 'accepted', actor, identity.user.id, decision.overrideReason ?? null);
+        // The reviewer who accepts represents the platform in the mediation.
+        await this.store.putMember({
+          caseId: c.id,
+          userId: identity.user.id,
+          role: 'platform',
+          displayName: identity.user.displayName,
+        });
+        break;
+      }
+      case 'reject':
+        await this.transitions.move(c, 'rejected', actor, identity.user.id, decision.reason, {
+          rejectionReason: decision.reason,
+        });
+        break;
+      case 'request_info':
+        await this.transitions.move(c, 'info_requested', actor, identity.user.id, decision.question, {
+          question: decision.question,
+        });
+        break;
+    }
+    return this.transitions.progress(c.id);
+  }
+
+  /** The customer answers the reviewer's question; the case goes back to review. */
+  async answer(identity: Identity, caseId: string, answer: string): Promise<CaseProgress> {
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['customer']);
+    await this.transitions.move(c, 'under_review', actor, identity.user.id, answer, { question: null });
+    return this.transitions.progress(c.id);
+  }
+
+  async withdraw(identity: Identity, caseId: string, reason: string | null): Promise<CaseProgress> {
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['customer']);
+    await this.transitions.move(c, 'withdrawn', actor, identity.user.id, reason);
+    return this.transitions.progress(c.id);
+  }
+
+  async queue(
+    identity: Identity,
+    query: {
+      status?: CaseLifecycle | undefined;
+      category?: CaseRecord['category'] | undefined;
+      q?: string | undefined;
+      minWaitHours?: number | undefined;
+      sort: 'oldest' | 'newest' | 'waiting';
+    },
+  ): Promise<QueueItem[]> {
+    const actor = actorOf(identity, null);
+    if (actor !== 'staff' && actor !== 'admin')
+      throw new AccordError('FORBIDDEN', 'the review queue is for platform staff');
+    const now = Date.now();
+    const items = (await this.store.listCases(query))
+      .map((c) => ({
+        caseId: c.id,
+        caseNumber: c.number,
+        title: c.title,
+        category: c.category,
+        status: c.status,
+        createdAt: c.createdAt,
+        since: c.statusSince,
+        waitingHours: Math.round(((now - new Date(c.statusSince).getTime()) / 3600_000) * 10) / 10,
+        amountInDisputeCents: c.amountInDisputeCents,
+      }))
+      .filter((i) => query.minWaitHours === undefined || i.waitingHours >= query.minWaitHours);
+    const by = {
+      oldest: (a: QueueItem, b: QueueItem) => a.createdAt.localeCompare(b.createdAt),
+      newest: (a: QueueItem, b: QueueItem) => b.createdAt.localeCompare(a.createdAt),
+      waiting: (a: QueueItem, b: QueueItem) => a.since.localeCompare(b.since),
+    }[query.sort];
+    return items.sort(by);
+  }
+}

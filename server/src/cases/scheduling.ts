@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AccordError,
+  OPEN_STATES,
+  type CaseProgress,
+  type MediatorProfileBody,
+  type MediatorView,
+  type RoomInviteResult,
+} from '@accord/shared';
+import type { AuditLog } from '../audit/log';
+import type { Identity } from '../auth/service';
+import type { TokenSigner } from '../auth/tokens';
+import type { Bus } from '../scale/bus';
+import type { Store } from '../store/types';
+import { actorOf, type CaseAccess } from './access';
+import type { CaseTransitions } from './transitions';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * From an accepted case to the room: the mediator directory, assignment,
+ * scheduling (which opens the room's waiting room), and the customer's room invite.
+ */
+export class SchedulingService {
+  // Aggregates: users, mediators, cases, members, room state, invites, audit (through AuditLog).
+  constructor(
+    private readonly store: Store,
+    private readonly access: CaseAccess,
+    private readonly transitions: CaseTransitions,
+    private readonly tokens: TokenSigner,
+    private readonly bus: Bus,
+    private readonly audit: AuditLog,
+    private readonly publicUrl: () => string,
+  ) {}
+
+  async putMediator(identity: Identity, body: MediatorProfileBody): Promise<void> {
+    if (actorOf(identity, null) !== 'admin') throw new AccordError('FORBIDDEN', 'only an admin manages mediators');
+    const user = await this.store.getUser(body.userId);
+    if (!user || user.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator account');
+    await this.store.putMediatorProfile(body);
+  }
+
+  async mediators(identity: Identity): Promise<MediatorView[]> {
+    const actor = actorOf(identity, null);
+    if (actor !== 'admin' && actor !== 'staff') throw new AccordError('FORBIDDEN', 'staff only');
+    const profiles = await this.store.listMediatorProfiles();
+    const cases = await this.store.listCases({});
+    return Promise.all(
+      profiles.map(async (p) => ({
+        ...p,
+        displayName: (await this.store.getUser(p.userId))?.displayName ?? '',
+        activeCases: cases.filter((c) => c.mediatorId === p.userId && OPEN_STATES.includes(c.status)).length,
+      })),
+    );
+  }
+
+  async assign(identity: Identity, caseId: string, mediatorUserId: string): Promise<CaseProgress> {
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['admin']);
+    const mediator = await this.store.getUser(mediatorUserId);
+    if (!mediator || mediator.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator');
+    await this.transitions.move(c, 'mediator_assigned', actor, identity.user.id, mediator.displayName, {
+      mediatorId: mediator.id,
+    });
+    await this.store.putMember({
+      caseId: c.id,
+      userId: mediator.id,
+      role: 'mediator',
+      displayName: mediator.displayName,
+    });
+    return this.transitions.progress(c.id);
+  }
+
+  /**
+   * Schedules (or reschedules) the session and issues the customer's room
+   * invite with its one-time PIN, which is returned once to the scheduler and
+   * shown once on the customer's tracking page.
+   */
+  async schedule(
+    identity: Identity,
+    caseId: string,
+    session: { startsAt: string; timeZone: string; durationMinutes: number },
+  ): Promise<CaseProgress> {
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
+    if (!isTimeZone(session.timeZone))
+      throw new AccordError('VALIDATION_FAILED', `unknown time zone ${session.timeZone}`);
+    const reschedule = c.status === 'scheduled';
+    const note = `${session.startsAt} ${session.timeZone}`;
+    await this.transitions.move(c, 'scheduled', actor, identity.user.id, note, { session });
+    if (!reschedule) {
+      // The room opens with a waiting room; nodes learn of it through the bus, like any room change.
+      const state = await this.store.updateRoomState(c.id, { phase: 'scheduled', lobby: true });
+      await this.bus.publish({ type: 'room.state', state });
+    }
+    return this.transitions.progress(c.id);
+  }
+
+  /**
+   * The customer's way into the room once the session is scheduled: an invite
+   * for their own account. Its PIN (which confirms their signature) is created
+   * and shown the first time they ask, and never again.
+   */
+  async roomInvite(identity: Identity, caseId: string): Promise<RoomInviteResult> {
+    const { c } = await this.access.caseFor(identity, caseId, ['customer']);
+    if (!['scheduled', 'in_mediation'].includes(c.status) || !c.customerId) {
+      throw new AccordError('PHASE_RULES', 'the session is not scheduled yet');
+    }
+    const existing = (await this.store.listInvites(c.id)).find(
+      (i) => i.userId === c.customerId && i.revokedAt === null && i.pinHash !== null,
+    );
+    if (existing) return { url: await this.inviteUrl(existing.id, c.id, existing.expiresAt), pin: null };
+    const id = randomUUID();
+    const { pin, hash } = this.tokens.newPin(id);
+    const invite = await this.store.createInvite({
+      id,
+      pinHash: hash,
+      caseId: c.id,
+      userId: c.customerId,
+      role: 'customer',
+      displayName: identity.user.displayName,
+      createdBy: null,
+      expiresAt: new Date(Date.now() + 60 * 24 * 3600_000).toISOString(),
+    });
+    await this.audit.append(c.id, identity.user.id, 'invite.issued', { role: 'customer' });
+    return { url: await this.inviteUrl(invite.id, c.id, invite.expiresAt), pin };
+  }
+
+  private async inviteUrl(id: string, caseId: string, expiresAt: string): Promise<string> {
+    const token = await this.tokens.signInvite({ jti: id, cid: caseId, role: 'customer' }, new Date(expiresAt));
+    return `${this.publicUrl()}/join/${token}`;
+  }
+}

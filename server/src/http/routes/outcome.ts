@@ -1,0 +1,29 @@
+import { AccordError, type PublicKeyDocument } from '@accord/shared';
+import type { AuthService } from '../../auth/service';
+import type { SigningKey } from '../../outcome/keys';
+import type { OutcomeService } from '../../outcome/service';
+import type { RegisterRoute } from '../route';
+
+/** The published verification key of outcome records (also at /.well-known/accord-outcome-key.json). */
+export function publicKeyDocument(key: SigningKey): PublicKeyDocument {
+  return { alg: 'Ed25519' as const, publicKey: key.publicKey, id: key.id, format: 'raw, base64url' };
+}
+
+export interface OutcomeRouteDeps {
+  auth: AuthService;
+  signingKey: SigningKey;
+  /** Created with the Socket.IO server, after the routers; looked up per request. */
+  outcome: OutcomeService;
+}
+
+/** A case's sealed outcome record and the key that verifies it. */
+export function outcomeRoutes(route: RegisterRoute, { auth, signingKey, outcome }: OutcomeRouteDeps): void {
+  route('GET /api/outcome/public-key', async () => publicKeyDocument(signingKey));
+
+  route('GET /api/cases/:caseId/outcome', async ({ identity, params }) => {
+    const principal = await auth.principalFor(identity, params.caseId, 'case.read');
+    const sealed = await outcome.record(principal.caseId);
+    if (!sealed) throw new AccordError('NOT_FOUND', 'no outcome has been sealed for this case');
+    return sealed;
+  });
+}

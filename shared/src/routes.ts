@@ -1,0 +1,252 @@
+import { z } from 'zod';
+import { CaseId } from './ids';
+import {
+  AssignBody,
+  CaseDetail,
+  CaseExport,
+  CaseProgress,
+  EvidenceView,
+  InfoAnswerBody,
+  IntakeFields,
+  IntakeResult,
+  MediatorProfileBody,
+  MediatorView,
+  QueueItem,
+  QueueQuery,
+  RevealBody,
+  RevealResult,
+  ReviewDecision,
+  RoomInviteResult,
+  ScheduleBody,
+  TrackSignInBody,
+  WithdrawBody,
+} from './intake';
+import { PublicKeyDocument, SealedOutcome } from './outcome';
+import {
+  AddMemberBody,
+  CaseView,
+  ChangePasswordBody,
+  CreateCaseBody,
+  CreateInviteBody,
+  CreateStaffBody,
+  HealthResult,
+  InviteAcceptResult,
+  InviteView,
+  LoginBody,
+  LoginResult,
+  MeResult,
+  UserView,
+} from './rest';
+
+/**
+ * Every REST route the server serves, keyed `'METHOD /api/path/:param'`: what it takes,
+ * what it answers and whether it needs a session. The server registers its routers by
+ * these keys and validates with these schemas; the client builds its URLs from them and
+ * checks the answers with them; docs/PROTOCOL.md names each key (a test checks).
+ */
+
+export const API_PREFIX = '/api';
+
+/** An input checked by a schema; `name` is how its errors name it ("invalid <name>: …"). */
+export interface RouteInput<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  name: string;
+}
+const input = <S extends z.ZodType>(schema: S, name: string): RouteInput<S> => ({ schema, name });
+
+/** The answer of a route: JSON checked by a schema, nothing (204), or a file with its own type. */
+export type RouteResult = z.ZodType | 'no content' | 'file';
+
+export interface RouteSpec {
+  /** `session`: `Authorization: Bearer <token>` from a sign-in, an invite or a tracking link. */
+  auth: 'none' | 'session';
+  /** Path parameters, each checked (and named in errors) on its own. */
+  params?: Record<string, RouteInput>;
+  query?: RouteInput;
+  /** A JSON body, or the text fields of a multipart form when `upload` is set. */
+  body?: RouteInput;
+  /** multipart/form-data: files arrive under this field name. */
+  upload?: 'evidence';
+  /** 200 unless said; `no content` answers 204. */
+  status?: 201;
+  result: RouteResult;
+}
+
+const caseId = { caseId: input(CaseId, 'case id') };
+const TrackingId = z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'not a tracking link');
+
+export const ROUTES = {
+  'GET /api/health': { auth: 'none', result: HealthResult },
+  'GET /api/outcome/public-key': { auth: 'none', result: PublicKeyDocument },
+
+  // ---- sign-in and the signed-in user
+  'POST /api/auth/login': { auth: 'none', body: input(LoginBody, 'login body'), result: LoginResult },
+  'POST /api/auth/logout': { auth: 'session', result: 'no content' },
+  'POST /api/auth/password': {
+    auth: 'session',
+    body: input(ChangePasswordBody, 'password body'),
+    result: 'no content',
+  },
+  'GET /api/me': { auth: 'session', result: MeResult },
+
+  // ---- cases, members, invites, staff
+  'POST /api/invites/:invite/accept': {
+    auth: 'none',
+    params: { invite: input(z.string().min(16).max(4096), 'invite') },
+    result: InviteAcceptResult,
+  },
+  'POST /api/cases': { auth: 'session', body: input(CreateCaseBody, 'case body'), status: 201, result: CaseView },
+  'GET /api/cases/:caseId': { auth: 'session', params: caseId, result: CaseView },
+  'GET /api/cases/:caseId/outcome': { auth: 'session', params: caseId, result: SealedOutcome },
+  'POST /api/cases/:caseId/members': {
+    auth: 'session',
+    params: caseId,
+    body: input(AddMemberBody, 'member body'),
+    result: 'no content',
+  },
+  'GET /api/cases/:caseId/invites': { auth: 'session', params: caseId, result: z.array(InviteView) },
+  'POST /api/cases/:caseId/invites': {
+    auth: 'session',
+    params: caseId,
+    body: input(CreateInviteBody, 'invite body'),
+    status: 201,
+    result: InviteView,
+  },
+  'DELETE /api/cases/:caseId/invites/:inviteId': {
+    auth: 'session',
+    params: { ...caseId, inviteId: input(z.uuid(), 'invite id') },
+    result: 'no content',
+  },
+  'GET /api/staff': { auth: 'session', result: z.array(UserView) },
+  'POST /api/staff': { auth: 'session', body: input(CreateStaffBody, 'staff body'), status: 201, result: UserView },
+
+  // ---- complaints: intake and the customer's tracking link
+  'POST /api/intake': {
+    auth: 'none',
+    upload: 'evidence',
+    body: input(IntakeFields, 'complaint'),
+    status: 201,
+    result: IntakeResult,
+  },
+  'POST /api/track/:trackingId/sign-in': {
+    auth: 'none',
+    params: { trackingId: input(TrackingId, 'tracking link') },
+    body: input(TrackSignInBody, 'sign-in'),
+    result: InviteAcceptResult,
+  },
+  'POST /api/cases/:caseId/tracking/revoke': { auth: 'session', params: caseId, result: 'no content' },
+  'GET /api/cases/:caseId/progress': { auth: 'session', params: caseId, result: CaseProgress },
+
+  // ---- review
+  'GET /api/review/queue': { auth: 'session', query: input(QueueQuery, 'queue query'), result: z.array(QueueItem) },
+  'GET /api/cases/:caseId/detail': { auth: 'session', params: caseId, result: CaseDetail },
+  'POST /api/cases/:caseId/review': {
+    auth: 'session',
+    params: caseId,
+    body: input(ReviewDecision, 'decision'),
+    result: CaseProgress,
+  },
+  'POST /api/cases/:caseId/answer': {
+    auth: 'session',
+    params: caseId,
+    body: input(InfoAnswerBody, 'answer'),
+    result: CaseProgress,
+  },
+  'POST /api/cases/:caseId/withdraw': {
+    auth: 'session',
+    params: caseId,
+    // The reason is optional, so is the body.
+    body: input(WithdrawBody.default({}), 'withdrawal'),
+    result: CaseProgress,
+  },
+  'POST /api/cases/:caseId/reveal': {
+    auth: 'session',
+    params: caseId,
+    body: input(RevealBody, 'reveal'),
+    result: RevealResult,
+  },
+
+  // ---- mediators, assignment, scheduling
+  'GET /api/mediators': { auth: 'session', result: z.array(MediatorView) },
+  'PUT /api/mediators': { auth: 'session', body: input(MediatorProfileBody, 'mediator'), result: 'no content' },
+  'POST /api/cases/:caseId/assign': {
+    auth: 'session',
+    params: caseId,
+    body: input(AssignBody, 'assignment'),
+    result: CaseProgress,
+  },
+  'POST /api/cases/:caseId/schedule': {
+    auth: 'session',
+    params: caseId,
+    body: input(ScheduleBody, 'schedule'),
+    result: CaseProgress,
+  },
+  'GET /api/cases/:caseId/room-invite': { auth: 'session', params: caseId, result: RoomInviteResult },
+
+  // ---- evidence and records
+  'GET /api/cases/:caseId/evidence': { auth: 'session', params: caseId, result: z.array(EvidenceView) },
+  'POST /api/cases/:caseId/evidence': {
+    auth: 'session',
+    params: caseId,
+    upload: 'evidence',
+    status: 201,
+    result: z.array(EvidenceView),
+  },
+  'GET /api/cases/:caseId/evidence/:evidenceId': {
+    auth: 'session',
+    params: { ...caseId, evidenceId: input(z.uuid(), 'evidence id') },
+    result: 'file',
+  },
+  /** Answered as an attachment (accord-export.json). */
+  'GET /api/cases/:caseId/export': { auth: 'session', params: caseId, result: CaseExport },
+} as const satisfies Record<string, RouteSpec>;
+
+export type Routes = typeof ROUTES;
+export type RouteKey = keyof Routes;
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+type PathOfKey<K extends string> = K extends `${string} ${infer P}` ? P : never;
+type ParamNames<P extends string> = P extends `${string}:${infer N}/${infer Rest}`
+  ? N | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer N}`
+    ? N
+    : never;
+/** The path parameters of a route, as the key names them. */
+export type RouteParams<K extends RouteKey> = { [N in ParamNames<PathOfKey<K>>]: string };
+/** `[params]` for a route with parameters, `[]` for one without. */
+export type ParamsArg<K extends RouteKey> = [ParamNames<PathOfKey<K>>] extends [never] ? [] : [RouteParams<K>];
+
+/** A route's method and Express-style path (`/api/cases/:caseId`). */
+export function routeOf(key: RouteKey): { method: RouteMethod; path: string } {
+  const [method, path] = key.split(' ') as [RouteMethod, string];
+  return { method, path };
+}
+
+/** The URL path of a route with each parameter filled in and encoded. */
+export function pathOf<K extends RouteKey>(key: K, ...[params]: ParamsArg<K>): string {
+  const values = (params ?? {}) as Record<string, string>;
+  return routeOf(key).path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${key}: no value for :${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
+type Spec<K extends RouteKey> = Routes[K];
+type InputOf<T> = T extends RouteInput<infer S> ? S : never;
+/** The body a client sends (before defaults), or `undefined` for a route without one. */
+export type RouteBody<K extends RouteKey> =
+  Spec<K> extends { body: RouteInput } ? z.input<InputOf<Spec<K>['body']>> : undefined;
+/** The query a client sends, or `undefined`. */
+export type RouteQuery<K extends RouteKey> =
+  Spec<K> extends { query: RouteInput } ? z.input<InputOf<Spec<K>['query']>> : undefined;
+/** What a route answers: the result schema's output, `void` for 204; a file is not JSON. */
+export type RouteAnswer<K extends RouteKey> = Spec<K>['result'] extends z.ZodType
+  ? z.output<Spec<K>['result']>
+  : Spec<K>['result'] extends 'no content'
+    ? void
+    : never;
+/** The routes that answer with JSON or nothing (the others are downloads). */
+export type JsonRouteKey = { [K in RouteKey]: Spec<K>['result'] extends 'file' ? never : K }[RouteKey];
+/** The routes that take multipart uploads. */
+export type UploadRouteKey = { [K in RouteKey]: Spec<K> extends { upload: string } ? K : never }[RouteKey];
