@@ -276,3 +276,38 @@ describe('the room client over the chat rate limit', () => {
     }
   });
 });
+
+describe('the room client under the production rate limits', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // An empty value means the default (test/helpers/server.ts otherwise runs unthrottled).
+    t = await startServer({
+      env: { ACCORD_EVENTS_PER_SECOND: '', ACCORD_EVENTS_BURST: '', ACCORD_CHAT_PER_SECOND: '', ACCORD_CHAT_BURST: '' },
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('flushes a 50-message outbox written offline, with its welcome requests, without one refusal', async () => {
+    const c = await t.createCase();
+    const online = { value: false };
+    const client = roomClient(t.url, c, 'customer', { online });
+    const errors = new Set<string>();
+    const unsubscribe = client.subscribe(() => {
+      for (const o of chatOf(client).outbox) if (o.error) errors.add(o.error);
+    });
+    try {
+      client.open();
+      const written = Array.from({ length: 50 }, (_, i) => `queued offline ${i}`);
+      written.forEach((text) => client.send(text));
+      online.value = true;
+      client.setOnline(true);
+      await sent(client);
+      expect([...errors]).toEqual([]);
+      expect(textsOf(client)).toEqual(written);
+      expect(client.getSnapshot().outcome).not.toBeNull();
+    } finally {
+      unsubscribe();
+      client.close();
+    }
+  });
+});
