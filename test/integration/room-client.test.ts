@@ -139,15 +139,16 @@ describe('the browser room client (RoomClient) against a real server', () => {
     const client = track(roomClient(t.url, c, 'customer', { url: proxy.url }));
     client.open();
     const written: string[] = [];
-    for (let round = 0; round < 3; round++) {
+    // Cut at once (the first send lost on its way), then later and later (some stored, their acks lost).
+    for (const [round, after] of [0, 5, 15].entries()) {
       await connected(client);
       for (let i = 0; i < 4; i++) {
         written.push(`r${round}-${i}`);
         client.send(`r${round}-${i}`);
       }
+      if (after > 0) await new Promise((r) => setTimeout(r, after));
       proxy.cut();
-      // Give the first sends of the round time to be stored, or not, before the next cut.
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => client.getSnapshot().status !== 'connected', 'the cut seen');
     }
     await connected(client);
     await sent(client);
