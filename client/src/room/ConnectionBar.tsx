@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { DocStatus } from '../agreement/useAgreement';
-import type { RoomStatus } from './useRoom';
+import type { RoomStatus } from './RoomClient';
 
 /** Always visible: connected / reconnecting / offline, and whether everything is saved on the server. */
 export function ConnectionBar({

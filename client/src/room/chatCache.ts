@@ -20,6 +20,18 @@ const CachedChannel = z.object({
   hasOlder: z.boolean(),
 });
 
+/** Where the chat is kept: `localStorage` in the browser, anything with the same two calls elsewhere. */
+export type ChatStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** The browser's `localStorage`, or none where there is none (or reading it throws: storage disabled). */
+export function browserStorage(): ChatStorage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** One device's copy of one person's chat in one case: never shared between identities. */
 const key = (caseId: string, userId: string) => `accord.chat.${caseId}.${userId}`;
 
@@ -28,11 +40,12 @@ const key = (caseId: string, userId: string) => `accord.chat.${caseId}.${userId}
  * so that a reload (even offline) shows the conversation and sends queued
  * messages once.
  */
-export function loadChat(caseId: string, userId: string): RoomChat {
+export function loadChat(storage: ChatStorage | null, caseId: string, userId: string): RoomChat {
+  if (!storage) return {};
   try {
     const parsed = z
       .record(z.string(), CachedChannel)
-      .safeParse(JSON.parse(localStorage.getItem(key(caseId, userId)) ?? 'null'));
+      .safeParse(JSON.parse(storage.getItem(key(caseId, userId)) ?? 'null'));
     if (!parsed.success) return {};
     return Object.fromEntries(
       Object.entries(parsed.data).map(([channel, c]) => [
@@ -45,7 +58,8 @@ export function loadChat(caseId: string, userId: string): RoomChat {
   }
 }
 
-export function saveChat(caseId: string, userId: string, chat: RoomChat): void {
+export function saveChat(storage: ChatStorage | null, caseId: string, userId: string, chat: RoomChat): void {
+  if (!storage) return;
   const cached: Record<string, z.input<typeof CachedChannel>> = {};
   for (const [channel, state] of Object.entries(chat)) {
     cached[channel] = {
@@ -57,7 +71,7 @@ export function saveChat(caseId: string, userId: string, chat: RoomChat): void {
     };
   }
   try {
-    localStorage.setItem(key(caseId, userId), JSON.stringify(cached));
+    storage.setItem(key(caseId, userId), JSON.stringify(cached));
   } catch {
     // Storage full or disabled: the server still has every acknowledged message.
   }
