@@ -12,6 +12,8 @@ import {
   canonicalAgreementText,
   clientEvents,
   serverEvents,
+  sha256Hex,
+  transcriptHash,
   type TrackServerEvents,
 } from '@accord/shared';
 
@@ -23,6 +25,14 @@ const doc = readFileSync(new URL('../../docs/PROTOCOL.md', import.meta.url), 'ut
 
 /** The names in `names` that the document never writes as inline code (`name`). */
 const notDocumented = (names: readonly string[]) => names.filter((name) => !doc.includes(`\`${name}\``));
+
+/** The text of the fenced block between `<!-- name:start -->` and `<!-- name:end -->`. */
+function example(name: string): string | undefined {
+  const block = new RegExp(`<!-- ${name}:start -->\\s*\`\`\`text\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`).exec(
+    doc,
+  );
+  return block?.[1];
+}
 
 // An interface has no runtime keys; this Record must name each of them (and nothing else) to type-check.
 const trackEvents: Record<keyof TrackServerEvents, true> = { 'case:progress': true };
@@ -57,11 +67,35 @@ describe('docs/PROTOCOL.md', () => {
 
   it('shows the canonical text and fingerprint of its worked example as the code computes them', async () => {
     const text = canonicalAgreementText(workedExample(), 'AC-2026-000001');
-    const shown = /<!-- canonical-example:start -->\s*```text\n([\s\S]*?)```\s*<!-- canonical-example:end -->/.exec(
-      doc,
-    );
-    expect(shown?.[1], 'the worked example block of docs/PROTOCOL.md').toBe(text);
+    expect(example('canonical-example'), 'the canonical-example block of docs/PROTOCOL.md').toBe(text);
     expect(doc).toContain(`\`${await agreementFingerprint(text)}\``);
+  });
+
+  it('shows the transcript serialisation and hash of its example as the code computes them', async () => {
+    // Fields the hash leaves out (channel, ids) are present, as in a stored ChatMessage.
+    const common = { channel: 'joint', caseId: 'c', senderId: 's', id: 'i', clientId: 'k' };
+    const messages = [
+      {
+        ...common,
+        seq: 1,
+        senderRole: 'mediator',
+        senderName: 'Li Wei',
+        text: 'Welcome, both of you.',
+        createdAt: '2026-12-01T09:00:00.000Z',
+      },
+      {
+        ...common,
+        seq: 2,
+        senderRole: 'customer',
+        senderName: 'Wang Fang',
+        text: 'Thank you.',
+        createdAt: '2026-12-01T09:00:05.120Z',
+      },
+    ];
+    const hash = await transcriptHash(messages);
+    const shown = example('transcript-example')?.replace(/\n$/, '') ?? '';
+    expect(await sha256Hex(shown), 'the transcript-example block of docs/PROTOCOL.md hashes to').toBe(hash);
+    expect(doc).toContain(`\`${hash}\``);
   });
 });
 
