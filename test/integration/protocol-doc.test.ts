@@ -19,7 +19,7 @@ import {
 
 /**
  * docs/PROTOCOL.md is the contract as another client's author reads it: every name the contract in
- * shared/ defines must be there, and its worked example must be what the code computes.
+ * shared/ defines must be there, and its worked examples must be what the code computes.
  */
 const doc = readFileSync(new URL('../../docs/PROTOCOL.md', import.meta.url), 'utf8');
 
@@ -126,7 +126,7 @@ function workedExample(): Y.Doc {
         item(paragraph('Late fees:'), element('bulletList', [item(paragraph('waived   '))])),
       ]),
     ]);
-  // Inserted once the text is in the document, as an editor does (formatting needs an integrated type).
+  // Written run by run once the paragraph is in the document, as an editor types it.
   formatted.insert(0, 'The platform refunds the ');
   formatted.insert(25, 'annual', { strike: {} });
   formatted.insert(31, ' service fee ', { strike: null, bold: {} });
