@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
-import { servicesOrSkip } from '../helpers/services';
+import { redisServerOrSkip, servicesOrSkip } from '../helpers/services';
 import { sleep, waitFor } from '../helpers/wait';
 import { bothReady, startCluster, type Cluster } from './cluster';
-import { redisServerOrSkip } from './net';
 import { Party, checkHistory, docFromStore, expectClean, runWorkload, storedChat } from './workload';
 
 const available = (await servicesOrSkip('scale-out fault tests')) && redisServerOrSkip('scale-out fault tests');

@@ -10,6 +10,7 @@ import {
   type Store,
 } from '@accord/server';
 import type { CaseRole, InviteAcceptResult, Phase } from '@accord/shared';
+import { onCleanup } from './cleanup';
 import { UNTHROTTLED } from './process';
 
 export const ROLES = ['customer', 'platform', 'mediator', 'observer', 'admin'] as const satisfies readonly CaseRole[];
@@ -40,11 +41,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A fresh temporary directory, removed when the test file ends. */
 export function makeTempDir(prefix = 'accord-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onCleanup(`temporary directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
-/** Starts a real Accord node on a random port with a fresh SQLite file. */
+/** Starts a real Accord node on a random port with a fresh SQLite file; closed when the test file ends. */
 export async function startServer(
   options: {
     dataDir?: string;
@@ -68,8 +72,13 @@ export async function startServer(
     ...(options.store ? { store: options.store(dataDir) } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const { url } = await server.listen();
   const ownsDir = options.dataDir === undefined;
+  const shutDown = async () => {
+    await server.close();
+    if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forget = onCleanup('an in-process Accord server', shutDown);
+  const { url } = await server.listen();
 
   return {
     server,
@@ -107,8 +116,8 @@ export async function startServer(
       return { caseId: c.id, tokens, inviteIds, inviteUrls, pins, userIds };
     },
     async close() {
-      await server.close();
-      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+      forget();
+      await shutDown();
     },
   };
 }
