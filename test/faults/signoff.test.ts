@@ -25,7 +25,7 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
     await db.connect();
     publicKey = ((await (await fetch(`${cluster.bUrl}/api/outcome/public-key`)).json()) as { publicKey: string })
       .publicKey;
-  }, 30_000);
+  });
   afterAll(async () => {
     clients.forEach((c) => c.close());
     await db.end();
@@ -124,7 +124,7 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
     console.log(
       `[fault: sign-off race across two nodes, 4 cases] acks: ${JSON.stringify(tally)}; one sealed record per case`,
     );
-  }, 60_000);
+  });
 
   it('a node killed mid-sign-off never leaves a second or partial record; the signer finishes on the other node', async () => {
     const seen: string[] = [];
@@ -174,5 +174,5 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
     console.log(`[fault: node killed mid-sign-off]\n  ${seen.join('\n  ')}`);
     // The half-done state (every signature, no record) really occurred, so the retry path was exercised.
     expect(stuckStateReached).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

@@ -41,7 +41,7 @@ describe('fault: every client reconnects at once after a restart', () => {
     await sleep(200);
     proc = await spawnServer(dataDir, env);
     const restartedAt = Date.now();
-    await waitFor(() => everyone.every((p) => p.connected && p.doc.provider.synced), 'everyone back', 20_000);
+    await waitFor(() => everyone.every((p) => p.connected && p.doc.provider.synced), 'everyone back');
     const backAfter = Date.now() - restartedAt;
     const acked = everyone.reduce((n, p) => n + p.acked.size, 0);
     await waitFor(() => everyone.reduce((n, p) => n + p.acked.size, 0) >= acked + 30, 'chat flowing again');
@@ -79,5 +79,5 @@ describe('fault: every client reconnects at once after a restart', () => {
     );
     for (const r of reports) expectClean(r, expect);
     await Promise.all(everyone.map((p) => p.close()));
-  }, 60_000);
+  });
 });

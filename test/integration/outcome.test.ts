@@ -67,7 +67,15 @@ describe('sign-off and the sealed outcome record', () => {
     p.insert(0, [text]);
     body.insert(0, [p]);
     writer.doc.getMap('terms').set('feesWaivedCents', 48_000);
-    await sleep(150);
+    // Relayed to another connection, so the server holds both edits before the freeze reads the text.
+    const watcher = connectDoc(t.url, c.caseId, c.tokens.customer);
+    await waitFor(
+      () =>
+        watcher.doc.getMap('terms').get('feesWaivedCents') === 48_000 &&
+        watcher.doc.getXmlFragment('body').toJSON().includes('平台退还服务费480元，王女士撤回投诉。'),
+      'the edits relayed',
+    );
+    watcher.destroy();
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const frozen = await waitFor(() => customer.socket && status(customer).then((s) => s.freeze), 'frozen');
     expect(frozen.text).toContain('平台退还服务费480元，王女士撤回投诉。');

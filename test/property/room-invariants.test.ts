@@ -440,7 +440,7 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
     ]) {
       expect(reached(re), String(re)).toBe(true);
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 function code(ack: Reply<unknown>): string {

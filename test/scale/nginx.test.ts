@@ -81,7 +81,7 @@ describe.skipIf(!available)('three nodes behind nginx', () => {
       stdio: 'ignore',
       parentDeathSignal: 'TERM',
     });
-    await waitFor(async () => (await fetch(`${front}/health/ready`).catch(() => null))?.ok, 'nginx in front', 10_000);
+    await waitFor(async () => (await fetch(`${front}/health/ready`).catch(() => null))?.ok, 'nginx in front');
     for (const role of ['customer', 'platform', 'mediator'] as const) {
       tokens[role] = (await acceptInvite(front, demo.invites[role])).token;
     }
@@ -91,7 +91,7 @@ describe.skipIf(!available)('three nodes behind nginx', () => {
       expect((await mediator.socket.emitWithAck('room:phase', { phase })).ok).toBe(true);
     }
     mediator.close();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
@@ -191,13 +191,13 @@ describe.skipIf(!available)('three nodes behind nginx', () => {
     await waitFor(() => reader.messages.length === head, 'replayed');
     const stored = new Set(reader.messages.map((m) => m.clientId));
     expect([...acked].filter((id) => !stored.has(id))).toEqual([]);
-    await waitFor(() => customer.socket.connected && customer.welcomes.length >= 2, 'the customer is back', 15_000);
+    await waitFor(() => customer.socket.connected && customer.welcomes.length >= 2, 'the customer is back');
     const after = connectDoc(front, caseId, tokens.platform ?? '');
     await waitSynced(after);
     expect(after.doc.getText('body').toString()).toContain('0123456789');
     after.destroy();
     writer.destroy();
-  }, 60_000);
+  });
 
   it('a rolling restart (SIGTERM one node at a time) during a workload loses nothing acknowledged, and clients are back within seconds', async () => {
     // A rolling restart starts from a healthy deployment: bring back a node an earlier test killed.
@@ -276,11 +276,11 @@ describe.skipIf(!available)('three nodes behind nginx', () => {
     // The writer's offline edits reach the server once it is back; then a fresh client sees every one.
     const expected = body.toString();
     expect(expected.length).toBe(edits);
-    await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'writer resynced', 15_000);
+    await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'writer resynced');
     const after = connectDoc(front, caseId, tokens.platform ?? '');
     await waitSynced(after);
-    await waitFor(() => after.doc.getText('rolling').toString() === expected, 'every edit stored', 15_000);
+    await waitFor(() => after.doc.getText('rolling').toString() === expected, 'every edit stored');
     after.destroy();
     writer.destroy();
-  }, 120_000);
+  }, 300_000);
 });

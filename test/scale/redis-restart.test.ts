@@ -44,7 +44,7 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
       const invite = await a.cases.createInviteAsSystem(caseId, { role, displayName: role });
       tokens[role] = (await acceptInvite(urls[0] ?? '', invite.url)).token;
     }
-  }, 30_000);
+  });
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
@@ -135,5 +135,5 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
     fresh.destroy();
     a.destroy();
     b.destroy();
-  }, 60_000);
+  });
 });

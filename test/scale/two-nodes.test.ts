@@ -54,7 +54,7 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
       tokens[role] = accepted.token;
       ids[role] = accepted.userId;
     }
-  }, 30_000);
+  });
 
   afterAll(async () => {
     clients.forEach((c) => c.close());

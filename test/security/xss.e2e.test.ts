@@ -74,7 +74,7 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
     t = await startServer();
     browser = await launchChromium();
-  }, 30_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
