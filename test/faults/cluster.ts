@@ -4,7 +4,7 @@ import type { AccordServer } from '@accord/server';
 import { freePort } from '../helpers/net';
 import { spawnServer, type ServerProcess } from '../helpers/process';
 import { databaseUrlIn, ownRedis, startPostgresNode, testSchema, type OwnRedis } from '../helpers/services';
-import { acceptInvite, makeTempDir } from '../helpers/server';
+import { createTestCase, makeTempDir, type TestCaseOf } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { TcpProxy } from './net';
 
@@ -24,9 +24,7 @@ export interface Cluster {
   b: AccordServer;
   bUrl: string;
   /** A case open for drafting, no lobby, with a session per role accepted through node B. */
-  createCase(
-    title: string,
-  ): Promise<{ caseId: string; tokens: Record<ClusterRole, string>; pins: Record<ClusterRole, string> }>;
+  createCase(title: string): Promise<TestCaseOf<ClusterRole>>;
   /** SIGKILL node A and start it again on the same port and data. */
   restartA(): Promise<void>;
   ready(): Promise<boolean>;
@@ -59,20 +57,13 @@ export async function startCluster(tag: string): Promise<Cluster> {
     a,
     b,
     bUrl,
-    async createCase(title) {
-      const c = await b.cases.createCaseAsSystem({ title, category: 'other', amountInDisputeCents: 100_000 });
-      await b.store.updateRoomState(c.id, { lobby: false, phase: 'drafting' });
-      const tokens = {} as Record<ClusterRole, string>;
-      const pins = {} as Record<ClusterRole, string>;
-      const names = { customer: '王女士', platform: '李华', mediator: '张律师', observer: '观察员' };
-      for (const role of ['customer', 'platform', 'mediator', 'observer'] as const) {
-        const invite = await b.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
-        const accepted = await acceptInvite(bUrl, invite.url);
-        tokens[role] = accepted.token;
-        pins[role] = accepted.pin ?? '';
-      }
-      return { caseId: c.id, tokens, pins };
-    },
+    createCase: (title) =>
+      createTestCase(b, bUrl, {
+        title,
+        roles: ['customer', 'platform', 'mediator', 'observer'],
+        category: 'other',
+        amountInDisputeCents: 100_000,
+      }),
     async restartA() {
       await proc.kill9();
       proc = await spawnServer(dataDir, aEnv);

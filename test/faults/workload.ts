@@ -6,7 +6,7 @@ import type { Ack, ChatMessage } from '@accord/shared';
 import type { Store } from '@accord/server';
 // The browser's own merge rule (keep the first of each seq, ascending): what a person sees is what we check.
 import { mergeMessages } from '../../client/src/room/chatState';
-import { connectDoc, connectRoom, newClientId, type DocClient, type RoomClient } from '../helpers/clients';
+import { connectDoc, connectRoom, newClientId, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
 import { sleep, waitFor } from '../helpers/wait';
 
 export type PartyRole = 'customer' | 'platform' | 'mediator';
@@ -487,4 +487,34 @@ export function expectClean(report: FaultReport, expect: (v: unknown) => { toEqu
   // Everything was acknowledged in the end: the figures above cover the whole workload.
   expect(report.chat.acked + report.chat.refused).toEqual(report.chat.sent);
   expect(report.edits.acked).toEqual(report.edits.made);
+}
+
+/**
+ * checkHistory for a workload on one server at `url`: the parties' replicas, a fresh client's (as
+ * `observerToken`) and the store's document must be identical, the chat as the observer reads it.
+ */
+export async function checkOnServer(
+  name: string,
+  parties: Party[],
+  server: { url: string; store: Pick<Store, 'loadDoc'> },
+  c: { caseId: string; observerToken: string },
+  options: { strictOrder: boolean },
+): Promise<FaultReport> {
+  const fresh = connectDoc(server.url, c.caseId, c.observerToken);
+  try {
+    await waitSynced(fresh);
+    return await checkHistory(
+      name,
+      parties,
+      await storedChat(server.url, c.observerToken, c.caseId),
+      {
+        ...Object.fromEntries(parties.map((p) => [p.role, p.doc.doc])),
+        fresh: fresh.doc,
+        store: await docFromStore(server.store, c.caseId),
+      },
+      options,
+    );
+  } finally {
+    fresh.destroy();
+  }
 }

@@ -16,16 +16,64 @@ import { UNTHROTTLED } from './process';
 export const ROLES = ['customer', 'platform', 'mediator', 'observer', 'admin'] as const satisfies readonly CaseRole[];
 export type TestRole = (typeof ROLES)[number];
 
-export interface TestCase {
+/** A case and, for each role asked for, a member who joined through the real invite-accept route. */
+export interface TestCaseOf<R extends TestRole> {
   caseId: string;
   /** A session token per role, obtained through the real invite-accept route. */
-  tokens: Record<TestRole, string>;
-  inviteIds: Record<TestRole, string>;
-  inviteUrls: Record<TestRole, string>;
+  tokens: Record<R, string>;
+  inviteIds: Record<R, string>;
+  inviteUrls: Record<R, string>;
   /** The PIN that came with each invite (a guest confirms their signature with it). */
-  pins: Record<TestRole, string>;
+  pins: Record<R, string>;
   /** User id of each member. */
-  userIds: Record<TestRole, string>;
+  userIds: Record<R, string>;
+}
+export type TestCase = TestCaseOf<TestRole>;
+
+const NAMES: Record<TestRole, string> = {
+  customer: '王女士',
+  platform: '李华',
+  mediator: '张律师',
+  observer: '观察员',
+  admin: 'Admin',
+};
+
+export interface CaseOptions<R extends TestRole> {
+  title?: string;
+  roles?: readonly R[];
+  /** The room's settings, drafting with no waiting room unless told otherwise. */
+  room?: { lobby?: boolean; phase?: Phase };
+  category?: Parameters<AccordServer['cases']['createCaseAsSystem']>[0]['category'];
+  amountInDisputeCents?: number;
+}
+
+/**
+ * Creates a case on `server` (reached at `url`) with one member per role (all five by default). Unless
+ * told otherwise the room is open for drafting with no waiting room, so tests of chat and editing start
+ * where a session would be mid-way; tests of the lobby and phases pass `room`.
+ */
+export async function createTestCase<R extends TestRole = TestRole>(
+  server: AccordServer,
+  url: string,
+  options: CaseOptions<R> = {},
+): Promise<TestCaseOf<R>> {
+  const c = await server.cases.createCaseAsSystem({
+    title: options.title ?? 'Disputed service fee',
+    category: options.category ?? 'fees_and_charges',
+    amountInDisputeCents: options.amountInDisputeCents ?? 48_000,
+  });
+  const made = { caseId: c.id, tokens: {}, inviteIds: {}, inviteUrls: {}, pins: {}, userIds: {} } as TestCaseOf<R>;
+  for (const role of options.roles ?? (ROLES as readonly TestRole[] as readonly R[])) {
+    const invite = await server.cases.createInviteAsSystem(c.id, { role, displayName: NAMES[role] });
+    made.inviteIds[role] = invite.id;
+    made.inviteUrls[role] = invite.url;
+    const accepted = await acceptInvite(url, invite.url);
+    made.pins[role] = accepted.pin ?? '';
+    made.tokens[role] = accepted.token;
+    made.userIds[role] = accepted.userId;
+  }
+  await server.store.updateRoomState(c.id, { lobby: false, phase: 'drafting', ...options.room });
+  return made;
 }
 
 export interface TestServer {
@@ -84,37 +132,8 @@ export async function startServer(
     server,
     url,
     dataDir,
-    async createCase(title = 'Disputed service fee', room = {}) {
-      const c = await server.cases.createCaseAsSystem({
-        title,
-        category: 'fees_and_charges',
-        amountInDisputeCents: 48_000,
-      });
-      const names: Record<TestRole, string> = {
-        customer: '王女士',
-        platform: '李华',
-        mediator: '张律师',
-        observer: '观察员',
-        admin: 'Admin',
-      };
-      const tokens = {} as Record<TestRole, string>;
-      const inviteIds = {} as Record<TestRole, string>;
-      const inviteUrls = {} as Record<TestRole, string>;
-      const pins = {} as Record<TestRole, string>;
-      const userIds = {} as Record<TestRole, string>;
-      for (const role of ROLES) {
-        const invite = await server.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
-        inviteIds[role] = invite.id;
-        inviteUrls[role] = invite.url;
-        const accepted = await acceptInvite(url, invite.url);
-        pins[role] = accepted.pin ?? '';
-        tokens[role] = accepted.token;
-        userIds[role] = accepted.userId;
-      }
-      const settings = { lobby: false, phase: 'drafting' as Phase, ...room };
-      await server.store.updateRoomState(c.id, settings);
-      return { caseId: c.id, tokens, inviteIds, inviteUrls, pins, userIds };
-    },
+    createCase: (title, room) =>
+      createTestCase(server, url, { ...(title ? { title } : {}), ...(room ? { room } : {}) }),
     async close() {
       forget();
       await shutDown();

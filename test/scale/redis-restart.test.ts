@@ -9,7 +9,7 @@ import {
   testSchema,
   type OwnRedis,
 } from '../helpers/services';
-import { acceptInvite, makeTempDir } from '../helpers/server';
+import { createTestCase, makeTempDir } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 
 const available = (await servicesOrSkip('Redis restart test')) && redisServerOrSkip('Redis restart test');
@@ -32,18 +32,14 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
       nodes.push(node);
       urls.push(url);
     }
-    const a = nodes[0] as AccordServer;
-    const c = await a.cases.createCaseAsSystem({
+    const c = await createTestCase(nodes[0] as AccordServer, urls[0] ?? '', {
       title: 'Redis restart',
+      roles: ['customer', 'platform'],
       category: 'other',
       amountInDisputeCents: 100,
     });
-    caseId = c.id;
-    await a.store.updateRoomState(caseId, { lobby: false, phase: 'drafting' });
-    for (const role of ['customer', 'platform'] as const) {
-      const invite = await a.cases.createInviteAsSystem(caseId, { role, displayName: role });
-      tokens[role] = (await acceptInvite(urls[0] ?? '', invite.url)).token;
-    }
+    caseId = c.caseId;
+    Object.assign(tokens, c.tokens);
   });
 
   afterAll(async () => {

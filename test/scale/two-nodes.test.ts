@@ -6,7 +6,7 @@ import { caucusChannel, type CaseProgress } from '@accord/shared';
 import { io } from 'socket.io-client';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
 import { REDIS_URL, servicesOrSkip, startPostgresNode, testSchema } from '../helpers/services';
-import { acceptInvite, makeTempDir } from '../helpers/server';
+import { acceptInvite, createTestCase, makeTempDir } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 
 const available = await servicesOrSkip('scale-out tests');
@@ -36,24 +36,15 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
       nodes.push(node);
       urls.push(url);
     }
-    const a = nodes[0] as AccordServer;
-    const c = await a.cases.createCaseAsSystem({
+    const c = await createTestCase(nodes[0] as AccordServer, urls[0] ?? '', {
       title: 'Across nodes',
+      roles: ['customer', 'platform', 'mediator'],
       category: 'other',
       amountInDisputeCents: 1000,
     });
-    caseId = c.id;
-    await a.store.updateRoomState(caseId, { lobby: false, phase: 'drafting' });
-    for (const [role, name] of [
-      ['customer', '王女士'],
-      ['platform', '李华'],
-      ['mediator', '张律师'],
-    ] as const) {
-      const invite = await a.cases.createInviteAsSystem(caseId, { role, displayName: name });
-      const accepted = await acceptInvite(urls[0] ?? '', invite.url);
-      tokens[role] = accepted.token;
-      ids[role] = accepted.userId;
-    }
+    caseId = c.caseId;
+    Object.assign(tokens, c.tokens);
+    Object.assign(ids, c.userIds);
   });
 
   afterAll(async () => {
