@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 
 /**
  * Everything a test file starts (servers in this process, child processes, browsers, proxies) is
@@ -126,6 +126,9 @@ export function spawnOwned(command: string, args: string[], options: OwnedOption
   if (pid === undefined) return child; // spawn failed; its 'error' event says why
   const state = owned();
   state.groups.add(pid);
+  // For test/integration/cleanup.test.ts, which checks that every process started is gone afterwards.
+  const log = process.env.ACCORD_TEST_SPAWN_LOG;
+  if (log) appendFileSync(log, `${pid} ${command}\n`);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());

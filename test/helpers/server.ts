@@ -80,11 +80,7 @@ export interface TestServer {
   server: AccordServer;
   url: string;
   dataDir: string;
-  /**
-   * Creates a case with one member per role. Unless told otherwise the room is
-   * open for drafting with no waiting room, so tests of chat and editing start
-   * where a session would be mid-way; tests of the lobby and phases pass `room`.
-   */
+  /** Creates a case on this server with one member per role (see createTestCase). */
   createCase(title?: string, room?: { lobby?: boolean; phase?: Phase }): Promise<TestCase>;
   close(): Promise<void>;
 }
@@ -133,7 +129,7 @@ export async function startServer(
     url,
     dataDir,
     createCase: (title, room) =>
-      createTestCase(server, url, { ...(title ? { title } : {}), ...(room ? { room } : {}) }),
+      createTestCase(server, url, { ...(title !== undefined ? { title } : {}), ...(room ? { room } : {}) }),
     async close() {
       forget();
       await shutDown();
