@@ -34,7 +34,7 @@ describe.skipIf(!chromiumOrSkip())('history, unread, typing, read-only roles and
       });
     }
     browser = await launchChromium();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -57,7 +57,7 @@ describe.skipIf(!chromiumOrSkip())('from complaint to a scheduled session, in Ch
     staff = await (await browser.newContext({ locale: 'en-US' })).newPage();
     admin = await (await browser.newContext({ locale: 'en-US' })).newPage();
     for (const p of [customer, staff, admin]) p.on('dialog', (d) => void d.accept());
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -36,7 +36,7 @@ describe.skipIf(!chromiumOrSkip())('the mediator runs the session, in Chromium',
     }
     await pages.mediator.goto(c.inviteUrls.mediator);
     await pages.mediator.getByTestId('moderation').waitFor();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

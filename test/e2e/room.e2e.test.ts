@@ -49,7 +49,7 @@ describe.skipIf(!chromiumOrSkip())('the room in real Chromium, three parties', (
       await page.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
       await editor(page).waitFor();
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

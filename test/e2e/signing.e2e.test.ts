@@ -30,7 +30,7 @@ describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Ch
       await pages[party].goto(c.inviteUrls[party]);
       await pages[party].getByTestId('agreement-editor').waitFor();
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import pg from 'pg';
-import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
+import type { AccordServer } from '@accord/server';
+import { freePort } from '../helpers/net';
 import { spawnServer, type ServerProcess } from '../helpers/process';
-import { DATABASE_URL, ownRedis, type OwnRedis } from '../helpers/services';
-import { acceptInvite, makeTempDir } from '../helpers/server';
+import { databaseUrlIn, ownRedis, startPostgresNode, testSchema, type OwnRedis } from '../helpers/services';
+import { createTestCase, makeTempDir, type TestCaseOf } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
-import { TcpProxy, freePort } from './net';
+import { TcpProxy } from './net';
 
 export type ClusterRole = 'customer' | 'platform' | 'mediator' | 'observer';
 
@@ -24,9 +24,7 @@ export interface Cluster {
   b: AccordServer;
   bUrl: string;
   /** A case open for drafting, no lobby, with a session per role accepted through node B. */
-  createCase(
-    title: string,
-  ): Promise<{ caseId: string; tokens: Record<ClusterRole, string>; pins: Record<ClusterRole, string> }>;
+  createCase(title: string): Promise<TestCaseOf<ClusterRole>>;
   /** SIGKILL node A and start it again on the same port and data. */
   restartA(): Promise<void>;
   ready(): Promise<boolean>;
@@ -34,7 +32,7 @@ export interface Cluster {
 }
 
 export async function startCluster(tag: string): Promise<Cluster> {
-  const schema = `accord_${tag}_${randomBytes(5).toString('hex')}`;
+  const schema = testSchema(tag);
   const dataDir = makeTempDir(`accord-fault-${tag}-`);
   const redis = await ownRedis();
   const proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(redis.url).port) });
@@ -47,15 +45,8 @@ export async function startCluster(tag: string): Promise<Cluster> {
     ACCORD_DOC_UNLOAD_MS: '50',
   };
   // B first: it creates the schema, runs the migrations and writes the signing key into the shared dir.
-  const store = await PostgresStore.open({ connectionString: DATABASE_URL, schema });
-  const b = await startAccord(
-    loadConfig({ ...shared, PORT: '0', ACCORD_LOG_LEVEL: 'silent', REDIS_URL: proxy.url, DATABASE_URL }),
-    { store },
-  );
-  const bUrl = (await b.listen()).url;
-  const pgUrl = new URL(DATABASE_URL);
-  pgUrl.searchParams.set('options', `-c search_path=${schema}`);
-  const aEnv = { ...shared, PORT: String(await freePort()), REDIS_URL: redis.url, DATABASE_URL: pgUrl.toString() };
+  const { node: b, url: bUrl } = await startPostgresNode({ ...shared, REDIS_URL: proxy.url }, schema);
+  const aEnv = { ...shared, PORT: String(await freePort()), REDIS_URL: redis.url, DATABASE_URL: databaseUrlIn(schema) };
   let proc = await spawnServer(dataDir, aEnv);
   const a = { url: proc.url, proc };
 
@@ -66,20 +57,13 @@ export async function startCluster(tag: string): Promise<Cluster> {
     a,
     b,
     bUrl,
-    async createCase(title) {
-      const c = await b.cases.createCaseAsSystem({ title, category: 'other', amountInDisputeCents: 100_000 });
-      await b.store.updateRoomState(c.id, { lobby: false, phase: 'drafting' });
-      const tokens = {} as Record<ClusterRole, string>;
-      const pins = {} as Record<ClusterRole, string>;
-      const names = { customer: '王女士', platform: '李华', mediator: '张律师', observer: '观察员' };
-      for (const role of ['customer', 'platform', 'mediator', 'observer'] as const) {
-        const invite = await b.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
-        const accepted = await acceptInvite(bUrl, invite.url);
-        tokens[role] = accepted.token;
-        pins[role] = accepted.pin ?? '';
-      }
-      return { caseId: c.id, tokens, pins };
-    },
+    createCase: (title) =>
+      createTestCase(b, bUrl, {
+        title,
+        roles: ['customer', 'platform', 'mediator', 'observer'],
+        category: 'other',
+        amountInDisputeCents: 100_000,
+      }),
     async restartA() {
       await proc.kill9();
       proc = await spawnServer(dataDir, aEnv);
@@ -91,15 +75,12 @@ export async function startCluster(tag: string): Promise<Cluster> {
       );
       return answers.every(Boolean);
     },
+    // The schema is dropped when the test file ends (testSchema); so is all this if close() is not reached.
     async close() {
       await proc.kill9();
       await b.close();
       await proxy.close();
       await redis.kill();
-      const admin = new pg.Client({ connectionString: DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,21 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-
-/**
- * A free port below the kernel's ephemeral range (32768 and up): a process restarted on the same
- * port must not find it taken by the local end of some outgoing connection meanwhile.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const s = createServer()
-        .once('error', () => resolve(false))
-        .listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+import { onCleanup } from '../helpers/cleanup';
+import { freePort } from '../helpers/net';
 
 /**
  * A TCP proxy the test controls, standing for the network between a node and Redis. `cut()` drops
@@ -36,6 +21,7 @@ export class TcpProxy {
 
   static async start(target: { host: string; port: number }): Promise<TcpProxy> {
     const proxy = new TcpProxy(await freePort(), target);
+    onCleanup(`TCP proxy on ${proxy.port}`, () => proxy.close());
     await proxy.listen();
     return proxy;
   }
@@ -60,7 +46,9 @@ export class TcpProxy {
 
   async close(): Promise<void> {
     this.cut();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
+    this.server = null;
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 
   private listen(): Promise<void> {
@@ -85,17 +73,5 @@ export class TcpProxy {
     });
     this.server = server;
     return new Promise((resolve) => server.listen(this.port, '127.0.0.1', () => resolve()));
-  }
-}
-
-/** Whether there is a `redis-server` binary to start a Redis of the test's own (required under CI). */
-export function redisServerOrSkip(what: string): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error(`${what} need redis-server (required under CI)`);
-    console.warn(`\n!!! SKIPPING ${what.toUpperCase()} — no redis-server binary to start one of its own\n`);
-    return false;
   }
 }

@@ -1,18 +1,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyOutcome, type ErrorBody, type OutcomeStatus, type SealedOutcome } from '@accord/shared';
+import { verifyOutcome, type OutcomeStatus, type SealedOutcome } from '@accord/shared';
 import { connectRoom, type RoomClient } from '../helpers/clients';
-import { DATABASE_URL, servicesOrSkip } from '../helpers/services';
+import { DATABASE_URL, redisServerOrSkip, servicesOrSkip } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
+import { emit, type Reply } from '../helpers/emit';
 import { bothReady, startCluster, type Cluster } from './cluster';
-import { redisServerOrSkip } from './net';
 
 const available = (await servicesOrSkip('sign-off fault tests')) && redisServerOrSkip('sign-off fault tests');
 
-type AckLike = { ok: boolean; error?: ErrorBody; data?: unknown };
-// The room socket's typed events do not list every sign-off event's ack shape; this is the wire contract.
-const emit = (c: RoomClient, event: string, payload: unknown) =>
-  (c.socket as unknown as { emitWithAck: (e: string, p: unknown) => Promise<AckLike> }).emitWithAck(event, payload);
 const status = async (c: RoomClient) => (await emit(c, 'outcome:status', {})).data as OutcomeStatus;
 const NAMES = { customer: '王小红', platform: '李华', mediator: '张伟' } as const;
 type Signer = keyof typeof NAMES;
@@ -29,7 +25,7 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
     await db.connect();
     publicKey = ((await (await fetch(`${cluster.bUrl}/api/outcome/public-key`)).json()) as { publicKey: string })
       .publicKey;
-  }, 30_000);
+  });
   afterAll(async () => {
     clients.forEach((c) => c.close());
     await db.end();
@@ -95,7 +91,7 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
 
   it('two tabs of one signer on two nodes, and the last signature arriving at both nodes at once', async () => {
     const tally: Record<string, number> = {};
-    const count = (acks: AckLike[]) =>
+    const count = (acks: Reply<unknown>[]) =>
       acks.forEach(
         (a) => (tally[a.ok ? 'ok' : (a.error?.code ?? '?')] = (tally[a.ok ? 'ok' : (a.error?.code ?? '?')] ?? 0) + 1),
       );
@@ -128,7 +124,7 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
     console.log(
       `[fault: sign-off race across two nodes, 4 cases] acks: ${JSON.stringify(tally)}; one sealed record per case`,
     );
-  }, 60_000);
+  });
 
   it('a node killed mid-sign-off never leaves a second or partial record; the signer finishes on the other node', async () => {
     const seen: string[] = [];
@@ -178,5 +174,5 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
     console.log(`[fault: node killed mid-sign-off]\n  ${seen.join('\n  ')}`);
     // The half-done state (every signature, no record) really occurred, so the retry path was exercised.
     expect(stuckStateReached).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore, type Store } from '@accord/server';
-import { connectDoc, waitSynced } from '../helpers/clients';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
-import { Party, checkHistory, docFromStore, expectClean, runWorkload, storedChat } from './workload';
+import { Party, checkOnServer, expectClean, runWorkload } from './workload';
 
 /**
  * The real SQLite store, except that the next N message or document writes fail the way SQLite fails
@@ -75,17 +74,11 @@ describe('fault: the store briefly fails writes', () => {
     await workload.stop();
     await Promise.all(parties.map((p) => p.settle()));
 
-    const fresh = connectDoc(t.url, c.caseId, c.tokens.observer);
-    await waitSynced(fresh);
-    const report = await checkHistory(
+    const report = await checkOnServer(
       'store fails writes (SQLITE_BUSY / SQLITE_IOERR)',
       parties,
-      await storedChat(t.url, c.tokens.observer, c.caseId),
-      {
-        ...Object.fromEntries(parties.map((p) => [p.role, p.doc.doc])),
-        fresh: fresh.doc,
-        store: await docFromStore(t.server.store, c.caseId),
-      },
+      { url: t.url, store: t.server.store },
+      { caseId: c.caseId, observerToken: c.tokens.observer },
       { strictOrder: true },
     );
     // The failures were really injected and really reached the clients as errors.
@@ -94,7 +87,6 @@ describe('fault: the store briefly fails writes', () => {
     expect(parties.flatMap((p) => p.sendErrors).filter((e) => e === 'STORE_FAILED')).toHaveLength(10);
     expect(parties.some((p) => p.doc.closes.some((x) => x.code === 4503))).toBe(true);
     expectClean(report, expect);
-    fresh.destroy();
     await Promise.all(parties.map((p) => p.close()));
   });
 });

@@ -1,20 +1,16 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '@accord/server';
+import { freePort } from '../helpers/net';
 import { spawnServer, type ServerProcess } from '../helpers/process';
 import { makeTempDir, startServer, type TestCase } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
-import { freePort } from './net';
 import { Party, checkHistory, docFromStore, expectClean, runWorkload, storedChat, type FaultReport } from './workload';
 
 const CASES = 10;
 const dataDir = makeTempDir('accord-fault-storm-');
+// The server process and the directory go when the file ends (spawnOwned, makeTempDir), however it ends.
 let proc: ServerProcess | null = null;
-afterAll(async () => {
-  await proc?.kill9();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('fault: every client reconnects at once after a restart', () => {
   it(`${CASES * 3} parties in ${CASES} cases come back together; nothing acknowledged lost or doubled`, async () => {
@@ -45,7 +41,7 @@ describe('fault: every client reconnects at once after a restart', () => {
     await sleep(200);
     proc = await spawnServer(dataDir, env);
     const restartedAt = Date.now();
-    await waitFor(() => everyone.every((p) => p.connected && p.doc.provider.synced), 'everyone back', 20_000);
+    await waitFor(() => everyone.every((p) => p.connected && p.doc.provider.synced), 'everyone back');
     const backAfter = Date.now() - restartedAt;
     const acked = everyone.reduce((n, p) => n + p.acked.size, 0);
     await waitFor(() => everyone.reduce((n, p) => n + p.acked.size, 0) >= acked + 30, 'chat flowing again');
@@ -83,5 +79,5 @@ describe('fault: every client reconnects at once after a restart', () => {
     );
     for (const r of reports) expectClean(r, expect);
     await Promise.all(everyone.map((p) => p.close()));
-  }, 60_000);
+  });
 });

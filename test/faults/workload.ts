@@ -6,7 +6,7 @@ import type { Ack, ChatMessage } from '@accord/shared';
 import type { Store } from '@accord/server';
 // The browser's own merge rule (keep the first of each seq, ascending): what a person sees is what we check.
 import { mergeMessages } from '../../client/src/room/chatState';
-import { connectDoc, connectRoom, newClientId, type DocClient, type RoomClient } from '../helpers/clients';
+import { connectDoc, connectRoom, newClientId, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
 import { sleep, waitFor } from '../helpers/wait';
 
 export type PartyRole = 'customer' | 'platform' | 'mediator';
@@ -73,7 +73,7 @@ export class Party {
     const p = new Party(role, caseId, token, options.ackTimeoutMs ?? 1000, url, new Y.Doc());
     await p.openRoom(url, 0);
     p.pumping = p.pump();
-    await waitFor(() => p.doc.provider.synced, `${role}'s document synced`, 10_000);
+    await waitFor(() => p.doc.provider.synced, `${role}'s document synced`);
     return p;
   }
 
@@ -291,7 +291,7 @@ export async function storedChat(url: string, token: string, caseId: string): Pr
   const reader = await connectRoom(url, token, caseId, { lastSeq: 0, resume: false });
   try {
     const head = reader.welcomes[0]?.headSeq ?? 0;
-    await waitFor(() => reader.messages.length >= head, 'the replay of the whole channel', 10_000);
+    await waitFor(() => reader.messages.length >= head, 'the replay of the whole channel');
     return reader.messages;
   } finally {
     reader.close();
@@ -320,6 +320,8 @@ export interface FaultReport {
 
 const dupes = <T>(xs: T[]): T[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+/** How long checkHistory lets what is still on its way arrive before it reports it missing. */
+const GRACE_MS = 30_000;
 
 /**
  * Reads everything back after the fault is healed and says, by id, what was lost (acknowledged but
@@ -337,17 +339,17 @@ export async function checkHistory(
   options: { strictOrder: boolean; quiet?: boolean },
 ): Promise<FaultReport> {
   // What is still on its way (a relay across nodes, a broadcast after the last ack) is given time to
-  // arrive; what never arrives is reported below as missing or differing.
+  // arrive, as much as a loaded machine needs; what never arrives is reported below as missing or differing.
   const headOfStore = stored.at(-1)?.seq ?? 0;
   await waitFor(
     () => parties.every((p) => (p.view().at(-1)?.seq ?? 0) >= headOfStore),
     'every party at the head',
-    5000,
+    GRACE_MS,
   ).catch(() => undefined);
   await waitFor(
     () => new Set(Object.values(replicas).map((d) => hex(Y.encodeStateVector(d)))).size === 1,
     'replicas converged',
-    5000,
+    GRACE_MS,
   ).catch(() => undefined);
   const storedIds = stored.map((m) => m.clientId);
   const storedSet = new Set(storedIds);
@@ -485,4 +487,34 @@ export function expectClean(report: FaultReport, expect: (v: unknown) => { toEqu
   // Everything was acknowledged in the end: the figures above cover the whole workload.
   expect(report.chat.acked + report.chat.refused).toEqual(report.chat.sent);
   expect(report.edits.acked).toEqual(report.edits.made);
+}
+
+/**
+ * checkHistory for a workload on one server at `url`: the parties' replicas, a fresh client's (as
+ * `observerToken`) and the store's document must be identical, the chat as the observer reads it.
+ */
+export async function checkOnServer(
+  name: string,
+  parties: Party[],
+  server: { url: string; store: Pick<Store, 'loadDoc'> },
+  c: { caseId: string; observerToken: string },
+  options: { strictOrder: boolean },
+): Promise<FaultReport> {
+  const fresh = connectDoc(server.url, c.caseId, c.observerToken);
+  try {
+    await waitSynced(fresh);
+    return await checkHistory(
+      name,
+      parties,
+      await storedChat(server.url, c.observerToken, c.caseId),
+      {
+        ...Object.fromEntries(parties.map((p) => [p.role, p.doc.doc])),
+        fresh: fresh.doc,
+        store: await docFromStore(server.store, c.caseId),
+      },
+      options,
+    );
+  } finally {
+    fresh.destroy();
+  }
 }

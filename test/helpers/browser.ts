@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { onCleanup } from './cleanup';
 import { repoRoot } from './process';
 
 /** Debian's Chromium; never a downloaded browser. */
@@ -19,9 +20,13 @@ export function chromiumOrSkip(): boolean {
   return false;
 }
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * A headless Chromium, closed when the test file ends if the test has not closed it. (Playwright also
+ * kills it when this process exits, and Chromium exits when its control pipe closes.)
+ */
+export async function launchChromium(): Promise<Browser> {
   // Playwright gives every launch a fresh temporary profile (--user-data-dir).
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -34,6 +39,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+  onCleanup('Chromium', () => browser.close());
+  return browser;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

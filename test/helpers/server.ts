@@ -10,41 +10,89 @@ import {
   type Store,
 } from '@accord/server';
 import type { CaseRole, InviteAcceptResult, Phase } from '@accord/shared';
+import { onCleanup } from './cleanup';
 import { UNTHROTTLED } from './process';
 
 export const ROLES = ['customer', 'platform', 'mediator', 'observer', 'admin'] as const satisfies readonly CaseRole[];
 export type TestRole = (typeof ROLES)[number];
 
-export interface TestCase {
+/** A case and, for each role asked for, a member who joined through the real invite-accept route. */
+export interface TestCaseOf<R extends TestRole> {
   caseId: string;
   /** A session token per role, obtained through the real invite-accept route. */
-  tokens: Record<TestRole, string>;
-  inviteIds: Record<TestRole, string>;
-  inviteUrls: Record<TestRole, string>;
+  tokens: Record<R, string>;
+  inviteIds: Record<R, string>;
+  inviteUrls: Record<R, string>;
   /** The PIN that came with each invite (a guest confirms their signature with it). */
-  pins: Record<TestRole, string>;
+  pins: Record<R, string>;
   /** User id of each member. */
-  userIds: Record<TestRole, string>;
+  userIds: Record<R, string>;
+}
+export type TestCase = TestCaseOf<TestRole>;
+
+const NAMES: Record<TestRole, string> = {
+  customer: '王女士',
+  platform: '李华',
+  mediator: '张律师',
+  observer: '观察员',
+  admin: 'Admin',
+};
+
+export interface CaseOptions<R extends TestRole> {
+  title?: string;
+  roles?: readonly R[];
+  /** The room's settings, drafting with no waiting room unless told otherwise. */
+  room?: { lobby?: boolean; phase?: Phase };
+  category?: Parameters<AccordServer['cases']['createCaseAsSystem']>[0]['category'];
+  amountInDisputeCents?: number;
+}
+
+/**
+ * Creates a case on `server` (reached at `url`) with one member per role (all five by default). Unless
+ * told otherwise the room is open for drafting with no waiting room, so tests of chat and editing start
+ * where a session would be mid-way; tests of the lobby and phases pass `room`.
+ */
+export async function createTestCase<R extends TestRole = TestRole>(
+  server: AccordServer,
+  url: string,
+  options: CaseOptions<R> = {},
+): Promise<TestCaseOf<R>> {
+  const c = await server.cases.createCaseAsSystem({
+    title: options.title ?? 'Disputed service fee',
+    category: options.category ?? 'fees_and_charges',
+    amountInDisputeCents: options.amountInDisputeCents ?? 48_000,
+  });
+  const made = { caseId: c.id, tokens: {}, inviteIds: {}, inviteUrls: {}, pins: {}, userIds: {} } as TestCaseOf<R>;
+  for (const role of options.roles ?? (ROLES as readonly TestRole[] as readonly R[])) {
+    const invite = await server.cases.createInviteAsSystem(c.id, { role, displayName: NAMES[role] });
+    made.inviteIds[role] = invite.id;
+    made.inviteUrls[role] = invite.url;
+    const accepted = await acceptInvite(url, invite.url);
+    made.pins[role] = accepted.pin ?? '';
+    made.tokens[role] = accepted.token;
+    made.userIds[role] = accepted.userId;
+  }
+  await server.store.updateRoomState(c.id, { lobby: false, phase: 'drafting', ...options.room });
+  return made;
 }
 
 export interface TestServer {
   server: AccordServer;
   url: string;
   dataDir: string;
-  /**
-   * Creates a case with one member per role. Unless told otherwise the room is
-   * open for drafting with no waiting room, so tests of chat and editing start
-   * where a session would be mid-way; tests of the lobby and phases pass `room`.
-   */
+  /** Creates a case on this server with one member per role (see createTestCase). */
   createCase(title?: string, room?: { lobby?: boolean; phase?: Phase }): Promise<TestCase>;
   close(): Promise<void>;
 }
 
+/** A fresh temporary directory, removed when the test file ends. */
 export function makeTempDir(prefix = 'accord-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onCleanup(`temporary directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
-/** Starts a real Accord node on a random port with a fresh SQLite file. */
+/** Starts a real Accord node on a random port with a fresh SQLite file; closed when the test file ends. */
 export async function startServer(
   options: {
     dataDir?: string;
@@ -68,47 +116,23 @@ export async function startServer(
     ...(options.store ? { store: options.store(dataDir) } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const { url } = await server.listen();
   const ownsDir = options.dataDir === undefined;
+  const shutDown = async () => {
+    await server.close();
+    if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forget = onCleanup('an in-process Accord server', shutDown);
+  const { url } = await server.listen();
 
   return {
     server,
     url,
     dataDir,
-    async createCase(title = 'Disputed service fee', room = {}) {
-      const c = await server.cases.createCaseAsSystem({
-        title,
-        category: 'fees_and_charges',
-        amountInDisputeCents: 48_000,
-      });
-      const names: Record<TestRole, string> = {
-        customer: '王女士',
-        platform: '李华',
-        mediator: '张律师',
-        observer: '观察员',
-        admin: 'Admin',
-      };
-      const tokens = {} as Record<TestRole, string>;
-      const inviteIds = {} as Record<TestRole, string>;
-      const inviteUrls = {} as Record<TestRole, string>;
-      const pins = {} as Record<TestRole, string>;
-      const userIds = {} as Record<TestRole, string>;
-      for (const role of ROLES) {
-        const invite = await server.cases.createInviteAsSystem(c.id, { role, displayName: names[role] });
-        inviteIds[role] = invite.id;
-        inviteUrls[role] = invite.url;
-        const accepted = await acceptInvite(url, invite.url);
-        pins[role] = accepted.pin ?? '';
-        tokens[role] = accepted.token;
-        userIds[role] = accepted.userId;
-      }
-      const settings = { lobby: false, phase: 'drafting' as Phase, ...room };
-      await server.store.updateRoomState(c.id, settings);
-      return { caseId: c.id, tokens, inviteIds, inviteUrls, pins, userIds };
-    },
+    createCase: (title, room) =>
+      createTestCase(server, url, { ...(title !== undefined ? { title } : {}), ...(room ? { room } : {}) }),
     async close() {
-      await server.close();
-      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+      forget();
+      await shutDown();
     },
   };
 }

@@ -1,6 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
 import pg from 'pg';
+import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
+import { onCleanup, spawnOwned } from './cleanup';
+import { freePort } from './net';
 
 export const DATABASE_URL = process.env.ACCORD_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.ACCORD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -53,6 +57,20 @@ export async function servicesOrSkip(what: string): Promise<boolean> {
   return false;
 }
 
+/** Whether there is a `redis-server` binary to start a Redis of the test's own (required under CI). */
+export function redisServerOrSkip(what: string): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI === 'true') {
+      throw new Error(`${what} need redis-server (required under CI): apt-get install -y redis-server`);
+    }
+    console.warn(`\n!!! SKIPPING ${what.toUpperCase()} — no redis-server binary to start one of its own\n`);
+    return false;
+  }
+}
+
 /** A `redis-server` of the test's own on a free port, to stop and start without touching the machine's. */
 export interface OwnRedis {
   url: string;
@@ -61,24 +79,20 @@ export interface OwnRedis {
   kill(): Promise<void>;
 }
 
+/** Starts one; it is killed when the test file ends (see `spawnOwned`) if the test has not killed it. */
 export async function ownRedis(): Promise<OwnRedis> {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   let child: ChildProcess | null = null;
   const url = `redis://127.0.0.1:${port}`;
   const handle: OwnRedis = {
     url,
     start: async () => {
-      child = spawn(
+      child = spawnOwned(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
         { stdio: 'ignore' },
       );
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 30_000;
       while (!(await redisUp(url))) {
         if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
         await new Promise((r) => setTimeout(r, 50));
@@ -86,7 +100,7 @@ export async function ownRedis(): Promise<OwnRedis> {
     },
     kill: async () => {
       const c = child;
-      if (!c || c.exitCode !== null) return;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise((r) => c.once('exit', r));
       c.kill('SIGKILL');
       await exited;
@@ -94,4 +108,54 @@ export async function ownRedis(): Promise<OwnRedis> {
   };
   await handle.start();
   return handle;
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 10_000 });
+  // No PostgreSQL: the file's tests were skipped, and nothing was created.
+  if (
+    !(await admin.connect().then(
+      () => true,
+      () => false,
+    ))
+  )
+    return;
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A name for a PostgreSQL schema of the test file's own in the machine's database (created by the
+ * first store that opens it, or by the test), dropped when the file ends.
+ */
+export function testSchema(tag: string): string {
+  const schema = `accord_${tag}_${randomBytes(5).toString('hex')}`;
+  onCleanup(`PostgreSQL schema ${schema}`, () => dropSchema(schema));
+  return schema;
+}
+
+/** The machine's PostgreSQL URL with `schema` as the search path, for a node in another process. */
+export function databaseUrlIn(schema: string): string {
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+/**
+ * An Accord node in this process on the machine's PostgreSQL (in `schema`), listening on a random
+ * port unless `env` names one; closed when the test file ends if the test has not closed it.
+ */
+export async function startPostgresNode(
+  env: Record<string, string>,
+  schema: string,
+): Promise<{ node: AccordServer; url: string }> {
+  const store = await PostgresStore.open({ connectionString: DATABASE_URL, schema });
+  const node = await startAccord(loadConfig({ PORT: '0', ACCORD_LOG_LEVEL: 'silent', DATABASE_URL, ...env }), {
+    store,
+  });
+  onCleanup('an in-process Accord node on PostgreSQL', () => node.close());
+  return { node, url: (await node.listen()).url };
 }

@@ -1,23 +1,20 @@
-import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRoom } from '../helpers/clients';
 import { runCli, spawnServer, type ServerProcess } from '../helpers/process';
 import { acceptInvite, makeTempDir } from '../helpers/server';
 
-const dirs: string[] = [];
+// Stopped gracefully; what a failed test leaves is killed, and the directories removed, when the file ends.
 const procs: ServerProcess[] = [];
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop()));
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
 describe('the accord CLI', () => {
   it('`serve` on an empty data dir seeds a demo case, prints three invite links and the admin credentials', async () => {
     const dir = makeTempDir('accord-cli-');
-    dirs.push(dir);
     const proc = await spawnServer(dir);
     procs.push(proc);
-    await expect.poll(() => proc.output(), { timeout: 10_000 }).toContain('password');
+    await expect.poll(() => proc.output()).toContain('password');
     const out = proc.output();
     const links = [...out.matchAll(/(customer|platform|mediator)\s+(http\S+\/join\/\S+)/g)];
     expect(links.map((m) => m[1])).toEqual(['customer', 'platform', 'mediator']);
@@ -53,7 +50,6 @@ describe('the accord CLI', () => {
 
   it('`demo --json` prints a case id and three invite URLs as JSON', async () => {
     const dir = makeTempDir('accord-cli-');
-    dirs.push(dir);
     const out = JSON.parse(
       await runCli(['demo', '--json'], dir, { ACCORD_PUBLIC_URL: 'https://accord.example.org' }),
     ) as { caseId: string; invites: Record<string, string> };
@@ -64,7 +60,6 @@ describe('the accord CLI', () => {
 
   it('refuses an invalid configuration naming the variable', async () => {
     const dir = makeTempDir('accord-cli-');
-    dirs.push(dir);
     await expect(runCli(['demo'], dir, { PORT: 'eighty' })).rejects.toMatchObject({
       stderr: expect.stringContaining('PORT'),
     });

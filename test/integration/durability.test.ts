@@ -134,7 +134,7 @@ describe('stored before acknowledged or relayed; a failed write is reported, not
     await waitFor(() => writer.closes.some((x) => x.code === CloseCode.STORE_FAILED), 'writer closed with 4503');
     await waitFor(() => watcher.closes.some((x) => x.code === CloseCode.STORE_FAILED), 'watcher closed too');
     // The stock providers reconnect by themselves; the writer resends what the server lacks.
-    await waitFor(() => watcher.doc.getText('fail').toString() === '第一次写入失败的修改', 'converged', 8000);
+    await waitFor(() => watcher.doc.getText('fail').toString() === '第一次写入失败的修改', 'converged');
     const stored = await t.server.store.loadDoc(c.caseId);
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);

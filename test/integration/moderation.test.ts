@@ -1,13 +1,10 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, caucusChannel, caucusNotesName, type Channel, type ErrorBody } from '@accord/shared';
+import { CloseCode, caucusChannel, caucusNotesName, type Channel } from '@accord/shared';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
 import { acceptInvite, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
-
-type AckLike = { ok: boolean; error?: ErrorBody; data?: unknown };
-const emit = (c: RoomClient, event: string, payload: unknown) =>
-  (c.socket as unknown as { emitWithAck: (e: string, p: unknown) => Promise<AckLike> }).emitWithAck(event, payload);
+import { emit, emitUnchecked } from '../helpers/emit';
 
 describe('the mediator runs the room', () => {
   let t: TestServer;
@@ -92,7 +89,8 @@ describe('the mediator runs the room', () => {
     it('moves only along the allowed transitions, live for everyone', async () => {
       const mediator = await connect('mediator');
       const platform = await connect('platform');
-      const go = (phase: string) => emit(mediator, 'room:phase', { phase });
+      // 'caucus' is no phase: the server's validation is under test too.
+      const go = (phase: string) => emitUnchecked(mediator, 'room:phase', { phase });
       expect((await go('signing')).error?.code).toBe('INVALID_TRANSITION');
       expect((await go('caucus')).error?.code).toBe('VALIDATION_FAILED');
       expect((await go('opening')).ok).toBe(true);
@@ -348,7 +346,7 @@ describe('the mediator runs the room', () => {
     for (const role of ['customer', 'platform', 'observer', 'admin'] as const) {
       const client = await connect(role);
       for (const [event, payload] of attempts) {
-        const res = await emit(client, event, payload);
+        const res = await emitUnchecked(client, event, payload);
         expect({ role, event, code: res.error?.code }).toEqual({ role, event, code: 'FORBIDDEN' });
       }
     }

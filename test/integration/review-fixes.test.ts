@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyOutcome, type ErrorBody, type InviteView, type OutcomeStatus, type SealedOutcome } from '@accord/shared';
-import { connectRoom, type RoomClient } from '../helpers/clients';
+import { verifyOutcome, type InviteView, type OutcomeStatus, type SealedOutcome } from '@accord/shared';
+import { connectRoom } from '../helpers/clients';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
-
-type AckLike = { ok: boolean; error?: ErrorBody; data?: unknown };
-const emit = (c: RoomClient, event: string, payload: unknown) =>
-  (c.socket as unknown as { emitWithAck: (e: string, p: unknown) => Promise<AckLike> }).emitWithAck(event, payload);
+import { emit, type ResultOf } from '../helpers/emit';
 
 /** Rules that close gaps a review found: each test names the gap. */
 describe('integrity and privacy rules', () => {
@@ -29,7 +26,7 @@ describe('integrity and privacy rules', () => {
       });
     }
     expect((await emit(m, 'caucus:close', {})).ok).toBe(true);
-    const feed = (await emit(p, 'activity:list', { limit: 10 })).data as { entries: Record<string, unknown>[] };
+    const feed = (await emit(p, 'activity:list', { limit: 10 })).data as ResultOf<'activity:list'>;
     expect(feed.entries.map((e) => e.kind)).toEqual(['caucus.opened', 'caucus.closed']);
     for (const e of feed.entries) {
       expect(e).not.toHaveProperty('seq');

@@ -149,7 +149,6 @@ describe(`three clients converge whatever the interleaving (seed ${seed}, ${numR
           await waitFor(
             () => clients.every((x) => x.provider.synced) && clients.every((x) => sameDoc(x.doc, clients[0]!.doc)),
             'the three clients to converge',
-            10_000,
           );
           const fresh = connectDoc(t.url, c.caseId, c.tokens.observer);
           await waitSynced(fresh);
@@ -172,5 +171,5 @@ describe(`three clients converge whatever the interleaving (seed ${seed}, ${numR
     // The runs must have exercised the faults, or they prove little.
     expect(executed.get('restart')).toBeGreaterThan(0);
     expect(executed.get('disconnect')).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 });

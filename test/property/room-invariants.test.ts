@@ -16,6 +16,7 @@ import { connectRefused, connectRoom, newClientId, type RoomClient } from '../he
 import { rawYjs, updateMessage, type RawYjs } from '../helpers/raw-yjs';
 import { ROLES, startServer, type TestCase, type TestRole, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { emit, type Reply } from '../helpers/emit';
 import { propertySettings } from './settings';
 
 /**
@@ -238,13 +239,6 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
   }
 }
 
-type AckLike = { ok: boolean; error?: ErrorBody; data?: unknown };
-const emit = (c: RoomClient, event: string, payload: unknown) =>
-  (c.socket.timeout(5000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<AckLike> }).emitWithAck(
-    event,
-    payload,
-  );
-
 /** A raw Yjs connection that reports, for each update it sends, whether the server refused it. */
 class Writer {
   private denials = 0;
@@ -446,9 +440,9 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
     ]) {
       expect(reached(re), String(re)).toBe(true);
     }
-  }, 120_000);
+  }, 300_000);
 });
 
-function code(ack: AckLike): string {
+function code(ack: Reply<unknown>): string {
   return ack.ok ? 'ok' : (ack.error?.code ?? 'no code');
 }

@@ -1,29 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
+import type { AccordServer } from '@accord/server';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
-import { DATABASE_URL, ownRedis, servicesOrSkip, type OwnRedis } from '../helpers/services';
-import { acceptInvite, makeTempDir } from '../helpers/server';
+import {
+  ownRedis,
+  redisServerOrSkip,
+  servicesOrSkip,
+  startPostgresNode,
+  testSchema,
+  type OwnRedis,
+} from '../helpers/services';
+import { createTestCase, makeTempDir } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 
-function redisServerOrSkip(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true')
-      throw new Error('redis-server is required under CI: apt-get install -y redis-server');
-    console.warn('\n!!! SKIPPING REDIS RESTART TEST — no redis-server binary to start one of its own\n');
-    return false;
-  }
-}
-
-const available = (await servicesOrSkip('Redis restart test')) && redisServerOrSkip();
+const available = (await servicesOrSkip('Redis restart test')) && redisServerOrSkip('Redis restart test');
 
 describe.skipIf(!available)('Redis restarted mid-session', () => {
-  const schema = `accord_r_${randomBytes(5).toString('hex')}`;
+  const schema = testSchema('r');
   const dataDir = makeTempDir('accord-redis-restart-');
   const nodes: AccordServer[] = [];
   const urls: string[] = [];
@@ -34,42 +26,26 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
 
   beforeAll(async () => {
     redis = await ownRedis();
-    const env = {
-      PORT: '0',
-      ACCORD_DATA_DIR: dataDir,
-      ACCORD_LOG_LEVEL: 'silent',
-      ACCORD_SEED: 'false',
-      REDIS_URL: redis.url,
-      DATABASE_URL,
-    };
+    const env = { ACCORD_DATA_DIR: dataDir, ACCORD_SEED: 'false', REDIS_URL: redis.url };
     for (let i = 0; i < 2; i++) {
-      const store = await PostgresStore.open({ connectionString: DATABASE_URL, schema });
-      const node = await startAccord(loadConfig(env), { store });
+      const { node, url } = await startPostgresNode(env, schema);
       nodes.push(node);
-      urls.push((await node.listen()).url);
+      urls.push(url);
     }
-    const a = nodes[0] as AccordServer;
-    const c = await a.cases.createCaseAsSystem({
+    const c = await createTestCase(nodes[0] as AccordServer, urls[0] ?? '', {
       title: 'Redis restart',
+      roles: ['customer', 'platform'],
       category: 'other',
       amountInDisputeCents: 100,
     });
-    caseId = c.id;
-    await a.store.updateRoomState(caseId, { lobby: false, phase: 'drafting' });
-    for (const role of ['customer', 'platform'] as const) {
-      const invite = await a.cases.createInviteAsSystem(caseId, { role, displayName: role });
-      tokens[role] = (await acceptInvite(urls[0] ?? '', invite.url)).token;
-    }
-  }, 30_000);
+    caseId = c.caseId;
+    Object.assign(tokens, c.tokens);
+  });
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
     for (const n of nodes) await n.close();
     await redis.kill();
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
   });
 
   it('recovers by itself within seconds, and nothing acknowledged is lost', async () => {
@@ -155,5 +131,5 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
     fresh.destroy();
     a.destroy();
     b.destroy();
-  }, 60_000);
+  });
 });

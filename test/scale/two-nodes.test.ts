@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore, loadConfig, startAccord, type AccordServer } from '@accord/server';
+import type { AccordServer } from '@accord/server';
 import { caucusChannel, type CaseProgress } from '@accord/shared';
 import { io } from 'socket.io-client';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
-import { DATABASE_URL, REDIS_URL, servicesOrSkip } from '../helpers/services';
-import { acceptInvite, makeTempDir } from '../helpers/server';
+import { REDIS_URL, servicesOrSkip, startPostgresNode, testSchema } from '../helpers/services';
+import { acceptInvite, createTestCase, makeTempDir } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 
 const available = await servicesOrSkip('scale-out tests');
 
 describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
-  const schema = `accord_n_${randomBytes(5).toString('hex')}`;
+  const schema = testSchema('n');
   const prefix = `accord-test-${randomBytes(4).toString('hex')}`;
   const dataDir = makeTempDir('accord-nodes-');
   const nodes: AccordServer[] = [];
@@ -25,50 +24,32 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     const env = {
-      PORT: '0',
       ACCORD_DATA_DIR: dataDir,
-      ACCORD_LOG_LEVEL: 'silent',
       ACCORD_SEED: 'false',
       REDIS_URL,
-      DATABASE_URL,
       ACCORD_REDIS_PREFIX: prefix,
       ACCORD_DOC_UNLOAD_MS: '50',
     };
     for (let i = 0; i < 2; i++) {
-      const config = loadConfig(env);
       // Both nodes share one schema of their own in the machine's PostgreSQL.
-      const store = await PostgresStore.open({ connectionString: DATABASE_URL, schema });
-      const node = await startAccord(config, { store });
+      const { node, url } = await startPostgresNode(env, schema);
       nodes.push(node);
-      urls.push((await node.listen()).url);
+      urls.push(url);
     }
-    const a = nodes[0] as AccordServer;
-    const c = await a.cases.createCaseAsSystem({
+    const c = await createTestCase(nodes[0] as AccordServer, urls[0] ?? '', {
       title: 'Across nodes',
+      roles: ['customer', 'platform', 'mediator'],
       category: 'other',
       amountInDisputeCents: 1000,
     });
-    caseId = c.id;
-    await a.store.updateRoomState(caseId, { lobby: false, phase: 'drafting' });
-    for (const [role, name] of [
-      ['customer', '王女士'],
-      ['platform', '李华'],
-      ['mediator', '张律师'],
-    ] as const) {
-      const invite = await a.cases.createInviteAsSystem(caseId, { role, displayName: name });
-      const accepted = await acceptInvite(urls[0] ?? '', invite.url);
-      tokens[role] = accepted.token;
-      ids[role] = accepted.userId;
-    }
-  }, 30_000);
+    caseId = c.caseId;
+    Object.assign(tokens, c.tokens);
+    Object.assign(ids, c.userIds);
+  });
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
     for (const n of nodes) await n.close();
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
   });
 
   const on = async (node: number, role: string) => {

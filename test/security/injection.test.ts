@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore, type Store } from '@accord/server';
 import type { ErrorBody, QueueItem } from '@accord/shared';
 import { connectRoom } from '../helpers/clients';
 import { httpClient } from '../helpers/http';
 import { startServer, type TestServer } from '../helpers/server';
-import { DATABASE_URL, servicesOrSkip } from '../helpers/services';
+import { DATABASE_URL, servicesOrSkip, testSchema } from '../helpers/services';
 
 /**
  * Issue 8, item 13: injection in every search and filter parameter. The only store-backed search is
@@ -45,7 +43,6 @@ function suite(kind: 'sqlite' | 'postgres') {
   describe(`the review queue on ${kind}`, () => {
     let t: TestServer;
     let token: string;
-    let schema = '';
     let numbers: string[] = [];
     const call = httpClient(() => t.url);
     const queue = (query: string) =>
@@ -59,8 +56,7 @@ function suite(kind: 'sqlite' | 'postgres') {
     beforeAll(async () => {
       let store: Store | undefined;
       if (kind === 'postgres') {
-        schema = `accord_inj_${randomBytes(6).toString('hex')}`;
-        store = await PostgresStore.open({ connectionString: DATABASE_URL, schema, max: 4 });
+        store = await PostgresStore.open({ connectionString: DATABASE_URL, schema: testSchema('inj'), max: 4 });
       }
       t = await startServer(store ? { store: () => store } : {});
       for (const title of ['Fee %', 'Fee _', "O'Brien's loan"]) {
@@ -83,12 +79,6 @@ function suite(kind: 'sqlite' | 'postgres') {
     });
     afterAll(async () => {
       await t?.close();
-      if (schema) {
-        const admin = new pg.Client({ connectionString: DATABASE_URL });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await admin.end();
-      }
     });
 
     it('a plain search finds by number (the control: the search works)', async () => {

@@ -338,7 +338,7 @@ describe('the Yjs socket’s message and byte budget', () => {
     const text = editor.doc.getText('t');
     // All in one go, each its own message: queued on the server, within the message burst.
     for (let i = 0; i < 500; i++) text.insert(text.length, String(i % 10));
-    await waitFor(() => watcher.doc.getText('t').length === 500, 'all keystrokes relayed', 10_000);
+    await waitFor(() => watcher.doc.getText('t').length === 500, 'all keystrokes relayed');
     expect(editor.closes).toEqual([]);
     editor.destroy();
     watcher.destroy();

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, OutcomeStatus } from '@accord/shared';
 import { connectDoc, connectRoom, waitSynced, type RoomClient } from '../helpers/clients';
 import { startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { emit } from '../helpers/emit';
 
 /**
  * Issue 8, item 9: replayed and concurrent sign-offs, and a sign-off for a stale fingerprint.
@@ -13,12 +13,6 @@ import { waitFor } from '../helpers/wait';
  * left signing (`review-fixes.test.ts`). Racing signatures across two nodes: not covered here.
  */
 
-type Reply = { ok: boolean; data?: OutcomeStatus; error?: ErrorBody };
-const emit = (c: RoomClient, event: string, payload: unknown) =>
-  (c.socket.timeout(5000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<Reply> }).emitWithAck(
-    event,
-    payload,
-  );
 const NAMES = { customer: '王小红', platform: '李华', mediator: '张伟' } as const;
 
 describe('sign-off under replay and races', () => {

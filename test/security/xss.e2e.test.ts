@@ -74,7 +74,7 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
     t = await startServer();
     browser = await launchChromium();
-  }, 30_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -132,13 +132,11 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
 
     await page.waitForURL(`**/cases/${c.id}`);
     await page.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
-    await expect
-      .poll(() => page.locator('[data-testid="message"] .text').allInnerTexts(), { timeout: 10_000 })
-      .toEqual(PAYLOADS);
+    await expect.poll(() => page.locator('[data-testid="message"] .text').allInnerTexts()).toEqual(PAYLOADS);
     // Names are shown as written (as text) beside the messages and in the participant list.
     expect(await page.locator('[data-testid="message"] .sender').first().innerText()).toBe(PAYLOADS[1]);
     const editorText = page.getByTestId('agreement-editor');
-    await expect.poll(() => editorText.innerText(), { timeout: 10_000 }).toContain(PAYLOADS[4]);
+    await expect.poll(() => editorText.innerText()).toContain(PAYLOADS[4]);
     for (const p of PAYLOADS) expect(await editorText.innerText()).toContain(p);
     await expect.poll(() => page.locator('body').innerText()).toContain(PAYLOADS[0]);
     // The link mark keeps its text, but never a javascript: target; click it all the same.
