@@ -1,6 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PHASE_TRANSITIONS, type ErrorBody, type Participant, type Phase, type RoomState } from '@accord/shared';
+import {
+  PHASE_TRANSITIONS,
+  isParty as isPartyRole,
+  type ErrorBody,
+  type Participant,
+  type Phase,
+  type RoomState,
+} from '@accord/shared';
 import type { RoomApi } from './useRoom';
 import { ErrorText } from '../app/ErrorText';
 
@@ -148,7 +155,7 @@ function MemberControls({
   run: (p: Promise<ErrorBody | null>) => Promise<void>;
 }) {
   const { t } = useTranslation();
-  const isParty = p.role === 'customer' || p.role === 'platform';
+  const isParty = isPartyRole(p.role);
   const inCaucus = state.caucus?.userId === p.userId;
   return (
     <li data-testid={`controls-${p.role}`}>

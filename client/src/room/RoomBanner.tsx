@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { Participant, RoomState } from '@accord/shared';
+import { isParty as isPartyRole, type Participant, type RoomState } from '@accord/shared';
 
 /** The phase, the pinned announcement, and what everyone should know about the room right now. */
 export function RoomBanner({ state, me, mine }: { state: RoomState; me: string; mine: Participant | undefined }) {
   const { t } = useTranslation();
-  const isParty = mine?.role === 'customer' || mine?.role === 'platform';
+  const isParty = mine !== undefined && isPartyRole(mine.role);
   return (
     <div className="room-banner" data-testid="room-banner" data-phase={state.phase}>
       <p className="phase">

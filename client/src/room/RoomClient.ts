@@ -2,6 +2,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import type { z } from 'zod';
 import {
   JOINT,
+  isParty,
   type Ack,
   type Activity,
   type Channel,
@@ -351,8 +352,7 @@ export class RoomClient {
     this.set({ welcome, lobby: null, state: welcome.state, status: 'connected' });
     // A channel never loaded on this device starts from its latest page.
     const channels: Channel[] = [JOINT];
-    if (welcome.you.role === 'customer' || welcome.you.role === 'platform')
-      channels.push(`caucus:${welcome.you.userId}`);
+    if (isParty(welcome.you.role)) channels.push(`caucus:${welcome.you.userId}`);
     for (const channel of channels) {
       if (channelState(this.snapshot.chat, channel).messages.length === 0) {
         this.loadHistory(socket, channel).catch(() => undefined);

@@ -1,6 +1,14 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { JOINT, ROLE_COLOURS, can, mayEditAgreement, partiesMayPost, type CaseRole } from '@accord/shared';
+import {
+  JOINT,
+  ROLE_COLOURS,
+  can,
+  isParty as isPartyRole,
+  mayEditAgreement,
+  partiesMayPost,
+  type CaseRole,
+} from '@accord/shared';
 import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
 import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
@@ -38,7 +46,7 @@ export function RoomPage({
   const state = room.state;
   const mine = room.participants.find((p) => p.userId === me);
   const isMediator = myRole === 'mediator';
-  const isParty = myRole === 'customer' || myRole === 'platform';
+  const isParty = myRole !== null && isPartyRole(myRole);
   const canChat =
     myRole !== null &&
     can(myRole, 'chat.send') &&

@@ -1,6 +1,6 @@
 import type { RoomState } from '@accord/shared';
 import type { Bus } from '../scale/bus';
-import type { RoomStatePatch, RoomStateRecord, Store } from '../store/types';
+import type { RoomStatePatch, RoomStateRecord, MemberStore, RoomStateStore } from '../store/types';
 
 /**
  * Room states, read through a node-local cache that the bus keeps fresh, so
@@ -12,7 +12,7 @@ export class RoomStates {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: MemberStore & RoomStateStore,
     private readonly bus: Bus,
   ) {
     this.unsubscribe = bus.subscribe(({ message }) => {

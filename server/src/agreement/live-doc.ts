@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log';
 import { SerialQueue } from '../lib/serial-queue';
-import type { Store, StoredDoc } from '../store/types';
+import type { DocStore, StoredDoc } from '../store/types';
 import { clockProblem } from './clock-guard';
 import { landedTermsProblem } from './terms-guard';
 import { awarenessMessage, syncMessage, updateMessage } from './messages';
@@ -117,7 +117,7 @@ export class LiveDoc {
     readonly name: string,
     source: Source,
     pendingIds: number[],
-    private readonly store: Store,
+    private readonly store: DocStore,
     private readonly options: LiveDocOptions,
   ) {
     if ('doc' in source) this.adopt(source.doc);
@@ -151,7 +151,7 @@ export class LiveDoc {
     );
   }
 
-  static async load(name: string, store: Store, options: LiveDocOptions, hint?: SnapshotHint): Promise<LiveDoc> {
+  static async load(name: string, store: DocStore, options: LiveDocOptions, hint?: SnapshotHint): Promise<LiveDoc> {
     const t0 = performance.now();
     const stored = await store.loadDoc(name);
     const readMs = round(performance.now() - t0);

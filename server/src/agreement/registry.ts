@@ -1,7 +1,7 @@
 import { CloseCode } from '@accord/shared';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
-import type { Store } from '../store/types';
+import type { DocStore } from '../store/types';
 import { LiveDoc, type DocConnection, type LiveDocOptions, type SnapshotHint } from './live-doc';
 
 /** How many unloaded documents' snapshot hints are kept (a few dozen bytes each). */
@@ -31,7 +31,7 @@ export class DocRegistry {
   private readonly docOptions: LiveDocOptions;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: DocStore,
     private readonly options: DocRegistryOptions,
   ) {
     this.docOptions = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GENESIS_HASH, auditPayload, verifyAuditChain, type AuditEntryBody } from '@accord/shared';
-import type { AuditHead, AuditRecord, Store } from '../store/types';
+import type { AuditHead, AuditRecord, AuditStore } from '../store/types';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -31,7 +31,7 @@ export function entryBuilder(
  * the hash of the one before, so the log's head hash commits to all of it.
  */
 export class AuditLog {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: AuditStore) {}
 
   append(caseId: string, actorId: string | null, kind: string, data: Record<string, unknown>): Promise<AuditRecord> {
     return this.store.appendAudit(caseId, entryBuilder(caseId, actorId, kind, data));

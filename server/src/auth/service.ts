@@ -11,7 +11,15 @@ import {
   type UserView,
 } from '@accord/shared';
 import type { Bus } from '../scale/bus';
-import type { SessionRecord, Store, UserRecord } from '../store/types';
+import type {
+  SessionRecord,
+  UserRecord,
+  UserStore,
+  CaseStore,
+  MemberStore,
+  InviteStore,
+  SessionStore,
+} from '../store/types';
 import type { AttemptLimiter } from './attempts';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TokenSigner } from './tokens';
@@ -47,7 +55,7 @@ let decoyHash: Promise<string> | null = null;
 
 export class AuthService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & CaseStore & MemberStore & InviteStore & SessionStore,
     private readonly tokens: TokenSigner,
     private readonly bus: Bus,
     private readonly attempts: { byUser: AttemptLimiter; byAddress: AttemptLimiter },

@@ -1,6 +1,6 @@
 import { AccordError, type Actor } from '@accord/shared';
 import type { Identity } from '../auth/service';
-import type { CaseRecord, Store } from '../store/types';
+import type { CaseRecord, CaseStore, MemberStore } from '../store/types';
 
 /**
  * How an identity acts on a case: the case's own customer (through their
@@ -27,7 +27,7 @@ export function actorOf(identity: Identity, memberRole: string | null, c?: CaseR
 /** Who may do what on a case: the one access check every case service and route goes through. */
 export class CaseAccess {
   // Aggregates: cases, members.
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: CaseStore & MemberStore) {}
 
   async getCase(caseId: string): Promise<CaseRecord> {
     const c = await this.store.getCase(caseId);

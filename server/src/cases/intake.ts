@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IntakeBody, IntakeResult } from '@accord/shared';
 import type { TokenSigner } from '../auth/tokens';
 import type { EvidenceService, Upload } from '../evidence/service';
-import type { Store } from '../store/types';
+import type { UserStore, CaseStore, MemberStore } from '../store/types';
 import type { PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
 
@@ -19,7 +19,7 @@ const CATEGORY_TITLE: Record<string, string> = {
 export class IntakeService {
   // Aggregates: users, cases, members (and the PII blob, evidence, audit through their services).
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & CaseStore & MemberStore,
     private readonly tokens: TokenSigner,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,

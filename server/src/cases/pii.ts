@@ -1,6 +1,6 @@
 import { maskIdentifier, type PartyData } from '@accord/shared';
 import type { DataCipher } from '../evidence/cipher';
-import type { Store } from '../store/types';
+import type { CaseStore } from '../store/types';
 
 /** The customer's personal identifiers, stored encrypted as one blob per case. */
 export interface Pii {
@@ -14,7 +14,7 @@ export interface Pii {
 export class PiiVault {
   // Aggregates: cases (the PII blob lives with its case).
   constructor(
-    private readonly store: Store,
+    private readonly store: CaseStore,
     private readonly cipher: DataCipher,
   ) {}
 

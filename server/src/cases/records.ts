@@ -2,7 +2,7 @@ import type { CaseExport } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import type { Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
-import type { Store } from '../store/types';
+import type { CaseStore, EvidenceStore, ChatStore, SignoffStore } from '../store/types';
 import type { CaseAccess } from './access';
 import type { PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
@@ -11,7 +11,7 @@ import type { CaseTransitions } from './transitions';
 export class RecordsService {
   // Aggregates: cases, evidence, chat (the joint transcript), outcome (signoffs), audit, admin (purge).
   constructor(
-    private readonly store: Store,
+    private readonly store: CaseStore & EvidenceStore & ChatStore & SignoffStore,
     private readonly access: CaseAccess,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,

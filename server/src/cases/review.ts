@@ -10,7 +10,7 @@ import {
 import type { AuditLog } from '../audit/log';
 import type { Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
-import type { CaseRecord, Store } from '../store/types';
+import type { CaseRecord, CaseStore, EvidenceStore, MemberStore } from '../store/types';
 import { actorOf, type CaseAccess } from './access';
 import { maskParty, type Pii, type PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
@@ -54,7 +54,7 @@ function acceptanceRules(c: CaseRecord, pii: Pii | null, evidence: number): Rule
 export class ReviewService {
   // Aggregates: cases, members, evidence (count), audit (through AuditLog).
   constructor(
-    private readonly store: Store,
+    private readonly store: CaseStore & EvidenceStore & MemberStore,
     private readonly access: CaseAccess,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,

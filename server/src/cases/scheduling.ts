@@ -11,7 +11,7 @@ import type { AuditLog } from '../audit/log';
 import type { Identity } from '../auth/service';
 import type { TokenSigner } from '../auth/tokens';
 import type { Bus } from '../scale/bus';
-import type { Store } from '../store/types';
+import type { UserStore, CaseStore, MediatorStore, MemberStore, RoomStateStore, InviteStore } from '../store/types';
 import { actorOf, type CaseAccess } from './access';
 import type { CaseTransitions } from './transitions';
 
@@ -31,7 +31,7 @@ function isTimeZone(tz: string): boolean {
 export class SchedulingService {
   // Aggregates: users, mediators, cases, members, room state, invites, audit (through AuditLog).
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & CaseStore & MediatorStore & MemberStore & RoomStateStore & InviteStore,
     private readonly access: CaseAccess,
     private readonly transitions: CaseTransitions,
     private readonly tokens: TokenSigner,

@@ -23,7 +23,15 @@ import { requirePasswordChanged, toUserView } from '../auth/service';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import type { TokenSigner } from '../auth/tokens';
 import type { Bus } from '../scale/bus';
-import type { CaseRecord, InviteRecord, Store } from '../store/types';
+import type {
+  CaseRecord,
+  InviteRecord,
+  UserStore,
+  CaseStore,
+  MemberStore,
+  InviteStore,
+  DocStore,
+} from '../store/types';
 
 export function toCaseView(c: CaseRecord): CaseView {
   return {
@@ -54,7 +62,7 @@ function requireStaff(identity: Identity, action: StaffAction): void {
 /** Cases, their members and their invites. */
 export class CaseService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & CaseStore & MemberStore & InviteStore & DocStore,
     private readonly tokens: TokenSigner,
     private readonly bus: Bus,
     private readonly publicUrl: () => string,

@@ -4,14 +4,14 @@ import type { AttemptLimiter } from '../auth/attempts';
 import type { Identity } from '../auth/service';
 import type { TokenSigner } from '../auth/tokens';
 import type { Bus } from '../scale/bus';
-import type { Store } from '../store/types';
+import type { CaseStore, MemberStore, InviteStore, SessionStore } from '../store/types';
 import type { CaseAccess } from './access';
 
 /** The customer's tracking link: signing in with it and its PIN, and ending it. */
 export class TrackingService {
   // Aggregates: cases, members, sessions, invites (a tracking link's sessions are revoked as an invite's).
   constructor(
-    private readonly store: Store,
+    private readonly store: CaseStore & MemberStore & InviteStore & SessionStore,
     private readonly tokens: TokenSigner,
     private readonly access: CaseAccess,
     private readonly bus: Bus,

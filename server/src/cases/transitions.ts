@@ -8,7 +8,7 @@ import {
   type TimelineEntry,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
-import type { CaseRecord, Store } from '../store/types';
+import type { CaseRecord, Store, CaseStore, MemberStore } from '../store/types';
 import type { CaseAccess } from './access';
 
 export interface LifecycleEffects {
@@ -40,7 +40,7 @@ const NEXT_STEP: Record<CaseLifecycle, string> = {
 export class CaseTransitions {
   // Aggregates: cases, members (the mediator's name), audit (through AuditLog).
   constructor(
-    private readonly store: Store,
+    private readonly store: CaseStore & MemberStore,
     private readonly access: CaseAccess,
     private readonly audit: AuditLog,
     private readonly effects: LifecycleEffects,

@@ -8,7 +8,7 @@ import {
 } from '@accord/shared';
 import { entryBuilder, sha256Hex } from '../audit/log';
 import type { Principal } from '../auth/service';
-import type { Store } from '../store/types';
+import type { MemberStore, ChatStore } from '../store/types';
 import { uuidv7 } from '../lib/ids';
 import { KeyedSerialQueue } from '../lib/serial-queue';
 import { assertMayPost, mayReadChannel } from '../access/policy';
@@ -27,7 +27,7 @@ export class ChatService {
   private readonly order = new KeyedSerialQueue();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: MemberStore & ChatStore,
     private readonly rooms: RoomStates,
     /** `origin`: the sending connection, which has the message from its acknowledgement. */
     private readonly deliver: (message: ChatMessage, origin: string | undefined) => void,

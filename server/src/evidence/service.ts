@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { AccordError, type EvidenceView } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
-import type { EvidenceRecord, Store } from '../store/types';
+import type { EvidenceRecord, EvidenceStore } from '../store/types';
 import type { DataCipher } from './cipher';
 import { sanitiseName, sniffType } from './sniff';
 
@@ -42,7 +42,7 @@ export function toEvidenceView(e: EvidenceRecord): EvidenceView {
  */
 export class EvidenceService {
   constructor(
-    private readonly store: Store,
+    private readonly store: EvidenceStore,
     private readonly cipher: DataCipher,
     private readonly audit: AuditLog,
     private readonly dir: string,

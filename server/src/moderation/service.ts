@@ -12,7 +12,14 @@ import {
 import type { AuditLog } from '../audit/log';
 import type { Principal } from '../auth/service';
 import type { Bus } from '../scale/bus';
-import type { AuditRecord, MemberRecord, RoomStatePatch, RoomStateRecord, Store } from '../store/types';
+import type {
+  AuditRecord,
+  MemberRecord,
+  RoomStatePatch,
+  RoomStateRecord,
+  MemberStore,
+  SignoffStore,
+} from '../store/types';
 import type { RoomStates } from '../access/room-states';
 
 /** How moderation reaches the room; the gateway provides it. */
@@ -37,7 +44,7 @@ type Target = { userId: string; displayName: string } | null;
  */
 export class ModerationService {
   constructor(
-    private readonly store: Store,
+    private readonly store: MemberStore & SignoffStore,
     private readonly rooms: RoomStates,
     private readonly audit: AuditLog,
     private readonly bus: Bus,

@@ -25,7 +25,18 @@ import type { Principal } from '../auth/service';
 import type { TokenSigner } from '../auth/tokens';
 import { KeyedSerialQueue } from '../lib/serial-queue';
 import type { RoomStates } from '../access/room-states';
-import type { AuditRecord, MemberRecord, Store } from '../store/types';
+import type {
+  AuditRecord,
+  MemberRecord,
+  UserStore,
+  CaseStore,
+  MemberStore,
+  AuditStore,
+  InviteStore,
+  ChatStore,
+  SignoffStore,
+  DocStore,
+} from '../store/types';
 import type { SigningKey } from './keys';
 
 const SIGNER_ROLES = new Set(['customer', 'platform', 'mediator']);
@@ -48,7 +59,14 @@ export class OutcomeService {
   private readonly order = new KeyedSerialQueue();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore &
+      CaseStore &
+      MemberStore &
+      AuditStore &
+      InviteStore &
+      ChatStore &
+      SignoffStore &
+      DocStore,
     private readonly rooms: RoomStates,
     private readonly docs: DocRegistry,
     private readonly audit: AuditLog,

@@ -1,6 +1,6 @@
 import type { Activity, ChatMessage, OutcomeStatus, PresenceSnapshot, RoomState } from '@accord/shared';
 import type { RoomStates } from '../access/room-states';
-import type { Store } from '../store/types';
+import type { MemberStore } from '../store/types';
 import type { PresenceRegistry } from './presence';
 import { audienceOf, socketRooms, type AccordIo } from './socket-types';
 
@@ -11,7 +11,7 @@ import { audienceOf, socketRooms, type AccordIo } from './socket-types';
 export class RoomBroadcasts {
   constructor(
     private readonly io: AccordIo,
-    private readonly deps: { members: Pick<Store, 'listMembers'>; presence: PresenceRegistry; rooms: RoomStates },
+    private readonly deps: { members: Pick<MemberStore, 'listMembers'>; presence: PresenceRegistry; rooms: RoomStates },
   ) {}
 
   /**

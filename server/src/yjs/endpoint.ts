@@ -5,7 +5,7 @@ import { AccordError, CloseCode, closeCodeOf, parseDocumentName, type DocumentRe
 import type { AuthService, Principal } from '../auth/service';
 import { mayWriteAgreement, mustWait } from '../access/policy';
 import type { RoomStates } from '../access/room-states';
-import type { Store } from '../store/types';
+import type { MemberStore } from '../store/types';
 import { toErrorBody } from '../errors';
 import { originAllowed } from '../lib/origin';
 import type { Logger } from '../log';
@@ -19,7 +19,7 @@ export const YJS_PATH = '/yjs';
 
 export interface YjsEndpointDeps {
   auth: AuthService;
-  store: Store;
+  store: MemberStore;
   rooms: RoomStates;
   registry: DocRegistry;
   bus: Bus;
