@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { newId } from '../lib/ids';
 import {
   AccordError,
   can,
@@ -186,7 +187,7 @@ export class AuthService {
     expiresAt: Date,
   ): Promise<string> {
     const session = await this.store.createSession({
-      id: randomUUID(),
+      id: newId(),
       userId,
       caseId,
       inviteId,

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { newId, urlSecret } from '../lib/ids';
 import type { IntakeBody, IntakeResult } from '@accord/shared';
 import type { TokenSigner } from '../auth/tokens';
 import type { EvidenceService, Upload } from '../evidence/service';
@@ -30,7 +30,7 @@ export class IntakeService {
   /** Files a complaint; the answer holds the tracking link and its PIN, shown once. */
   async intake(body: IntakeBody, files: readonly Upload[]): Promise<IntakeResult> {
     this.evidence.check(files, 0);
-    const customerId = randomUUID();
+    const customerId = newId();
     await this.store.createUser({
       id: customerId,
       kind: 'guest',
@@ -40,10 +40,10 @@ export class IntakeService {
       passwordHash: null,
       mustChangePassword: false,
     });
-    const trackingId = randomBytes(24).toString('base64url');
+    const trackingId = urlSecret(24);
     const { pin, hash } = this.tokens.newPin(trackingId);
     const c = await this.store.createCase({
-      id: randomUUID(),
+      id: newId(),
       title: `${CATEGORY_TITLE[body.category] ?? 'Complaint'} — ${body.contractNumber}`,
       summary: body.description,
       category: body.category,

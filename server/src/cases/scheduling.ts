@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../lib/ids';
 import {
   AccordError,
   OPEN_STATES,
@@ -115,7 +115,7 @@ export class SchedulingService {
       (i) => i.userId === c.customerId && i.revokedAt === null && i.pinHash !== null,
     );
     if (existing) return { url: await this.inviteUrl(existing.id, c.id, existing.expiresAt), pin: null };
-    const id = randomUUID();
+    const id = newId();
     const { pin, hash } = this.tokens.newPin(id);
     const invite = await this.store.createInvite({
       id,

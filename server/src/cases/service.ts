@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../lib/ids';
 import * as Y from 'yjs';
 import {
   AccordError,
@@ -88,7 +88,7 @@ export class CaseService {
 
   /** Stores the case and starts its agreement with the amount in dispute filled in. */
   private async openCase(body: z.output<typeof CreateCaseBody>): Promise<CaseRecord> {
-    const record = await this.store.createCase({ id: randomUUID(), ...body });
+    const record = await this.store.createCase({ id: newId(), ...body });
     const doc = new Y.Doc();
     doc.transact(() => {
       const terms = doc.getMap(AgreementDoc.terms);
@@ -152,7 +152,7 @@ export class CaseService {
         `a participant of this case already has a name that looks the same as "${body.displayName}"; choose one that tells them apart`,
       );
     }
-    const userId = randomUUID();
+    const userId = newId();
     await this.store.createUser({
       id: userId,
       kind: 'guest',
@@ -164,7 +164,7 @@ export class CaseService {
     });
     await this.store.putMember({ caseId, userId, role: body.role, displayName: body.displayName });
     const invite = await this.store.createInvite({
-      id: randomUUID(),
+      id: newId(),
       // The PIN is made when the link is first opened, so its creator never sees it.
       pinHash: null,
       caseId,
@@ -202,7 +202,7 @@ export class CaseService {
       throw new AccordError('CONFLICT', `the username ${body.username} is taken`);
     }
     const user = await this.store.createUser({
-      id: randomUUID(),
+      id: newId(),
       kind: 'staff',
       username: body.username,
       displayName: body.displayName,

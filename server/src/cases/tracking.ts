@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../lib/ids';
 import { AccordError, type InviteAcceptResult } from '@accord/shared';
 import type { AttemptLimiter } from '../auth/attempts';
 import type { Identity } from '../auth/service';
@@ -36,7 +36,7 @@ export class TrackingService {
     const member = await this.store.getMember(c.id, c.customerId);
     const expiresAt = new Date(Date.now() + 30 * 24 * 3600_000);
     const session = await this.store.createSession({
-      id: randomUUID(),
+      id: newId(),
       userId: c.customerId,
       caseId: c.id,
       inviteId: `tracking:${trackingId}`,

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newId } from '../lib/ids';
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AccordError, type EvidenceView } from '@accord/shared';
@@ -71,8 +72,8 @@ export class EvidenceService {
     const types = this.check(files, existing);
     const out: EvidenceView[] = [];
     for (const [i, f] of files.entries()) {
-      const id = randomUUID();
-      const storedName = `${randomUUID()}.bin`;
+      const id = newId();
+      const storedName = `${newId()}.bin`;
       const file = this.path(caseId, storedName);
       mkdirSync(join(this.dir, caseId), { recursive: true });
       writeFileSync(file, this.cipher.encrypt(f.buffer, `evidence:${id}`), { mode: 0o600 });

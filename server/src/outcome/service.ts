@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../lib/ids';
 import * as Y from 'yjs';
 import {
   AccordError,
@@ -90,7 +90,7 @@ export class OutcomeService {
       const signers = (await this.store.listMembers(p.caseId)).filter(isSigner).map((m) => m.userId);
       const fingerprint = await agreementFingerprint(text);
       await this.store.createFreeze({
-        id: randomUUID(),
+        id: newId(),
         caseId: p.caseId,
         text,
         fingerprint,
