@@ -4,6 +4,7 @@ import {
   type AppendResult,
   type AuditHead,
   type AuditRecord,
+  type MessageAudit,
   type CasePatch,
   type CaseQuery,
   type EvidenceRecord,
@@ -26,6 +27,7 @@ import {
   type StoredDoc,
   type UserRecord,
 } from './types';
+import { clientIdReused } from './rows';
 
 const now = () => new Date().toISOString();
 
@@ -362,16 +364,13 @@ export class MemoryStore implements Store {
     return revoked;
   }
 
-  async appendMessage(
-    m: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
-  ): Promise<AppendResult> {
+  async appendMessage(m: NewMessage, audit?: MessageAudit): Promise<AppendResult> {
     const existing = [...this.messages.values()]
       .flat()
       .find((x) => x.caseId === m.caseId && x.senderId === m.senderId && x.clientId === m.clientId);
     if (existing) {
       if (existing.text !== m.text || existing.channel !== m.channel) {
-        throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+        throw clientIdReused(m.clientId);
       }
       return { message: { ...existing }, duplicate: true };
     }

@@ -1,4 +1,4 @@
-import type { CaseRole, Channel, ChatMessage, Phase } from '@accord/shared';
+import { AccordError, type CaseRole, type Channel, type ChatMessage, type Phase } from '@accord/shared';
 import type {
   AuditRecord,
   NewCase,
@@ -296,3 +296,7 @@ export function caseUpdateParams(next: CaseRecord, id: string): (string | number
     id,
   ];
 }
+
+/** The refusal of a chat message whose clientId its sender already used for other text (every store). */
+export const clientIdReused = (clientId: string): AccordError =>
+  new AccordError('CONFLICT', `clientId ${clientId} was already used for a different message`);

@@ -282,6 +282,15 @@ export interface SessionStore {
   revokeUserSessions(userId: string, exceptId: string | null, at: string): Promise<string[]>;
 }
 
+/** Builds a chat message's audit entry once its seq is known, in the transaction that stores it. */
+export type MessageAudit = (stored: ChatMessage, previous: AuditHead | null) => AuditRecord;
+
+/** A chat message waiting for a SQL store's group commit. */
+export interface PendingMessage {
+  m: NewMessage;
+  audit: MessageAudit | undefined;
+}
+
 export interface ChatStore {
   /**
    * Stores a chat message with the next sequence number of its case and channel, atomically.
@@ -289,10 +298,7 @@ export interface ChatStore {
    * the first message with `duplicate: true`; with different text it throws CONFLICT.
    * With `audit`, the message's audit entry is appended in the same transaction.
    */
-  appendMessage(
-    message: NewMessage,
-    audit?: (stored: ChatMessage, previous: AuditHead | null) => AuditRecord,
-  ): Promise<AppendResult>;
+  appendMessage(message: NewMessage, audit?: MessageAudit): Promise<AppendResult>;
   listMessages(caseId: string, channel: Channel, query: MessageQuery): Promise<ChatMessage[]>;
   headSeq(caseId: string, channel: Channel): Promise<number>;
 }

@@ -1,18 +1,10 @@
 import type pg from 'pg';
-import { AccordError, type ChatMessage } from '@accord/shared';
+import type { ChatMessage } from '@accord/shared';
 import { GroupCommit, type Outcome } from '../group-commit';
-import { num, str, toAudit, toMessage, type Row } from '../rows';
-import type { AppendResult, AuditHead, AuditRecord, ChatStore, NewMessage } from '../types';
+import { clientIdReused, num, str, toAudit, toMessage, type Row } from '../rows';
+import type { AppendResult, AuditRecord, ChatStore, MessageAudit, NewMessage, PendingMessage } from '../types';
 import { insertAudit } from './audit';
 import { all, isUniqueViolation, lock, one, type Db, type PgDb } from './db';
-
-type BuildAudit = (stored: ChatMessage, previous: AuditHead | null) => AuditRecord;
-
-/** A chat message waiting for the group commit. */
-interface PendingMessage {
-  m: NewMessage;
-  audit: BuildAudit | undefined;
-}
 
 /** Most chat messages stored in one transaction (the arrays of one statement stay small). */
 const CHAT_BATCH_MAX = 200;
@@ -20,7 +12,7 @@ const CHAT_BATCH_MAX = 200;
 const keyOf = (caseId: string, senderId: string, clientId: string) => `${caseId}\u0000${senderId}\u0000${clientId}`;
 const reused = (m: NewMessage): Outcome<AppendResult> => ({
   ok: false,
-  error: new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`),
+  error: clientIdReused(m.clientId),
 });
 
 /**
@@ -101,7 +93,7 @@ async function insertMessages(c: pg.PoolClient, rows: ChatMessage[]): Promise<vo
 /** Audit entries chained per case in batch order, after the last entry each case already has. */
 async function insertAuditEntries(
   c: pg.PoolClient,
-  audited: { m: NewMessage; stored: ChatMessage; build: BuildAudit }[],
+  audited: { m: NewMessage; stored: ChatMessage; build: MessageAudit }[],
 ): Promise<void> {
   if (audited.length === 0) return;
   const last = new Map<string, AuditRecord>();
@@ -183,7 +175,7 @@ async function appendBatch(c: pg.PoolClient, batch: readonly PendingMessage[]): 
 }
 
 /** One message in a transaction of its own: the path a batch falls back to when it fails as a whole. */
-async function appendOne(db: PgDb, m: NewMessage, audit?: BuildAudit): Promise<AppendResult> {
+async function appendOne(db: PgDb, m: NewMessage, audit?: MessageAudit): Promise<AppendResult> {
   const existingOf = async (d: Db) => {
     const existing = await one(d, 'SELECT * FROM messages WHERE case_id = $1 AND sender_id = $2 AND client_id = $3', [
       m.caseId,
@@ -192,7 +184,7 @@ async function appendOne(db: PgDb, m: NewMessage, audit?: BuildAudit): Promise<A
     ]);
     if (!existing) return null;
     if (existing.text !== m.text || existing.channel !== m.channel) {
-      throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+      throw clientIdReused(m.clientId);
     }
     return { message: toMessage(existing), duplicate: true };
   };

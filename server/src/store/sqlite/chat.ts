@@ -1,17 +1,9 @@
-import { AccordError, type ChatMessage } from '@accord/shared';
+import { AccordError } from '@accord/shared';
 import { GroupCommit, type Outcome, type Pending } from '../group-commit';
-import { toMessage, type Row } from '../rows';
-import type { AppendResult, AuditHead, AuditRecord, ChatStore, NewMessage } from '../types';
+import { clientIdReused, toMessage, type Row } from '../rows';
+import type { AppendResult, ChatStore, MessageAudit, NewMessage, PendingMessage } from '../types';
 import { insertAudit } from './audit';
 import type { SqliteDb } from './db';
-
-type BuildAudit = (stored: ChatMessage, previous: AuditHead | null) => AuditRecord;
-
-/** A chat message waiting for the group commit. */
-export interface PendingMessage {
-  m: NewMessage;
-  audit: BuildAudit | undefined;
-}
 
 /**
  * The shortest time between two chat commits. A commit costs its BEGIN/COMMIT, the WAL frames of the
@@ -23,13 +15,13 @@ export interface PendingMessage {
 const CHAT_COMMIT_GAP_MS = 2;
 
 /** Inside a transaction: the existing row for a known clientId, or the message stored with the next seq. */
-function insertMessage(c: SqliteDb, m: NewMessage, audit?: BuildAudit): AppendResult {
+function insertMessage(c: SqliteDb, m: NewMessage, audit?: MessageAudit): AppendResult {
   const existing = c
     .stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
     .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
   if (existing) {
     if (existing.text !== m.text || existing.channel !== m.channel) {
-      throw new AccordError('CONFLICT', `clientId ${m.clientId} was already used for a different message`);
+      throw clientIdReused(m.clientId);
     }
     return { message: toMessage(existing), duplicate: true };
   }
@@ -66,7 +58,7 @@ export function sqliteChatCommit(c: SqliteDb): GroupCommit<PendingMessage, Appen
   // it writes anything, so it needs no savepoint; any other failure rolls the whole batch back, and it
   // is run again with each message in a savepoint of its own (a nested transaction), so that message
   // undoes only itself.
-  const inBatch = (each: (m: NewMessage, audit: BuildAudit | undefined) => AppendResult, rethrow: boolean) =>
+  const inBatch = (each: (m: NewMessage, audit: MessageAudit | undefined) => AppendResult, rethrow: boolean) =>
     c.db.transaction((batch: Batch): Outcome<AppendResult>[] =>
       batch.map(({ item: { m, audit } }): Outcome<AppendResult> => {
         try {
@@ -77,7 +69,7 @@ export function sqliteChatCommit(c: SqliteDb): GroupCommit<PendingMessage, Appen
         }
       }),
     );
-  const inSavepoint = c.db.transaction((m: NewMessage, audit: BuildAudit | undefined) => insertMessage(c, m, audit));
+  const inSavepoint = c.db.transaction((m: NewMessage, audit: MessageAudit | undefined) => insertMessage(c, m, audit));
   const chatCommit = inBatch((m, audit) => insertMessage(c, m, audit), true);
   const chatCommitCareful = inBatch(inSavepoint, false);
   return new GroupCommit({
