@@ -1,3 +1,4 @@
+import { createGuest } from './guest';
 import { newId, urlSecret } from '../lib/ids';
 import type { IntakeBody, IntakeResult } from '@accord/shared';
 import type { TokenSigner } from '../auth/tokens';
@@ -30,16 +31,7 @@ export class IntakeService {
   /** Files a complaint; the answer holds the tracking link and its PIN, shown once. */
   async intake(body: IntakeBody, files: readonly Upload[]): Promise<IntakeResult> {
     this.evidence.check(files, 0);
-    const customerId = newId();
-    await this.store.createUser({
-      id: customerId,
-      kind: 'guest',
-      username: null,
-      displayName: body.name,
-      staffRole: null,
-      passwordHash: null,
-      mustChangePassword: false,
-    });
+    const customerId = await createGuest(this.store, body.name);
     const trackingId = urlSecret(24);
     const { pin, hash } = this.tokens.newPin(trackingId);
     const c = await this.store.createCase({

@@ -1,3 +1,4 @@
+import { createGuest } from './guest';
 import { newId } from '../lib/ids';
 import * as Y from 'yjs';
 import {
@@ -152,16 +153,7 @@ export class CaseService {
         `a participant of this case already has a name that looks the same as "${body.displayName}"; choose one that tells them apart`,
       );
     }
-    const userId = newId();
-    await this.store.createUser({
-      id: userId,
-      kind: 'guest',
-      username: null,
-      displayName: body.displayName,
-      staffRole: null,
-      passwordHash: null,
-      mustChangePassword: false,
-    });
+    const userId = await createGuest(this.store, body.displayName);
     await this.store.putMember({ caseId, userId, role: body.role, displayName: body.displayName });
     const invite = await this.store.createInvite({
       id: newId(),
