@@ -180,6 +180,7 @@ export const QueueQuery = z.object({
     .optional(),
   sort: z.enum(['oldest', 'newest', 'waiting']).default('oldest'),
 });
+export type QueueQuery = z.output<typeof QueueQuery>;
 
 export const QueueItem = z.object({
   caseId: CaseId,

@@ -1,9 +1,9 @@
 import {
   AccordError,
   type CaseDetail,
-  type CaseLifecycle,
   type CaseProgress,
   type QueueItem,
+  type QueueQuery,
   type ReviewDecision,
   type RuleCheck,
 } from '@accord/shared';
@@ -142,16 +142,7 @@ export class ReviewService {
     return this.transitions.progress(c.id);
   }
 
-  async queue(
-    identity: Identity,
-    query: {
-      status?: CaseLifecycle | undefined;
-      category?: CaseRecord['category'] | undefined;
-      q?: string | undefined;
-      minWaitHours?: number | undefined;
-      sort: 'oldest' | 'newest' | 'waiting';
-    },
-  ): Promise<QueueItem[]> {
+  async queue(identity: Identity, query: QueueQuery): Promise<QueueItem[]> {
     const actor = actorOf(identity, null);
     if (actor !== 'staff' && actor !== 'admin')
       throw new AccordError('FORBIDDEN', 'the review queue is for platform staff');

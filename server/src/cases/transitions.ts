@@ -8,7 +8,7 @@ import {
   type TimelineEntry,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
-import type { CaseRecord, Store, CaseStore, MemberStore } from '../store/types';
+import type { CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/types';
 import type { CaseAccess } from './access';
 
 export interface LifecycleEffects {
@@ -99,7 +99,7 @@ export class CaseTransitions {
     actor: Actor,
     actorId: string | null,
     note: string | null,
-    patch: Parameters<Store['updateCase']>[1] = {},
+    patch: CasePatch = {},
   ): Promise<void> {
     if (!mayMoveCase(c.status, to, actor)) {
       throw new AccordError('INVALID_TRANSITION', `a ${actor} cannot move a case from ${c.status} to ${to}`);
