@@ -1,4 +1,5 @@
 import { JOINT, can } from '@accord/shared';
+import type { RoomStates } from '../access/room-states';
 import type { AuthService } from '../auth/service';
 import { toErrorBody } from '../errors';
 import { connectionId } from '../lib/ids';
@@ -18,9 +19,11 @@ import { socketRooms, type AccordIo } from './socket-types';
 
 export type { AccordIo, AccordSocket, SocketData } from './socket-types';
 
-export interface RoomGatewayDeps extends Omit<EntryDeps, 'chat'> {
+export interface RoomGatewayDeps {
   auth: AuthService;
-  store: EntryDeps['store'] & Pick<Store, 'getSession' | 'getMember'>;
+  /** What entering a room and vetting a recovered session read and write. */
+  store: EntryDeps['store'] & Pick<Store, 'getSession'>;
+  rooms: RoomStates;
   services: RoomServices;
   presence: PresenceRegistry;
   broadcasts: RoomBroadcasts;

@@ -12,7 +12,6 @@ export function publicKeyDocument(key: SigningKey): PublicKeyDocument {
 export interface OutcomeRouteDeps {
   auth: AuthService;
   signingKey: SigningKey;
-  /** Created with the Socket.IO server, after the routers; looked up per request. */
   outcome: OutcomeService;
 }
 
