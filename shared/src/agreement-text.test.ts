@@ -59,6 +59,7 @@ describe('canonical agreement text', () => {
         'instalments: 12',
         'firstDueDate: -',
         'monthlyAmountCents: -',
+        'noPayment: false',
         'conditions:',
         '  逾期不收罚息',
         '  提前还款免违约金',

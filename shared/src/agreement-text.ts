@@ -18,6 +18,7 @@ const TERM_ORDER: readonly (keyof SettlementTerms)[] = [
   'instalments',
   'firstDueDate',
   'monthlyAmountCents',
+  'noPayment',
   'conditions',
 ];
 
@@ -116,7 +117,7 @@ export function readTermsMap(map: Y.Map<unknown>): SettlementTerms {
   const out: Record<string, unknown> = {};
   for (const key of TERM_ORDER) {
     const parsed = SettlementTerms.shape[key].safeParse(map.get(key));
-    out[key] = parsed.success ? parsed.data : key === 'conditions' ? '' : null;
+    out[key] = parsed.success ? parsed.data : key === 'conditions' ? '' : key === 'noPayment' ? false : null;
   }
   return out as SettlementTerms;
 }

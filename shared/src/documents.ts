@@ -47,6 +47,8 @@ export const SettlementTerms = z.object({
   instalments: z.int().min(1).max(120).nullable(),
   firstDueDate: z.iso.date().nullable(),
   monthlyAmountCents: Cents.nullable(),
+  /** An explicit clause that nobody pays anything (e.g. a fee explained and the complaint withdrawn). */
+  noPayment: z.boolean(),
   conditions: z.string().max(4000),
 });
 export type SettlementTerms = z.infer<typeof SettlementTerms>;

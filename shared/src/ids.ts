@@ -19,4 +19,11 @@ export const Cents = z
   .refine((v) => !Object.is(v, -0), 'integer cents (fen), not -0');
 export type Cents = z.infer<typeof Cents>;
 
+/**
+ * The language a case is conducted in: chosen with the complaint (the form's language) or by staff.
+ * The settlement text, the sealed record and its PDF are written in it.
+ */
+export const CaseLanguage = z.enum(['zh-CN', 'en']);
+export type CaseLanguage = z.infer<typeof CaseLanguage>;
+
 export const IsoDateTime = z.iso.datetime({ offset: true });

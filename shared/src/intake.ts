@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CaseCategory } from './rest';
 import { CaseLifecycle } from './lifecycle';
-import { CaseId, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
+import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
 import { PersonName } from './names';
 
 // ---- intake ------------------------------------------------------------------
@@ -20,6 +20,8 @@ export const IntakeBody = z.strictObject({
   amountInDisputeCents: Cents,
   description: z.string().trim().min(10, 'at least 10 characters').max(10_000),
   desiredOutcome: z.string().trim().min(2).max(2000),
+  /** The language of the complaint form; the case, its settlement and its record are in it. */
+  language: CaseLanguage.default('zh-CN'),
 });
 export type IntakeBody = z.infer<typeof IntakeBody>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson } from './canonical';
 import { SettlementTerms } from './documents';
-import { CaseId, IsoDateTime, UserId } from './ids';
+import { CaseId, CaseLanguage, IsoDateTime, UserId } from './ids';
 import { CaseRole } from './roles';
 import { sha256Hex } from './agreement-text';
 
@@ -11,7 +11,7 @@ import { sha256Hex } from './agreement-text';
  * key can check it with standard tools: canonicalize `record`, verify
  * `signature` (base64url) over its UTF-8 bytes. `verifyOutcome` does exactly that.
  */
-export const OUTCOME_FORMAT = 'accord.outcome/1';
+export const OUTCOME_FORMAT = 'accord.outcome/2';
 
 export const OutcomeKind = z.enum(['settled', 'not_settled', 'withdrawn']);
 export type OutcomeKind = z.infer<typeof OutcomeKind>;
@@ -23,6 +23,8 @@ export const OutcomeRecord = z.strictObject({
   caseId: CaseId,
   caseNumber: z.string(),
   title: z.string(),
+  /** The language the case was conducted in: the agreement text is written in it. */
+  language: CaseLanguage,
   /** Each party and the mediator; names masked (first character kept). */
   parties: z.array(z.strictObject({ userId: UserId, role: CaseRole, name: z.string() })),
   outcome: z.strictObject({ kind: OutcomeKind, reason: z.string().nullable() }),
@@ -41,8 +43,11 @@ export const OutcomeRecord = z.strictObject({
   ),
   /** SHA-256 of the canonical JSON of the joint chat (seq, sender role, sender name, text, time). */
   transcript: z.strictObject({ hash: Hex64, messages: z.int().min(0) }),
-  /** The hash of the case's audit log head when sealing (the seal entry itself follows it). */
-  audit: z.strictObject({ headHash: Hex64 }),
+  /**
+   * The case's audit log head when sealing (the seal entry itself follows it, at `headSeq + 1`):
+   * a log cut back past it, or rewritten up to it, no longer matches the sealed record.
+   */
+  audit: z.strictObject({ headSeq: z.int().min(0), headHash: Hex64 }),
   sealedAt: IsoDateTime,
   sealedBy: z.strictObject({ userId: UserId, role: CaseRole }),
   key: z.strictObject({

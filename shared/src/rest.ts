@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CaseRole, StaffRole } from './roles';
 import { CaseLifecycle } from './lifecycle';
-import { CaseId, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
+import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
 import { PersonName } from './names';
 
 export const Username = z
@@ -81,6 +81,7 @@ export const CreateCaseBody = z.strictObject({
   summary: z.string().max(10_000).default(''),
   category: CaseCategory,
   amountInDisputeCents: Cents,
+  language: CaseLanguage.default('zh-CN'),
 });
 export type CreateCaseBody = z.input<typeof CreateCaseBody>;
 
@@ -92,6 +93,7 @@ export const CaseView = z.object({
   category: CaseCategory,
   status: CaseStatus,
   amountInDisputeCents: Cents,
+  language: CaseLanguage,
   createdAt: IsoDateTime,
 });
 export type CaseView = z.infer<typeof CaseView>;

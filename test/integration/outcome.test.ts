@@ -156,7 +156,7 @@ describe('sign-off and the sealed outcome record', () => {
     for (const x of [m, cu, pl]) x.close();
 
     const r = sealed.record;
-    expect(r).toMatchObject({ format: 'accord.outcome/1', outcome: { kind: 'settled', reason: null } });
+    expect(r).toMatchObject({ format: 'accord.outcome/2', outcome: { kind: 'settled', reason: null } });
     expect(r.signatures.map((s) => s.role).sort()).toEqual(['customer', 'mediator', 'platform']);
     expect(r.signatures.every((s) => s.fingerprint === r.agreement?.fingerprint)).toBe(true);
     // Personal identifiers are masked.

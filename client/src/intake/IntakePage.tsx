@@ -9,7 +9,7 @@ import { ErrorText } from '../app/ErrorText';
 
 /** The public complaint form. */
 export function IntakePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [amount, setAmount] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -25,6 +25,8 @@ export function IntakePage() {
     const form = new FormData(e.currentTarget);
     form.delete('amount');
     form.set('amountInDisputeCents', String(cents));
+    // The case is conducted in the language the complaint was written in.
+    form.set('language', i18n.language.startsWith('zh') ? 'zh-CN' : 'en');
     setBusy(true);
     setError(null);
     try {

@@ -9,10 +9,10 @@ export interface DemoCase {
 /**
  * A fee dispute as it typically reaches a mediation centre: a borrower repaid
  * early and contests the early-repayment fee and a "service fee" she says was
- * never explained. Written in Chinese, as the parties would; the title is English.
+ * never explained. Written in Chinese, as the parties would, and conducted in Chinese.
  */
 const DEMO = {
-  title: 'Disputed early-repayment and service fees on a consumer loan',
+  title: '消费贷款提前还款违约金及服务费争议',
   summary:
     '申请人王女士于2025年3月通过某消费金融平台借款人民币30,000元，分12期还款。' +
     '2026年6月她提前结清全部欠款，平台收取提前还款违约金人民币800元，并在每期还款中收取“综合服务费”合计人民币480元。' +
@@ -20,6 +20,7 @@ const DEMO = {
     '平台认为费用已在电子合同第7条中约定。双方同意在调解中心组织下进行在线调解。',
   category: 'fees_and_charges' as const,
   amountInDisputeCents: 128_000,
+  language: 'zh-CN' as const,
 };
 
 /** Creates the demo case with its three parties and returns their invite links. */

@@ -1,19 +1,30 @@
 import { createGuest } from './guest';
 import { newId, urlSecret } from '../lib/ids';
-import type { IntakeBody, IntakeResult } from '@accord/shared';
+import type { CaseCategory, CaseLanguage, IntakeBody, IntakeResult } from '@accord/shared';
 import type { TokenSigner } from '../auth/tokens';
 import type { EvidenceService, Upload } from '../evidence/service';
 import type { UserStore, CaseStore, MemberStore } from '../store/types';
 import type { PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
 
-const CATEGORY_TITLE: Record<string, string> = {
-  fees_and_charges: 'Fees and charges',
-  contract_terms: 'Contract terms',
-  repayment_hardship: 'Repayment hardship',
-  unauthorized_or_fraud: 'Unauthorized transaction or fraud',
-  collection_conduct: 'Collection conduct',
-  other: 'Complaint',
+/** A case's title names its kind in the case's language: it is printed on the sealed record. */
+const CATEGORY_TITLE: Record<CaseLanguage, Record<CaseCategory, string>> = {
+  'zh-CN': {
+    fees_and_charges: '费用争议',
+    contract_terms: '合同条款争议',
+    repayment_hardship: '还款困难',
+    unauthorized_or_fraud: '未授权交易或欺诈',
+    collection_conduct: '催收行为',
+    other: '投诉',
+  },
+  en: {
+    fees_and_charges: 'Fees and charges',
+    contract_terms: 'Contract terms',
+    repayment_hardship: 'Repayment hardship',
+    unauthorized_or_fraud: 'Unauthorized transaction or fraud',
+    collection_conduct: 'Collection conduct',
+    other: 'Complaint',
+  },
 };
 
 /** The public complaint form: a guest customer, their case, encrypted personal data, evidence. */
@@ -36,11 +47,12 @@ export class IntakeService {
     const { pin, hash } = this.tokens.newPin(trackingId);
     const c = await this.store.createCase({
       id: newId(),
-      title: `${CATEGORY_TITLE[body.category] ?? 'Complaint'} — ${body.contractNumber}`,
+      title: `${CATEGORY_TITLE[body.language][body.category]} — ${body.contractNumber}`,
       summary: body.description,
       category: body.category,
       amountInDisputeCents: body.amountInDisputeCents,
       desiredOutcome: body.desiredOutcome,
+      language: body.language,
       status: 'submitted',
       customerId,
       tracking: { id: trackingId, pinHash: hash, revokedAt: null },

@@ -43,6 +43,7 @@ export function toCaseView(c: CaseRecord): CaseView {
     category: c.category,
     status: c.status,
     amountInDisputeCents: c.amountInDisputeCents,
+    language: c.language,
     createdAt: c.createdAt,
   };
 }

@@ -111,6 +111,7 @@ export class MemoryStore implements Store {
       statusSince: createdAt,
       createdAt,
       desiredOutcome: input.desiredOutcome ?? '',
+      language: input.language ?? 'zh-CN',
       customerId: input.customerId ?? null,
       mediatorId: null,
       session: null,

@@ -53,6 +53,7 @@ export function toCase(r: Row): CaseRecord {
     amountInDisputeCents: num(r.amount_in_dispute_cents),
     createdAt: str(r.created_at),
     desiredOutcome: str(r.desired_outcome ?? ''),
+    language: r.language === 'en' ? 'en' : 'zh-CN',
     customerId: strOrNull(r.customer_id),
     mediatorId: strOrNull(r.mediator_id),
     session:
@@ -172,7 +173,7 @@ export function roomStateParams<B>(next: RoomStateRecord, bool: (v: boolean) => 
   ];
 }
 
-/** The parameters of both stores' case INSERT, in its column order (id … tracking_pin_hash). */
+/** The parameters of both stores' case INSERT, in its column order (id … tracking_pin_hash, language). */
 export function caseInsertParams(input: NewCase, number: string, createdAt: string): (string | number | null)[] {
   return [
     input.id,
@@ -188,6 +189,7 @@ export function caseInsertParams(input: NewCase, number: string, createdAt: stri
     input.customerId ?? null,
     input.tracking?.id ?? null,
     input.tracking?.pinHash ?? null,
+    input.language ?? 'zh-CN',
   ];
 }
 

@@ -1,5 +1,6 @@
 import type {
   CaseCategory,
+  CaseLanguage,
   CaseLifecycle,
   CaseRole,
   CaseStatus,
@@ -35,6 +36,8 @@ export interface CaseRecord {
   /** When the case entered its current status. */
   statusSince: string;
   amountInDisputeCents: number;
+  /** The language the case is conducted in (its settlement text and record). */
+  language: CaseLanguage;
   createdAt: string;
   desiredOutcome: string;
   customerId: string | null;
@@ -47,7 +50,7 @@ export interface CaseRecord {
 }
 
 export type NewCase = Pick<CaseRecord, 'id' | 'title' | 'summary' | 'category' | 'amountInDisputeCents'> &
-  Partial<Pick<CaseRecord, 'status' | 'desiredOutcome' | 'customerId' | 'tracking'>>;
+  Partial<Pick<CaseRecord, 'status' | 'desiredOutcome' | 'customerId' | 'tracking' | 'language'>>;
 
 /** Fields a case changes over its life; `status` moves `statusSince` along. */
 export type CasePatch = Partial<

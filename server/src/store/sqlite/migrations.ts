@@ -229,4 +229,6 @@ export const sqliteMigrations: readonly string[] = [
     specialities TEXT NOT NULL
   );
 `,
+  // The language a case is conducted in; cases filed before it existed were Chinese.
+  `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
 ];
