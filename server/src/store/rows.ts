@@ -119,6 +119,8 @@ export function toRoomState(r: Row): RoomStateRecord {
     quietOpening: bool(r.quiet_opening),
     agreementLocked: bool(r.agreement_locked),
     caucusUserId: strOrNull(r.caucus_user_id),
+    caucusReturnPhase: strOrNull(r.caucus_return_phase) as Phase | null,
+    caucusParties: JSON.parse(str(r.caucus_parties ?? '[]')) as string[],
     pinned: r.pinned_text === null ? null : { text: str(r.pinned_text), by: str(r.pinned_by), at: str(r.pinned_at) },
     version: num(r.version),
   };
@@ -169,6 +171,8 @@ export function roomStateParams<B>(next: RoomStateRecord, bool: (v: boolean) => 
     next.pinned?.by ?? null,
     next.pinned?.at ?? null,
     next.version,
+    next.caucusReturnPhase,
+    JSON.stringify(next.caucusParties),
   ];
 }
 

@@ -168,4 +168,10 @@ export const postgresMigrations: readonly string[] = [
     specialities TEXT NOT NULL
   );
   `,
+  /* 2: as SQLite migration 5, the phase a caucus returns to and who has had one */ `
+  ALTER TABLE room_state ADD COLUMN caucus_return_phase TEXT;
+  ALTER TABLE room_state ADD COLUMN caucus_parties TEXT NOT NULL DEFAULT '[]';
+  UPDATE room_state SET caucus_return_phase = 'joint' WHERE caucus_user_id IS NOT NULL;
+  UPDATE room_state SET caucus_parties = json_build_array(caucus_user_id)::text WHERE caucus_user_id IS NOT NULL;
+  `,
 ];
