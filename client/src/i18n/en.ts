@@ -101,9 +101,8 @@ export const en = {
     readOnly: 'This private session has ended: you can read it, but no longer write in it.',
     sharedWith: 'Notes shared with {{name}}',
     sharedWithMediator: 'Notes shared with the mediator',
-    sharedHintMediator:
-      '{{name}} sees these notes and can edit them during the private session. For notes only you may read, use your notebook.',
-    sharedHintParty: 'The mediator sees these notes and can edit them; the other party never sees them.',
+    sharedHintMediator: '{{name}} sees these notes too. For notes only you may read, use your own notebook.',
+    sharedHintParty: 'Only you and the mediator see these notes; the other party never does.',
     notesReadOnly: 'Read only: the private session has ended.',
     notebook: 'My mediator notebook (only you can see it)',
     notebookHint: 'No party, observer or administrator can open this notebook, during or after the session.',
