@@ -48,9 +48,9 @@ export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomStat
               {t(`phases.${phase}`)}
             </button>
           ))}
-          {state.caucus && (
+          {state.phase === 'caucus' && (
             <button type="button" data-testid="close-caucus" onClick={() => void run(room.command('caucus:close', {}))}>
-              {t('moderation.closeCaucus', { phase: t(`phases.${state.caucus.returnTo}`) })}
+              {t('moderation.closeCaucus', { phase: t(`phases.${state.caucus?.returnTo ?? 'joint'}`) })}
             </button>
           )}
         </div>
