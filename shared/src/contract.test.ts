@@ -6,6 +6,7 @@ import {
   can,
   canGrant,
   clientEvents,
+  mediatorNotesName,
   parseDocumentName,
   parseOrThrow,
   permissions,
@@ -98,7 +99,22 @@ describe('document names', () => {
       caseId: id,
       partyUserId: id,
     });
-    for (const bad of ['', 'abc', `${id}/`, `${id}/notes`, `${id}/caucus-x`, `${id}/caucus-${id}/x`, `../${id}`]) {
+    expect(parseDocumentName(mediatorNotesName(id))).toEqual({
+      kind: 'mediator-notes',
+      caseId: id,
+      name: `${id}/mediator-notes`,
+    });
+    for (const bad of [
+      '',
+      'abc',
+      `${id}/`,
+      `${id}/notes`,
+      `${id}/caucus-x`,
+      `${id}/caucus-${id}/x`,
+      `../${id}`,
+      `${id}/mediator-notes/x`,
+      `${id}/mediator-notes-${id}`,
+    ]) {
       expect(parseDocumentName(bad)).toBeNull();
     }
   });

@@ -3,12 +3,17 @@ import { CaseId, Cents } from './ids';
 
 /**
  * Names of Yjs documents. The agreement of a case is named by the case id
- * alone; the private notes of a caucus are `<caseId>/caucus-<party user id>`,
- * readable and writable by the mediator and that party only.
+ * alone. The notes shared in a caucus are `<caseId>/caucus-<party user id>`:
+ * the mediator and that party read them always and write them while that
+ * caucus is open. The mediator's own notebook is `<caseId>/mediator-notes`:
+ * the case's mediator alone reads and writes it; no party ever receives it.
  */
 export type DocumentRef =
   | { kind: 'agreement'; caseId: CaseId; name: string }
-  | { kind: 'caucus-notes'; caseId: CaseId; partyUserId: string; name: string };
+  | { kind: 'caucus-notes'; caseId: CaseId; partyUserId: string; name: string }
+  | { kind: 'mediator-notes'; caseId: CaseId; name: string };
+
+const MEDIATOR_NOTES = 'mediator-notes';
 
 const CAUCUS_NOTES = /^caucus-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
@@ -17,12 +22,18 @@ export function parseDocumentName(name: string): DocumentRef | null {
   const [head, suffix, ...rest] = name.split('/');
   if (rest.length > 0 || head === undefined || !CaseId.safeParse(head).success) return null;
   if (suffix === undefined) return { kind: 'agreement', caseId: head, name };
+  if (suffix === MEDIATOR_NOTES) return { kind: 'mediator-notes', caseId: head, name };
   const party = CAUCUS_NOTES.exec(suffix)?.[1];
   return party ? { kind: 'caucus-notes', caseId: head, partyUserId: party, name } : null;
 }
 
 export function caucusNotesName(caseId: string, partyUserId: string): string {
   return `${caseId}/caucus-${partyUserId}`;
+}
+
+/** The mediator's private notebook of a case. */
+export function mediatorNotesName(caseId: string): string {
+  return `${caseId}/${MEDIATOR_NOTES}`;
 }
 
 /**

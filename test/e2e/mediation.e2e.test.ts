@@ -82,15 +82,40 @@ describe.skipIf(!chromiumOrSkip())('the mediator runs the session, in Chromium',
     await customer.getByTestId('caucus-notes').click();
     await customer.keyboard.type('Bottom line: 12 months');
     await expect.poll(() => mediator.getByTestId('caucus-notes').innerText()).toContain('Bottom line');
+    // The mediator's own notebook: labelled apart from the shared notes, and on nobody else's screen.
+    const own = '客户底线：640 元';
+    expect(await mediator.getByTestId('notebook-panel').innerText()).toContain('仅您可见的调解员笔记');
+    expect(await mediator.getByTestId('caucus-notes-panel').innerText()).toContain('与王女士共享的笔记');
+    expect(await customer.getByTestId('caucus-notes-panel').innerText()).toContain('Notes shared with the mediator');
+    await mediator.getByTestId('notebook').click();
+    await mediator.keyboard.type(own);
+    await expect.poll(() => mediator.getByTestId('notebook').innerText()).toContain(own);
     await shootAll('caucus');
 
-    // The platform's page: no panel, no text, not in the DOM at all.
+    // The platform's page: no panel, no text, not in the DOM at all; the customer's: not the notebook.
     expect(await platform.getByTestId('caucus-panel').count()).toBe(0);
     const html = await platform.content();
-    for (const text of [secret, reply, 'Bottom line']) expect(html).not.toContain(text);
+    for (const text of [secret, reply, 'Bottom line', own]) expect(html).not.toContain(text);
+    expect(await customer.getByTestId('notebook-panel').count()).toBe(0);
+    expect(await customer.content()).not.toContain(own);
 
     await mediator.getByTestId('close-caucus').click();
     await expect.poll(() => customer.getByTestId('caucus-panel').count()).toBe(0);
+    await expect.poll(() => customer.getByTestId('room-banner').getAttribute('data-phase')).toBe('joint');
+
+    // Over, but not gone: the customer reads it again, read-only; the platform still has nothing of it.
+    await customer.getByTestId('past-caucus').click();
+    await expect.poll(() => customer.getByTestId('past-caucus-messages').innerText()).toContain(reply);
+    expect(await customer.getByTestId('past-caucus-messages').innerText()).toContain(secret);
+    await expect.poll(() => customer.getByTestId('past-caucus-notes').innerText()).toContain('Bottom line');
+    expect(await customer.getByTestId('past-caucus-notes').getAttribute('contenteditable')).toBe('false');
+    expect(await customer.locator('#past-caucus-chat-input').count()).toBe(0);
+    await mediator.getByTestId('past-caucus').click();
+    await expect.poll(() => mediator.getByTestId('past-caucus-messages').innerText()).toContain(secret);
+    await shootAll('caucus-over');
+    expect(await platform.getByTestId('past-caucuses').count()).toBe(0);
+    const after = await platform.content();
+    for (const text of [secret, reply, 'Bottom line', own]) expect(after).not.toContain(text);
   });
 
   it('with the agreement locked, the parties’ typing has no effect', async () => {

@@ -19,6 +19,7 @@ export function validPayloads(ids: {
     'lobby:admit': (prng): Json => (prng.chance(0.5) ? { userId: ids.target } : { all: true }),
     'caucus:open': () => ({ userId: ids.target }),
     'caucus:close': () => ({}),
+    'caucus:list': () => ({}),
     'moderation:mute': (prng) => ({ userId: ids.target, muted: prng.chance(0.5) }),
     'moderation:remove': () => ({ userId: ids.target }),
     'agreement:lock': (prng) => ({ locked: prng.chance(0.5) }),

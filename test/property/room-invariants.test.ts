@@ -103,6 +103,8 @@ interface Model {
   quiet: boolean;
   locked: boolean;
   caucus: Target | null;
+  /** The phase the open caucus was opened from, which closing it (or removing its party) returns to. */
+  caucusFrom: Exclude<Phase, 'caucus'> | null;
   muted: Set<TestRole>;
   removed: Set<TestRole>;
   /** Who must sign the frozen text (fixed at the freeze), and who has. */
@@ -137,6 +139,7 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
             }
             m.phase = cmd.to;
             m.caucus = null;
+            m.caucusFrom = null;
           },
         };
       });
@@ -149,6 +152,7 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
         return {
           answer: 'ok',
           apply: () => {
+            if (m.phase !== 'caucus') m.caucusFrom = m.phase;
             m.phase = 'caucus';
             m.caucus = cmd.with;
           },
@@ -161,8 +165,9 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
           : {
               answer: 'ok',
               apply: () => {
-                m.phase = 'joint';
+                m.phase = m.caucusFrom ?? 'joint';
                 m.caucus = null;
+                m.caucusFrom = null;
               },
             },
       );
@@ -182,8 +187,9 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
           apply: () => {
             m.removed.add(cmd.target);
             if (m.caucus === cmd.target) {
-              m.phase = 'joint';
+              m.phase = m.caucusFrom ?? 'joint';
               m.caucus = null;
+              m.caucusFrom = null;
             }
           },
         };
@@ -221,6 +227,7 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
             m.sealed = true;
             m.phase = 'concluded';
             m.caucus = null;
+            m.caucusFrom = null;
           }
         },
       };
@@ -234,6 +241,7 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
           m.sealed = true;
           m.phase = 'concluded';
           m.caucus = null;
+          m.caucusFrom = null;
         },
       };
   }
@@ -299,6 +307,7 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
             quiet: false,
             locked: startLocked,
             caucus: null,
+            caucusFrom: null,
             muted: new Set(),
             removed: new Set(),
             signers: null,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccordServer } from '@accord/server';
-import { caucusChannel, type CaseProgress } from '@accord/shared';
+import { caucusChannel, caucusNotesName, type CaseProgress } from '@accord/shared';
 import { io } from 'socket.io-client';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
 import { REDIS_URL, servicesOrSkip, startPostgresNode, testSchema } from '../helpers/services';
@@ -222,5 +222,33 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     expect(res.status).toBe(200);
     await waitFor(() => live.some((p) => p.status === 'withdrawn'), 'progress seen on node B');
     tracker.close();
+  });
+
+  it('a caucus opened from drafting on one node closes back to drafting from the other; its notes turn read-only there', async () => {
+    const a = nodes[0] as AccordServer;
+    const d = await createTestCase(a, urls[0] ?? '', {
+      title: 'Caucus across nodes',
+      roles: ['customer', 'platform', 'mediator'],
+      category: 'other',
+      amountInDisputeCents: 1,
+    });
+    const mediatorA = await connectRoom(urls[0] ?? '', d.tokens.mediator, d.caseId);
+    const mediatorB = await connectRoom(urls[1] ?? '', d.tokens.mediator, d.caseId);
+    clients.push(mediatorA, mediatorB);
+    expect((await mediatorA.socket.emitWithAck('caucus:open', { userId: d.userIds.customer })).ok).toBe(true);
+    // The customer's notes on node B take changes while the caucus is open…
+    const notes = connectDoc(urls[1] ?? '', caucusNotesName(d.caseId, d.userIds.customer), d.tokens.customer);
+    await waitSynced(notes);
+    notes.doc.getText('notes').insert(0, '12 期');
+    const reader = connectDoc(urls[0] ?? '', caucusNotesName(d.caseId, d.userIds.customer), d.tokens.mediator);
+    await waitFor(() => reader.doc.getText('notes').toString() === '12 期', 'note relayed to node A');
+    const closed = await mediatorB.socket.emitWithAck('caucus:close', {});
+    expect(closed.ok && closed.data).toMatchObject({ phase: 'drafting', caucus: null });
+    // …and none once it is closed, decided on the other node.
+    notes.doc.getText('notes').insert(0, 'late ');
+    await waitFor(() => notes.denied.length > 0, 'refused on node B after the close');
+    expect(reader.doc.getText('notes').toString()).toBe('12 期');
+    notes.destroy();
+    reader.destroy();
   });
 });

@@ -16,6 +16,27 @@ export function contractRoom(t: ContractContext): void {
     expect(await store.getRoomState(caseId)).toEqual({ ...b, phase: 'opening', lobby: false, version: 3 });
   });
 
+  it('11b. room state keeps where a caucus returns to and who has had one', async () => {
+    const { store, caseId, userId } = t;
+    expect(await store.getRoomState(caseId)).toMatchObject({ caucusReturnPhase: null, caucusParties: [] });
+    const before = await store.getRoomState(caseId);
+    await store.updateRoomState(caseId, {
+      phase: 'caucus',
+      caucusUserId: userId,
+      caucusReturnPhase: 'drafting',
+      caucusParties: [userId],
+    });
+    expect(await store.getRoomState(caseId)).toMatchObject({
+      phase: 'caucus',
+      caucusUserId: userId,
+      caucusReturnPhase: 'drafting',
+      caucusParties: [userId],
+    });
+    await store.updateRoomState(caseId, { phase: 'drafting', caucusUserId: null, caucusReturnPhase: null });
+    expect(await store.getRoomState(caseId)).toMatchObject({ caucusReturnPhase: null, caucusParties: [userId] });
+    await store.updateRoomState(caseId, { phase: before.phase, caucusParties: [] });
+  });
+
   it('13. the audit log chains each entry to the one before, even under concurrent appends', async () => {
     const { store, caseId, userId } = t;
     const append = (n: number) =>

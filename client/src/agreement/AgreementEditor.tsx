@@ -22,6 +22,7 @@ export function AgreementEditor({
   field = AgreementDoc.body,
   label,
   testId = 'agreement-editor',
+  readOnlyHint,
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
@@ -30,6 +31,8 @@ export function AgreementEditor({
   field?: string;
   label?: string;
   testId?: string;
+  /** Why it cannot be changed now, when it cannot; "read only" by default. */
+  readOnlyHint?: string;
 }) {
   const { t } = useTranslation();
   const editor = useEditor(
@@ -64,7 +67,7 @@ export function AgreementEditor({
 
   return (
     <div className={`editor ${editable ? '' : 'readonly'}`}>
-      {!editable && <span className="muted">{t('agreement.lockedHint')}</span>}
+      {!editable && <span className="muted">{readOnlyHint ?? t('agreement.lockedHint')}</span>}
       <EditorContent editor={editor} />
     </div>
   );

@@ -21,7 +21,8 @@ export function ActivityFeed({ entries }: { entries: Activity[] }) {
                 actor: a.actor.displayName,
                 target: a.target?.displayName ?? '',
                 from: phase(a.detail.from),
-                to: phase(a.detail.to),
+                // A caucus closed before the entry said where to went back to the joint session.
+                to: phase(a.detail.to ?? (a.kind === 'caucus.closed' ? 'joint' : undefined)),
               })}
             </li>
           ))}

@@ -1,23 +1,12 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { caucusChannel, caucusNotesName } from '@accord/shared';
+import { caucusChannel, caucusNotesName, mediatorNotesName, type CaucusSummary } from '@accord/shared';
 import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { ChatPanel } from './ChatPanel';
 import type { RoomApi } from './useRoom';
 
-/**
- * A private session between the mediator and one party: its own chat channel
- * and its own notes document, which the other party's client never receives.
- */
-export function CaucusPanel({
-  room,
-  caseId,
-  token,
-  partyUserId,
-  partyName,
-  isMediator,
-  caret,
-}: {
+interface CaucusProps {
   room: RoomApi;
   caseId: string;
   token: string;
@@ -25,9 +14,15 @@ export function CaucusPanel({
   partyName: string;
   isMediator: boolean;
   caret: CaretUser;
-}) {
+}
+
+/**
+ * A private session between the mediator and one party: its own chat channel
+ * and the notes the two share, which the other party's client never receives.
+ */
+export function CaucusPanel(props: CaucusProps) {
   const { t } = useTranslation();
-  const notes = useSharedDoc(caucusNotesName(caseId, partyUserId), token, room.me);
+  const { room, partyUserId, partyName, isMediator } = props;
   const title = isMediator ? t('caucus.chatWith', { name: partyName }) : t('caucus.chatWithMediator');
   return (
     <section className="caucus" data-testid="caucus-panel" aria-label={title}>
@@ -38,21 +33,140 @@ export function CaucusPanel({
         title={title}
         readOnlyHint={t('caucus.readOnly')}
       />
-      <section className="panel notes" aria-labelledby="notes-title">
-        <h2 id="notes-title">{t('caucus.notes')}</h2>
-        <p className="muted">{t('caucus.notesHint', { other: isMediator ? partyName : t('caucus.theMediator') })}</p>
-        {notes?.ready && (
-          <AgreementEditor
-            doc={notes.doc}
-            provider={notes.provider}
-            user={caret}
-            editable
-            field="notes"
-            label={t('caucus.notes')}
-            testId="caucus-notes"
-          />
-        )}
-      </section>
+      <SharedNotes {...props} editable domId="caucus-notes" />
+    </section>
+  );
+}
+
+/** The notes shared in one caucus, labelled with whom: never to be mistaken for the mediator's own notebook. */
+function SharedNotes({
+  room,
+  caseId,
+  token,
+  partyUserId,
+  partyName,
+  isMediator,
+  caret,
+  editable,
+  domId,
+}: CaucusProps & { editable: boolean; domId: string }) {
+  const { t } = useTranslation();
+  const notes = useSharedDoc(caucusNotesName(caseId, partyUserId), token, room.me);
+  const title = isMediator ? t('caucus.sharedWith', { name: partyName }) : t('caucus.sharedWithMediator');
+  return (
+    <section className="panel notes shared-notes" aria-labelledby={`${domId}-title`} data-testid={`${domId}-panel`}>
+      <h2 id={`${domId}-title`}>{title}</h2>
+      <p className="muted">
+        {isMediator ? t('caucus.sharedHintMediator', { name: partyName }) : t('caucus.sharedHintParty')}
+      </p>
+      {notes?.ready && (
+        <AgreementEditor
+          doc={notes.doc}
+          provider={notes.provider}
+          user={caret}
+          editable={editable}
+          field="notes"
+          label={title}
+          testId={domId}
+          readOnlyHint={t('caucus.notesReadOnly')}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The mediator's own notebook: one per case, which no party, observer or administrator can open. */
+export function MediatorNotebook({
+  room,
+  caseId,
+  token,
+  caret,
+  editable,
+}: {
+  room: RoomApi;
+  caseId: string;
+  token: string;
+  caret: CaretUser;
+  editable: boolean;
+}) {
+  const { t } = useTranslation();
+  const notebook = useSharedDoc(mediatorNotesName(caseId), token, room.me);
+  return (
+    <section className="panel notes notebook" aria-labelledby="notebook-title" data-testid="notebook-panel">
+      <h2 id="notebook-title">{t('caucus.notebook')}</h2>
+      <p className="muted">{t('caucus.notebookHint')}</p>
+      {notebook?.ready && (
+        <AgreementEditor
+          doc={notebook.doc}
+          provider={notebook.provider}
+          user={caret}
+          editable={editable}
+          field="notes"
+          label={t('caucus.notebook')}
+          testId="notebook"
+          readOnlyHint={t('caucus.notebookReadOnly')}
+        />
+      )}
+    </section>
+  );
+}
+
+/**
+ * Private sessions that have ended, each readable (chat and shared notes) and
+ * no longer writable. Opened one at a time on demand, so the page holds no
+ * connection for a past session nobody looks at.
+ */
+export function PastCaucuses({
+  caucuses,
+  ...props
+}: Omit<CaucusProps, 'partyUserId' | 'partyName'> & { caucuses: CaucusSummary[] }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState<string | null>(null);
+  const past = caucuses.filter((c) => !c.open);
+  if (past.length === 0) return null;
+  return (
+    <section className="panel past-caucuses" aria-labelledby="past-caucuses-title" data-testid="past-caucuses">
+      <h2 id="past-caucuses-title">{t('caucus.past')}</h2>
+      <p className="muted">{t('caucus.pastHint')}</p>
+      <ul>
+        {past.map((c) => {
+          const label = props.isMediator ? t('caucus.pastWith', { name: c.displayName }) : t('caucus.pastMine');
+          const open = shown === c.userId;
+          return (
+            <li key={c.userId}>
+              <button
+                type="button"
+                className="link"
+                aria-expanded={open}
+                data-testid="past-caucus"
+                onClick={() => setShown(open ? null : c.userId)}
+              >
+                {label}
+              </button>
+              {open && (
+                <div className="past-caucus" data-testid="past-caucus-body">
+                  <ChatPanel
+                    room={props.room}
+                    channel={caucusChannel(c.userId)}
+                    canWrite={false}
+                    title={label}
+                    readOnlyHint={t('caucus.readOnly')}
+                    domId="past-caucus-chat"
+                    testId="past-caucus-messages"
+                  />
+                  <SharedNotes
+                    {...props}
+                    partyUserId={c.userId}
+                    partyName={c.displayName}
+                    editable={false}
+                    domId="past-caucus-notes"
+                  />
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

@@ -13,17 +13,22 @@ export function ChatPanel({
   canWrite,
   title,
   readOnlyHint,
+  domId,
+  testId,
 }: {
   room: RoomApi;
   channel: Channel;
   canWrite: boolean;
   title: string;
   readOnlyHint: string;
+  /** Prefix of the element ids, where the same channel kind is shown twice (a past caucus beside an open one). */
+  domId?: string;
+  testId?: string;
 }) {
   const { t } = useTranslation();
   const { me } = room;
   const chat = channelState(room.chat, channel);
-  const id = channel === 'joint' ? 'chat' : 'caucus-chat';
+  const id = domId ?? (channel === 'joint' ? 'chat' : 'caucus-chat');
   const [text, setText] = useState('');
   const listRef = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
@@ -96,7 +101,7 @@ export function ChatPanel({
         ref={listRef}
         onScroll={onScroll}
         aria-live="polite"
-        data-testid={channel === 'joint' ? 'messages' : 'caucus-messages'}
+        data-testid={testId ?? (channel === 'joint' ? 'messages' : 'caucus-messages')}
       >
         <li className="history-edge">
           {chat.hasOlder ? (

@@ -50,7 +50,7 @@ export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomStat
           ))}
           {state.phase === 'caucus' && (
             <button type="button" data-testid="close-caucus" onClick={() => void run(room.command('caucus:close', {}))}>
-              {t('moderation.closeCaucus')}
+              {t('moderation.closeCaucus', { phase: t(`phases.${state.caucus?.returnTo ?? 'joint'}`) })}
             </button>
           )}
         </div>

@@ -5,6 +5,7 @@ import {
   isParty,
   type Ack,
   type Activity,
+  type CaucusSummary,
   type Channel,
   type ChatMessage,
   type ClientEventName,
@@ -58,6 +59,8 @@ export interface RoomSnapshot {
   state: RoomState | null;
   participants: Participant[];
   activity: Activity[];
+  /** The private sessions I took part in, open or over (their chat and shared notes stay readable). */
+  caucuses: CaucusSummary[];
   /** Sign-off: frozen text, signers, sealed record. */
   outcome: OutcomeStatus | null;
   /** userId → who is typing where (never me: the server does not send my own back). */
@@ -113,6 +116,7 @@ export class RoomClient {
   /** Between the handshake and the welcome the server replays what was missed: unseen by definition. */
   private catchingUp = false;
   private flushing = false;
+  private caucusesAsked = 0;
   private saveQueued = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private typingTimer: ReturnType<typeof setInterval> | null = null;
@@ -136,6 +140,7 @@ export class RoomClient {
       state: null,
       participants: [],
       activity: [],
+      caucuses: [],
       outcome: null,
       typing: new Map(),
       chat,
@@ -169,6 +174,8 @@ export class RoomClient {
     socket.on('room:state', (s) => {
       const prev = this.snapshot.state;
       if (!prev || prev.version <= s.version) this.set({ state: s });
+      // A caucus opened, moved or ended: the list of the ones I may read has changed.
+      if (prev?.caucus?.userId !== s.caucus?.userId) this.loadCaucuses(socket);
     });
     socket.on('activity', (a) => {
       const list = this.snapshot.activity;
@@ -370,7 +377,16 @@ export class RoomClient {
     this.request(socket, 'outcome:status', {})
       .then((res) => res.ok && this.set({ outcome: res.data }))
       .catch(() => undefined);
+    this.loadCaucuses(socket);
     void this.flush();
+  }
+
+  private loadCaucuses(socket: RoomSocket): void {
+    // Only the latest answer counts: an earlier one may arrive after it.
+    const asked = ++this.caucusesAsked;
+    this.request(socket, 'caucus:list', {})
+      .then((res) => res.ok && asked === this.caucusesAsked && this.set({ caucuses: res.data.caucuses }))
+      .catch(() => undefined);
   }
 
   private onMessage(socket: RoomSocket, m: ChatMessage): void {

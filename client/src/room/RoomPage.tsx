@@ -16,7 +16,7 @@ import { navigate } from '../app/router';
 import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
 import { staffSession } from '../app/session';
 import { ActivityFeed } from './ActivityFeed';
-import { CaucusPanel } from './CaucusPanel';
+import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
 import { ChatPanel } from './ChatPanel';
 import { ConnectionBar } from './ConnectionBar';
 import { LobbyView } from './LobbyView';
@@ -151,6 +151,23 @@ export function RoomPage({
               caret={caret}
             />
           )}
+          {isMediator && (
+            <MediatorNotebook
+              room={room}
+              caseId={caseId}
+              token={token}
+              caret={caret}
+              editable={state?.phase !== 'concluded'}
+            />
+          )}
+          <PastCaucuses
+            room={room}
+            caseId={caseId}
+            token={token}
+            isMediator={isMediator}
+            caret={caret}
+            caucuses={room.caucuses}
+          />
         </div>
         <section className="panel agreement" aria-labelledby="agreement-title">
           <h2 id="agreement-title">{t('agreement.title')}</h2>

@@ -23,7 +23,45 @@ export function mustWait(p: Principal, member: MemberRecord, state: RoomStateRec
 export function mayReadChannel(p: Principal, channel: Channel): boolean {
   if (channel === JOINT) return can(p.role, 'chat.read');
   const party = caucusParty(channel);
-  return p.role === 'mediator' || (isParty(p.role) && party === p.userId);
+  return party !== null && mayReadCaucus(p, party);
+}
+
+/**
+ * Whether someone may read what was said and noted in the caucus with this party, open or over:
+ * the mediator and that party, nobody else (not the other party, an observer or an admin).
+ */
+export function mayReadCaucus(p: Principal, partyUserId: string): boolean {
+  return p.role === 'mediator' || (isParty(p.role) && partyUserId === p.userId);
+}
+
+/** Whether the caucus with this party is open now (its chat and shared notes take changes only then). */
+export function caucusIsOpen(state: RoomStateRecord, partyUserId: string): boolean {
+  return state.phase === 'caucus' && state.caucusUserId === partyUserId;
+}
+
+/** Whether a change to the notes shared in the caucus with this party is accepted now. */
+export function mayWriteCaucusNotes(
+  p: Principal,
+  member: MemberRecord,
+  state: RoomStateRecord,
+  partyUserId: string,
+): boolean {
+  return (
+    can(p.role, 'doc.write') &&
+    member.removedAt === null &&
+    mayReadCaucus(p, partyUserId) &&
+    caucusIsOpen(state, partyUserId)
+  );
+}
+
+/** Whether someone may open the mediator's own notebook: the case's mediator alone. */
+export function mayReadMediatorNotes(p: Principal): boolean {
+  return p.role === 'mediator';
+}
+
+/** Whether a change to the mediator's notebook is accepted now: theirs until the session concludes. */
+export function mayWriteMediatorNotes(p: Principal, member: MemberRecord, state: RoomStateRecord): boolean {
+  return mayReadMediatorNotes(p) && member.removedAt === null && state.phase !== 'concluded';
 }
 
 /** Throws the error that explains why this message may not be posted now, if it may not. */
@@ -38,7 +76,8 @@ export function assertMayPost(p: Principal, member: MemberRecord, state: RoomSta
     }
     return;
   }
-  if (state.phase !== 'caucus' || state.caucusUserId !== caucusParty(channel)) {
+  const party = caucusParty(channel);
+  if (party === null || !caucusIsOpen(state, party)) {
     throw new AccordError('CAUCUS_CLOSED', 'this private session is not open');
   }
 }

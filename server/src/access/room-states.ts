@@ -49,7 +49,13 @@ export class RoomStates {
       lobby: state.lobby,
       quietOpening: state.quietOpening,
       agreementLocked: state.agreementLocked,
-      caucus: caucusMember ? { userId: caucusMember.userId, displayName: caucusMember.displayName } : null,
+      caucus: caucusMember
+        ? {
+            userId: caucusMember.userId,
+            displayName: caucusMember.displayName,
+            returnTo: state.caucusReturnPhase ?? 'joint',
+          }
+        : null,
       pinned: state.pinned,
       version: state.version,
     };

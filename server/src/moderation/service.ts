@@ -6,6 +6,7 @@ import {
   isParty,
   type Activity,
   type ActivityListResult,
+  type CaucusListResult,
   type Phase,
   type RoomState,
 } from '@accord/shared';
@@ -21,6 +22,7 @@ import type {
   SignoffStore,
 } from '../store/types';
 import type { RoomStates } from '../access/room-states';
+import { caucusIsOpen, mayReadCaucus } from '../access/policy';
 
 /** How moderation reaches the room; the gateway provides it. */
 /** What else happens when the phase changes (sign-off freezes and unfreezes the agreement). */
@@ -68,7 +70,7 @@ export class ModerationService {
       }
       from = s.phase;
       return {
-        patch: { phase, caucusUserId: null },
+        patch: { phase, ...NO_CAUCUS },
         kind: 'phase.changed',
         target: null,
         detail: { from: s.phase, to: phase },
@@ -84,7 +86,7 @@ export class ModerationService {
       const state = await this.rooms.fresh(caseId);
       if (state.phase === 'concluded') return;
       try {
-        const next = await this.rooms.update(caseId, { phase: 'concluded', caucusUserId: null }, state.version);
+        const next = await this.rooms.update(caseId, { phase: 'concluded', ...NO_CAUCUS }, state.version);
         this.effects.stateChanged(await this.rooms.view(next));
         return;
       } catch (err) {
@@ -144,7 +146,13 @@ export class ModerationService {
         throw new AccordError('INVALID_TRANSITION', 'this private session is already open');
       }
       return {
-        patch: { phase: 'caucus', caucusUserId: userId },
+        patch: {
+          phase: 'caucus',
+          caucusUserId: userId,
+          // Moving the caucus to the other party keeps where the first one was opened from.
+          caucusReturnPhase: s.phase === 'caucus' ? returnPhase(s) : s.phase,
+          caucusParties: s.caucusParties.includes(userId) ? s.caucusParties : [...s.caucusParties, userId],
+        },
         kind: 'caucus.opened',
         target: { userId, displayName: target.displayName },
         detail: {},
@@ -152,12 +160,31 @@ export class ModerationService {
     });
   }
 
+  /** Ends the caucus: the room goes back to the phase it was opened from (joint session or drafting). */
   async closeCaucus(p: Principal): Promise<RoomState> {
     this.requireMediator(p);
     return this.changeState(p, (s) => {
       if (s.phase !== 'caucus') throw new AccordError('INVALID_TRANSITION', 'no private session is open');
-      return { patch: { phase: 'joint', caucusUserId: null }, kind: 'caucus.closed', target: null, detail: {} };
+      const to = returnPhase(s);
+      return {
+        patch: { phase: to, ...NO_CAUCUS },
+        kind: 'caucus.closed',
+        target: null,
+        detail: { to },
+      };
     });
+  }
+
+  /** The caucuses whose chat and shared notes this person may read (see `CaucusListResult`). */
+  async caucuses(p: Principal): Promise<CaucusListResult> {
+    const state = await this.rooms.get(p.caseId);
+    const mine = state.caucusParties.filter((userId) => mayReadCaucus(p, userId));
+    const caucuses = [];
+    for (const userId of mine) {
+      const m = await this.store.getMember(p.caseId, userId);
+      if (m) caucuses.push({ userId, displayName: m.displayName, open: caucusIsOpen(state, userId) });
+    }
+    return { caucuses };
   }
 
   async mute(p: Principal, userId: string, muted: boolean): Promise<void> {
@@ -184,7 +211,7 @@ export class ModerationService {
     // A caucus with someone who is gone is over.
     const state = await this.rooms.fresh(p.caseId);
     if (state.caucusUserId === userId) {
-      const next = await this.rooms.update(p.caseId, { phase: 'joint', caucusUserId: null }, state.version);
+      const next = await this.rooms.update(p.caseId, { phase: returnPhase(state), ...NO_CAUCUS }, state.version);
       this.effects.stateChanged(await this.rooms.view(next));
     }
     await this.record(p, 'member.removed', target, {});
@@ -294,6 +321,15 @@ export class ModerationService {
 }
 
 type Detail = Activity['detail'];
+
+/** What a room state holds while no caucus is open (who has had one is kept). */
+const NO_CAUCUS = { caucusUserId: null, caucusReturnPhase: null } as const satisfies RoomStatePatch;
+
+/** Where the open caucus goes back to: the phase it was opened from (joint session for rows from before this was kept). */
+function returnPhase(s: RoomStateRecord): Exclude<Phase, 'caucus'> {
+  const from = s.caucusReturnPhase;
+  return from === null || from === 'caucus' ? 'joint' : from;
+}
 
 /** An audit entry as the activity feed shows it; null for entries that are not room activity. */
 export function toActivity(e: AuditRecord): Activity | null {

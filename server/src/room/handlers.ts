@@ -43,6 +43,7 @@ export function roomHandlers({ chat, moderation, outcome }: RoomServices): Handl
     'lobby:admit': (p, who) => moderation.admit(p, who),
     'caucus:open': (p, { userId }) => moderation.openCaucus(p, userId),
     'caucus:close': (p) => moderation.closeCaucus(p),
+    'caucus:list': (p) => moderation.caucuses(p),
     'moderation:mute': async (p, { userId, muted }) => (await moderation.mute(p, userId, muted), {}),
     'moderation:remove': async (p, { userId }) => (await moderation.remove(p, userId), {}),
     'agreement:lock': (p, { locked }) => moderation.lock(p, locked),

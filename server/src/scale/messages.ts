@@ -13,6 +13,8 @@ const RoomStateRecordSchema = z.object({
   quietOpening: z.boolean(),
   agreementLocked: z.boolean(),
   caucusUserId: Id.nullable(),
+  caucusReturnPhase: Phase.nullable(),
+  caucusParties: z.array(Id).max(1000),
   pinned: z.object({ text: z.string(), by: z.string(), at: z.string() }).nullable(),
   version: z.number().int().nonnegative(),
 }) satisfies z.ZodType<RoomStateRecord>;

@@ -120,6 +120,8 @@ export function toRoomState(r: Row): RoomStateRecord {
     quietOpening: bool(r.quiet_opening),
     agreementLocked: bool(r.agreement_locked),
     caucusUserId: strOrNull(r.caucus_user_id),
+    caucusReturnPhase: strOrNull(r.caucus_return_phase) as Phase | null,
+    caucusParties: JSON.parse(str(r.caucus_parties ?? '[]')) as string[],
     pinned: r.pinned_text === null ? null : { text: str(r.pinned_text), by: str(r.pinned_by), at: str(r.pinned_at) },
     version: num(r.version),
   };
@@ -170,6 +172,8 @@ export function roomStateParams<B>(next: RoomStateRecord, bool: (v: boolean) => 
     next.pinned?.by ?? null,
     next.pinned?.at ?? null,
     next.version,
+    next.caucusReturnPhase,
+    JSON.stringify(next.caucusParties),
   ];
 }
 

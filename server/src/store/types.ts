@@ -107,6 +107,10 @@ export interface RoomStateRecord {
   quietOpening: boolean;
   agreementLocked: boolean;
   caucusUserId: string | null;
+  /** The phase the open caucus was opened from, which closing it returns to; null with no caucus open. */
+  caucusReturnPhase: Phase | null;
+  /** Every party the mediator has held a caucus with in this room, in the order first opened. */
+  caucusParties: string[];
   pinned: { text: string; by: string; at: string } | null;
   version: number;
 }
@@ -395,6 +399,8 @@ export function defaultRoomState(caseId: string): RoomStateRecord {
     quietOpening: false,
     agreementLocked: false,
     caucusUserId: null,
+    caucusReturnPhase: null,
+    caucusParties: [],
     pinned: null,
     version: 0,
   };

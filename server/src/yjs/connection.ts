@@ -29,8 +29,11 @@ class ProtocolError extends Error {}
  * in arrival order; anything the protocol does not allow closes this
  * connection alone, with a close code and a reason.
  */
-/** Asked before each change is applied: may this connection write now (role, phase, lock, …)? */
-export type WritePolicy = () => Promise<boolean>;
+/**
+ * Asked before each change is applied: may this connection write now (role, phase, lock, …)? Null
+ * if it may; otherwise why not, sent to the client in the protocol's permission-denied message.
+ */
+export type WritePolicy = () => Promise<string | null>;
 
 /** What one connection may send: messages and bytes per second, with their bursts. */
 export interface YjsBudget {
@@ -222,9 +225,10 @@ export class YjsConnection implements DocConnection {
     }
     // An update with nothing in it (a new client's sync step 2) changes nothing: nothing to check or store.
     if (empty) return;
-    if (!(await this.mayWrite())) {
+    const refused = await this.mayWrite();
+    if (refused !== null) {
       // A read-only client's sync reply is usually empty; anything else is refused, not applied.
-      this.send(permissionDeniedMessage('read-only: you may not change this document now'));
+      this.send(permissionDeniedMessage(refused));
       return;
     }
     const badTerm = termsProblem(doc.ydoc, payload);

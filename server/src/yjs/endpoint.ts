@@ -3,7 +3,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AccordError, CloseCode, closeCodeOf, parseDocumentName, type DocumentRef } from '@accord/shared';
 import type { AuthService, Principal } from '../auth/service';
-import { mayWriteAgreement, mustWait } from '../access/policy';
+import {
+  mayReadCaucus,
+  mayReadMediatorNotes,
+  mayWriteAgreement,
+  mayWriteCaucusNotes,
+  mayWriteMediatorNotes,
+  mustWait,
+} from '../access/policy';
 import type { RoomStates } from '../access/room-states';
 import type { MemberStore } from '../store/types';
 import { toErrorBody } from '../errors';
@@ -76,19 +83,40 @@ export function attachYjsEndpoint(
     return { principal, docName, mayWrite: policyFor(ref, principal) };
   }
 
-  /** Each change is checked against the room as it is at that moment (phase, lock, mute of edits). */
+  /**
+   * Who may open the document at all (refused here, before anything is loaded), and then, for each
+   * change, whether the room as it is at that moment takes it (phase, lock, open caucus).
+   */
   function policyFor(ref: DocumentRef, p: Principal): WritePolicy {
-    if (ref.kind === 'caucus-notes') {
-      // The notes of a caucus belong to the mediator and that party alone.
-      if (p.role !== 'mediator' && p.userId !== ref.partyUserId) {
-        throw new AccordError('FORBIDDEN', 'these notes belong to another private session');
-      }
-      return async () => true;
+    const now = () => Promise.all([store.getMember(p.caseId, p.userId), rooms.get(p.caseId)]);
+    switch (ref.kind) {
+      case 'caucus-notes':
+        // The notes shared in a caucus belong to the mediator and that party alone; read-only once it ends.
+        if (!mayReadCaucus(p, ref.partyUserId)) {
+          throw new AccordError('FORBIDDEN', 'these notes belong to another private session');
+        }
+        return async () => {
+          const [member, state] = await now();
+          return member && mayWriteCaucusNotes(p, member, state, ref.partyUserId)
+            ? null
+            : 'read-only: this private session is not open';
+        };
+      case 'mediator-notes':
+        if (!mayReadMediatorNotes(p)) {
+          throw new AccordError('FORBIDDEN', "only the mediator may open the mediator's notebook");
+        }
+        return async () => {
+          const [member, state] = await now();
+          return member && mayWriteMediatorNotes(p, member, state) ? null : 'read-only: the session has concluded';
+        };
+      case 'agreement':
+        return async () => {
+          const [member, state] = await now();
+          return member && mayWriteAgreement(p, member, state)
+            ? null
+            : 'read-only: you may not change this document now';
+        };
     }
-    return async () => {
-      const [member, state] = await Promise.all([store.getMember(p.caseId, p.userId), rooms.get(p.caseId)]);
-      return member !== null && mayWriteAgreement(p, member, state);
-    };
   }
 
   /**

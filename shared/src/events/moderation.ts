@@ -14,6 +14,21 @@ export const SettingsPayload = z
 export const AdmitPayload = z.union([z.strictObject({ userId: UserId }), z.strictObject({ all: z.literal(true) })]);
 
 export const CaucusOpenPayload = z.strictObject({ userId: UserId });
+
+/** A private session the asker took part in: open now, or over (then read-only). */
+export const CaucusSummary = z.object({
+  userId: UserId,
+  displayName: z.string(),
+  open: z.boolean(),
+});
+export type CaucusSummary = z.infer<typeof CaucusSummary>;
+
+/**
+ * The caucuses whose chat and shared notes the asker may read: every one for the mediator, a
+ * party's own for a party (never another party's), none for anyone else. Oldest first.
+ */
+export const CaucusListResult = z.object({ caucuses: z.array(CaucusSummary) });
+export type CaucusListResult = z.infer<typeof CaucusListResult>;
 export const EmptyPayload = z.strictObject({});
 export const MutePayload = z.strictObject({ userId: UserId, muted: z.boolean() });
 export const RemovePayload = z.strictObject({ userId: UserId });

@@ -68,8 +68,11 @@ export const RoomState = z.object({
   quietOpening: z.boolean(),
   /** While locked, only the mediator's changes to the agreement are accepted. */
   agreementLocked: z.boolean(),
-  /** The party the mediator is in private session with, if any (never what is said). */
-  caucus: z.object({ userId: UserId, displayName: z.string() }).nullable(),
+  /**
+   * The party the mediator is in private session with, if any (never what is said), and the phase
+   * the room goes back to when it ends: the one it was opened from.
+   */
+  caucus: z.object({ userId: UserId, displayName: z.string(), returnTo: Phase }).nullable(),
   pinned: z.object({ text: z.string(), by: z.string(), at: IsoDate }).nullable(),
   version: z.int().min(0),
 });

@@ -168,6 +168,11 @@ export const postgresMigrations: readonly string[] = [
     specialities TEXT NOT NULL
   );
   `,
-  // The language a case is conducted in; cases filed before it existed were Chinese.
-  `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
+  /* 2: as SQLite migration 5, the phase a caucus returns to and who has had one */ `
+  ALTER TABLE room_state ADD COLUMN caucus_return_phase TEXT;
+  ALTER TABLE room_state ADD COLUMN caucus_parties TEXT NOT NULL DEFAULT '[]';
+  UPDATE room_state SET caucus_return_phase = 'joint' WHERE caucus_user_id IS NOT NULL;
+  UPDATE room_state SET caucus_parties = json_build_array(caucus_user_id)::text WHERE caucus_user_id IS NOT NULL;
+  `,
+  /* 3: the language a case is conducted in; cases filed before it existed were Chinese */ `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
 ];

@@ -21,12 +21,13 @@ export function postgresRoomState(db: PgDb): RoomStateStore {
         const next: RoomStateRecord = { ...current, ...patch, version: current.version + 1 };
         await c.query(
           `INSERT INTO room_state (case_id, phase, lobby, quiet_opening, agreement_locked, caucus_user_id,
-             pinned_text, pinned_by, pinned_at, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             pinned_text, pinned_by, pinned_at, version, caucus_return_phase, caucus_parties)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, lobby = excluded.lobby,
              quiet_opening = excluded.quiet_opening, agreement_locked = excluded.agreement_locked,
              caucus_user_id = excluded.caucus_user_id, pinned_text = excluded.pinned_text,
-             pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, version = excluded.version`,
+             pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, version = excluded.version,
+             caucus_return_phase = excluded.caucus_return_phase, caucus_parties = excluded.caucus_parties`,
           roomStateParams(next, (b) => b),
         );
         return next;

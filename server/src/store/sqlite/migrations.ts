@@ -229,6 +229,11 @@ export const sqliteMigrations: readonly string[] = [
     specialities TEXT NOT NULL
   );
 `,
-  // The language a case is conducted in; cases filed before it existed were Chinese.
-  `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
+  /* 5: the phase a caucus returns to, and who has had one (their chat and notes stay readable) */ `
+  ALTER TABLE room_state ADD COLUMN caucus_return_phase TEXT;
+  ALTER TABLE room_state ADD COLUMN caucus_parties TEXT NOT NULL DEFAULT '[]';
+  UPDATE room_state SET caucus_return_phase = 'joint' WHERE caucus_user_id IS NOT NULL;
+  UPDATE room_state SET caucus_parties = json_array(caucus_user_id) WHERE caucus_user_id IS NOT NULL;
+`,
+  /* 6: the language a case is conducted in; cases filed before it existed were Chinese */ `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
 ];

@@ -24,12 +24,13 @@ export function sqliteRoomState(c: SqliteDb): RoomStateStore {
           next.version += 1;
           c.stmt(
             `INSERT INTO room_state (case_id, phase, lobby, quiet_opening, agreement_locked, caucus_user_id,
-               pinned_text, pinned_by, pinned_at, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               pinned_text, pinned_by, pinned_at, version, caucus_return_phase, caucus_parties)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, lobby = excluded.lobby,
                quiet_opening = excluded.quiet_opening, agreement_locked = excluded.agreement_locked,
                caucus_user_id = excluded.caucus_user_id, pinned_text = excluded.pinned_text,
-               pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, version = excluded.version`,
+               pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, version = excluded.version,
+               caucus_return_phase = excluded.caucus_return_phase, caucus_parties = excluded.caucus_parties`,
           ).run(...roomStateParams(next, (b) => (b ? 1 : 0)));
           return next;
         })
