@@ -95,7 +95,7 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
         secret: c.pins[role],
       });
       expect(signed.ok).toBe(true);
-      last = signed.data as OutcomeStatus;
+      last = signed.data;
     }
     expect(last?.sealed).toBeTruthy();
     sealed = last?.sealed as SealedOutcome;
