@@ -87,6 +87,23 @@ export function signaturePayload(s: SignatureBindingFields): string {
   return canonicalJson({ freezeId, userId, role, name, fingerprint, signedAt });
 }
 
+/** A freeze as stored (the text put to signature); its `agreement.frozen` entry binds it (`data.detail.freezeHash`). */
+export interface FreezeBindingFields {
+  id: string;
+  caseId: string;
+  text: string;
+  fingerprint: string;
+  frozenAt: string;
+  frozenBy: string;
+  terms: unknown;
+  signers: readonly string[];
+}
+
+export function freezePayload(f: FreezeBindingFields): string {
+  const { id, caseId, text, fingerprint, frozenAt, frozenBy, terms, signers } = f;
+  return canonicalJson({ id, caseId, text, fingerprint, frozenAt, frozenBy, terms, signers });
+}
+
 /**
  * The sealed record's binding: its `outcome.sealed` entry carries `recordHash`, the SHA-256 of the
  * record's canonical JSON (the exact bytes its Ed25519 signature covers), and `recordSignature`.

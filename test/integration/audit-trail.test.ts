@@ -21,6 +21,8 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
   let t: TestServer | null;
   let c: TestCase;
   let sealed: SealedOutcome;
+  /** A case still in session: its log ends with a chat message. */
+  let open: TestCase;
   const copies: string[] = [];
 
   /** A copy of the sealed case's data dir with `mutate` applied to its database. */
@@ -43,9 +45,9 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
     dataDir = makeTempDir('accord-sealed-');
     t = await startServer({ dataDir });
     c = await t.createCase('Audit trail');
-    const [mediator, customer, platform] = await Promise.all(
-      (['mediator', 'customer', 'platform'] as const).map((r) => connectRoom(t?.url ?? '', c.tokens[r], c.caseId)),
-    );
+    const mediator = await connectRoom(t.url, c.tokens.mediator, c.caseId);
+    const customer = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    const platform = await connectRoom(t.url, c.tokens.platform, c.caseId);
     const clients: RoomClient[] = [mediator, customer, platform];
     for (const text of ['各位好，我们开始。', '服务费我不认可。', '我们可以减免部分费用。']) {
       const who = text.startsWith('各位') ? mediator : text.startsWith('服务') ? customer : platform;
@@ -102,6 +104,10 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
     // The case's status moves after the seal; its entries are in the log before the data dir is copied.
     await waitFor(async () => (await t?.server.store.getCase(c.caseId))?.status === 'settled', 'case settled');
     clients.forEach((x) => x.close());
+    open = await t.createCase('Audit trail, in session');
+    const o = await connectRoom(t.url, open.tokens.customer, open.caseId);
+    for (const text of ['第一条。', '第二条。']) expect((await o.send(text)).ok).toBe(true);
+    o.close();
     await t.close();
     t = null;
   });
@@ -160,6 +166,26 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
     expect(r.code).toBe(1);
     // The last entry is the case's move to "settled", after the seal: its status names the cut.
     expect(r.out).toMatch(/first broken link: case status: the case is "settled" but its last case.status entry/);
+  });
+
+  it('the last audit row of a case in session deleted (a chat message’s entry) is caught', async () => {
+    const dir = tampered((db) =>
+      db
+        .prepare('DELETE FROM audit_log WHERE case_id = ? AND seq = (SELECT MAX(seq) FROM audit_log WHERE case_id = ?)')
+        .run(open.caseId, open.caseId),
+    );
+    const r = await auditVerify(dir, open.caseId);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('first broken link: chat message #2 (joint): has no audit entry');
+  });
+
+  it('the frozen text edited is caught', async () => {
+    const dir = tampered((db) =>
+      db.prepare("UPDATE freezes SET text = text || '另：客户放弃一切权利。' WHERE case_id = ?").run(c.caseId),
+    );
+    const r = await auditVerify(dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/first broken link: agreement frozen for signing: .*do not match its audit entry/);
   });
 
   it('the tail from the seal on deleted is caught by the head the sealed record anchors', async () => {

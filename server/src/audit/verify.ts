@@ -3,6 +3,7 @@ import {
   JOINT,
   caucusChannel,
   chatMessagePayload,
+  freezePayload,
   legacyChatMessagePayload,
   sealedRecordPayload,
   signaturePayload,
@@ -11,7 +12,15 @@ import {
   type Channel,
   type ChatMessage,
 } from '@accord/shared';
-import type { AuditRecord, AuditStore, CaseStore, ChatStore, MemberStore, SignoffStore } from '../store/types';
+import type {
+  AuditRecord,
+  AuditStore,
+  CaseStore,
+  ChatStore,
+  FreezeRecord,
+  MemberStore,
+  SignoffStore,
+} from '../store/types';
 import { AuditLog, sha256Hex } from './log';
 
 /** One broken link: what it is about, in words, and the audit entry it concerns (for ordering). */
@@ -140,7 +149,7 @@ async function checkChat(
   return findings;
 }
 
-type SignedDetail = { freezeId?: string; signatureHash?: string; fingerprint?: string };
+type SignedDetail = { freezeId?: string; signatureHash?: string; fingerprint?: string; freezeHash?: string };
 const signedDetail = (e: AuditRecord) => (e.data as { detail?: SignedDetail }).detail ?? {};
 const actorOf = (e: AuditRecord) => (e.data as { actor?: { userId?: string } }).actor?.userId ?? e.actorId;
 
@@ -174,7 +183,34 @@ async function checkSignatures(
       }
     }
   }
+  if (current) findings.push(...checkFreeze(current, entries));
   return findings;
+}
+
+/** The freeze in force (the text put to signature) against the last freeze entry, which must name it. */
+function checkFreeze(current: FreezeRecord, entries: readonly AuditRecord[]): AuditFinding[] {
+  const last = entries.filter((e) => e.kind === 'agreement.frozen' || e.kind === 'agreement.unfrozen').at(-1);
+  const d = last ? signedDetail(last) : {};
+  // Entries written before `freezeId` existed name the freeze by its fingerprint only.
+  const named = last?.kind === 'agreement.frozen' && (d.freezeId ?? current.id) === current.id;
+  if (!last || !named || d.fingerprint !== current.fingerprint) {
+    return [
+      {
+        seq: last?.seq ?? null,
+        message:
+          'agreement frozen for signing: not the freeze the audit log last recorded (restored or added outside Accord)',
+      },
+    ];
+  }
+  if (d.freezeHash !== undefined && d.freezeHash !== sha256Hex(freezePayload(current))) {
+    return [
+      {
+        seq: last.seq,
+        message: `agreement frozen for signing: its text, terms or signers do not match its audit entry (seq ${last.seq})`,
+      },
+    ];
+  }
+  return [];
 }
 
 type SealDetail = { recordHash?: string; recordSignature?: string };

@@ -7,6 +7,7 @@ import {
   canonicalAgreementText,
   canonicalJson,
   signaturePayload,
+  freezePayload,
   maskName,
   readTermsMap,
   transcriptHash,
@@ -92,7 +93,7 @@ export class OutcomeService {
       doc.destroy();
       const signers = (await this.store.listMembers(p.caseId)).filter(isSigner).map((m) => m.userId);
       const fingerprint = await agreementFingerprint(text);
-      await this.store.createFreeze({
+      const frozen = await this.store.createFreeze({
         id: newId(),
         caseId: p.caseId,
         text,
@@ -102,7 +103,11 @@ export class OutcomeService {
         terms,
         signers,
       });
-      await this.note(p, 'agreement.frozen', { fingerprint });
+      await this.note(p, 'agreement.frozen', {
+        fingerprint,
+        freezeId: frozen.id,
+        freezeHash: sha256Hex(freezePayload(frozen)),
+      });
       await this.publish(p.caseId);
     });
   }
