@@ -169,8 +169,13 @@ async function checkSignatures(
     for (const row of rows) {
       const e = forFreeze.find((x) => actorOf(x) === row.userId);
       const name = `signature of ${row.role} ${row.userId}`;
-      if (!e) findings.push({ seq: null, message: `${name}: has no audit entry (added outside Accord)` });
-      else if (sha256Hex(signaturePayload(row)) !== signedDetail(e).signatureHash) {
+      // Stored before its entry is appended (not one transaction): a node stopped in between leaves this too.
+      if (!e) {
+        findings.push({
+          seq: null,
+          message: `${name}: has no audit entry (added outside Accord, or the node stopped before recording it)`,
+        });
+      } else if (sha256Hex(signaturePayload(row)) !== signedDetail(e).signatureHash) {
         findings.push({
           seq: e.seq,
           message: `${name}: its name, role, text or time does not match its audit entry (seq ${e.seq})`,
@@ -198,7 +203,7 @@ function checkFreeze(current: FreezeRecord, entries: readonly AuditRecord[]): Au
       {
         seq: last?.seq ?? null,
         message:
-          'agreement frozen for signing: not the freeze the audit log last recorded (restored or added outside Accord)',
+          'agreement frozen for signing: not the freeze the audit log last recorded (restored or added outside Accord, or the node stopped before recording it)',
       },
     ];
   }
@@ -255,7 +260,7 @@ async function checkSealed(
   if (sealEntry?.kind !== 'outcome.sealed') {
     findings.push({
       seq: anchor.headSeq + 1,
-      message: `sealed record: the seal entry (seq ${anchor.headSeq + 1}) is missing from the log`,
+      message: `sealed record: the seal entry (seq ${anchor.headSeq + 1}) is missing from the log (cut, or the node stopped before recording it)`,
     });
   } else {
     // Seal entries written before `recordHash` existed bind the record by its signature alone.
