@@ -194,7 +194,7 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
     );
     const r = await auditVerify(dir);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/first broken link: sealed record: the seal entry \(seq \d+\) is missing/);
+    expect(r.out).toMatch(/first broken link: sealed record: no seal entry after the audit head it names \(seq \d+\)/);
   });
 
   it('a signer’s name edited is caught', async () => {

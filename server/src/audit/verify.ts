@@ -249,7 +249,8 @@ async function checkSealed(
   if (!anchor) return findings;
   const atHead = anchor.headSeq === 0 ? null : entries[anchor.headSeq - 1];
   const headHash = atHead ? atHead.hash : GENESIS_HASH;
-  const sealEntry = entries[anchor.headSeq];
+  // Normally at headSeq + 1; an entry appended while sealing (a chat message) may come between.
+  const sealEntry = entries.slice(anchor.headSeq).find((e) => e.kind === 'outcome.sealed');
   if (!(anchor.headSeq === 0 || atHead?.seq === anchor.headSeq) || headHash !== anchor.headHash) {
     findings.push({
       seq: anchor.headSeq,
@@ -257,10 +258,10 @@ async function checkSealed(
     });
   }
   const d = (sealEntry?.data as { detail?: SealDetail } | undefined)?.detail;
-  if (sealEntry?.kind !== 'outcome.sealed') {
+  if (!sealEntry) {
     findings.push({
       seq: anchor.headSeq + 1,
-      message: `sealed record: the seal entry (seq ${anchor.headSeq + 1}) is missing from the log (cut, or the node stopped before recording it)`,
+      message: `sealed record: no seal entry after the audit head it names (seq ${anchor.headSeq}): the log was cut, or the node stopped before recording the seal`,
     });
   } else {
     // Seal entries written before `recordHash` existed bind the record by its signature alone.
