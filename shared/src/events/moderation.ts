@@ -67,7 +67,7 @@ export const Activity = z.object({
    * Opaque on purpose (32 hex digits, an HMAC of the audit entry under a server secret): neither a
    * sequence number nor the entry's hash, either of which would show how many hidden entries came between.
    */
-  id: z.string(),
+  id: z.string().regex(/^[0-9a-f]{32}$/),
   kind: ActivityKind,
   at: IsoDateTime,
   actor: z.object({ userId: UserId, displayName: z.string(), role: CaseRole }),
