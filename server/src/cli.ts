@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyOutcome } from '@accord/shared';
-import { AuditLog } from './audit/log';
+import { verifyCaseAudit } from './audit/verify';
 import { createDemoCase } from './cases/demo';
 import { ConfigError, loadConfig } from './config';
+import { loadSigningKey } from './outcome/keys';
 import { openStore, startAccord } from './server';
 import { PostgresStore } from './store/postgres';
 
@@ -15,7 +17,9 @@ Commands:
   demo [--json]  Create another demo case and print its three invite links.
   purge          Purge closed cases past ACCORD_RETENTION_DAYS (the sealed records stay).
   audit verify <caseId>
-                 Check the hash chain of a case's audit log in the data dir.
+                 Check a case's audit trail in the data store: the hash chain, and every
+                 chat message, signature and the sealed record against it. Exits 1 naming
+                 the first broken link, 2 for a case the store does not hold.
   verify <record.json> [--key <public key, base64url>]
                  Check a sealed outcome record offline: its signature, fingerprints
                  and (with --key, the key published at /api/outcome/public-key)
@@ -104,29 +108,27 @@ async function auditVerify(caseId: string | undefined): Promise<void> {
     ? await PostgresStore.open({ connectionString: config.databaseUrl })
     : openStore(config);
   try {
-    const log = new AuditLog(store);
-    const result = await log.verify(caseId);
-    const all = await log.all(caseId);
-    const entries = all.length;
-    // A chain that is intact but shorter than the one the sealed record names was cut at the end.
-    const outcome = await store.getOutcome(caseId);
-    if (outcome) {
-      const record = JSON.parse(outcome.record) as { audit: { headHash: string } };
-      const at = all.findIndex((e) => e.hash === record.audit.headHash);
-      const seal = at >= 0 ? all[at + 1] : undefined;
-      const signature = (seal?.data as { detail?: { recordSignature?: string } } | undefined)?.detail?.recordSignature;
-      if (seal?.kind !== 'outcome.sealed' || signature !== outcome.signature) {
-        result.ok = false;
-        process.stdout.write('  the sealed record names a head and a seal entry this log does not hold\n');
-      }
+    // The record must be sealed by this installation's key, when the data dir holds it (never created here).
+    const keyFile = join(config.dataDir, 'outcome-signing-key.pem');
+    const publishedKey = existsSync(keyFile) ? loadSigningKey(config.dataDir).publicKey : undefined;
+    const report = await verifyCaseAudit(store, caseId, publishedKey);
+    if (!report) {
+      process.stderr.write(`accord audit verify: no case ${caseId} in this data store (nothing to verify)\n`);
+      process.exitCode = 2;
+      return;
     }
-    if (result.ok) {
-      process.stdout.write(`audit log of ${caseId}: ${entries} entries, chain intact, head ${result.head}\n`);
-    } else {
-      process.stdout.write(`audit log of ${caseId}: BROKEN\n`);
-      for (const p of result.problems) process.stdout.write(`  entry ${p.seq}: ${p.problem} does not match\n`);
-      process.exitCode = 1;
+    const [first, ...rest] = report.findings;
+    if (!first) {
+      process.stdout.write(
+        `audit log of ${caseId}: ${report.entries} entries, chain intact, head ${report.head}; ` +
+          'chat, signatures and sealed record match it\n',
+      );
+      return;
     }
+    const lines = [`audit log of ${caseId}: BROKEN`, `  first broken link: ${first.message}`];
+    if (rest.length > 0) lines.push(`  and ${rest.length} more:`, ...rest.map((f) => `    ${f.message}`));
+    process.stdout.write(`${lines.join('\n')}\n`);
+    process.exitCode = 1;
   } finally {
     await store.close();
   }
@@ -157,16 +159,49 @@ async function verifyRecord(file: string | undefined, key: string | undefined): 
   }
 }
 
+/** Options that take a value. */
+const VALUE_OPTIONS = new Set(['--key']);
+
+/**
+ * `--key VALUE` as `--key=VALUE`, whatever VALUE starts with: a base64url key may start with '-',
+ * which parseArgs would otherwise refuse as looking like an option.
+ */
+function joinOptionValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    // After `--` everything is a positional, as parseArgs reads it.
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const value = argv[i + 1];
+    if (VALUE_OPTIONS.has(arg) && value !== undefined) {
+      out.push(`${arg}=${value}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: joinOptionValues(argv),
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        key: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    // parseArgs's own errors (an unknown option, a missing value) are the user's, not a crash.
+    throw new ConfigError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      key: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { positionals, values } = parseCommandLine(argv);
   const command = positionals[0] ?? 'serve';
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);

@@ -40,3 +40,74 @@ export async function verifyAuditChain(
   }
   return { ok: problems.length === 0, problems, head: prev };
 }
+
+/*
+ * Bindings: what of a stored row its audit entry carries, so that editing the row shows against the
+ * chain. Each is the canonical JSON (RFC 8785) of exactly the fields named, hashed with SHA-256 (hex)
+ * by the caller (the server and the CLI hash synchronously with Node's crypto). docs/PROTOCOL.md,
+ * "Audit log", lists the fields; changing them changes every hash, so they are fixed here, once.
+ */
+
+/** The fields of a chat message its `chat.message` entry binds (`data.contentHash`); everything but the client's retry key. */
+export interface ChatBindingFields {
+  id: string;
+  caseId: string;
+  channel: string;
+  seq: number;
+  senderId: string;
+  senderName: string;
+  senderRole: string;
+  text: string;
+  createdAt: string;
+}
+
+export function chatMessagePayload(m: ChatBindingFields): string {
+  const { id, caseId, channel, seq, senderId, senderName, senderRole, text, createdAt } = m;
+  return canonicalJson({ id, caseId, channel, seq, senderId, senderName, senderRole, text, createdAt });
+}
+
+/** What entries written before `contentHash` existed bound (`data.hash`): kept so old logs still verify. */
+export function legacyChatMessagePayload(m: ChatBindingFields): string {
+  const { channel, seq, senderId, text, createdAt } = m;
+  return canonicalJson({ channel, seq, senderId, text, createdAt });
+}
+
+/** A signature row as stored; its `agreement.signed` entry binds it (`data.detail.signatureHash`). */
+export interface SignatureBindingFields {
+  freezeId: string;
+  userId: string;
+  role: string;
+  name: string;
+  fingerprint: string;
+  signedAt: string;
+}
+
+export function signaturePayload(s: SignatureBindingFields): string {
+  const { freezeId, userId, role, name, fingerprint, signedAt } = s;
+  return canonicalJson({ freezeId, userId, role, name, fingerprint, signedAt });
+}
+
+/** A freeze as stored (the text put to signature); its `agreement.frozen` entry binds it (`data.detail.freezeHash`). */
+export interface FreezeBindingFields {
+  id: string;
+  caseId: string;
+  text: string;
+  fingerprint: string;
+  frozenAt: string;
+  frozenBy: string;
+  terms: unknown;
+  signers: readonly string[];
+}
+
+export function freezePayload(f: FreezeBindingFields): string {
+  const { id, caseId, text, fingerprint, frozenAt, frozenBy, terms, signers } = f;
+  return canonicalJson({ id, caseId, text, fingerprint, frozenAt, frozenBy, terms, signers });
+}
+
+/**
+ * The sealed record's binding: its `outcome.sealed` entry carries `recordHash`, the SHA-256 of the
+ * record's canonical JSON (the exact bytes its Ed25519 signature covers), and `recordSignature`.
+ */
+export function sealedRecordPayload(record: unknown): string {
+  return canonicalJson(record);
+}

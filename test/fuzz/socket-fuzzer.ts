@@ -26,7 +26,7 @@ export function validPayloads(ids: {
     'room:pin': (prng) => ({ text: prng.chance(0.2) ? null : 'Break at 15:00 休息' }),
     'hand:raise': (prng) => ({ raised: prng.chance(0.5) }),
     'hand:lower': () => ({ userId: ids.target }),
-    'activity:list': (prng) => ({ before: hex64(prng), limit: 1 + prng.int(100) }),
+    'activity:list': (prng) => ({ before: hex64(prng).slice(0, 32), limit: 1 + prng.int(100) }),
     'outcome:status': () => ({}),
     'outcome:sign': (prng) => ({ fingerprint: hex64(prng), fullName: 'Wang Fang', secret: '123456' }),
     'outcome:seal': () => ({ outcome: 'not_settled', reason: 'The parties could not agree.' }),

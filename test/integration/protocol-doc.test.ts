@@ -10,6 +10,7 @@ import {
   Phase,
   agreementFingerprint,
   canonicalAgreementText,
+  chatMessagePayload,
   clientEvents,
   serverEvents,
   sha256Hex,
@@ -96,6 +97,22 @@ describe('docs/PROTOCOL.md', () => {
     const shown = example('transcript-example')?.replace(/\n$/, '') ?? '';
     expect(await sha256Hex(shown), 'the transcript-example block of docs/PROTOCOL.md hashes to').toBe(hash);
     expect(doc).toContain(`\`${hash}\``);
+  });
+
+  it('shows a chat message’s audit binding and content hash as the code computes them', async () => {
+    const payload = chatMessagePayload({
+      id: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+      caseId: '0193a1b2-0000-7000-8000-000000000001',
+      channel: 'joint',
+      seq: 2,
+      senderId: '0193a1b2-0000-7000-8000-0000000000c1',
+      senderName: 'Wang Fang',
+      senderRole: 'customer',
+      text: 'Thank you.',
+      createdAt: '2026-12-01T09:00:05.120Z',
+    });
+    expect(example('chat-binding-example')?.replace(/\n$/, '')).toBe(payload);
+    expect(doc).toContain(`\`${await sha256Hex(payload)}\``);
   });
 });
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
+import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
 import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
@@ -74,6 +75,7 @@ export function buildServices(
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
+  const activityId = activityIds(config.tokenSecret);
   const cipher = new DataCipher(config.dataKey);
   const evidence = new EvidenceService(store, cipher, audit, join(config.dataDir, 'evidence'), {
     maxBytes: config.evidenceMaxBytes,
@@ -106,9 +108,11 @@ export function buildServices(
     {
       statusChanged: (caseId, status) => broadcasts.outcomeStatus(caseId, status),
       recorded: (entry) => {
-        const activity = toActivity(entry);
+        const activity = toActivity(entry, activityId);
         if (activity) broadcasts.activity(activity);
       },
+      recordRejected: (caseId) =>
+        log.error({ event: 'outcome.record_rejected', caseId }, 'stored outcome record fails its seal check'),
       concluded: async (caseId, kind) => {
         await moderation.conclude(caseId);
         await flow.transitions.outcomeSealed(caseId, kind);
@@ -133,6 +137,7 @@ export function buildServices(
         else if (from === 'signing') await outcome.unfreeze(p);
       },
     },
+    activityId,
   );
   return {
     tokens,

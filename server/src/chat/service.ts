@@ -1,6 +1,6 @@
 import {
   AccordError,
-  canonicalJson,
+  chatMessagePayload,
   type Channel,
   type ChatHistoryResult,
   type ChatMessage,
@@ -55,20 +55,12 @@ export class ChatService {
           text: payload.text,
           createdAt: new Date().toISOString(),
         },
-        // Every message is in the case's audit log by its hash, in the same transaction.
+        // Every message is in the case's audit log by its content hash (hashed once, here), in the same transaction.
         (m, previous) =>
           entryBuilder(p.caseId, p.userId, 'chat.message', {
             channel: m.channel,
             seq: m.seq,
-            hash: sha256Hex(
-              canonicalJson({
-                channel: m.channel,
-                seq: m.seq,
-                senderId: m.senderId,
-                text: m.text,
-                createdAt: m.createdAt,
-              }),
-            ),
+            contentHash: sha256Hex(chatMessagePayload(m)),
           })(previous),
       );
       // A retry was delivered the first time; only the ack is repeated.

@@ -10,6 +10,7 @@ import {
   type Phase,
   type RoomState,
 } from '@accord/shared';
+import type { ActivityIdOf } from '../audit/activity-id';
 import type { AuditLog } from '../audit/log';
 import type { Principal } from '../auth/service';
 import type { Bus } from '../scale/bus';
@@ -52,6 +53,7 @@ export class ModerationService {
     private readonly bus: Bus,
     private readonly effects: RoomEffects,
     private readonly hooks: PhaseHooks,
+    private readonly activityId: ActivityIdOf,
   ) {}
 
   async setPhase(p: Principal, phase: Exclude<Phase, 'caucus'>): Promise<RoomState> {
@@ -268,7 +270,7 @@ export class ModerationService {
   /** The room's activity, newest page last; the log's other entries (messages) are never counted or shown. */
   async activity(p: Principal, query: { before?: string | undefined; limit: number }): Promise<ActivityListResult> {
     const all = (await this.audit.all(p.caseId)).flatMap((e) => {
-      const a = toActivity(e);
+      const a = toActivity(e, this.activityId);
       return a ? [a] : [];
     });
     const found = query.before === undefined ? -1 : all.findIndex((a) => a.id === query.before);
@@ -315,7 +317,7 @@ export class ModerationService {
       target: target ? { userId: target.userId, displayName: target.displayName } : null,
       detail,
     });
-    const activity = toActivity(entry);
+    const activity = toActivity(entry, this.activityId);
     if (activity) this.effects.activity(activity);
   }
 }
@@ -332,13 +334,13 @@ function returnPhase(s: RoomStateRecord): Exclude<Phase, 'caucus'> {
 }
 
 /** An audit entry as the activity feed shows it; null for entries that are not room activity. */
-export function toActivity(e: AuditRecord): Activity | null {
+export function toActivity(e: AuditRecord, idOf: ActivityIdOf): Activity | null {
   const kind = ActivityKind.safeParse(e.kind);
   if (!kind.success) return null;
   const data = e.data as { actor: Activity['actor']; target: Activity['target']; detail: Detail };
   return {
     caseId: e.caseId,
-    id: e.hash,
+    id: idOf(e),
     kind: kind.data,
     at: e.at,
     actor: data.actor,

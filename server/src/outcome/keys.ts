@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,10 +18,13 @@ export interface SigningKey {
   /** SHA-256 (hex) of the raw public key. */
   id: string;
   sign(data: string): string;
+  /** Whether `signature` (base64url) is this key's signature of `data`. */
+  verify(data: string, signature: string): boolean;
 }
 
 function fromPrivate(privateKey: KeyObject): SigningKey {
-  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  const publicKeyObject = createPublicKey(privateKey);
+  const jwk = publicKeyObject.export({ format: 'jwk' });
   const publicKey = jwk.x ?? '';
   const id = createHash('sha256').update(Buffer.from(publicKey, 'base64url')).digest('hex');
   return {
@@ -21,6 +32,8 @@ function fromPrivate(privateKey: KeyObject): SigningKey {
     publicKey,
     id,
     sign: (data) => sign(null, Buffer.from(data, 'utf8'), privateKey).toString('base64url'),
+    verify: (data, signature) =>
+      verify(null, Buffer.from(data, 'utf8'), publicKeyObject, Buffer.from(signature, 'base64url')),
   };
 }
 

@@ -6,6 +6,8 @@ import {
   agreementFingerprint,
   canonicalAgreementText,
   canonicalJson,
+  signaturePayload,
+  freezePayload,
   maskName,
   readTermsMap,
   transcriptHash,
@@ -18,7 +20,7 @@ import {
   type SettlementTerms,
 } from '@accord/shared';
 import type { DocRegistry } from '../agreement/registry';
-import type { AuditLog } from '../audit/log';
+import { sha256Hex, type AuditLog } from '../audit/log';
 import type { AttemptLimiter } from '../auth/attempts';
 import { verifyPassword } from '../auth/passwords';
 import type { Principal } from '../auth/service';
@@ -47,6 +49,8 @@ export interface OutcomeEffects {
   /** A sign-off step for the activity feed. */
   recorded(entry: AuditRecord): void;
   concluded(caseId: string, kind: OutcomeKind): Promise<void>;
+  /** The stored sealed record fails this node's seal check: altered outside Accord (logged loudly). */
+  recordRejected(caseId: string): void;
 }
 
 /**
@@ -89,7 +93,7 @@ export class OutcomeService {
       doc.destroy();
       const signers = (await this.store.listMembers(p.caseId)).filter(isSigner).map((m) => m.userId);
       const fingerprint = await agreementFingerprint(text);
-      await this.store.createFreeze({
+      const frozen = await this.store.createFreeze({
         id: newId(),
         caseId: p.caseId,
         text,
@@ -99,7 +103,11 @@ export class OutcomeService {
         terms,
         signers,
       });
-      await this.note(p, 'agreement.frozen', { fingerprint });
+      await this.note(p, 'agreement.frozen', {
+        fingerprint,
+        freezeId: frozen.id,
+        freezeHash: sha256Hex(freezePayload(frozen)),
+      });
       await this.publish(p.caseId);
     });
   }
@@ -132,8 +140,31 @@ export class OutcomeService {
         displayName: m.displayName,
         signedAt: signatures.find((s) => s.userId === m.userId)?.signedAt ?? null,
       })),
-      sealed: sealed && { record: OutcomeRecord.parse(JSON.parse(sealed.record)), signature: sealed.signature },
+      sealed: sealed && this.checkedRecord(sealed),
     };
+  }
+
+  /**
+   * The stored record, only if this node's key signed exactly it: a record edited in the database
+   * is refused (and logged), never served as if sealed. Cheap: one Ed25519 verification.
+   */
+  private checkedRecord(row: { caseId: string; record: string; signature: string }): SealedOutcome {
+    let record: OutcomeRecord | null = null;
+    try {
+      const raw = JSON.parse(row.record) as unknown;
+      const parsed = OutcomeRecord.safeParse(raw);
+      if (parsed.success && this.key.verify(canonicalJson(raw), row.signature)) record = parsed.data;
+    } catch {
+      // Not JSON, or a signature that is not base64url: refused below like any other alteration.
+    }
+    if (!record) {
+      this.effects.recordRejected(row.caseId);
+      throw new AccordError(
+        'INTERNAL',
+        'the stored outcome record of this case fails its seal check and is not served',
+      );
+    }
+    return { record, signature: row.signature };
   }
 
   /** A required signer signs the fingerprint they were shown; the last signature seals the record. */
@@ -161,7 +192,7 @@ export class OutcomeService {
       // (every signature there, no record), so a signer's retry finishes the seal instead of a refusal.
       const already = (await this.store.listSignatures(freeze.id)).some((s) => s.userId === p.userId);
       if (!already) {
-        await this.store.addSignature({
+        const signature = await this.store.addSignature({
           freezeId: freeze.id,
           userId: p.userId,
           role: p.role,
@@ -169,7 +200,13 @@ export class OutcomeService {
           fingerprint: payload.fingerprint,
           signedAt: new Date().toISOString(),
         });
-        await this.note(p, 'agreement.signed', { fingerprint: freeze.fingerprint, session: p.sessionId });
+        // The row as stored is bound into the chain: an edited name, role or time shows (`accord audit verify`).
+        await this.note(p, 'agreement.signed', {
+          fingerprint: freeze.fingerprint,
+          session: p.sessionId,
+          freezeId: freeze.id,
+          signatureHash: sha256Hex(signaturePayload(signature)),
+        });
       }
       const signed = new Set((await this.store.listSignatures(freeze.id)).map((s) => s.userId));
       const complete = freeze.signers.every((id) => signed.has(id));
@@ -248,7 +285,12 @@ export class OutcomeService {
     const canonical = canonicalJson(record);
     const signature = this.key.sign(canonical);
     await this.store.saveOutcome({ caseId: c.id, record: canonical, signature, sealedAt: record.sealedAt });
-    await this.note(p, 'outcome.sealed', { outcome: kind, recordSignature: signature });
+    // The seal entry binds the record itself, so an edited stored record shows against the chain too.
+    await this.note(p, 'outcome.sealed', {
+      outcome: kind,
+      recordHash: sha256Hex(canonical),
+      recordSignature: signature,
+    });
     return { record, signature };
   }
 

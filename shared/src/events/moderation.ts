@@ -47,7 +47,7 @@ export const ActivityListPayload = z.strictObject({
   /** The `id` of the oldest entry held; the page before it is returned. */
   before: z
     .string()
-    .regex(/^[0-9a-f]{64}$/)
+    .regex(/^[0-9a-f]{32}$/)
     .optional(),
   limit: z.int().min(1).max(100).default(50),
 });
@@ -78,8 +78,11 @@ export type ActivityKind = z.infer<typeof ActivityKind>;
 /** One entry of the room's activity feed: who did what to whom, when. */
 export const Activity = z.object({
   caseId: CaseId,
-  /** Opaque and unordered on purpose: a sequence number would show how many hidden entries came between. */
-  id: z.string(),
+  /**
+   * Opaque on purpose (32 hex digits, an HMAC of the audit entry under a server secret): neither a
+   * sequence number nor the entry's hash, either of which would show how many hidden entries came between.
+   */
+  id: z.string().regex(/^[0-9a-f]{32}$/),
   kind: ActivityKind,
   at: IsoDateTime,
   actor: z.object({ userId: UserId, displayName: z.string(), role: CaseRole }),
