@@ -83,6 +83,14 @@ export const en = {
     unmute: 'Unmute',
     remove: 'Remove',
     removeConfirm: 'Remove {{name}} from the room? Their invite link stops working.',
+    removeTitle: 'Remove {{name}}?',
+    removeDuringSigning:
+      'The room is in signing: it returns to drafting, the frozen text is released and the {{count}} signature(s) given so far are void.',
+    backTitle: 'Return to drafting?',
+    backBody:
+      'Signatures given so far: {{count}}. They all become void, and everyone signs again once the text is frozen again.',
+    backConfirm: 'Return to drafting',
+    notReady: 'Before moving to signing:',
     openCaucus: 'Private session',
     closeCaucus: 'Back to the joint session',
     lowerHand: 'Lower hand',
@@ -135,7 +143,11 @@ export const en = {
     signers: 'Signatures',
     signed: 'signed {{time}}',
     pending: 'not signed yet',
-    fullName: 'Your full name',
+    fullName: 'Type your name to confirm',
+    signAs: 'You sign as {{name}}',
+    signAsHint: 'Your signature carries the name this case knows you by. Type it below to confirm that it is you.',
+    nameMismatch: 'Type your name as shown: {{name}}',
+    conflict: 'The text or the people signing changed; review the text shown now.',
     secretPin: 'The PIN you received with your invite',
     secretPassword: 'Your password',
     confirm: 'I have read the text above, with fingerprint {{short}}, and agree to it.',
@@ -150,7 +162,25 @@ export const en = {
     endTitle: 'End without agreement',
     endKind: 'Outcome',
     reason: 'Reason',
+    reasonHint: 'At least {{min}} characters. It is sealed into the record.',
     end: 'Seal the outcome',
+    endConfirmTitle: 'Seal the outcome “{{outcome}}”?',
+    endConfirmBody:
+      'The session ends now and the outcome “{{outcome}}” is sealed with your reason. This cannot be undone: nobody can sign an agreement afterwards.',
+    howToEnd:
+      'A session ends by sealing its outcome: for a settlement, move to signing and everyone signs; otherwise end it without agreement below.',
+  },
+  signoff: {
+    missing_signer_customer: 'No customer is in the case; a settlement needs their signature.',
+    missing_signer_platform: 'No platform representative is in the case; a settlement needs their signature.',
+    missing_signer_mediator: 'No mediator is in the case.',
+    empty_text: 'The agreement has no text yet.',
+    missing_term_amountAgreedCents: 'Set the amount agreed, or state that nobody pays.',
+    missing_term_firstDueDate: 'Set the first due date of the instalments.',
+    missing_term_monthlyAmountCents: 'Set the monthly amount of the instalments.',
+  },
+  confirm: {
+    cancel: 'Cancel',
   },
   outcomes: {
     settled: 'Settled',

@@ -1,19 +1,39 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { agreementFingerprint, canonicalAgreementText, type ErrorBody, type OutcomeStatus } from '@accord/shared';
+import type { TFunction } from 'i18next';
+import {
+  SEAL_REASON_MIN,
+  agreementFingerprint,
+  canonicalAgreementText,
+  sameName,
+  type ErrorBody,
+  type OutcomeStatus,
+} from '@accord/shared';
 import { navigate } from '../app/router';
 import type { RoomApi } from '../room/useRoom';
 import { downloadRecord } from './download';
 import { ErrorText } from '../app/ErrorText';
+import { useConfirm } from '../app/ConfirmDialog';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const grouped = (hex: string) => hex.match(/.{1,8}/g)?.join(' ') ?? hex;
 
+/** Why a signature was refused, in the page's language. */
+function signFailure(t: TFunction, failure: ErrorBody, myName: string): string {
+  if (failure.code === 'VALIDATION_FAILED' && failure.issues?.some((i) => i.path === 'fullName')) {
+    return t('signing.nameMismatch', { name: myName });
+  }
+  if (failure.code === 'BAD_CREDENTIALS' || failure.code === 'RATE_LIMITED') return t(`errors.${failure.code}`);
+  if (failure.code === 'CONFLICT') return t('signing.conflict');
+  return t('signing.failed', { message: failure.message });
+}
+
 /**
- * The signing flow: the exact frozen text and its fingerprint (checked against
- * this device's own copy of the agreement), who has signed, the deliberate
- * confirmation (full name, PIN or password, and a statement), and the sealed record.
+ * The signing flow: the exact frozen text (shown here once: the editor is hidden while it is frozen)
+ * and its fingerprint (checked against this device's own copy of the agreement), who has signed, the
+ * deliberate confirmation (the name the signer signs as, typed back, PIN or password, and a
+ * statement), and the sealed record.
  */
 export function SigningPanel({
   room,
@@ -39,6 +59,8 @@ export function SigningPanel({
   const freeze = status.freeze;
   const me = status.signers.find((s) => s.userId === room.me);
   const sealed = status.sealed;
+  const nameOk = me !== undefined && sameName(name, me.displayName);
+  const nameTyped = name.trim().length > 0;
 
   // The fingerprint of what this device shows, computed here: same content, same fingerprint.
   useEffect(() => {
@@ -62,7 +84,7 @@ export function SigningPanel({
       fullName: name,
       secret,
     });
-    setError(failure ? t('signing.failed', { message: failure.message }) : null);
+    setError(failure ? signFailure(t, failure, me?.displayName ?? '') : null);
     if (!failure) setSecret('');
   };
 
@@ -120,10 +142,28 @@ export function SigningPanel({
       )}
       {freeze && !sealed && me && me.signedAt === null && (
         <form className="stack sign-form" onSubmit={(e) => void submit(e)}>
+          <p className="sign-as" data-testid="sign-as">
+            <strong>{t('signing.signAs', { name: me.displayName })}</strong>
+            <br />
+            <span className="muted">{t('signing.signAsHint')}</span>
+          </p>
           <label>
             {t('signing.fullName')}
-            <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required minLength={2} />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              autoComplete="name"
+              placeholder={me.displayName}
+              aria-invalid={nameTyped && !nameOk}
+              aria-describedby="sign-name-hint"
+              required
+            />
           </label>
+          {nameTyped && !nameOk && (
+            <p id="sign-name-hint" className="warning" data-testid="name-mismatch">
+              {t('signing.nameMismatch', { name: me.displayName })}
+            </p>
+          )}
           <label>
             {isStaff ? t('signing.secretPassword') : t('signing.secretPin')}
             <input
@@ -139,7 +179,7 @@ export function SigningPanel({
             <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />{' '}
             {t('signing.confirm', { short: freeze.fingerprint.slice(0, 8) })}
           </label>
-          <button type="submit" disabled={!agreed || name.trim().length < 2 || !secret} data-testid="sign">
+          <button type="submit" disabled={!agreed || !nameOk || !secret} data-testid="sign">
             {t('signing.sign')}
           </button>
         </form>
@@ -156,12 +196,32 @@ export function EndWithoutAgreement({ room }: { room: RoomApi }) {
   const [kind, setKind] = useState<'not_settled' | 'withdrawn'>('not_settled');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const { confirm, dialog } = useConfirm();
+  const longEnough = reason.normalize('NFC').trim().length >= SEAL_REASON_MIN;
+  const seal = async () => {
+    const outcome = t(`outcomes.${kind}`);
+    const ok = await confirm({
+      title: t('signing.endConfirmTitle', { outcome }),
+      body: (
+        <>
+          <p>{t('signing.endConfirmBody', { outcome })}</p>
+          <blockquote className="muted">{reason.trim()}</blockquote>
+        </>
+      ),
+      confirm: t('signing.end'),
+      danger: true,
+    });
+    if (!ok) return;
+    const failure = await room.command('outcome:seal', { outcome: kind, reason });
+    setError(failure ? t('moderation.failed', { message: failure.message }) : null);
+  };
   return (
     <form
-      className="control-group"
+      className="control-group end-session"
+      data-testid="end-without-agreement"
       onSubmit={(e) => {
         e.preventDefault();
-        void room.command('outcome:seal', { outcome: kind, reason }).then((f) => setError(f ? f.message : null));
+        void seal();
       }}
     >
       <span className="label">{t('signing.endTitle')}</span>
@@ -171,11 +231,22 @@ export function EndWithoutAgreement({ room }: { room: RoomApi }) {
         <option value="withdrawn">{t('outcomes.withdrawn')}</option>
       </select>
       <label htmlFor="end-reason">{t('signing.reason')}</label>
-      <textarea id="end-reason" rows={2} value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
-      <button type="submit" disabled={!reason.trim()}>
+      <textarea
+        id="end-reason"
+        rows={2}
+        value={reason}
+        maxLength={2000}
+        aria-describedby="end-reason-hint"
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <p id="end-reason-hint" className="muted hint">
+        {t('signing.reasonHint', { min: SEAL_REASON_MIN })}
+      </p>
+      <button type="submit" className="danger" disabled={!longEnough} data-testid="end-seal">
         {t('signing.end')}
       </button>
       <ErrorText error={error} />
+      {dialog}
     </form>
   );
 }

@@ -14,6 +14,7 @@ import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
 import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
+import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
 import { ActivityFeed } from './ActivityFeed';
 import { CaucusPanel } from './CaucusPanel';
@@ -61,6 +62,9 @@ export function RoomPage({
     () => ({ name: you?.displayName ?? '…', color: ROLE_COLOURS[myRole ?? 'observer'] }),
     [you?.displayName, myRole],
   );
+  const problems = useSignoffProblems(agreement?.ready ? agreement.doc : null, room.participants);
+  // While a text is frozen for signing it is shown once, in the signing panel, not again in the editor.
+  const frozen = room.outcome?.freeze != null && !room.outcome.sealed;
   const caucus = state?.caucus ?? null;
   const inCaucus = caucus !== null && (isMediator || caucus.userId === me);
 
@@ -122,7 +126,7 @@ export function RoomPage({
           )}
           {isMediator && state && state.phase !== 'concluded' && (
             <>
-              <ModeratorPanel room={room} state={state} />
+              <ModeratorPanel room={room} state={state} problems={problems} />
               {!room.outcome?.sealed && (
                 <section className="panel">
                   <EndWithoutAgreement room={room} />
@@ -170,7 +174,7 @@ export function RoomPage({
               {t('agreement.changeRefused')}
             </p>
           )}
-          {agreement?.ready && (
+          {agreement?.ready && !frozen && (
             <>
               <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
               <TermsPanel doc={agreement.doc} editable={canEdit} />
