@@ -12,7 +12,10 @@ export const SIGNABLE_TEXT = '平台退还服务费480元，申请人撤回投�
 export async function seedAgreement(
   store: Pick<Store, 'appendDocUpdate'>,
   caseId: string,
-  { text = SIGNABLE_TEXT, terms = { amountAgreedCents: 48_000 } }: { text?: string; terms?: Partial<SettlementTerms> } = {},
+  {
+    text = SIGNABLE_TEXT,
+    terms = { amountAgreedCents: 48_000 },
+  }: { text?: string; terms?: Partial<SettlementTerms> } = {},
 ): Promise<void> {
   const doc = new Y.Doc();
   doc.transact(() => {
