@@ -72,7 +72,13 @@ function ConfirmDialog({ options, onClose }: { options: ConfirmOptions; onClose:
         {options.body}
       </div>
       <div className="button-row confirm-actions">
-        <button ref={cancelRef} type="button" className="secondary" data-testid="confirm-cancel" onClick={() => onClose(false)}>
+        <button
+          ref={cancelRef}
+          type="button"
+          className="secondary"
+          data-testid="confirm-cancel"
+          onClick={() => onClose(false)}
+        >
           {t('confirm.cancel')}
         </button>
         <button

@@ -85,7 +85,8 @@ export const zhCN: Messages = {
     remove: '移出',
     removeConfirm: '确定将{{name}}移出调解室吗？其邀请链接将失效。',
     removeTitle: '移出{{name}}？',
-    removeDuringSigning: '当前处于签署阶段：会谈将退回起草阶段，冻结的文本解除冻结，已作出的 {{count}} 个签名全部作废。',
+    removeDuringSigning:
+      '当前处于签署阶段：会谈将退回起草阶段，冻结的文本解除冻结，已作出的 {{count}} 个签名全部作废。',
     backTitle: '退回起草阶段？',
     backBody: '目前已有 {{count}} 个签名。退回后这些签名全部作废，文本再次冻结后各方须重新签署。',
     backConfirm: '退回起草阶段',
@@ -163,7 +164,8 @@ export const zhCN: Messages = {
     reasonHint: '至少 {{min}} 个字，将封存在记录中。',
     end: '封存结果',
     endConfirmTitle: '确定封存结果「{{outcome}}」吗？',
-    endConfirmBody: '会谈将立即结束，结果「{{outcome}}」连同您填写的原因一并封存。此操作不可撤销，之后任何人都不能再签署协议。',
+    endConfirmBody:
+      '会谈将立即结束，结果「{{outcome}}」连同您填写的原因一并封存。此操作不可撤销，之后任何人都不能再签署协议。',
     howToEnd: '会谈以封存结果结束：如达成和解，请转到签署阶段由各方签署；否则请在下方以「未达成协议」结束。',
   },
   signoff: {

@@ -289,10 +289,7 @@ export class ModerationService {
    * Read, check, write with compare-and-set (retried once if another change won), record, broadcast.
    * `decide` returning null leaves the room as it is.
    */
-  private async changeState(
-    p: Principal,
-    decide: (s: RoomStateRecord) => Change | null,
-  ): Promise<RoomState> {
+  private async changeState(p: Principal, decide: (s: RoomStateRecord) => Change | null): Promise<RoomState> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.rooms.fresh(p.caseId);
       const change = decide(current);

@@ -261,7 +261,10 @@ export class OutcomeService {
       terms: freeze.terms,
     });
     if (unsigned.length > 0 || problems.length > 0) {
-      const missing = [unsigned.length > 0 ? `${unsigned.length} signature(s) missing` : '', describeSignoffProblems(problems)];
+      const missing = [
+        unsigned.length > 0 ? `${unsigned.length} signature(s) missing` : '',
+        describeSignoffProblems(problems),
+      ];
       throw new AccordError('PHASE_RULES', `not sealed as settled: ${missing.filter(Boolean).join('; ')}`);
     }
   }
