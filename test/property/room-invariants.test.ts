@@ -124,9 +124,9 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
     can(cmd.by, 'room.moderate') ? then() : { answer: 'FORBIDDEN' as const };
   switch (cmd.kind) {
     case 'phase':
+      // `concluded` is no phase a client can ask for (the payload schema refuses it): only sealing reaches it.
+      if (cmd.to === 'concluded') return { answer: 'VALIDATION_FAILED' };
       return moderate(() => {
-        // `concluded` is no phase a client can ask for: only sealing reaches it.
-        if (cmd.to === 'concluded') return { answer: 'VALIDATION_FAILED' };
         if (m.sealed || cmd.to === m.phase || !canTransition(m.phase, cmd.to)) {
           return { answer: 'INVALID_TRANSITION' };
         }
