@@ -56,11 +56,14 @@ export function SigningPanel({
   const [secret, setSecret] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const freeze = status.freeze;
+  // Once sealed, the text shown is the one the record holds: none when the session ended without agreement.
+  const freeze = status.sealed && !status.sealed.record.agreement ? null : status.freeze;
   const me = status.signers.find((s) => s.userId === room.me);
   const sealed = status.sealed;
   const nameOk = me !== undefined && sameName(name, me.displayName);
-  const nameTyped = name.trim().length > 0;
+  // Said once the signer has left the field (not at the first character typed).
+  const [nameLeft, setNameLeft] = useState(false);
+  const nameTyped = nameLeft && name.trim().length > 0;
 
   // The fingerprint of what this device shows, computed here: same content, same fingerprint.
   useEffect(() => {
@@ -127,7 +130,7 @@ export function SigningPanel({
           )}
         </>
       )}
-      {(freeze ?? sealed) && (
+      {freeze && (
         <>
           <h3>{t('signing.signers')}</h3>
           <ul className="signers">
@@ -152,8 +155,8 @@ export function SigningPanel({
             <input
               value={name}
               onChange={(e) => setName(e.target.value)}
+              onBlur={() => setNameLeft(true)}
               autoComplete="name"
-              placeholder={me.displayName}
               aria-invalid={nameTyped && !nameOk}
               aria-describedby="sign-name-hint"
               required
@@ -191,7 +194,7 @@ export function SigningPanel({
 }
 
 /** The mediator ends the session without an agreement. */
-export function EndWithoutAgreement({ room }: { room: RoomApi }) {
+export function EndWithoutAgreement({ room, signatures }: { room: RoomApi; signatures: number }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<'not_settled' | 'withdrawn'>('not_settled');
   const [reason, setReason] = useState('');
@@ -205,6 +208,7 @@ export function EndWithoutAgreement({ room }: { room: RoomApi }) {
       body: (
         <>
           <p>{t('signing.endConfirmBody', { outcome })}</p>
+          {signatures > 0 && <p className="warning">{t('signing.endVoids', { count: signatures })}</p>}
           <blockquote className="muted">{reason.trim()}</blockquote>
         </>
       ),

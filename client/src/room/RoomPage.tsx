@@ -63,8 +63,12 @@ export function RoomPage({
     [you?.displayName, myRole],
   );
   const problems = useSignoffProblems(agreement?.ready ? agreement.doc : null, room.participants);
-  // While a text is frozen for signing it is shown once, in the signing panel, not again in the editor.
-  const frozen = room.outcome?.freeze != null && !room.outcome.sealed;
+  // While a text is frozen for signing, or sealed as signed, it is shown once, in the signing panel, not
+  // again in the editor.
+  const frozen = (room.outcome?.freeze ?? null) !== null && !room.outcome?.sealed;
+  const textShown = frozen || (room.outcome?.sealed?.record.agreement ?? null) !== null;
+  const mustSign = frozen && room.outcome?.signers.some((s) => s.userId === me && s.signedAt === null);
+  const signatures = frozen ? (room.outcome?.signers.filter((s) => s.signedAt !== null).length ?? 0) : 0;
   const caucus = state?.caucus ?? null;
   const inCaucus = caucus !== null && (isMediator || caucus.userId === me);
 
@@ -110,7 +114,7 @@ export function RoomPage({
         {connection}
       </header>
       {state && <RoomBanner state={state} me={me} mine={mine} />}
-      <div className="room-grid">
+      <div className={mustSign ? 'room-grid sign-first' : 'room-grid'}>
         <div className="side">
           <ParticipantsPanel participants={room.participants} typing={room.typing(JOINT)} me={room.me} />
           {isParty && (
@@ -129,7 +133,7 @@ export function RoomPage({
               <ModeratorPanel room={room} state={state} problems={problems} />
               {!room.outcome?.sealed && (
                 <section className="panel">
-                  <EndWithoutAgreement room={room} />
+                  <EndWithoutAgreement room={room} signatures={signatures} />
                 </section>
               )}
             </>
@@ -174,7 +178,7 @@ export function RoomPage({
               {t('agreement.changeRefused')}
             </p>
           )}
-          {agreement?.ready && !frozen && (
+          {agreement?.ready && !textShown && (
             <>
               <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
               <TermsPanel doc={agreement.doc} editable={canEdit} />
