@@ -170,6 +170,7 @@ export const en = {
     endConfirmTitle: 'Seal the outcome “{{outcome}}”?',
     endConfirmBody:
       'The session ends now and the outcome “{{outcome}}” is sealed with your reason. This cannot be undone: nobody can sign an agreement afterwards.',
+    draftNotAgreed: 'The session ended without agreement: the draft below was not agreed or signed.',
     endVoids: 'The {{count}} signature(s) given on the frozen text will not count.',
     howToEnd:
       'A session ends by sealing its outcome: for a settlement, move to signing and everyone signs; otherwise end it without agreement below.',

@@ -180,6 +180,11 @@ export function RoomPage({
           )}
           {agreement?.ready && !textShown && (
             <>
+              {room.outcome?.sealed && (
+                <p className="warning" data-testid="draft-not-agreed">
+                  {t('signing.draftNotAgreed')}
+                </p>
+              )}
               <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
               <TermsPanel doc={agreement.doc} editable={canEdit} />
             </>
