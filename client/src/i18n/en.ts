@@ -170,6 +170,7 @@ export const en = {
     endConfirmTitle: 'Seal the outcome “{{outcome}}”?',
     endConfirmBody:
       'The session ends now and the outcome “{{outcome}}” is sealed with your reason. This cannot be undone: nobody can sign an agreement afterwards.',
+    sealedText: 'The agreement as signed by everyone and sealed in the record.',
     draftNotAgreed: 'The session ended without agreement: the draft below was not agreed or signed.',
     endVoids: 'The {{count}} signature(s) given on the frozen text will not count.',
     howToEnd:

@@ -169,6 +169,7 @@ export const zhCN: Messages = {
     endConfirmTitle: '确定封存结果「{{outcome}}」吗？',
     endConfirmBody:
       '会谈将立即结束，结果「{{outcome}}」连同您填写的原因一并封存。此操作不可撤销，之后任何人都不能再签署协议。',
+    sealedText: '以下是各方签署并封存于记录中的协议文本。',
     draftNotAgreed: '本次调解未达成协议：以下草稿未经各方同意，也未签署。',
     endVoids: '已在冻结文本上作出的 {{count}} 个签名将不再有效。',
     howToEnd: '会谈以封存结果结束：如达成和解，请转到签署阶段由各方签署；否则请在下方以「未达成协议」结束。',

@@ -115,7 +115,7 @@ export function SigningPanel({
       ) : null}
       {freeze && (
         <>
-          <p className="muted">{t('signing.frozen')}</p>
+          <p className="muted">{sealed ? t('signing.sealedText') : t('signing.frozen')}</p>
           <pre className="frozen-text" data-testid="frozen-text">
             {freeze.text}
           </pre>
