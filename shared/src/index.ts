@@ -15,3 +15,4 @@ export * from './outcome';
 export * from './lifecycle';
 export * from './intake';
 export * from './routes';
+export * from './signoff-rules';

@@ -35,7 +35,7 @@ export const OutcomeRecord = z.strictObject({
     z.strictObject({
       userId: UserId,
       role: CaseRole,
-      /** The full name as typed at signing, masked. */
+      /** The signer's name from their identity (member record), masked; never typed text. */
       name: z.string(),
       signedAt: IsoDateTime,
       fingerprint: Hex64,

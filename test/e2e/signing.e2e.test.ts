@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot, ARTIFACTS } from '../helpers/browser';
 import { repoRoot, runCli } from '../helpers/process';
-import { makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
+import { NAMES, makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
 type Party = (typeof PARTIES)[number];
-const NAMES: Record<Party, string> = { customer: '王小红', platform: '李华', mediator: '张伟' };
 
 describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Chromium', () => {
   let t: TestServer;
@@ -37,13 +36,20 @@ describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Ch
     await t?.close();
   });
 
-  it('the mediator freezes the draft; everyone sees the same text and a matching fingerprint', async () => {
+  it('the mediator freezes the draft; everyone sees the same text, once, and a matching fingerprint', async () => {
     const m = pages.mediator;
+    // Until the agreement says something and its amount is set, signing is not offered, and the page says why.
+    expect(await m.getByTestId('phase-signing').isDisabled()).toBe(true);
+    expect(await m.getByTestId('signoff-missing').innerText()).toMatch(/no text|amount agreed/i);
     await m.getByTestId('agreement-editor').click();
     await m.keyboard.type('平台于2026年12月31日前退还服务费480元；王女士撤回投诉。');
     await m.getByTestId('term-feesWaivedCents').fill('480');
     await m.getByTestId('term-feesWaivedCents').press('Enter');
-    await expect.poll(() => pages.customer.getByTestId('term-feesWaivedCents').inputValue()).toBe('480.00');
+    await m.getByTestId('term-amountAgreedCents').fill('480');
+    await m.getByTestId('term-amountAgreedCents').press('Enter');
+    await expect.poll(() => pages.customer.getByTestId('term-amountAgreedCents').inputValue()).toBe('480.00');
+    await expect.poll(() => m.getByTestId('phase-signing').isEnabled()).toBe(true);
+    await screenshot(m, 'ready-for-signing-mediator');
     await m.getByTestId('phase-signing').click();
     const fingerprints = [];
     for (const party of PARTIES) {
@@ -52,14 +58,27 @@ describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Ch
       expect(await page.getByTestId('frozen-text').innerText()).toContain('退还服务费480元');
       await expect.poll(() => page.getByTestId('fingerprint-check').getAttribute('class')).toBe('ok');
       fingerprints.push((await page.getByTestId('fingerprint').innerText()).replace(/\s/g, ''));
-      expect(await page.getByTestId('agreement-editor').getAttribute('contenteditable')).toBe('false');
+      // The frozen text is shown once: the editor is not shown beside it.
+      expect(await page.getByTestId('agreement-editor').count()).toBe(0);
+      expect(await page.getByTestId('frozen-text').count()).toBe(1);
     }
     expect(new Set(fingerprints).size).toBe(1);
     const status = await t.server.store.currentFreeze(c.caseId);
     expect(fingerprints[0]).toBe(status?.fingerprint);
   });
 
-  it('three parties sign in turn, with name, PIN and confirmation; each then sees the sealed record', async () => {
+  it('three parties sign in turn, as who they are, with PIN and confirmation; each then sees the sealed record', async () => {
+    // The platform typing the customer's name cannot sign.
+    const impostor = pages.platform.locator('.sign-form');
+    expect(await pages.platform.getByTestId('sign-as').innerText()).toContain(NAMES.platform);
+    await impostor.locator('input[autocomplete="name"]').fill(NAMES.customer);
+    await impostor.locator('input[type="password"]').fill(c.pins.platform);
+    await impostor.locator('input[type="checkbox"]').check();
+    await pages.platform.getByTestId('name-mismatch').waitFor();
+    expect(await pages.platform.getByTestId('sign').isDisabled()).toBe(true);
+    await impostor.locator('input[type="checkbox"]').uncheck();
+    await impostor.locator('input[type="password"]').fill('');
+    await screenshot(pages.customer, 'signing-customer-before');
     for (const party of PARTIES) {
       const page = pages[party];
       const form = page.locator('.sign-form');
@@ -70,6 +89,17 @@ describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Ch
       await page.getByTestId('sign').click();
       for (const other of PARTIES) {
         await expect.poll(() => pages[other].getByTestId(`signer-${party}`).getAttribute('data-signed')).toBe('true');
+      }
+      if (party === 'customer') {
+        // Back to drafting would void the signature: the mediator is asked first, with the count; cancelled here.
+        await pages.mediator.getByTestId('phase-drafting').click();
+        const dialog = pages.mediator.getByTestId('confirm-dialog');
+        await dialog.waitFor();
+        expect(await dialog.innerText()).toContain('1');
+        await screenshot(pages.mediator, 'confirm-back-to-drafting');
+        await pages.mediator.getByTestId('confirm-cancel').click();
+        await dialog.waitFor({ state: 'detached' });
+        expect((await t.server.store.getRoomState(c.caseId)).phase).toBe('signing');
       }
     }
     for (const party of PARTIES) {

@@ -30,7 +30,8 @@ export interface TestCaseOf<R extends TestRole> {
 }
 export type TestCase = TestCaseOf<TestRole>;
 
-const NAMES: Record<TestRole, string> = {
+/** The name each role's member has (its identity: a signature is named with it). */
+export const NAMES: Record<TestRole, string> = {
   customer: '王女士',
   platform: '李华',
   mediator: '张律师',

@@ -93,6 +93,8 @@ describe('the mediator runs the room', () => {
       const go = (phase: string) => emitUnchecked(mediator, 'room:phase', { phase });
       expect((await go('signing')).error?.code).toBe('INVALID_TRANSITION');
       expect((await go('caucus')).error?.code).toBe('VALIDATION_FAILED');
+      // Nor is 'concluded': a session ends by sealing its outcome.
+      expect((await go('concluded')).error).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ path: 'phase' }] });
       expect((await go('opening')).ok).toBe(true);
       await waitFor(() => platform.states.at(-1)?.phase === 'opening', 'platform sees the phase');
       expect((await go('opening')).error?.code).toBe('INVALID_TRANSITION');

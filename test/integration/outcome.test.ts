@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyOutcome, type OutcomeStatus, type SealedOutcome } from '@accord/shared';
 import { connectDoc, connectRoom, waitSynced, type RoomClient } from '../helpers/clients';
 import { runCli } from '../helpers/process';
-import { makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
+import { NAMES, makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
+import { seedAgreement } from '../helpers/agreement';
 import { sleep, waitFor } from '../helpers/wait';
 import { emit, emitUnchecked } from '../helpers/emit';
 
@@ -67,6 +68,7 @@ describe('sign-off and the sealed outcome record', () => {
     p.insert(0, [text]);
     body.insert(0, [p]);
     writer.doc.getMap('terms').set('feesWaivedCents', 48_000);
+    writer.doc.getMap('terms').set('amountAgreedCents', 48_000);
     // Relayed to another connection, so the server holds both edits before the freeze reads the text.
     const watcher = connectDoc(t.url, c.caseId, c.tokens.customer);
     await waitFor(
@@ -75,6 +77,7 @@ describe('sign-off and the sealed outcome record', () => {
         watcher.doc.getXmlFragment('body').toJSON().includes('平台退还服务费480元，王女士撤回投诉。'),
       'the edits relayed',
     );
+    await waitFor(() => watcher.doc.getMap('terms').get('amountAgreedCents') === 48_000, 'the amount relayed');
     watcher.destroy();
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const frozen = await waitFor(() => customer.socket && status(customer).then((s) => s.freeze), 'frozen');
@@ -96,14 +99,15 @@ describe('sign-off and the sealed outcome record', () => {
   it('refuses a wrong fingerprint, a non-signer, a wrong PIN, and a second signature', async () => {
     const { freeze } = await status(customer);
     const fp = freeze?.fingerprint ?? '';
-    expect((await sign(customer, 'f'.repeat(64), '王小红', c.pins.customer)).error?.code).toBe('CONFLICT');
-    expect((await sign(observer, fp, '观察员', c.pins.observer)).error?.code).toBe('FORBIDDEN');
-    expect((await sign(customer, fp, '王小红', '000000' === c.pins.customer ? '111111' : '000000')).error?.code).toBe(
+    const me = NAMES.customer;
+    expect((await sign(customer, 'f'.repeat(64), me, c.pins.customer)).error?.code).toBe('CONFLICT');
+    expect((await sign(observer, fp, NAMES.observer, c.pins.observer)).error?.code).toBe('FORBIDDEN');
+    expect((await sign(customer, fp, me, '000000' === c.pins.customer ? '111111' : '000000')).error?.code).toBe(
       'BAD_CREDENTIALS',
     );
     expect((await sign(customer, fp, '王', c.pins.customer)).error).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect((await sign(customer, fp, '王小红', c.pins.customer)).ok).toBe(true);
-    expect((await sign(customer, fp, '王小红', c.pins.customer)).error?.code).toBe('CONFLICT');
+    expect((await sign(customer, fp, me, c.pins.customer)).ok).toBe(true);
+    expect((await sign(customer, fp, me, c.pins.customer)).error?.code).toBe('CONFLICT');
     const s = await status(mediator);
     expect(s.signers.find((x) => x.role === 'customer')?.signedAt).not.toBeNull();
   });
@@ -112,7 +116,7 @@ describe('sign-off and the sealed outcome record', () => {
     const { freeze } = await status(platform);
     const codes = [];
     for (let i = 0; i < 6; i++) {
-      codes.push((await sign(platform, freeze?.fingerprint ?? '', '李华', `99999${i}`)).error?.code);
+      codes.push((await sign(platform, freeze?.fingerprint ?? '', NAMES.platform, `99999${i}`)).error?.code);
     }
     expect(codes.slice(0, 5).every((x) => x === 'BAD_CREDENTIALS')).toBe(true);
     expect(codes[5]).toBe('RATE_LIMITED');
@@ -135,18 +139,21 @@ describe('sign-off and the sealed outcome record', () => {
     const cu = await connectRoom(t.url, fresh.tokens.customer, fresh.caseId);
     const pl = await connectRoom(t.url, fresh.tokens.platform, fresh.caseId);
     expect((await m.send('双方已确认方案。')).ok).toBe(true);
+    await seedAgreement(t.server.store, fresh.caseId);
     expect((await m.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const fp = (await status(cu)).freeze?.fingerprint ?? '';
-    expect((await sign(cu, fp, '王小红', fresh.pins.customer)).ok).toBe(true);
-    expect((await sign(pl, fp, '李华', fresh.pins.platform)).ok).toBe(true);
-    const last = await sign(m, fp, '张伟', fresh.pins.mediator);
+    expect((await sign(cu, fp, NAMES.customer, fresh.pins.customer)).ok).toBe(true);
+    expect((await sign(pl, fp, NAMES.platform, fresh.pins.platform)).ok).toBe(true);
+    const last = await sign(m, fp, NAMES.mediator, fresh.pins.mediator);
     expect(last.ok).toBe(true);
     const done = last.data as OutcomeStatus;
     expect(done.sealed).not.toBeNull();
     sealed = done.sealed as SealedOutcome;
     await waitFor(() => cu.states.at(-1)?.phase === 'concluded', 'concluded for everyone');
-    expect((await sign(cu, fp, '王小红', fresh.pins.customer)).error?.code).toBe('CONFLICT');
-    expect((await emit(m, 'outcome:seal', { outcome: 'withdrawn', reason: 'x' })).error?.code).toBe('CONFLICT');
+    expect((await sign(cu, fp, NAMES.customer, fresh.pins.customer)).error?.code).toBe('CONFLICT');
+    expect((await emit(m, 'outcome:seal', { outcome: 'withdrawn', reason: '申请人撤回投诉' })).error?.code).toBe(
+      'CONFLICT',
+    );
     // Everyone in the room got the sealed record live; members can download it.
     await waitFor(() => cu.socket.connected, 'connected');
     const res = await fetch(`${t.url}/api/cases/${fresh.caseId}/outcome`, {
@@ -159,9 +166,10 @@ describe('sign-off and the sealed outcome record', () => {
     expect(r).toMatchObject({ format: 'accord.outcome/2', outcome: { kind: 'settled', reason: null } });
     expect(r.signatures.map((s) => s.role).sort()).toEqual(['customer', 'mediator', 'platform']);
     expect(r.signatures.every((s) => s.fingerprint === r.agreement?.fingerprint)).toBe(true);
-    // Personal identifiers are masked.
-    expect(JSON.stringify(r)).not.toContain('王小红');
+    // Personal identifiers are masked, by one rule: a signature's name is the party's name.
+    expect(JSON.stringify(r)).not.toContain(NAMES.customer);
     expect(r.signatures.find((s) => s.role === 'customer')?.name).toBe('王**');
+    for (const s of r.signatures) expect(s.name).toBe(r.parties.find((x) => x.userId === s.userId)?.name);
     expect(r.transcript.messages).toBe(1);
     expect(r.key.publicKey).toBe(publicKey);
   });
@@ -220,7 +228,20 @@ describe('sign-off and the sealed outcome record', () => {
     const d = await t.createCase('No agreement');
     const m = await connectRoom(t.url, d.tokens.mediator, d.caseId);
     const cu = await connectRoom(t.url, d.tokens.customer, d.caseId);
-    expect((await emit(cu, 'outcome:seal', { outcome: 'withdrawn', reason: '我撤回' })).error?.code).toBe('FORBIDDEN');
+    expect((await emit(cu, 'outcome:seal', { outcome: 'withdrawn', reason: '我撤回投诉。' })).error?.code).toBe(
+      'FORBIDDEN',
+    );
+    // No reason, a blank one, or one too short to say anything: refused, and nothing is sealed.
+    for (const reason of ['', '    ', '\u3000\n', '不同意', 'no.']) {
+      for (const outcome of ['not_settled', 'withdrawn'] as const) {
+        const refused = await emitUnchecked(m, 'outcome:seal', { outcome, reason });
+        expect(refused.error, JSON.stringify(reason)).toMatchObject({ code: 'VALIDATION_FAILED' });
+      }
+    }
+    expect(await emitUnchecked(m, 'outcome:seal', { outcome: 'withdrawn' })).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await t.server.store.getOutcome(d.caseId)).toBeNull();
     expect((await emitUnchecked(m, 'outcome:seal', { outcome: 'settled', reason: 'x' })).error?.code).toBe(
       'VALIDATION_FAILED',
     );

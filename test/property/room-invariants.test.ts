@@ -14,9 +14,10 @@ import {
 } from '@accord/shared';
 import { connectRefused, connectRoom, newClientId, type RoomClient } from '../helpers/clients';
 import { rawYjs, updateMessage, type RawYjs } from '../helpers/raw-yjs';
-import { ROLES, startServer, type TestCase, type TestRole, type TestServer } from '../helpers/server';
+import { NAMES, ROLES, startServer, type TestCase, type TestRole, type TestServer } from '../helpers/server';
+import { seedAgreement } from '../helpers/agreement';
 import { waitFor } from '../helpers/wait';
-import { emit, type Reply } from '../helpers/emit';
+import { emit, emitUnchecked, type Reply } from '../helpers/emit';
 import { propertySettings } from './settings';
 
 /**
@@ -112,6 +113,8 @@ interface Model {
   signed: Set<TestRole>;
   sealed: boolean;
   chats: number;
+  /** Whether the agreement has text: the case starts with its amount agreed and no text; any accepted edit writes some. */
+  text: boolean;
 }
 
 type Expected = 'ok' | ErrorBody['code'];
@@ -123,8 +126,14 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
     can(cmd.by, 'room.moderate') ? then() : { answer: 'FORBIDDEN' as const };
   switch (cmd.kind) {
     case 'phase':
+      // `concluded` is no phase a client can ask for (the payload schema refuses it): only sealing reaches it.
+      if (cmd.to === 'concluded') return { answer: 'VALIDATION_FAILED' };
       return moderate(() => {
-        if (cmd.to === 'concluded' || m.sealed || cmd.to === m.phase || !canTransition(m.phase, cmd.to)) {
+        if (m.sealed || cmd.to === m.phase || !canTransition(m.phase, cmd.to)) {
+          return { answer: 'INVALID_TRANSITION' };
+        }
+        // Signing needs a signable settlement (shared/signoff-rules): a customer, a platform, text.
+        if (cmd.to === 'signing' && (!m.text || m.removed.has('customer') || m.removed.has('platform'))) {
           return { answer: 'INVALID_TRANSITION' };
         }
         return {
@@ -181,11 +190,16 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
       return moderate(() => {
         if (m.removed.has(cmd.target)) return { answer: 'NOT_FOUND' };
         if (cmd.target === 'mediator' || cmd.target === 'admin') return { answer: 'FORBIDDEN' };
-        if (m.phase === 'signing') return { answer: 'INVALID_TRANSITION' };
         return {
           answer: 'ok',
           apply: () => {
             m.removed.add(cmd.target);
+            // Removing one who signs during signing returns to drafting and voids the freeze.
+            if (m.phase === 'signing' && SIGNERS.includes(cmd.target)) {
+              m.phase = 'drafting';
+              m.signers = null;
+              m.signed = new Set();
+            }
             if (m.caucus === cmd.target) {
               m.phase = m.caucusFrom ?? 'joint';
               m.caucus = null;
@@ -211,7 +225,7 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
     }
     case 'edit': {
       const may = can(cmd.by, 'doc.write') && !(m.locked && !mediator) && mayEditAgreement(m.phase, mediator);
-      return { answer: may ? 'ok' : 'FORBIDDEN' };
+      return { answer: may ? 'ok' : 'FORBIDDEN', apply: () => (m.text = true) };
     }
     case 'sign': {
       if (m.sealed) return { answer: 'CONFLICT' };
@@ -293,6 +307,7 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
         fc.array(command, { minLength: 1, maxLength: 50, size: 'max' }),
         async (start, startLocked, commands) => {
           const c: TestCase = await t.createCase('Invariants', { lobby: false, phase: start });
+          await seedAgreement(t.server.store, c.caseId, { text: '' });
           if (startLocked) await t.server.store.updateRoomState(c.caseId, { agreementLocked: true });
           const clients = {} as Record<TestRole, RoomClient>;
           const writers = {} as Record<TestRole, Writer>;
@@ -314,6 +329,7 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
             signed: new Set(),
             sealed: false,
             chats: 0,
+            text: false,
           };
           const storedVector = async () => {
             const stored = await t.server.store.loadDoc(c.caseId);
@@ -342,7 +358,7 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
               let got: string;
               switch (cmd.kind) {
                 case 'phase':
-                  got = code(await emit(client, 'room:phase', { phase: cmd.to }));
+                  got = code(await emitUnchecked(client, 'room:phase', { phase: cmd.to }));
                   break;
                 case 'caucusOpen':
                   got = code(await emit(client, 'caucus:open', { userId: c.userIds[cmd.with] }));
@@ -376,7 +392,7 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
                   got = code(
                     await emit(client, 'outcome:sign', {
                       fingerprint,
-                      fullName: `${cmd.by} signer`,
+                      fullName: NAMES[cmd.by],
                       secret: c.pins[cmd.by],
                     }),
                   );

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedAgreement } from '../helpers/agreement';
 import type { AccordServer } from '@accord/server';
 import { caucusChannel, caucusNotesName, type CaseProgress } from '@accord/shared';
 import { io } from 'socket.io-client';
@@ -186,6 +187,9 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     await waitSynced(writer);
     writer.doc.getText('before').insert(0, 'drafted');
     await sleep(100);
+    // A settlement needs a platform to sign and an agreement that says something (shared/signoff-rules).
+    await a.cases.createInviteAsSystem(d.id, { role: 'platform', displayName: 'platform 2' });
+    await seedAgreement(a.store, d.id);
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     await waitFor(() => customer.states.at(-1)?.phase === 'signing', 'signing seen on node B');
     writer.doc.getText('after').insert(0, 'too late');

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDoc, connectRoom, waitSynced, type RoomClient } from '../helpers/clients';
-import { startServer, type TestServer } from '../helpers/server';
+import { NAMES, startServer, type TestServer } from '../helpers/server';
+import { seedAgreement } from '../helpers/agreement';
 import { waitFor } from '../helpers/wait';
 import { emit } from '../helpers/emit';
 
@@ -12,8 +13,6 @@ import { emit } from '../helpers/emit';
  * and any signature after sealing (`test/integration/outcome.test.ts`); a signature once the mediator
  * left signing (`review-fixes.test.ts`). Racing signatures across two nodes: not covered here.
  */
-
-const NAMES = { customer: '王小红', platform: '李华', mediator: '张伟' } as const;
 
 describe('sign-off under replay and races', () => {
   let t: TestServer;
@@ -28,6 +27,7 @@ describe('sign-off under replay and races', () => {
 
   async function room(title: string) {
     const c = await t.createCase(title);
+    await seedAgreement(t.server.store, c.caseId);
     const join = async (role: 'customer' | 'platform' | 'mediator') => {
       const r = await connectRoom(t.url, c.tokens[role], c.caseId);
       open.push(r);

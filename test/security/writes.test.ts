@@ -5,6 +5,7 @@ import { CloseCode } from '@accord/shared';
 import { connectDoc, connectRoom, newClientId, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
 import { rawYjs, realUpdate, updateMessage } from '../helpers/raw-yjs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
+import { seedAgreement } from '../helpers/agreement';
 import { sleep, waitFor } from '../helpers/wait';
 import { emitUnchecked } from '../helpers/emit';
 
@@ -100,6 +101,7 @@ describe('writes that are not allowed, and server-only messages', () => {
   });
 
   it('after the freeze: everyone’s update is refused, the mediator’s too; state vector unchanged', async () => {
+    await seedAgreement(t.server.store, c.caseId);
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     before = await storedVector();
     try {

@@ -1,19 +1,39 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { agreementFingerprint, canonicalAgreementText, type ErrorBody, type OutcomeStatus } from '@accord/shared';
+import type { TFunction } from 'i18next';
+import {
+  SEAL_REASON_MIN,
+  agreementFingerprint,
+  canonicalAgreementText,
+  sameName,
+  type ErrorBody,
+  type OutcomeStatus,
+} from '@accord/shared';
 import { navigate } from '../app/router';
 import type { RoomApi } from '../room/useRoom';
 import { downloadRecord } from './download';
 import { ErrorText } from '../app/ErrorText';
+import { useConfirm } from '../app/ConfirmDialog';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const grouped = (hex: string) => hex.match(/.{1,8}/g)?.join(' ') ?? hex;
 
+/** Why a signature was refused, in the page's language. */
+function signFailure(t: TFunction, failure: ErrorBody, myName: string): string {
+  if (failure.code === 'VALIDATION_FAILED' && failure.issues?.some((i) => i.path === 'fullName')) {
+    return t('signing.nameMismatch', { name: myName });
+  }
+  if (failure.code === 'BAD_CREDENTIALS' || failure.code === 'RATE_LIMITED') return t(`errors.${failure.code}`);
+  if (failure.code === 'CONFLICT') return t('signing.conflict');
+  return t('signing.failed', { message: failure.message });
+}
+
 /**
- * The signing flow: the exact frozen text and its fingerprint (checked against
- * this device's own copy of the agreement), who has signed, the deliberate
- * confirmation (full name, PIN or password, and a statement), and the sealed record.
+ * The signing flow: the exact frozen text (shown here once: the editor is hidden while it is frozen)
+ * and its fingerprint (checked against this device's own copy of the agreement), who has signed, the
+ * deliberate confirmation (the name the signer signs as, typed back, PIN or password, and a
+ * statement), and the sealed record.
  */
 export function SigningPanel({
   room,
@@ -36,9 +56,14 @@ export function SigningPanel({
   const [secret, setSecret] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const freeze = status.freeze;
+  // Once sealed, the text shown is the one the record holds: none when the session ended without agreement.
+  const freeze = status.sealed && !status.sealed.record.agreement ? null : status.freeze;
   const me = status.signers.find((s) => s.userId === room.me);
   const sealed = status.sealed;
+  const nameOk = me !== undefined && sameName(name, me.displayName);
+  // Said once the signer has left the field (not at the first character typed).
+  const [nameLeft, setNameLeft] = useState(false);
+  const nameTyped = nameLeft && name.trim().length > 0;
 
   // The fingerprint of what this device shows, computed here: same content, same fingerprint.
   useEffect(() => {
@@ -62,7 +87,7 @@ export function SigningPanel({
       fullName: name,
       secret,
     });
-    setError(failure ? t('signing.failed', { message: failure.message }) : null);
+    setError(failure ? signFailure(t, failure, me?.displayName ?? '') : null);
     if (!failure) setSecret('');
   };
 
@@ -90,7 +115,7 @@ export function SigningPanel({
       ) : null}
       {freeze && (
         <>
-          <p className="muted">{t('signing.frozen')}</p>
+          <p className="muted">{sealed ? t('signing.sealedText') : t('signing.frozen')}</p>
           <pre className="frozen-text" data-testid="frozen-text">
             {freeze.text}
           </pre>
@@ -105,7 +130,7 @@ export function SigningPanel({
           )}
         </>
       )}
-      {(freeze ?? sealed) && (
+      {freeze && (
         <>
           <h3>{t('signing.signers')}</h3>
           <ul className="signers">
@@ -120,10 +145,28 @@ export function SigningPanel({
       )}
       {freeze && !sealed && me && me.signedAt === null && (
         <form className="stack sign-form" onSubmit={(e) => void submit(e)}>
+          <p className="sign-as" data-testid="sign-as">
+            <strong>{t('signing.signAs', { name: me.displayName })}</strong>
+            <br />
+            <span className="muted">{t('signing.signAsHint')}</span>
+          </p>
           <label>
             {t('signing.fullName')}
-            <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required minLength={2} />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              onBlur={() => setNameLeft(true)}
+              autoComplete="name"
+              aria-invalid={nameTyped && !nameOk}
+              aria-describedby="sign-name-hint"
+              required
+            />
           </label>
+          {nameTyped && !nameOk && (
+            <p id="sign-name-hint" className="warning" data-testid="name-mismatch">
+              {t('signing.nameMismatch', { name: me.displayName })}
+            </p>
+          )}
           <label>
             {isStaff ? t('signing.secretPassword') : t('signing.secretPin')}
             <input
@@ -139,7 +182,7 @@ export function SigningPanel({
             <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />{' '}
             {t('signing.confirm', { short: freeze.fingerprint.slice(0, 8) })}
           </label>
-          <button type="submit" disabled={!agreed || name.trim().length < 2 || !secret} data-testid="sign">
+          <button type="submit" disabled={!agreed || !nameOk || !secret} data-testid="sign">
             {t('signing.sign')}
           </button>
         </form>
@@ -151,17 +194,38 @@ export function SigningPanel({
 }
 
 /** The mediator ends the session without an agreement. */
-export function EndWithoutAgreement({ room }: { room: RoomApi }) {
+export function EndWithoutAgreement({ room, signatures }: { room: RoomApi; signatures: number }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<'not_settled' | 'withdrawn'>('not_settled');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const { confirm, dialog } = useConfirm();
+  const longEnough = reason.normalize('NFC').trim().length >= SEAL_REASON_MIN;
+  const seal = async () => {
+    const outcome = t(`outcomes.${kind}`);
+    const ok = await confirm({
+      title: t('signing.endConfirmTitle', { outcome }),
+      body: (
+        <>
+          <p>{t('signing.endConfirmBody', { outcome })}</p>
+          {signatures > 0 && <p className="warning">{t('signing.endVoids', { count: signatures })}</p>}
+          <blockquote className="muted">{reason.trim()}</blockquote>
+        </>
+      ),
+      confirm: t('signing.end'),
+      danger: true,
+    });
+    if (!ok) return;
+    const failure = await room.command('outcome:seal', { outcome: kind, reason });
+    setError(failure ? t('moderation.failed', { message: failure.message }) : null);
+  };
   return (
     <form
-      className="control-group"
+      className="control-group end-session"
+      data-testid="end-without-agreement"
       onSubmit={(e) => {
         e.preventDefault();
-        void room.command('outcome:seal', { outcome: kind, reason }).then((f) => setError(f ? f.message : null));
+        void seal();
       }}
     >
       <span className="label">{t('signing.endTitle')}</span>
@@ -171,11 +235,22 @@ export function EndWithoutAgreement({ room }: { room: RoomApi }) {
         <option value="withdrawn">{t('outcomes.withdrawn')}</option>
       </select>
       <label htmlFor="end-reason">{t('signing.reason')}</label>
-      <textarea id="end-reason" rows={2} value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
-      <button type="submit" disabled={!reason.trim()}>
+      <textarea
+        id="end-reason"
+        rows={2}
+        value={reason}
+        maxLength={2000}
+        aria-describedby="end-reason-hint"
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <p id="end-reason-hint" className="muted hint">
+        {t('signing.reasonHint', { min: SEAL_REASON_MIN })}
+      </p>
+      <button type="submit" className="danger" disabled={!longEnough} data-testid="end-seal">
         {t('signing.end')}
       </button>
       <ErrorText error={error} />
+      {dialog}
     </form>
   );
 }

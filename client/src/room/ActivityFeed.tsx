@@ -7,6 +7,11 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 export function ActivityFeed({ entries }: { entries: Activity[] }) {
   const { t } = useTranslation();
   const phase = (v: unknown) => (typeof v === 'string' ? t(`phases.${v as 'joint'}`) : '');
+  // Why the server itself left signing (a change of who signs): said, since it voided signatures.
+  const because = (v: unknown) =>
+    v === 'member.removed' || v === 'member.added' || v === 'not_ready'
+      ? ` (${t(`activity.because_${v.replace('.', '_') as 'not_ready'}`)})`
+      : '';
   return (
     <section className="panel activity" aria-labelledby="activity-title">
       <h2 id="activity-title">{t('activity.title')}</h2>
@@ -24,6 +29,7 @@ export function ActivityFeed({ entries }: { entries: Activity[] }) {
                 // A caucus closed before the entry said where to went back to the joint session.
                 to: phase(a.detail.to ?? (a.kind === 'caucus.closed' ? 'joint' : undefined)),
               })}
+              {a.kind === 'phase.changed' && because(a.detail.because)}
             </li>
           ))}
         </ol>

@@ -7,22 +7,57 @@ import {
   type Participant,
   type Phase,
   type RoomState,
+  type SignoffProblem,
 } from '@accord/shared';
 import type { RoomApi } from './useRoom';
 import { ErrorText } from '../app/ErrorText';
+import { useConfirm, type ConfirmOptions } from '../app/ConfirmDialog';
+import { problemKey } from '../outcome/useSignoffProblems';
 
-/** The mediator's controls: phase, waiting room, participants, agreement lock, announcement, settings. */
-export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomState }) {
+type PhaseChoice = Exclude<Phase, 'caucus' | 'concluded'>;
+
+/**
+ * The mediator's controls: phase, waiting room, participants, agreement lock, announcement, settings.
+ * `concluded` is no phase button: a session ends by sealing its outcome (signing, or ending without
+ * agreement), which the panel says. `problems` is what the settlement rules still miss (null: unknown).
+ */
+export function ModeratorPanel({
+  room,
+  state,
+  problems,
+}: {
+  room: RoomApi;
+  state: RoomState;
+  problems: SignoffProblem[] | null;
+}) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [pin, setPin] = useState('');
+  const { confirm, dialog } = useConfirm();
   const run = async (p: Promise<ErrorBody | null>) => {
     const failure = await p;
     setError(failure ? t('moderation.failed', { message: failure.message }) : null);
   };
   const waiting = room.participants.filter((p) => !p.admitted);
   const inRoom = room.participants.filter((p) => p.admitted && p.userId !== room.me);
-  const nextPhases = PHASE_TRANSITIONS[state.phase].filter((p): p is Exclude<Phase, 'caucus'> => p !== 'caucus');
+  const nextPhases = PHASE_TRANSITIONS[state.phase].filter(
+    (p): p is PhaseChoice => p !== 'caucus' && p !== 'concluded',
+  );
+  const signatures = room.outcome?.freeze ? room.outcome.signers.filter((s) => s.signedAt !== null).length : 0;
+  const notReady = problems !== null && problems.length > 0;
+  const movePhase = async (phase: PhaseChoice) => {
+    // Leaving signing voids every signature given: asked first when there is one.
+    if (state.phase === 'signing' && signatures > 0) {
+      const ok = await confirm({
+        title: t('moderation.backTitle'),
+        body: <p>{t('moderation.backBody', { count: signatures })}</p>,
+        confirm: t('moderation.backConfirm'),
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    await run(room.command('room:phase', { phase }));
+  };
 
   const submitPin = (e: FormEvent) => {
     e.preventDefault();
@@ -43,7 +78,9 @@ export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomStat
               key={phase}
               type="button"
               data-testid={`phase-${phase}`}
-              onClick={() => void run(room.command('room:phase', { phase }))}
+              disabled={phase === 'signing' && notReady}
+              aria-describedby={phase === 'signing' && notReady ? 'signoff-missing' : undefined}
+              onClick={() => void movePhase(phase)}
             >
               {t(`phases.${phase}`)}
             </button>
@@ -54,6 +91,17 @@ export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomStat
             </button>
           )}
         </div>
+        {nextPhases.includes('signing') && problems && problems.length > 0 && (
+          <div id="signoff-missing" data-testid="signoff-missing">
+            <span className="label">{t('moderation.notReady')}</span>
+            <ul className="signoff-missing">
+              {problems.map((p) => (
+                <li key={problemKey(p)}>{t(problemKey(p))}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <p className="muted hint">{t('signing.howToEnd')}</p>
       </div>
 
       <div className="control-group" data-testid="waiting-list">
@@ -91,7 +139,15 @@ export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomStat
         <span className="label">{t('moderation.participants')}</span>
         <ul className="member-controls">
           {inRoom.map((p) => (
-            <MemberControls key={p.userId} p={p} room={room} state={state} run={run} />
+            <MemberControls
+              key={p.userId}
+              p={p}
+              room={room}
+              state={state}
+              run={run}
+              confirm={confirm}
+              signatures={signatures}
+            />
           ))}
         </ul>
       </div>
@@ -139,6 +195,7 @@ export function ModeratorPanel({ room, state }: { room: RoomApi; state: RoomStat
           {t('moderation.quietSetting')}
         </label>
       </fieldset>
+      {dialog}
     </section>
   );
 }
@@ -148,11 +205,15 @@ function MemberControls({
   room,
   state,
   run,
+  confirm,
+  signatures,
 }: {
   p: Participant;
   room: RoomApi;
   state: RoomState;
   run: (p: Promise<ErrorBody | null>) => Promise<void>;
+  confirm: (options: ConfirmOptions) => Promise<boolean>;
+  signatures: number;
 }) {
   const { t } = useTranslation();
   const isParty = isPartyRole(p.role);
@@ -191,11 +252,21 @@ function MemberControls({
             type="button"
             className="danger"
             data-testid={`remove-${p.role}`}
-            onClick={() => {
-              if (window.confirm(t('moderation.removeConfirm', { name: p.displayName }))) {
-                void run(room.command('moderation:remove', { userId: p.userId }));
-              }
-            }}
+            onClick={() =>
+              void confirm({
+                title: t('moderation.removeTitle', { name: p.displayName }),
+                body: (
+                  <>
+                    <p>{t('moderation.removeConfirm', { name: p.displayName })}</p>
+                    {state.phase === 'signing' && (
+                      <p className="warning">{t('moderation.removeDuringSigning', { count: signatures })}</p>
+                    )}
+                  </>
+                ),
+                confirm: t('moderation.remove'),
+                danger: true,
+              }).then((ok) => (ok ? run(room.command('moderation:remove', { userId: p.userId })) : undefined))
+            }
           >
             {t('moderation.remove')}
           </button>

@@ -14,6 +14,7 @@ import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
 import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
+import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
 import { ActivityFeed } from './ActivityFeed';
 import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
@@ -61,6 +62,13 @@ export function RoomPage({
     () => ({ name: you?.displayName ?? '…', color: ROLE_COLOURS[myRole ?? 'observer'] }),
     [you?.displayName, myRole],
   );
+  const problems = useSignoffProblems(agreement?.ready ? agreement.doc : null, room.participants);
+  // While a text is frozen for signing, or sealed as signed, it is shown once, in the signing panel, not
+  // again in the editor.
+  const frozen = (room.outcome?.freeze ?? null) !== null && !room.outcome?.sealed;
+  const textShown = frozen || (room.outcome?.sealed?.record.agreement ?? null) !== null;
+  const mustSign = frozen && room.outcome?.signers.some((s) => s.userId === me && s.signedAt === null);
+  const signatures = frozen ? (room.outcome?.signers.filter((s) => s.signedAt !== null).length ?? 0) : 0;
   const caucus = state?.caucus ?? null;
   const inCaucus = caucus !== null && (isMediator || caucus.userId === me);
 
@@ -106,7 +114,7 @@ export function RoomPage({
         {connection}
       </header>
       {state && <RoomBanner state={state} me={me} mine={mine} />}
-      <div className="room-grid">
+      <div className={mustSign ? 'room-grid sign-first' : 'room-grid'}>
         <div className="side">
           <ParticipantsPanel participants={room.participants} typing={room.typing(JOINT)} me={room.me} />
           {isParty && (
@@ -122,10 +130,10 @@ export function RoomPage({
           )}
           {isMediator && state && state.phase !== 'concluded' && (
             <>
-              <ModeratorPanel room={room} state={state} />
+              <ModeratorPanel room={room} state={state} problems={problems} />
               {!room.outcome?.sealed && (
                 <section className="panel">
-                  <EndWithoutAgreement room={room} />
+                  <EndWithoutAgreement room={room} signatures={signatures} />
                 </section>
               )}
             </>
@@ -187,8 +195,13 @@ export function RoomPage({
               {t('agreement.changeRefused')}
             </p>
           )}
-          {agreement?.ready && (
+          {agreement?.ready && !textShown && (
             <>
+              {room.outcome?.sealed && (
+                <p className="warning" data-testid="draft-not-agreed">
+                  {t('signing.draftNotAgreed')}
+                </p>
+              )}
               <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
               <TermsPanel doc={agreement.doc} editable={canEdit} />
             </>

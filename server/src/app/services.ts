@@ -64,7 +64,14 @@ export function buildServices(
     },
     config.sessionHours,
   );
-  const cases = new CaseService(store, tokens, bus, publicUrl);
+  const cases = new CaseService(store, tokens, bus, publicUrl, {
+    // Adding or re-admitting someone who signs, during signing, voids what was signed so far.
+    signersChanging: async (caseId, by) => {
+      const [member, user] = await Promise.all([store.getMember(caseId, by.userId), store.getUser(by.userId)]);
+      const displayName = member?.displayName ?? user?.displayName ?? '';
+      await moderation.leaveSigning({ ...by, caseId, displayName, sessionId: '' }, 'member.added');
+    },
+  });
   const docs = new DocRegistry(store, {
     unloadAfterMs: config.docUnloadMs,
     compactEvery: config.docCompactEvery,
@@ -130,11 +137,22 @@ export function buildServices(
       presenceChanged: (caseId) => broadcasts.presence(caseId),
     },
     {
+      // Entering signing needs an agreement that can be signed as a settlement (shared/signoff-rules).
+      beforePhase: async (p, _from, to) => {
+        if (to === 'signing') await outcome.assertReady(p.caseId);
+      },
       // Entering signing freezes the agreement's text; leaving it voids the freeze and its signatures.
       afterPhase: async (p, from, to) => {
         if (from === 'scheduled') await flow.transitions.roomOpened(p.caseId);
-        if (to === 'signing') await outcome.freeze(p);
-        else if (from === 'signing') await outcome.unfreeze(p);
+        if (to === 'signing') {
+          try {
+            await outcome.freeze(p);
+          } catch (err) {
+            // Something changed between the check and the phase change: no freeze, back to drafting.
+            await moderation.leaveSigning(p, 'not_ready').catch(() => undefined);
+            throw err;
+          }
+        } else if (from === 'signing') await outcome.unfreeze(p);
       },
     },
     activityId,

@@ -9,6 +9,7 @@ import {
   canGrant,
   staffCan,
   nameSkeleton,
+  isSigningRole,
   type CaseRole,
   type AddMemberBody,
   type CaseView,
@@ -33,6 +34,12 @@ import type {
   InviteStore,
   DocStore,
 } from '../store/types';
+
+/** What else happens when the case's members change (sign-off: who signs is fixed while signing). */
+export interface MemberHooks {
+  /** Someone who signs (customer, platform, mediator) is about to be added or re-admitted by `by`. */
+  signersChanging(caseId: string, by: { userId: string; role: CaseRole }): Promise<void>;
+}
 
 export function toCaseView(c: CaseRecord): CaseView {
   return {
@@ -68,6 +75,7 @@ export class CaseService {
     private readonly tokens: TokenSigner,
     private readonly bus: Bus,
     private readonly publicUrl: () => string,
+    private readonly hooks: MemberHooks = { signersChanging: async () => undefined },
   ) {}
 
   async createCase(identity: Identity, body: z.output<typeof CreateCaseBody>): Promise<CaseView> {
@@ -117,13 +125,23 @@ export class CaseService {
   }
 
   /** Makes a staff account a member of the case; changing an existing member's role needs the right to grant both. */
-  async addMember(caseId: string, body: AddMemberBody, granter: CaseRole): Promise<void> {
+  /** `by` the member or admin acting (null: the system, which has nobody to record as the actor). */
+  async addMember(
+    caseId: string,
+    body: AddMemberBody,
+    granter: CaseRole,
+    by: { userId: string } | null = null,
+  ): Promise<void> {
     requireGrant(granter, body.role);
     const user = await this.store.getUser(body.userId);
     if (!user || user.kind !== 'staff') throw new AccordError('NOT_FOUND', 'no such staff member');
     const existing = await this.store.getMember(caseId, user.id);
     if (existing && existing.removedAt === null) requireGrant(granter, existing.role);
     const changed = existing !== null && existing.removedAt === null && existing.role !== body.role;
+    const signerBefore = existing !== null && existing.removedAt === null && isSigningRole(existing.role);
+    if (by && (isSigningRole(body.role) || signerBefore) && (changed || !signerBefore)) {
+      await this.hooks.signersChanging(caseId, { userId: by.userId, role: granter });
+    }
     await this.store.putMember({ caseId, userId: user.id, role: body.role, displayName: user.displayName });
     // Live connections hold the old role: close them, so the next ones carry the new one.
     if (changed) await this.bus.publish({ type: 'member.changed', caseId, userId: user.id });
@@ -154,6 +172,8 @@ export class CaseService {
         `a participant of this case already has a name that looks the same as "${body.displayName}"; choose one that tells them apart`,
       );
     }
+    // A system invite (seeding) has nobody to record as the actor; sign-off refuses a changed signer set anyway.
+    if (createdBy && isSigningRole(body.role)) await this.hooks.signersChanging(caseId, createdBy);
     const userId = await createGuest(this.store, body.displayName);
     await this.store.putMember({ caseId, userId, role: body.role, displayName: body.displayName });
     const invite = await this.store.createInvite({

@@ -4,6 +4,7 @@ import {
   can,
   canTransition,
   isParty,
+  isSigningRole,
   type Activity,
   type ActivityListResult,
   type CaucusListResult,
@@ -25,12 +26,14 @@ import type {
 import type { RoomStates } from '../access/room-states';
 import { caucusIsOpen, mayReadCaucus } from '../access/policy';
 
-/** How moderation reaches the room; the gateway provides it. */
 /** What else happens when the phase changes (sign-off freezes and unfreezes the agreement). */
 export interface PhaseHooks {
+  /** May refuse the change (entering signing needs a signable agreement); nothing has changed yet. */
+  beforePhase(p: Principal, from: Phase, to: Phase): Promise<void>;
   afterPhase(p: Principal, from: Phase, to: Phase): Promise<void>;
 }
 
+/** How moderation reaches the room; the gateway provides it. */
 export interface RoomEffects {
   stateChanged(state: RoomState): void;
   activity(entry: Activity): void;
@@ -56,20 +59,23 @@ export class ModerationService {
     private readonly activityId: ActivityIdOf,
   ) {}
 
-  async setPhase(p: Principal, phase: Exclude<Phase, 'caucus'>): Promise<RoomState> {
+  async setPhase(p: Principal, phase: Exclude<Phase, 'caucus' | 'concluded'>): Promise<RoomState> {
     this.requireMediator(p);
-    if (phase === 'concluded') {
-      throw new AccordError('INVALID_TRANSITION', 'a session concludes by sealing its outcome');
-    }
     if (await this.store.getOutcome(p.caseId)) {
       throw new AccordError('INVALID_TRANSITION', 'the outcome is sealed; the session is over');
     }
-    let from: Phase = 'scheduled';
-    const view = await this.changeState(p, (s) => {
+    const allowed = (s: RoomStateRecord) => {
       if (s.phase === phase) throw new AccordError('INVALID_TRANSITION', `the session is already in ${phase}`);
       if (!canTransition(s.phase, phase)) {
         throw new AccordError('INVALID_TRANSITION', `cannot go from ${s.phase} to ${phase}`);
       }
+    };
+    const before = await this.rooms.fresh(p.caseId);
+    allowed(before);
+    await this.hooks.beforePhase(p, before.phase, phase);
+    let from: Phase = 'scheduled';
+    const view = await this.changeState(p, (s) => {
+      allowed(s);
       from = s.phase;
       return {
         patch: { phase, ...NO_CAUCUS },
@@ -205,10 +211,8 @@ export class ModerationService {
     if (target.role === 'mediator' || target.role === 'admin') {
       throw new AccordError('FORBIDDEN', `a ${target.role} is removed by an administrator`);
     }
-    if ((await this.rooms.fresh(p.caseId)).phase === 'signing') {
-      // Who must sign was fixed when the text was frozen.
-      throw new AccordError('INVALID_TRANSITION', 'return to drafting before removing a signer');
-    }
+    // Who must sign was fixed when the text was frozen: removing one of them voids it first.
+    if (isSigningRole(target.role)) await this.leaveSigning(p, 'member.removed');
     const sessionIds = await this.store.removeMember(p.caseId, userId, new Date().toISOString());
     // A caucus with someone who is gone is over.
     const state = await this.rooms.fresh(p.caseId);
@@ -221,6 +225,27 @@ export class ModerationService {
     await this.bus.publish({ type: 'member.removed', caseId: p.caseId, userId });
     if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
     await this.effects.presenceChanged(p.caseId);
+  }
+
+  /**
+   * The people who sign are about to change (a party removed, added or re-admitted): if the room is in
+   * signing it goes back to drafting, which voids the freeze and every signature given on it (recorded,
+   * and everyone is told through the room state, the outcome status and the activity feed). A text
+   * signed by some is never carried over to a new set of signers: they review the draft again.
+   */
+  async leaveSigning(p: Principal, because: 'member.removed' | 'member.added' | 'not_ready'): Promise<void> {
+    let left = false;
+    await this.changeState(p, (s) => {
+      if (s.phase !== 'signing') return null;
+      left = true;
+      return {
+        patch: { phase: 'drafting', caucusUserId: null },
+        kind: 'phase.changed',
+        target: null,
+        detail: { from: 'signing', to: 'drafting', because },
+      };
+    });
+    if (left) await this.hooks.afterPhase(p, 'signing', 'drafting');
   }
 
   async lock(p: Principal, locked: boolean): Promise<RoomState> {
@@ -289,14 +314,16 @@ export class ModerationService {
     return m;
   }
 
-  /** Read, check, write with compare-and-set (retried once if another change won), record, broadcast. */
-  private async changeState(
-    p: Principal,
-    decide: (s: RoomStateRecord) => { patch: RoomStatePatch; kind: ActivityKind; target: Target; detail: Detail },
-  ): Promise<RoomState> {
+  /**
+   * Read, check, write with compare-and-set (retried once if another change won), record, broadcast.
+   * `decide` returning null leaves the room as it is.
+   */
+  private async changeState(p: Principal, decide: (s: RoomStateRecord) => Change | null): Promise<RoomState> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.rooms.fresh(p.caseId);
-      const { patch, kind, target, detail } = decide(current);
+      const change = decide(current);
+      if (!change) return this.rooms.view(current);
+      const { patch, kind, target, detail } = change;
       let next: RoomStateRecord;
       try {
         next = await this.rooms.update(p.caseId, patch, current.version);
@@ -323,6 +350,7 @@ export class ModerationService {
 }
 
 type Detail = Activity['detail'];
+type Change = { patch: RoomStatePatch; kind: ActivityKind; target: Target; detail: Detail };
 
 /** What a room state holds while no caucus is open (who has had one is kept). */
 const NO_CAUCUS = { caucusUserId: null, caucusReturnPhase: null } as const satisfies RoomStatePatch;

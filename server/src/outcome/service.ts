@@ -12,6 +12,11 @@ import {
   readTermsMap,
   transcriptHash,
   AgreementDoc,
+  bodyHasText,
+  describeSignoffProblems,
+  isSigningRole,
+  sameName,
+  signoffProblems,
   type ChatMessage,
   OutcomeRecord,
   type OutcomeKind,
@@ -29,7 +34,9 @@ import { KeyedSerialQueue } from '../lib/serial-queue';
 import type { RoomStates } from '../access/room-states';
 import type {
   AuditRecord,
+  FreezeRecord,
   MemberRecord,
+  SignatureRecord,
   UserStore,
   CaseStore,
   MemberStore,
@@ -41,8 +48,7 @@ import type {
 } from '../store/types';
 import type { SigningKey } from './keys';
 
-const SIGNER_ROLES = new Set(['customer', 'platform', 'mediator']);
-const isSigner = (m: MemberRecord) => SIGNER_ROLES.has(m.role);
+const isSigner = (m: MemberRecord) => isSigningRole(m.role);
 
 export interface OutcomeEffects {
   statusChanged(caseId: string, status: OutcomeStatus): void;
@@ -80,18 +86,55 @@ export class OutcomeService {
     private readonly effects: OutcomeEffects,
   ) {}
 
-  /** Freezes what the agreement says now; called once the room is in `signing` (no update is accepted). */
+  /**
+   * Refuses (INVALID_TRANSITION, naming what is missing) unless the agreement as stored now could be
+   * signed as a settlement: asked before the room enters signing, so a refusal changes nothing.
+   */
+  async assertReady(caseId: string): Promise<void> {
+    const doc = await this.storedDoc(caseId);
+    try {
+      const members = (await this.store.listMembers(caseId)).filter(isSigner);
+      this.requireRules(members, doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  private requireRules(signers: readonly MemberRecord[], doc: Y.Doc): SettlementTerms {
+    const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
+    const problems = signoffProblems({
+      signers,
+      bodyHasText: bodyHasText(doc.getXmlFragment(AgreementDoc.body)),
+      terms,
+    });
+    if (problems.length > 0) {
+      throw new AccordError('INVALID_TRANSITION', `not ready for signing: ${describeSignoffProblems(problems)}`);
+    }
+    return terms;
+  }
+
+  /**
+   * Freezes what the agreement says now; called once the room is in `signing` (no update is accepted).
+   * The rules are checked again on what is frozen (an edit or a removal may have landed between the
+   * check before the phase change and the change): a refusal here creates no freeze.
+   */
   freeze(p: Principal): Promise<void> {
     return this.order.run(p.caseId, async () => {
       const c = await this.store.getCase(p.caseId);
       if (!c) throw new AccordError('NOT_FOUND', 'no such case');
       // The mediator may have left signing again meanwhile.
       if ((await this.rooms.fresh(p.caseId)).phase !== 'signing') return;
+      const members = (await this.store.listMembers(p.caseId)).filter(isSigner);
       const doc = await this.storedDoc(p.caseId);
-      const text = canonicalAgreementText(doc, c.number);
-      const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
-      doc.destroy();
-      const signers = (await this.store.listMembers(p.caseId)).filter(isSigner).map((m) => m.userId);
+      let text: string;
+      let terms: SettlementTerms;
+      try {
+        terms = this.requireRules(members, doc);
+        text = canonicalAgreementText(doc, c.number);
+      } finally {
+        doc.destroy();
+      }
+      const signers = members.map((m) => m.userId);
       const fingerprint = await agreementFingerprint(text);
       const frozen = await this.store.createFreeze({
         id: newId(),
@@ -176,16 +219,18 @@ export class OutcomeService {
         throw new AccordError('PHASE_RULES', 'nothing is frozen for signing');
       }
       const member = await this.store.getMember(p.caseId, p.userId);
-      if (
-        !member ||
-        member.removedAt !== null ||
-        !SIGNER_ROLES.has(member.role) ||
-        !freeze.signers.includes(p.userId)
-      ) {
+      if (!member || member.removedAt !== null || !isSigner(member) || !freeze.signers.includes(p.userId)) {
         throw new AccordError('FORBIDDEN', 'you are not a required signer of this text');
       }
       if (payload.fingerprint !== freeze.fingerprint) {
         throw new AccordError('CONFLICT', 'this is not the text frozen for signing; review the current text');
+      }
+      await this.requireSameSigners(p.caseId, freeze.signers);
+      // The signature is named from the identity; what was typed only confirms who the signer is.
+      if (!sameName(payload.fullName, member.displayName)) {
+        throw new AccordError('VALIDATION_FAILED', 'the name typed is not the name you sign as', [
+          { path: 'fullName', message: `type the name you sign as: ${member.displayName}` },
+        ]);
       }
       await this.confirmSecret(p, payload.secret);
       // Signed already: a node may have died after storing the last signature and before sealing
@@ -195,8 +240,8 @@ export class OutcomeService {
         const signature = await this.store.addSignature({
           freezeId: freeze.id,
           userId: p.userId,
-          role: p.role,
-          name: payload.fullName,
+          role: member.role,
+          name: member.displayName,
           fingerprint: payload.fingerprint,
           signedAt: new Date().toISOString(),
         });
@@ -223,6 +268,42 @@ export class OutcomeService {
       }
       return this.publish(p.caseId);
     });
+  }
+
+  /**
+   * Who must sign was fixed by the freeze; anyone added or removed since (a path that did not void the
+   * freeze) means the text was not frozen for the people now in the case.
+   */
+  private async requireSameSigners(caseId: string, frozen: readonly string[]): Promise<void> {
+    const now = (await this.store.listMembers(caseId)).filter(isSigner).map((m) => m.userId);
+    if (now.length !== frozen.length || now.some((id) => !frozen.includes(id))) {
+      throw new AccordError(
+        'CONFLICT',
+        'the participants changed since the text was frozen; the mediator must return to drafting',
+      );
+    }
+  }
+
+  /**
+   * The last line before a settlement is sealed, whatever led here: the freeze's signers include a
+   * customer, a platform and a mediator, every one of them signed, and the frozen terms are complete.
+   */
+  private requireSettlement(freeze: FreezeRecord | null, signatures: readonly SignatureRecord[]): void {
+    if (!freeze) throw new AccordError('PHASE_RULES', 'nothing is frozen for signing');
+    const unsigned = freeze.signers.filter((id) => !signatures.some((s) => s.userId === id));
+    const problems = signoffProblems({
+      signers: signatures.filter((s) => freeze.signers.includes(s.userId)),
+      // Checked on the document when it was frozen; the frozen text cannot change.
+      bodyHasText: true,
+      terms: freeze.terms,
+    });
+    if (unsigned.length > 0 || problems.length > 0) {
+      const missing = [
+        unsigned.length > 0 ? `${unsigned.length} signature(s) missing` : '',
+        describeSignoffProblems(problems),
+      ];
+      throw new AccordError('PHASE_RULES', `not sealed as settled: ${missing.filter(Boolean).join('; ')}`);
+    }
   }
 
   /** Whether the case's sealed record is a settlement that carries this person's signature. */
@@ -254,6 +335,8 @@ export class OutcomeService {
     const settled = kind === 'settled';
     const freeze = settled ? await this.store.currentFreeze(p.caseId) : null;
     const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
+    if (settled) this.requireSettlement(freeze, signatures);
+    else if (!reason) throw new AccordError('VALIDATION_FAILED', 'an outcome without agreement needs a reason');
     const members = (await this.store.listMembers(p.caseId)).filter(isSigner);
     const joint = await this.jointTranscript(p.caseId);
     const [head] = await this.store.listAudit(p.caseId, { limit: 1 });

@@ -377,7 +377,7 @@ export interface SignatureRecord {
   freezeId: string;
   userId: string;
   role: CaseRole;
-  /** The full name as typed. */
+  /** The signer's name from their member record (the identity), never what they typed. */
   name: string;
   fingerprint: string;
   signedAt: string;

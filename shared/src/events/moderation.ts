@@ -3,8 +3,11 @@ import { Phase } from '../phases';
 import { CaseId, IsoDateTime, UserId } from '../ids';
 import { CaseRole } from '../roles';
 
-/** Moves the session to another phase (mediator); `caucus` is entered with `caucus:open`. */
-export const PhasePayload = z.strictObject({ phase: Phase.exclude(['caucus']) });
+/**
+ * Moves the session to another phase (mediator); `caucus` is entered with `caucus:open`, and
+ * `concluded` only by sealing the outcome (`outcome:sign`, `outcome:seal`), so neither is a phase here.
+ */
+export const PhasePayload = z.strictObject({ phase: Phase.exclude(['caucus', 'concluded']) });
 
 export const SettingsPayload = z
   .strictObject({ lobby: z.boolean().optional(), quietOpening: z.boolean().optional() })

@@ -3,12 +3,16 @@ import { IsoDateTime, UserId } from '../ids';
 import { CaseRole } from '../roles';
 import { SealedOutcome } from '../outcome';
 import { PersonName } from '../names';
+import { SEAL_REASON_MIN } from '../signoff-rules';
 
-/** Signs the frozen text: the fingerprint the signer was shown, their full name, and their password or PIN. */
+/**
+ * Signs the frozen text: the fingerprint the signer was shown, their name typed as a confirmation, and
+ * their password or PIN. The signature is named from the signer's identity (their member record),
+ * never from `fullName`: a `fullName` that is not that name (spacing, width and case aside) is refused.
+ */
 export const SignPayload = z.strictObject({
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Sealed (masked to its first character) into the record: no bidi or invisible characters, like every name. */
-  fullName: PersonName(2, 100),
+  fullName: PersonName(1, 100),
   /** A staff member's password, or the PIN that came with a guest's invite. */
   secret: z.string().min(1).max(256),
 });
@@ -16,10 +20,13 @@ export const SignPayload = z.strictObject({
 /** The mediator ends the session without an agreement. */
 export const SealPayload = z.strictObject({
   outcome: z.enum(['not_settled', 'withdrawn']),
+  /** Sealed into the record as given (NFC, trimmed): what a court reads about why there is no agreement. */
   reason: z
     .string()
-    .max(2000)
-    .refine((s) => s.trim().length > 0, 'give a reason'),
+    .normalize('NFC')
+    .trim()
+    .min(SEAL_REASON_MIN, `give a reason of at least ${SEAL_REASON_MIN} characters`)
+    .max(2000),
 });
 
 export const SignerView = z.object({

@@ -1,0 +1,80 @@
+import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import { bodyHasText, sameName, signoffProblems, type SignoffInput } from './signoff-rules';
+
+const terms = (t: Partial<SignoffInput['terms']> = {}): SignoffInput['terms'] => ({
+  amountAgreedCents: 48_000,
+  instalments: null,
+  firstDueDate: null,
+  monthlyAmountCents: null,
+  noPayment: false,
+  ...t,
+});
+const everyone = [{ role: 'customer' }, { role: 'platform' }, { role: 'mediator' }, { role: 'observer' }] as const;
+
+describe('signoffProblems', () => {
+  it('nothing missing with all three roles, text and the amount', () => {
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms() })).toEqual([]);
+  });
+  it('names each missing role, the text and each missing key term', () => {
+    expect(
+      signoffProblems({
+        signers: [{ role: 'customer' }, { role: 'observer' }],
+        bodyHasText: false,
+        terms: terms({ amountAgreedCents: null, instalments: 3 }),
+      }),
+    ).toEqual([
+      { kind: 'missing_signer', role: 'platform' },
+      { kind: 'missing_signer', role: 'mediator' },
+      { kind: 'empty_text' },
+      { kind: 'missing_term', term: 'amountAgreedCents' },
+      { kind: 'missing_term', term: 'firstDueDate' },
+      { kind: 'missing_term', term: 'monthlyAmountCents' },
+    ]);
+  });
+  it('one instalment needs no schedule; "no payment" stands in for every amount, never for a signer', () => {
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms({ instalments: 1 }) })).toEqual([]);
+    const noPayment = terms({ amountAgreedCents: null, instalments: 6, noPayment: true });
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: noPayment })).toEqual([]);
+    expect(signoffProblems({ signers: everyone.slice(1), bodyHasText: true, terms: noPayment })).toEqual([
+      { kind: 'missing_signer', role: 'customer' },
+    ]);
+  });
+});
+
+describe('bodyHasText', () => {
+  const body = (...texts: string[]) => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment('body');
+    for (const text of texts) {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(text)]);
+      fragment.insert(fragment.length, [p]);
+    }
+    return fragment;
+  };
+  it('is false for nothing, blank or invisible characters, true for any visible one, however deep', () => {
+    expect(bodyHasText(body())).toBe(false);
+    expect(bodyHasText(body('', ' \u3000\n', '\u200b\u2060'))).toBe(false);
+    expect(bodyHasText(body('', '退'))).toBe(true);
+    const doc = new Y.Doc();
+    const list = new Y.XmlElement('bulletList');
+    const item = new Y.XmlElement('listItem');
+    const p = new Y.XmlElement('paragraph');
+    p.insert(0, [new Y.XmlText('<b>')]);
+    item.insert(0, [p]);
+    list.insert(0, [item]);
+    doc.getXmlFragment('body').insert(0, [list]);
+    expect(bodyHasText(doc.getXmlFragment('body'))).toBe(true);
+  });
+});
+
+describe('sameName', () => {
+  it('ignores spacing, width and case; nothing else', () => {
+    expect(sameName(' 王 女士 ', '王女士')).toBe(true);
+    expect(sameName('ｗａｎｇ fang', 'Wang Fang')).toBe(true);
+    expect(sameName('王女', '王女士')).toBe(false);
+    expect(sameName('李华', '王女士')).toBe(false);
+    expect(sameName('   ', '')).toBe(false);
+  });
+});
