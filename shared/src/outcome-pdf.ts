@@ -17,7 +17,9 @@ export interface PdfAttachment {
   content: Uint8Array;
 }
 
-export type RecordFromPdf = { ok: true; sealed: unknown } | { ok: false; problem: string };
+/** What reading a PDF for its record gave: the record (unverified), or why there is none (`reason` for a UI's words). */
+export type RecordFromPdf =
+  { ok: true; sealed: unknown } | { ok: false; reason: 'unreadable' | 'no-record' | 'not-json'; problem: string };
 
 /**
  * The sealed record among a PDF's embedded files: the JSON of `outcome.json`, still to be verified.
@@ -25,10 +27,16 @@ export type RecordFromPdf = { ok: true; sealed: unknown } | { ok: false; problem
  */
 export function recordFromAttachments(attachments: Record<string, PdfAttachment> | null | undefined): RecordFromPdf {
   const file = Object.values(attachments ?? {}).find((a) => a.filename === OUTCOME_ATTACHMENT);
-  if (!file) return { ok: false, problem: `the PDF holds no Accord outcome record (no ${OUTCOME_ATTACHMENT} in it)` };
+  if (!file) {
+    return {
+      ok: false,
+      reason: 'no-record',
+      problem: `the PDF holds no Accord outcome record (no ${OUTCOME_ATTACHMENT} in it)`,
+    };
+  }
   try {
     return { ok: true, sealed: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.content)) as unknown };
   } catch {
-    return { ok: false, problem: `the ${OUTCOME_ATTACHMENT} in the PDF is not JSON` };
+    return { ok: false, reason: 'not-json', problem: `the ${OUTCOME_ATTACHMENT} in the PDF is not JSON` };
   }
 }

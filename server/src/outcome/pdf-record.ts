@@ -14,7 +14,7 @@ export async function recordFromPdf(bytes: Uint8Array): Promise<RecordFromPdf> {
     const attachments = (await pdf.getAttachments()) as Record<string, PdfAttachment> | null;
     return recordFromAttachments(attachments);
   } catch {
-    return { ok: false, problem: 'the file cannot be read as a PDF' };
+    return { ok: false, reason: 'unreadable', problem: 'the file cannot be read as a PDF' };
   } finally {
     await task.destroy();
   }
