@@ -162,18 +162,26 @@ export function pdfLabels(language: CaseLanguage): PdfLabels {
 /** The zone the PDF states its times in: the cases are mediated in China, whatever their language. */
 const ZONE = 'Asia/Shanghai';
 
-/** An ISO instant as people write it in the case's language, in Beijing time (the zone said once per page part). */
+const timeFormats = new Map<CaseLanguage, Intl.DateTimeFormat>();
+
+/** An ISO instant as people write it in the case's language, in Beijing time (the PDF names the zone). */
 export function formatTime(iso: string, language: CaseLanguage): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: ZONE,
-    year: 'numeric',
-    month: language === 'en' ? 'long' : 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  let format = timeFormats.get(language);
+  if (!format) {
+    // Made once per language: building a DateTimeFormat costs far more than using one.
+    format = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: ZONE,
+      year: 'numeric',
+      month: language === 'en' ? 'long' : 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormats.set(language, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** A calendar date (`2026-12-31`) in the case's language; no zone, it is a date, not an instant. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { OUTCOME_ATTACHMENT, canonicalJson, type OutcomeRecord, type SealedOutcome } from '@accord/shared';
@@ -17,12 +18,18 @@ const FONT_FILES = {
 type FontName = keyof typeof FONT_FILES;
 
 const require = createRequire(import.meta.url);
-let fonts: Promise<Record<FontName, Buffer>> | null = null;
-/** Both fonts, read once (about 10 MB each) and kept: every PDF is made from them. */
-function loadFonts(): Promise<Record<FontName, Buffer>> {
-  fonts ??= Promise.all([readFile(require.resolve(FONT_FILES.body)), readFile(require.resolve(FONT_FILES.bold))]).then(
-    ([body, bold]) => ({ body, bold }),
-  );
+let fonts: Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> | null = null;
+/**
+ * Both fonts, read (about 10 MB each) and parsed once: parsing is most of the work of a PDF, and
+ * pdfkit takes a parsed fontkit font as it takes a file, subsetting it afresh for each document.
+ */
+function loadFonts(): Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> {
+  const parse = async (name: FontName) => {
+    const font = fontkit.create(await readFile(require.resolve(FONT_FILES[name])));
+    // pdfkit's types list file sources only; at run time it accepts any fontkit font (it calls `layout`).
+    return font as unknown as PDFKit.Mixins.PDFFontSource;
+  };
+  fonts ??= Promise.all([parse('body'), parse('bold')]).then(([body, bold]) => ({ body, bold }));
   return fonts;
 }
 
