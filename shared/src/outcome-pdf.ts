@@ -1,9 +1,30 @@
+import { sha256Hex } from './agreement-text';
+import { canonicalJson } from './canonical';
+
 /**
  * The PDF of a sealed outcome carries the sealed record itself as an embedded file, so the PDF alone
  * can be verified offline: whoever reads it (the CLI, the /verify page) takes this attachment out and
  * checks it with `verifyOutcome`, exactly as a JSON record. The pages are a rendering of that record.
  */
 export const OUTCOME_ATTACHMENT = 'outcome.json';
+
+/**
+ * The short digest of a sealed record that the PDF's QR code carries in the verify page's fragment
+ * (`/verify#case=<number>&record=<digest>`): the first 16 hex of SHA-256 over the record's canonical
+ * JSON. It names no person; it lets the verify page tell whether the file being checked is the record
+ * a printed copy points to (forging another record that matches would still need the seal's key).
+ */
+export async function recordDigest(record: unknown): Promise<string> {
+  return (await sha256Hex(canonicalJson(record))).slice(0, 16);
+}
+
+/** The case number and record digest in a verify page fragment, when it carries them. */
+export function verifyFragment(hash: string): { caseNumber: string; digest: string } | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const caseNumber = params.get('case');
+  const digest = params.get('record');
+  return caseNumber && digest && /^[0-9a-f]{16}$/.test(digest) ? { caseNumber, digest } : null;
+}
 
 /** Whether these bytes are a PDF: its header `%PDF-`, which readers accept within the first 1024 bytes. */
 export function isPdf(bytes: Uint8Array): boolean {

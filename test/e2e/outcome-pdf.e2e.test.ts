@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDigest } from '@accord/shared';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot, ARTIFACTS } from '../helpers/browser';
 import { repoRoot, runCli } from '../helpers/process';
@@ -97,12 +98,22 @@ describe.skipIf(!chromiumOrSkip())('the outcome PDF, from a settlement in Chromi
 
   it('the verify page checks the PDF alone, in the browser, and refuses a PDF without a record', async () => {
     const page = pages.platform;
-    await page.goto(`${t.url}/verify`);
+    // As the PDF's QR code opens it: the fragment names the case and the record's digest.
+    const sealed = await t.server.store.getOutcome(c.caseId);
+    const record = JSON.parse(sealed?.record ?? 'null') as { caseNumber: string };
+    await page.goto(`${t.url}/verify#case=${record.caseNumber}&record=${await recordDigest(record)}`);
+    await page.getByTestId('verify-expected').waitFor();
     await page.locator('input[type="file"]').setInputFiles(pdfFile);
     await expect.poll(() => page.getByTestId('record-verification').getAttribute('data-valid')).toBe('true');
+    expect(await page.getByTestId('verify-qr-match').getAttribute('data-match')).toBe('true');
     await page.getByTestId('verify-from-pdf').waitFor();
     expect(await page.getByTestId('record').innerText()).toContain('退还服务费480元');
     await screenshot(page, 'verify-pdf');
+    // A QR code that names another record, opened afresh as a scan does: the page says this file is not it.
+    await page.goto('about:blank');
+    await page.goto(`${t.url}/verify#case=${record.caseNumber}&record=${'0'.repeat(16)}`);
+    await page.locator('input[type="file"]').setInputFiles(pdfFile);
+    await expect.poll(() => page.getByTestId('verify-qr-match').getAttribute('data-match')).toBe('false');
 
     const bare =
       '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +

@@ -5,6 +5,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   OUTCOME_ATTACHMENT,
+  recordDigest,
   verifyOutcome,
   type CaseLanguage,
   type OutcomeStatus,
@@ -161,6 +162,9 @@ describe('the outcome PDF', () => {
     }
     // The whole agreement text, verbatim (whitespace aside: pages wrap lines).
     expect(text).toContain(squash(sealed.record.agreement?.text ?? 'no text'));
+    // The verify page's address, as the QR code carries it: the case and the record's digest, no name.
+    const digest = await recordDigest(sealed.record);
+    expect(text).toContain(`${t.url}/verify#case=${sealed.record.caseNumber}&record=${digest}`);
   });
 
   it('carries the sealed record as outcome.json, which verifies', async () => {

@@ -186,6 +186,11 @@ export const en = {
     drop: 'Drop the file here',
     unreadable: 'This file is neither a record (JSON) nor an outcome PDF.',
     reading: 'Reading the PDF…',
+    expected:
+      'You scanned the QR code of the outcome of case {{number}}. Choose that case’s PDF or record file to verify it.',
+    qrMatches: 'This file is the very record of case {{number}} that the QR code names.',
+    qrDiffers:
+      'This file is not the record of case {{number}} that the QR code names: compare it with the printed copy, or ask for the right file.',
     pdfUnreadable: 'This PDF cannot be read.',
     pdfWithoutRecord: 'This PDF does not carry an Accord outcome record, so it cannot be verified.',
     fromPdf:

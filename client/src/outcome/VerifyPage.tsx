@@ -1,6 +1,6 @@
-import { useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SealedOutcome, isPdf } from '@accord/shared';
+import { SealedOutcome, isPdf, recordDigest, verifyFragment } from '@accord/shared';
 import { RecordView } from './RecordView';
 import { ErrorText } from '../app/ErrorText';
 
@@ -14,6 +14,15 @@ export function VerifyPage() {
   const [fromPdf, setFromPdf] = useState(false);
   const [reading, setReading] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  // Opened from a PDF's QR code: the fragment names the record that copy carries.
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const changed = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  const expected = useMemo(() => verifyFragment(hash), [hash]);
+  const [matches, setMatches] = useState<boolean | null>(null);
   /** The record in a file: the JSON itself, or the one embedded in a PDF; a problem in words otherwise. */
   const recordIn = async (bytes: Uint8Array): Promise<{ value: unknown } | { problem: string }> => {
     if (!isPdf(bytes)) return { value: JSON.parse(new TextDecoder().decode(bytes)) as unknown };
@@ -31,6 +40,7 @@ export function VerifyPage() {
     if (!file) return;
     setSealed(null);
     setProblem(null);
+    setMatches(null);
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const pdf = isPdf(bytes);
@@ -43,6 +53,8 @@ export function VerifyPage() {
       if (parsed.success) {
         setFromPdf(pdf);
         setSealed(parsed.data);
+        const named = verifyFragment(window.location.hash);
+        if (named) setMatches((await recordDigest(parsed.data.record)) === named.digest);
       } else {
         setProblem(`${t('record.invalid')}: ${parsed.error.issues[0]?.message ?? ''}`);
       }
@@ -58,6 +70,11 @@ export function VerifyPage() {
     <section className="card verify" data-testid="verify-page">
       <h1>{t('verify.title')}</h1>
       <p>{t('verify.intro')}</p>
+      {expected && (
+        <p className="muted" data-testid="verify-expected">
+          {t('verify.expected', { number: expected.caseNumber })}
+        </p>
+      )}
       <div className="drop-zone" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
         <label>
           {t('verify.file')}
@@ -71,6 +88,11 @@ export function VerifyPage() {
       </div>
       {reading && <p className="muted">{t('verify.reading')}</p>}
       <ErrorText error={problem} testId="verify-problem" />
+      {matches !== null && expected && (
+        <p className={matches ? 'ok' : 'error'} data-testid="verify-qr-match" data-match={matches}>
+          {t(matches ? 'verify.qrMatches' : 'verify.qrDiffers', { number: expected.caseNumber })}
+        </p>
+      )}
       {sealed && fromPdf && (
         <p className="muted" data-testid="verify-from-pdf">
           {t('verify.fromPdf')}

@@ -1,10 +1,15 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { OUTCOME_ATTACHMENT, canonicalJson, type OutcomeRecord, type SealedOutcome } from '@accord/shared';
+import {
+  OUTCOME_ATTACHMENT,
+  canonicalJson,
+  recordDigest,
+  type OutcomeRecord,
+  type SealedOutcome,
+} from '@accord/shared';
 import { formatTime, pdfLabels, termText, type PdfLabels } from './pdf-labels';
 
 /**
@@ -154,8 +159,6 @@ class Writer {
   }
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
 /**
  * Renders a sealed outcome as a PDF: the record in the case's language, and the record itself
  * embedded as `outcome.json` so that the PDF alone verifies (`accord verify`, the /verify page).
@@ -171,8 +174,8 @@ export class OutcomePdf {
    * The verify page's address, with the case number and a short digest of the record in the fragment
    * (never sent to a server; no personal data), so a scanned code names the record it is for.
    */
-  verifyUrl(sealed: SealedOutcome): string {
-    const digest = sha256(canonicalJson(sealed.record)).slice(0, 16);
+  async verifyUrl(sealed: SealedOutcome): Promise<string> {
+    const digest = await recordDigest(sealed.record);
     return `${this.publicUrl()}/verify#case=${encodeURIComponent(sealed.record.caseNumber)}&record=${digest}`;
   }
 
@@ -180,6 +183,7 @@ export class OutcomePdf {
     const r = sealed.record;
     const l = pdfLabels(r.language);
     const font = await loadFonts();
+    const verifyUrl = await this.verifyUrl(sealed);
     const sealedAt = new Date(r.sealedAt);
     const title = r.outcome.kind === 'settled' ? l.title.settled : l.title.other;
     const doc = new PDFDocument({
@@ -214,7 +218,7 @@ export class OutcomePdf {
     agreement(w, r, l);
     signatures(w, r, l);
     verification(w, sealed, l);
-    instructions(w, this.verifyUrl(sealed), l);
+    instructions(w, verifyUrl, l);
     footers(w, r, l);
 
     const attachment: AttachmentOptions = {
