@@ -98,6 +98,13 @@ describe.skipIf(!chromiumOrSkip())('the outcome PDF, from a settlement in Chromi
 
   it('the verify page checks the PDF alone, in the browser, and refuses a PDF without a record', async () => {
     const page = pages.platform;
+    // pdf.js runs under the page's CSP (no eval, workers of this origin only): any violation is kept.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __violations: string[] };
+      w.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(e.violatedDirective));
+    });
+    const violations = () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
     // As the PDF's QR code opens it: the fragment names the case and the record's digest.
     const sealed = await t.server.store.getOutcome(c.caseId);
     const record = JSON.parse(sealed?.record ?? 'null') as { caseNumber: string };
@@ -108,6 +115,7 @@ describe.skipIf(!chromiumOrSkip())('the outcome PDF, from a settlement in Chromi
     expect(await page.getByTestId('verify-qr-match').getAttribute('data-match')).toBe('true');
     await page.getByTestId('verify-from-pdf').waitFor();
     expect(await page.getByTestId('record').innerText()).toContain('退还服务费480元');
+    expect(await violations()).toEqual([]);
     await screenshot(page, 'verify-pdf');
     // A QR code that names another record, opened afresh as a scan does: the page says this file is not it.
     await page.goto('about:blank');
