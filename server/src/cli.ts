@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyOutcome } from '@accord/shared';
+import { isPdf, verifyOutcome, type RecordFromPdf } from '@accord/shared';
 import { verifyCaseAudit } from './audit/verify';
 import { createDemoCase } from './cases/demo';
+import { recordFromPdf } from './outcome/pdf-record';
 import { ConfigError, loadConfig } from './config';
 import { loadSigningKey } from './outcome/keys';
 import { openStore, startAccord } from './server';
@@ -20,8 +21,9 @@ Commands:
                  Check a case's audit trail in the data store: the hash chain, and every
                  chat message, signature and the sealed record against it. Exits 1 naming
                  the first broken link, 2 for a case the store does not hold.
-  verify <record.json> [--key <public key, base64url>]
-                 Check a sealed outcome record offline: its signature, fingerprints
+  verify <record.json | outcome.pdf> [--key <public key, base64url>]
+                 Check a sealed outcome record offline (the JSON record, or the
+                 outcome PDF, which carries it): its signature, fingerprints
                  and (with --key, the key published at /api/outcome/public-key)
                  that it was sealed by that key. Exits 1 when it does not verify.
 
@@ -134,9 +136,19 @@ async function auditVerify(caseId: string | undefined): Promise<void> {
   }
 }
 
+/** The sealed record in a file: the JSON record itself, or the one embedded in an outcome PDF. */
+async function readRecord(file: string): Promise<RecordFromPdf> {
+  const bytes = readFileSync(file);
+  if (isPdf(bytes)) return recordFromPdf(bytes);
+  return { ok: true, sealed: JSON.parse(bytes.toString('utf8')) as unknown };
+}
+
 async function verifyRecord(file: string | undefined, key: string | undefined): Promise<void> {
-  if (!file) throw new ConfigError('usage: accord verify <record.json> [--key <public key>]');
-  const result = await verifyOutcome(JSON.parse(readFileSync(file, 'utf8')) as unknown, key);
+  if (!file) throw new ConfigError('usage: accord verify <record.json | outcome.pdf> [--key <public key>]');
+  const read = await readRecord(file);
+  const result = read.ok
+    ? await verifyOutcome(read.sealed, key)
+    : { ok: false, problems: [read.problem], record: null };
   const r = result.record;
   if (result.ok && r) {
     const lines = [

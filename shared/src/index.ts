@@ -12,6 +12,7 @@ export * from './canonical';
 export * from './audit';
 export * from './agreement-text';
 export * from './outcome';
+export * from './outcome-pdf';
 export * from './lifecycle';
 export * from './intake';
 export * from './routes';

@@ -98,6 +98,8 @@ export const ROUTES = {
   'POST /api/cases': { auth: 'session', body: input(CreateCaseBody, 'case body'), status: 201, result: CaseView },
   'GET /api/cases/:caseId': { auth: 'session', params: caseId, result: CaseView },
   'GET /api/cases/:caseId/outcome': { auth: 'session', params: caseId, result: SealedOutcome },
+  /** Answered as an attachment (accord-outcome-<number>.pdf) that carries the sealed record. */
+  'GET /api/cases/:caseId/outcome/pdf': { auth: 'session', params: caseId, result: 'file' },
   'POST /api/cases/:caseId/members': {
     auth: 'session',
     params: caseId,

@@ -218,16 +218,28 @@ export const en = {
     invalid: 'NOT VALID',
     checking: 'Checking…',
     print: 'Print',
+    downloadPdf: 'Download PDF',
+    downloadFailed: 'The PDF could not be downloaded. Please try again later.',
     notFound: 'No outcome has been sealed for this case yet.',
     noKey: 'the published key could not be fetched, so who sealed this cannot be checked',
   },
   verify: {
     title: 'Verify an outcome record',
     intro:
-      'Choose or drop a record file (JSON). It is checked here, in your browser, against the key this server publishes.',
-    file: 'Record file',
+      'Choose or drop a record file (JSON) or an outcome PDF. It is checked here, in your browser, against the key this server publishes; nothing is uploaded.',
+    file: 'Record file or PDF',
     drop: 'Drop the file here',
-    unreadable: 'This file is not JSON.',
+    unreadable: 'This file is neither a record (JSON) nor an outcome PDF.',
+    reading: 'Reading the PDF…',
+    expected:
+      'You scanned the QR code of the outcome of case {{number}}. Choose that case’s PDF or record file to verify it.',
+    qrMatches: 'This file is the very record of case {{number}} that the QR code names.',
+    qrDiffers:
+      'This file is not the record of case {{number}} that the QR code names: compare it with the printed copy, or ask for the right file.',
+    pdfUnreadable: 'This PDF cannot be read.',
+    pdfWithoutRecord: 'This PDF does not carry an Accord outcome record, so it cannot be verified.',
+    fromPdf:
+      'Below is the record embedded in the PDF (the attachment outcome.json). That record is what is verified; check that the PDF’s pages read the same.',
   },
   intake: {
     title: 'File a complaint',

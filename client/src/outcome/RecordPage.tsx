@@ -1,14 +1,17 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SealedOutcome } from '@accord/shared';
+import { pathOf, type SealedOutcome } from '@accord/shared';
 import { api, ApiError } from '../app/api';
+import { ErrorText } from '../app/ErrorText';
+import { downloadWithToken } from '../app/upload';
 import { RecordView } from './RecordView';
 
-/** The printable record of a case (a member's token is needed to fetch it). */
+/** The printable record of a case (a member's token is needed to fetch it), and its PDF. */
 export function RecordPage({ caseId, token }: { caseId: string; token: string }) {
   const { t } = useTranslation();
   const [sealed, setSealed] = useState<SealedOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [pdfError, setPdfError] = useState<string | null>(null);
   useEffect(() => {
     api('GET /api/cases/:caseId/outcome', { token, params: { caseId } })
       .then(setSealed)
@@ -18,11 +21,26 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
   }, [caseId, token, t]);
   if (error) return <p className="page-message">{error}</p>;
   if (!sealed) return <p className="page-message">{t('record.checking')}</p>;
+  // Made by the server, with the sealed record inside it: the PDF verifies on its own.
+  const downloadPdf = () => {
+    setPdfError(null);
+    downloadWithToken(
+      pathOf('GET /api/cases/:caseId/outcome/pdf', { caseId }),
+      token,
+      `accord-outcome-${sealed.record.caseNumber}.pdf`,
+    ).catch(() => setPdfError(t('record.downloadFailed')));
+  };
   return (
     <div className="record-page">
-      <button type="button" className="no-print" onClick={() => window.print()}>
-        {t('record.print')}
-      </button>
+      <div className="button-row no-print">
+        <button type="button" onClick={() => window.print()}>
+          {t('record.print')}
+        </button>
+        <button type="button" data-testid="download-pdf" onClick={downloadPdf}>
+          {t('record.downloadPdf')}
+        </button>
+      </div>
+      <ErrorText error={pdfError} />
       <RecordView sealed={sealed} />
     </div>
   );

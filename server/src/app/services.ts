@@ -13,6 +13,7 @@ import { DataCipher } from '../evidence/cipher';
 import { EvidenceService } from '../evidence/service';
 import { ModerationService, toActivity } from '../moderation/service';
 import { loadSigningKey, type SigningKey } from '../outcome/keys';
+import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
 import type { AccordIo } from '../room/socket-types';
@@ -34,6 +35,8 @@ export interface Services {
   readonly chat: ChatService;
   readonly moderation: ModerationService;
   readonly outcome: OutcomeService;
+  /** The sealed outcome as a PDF that carries the record (for the verify page's QR, the public URL). */
+  readonly outcomePdf: OutcomePdf;
   readonly broadcasts: RoomBroadcasts;
 }
 
@@ -170,6 +173,7 @@ export function buildServices(
     chat,
     moderation,
     outcome,
+    outcomePdf: new OutcomePdf(publicUrl),
     broadcasts,
   };
 }

@@ -61,9 +61,9 @@ export function attachTransports(
   io: AccordIo,
 ): Transports {
   const { store, bus, log, metrics } = infra;
-  const { auth, cases, flow, evidence, signingKey, outcome } = services;
+  const { auth, cases, flow, evidence, signingKey, outcome, outcomePdf } = services;
   const trustProxy = trustProxies(config.trustedProxies);
-  const app = createHttpApp([createApiRouter({ auth, cases, flow, evidence, signingKey, outcome })], {
+  const app = createHttpApp([createApiRouter({ auth, cases, flow, evidence, signingKey, outcome, outcomePdf })], {
     trustProxy,
     ops: {
       ready: async () => {

@@ -5,6 +5,7 @@ import type { CaseFlow } from '../cases/index';
 import type { CaseService } from '../cases/service';
 import type { EvidenceService } from '../evidence/service';
 import type { SigningKey } from '../outcome/keys';
+import type { OutcomePdf } from '../outcome/pdf';
 import type { OutcomeService } from '../outcome/service';
 import { routesOn } from './route';
 import { authRoutes } from './routes/auth';
@@ -25,6 +26,7 @@ export interface ApiDeps {
   evidence: EvidenceService;
   signingKey: SigningKey;
   outcome: OutcomeService;
+  outcomePdf: OutcomePdf;
 }
 
 /**
