@@ -31,7 +31,7 @@ describe('the accord CLI', () => {
       });
       const seen = role === 'mediator' ? client.welcomes[0] : client.lobby[0];
       expect(seen?.you.role).toBe(role);
-      expect(seen?.title).toMatch(/fee/i);
+      expect(seen?.title).toMatch(/服务费/);
       clients.push(client);
     }
     const [customer, , mediator] = clients;
