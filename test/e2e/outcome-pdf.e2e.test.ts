@@ -5,11 +5,10 @@ import { recordDigest } from '@accord/shared';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot, ARTIFACTS } from '../helpers/browser';
 import { repoRoot, runCli } from '../helpers/process';
-import { makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
+import { makeTempDir, NAMES, startServer, type TestCase, type TestServer } from '../helpers/server';
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
 type Party = (typeof PARTIES)[number];
-const NAMES: Record<Party, string> = { customer: '王小红', platform: '李华', mediator: '张伟' };
 const AGREEMENT = '平台于2026年12月31日前退还服务费480元；王女士撤回投诉。';
 
 /** The mediator writes the agreement and its key terms, then moves the room to signing (which freezes it). */
@@ -30,8 +29,8 @@ async function draftAndFreeze(pages: Record<Party, Page>): Promise<void> {
 }
 
 /**
- * Each party signs the frozen text in turn, as the signing panel asks today (name, PIN, the confirmation
- * box), and waits until everyone sees that signature. The one place to adapt when the panel changes.
+ * Each party signs the frozen text in turn, as the signing panel asks (their own name as confirmation,
+ * PIN, the confirmation box), and waits until everyone sees that signature. The one place to adapt when the panel changes.
  */
 async function signInTurn(pages: Record<Party, Page>, c: TestCase): Promise<void> {
   for (const party of PARTIES) {
