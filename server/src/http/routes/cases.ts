@@ -11,7 +11,11 @@ export function caseRoutes(route: RegisterRoute, { auth, cases }: { auth: AuthSe
     return cases.getCase(principal.caseId);
   });
 
-  route('POST /api/cases/:caseId/members', ({ access, body }) => cases.addMember(access.caseId, body, access.role, access), {
-    access: managing(auth, 'member.add'),
-  });
+  route(
+    'POST /api/cases/:caseId/members',
+    ({ access, body }) => cases.addMember(access.caseId, body, access.role, access),
+    {
+      access: managing(auth, 'member.add'),
+    },
+  );
 }
