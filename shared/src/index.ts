@@ -10,6 +10,7 @@ export * from './validate';
 export * from './events/index';
 export * from './canonical';
 export * from './audit';
+export * from './agreement-schema';
 export * from './agreement-text';
 export * from './outcome';
 export * from './lifecycle';
