@@ -12,6 +12,7 @@ export * from './canonical';
 export * from './audit';
 export * from './agreement-schema';
 export * from './agreement-text';
+export * from './settlement-format';
 export * from './outcome';
 export * from './lifecycle';
 export * from './intake';

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { agreementFingerprint, canonicalAgreementText, type ErrorBody, type OutcomeStatus } from '@accord/shared';
+import { agreementFingerprint, canonicalAgreementText, type CaseLanguage, type ErrorBody, type OutcomeStatus } from '@accord/shared';
 import { navigate } from '../app/router';
 import type { RoomApi } from '../room/useRoom';
 import { downloadRecord } from './download';
@@ -20,6 +20,7 @@ export function SigningPanel({
   status,
   caseId,
   caseNumber,
+  language,
   doc,
   isStaff,
 }: {
@@ -27,6 +28,7 @@ export function SigningPanel({
   status: OutcomeStatus;
   caseId: string;
   caseNumber: string;
+  language: CaseLanguage;
   doc: Y.Doc | null;
   isStaff: boolean;
 }) {
@@ -45,14 +47,14 @@ export function SigningPanel({
     if (!doc || !freeze) return;
     let live = true;
     const compute = () =>
-      void agreementFingerprint(canonicalAgreementText(doc, caseNumber)).then((fp) => live && setLocal(fp));
+      void agreementFingerprint(canonicalAgreementText(doc, caseNumber, language)).then((fp) => live && setLocal(fp));
     compute();
     doc.on('update', compute);
     return () => {
       live = false;
       doc.off('update', compute);
     };
-  }, [doc, freeze, caseNumber]);
+  }, [doc, freeze, caseNumber, language]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -160,6 +160,7 @@ export function RoomPage({
               status={room.outcome}
               caseId={caseId}
               caseNumber={room.welcome.caseNumber}
+              language={room.welcome.language}
               doc={agreement?.doc ?? null}
               isStaff={staffSession()?.user.id === me}
             />

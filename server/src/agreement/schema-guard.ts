@@ -10,6 +10,9 @@ import {
   parseDocumentName,
 } from '@accord/shared';
 
+// `any` because that is how Yjs types the values of Doc.share.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RootType = Y.AbstractType<Y.YEvent<any>>;
 type Roots = Readonly<Record<string, 'fragment' | 'terms'>>;
 
 /** The root shared types a document may hold, by its name (an unknown name: none). */
@@ -33,7 +36,7 @@ export function rootsOf(documentName: string): Roots {
  * are terms-guard.ts's.
  */
 export function landedSchemaProblem(doc: Y.Doc, transaction: Y.Transaction, roots: Roots): string | null {
-  const rootName = new Map<Y.AbstractType<unknown>, string>();
+  const rootName = new Map<RootType, string>();
   for (const [name, type] of doc.share) rootName.set(type, name);
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
@@ -50,12 +53,12 @@ export function landedSchemaProblem(doc: Y.Doc, transaction: Y.Transaction, root
   return null;
 }
 
-function itemProblem(item: Y.Item, rootName: Map<Y.AbstractType<unknown>, string>, roots: Roots): string | null {
+function itemProblem(item: Y.Item, rootName: Map<RootType, string>, roots: Roots): string | null {
   const parent = item.parent;
   if (!(parent instanceof Y.AbstractType)) return 'content without a parent';
   const content = item.content;
   if (parent._item === null) {
-    const name = rootName.get(parent) ?? '';
+    const name = rootName.get(parent as RootType) ?? '';
     const kind = Object.hasOwn(roots, name) ? roots[name] : undefined;
     if (kind === undefined) return `the document has no shared type "${name}"`;
     if (kind === 'terms') {
@@ -85,7 +88,7 @@ function itemProblem(item: Y.Item, rootName: Map<Y.AbstractType<unknown>, string
   return 'content inside a type the agreement schema does not have';
 }
 
-function childProblem(parentNode: string, content: Y.AbstractContent): string | null {
+function childProblem(parentNode: string, content: Y.Item["content"]): string | null {
   if (!(content instanceof Y.ContentType)) return `<${parentNode}> holds elements and text only`;
   const type = content.type;
   const allowed = allowedChildren(parentNode);

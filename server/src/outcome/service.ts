@@ -84,7 +84,7 @@ export class OutcomeService {
       // The mediator may have left signing again meanwhile.
       if ((await this.rooms.fresh(p.caseId)).phase !== 'signing') return;
       const doc = await this.storedDoc(p.caseId);
-      const text = canonicalAgreementText(doc, c.number);
+      const text = canonicalAgreementText(doc, c.number, c.language);
       const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
       doc.destroy();
       const signers = (await this.store.listMembers(p.caseId)).filter(isSigner).map((m) => m.userId);
