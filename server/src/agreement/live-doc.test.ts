@@ -63,7 +63,7 @@ describe('LiveDoc on a store shared by several nodes', () => {
     const client = new Y.Doc();
     const updates: Uint8Array[] = [];
     client.on('update', (u: Uint8Array) => updates.push(u));
-    paragraphText(client).insert(0, 'first ');
+    client.transact(() => paragraphText(client).insert(0, 'first '));
     paragraphText(client).insert(6, 'second');
     await a.applyUpdate(updates[0] ?? new Uint8Array(), writer('a'));
     await a.applyUpdate(updates[1] ?? new Uint8Array(), writer('a'));

@@ -78,6 +78,8 @@ function itemProblem(item: Y.Item, rootName: Map<RootType, string>, roots: Roots
   }
   if (parent instanceof Y.XmlElement) {
     const node = parent.nodeName;
+    // (Named first: what an unknown element holds is beside the point.)
+    if (!isAgreementNode(node)) return `element <${node}> is not part of the agreement schema`;
     if (item.parentSub !== null) {
       const values = content instanceof Y.ContentAny ? content.arr : null;
       if (!values || values.length !== 1) return `<${node}> ${item.parentSub}: must be a plain value`;
@@ -88,7 +90,7 @@ function itemProblem(item: Y.Item, rootName: Map<RootType, string>, roots: Roots
   return 'content inside a type the agreement schema does not have';
 }
 
-function childProblem(parentNode: string, content: Y.Item["content"]): string | null {
+function childProblem(parentNode: string, content: Y.Item['content']): string | null {
   if (!(content instanceof Y.ContentType)) return `<${parentNode}> holds elements and text only`;
   const type = content.type;
   const allowed = allowedChildren(parentNode);
