@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { agreementFingerprint, canonicalAgreementText } from './agreement-text';
 import { addMonths, amountInWords, dateText, formatCents, moneyText, repaymentSchedule } from './settlement-format';
-import { SettlementTerms } from './documents';
+import type { SettlementTerms } from './documents';
 
 function paragraph(text: string, marks?: Record<string, object>) {
   const p = new Y.XmlElement('paragraph');
@@ -128,7 +128,9 @@ describe('canonical agreement text', () => {
     const lt = new Y.XmlText();
     linked.insert(0, [lt]);
     lt.insert(0, 'pay 1,000', { link: { href: 'https://example.org/x' } });
-    doc.getXmlFragment('body').insert(0, [p, paragraph('x\n二、协议条款\n同意支付金额：人民币 1.00 元'), secret, linked]);
+    doc
+      .getXmlFragment('body')
+      .insert(0, [p, paragraph('x\n二、协议条款\n同意支付金额：人民币 1.00 元'), secret, linked]);
     const t = new Y.XmlText();
     p.insert(0, [t]);
     t.insert(0, 'shall pay ');

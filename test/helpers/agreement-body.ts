@@ -29,7 +29,7 @@ export function bodyText(doc: Y.Doc, field: string = AgreementDoc.body): string 
   return doc
     .getXmlFragment(field)
     .toArray()
-    .flatMap((node) => (node instanceof Y.XmlElement ? node.toArray() : []))
-    .map((c) => (c instanceof Y.XmlText ? c.toString() : ''))
+    .flatMap((node): unknown[] => (node instanceof Y.XmlElement ? node.toArray() : []))
+    .map((c): string => (c instanceof Y.XmlText ? c.toJSON() : ''))
     .join('');
 }

@@ -32,7 +32,7 @@ describe('the agreement schema, enforced by the server', () => {
   const everything = (doc: Y.Doc) =>
     JSON.stringify([
       [...doc.share.keys()].filter((k) => k !== AgreementDoc.body && k !== AgreementDoc.terms),
-      doc.getXmlFragment(AgreementDoc.body).toString(),
+      doc.getXmlFragment(AgreementDoc.body).toJSON(),
       Object.entries(doc.getMap(AgreementDoc.terms).toJSON()).sort(([a], [b]) => (a < b ? -1 : 1)),
     ]);
 
@@ -166,7 +166,7 @@ describe('the agreement schema, enforced by the server', () => {
     });
     await waitFor(() => watcher.doc.getMap(AgreementDoc.terms).get('noPayment') === true, 'stored and relayed');
     expect(writer.closes).toEqual([]);
-    expect(watcher.doc.getXmlFragment(AgreementDoc.body).toString()).toContain('<heading level="2">还款安排</heading>');
+    expect(watcher.doc.getXmlFragment(AgreementDoc.body).toJSON()).toContain('<heading level="2">还款安排</heading>');
     expect(everything(await stored())).toBe(everything(watcher.doc));
     writer.destroy();
   });

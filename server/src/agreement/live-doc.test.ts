@@ -23,7 +23,10 @@ const bodyText = (doc: Y.Doc) =>
   doc
     .getXmlFragment('body')
     .toArray()
-    .map((p) => ((p as Y.XmlElement).get(0) as Y.XmlText).toString())
+    .map((p): string => {
+      const text: unknown = p instanceof Y.XmlElement ? p.get(0) : null;
+      return text instanceof Y.XmlText ? text.toJSON() : '';
+    })
     .join('');
 
 /** One edit by a client of its own (a paragraph of its own), as an update. */

@@ -41,7 +41,10 @@ const text = (d: Y.Doc) =>
   d
     .getXmlFragment('body')
     .toArray()
-    .map((p) => (p as Y.XmlElement).get(0)?.toString() ?? '')
+    .map((p): string => {
+      const t: unknown = p instanceof Y.XmlElement ? p.get(0) : null;
+      return t instanceof Y.XmlText ? t.toJSON() : '';
+    })
     .join('');
 // Agreement documents are named by their case id.
 const CASE_R = '00000000-0000-4000-8000-0000000000b1';
