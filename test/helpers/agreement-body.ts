@@ -33,3 +33,22 @@ export function bodyText(doc: Y.Doc, field: string = AgreementDoc.body): string 
     .map((c): string => (c instanceof Y.XmlText ? c.toJSON() : ''))
     .join('');
 }
+
+/** Appends a paragraph holding `text` to the body (one item per marker, like pushing to a list). */
+export function appendParagraph(doc: Y.Doc, text: string, field: string = AgreementDoc.body): void {
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  const body = doc.getXmlFragment(field);
+  body.insert(body.length, [p]);
+}
+
+/** The text of each of the body's paragraphs, in order. */
+export function paragraphs(doc: Y.Doc, field: string = AgreementDoc.body): string[] {
+  return doc
+    .getXmlFragment(field)
+    .toArray()
+    .map((node): string => {
+      const text: unknown = node instanceof Y.XmlElement ? node.get(0) : null;
+      return text instanceof Y.XmlText ? text.toJSON() : '';
+    });
+}
