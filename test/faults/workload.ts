@@ -12,7 +12,6 @@ import { appendParagraph, paragraphs } from '../helpers/agreement-body';
 
 export type PartyRole = 'customer' | 'platform' | 'mediator';
 
-
 /** Errors the browser's outbox retries (client/src/room/chatState.ts `isRetriable`); others need a person. */
 const RETRIABLE = new Set<string>(['STORE_FAILED', 'INTERNAL', 'RATE_LIMITED']);
 

@@ -87,10 +87,7 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     const before = (await nodes[0]?.store.loadDoc(caseId))?.updates.length ?? 0;
     draft(a.doc).insert(0, 'node A ');
     draft(b.doc).insert(0, 'node B ');
-    await waitFor(
-      () => bodyText(a.doc) === bodyText(b.doc) && bodyText(a.doc).length === 14,
-      'converged across nodes',
-    );
+    await waitFor(() => bodyText(a.doc) === bodyText(b.doc) && bodyText(a.doc).length === 14, 'converged across nodes');
     await sleep(200);
     const after = (await nodes[0]?.store.loadDoc(caseId))?.updates.length ?? 0;
     expect(after - before).toBe(2);

@@ -1,7 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { agreementFingerprint, canonicalAgreementText, type CaseLanguage, type ErrorBody, type OutcomeStatus } from '@accord/shared';
+import {
+  agreementFingerprint,
+  canonicalAgreementText,
+  type CaseLanguage,
+  type ErrorBody,
+  type OutcomeStatus,
+} from '@accord/shared';
 import { navigate } from '../app/router';
 import type { RoomApi } from '../room/useRoom';
 import { downloadRecord } from './download';

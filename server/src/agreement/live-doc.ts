@@ -336,10 +336,10 @@ export class LiveDoc {
             outsideSchema !== null
               ? `update refused: outside the agreement schema: ${outsideSchema}`
               : badTerm !== null
-              ? `update refused: ${badTerm}`
-              : forged
-                ? 'update refused: it builds on content this document does not have'
-                : `update cannot be applied: ${(failure as Error).message}`,
+                ? `update refused: ${badTerm}`
+                : forged
+                  ? 'update refused: it builds on content this document does not have'
+                  : `update cannot be applied: ${(failure as Error).message}`,
           );
         }
         // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting
