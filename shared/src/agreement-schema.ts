@@ -35,7 +35,10 @@ export const AGREEMENT_NODES = {
   heading: {
     content: 'inline*',
     group: 'block',
-    attrs: { level: { default: 1, value: z.union(HEADING_LEVELS.map((l) => z.literal(l))) } },
+    // A number as the editor stores it; the same as a string is read alike (older documents have it).
+    attrs: {
+      level: { default: 1, value: z.union(HEADING_LEVELS.flatMap((l) => [z.literal(l), z.literal(String(l))])) },
+    },
   },
   bulletList: { content: 'listItem+', group: 'block list', attrs: {} },
   orderedList: {
@@ -104,11 +107,12 @@ export function nodeAttrProblem(node: string, attr: string, value: unknown): str
 
 /**
  * Why a text-format attribute (a mark as the editor's Yjs binding stores it: the mark's name, and
- * its attributes as an object, or null where it ends) is not allowed, or null.
+ * its attributes as an object, or null where it ends) is not allowed, or null. `true` is taken as
+ * a mark without attributes (Yjs's own convention, which the binding reads the same way).
  */
 export function markProblem(name: string, value: unknown): string | null {
   if (!isAgreementMark(name)) return `text format "${name}" is not allowed`;
-  if (value === null) return null;
+  if (value === null || value === true) return null;
   if (typeof value !== 'object' || Array.isArray(value)) return `text format "${name}" must carry an object`;
   const allowed = marks[name]!.attrs;
   for (const [k, v] of Object.entries(value)) {

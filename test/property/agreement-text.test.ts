@@ -155,7 +155,7 @@ const violation: fc.Arbitrary<Violation> = fc.oneof(
       (body.get(at % body.length) as Y.XmlElement).setAttribute(attr, 'x');
     }),
   ),
-  fc.constantFrom<unknown>(0, 4, 7, '2').map((level) =>
+  fc.constantFrom<unknown>(0, 4, 7, '7', 2.5).map((level) =>
     v(`heading level ${String(level)}`, (doc) => {
       const h = new Y.XmlElement('heading');
       h.setAttribute('level', level as string);
