@@ -374,7 +374,7 @@ export const zhCN: Messages = {
     invalidInstalments: '请输入 1 到 120 之间的整数',
     invalidDate: '请选择日期',
     tooLong: '最多 4000 个字符',
-    monthlyMismatch: '期数 × 每期金额（{{total}}）与和解金额不一致',
+    monthlyMismatch: '期数 × 每期金额（{{total}}）与同意支付金额不一致',
     noPayment: '无需支付：各方确认任何一方均无需支付任何款项',
     schedule: '还款计划（按上列条款生成，写入协议文本）',
     scheduleNumber: '期次',
