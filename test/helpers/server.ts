@@ -45,6 +45,8 @@ export interface CaseOptions<R extends TestRole> {
   room?: { lobby?: boolean; phase?: Phase };
   category?: Parameters<AccordServer['cases']['createCaseAsSystem']>[0]['category'];
   amountInDisputeCents?: number;
+  /** The case's language (zh-CN unless told otherwise). */
+  language?: 'zh-CN' | 'en';
 }
 
 /**
@@ -61,6 +63,7 @@ export async function createTestCase<R extends TestRole = TestRole>(
     title: options.title ?? 'Disputed service fee',
     category: options.category ?? 'fees_and_charges',
     amountInDisputeCents: options.amountInDisputeCents ?? 48_000,
+    ...(options.language ? { language: options.language } : {}),
   });
   const made = { caseId: c.id, tokens: {}, inviteIds: {}, inviteUrls: {}, pins: {}, userIds: {} } as TestCaseOf<R>;
   for (const role of options.roles ?? (ROLES as readonly TestRole[] as readonly R[])) {
