@@ -1,15 +1,22 @@
 import * as Y from 'yjs';
 import { AgreementDoc, SettlementTerms } from './documents';
+import { isAgreementMark } from './agreement-schema';
+import type { CaseLanguage } from './ids';
+import { dateText, moneyShort, moneyText, repaymentSchedule } from './settlement-format';
 
 /**
- * The canonical text of an agreement: what is frozen, shown, signed and sealed.
- * Deterministic from the document's content alone (the same on server and
- * browser): block structure is kept (headings, lists, quotes), inline
- * formatting is not (except strike-through and link targets, which change
- * meaning), body lines are indented by two spaces, text is Unicode NFC with "\n" line ends and no trailing
- * spaces. Terms are listed in a fixed order as raw values (money in integer cents).
+ * The canonical text of an agreement: what is frozen, shown, signed and sealed. It reads as a
+ * settlement in the case's language (labels in words, amounts in yuan with their Chinese capital
+ * words, dates written out, the repayment schedule as a table) and is deterministic from the
+ * document's content and the case's number and language alone (the same on server and browser).
+ *
+ * The body is rendered from what the editor shows (see `shared/src/agreement-schema.ts`): the
+ * schema's elements only, each as the editor's Yjs binding would build it (an element or a text it
+ * cannot build, it drops, and so does this). Inline formatting is dropped except strike-through,
+ * which changes what a text says. Text is Unicode NFC with "\n" line ends and no trailing spaces.
+ * docs/PROTOCOL.md ("Canonical agreement text") gives the layout and the structural markers.
  */
-export const CANONICAL_VERSION = 'accord-agreement/1';
+export const CANONICAL_VERSION = 'accord-agreement/2';
 
 const TERM_ORDER: readonly (keyof SettlementTerms)[] = [
   'amountInDisputeCents',
@@ -22,26 +29,78 @@ const TERM_ORDER: readonly (keyof SettlementTerms)[] = [
   'conditions',
 ];
 
-type Delta = { insert: unknown; attributes?: { strike?: unknown; link?: { href?: unknown } } };
+/** The words of the canonical text in each language. */
+const WORDS = {
+  'zh-CN': {
+    title: '调解协议',
+    caseNumber: '案件编号：',
+    body: '一、协议内容',
+    emptyBody: '（无）',
+    terms: '二、协议条款',
+    schedule: '三、还款计划',
+    amountInDisputeCents: '争议金额：',
+    amountAgreedCents: '同意支付金额：',
+    feesWaivedCents: '减免费用：',
+    instalments: '分期期数：',
+    instalmentCount: (n: number) => `${n} 期`,
+    firstDueDate: '首期还款日：',
+    monthlyAmountCents: '每期金额：',
+    noPayment: '各方确认：任何一方均无需支付任何款项。',
+    conditions: '其他条件：',
+    none: '无',
+    unset: '未约定',
+    tableHead: '期次 | 还款日 | 金额',
+    row: (n: number) => `第 ${n} 期`,
+    total: '合计',
+    format: '文本格式：',
+  },
+  en: {
+    title: 'Settlement agreement',
+    caseNumber: 'Case number: ',
+    body: '1. Agreement',
+    emptyBody: '(none)',
+    terms: '2. Settlement terms',
+    schedule: '3. Repayment schedule',
+    amountInDisputeCents: 'Amount in dispute: ',
+    amountAgreedCents: 'Amount agreed: ',
+    feesWaivedCents: 'Fees waived: ',
+    instalments: 'Number of instalments: ',
+    instalmentCount: (n: number) => `${n}`,
+    firstDueDate: 'First due date: ',
+    monthlyAmountCents: 'Amount per instalment: ',
+    noPayment: 'The parties confirm that no party pays anything.',
+    conditions: 'Other conditions: ',
+    none: 'none',
+    unset: 'not agreed',
+    tableHead: 'Instalment | Due date | Amount',
+    row: (n: number) => `${n}`,
+    total: 'Total',
+    format: 'Text format: ',
+  },
+} as const;
 
-function inline(node: Y.XmlElement | Y.XmlText): string {
-  if (node instanceof Y.XmlText) {
-    // Struck-out text and link targets change what a text says; other formatting does not.
-    return (node.toDelta() as Delta[])
-      .map((d) => {
-        if (typeof d.insert !== 'string') return '';
-        let text = d.insert;
-        if (d.attributes?.strike) text = `~~${text}~~`;
-        const href = d.attributes?.link?.href;
-        if (typeof href === 'string') text = `[${text}](${href})`;
-        return text;
-      })
-      .join('');
+type Child = Y.XmlElement | Y.XmlText;
+const childrenOf = (node: Y.XmlElement | Y.XmlFragment) => node.toArray() as Child[];
+
+/**
+ * The text of a Y.XmlText as the editor shows it, or null where the editor would drop it (an embed
+ * or a format that is no mark of the schema: its Yjs binding cannot build the text, and deletes it).
+ */
+function textOf(node: Y.XmlText): string | null {
+  const parts: string[] = [];
+  for (const d of node.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
+    if (typeof d.insert !== 'string') return null;
+    const marks = Object.keys(d.attributes ?? {});
+    if (!marks.every(isAgreementMark)) return null;
+    parts.push(marks.includes('strike') ? `~~${d.insert}~~` : d.insert);
   }
-  if (node.nodeName === 'hardBreak') return '\n';
-  return node
-    .toArray()
-    .map((c) => inline(c as Y.XmlElement | Y.XmlText))
+  return parts.join('');
+}
+
+/** Inline content of a textblock: its texts, `hardBreak` as a line break; anything else dropped. */
+function inline(node: Y.XmlElement): string {
+  return childrenOf(node)
+    .map((c) => (c instanceof Y.XmlText ? (textOf(c) ?? '') : c.nodeName === 'hardBreak' ? '\n' : ''))
     .join('');
 }
 
@@ -52,54 +111,34 @@ function indent(text: string, prefix: string, first = prefix): string {
     .join('\n');
 }
 
-function block(node: Y.XmlElement | Y.XmlText): string {
-  if (node instanceof Y.XmlText) return inline(node);
-  const children = () => node.toArray() as (Y.XmlElement | Y.XmlText)[];
-  const blocks = () =>
-    children()
-      .map(block)
-      .filter((b) => b.length > 0)
-      .join('\n\n');
+/** A block of the body; text outside a textblock and elements outside the schema are not shown. */
+function block(node: Child): string {
+  if (node instanceof Y.XmlText) return '';
   switch (node.nodeName) {
     case 'paragraph':
+    case 'heading':
       return inline(node);
-    case 'heading': {
-      const level = Number(node.getAttribute('level') ?? 1);
-      return `${'#'.repeat(Math.min(Math.max(level, 1), 6))} ${inline(node)}`;
-    }
     case 'bulletList':
-      return children()
-        .map((item) => indent(block(item), '  ', '- '))
+      return childrenOf(node)
+        .map((item) => indent(block(item), '  ', '• '))
         .join('\n');
     case 'orderedList': {
       const start = Number(node.getAttribute('start') ?? 1);
-      return children()
+      return childrenOf(node)
         .map((item, i) => {
-          const marker = `${start + i}. `;
+          const marker = `${Number.isSafeInteger(start) ? start + i : i + 1}. `;
           return indent(block(item), ' '.repeat(marker.length), marker);
         })
         .join('\n');
     }
     case 'listItem':
-      return children()
+      return childrenOf(node)
         .map(block)
         .filter((b) => b.length > 0)
         .join('\n');
-    case 'blockquote':
-      return indent(blocks(), '> ');
-    case 'codeBlock':
-      return `\`\`\`\n${inline(node)}\n\`\`\``;
-    case 'horizontalRule':
-      return '---';
     default:
-      return blocks();
+      return '';
   }
-}
-
-function termValue(key: keyof SettlementTerms, value: SettlementTerms[keyof SettlementTerms]): string {
-  if (value === null || value === '') return '-';
-  if (key === 'conditions') return `\n${indent(String(value), '  ')}`;
-  return String(value);
 }
 
 function normalise(text: string): string {
@@ -122,22 +161,64 @@ export function readTermsMap(map: Y.Map<unknown>): SettlementTerms {
   return out as SettlementTerms;
 }
 
-/** Renders the agreement document of a case to its canonical text. */
-export function canonicalAgreementText(doc: Y.Doc, caseNumber: string): string {
-  const fragment = doc.getXmlFragment(AgreementDoc.body);
-  const text = (fragment.toArray() as (Y.XmlElement | Y.XmlText)[])
+/** The body as canonical lines: blocks separated by an empty line, every line indented by two spaces. */
+export function canonicalBody(fragment: Y.XmlFragment): string {
+  const text = childrenOf(fragment)
     .map(block)
     .filter((b) => b.length > 0)
     .join('\n\n');
-  const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
-  const termLines = TERM_ORDER.map((k) => `${k}: ${termValue(k, terms[k])}`.replace(/: \n/, ':\n'));
-  // Body lines are indented, so no text typed into the agreement can pass for a section header.
-  const body = normalise(text)
+  return normalise(text)
     .split('\n')
     .map((l) => (l.length > 0 ? `  ${l}` : l))
     .join('\n');
-  const all = [CANONICAL_VERSION, `case: ${caseNumber}`, '', '== agreement ==', body, '', '== settlement terms =='];
-  return `${normalise([...all, ...termLines].join('\n'))}\n`;
+}
+
+/** The terms section's lines (and the schedule's, when the terms describe one). */
+function termLines(terms: SettlementTerms, language: CaseLanguage): string[] {
+  const w = WORDS[language];
+  const money = (cents: number | null) => (cents === null ? w.unset : moneyText(cents, language));
+  const lines = [
+    w.terms,
+    w.amountInDisputeCents + money(terms.amountInDisputeCents),
+    w.amountAgreedCents + money(terms.amountAgreedCents),
+    w.feesWaivedCents + money(terms.feesWaivedCents),
+    w.instalments + (terms.instalments === null ? w.unset : w.instalmentCount(terms.instalments)),
+    w.firstDueDate + (terms.firstDueDate === null ? w.unset : dateText(terms.firstDueDate, language)),
+    w.monthlyAmountCents + money(terms.monthlyAmountCents),
+  ];
+  if (terms.noPayment) lines.push(w.noPayment);
+  const conditions = normalise(terms.conditions);
+  // Indented like the body, so no condition can pass for a line of the terms.
+  lines.push(conditions === '' ? w.conditions + w.none : `${w.conditions.trimEnd()}\n${indent(conditions, '  ')}`);
+  const schedule = repaymentSchedule(terms);
+  if (schedule) {
+    lines.push('', w.schedule, w.tableHead);
+    for (const i of schedule) {
+      lines.push(`${w.row(i.number)} | ${dateText(i.dueDate, language)} | ${moneyShort(i.cents, language)}`);
+    }
+    const total = schedule.reduce((sum, i) => sum + i.cents, 0);
+    lines.push(`${w.total} | | ${moneyShort(total, language)}`);
+  }
+  return lines;
+}
+
+/** Renders the agreement document of a case to its canonical text, in the case's language. */
+export function canonicalAgreementText(doc: Y.Doc, caseNumber: string, language: CaseLanguage): string {
+  const w = WORDS[language];
+  const body = canonicalBody(doc.getXmlFragment(AgreementDoc.body));
+  const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
+  const all = [
+    w.title,
+    w.caseNumber + caseNumber,
+    '',
+    w.body,
+    body === '' ? `  ${w.emptyBody}` : body,
+    '',
+    ...termLines(terms, language),
+    '',
+    w.format + CANONICAL_VERSION,
+  ];
+  return `${normalise(all.join('\n'))}\n`;
 }
 
 const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');

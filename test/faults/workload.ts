@@ -8,11 +8,9 @@ import type { Store } from '@accord/server';
 import { mergeMessages } from '../../client/src/room/chatState';
 import { connectDoc, connectRoom, newClientId, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
 import { sleep, waitFor } from '../helpers/wait';
+import { appendParagraph, paragraphs } from '../helpers/agreement-body';
 
 export type PartyRole = 'customer' | 'platform' | 'mediator';
-
-/** Where the workload keeps its edits: one array entry per edit, so a lost or doubled edit shows by its marker. */
-export const MARKS = 'fault-marks';
 
 /** Errors the browser's outbox retries (client/src/room/chatState.ts `isRetriable`); others need a person. */
 const RETRIABLE = new Set<string>(['STORE_FAILED', 'INTERNAL', 'RATE_LIMITED']);
@@ -109,7 +107,7 @@ export class Party {
 
   edit(): string {
     const mark = `${this.role}:${newClientId()}`;
-    this.doc.doc.getArray<string>(MARKS).push([mark]);
+    appendParagraph(this.doc.doc, mark);
     this.marks.push(mark);
     this.unprobed.push(mark);
     return mark;
@@ -429,7 +427,7 @@ export async function checkHistory(
     name,
     sv: hex(Y.encodeStateVector(d)),
     state: hex(Y.encodeStateAsUpdate(d)),
-    marks: d.getArray<string>(MARKS).toArray(),
+    marks: paragraphs(d),
   }));
   const reference = stateOf[0];
   report.replicas.count = stateOf.length;

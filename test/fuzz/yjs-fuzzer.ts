@@ -46,12 +46,13 @@ export async function captureSession(url: string, docName: string, token: string
     provider.awareness.setLocalStateField('user', { name: 'Wang', color: '#30bced' });
     const body = doc.getXmlFragment('body');
     const heading = new Y.XmlElement('heading');
-    heading.setAttribute('level', '2');
+    // As the editor stores it: a number (Y's typing wants strings).
+    heading.setAttribute('level', 2 as unknown as string);
     heading.insert(0, [new Y.XmlText('Settlement 和解协议')]);
     const para = new Y.XmlElement('paragraph');
     const text = new Y.XmlText();
     text.insert(0, 'The platform refunds the service fee of ¥480.');
-    text.format(4, 8, { bold: true });
+    text.format(4, 8, { bold: {} });
     para.insert(0, [text]);
     body.insert(0, [heading, para]);
     text.delete(10, 5);

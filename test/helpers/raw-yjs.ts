@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { draft } from './agreement-body';
 
 export interface RawYjs {
   ws: WebSocket;
@@ -48,9 +49,9 @@ export const syncStep1Message = (stateVector: Uint8Array): Uint8Array => syncMes
 /** A sync step 2 (type 0, sync message 1): the answer to the server's sync step 1. */
 export const syncStep2Message = (update: Uint8Array): Uint8Array => syncMessage(1, update);
 
-/** A real update that inserts `text`, from a throw-away document. */
+/** A real update that inserts `text` (a paragraph of the body, as the editor stores it), from a throw-away document. */
 export function realUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
-  doc.getText('body').insert(0, text);
+  draft(doc).insert(0, text);
   return Y.encodeStateAsUpdate(doc);
 }

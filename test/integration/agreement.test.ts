@@ -6,8 +6,9 @@ import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
 import { rawYjs, syncStep1Message, syncStep2Message, updateMessage } from '../helpers/raw-yjs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
+import { bodyText, draft } from '../helpers/agreement-body';
 
-const text = (c: DocClient) => c.doc.getText('t').toString();
+const text = (c: DocClient) => bodyText(c.doc);
 
 async function storedState(t: TestServer, name: string): Promise<Y.Doc> {
   const stored = await t.server.store.loadDoc(name);
@@ -39,12 +40,12 @@ describe('agreement document over the stock y-websocket protocol', () => {
   it('syncs three parties and converges under concurrent edits', async () => {
     const [a, b, m] = [client(c.tokens.customer), client(c.tokens.platform), client(c.tokens.mediator)];
     await Promise.all([a, b, m].map(waitSynced));
-    a.doc.getText('t').insert(0, 'customer ');
-    b.doc.getText('t').insert(0, 'platform ');
-    m.doc.getText('t').insert(0, 'mediator ');
+    draft(a.doc).insert(0, 'customer ');
+    draft(b.doc).insert(0, 'platform ');
+    draft(m.doc).insert(0, 'mediator ');
     for (let i = 0; i < 30; i++) {
-      a.doc.getText('t').insert(0, 'a');
-      b.doc.getText('t').insert(b.doc.getText('t').length, 'b');
+      draft(a.doc).insert(0, 'a');
+      draft(b.doc).insert(draft(b.doc).length, 'b');
       m.doc.getMap(AgreementDoc.terms).set('instalments', i + 1);
     }
     const sv = (x: typeof a) => Buffer.from(Y.encodeStateVector(x.doc)).toString('base64');
@@ -58,7 +59,7 @@ describe('agreement document over the stock y-websocket protocol', () => {
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(m.doc));
     // Everything relayed is stored: the store's state equals the clients'.
     const stored = await storedState(t, c.caseId);
-    expect(stored.getText('t').toString()).toBe(text(a));
+    expect(bodyText(stored)).toBe(text(a));
     // Compaction ran (every 25 updates) and the log is shorter than the edits made.
     const raw = await t.server.store.loadDoc(c.caseId);
     expect(raw.snapshot).not.toBeNull();
@@ -69,10 +70,10 @@ describe('agreement document over the stock y-websocket protocol', () => {
     // A stock provider sends edits as they are typed, also between connecting and answering the
     // server's sync step 1: such an edit can build on offline work only that answer carries.
     const offline = new Y.Doc();
-    offline.getText('t').insert(0, 'written offline; ');
+    draft(offline).insert(0, 'written offline; ');
     const offlineWork = Y.encodeStateAsUpdate(offline);
     const sv = Y.encodeStateVector(offline);
-    offline.getText('t').insert(17, 'typed while reconnecting');
+    draft(offline).insert(17, 'typed while reconnecting');
     const typed = Y.encodeStateAsUpdate(offline, sv);
     const fresh = await t.createCase('Early edit');
     const name = fresh.caseId;
@@ -154,14 +155,14 @@ describe('agreement document over the stock y-websocket protocol', () => {
       await waitSynced(ro);
       expect(text(ro)).toBe(text(writer));
       const before = Y.encodeStateAsUpdate(await storedState(t, c.caseId));
-      ro.doc.getText('t').insert(0, `${role} was here`);
+      draft(ro.doc).insert(0, `${role} was here`);
       await waitFor(() => ro.denied.length > 0, 'permission denied');
       expect(ro.denied[0]).toMatch(/read-only/);
       await sleep(100);
       expect(text(writer)).not.toContain(role);
       expect(Y.encodeStateAsUpdate(await storedState(t, c.caseId))).toEqual(before);
       // The read-only connection stays open and keeps receiving the writers' edits.
-      writer.doc.getText('t').insert(0, `after-${role} `);
+      draft(writer.doc).insert(0, `after-${role} `);
       await waitFor(() => text(ro).includes(`after-${role}`), 'observer still receives');
     }
   });
@@ -172,7 +173,7 @@ describe('agreement document over the stock y-websocket protocol', () => {
     const a = client(d.tokens.customer, d.caseId);
     await waitSynced(a);
     expect(t.server.docs.loaded()).toContain(d.caseId);
-    a.doc.getText('t').insert(0, '分期还款方案');
+    draft(a.doc).insert(0, '分期还款方案');
     await waitFor(async () => (await t.server.store.loadDoc(d.caseId)).updates.length > 0, 'stored');
     a.destroy();
     await waitFor(() => !t.server.docs.loaded().includes(d.caseId), 'unloaded');

@@ -5,6 +5,7 @@ import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } fro
 import { acceptInvite, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 import { emit, emitUnchecked } from '../helpers/emit';
+import { bodyText, draft } from '../helpers/agreement-body';
 
 describe('the mediator runs the room', () => {
   let t: TestServer;
@@ -115,19 +116,19 @@ describe('the mediator runs the room', () => {
       const writer = connectDoc(t.url, c.caseId, c.tokens.mediator);
       const party = connectDoc(t.url, c.caseId, c.tokens.customer);
       await Promise.all([waitSynced(writer), waitSynced(party)]);
-      party.doc.getText('phase-test').insert(0, 'customer-in-joint ');
+      draft(party.doc).insert(0, 'customer-in-joint ');
       await waitFor(() => party.denied.length > 0, 'refused in joint');
-      writer.doc.getText('phase-test').insert(0, 'mediator-in-joint ');
-      await waitFor(() => party.doc.getText('phase-test').toString().includes('mediator-in-joint'), 'mediator may');
+      draft(writer.doc).insert(0, 'mediator-in-joint ');
+      await waitFor(() => bodyText(party.doc).includes('mediator-in-joint'), 'mediator may');
       expect((await mediator.socket.emitWithAck('room:phase', { phase: 'drafting' })).ok).toBe(true);
       // A refused client's copy has diverged (its later edits depend on the refused one): the
       // room's own client starts over from the server; here a fresh stock client does.
       party.destroy();
       const again = connectDoc(t.url, c.caseId, c.tokens.customer);
       await waitSynced(again);
-      again.doc.getText('phase-test2').insert(0, 'customer-drafting');
-      await waitFor(() => writer.doc.getText('phase-test2').toString() === 'customer-drafting', 'party may draft');
-      expect(writer.doc.getText('phase-test').toString()).not.toContain('customer-in-joint');
+      draft(again.doc).insert(0, 'customer-drafting');
+      await waitFor(() => bodyText(writer.doc).includes('customer-drafting'), 'party may draft');
+      expect(bodyText(writer.doc)).not.toContain('customer-in-joint');
       writer.destroy();
       again.destroy();
       expect((await mediator.socket.emitWithAck('room:phase', { phase: 'joint' })).ok).toBe(true);
@@ -224,13 +225,13 @@ describe('the mediator runs the room', () => {
       const mine = connectDoc(t.url, name, c.tokens.customer);
       const theirs = connectDoc(t.url, name, c.tokens.mediator);
       await Promise.all([waitSynced(mine), waitSynced(theirs)]);
-      mine.doc.getText('notes').insert(0, '底线：12期');
-      await waitFor(() => theirs.doc.getText('notes').toString() === '底线：12期', 'mediator sees the note');
+      draft(mine.doc, 'notes').insert(0, '底线：12期');
+      await waitFor(() => bodyText(theirs.doc, 'notes') === '底线：12期', 'mediator sees the note');
       for (const role of ['platform', 'observer', 'admin'] as const) {
         const spy = connectDoc(t.url, name, c.tokens[role], new Y.Doc());
         await waitFor(() => spy.closes.length > 0, `${role} refused`);
         expect(spy.closes[0]?.code).toBe(CloseCode.FORBIDDEN);
-        expect(spy.doc.getText('notes').toString()).toBe('');
+        expect(bodyText(spy.doc, 'notes')).toBe('');
         spy.destroy();
       }
       mine.destroy();
@@ -277,17 +278,17 @@ describe('the mediator runs the room', () => {
       const writer = connectDoc(t.url, c.caseId, c.tokens.mediator);
       const party = connectDoc(t.url, c.caseId, c.tokens.platform);
       await Promise.all([waitSynced(writer), waitSynced(party)]);
-      party.doc.getText('lock').insert(0, 'platform while locked');
+      draft(party.doc).insert(0, 'platform while locked');
       await waitFor(() => party.denied.length > 0, 'refused while locked');
-      writer.doc.getText('lock2').insert(0, 'mediator while locked');
-      await waitFor(() => party.doc.getText('lock2').toString() === 'mediator while locked', 'mediator writes');
-      expect(writer.doc.getText('lock').toString()).toBe('');
+      draft(writer.doc).insert(0, 'mediator while locked');
+      await waitFor(() => bodyText(party.doc).includes('mediator while locked'), 'mediator writes');
+      expect(bodyText(writer.doc)).not.toContain('platform while locked');
       expect((await mediator.socket.emitWithAck('agreement:lock', { locked: false })).ok).toBe(true);
       party.destroy();
       const again = connectDoc(t.url, c.caseId, c.tokens.platform);
       await waitSynced(again);
-      again.doc.getText('lock3').insert(0, 'after unlock');
-      await waitFor(() => writer.doc.getText('lock3').toString() === 'after unlock', 'unlocked');
+      draft(again.doc).insert(0, 'after unlock');
+      await waitFor(() => bodyText(writer.doc).includes('after unlock'), 'unlocked');
       writer.destroy();
       again.destroy();
     });

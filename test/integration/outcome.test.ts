@@ -82,7 +82,7 @@ describe('sign-off and the sealed outcome record', () => {
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const frozen = await waitFor(() => customer.socket && status(customer).then((s) => s.freeze), 'frozen');
     expect(frozen.text).toContain('平台退还服务费480元，王女士撤回投诉。');
-    expect(frozen.text).toContain('feesWaivedCents: 48000');
+    expect(frozen.text).toContain('减免费用：人民币 480.00 元（大写：肆佰捌拾元整）');
     expect(frozen.fingerprint).toBe(createHash('sha256').update(frozen.text, 'utf8').digest('hex'));
     expect((await status(platform)).freeze?.fingerprint).toBe(frozen.fingerprint);
 

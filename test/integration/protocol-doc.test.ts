@@ -67,7 +67,7 @@ describe('docs/PROTOCOL.md', () => {
   });
 
   it('shows the canonical text and fingerprint of its worked example as the code computes them', async () => {
-    const text = canonicalAgreementText(workedExample(), 'AC-2026-000001');
+    const text = canonicalAgreementText(workedExample(), 'AC-2026-000001', 'zh-CN');
     expect(example('canonical-example'), 'the canonical-example block of docs/PROTOCOL.md').toBe(text);
     expect(doc).toContain(`\`${await agreementFingerprint(text)}\``);
   });
@@ -124,9 +124,10 @@ function workedExample(): Y.Doc {
     t.insert(0, s);
     return t;
   };
-  const element = (name: string, children: (Y.XmlElement | Y.XmlText)[], attributes: Record<string, string> = {}) => {
+  const element = (name: string, children: (Y.XmlElement | Y.XmlText)[], attributes: Record<string, number> = {}) => {
+    // Attribute values as the editor stores them (a heading's level is a number), which Y's typing does not allow.
     const e = new Y.XmlElement(name);
-    for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v);
+    for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v as unknown as string);
     e.insert(0, children);
     return e;
   };
@@ -136,25 +137,24 @@ function workedExample(): Y.Doc {
   ydoc
     .getXmlFragment('body')
     .insert(0, [
-      element('heading', [text('Repayment plan')], { level: '2' }),
+      element('heading', [text('还款安排')], { level: 2 }),
       element('paragraph', [formatted]),
       element('bulletList', [
-        item(paragraph('Three monthly instalments.')),
-        item(paragraph('Late fees:'), element('bulletList', [item(paragraph('waived   '))])),
+        item(paragraph('分三期，按月还清。')),
+        item(paragraph('逾期费用：'), element('bulletList', [item(paragraph('全部减免   '))])),
       ]),
     ]);
   // Written run by run once the paragraph is in the document, as an editor types it.
-  formatted.insert(0, 'The platform refunds the ');
-  formatted.insert(25, 'annual', { strike: {} });
-  formatted.insert(31, ' service fee ', { strike: null, bold: {} });
-  formatted.insert(44, 'as agreed', { bold: null, link: { href: 'https://example.org/terms' } });
-  formatted.insert(53, '.', { link: null });
+  formatted.insert(0, '平台同意退还');
+  formatted.insert(6, '年度', { strike: {} });
+  formatted.insert(8, '服务费', { strike: null, bold: {} });
+  formatted.insert(11, '，客户按下列计划还款。', { bold: null });
   const terms = ydoc.getMap('terms');
   terms.set('amountInDisputeCents', 128000);
   terms.set('amountAgreedCents', 96000);
   terms.set('instalments', 3);
   terms.set('firstDueDate', '2027-01-15');
   terms.set('monthlyAmountCents', 32000);
-  terms.set('conditions', 'Paid by bank transfer.\nNo further charges.');
+  terms.set('conditions', '通过银行转账支付。\n不再收取其他费用。');
   return ydoc;
 }

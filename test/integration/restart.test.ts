@@ -6,6 +6,7 @@ import { connectDoc, connectRoom, newClientId, waitSynced } from '../helpers/cli
 import { runCli, spawnServer, type ServerProcess } from '../helpers/process';
 import { acceptInvite, makeTempDir } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
+import { bodyText, draft } from '../helpers/agreement-body';
 
 const dataDir = makeTempDir('accord-restart-');
 // The server process and the directory go when the file ends (spawnOwned, makeTempDir), however it ends.
@@ -54,14 +55,14 @@ describe('nothing acknowledged is lost when the server process is killed (kill -
       }
     };
     const loops = [sender(customer, 'c'), sender(platform, 'p')];
-    const body = writer.doc.getText('body');
+    const body = draft(writer.doc);
     const typing = (async () => {
       for (let i = 0; running && i < 10_000; i++) {
         body.insert(body.length, `${i % 10}`);
         await sleep(1);
       }
     })();
-    await waitFor(() => acked.size >= 40 && watcher.doc.getText('body').length >= 40, 'workload under way');
+    await waitFor(() => acked.size >= 40 && bodyText(watcher.doc).length >= 40, 'workload under way');
 
     // Killed while sends and edits are in flight.
     await proc.kill9();
@@ -69,7 +70,7 @@ describe('nothing acknowledged is lost when the server process is killed (kill -
     killed();
     await Promise.all([...loops, typing]);
     // Every ack arrived before the process died; what the watcher has was relayed, so stored first.
-    const relayed = watcher.doc.getText('body').toString();
+    const relayed = bodyText(watcher.doc);
     const ackedBeforeKill = new Set(acked);
     for (const c of [customer, platform]) c.close();
     writer.destroy();
@@ -87,7 +88,7 @@ describe('nothing acknowledged is lost when the server process is killed (kill -
 
     const after = connectDoc(proc.url, demo.caseId, tokens.customer, new Y.Doc());
     await waitSynced(after);
-    const text = after.doc.getText('body').toString();
+    const text = bodyText(after.doc);
     expect(text.startsWith(relayed)).toBe(true);
     expect(after.doc.getMap('terms').get('amountInDisputeCents')).toBe(128_000);
     after.destroy();
@@ -107,9 +108,9 @@ describe('nothing acknowledged is lost when the server process is killed (kill -
     const a = connectDoc(proc.url, demo.caseId, token);
     const watcher = connectDoc(proc.url, demo.caseId, token);
     await Promise.all([waitSynced(a), waitSynced(watcher)]);
-    a.doc.getText('body').insert(0, '每月还款1,000元，共12期。');
+    draft(a.doc).insert(0, '每月还款1,000元，共12期。');
     // Relayed to another connection: the server holds the edit (and stored it first) before it stops.
-    await waitFor(() => watcher.doc.getText('body').toString() === '每月还款1,000元，共12期。', 'the edit relayed');
+    await waitFor(() => bodyText(watcher.doc) === '每月还款1,000元，共12期。', 'the edit relayed');
     expect(await proc.stop()).toBe(0);
     a.destroy();
     watcher.destroy();
@@ -121,7 +122,7 @@ describe('nothing acknowledged is lost when the server process is killed (kill -
     proc = await spawnServer(dataDir, { ACCORD_SEED: 'false' });
     const b = connectDoc(proc.url, demo.caseId, token);
     await waitSynced(b);
-    expect(b.doc.getText('body').toString()).toBe('每月还款1,000元，共12期。');
+    expect(bodyText(b.doc)).toBe('每月还款1,000元，共12期。');
     b.destroy();
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../helpers/services';
 import { createTestCase, makeTempDir } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
+import { bodyText, draft } from '../helpers/agreement-body';
 
 const available = (await servicesOrSkip('Redis restart test')) && redisServerOrSkip('Redis restart test');
 
@@ -65,7 +66,7 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
         const id = newClientId();
         const ack = await Promise.race([customer.send(`w ${id}`, id).catch(() => null), sleep(1000).then(() => null)]);
         if (ack?.ok) acked.add(id);
-        a.doc.getText('t').insert(a.doc.getText('t').length, 'x');
+        draft(a.doc).insert(draft(a.doc).length, 'x');
         await sleep(10);
       }
     })();
@@ -98,9 +99,9 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
     await waitFor(
       async () => {
         const mark = `y${newClientId()}`;
-        a.doc.getText('mark').insert(0, mark);
+        draft(a.doc).insert(0, mark);
         await sleep(200);
-        return b.doc.getText('mark').toString().includes(mark);
+        return bodyText(b.doc).includes(mark);
       },
       'edits across nodes after the restart',
       15_000,
@@ -124,10 +125,10 @@ describe.skipIf(!available)('Redis restarted mid-session', () => {
     const stored = new Set(reader.messages.map((m) => m.clientId));
     expect([...acked].filter((id) => !stored.has(id))).toEqual([]);
     // Edits made while Redis was down reached the store; a fresh client on the other node has them all.
-    const expected = a.doc.getText('t').toString();
+    const expected = bodyText(a.doc);
     const fresh = connectDoc(urls[1] ?? '', caseId, tokens.platform ?? '');
     await waitSynced(fresh);
-    await waitFor(() => fresh.doc.getText('t').toString() === expected, 'every edit stored');
+    await waitFor(() => bodyText(fresh.doc) === expected, 'every edit stored');
     fresh.destroy();
     a.destroy();
     b.destroy();

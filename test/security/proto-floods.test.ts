@@ -8,6 +8,7 @@ import { rawYjs } from '../helpers/raw-yjs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 import { bystander, type Bystander } from './proto-support';
+import { bodyText, draft } from '../helpers/agreement-body';
 
 /**
  * Issue 8, item 14 (and the limits of items 2 and 6): floods from one socket, one person, one
@@ -315,8 +316,8 @@ describe('the Yjs socket’s message and byte budget', () => {
     await r.opened;
     for (let i = 0; i < 300; i++) r.ws.send(new Uint8Array([3]));
     expect(await r.closed).toMatchObject({ code: CloseCode.OVERLOADED, reason: /^RATE_LIMITED/ });
-    editor.doc.getText('t').insert(0, 'still editing');
-    await waitFor(() => watcher.doc.getText('t').toString() === 'still editing', 'edit relayed');
+    draft(editor.doc).insert(0, 'still editing');
+    await waitFor(() => bodyText(watcher.doc).includes('still editing'), 'edit relayed');
     expect(editor.closes).toEqual([]);
     editor.destroy();
     watcher.destroy();
@@ -335,10 +336,10 @@ describe('the Yjs socket’s message and byte budget', () => {
     const editor = connectDoc(p.url, d.caseId, d.tokens.platform);
     const watcher = connectDoc(p.url, d.caseId, d.tokens.mediator);
     await Promise.all([waitSynced(editor), waitSynced(watcher)]);
-    const text = editor.doc.getText('t');
+    const text = draft(editor.doc);
     // All in one go, each its own message: queued on the server, within the message burst.
     for (let i = 0; i < 500; i++) text.insert(text.length, String(i % 10));
-    await waitFor(() => watcher.doc.getText('t').length === 500, 'all keystrokes relayed');
+    await waitFor(() => bodyText(watcher.doc).length === 500, 'all keystrokes relayed');
     expect(editor.closes).toEqual([]);
     editor.destroy();
     watcher.destroy();

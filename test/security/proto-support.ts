@@ -5,6 +5,7 @@ import type { ErrorBody } from '@accord/shared';
 import { connectDoc, connectRoom, newClientId, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
 import type { TestCase, TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { bodyText, draft } from '../helpers/agreement-body';
 
 /**
  * What the store holds for a case, minus what the bystander itself wrote: its chat messages (by
@@ -71,8 +72,8 @@ export async function bystander(t: TestServer, c: TestCase): Promise<Bystander> 
       expect(ack.ok).toBe(true);
       await waitFor(() => watcher.messages.some((m) => m.clientId === id), 'the mediator hears the bystander');
       const marker = `edit-${n++}-${id}`;
-      doc.doc.getText('probe').insert(0, marker);
-      await waitFor(() => reader.doc.getText('probe').toString().includes(marker), 'the mediator sees the edit');
+      draft(doc.doc).insert(0, marker);
+      await waitFor(() => bodyText(reader.doc).includes(marker), 'the mediator sees the edit');
       expect(doc.closes).toEqual([]);
     },
     close() {

@@ -164,7 +164,7 @@ describe('Unicode spoofing and money', () => {
         return doc;
       };
       const fingerprintOfStored = async () =>
-        canonicalAgreementText(await stored(), 'AC-2026-000001').split('== settlement terms ==')[1];
+        canonicalAgreementText(await stored(), 'AC-2026-000001', 'zh-CN').split('二、协议条款')[1];
 
       beforeAll(async () => {
         bystander = connectDoc(t.url, c.caseId, c.tokens.platform);

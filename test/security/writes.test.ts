@@ -8,6 +8,7 @@ import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { seedAgreement } from '../helpers/agreement';
 import { sleep, waitFor } from '../helpers/wait';
 import { emitUnchecked } from '../helpers/emit';
+import { bodyText, draft } from '../helpers/agreement-body';
 
 /**
  * Issue 8, item 7: writes by those who may not write (observers, anyone after the lock, everyone
@@ -59,8 +60,8 @@ describe('writes that are not allowed, and server-only messages', () => {
     bystanderRoom = await connectRoom(t.url, c.tokens.platform, c.caseId);
     bystanderDoc = connectDoc(t.url, c.caseId, c.tokens.platform);
     await waitSynced(bystanderDoc);
-    bystanderDoc.doc.getText('t').insert(0, 'before anything');
-    await waitFor(async () => (await storedDoc()).getText('t').toString() === 'before anything', 'stored');
+    draft(bystanderDoc.doc).insert(0, 'before anything');
+    await waitFor(async () => bodyText(await storedDoc()) === 'before anything', 'stored');
   });
   afterAll(async () => {
     mediator.close();

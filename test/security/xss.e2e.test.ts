@@ -106,11 +106,9 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
         para.insert(0, [text]);
         return para;
       });
-      const link = new Y.XmlText();
-      link.insert(0, 'a link', { link: { href: `javascript:window.__pwned='link'` } });
-      const linkPara = new Y.XmlElement('paragraph');
-      linkPara.insert(0, [link]);
-      doc.doc.getXmlFragment(AgreementDoc.body).insert(0, [...paragraphs, linkPara]);
+      // (A link mark, javascript: target or not, is outside the agreement schema: the server refuses
+      // it, test/integration/agreement-schema.test.ts.)
+      doc.doc.getXmlFragment(AgreementDoc.body).insert(0, paragraphs);
       doc.doc.getMap(AgreementDoc.terms).set('conditions', PAYLOADS.join('\n'));
     });
     await waitFor(async () => (await t.server.store.loadDoc(c.id)).updates.length > 0, 'agreement stored');
@@ -139,9 +137,6 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
     await expect.poll(() => editorText.innerText()).toContain(PAYLOADS[4]);
     for (const p of PAYLOADS) expect(await editorText.innerText()).toContain(p);
     await expect.poll(() => page.locator('body').innerText()).toContain(PAYLOADS[0]);
-    // The link mark keeps its text, but never a javascript: target; click it all the same.
-    await page.getByText('a link').click();
-    await page.waitForTimeout(300);
     await screenshot(page, 'xss-room');
 
     expect(await injected(page)).toBe(0);

@@ -1,12 +1,12 @@
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { EditorContent, useEditor } from '@tiptap/react';
-import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { AgreementDoc } from '@accord/shared';
+import { agreementSchemaExtensions } from './extensions';
 
 export interface CaretUser {
   name: string;
@@ -38,8 +38,8 @@ export function AgreementEditor({
   const editor = useEditor(
     {
       extensions: [
-        // Undo history comes from Yjs (per user), not from ProseMirror.
-        StarterKit.configure({ undoRedo: false }),
+        // The shared agreement schema (undo history comes from Yjs, per user, not from ProseMirror).
+        ...agreementSchemaExtensions(),
         Collaboration.configure({ document: doc, field }),
         CollaborationCaret.configure({ provider, user }),
       ],

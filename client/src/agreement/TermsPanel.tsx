@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { AgreementDoc, type SettlementTerms } from '@accord/shared';
+import { AgreementDoc, dateText, moneyShort, repaymentSchedule, type SettlementTerms } from '@accord/shared';
 import {
   displayField,
   formatMoney,
@@ -28,7 +28,8 @@ const FIELDS = [
  * when valid (on blur or Enter), so nobody ever sees a half-typed amount.
  */
 export function TermsPanel({ doc, editable }: { doc: Y.Doc; editable: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = i18n.language.startsWith('zh') ? 'zh-CN' : 'en';
   const map = doc.getMap<unknown>(AgreementDoc.terms);
   const [terms, setTerms] = useState<SettlementTerms>(() => readTerms(map.entries()));
   const [drafts, setDrafts] = useState<Partial<Record<TermKey, string>>>({});
@@ -55,6 +56,7 @@ export function TermsPanel({ doc, editable }: { doc: Y.Doc; editable: boolean })
   };
 
   const mismatch = instalmentMismatch(terms);
+  const schedule = repaymentSchedule(terms);
 
   return (
     <section className="panel terms" aria-labelledby="terms-title">
@@ -105,6 +107,39 @@ export function TermsPanel({ doc, editable }: { doc: Y.Doc; editable: boolean })
           );
         })}
       </div>
+      <label className="field-check">
+        <input
+          type="checkbox"
+          checked={terms.noPayment}
+          disabled={!editable}
+          data-testid="term-noPayment"
+          onChange={(e) => {
+            if (map.get('noPayment') !== e.target.checked) map.set('noPayment', e.target.checked);
+          }}
+        />
+        <span>{t('terms.noPayment')}</span>
+      </label>
+      {schedule && (
+        <table className="schedule" data-testid="term-schedule">
+          <caption>{t('terms.schedule')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('terms.scheduleNumber')}</th>
+              <th scope="col">{t('terms.scheduleDate')}</th>
+              <th scope="col">{t('terms.scheduleAmount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {schedule.map((i) => (
+              <tr key={i.number}>
+                <td>{t('terms.scheduleRow', { n: i.number })}</td>
+                <td>{dateText(i.dueDate, language)}</td>
+                <td className="amount">{moneyShort(i.cents, language)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {mismatch !== null && (
         <p className="warning" role="status">
           {t('terms.monthlyMismatch', { total: formatMoney(mismatch) })}

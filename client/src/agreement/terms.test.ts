@@ -53,8 +53,16 @@ describe('terms validation as typed', () => {
       ['amountAgreedCents', 80_000],
       ['instalments', 'twelve'],
       ['monthlyAmountCents', 12.5],
+      ['noPayment', 'yes'],
     ]);
-    expect(t).toMatchObject({ amountAgreedCents: 80_000, instalments: null, monthlyAmountCents: null, conditions: '' });
+    expect(t).toMatchObject({
+      amountAgreedCents: 80_000,
+      instalments: null,
+      monthlyAmountCents: null,
+      conditions: '',
+      noPayment: false,
+    });
+    expect(readTerms([['noPayment', true]]).noPayment).toBe(true);
     expect(displayField('amountAgreedCents', t.amountAgreedCents)).toBe('800.00');
   });
 

@@ -71,7 +71,7 @@ export function readTerms(entries: Iterable<[string, unknown]>): SettlementTerms
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(SettlementTerms.shape) as TermKey[]) {
     const parsed = SettlementTerms.shape[key].safeParse(raw[key]);
-    out[key] = parsed.success ? parsed.data : key === 'conditions' ? '' : null;
+    out[key] = parsed.success ? parsed.data : key === 'conditions' ? '' : key === 'noPayment' ? false : null;
   }
   return out as SettlementTerms;
 }

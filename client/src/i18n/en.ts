@@ -434,6 +434,12 @@ export const en = {
     invalidDate: 'Pick a date',
     tooLong: 'At most 4000 characters',
     monthlyMismatch: 'Instalments × monthly amount ({{total}}) differs from the amount agreed',
+    noPayment: 'No payment: the parties confirm that no party pays anything',
+    schedule: 'Repayment schedule (from the terms above; part of the agreement text)',
+    scheduleNumber: 'Instalment',
+    scheduleDate: 'Due date',
+    scheduleAmount: 'Amount',
+    scheduleRow: '{{n}}',
   },
   errors: {
     network: 'The server cannot be reached.',

@@ -416,7 +416,7 @@ export const zhCN: Messages = {
   terms: {
     title: '和解条款',
     amountInDispute: '争议金额（元）',
-    amountAgreed: '和解金额（元）',
+    amountAgreed: '同意支付金额（元）',
     feesWaived: '减免费用（元）',
     instalments: '分期期数',
     firstDueDate: '首期还款日',
@@ -426,7 +426,13 @@ export const zhCN: Messages = {
     invalidInstalments: '请输入 1 到 120 之间的整数',
     invalidDate: '请选择日期',
     tooLong: '最多 4000 个字符',
-    monthlyMismatch: '期数 × 每期金额（{{total}}）与和解金额不一致',
+    monthlyMismatch: '期数 × 每期金额（{{total}}）与同意支付金额不一致',
+    noPayment: '无需支付：各方确认任何一方均无需支付任何款项',
+    schedule: '还款计划（按上列条款生成，写入协议文本）',
+    scheduleNumber: '期次',
+    scheduleDate: '还款日',
+    scheduleAmount: '金额',
+    scheduleRow: '第 {{n}} 期',
   },
   errors: {
     network: '无法连接服务器。',

@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { verifyOutcome, type SealedOutcome, type VerifyResult } from '@accord/shared';
-import { displayField, MONEY_KEYS } from '../agreement/terms';
 import { publishedKey } from './download';
-
-const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 /** A sealed record as a person reads it, with its verification result; prints cleanly. */
 export function RecordView({ sealed }: { sealed: SealedOutcome }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // In the page's language, not the browser's: a Chinese page shows 2026年12月3日 whatever the system locale.
+  const time = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' });
   const [result, setResult] = useState<VerifyResult | null>(null);
   useEffect(() => {
     void publishedKey().then(async (key) => {
@@ -54,26 +53,13 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
       {r.agreement && (
         <section>
           <h2>{t('record.agreement')}</h2>
-          <pre className="frozen-text">{r.agreement.text}</pre>
+          {/* The signed text itself: it states the terms in words, amounts in yuan, dates written out. */}
+          <pre className="frozen-text" data-testid="record-agreement-text">
+            {r.agreement.text}
+          </pre>
           <p>
             {t('signing.fingerprint')}: <code>{r.agreement.fingerprint}</code>
           </p>
-        </section>
-      )}
-      {r.terms && (
-        <section>
-          <h2>{t('record.terms')}</h2>
-          <dl>
-            {(Object.keys(r.terms) as (keyof typeof r.terms)[]).map((k) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>
-                  {displayField(k, r.terms?.[k] ?? null) || '—'}
-                  {(MONEY_KEYS as readonly string[]).includes(k) && r.terms?.[k] !== null ? ' CNY' : ''}
-                </dd>
-              </div>
-            ))}
-          </dl>
         </section>
       )}
       <section>

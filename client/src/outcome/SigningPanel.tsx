@@ -7,6 +7,7 @@ import {
   agreementFingerprint,
   canonicalAgreementText,
   sameName,
+  type CaseLanguage,
   type ErrorBody,
   type OutcomeStatus,
 } from '@accord/shared';
@@ -40,6 +41,7 @@ export function SigningPanel({
   status,
   caseId,
   caseNumber,
+  language,
   doc,
   isStaff,
 }: {
@@ -47,6 +49,7 @@ export function SigningPanel({
   status: OutcomeStatus;
   caseId: string;
   caseNumber: string;
+  language: CaseLanguage;
   doc: Y.Doc | null;
   isStaff: boolean;
 }) {
@@ -70,14 +73,14 @@ export function SigningPanel({
     if (!doc || !freeze) return;
     let live = true;
     const compute = () =>
-      void agreementFingerprint(canonicalAgreementText(doc, caseNumber)).then((fp) => live && setLocal(fp));
+      void agreementFingerprint(canonicalAgreementText(doc, caseNumber, language)).then((fp) => live && setLocal(fp));
     compute();
     doc.on('update', compute);
     return () => {
       live = false;
       doc.off('update', compute);
     };
-  }, [doc, freeze, caseNumber]);
+  }, [doc, freeze, caseNumber, language]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

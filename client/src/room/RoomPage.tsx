@@ -185,6 +185,7 @@ export function RoomPage({
               status={room.outcome}
               caseId={caseId}
               caseNumber={room.welcome.caseNumber}
+              language={room.welcome.language}
               doc={agreement?.doc ?? null}
               isStaff={staffSession()?.user.id === me}
             />

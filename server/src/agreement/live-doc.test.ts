@@ -8,46 +8,71 @@ const log = createLogger({ logLevel: 'silent' });
 const options = { compactEvery: 1000, log, onBroken: () => undefined };
 const writer = (_who: string): DocConnection => ({ send: () => undefined, close: () => undefined });
 
-/** One edit by a client of its own, as an update. */
+/** The text of a paragraph in the body, as the editor stores it (the only place text may go). */
+function paragraphText(doc: Y.Doc): Y.XmlText {
+  const body = doc.getXmlFragment('body');
+  const first = body.get(0);
+  if (first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText) return first.get(0) as Y.XmlText;
+  const p = new Y.XmlElement('paragraph');
+  const text = new Y.XmlText();
+  p.insert(0, [text]);
+  body.insert(body.length, [p]);
+  return text;
+}
+const bodyText = (doc: Y.Doc) =>
+  doc
+    .getXmlFragment('body')
+    .toArray()
+    .map((p): string => {
+      const text: unknown = p instanceof Y.XmlElement ? p.get(0) : null;
+      return text instanceof Y.XmlText ? text.toJSON() : '';
+    })
+    .join('');
+
+/** One edit by a client of its own (a paragraph of its own), as an update. */
 function edit(text: string): Uint8Array {
   const doc = new Y.Doc();
-  doc.getText('t').insert(0, text);
+  paragraphText(doc).insert(0, text);
   return Y.encodeStateAsUpdate(doc);
 }
+
+// Agreement documents are named by their case id.
+const CASE_1 = '00000000-0000-4000-8000-000000000001';
+const CASE_2 = '00000000-0000-4000-8000-000000000002';
 
 describe('LiveDoc on a store shared by several nodes', () => {
   it('compaction never drops an update another node stored whose relay has not arrived', async () => {
     const store = new MemoryStore();
     // Two nodes hold the document; no bus between them, as when a relay is late or lost.
-    const a = await LiveDoc.load('case-1', store, options);
-    const b = await LiveDoc.load('case-1', store, options);
+    const a = await LiveDoc.load(CASE_1, store, options);
+    const b = await LiveDoc.load(CASE_1, store, options);
     await a.applyUpdate(edit('A1'), writer('a'));
     await b.applyUpdate(edit('B1'), writer('b'));
     await a.applyUpdate(edit('A2'), writer('a'));
     await a.compactNow();
     // B compacting later, from its older view, must not replace A's snapshot either.
     await b.compactNow();
-    const fresh = await LiveDoc.load('case-1', store, options);
-    const text = fresh.ydoc.getText('t').toString();
+    const fresh = await LiveDoc.load(CASE_1, store, options);
+    const text = bodyText(fresh.ydoc);
     for (const part of ['A1', 'B1', 'A2']) expect(text).toContain(part);
     [a, b, fresh].forEach((d) => d.destroy());
   });
 
   it('an update from another node whose predecessor never arrived is completed from the store', async () => {
     const store = new MemoryStore();
-    const a = await LiveDoc.load('case-2', store, options);
-    const b = await LiveDoc.load('case-2', store, options);
+    const a = await LiveDoc.load(CASE_2, store, options);
+    const b = await LiveDoc.load(CASE_2, store, options);
     // One client typing twice: its second update depends on its first.
     const client = new Y.Doc();
     const updates: Uint8Array[] = [];
     client.on('update', (u: Uint8Array) => updates.push(u));
-    client.getText('t').insert(0, 'first ');
-    client.getText('t').insert(6, 'second');
+    client.transact(() => paragraphText(client).insert(0, 'first '));
+    paragraphText(client).insert(6, 'second');
     await a.applyUpdate(updates[0] ?? new Uint8Array(), writer('a'));
     await a.applyUpdate(updates[1] ?? new Uint8Array(), writer('a'));
     // Only the second relay reaches B.
     await b.applyRemote(updates[1] ?? new Uint8Array());
-    expect(b.ydoc.getText('t').toString()).toBe('first second');
+    expect(bodyText(b.ydoc)).toBe('first second');
     [a, b].forEach((d) => d.destroy());
   });
 });

@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import { SerialQueue } from '../lib/serial-queue';
 import type { DocStore, StoredDoc } from '../store/types';
 import { clockProblem } from './clock-guard';
+import { landedSchemaProblem, rootsOf } from './schema-guard';
 import { landedTermsProblem } from './terms-guard';
 import { awarenessMessage, syncMessage, updateMessage } from './messages';
 
@@ -103,6 +104,8 @@ export class LiveDoc {
    */
   private readonly compactAt: number;
   private broken = false;
+  /** The root-level shared types this document may hold (see schema-guard.ts). */
+  private readonly roots: ReturnType<typeof rootsOf>;
   /** The Y.Doc, once built (see `doc`). */
   private built: Y.Doc | null = null;
   /** The stored snapshot while the Y.Doc is not built. */
@@ -128,6 +131,7 @@ export class LiveDoc {
     }
     this.updatesSinceCompaction = pendingIds.length;
     this.uncompacted = pendingIds;
+    this.roots = rootsOf(name);
     this.compactAt = Math.max(1, Math.ceil(options.compactEvery * (0.5 + Math.random() / 2)));
     // Not the content doc: that one is replaced (rebuild), or not built yet, while this lives on.
     this.awareness = new awarenessProtocol.Awareness(awarenessCarrier());
@@ -303,8 +307,11 @@ export class LiveDoc {
           if (origin === from) effective = u;
         };
         let badTerm = null as string | null;
+        let outsideSchema = null as string | null;
         const judge = (tr: Y.Transaction) => {
-          if (tr.origin === from) badTerm ??= landedTermsProblem(doc, tr);
+          if (tr.origin !== from) return;
+          badTerm ??= landedTermsProblem(doc, tr);
+          outsideSchema ??= landedSchemaProblem(doc, tr, this.roots);
         };
         doc.on('update', capture);
         doc.on('afterTransaction', judge);
@@ -322,15 +329,17 @@ export class LiveDoc {
         // for good in this copy while a full encoding (a late joiner's sync, a snapshot) integrates it:
         // two people would read two texts. Refused instead, before it is stored.
         const forged = !hadPending && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null);
-        if (failure !== null || badTerm !== null || forged) {
+        if (failure !== null || badTerm !== null || outsideSchema !== null || forged) {
           // Part of it may have been integrated in memory; rebuild from what is stored.
           await this.rebuild(doc);
           throw new MalformedUpdateError(
-            badTerm !== null
-              ? `update refused: ${badTerm}`
-              : forged
-                ? 'update refused: it builds on content this document does not have'
-                : `update cannot be applied: ${(failure as Error).message}`,
+            outsideSchema !== null
+              ? `update refused: outside the agreement schema: ${outsideSchema}`
+              : badTerm !== null
+                ? `update refused: ${badTerm}`
+                : forged
+                  ? 'update refused: it builds on content this document does not have'
+                  : `update cannot be applied: ${(failure as Error).message}`,
           );
         }
         // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting

@@ -29,11 +29,26 @@ function linkedBuses(): { a: Bus; b: Bus; setDown: (down: boolean) => void } {
 }
 
 const conn = (_who: string): DocConnection => ({ send: () => undefined, close: () => undefined });
+/** An edit as the editor makes it (a paragraph of the body: the server refuses other root types). */
 const edit = (text: string) => {
   const d = new Y.Doc();
-  d.getText('t').insert(0, text);
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  d.getXmlFragment('body').insert(0, [p]);
   return Y.encodeStateAsUpdate(d);
 };
+const text = (d: Y.Doc) =>
+  d
+    .getXmlFragment('body')
+    .toArray()
+    .map((p): string => {
+      const t: unknown = p instanceof Y.XmlElement ? p.get(0) : null;
+      return t instanceof Y.XmlText ? t.toJSON() : '';
+    })
+    .join('');
+// Agreement documents are named by their case id.
+const CASE_R = '00000000-0000-4000-8000-0000000000b1';
+const CASE_H = '00000000-0000-4000-8000-0000000000b2';
 
 describe('DocRegistry across nodes', () => {
   it('a relay that could not be published reaches the other node once the bus works again', async () => {
@@ -42,17 +57,16 @@ describe('DocRegistry across nodes', () => {
     const { a, b, setDown } = linkedBuses();
     const nodeA = new DocRegistry(store, { unloadAfterMs: 60_000, compactEvery: 1000, log, bus: a });
     const nodeB = new DocRegistry(store, { unloadAfterMs: 60_000, compactEvery: 1000, log, bus: b });
-    const docA = await nodeA.open('case-r', conn('a'));
-    const docB = await nodeB.open('case-r', conn('b'));
+    const docA = await nodeA.open(CASE_R, conn('a'));
+    const docB = await nodeB.open(CASE_R, conn('b'));
     setDown(true);
     await docA.applyUpdate(edit('stored while the bus was down'), conn('a'));
-    expect(docB.ydoc.getText('t').toString()).toBe('');
+    expect(text(docB.ydoc)).toBe('');
     setDown(false);
     // No later edit depends on it and B's bus never reconnected: the resync notice brings it.
     const deadline = Date.now() + 5000;
-    while (docB.ydoc.getText('t').toString() === '' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(docB.ydoc.getText('t').toString()).toBe('stored while the bus was down');
+    while (text(docB.ydoc) === '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(text(docB.ydoc)).toBe('stored while the bus was down');
     await Promise.all([nodeA.closeAll(), nodeB.closeAll()]);
   });
 });
@@ -65,9 +79,9 @@ describe('DocRegistry on an embedded node', () => {
     const snapshots = (length: number) => {
       const d = new Y.Doc();
       d.clientID = 7;
-      d.getMap('m').set('k', 'a'.repeat(length));
+      d.getMap('terms').set('conditions', 'a'.repeat(length));
       const first = Y.encodeStateAsUpdate(d);
-      d.getMap('m').set('k', 'b');
+      d.getMap('terms').set('conditions', 'b');
       return {
         first,
         second: Y.encodeStateAsUpdate(d, Y.encodeStateVectorFromUpdate(first)),
@@ -90,26 +104,26 @@ describe('DocRegistry on an embedded node', () => {
     const store = new FailingStore();
     const log = createLogger({ logLevel: 'silent' });
     const node = new DocRegistry(store, { unloadAfterMs: 0, compactEvery: 1, log });
-    await store.appendDocUpdate('case-h', first);
+    await store.appendDocUpdate(CASE_H, first);
     // Loaded, compacted and unloaded: the registry remembers the first snapshot's length and vector.
     const c1 = conn('1');
-    const d1 = await node.open('case-h', c1);
+    const d1 = await node.open(CASE_H, c1);
     node.close(d1, c1);
     await new Promise((r) => setTimeout(r, 20));
     // Loaded again; the overwrite is stored and compacted (a second snapshot of the same length),
     // then a store failure drops the document without an unload.
     const c2 = conn('2');
-    const d2 = await node.open('case-h', c2);
+    const d2 = await node.open(CASE_H, c2);
     await d2.applyUpdate(second, c2);
     store.failing = true;
     const third = new Y.Doc();
     third.clientID = 8;
-    third.getMap('m').set('x', 1);
+    third.getMap('terms').set('instalments', 1);
     await expect(d2.applyUpdate(Y.encodeStateAsUpdate(third), c2)).rejects.toThrow();
     store.failing = false;
-    const stored = await store.loadDoc('case-h');
+    const stored = await store.loadDoc(CASE_H);
     expect(stored.updates).toHaveLength(0);
-    const d3 = await node.open('case-h', conn('3'));
+    const d3 = await node.open(CASE_H, conn('3'));
     const step1 = d3.syncStep1();
     // messageSync (0), step 1 (0), then the state vector as a length-prefixed byte array.
     const sv = Y.decodeStateVector(step1.subarray(3));

@@ -41,7 +41,7 @@ describe('termsProblem', () => {
 describe('a term sent ahead of the entry it replaces', () => {
   it('is refused: it builds on content the document lacks; nothing of it lands, the entry itself still can', async () => {
     const store = new MemoryStore();
-    const live = await LiveDoc.load('case-terms', store, {
+    const live = await LiveDoc.load('00000000-0000-4000-8000-0000000000a1', store, {
       compactEvery: 1000,
       log: createLogger({ logLevel: 'silent' }),
       onBroken: () => undefined,
@@ -59,7 +59,7 @@ describe('a term sent ahead of the entry it replaces', () => {
     await expect(live.applyUpdate(second, from)).rejects.toThrow(/does not have/);
     await live.applyUpdate(first, from);
     expect(live.ydoc.getMap(AgreementDoc.terms).get('amountAgreedCents')).toBe(100);
-    const reloaded = await LiveDoc.load('case-terms', store, {
+    const reloaded = await LiveDoc.load('00000000-0000-4000-8000-0000000000a1', store, {
       compactEvery: 1000,
       log: createLogger({ logLevel: 'silent' }),
       onBroken: () => undefined,

@@ -130,7 +130,7 @@ export class OutcomeService {
       let terms: SettlementTerms;
       try {
         terms = this.requireRules(members, doc);
-        text = canonicalAgreementText(doc, c.number);
+        text = canonicalAgreementText(doc, c.number, c.language);
       } finally {
         doc.destroy();
       }

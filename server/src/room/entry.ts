@@ -92,6 +92,7 @@ export class RoomEntry {
       caseId: p.caseId,
       caseNumber: c?.number ?? '',
       title: c?.title ?? '',
+      language: c?.language ?? 'zh-CN',
       you: { userId: p.userId, displayName: p.displayName, role: p.role },
       headSeq,
       replayed,

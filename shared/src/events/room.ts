@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Channel } from '../channels';
 import { Phase } from '../phases';
 import { CaseRole } from '../roles';
-import { CaseId, IsoDateTime as IsoDate, UserId } from '../ids';
+import { CaseId, CaseLanguage, IsoDateTime as IsoDate, UserId } from '../ids';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -49,6 +49,8 @@ export const RoomWelcome = z.object({
   caseId: CaseId,
   caseNumber: z.string(),
   title: z.string(),
+  /** The case's language: the agreement's canonical text is written in it. */
+  language: CaseLanguage,
   you: z.object({ userId: UserId, displayName: z.string(), role: CaseRole }),
   /** Highest joint-chat seq at the moment of joining. */
   headSeq: z.int().min(0),
