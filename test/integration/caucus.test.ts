@@ -5,6 +5,7 @@ import type { Store } from '@accord/server';
 import { connectDoc, connectRoom, newClientId, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
 import { makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { bodyText, draft } from '../helpers/agreement-body';
 import { emit } from '../helpers/emit';
 
 /** The text a document holds in the store (snapshot and update log), whatever any node has loaded. */
@@ -13,7 +14,7 @@ async function storedText(store: Store, name: string, field = 'notes'): Promise<
   const doc = new Y.Doc();
   if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
   for (const u of stored.updates) Y.applyUpdate(doc, u.data);
-  return doc.getText(field).toString();
+  return bodyText(doc, field);
 }
 
 /** Opens a document and expects it refused before anything of it arrives. */
@@ -21,7 +22,7 @@ async function expectRefused(t: TestServer, name: string, token: string, who: st
   const spy = connectDoc(t.url, name, token, new Y.Doc());
   try {
     await waitFor(() => spy.closes.length > 0, `${who} refused`);
-    expect(spy.doc.getText('notes').toString(), `${who} received nothing`).toBe('');
+    expect(bodyText(spy.doc, 'notes'), `${who} received nothing`).toBe('');
     expect(spy.provider.synced, `${who} never synced`).toBe(false);
     return spy.closes[0] as DocClient['closes'][0];
   } finally {
@@ -59,11 +60,11 @@ describe('the caucus', () => {
     const name = mediatorNotesName(c.caseId);
     const mine = doc(name, 'mediator');
     await waitSynced(mine);
-    mine.doc.getText('notes').insert(0, '客户底线：640 元');
+    draft(mine.doc, 'notes').insert(0, '客户底线：640 元');
     await waitFor(async () => (await storedText(t.server.store, name)) === '客户底线：640 元', 'note stored');
     // Another of the mediator's devices reads it.
     const again = doc(name, 'mediator');
-    await waitFor(() => again.doc.getText('notes').toString() === '客户底线：640 元', 'mediator reads it back');
+    await waitFor(() => bodyText(again.doc, 'notes') === '客户底线：640 元', 'mediator reads it back');
     for (const role of ['customer', 'platform', 'observer', 'admin'] as const) {
       const closed = await expectRefused(t, name, c.tokens[role], role);
       expect(closed).toMatchObject({ code: CloseCode.FORBIDDEN, reason: expect.stringMatching(/^FORBIDDEN: /) });
@@ -116,7 +117,7 @@ describe('the caucus', () => {
       expect((await emit(mediator, 'chat:send', { clientId: newClientId(), text: reply, channel })).ok).toBe(true);
       const mine = doc(notes(), 'customer');
       await waitSynced(mine);
-      mine.doc.getText('notes').insert(0, sharedNote);
+      draft(mine.doc, 'notes').insert(0, sharedNote);
       await waitFor(async () => (await storedText(t.server.store, notes())) === sharedNote, 'shared note stored');
       for (const role of ['platform', 'observer', 'admin'] as const) {
         const closed = await expectRefused(t, notes(), c.tokens[role], role);
@@ -157,19 +158,19 @@ describe('the caucus', () => {
 
     it('the shared notes open read-only for their two; a change is refused and not stored', async () => {
       const reader = doc(notes(), 'customer');
-      await waitFor(() => reader.doc.getText('notes').toString() === sharedNote, 'customer reads the notes');
-      reader.doc.getText('notes').insert(0, '改一下：');
+      await waitFor(() => bodyText(reader.doc, 'notes') === sharedNote, 'customer reads the notes');
+      draft(reader.doc, 'notes').insert(0, '改一下：');
       await waitFor(() => reader.denied.length > 0, 'customer refused');
       expect(reader.denied[0]).toMatch(/read-only: this private session is not open/);
       const mediatorsCopy = doc(notes(), 'mediator');
-      await waitFor(() => mediatorsCopy.doc.getText('notes').toString() === sharedNote, 'mediator reads the notes');
-      mediatorsCopy.doc.getText('notes').insert(0, '调解员补充：');
+      await waitFor(() => bodyText(mediatorsCopy.doc, 'notes') === sharedNote, 'mediator reads the notes');
+      draft(mediatorsCopy.doc, 'notes').insert(0, '调解员补充：');
       await waitFor(() => mediatorsCopy.denied.length > 0, 'mediator refused');
       expect(await storedText(t.server.store, notes())).toBe(sharedNote);
       // A third reader gets the notes as they were, without either refused change.
       const later = doc(notes(), 'mediator');
       await waitSynced(later);
-      expect(later.doc.getText('notes').toString()).toBe(sharedNote);
+      expect(bodyText(later.doc, 'notes')).toBe(sharedNote);
       // And the other party still cannot open them.
       expect((await expectRefused(t, notes(), c.tokens.platform, 'platform')).code).toBe(CloseCode.FORBIDDEN);
     });
@@ -197,7 +198,7 @@ describe('the caucus across a restart', () => {
       ]);
       const notes = connectDoc(t.url, caucusNotesName(c.caseId, c.userIds.customer), c.tokens.customer);
       await waitSynced(notes);
-      notes.doc.getText('notes').insert(0, 'after the caucus');
+      draft(notes.doc, 'notes').insert(0, 'after the caucus');
       await waitFor(() => notes.denied.length > 0, 'refused after restart');
       notes.destroy();
       mediator.close();

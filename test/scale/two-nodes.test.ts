@@ -241,15 +241,15 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     // The customer's notes on node B take changes while the caucus is open…
     const notes = connectDoc(urls[1] ?? '', caucusNotesName(d.caseId, d.userIds.customer), d.tokens.customer);
     await waitSynced(notes);
-    notes.doc.getText('notes').insert(0, '12 期');
+    draft(notes.doc, 'notes').insert(0, '12 期');
     const reader = connectDoc(urls[0] ?? '', caucusNotesName(d.caseId, d.userIds.customer), d.tokens.mediator);
-    await waitFor(() => reader.doc.getText('notes').toString() === '12 期', 'note relayed to node A');
+    await waitFor(() => bodyText(reader.doc, 'notes') === '12 期', 'note relayed to node A');
     const closed = await mediatorB.socket.emitWithAck('caucus:close', {});
     expect(closed.ok && closed.data).toMatchObject({ phase: 'drafting', caucus: null });
     // …and none once it is closed, decided on the other node.
-    notes.doc.getText('notes').insert(0, 'late ');
+    draft(notes.doc, 'notes').insert(0, 'late ');
     await waitFor(() => notes.denied.length > 0, 'refused on node B after the close');
-    expect(reader.doc.getText('notes').toString()).toBe('12 期');
+    expect(bodyText(reader.doc, 'notes')).toBe('12 期');
     notes.destroy();
     reader.destroy();
   });
