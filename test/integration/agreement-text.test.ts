@@ -32,6 +32,7 @@ describe('the signed text in the case’s language', () => {
       terms.set('amountAgreedCents', 96_000);
       terms.set('instalments', 3);
       terms.set('firstDueDate', '2027-01-15');
+      terms.set('monthlyAmountCents', 32_000);
     });
     const watcher = connectDoc(t.url, c.caseId, c.tokens.customer);
     await waitFor(

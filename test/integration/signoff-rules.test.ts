@@ -93,7 +93,7 @@ describe('the rules of a valid settlement', () => {
       terms: { firstDueDate: '2027-01-15', monthlyAmountCents: 16_67 },
     });
     expect(await tryIt()).toBe('ok');
-    expect((await status(r.customer)).freeze?.text).toContain('2027-01-15');
+    expect((await status(r.customer)).freeze?.text).toContain('2027年1月15日');
   });
 
   it('an explicit "no payment" clause stands in for the amounts', async () => {

@@ -86,8 +86,9 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     const b = connectDoc(urls[1] ?? '', caseId, tokens.platform ?? '');
     await Promise.all([waitSynced(a), waitSynced(b)]);
     const before = (await nodes[0]?.store.loadDoc(caseId))?.updates.length ?? 0;
-    draft(a.doc).insert(0, 'node A ');
-    draft(b.doc).insert(0, 'node B ');
+    // One transaction each (the paragraph and its text), as the editor makes one update per keystroke.
+    a.doc.transact(() => draft(a.doc).insert(0, 'node A '));
+    b.doc.transact(() => draft(b.doc).insert(0, 'node B '));
     await waitFor(() => bodyText(a.doc) === bodyText(b.doc) && bodyText(a.doc).length === 14, 'converged across nodes');
     await sleep(200);
     const after = (await nodes[0]?.store.loadDoc(caseId))?.updates.length ?? 0;
