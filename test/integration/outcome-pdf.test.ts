@@ -152,6 +152,7 @@ describe('the outcome PDF', () => {
       '调解员',
       '王**',
       '人民币880.00元',
+      '捌佰捌拾元整',
       '北京时间',
       '如何核验',
       sealed.record.caseNumber,
@@ -221,7 +222,7 @@ describe('the outcome PDF', () => {
       AGREEMENT_EN,
       'Signatures',
       'Customer',
-      'CNY880.00',
+      'RMB880.00',
       'How to verify',
     ]) {
       expect(text, expected).toContain(squash(expected));

@@ -168,7 +168,7 @@ export const en = {
     failed: 'Not signed: {{message}}',
     sealed: 'The outcome is sealed.',
     outcome: 'Outcome',
-    download: 'Download the record (JSON)',
+    download: 'Download the signed record file (for verification)',
     print: 'Printable record',
     verify: 'Verify a record',
     endTitle: 'End without agreement',

@@ -167,7 +167,7 @@ export const zhCN: Messages = {
     failed: '签署失败：{{message}}',
     sealed: '调解结果已封存。',
     outcome: '结果',
-    download: '下载记录（JSON）',
+    download: '下载电子记录文件（用于核验）',
     print: '可打印的记录',
     verify: '核验记录',
     endTitle: '未达成协议而结束',

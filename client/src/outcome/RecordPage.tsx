@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { pathOf, type SealedOutcome } from '@accord/shared';
+import type { SealedOutcome } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { ErrorText } from '../app/ErrorText';
-import { downloadWithToken } from '../app/upload';
+import { downloadPdf as fetchPdf } from './download';
 import { RecordView } from './RecordView';
 
 /** The printable record of a case (a member's token is needed to fetch it), and its PDF. */
@@ -21,14 +21,9 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
   }, [caseId, token, t]);
   if (error) return <p className="page-message">{error}</p>;
   if (!sealed) return <p className="page-message">{t('record.checking')}</p>;
-  // Made by the server, with the sealed record inside it: the PDF verifies on its own.
   const downloadPdf = () => {
     setPdfError(null);
-    downloadWithToken(
-      pathOf('GET /api/cases/:caseId/outcome/pdf', { caseId }),
-      token,
-      `accord-outcome-${sealed.record.caseNumber}.pdf`,
-    ).catch(() => setPdfError(t('record.downloadFailed')));
+    fetchPdf(caseId, sealed.record.caseNumber, token).catch(() => setPdfError(t('record.downloadFailed')));
   };
   return (
     <div className="record-page">

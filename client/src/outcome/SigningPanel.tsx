@@ -13,7 +13,7 @@ import {
 } from '@accord/shared';
 import { navigate } from '../app/router';
 import type { RoomApi } from '../room/useRoom';
-import { downloadRecord } from './download';
+import { downloadPdf, downloadRecord } from './download';
 import { ErrorText } from '../app/ErrorText';
 import { useConfirm } from '../app/ConfirmDialog';
 
@@ -44,6 +44,7 @@ export function SigningPanel({
   language,
   doc,
   isStaff,
+  token,
 }: {
   room: RoomApi;
   status: OutcomeStatus;
@@ -52,12 +53,14 @@ export function SigningPanel({
   language: CaseLanguage;
   doc: Y.Doc | null;
   isStaff: boolean;
+  token: string;
 }) {
   const { t } = useTranslation();
   const [local, setLocal] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
   const [agreed, setAgreed] = useState(false);
+  const [pdfError, setPdfError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Once sealed, the text shown is the one the record holds: none when the session ended without agreement.
   const freeze = status.sealed && !status.sealed.record.agreement ? null : status.freeze;
@@ -104,6 +107,18 @@ export function SigningPanel({
             {sealed.record.outcome.reason ? ` — ${sealed.record.outcome.reason}` : ''}
           </p>
           <div className="button-row">
+            <button
+              type="button"
+              data-testid="sealed-download-pdf"
+              onClick={() => {
+                setPdfError(null);
+                downloadPdf(caseId, sealed.record.caseNumber, token).catch(() =>
+                  setPdfError(t('record.downloadFailed')),
+                );
+              }}
+            >
+              {t('record.downloadPdf')}
+            </button>
             <button type="button" data-testid="download-record" onClick={() => downloadRecord(sealed)}>
               {t('signing.download')}
             </button>
@@ -114,6 +129,7 @@ export function SigningPanel({
               {t('signing.verify')}
             </button>
           </div>
+          <ErrorText error={pdfError} />
         </div>
       ) : null}
       {freeze && (

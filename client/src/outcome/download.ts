@@ -1,5 +1,15 @@
-import type { SealedOutcome } from '@accord/shared';
+import { pathOf, type SealedOutcome } from '@accord/shared';
 import { api } from '../app/api';
+import { downloadWithToken } from '../app/upload';
+
+/** Saves the outcome PDF the server made (the sealed record is inside it: the PDF verifies on its own). */
+export function downloadPdf(caseId: string, caseNumber: string, token: string): Promise<void> {
+  return downloadWithToken(
+    pathOf('GET /api/cases/:caseId/outcome/pdf', { caseId }),
+    token,
+    `accord-outcome-${caseNumber}.pdf`,
+  );
+}
 
 /** Saves the sealed record as a JSON file, byte for byte as the server sent it (re-verifiable). */
 export function downloadRecord(sealed: SealedOutcome): void {

@@ -188,6 +188,7 @@ export function RoomPage({
               language={room.welcome.language}
               doc={agreement?.doc ?? null}
               isStaff={staffSession()?.user.id === me}
+              token={token}
             />
           )}
 

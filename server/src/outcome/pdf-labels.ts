@@ -1,4 +1,4 @@
-import type { CaseLanguage, CaseRole, OutcomeKind, SettlementTerms } from '@accord/shared';
+import type { CaseLanguage, CaseRole, OutcomeKind } from '@accord/shared';
 
 /**
  * The words of the outcome PDF, in the case's language. The PDF is made on the server for a reader who
@@ -15,7 +15,6 @@ export interface PdfLabels {
   sealedBy: string;
   agreement: string;
   agreementNote: string;
-  terms: string;
   signatures: string;
   signer: string;
   role: string;
@@ -38,11 +37,6 @@ export interface PdfLabels {
   zone: string;
   roles: Record<CaseRole, string>;
   outcomes: Record<OutcomeKind, string>;
-  termNames: Record<keyof SettlementTerms, string>;
-  yes: string;
-  money: (amount: string) => string;
-  instalments: (n: number) => string;
-  none: string;
 }
 
 const zh: PdfLabels = {
@@ -56,7 +50,6 @@ const zh: PdfLabels = {
   sealedBy: '封存人',
   agreement: '协议内容',
   agreementNote: '以下为各方签署的协议原文，逐字照录。',
-  terms: '协议要点',
   signatures: '签署',
   signer: '签署人',
   role: '身份',
@@ -84,20 +77,6 @@ const zh: PdfLabels = {
   zone: '北京时间（UTC+8）',
   roles: { customer: '申请人', platform: '平台方', mediator: '调解员', observer: '旁听', admin: '管理员' },
   outcomes: { settled: '达成和解', not_settled: '未达成和解', withdrawn: '撤回' },
-  termNames: {
-    amountInDisputeCents: '争议金额',
-    amountAgreedCents: '和解金额',
-    feesWaivedCents: '减免费用',
-    instalments: '分期期数',
-    firstDueDate: '首期还款日',
-    monthlyAmountCents: '每期金额',
-    noPayment: '无需付款',
-    conditions: '其他条件',
-  },
-  yes: '是',
-  money: (amount) => `人民币 ${amount} 元`,
-  instalments: (n) => `${n} 期`,
-  none: '—',
 };
 
 const en: PdfLabels = {
@@ -111,7 +90,6 @@ const en: PdfLabels = {
   sealedBy: 'Sealed by',
   agreement: 'Agreement',
   agreementNote: 'The agreement as the parties signed it, word for word.',
-  terms: 'Key terms',
   signatures: 'Signatures',
   signer: 'Signer',
   role: 'Role',
@@ -139,20 +117,6 @@ const en: PdfLabels = {
   zone: 'China Standard Time (UTC+8)',
   roles: { customer: 'Customer', platform: 'Platform', mediator: 'Mediator', observer: 'Observer', admin: 'Admin' },
   outcomes: { settled: 'Settled', not_settled: 'Not settled', withdrawn: 'Withdrawn' },
-  termNames: {
-    amountInDisputeCents: 'Amount in dispute',
-    amountAgreedCents: 'Amount agreed',
-    feesWaivedCents: 'Fees waived',
-    instalments: 'Instalments',
-    firstDueDate: 'First due date',
-    monthlyAmountCents: 'Amount per instalment',
-    noPayment: 'No payment',
-    conditions: 'Other conditions',
-  },
-  yes: 'Yes',
-  money: (amount) => `CNY ${amount}`,
-  instalments: (n) => `${n}`,
-  none: '—',
 };
 
 export function pdfLabels(language: CaseLanguage): PdfLabels {
@@ -182,40 +146,4 @@ export function formatTime(iso: string, language: CaseLanguage): string {
     timeFormats.set(language, format);
   }
   return format.format(new Date(iso));
-}
-
-/** A calendar date (`2026-12-31`) in the case's language; no zone, it is a date, not an instant. */
-export function formatDate(date: string, language: CaseLanguage): string {
-  const [y, m, d] = date.split('-').map(Number);
-  if (language !== 'en') return `${y}年${m}月${d}日`;
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'long' }).format(
-    new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)),
-  );
-}
-
-/** Integer cents as yuan with two decimals and thousands separators ("1,280.50"), by integer arithmetic. */
-export function formatYuan(cents: number): string {
-  const yuan = Math.trunc(cents / 100);
-  return `${yuan.toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
-}
-
-/** One term as words, or null when it is not set (an unset term is left out of the PDF's summary). */
-export function termText(key: keyof SettlementTerms, terms: SettlementTerms, l: PdfLabels, lang: CaseLanguage) {
-  const value = terms[key];
-  if (value === null || value === '' || value === false) return null;
-  switch (key) {
-    case 'amountInDisputeCents':
-    case 'amountAgreedCents':
-    case 'feesWaivedCents':
-    case 'monthlyAmountCents':
-      return l.money(formatYuan(value as number));
-    case 'instalments':
-      return l.instalments(value as number);
-    case 'firstDueDate':
-      return formatDate(value as string, lang);
-    case 'noPayment':
-      return l.yes;
-    case 'conditions':
-      return String(value);
-  }
 }

@@ -10,7 +10,7 @@ import {
   type OutcomeRecord,
   type SealedOutcome,
 } from '@accord/shared';
-import { formatTime, pdfLabels, termText, type PdfLabels } from './pdf-labels';
+import { formatTime, pdfLabels, type PdfLabels } from './pdf-labels';
 
 /**
  * The font of the PDF comes from an npm package (Noto Sans SC, SIL OFL 1.1), never from the system: a
@@ -264,16 +264,6 @@ function agreement(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
       .map((line) => line.replace(/^ +/, (spaces) => '\u00a0'.repeat(spaces.length)))
       .join('\n');
     w.paragraph(text);
-  }
-  if (r.terms) {
-    const terms = r.terms;
-    const set = (Object.keys(l.termNames) as (keyof typeof l.termNames)[])
-      .map((key) => [l.termNames[key], termText(key, terms, l, r.language)] as const)
-      .filter((entry): entry is readonly [string, string] => entry[1] !== null);
-    if (set.length > 0) {
-      w.heading(l.terms);
-      for (const [label, value] of set) w.row(label, value);
-    }
   }
 }
 
