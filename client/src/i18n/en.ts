@@ -392,6 +392,7 @@ export const en = {
     someoneTyping: '{{name}} is typing…',
     you: '(you)',
     readOnly: 'You can follow the room but not write in it.',
+    ended: 'This session has ended; the chat can be read but not written in.',
     notFound: 'You have no access to this room. Open your invite link again.',
     leave: 'Back',
   },

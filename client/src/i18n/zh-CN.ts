@@ -386,6 +386,7 @@ export const zhCN: Messages = {
     someoneTyping: '{{name}} 正在输入…',
     you: '（我）',
     readOnly: '您可以旁听，但不能发言或修改协议。',
+    ended: '本次调解已结束，聊天记录仅供查看。',
     notFound: '您无权进入此调解室，请重新打开邀请链接。',
     leave: '返回',
   },

@@ -114,10 +114,11 @@ export function RoomPage({
         {connection}
       </header>
       {state && <RoomBanner state={state} me={me} mine={mine} />}
-      <div className={mustSign ? 'room-grid sign-first' : 'room-grid'}>
+      {/* On a phone the outcome comes first while it asks for your signature, and once it is sealed. */}
+      <div className={mustSign || room.outcome?.sealed ? 'room-grid sign-first' : 'room-grid'}>
         <div className="side">
           <ParticipantsPanel participants={room.participants} typing={room.typing(JOINT)} me={room.me} />
-          {isParty && (
+          {isParty && state?.phase !== 'concluded' && (
             <button
               type="button"
               className="hand"
@@ -146,7 +147,9 @@ export function RoomPage({
             channel={JOINT}
             canWrite={canChat}
             title={t('chat.title')}
-            readOnlyHint={mine?.muted ? t('banner.muted') : t('room.readOnly')}
+            readOnlyHint={
+              mine?.muted ? t('banner.muted') : state?.phase === 'concluded' ? t('room.ended') : t('room.readOnly')
+            }
           />
           {inCaucus && caucus && (
             <CaucusPanel
