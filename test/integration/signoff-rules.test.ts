@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { sha256Hex, verifyOutcome, type OutcomeStatus } from '@accord/shared';
+import { sha256Hex, verifyOutcome, type Activity, type OutcomeStatus } from '@accord/shared';
 import { connectRoom, type RoomClient } from '../helpers/clients';
 import { emit } from '../helpers/emit';
 import { seedAgreement } from '../helpers/agreement';
@@ -132,6 +132,16 @@ describe('the rules of a valid settlement', () => {
       platform: NAMES.platform,
       mediator: NAMES.mediator,
     });
+    // The room's feed says who signed and what; the session and the row hashes stay in the audit chain.
+    const feed = (await emit(r.customer, 'activity:list', { limit: 100 })).data as { entries: Activity[] };
+    const signed = feed.entries.filter((a) => a.kind === 'agreement.signed');
+    expect(signed).toHaveLength(3);
+    for (const a of [...signed, ...feed.entries.filter((e) => e.kind === 'outcome.sealed')]) {
+      expect(Object.keys(a.detail)).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^(session|freezeId|\w+Hash|recordSignature)$/)]),
+      );
+    }
+    expect(signed[0]?.detail.fingerprint).toBe(record?.agreement?.fingerprint);
   });
 
   it('removing a party during signing returns the room to drafting and voids every signature, for everyone to see', async () => {

@@ -350,6 +350,12 @@ export class ModerationService {
 }
 
 type Detail = Activity['detail'];
+
+/**
+ * Detail an audit entry keeps for the chain and `accord audit verify`, not for the room: the signer's
+ * session, and the ids and hashes that bind stored rows (docs/PROTOCOL.md, "Audit log").
+ */
+const AUDIT_ONLY = new Set(['session', 'freezeId', 'freezeHash', 'signatureHash', 'recordHash', 'recordSignature']);
 type Change = { patch: RoomStatePatch; kind: ActivityKind; target: Target; detail: Detail };
 
 /** What a room state holds while no caucus is open (who has had one is kept). */
@@ -373,6 +379,6 @@ export function toActivity(e: AuditRecord, idOf: ActivityIdOf): Activity | null 
     at: e.at,
     actor: data.actor,
     target: data.target,
-    detail: data.detail,
+    detail: Object.fromEntries(Object.entries(data.detail).filter(([key]) => !AUDIT_ONLY.has(key))),
   };
 }
