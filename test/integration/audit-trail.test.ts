@@ -220,10 +220,11 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
     expect(r.out).toMatch(/sealed record: does not match its seal entry/);
 
     // A server started on that data refuses to serve the edited record; on the intact copy it serves it.
-    const get = async (d: string) => {
+    // The customer's export carries the record too: the same check, the same refusal.
+    const get = async (d: string, path: 'outcome' | 'export' = 'outcome') => {
       const s = await startServer({ dataDir: d });
       try {
-        const res = await fetch(`${s.url}/api/cases/${c.caseId}/outcome`, {
+        const res = await fetch(`${s.url}/api/cases/${c.caseId}/${path}`, {
           headers: { authorization: `Bearer ${c.tokens.customer}` },
         });
         return { status: res.status, body: (await res.json()) as unknown };
@@ -233,9 +234,19 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
     };
     const intact = await get(tampered(() => undefined));
     expect(intact).toEqual({ status: 200, body: sealed });
-    const served = await get(dir);
-    expect(served.status).toBe(500);
-    expect(served.body).toMatchObject({ error: { code: 'INTERNAL', message: expect.stringContaining('seal check') } });
-    expect(JSON.stringify(served.body)).not.toContain('已修改');
+    const exported = await get(
+      tampered(() => undefined),
+      'export',
+    );
+    expect(exported.status).toBe(200);
+    expect((exported.body as { outcome: unknown }).outcome).toEqual(sealed);
+    for (const path of ['outcome', 'export'] as const) {
+      const served = await get(dir, path);
+      expect(served.status, path).toBe(500);
+      expect(served.body).toMatchObject({
+        error: { code: 'INTERNAL', message: expect.stringContaining('seal check') },
+      });
+      expect(JSON.stringify(served.body)).not.toContain('已修改');
+    }
   });
 });

@@ -101,6 +101,8 @@ export function buildServices(
     pinAttempts: infra.limiter('tracking-pin', 5, ATTEMPT_WINDOW_MS),
     publicUrl,
     effects: trackBroadcasts(io),
+    // Called only once requests arrive, when `outcome` (built below) exists.
+    sealedRecord: (caseId) => outcome.record(caseId),
   });
 
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });

@@ -1,3 +1,4 @@
+import type { SealedOutcome } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import type { AttemptLimiter } from '../auth/attempts';
 import type { TokenSigner } from '../auth/tokens';
@@ -36,6 +37,8 @@ export interface CaseFlowDeps {
   pinAttempts: AttemptLimiter;
   publicUrl: () => string;
   effects: LifecycleEffects;
+  /** The case's sealed record, checked against the seal (OutcomeService.record): the export never carries an edited one. */
+  sealedRecord: (caseId: string) => Promise<SealedOutcome | null>;
 }
 
 export function createCaseFlow(d: CaseFlowDeps): CaseFlow {
@@ -49,6 +52,6 @@ export function createCaseFlow(d: CaseFlowDeps): CaseFlow {
     tracking: new TrackingService(d.store, d.tokens, access, d.bus, d.pinAttempts),
     review: new ReviewService(d.store, access, pii, d.evidence, transitions, d.audit),
     scheduling: new SchedulingService(d.store, access, transitions, d.tokens, d.bus, d.audit, d.publicUrl),
-    records: new RecordsService(d.store, access, pii, d.evidence, transitions, d.audit),
+    records: new RecordsService(d.store, access, pii, d.evidence, transitions, d.audit, d.sealedRecord),
   };
 }

@@ -1,4 +1,4 @@
-import type { CaseExport } from '@accord/shared';
+import type { CaseExport, SealedOutcome } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import type { Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
@@ -17,6 +17,7 @@ export class RecordsService {
     private readonly evidence: EvidenceService,
     private readonly transitions: CaseTransitions,
     private readonly audit: AuditLog,
+    private readonly sealedRecord: (caseId: string) => Promise<SealedOutcome | null>,
   ) {}
 
   /** Everything the customer is entitled to: their data, their documents, the joint chat, the outcome. */
@@ -37,7 +38,8 @@ export class RecordsService {
       );
       if (page.length < 1000) break;
     }
-    const outcome = await this.store.getOutcome(c.id);
+    // Refused (INTERNAL) rather than exported when the stored record fails its seal check.
+    const outcome = await this.sealedRecord(c.id);
     await this.audit.append(c.id, identity.user.id, 'case.exported', {});
     return {
       format: 'accord.export/1',
@@ -54,7 +56,7 @@ export class RecordsService {
       progress: await this.transitions.progress(c.id),
       documents: files,
       transcript,
-      outcome: outcome && { record: JSON.parse(outcome.record) as unknown, signature: outcome.signature },
+      outcome,
     };
   }
 
