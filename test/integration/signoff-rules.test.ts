@@ -193,6 +193,35 @@ describe('the rules of a valid settlement', () => {
     expect((await status(r.customer)).signers.filter((s) => s.role === 'platform')).toHaveLength(2);
   });
 
+  it('a staff member added as a party during signing, over HTTP, voids the signatures too', async () => {
+    const r = await room('A party added while signing');
+    await seedAgreement(t.server.store, r.c.caseId);
+    const colleague = await t.server.cases.createStaff(null, {
+      username: `platform.${r.c.caseId.slice(0, 8)}`,
+      displayName: '钱平台',
+      staffRole: 'platform',
+      password: 'correct horse battery',
+    });
+    expect((await r.phase('signing')).ok).toBe(true);
+    expect((await r.sign('customer')).ok).toBe(true);
+    expect((await r.sign('platform')).ok).toBe(true);
+    const res = await fetch(`${t.url}/api/cases/${r.c.caseId}/members`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${r.c.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: colleague.id, role: 'platform' }),
+    });
+    expect(res.status).toBe(204);
+    expect((await t.server.store.getRoomState(r.c.caseId)).phase).toBe('drafting');
+    expect(await t.server.store.currentFreeze(r.c.caseId)).toBeNull();
+    const unfrozen = (await t.server.audit.all(r.c.caseId)).find((e) => e.kind === 'agreement.unfrozen');
+    expect(unfrozen?.data).toMatchObject({ detail: { voidedSignatures: 2 } });
+    // Frozen again, both platform members must sign; nobody's earlier signature counts.
+    expect((await r.phase('signing')).ok).toBe(true);
+    const signers = (await status(r.customer)).signers;
+    expect(signers.filter((s) => s.role === 'platform').map((s) => s.displayName)).toContain('钱平台');
+    expect(signers.every((s) => s.signedAt === null)).toBe(true);
+  });
+
   it('a party added where nothing voids the freeze (a system invite) stops signing instead', async () => {
     const r = await room('Added behind the room’s back');
     await seedAgreement(t.server.store, r.c.caseId);
