@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JoinPage } from './auth/JoinPage';
 import { LoginPage } from './auth/LoginPage';
@@ -15,8 +16,12 @@ import { VerifyPage } from './outcome/VerifyPage';
 import { RoomPage } from './room/RoomPage';
 
 export function App() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const route = useRoute();
+  // Each tab says which page it is, in the page's language.
+  useEffect(() => {
+    document.title = route.page === 'home' ? t('app.name') : `${t(`app.pageTitle.${route.page}`)} · ${t('app.name')}`;
+  }, [route.page, t, i18n.language]);
 
   let page;
   switch (route.page) {
@@ -81,7 +86,20 @@ export function App() {
       break;
     }
     default:
-      page = <p className="page-message">{t('app.notFound')}</p>;
+      page = (
+        <div className="page-message" data-testid="not-found">
+          <p>{t('app.notFound')}</p>
+          <a
+            href="/"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/');
+            }}
+          >
+            {t('app.backHome')}
+          </a>
+        </div>
+      );
   }
 
   return (

@@ -19,3 +19,4 @@ export * from './lifecycle';
 export * from './intake';
 export * from './routes';
 export * from './signoff-rules';
+export * from './pages';

@@ -30,9 +30,12 @@ export const i18nReady = i18next
     returnNull: false,
   });
 
-i18next.on('languageChanged', (lng) => {
+// The page's language follows the UI's, from the first render (the detected language included).
+const setLang = (lng: string) => {
   document.documentElement.lang = lng.startsWith('zh') ? 'zh-CN' : 'en';
-});
+};
+setLang(i18next.language);
+i18next.on('languageChanged', setLang);
 
 export { i18next };
 

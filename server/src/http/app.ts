@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { API_PREFIX, AccordError, httpStatusOf } from '@accord/shared';
+import { API_PREFIX, AccordError, httpStatusOf, parseRoute } from '@accord/shared';
 import type { TrustProxy } from '../lib/client-address';
 import type { Registry } from 'prom-client';
 import { toErrorBody } from '../errors';
@@ -111,8 +111,11 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
       }),
     );
     // Client-side routes (/join/…, /cases/…) all load the single page.
-    app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (_req, res) => {
+    // A path that is no page gets the client's not-found page with a 404, so nothing indexes or
+    // bookmarks it as a page.
+    app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
+      if (parseRoute(req.path).page === 'notFound') res.status(404);
       res.sendFile(index);
     });
   } else {
