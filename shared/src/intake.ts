@@ -11,6 +11,12 @@ export const Phone = z.string().regex(/^1\d{10}$/, 'an 11-digit mobile number');
 /** A resident ID number: 17 digits and a digit or X. */
 export const NationalId = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 digits and a digit or X');
 
+/**
+ * The version of the privacy notice the complaint form shows (client/src/intake/PrivacyNotice.tsx).
+ * A changed notice gets a new version, and a consent names the one it was given to.
+ */
+export const PRIVACY_NOTICE_VERSION = '2026-12-03';
+
 export const IntakeBody = z.strictObject({
   name: PersonName(2, 50),
   phone: Phone,
@@ -22,6 +28,15 @@ export const IntakeBody = z.strictObject({
   desiredOutcome: z.string().trim().min(2).max(2000),
   /** The language of the complaint form; the case, its settlement and its record are in it. */
   language: CaseLanguage.default('zh-CN'),
+  /** The privacy notice the complainant read and accepted: the current one. */
+  privacyNotice: z.literal(PRIVACY_NOTICE_VERSION, {
+    error: `accept the current privacy notice (${PRIVACY_NOTICE_VERSION})`,
+  }),
+  /**
+   * Separate consent to processing sensitive personal information (the ID number, and the phone as
+   * given with it), which the law asks for apart from the notice.
+   */
+  sensitiveConsent: z.literal(true, { error: 'separate consent to processing the ID number and phone is needed' }),
 });
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
@@ -36,12 +51,17 @@ export type IntakeResult = z.infer<typeof IntakeResult>;
 
 /**
  * The complaint form as multipart fields: all strings, so the amount arrives as digits and
- * is read as a number before `IntakeBody` checks it.
+ * is read as a number, and the consent box as a boolean, before `IntakeBody` checks them.
  */
 export const IntakeFields = z.preprocess((raw) => {
   if (typeof raw !== 'object' || raw === null) return raw;
-  const amount = (raw as { amountInDisputeCents?: unknown }).amountInDisputeCents;
-  return { ...raw, amountInDisputeCents: /^\d+$/.test(String(amount)) ? Number(amount) : amount };
+  const { amountInDisputeCents: amount, sensitiveConsent: consent } = raw as Record<string, unknown>;
+  return {
+    ...raw,
+    amountInDisputeCents: /^\d+$/.test(String(amount)) ? Number(amount) : amount,
+    // A checkbox arrives as "true" (or not at all).
+    ...(consent === 'true' ? { sensitiveConsent: true } : {}),
+  };
 }, IntakeBody);
 
 export const TrackSignInBody = z.strictObject({ pin: z.string().regex(/^\d{6}$/, 'six digits') });

@@ -68,9 +68,16 @@ describe.skipIf(!chromiumOrSkip())('from complaint to a scheduled session, in Ch
     await customer.goto(`${t.url}/`);
     await customer.getByTestId('go-complain').click();
     const form = customer.getByTestId('intake-form');
-    await form.getByLabel('姓名').fill('王小红');
-    await form.getByLabel('手机号码').fill('13812345678');
-    await form.getByLabel('身份证号码').fill('110101199003071234');
+    // The privacy notice comes first; the ID number and phone are asked for only after both consents.
+    await form.getByTestId('privacy-notice').waitFor();
+    expect(await form.getByLabel('手机号码', { exact: true }).isDisabled()).toBe(true);
+    expect(await form.getByLabel('身份证号码', { exact: true }).isDisabled()).toBe(true);
+    await form.getByLabel('我已阅读并同意上述个人信息处理告知').check();
+    expect(await form.getByLabel('身份证号码', { exact: true }).isDisabled()).toBe(true);
+    await form.getByLabel(/我单独同意处理我的身份证号码和手机号码/).check();
+    await form.getByLabel('姓名', { exact: true }).fill('王小红');
+    await form.getByLabel('手机号码', { exact: true }).fill('13812345678');
+    await form.getByLabel('身份证号码', { exact: true }).fill('110101199003071234');
     await form.getByLabel('借款或合同编号').fill('HT-2025-0042');
     await form.getByLabel('争议金额（元）').fill('1,280');
     await form

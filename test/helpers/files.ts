@@ -1,3 +1,5 @@
+import { PRIVACY_NOTICE_VERSION } from '@accord/shared';
+
 /** A minimal valid PDF whose text can be searched for in stored bytes. */
 export function pdf(text = 'Loan contract No. HT-2025-0042'): Buffer {
   const body = `%PDF-1.4\n1 0 obj <<>> endobj\n% ${text}\ntrailer <<>>\n%%EOF\n`;
@@ -19,6 +21,8 @@ export interface Complaint {
   amountInDisputeCents: string;
   description: string;
   desiredOutcome: string;
+  privacyNotice: string;
+  sensitiveConsent: string;
 }
 
 export const complaint = (over: Partial<Complaint> = {}): Complaint => ({
@@ -30,6 +34,8 @@ export const complaint = (over: Partial<Complaint> = {}): Complaint => ({
   amountInDisputeCents: '128000',
   description: '平台在提前还款时收取了合同中未明确告知的违约金800元和服务费480元，我要求退还。',
   desiredOutcome: '退还1,280元',
+  privacyNotice: PRIVACY_NOTICE_VERSION,
+  sensitiveConsent: 'true',
   ...over,
 });
 

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  PRIVACY_NOTICE_VERSION,
   verifyOutcome,
   type CaseDetail,
   type CaseProgress,
@@ -89,6 +90,22 @@ describe('from complaint to closing', () => {
       expect(await caseCount()).toBe(before);
     });
 
+    it('a complaint without both consents, or with an old notice, is refused and stores nothing', async () => {
+      const before = await caseCount();
+      for (const [over, path] of [
+        [{ sensitiveConsent: '' }, 'sensitiveConsent'],
+        [{ privacyNotice: '2020-01-01' }, 'privacyNotice'],
+      ] as const) {
+        const res = await call<{ error: ErrorBody }>('POST', '/api/intake', undefined, form(complaint(over), []));
+        expect(res.status).toBe(400);
+        expect(res.body.error.issues?.map((i) => i.path)).toEqual([path]);
+      }
+      const { sensitiveConsent: _omitted, ...withoutConsent } = complaint();
+      const res = await call<{ error: ErrorBody }>('POST', '/api/intake', undefined, form(withoutConsent, []));
+      expect(res.status).toBe(400);
+      expect(await caseCount()).toBe(before);
+    });
+
     it('a complaint with invalid fields names them and stores nothing', async () => {
       const before = await caseCount();
       const res = await call<{ error: ErrorBody }>(
@@ -120,6 +137,12 @@ describe('from complaint to closing', () => {
     expect(res.status).toBe(201);
     intake = res.body;
     expect(intake.caseNumber).toMatch(/^AC-\d{4}-\d{6}$/);
+    // The consent (notice version, the separate one for sensitive data, when) is the case's first entry.
+    const [first] = await t.server.audit.all(intake.caseId);
+    expect(first).toMatchObject({
+      kind: 'consent.given',
+      data: { privacyNotice: PRIVACY_NOTICE_VERSION, sensitiveConsent: true },
+    });
     expect(intake.trackingUrl).toMatch(/\/track\/[A-Za-z0-9_-]{32}$/);
     // Nothing about the case is reachable without signing in.
     expect((await call('GET', `/api/cases/${intake.caseId}/progress`)).status).toBe(401);

@@ -275,6 +275,21 @@ export const en = {
     pin: 'Your PIN (shown only now; you need it to sign in with the link)',
     track: 'Follow your case',
     invalidAmount: 'Enter an amount such as 1,280.50',
+    privacyTitle: 'How we handle your personal information',
+    privacyVersion: 'Notice version {{version}}',
+    privacyCollect:
+      'What we collect: your name, mobile number, resident ID number, loan or contract number, your complaint and the evidence you upload.',
+    privacyPurpose:
+      'What for: to confirm who you are, to review and mediate your complaint, and to contact you about it. Nothing else.',
+    privacyAccess:
+      'Who sees it: the staff who review complaints and the mediator. Your ID number and phone are shown masked; every look at the full number is recorded.',
+    privacyKeep:
+      'How long: stored encrypted; your personal information is deleted when the retention period ends, the outcome record is kept as required.',
+    privacyRights: 'Your rights: see and export your data from your tracking link, or withdraw the complaint.',
+    consentNotice: 'I have read and accept the notice above',
+    consentSensitive:
+      'I separately consent to the processing of my ID number and mobile number (sensitive personal information), only to confirm who I am and to contact me',
+    consentFirst: 'Tick both boxes above first, then enter your mobile number and ID number.',
   },
   categories: {
     fees_and_charges: 'Fees and charges',

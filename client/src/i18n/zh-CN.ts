@@ -269,6 +269,17 @@ export const zhCN: Messages = {
     pin: '您的 PIN 码（仅显示这一次，用跟踪链接登录时需要）',
     track: '查看办理进度',
     invalidAmount: '请输入金额，例如 1,280.50',
+    privacyTitle: '个人信息处理告知',
+    privacyVersion: '告知版本 {{version}}',
+    privacyCollect: '我们收集：您的姓名、手机号码、身份证号码、借款或合同编号、投诉内容和您上传的证据材料。',
+    privacyPurpose: '用途：核实您的身份、受理和调解您的投诉、就案件与您联系。不用于其他目的。',
+    privacyAccess:
+      '谁能看到：处理投诉的审核人员和调解员。身份证号码和手机号码默认打码显示，查看完整号码的每一次操作都会被记录。',
+    privacyKeep: '保存：加密保存；保留期限届满后删除个人信息，调解结果记录按规定保存。',
+    privacyRights: '您的权利：可通过跟踪链接查阅和导出您的数据，也可以撤回投诉。',
+    consentNotice: '我已阅读并同意上述个人信息处理告知',
+    consentSensitive: '我单独同意处理我的身份证号码和手机号码（敏感个人信息），仅用于核实身份和联系我',
+    consentFirst: '请先勾选上方两项同意，再填写手机号码和身份证号码。',
   },
   categories: {
     fees_and_charges: '费用与收费',

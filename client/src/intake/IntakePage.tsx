@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CaseCategory, type IntakeResult } from '@accord/shared';
+import { CaseCategory, PRIVACY_NOTICE_VERSION, type IntakeResult } from '@accord/shared';
 import { parseMoney } from '../agreement/terms';
 import { ApiError } from '../app/api';
 import { navigate } from '../app/router';
@@ -14,6 +14,10 @@ export function IntakePage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<IntakeResult | null>(null);
+  const [noticeAccepted, setNoticeAccepted] = useState(false);
+  const [sensitiveAccepted, setSensitiveAccepted] = useState(false);
+  // The ID number and phone are asked for only once both consents are given.
+  const consented = noticeAccepted && sensitiveAccepted;
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -65,17 +69,51 @@ export function IntakePage() {
       <h2>{t('intake.title')}</h2>
       <p>{t('intake.intro')}</p>
       <form className="stack" onSubmit={(e) => void submit(e)} data-testid="intake-form">
+        <section className="privacy-notice" aria-labelledby="privacy-title" data-testid="privacy-notice">
+          <h3 id="privacy-title">{t('intake.privacyTitle')}</h3>
+          <ul>
+            <li>{t('intake.privacyCollect')}</li>
+            <li>{t('intake.privacyPurpose')}</li>
+            <li>{t('intake.privacyAccess')}</li>
+            <li>{t('intake.privacyKeep')}</li>
+            <li>{t('intake.privacyRights')}</li>
+          </ul>
+          <p className="muted">{t('intake.privacyVersion', { version: PRIVACY_NOTICE_VERSION })}</p>
+        </section>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="privacyNotice"
+            value={PRIVACY_NOTICE_VERSION}
+            required
+            checked={noticeAccepted}
+            onChange={(e) => setNoticeAccepted(e.target.checked)}
+          />
+          {t('intake.consentNotice')}
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="sensitiveConsent"
+            value="true"
+            required
+            checked={sensitiveAccepted}
+            onChange={(e) => setSensitiveAccepted(e.target.checked)}
+          />
+          {t('intake.consentSensitive')}
+        </label>
         <label>
           {t('intake.name')}
           <input name="name" required minLength={2} maxLength={50} autoComplete="name" />
         </label>
+        {!consented && <p className="muted">{t('intake.consentFirst')}</p>}
         <label>
           {t('intake.phone')}
-          <input name="phone" required pattern="1\d{10}" inputMode="tel" autoComplete="tel" />
+          <input name="phone" required pattern="1\d{10}" inputMode="tel" autoComplete="tel" disabled={!consented} />
         </label>
         <label>
           {t('intake.nationalId')}
-          <input name="nationalId" required pattern="\d{17}[\dX]" autoComplete="off" />
+          <input name="nationalId" required pattern="\d{17}[\dX]" autoComplete="off" disabled={!consented} />
         </label>
         <label>
           {t('intake.contractNumber')}

@@ -58,6 +58,11 @@ export class IntakeService {
       tracking: { id: trackingId, pinHash: hash, revokedAt: null },
     });
     await this.store.putMember({ caseId: c.id, userId: customerId, role: 'customer', displayName: body.name });
+    // The consent is the case's first audit entry: recorded before anything sensitive is kept.
+    await this.transitions.consent(c.id, customerId, {
+      privacyNotice: body.privacyNotice,
+      sensitiveConsent: body.sensitiveConsent,
+    });
     await this.pii.write(c.id, {
       name: body.name,
       phone: body.phone,

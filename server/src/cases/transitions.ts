@@ -120,4 +120,13 @@ export class CaseTransitions {
     await this.audit.append(caseId, actorId, 'case.status', { from, to, by, note });
     this.effects.progressChanged(await this.progress(caseId));
   }
+
+  /** The complainant's consent to the privacy notice (its version) and, separately, to sensitive data; `at` is the entry's. */
+  async consent(
+    caseId: string,
+    customerId: string,
+    given: { privacyNotice: string; sensitiveConsent: boolean },
+  ): Promise<void> {
+    await this.audit.append(caseId, customerId, 'consent.given', given);
+  }
 }
