@@ -116,10 +116,35 @@ export type MediatorView = z.infer<typeof MediatorView>;
 
 export const AssignBody = z.strictObject({ mediatorUserId: UserId });
 
+/**
+ * The time zones a session is scheduled in, chosen from a list (the client names each in words):
+ * mainland China first, then where parties of a Chinese consumer-finance dispute most often are.
+ */
+export const SESSION_TIME_ZONES = [
+  'Asia/Shanghai',
+  'Asia/Hong_Kong',
+  'Asia/Macau',
+  'Asia/Taipei',
+  'Asia/Singapore',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Los_Angeles',
+  'UTC',
+] as const;
+export const SessionTimeZone = z.enum(SESSION_TIME_ZONES);
+export type SessionTimeZone = z.infer<typeof SessionTimeZone>;
+
+/** When a session takes place: local date and time as the parties read it, in `timeZone`. */
+export const SessionTime = z.object({ startsAt: z.string(), timeZone: z.string(), durationMinutes: z.int() });
+export type SessionTime = z.infer<typeof SessionTime>;
+
 export const ScheduleBody = z.strictObject({
   /** Local date and time as the parties read it, in `timeZone`. */
   startsAt: z.iso.datetime({ local: true }),
-  timeZone: z.string().min(3).max(64),
+  timeZone: SessionTimeZone.default('Asia/Shanghai'),
   durationMinutes: z
     .int()
     .min(15)
@@ -142,6 +167,8 @@ export const TimelineEntry = z.object({
   status: CaseLifecycle,
   by: z.enum(['customer', 'staff', 'admin', 'mediator', 'system']),
   note: z.string().nullable(),
+  /** The session as (re)scheduled by this step, for the client to write in the reader's words. */
+  session: SessionTime.nullable(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
@@ -155,7 +182,7 @@ export const CaseProgress = z.object({
   timeline: z.array(TimelineEntry),
   handler: z.object({ role: z.enum(['staff', 'mediator', 'customer', 'none']), name: z.string().nullable() }),
   nextStep: z.string(),
-  session: z.object({ startsAt: z.string(), timeZone: z.string(), durationMinutes: z.int() }).nullable(),
+  session: SessionTime.nullable(),
   /** An open question from the reviewer, for the customer to answer. */
   question: z.string().nullable(),
   rejectionReason: z.string().nullable(),

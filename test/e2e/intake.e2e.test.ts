@@ -121,9 +121,15 @@ describe.skipIf(!chromiumOrSkip())('from complaint to a scheduled session, in Ch
     await expect.poll(() => customer.getByTestId('progress').getAttribute('data-status')).toBe('mediator_assigned');
     expect(await customer.getByTestId('progress').innerText()).toContain('张律师');
     await admin.getByTestId('starts-at').fill('2026-12-15T14:00');
+    // Beijing time unless another zone is picked from the list, named in words.
+    expect(await admin.getByTestId('time-zone').inputValue()).toBe('Asia/Shanghai');
     await admin.getByTestId('schedule').click();
     await expect.poll(() => customer.getByTestId('progress').getAttribute('data-status')).toBe('scheduled');
-    expect(await customer.getByTestId('session').innerText()).toContain('2026-12-15 14:00');
+    // The session and its history in the reader's words: the wall time as scheduled, the zone in words.
+    expect(await customer.getByTestId('session').innerText()).toContain('2026年12月15日 14:00（北京时间）');
+    const scheduledStep = await customer.getByTestId('timeline').locator('li[data-status="scheduled"]').innerText();
+    expect(scheduledStep).toContain('2026年12月15日 14:00');
+    expect(scheduledStep).not.toMatch(/\d{4}-\d{2}-\d{2}T|Asia\//);
     const timeline = await customer
       .getByTestId('timeline')
       .locator('li')

@@ -326,6 +326,12 @@ describe('from complaint to closing', () => {
       startsAt: '2026-12-16T10:00:00',
     });
     expect(rescheduled.body.session?.startsAt).toBe('2026-12-16T10:00:00');
+    // Each step of the history carries its session, for the reader's words; no ISO text as a note.
+    const steps = rescheduled.body.timeline.filter((e) => e.status === 'scheduled');
+    expect(steps.map((e) => [e.session?.startsAt, e.note])).toEqual([
+      [schedule.startsAt, null],
+      ['2026-12-16T10:00:00', null],
+    ]);
 
     const invite = await call<{ url: string; pin: string | null }>(
       'GET',

@@ -1,11 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseProgress } from '@accord/shared';
-
-const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { sessionText } from './session';
 
 /** Where a case stands: status, who handles it, the next step, the session, and the timeline. */
 export function ProgressView({ progress }: { progress: CaseProgress }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // In the page's language (not the browser's), in the reader's own time zone.
+  const time = new Intl.DateTimeFormat(i18n.language.startsWith('zh') ? 'zh-CN' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
   const h = progress.handler;
   const handler =
     h.role === 'staff'
@@ -30,13 +34,7 @@ export function ProgressView({ progress }: { progress: CaseProgress }) {
         {progress.session && (
           <>
             <dt>{t('track.session')}</dt>
-            <dd data-testid="session">
-              {t('track.sessionAt', {
-                time: progress.session.startsAt.replace('T', ' ').slice(0, 16),
-                zone: progress.session.timeZone,
-                minutes: progress.session.durationMinutes,
-              })}
-            </dd>
+            <dd data-testid="session">{sessionText(t, i18n.language, progress.session)}</dd>
           </>
         )}
         {progress.rejectionReason && (
@@ -51,6 +49,7 @@ export function ProgressView({ progress }: { progress: CaseProgress }) {
         {progress.timeline.map((e, i) => (
           <li key={`${e.at}-${i}`} data-status={e.status}>
             <time dateTime={e.at}>{time.format(new Date(e.at))}</time> {t(`statuses.${e.status}`)}
+            {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
             {e.note ? <span className="muted"> — {e.note}</span> : null}
           </li>
         ))}

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseDetail, ErrorBody, MediatorView, ReviewDecision } from '@accord/shared';
+import {
+  SESSION_TIME_ZONES,
+  SessionTimeZone,
+  type CaseDetail,
+  type ErrorBody,
+  type MediatorView,
+  type ReviewDecision,
+} from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { staffSession } from '../app/session';
@@ -21,7 +28,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
   const [text, setText] = useState('');
   const [mediatorId, setMediatorId] = useState('');
   const [startsAt, setStartsAt] = useState('');
-  const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  // Mainland China's time unless the scheduler picks another zone from the list.
+  const [timeZone, setTimeZone] = useState<SessionTimeZone>('Asia/Shanghai');
   const [error, setError] = useState<string | null>(null);
   const role = staff?.user.staffRole;
 
@@ -175,7 +183,17 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
             </label>
             <label>
               {t('review.timeZone')}
-              <input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required />
+              <select
+                value={timeZone}
+                onChange={(e) => setTimeZone(SessionTimeZone.parse(e.target.value))}
+                data-testid="time-zone"
+              >
+                {SESSION_TIME_ZONES.map((zone) => (
+                  <option key={zone} value={zone}>
+                    {t(`timeZones.${zone}`)}
+                  </option>
+                ))}
+              </select>
             </label>
             <button type="submit" data-testid="schedule">
               {t('review.schedule')}

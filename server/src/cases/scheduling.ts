@@ -91,8 +91,8 @@ export class SchedulingService {
     if (!isTimeZone(session.timeZone))
       throw new AccordError('VALIDATION_FAILED', `unknown time zone ${session.timeZone}`);
     const reschedule = c.status === 'scheduled';
-    const note = `${session.startsAt} ${session.timeZone}`;
-    await this.transitions.move(c, 'scheduled', actor, identity.user.id, note, { session });
+    // The timeline carries the session itself (the client writes it in the reader's words), no note.
+    await this.transitions.move(c, 'scheduled', actor, identity.user.id, null, { session });
     if (!reschedule) {
       // The room opens with a waiting room; nodes learn of it through the bus, like any room change.
       const state = await this.store.updateRoomState(c.id, { phase: 'scheduled', lobby: true });

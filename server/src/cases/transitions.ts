@@ -5,6 +5,7 @@ import {
   type Actor,
   type CaseLifecycle,
   type CaseProgress,
+  type SessionTime,
   type TimelineEntry,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
@@ -50,8 +51,8 @@ export class CaseTransitions {
     const c = await this.access.getCase(caseId);
     const entries = (await this.audit.all(caseId)).filter((e) => e.kind === 'case.status');
     const timeline: TimelineEntry[] = entries.map((e) => {
-      const d = e.data as { to: CaseLifecycle; by: Actor; note: string | null };
-      return { at: e.at, status: d.to, by: d.by, note: d.note };
+      const d = e.data as { to: CaseLifecycle; by: Actor; note: string | null; session?: SessionTime };
+      return { at: e.at, status: d.to, by: d.by, note: d.note, session: d.session ?? null };
     });
     const mediator = c.mediatorId ? await this.store.getMember(c.id, c.mediatorId) : null;
     const handler: CaseProgress['handler'] =
@@ -105,7 +106,7 @@ export class CaseTransitions {
       throw new AccordError('INVALID_TRANSITION', `a ${actor} cannot move a case from ${c.status} to ${to}`);
     }
     await this.store.updateCase(c.id, { ...patch, status: to }, c.status);
-    await this.record(c.id, actorId, c.status, to, actor, note);
+    await this.record(c.id, actorId, c.status, to, actor, note, patch.session ?? null);
   }
 
   /** Writes a status change to the timeline and tells whoever follows the case. */
@@ -116,8 +117,9 @@ export class CaseTransitions {
     to: CaseLifecycle,
     by: Actor,
     note: string | null,
+    session: SessionTime | null = null,
   ): Promise<void> {
-    await this.audit.append(caseId, actorId, 'case.status', { from, to, by, note });
+    await this.audit.append(caseId, actorId, 'case.status', { from, to, by, note, ...(session ? { session } : {}) });
     this.effects.progressChanged(await this.progress(caseId));
   }
 
