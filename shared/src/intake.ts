@@ -89,6 +89,8 @@ export const ReviewDecision = z.discriminatedUnion('decision', [
     decision: z.literal('accept'),
     /** Needed to accept while an acceptance rule fails. */
     overrideReason: z.string().trim().min(5).max(1000).optional(),
+    /** Why the case is accepted, when the reviewer says: recorded on the timeline. */
+    reason: z.string().trim().min(2).max(1000).optional(),
   }),
   z.strictObject({ decision: z.literal('reject'), reason: z.string().trim().min(5).max(2000) }),
   z.strictObject({ decision: z.literal('request_info'), question: z.string().trim().min(5).max(2000) }),
@@ -100,7 +102,20 @@ export const InfoAnswerBody = z.strictObject({ answer: z.string().trim().min(2).
 export const WithdrawBody = z.strictObject({ reason: z.string().trim().max(2000).optional() });
 export type WithdrawBody = z.infer<typeof WithdrawBody>;
 
-export const RuleCheck = z.object({ rule: z.string(), ok: z.boolean() });
+/** The acceptance rules, by code: the client words each in the reader's language. */
+export const RuleCode = z.enum([
+  'identity',
+  'contract_number',
+  'description_30',
+  'fee_document',
+  'hardship_proof',
+  'transaction_records',
+  'description_80',
+]);
+export type RuleCode = z.infer<typeof RuleCode>;
+
+/** `rule` is the English wording (for API readers and error messages); `code` is what a client translates. */
+export const RuleCheck = z.object({ code: RuleCode, rule: z.string(), ok: z.boolean() });
 export type RuleCheck = z.infer<typeof RuleCheck>;
 
 export const MediatorProfileBody = z.strictObject({

@@ -106,6 +106,11 @@ describe.skipIf(!chromiumOrSkip())('from complaint to a scheduled session, in Ch
     await staff.getByTestId('start-review').click();
     await expect.poll(() => customer.getByTestId('progress').getAttribute('data-status')).toBe('under_review');
     await expect.poll(() => staff.getByTestId('rules').innerText()).not.toContain('✗');
+    // Staff words, not the customer's: the complainant's request, the amount they entered, the rules worded
+    // by the client (this reviewer reads English).
+    expect(await staff.getByTestId('staff-case').innerText()).toContain('What the complainant asks for');
+    expect(await staff.getByTestId('amount-in-dispute').innerText()).toBe('RMB 1,280.00');
+    expect(await staff.getByTestId('rules').innerText()).toContain('Contract or loan number given');
     await staff.getByTestId('accept').click();
     await expect.poll(() => customer.getByTestId('progress').getAttribute('data-status')).toBe('accepted');
     await screenshot(staff, 'staff-case');

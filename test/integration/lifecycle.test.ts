@@ -232,7 +232,17 @@ describe('from complaint to closing', () => {
     expect(answered.body.status).toBe('under_review');
     const detail = await call<CaseDetail>('GET', `/api/cases/${intake.caseId}/detail`, staff.token);
     expect(detail.body.rules.every((r) => r.ok)).toBe(true);
-    expect((await review(staff.token, { decision: 'accept' })).body.status).toBe('accepted');
+    // Each rule has a code the client words in the reader's language.
+    expect(detail.body.rules.map((r) => r.code)).toEqual([
+      'identity',
+      'contract_number',
+      'description_30',
+      'fee_document',
+    ]);
+    const accepted = await review(staff.token, { decision: 'accept', reason: '材料齐全，费用争议属受理范围。' });
+    expect(accepted.body.status).toBe('accepted');
+    // The reviewer's reason for accepting is recorded on the timeline.
+    expect(accepted.body.timeline.at(-1)).toMatchObject({ status: 'accepted', note: '材料齐全，费用争议属受理范围。' });
     tracker.close();
   });
 

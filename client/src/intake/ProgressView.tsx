@@ -3,7 +3,14 @@ import type { CaseProgress } from '@accord/shared';
 import { sessionText } from './session';
 
 /** Where a case stands: status, who handles it, the next step, the session, and the timeline. */
-export function ProgressView({ progress }: { progress: CaseProgress }) {
+/** `viewer`: the customer reads about themselves ("you"), staff about the complainant. */
+export function ProgressView({
+  progress,
+  viewer = 'customer',
+}: {
+  progress: CaseProgress;
+  viewer?: 'customer' | 'staff';
+}) {
   const { t, i18n } = useTranslation();
   // In the page's language (not the browser's), in the reader's own time zone.
   const time = new Intl.DateTimeFormat(i18n.language.startsWith('zh') ? 'zh-CN' : 'en-GB', {
@@ -17,7 +24,9 @@ export function ProgressView({ progress }: { progress: CaseProgress }) {
       : h.role === 'mediator'
         ? t('track.handlerMediator', { name: h.name ?? '' })
         : h.role === 'customer'
-          ? t('track.handlerCustomer')
+          ? viewer === 'staff'
+            ? t('review.handlerCustomer')
+            : t('track.handlerCustomer')
           : t('track.handlerNone');
   return (
     <div className="progress" data-testid="progress" data-status={progress.status}>

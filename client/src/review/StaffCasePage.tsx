@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   SESSION_TIME_ZONES,
+  formatCents,
   SessionTimeZone,
   type CaseDetail,
   type ErrorBody,
@@ -69,7 +70,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       <h2>
         {progress.caseNumber} · {progress.title}
       </h2>
-      <ProgressView progress={progress} />
+      <ProgressView progress={progress} viewer="staff" />
       <dl>
         <dt>{t('review.party')}</dt>
         <dd>
@@ -90,14 +91,18 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         <dd>{detail.party.contractNumber}</dd>
         <dt>{t('intake.description')}</dt>
         <dd className="wrap">{detail.description}</dd>
-        <dt>{t('intake.desiredOutcome')}</dt>
+        <dt>{t('review.amount')}</dt>
+        <dd data-testid="amount-in-dispute">
+          {t('review.amountValue', { amount: formatCents(detail.amountInDisputeCents) })}
+        </dd>
+        <dt>{t('review.desiredOutcome')}</dt>
         <dd className="wrap">{detail.desiredOutcome}</dd>
       </dl>
       <h3>{t('review.rules')}</h3>
       <ul className="rules" data-testid="rules">
         {detail.rules.map((r) => (
           <li key={r.rule} className={r.ok ? 'ok' : 'error'}>
-            {r.ok ? '✓' : '✗'} {r.rule}
+            {r.ok ? '✓' : '✗'} {t(`review.ruleCodes.${r.code}`)}
           </li>
         ))}
       </ul>
@@ -119,7 +124,13 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
               <button
                 type="button"
                 data-testid="accept"
-                onClick={() => review(rulesOk ? { decision: 'accept' } : { decision: 'accept', overrideReason: text })}
+                onClick={() =>
+                  review(
+                    rulesOk
+                      ? { decision: 'accept', ...(text.trim() ? { reason: text } : {}) }
+                      : { decision: 'accept', overrideReason: text },
+                  )
+                }
               >
                 {t('review.accept')}
               </button>

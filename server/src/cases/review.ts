@@ -19,26 +19,32 @@ import type { CaseTransitions } from './transitions';
 function acceptanceRules(c: CaseRecord, pii: Pii | null, evidence: number): RuleCheck[] {
   const rules: RuleCheck[] = [
     {
+      code: 'identity',
       rule: 'identity: name, phone and ID number given',
       ok: !!pii && pii.name.length > 1 && pii.nationalId.length === 18,
     },
-    { rule: 'contract or loan number given', ok: !!pii && pii.contractNumber.length >= 3 },
-    { rule: 'description of at least 30 characters', ok: c.summary.length >= 30 },
+    { code: 'contract_number', rule: 'contract or loan number given', ok: !!pii && pii.contractNumber.length >= 3 },
+    { code: 'description_30', rule: 'description of at least 30 characters', ok: c.summary.length >= 30 },
   ];
   switch (c.category) {
     case 'fees_and_charges':
     case 'contract_terms':
-      rules.push({ rule: 'the contract or a statement of the fees is attached', ok: evidence >= 1 });
+      rules.push({
+        code: 'fee_document',
+        rule: 'the contract or a statement of the fees is attached',
+        ok: evidence >= 1,
+      });
       break;
     case 'repayment_hardship':
       rules.push({
+        code: 'hardship_proof',
         rule: 'proof of hardship is attached (e.g. unemployment or medical certificate)',
         ok: evidence >= 1,
       });
       break;
     case 'unauthorized_or_fraud':
-      rules.push({ rule: 'transaction records are attached', ok: evidence >= 1 });
-      rules.push({ rule: 'description of at least 80 characters', ok: c.summary.length >= 80 });
+      rules.push({ code: 'transaction_records', rule: 'transaction records are attached', ok: evidence >= 1 });
+      rules.push({ code: 'description_80', rule: 'description of at least 80 characters', ok: c.summary.length >= 80 });
       break;
     default:
       break;
@@ -105,7 +111,9 @@ export class ReviewService {
             `acceptance rules not met: ${failing.map((r) => r.rule).join('; ')} (give an overrideReason to accept anyway)`,
           );
         }
-        await this.transitions.move(c, 'accepted', actor, identity.user.id, decision.overrideReason ?? null);
+        // The override's reason, else the reviewer's own: either is on the timeline.
+        const note = decision.overrideReason ?? decision.reason ?? null;
+        await this.transitions.move(c, 'accepted', actor, identity.user.id, note);
         // The reviewer who accepts represents the platform in the mediation.
         await this.store.putMember({
           caseId: c.id,
