@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPdf, verifyOutcome, type RecordFromPdf } from '@accord/shared';
@@ -30,6 +30,18 @@ Commands:
 Configuration comes from the environment (PORT, ACCORD_DATA_DIR, ACCORD_PUBLIC_URL, …);
 see README.md.`;
 
+/**
+ * The one-time admin password goes to a file only this account can read, not the console: stdout
+ * is where the JSON logs go, and logs are collected, shipped and kept by whoever runs the service.
+ */
+function writeAdminPassword(dataDir: string, password: string): string {
+  const path = join(dataDir, 'admin-password.txt');
+  // Removed first so the mode applies: an existing file (a start that failed after writing it) keeps its own.
+  rmSync(path, { force: true });
+  writeFileSync(path, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  return path;
+}
+
 async function serve(): Promise<void> {
   const config = loadConfig();
   const server = await startAccord(config);
@@ -42,7 +54,8 @@ async function serve(): Promise<void> {
       if (demo) {
         lines.push(
           `  Demo case ${demo.caseNumber} — open each link in its own browser tab`,
-          `  (each shows its party's signing PIN once, when first opened):`,
+          `  (each shows its party's signing PIN once, when first opened; the links are printed`,
+          `  here on purpose, being the demo, and open only this demo case):`,
           `    customer  ${demo.invites.customer}`,
           `    platform  ${demo.invites.platform}`,
           `    mediator  ${demo.invites.mediator}`,
@@ -51,9 +64,10 @@ async function serve(): Promise<void> {
       }
       if (admin) {
         lines.push(
-          `  Admin sign-in (shown once; you will be asked to change it):`,
+          `  Admin sign-in (you will be asked to change the password):`,
           `    username  ${admin.username}`,
-          `    password  ${admin.password}`,
+          `    password  in ${writeAdminPassword(config.dataDir, admin.password)} (readable by its owner only;`,
+          `              delete it once you have signed in)`,
           '',
         );
       }

@@ -59,6 +59,8 @@ const EnvSchema = z.object({
     .default(256 * 1024),
   /** Lifetime of a staff sign-in. */
   ACCORD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Password hashes that may wait behind the two running; beyond, a sign-in is refused with BUSY. */
+  ACCORD_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(16),
   /** AES-256 key (base64, 32 bytes) for evidence files and personal data at rest. Generated into the data dir when absent. */
   ACCORD_DATA_KEY: z
     .string()
@@ -178,6 +180,8 @@ export interface AccordConfig {
   yjsMaxMessageBytes: number;
   socketMaxPacketBytes: number;
   sessionHours: number;
+  /** Password hashes that may wait for a slot (see auth/passwords.ts). */
+  passwordHashQueue: number;
   clientDist: string;
   dataKey: Buffer;
   evidenceMaxBytes: number;
@@ -249,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     yjsMaxMessageBytes: e.ACCORD_YJS_MAX_MESSAGE_BYTES,
     socketMaxPacketBytes: e.ACCORD_SOCKET_MAX_PACKET_BYTES,
     sessionHours: e.ACCORD_SESSION_HOURS,
+    passwordHashQueue: e.ACCORD_PASSWORD_HASH_QUEUE,
     clientDist: resolve(e.ACCORD_CLIENT_DIST ?? join(here, '../../client/dist')),
     dataKey: Buffer.from(e.ACCORD_DATA_KEY ?? loadOrCreateSecret(dataDir, 'data-key', 'base64'), 'base64'),
     evidenceMaxBytes: e.ACCORD_EVIDENCE_MAX_BYTES,

@@ -7,3 +7,4 @@ export { LocalBus, type Bus, type BusMessage } from './scale/bus';
 export { TokenSigner } from './auth/tokens';
 export { createLogger, redactText, type Logger } from './log';
 export { RedisAttemptLimiter } from './auth/redis-attempts';
+export { MemoryAttemptLimiter, type AttemptLimiter } from './auth/attempts';

@@ -14,6 +14,7 @@ import type { EvidenceService } from './evidence/service';
 import type { Logger } from './log';
 import type { AccordIo } from './room/socket-types';
 import { PostgresStore } from './store/postgres';
+import { setHashQueueLimit } from './auth/passwords';
 import type { Store } from './store/types';
 
 export { openStore, VERSION, type AccordOverrides };
@@ -57,6 +58,7 @@ export async function startAccord(config: AccordConfig, overrides: AccordOverrid
  */
 export function createAccordServer(config: AccordConfig, overrides: AccordOverrides = {}): AccordServer {
   const mode = modeOf(config);
+  setHashQueueLimit(config.passwordHashQueue);
   const infra = buildInfrastructure(config, overrides);
   const { log, store } = infra;
   let boundPort = config.port;

@@ -27,6 +27,7 @@ export const ErrorCode = z.enum([
   'CAUCUS_CLOSED',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
+  'BUSY',
   'STORE_FAILED',
   'INTERNAL',
 ]);
@@ -43,7 +44,7 @@ export const ErrorBody = z.object({
   code: ErrorCode,
   message: z.string(),
   issues: z.array(ValidationIssue).optional(),
-  /** With RATE_LIMITED: how long to wait before the same request can succeed. */
+  /** With RATE_LIMITED and BUSY: how long to wait before the same request can succeed. */
   retryAfterMs: z.number().int().nonnegative().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -71,6 +72,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   CAUCUS_CLOSED: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  // Too many passwords being checked at once: refused at once rather than queued (with Retry-After).
+  BUSY: 503,
   STORE_FAILED: 503,
   INTERNAL: 500,
 };
@@ -152,6 +155,7 @@ export const closeCodeOf: Readonly<Record<ErrorCode, CloseCode>> = {
   NOT_FOUND: CloseCode.DOCUMENT_NOT_FOUND,
   PAYLOAD_TOO_LARGE: CloseCode.TOO_LARGE,
   RATE_LIMITED: CloseCode.OVERLOADED,
+  BUSY: CloseCode.OVERLOADED,
   STORE_FAILED: CloseCode.STORE_FAILED,
   INTERNAL: CloseCode.INTERNAL,
 };

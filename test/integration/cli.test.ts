@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRoom } from '../helpers/clients';
 import { runCli, spawnServer, type ServerProcess } from '../helpers/process';
@@ -10,16 +12,20 @@ afterAll(async () => {
 });
 
 describe('the accord CLI', () => {
-  it('`serve` on an empty data dir seeds a demo case, prints three invite links and the admin credentials', async () => {
+  it('`serve` on an empty data dir seeds a demo case, prints three invite links and where the admin password is', async () => {
     const dir = makeTempDir('accord-cli-');
     const proc = await spawnServer(dir);
     procs.push(proc);
-    await expect.poll(() => proc.output()).toContain('password');
+    const file = join(dir, 'admin-password.txt');
+    await expect.poll(() => proc.output()).toContain(file);
     const out = proc.output();
     const links = [...out.matchAll(/(customer|platform|mediator)\s+(http\S+\/join\/\S+)/g)];
     expect(links.map((m) => m[1])).toEqual(['customer', 'platform', 'mediator']);
-    const password = /password\s+(\S+)/.exec(out)?.[1];
-    expect(password).toBeTruthy();
+    // The one-time password is in a file only its owner can read, and nowhere in the output (the logs).
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const password = readFileSync(file, 'utf8').trim();
+    expect(password.length).toBeGreaterThan(10);
+    expect(out).not.toContain(password);
 
     // Each link lets its party into the same case with the right role: the parties wait in the
     // lobby until the mediator admits them.

@@ -112,14 +112,19 @@ describe('sign-off and the sealed outcome record', () => {
     expect(s.signers.find((x) => x.role === 'customer')?.signedAt).not.toBeNull();
   });
 
-  it('wrong PINs are rate-limited per signer', async () => {
+  it('wrong PINs are rate-limited per signer, counted before the check: 12 at once, 5 checked', async () => {
     const { freeze } = await status(platform);
-    const codes = [];
-    for (let i = 0; i < 6; i++) {
-      codes.push((await sign(platform, freeze?.fingerprint ?? '', NAMES.platform, `99999${i}`)).error?.code);
-    }
-    expect(codes.slice(0, 5).every((x) => x === 'BAD_CREDENTIALS')).toBe(true);
-    expect(codes[5]).toBe('RATE_LIMITED');
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => sign(platform, freeze?.fingerprint ?? '', NAMES.platform, `9999${10 + i}`)),
+    );
+    const codes = burst.map((r) => r.error?.code);
+    expect(codes.filter((x) => x === 'BAD_CREDENTIALS')).toHaveLength(5);
+    const refused = burst.filter((r) => r.error?.code === 'RATE_LIMITED');
+    expect(refused.map((r) => r.error?.message)).toEqual(Array(7).fill(expect.stringMatching(/failed attempts/)));
+    // The right PIN is refused too while the limit holds.
+    expect((await sign(platform, freeze?.fingerprint ?? '', NAMES.platform, c.pins.platform)).error?.code).toBe(
+      'RATE_LIMITED',
+    );
   });
 
   it('unfreezing voids every signature given so far, recorded in the audit log and the activity feed', async () => {

@@ -25,7 +25,8 @@ export function LoginPage() {
       saveStaffSession({ token: result.token, user: result.user });
       navigate('/');
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      // BUSY is the server's, not the user's: say so in their language and that trying again helps.
+      setError(err instanceof ApiError ? (err.code === 'BUSY' ? t('errors.BUSY') : err.message) : String(err));
     }
   };
 

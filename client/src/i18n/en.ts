@@ -504,6 +504,7 @@ export const en = {
     VALIDATION_FAILED: 'Invalid input',
     FORBIDDEN: 'Not allowed for your role',
     RATE_LIMITED: 'Too many messages; wait a moment',
+    BUSY: 'The server is busy; try again in a moment',
     STORE_FAILED: 'The server could not save it; retrying',
     CONFLICT: 'Conflicting message id',
     MUTED: 'You are muted',

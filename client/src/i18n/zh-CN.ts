@@ -493,6 +493,7 @@ export const zhCN: Messages = {
     VALIDATION_FAILED: '输入无效',
     FORBIDDEN: '您的角色无此权限',
     RATE_LIMITED: '发送过于频繁，请稍候',
+    BUSY: '服务器繁忙，请稍后再试',
     STORE_FAILED: '服务器暂时无法保存，正在重试',
     CONFLICT: '消息编号冲突',
     MUTED: '您已被禁言',

@@ -1,46 +1,57 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AccordError } from '@accord/shared';
 
 /**
- * Counts failed sign-ins per key (a username, an address) in a sliding window.
- * Behind an interface because every node must see the same counts; this is the
- * in-process one.
+ * Counts sign-in attempts per key (a username, an address) in a fixed window.
+ * An attempt is counted *before* the secret is checked, atomically, so N
+ * concurrent guesses against a budget of `max` get at most `max` checks: a
+ * check-then-count limiter let 30 concurrent wrong passwords through a limit
+ * of 10, because all 30 checked before any had failed. A success gives its
+ * attempt back (or forgets the key). Behind an interface because every node
+ * must see the same counts: memory for one node, Redis when scaled out.
  */
 export interface AttemptLimiter {
-  /** Throws RATE_LIMITED while the key has too many recent failures. */
-  check(key: string): Promise<void>;
-  fail(key: string): Promise<void>;
+  /** Counts one attempt; throws RATE_LIMITED (nothing counted as checked) when the budget is spent. */
+  consume(key: string): Promise<void>;
+  /** Gives back the attempt `consume` counted: it succeeded. */
+  refund(key: string): Promise<void>;
+  /** Forgets every attempt of the key: the secret was right. */
   reset(key: string): Promise<void>;
 }
 
-export class MemoryAttemptLimiter implements AttemptLimiter {
-  private readonly failures = new Map<string, number[]>();
+/** rate-limiter-flexible counts in whole seconds (Redis EX); a window under a second is one second. */
+export function windowSeconds(windowMs: number): number {
+  return Math.max(1, Math.ceil(windowMs / 1000));
+}
 
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
+/** Both implementations: the library does the atomic counting, this maps its refusal to ours. */
+export class FlexibleAttemptLimiter implements AttemptLimiter {
+  constructor(private readonly limiter: RateLimiterAbstract) {}
 
-  async check(key: string): Promise<void> {
-    const recent = this.recent(key);
-    if (recent.length >= this.max) {
-      const retryIn = Math.ceil(((recent[0] ?? Date.now()) + this.windowMs - Date.now()) / 1000);
+  async consume(key: string): Promise<void> {
+    try {
+      await this.limiter.consume(key);
+    } catch (err) {
+      // A RateLimiterRes is the refusal; anything else (Redis down) propagates, so a sign-in fails
+      // closed rather than unlimited.
+      if (!(err instanceof RateLimiterRes)) throw err;
+      const retryIn = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       throw new AccordError('RATE_LIMITED', `too many failed attempts; try again in ${retryIn} s`);
     }
   }
 
-  async fail(key: string): Promise<void> {
-    this.failures.set(key, [...this.recent(key), Date.now()]);
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1);
   }
 
   async reset(key: string): Promise<void> {
-    this.failures.delete(key);
+    await this.limiter.delete(key);
   }
+}
 
-  private recent(key: string): number[] {
-    const since = Date.now() - this.windowMs;
-    const list = (this.failures.get(key) ?? []).filter((t) => t > since);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
+/** The in-process one, for a single node. */
+export class MemoryAttemptLimiter extends FlexibleAttemptLimiter {
+  constructor(max: number, windowMs: number) {
+    super(new RateLimiterMemory({ points: max, duration: windowSeconds(windowMs) }));
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { AccordError } from '@accord/shared';
 
 // OWASP's scrypt floor is N=2^17, r=8, p=1; that needs 128 MiB per hash (maxmem below).
 const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
@@ -7,11 +8,27 @@ const KEYLEN = 32;
 // Each hash takes 128 MiB and a libuv thread for ~0.3 s; at most two at a time, so a burst of
 // sign-ins cannot starve file serving (which shares the thread pool) or the memory.
 const MAX_CONCURRENT = 2;
+// ACCORD_PASSWORD_HASH_QUEUE's default (config.ts): waiting behind the two running, a few seconds at most.
+let maxWaiting = 16;
 let running = 0;
 const waiting: (() => void)[] = [];
 
+/**
+ * How many hashes may wait for a slot (one limit per process: the hashes share its thread pool).
+ * Beyond it a hash is refused with BUSY at once: an unbounded queue made an unrelated sign-in
+ * wait 13 s behind a burst of guesses.
+ */
+export function setHashQueueLimit(max: number): void {
+  maxWaiting = max;
+}
+
 async function withSlot<T>(task: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= MAX_CONCURRENT) {
+    if (waiting.length >= maxWaiting) {
+      throw new AccordError('BUSY', 'the server is checking too many passwords right now; try again in a moment');
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   running++;
   try {
     return await task();

@@ -66,21 +66,37 @@ export class AuthService {
   /** Signs a staff member in. Failures are counted per username and per address. */
   async login(body: LoginBody, address: string): Promise<LoginResult> {
     const userKey = body.username.toLowerCase();
-    await this.attempts.byUser.check(userKey);
-    await this.attempts.byAddress.check(address);
+    // Counted before the hash, so concurrent guesses cannot all pass a limit none has reached yet.
+    await this.attempts.byUser.consume(userKey);
+    await this.attempts.byAddress.consume(address);
     const user = await this.store.getUserByUsername(body.username);
-    const ok = user?.passwordHash
-      ? await verifyPassword(body.password, user.passwordHash)
-      : await verifyPassword(body.password, await (decoyHash ??= hashPassword(randomUUID()))).then(() => false);
-    if (!user || !ok) {
-      await this.attempts.byUser.fail(userKey);
-      await this.attempts.byAddress.fail(address);
-      throw new AccordError('BAD_CREDENTIALS', 'wrong username or password');
-    }
+    const ok = await this.check(body.password, user?.passwordHash ?? null).catch(async (err: unknown) => {
+      // Refused by the full hash queue: nothing was checked, so nothing counts against the limits.
+      if (err instanceof AccordError && err.code === 'BUSY') {
+        await this.attempts.byUser.refund(userKey);
+        await this.attempts.byAddress.refund(address);
+      }
+      throw err;
+    });
+    if (!user || !ok) throw new AccordError('BAD_CREDENTIALS', 'wrong username or password');
     await this.attempts.byUser.reset(userKey);
+    // Many staff behind one office address: their successful sign-ins spend nothing of its budget.
+    await this.attempts.byAddress.refund(address);
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
     const token = await this.openSession(user.id, null, null, expiresAt);
     return { token, user: toUserView(user), mustChangePassword: user.mustChangePassword };
+  }
+
+  /** Whether the password matches; against a throw-away hash (false) when there is no user or no password. */
+  private async check(password: string, hash: string | null): Promise<boolean> {
+    if (hash) return verifyPassword(password, hash);
+    // A decoy refused as BUSY must not stay cached as a refusal.
+    decoyHash ??= hashPassword(randomUUID()).catch((err: unknown) => {
+      decoyHash = null;
+      throw err;
+    });
+    await verifyPassword(password, await decoyHash);
+    return false;
   }
 
   /** Sets a new password; every other session of the user is ended. */

@@ -21,7 +21,7 @@ export class TrackingService {
   /** Signs the customer in from their tracking link and PIN: a session for this case only. */
   async trackSignIn(trackingId: string, pin: string): Promise<InviteAcceptResult> {
     const key = `track:${trackingId.slice(0, 32)}`;
-    await this.attempts.check(key);
+    await this.attempts.consume(key);
     const c = await this.store.getCaseByTracking(trackingId);
     if (
       !c?.tracking ||
@@ -29,7 +29,6 @@ export class TrackingService {
       c.tracking.revokedAt !== null ||
       !this.tokens.checkPin(trackingId, pin, c.tracking.pinHash)
     ) {
-      await this.attempts.fail(key);
       throw new AccordError('BAD_CREDENTIALS', 'this tracking link and PIN do not match');
     }
     await this.attempts.reset(key);

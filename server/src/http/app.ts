@@ -151,6 +151,7 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
           : type === 'entity.too.large'
             ? { code: 'PAYLOAD_TOO_LARGE' as const, message: 'the request body is larger than 64 KiB' }
             : toErrorBody(err, options.log);
+    if (body.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.ceil(body.retryAfterMs / 1000)));
     res.status(httpStatusOf[body.code]).json({ error: body });
   });
   return app;

@@ -414,7 +414,7 @@ export class OutcomeService {
   /** A staff member confirms with their password; a guest with the PIN of their invite. Rate-limited. */
   private async confirmSecret(p: Principal, secret: string): Promise<void> {
     const key = `sign:${p.caseId}:${p.userId}`;
-    await this.attempts.check(key);
+    await this.attempts.consume(key);
     const user = await this.store.getUser(p.userId);
     let ok = false;
     if (user?.kind === 'staff' && user.passwordHash) {
@@ -425,10 +425,7 @@ export class OutcomeService {
       );
       ok = invites.some((i) => this.tokens.checkPin(i.id, secret.trim(), i.pinHash ?? ''));
     }
-    if (!ok) {
-      await this.attempts.fail(key);
-      throw new AccordError('BAD_CREDENTIALS', user?.kind === 'staff' ? 'wrong password' : 'wrong PIN');
-    }
+    if (!ok) throw new AccordError('BAD_CREDENTIALS', user?.kind === 'staff' ? 'wrong password' : 'wrong PIN');
     await this.attempts.reset(key);
   }
 }
