@@ -68,4 +68,15 @@ describe.skipIf(!chromiumOrSkip())('the room’s rough edges, in real Chromium',
     expect(await box.inputValue()).toBe('');
     await screenshot(customer, 'edges-chat-enter');
   });
+
+  it('a date typed and left with Tab is saved for everyone', async () => {
+    const date = mediator.getByTestId('term-firstDueDate');
+    await date.click();
+    // en-US: month, day, year.
+    await mediator.keyboard.type('01152027');
+    await mediator.keyboard.press('Tab');
+    await expect.poll(() => customer.getByTestId('term-firstDueDate').inputValue()).toBe('2027-01-15');
+    await customer.getByTestId('term-firstDueDate').scrollIntoViewIfNeeded();
+    await screenshot(customer, 'edges-date-tab');
+  });
 });
