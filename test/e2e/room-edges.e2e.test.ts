@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
@@ -12,6 +12,7 @@ describe.skipIf(!chromiumOrSkip())('the room’s rough edges, in real Chromium',
   let t: TestServer;
   let c: TestCase;
   let browser: Browser;
+  let phone: BrowserContext;
   let customer: Page;
   let mediator: Page;
 
@@ -23,7 +24,7 @@ describe.skipIf(!chromiumOrSkip())('the room’s rough edges, in real Chromium',
     c = await t.createCase('Rough edges');
     browser = await launchChromium();
     // The customer on a phone in Chinese, the mediator on a desktop in English.
-    const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 } });
+    phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 } });
     const desk = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     customer = await phone.newPage();
     mediator = await desk.newPage();
@@ -78,5 +79,30 @@ describe.skipIf(!chromiumOrSkip())('the room’s rough edges, in real Chromium',
     await expect.poll(() => customer.getByTestId('term-firstDueDate').inputValue()).toBe('2027-01-15');
     await customer.getByTestId('term-firstDueDate').scrollIntoViewIfNeeded();
     await screenshot(customer, 'edges-date-tab');
+  });
+
+  it('says nothing about saving in the waiting room, and one thing when offline', async () => {
+    const bar = (p: Page) => p.getByTestId('connection');
+    const d = await t.createCase('Waiting', { lobby: true, phase: 'scheduled' });
+    const waiting = await phone.newPage();
+    await waiting.goto(d.inviteUrls.customer);
+    await waiting.getByTestId('lobby').waitFor();
+    await bar(waiting).locator('[data-state="connected"]').waitFor();
+    // Nothing can be changed in the waiting room: no "all changes saved".
+    expect(await bar(waiting).locator('.save-state').count()).toBe(0);
+    expect(await bar(waiting).innerText()).not.toContain('保存');
+    await screenshot(waiting, 'edges-waiting-room');
+    await waiting.close();
+
+    await phone.setOffline(true);
+    await bar(customer).locator('[data-state="offline"]').waitFor();
+    const offline = await bar(customer).innerText();
+    // Not "kept on this device" beside "not yet saved".
+    expect(offline).toContain('本设备');
+    expect(offline).not.toContain('尚未保存');
+    await screenshot(customer, 'edges-offline');
+    await phone.setOffline(false);
+    await bar(customer).locator('[data-state="connected"]').waitFor();
+    await expect.poll(() => bar(customer).locator('.save-state[data-saved="true"]').count()).toBe(1);
   });
 });
