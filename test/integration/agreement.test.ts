@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgreementDoc, ROLE_COLOURS } from '@accord/shared';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
-import { rawYjs, syncStep1Message, syncStep2Message, updateMessage } from '../helpers/raw-yjs';
+import { rawYjs, realUpdate, syncStep1Message, syncStep2Message, updateMessage } from '../helpers/raw-yjs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 import { bodyText, draft } from '../helpers/agreement-body';
@@ -165,6 +165,36 @@ describe('agreement document over the stock y-websocket protocol', () => {
       draft(writer.doc).insert(0, `after-${role} `);
       await waitFor(() => text(ro).includes(`after-${role}`), 'observer still receives');
     }
+  });
+
+  it('a reader reopening the copy they keep is not refused (nothing new in it); a real change still is', async () => {
+    const d = await t.createCase('a reader reloads');
+    const writer = client(d.tokens.mediator, d.caseId);
+    await waitSynced(writer);
+    draft(writer.doc).insert(0, '分期还款方案（草稿）');
+    // A deletion: from now on every copy's sync reply carries it, whatever the server already has.
+    draft(writer.doc).delete(6, 4);
+    const reader = client(d.tokens.observer, d.caseId);
+    await waitFor(() => reader.provider.synced && text(reader) === '分期还款方案', 'the reader has the text');
+    // What the browser does on a reload: the copy kept in IndexedDB answers the server's sync step 1.
+    const kept = Y.encodeStateAsUpdate(reader.doc);
+    reader.destroy();
+    const again = rawYjs(t.url, d.caseId, d.tokens.observer, { handshake: false });
+    await again.opened;
+    const isAuth = (m: Uint8Array) => m[0] === 2;
+    const answers = () => again.received.filter((m) => m[0] === 0 && m[1] === 1).length;
+    // Each step 1 is answered after what was sent before it was handled: a refusal would come first.
+    const roundTrip = async (n: number) => {
+      again.ws.send(syncStep1Message(Y.encodeStateVector(new Y.Doc())));
+      await waitFor(() => answers() === n, `sync answer ${n}`);
+    };
+    again.ws.send(syncStep2Message(kept));
+    await roundTrip(1);
+    expect(again.received.filter(isAuth)).toEqual([]);
+    again.ws.send(updateMessage(realUpdate('observer was here')));
+    await roundTrip(2);
+    expect(again.received.filter(isAuth)).toHaveLength(1);
+    again.ws.close();
   });
 
   it('loads lazily, unloads when everyone left, and reloads from the store', async () => {

@@ -84,6 +84,28 @@ describe('the mediator runs the room', () => {
       open.push(direct);
       expect(direct.welcomes).toHaveLength(1);
     });
+
+    it('after admit all, the admitted parties see who is in the room without a reload', async () => {
+      const d = await t.createCase('admit all, then the participant list', { lobby: true, phase: 'scheduled' });
+      const m = await connectRoom(t.url, d.tokens.mediator, d.caseId);
+      const waiting = [
+        await connectRoom(t.url, d.tokens.customer, d.caseId, { waitFor: 'lobby' }),
+        await connectRoom(t.url, d.tokens.platform, d.caseId, { waitFor: 'lobby' }),
+      ];
+      open.push(m, ...waiting);
+      await waitFor(
+        () => m.presence.at(-1)?.participants.filter((p) => p.online && !p.admitted).length === 2,
+        'both parties wait, online',
+      );
+      expect((await m.socket.emitWithAck('lobby:admit', { all: true })).ok).toBe(true);
+      for (const party of waiting) {
+        await waitFor(() => {
+          const list = party.presence.at(-1)?.participants ?? [];
+          const inRoom = list.filter((p) => p.online && p.admitted).map((p) => p.role);
+          return ['mediator', 'customer', 'platform'].every((role) => inRoom.includes(role as never));
+        }, 'the admitted party sees the mediator and both parties in the room');
+      }
+    });
   });
 
   describe('phases', () => {

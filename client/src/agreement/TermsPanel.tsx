@@ -25,7 +25,7 @@ const FIELDS = [
 /**
  * The structured settlement terms, in the `terms` map of the agreement
  * document. A field is validated as typed and written to the document only
- * when valid (on blur or Enter), so nobody ever sees a half-typed amount.
+ * when valid (on blur or Enter, a date also on Tab), so nobody ever sees a half-typed amount.
  */
 export function TermsPanel({ doc, editable }: { doc: Y.Doc; editable: boolean }) {
   const { t, i18n } = useTranslation();
@@ -94,6 +94,10 @@ export function TermsPanel({ doc, editable }: { doc: Y.Doc; editable: boolean })
                   inputMode={type === 'money' ? 'decimal' : type === 'int' ? 'numeric' : undefined}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter') commit(key);
+                    // In Chromium the first Tab after typing a whole date stays inside the input (Tab steps
+                    // through its parts), so no blur came and the date typed was not saved. A half-typed
+                    // date reads as empty (badInput): committing that would clear the stored one.
+                    if (type === 'date' && e.key === 'Tab' && !e.currentTarget.validity.badInput) commit(key);
                   }}
                   {...common}
                 />

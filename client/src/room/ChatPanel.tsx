@@ -89,7 +89,13 @@ export function ChatPanel({
     setText('');
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit();
+    if (e.key !== 'Enter' || e.shiftKey) return;
+    // An input method (pinyin) confirms its candidate with Enter: that Enter is the IME's, not a send.
+    // Safari reports it after compositionend, with isComposing false but keyCode 229.
+    if (e.nativeEvent.isComposing || e.nativeEvent.keyCode === 229) return;
+    // Sending empties the box, and the Enter's own newline must not land in it afterwards.
+    e.preventDefault();
+    submit();
   };
   const typingNames = [...room.typing(channel).values()];
 

@@ -2,7 +2,10 @@ import { useTranslation } from 'react-i18next';
 import type { DocStatus } from '../agreement/useAgreement';
 import type { RoomStatus } from './RoomClient';
 
-/** Always visible: connected / reconnecting / offline, and whether everything is saved on the server. */
+/**
+ * Always visible: connected / reconnecting / offline, and whether everything is saved on the server.
+ * `saved` null: nothing here can be changed (the waiting room), so nothing is said about saving.
+ */
 export function ConnectionBar({
   room,
   doc,
@@ -11,7 +14,7 @@ export function ConnectionBar({
 }: {
   room: RoomStatus;
   doc: DocStatus | null;
-  saved: boolean;
+  saved: boolean | null;
   pending: number;
 }) {
   const { t } = useTranslation();
@@ -23,14 +26,24 @@ export function ConnectionBar({
         : room === 'connecting'
           ? 'connecting'
           : 'reconnecting';
-  const allSaved = saved && pending === 0;
+  const allSaved = saved === true && pending === 0;
+  // Offline, one message says where the changes are: kept here until the connection is back.
+  const saveText = allSaved
+    ? t('connection.saved')
+    : state === 'connected'
+      ? t('connection.saving')
+      : state === 'offline'
+        ? t('connection.keptLocally')
+        : t('connection.unsaved');
   return (
     <div className={`connection connection-${state}`} role="status" aria-live="polite" data-testid="connection">
       <span className="dot" aria-hidden="true" />
       <span data-state={state}>{t(`connection.${state}`)}</span>
-      <span className="save-state" data-saved={allSaved}>
-        {allSaved ? t('connection.saved') : state === 'connected' ? t('connection.saving') : t('connection.unsaved')}
-      </span>
+      {saved !== null && (
+        <span className="save-state" data-saved={allSaved}>
+          {saveText}
+        </span>
+      )}
     </div>
   );
 }

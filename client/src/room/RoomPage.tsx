@@ -87,7 +87,8 @@ export function RoomPage({
     <ConnectionBar
       room={room.status === 'waiting' ? 'connected' : room.status}
       doc={admitted ? (agreement?.status ?? null) : 'connected'}
-      saved={admitted ? (agreement?.saved ?? false) : true}
+      // Nothing to save until the agreement is open (in the waiting room it never is).
+      saved={agreement ? agreement.saved : admitted ? false : null}
       pending={room.unsent}
     />
   );

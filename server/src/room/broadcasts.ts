@@ -36,8 +36,11 @@ export class RoomBroadcasts {
     this.io.to(socketRooms.joint(caseId)).emit('outcome:status', status);
   }
 
-  /** Who is in the case, online, admitted, muted, with a hand raised: to everyone in the room. */
-  async presence(caseId: string): Promise<void> {
+  /**
+   * Who is in the case, online, admitted, muted, with a hand raised: to everyone in the room, or to
+   * one connection (`to`, a socket id) that has just entered and missed the room's last snapshot.
+   */
+  async presence(caseId: string, to: string = socketRooms.joint(caseId)): Promise<void> {
     const { members, presence, rooms } = this.deps;
     const [list, counts, state] = await Promise.all([
       members.listMembers(caseId),
@@ -61,6 +64,6 @@ export class RoomBroadcasts {
         };
       }),
     };
-    this.io.to(socketRooms.joint(caseId)).emit('presence', snapshot);
+    this.io.to(to).emit('presence', snapshot);
   }
 }

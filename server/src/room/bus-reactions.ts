@@ -43,7 +43,7 @@ export function reactToBus(io: AccordIo, bus: Bus, entry: RoomEntry, log: Logger
         for (const socket of localSockets()) {
           const p = socket.data.principal;
           if (p.caseId === message.caseId && admitted.has(p.userId) && !socket.data.admitted) {
-            entry.enter(socket).catch((err: unknown) => sendAway(socket, toErrorBody(err, log)));
+            entry.admitted(socket).catch((err: unknown) => sendAway(socket, toErrorBody(err, log)));
           }
         }
         return;

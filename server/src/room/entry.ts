@@ -60,6 +60,16 @@ export class RoomEntry {
     await broadcasts.presence(p.caseId);
   }
 
+  /**
+   * A waiting connection the mediator has just admitted. The presence snapshot that followed the
+   * admission went to the joint room before this connection joined it (it joins after its replay),
+   * so without its own copy an admitted party's participant list stays empty until the next change.
+   */
+  async admitted(socket: AccordSocket): Promise<void> {
+    await this.enter(socket);
+    if (socket.connected) await this.deps.broadcasts.presence(socket.data.principal.caseId, socket.id);
+  }
+
   /** Replays what the connection missed, joins it to its rooms, welcomes it. */
   async enter(socket: AccordSocket): Promise<void> {
     const p = socket.data.principal;

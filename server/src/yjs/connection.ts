@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
 import { CloseCode } from '@accord/shared';
 import type { Principal } from '../auth/service';
 import { bindAwareness } from '../agreement/awareness-binding';
@@ -227,7 +228,10 @@ export class YjsConnection implements DocConnection {
     if (empty) return;
     const refused = await this.mayWrite();
     if (refused !== null) {
-      // A read-only client's sync reply is usually empty; anything else is refused, not applied.
+      // A reader that reopens the copy it keeps (IndexedDB) replies to sync step 1 with its whole delete
+      // set (Yjs always sends it), so its reply is not empty though it changes nothing: that is no
+      // change to refuse, and refusing it told people who edited nothing that their change was lost.
+      if (changesNothing(doc.ydoc, payload)) return;
       this.send(permissionDeniedMessage(refused));
       return;
     }
@@ -261,5 +265,14 @@ export class YjsConnection implements DocConnection {
     if (this.detached || !this.doc) return;
     this.detached = true;
     this.registry.close(this.doc, this);
+  }
+}
+
+/** Whether every struct and deletion in `update` is already in `ydoc`. */
+function changesNothing(ydoc: Y.Doc, update: Uint8Array): boolean {
+  try {
+    return Y.snapshotContainsUpdate(Y.snapshot(ydoc), update);
+  } catch {
+    return false; // malformed: refused like any other change
   }
 }
