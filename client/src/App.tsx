@@ -15,6 +15,16 @@ import { RecordPage } from './outcome/RecordPage';
 import { VerifyPage } from './outcome/VerifyPage';
 import { RoomPage } from './room/RoomPage';
 
+/** A staff page opened signed out: off to the sign-in, which comes back here afterwards. */
+function SignInFirst() {
+  const { t } = useTranslation();
+  useEffect(() => {
+    const here = window.location.pathname + window.location.search;
+    navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+  }, []);
+  return <p className="page-message">{t('app.signInFirst')}</p>;
+}
+
 export function App() {
   const { t, i18n } = useTranslation();
   const route = useRoute();
@@ -68,14 +78,25 @@ export function App() {
       page = <TrackPage trackingId={route.trackingId} />;
       break;
     case 'queue':
-      page = <QueuePage />;
+      page = staffSession() ? <QueuePage /> : <SignInFirst />;
       break;
     case 'staffCase':
-      page = <StaffCasePage caseId={route.caseId} />;
+      page = staffSession() ? <StaffCasePage caseId={route.caseId} /> : <SignInFirst />;
       break;
-    case 'mediators':
-      page = <MediatorsPage />;
+    case 'mediators': {
+      // Accounts and mediators are the centre's administration: an admin's page, no one else's.
+      const staff = staffSession();
+      page = !staff ? (
+        <SignInFirst />
+      ) : staff.user.staffRole === 'admin' ? (
+        <MediatorsPage />
+      ) : (
+        <p role="alert" className="page-message" data-testid="admins-only">
+          {t('app.adminsOnly')}
+        </p>
+      );
       break;
+    }
     case 'record': {
       const token = roomSessions()[route.caseId]?.token ?? staffSession()?.token;
       page = token ? (

@@ -59,4 +59,38 @@ describe('pages as a browser and a crawler meet them', () => {
       }
     },
   );
+
+  it.skipIf(!chromiumOrSkip())(
+    'a staff page opened signed out goes to the sign-in and back; the mediators page is for admins only',
+    async () => {
+      const password = 'correct horse battery';
+      await t.server.cases.createStaff(null, {
+        username: 'reviewer.pages',
+        displayName: '李审核',
+        staffRole: 'platform',
+        password,
+      });
+      browser ??= await launchChromium();
+      const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+      const signIn = async () => {
+        await page.getByLabel('Username').fill('reviewer.pages');
+        await page.getByLabel('Password').fill(password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      };
+      await page.goto(`${t.url}/admin/mediators`);
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+      expect(new URL(page.url()).searchParams.get('next')).toBe('/admin/mediators');
+      await signIn();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/mediators');
+      // A lender's reviewer is signed in, but this is the centre's administration.
+      await page.getByTestId('admins-only').waitFor();
+      await page.context().clearCookies();
+      await page.evaluate(() => localStorage.clear());
+      await page.goto(`${t.url}/staff`);
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+      await signIn();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/staff');
+      await page.context().close();
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute } from './router';
+import { nextPath, parseRoute } from './router';
 
 const CASE = '6f1c2b8e-4a8b-4c1e-9d2a-3b5e7f9a1c2d';
 const TRACKING = 'AbCdEfGhIjKlMnOpQrStUvWxYz012_-9';
@@ -36,6 +36,23 @@ describe('the URL scheme', () => {
       '/nowhere',
     ]) {
       expect(parseRoute(path), path).toEqual({ page: 'notFound' });
+    }
+  });
+});
+
+describe('coming back after signing in', () => {
+  it('returns to a path of this site, and nowhere else', () => {
+    expect(nextPath('?next=%2Fstaff%2Fcases%2Fabc')).toBe('/staff/cases/abc');
+    expect(nextPath('?next=/admin/mediators')).toBe('/admin/mediators');
+    for (const search of [
+      '',
+      '?next=',
+      '?next=https://evil.example',
+      '?next=//evil.example',
+      '?next=/\\evil.example',
+      '?next=javascript:alert(1)',
+    ]) {
+      expect(nextPath(search), search).toBe('/');
     }
   });
 });

@@ -28,3 +28,9 @@ export function useRoute(): Route {
   const path = useSyncExternalStore(subscribe, pathname);
   return useMemo(() => parseRoute(path), [path]);
 }
+
+/** Where to come back to after signing in: a path of this site only (never `//host`, never a URL). */
+export function nextPath(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginResult } from '@accord/shared';
 import { api, ApiError } from '../app/api';
-import { navigate } from '../app/router';
+import { navigate, nextPath } from '../app/router';
 import { saveStaffSession } from '../app/session';
 
 export function LoginPage() {
@@ -23,7 +23,7 @@ export function LoginPage() {
         return;
       }
       saveStaffSession({ token: result.token, user: result.user });
-      navigate('/');
+      navigate(nextPath(window.location.search));
     } catch (err) {
       // BUSY is the server's, not the user's: say so in their language and that trying again helps.
       setError(err instanceof ApiError ? (err.code === 'BUSY' ? t('errors.BUSY') : err.message) : String(err));
@@ -40,7 +40,7 @@ export function LoginPage() {
         body: { currentPassword: password, newPassword },
       });
       saveStaffSession({ token: pending.token, user: pending.user });
-      navigate('/');
+      navigate(nextPath(window.location.search));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }

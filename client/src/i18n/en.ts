@@ -7,6 +7,8 @@ export const en = {
     skipToContent: 'Skip to content',
     notFound: 'There is no page at this address.',
     backHome: 'Back to the home page',
+    signInFirst: 'Please sign in first; taking you to the sign-in page…',
+    adminsOnly: 'This page is for administrators only.',
     pageTitle: {
       home: 'Home',
       login: 'Staff sign-in',

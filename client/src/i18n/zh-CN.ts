@@ -9,6 +9,8 @@ export const zhCN: Messages = {
     skipToContent: '跳到主要内容',
     notFound: '此地址没有页面。',
     backHome: '返回首页',
+    signInFirst: '请先登录，正在转到登录页…',
+    adminsOnly: '此页面仅供管理员使用。',
     pageTitle: {
       home: '首页',
       login: '工作人员登录',
