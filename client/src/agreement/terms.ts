@@ -1,4 +1,4 @@
-import { SettlementTerms } from '@accord/shared';
+import { SettlementTerms, formatCents } from '@accord/shared';
 
 export type TermKey = keyof SettlementTerms;
 export type MoneyKey = 'amountInDisputeCents' | 'amountAgreedCents' | 'feesWaivedCents' | 'monthlyAmountCents';
@@ -26,12 +26,8 @@ export function parseMoney(input: string): number | null | undefined {
   return cents <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(cents) : undefined;
 }
 
-/** Integer cents → "1,280.50". */
-export function formatMoney(cents: number): string {
-  const yuan = Math.trunc(cents / 100);
-  const fen = String(cents % 100).padStart(2, '0');
-  return `${yuan.toLocaleString('en-US')}.${fen}`;
-}
+/** Integer cents → "1,280.50": the same digits the signed text uses (`formatCents` in shared). */
+export const formatMoney = formatCents;
 
 export type FieldResult = { ok: true; value: SettlementTerms[TermKey] } | { ok: false; error: TermError };
 export type TermError = 'invalidMoney' | 'invalidInstalments' | 'invalidDate' | 'tooLong';
