@@ -40,9 +40,31 @@ export const ValidationIssue = z.object({
 });
 export type ValidationIssue = z.infer<typeof ValidationIssue>;
 
+/**
+ * Why, more precisely than the code: the key a client translates (with `params`) into the user's
+ * language. The English `message` is for logs and developers only; no screen shows it. A client that
+ * meets a reason it does not know falls back to its text for the code.
+ */
+export const ErrorReason = z.enum([
+  'auth.wrongPassword',
+  'auth.wrongCurrentPassword',
+  'auth.wrongPin',
+  /** params: seconds */
+  'auth.lockedOut',
+  'tracking.mismatch',
+]);
+export type ErrorReason = z.infer<typeof ErrorReason>;
+
+/** Values a reason's translation interpolates (a count, a limit, a name): never prose. */
+export const ErrorParams = z.record(z.string().max(64), z.union([z.string().max(200), z.number()]));
+export type ErrorParams = z.infer<typeof ErrorParams>;
+
 export const ErrorBody = z.object({
   code: ErrorCode,
   message: z.string(),
+  /** Present when the server knows more than the code says; see ErrorReason. */
+  reason: ErrorReason.optional(),
+  params: ErrorParams.optional(),
   issues: z.array(ValidationIssue).optional(),
   /** With RATE_LIMITED and BUSY: how long to wait before the same request can succeed. */
   retryAfterMs: z.number().int().nonnegative().optional(),
@@ -85,18 +107,36 @@ export const httpStatusOf: Record<ErrorCode, number> = {
 export class AccordError extends Error {
   readonly code: ErrorCode;
   readonly issues: ValidationIssue[] | undefined;
+  readonly reason: ErrorReason | undefined;
+  readonly params: ErrorParams | undefined;
 
-  constructor(code: ErrorCode, message: string, issues?: ValidationIssue[]) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    issues?: ValidationIssue[],
+    detail?: { reason: ErrorReason; params?: ErrorParams },
+  ) {
     super(message);
     this.name = 'AccordError';
     this.code = code;
     this.issues = issues;
+    this.reason = detail?.reason;
+    this.params = detail?.params;
+  }
+
+  /** An error whose reason (and params) the client translates; `message` is the English for logs. */
+  static because(code: ErrorCode, reason: ErrorReason, message: string, params?: ErrorParams): AccordError {
+    return new AccordError(code, message, undefined, params ? { reason, params } : { reason });
   }
 
   toBody(): ErrorBody {
-    return this.issues
-      ? { code: this.code, message: this.message, issues: this.issues }
-      : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.reason ? { reason: this.reason } : {}),
+      ...(this.params ? { params: this.params } : {}),
+      ...(this.issues ? { issues: this.issues } : {}),
+    };
   }
 }
 

@@ -17,6 +17,9 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorBody['code'] | 'NETWORK',
     message: string,
+    readonly reason?: ErrorBody['reason'],
+    readonly params?: ErrorBody['params'],
+    readonly issues?: ErrorBody['issues'],
   ) {
     super(message);
   }
@@ -78,6 +81,6 @@ export function answerOf<K extends RouteKey>(key: K, json: unknown): RouteAnswer
 export function errorOf(res: Response, json: unknown): ApiError {
   const parsed = ErrorBody.safeParse((json as { error?: unknown } | null)?.error);
   return parsed.success
-    ? new ApiError(parsed.data.code, parsed.data.message)
+    ? new ApiError(parsed.data.code, parsed.data.message, parsed.data.reason, parsed.data.params, parsed.data.issues)
     : new ApiError('INTERNAL', res.statusText);
 }

@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../app/api';
+import { api } from '../app/api';
 import { navigate } from '../app/router';
 import { saveRoomSession } from '../app/session';
+import { errorMessage } from '../app/errors';
 
 /** Exchanges the invite in the link for a session, then enters the room (one click: none). */
 export function JoinPage({ invite }: { invite: string }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, translated when shown, so a language switch re-translates it.
+  const [error, setError] = useState<{ failure: unknown } | null>(null);
   const [pin, setPin] = useState<{ pin: string; caseId: string } | null>(null);
 
   useEffect(() => {
@@ -26,7 +28,7 @@ export function JoinPage({ invite }: { invite: string }) {
         navigate(`/cases/${session.caseId}`, { replace: true });
       })
       .catch((err: unknown) => {
-        if (!cancelled) setError(err instanceof ApiError ? err.message : String(err));
+        if (!cancelled) setError({ failure: err });
       });
     return () => {
       cancelled = true;
@@ -50,7 +52,11 @@ export function JoinPage({ invite }: { invite: string }) {
 
   return (
     <section className="page-message">
-      {error === null ? <p>{t('join.joining')}</p> : <p role="alert">{t('join.failed', { message: error })}</p>}
+      {error === null ? (
+        <p>{t('join.joining')}</p>
+      ) : (
+        <p role="alert">{t('join.failed', { message: errorMessage(t, error.failure) })}</p>
+      )}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginResult } from '@accord/shared';
-import { api, ApiError } from '../app/api';
+import { api } from '../app/api';
 import { navigate, nextPath } from '../app/router';
 import { saveStaffSession } from '../app/session';
+import { errorMessage } from '../app/errors';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -26,7 +27,7 @@ export function LoginPage() {
       navigate(nextPath(window.location.search));
     } catch (err) {
       // BUSY is the server's, not the user's: say so in their language and that trying again helps.
-      setError(err instanceof ApiError ? (err.code === 'BUSY' ? t('errors.BUSY') : err.message) : String(err));
+      setError(errorMessage(t, err));
     }
   };
 
@@ -42,7 +43,7 @@ export function LoginPage() {
       saveStaffSession({ token: pending.token, user: pending.user });
       navigate(nextPath(window.location.search));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(t, err));
     }
   };
 

@@ -4,6 +4,7 @@ import type { MeResult } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
 import { forgetDeviceData, roomSessions, saveStaffSession, staffSession } from '../app/session';
+import { errorMessage } from '../app/errors';
 
 /** Staff see the cases they belong to; parties see the rooms they entered on this device. */
 export function HomePage() {
@@ -19,7 +20,7 @@ export function HomePage() {
       .then(setMe)
       .catch((err: unknown) => {
         if (err instanceof ApiError && err.code.startsWith('TOKEN')) saveStaffSession(null);
-        setError(err instanceof Error ? err.message : String(err));
+        setError(errorMessage(t, err));
       });
     // The staff session is read once per visit of this page.
   }, []); // eslint-disable-line react-hooks/exhaustive-deps

@@ -2,10 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CaseCategory, PRIVACY_NOTICE_VERSION, type IntakeResult } from '@accord/shared';
 import { parseMoney } from '../agreement/terms';
-import { ApiError } from '../app/api';
+
 import { navigate } from '../app/router';
 import { postForm } from '../app/upload';
 import { ErrorText } from '../app/ErrorText';
+import { errorMessage } from '../app/errors';
 
 /** The public complaint form. */
 export function IntakePage() {
@@ -36,7 +37,7 @@ export function IntakePage() {
     try {
       setDone(await postForm('POST /api/intake', form, {}));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(t, err));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pathOf, type CaseProgress } from '@accord/shared';
-import { api, ApiError } from '../app/api';
+import { api } from '../app/api';
 import { navigate } from '../app/router';
 import { roomSessions, saveRoomSession } from '../app/session';
 import { downloadWithToken, postForm } from '../app/upload';
@@ -9,6 +9,7 @@ import { EvidenceList } from './EvidenceList';
 import { ProgressView } from './ProgressView';
 import { useProgress } from './useProgress';
 import { ErrorText } from '../app/ErrorText';
+import { errorMessage } from '../app/errors';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -28,7 +29,7 @@ export function TrackPage({ trackingId }: { trackingId: string }) {
       localStorage.setItem(trackedKey(trackingId), result.caseId);
       setCaseId(result.caseId);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(t, err));
     }
   };
 
@@ -69,7 +70,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       await p;
       setError(null);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(t, err));
     }
   };
   if (!progress) return <p className="page-message">…</p>;

@@ -5,6 +5,7 @@ import { api, ApiError } from '../app/api';
 import { ErrorText } from '../app/ErrorText';
 import { downloadPdf as fetchPdf } from './download';
 import { RecordView } from './RecordView';
+import { errorMessage } from '../app/errors';
 
 /** The printable record of a case (a member's token is needed to fetch it), and its PDF. */
 export function RecordPage({ caseId, token }: { caseId: string; token: string }) {
@@ -16,7 +17,7 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
     api('GET /api/cases/:caseId/outcome', { token, params: { caseId } })
       .then(setSealed)
       .catch((err: unknown) =>
-        setError(err instanceof ApiError && err.code === 'NOT_FOUND' ? t('record.notFound') : String(err)),
+        setError(err instanceof ApiError && err.code === 'NOT_FOUND' ? t('record.notFound') : errorMessage(t, err)),
       );
   }, [caseId, token, t]);
   if (error) return <p className="page-message">{error}</p>;

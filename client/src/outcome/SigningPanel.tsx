@@ -16,6 +16,7 @@ import type { RoomApi } from '../room/useRoom';
 import { downloadPdf, downloadRecord } from './download';
 import { ErrorText } from '../app/ErrorText';
 import { useConfirm } from '../app/ConfirmDialog';
+import { errorMessage } from '../app/errors';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const grouped = (hex: string) => hex.match(/.{1,8}/g)?.join(' ') ?? hex;
@@ -25,9 +26,8 @@ function signFailure(t: TFunction, failure: ErrorBody, myName: string): string {
   if (failure.code === 'VALIDATION_FAILED' && failure.issues?.some((i) => i.path === 'fullName')) {
     return t('signing.nameMismatch', { name: myName });
   }
-  if (failure.code === 'BAD_CREDENTIALS' || failure.code === 'RATE_LIMITED') return t(`errors.${failure.code}`);
   if (failure.code === 'CONFLICT') return t('signing.conflict');
-  return t('signing.failed', { message: failure.message });
+  return t('signing.failed', { message: errorMessage(t, failure) });
 }
 
 /**
@@ -236,7 +236,7 @@ export function EndWithoutAgreement({ room, signatures }: { room: RoomApi; signa
     });
     if (!ok) return;
     const failure = await room.command('outcome:seal', { outcome: kind, reason });
-    setError(failure ? t('moderation.failed', { message: failure.message }) : null);
+    setError(failure ? t('moderation.failed', { message: errorMessage(t, failure) }) : null);
   };
   return (
     <form

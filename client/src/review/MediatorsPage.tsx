@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MediatorView, UserView } from '@accord/shared';
-import { api, ApiError } from '../app/api';
+import { api } from '../app/api';
 import { staffSession } from '../app/session';
 import { ErrorText } from '../app/ErrorText';
+import { errorMessage } from '../app/errors';
 
 const list = (s: string) =>
   s
@@ -39,7 +40,7 @@ export function MediatorsPage() {
       setError(null);
       load();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorMessage(t, err));
     }
   };
 

@@ -5,17 +5,17 @@ import {
   formatCents,
   SessionTimeZone,
   type CaseDetail,
-  type ErrorBody,
   type MediatorView,
   type ReviewDecision,
 } from '@accord/shared';
-import { api, ApiError } from '../app/api';
+import { api } from '../app/api';
 import { navigate } from '../app/router';
 import { staffSession } from '../app/session';
 import { EvidenceList } from '../intake/EvidenceList';
 import { ProgressView } from '../intake/ProgressView';
 import { useProgress } from '../intake/useProgress';
 import { ErrorText } from '../app/ErrorText';
+import { errorMessage } from '../app/errors';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
 export function StaffCasePage({ caseId }: { caseId: string }) {
@@ -53,7 +53,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       setError(null);
       setText('');
     } catch (err) {
-      setError(t('review.failed', { message: err instanceof ApiError ? err.message : String(err) }));
+      setError(t('review.failed', { message: errorMessage(t, err) }));
     }
   };
   const params = { caseId };
@@ -226,7 +226,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       const r = await api('POST /api/cases/:caseId/reveal', { token, params: { caseId }, body: { field } });
       setRevealed((x) => ({ ...x, [field]: r.value }));
     } catch (err) {
-      setError((err as ErrorBody).message);
+      setError(errorMessage(t, err));
     }
   }
 }

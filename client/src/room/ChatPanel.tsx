@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CHAT_TEXT_MAX, type Channel } from '@accord/shared';
 import { channelState } from './roomChat';
 import type { RoomApi } from './useRoom';
+import { errorMessage } from '../app/errors';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -148,7 +149,7 @@ export function ChatPanel({
               {o.status === 'failed' ? (
                 <>
                   <span className="status failed" role="alert">
-                    {t('chat.failed', { reason: t(errorKey(o.error), { message: o.error ?? '' }) })}
+                    {t('chat.failed', { reason: errorMessage(t, { code: o.error ?? 'INTERNAL' }) })}
                   </span>
                   <button type="button" className="link" onClick={() => room.retry(channel, o.clientId)}>
                     {t('chat.retry')}
@@ -200,21 +201,4 @@ export function ChatPanel({
       )}
     </section>
   );
-}
-
-function errorKey(code: string | undefined) {
-  switch (code) {
-    case 'VALIDATION_FAILED':
-    case 'FORBIDDEN':
-    case 'RATE_LIMITED':
-    case 'STORE_FAILED':
-    case 'CONFLICT':
-    case 'MUTED':
-    case 'PHASE_RULES':
-    case 'CAUCUS_CLOSED':
-    case 'NOT_ADMITTED':
-      return `errors.${code}` as const;
-    default:
-      return 'errors.other' as const;
-  }
 }

@@ -13,6 +13,7 @@ import type { RoomApi } from './useRoom';
 import { ErrorText } from '../app/ErrorText';
 import { useConfirm, type ConfirmOptions } from '../app/ConfirmDialog';
 import { problemKey } from '../outcome/useSignoffProblems';
+import { errorMessage } from '../app/errors';
 
 type PhaseChoice = Exclude<Phase, 'caucus' | 'concluded'>;
 
@@ -36,7 +37,7 @@ export function ModeratorPanel({
   const { confirm, dialog } = useConfirm();
   const run = async (p: Promise<ErrorBody | null>) => {
     const failure = await p;
-    setError(failure ? t('moderation.failed', { message: failure.message }) : null);
+    setError(failure ? t('moderation.failed', { message: errorMessage(t, failure) }) : null);
   };
   const waiting = room.participants.filter((p) => !p.admitted);
   const inRoom = room.participants.filter((p) => p.admitted && p.userId !== room.me);

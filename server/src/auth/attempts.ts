@@ -36,7 +36,14 @@ export class FlexibleAttemptLimiter implements AttemptLimiter {
       // closed rather than unlimited.
       if (!(err instanceof RateLimiterRes)) throw err;
       const retryIn = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new AccordError('RATE_LIMITED', `too many failed attempts; try again in ${retryIn} s`);
+      throw AccordError.because(
+        'RATE_LIMITED',
+        'auth.lockedOut',
+        `too many failed attempts; try again in ${retryIn} s`,
+        {
+          seconds: retryIn,
+        },
+      );
     }
   }
 

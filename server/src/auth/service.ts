@@ -78,7 +78,7 @@ export class AuthService {
       }
       throw err;
     });
-    if (!user || !ok) throw new AccordError('BAD_CREDENTIALS', 'wrong username or password');
+    if (!user || !ok) throw AccordError.because('BAD_CREDENTIALS', 'auth.wrongPassword', 'wrong username or password');
     await this.attempts.byUser.reset(userKey);
     // Many staff behind one office address: their successful sign-ins spend nothing of its budget.
     await this.attempts.byAddress.refund(address);
@@ -104,7 +104,7 @@ export class AuthService {
     const hash = identity.user.passwordHash;
     if (identity.session.caseId !== null || !hash) throw new AccordError('FORBIDDEN', 'sign in with your password');
     if (!(await verifyPassword(body.currentPassword, hash))) {
-      throw new AccordError('BAD_CREDENTIALS', 'the current password is wrong');
+      throw AccordError.because('BAD_CREDENTIALS', 'auth.wrongCurrentPassword', 'the current password is wrong');
     }
     await this.store.setPassword(identity.user.id, await hashPassword(body.newPassword), false);
     const others = await this.store.revokeUserSessions(identity.user.id, identity.session.id, new Date().toISOString());

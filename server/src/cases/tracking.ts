@@ -29,7 +29,7 @@ export class TrackingService {
       c.tracking.revokedAt !== null ||
       !this.tokens.checkPin(trackingId, pin, c.tracking.pinHash)
     ) {
-      throw new AccordError('BAD_CREDENTIALS', 'this tracking link and PIN do not match');
+      throw AccordError.because('BAD_CREDENTIALS', 'tracking.mismatch', 'this tracking link and PIN do not match');
     }
     await this.attempts.reset(key);
     const member = await this.store.getMember(c.id, c.customerId);

@@ -425,7 +425,10 @@ export class OutcomeService {
       );
       ok = invites.some((i) => this.tokens.checkPin(i.id, secret.trim(), i.pinHash ?? ''));
     }
-    if (!ok) throw new AccordError('BAD_CREDENTIALS', user?.kind === 'staff' ? 'wrong password' : 'wrong PIN');
+    if (!ok)
+      throw user?.kind === 'staff'
+        ? AccordError.because('BAD_CREDENTIALS', 'auth.wrongPassword', 'wrong password')
+        : AccordError.because('BAD_CREDENTIALS', 'auth.wrongPin', 'wrong PIN');
     await this.attempts.reset(key);
   }
 }

@@ -1,0 +1,40 @@
+import type { ErrorBody, ErrorCode, ErrorReason } from '@accord/shared';
+import type { TFunction } from 'i18next';
+import { en } from '../i18n/en';
+
+/** What the client knows of a failure: a server error body, or NETWORK when the server was not reached. */
+export type Failure = Pick<ErrorBody, 'reason' | 'params'> & { code: ErrorCode | 'NETWORK' };
+
+type Nested<R extends string> = R extends `${infer Head}.${infer Tail}`
+  ? { [K in Head]: Nested<Tail> }
+  : { [K in R]: string };
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+// Compile-time: the English file names every error code and every reason of shared/ (zh-CN has the
+// same shape by its own type), so a reason added on the server cannot reach a screen untranslated.
+en.errors.codes satisfies Record<ErrorCode, string>;
+en.errors.reasons satisfies UnionToIntersection<Nested<ErrorReason>>;
+
+/**
+ * A failure in the page's language: the reason's text with its params when the server gave one,
+ * else the code's. Never the server's English `message`, which is for logs.
+ */
+export function errorMessage(t: TFunction, failure: unknown): string {
+  const f = asFailure(failure);
+  if (f.code === 'NETWORK') return t('errors.network');
+  // The keys are checked above against shared/'s enums; i18next's key type cannot see through the template.
+  const lookup = t as unknown as (key: string, options?: Record<string, unknown>) => string;
+  if (f.reason) {
+    const key = `errors.reasons.${f.reason}`;
+    const text = lookup(key, { ...(f.params ?? {}), defaultValue: '' });
+    if (text) return text;
+  }
+  return lookup(`errors.codes.${f.code}`);
+}
+
+function asFailure(value: unknown): Failure {
+  if (typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'string') {
+    return value as Failure;
+  }
+  return { code: 'INTERNAL' };
+}
