@@ -8,6 +8,7 @@ import { navigate, useRoute } from './app/router';
 import { roomSessions, staffSession } from './app/session';
 import { IntakePage } from './intake/IntakePage';
 import { TrackPage } from './intake/TrackPage';
+import { AccountsPage } from './review/AccountsPage';
 import { MediatorsPage } from './review/MediatorsPage';
 import { QueuePage } from './review/QueuePage';
 import { StaffCasePage } from './review/StaffCasePage';
@@ -83,13 +84,18 @@ export function App() {
     case 'staffCase':
       page = staffSession() ? <StaffCasePage caseId={route.caseId} /> : <SignInFirst />;
       break;
-    case 'mediators': {
+    case 'mediators':
+    case 'accounts': {
       // Accounts and mediators are the centre's administration: an admin's page, no one else's.
       const staff = staffSession();
       page = !staff ? (
         <SignInFirst />
       ) : staff.user.staffRole === 'admin' ? (
-        <MediatorsPage />
+        route.page === 'mediators' ? (
+          <MediatorsPage />
+        ) : (
+          <AccountsPage />
+        )
       ) : (
         <p role="alert" className="page-message" data-testid="admins-only">
           {t('app.adminsOnly')}

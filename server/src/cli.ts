@@ -48,7 +48,7 @@ async function serve(): Promise<void> {
   await server.listen();
   if (config.seed) {
     const admin = await server.cases.bootstrapAdmin();
-    const demo = (await server.store.countCases()) === 0 ? await createDemoCase(server.cases) : null;
+    const demo = (await server.store.countCases()) === 0 ? await createDemoCase(server.cases, server.accounts) : null;
     if (admin || demo) {
       const lines = ['', `  Accord is running at ${server.url()}`, ''];
       if (demo) {
@@ -103,7 +103,7 @@ async function demo(json: boolean): Promise<void> {
   const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'warn' });
   const server = await startAccord(config);
   try {
-    const d = await createDemoCase(server.cases);
+    const d = await createDemoCase(server.cases, server.accounts);
     if (json) {
       process.stdout.write(`${JSON.stringify({ caseId: d.caseId, invites: d.invites })}\n`);
     } else {

@@ -9,6 +9,7 @@ import type { AuditLog } from './audit/log';
 import type { AuthService } from './auth/service';
 import type { RecordsService } from './cases/records';
 import type { CaseService } from './cases/service';
+import type { AccountService } from './auth/accounts';
 import { modeOf, publicUrlOf, type AccordConfig } from './config';
 import type { EvidenceService } from './evidence/service';
 import type { Logger } from './log';
@@ -25,6 +26,8 @@ export interface AccordServer {
   readonly store: Store;
   readonly auth: AuthService;
   readonly cases: CaseService;
+  /** Staff accounts and lenders. */
+  readonly accounts: AccountService;
   readonly docs: DocRegistry;
   readonly rooms: RoomStates;
   readonly audit: AuditLog;
@@ -74,6 +77,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     store,
     auth: services.auth,
     cases: services.cases,
+    accounts: services.accounts,
     docs: services.docs,
     rooms: services.rooms,
     audit: services.audit,

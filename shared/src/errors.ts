@@ -52,6 +52,19 @@ export const ErrorReason = z.enum([
   /** params: seconds */
   'auth.lockedOut',
   'tracking.mismatch',
+  /** A one-time password signs in to nothing but the form that replaces it. */
+  'auth.mustChangePassword',
+  /** The account was deactivated by an admin. */
+  'auth.deactivated',
+  'accounts.usernameTaken',
+  'accounts.noSuchLender',
+  /** An admin may not deactivate or demote their own account (nobody would be left to undo it). */
+  'accounts.notYourself',
+  /** Accepting a complaint names the lender's representative for its room. */
+  'review.platformMemberRequired',
+  /** The chosen representative is not an active staff account of the complaint's lender. */
+  'review.platformMemberWrongLender',
+  'review.reviewersOnly',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseCategory } from './rest';
+import { CaseCategory, LenderId } from './rest';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
 import { PersonName } from './names';
@@ -18,6 +18,8 @@ export const NationalId = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 d
 export const PRIVACY_NOTICE_VERSION = '2026-12-03';
 
 export const IntakeBody = z.strictObject({
+  /** The lender the complaint is against (from `GET /api/lenders`). */
+  lenderId: LenderId,
   name: PersonName(2, 50),
   phone: Phone,
   nationalId: NationalId,
@@ -87,6 +89,11 @@ export const ReviewDecision = z.discriminatedUnion('decision', [
   z.strictObject({ decision: z.literal('start') }),
   z.strictObject({
     decision: z.literal('accept'),
+    /**
+     * The lender-staff account that represents the lender in the room (an active account of the
+     * complaint's lender): its 'platform' party.
+     */
+    platformUserId: z.uuid(),
     /** Needed to accept while an acceptance rule fails. */
     overrideReason: z.string().trim().min(5).max(1000).optional(),
     /** Why the case is accepted, when the reviewer says: recorded on the timeline. */

@@ -31,7 +31,8 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseLifecycle, Partial<Record<Cas
     withdrawn: ['customer'],
   },
   info_requested: { under_review: ['customer', 'staff', 'admin'], withdrawn: ['customer'] },
-  accepted: { mediator_assigned: ['admin'], withdrawn: ['customer'] },
+  // 'staff' here is a centre reviewer (a lender's staff never assign: CaseAccess.centreCaseFor).
+  accepted: { mediator_assigned: ['staff', 'admin'], withdrawn: ['customer'] },
   rejected: { closed: ['staff', 'admin', 'system'] },
   mediator_assigned: { scheduled: ['mediator', 'staff', 'admin'], withdrawn: ['customer'] },
   scheduled: { scheduled: ['mediator', 'staff', 'admin'], in_mediation: ['system'], withdrawn: ['customer'] },

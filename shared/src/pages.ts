@@ -23,6 +23,7 @@ export type Route =
   | { page: 'queue' }
   | { page: 'staffCase'; caseId: string }
   | { page: 'mediators' }
+  | { page: 'accounts' }
   | { page: 'notFound' };
 
 export function parseRoute(path: string): Route {
@@ -32,6 +33,7 @@ export function parseRoute(path: string): Route {
   if (path === '/complain') return { page: 'complain' };
   if (path === '/staff') return { page: 'queue' };
   if (path === '/admin/mediators') return { page: 'mediators' };
+  if (path === '/admin/accounts') return { page: 'accounts' };
   const track = /^\/track\/([A-Za-z0-9_-]{32})$/.exec(path);
   if (track?.[1]) return { page: 'track', trackingId: track[1] };
   const staffCase = /^\/staff\/cases\/([0-9a-f-]{36})$/.exec(path);

@@ -26,6 +26,8 @@ export const UserView = z.object({
   displayName: z.string(),
   username: z.string().nullable(),
   staffRole: StaffRole.nullable(),
+  /** The lender of a lender-staff account. */
+  lenderId: z.uuid().nullable().default(null),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -143,12 +145,77 @@ export type InviteView = z.infer<typeof InviteView>;
 
 // ---- staff ------------------------------------------------------------------
 
+export const LenderId = z.uuid();
+
 export const CreateStaffBody = z.strictObject({
   username: Username,
   displayName: DisplayName,
   staffRole: StaffRole,
   password: Password,
+  /** The lender a lender-staff (`platform`) account belongs to. */
+  lenderId: LenderId.optional(),
 });
 export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
+
+/** Lender staff belong to exactly one lender; nobody else belongs to one. */
+function lenderMatchesRole(v: { staffRole?: StaffRole | undefined; lenderId?: string | null | undefined }): boolean {
+  if (v.staffRole === undefined) return true;
+  return v.staffRole === 'platform' ? typeof v.lenderId === 'string' : !v.lenderId;
+}
+const lenderRule = {
+  message: 'lender staff need a lender, and only lender staff have one',
+  path: ['lenderId'],
+};
+
+/** `POST /api/admin/accounts`: the password is generated and shown once. */
+export const CreateAccountBody = z
+  .strictObject({
+    username: Username,
+    displayName: DisplayName,
+    staffRole: StaffRole,
+    lenderId: LenderId.nullable().optional(),
+  })
+  .refine(lenderMatchesRole, lenderRule);
+export type CreateAccountBody = z.infer<typeof CreateAccountBody>;
+
+/** `PUT /api/admin/accounts/:userId`: the whole editable account (the username never changes). */
+export const UpdateAccountBody = z
+  .strictObject({
+    displayName: DisplayName,
+    staffRole: StaffRole,
+    lenderId: LenderId.nullable(),
+  })
+  .refine(lenderMatchesRole, lenderRule);
+export type UpdateAccountBody = z.infer<typeof UpdateAccountBody>;
+
+export const AccountStatusBody = z.strictObject({ active: z.boolean() });
+export type AccountStatusBody = z.infer<typeof AccountStatusBody>;
+
+/** A staff account as the admin's accounts page shows it. */
+export const AccountView = z.object({
+  id: UserId,
+  username: z.string(),
+  displayName: z.string(),
+  staffRole: StaffRole,
+  lenderId: LenderId.nullable(),
+  /** False once deactivated: cannot sign in, no session works. */
+  active: z.boolean(),
+  /** Still on a one-time password. */
+  mustChangePassword: z.boolean(),
+  createdAt: IsoDateTime,
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+/** A created or reset account with its one-time password: shown once, never stored in clear. */
+export const OneTimePasswordResult = z.object({ account: AccountView, password: z.string() });
+export type OneTimePasswordResult = z.infer<typeof OneTimePasswordResult>;
+
+// ---- lenders ------------------------------------------------------------------
+
+export const LenderName = PersonName(2, 120);
+export const LenderBody = z.strictObject({ name: LenderName });
+export type LenderBody = z.infer<typeof LenderBody>;
+export const LenderView = z.object({ id: LenderId, name: z.string() });
+export type LenderView = z.infer<typeof LenderView>;
 
 export const HealthResult = z.object({ status: z.literal('ok'), version: z.string() });

@@ -13,8 +13,12 @@ export function isParty(role: CaseRole): role is PartyRole {
   return role === 'customer' || role === 'platform';
 }
 
-/** The account-level role of a staff member who signs in with a password. */
-export const StaffRole = z.enum(['platform', 'mediator', 'admin']);
+/**
+ * The account-level role of a staff member who signs in with a password: `platform` is a lender's
+ * staff (bound to one lender, sees only its cases), `reviewer` the mediation centre's intake staff
+ * (reviews complaints, assigns mediators), `mediator`, and `admin` (all of that, and the accounts).
+ */
+export const StaffRole = z.enum(['platform', 'reviewer', 'mediator', 'admin']);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 /** What can be done inside one case. */
@@ -35,7 +39,7 @@ export const CaseAction = z.enum([
 export type CaseAction = z.infer<typeof CaseAction>;
 
 /** What can be done at account level, independent of any case. */
-export const StaffAction = z.enum(['case.create', 'staff.create', 'staff.list']);
+export const StaffAction = z.enum(['case.create', 'staff.create', 'staff.list', 'staff.manage', 'lender.manage']);
 export type StaffAction = z.infer<typeof StaffAction>;
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const satisfies readonly CaseRole[];
@@ -63,10 +67,18 @@ export const permissions: Readonly<Record<CaseAction, readonly CaseRole[]>> = {
 };
 
 export const staffPermissions: Readonly<Record<StaffAction, readonly StaffRole[]>> = {
-  'case.create': ['admin', 'platform'],
+  'case.create': ['admin', 'reviewer', 'platform'],
   'staff.create': ['admin'],
   'staff.list': ['admin'],
+  // Edit, deactivate, reset a password.
+  'staff.manage': ['admin'],
+  'lender.manage': ['admin'],
 };
+
+/** The mediation centre's own staff, who review complaints and assign mediators (never a lender's). */
+export function reviewsComplaints(role: StaffRole | null): boolean {
+  return role === 'admin' || role === 'reviewer';
+}
 
 export function can(role: CaseRole, action: CaseAction): boolean {
   return permissions[action].includes(role);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseId } from './ids';
+import { CaseId, UserId } from './ids';
 import {
   AssignBody,
   CaseDetail,
@@ -29,6 +29,14 @@ import {
   CreateCaseBody,
   CreateInviteBody,
   CreateStaffBody,
+  AccountStatusBody,
+  AccountView,
+  CreateAccountBody,
+  LenderBody,
+  LenderId,
+  LenderView,
+  OneTimePasswordResult,
+  UpdateAccountBody,
   HealthResult,
   InviteAcceptResult,
   InviteView,
@@ -73,6 +81,7 @@ export interface RouteSpec {
 }
 
 const caseId = { caseId: input(CaseId, 'case id') };
+const userId = { userId: input(UserId, 'user id') };
 const TrackingId = z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'not a tracking link');
 
 export const ROUTES = {
@@ -122,6 +131,37 @@ export const ROUTES = {
   'GET /api/staff': { auth: 'session', result: z.array(UserView) },
   'POST /api/staff': { auth: 'session', body: input(CreateStaffBody, 'staff body'), status: 201, result: UserView },
 
+  // ---- the admin's accounts and lenders
+  'GET /api/admin/accounts': { auth: 'session', result: z.array(AccountView) },
+  'POST /api/admin/accounts': {
+    auth: 'session',
+    body: input(CreateAccountBody, 'account'),
+    status: 201,
+    result: OneTimePasswordResult,
+  },
+  'PUT /api/admin/accounts/:userId': {
+    auth: 'session',
+    params: userId,
+    body: input(UpdateAccountBody, 'account'),
+    result: AccountView,
+  },
+  'POST /api/admin/accounts/:userId/status': {
+    auth: 'session',
+    params: userId,
+    body: input(AccountStatusBody, 'account status'),
+    result: AccountView,
+  },
+  'POST /api/admin/accounts/:userId/password': { auth: 'session', params: userId, result: OneTimePasswordResult },
+  /** Public: the complaint form's list of lenders. */
+  'GET /api/lenders': { auth: 'none', result: z.array(LenderView) },
+  'POST /api/lenders': { auth: 'session', body: input(LenderBody, 'lender'), status: 201, result: LenderView },
+  'PUT /api/lenders/:lenderId': {
+    auth: 'session',
+    params: { lenderId: input(LenderId, 'lender id') },
+    body: input(LenderBody, 'lender'),
+    result: LenderView,
+  },
+
   // ---- complaints: intake and the customer's tracking link
   'POST /api/intake': {
     auth: 'none',
@@ -161,6 +201,8 @@ export const ROUTES = {
     body: input(WithdrawBody.default({}), 'withdrawal'),
     result: CaseProgress,
   },
+  /** The lender-staff accounts a reviewer may choose as the room's platform party at acceptance. */
+  'GET /api/cases/:caseId/representatives': { auth: 'session', params: caseId, result: z.array(UserView) },
   'POST /api/cases/:caseId/reveal': {
     auth: 'session',
     params: caseId,

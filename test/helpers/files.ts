@@ -13,6 +13,8 @@ export const png = Buffer.from(
 );
 
 export interface Complaint {
+  /** The lender complained about: required by the server; a test makes one (`GET /api/lenders`). */
+  lenderId?: string;
   name: string;
   phone: string;
   nationalId: string;

@@ -16,7 +16,7 @@ import {
   type SealedOutcome,
 } from '@accord/shared';
 import { connectRoom } from '../helpers/clients';
-import { complaint, form, pdf, png } from '../helpers/files';
+import { complaint as complaintOf, form, pdf, png, type Complaint } from '../helpers/files';
 import { startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { httpClient } from '../helpers/http';
@@ -27,14 +27,23 @@ describe('from complaint to closing', () => {
   let staff: { token: string; id: string };
   let admin: { token: string; id: string };
   let mediator: { token: string; id: string };
+  /** A staff account of the lender complained about: the room's platform party once accepted. */
+  let lenderStaff: { token: string; id: string };
+  let lenderId: string;
+  const complaint = (over: Partial<Complaint> = {}) => complaintOf({ lenderId, ...over });
 
   const call = httpClient(() => t.url);
-  const staffAccount = async (username: string, staffRole: 'platform' | 'admin' | 'mediator') => {
+  const staffAccount = async (
+    username: string,
+    staffRole: 'platform' | 'reviewer' | 'admin' | 'mediator',
+    lender?: string,
+  ) => {
     const user = await t.server.cases.createStaff(null, {
       username,
       displayName: username,
       staffRole,
       password: 'correct horse battery',
+      ...(lender ? { lenderId: lender } : {}),
     });
     const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, {
       username,
@@ -60,7 +69,9 @@ describe('from complaint to closing', () => {
       env: { ACCORD_EVIDENCE_MAX_BYTES: String(64 * 1024), ACCORD_EVIDENCE_MAX_FILES: '3' },
       log: pino({ level: 'trace' }, sink),
     });
-    staff = await staffAccount('reviewer.li', 'platform');
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
+    staff = await staffAccount('reviewer.li', 'reviewer');
+    lenderStaff = await staffAccount('lender.li', 'platform', lenderId);
     admin = await staffAccount('centre.admin', 'admin');
     mediator = await staffAccount('mediator.zhang', 'mediator');
   });
@@ -221,7 +232,9 @@ describe('from complaint to closing', () => {
     const review = (token: string, decision: unknown) =>
       call<CaseProgress & { error?: ErrorBody }>('POST', `/api/cases/${intake.caseId}/review`, token, decision);
     expect((await review(customerToken, { decision: 'start' })).status).toBe(403);
-    expect((await review(staff.token, { decision: 'accept' })).body.error?.code).toBe('INVALID_TRANSITION');
+    expect((await review(staff.token, { decision: 'accept', platformUserId: lenderStaff.id })).body.error?.code).toBe(
+      'INVALID_TRANSITION',
+    );
     expect((await review(staff.token, { decision: 'start' })).body.status).toBe('under_review');
     const asked = await review(staff.token, { decision: 'request_info', question: '请补充提前还款的日期。' });
     expect(asked.body).toMatchObject({ status: 'info_requested', question: '请补充提前还款的日期。' });
@@ -239,8 +252,19 @@ describe('from complaint to closing', () => {
       'description_30',
       'fee_document',
     ]);
-    const accepted = await review(staff.token, { decision: 'accept', reason: '材料齐全，费用争议属受理范围。' });
+    // The lender's own staff follow the case but never decide it.
+    const byLender = await review(lenderStaff.token, { decision: 'accept', platformUserId: lenderStaff.id });
+    expect(byLender.status).toBe(403);
+    expect((await review(staff.token, { decision: 'accept' })).status).toBe(400);
+    const accepted = await review(staff.token, {
+      decision: 'accept',
+      platformUserId: lenderStaff.id,
+      reason: '材料齐全，费用争议属受理范围。',
+    });
     expect(accepted.body.status).toBe('accepted');
+    // The lender's representative chosen at acceptance is the room's platform party, not the reviewer.
+    expect(await t.server.store.getMember(intake.caseId, lenderStaff.id)).toMatchObject({ role: 'platform' });
+    expect(await t.server.store.getMember(intake.caseId, staff.id)).toBeNull();
     // The reviewer's reason for accepting is recorded on the timeline.
     expect(accepted.body.timeline.at(-1)).toMatchObject({ status: 'accepted', note: '材料齐全，费用争议属受理范围。' });
     tracker.close();
@@ -257,6 +281,7 @@ describe('from complaint to closing', () => {
     await call('POST', `/api/cases/${id}/review`, staff.token, { decision: 'start' });
     const refused = await call<{ error: ErrorBody }>('POST', `/api/cases/${id}/review`, staff.token, {
       decision: 'accept',
+      platformUserId: lenderStaff.id,
     });
     expect(refused.body.error.message).toMatch(/proof of hardship/);
     const rejected = await call<CaseProgress>('POST', `/api/cases/${id}/review`, staff.token, {
@@ -307,7 +332,8 @@ describe('from complaint to closing', () => {
         .error.code,
     ).toBe('INVALID_TRANSITION');
     expect(
-      (await call('POST', `/api/cases/${intake.caseId}/assign`, staff.token, { mediatorUserId: mediator.id })).status,
+      (await call('POST', `/api/cases/${intake.caseId}/assign`, lenderStaff.token, { mediatorUserId: mediator.id }))
+        .status,
     ).toBe(403);
     const assigned = await call<CaseProgress>('POST', `/api/cases/${intake.caseId}/assign`, admin.token, {
       mediatorUserId: mediator.id,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { NewMessage, Store } from '@accord/server';
 import { GENESIS_HASH } from '@accord/shared';
 import { contractAccess } from './contract-access';
+import { contractAccounts } from './contract-accounts';
 import { contractCases } from './contract-cases';
 import { contractChat } from './contract-chat';
 import { contractDocs } from './contract-docs';
@@ -19,6 +20,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
   describe(`Store contract: ${name}`, () => {
     const t = contractContext(factory);
     contractCases(t);
+    contractAccounts(t);
     contractChat(t);
     contractDocs(t);
     contractAccess(t);

@@ -34,7 +34,9 @@ export function HomePage() {
         <button type="button" data-testid="go-complain" onClick={() => navigate('/complain')}>
           {t('home.complain')}
         </button>
-        {(staff?.user.staffRole === 'platform' || staff?.user.staffRole === 'admin') && (
+        {(staff?.user.staffRole === 'platform' ||
+          staff?.user.staffRole === 'reviewer' ||
+          staff?.user.staffRole === 'admin') && (
           <button type="button" data-testid="go-queue" onClick={() => navigate('/staff')}>
             {t('home.review')}
           </button>
@@ -42,6 +44,11 @@ export function HomePage() {
         {staff?.user.staffRole === 'admin' && (
           <button type="button" data-testid="go-mediators" onClick={() => navigate('/admin/mediators')}>
             {t('home.mediators')}
+          </button>
+        )}
+        {staff?.user.staffRole === 'admin' && (
+          <button type="button" data-testid="go-accounts" onClick={() => navigate('/admin/accounts')}>
+            {t('home.accounts')}
           </button>
         )}
       </p>

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CaseCategory, PRIVACY_NOTICE_VERSION, type IntakeResult } from '@accord/shared';
+import { CaseCategory, PRIVACY_NOTICE_VERSION, type IntakeResult, type LenderView } from '@accord/shared';
+import { api } from '../app/api';
 import { parseMoney } from '../agreement/terms';
 
 import { navigate } from '../app/router';
@@ -17,6 +18,12 @@ export function IntakePage() {
   const [done, setDone] = useState<IntakeResult | null>(null);
   const [noticeAccepted, setNoticeAccepted] = useState(false);
   const [sensitiveAccepted, setSensitiveAccepted] = useState(false);
+  const [lenders, setLenders] = useState<LenderView[]>([]);
+  useEffect(() => {
+    void api('GET /api/lenders', {})
+      .then(setLenders)
+      .catch((err: unknown) => setError(errorMessage(t, err)));
+  }, [t]);
   // The ID number and phone are asked for only once both consents are given.
   const consented = noticeAccepted && sensitiveAccepted;
 
@@ -115,6 +122,19 @@ export function IntakePage() {
         <label>
           {t('intake.nationalId')}
           <input name="nationalId" required pattern="\d{17}[\dX]" autoComplete="off" disabled={!consented} />
+        </label>
+        <label>
+          {t('intake.lender')}
+          <select name="lenderId" required defaultValue="" data-testid="lender-select">
+            <option value="" disabled>
+              {t('intake.lenderChoose')}
+            </option>
+            {lenders.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           {t('intake.contractNumber')}

@@ -7,6 +7,8 @@ import {
   type CaseDetail,
   type MediatorView,
   type ReviewDecision,
+  type UserView,
+  reviewsComplaints,
 } from '@accord/shared';
 import { api } from '../app/api';
 import { navigate } from '../app/router';
@@ -28,11 +30,15 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
   const [mediators, setMediators] = useState<MediatorView[]>([]);
   const [text, setText] = useState('');
   const [mediatorId, setMediatorId] = useState('');
+  const [representatives, setRepresentatives] = useState<UserView[]>([]);
+  const [platformUserId, setPlatformUserId] = useState('');
   const [startsAt, setStartsAt] = useState('');
   // Mainland China's time unless the scheduler picks another zone from the list.
   const [timeZone, setTimeZone] = useState<SessionTimeZone>('Asia/Shanghai');
   const [error, setError] = useState<string | null>(null);
   const role = staff?.user.staffRole;
+  // The centre's reviewers decide and assign; a lender's staff follow their own lender's cases.
+  const decides = reviewsComplaints(role ?? null);
 
   useEffect(() => {
     if (!token) return;
@@ -41,11 +47,18 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       .catch(() => undefined);
   }, [caseId, token, progress]);
   useEffect(() => {
-    if (role === 'admin')
+    if (decides)
       void api('GET /api/mediators', { token })
         .then(setMediators)
         .catch(() => undefined);
-  }, [role, token]);
+  }, [decides, token]);
+  const reviewing = progress?.status === 'under_review';
+  useEffect(() => {
+    if (decides && reviewing)
+      void api('GET /api/cases/:caseId/representatives', { token, params: { caseId } })
+        .then(setRepresentatives)
+        .catch(() => undefined);
+  }, [decides, reviewing, caseId, token]);
 
   const act = async (call: () => Promise<unknown>) => {
     try {
@@ -109,13 +122,29 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       <EvidenceList caseId={caseId} token={token} />
 
       <div className="actions stack">
-        {s === 'submitted' && (
+        {s === 'submitted' && decides && (
           <button type="button" data-testid="start-review" onClick={() => review({ decision: 'start' })}>
             {t('review.start')}
           </button>
         )}
-        {s === 'under_review' && (
+        {s === 'under_review' && decides && (
           <>
+            <label>
+              {t('review.representative')}
+              <select
+                value={platformUserId}
+                onChange={(e) => setPlatformUserId(e.target.value)}
+                data-testid="representative-select"
+              >
+                <option value="" />
+                {representatives.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.displayName} ({u.username})
+                  </option>
+                ))}
+              </select>
+            </label>
+            {representatives.length === 0 && <p className="hint">{t('review.representativeNone')}</p>}
             <label>
               {rulesOk ? t('review.reason') : t('review.override')}
               <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} />
@@ -125,11 +154,13 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
                 type="button"
                 data-testid="accept"
                 onClick={() =>
-                  review(
-                    rulesOk
-                      ? { decision: 'accept', ...(text.trim() ? { reason: text } : {}) }
-                      : { decision: 'accept', overrideReason: text },
-                  )
+                  platformUserId === ''
+                    ? setError(t('errors.reasons.review.platformMemberRequired'))
+                    : review(
+                        rulesOk
+                          ? { decision: 'accept', platformUserId, ...(text.trim() ? { reason: text } : {}) }
+                          : { decision: 'accept', platformUserId, overrideReason: text },
+                      )
                 }
               >
                 {t('review.accept')}
@@ -143,7 +174,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
             </div>
           </>
         )}
-        {s === 'accepted' && role === 'admin' && (
+        {s === 'accepted' && decides && (
           <form
             className="stack"
             onSubmit={(e) => {

@@ -3,6 +3,7 @@ import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
 import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
+import { AccountService } from '../auth/accounts';
 import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
 import { createCaseFlow, type CaseFlow } from '../cases/index';
@@ -25,6 +26,8 @@ export interface Services {
   readonly tokens: TokenSigner;
   readonly signingKey: SigningKey;
   readonly auth: AuthService;
+  /** Staff accounts and lenders (admin). */
+  readonly accounts: AccountService;
   readonly cases: CaseService;
   readonly rooms: RoomStates;
   readonly audit: AuditLog;
@@ -67,6 +70,7 @@ export function buildServices(
     },
     config.sessionHours,
   );
+  const accounts = new AccountService(store, bus, log);
   const cases = new CaseService(store, tokens, bus, publicUrl, {
     // Adding or re-admitting someone who signs, during signing, voids what was signed so far.
     signersChanging: async (caseId, by) => {
@@ -166,6 +170,7 @@ export function buildServices(
     tokens,
     signingKey,
     auth,
+    accounts,
     cases,
     rooms,
     audit,

@@ -41,13 +41,17 @@ export interface Principal {
 }
 
 export function toUserView(u: UserRecord): UserView {
-  return { id: u.id, displayName: u.displayName, username: u.username, staffRole: u.staffRole };
+  return { id: u.id, displayName: u.displayName, username: u.username, staffRole: u.staffRole, lenderId: u.lenderId };
 }
 
 /** A generated one-time password opens nothing but the form to replace it. */
 export function requirePasswordChanged(identity: Identity): void {
-  if (identity.user.mustChangePassword) {
-    throw new AccordError('FORBIDDEN', 'set your own password first (POST /api/auth/password)');
+  if (identity.user.mustChangePassword && identity.session.caseId === null) {
+    throw AccordError.because(
+      'FORBIDDEN',
+      'auth.mustChangePassword',
+      'set your own password first (POST /api/auth/password)',
+    );
   }
 }
 
@@ -80,6 +84,10 @@ export class AuthService {
     });
     if (!user || !ok) throw AccordError.because('BAD_CREDENTIALS', 'auth.wrongPassword', 'wrong username or password');
     await this.attempts.byUser.reset(userKey);
+    // Said only to whoever knows the password, so it tells a guesser nothing.
+    if (user.deactivatedAt !== null) {
+      throw AccordError.because('FORBIDDEN', 'auth.deactivated', 'this account has been deactivated');
+    }
     // Many staff behind one office address: their successful sign-ins spend nothing of its budget.
     await this.attempts.byAddress.refund(address);
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
@@ -155,6 +163,10 @@ export class AuthService {
     }
     const user = await this.store.getUser(session.userId);
     if (!user) throw new AccordError('TOKEN_INVALID', 'not a valid token');
+    // Its sessions were revoked on deactivation; this also covers one opened in the same instant.
+    if (user.deactivatedAt !== null) {
+      throw AccordError.because('TOKEN_REVOKED', 'auth.deactivated', 'this account has been deactivated');
+    }
     return { user, session };
   }
 

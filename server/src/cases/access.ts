@@ -1,10 +1,11 @@
-import { AccordError, type Actor } from '@accord/shared';
+import { AccordError, reviewsComplaints, type Actor } from '@accord/shared';
 import type { Identity } from '../auth/service';
 import type { CaseRecord, CaseStore, MemberStore } from '../store/types';
 
 /**
  * How an identity acts on a case: the case's own customer (through their
- * case-bound session), platform staff, an admin, or the case's mediator.
+ * case-bound session), staff (the centre's reviewers; a lender's staff on that lender's cases only),
+ * an admin, or the case's mediator.
  * Without a case (`memberRole` null, no `c`) it answers for the staff-wide pages.
  */
 export function actorOf(identity: Identity, memberRole: string | null, c?: CaseRecord): Actor | null {
@@ -15,8 +16,12 @@ export function actorOf(identity: Identity, memberRole: string | null, c?: CaseR
   switch (identity.user.staffRole) {
     case 'admin':
       return 'admin';
-    case 'platform':
+    case 'reviewer':
       return 'staff';
+    case 'platform':
+      // A lender's staff act on their own lender's complaints only; a case of no lender is nobody's.
+      if (!c) return identity.user.lenderId === null ? null : 'staff';
+      return c.lenderId !== null && c.lenderId === identity.user.lenderId ? 'staff' : null;
     case 'mediator':
       return memberRole === 'mediator' ? 'mediator' : null;
     default:
@@ -42,5 +47,14 @@ export class CaseAccess {
     const actor = actorOf(identity, member && member.removedAt === null ? member.role : null, c);
     if (!actor || !allowed.includes(actor)) throw new AccordError('FORBIDDEN', 'you may not do this on this case');
     return { c, actor };
+  }
+
+  /** As `caseFor`, for the centre's own decisions (review, reveal, assign): never a lender's staff. */
+  async centreCaseFor(identity: Identity, caseId: string, allowed: Actor[]): Promise<{ c: CaseRecord; actor: Actor }> {
+    const found = await this.caseFor(identity, caseId, allowed);
+    if (found.actor === 'staff' && !reviewsComplaints(identity.user.staffRole)) {
+      throw AccordError.because('FORBIDDEN', 'review.reviewersOnly', "the mediation centre's reviewers decide this");
+    }
+    return found;
   }
 }

@@ -1,3 +1,4 @@
+import type { AccountService } from '../auth/accounts';
 import type { CaseService } from './service';
 
 export interface DemoCase {
@@ -23,9 +24,14 @@ const DEMO = {
   language: 'zh-CN' as const,
 };
 
-/** Creates the demo case with its three parties and returns their invite links. */
-export async function createDemoCase(cases: CaseService): Promise<DemoCase> {
-  const c = await cases.createCaseAsSystem(DEMO);
+/** The lender the demo complaint is against: created the first time, found by its name after. */
+export const DEMO_LENDER = '示例消费金融有限公司';
+
+/** Creates the demo case (against the demo lender) with its three parties and returns their invite links. */
+export async function createDemoCase(cases: CaseService, accounts: AccountService): Promise<DemoCase> {
+  const lender =
+    (await accounts.lenders()).find((l) => l.name === DEMO_LENDER) ?? (await accounts.createLender(null, DEMO_LENDER));
+  const c = await cases.createCaseAsSystem(DEMO, lender.id);
   const invite = (role: 'customer' | 'platform' | 'mediator', displayName: string) =>
     cases.createInviteAsSystem(c.id, { role, displayName, expiresInHours: 24 * 30 });
   const customer = await invite('customer', '王女士');

@@ -1,9 +1,9 @@
 import { createGuest } from './guest';
 import { newId, urlSecret } from '../lib/ids';
-import type { CaseCategory, CaseLanguage, IntakeBody, IntakeResult } from '@accord/shared';
+import { AccordError, type CaseCategory, type CaseLanguage, type IntakeBody, type IntakeResult } from '@accord/shared';
 import type { TokenSigner } from '../auth/tokens';
 import type { EvidenceService, Upload } from '../evidence/service';
-import type { UserStore, CaseStore, MemberStore } from '../store/types';
+import type { UserStore, CaseStore, LenderStore, MemberStore } from '../store/types';
 import type { PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
 
@@ -31,7 +31,7 @@ const CATEGORY_TITLE: Record<CaseLanguage, Record<CaseCategory, string>> = {
 export class IntakeService {
   // Aggregates: users, cases, members (and the PII blob, evidence, audit through their services).
   constructor(
-    private readonly store: UserStore & CaseStore & MemberStore,
+    private readonly store: UserStore & CaseStore & MemberStore & LenderStore,
     private readonly tokens: TokenSigner,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,
@@ -42,6 +42,9 @@ export class IntakeService {
   /** Files a complaint; the answer holds the tracking link and its PIN, shown once. */
   async intake(body: IntakeBody, files: readonly Upload[]): Promise<IntakeResult> {
     this.evidence.check(files, 0);
+    if (!(await this.store.getLender(body.lenderId))) {
+      throw AccordError.because('VALIDATION_FAILED', 'accounts.noSuchLender', 'no such lender');
+    }
     const customerId = await createGuest(this.store, body.name);
     const trackingId = urlSecret(24);
     const { pin, hash } = this.tokens.newPin(trackingId);
@@ -54,6 +57,7 @@ export class IntakeService {
       desiredOutcome: body.desiredOutcome,
       language: body.language,
       status: 'submitted',
+      lenderId: body.lenderId,
       customerId,
       tracking: { id: trackingId, pinHash: hash, revokedAt: null },
     });

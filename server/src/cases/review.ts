@@ -6,11 +6,12 @@ import {
   type QueueQuery,
   type ReviewDecision,
   type RuleCheck,
+  type UserView,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
-import type { Identity } from '../auth/service';
+import { toUserView, type Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
-import type { CaseRecord, CaseStore, EvidenceStore, MemberStore } from '../store/types';
+import type { CaseRecord, CaseStore, EvidenceStore, MemberStore, UserRecord, UserStore } from '../store/types';
 import { actorOf, type CaseAccess } from './access';
 import { maskParty, type Pii, type PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
@@ -58,9 +59,9 @@ function acceptanceRules(c: CaseRecord, pii: Pii | null, evidence: number): Rule
  * to it (answering a question, withdrawing).
  */
 export class ReviewService {
-  // Aggregates: cases, members, evidence (count), audit (through AuditLog).
+  // Aggregates: cases, members, users (the lender's representatives), evidence (count), audit (through AuditLog).
   constructor(
-    private readonly store: CaseStore & EvidenceStore & MemberStore,
+    private readonly store: CaseStore & EvidenceStore & MemberStore & UserStore,
     private readonly access: CaseAccess,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,
@@ -89,7 +90,7 @@ export class ReviewService {
 
   /** Shows one identifier in full to a reviewer or an admin, and records that it was shown. */
   async reveal(identity: Identity, caseId: string, field: 'nationalId' | 'phone'): Promise<string> {
-    const { c } = await this.access.caseFor(identity, caseId, ['staff', 'admin']);
+    const { c } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin']);
     const pii = await this.pii.read(c.id);
     if (!pii) throw new AccordError('NOT_FOUND', 'no personal data for this case');
     await this.audit.append(c.id, identity.user.id, 'pii.revealed', { field, role: identity.user.staffRole });
@@ -97,12 +98,13 @@ export class ReviewService {
   }
 
   async review(identity: Identity, caseId: string, decision: ReviewDecision): Promise<CaseProgress> {
-    const { c, actor } = await this.access.caseFor(identity, caseId, ['staff', 'admin']);
+    const { c, actor } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin']);
     switch (decision.decision) {
       case 'start':
         await this.transitions.move(c, 'under_review', actor, identity.user.id, null);
         break;
       case 'accept': {
+        const representative = await this.representative(c, decision.platformUserId);
         const pii = await this.pii.read(c.id);
         const failing = acceptanceRules(c, pii, (await this.store.listEvidence(c.id)).length).filter((r) => !r.ok);
         if (failing.length > 0 && !decision.overrideReason) {
@@ -114,12 +116,16 @@ export class ReviewService {
         // The override's reason, else the reviewer's own: either is on the timeline.
         const note = decision.overrideReason ?? decision.reason ?? null;
         await this.transitions.move(c, 'accepted', actor, identity.user.id, note);
-        // The reviewer who accepts represents the platform in the mediation.
+        // The lender's representative chosen by the reviewer is the room's platform party (not the reviewer).
         await this.store.putMember({
           caseId: c.id,
-          userId: identity.user.id,
+          userId: representative.id,
           role: 'platform',
-          displayName: identity.user.displayName,
+          displayName: representative.displayName,
+        });
+        await this.audit.append(c.id, identity.user.id, 'case.representative', {
+          userId: representative.id,
+          lenderId: representative.lenderId,
         });
         break;
       }
@@ -135,6 +141,37 @@ export class ReviewService {
         break;
     }
     return this.transitions.progress(c.id);
+  }
+
+  /** An active lender-staff account of the case's lender (any lender's, for a case filed without one). */
+  private async representative(c: CaseRecord, userId: string): Promise<UserRecord> {
+    const user = await this.store.getUser(userId);
+    if (!user || user.kind !== 'staff' || user.staffRole !== 'platform' || user.deactivatedAt !== null) {
+      throw AccordError.because(
+        'VALIDATION_FAILED',
+        'review.platformMemberRequired',
+        'choose an active lender-staff account to represent the lender in the room',
+      );
+    }
+    if (c.lenderId !== null && user.lenderId !== c.lenderId) {
+      throw AccordError.because(
+        'VALIDATION_FAILED',
+        'review.platformMemberWrongLender',
+        "the representative must be a staff account of the complaint's lender",
+      );
+    }
+    return user;
+  }
+
+  /** The lender-staff accounts that can represent this case's lender (for the reviewer's choice). */
+  async representatives(identity: Identity, caseId: string): Promise<UserView[]> {
+    const { c } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin']);
+    return (await this.store.listStaff())
+      .filter(
+        (u) =>
+          u.staffRole === 'platform' && u.deactivatedAt === null && (c.lenderId === null || u.lenderId === c.lenderId),
+      )
+      .map(toUserView);
   }
 
   /** The customer answers the reviewer's question; the case goes back to review. */
@@ -155,7 +192,10 @@ export class ReviewService {
     if (actor !== 'staff' && actor !== 'admin')
       throw new AccordError('FORBIDDEN', 'the review queue is for platform staff');
     const now = Date.now();
+    // A lender's staff see their own lender's complaints only (actorOf let in only those with a lender).
+    const lenderId = identity.user.staffRole === 'platform' ? identity.user.lenderId : null;
     const items = (await this.store.listCases(query))
+      .filter((c) => lenderId === null || c.lenderId === lenderId)
       .map((c) => ({
         caseId: c.id,
         caseNumber: c.number,

@@ -62,7 +62,7 @@ export class SchedulingService {
   }
 
   async assign(identity: Identity, caseId: string, mediatorUserId: string): Promise<CaseProgress> {
-    const { c, actor } = await this.access.caseFor(identity, caseId, ['admin']);
+    const { c, actor } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin']);
     const mediator = await this.store.getUser(mediatorUserId);
     if (!mediator || mediator.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator');
     await this.transitions.move(c, 'mediator_assigned', actor, identity.user.id, mediator.displayName, {

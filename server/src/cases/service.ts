@@ -29,6 +29,7 @@ import type {
   CaseRecord,
   InviteRecord,
   UserStore,
+  LenderStore,
   CaseStore,
   MemberStore,
   InviteStore,
@@ -71,7 +72,7 @@ function requireStaff(identity: Identity, action: StaffAction): void {
 /** Cases, their members and their invites. */
 export class CaseService {
   constructor(
-    private readonly store: UserStore & CaseStore & MemberStore & InviteStore & DocStore,
+    private readonly store: UserStore & LenderStore & CaseStore & MemberStore & InviteStore & DocStore,
     private readonly tokens: TokenSigner,
     private readonly bus: Bus,
     private readonly publicUrl: () => string,
@@ -80,7 +81,8 @@ export class CaseService {
 
   async createCase(identity: Identity, body: z.output<typeof CreateCaseBody>): Promise<CaseView> {
     requireStaff(identity, 'case.create');
-    const record = await this.openCase(body);
+    // A lender's staff open cases of their own lender (and so keep seeing them).
+    const record = await this.openCase(body, identity.user.staffRole === 'platform' ? identity.user.lenderId : null);
     const role = identity.user.staffRole === 'platform' ? 'platform' : 'admin';
     await this.store.putMember({
       caseId: record.id,
@@ -92,13 +94,13 @@ export class CaseService {
   }
 
   /** Creates a case without an acting user (seeding, CLI). */
-  async createCaseAsSystem(body: z.input<typeof CreateCaseBody>): Promise<CaseView> {
-    return toCaseView(await this.openCase(CreateCaseBody.parse(body)));
+  async createCaseAsSystem(body: z.input<typeof CreateCaseBody>, lenderId: string | null = null): Promise<CaseView> {
+    return toCaseView(await this.openCase(CreateCaseBody.parse(body), lenderId));
   }
 
   /** Stores the case and starts its agreement with the amount in dispute filled in. */
-  private async openCase(body: z.output<typeof CreateCaseBody>): Promise<CaseRecord> {
-    const record = await this.store.createCase({ id: newId(), ...body });
+  private async openCase(body: z.output<typeof CreateCaseBody>, lenderId: string | null): Promise<CaseRecord> {
+    const record = await this.store.createCase({ id: newId(), ...body, lenderId });
     const doc = new Y.Doc();
     doc.transact(() => {
       const terms = doc.getMap(AgreementDoc.terms);
@@ -212,7 +214,17 @@ export class CaseService {
   async createStaff(identity: Identity | null, body: CreateStaffBody, mustChange = false): Promise<UserView> {
     if (identity) requireStaff(identity, 'staff.create');
     if (await this.store.getUserByUsername(body.username)) {
-      throw new AccordError('CONFLICT', `the username ${body.username} is taken`);
+      throw AccordError.because('CONFLICT', 'accounts.usernameTaken', `the username ${body.username} is taken`, {
+        username: body.username,
+      });
+    }
+    // Only lender staff belong to a lender. (One made here without a lender sees no complaint until an
+    // admin gives it one on the accounts page, which requires it; it can still be made a case's member.)
+    if (body.lenderId !== undefined && body.staffRole !== 'platform') {
+      throw new AccordError('VALIDATION_FAILED', 'only lender staff belong to a lender');
+    }
+    if (body.lenderId !== undefined && !(await this.store.getLender(body.lenderId))) {
+      throw AccordError.because('NOT_FOUND', 'accounts.noSuchLender', 'no such lender');
     }
     const user = await this.store.createUser({
       id: newId(),
@@ -222,6 +234,7 @@ export class CaseService {
       staffRole: body.staffRole,
       passwordHash: await hashPassword(body.password),
       mustChangePassword: mustChange,
+      lenderId: body.lenderId ?? null,
     });
     return toUserView(user);
   }

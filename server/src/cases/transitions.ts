@@ -14,7 +14,7 @@ import type { CaseAccess } from './access';
 
 export interface LifecycleEffects {
   /** A case changed: the customer's tracking page and the staff dashboard update live. */
-  progressChanged(progress: CaseProgress): void;
+  progressChanged(progress: CaseProgress, lenderId: string | null): void;
 }
 
 const NEXT_STEP: Record<CaseLifecycle, string> = {
@@ -120,7 +120,8 @@ export class CaseTransitions {
     session: SessionTime | null = null,
   ): Promise<void> {
     await this.audit.append(caseId, actorId, 'case.status', { from, to, by, note, ...(session ? { session } : {}) });
-    this.effects.progressChanged(await this.progress(caseId));
+    const c = await this.store.getCase(caseId);
+    this.effects.progressChanged(await this.progress(caseId), c?.lenderId ?? null);
   }
 
   /** The complainant's consent to the privacy notice (its version) and, separately, to sensitive data; `at` is the entry's. */

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
+import type { AccountService } from '../auth/accounts';
 import type { AuthService } from '../auth/service';
 import type { CaseFlow } from '../cases/index';
 import type { CaseService } from '../cases/service';
@@ -8,6 +9,7 @@ import type { SigningKey } from '../outcome/keys';
 import type { OutcomePdf } from '../outcome/pdf';
 import type { OutcomeService } from '../outcome/service';
 import { routesOn } from './route';
+import { accountRoutes } from './routes/accounts';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { evidenceRoutes } from './routes/evidence';
@@ -21,6 +23,7 @@ import { staffRoutes } from './routes/staff';
 
 export interface ApiDeps {
   auth: AuthService;
+  accounts: AccountService;
   cases: CaseService;
   flow: CaseFlow;
   evidence: EvidenceService;
@@ -53,6 +56,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   inviteRoutes(route, { auth, cases });
   caseRoutes(route, { auth, cases });
   staffRoutes(route, { cases });
+  accountRoutes(route, deps);
   intakeRoutes(route, { flow, upload });
   reviewRoutes(route, flow);
   schedulingRoutes(route, flow);

@@ -10,7 +10,7 @@ import {
   type Routes,
   type RouteSpec,
 } from '@accord/shared';
-import type { AuthService, Identity } from '../auth/service';
+import { requirePasswordChanged, type AuthService, type Identity } from '../auth/service';
 import type { Upload } from '../evidence/service';
 
 type Spec<K extends RouteKey> = Routes[K];
@@ -83,6 +83,13 @@ export function managing(auth: Pick<AuthService, 'managerFor'>, action: ManagerA
 }
 type ManagerAction = Parameters<AuthService['managerFor']>[2];
 
+/** What a staff member on a one-time password may still do: replace it, see who they are, sign out. */
+const BEFORE_OWN_PASSWORD: ReadonlySet<RouteKey> = new Set<RouteKey>([
+  'POST /api/auth/password',
+  'POST /api/auth/logout',
+  'GET /api/me',
+]);
+
 function bearer(req: Request): string {
   const match = /^Bearer (\S+)$/i.exec(req.get('authorization') ?? '');
   if (!match?.[1]) throw new AccordError('UNAUTHENTICATED', 'send Authorization: Bearer <token>');
@@ -133,6 +140,8 @@ export function routesOn(router: Router, authenticate: Authenticate | null): Reg
     if (spec.upload && !options.upload) throw new Error(`${key} takes an upload; give it its multipart handler`);
     const run: RequestHandler = async (req, res) => {
       const identity = spec.auth === 'session' && authenticate ? await authenticate(bearer(req)) : null;
+      // Every other staff route is refused, with the reason, until the one-time password is replaced.
+      if (identity && !BEFORE_OWN_PASSWORD.has(key)) requirePasswordChanged(identity);
       const params = Object.fromEntries(
         Object.entries(spec.params ?? {}).map(([name, p]) => [name, parseOrThrow(p.schema, req.params[name], p.name)]),
       );

@@ -1,6 +1,6 @@
 import { TrackHandshake, parseOrThrow, type CaseProgress, type TrackServerEvents } from '@accord/shared';
 import type { Namespace } from 'socket.io';
-import type { AuthService } from '../auth/service';
+import { requirePasswordChanged, type AuthService } from '../auth/service';
 import type { CaseAccess } from '../cases/access';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
@@ -11,14 +11,20 @@ type TrackNs = Namespace<Record<string, never>, TrackServerEvents>;
 const trackNs = (io: AccordIo) => io.of('/track') as unknown as TrackNs;
 
 /** Tells a case's followers (its tracking page, the staff dashboard) that its progress changed. */
-export function trackBroadcasts(io: AccordIo): { progressChanged(progress: CaseProgress): void } {
+export function trackBroadcasts(io: AccordIo): {
+  progressChanged(progress: CaseProgress, lenderId: string | null): void;
+} {
   const ns = trackNs(io);
   return {
-    progressChanged: (progress) => {
-      ns.to([`track:${progress.caseId}`, 'dashboard']).emit('case:progress', progress);
+    progressChanged: (progress, lenderId) => {
+      // The centre's dashboard hears every case; a lender's staff only their lender's.
+      const rooms = [`track:${progress.caseId}`, 'dashboard', ...(lenderId ? [dashboardOf(lenderId)] : [])];
+      ns.to(rooms).emit('case:progress', progress);
     },
   };
 }
+
+const dashboardOf = (lenderId: string) => `dashboard:${lenderId}`;
 
 /**
  * `/track`: a customer follows their case, staff follow the dashboard. Only
@@ -41,8 +47,11 @@ export function attachTrackNamespace(
         await socket.join(`track:${hs.caseId}`);
       } else {
         const role = identity.session.caseId === null ? identity.user.staffRole : null;
-        if (role !== 'platform' && role !== 'admin') throw new Error('the dashboard is for platform staff');
-        await socket.join('dashboard');
+        requirePasswordChanged(identity);
+        if (role === 'platform' && identity.user.lenderId !== null)
+          await socket.join(dashboardOf(identity.user.lenderId));
+        else if (role === 'reviewer' || role === 'admin') await socket.join('dashboard');
+        else throw new Error('the dashboard is for staff');
       }
     })().then(
       () => next(),

@@ -26,6 +26,9 @@ import {
   type Store,
   type StoredDoc,
   type UserRecord,
+  type UserPatch,
+  type LenderRecord,
+  type AccountEventRecord,
 } from './types';
 import { clientIdReused } from './rows';
 
@@ -58,6 +61,8 @@ export class MemoryStore implements Store {
     { snapshot: Uint8Array | null; throughId: number; updates: { id: number; data: Uint8Array }[] }
   >();
   private nextUpdateId = 1;
+  private readonly lenders = new Map<string, LenderRecord>();
+  private readonly accountEvents: AccountEventRecord[] = [];
 
   async ping(): Promise<void> {}
 
@@ -67,7 +72,7 @@ export class MemoryStore implements Store {
     if (user.username !== null && [...this.users.values()].some((u) => u.username === user.username)) {
       throw new Error(`UNIQUE constraint failed: users.username`);
     }
-    const record = { ...user, createdAt: now() };
+    const record: UserRecord = { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, createdAt: now() };
     this.users.set(user.id, record);
     return { ...record };
   }
@@ -95,6 +100,52 @@ export class MemoryStore implements Store {
     return [...this.users.values()].filter((u) => u.kind === 'staff').map((u) => ({ ...u }));
   }
 
+  async updateUser(userId: string, patch: UserPatch): Promise<UserRecord | null> {
+    const u = this.users.get(userId);
+    if (!u) return null;
+    const next = { ...u, ...patch };
+    this.users.set(userId, next);
+    return { ...next };
+  }
+
+  async createLender(lender: Omit<LenderRecord, 'createdAt'>): Promise<LenderRecord> {
+    if (this.lenders.has(lender.id)) throw new Error('UNIQUE constraint failed: lenders.id');
+    const record = { ...lender, createdAt: now() };
+    this.lenders.set(lender.id, record);
+    return { ...record };
+  }
+
+  async getLender(id: string): Promise<LenderRecord | null> {
+    const l = this.lenders.get(id);
+    return l ? { ...l } : null;
+  }
+
+  async listLenders(): Promise<LenderRecord[]> {
+    const byName = (a: LenderRecord, b: LenderRecord) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return [...this.lenders.values()].sort(byName).map((l) => ({ ...l }));
+  }
+
+  async renameLender(id: string, name: string): Promise<LenderRecord | null> {
+    const l = this.lenders.get(id);
+    if (!l) return null;
+    this.lenders.set(id, { ...l, name });
+    return { ...l, name };
+  }
+
+  async appendAccountEvent(event: AccountEventRecord): Promise<void> {
+    if (this.accountEvents.some((e) => e.id === event.id))
+      throw new Error('UNIQUE constraint failed: account_events.id');
+    this.accountEvents.push(structuredClone(event));
+  }
+
+  async listAccountEvents(targetId?: string): Promise<AccountEventRecord[]> {
+    return this.accountEvents
+      .filter((e) => targetId === undefined || e.targetId === targetId)
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((e) => structuredClone(e));
+  }
+
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
     const year = new Date(createdAt).getUTCFullYear();
@@ -119,6 +170,7 @@ export class MemoryStore implements Store {
       rejectionReason: null,
       tracking: input.tracking ?? null,
       purgedAt: null,
+      lenderId: input.lenderId ?? null,
     };
     this.cases.set(record.id, record);
     return structuredClone(record);

@@ -1,6 +1,8 @@
 import { AccordError, type CaseRole, type Channel, type ChatMessage, type Phase } from '@accord/shared';
 import type {
+  AccountEventRecord,
   AuditRecord,
+  LenderRecord,
   NewCase,
   NewUser,
   CaseRecord,
@@ -37,7 +39,24 @@ export function toUser(r: Row): UserRecord {
     staffRole: strOrNull(r.staff_role) as UserRecord['staffRole'],
     passwordHash: strOrNull(r.password_hash),
     mustChangePassword: bool(r.must_change_password),
+    lenderId: strOrNull(r.lender_id),
+    deactivatedAt: strOrNull(r.deactivated_at),
     createdAt: str(r.created_at),
+  };
+}
+
+export function toLender(r: Row): LenderRecord {
+  return { id: str(r.id), name: str(r.name), createdAt: str(r.created_at) };
+}
+
+export function toAccountEvent(r: Row): AccountEventRecord {
+  return {
+    id: str(r.id),
+    at: str(r.at),
+    actorId: strOrNull(r.actor_id),
+    kind: str(r.kind),
+    targetId: str(r.target_id),
+    data: JSON.parse(str(r.data)) as Record<string, unknown>,
   };
 }
 
@@ -71,6 +90,7 @@ export function toCase(r: Row): CaseRecord {
         ? null
         : { id: str(r.tracking_id), pinHash: str(r.tracking_pin_hash), revokedAt: strOrNull(r.tracking_revoked_at) },
     purgedAt: strOrNull(r.purged_at),
+    lenderId: strOrNull(r.lender_id),
   };
 }
 
@@ -194,6 +214,7 @@ export function caseInsertParams(input: NewCase, number: string, createdAt: stri
     input.tracking?.id ?? null,
     input.tracking?.pinHash ?? null,
     input.language ?? 'zh-CN',
+    input.lenderId ?? null,
   ];
 }
 
@@ -207,6 +228,7 @@ export function userInsertParams<B>(user: NewUser, createdAt: string, bool: (v: 
     user.staffRole,
     user.passwordHash,
     bool(user.mustChangePassword),
+    user.lenderId ?? null,
     createdAt,
   ];
 }

@@ -20,10 +20,37 @@ export interface UserRecord {
   staffRole: StaffRole | null;
   passwordHash: string | null;
   mustChangePassword: boolean;
+  /** The lender a lender-staff (`platform`) account belongs to. */
+  lenderId: string | null;
+  /** When an admin deactivated the account: it signs in to nothing from then on. */
+  deactivatedAt: string | null;
   createdAt: string;
 }
 
-export type NewUser = Omit<UserRecord, 'createdAt'>;
+export type NewUser = Omit<UserRecord, 'createdAt' | 'lenderId' | 'deactivatedAt'> &
+  Partial<Pick<UserRecord, 'lenderId'>>;
+
+/** What an admin changes on a staff account. */
+export type UserPatch = Partial<Pick<UserRecord, 'displayName' | 'staffRole' | 'lenderId' | 'deactivatedAt'>>;
+
+/** An organisation complaints are filed against; its staff see its cases only. */
+export interface LenderRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** One account-level action (created, changed, deactivated, password reset; lenders): not tied to a case. */
+export interface AccountEventRecord {
+  id: string;
+  at: string;
+  /** Who did it (null: the system, e.g. the first-start admin). */
+  actorId: string | null;
+  kind: string;
+  /** The account or lender it was done to. */
+  targetId: string;
+  data: Record<string, unknown>;
+}
 
 export interface CaseRecord {
   id: string;
@@ -47,10 +74,12 @@ export interface CaseRecord {
   rejectionReason: string | null;
   tracking: { id: string; pinHash: string; revokedAt: string | null } | null;
   purgedAt: string | null;
+  /** The lender the complaint is against (null: a case opened without one, e.g. by hand). */
+  lenderId: string | null;
 }
 
 export type NewCase = Pick<CaseRecord, 'id' | 'title' | 'summary' | 'category' | 'amountInDisputeCents'> &
-  Partial<Pick<CaseRecord, 'status' | 'desiredOutcome' | 'customerId' | 'tracking' | 'language'>>;
+  Partial<Pick<CaseRecord, 'status' | 'desiredOutcome' | 'customerId' | 'tracking' | 'language' | 'lenderId'>>;
 
 /** Fields a case changes over its life; `status` moves `statusSince` along. */
 export type CasePatch = Partial<
@@ -192,6 +221,23 @@ export interface UserStore {
   setPassword(userId: string, passwordHash: string, mustChange: boolean): Promise<void>;
   countStaff(): Promise<number>;
   listStaff(): Promise<UserRecord[]>;
+  /** Changes a staff account; returns it as it now is, or null if there is none. */
+  updateUser(userId: string, patch: UserPatch): Promise<UserRecord | null>;
+}
+
+export interface LenderStore {
+  createLender(lender: Omit<LenderRecord, 'createdAt'>): Promise<LenderRecord>;
+  getLender(id: string): Promise<LenderRecord | null>;
+  /** By name. */
+  listLenders(): Promise<LenderRecord[]>;
+  renameLender(id: string, name: string): Promise<LenderRecord | null>;
+}
+
+/** The account-level audit trail (a case's own actions are in its hash-chained audit log). */
+export interface AccountEventStore {
+  appendAccountEvent(event: AccountEventRecord): Promise<void>;
+  /** Oldest first; of one account or lender, or all. */
+  listAccountEvents(targetId?: string): Promise<AccountEventRecord[]>;
 }
 
 export interface CaseStore {
@@ -339,6 +385,8 @@ export interface DocStore {
 
 /** Every aggregate's methods: what a backend implements besides StoreAdmin. */
 export type StoreAggregates = UserStore &
+  LenderStore &
+  AccountEventStore &
   CaseStore &
   EvidenceStore &
   MediatorStore &

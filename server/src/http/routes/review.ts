@@ -12,6 +12,9 @@ export function reviewRoutes(route: RegisterRoute, { review }: { review: ReviewS
   route('POST /api/cases/:caseId/withdraw', ({ identity, params, body }) =>
     review.withdraw(identity, params.caseId, body.reason ?? null),
   );
+  route('GET /api/cases/:caseId/representatives', ({ identity, params }) =>
+    review.representatives(identity, params.caseId),
+  );
   route('POST /api/cases/:caseId/reveal', async ({ identity, params, body }) => ({
     field: body.field,
     value: await review.reveal(identity, params.caseId, body.field),

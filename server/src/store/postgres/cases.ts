@@ -20,8 +20,8 @@ export function postgresCases(db: PgDb): CaseStore {
         const r = await one(
           c,
           `INSERT INTO cases (id, number, title, summary, category, status, status_since, amount_in_dispute_cents,
-             created_at, desired_outcome, customer_id, tracking_id, tracking_pin_hash, language)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+             created_at, desired_outcome, customer_id, tracking_id, tracking_pin_hash, language, lender_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
           caseInsertParams(input, number, createdAt),
         );
         return toCase(r as Row);

@@ -7,6 +7,7 @@ import { PgDb, type PostgresOptions } from './db';
 import { postgresDocs } from './docs';
 import { postgresEvidence } from './evidence';
 import { postgresInvites } from './invites';
+import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
 import { postgresMembers } from './members';
 import { postgresRoomState } from './room-state';
@@ -29,6 +30,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
     super();
     const parts: StoreAggregates = {
       ...postgresUsers(db),
+      ...postgresLenders(db),
       ...postgresCases(db),
       ...postgresEvidence(db),
       ...postgresMediators(db),

@@ -175,4 +175,20 @@ export const postgresMigrations: readonly string[] = [
   UPDATE room_state SET caucus_parties = json_build_array(caucus_user_id)::text WHERE caucus_user_id IS NOT NULL;
   `,
   /* 3: the language a case is conducted in; cases filed before it existed were Chinese */ `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
+  /* 4: lenders (organisations), the lender of a lender-staff account and of a case, deactivated accounts, and the account-level audit trail */ `
+  CREATE TABLE lenders (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+  ALTER TABLE users ADD COLUMN lender_id TEXT REFERENCES lenders(id);
+  ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+  ALTER TABLE cases ADD COLUMN lender_id TEXT REFERENCES lenders(id);
+  CREATE INDEX cases_lender ON cases(lender_id);
+  CREATE TABLE account_events (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    kind TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX account_events_target ON account_events(target_id, at);
+`,
 ];

@@ -7,11 +7,11 @@ export function postgresUsers({ pool }: PgDb): UserStore {
     async createUser(user) {
       const createdAt = now();
       await pool.query(
-        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, lender_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         userInsertParams(user, createdAt, (b) => b),
       );
-      return { ...user, createdAt };
+      return { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, createdAt };
     },
 
     async getUser(id) {
@@ -38,6 +38,31 @@ export function postgresUsers({ pool }: PgDb): UserStore {
 
     async listStaff() {
       return (await all(pool, "SELECT * FROM users WHERE kind = 'staff' ORDER BY username")).map(toUser);
+    },
+
+    async updateUser(userId, patch) {
+      // One statement: each column keeps its value unless the patch names it.
+      const r = await one(
+        pool,
+        `UPDATE users SET
+           display_name = CASE WHEN $2 THEN $3 ELSE display_name END,
+           staff_role = CASE WHEN $4 THEN $5 ELSE staff_role END,
+           lender_id = CASE WHEN $6 THEN $7 ELSE lender_id END,
+           deactivated_at = CASE WHEN $8 THEN $9 ELSE deactivated_at END
+         WHERE id = $1 RETURNING *`,
+        [
+          userId,
+          patch.displayName !== undefined,
+          patch.displayName ?? null,
+          patch.staffRole !== undefined,
+          patch.staffRole ?? null,
+          patch.lenderId !== undefined,
+          patch.lenderId ?? null,
+          patch.deactivatedAt !== undefined,
+          patch.deactivatedAt ?? null,
+        ],
+      );
+      return r ? toUser(r) : null;
     },
   };
 }

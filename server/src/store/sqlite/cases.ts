@@ -20,8 +20,8 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
         const number = `AC-${year}-${String(row.last).padStart(6, '0')}`;
         c.stmt(
           `INSERT INTO cases (id, number, title, summary, category, status, status_since, amount_in_dispute_cents,
-               created_at, desired_outcome, customer_id, tracking_id, tracking_pin_hash, language)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               created_at, desired_outcome, customer_id, tracking_id, tracking_pin_hash, language, lender_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(...caseInsertParams(input, number, createdAt));
         return toCase(getCase(input.id) as Row);
       })();

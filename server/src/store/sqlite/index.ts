@@ -7,6 +7,7 @@ import { SqliteDb, type SqliteOptions } from './db';
 import { sqliteDocCommit, sqliteDocs } from './docs';
 import { sqliteEvidence } from './evidence';
 import { sqliteInvites } from './invites';
+import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
 import { sqliteMembers } from './members';
 import { sqliteRoomState } from './room-state';
@@ -35,6 +36,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
     this.docCommits = docs;
     const parts: StoreAggregates = {
       ...sqliteUsers(c),
+      ...sqliteLenders(c),
       // Updates still waiting for their group commit are purged with the rest.
       ...sqliteCases(c, () => docs.flush()),
       ...sqliteEvidence(c),

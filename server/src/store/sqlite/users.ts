@@ -7,10 +7,10 @@ export function sqliteUsers(c: SqliteDb): UserStore {
     async createUser(user) {
       const createdAt = now();
       c.stmt(
-        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, lender_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(...userInsertParams(user, createdAt, (b) => (b ? 1 : 0)));
-      return { ...user, createdAt };
+      return { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, createdAt };
     },
 
     async getUser(id) {
@@ -37,6 +37,22 @@ export function sqliteUsers(c: SqliteDb): UserStore {
 
     async listStaff() {
       return (c.stmt("SELECT * FROM users WHERE kind = 'staff' ORDER BY username").all() as Row[]).map(toUser);
+    },
+
+    async updateUser(userId, patch) {
+      return c.db.transaction(() => {
+        const r = c.stmt('SELECT * FROM users WHERE id = ?').get(userId) as Row | undefined;
+        if (!r) return null;
+        const next = { ...toUser(r), ...patch };
+        c.stmt('UPDATE users SET display_name = ?, staff_role = ?, lender_id = ?, deactivated_at = ? WHERE id = ?').run(
+          next.displayName,
+          next.staffRole,
+          next.lenderId,
+          next.deactivatedAt,
+          userId,
+        );
+        return next;
+      })();
     },
   };
 }
