@@ -67,7 +67,7 @@ function suite(kind: 'sqlite' | 'postgres') {
       await t.server.cases.createStaff(null, {
         username: 'queue.staff',
         displayName: 'Staff',
-        staffRole: 'platform',
+        staffRole: 'reviewer',
         password: 'correct horse battery',
       });
       token = (

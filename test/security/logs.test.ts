@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, redactText, SqliteStore } from '@accord/server';
 import { connectRoom, newClientId } from '../helpers/clients';
-import { complaint, form, pdf } from '../helpers/files';
+import { complaint as complaintOf, form, pdf, type Complaint } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { rawYjs } from '../helpers/raw-yjs';
 import { startServer, type TestServer } from '../helpers/server';
@@ -30,6 +30,10 @@ function sink(): { lines: string[]; stream: Writable } {
   });
   return { lines, stream };
 }
+
+/** The lender complaints here are against: made when the server starts. */
+let lenderId = '';
+const complaint = (over: Partial<Complaint> = {}) => complaintOf({ lenderId, ...over });
 
 describe('log redaction', () => {
   it('removes secrets by field and identifiers by pattern, and keeps the lines valid JSON', () => {
@@ -127,6 +131,7 @@ describe('the running server’s logs', () => {
           },
         }),
     });
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
   });
   afterAll(() => t.close());
 

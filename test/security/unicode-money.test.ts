@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgreementDoc, canonicalAgreementText, nameSkeleton, type ErrorBody, type InviteView } from '@accord/shared';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
-import { complaint, form } from '../helpers/files';
+import { complaint as complaintOf, form, type Complaint } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
@@ -13,6 +13,10 @@ import { waitFor } from '../helpers/wait';
  * The browser's terms panel parses yuan by string arithmetic (`client/src/agreement/terms.test.ts`);
  * here is what reaches the server by any path.
  */
+/** The lender complaints here are against: made when the server starts. */
+let lenderId = '';
+const complaint = (over: Partial<Complaint> = {}) => complaintOf({ lenderId, ...over });
+
 describe('Unicode spoofing and money', () => {
   let t: TestServer;
   let c: TestCase;
@@ -27,11 +31,12 @@ describe('Unicode spoofing and money', () => {
 
   beforeAll(async () => {
     t = await startServer();
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
     c = await t.createCase();
     await t.server.cases.createStaff(null, {
       username: 'money.staff',
       displayName: 'Staff',
-      staffRole: 'platform',
+      staffRole: 'reviewer',
       password: 'correct horse battery',
     });
     const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, {

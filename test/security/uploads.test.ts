@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, EvidenceView, IntakeResult } from '@accord/shared';
-import { complaint, pdf, png } from '../helpers/files';
+import { complaint as complaintOf, pdf, png, type Complaint } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -36,6 +36,10 @@ function multipart(
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/** The lender complaints here are against: made when the server starts. */
+let lenderId = '';
+const complaint = (over: Partial<Complaint> = {}) => complaintOf({ lenderId, ...over });
+
 describe('hostile uploads', () => {
   let t: TestServer;
   let staffToken: string;
@@ -57,10 +61,11 @@ describe('hostile uploads', () => {
 
   beforeAll(async () => {
     t = await startServer({ env: { ACCORD_EVIDENCE_MAX_FILES: '10' } });
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
     await t.server.cases.createStaff(null, {
       username: 'upload.staff',
       displayName: 'Staff',
-      staffRole: 'platform',
+      staffRole: 'reviewer',
       password: 'correct horse battery',
     });
     staffToken = (

@@ -6,11 +6,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AgreementDoc } from '@accord/shared';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { connectDoc, connectRoom, waitSynced } from '../helpers/clients';
-import { complaint, form, pdf, png } from '../helpers/files';
+import { complaint as complaintOf, form, pdf, png, type Complaint } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+
+/** The lender complaints here are against: made when the server starts. */
+let lenderId = '';
+const complaint = (over: Partial<Complaint> = {}) => complaintOf({ lenderId, ...over });
 
 /**
  * Issue 8, item 10: markup in chat text, display names, evidence file names,
@@ -73,6 +77,7 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
     t = await startServer();
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
     browser = await launchChromium();
   });
   afterAll(async () => {
