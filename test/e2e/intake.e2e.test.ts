@@ -31,8 +31,17 @@ describe.skipIf(!chromiumOrSkip())('from complaint to a scheduled session, in Ch
     await t.server.cases.createStaff(null, {
       username: 'reviewer.li',
       displayName: '李审核',
+      staffRole: 'reviewer',
+      password: PASSWORD,
+    });
+    // The lender complained about, and its representative for the room.
+    const lender = await t.server.accounts.createLender(null, '甲消费金融有限公司');
+    await t.server.cases.createStaff(null, {
+      username: 'lender.wang',
+      displayName: '王经理',
       staffRole: 'platform',
       password: PASSWORD,
+      lenderId: lender.id,
     });
     await t.server.cases.createStaff(null, {
       username: 'centre.admin',
@@ -78,6 +87,7 @@ describe.skipIf(!chromiumOrSkip())('from complaint to a scheduled session, in Ch
     await form.getByLabel('姓名', { exact: true }).fill('王小红');
     await form.getByLabel('手机号码', { exact: true }).fill('13812345678');
     await form.getByLabel('身份证号码', { exact: true }).fill('110101199003071234');
+    await form.getByLabel('被投诉的金融机构').selectOption({ label: '甲消费金融有限公司' });
     await form.getByLabel('借款或合同编号').fill('HT-2025-0042');
     await form.getByLabel('争议金额（元）').fill('1,280');
     await form
@@ -111,6 +121,10 @@ describe.skipIf(!chromiumOrSkip())('from complaint to a scheduled session, in Ch
     expect(await staff.getByTestId('staff-case').innerText()).toContain('What the complainant asks for');
     expect(await staff.getByTestId('amount-in-dispute').innerText()).toBe('RMB 1,280.00');
     expect(await staff.getByTestId('rules').innerText()).toContain('Contract or loan number given');
+    // The lender's representative in the room is chosen here, from the lender's own staff.
+    await staff.getByTestId('accept').click();
+    await staff.getByText("Choose the lender's representative before accepting").waitFor();
+    await staff.getByLabel("Lender's representative in the room").selectOption({ label: '王经理 (lender.wang)' });
     await staff.getByTestId('accept').click();
     await expect.poll(() => customer.getByTestId('progress').getAttribute('data-status')).toBe('accepted');
     await screenshot(staff, 'staff-case');

@@ -67,7 +67,7 @@ describe('pages as a browser and a crawler meet them', () => {
       await t.server.cases.createStaff(null, {
         username: 'reviewer.pages',
         displayName: '李审核',
-        staffRole: 'platform',
+        staffRole: 'reviewer',
         password,
       });
       browser ??= await launchChromium();
@@ -82,7 +82,7 @@ describe('pages as a browser and a crawler meet them', () => {
       expect(new URL(page.url()).searchParams.get('next')).toBe('/admin/mediators');
       await signIn();
       await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/mediators');
-      // A lender's reviewer is signed in, but this is the centre's administration.
+      // A reviewer is signed in, but this is the centre's administration.
       await page.getByTestId('admins-only').waitFor();
       await page.context().clearCookies();
       await page.evaluate(() => localStorage.clear());
