@@ -182,6 +182,7 @@ export class AccountService {
   ): Promise<void> {
     const actorId = identity?.user.id ?? null;
     await this.store.appendAccountEvent({ id: newId(), at: new Date().toISOString(), actorId, kind, targetId, data });
-    this.log?.info({ event: kind, actorId, targetId }, 'account event');
+    // The system's own (seeding: the CLI's `demo --json` owns stdout) is recorded, not logged.
+    if (actorId !== null) this.log?.info({ event: kind, actorId, targetId }, 'account event');
   }
 }
