@@ -176,7 +176,7 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
     await t.server.cases.createStaff(null, {
       username: 'xss.reviewer',
       displayName: PAYLOADS[1] ?? '',
-      staffRole: 'platform',
+      staffRole: 'reviewer',
       password: PASSWORD,
     });
 
