@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_LENDER, SqliteStore } from '@accord/server';
 import { connectRoom } from '../helpers/clients';
 import { runCli, spawnServer, type ServerProcess } from '../helpers/process';
 import { acceptInvite, makeTempDir } from '../helpers/server';
@@ -62,6 +63,16 @@ describe('the accord CLI', () => {
     expect(out.caseId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Object.keys(out.invites)).toEqual(['customer', 'platform', 'mediator']);
     for (const url of Object.values(out.invites)) expect(url).toMatch(/^https:\/\/accord\.example\.org\/join\/\S+$/);
+    // The demo complaint is against the demo lender, made once however many demos follow.
+    await runCli(['demo', '--json'], dir);
+    const store = new SqliteStore({ filename: join(dir, 'accord.db') });
+    try {
+      const lenders = await store.listLenders();
+      expect(lenders.map((l) => l.name)).toEqual([DEMO_LENDER]);
+      expect((await store.getCase(out.caseId))?.lenderId).toBe(lenders[0]?.id);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses an invalid configuration naming the variable', async () => {
