@@ -114,6 +114,9 @@ describe("lender staff reach only their own lender's cases", () => {
     for (const [path, body] of [
       ['review', { decision: 'start' }],
       ['reveal', { field: 'phone' }],
+      ['assign', { mediatorUserId: ids.reviewer }],
+      ['schedule', { startsAt: '2026-12-15T14:00:00', timeZone: 'Asia/Shanghai' }],
+      ['tracking/revoke', undefined],
     ] as const) {
       const res = await call<{ error: ErrorBody }>('POST', `/api/cases/${c}/${path}`, tokens.lenderA, body);
       expect(res.status, path).toBe(403);

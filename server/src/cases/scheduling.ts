@@ -87,7 +87,8 @@ export class SchedulingService {
     caseId: string,
     session: { startsAt: string; timeZone: string; durationMinutes: number },
   ): Promise<CaseProgress> {
-    const { c, actor } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
+    // The centre and the mediator set the session; one of its parties (the lender) does not.
+    const { c, actor } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin', 'mediator']);
     if (!isTimeZone(session.timeZone))
       throw new AccordError('VALIDATION_FAILED', `unknown time zone ${session.timeZone}`);
     const reschedule = c.status === 'scheduled';

@@ -47,7 +47,8 @@ export class TrackingService {
 
   /** Ends a tracking link: it and every session opened with it stop working. */
   async revokeTracking(identity: Identity, caseId: string): Promise<void> {
-    const { c } = await this.access.caseFor(identity, caseId, ['customer', 'staff', 'admin']);
+    // The customer's own link: the centre may end it, the lender complained about may not.
+    const { c } = await this.access.centreCaseFor(identity, caseId, ['customer', 'staff', 'admin']);
     if (!c.tracking) return;
     const at = new Date().toISOString();
     await this.store.updateCase(c.id, { tracking: { ...c.tracking, revokedAt: at } });
