@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView, ErrorBody, LenderView, OneTimePasswordResult } from '@accord/shared';
+import { io } from 'socket.io-client';
 import { connectRoom } from '../helpers/clients';
 import { httpClient } from '../helpers/http';
 import { startServer, type TestServer } from '../helpers/server';
@@ -211,7 +212,12 @@ describe('staff accounts: an admin creates, edits, deactivates and resets them',
     const made = await create({ username: 'reset.me', displayName: '王', staffRole: 'reviewer' });
     const id = made.body.account.id;
     const token = await firstSignIn('reset.me', made.body.password);
+    // Following the dashboard live: the reset ends that too.
+    const dashboard = io(`${t.url}/track`, { auth: { token }, transports: ['websocket'], reconnection: false });
+    await waitFor(() => dashboard.connected, 'the dashboard connected');
     const reset = await call<OneTimePasswordResult>('POST', `/api/admin/accounts/${id}/password`, admin);
+    await waitFor(() => !dashboard.connected, 'the dashboard connection ended');
+    dashboard.close();
     expect(reset.status).toBe(200);
     expect(reset.body.password).not.toBe(made.body.password);
     expect(reset.body.account.mustChangePassword).toBe(true);

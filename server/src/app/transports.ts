@@ -109,7 +109,7 @@ export function attachTransports(
     limits: new EventRateLimits(config.limits),
     onAck: metrics.observeAck(),
   });
-  attachTrackNamespace(io, { auth, access: flow.access, log });
+  attachTrackNamespace(io, { auth, access: flow.access, bus, log });
   const yjs = attachYjsEndpoint(http, {
     auth,
     store,

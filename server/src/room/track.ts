@@ -4,10 +4,12 @@ import { requirePasswordChanged, type AuthService } from '../auth/service';
 import type { CaseAccess } from '../cases/access';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
+import type { Bus } from '../scale/bus';
 import { noRecovery } from './recovery';
 import type { AccordIo } from './socket-types';
 
 type TrackNs = Namespace<Record<string, never>, TrackServerEvents>;
+type TrackSocket = Parameters<Parameters<TrackNs['use']>[0]>[0];
 const trackNs = (io: AccordIo) => io.of('/track') as unknown as TrackNs;
 
 /** Tells a case's followers (its tracking page, the staff dashboard) that its progress changed. */
@@ -33,11 +35,17 @@ const dashboardOf = (lenderId: string) => `dashboard:${lenderId}`;
  */
 export function attachTrackNamespace(
   io: AccordIo,
-  deps: { auth: AuthService; access: Pick<CaseAccess, 'caseFor'>; log: Logger },
+  deps: { auth: AuthService; access: Pick<CaseAccess, 'caseFor'>; bus: Bus; log: Logger },
 ): void {
   const ns = trackNs(io);
   // Its rooms are decided in the handshake; a recovery would skip that decision.
   noRecovery(ns);
+  // A revoked session (sign-out, deactivated account, reset password) stops following at once.
+  const bySession = new Map<string, Set<TrackSocket>>();
+  deps.bus.subscribe(({ message }) => {
+    if (message.type !== 'sessions.revoked') return;
+    for (const id of message.sessionIds) for (const socket of bySession.get(id) ?? []) socket.disconnect(true);
+  });
   ns.use((socket, next) => {
     void (async () => {
       const hs = parseOrThrow(TrackHandshake, socket.handshake.auth, 'handshake auth');
@@ -53,6 +61,13 @@ export function attachTrackNamespace(
         else if (role === 'reviewer' || role === 'admin') await socket.join('dashboard');
         else throw new Error('the dashboard is for staff');
       }
+      const sessionId = identity.session.id;
+      bySession.set(sessionId, (bySession.get(sessionId) ?? new Set()).add(socket));
+      socket.once('disconnect', () => {
+        const set = bySession.get(sessionId);
+        set?.delete(socket);
+        if (set?.size === 0) bySession.delete(sessionId);
+      });
     })().then(
       () => next(),
       (err: unknown) => {
