@@ -80,7 +80,6 @@ export function instalmentMismatch(t: SettlementTerms): number | null {
   return total === t.amountAgreedCents ? null : total;
 }
 
-
 export const isTermKey = (k: unknown): k is TermKey => typeof k === 'string' && Object.hasOwn(SettlementTerms.shape, k);
 
 /**

@@ -165,7 +165,8 @@ export const zhCN: Messages = {
     terms_set: '{{actor}} 将 {{term}} 设为 {{to}}',
     terms_cleared: '{{actor}} 清空了 {{term}}（原为 {{from}}）',
     terms_overwrote: '（与 {{target}} 同时修改，替换了 {{target}} 填写的 {{from}}）',
-    terms_lost: '{{actor}} 与 {{target}} 同时修改了 {{term}}：{{actor}} 填写的 {{to}} 未被采用，保留了 {{target}} 的 {{kept}}',
+    terms_lost:
+      '{{actor}} 与 {{target}} 同时修改了 {{term}}：{{actor}} 填写的 {{to}} 未被采用，保留了 {{target}} 的 {{kept}}',
     someoneElse: '他人',
   },
   signing: {
