@@ -69,18 +69,18 @@ function useDismissed(me: string): [ReadonlySet<string>, (id: string) => void] {
 export function TermsPanel({
   doc,
   editable,
-  history = [],
-  activity = [],
-  me = '',
+  history,
+  activity,
+  me,
 }: {
   doc: Y.Doc;
   editable: boolean;
   /** For each term, the server's entry of the change that gave it its value. */
-  history?: Activity[];
+  history: Activity[];
   /** The room's feed: its term changes drive the notices. */
-  activity?: Activity[];
+  activity: Activity[];
   /** My user id. */
-  me?: string;
+  me: string;
 }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language.startsWith('zh') ? 'zh-CN' : 'en';
