@@ -209,7 +209,13 @@ export function RoomPage({
                 </p>
               )}
               <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
-              <TermsPanel doc={agreement.doc} editable={canEdit} />
+              <TermsPanel
+                doc={agreement.doc}
+                editable={canEdit}
+                history={room.termsLast}
+                activity={room.activity}
+                me={room.me}
+              />
             </>
           )}
         </section>

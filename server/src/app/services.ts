@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
+import { TermsHistory } from '../agreement/terms-history';
 import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
 import { AuthService } from '../auth/service';
@@ -38,6 +39,8 @@ export interface Services {
   /** The sealed outcome as a PDF that carries the record (for the verify page's QR, the public URL). */
   readonly outcomePdf: OutcomePdf;
   readonly broadcasts: RoomBroadcasts;
+  /** Who changed which settlement term (audit entries, the feed, "last changed by"). */
+  readonly terms: TermsHistory;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -82,6 +85,8 @@ export function buildServices(
     // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
     // other node, and publishing every update on it (base64 and all) was work for nobody.
     ...(infra.sharedBus ? { bus } : {}),
+    // Only agreement documents hold terms; `terms` is built below, before any document is opened.
+    onTermsChanged: (_doc, author, changes) => void terms.record(author.caseId, author, changes),
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
@@ -106,6 +111,7 @@ export function buildServices(
   });
 
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
+  const terms = new TermsHistory(audit, activityId, (a) => broadcasts.activity(a), log);
   const chat = new ChatService(store, rooms, (m, origin) => broadcasts.chatMessage(m, origin));
   // Sign-off and moderation call each other (a sealed outcome ends the session, entering signing
   // freezes the text); each only once events arrive, when both exist.
@@ -177,5 +183,6 @@ export function buildServices(
     outcome,
     outcomePdf: new OutcomePdf(publicUrl),
     broadcasts,
+    terms,
   };
 }
