@@ -47,8 +47,17 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     for (const [username, displayName, staffRole] of [
       ['reviewer.li', '李审核', 'platform'],
       ['centre.admin', '王主任', 'admin'],
+      ['mediator.zhang', '张律师', 'mediator'],
     ] as const) {
-      await t.server.cases.createStaff(null, { username, displayName, staffRole, password: PASSWORD });
+      const user = await t.server.cases.createStaff(null, { username, displayName, staffRole, password: PASSWORD });
+      if (staffRole === 'mediator') {
+        await t.server.store.putMediatorProfile({
+          userId: user.id,
+          organisation: '北京金融纠纷调解中心',
+          languages: ['zh-CN'],
+          specialities: ['fees'],
+        });
+      }
     }
     adminToken = (
       await call<{ token: string }>('POST', '/api/auth/login', undefined, {
@@ -190,11 +199,27 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     await screenshot(reviewer, 'staff-case-live');
   });
 
-  it('labels every control on the admin’s case page, in Chinese', async () => {
+  it('labels every control of the admin’s pages, in Chinese; the assignment’s reason is in the history', async () => {
     await admin.goto(`${t.url}/staff/cases/${intake.caseId}`);
     await admin.getByTestId('mediator-select').waitFor();
-    expect(await admin.getByLabel('调解员', { exact: true }).count()).toBe(1);
-    expect(await admin.getByLabel('选择该调解员的理由（记入案件记录）').count()).toBe(1);
+    expect(await unlabelled(admin)).toEqual([]);
+    const select = admin.getByTestId('mediator-select');
+    const option = select.locator('option', { hasText: '张律师' });
+    await select.selectOption((await option.getAttribute('value')) ?? '');
+    await admin.getByLabel('选择该调解员的理由（记入案件记录）').fill('熟悉费用类纠纷');
+    await admin.getByTestId('assign').click();
+    await expect.poll(() => admin.getByTestId('progress').getAttribute('data-status')).toBe('mediator_assigned');
+    const step = admin.getByTestId('history').locator('li[data-status="mediator_assigned"]');
+    await expect.poll(() => step.innerText()).toContain('理由：熟悉费用类纠纷');
+    expect(await step.innerText()).toContain('调解员：张律师');
+    // The scheduling form, and the mediators page reached from the navigation.
+    await admin.getByTestId('schedule-reason').waitFor();
+    expect(await unlabelled(admin)).toEqual([]);
+    await admin.getByTestId('staff-nav').getByRole('link', { name: '调解员管理' }).click();
+    await admin.getByTestId('mediators').waitFor();
+    expect(
+      await admin.getByTestId('staff-nav').getByRole('link', { name: '调解员管理' }).getAttribute('aria-current'),
+    ).toBe('page');
     expect(await unlabelled(admin)).toEqual([]);
   });
 
