@@ -108,7 +108,12 @@ export function HomePage() {
                     <td data-label={t('review.colStatus')}>{t(`statuses.${m.case.status}`)}</td>
                     <td data-label={t('review.colRole')}>{t(`roles.${m.role}`)}</td>
                     <td>
-                      <button type="button" onClick={() => open(m.case.id)}>
+                      <button
+                        type="button"
+                        // Each row's button says which case it opens.
+                        aria-label={`${t('home.open')} · ${m.case.number} · ${m.case.title}`}
+                        onClick={() => open(m.case.id)}
+                      >
                         {t('home.open')}
                       </button>
                     </td>
