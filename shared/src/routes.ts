@@ -3,6 +3,7 @@ import { CaseId } from './ids';
 import {
   AssignBody,
   CaseDetail,
+  CaseHistoryEntry,
   CaseExport,
   CaseProgress,
   EvidenceView,
@@ -142,6 +143,7 @@ export const ROUTES = {
   // ---- review
   'GET /api/review/queue': { auth: 'session', query: input(QueueQuery, 'queue query'), result: z.array(QueueItem) },
   'GET /api/cases/:caseId/detail': { auth: 'session', params: caseId, result: CaseDetail },
+  'GET /api/cases/:caseId/history': { auth: 'session', params: caseId, result: z.array(CaseHistoryEntry) },
   'POST /api/cases/:caseId/review': {
     auth: 'session',
     params: caseId,

@@ -7,9 +7,12 @@ import { sessionText } from './session';
 export function ProgressView({
   progress,
   viewer = 'customer',
+  showTimeline = true,
 }: {
   progress: CaseProgress;
   viewer?: 'customer' | 'staff';
+  /** Staff read the fuller case history instead (client/src/staff/CaseHistory.tsx). */
+  showTimeline?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   // In the page's language (not the browser's), in the reader's own time zone.
@@ -53,16 +56,20 @@ export function ProgressView({
           </>
         )}
       </dl>
-      <h3>{t('track.timeline')}</h3>
-      <ol className="timeline" data-testid="timeline">
-        {progress.timeline.map((e, i) => (
-          <li key={`${e.at}-${i}`} data-status={e.status}>
-            <time dateTime={e.at}>{time.format(new Date(e.at))}</time> {t(`statuses.${e.status}`)}
-            {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
-            {e.note ? <span className="muted"> — {e.note}</span> : null}
-          </li>
-        ))}
-      </ol>
+      {showTimeline && (
+        <>
+          <h3>{t('track.timeline')}</h3>
+          <ol className="timeline" data-testid="timeline">
+            {progress.timeline.map((e, i) => (
+              <li key={`${e.at}-${i}`} data-status={e.status}>
+                <time dateTime={e.at}>{time.format(new Date(e.at))}</time> {t(`statuses.${e.status}`)}
+                {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
+                {e.note ? <span className="muted"> — {e.note}</span> : null}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </div>
   );
 }

@@ -92,10 +92,15 @@ export function buildServices(
   const audit = new AuditLog(store);
   const activityId = activityIds(config.tokenSecret);
   const cipher = new DataCipher(config.dataKey);
-  const evidence = new EvidenceService(store, cipher, audit, join(config.dataDir, 'evidence'), {
-    maxBytes: config.evidenceMaxBytes,
-    maxFiles: config.evidenceMaxFiles,
-  });
+  const track = trackBroadcasts(io);
+  const evidence = new EvidenceService(
+    store,
+    cipher,
+    audit,
+    join(config.dataDir, 'evidence'),
+    { maxBytes: config.evidenceMaxBytes, maxFiles: config.evidenceMaxFiles },
+    (caseId, list) => track.evidenceChanged(caseId, list),
+  );
   const flow = createCaseFlow({
     store,
     tokens,
@@ -105,7 +110,7 @@ export function buildServices(
     bus,
     pinAttempts: infra.limiter('tracking-pin', 5, ATTEMPT_WINDOW_MS),
     publicUrl,
-    effects: trackBroadcasts(io),
+    effects: track,
     // Called only once requests arrive, when `outcome` (built below) exists.
     sealedRecord: (caseId) => outcome.record(caseId),
   });

@@ -1,6 +1,10 @@
 import {
   AccordError,
   type CaseDetail,
+  type CaseHistoryEntry,
+  type CaseLifecycle,
+  type SessionTime,
+  type TimelineEntry,
   type CaseProgress,
   type QueueItem,
   type QueueQuery,
@@ -10,7 +14,7 @@ import {
 import type { AuditLog } from '../audit/log';
 import type { Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
-import type { CaseRecord, CaseStore, EvidenceStore, MemberStore } from '../store/types';
+import type { CaseRecord, CaseStore, EvidenceStore, MemberStore, UserStore } from '../store/types';
 import { actorOf, type CaseAccess } from './access';
 import { maskParty, type Pii, type PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
@@ -58,9 +62,9 @@ function acceptanceRules(c: CaseRecord, pii: Pii | null, evidence: number): Rule
  * to it (answering a question, withdrawing).
  */
 export class ReviewService {
-  // Aggregates: cases, members, evidence (count), audit (through AuditLog).
+  // Aggregates: cases, members, evidence (count), users (names in the history), audit (through AuditLog).
   constructor(
-    private readonly store: CaseStore & EvidenceStore & MemberStore,
+    private readonly store: CaseStore & EvidenceStore & MemberStore & UserStore,
     private readonly access: CaseAccess,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,
@@ -88,12 +92,71 @@ export class ReviewService {
   }
 
   /** Shows one identifier in full to a reviewer or an admin, and records that it was shown. */
-  async reveal(identity: Identity, caseId: string, field: 'nationalId' | 'phone'): Promise<string> {
+  async reveal(
+    identity: Identity,
+    caseId: string,
+    field: 'nationalId' | 'phone',
+    reason: string | null = null,
+  ): Promise<string> {
     const { c } = await this.access.caseFor(identity, caseId, ['staff', 'admin']);
     const pii = await this.pii.read(c.id);
     if (!pii) throw new AccordError('NOT_FOUND', 'no personal data for this case');
-    await this.audit.append(c.id, identity.user.id, 'pii.revealed', { field, role: identity.user.staffRole });
+    await this.audit.append(c.id, identity.user.id, 'pii.revealed', {
+      field,
+      role: identity.user.staffRole,
+      ...(reason ? { reason } : {}),
+    });
+    this.transitions.historyChanged(c.id);
     return pii[field];
+  }
+
+  /**
+   * The case's history for staff, from its audit log: every status change with its note and the staff
+   * reason, each reveal of an identifier, each evidence upload, with who did it. Not for the customer
+   * (their timeline is the progress view).
+   */
+  async history(identity: Identity, caseId: string): Promise<CaseHistoryEntry[]> {
+    const { c } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
+    const names = new Map<string, string | null>();
+    const nameOf = async (id: string | null): Promise<string | null> => {
+      if (id === null) return null;
+      if (!names.has(id)) {
+        // The customer has no staff account: their name is the member's display name.
+        const user = await this.store.getUser(id);
+        const member = user ? null : await this.store.getMember(c.id, id);
+        names.set(id, user?.displayName ?? member?.displayName ?? null);
+      }
+      return names.get(id) ?? null;
+    };
+    const out: CaseHistoryEntry[] = [];
+    for (const e of await this.audit.all(c.id)) {
+      const d = e.data;
+      const reason = typeof d.reason === 'string' ? d.reason : null;
+      const base = { at: e.at, byName: await nameOf(e.actorId), reason };
+      if (e.kind === 'case.status') {
+        const s = d as {
+          from: CaseLifecycle;
+          to: CaseLifecycle;
+          by: TimelineEntry['by'];
+          note: string | null;
+          session?: SessionTime;
+        };
+        out.push({
+          kind: 'status',
+          ...base,
+          by: s.by,
+          from: s.from,
+          to: s.to,
+          note: s.note,
+          session: s.session ?? null,
+        });
+      } else if (e.kind === 'pii.revealed') {
+        out.push({ kind: 'pii_revealed', ...base, field: d.field === 'phone' ? 'phone' : 'nationalId' });
+      } else if (e.kind === 'evidence.added') {
+        out.push({ kind: 'evidence_added', ...base });
+      }
+    }
+    return out;
   }
 
   async review(identity: Identity, caseId: string, decision: ReviewDecision): Promise<CaseProgress> {
@@ -155,8 +218,22 @@ export class ReviewService {
     if (actor !== 'staff' && actor !== 'admin')
       throw new AccordError('FORBIDDEN', 'the review queue is for platform staff');
     const now = Date.now();
-    const items = (await this.store.listCases(query))
-      .map((c) => ({
+    // Each mediator's name read once, however many of their cases are listed.
+    const mediators = new Map<string, Promise<string | null>>();
+    const mediatorName = (c: CaseRecord): Promise<string | null> => {
+      const id = c.mediatorId;
+      if (!id) return Promise.resolve(null);
+      let name = mediators.get(id);
+      if (!name) {
+        name = this.store.getUser(id).then((u) => u?.displayName ?? null);
+        mediators.set(id, name);
+      }
+      return name;
+    };
+    const cases = await this.store.listCases(query);
+    const names = await Promise.all(cases.map(mediatorName));
+    const items = cases
+      .map((c, i) => ({
         caseId: c.id,
         caseNumber: c.number,
         title: c.title,
@@ -166,6 +243,7 @@ export class ReviewService {
         since: c.statusSince,
         waitingHours: Math.round(((now - new Date(c.statusSince).getTime()) / 3600_000) * 10) / 10,
         amountInDisputeCents: c.amountInDisputeCents,
+        mediatorName: names[i] ?? null,
       }))
       .filter((i) => query.minWaitHours === undefined || i.waitingHours >= query.minWaitHours);
     const by = {

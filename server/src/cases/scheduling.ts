@@ -61,13 +61,24 @@ export class SchedulingService {
     );
   }
 
-  async assign(identity: Identity, caseId: string, mediatorUserId: string): Promise<CaseProgress> {
+  async assign(
+    identity: Identity,
+    caseId: string,
+    mediatorUserId: string,
+    reason: string | null = null,
+  ): Promise<CaseProgress> {
     const { c, actor } = await this.access.caseFor(identity, caseId, ['admin']);
     const mediator = await this.store.getUser(mediatorUserId);
     if (!mediator || mediator.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator');
-    await this.transitions.move(c, 'mediator_assigned', actor, identity.user.id, mediator.displayName, {
-      mediatorId: mediator.id,
-    });
+    await this.transitions.move(
+      c,
+      'mediator_assigned',
+      actor,
+      identity.user.id,
+      mediator.displayName,
+      { mediatorId: mediator.id },
+      reason,
+    );
     await this.store.putMember({
       caseId: c.id,
       userId: mediator.id,
@@ -86,13 +97,14 @@ export class SchedulingService {
     identity: Identity,
     caseId: string,
     session: { startsAt: string; timeZone: string; durationMinutes: number },
+    reason: string | null = null,
   ): Promise<CaseProgress> {
     const { c, actor } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
     if (!isTimeZone(session.timeZone))
       throw new AccordError('VALIDATION_FAILED', `unknown time zone ${session.timeZone}`);
     const reschedule = c.status === 'scheduled';
     // The timeline carries the session itself (the client writes it in the reader's words), no note.
-    await this.transitions.move(c, 'scheduled', actor, identity.user.id, null, { session });
+    await this.transitions.move(c, 'scheduled', actor, identity.user.id, null, { session }, reason);
     if (!reschedule) {
       // The room opens with a waiting room; nodes learn of it through the bus, like any room change.
       const state = await this.store.updateRoomState(c.id, { phase: 'scheduled', lobby: true });

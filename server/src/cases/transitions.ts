@@ -15,6 +15,8 @@ import type { CaseAccess } from './access';
 export interface LifecycleEffects {
   /** A case changed: the customer's tracking page and the staff dashboard update live. */
   progressChanged(progress: CaseProgress): void;
+  /** Something other than a status change was added to the case history (a reveal): staff watching it fetch it again. */
+  historyChanged(caseId: string): void;
 }
 
 const NEXT_STEP: Record<CaseLifecycle, string> = {
@@ -101,12 +103,18 @@ export class CaseTransitions {
     actorId: string | null,
     note: string | null,
     patch: CasePatch = {},
+    reason: string | null = null,
   ): Promise<void> {
     if (!mayMoveCase(c.status, to, actor)) {
       throw new AccordError('INVALID_TRANSITION', `a ${actor} cannot move a case from ${c.status} to ${to}`);
     }
     await this.store.updateCase(c.id, { ...patch, status: to }, c.status);
-    await this.record(c.id, actorId, c.status, to, actor, note, patch.session ?? null);
+    await this.record(c.id, actorId, c.status, to, actor, note, patch.session ?? null, reason);
+  }
+
+  /** Staff watching the case fetch its history again (after an audited step that is no status change). */
+  historyChanged(caseId: string): void {
+    this.effects.historyChanged(caseId);
   }
 
   /** Writes a status change to the timeline and tells whoever follows the case. */
@@ -118,8 +126,17 @@ export class CaseTransitions {
     by: Actor,
     note: string | null,
     session: SessionTime | null = null,
+    reason: string | null = null,
   ): Promise<void> {
-    await this.audit.append(caseId, actorId, 'case.status', { from, to, by, note, ...(session ? { session } : {}) });
+    // `note` is on the customer's timeline; a staff `reason` (assigning, scheduling) is in the staff history only.
+    await this.audit.append(caseId, actorId, 'case.status', {
+      from,
+      to,
+      by,
+      note,
+      ...(session ? { session } : {}),
+      ...(reason ? { reason } : {}),
+    });
     this.effects.progressChanged(await this.progress(caseId));
   }
 

@@ -48,6 +48,8 @@ export class EvidenceService {
     private readonly audit: AuditLog,
     private readonly dir: string,
     readonly limits: EvidenceLimits,
+    /** After an upload: staff watching the case see the new list live. */
+    private readonly changed: (caseId: string, evidence: EvidenceView[]) => void = () => undefined,
   ) {}
 
   /** Refuses the whole batch if any file is not acceptable. */
@@ -103,6 +105,7 @@ export class EvidenceService {
       });
       out.push(toEvidenceView(record));
     }
+    this.changed(caseId, await this.list(caseId));
     return out;
   }
 
