@@ -1,11 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { Activity } from '@accord/shared';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+import { formatDateTime } from '../app/format';
 
 /** Who did what in the room, from the case's audit log. */
-export function ActivityFeed({ entries }: { entries: Activity[] }) {
-  const { t } = useTranslation();
+export function ActivityFeed({ entries, timeZone }: { entries: Activity[]; timeZone: string }) {
+  const { t, i18n } = useTranslation();
   const phase = (v: unknown) => (typeof v === 'string' ? t(`phases.${v as 'joint'}`) : '');
   // Why the server itself left signing (a change of who signs): said, since it voided signatures.
   const because = (v: unknown) =>
@@ -21,7 +20,7 @@ export function ActivityFeed({ entries }: { entries: Activity[] }) {
         <ol className="activity-list" data-testid="activity">
           {[...entries].reverse().map((a) => (
             <li key={a.id} data-kind={a.kind}>
-              <time dateTime={a.at}>{timeFormat.format(new Date(a.at))}</time>{' '}
+              <time dateTime={a.at}>{formatDateTime(a.at, i18n.language, timeZone)}</time>{' '}
               {t(`activity.${a.kind.replace('.', '_') as 'phase_changed'}`, {
                 actor: a.actor.displayName,
                 target: a.target?.displayName ?? '',
