@@ -51,6 +51,8 @@ const USER_DATA = [
   '提前还款时平台收取了合同中未明确告知的违约金800元和服务费480元，我要求全部退还。',
   '退还1,280元',
   '借款合同.pdf',
+  '说明文件',
+  '改过的',
   '请问您好，我们开始吧。',
   '平台于2026年12月31日前退还服务费480元；王女士撤回投诉。',
   '简体中文',
@@ -274,6 +276,17 @@ for (const lang of ['zh-CN', 'en'] as const) {
       await pinInput.press('Enter');
       await visitor.getByTestId('timeline').waitFor();
       await check(visitor, 'track');
+      // An upload refused (not a PDF, JPEG or PNG) is said in the page's words, naming the file.
+      await visitor
+        .locator('input[name="evidence"]')
+        .setInputFiles({ name: '说明文件', mimeType: 'application/pdf', buffer: Buffer.from('只是文字，不是 PDF') });
+      await visitor.locator('input[name="evidence"]').evaluate((el) => (el as HTMLInputElement).form?.requestSubmit());
+      const refusal = visitor.getByRole('alert');
+      await refusal.waitFor();
+      expect(await refusal.innerText()).toBe(
+        lang === 'zh-CN' ? '“说明文件”不是 PDF、JPEG 或 PNG 文件。' : '“说明文件” is not a PDF, JPEG or PNG file.',
+      );
+      await check(visitor, 'track-upload-refused');
 
       // The case moves through review: the tracking page and the staff page each time.
       await staff.goto(`${t.url}/staff/cases/${complaint.caseId}`);
@@ -384,6 +397,30 @@ for (const lang of ['zh-CN', 'en'] as const) {
         .poll(() => pages.customer.getByTestId('record-verification').getAttribute('data-valid'))
         .toBe('true');
       await check(pages.customer, 'record');
+
+      // The verify page, with the record file and with an altered copy: the problems in the page's words.
+      const res = await fetch(`${t.url}/api/cases/${room.caseId}/outcome`, {
+        headers: { authorization: `Bearer ${room.tokens.customer}` },
+      });
+      const sealed = (await res.json()) as { record: { outcome: { reason: string | null } } };
+      const verify = pages.platform;
+      await verify.goto(`${t.url}/verify`);
+      const file = verify.locator('input[type="file"]');
+      await file.setInputFiles({
+        name: 'record.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(sealed)),
+      });
+      await expect.poll(() => verify.getByTestId('record-verification').getAttribute('data-valid')).toBe('true');
+      await check(verify, 'verify-valid');
+      sealed.record.outcome.reason = '改过的';
+      await file.setInputFiles({
+        name: 'altered.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(sealed)),
+      });
+      await expect.poll(() => verify.getByTestId('record-verification').getAttribute('data-valid')).toBe('false');
+      await check(verify, 'verify-altered');
 
       expect(found, found.join('\n')).toEqual([]);
     });
