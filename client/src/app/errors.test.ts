@@ -43,4 +43,30 @@ describe('errorMessage', () => {
     expect(errorMessage(zh, { code: 'NETWORK' })).toBe(zhCN.errors.network);
     expect(errorMessage(zh, 'garbage')).toBe('服务器出错，请重试');
   });
+
+  it('names the fields a validation failure is about, by the page’s labels, in the reader’s words', async () => {
+    const zh = await translator('zh-CN');
+    const en = await translator('en');
+    const failure = {
+      code: 'VALIDATION_FAILED',
+      message: 'phone: an 11-digit mobile number',
+      issues: [
+        { path: 'phone', message: 'an 11-digit mobile number' },
+        { path: 'nationalId', message: '18 characters' },
+        { path: 'phone', message: 'again' },
+      ],
+    };
+    expect(errorMessage(zh, failure, { phone: '手机号码', nationalId: '身份证号码' })).toBe(
+      '请检查：手机号码、身份证号码',
+    );
+    expect(errorMessage(en, failure, { phone: 'Mobile phone', nationalId: 'ID number' })).toBe(
+      'Please check: Mobile phone, ID number',
+    );
+    // A field the page does not show (or no labels at all): the code's words, never zod's English.
+    expect(errorMessage(zh, failure, { name: '姓名' })).toBe('填写的内容有误');
+    expect(errorMessage(zh, failure)).toBe('填写的内容有误');
+    expect(errorMessage(zh, { ...failure, issues: [{ path: 'terms.amount', message: 'x' }] }, { terms: '条款' })).toBe(
+      '请检查：条款',
+    );
+  });
 });
