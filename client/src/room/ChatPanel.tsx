@@ -149,7 +149,13 @@ export function ChatPanel({
               {o.status === 'failed' ? (
                 <>
                   <span className="status failed" role="alert">
-                    {t('chat.failed', { reason: errorMessage(t, { code: o.error ?? 'INTERNAL' }) })}
+                    {t('chat.failed', {
+                      // No answer in time is the network's doing, as far as the writer can tell.
+                      reason: errorMessage(t, {
+                        code: o.error === 'TIMEOUT' ? 'NETWORK' : (o.error ?? 'INTERNAL'),
+                        ...(o.reason ? { reason: o.reason } : {}),
+                      }),
+                    })}
                   </span>
                   <button type="button" className="link" onClick={() => room.retry(channel, o.clientId)}>
                     {t('chat.retry')}
