@@ -200,6 +200,7 @@ export const CaseProgress = z.object({
   since: IsoDateTime,
   timeline: z.array(TimelineEntry),
   handler: z.object({ role: z.enum(['staff', 'mediator', 'customer', 'none']), name: z.string().nullable() }),
+  /** English, for API readers; a client words the next step of `status` itself. */
   nextStep: z.string(),
   session: SessionTime.nullable(),
   /** An open question from the reviewer, for the customer to answer. */

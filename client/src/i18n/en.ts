@@ -5,6 +5,8 @@ export const en = {
     tagline: 'Online mediation room',
     language: 'Language',
     skipToContent: 'Skip to content',
+    /** Between the items of a list written in a sentence. */
+    listSeparator: ', ',
     notFound: 'There is no page at this address.',
     backHome: 'Back to the home page',
     signInFirst: 'Please sign in first; taking you to the sign-in page…',
@@ -290,7 +292,6 @@ export const en = {
     downloadPdf: 'Download PDF',
     downloadFailed: 'The PDF could not be downloaded. Please try again later.',
     notFound: 'No outcome has been sealed for this case yet.',
-    noKey: 'the published key could not be fetched, so who sealed this cannot be checked',
   },
   verify: {
     title: 'Verify an outcome record',
@@ -307,6 +308,16 @@ export const en = {
       'This file is not the record of case {{number}} that the QR code names: compare it with the printed copy, or ask for the right file.',
     pdfUnreadable: 'This PDF cannot be read.',
     pdfWithoutRecord: 'This PDF does not carry an Accord outcome record, so it cannot be verified.',
+    problems: {
+      not_a_record: 'this is not an Accord outcome record',
+      no_key: 'the published key could not be fetched, so who sealed this cannot be checked',
+      key_id_mismatch: 'the key id does not match the key',
+      other_key: 'it was sealed with a key other than the one this server publishes',
+      altered: 'the seal does not match the record: it was altered, or not sealed with this key',
+      unreadable_signature: 'the seal or the key cannot be read',
+      text_mismatch: 'the agreement text does not match its fingerprint',
+      signature_for_other_text: 'a signature is for another text',
+    },
     fromPdf:
       'Below is the record embedded in the PDF (the attachment outcome.json). That record is what is verified; check that the PDF’s pages read the same.',
   },
@@ -599,6 +610,7 @@ export const en = {
   },
   errors: {
     network: 'The server cannot be reached. Check your connection and try again.',
+    invalidFields: 'Please check: {{fields}}',
     /** One per shared ErrorCode (checked by type below): what a person reads when nothing more precise is known. */
     codes: {
       VALIDATION_FAILED: 'Some of what was entered is not valid',
@@ -633,9 +645,84 @@ export const en = {
         wrongCurrentPassword: 'The current password is wrong',
         wrongPin: 'Wrong PIN',
         lockedOut: 'Too many failed attempts. Try again in {{seconds}} s.',
+        mustChangePassword: 'Choose your own password first.',
+        passwordSignInOnly: 'Sign in with your username and password for this.',
       },
       tracking: {
         mismatch: 'This tracking link and PIN do not match',
+      },
+      staff: {
+        usernameTaken: 'The username {{username}} is already taken.',
+        notFound: 'There is no such staff account.',
+      },
+      invite: {
+        nameTaken:
+          'Someone in this case already has a name that looks like “{{name}}”; choose one that tells them apart.',
+        notFound: 'There is no such invite.',
+      },
+      case: {
+        notFound: 'There is no such case.',
+        // Nested: the statuses are codes, worded by their own keys.
+        cannotMove: 'The case cannot go from “$t(statuses.{{from}})” to “$t(statuses.{{to}})”.',
+        statusChanged:
+          'Someone else has just moved the case on (it is now “$t(statuses.{{status}})”); reload the page.',
+      },
+      review: {
+        staffOnly: 'The review queue is for platform staff.',
+        rulesNotMet: 'Not every acceptance rule is met: give a reason to accept the case anyway.',
+      },
+      mediator: {
+        notFound: 'There is no such mediator.',
+      },
+      schedule: {
+        unknownTimeZone: 'Unknown time zone “{{timeZone}}”: choose one from the list.',
+        notScheduled: 'The session has not been scheduled yet.',
+      },
+      evidence: {
+        none: 'Choose at least one file.',
+        tooMany: 'A case holds at most {{max}} evidence files.',
+        empty: '“{{name}}” is empty.',
+        tooLarge: '“{{name}}” is larger than {{maxMb}} MB.',
+        wrongType: '“{{name}}” is not a PDF, JPEG or PNG file.',
+        notFound: 'This evidence file no longer exists.',
+      },
+      room: {
+        sealed: 'The outcome is sealed; the session is over.',
+        alreadyInPhase: 'The session is already in “$t(phases.{{phase}})”.',
+        cannotMovePhase: 'The session cannot go from “$t(phases.{{from}})” to “$t(phases.{{to}})”.',
+        caucusWithParty: 'A private session is held with a party.',
+        noCaucusInPhase: 'No private session can be opened during “$t(phases.{{phase}})”.',
+        caucusAlreadyOpen: 'This private session is already open.',
+        noCaucusOpen: 'No private session is open.',
+        mediatorNotMuted: 'A mediator cannot be muted.',
+        removedByAdmin: 'Only an administrator can remove this participant.',
+        alreadyLocked: 'The agreement is already locked.',
+        alreadyUnlocked: 'The agreement is already unlocked.',
+        mediatorOnly: 'Only the mediator runs the session.',
+        noSuchParticipant: 'This person is no longer in the room.',
+        changedMeanwhile: 'The room changed meanwhile; try again.',
+      },
+      chat: {
+        concluded: 'The session has concluded; the chat can be read but not written in.',
+        quietOpening: 'Please wait until the mediator’s opening statement is over.',
+        notInConversation: 'You are not part of this conversation.',
+      },
+      signing: {
+        notReady: 'The agreement is not ready for signing yet.',
+        nothingFrozen: 'Nothing is frozen for signing.',
+        notASigner: 'You are not one of the people who sign this text.',
+        textChanged: 'This is no longer the text frozen for signing; review the text shown now.',
+        signersChanged:
+          'The people in the case changed since the text was frozen; the mediator must return to drafting.',
+        alreadySigned: 'You have already signed this text.',
+        alreadyFrozen: 'The agreement is already frozen for signing.',
+      },
+      outcome: {
+        notSettled: 'It cannot be sealed as settled: {{missing}} signature(s) missing, or the terms are incomplete.',
+        alreadySealed: 'The outcome is already sealed.',
+        mediatorOnly: 'Only the mediator seals an outcome.',
+        reasonNeeded: 'An outcome without agreement needs a reason.',
+        notSealed: 'No outcome has been sealed for this case yet.',
       },
     },
   },

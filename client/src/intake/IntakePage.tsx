@@ -37,7 +37,21 @@ export function IntakePage() {
     try {
       setDone(await postForm('POST /api/intake', form, {}));
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(
+        errorMessage(t, err, {
+          name: t('intake.name'),
+          phone: t('intake.phone'),
+          nationalId: t('intake.nationalId'),
+          contractNumber: t('intake.contractNumber'),
+          category: t('intake.category'),
+          amountInDisputeCents: t('intake.amount'),
+          description: t('intake.description'),
+          desiredOutcome: t('intake.desiredOutcome'),
+          evidence: t('intake.evidence'),
+          privacyNotice: t('intake.consentNotice'),
+          sensitiveConsent: t('intake.consentSensitive'),
+        }),
+      );
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseProgress } from '@accord/shared';
 import { sessionText } from './session';
+import { caseTimeZone, formatDateTime } from '../app/format';
 
 /** Where a case stands: status, who handles it, the next step, the session, and the timeline. */
 /** `viewer`: the customer reads about themselves ("you"), staff about the complainant. */
@@ -15,11 +16,9 @@ export function ProgressView({
   showTimeline?: boolean;
 }) {
   const { t, i18n } = useTranslation();
-  // In the page's language (not the browser's), in the reader's own time zone.
-  const time = new Intl.DateTimeFormat(i18n.language.startsWith('zh') ? 'zh-CN' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
+  // In the page's language (not the browser's), in the case's zone: the one its session is held in.
+  const zone = caseTimeZone(progress.session);
+  const time = { format: (iso: string) => formatDateTime(iso, i18n.language, zone) };
   const h = progress.handler;
   const handler =
     h.role === 'staff'
@@ -37,7 +36,7 @@ export function ProgressView({
         <dt>{t('track.status')}</dt>
         <dd>
           <strong data-testid="status">{t(`statuses.${progress.status}`)}</strong>{' '}
-          <span className="muted">{t('track.since', { time: time.format(new Date(progress.since)) })}</span>
+          <span className="muted">{t('track.since', { time: time.format(progress.since) })}</span>
         </dd>
         <dt>{t('track.handler')}</dt>
         <dd>{handler}</dd>
@@ -62,7 +61,7 @@ export function ProgressView({
           <ol className="timeline" data-testid="timeline">
             {progress.timeline.map((e, i) => (
               <li key={`${e.at}-${i}`} data-status={e.status}>
-                <time dateTime={e.at}>{time.format(new Date(e.at))}</time> {t(`statuses.${e.status}`)}
+                <time dateTime={e.at}>{time.format(e.at)}</time> {t(`statuses.${e.status}`)}
                 {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
                 {e.note ? <span className="muted"> — {e.note}</span> : null}
               </li>

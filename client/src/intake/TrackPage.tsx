@@ -70,7 +70,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       await p;
       setError(null);
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(errorMessage(t, err, { answer: t('track.answer'), evidence: t('track.addEvidence') }));
     }
   };
   if (!progress) return <p className="page-message">…</p>;

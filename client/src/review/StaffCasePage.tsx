@@ -63,7 +63,19 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       setScheduleReason('');
       refresh();
     } catch (err) {
-      setError(t('review.failed', { message: errorMessage(t, err) }));
+      setError(
+        t('review.failed', {
+          message: errorMessage(t, err, {
+            reason: t('review.reason'),
+            overrideReason: t('review.override'),
+            question: t('review.questionLabel'),
+            startsAt: t('review.startsAt'),
+            timeZone: t('review.timeZone'),
+            durationMinutes: t('review.duration'),
+            mediatorUserId: t('review.mediator'),
+          }),
+        }),
+      );
     }
   };
   const params = { caseId };

@@ -1,11 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { Activity } from '@accord/shared';
 import { isTermKey, termValueText } from '../agreement/terms';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+import { formatDateTime } from '../app/format';
 
 /** Who did what in the room, from the case's audit log. */
-export function ActivityFeed({ entries }: { entries: Activity[] }) {
+export function ActivityFeed({ entries, timeZone }: { entries: Activity[]; timeZone: string }) {
   const { t, i18n } = useTranslation();
   const termChange = (a: Activity) => {
     const term = a.detail.term;
@@ -46,7 +45,7 @@ export function ActivityFeed({ entries }: { entries: Activity[] }) {
         <ol className="activity-list" data-testid="activity">
           {[...entries].reverse().map((a) => (
             <li key={a.id} data-kind={a.kind}>
-              <time dateTime={a.at}>{timeFormat.format(new Date(a.at))}</time>{' '}
+              <time dateTime={a.at}>{formatDateTime(a.at, i18n.language, timeZone)}</time>{' '}
               {a.kind === 'terms.changed'
                 ? termChange(a)
                 : t(`activity.${a.kind.replace('.', '_') as 'phase_changed'}`, {

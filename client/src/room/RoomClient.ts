@@ -340,7 +340,13 @@ export class RoomClient {
           this.later(() => void this.flush(), wait);
           return;
         } else {
-          this.apply({ type: 'failed', channel, clientId, error: res.error.code });
+          this.apply({
+            type: 'failed',
+            channel,
+            clientId,
+            error: res.error.code,
+            ...(res.error.reason ? { reason: res.error.reason } : {}),
+          });
         }
       }
     } finally {

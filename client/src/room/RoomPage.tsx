@@ -17,6 +17,7 @@ import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
 import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
 import { ActivityFeed } from './ActivityFeed';
+import { DEFAULT_TIME_ZONE } from '../app/format';
 import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
 import { ChatPanel } from './ChatPanel';
 import { ConnectionBar } from './ConnectionBar';
@@ -109,7 +110,9 @@ export function RoomPage({
     <div className="room">
       <header className="room-header">
         <div>
-          <h1 className="case-title">{room.welcome?.title ?? t('app.tagline')}</h1>
+          <h1 className="case-title" lang={room.welcome?.language}>
+            {room.welcome?.title ?? t('app.tagline')}
+          </h1>
           {room.welcome && <p className="muted">{t('room.caseLabel', { number: room.welcome.caseNumber })}</p>}
         </div>
         {connection}
@@ -140,7 +143,7 @@ export function RoomPage({
               )}
             </>
           )}
-          <ActivityFeed entries={room.activity} />
+          <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
         </div>
         <div className="conversation">
           <ChatPanel

@@ -47,7 +47,11 @@ export function toUserView(u: UserRecord): UserView {
 /** A generated one-time password opens nothing but the form to replace it. */
 export function requirePasswordChanged(identity: Identity): void {
   if (identity.user.mustChangePassword) {
-    throw new AccordError('FORBIDDEN', 'set your own password first (POST /api/auth/password)');
+    throw AccordError.because(
+      'FORBIDDEN',
+      'auth.mustChangePassword',
+      'set your own password first (POST /api/auth/password)',
+    );
   }
 }
 
@@ -102,7 +106,8 @@ export class AuthService {
   /** Sets a new password; every other session of the user is ended. */
   async changePassword(identity: Identity, body: ChangePasswordBody): Promise<void> {
     const hash = identity.user.passwordHash;
-    if (identity.session.caseId !== null || !hash) throw new AccordError('FORBIDDEN', 'sign in with your password');
+    if (identity.session.caseId !== null || !hash)
+      throw AccordError.because('FORBIDDEN', 'auth.passwordSignInOnly', 'sign in with your password');
     if (!(await verifyPassword(body.currentPassword, hash))) {
       throw AccordError.because('BAD_CREDENTIALS', 'auth.wrongCurrentPassword', 'the current password is wrong');
     }
@@ -189,7 +194,7 @@ export class AuthService {
   ): Promise<{ userId: string; role: CaseRole; caseId: string }> {
     requirePasswordChanged(identity);
     if (identity.session.caseId === null && identity.user.staffRole === 'admin') {
-      if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
+      if (!(await this.store.getCase(caseId))) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
       return { userId: identity.user.id, role: 'admin', caseId };
     }
     const p = await this.principalFor(identity, caseId, action);

@@ -169,9 +169,11 @@ export class ReviewService {
         const pii = await this.pii.read(c.id);
         const failing = acceptanceRules(c, pii, (await this.store.listEvidence(c.id)).length).filter((r) => !r.ok);
         if (failing.length > 0 && !decision.overrideReason) {
-          throw new AccordError(
+          throw AccordError.because(
             'VALIDATION_FAILED',
+            'review.rulesNotMet',
             `acceptance rules not met: ${failing.map((r) => r.rule).join('; ')} (give an overrideReason to accept anyway)`,
+            { rules: failing.map((r) => r.code).join(',') },
           );
         }
         // The override's reason, else the reviewer's own: either is on the timeline.
@@ -216,7 +218,7 @@ export class ReviewService {
   async queue(identity: Identity, query: QueueQuery): Promise<QueueItem[]> {
     const actor = actorOf(identity, null);
     if (actor !== 'staff' && actor !== 'admin')
-      throw new AccordError('FORBIDDEN', 'the review queue is for platform staff');
+      throw AccordError.because('FORBIDDEN', 'review.staffOnly', 'the review queue is for platform staff');
     const now = Date.now();
     // Each mediator's name read once, however many of their cases are listed.
     const mediators = new Map<string, Promise<string | null>>();

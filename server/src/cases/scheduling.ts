@@ -43,7 +43,8 @@ export class SchedulingService {
   async putMediator(identity: Identity, body: MediatorProfileBody): Promise<void> {
     if (actorOf(identity, null) !== 'admin') throw new AccordError('FORBIDDEN', 'only an admin manages mediators');
     const user = await this.store.getUser(body.userId);
-    if (!user || user.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator account');
+    if (!user || user.staffRole !== 'mediator')
+      throw AccordError.because('NOT_FOUND', 'mediator.notFound', 'no such mediator account');
     await this.store.putMediatorProfile(body);
   }
 
@@ -69,7 +70,8 @@ export class SchedulingService {
   ): Promise<CaseProgress> {
     const { c, actor } = await this.access.caseFor(identity, caseId, ['admin']);
     const mediator = await this.store.getUser(mediatorUserId);
-    if (!mediator || mediator.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator');
+    if (!mediator || mediator.staffRole !== 'mediator')
+      throw AccordError.because('NOT_FOUND', 'mediator.notFound', 'no such mediator');
     await this.transitions.move(
       c,
       'mediator_assigned',
@@ -101,7 +103,14 @@ export class SchedulingService {
   ): Promise<CaseProgress> {
     const { c, actor } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
     if (!isTimeZone(session.timeZone))
-      throw new AccordError('VALIDATION_FAILED', `unknown time zone ${session.timeZone}`);
+      throw AccordError.because(
+        'VALIDATION_FAILED',
+        'schedule.unknownTimeZone',
+        `unknown time zone ${session.timeZone}`,
+        {
+          timeZone: session.timeZone.slice(0, 64),
+        },
+      );
     const reschedule = c.status === 'scheduled';
     // The timeline carries the session itself (the client writes it in the reader's words), no note.
     await this.transitions.move(c, 'scheduled', actor, identity.user.id, null, { session }, reason);
@@ -121,7 +130,7 @@ export class SchedulingService {
   async roomInvite(identity: Identity, caseId: string): Promise<RoomInviteResult> {
     const { c } = await this.access.caseFor(identity, caseId, ['customer']);
     if (!['scheduled', 'in_mediation'].includes(c.status) || !c.customerId) {
-      throw new AccordError('PHASE_RULES', 'the session is not scheduled yet');
+      throw AccordError.because('PHASE_RULES', 'schedule.notScheduled', 'the session is not scheduled yet');
     }
     const existing = (await this.store.listInvites(c.id)).find(
       (i) => i.userId === c.customerId && i.revokedAt === null && i.pinHash !== null,

@@ -112,7 +112,7 @@ export class CaseService {
 
   async getCase(caseId: string): Promise<CaseView> {
     const c = await this.store.getCase(caseId);
-    if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!c) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     return toCaseView(c);
   }
 
@@ -134,7 +134,8 @@ export class CaseService {
   ): Promise<void> {
     requireGrant(granter, body.role);
     const user = await this.store.getUser(body.userId);
-    if (!user || user.kind !== 'staff') throw new AccordError('NOT_FOUND', 'no such staff member');
+    if (!user || user.kind !== 'staff')
+      throw AccordError.because('NOT_FOUND', 'staff.notFound', 'no such staff member');
     const existing = await this.store.getMember(caseId, user.id);
     if (existing && existing.removedAt === null) requireGrant(granter, existing.role);
     const changed = existing !== null && existing.removedAt === null && existing.role !== body.role;
@@ -159,7 +160,7 @@ export class CaseService {
     createdBy: { userId: string; role: CaseRole } | null,
   ): Promise<InviteView> {
     if (createdBy) requireGrant(createdBy.role, body.role);
-    if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!(await this.store.getCase(caseId))) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     // Two people in one room whose names look the same (another script's letters, another
     // normalisation, an invisible character) could pass for each other.
     const skeleton = nameSkeleton(body.displayName);
@@ -167,9 +168,11 @@ export class CaseService {
       (m) => m.removedAt === null && nameSkeleton(m.displayName) === skeleton,
     );
     if (twin) {
-      throw new AccordError(
+      throw AccordError.because(
         'CONFLICT',
+        'invite.nameTaken',
         `a participant of this case already has a name that looks the same as "${body.displayName}"; choose one that tells them apart`,
+        { name: body.displayName },
       );
     }
     // A system invite (seeding) has nobody to record as the actor; sign-off refuses a changed signer set anyway.
@@ -203,7 +206,8 @@ export class CaseService {
   /** Revokes an invite and every session it opened; their live connections are closed. */
   async revokeInvite(caseId: string, inviteId: string, revoker: CaseRole): Promise<void> {
     const invite = await this.store.getInvite(inviteId);
-    if (!invite || invite.caseId !== caseId) throw new AccordError('NOT_FOUND', 'no such invite');
+    if (!invite || invite.caseId !== caseId)
+      throw AccordError.because('NOT_FOUND', 'invite.notFound', 'no such invite');
     requireGrant(revoker, invite.role);
     const sessionIds = await this.store.revokeInvite(inviteId, new Date().toISOString());
     if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
@@ -212,7 +216,9 @@ export class CaseService {
   async createStaff(identity: Identity | null, body: CreateStaffBody, mustChange = false): Promise<UserView> {
     if (identity) requireStaff(identity, 'staff.create');
     if (await this.store.getUserByUsername(body.username)) {
-      throw new AccordError('CONFLICT', `the username ${body.username} is taken`);
+      throw AccordError.because('CONFLICT', 'staff.usernameTaken', `the username ${body.username} is taken`, {
+        username: body.username,
+      });
     }
     const user = await this.store.createUser({
       id: newId(),

@@ -106,7 +106,12 @@ export class CaseTransitions {
     reason: string | null = null,
   ): Promise<void> {
     if (!mayMoveCase(c.status, to, actor)) {
-      throw new AccordError('INVALID_TRANSITION', `a ${actor} cannot move a case from ${c.status} to ${to}`);
+      throw AccordError.because(
+        'INVALID_TRANSITION',
+        'case.cannotMove',
+        `a ${actor} cannot move a case from ${c.status} to ${to}`,
+        { from: c.status, to },
+      );
     }
     await this.store.updateCase(c.id, { ...patch, status: to }, c.status);
     await this.record(c.id, actorId, c.status, to, actor, note, patch.session ?? null, reason);

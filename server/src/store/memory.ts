@@ -139,9 +139,14 @@ export class MemoryStore implements Store {
 
   async updateCase(id: string, patch: CasePatch, expectedStatus?: CaseLifecycle): Promise<CaseRecord> {
     const current = this.cases.get(id);
-    if (!current) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!current) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     if (expectedStatus !== undefined && current.status !== expectedStatus) {
-      throw new AccordError('CONFLICT', `the case is ${current.status} now, no longer ${expectedStatus}`);
+      throw AccordError.because(
+        'CONFLICT',
+        'case.statusChanged',
+        `the case is ${current.status} now, no longer ${expectedStatus}`,
+        { status: current.status },
+      );
     }
     const next = { ...current, ...patch };
     if (patch.status !== undefined && patch.status !== current.status) next.statusSince = now();
@@ -159,7 +164,7 @@ export class MemoryStore implements Store {
 
   async addEvidence(e: EvidenceRecord, max: number): Promise<EvidenceRecord> {
     if ([...this.evidence.values()].filter((x) => x.caseId === e.caseId).length >= max) {
-      throw new AccordError('CONFLICT', `a case holds at most ${max} evidence files`);
+      throw AccordError.because('CONFLICT', 'evidence.tooMany', `a case holds at most ${max} evidence files`, { max });
     }
     this.evidence.set(e.id, { ...e });
     return e;
@@ -283,7 +288,7 @@ export class MemoryStore implements Store {
   async updateRoomState(caseId: string, patch: RoomStatePatch, expectedVersion?: number): Promise<RoomStateRecord> {
     const current = this.roomStates.get(caseId) ?? defaultRoomState(caseId);
     if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw new AccordError('CONFLICT', 'the room changed meanwhile; try again');
+      throw AccordError.because('CONFLICT', 'room.changedMeanwhile', 'the room changed meanwhile; try again');
     }
     const next = { ...current, ...patch, version: current.version + 1 };
     this.roomStates.set(caseId, next);
@@ -401,7 +406,8 @@ export class MemoryStore implements Store {
   }
 
   async createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord> {
-    if (await this.currentFreeze(freeze.caseId)) throw new AccordError('CONFLICT', 'the agreement is already frozen');
+    if (await this.currentFreeze(freeze.caseId))
+      throw AccordError.because('CONFLICT', 'signing.alreadyFrozen', 'the agreement is already frozen');
     const record = { ...freeze, voidedAt: null };
     this.freezes.push(record);
     return { ...record };
@@ -416,7 +422,7 @@ export class MemoryStore implements Store {
 
   async addSignature(sig: SignatureRecord): Promise<SignatureRecord> {
     if (this.signatures.some((s) => s.freezeId === sig.freezeId && s.userId === sig.userId)) {
-      throw new AccordError('CONFLICT', 'you have already signed this text');
+      throw AccordError.because('CONFLICT', 'signing.alreadySigned', 'you have already signed this text');
     }
     this.signatures.push({ ...sig });
     return sig;
@@ -427,7 +433,8 @@ export class MemoryStore implements Store {
   }
 
   async saveOutcome(o: OutcomeRow): Promise<void> {
-    if (this.outcomes.has(o.caseId)) throw new AccordError('CONFLICT', 'this case already has a sealed outcome');
+    if (this.outcomes.has(o.caseId))
+      throw AccordError.because('CONFLICT', 'outcome.alreadySealed', 'this case already has a sealed outcome');
     this.outcomes.set(o.caseId, { ...o });
   }
 
