@@ -212,6 +212,8 @@ export const PartyData = z.object({
   phone: z.string(),
   nationalId: z.string(),
   contractNumber: z.string(),
+  /** The customer's e-mail address, in their own export only (staff views leave it out). */
+  email: z.string().nullable().optional(),
 });
 export type PartyData = z.infer<typeof PartyData>;
 

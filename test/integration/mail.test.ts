@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -92,13 +94,19 @@ async function staffOf(t: TestServer) {
 type Staff = Awaited<ReturnType<typeof staffOf>>;
 
 /** Files a Chinese complaint with the customer's address and takes it through review to an assigned mediator. */
-async function acceptedCase(t: TestServer, staff: Staff, email: string | null = CUSTOMER): Promise<IntakeResult> {
+async function acceptedCase(
+  t: TestServer,
+  staff: Staff,
+  email: string | null = CUSTOMER,
+  language: 'zh-CN' | 'en' = 'zh-CN',
+): Promise<IntakeResult> {
   const call = httpClient(() => t.url);
+  const fields = { ...complaint(email ? { email } : {}), language };
   const filed = await call<IntakeResult>(
     'POST',
     '/api/intake',
     undefined,
-    form(complaint(email ? { email } : {}), [{ name: 'contract.pdf', data: pdf() }]),
+    form(fields, [{ name: 'contract.pdf', data: pdf() }]),
   );
   expect(filed.status).toBe(201);
   const id = filed.body.caseId;
@@ -161,10 +169,42 @@ describe('notices by e-mail through a real SMTP server', () => {
     // The Message-ID is the outbox message's: a copy sent twice is recognisably the same message.
     const [queued] = (await t.server.store.listMail(intake.caseId)).filter((m) => m.recipient.startsWith('customer:'));
     expect(invitation?.messageId).toBe(`<${queued?.id}@localhost>`);
+    // The address is kept with the encrypted personal data: not in the database file in the clear, but
+    // in the customer's own export.
+    for (const name of ['accord.db', 'accord.db-wal']) {
+      const path = join(t.dataDir, name);
+      if (existsSync(path)) expect(readFileSync(path).includes(CUSTOMER), name).toBe(false);
+    }
+    const call = httpClient(() => t.url);
+    const trackingId = intake.trackingUrl.split('/track/')[1] ?? '';
+    const signIn = await call<{ token: string }>('POST', `/api/track/${trackingId}/sign-in`, undefined, {
+      pin: intake.pin,
+    });
+    const exported = await call<{ personalData: { email: string } }>(
+      'GET',
+      `/api/cases/${intake.caseId}/export`,
+      signIn.body.token,
+    );
+    expect(exported.body.personalData.email).toBe(CUSTOMER);
     const [added] = await waitFor(() => (inbox.to(MEDIATOR).length > 0 ? inbox.to(MEDIATOR) : null), 'mediator told');
     expect(added?.subject).toBe(`【${intake.caseNumber}】您已被加入调解案件`);
     expect(added?.text).toContain(`您已作为调解员被加入案件 ${intake.caseNumber}`);
     expect(added?.text).toContain(`${t.url}/staff/cases/${intake.caseId}`);
+  });
+
+  it('an English complaint is written to in English; a complaint without an address queues nothing for its customer', async () => {
+    const english = await acceptedCase(t, staff, 'ms.wang@example.com', 'en');
+    const [mail] = await waitFor(() => {
+      const got = inbox.to('ms.wang@example.com');
+      return got.length > 0 ? got : null;
+    }, 'the English invitation');
+    expect(mail?.subject).toBe(`[${english.caseNumber}] Your complaint has been accepted`);
+    expect(mail?.text).toContain('Dear 王小红,');
+    const silent = await acceptedCase(t, staff, null);
+    const queued = await t.server.store.listMail(silent.caseId);
+    expect(queued.filter((m) => m.recipient.startsWith('customer:'))).toEqual([]);
+    // The mediator, who has an address, is still told.
+    expect(queued.map((m) => m.recipient)).toEqual([`user:${staff.mediator.id}`]);
   });
 
   it('scheduling: a calendar file with the start in UTC and the zone, a calendar link, reminders queued and replaced', async () => {
