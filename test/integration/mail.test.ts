@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import ICAL from 'ical.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -333,12 +335,21 @@ describe('reminders across a restart', () => {
     const env = mailEnv(inbox, '12000,6000');
     // The first node has no SMTP server: everything it queues waits.
     const { ACCORD_SMTP_HOST: _host, ...withoutSmtp } = env;
-    const first = await startServer({ dataDir, env: withoutSmtp });
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const first = await startServer({ dataDir, env: withoutSmtp, log: pino({ level: 'info' }, sink) });
     const staff = await staffOf(first);
     const c = await acceptedCase(first, staff, 'late@example.cn');
     const start = Math.ceil((Date.now() + 3_000) / 1000) * 1000;
     await schedule(first, staff, c.caseId, shanghaiLocal(start));
     expect((await first.server.store.listMail(c.caseId)).every((m) => m.sentAt === null)).toBe(true);
+    // Said once, not at every message.
+    expect(lines.filter((l) => l.includes('"event":"mail.disabled"'))).toHaveLength(1);
     await first.close();
     await waitFor(() => Date.now() > start, 'the session to begin');
 
