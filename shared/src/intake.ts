@@ -15,13 +15,15 @@ export const NationalId = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 d
  * The version of the privacy notice the complaint form shows (client/src/intake/PrivacyNotice.tsx).
  * A changed notice gets a new version, and a consent names the one it was given to.
  */
-export const PRIVACY_NOTICE_VERSION = '2026-12-03';
+export const PRIVACY_NOTICE_VERSION = '2026-12-03-2';
 
 export const IntakeBody = z.strictObject({
   name: PersonName(2, 50),
   phone: Phone,
   nationalId: NationalId,
   contractNumber: z.string().trim().min(3).max(64),
+  /** Where notices go (the invitation, the session and its reminders, the outcome); optional, kept encrypted. */
+  email: z.preprocess((v) => (v === '' ? undefined : v), z.email('an e-mail address').max(254).optional()),
   category: CaseCategory,
   amountInDisputeCents: Cents,
   description: z.string().trim().min(10, 'at least 10 characters').max(10_000),
@@ -215,6 +217,8 @@ export const PartyData = z.object({
   phone: z.string(),
   nationalId: z.string(),
   contractNumber: z.string(),
+  /** The customer's e-mail address, in their own export only (staff views leave it out). */
+  email: z.string().nullable().optional(),
 });
 export type PartyData = z.infer<typeof PartyData>;
 

@@ -26,6 +26,8 @@ export const UserView = z.object({
   displayName: z.string(),
   username: z.string().nullable(),
   staffRole: StaffRole.nullable(),
+  /** The account's e-mail address, shown to admins only (the staff list, the account just created). */
+  email: z.string().nullable().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -148,6 +150,8 @@ export const CreateStaffBody = z.strictObject({
   displayName: DisplayName,
   staffRole: StaffRole,
   password: Password,
+  /** Where this account's notices go (invitations, schedules, reminders, outcomes); optional. */
+  email: z.email('an e-mail address').max(254).optional(),
 });
 export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
 

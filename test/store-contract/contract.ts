@@ -6,6 +6,7 @@ import { contractAccess } from './contract-access';
 import { contractCases } from './contract-cases';
 import { contractChat } from './contract-chat';
 import { contractDocs } from './contract-docs';
+import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
 
@@ -23,6 +24,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractDocs(t);
     contractAccess(t);
     contractRoom(t);
+    contractOutbox(t);
   });
 }
 

@@ -326,6 +326,7 @@ export const en = {
     intro: 'Tell us what happened. A case number and a private tracking link will let you follow every step.',
     name: 'Full name',
     phone: 'Mobile phone',
+    email: 'E-mail (optional: for the invitation, the session time, reminders and the outcome)',
     nationalId: 'Resident ID number',
     contractNumber: 'Loan or contract number',
     category: 'What is it about?',
@@ -343,9 +344,9 @@ export const en = {
     privacyTitle: 'How we handle your personal information',
     privacyVersion: 'Notice version {{version}}',
     privacyCollect:
-      'What we collect: your name, mobile number, resident ID number, loan or contract number, your complaint and the evidence you upload.',
+      'What we collect: your name, mobile number, e-mail address if you give one, resident ID number, loan or contract number, your complaint and the evidence you upload.',
     privacyPurpose:
-      'What for: to confirm who you are, to review and mediate your complaint, and to contact you about it. Nothing else.',
+      'What for: to confirm who you are, to review and mediate your complaint, and to contact you about it (by e-mail, if you give an address: the invitation, the session time and reminders, the outcome). Nothing else.',
     privacyAccess:
       'Who sees it: the staff who review complaints and the mediator. Your ID number and phone are shown masked; every look at the full number is recorded.',
     privacyKeep:

@@ -320,6 +320,7 @@ export const zhCN: Messages = {
     intro: '请说明事情经过。提交后您会收到案件编号和私人跟踪链接，可随时查看办理进度。',
     name: '姓名',
     phone: '手机号码',
+    email: '电子邮箱（选填：用于接收邀请、会议时间、提醒和调解结果）',
     nationalId: '身份证号码',
     contractNumber: '借款或合同编号',
     category: '投诉类别',
@@ -336,8 +337,10 @@ export const zhCN: Messages = {
     invalidAmount: '请输入金额，例如 1,280.50',
     privacyTitle: '个人信息处理告知',
     privacyVersion: '告知版本 {{version}}',
-    privacyCollect: '我们收集：您的姓名、手机号码、身份证号码、借款或合同编号、投诉内容和您上传的证据材料。',
-    privacyPurpose: '用途：核实您的身份、受理和调解您的投诉、就案件与您联系。不用于其他目的。',
+    privacyCollect:
+      '我们收集：您的姓名、手机号码、电子邮箱（如您填写）、身份证号码、借款或合同编号、投诉内容和您上传的证据材料。',
+    privacyPurpose:
+      '用途：核实您的身份、受理和调解您的投诉、就案件与您联系（如您填写邮箱，将通过邮件发送邀请、会议时间和提醒、调解结果）。不用于其他目的。',
     privacyAccess:
       '谁能看到：处理投诉的审核人员和调解员。身份证号码和手机号码默认打码显示，查看完整号码的每一次操作都会被记录。',
     privacyKeep: '保存：加密保存；保留期限届满后删除个人信息，调解结果记录按规定保存。',

@@ -127,6 +127,10 @@ export function IntakePage() {
           <input name="phone" required pattern="1\d{10}" inputMode="tel" autoComplete="tel" disabled={!consented} />
         </label>
         <label>
+          {t('intake.email')}
+          <input name="email" type="email" maxLength={254} autoComplete="email" />
+        </label>
+        <label>
           {t('intake.nationalId')}
           <input name="nationalId" required pattern="\d{17}[\dX]" autoComplete="off" disabled={!consented} />
         </label>

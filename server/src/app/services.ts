@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { SealedOutcome } from '@accord/shared';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
 import { TermsHistory } from '../agreement/terms-history';
@@ -7,12 +8,15 @@ import { AuditLog } from '../audit/log';
 import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
 import { createCaseFlow, type CaseFlow } from '../cases/index';
+import { PiiVault } from '../cases/pii';
 import { CaseService } from '../cases/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
 import { EvidenceService } from '../evidence/service';
 import { ModerationService, toActivity } from '../moderation/service';
+import { NoticeService } from '../notify/notices';
+import { MailSender } from '../notify/sender';
 import { loadSigningKey, type SigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
@@ -41,6 +45,9 @@ export interface Services {
   readonly broadcasts: RoomBroadcasts;
   /** Who changed which settlement term (audit entries, the feed, "last changed by"). */
   readonly terms: TermsHistory;
+  /** Notices by e-mail: queued by `notices`, sent from the outbox by `mail` (started by the server). */
+  readonly notices: NoticeService;
+  readonly mail: MailSender;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -77,6 +84,7 @@ export function buildServices(
       const displayName = member?.displayName ?? user?.displayName ?? '';
       await moderation.leaveSigning({ ...by, caseId, displayName, sessionId: '' }, 'member.added');
     },
+    memberAdded: (caseId, userId, role) => quietly(notices.memberAdded(caseId, userId, role)),
   });
   const docs = new DocRegistry(store, {
     unloadAfterMs: config.docUnloadMs,
@@ -93,6 +101,11 @@ export function buildServices(
   const activityId = activityIds(config.tokenSecret);
   const cipher = new DataCipher(config.dataKey);
   const track = trackBroadcasts(io);
+  const outcomePdf = new OutcomePdf(publicUrl);
+  // Called only once outcomes are sealed, when `outcome` (built below) exists.
+  const { notices, mail, quietly } = buildMail(config, infra, cipher, publicUrl, outcomePdf, (id) =>
+    outcome.record(id),
+  );
   const evidence = new EvidenceService(
     store,
     cipher,
@@ -110,7 +123,13 @@ export function buildServices(
     bus,
     pinAttempts: infra.limiter('tracking-pin', 5, ATTEMPT_WINDOW_MS),
     publicUrl,
-    effects: track,
+    effects: {
+      progressChanged: async (progress) => {
+        track.progressChanged(progress);
+        await quietly(notices.progressChanged(progress));
+      },
+      historyChanged: (caseId) => track.historyChanged(caseId),
+    },
     // Called only once requests arrive, when `outcome` (built below) exists.
     sealedRecord: (caseId) => outcome.record(caseId),
   });
@@ -139,6 +158,7 @@ export function buildServices(
       concluded: async (caseId, kind) => {
         await moderation.conclude(caseId);
         await flow.transitions.outcomeSealed(caseId, kind);
+        await quietly(notices.outcomeSealed(caseId));
       },
     },
   );
@@ -186,8 +206,38 @@ export function buildServices(
     chat,
     moderation,
     outcome,
-    outcomePdf: new OutcomePdf(publicUrl),
+    outcomePdf,
     broadcasts,
     terms,
+    notices,
+    mail,
   };
+}
+
+/**
+ * Notices by e-mail: queued by the NoticeService as cases move, sent from the outbox by the
+ * MailSender. `quietly` queues without failing what it tells of: a notice that cannot be queued
+ * is logged.
+ */
+function buildMail(
+  config: AccordConfig,
+  { store, log }: Infrastructure,
+  cipher: DataCipher,
+  publicUrl: () => string,
+  outcomePdf: OutcomePdf,
+  sealedRecord: (caseId: string) => Promise<SealedOutcome | null>,
+): { notices: NoticeService; mail: MailSender; quietly: (p: Promise<void>) => Promise<void> } {
+  const notices = new NoticeService({
+    store,
+    pii: new PiiVault(store, cipher),
+    publicUrl,
+    reminderOffsetsMs: config.mail.reminderOffsetsMs,
+    sealedRecord,
+    renderPdf: (sealed) => outcomePdf.render(sealed),
+    queued: () => mail.kick(),
+  });
+  const mail = new MailSender(config.mail, { store, log, publicUrl, render: (m, host) => notices.render(m, host) });
+  const quietly = (p: Promise<void>) =>
+    p.catch((err: unknown) => log.error({ event: 'mail.enqueue_failed', err }, 'a notice could not be queued'));
+  return { notices, mail, quietly };
 }

@@ -39,6 +39,8 @@ import type {
 export interface MemberHooks {
   /** Someone who signs (customer, platform, mediator) is about to be added or re-admitted by `by`. */
   signersChanging(caseId: string, by: { userId: string; role: CaseRole }): Promise<void>;
+  /** A staff account was made a member (or given another role): it may be told by e-mail. */
+  memberAdded?(caseId: string, userId: string, role: CaseRole): Promise<void>;
 }
 
 export function toCaseView(c: CaseRecord): CaseView {
@@ -144,6 +146,7 @@ export class CaseService {
       await this.hooks.signersChanging(caseId, { userId: by.userId, role: granter });
     }
     await this.store.putMember({ caseId, userId: user.id, role: body.role, displayName: user.displayName });
+    if (!existing || existing.removedAt !== null || changed) await this.hooks.memberAdded?.(caseId, user.id, body.role);
     // Live connections hold the old role: close them, so the next ones carry the new one.
     if (changed) await this.bus.publish({ type: 'member.changed', caseId, userId: user.id });
   }
@@ -228,14 +231,15 @@ export class CaseService {
       staffRole: body.staffRole,
       passwordHash: await hashPassword(body.password),
       mustChangePassword: mustChange,
+      email: body.email ?? null,
     });
-    return toUserView(user);
+    return { ...toUserView(user), email: user.email };
   }
 
   /** Staff accounts, for an admin (e.g. to give a mediator a profile). */
   async listStaff(identity: Identity): Promise<UserView[]> {
     requireStaff(identity, 'staff.list');
-    return (await this.store.listStaff()).map(toUserView);
+    return (await this.store.listStaff()).map((u) => ({ ...toUserView(u), email: u.email }));
   }
 
   /** On a store with no staff at all, creates `admin` with a one-time password and returns it. */

@@ -13,8 +13,11 @@ import type { CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/typ
 import type { CaseAccess } from './access';
 
 export interface LifecycleEffects {
-  /** A case changed: the customer's tracking page and the staff dashboard update live. */
-  progressChanged(progress: CaseProgress): void;
+  /**
+   * A case changed: the customer's tracking page and the staff dashboard update live, notices are
+   * queued. Awaited, so what it queues is stored before the change is answered.
+   */
+  progressChanged(progress: CaseProgress): void | Promise<void>;
   /** Something other than a status change was added to the case history (a reveal): staff watching it fetch it again. */
   historyChanged(caseId: string): void;
 }
@@ -142,7 +145,7 @@ export class CaseTransitions {
       ...(session ? { session } : {}),
       ...(reason ? { reason } : {}),
     });
-    this.effects.progressChanged(await this.progress(caseId));
+    await this.effects.progressChanged(await this.progress(caseId));
   }
 
   /** The complainant's consent to the privacy notice (its version) and, separately, to sensitive data; `at` is the entry's. */

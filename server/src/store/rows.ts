@@ -3,6 +3,7 @@ import type {
   AuditRecord,
   NewCase,
   NewUser,
+  NewOutboxMessage,
   CaseRecord,
   EvidenceRecord,
   FreezeRecord,
@@ -10,6 +11,7 @@ import type {
   MediatorProfile,
   MemberRecord,
   OutcomeRow,
+  OutboxRecord,
   RoomStateRecord,
   SessionRecord,
   SignatureRecord,
@@ -37,6 +39,7 @@ export function toUser(r: Row): UserRecord {
     staffRole: strOrNull(r.staff_role) as UserRecord['staffRole'],
     passwordHash: strOrNull(r.password_hash),
     mustChangePassword: bool(r.must_change_password),
+    email: strOrNull(r.email ?? null),
     createdAt: str(r.created_at),
   };
 }
@@ -208,6 +211,7 @@ export function userInsertParams<B>(user: NewUser, createdAt: string, bool: (v: 
     user.passwordHash,
     bool(user.mustChangePassword),
     createdAt,
+    user.email ?? null,
   ];
 }
 
@@ -306,3 +310,29 @@ export function caseUpdateParams(next: CaseRecord, id: string): (string | number
 /** The refusal of a chat message whose clientId its sender already used for other text (every store). */
 export const clientIdReused = (clientId: string): AccordError =>
   new AccordError('CONFLICT', `clientId ${clientId} was already used for a different message`);
+
+export function toOutbox(r: Row): OutboxRecord {
+  return {
+    id: str(r.id),
+    caseId: strOrNull(r.case_id),
+    kind: str(r.kind),
+    recipient: str(r.recipient),
+    payload: str(r.payload),
+    notBefore: str(r.not_before),
+    expiresAt: strOrNull(r.expires_at),
+    attempts: num(r.attempts),
+    nextAttemptAt: str(r.next_attempt_at),
+    leaseOwner: strOrNull(r.lease_owner),
+    leaseUntil: strOrNull(r.lease_until),
+    sentAt: strOrNull(r.sent_at),
+    droppedAt: strOrNull(r.dropped_at),
+    dropReason: strOrNull(r.drop_reason),
+    lastError: strOrNull(r.last_error),
+    createdAt: str(r.created_at),
+  };
+}
+
+/** The parameters of both stores' outbox INSERT, in its column order (id … created_at). */
+export function outboxInsertParams(m: NewOutboxMessage, createdAt: string): (string | null)[] {
+  return [m.id, m.caseId, m.kind, m.recipient, m.payload, m.notBefore, m.expiresAt, m.notBefore, createdAt];
+}

@@ -9,6 +9,7 @@ import { postgresEvidence } from './evidence';
 import { postgresInvites } from './invites';
 import { postgresMediators } from './mediators';
 import { postgresMembers } from './members';
+import { postgresOutbox } from './outbox';
 import { postgresRoomState } from './room-state';
 import { postgresSessions } from './sessions';
 import { postgresSignoff } from './signoff';
@@ -39,6 +40,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresSessions(db),
       ...postgresChat(db),
       ...postgresSignoff(db),
+      ...postgresOutbox(db),
       ...postgresDocs(db),
     };
     Object.assign(this, parts);

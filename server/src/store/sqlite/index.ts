@@ -9,6 +9,7 @@ import { sqliteEvidence } from './evidence';
 import { sqliteInvites } from './invites';
 import { sqliteMediators } from './mediators';
 import { sqliteMembers } from './members';
+import { sqliteOutbox } from './outbox';
 import { sqliteRoomState } from './room-state';
 import { sqliteSessions } from './sessions';
 import { sqliteSignoff } from './signoff';
@@ -46,6 +47,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteSessions(c),
       ...sqliteChat(c, chat),
       ...sqliteSignoff(c),
+      ...sqliteOutbox(c),
       ...sqliteDocs(c, docs),
     };
     Object.assign(this, parts);
