@@ -52,6 +52,14 @@ export const ErrorReason = z.enum([
   /** params: seconds */
   'auth.lockedOut',
   'tracking.mismatch',
+  'recovery.notRemoved',
+  'recovery.staffAccount',
+  'recovery.inviteRevoked',
+  'recovery.noPin',
+  'recovery.pinNotReset',
+  'recovery.pinOtherSession',
+  'appeal.notRejected',
+  'appeal.alreadyAppealed',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

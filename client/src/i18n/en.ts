@@ -161,6 +161,10 @@ export const en = {
     announcement_unpinned: '{{actor}} removed the announcement',
     hand_raised: '{{actor}} raised a hand',
     hand_lowered: '{{actor}} lowered a hand',
+    member_reinvited: '{{actor}} invited {{target}} again with a new link',
+    invite_reissued: '{{actor}} issued a new invite link for {{target}}; the old one no longer works',
+    pin_reset: '{{actor}} reset the signing PIN of {{target}}',
+    pin_delivered: '{{target}} received a new signing PIN',
   },
   signing: {
     title: 'Signing the agreement',
@@ -453,7 +457,9 @@ export const en = {
     you: '(you)',
     readOnly: 'You can follow the room but not write in it.',
     ended: 'This session has ended; the chat can be read but not written in.',
-    notFound: 'You have no access to this room. Open your invite link again.',
+    notFound: 'You have no access to this room. If your invite link no longer works, ask the mediator for a new one.',
+    removed:
+      'The mediator removed you from this room, and your invite link no longer works. If you are to take part again, ask the mediator for a new link.',
     leave: 'Back',
   },
   chat: {
@@ -502,6 +508,42 @@ export const en = {
     scheduleAmount: 'Amount',
     scheduleRow: '{{n}}',
   },
+  recovery: {
+    removedTitle: 'Removed participants',
+    reinvite: 'Invite again',
+    linksTitle: 'Invite links',
+    linkActive: 'link in use',
+    linkRevoked: 'link revoked',
+    linkExpired: 'link expired',
+    reissue: 'Issue a new link',
+    reissueTitle: 'Issue a new link for {{name}}?',
+    reissueBody: 'The old link, and every device signed in with it, stops working at once.',
+    resetPin: 'Reset signing PIN',
+    resetPinTitle: 'Reset the signing PIN of {{name}}?',
+    resetPinBody:
+      'Their old PIN stops working at once. The new one is shown only to them, on the device they are using; you never see it.',
+    pinResetDone: 'The signing PIN of {{name}} was reset. They will see the new one in their room.',
+    newLinkTitle: 'New invite link for {{name}}',
+    newLinkHint:
+      'Shown once: copy it now and send it to {{name}} yourself. Any old link stays revoked. Their signing PIN is shown to them when they open it.',
+    copy: 'Copy link',
+    copied: 'Copied',
+    done: 'Done',
+    newPinTitle: 'Your signing PIN was reset',
+    newPinBody:
+      'Your old PIN no longer works. Show the new one once and note it down: you confirm your signature with it.',
+    showPin: 'Show my new PIN',
+    yourPin: 'Your new signing PIN: {{pin}}. It will not be shown again.',
+    appealTitle: 'Appeal this decision',
+    appealHint: 'You can appeal once. Say why the complaint should be reviewed again (at least {{min}} characters).',
+    appealReason: 'Reason for the appeal',
+    appealSend: 'Send the appeal',
+    appealTooShort: 'Write at least {{min}} characters',
+    appealLabel: 'Appeal',
+    appealed: 'Appealed on {{time}}',
+    appealReasonShown: 'Reason given',
+    noAppealLeft: 'This complaint was already appealed once; it cannot be appealed again.',
+  },
   errors: {
     network: 'The server cannot be reached. Check your connection and try again.',
     /** One per shared ErrorCode (checked by type below): what a person reads when nothing more precise is known. */
@@ -541,6 +583,22 @@ export const en = {
       },
       tracking: {
         mismatch: 'This tracking link and PIN do not match',
+      },
+      recovery: {
+        notRemoved: 'This participant is in the room; only a removed participant is invited again',
+        staffAccount:
+          'This participant signs in with their own account and password; no link or PIN is issued for them',
+        inviteRevoked:
+          'This link was already replaced, or the participant was removed; use their current link or invite them again',
+        noPin:
+          'There is no signing PIN to reset: it is made when they first open their link, or a new one is already waiting for them',
+        pinNotReset: 'No new signing PIN is waiting for you',
+        pinOtherSession:
+          'A new PIN is shown only on the device where you were in the room when it was reset. Ask the mediator for a new invite link.',
+      },
+      appeal: {
+        notRejected: 'Only a rejected complaint can be appealed',
+        alreadyAppealed: 'This complaint was already appealed once; it cannot be appealed again',
       },
     },
   },

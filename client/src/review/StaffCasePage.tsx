@@ -14,6 +14,7 @@ import { staffSession } from '../app/session';
 import { EvidenceList } from '../intake/EvidenceList';
 import { ProgressView } from '../intake/ProgressView';
 import { useProgress } from '../intake/useProgress';
+import { InviteRecovery } from '../room/InviteRecovery';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 
@@ -218,6 +219,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         )}
       </div>
       <ErrorText error={error} />
+      {/* Recovery: an admin reissues a lost invite or resets a signing PIN (the mediator does it in the room). */}
+      {role === 'admin' && <InviteRecovery caseId={caseId} token={token} version={progress.timeline.length} />}
     </section>
   );
 

@@ -20,6 +20,7 @@ import { ActivityFeed } from './ActivityFeed';
 import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
 import { ChatPanel } from './ChatPanel';
 import { ConnectionBar } from './ConnectionBar';
+import { InviteRecovery, NewPinNotice } from './InviteRecovery';
 import { LobbyView } from './LobbyView';
 import { ModeratorPanel } from './ModeratorPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
@@ -75,7 +76,10 @@ export function RoomPage({
   if (room.status === 'denied') {
     return (
       <section className="page-message">
-        <p role="alert">{t('room.notFound')}</p>
+        {/* Removed: the link is revoked, so reopening it cannot help; a new one comes from the mediator. */}
+        <p role="alert" data-testid="room-denied">
+          {room.deniedReason === 'NOT_A_MEMBER' ? t('room.removed') : t('room.notFound')}
+        </p>
         <button type="button" onClick={() => navigate('/')}>
           {t('room.leave')}
         </button>
@@ -133,6 +137,7 @@ export function RoomPage({
           {isMediator && state && state.phase !== 'concluded' && (
             <>
               <ModeratorPanel room={room} state={state} problems={problems} />
+              <InviteRecovery caseId={caseId} token={token} version={room.activity.length} />
               {!room.outcome?.sealed && (
                 <section className="panel">
                   <EndWithoutAgreement room={room} signatures={signatures} />
@@ -140,6 +145,7 @@ export function RoomPage({
               )}
             </>
           )}
+          {isParty && <NewPinNotice caseId={caseId} token={token} me={me} activity={room.activity} />}
           <ActivityFeed entries={room.activity} />
         </div>
         <div className="conversation">

@@ -75,6 +75,11 @@ export const ActivityKind = z.enum([
   'agreement.unfrozen',
   'agreement.signed',
   'outcome.sealed',
+  // Recovery (shared/src/recovery.ts): the target is the party concerned; no PIN or link is ever in an entry.
+  'member.reinvited',
+  'invite.reissued',
+  'pin.reset',
+  'pin.delivered',
 ]);
 export type ActivityKind = z.infer<typeof ActivityKind>;
 

@@ -175,4 +175,5 @@ export const postgresMigrations: readonly string[] = [
   UPDATE room_state SET caucus_parties = json_build_array(caucus_user_id)::text WHERE caucus_user_id IS NOT NULL;
   `,
   /* 3: the language a case is conducted in; cases filed before it existed were Chinese */ `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
+  /* 4: as SQLite migration 7, when a party's signing PIN was last reset */ `ALTER TABLE invites ADD COLUMN pin_reset_at TEXT;`,
 ];

@@ -236,4 +236,5 @@ export const sqliteMigrations: readonly string[] = [
   UPDATE room_state SET caucus_parties = json_array(caucus_user_id) WHERE caucus_user_id IS NOT NULL;
 `,
   /* 6: the language a case is conducted in; cases filed before it existed were Chinese */ `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
+  /* 7: when a party's signing PIN was last reset (the new one goes only to their own session) */ `ALTER TABLE invites ADD COLUMN pin_reset_at TEXT;`,
 ];
