@@ -83,6 +83,41 @@ describe.skipIf(!chromiumOrSkip())('recovery in zh-CN, in real Chromium', () => 
     await expect.poll(() => mediator.getByTestId('participant-customer').count()).toBe(1);
   });
 
+  it('the mediator resets a party’s signing PIN; only the party is shown the new one, once', async () => {
+    const c: TestCase = await t.createCase('重置 PIN');
+    const mediator = await zhPage();
+    const platform = await zhPage();
+    for (const [page, role] of [
+      [mediator, 'mediator'],
+      [platform, 'platform'],
+    ] as const) {
+      await page.goto(c.inviteUrls[role]);
+      await page.waitForURL(`**/cases/${c.caseId}`);
+      await page.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
+    }
+    await mediator.getByTestId('pin-reset-platform').click();
+    await mediator.getByTestId('confirm-ok').click();
+    await expect.poll(() => mediator.getByTestId('invite-recovery').innerText()).toContain('李华 的签署 PIN 码已重置');
+
+    const notice = platform.getByTestId('new-pin');
+    await notice.waitFor();
+    expect(latinWords(await notice.innerText())).toEqual([]);
+    await platform.getByTestId('show-new-pin').click();
+    const shown = await platform.getByTestId('new-pin-value').innerText();
+    const pin = /\d{6}/.exec(shown)?.[0] ?? '';
+    expect(pin).toMatch(/^\d{6}$/);
+    expect(pin).not.toBe(c.pins.platform);
+    await screenshot(platform, 'recovery-new-pin');
+    // The mediator's screen never carries it; the feed says it was handed over.
+    await expect.poll(() => mediator.getByTestId('activity').innerText()).toContain('李华 已获取新的签署 PIN 码');
+    expect(await mediator.locator('body').innerText()).not.toContain(pin);
+    // Once: after a reload the card is gone (the handover is in the feed).
+    await platform.reload();
+    await platform.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
+    await platform.getByTestId('activity').waitFor();
+    expect(await platform.getByTestId('new-pin').count()).toBe(0);
+  });
+
   it('a rejected complaint is appealed once from the tracking page; the second is refused in Chinese', async () => {
     await t.server.cases.createStaff(null, {
       username: 'appeal.reviewer',
