@@ -19,6 +19,11 @@ import { waitFor } from '../helpers/wait';
 
 type Failure = { error: ErrorBody };
 
+/** The invite a link opens (links are re-signed on demand; the jti is the invite's id). */
+const jti = (url: string): unknown =>
+  (JSON.parse(Buffer.from(url.split('/join/')[1]?.split('.')[1] ?? '', 'base64url').toString()) as { jti?: unknown })
+    .jti;
+
 /** Recovery paths, each audited: re-invite, reissue, PIN reset, appeal (docs/PROTOCOL.md, "Recovery"). */
 describe('recovery', () => {
   let t: TestServer;
@@ -170,6 +175,65 @@ describe('recovery', () => {
     expect(JSON.stringify(await t.server.audit.all(c.caseId))).not.toContain(mine.body.pin);
     expect((await t.server.audit.verify(c.caseId)).ok).toBe(true);
     [mediator, customer].forEach((x) => x.close());
+  });
+
+  it('a complaint’s customer gets a reset or reissued PIN once from their tracking link, not from the old one', async () => {
+    const reviewer = await staffAccount('pin.reviewer', 'platform');
+    const admin = await staffAccount('pin.admin', 'admin');
+    const mediatorUser = await t.server.cases.createStaff(null, {
+      username: 'pin.mediator',
+      displayName: '赵调解员',
+      staffRole: 'mediator',
+      password: 'correct horse battery',
+    });
+    const filed = await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint(), []));
+    const caseId = filed.body.caseId;
+    const customer = (
+      await call<{ token: string }>(
+        'POST',
+        `/api/track/${filed.body.trackingUrl.split('/track/')[1]}/sign-in`,
+        undefined,
+        { pin: filed.body.pin },
+      )
+    ).body.token;
+    await call('POST', `/api/cases/${caseId}/review`, reviewer, { decision: 'start' });
+    await call('POST', `/api/cases/${caseId}/review`, reviewer, { decision: 'accept', overrideReason: '材料可后补。' });
+    await call('POST', `/api/cases/${caseId}/assign`, admin, { mediatorUserId: mediatorUser.id });
+    expect(
+      (await call('POST', `/api/cases/${caseId}/schedule`, admin, { startsAt: '2026-12-20T10:00:00' })).status,
+    ).toBe(200);
+    const roomInvite = () =>
+      call<{ url: string; pin: string | null }>('GET', `/api/cases/${caseId}/room-invite`, customer);
+    const first = await roomInvite();
+    expect(first.body.pin).toMatch(/^\d{6}$/);
+    const customerId = (await t.server.store.getCase(caseId))?.customerId ?? '';
+
+    // Reset by an admin: the tracking page hands the new PIN over once, and the old one is gone.
+    expect((await call('POST', `/api/cases/${caseId}/members/${customerId}/pin-reset`, admin)).status).toBe(204);
+    const after = await roomInvite();
+    expect(jti(after.body.url)).toBe(jti(first.body.url));
+    expect(after.body.pin).toMatch(/^\d{6}$/);
+    expect(after.body.pin).not.toBe(first.body.pin);
+    expect((await roomInvite()).body.pin).toBeNull();
+    // Opening the room link (as anyone holding it could) gives no PIN.
+    expect((await acceptInvite(t.url, first.body.url)).pin).toBeUndefined();
+
+    // A reissue: the old link is revoked; the tracking page gives the new link and its PIN, once.
+    const invites = await call<InviteView[]>('GET', `/api/cases/${caseId}/invites`, admin);
+    const current = invites.body.find((i) => i.userId === customerId && i.revokedAt === null);
+    const reissued = await call<InviteView>('POST', `/api/cases/${caseId}/invites/${current?.id}/reissue`, admin, {});
+    expect(reissued.status).toBe(201);
+    expect((await accept(first.body.url)).body).toMatchObject({ error: { code: 'INVITE_REVOKED' } });
+    const third = await roomInvite();
+    expect(jti(third.body.url)).toBe(reissued.body.id);
+    expect(third.body.pin).toMatch(/^\d{6}$/);
+    expect((await roomInvite()).body.pin).toBeNull();
+    expect((await kinds(caseId)).filter((k) => k.startsWith('pin.') || k === 'invite.reissued')).toEqual([
+      'pin.reset',
+      'pin.delivered',
+      'invite.reissued',
+      'pin.delivered',
+    ]);
   });
 
   it('a rejected complaint is appealed once, with a reason; the reviewer sees it; a second appeal is refused', async () => {
