@@ -99,7 +99,8 @@ export const en = {
     mute: 'Mute',
     unmute: 'Unmute',
     remove: 'Remove',
-    removeConfirm: 'Remove {{name}} from the room? Their invite link stops working.',
+    removeConfirm:
+      'Remove {{name}} from the room? Their invite link stops working; you can invite them again later with a new link.',
     removeTitle: 'Remove {{name}}?',
     removeDuringSigning:
       'The room is in signing: it returns to drafting, the frozen text is released and the {{count}} signature(s) given so far are void.',
@@ -181,7 +182,7 @@ export const en = {
     signAsHint: 'Your signature carries the name this case knows you by. Type it below to confirm that it is you.',
     nameMismatch: 'Type your name as shown: {{name}}',
     conflict: 'The text or the people signing changed; review the text shown now.',
-    secretPin: 'The PIN you received with your invite',
+    secretPin: 'The PIN you received with your invite (the new one, if it was reset)',
     secretPassword: 'Your password',
     confirm: 'I have read the text above, with fingerprint {{short}}, and agree to it.',
     sign: 'Sign',

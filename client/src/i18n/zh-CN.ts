@@ -100,7 +100,7 @@ export const zhCN: Messages = {
     mute: '禁言',
     unmute: '解除禁言',
     remove: '移出',
-    removeConfirm: '确定将{{name}}移出调解室吗？其邀请链接将失效。',
+    removeConfirm: '确定将{{name}}移出调解室吗？其邀请链接将失效；之后可以用新链接重新邀请。',
     removeTitle: '移出{{name}}？',
     removeDuringSigning:
       '当前处于签署阶段：会谈将退回起草阶段，冻结的文本解除冻结，已作出的 {{count}} 个签名全部作废。',
@@ -180,7 +180,7 @@ export const zhCN: Messages = {
     signAsHint: '签名使用本案登记的您的姓名。请在下方输入该姓名，确认是您本人。',
     nameMismatch: '请按所示输入您的姓名：{{name}}',
     conflict: '文本或签署人已发生变化，请查看当前显示的文本。',
-    secretPin: '随邀请链接收到的 PIN 码',
+    secretPin: '随邀请链接收到的 PIN 码（如已重置，请用新的 PIN 码）',
     secretPassword: '您的密码',
     confirm: '我已阅读上述文本（指纹 {{short}}），并同意其内容。',
     sign: '签署',
