@@ -27,6 +27,15 @@ import { ParticipantsPanel } from './ParticipantsPanel';
 import { RoomBanner } from './RoomBanner';
 import { useRoom } from './useRoom';
 
+/** Activity after which the mediator's list of removed participants and links is read again. */
+const LINK_KINDS = new Set<string>([
+  'member.removed',
+  'member.reinvited',
+  'invite.reissued',
+  'pin.reset',
+  'pin.delivered',
+]);
+
 /** The mediation room: banner, participants and controls, chat (joint and private), the agreement. */
 export function RoomPage({
   caseId,
@@ -137,7 +146,12 @@ export function RoomPage({
           {isMediator && state && state.phase !== 'concluded' && (
             <>
               <ModeratorPanel room={room} state={state} problems={problems} />
-              <InviteRecovery caseId={caseId} token={token} version={room.activity.length} />
+              <InviteRecovery
+                caseId={caseId}
+                token={token}
+                // Read again only when who is removed or which link is current may have changed.
+                version={room.activity.filter((a) => LINK_KINDS.has(a.kind)).length}
+              />
               {!room.outcome?.sealed && (
                 <section className="panel">
                   <EndWithoutAgreement room={room} signatures={signatures} />
