@@ -155,6 +155,20 @@ describe.skipIf(!chromiumOrSkip())('recovery in zh-CN, in real Chromium', () => 
     expect(await page.getByTestId('timeline').innerText()).toContain('申诉');
     await screenshot(page, 'recovery-appealed');
 
+    // The reviewer reads the appeal and its reason on the staff case page, in Chinese.
+    const staff = await zhPage();
+    await staff.goto(`${t.url}/login`);
+    await staff.getByLabel('用户名').fill('appeal.reviewer');
+    await staff.getByLabel('密码').fill('correct horse battery');
+    await staff.getByRole('button', { name: '登录' }).click();
+    await staff.getByTestId('go-queue').waitFor();
+    await staff.goto(`${t.url}/staff/cases/${filed.caseId}`);
+    const shownAppeal = staff.getByTestId('staff-case').getByTestId('appeal');
+    await shownAppeal.waitFor();
+    expect(await shownAppeal.innerText()).toContain(reason);
+    expect(await shownAppeal.innerText()).toContain('申诉理由');
+    await screenshot(staff, 'recovery-staff-appeal');
+
     await review({ decision: 'reject', reason: '复查后维持原决定。' });
     await expect.poll(() => page.getByTestId('progress').getAttribute('data-status')).toBe('rejected');
     const none = page.getByTestId('no-appeal-left');

@@ -542,7 +542,7 @@ export const en = {
     appealTooShort: 'Write at least {{min}} characters',
     appealLabel: 'Appeal',
     appealed: 'Appealed on {{time}}',
-    appealReasonShown: 'Reason given',
+    appealReasonShown: 'Reason given: {{reason}}',
     noAppealLeft: 'This complaint was already appealed once; it cannot be appealed again.',
   },
   errors: {

@@ -526,7 +526,7 @@ export const zhCN: Messages = {
     appealTooShort: '请至少填写 {{min}} 个字',
     appealLabel: '申诉',
     appealed: '已于 {{time}} 申诉',
-    appealReasonShown: '申诉理由',
+    appealReasonShown: '申诉理由：{{reason}}',
     noAppealLeft: '此投诉已申诉过一次，不能再次申诉。',
   },
   errors: {

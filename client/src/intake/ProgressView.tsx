@@ -52,7 +52,7 @@ export function ProgressView({
             <dd data-testid="appeal">
               {t('recovery.appealed', { time: time.format(new Date(progress.appeal.at)) })}
               <br />
-              {t('recovery.appealReasonShown')}: <span className="wrap">{progress.appeal.reason}</span>
+              <span className="wrap">{t('recovery.appealReasonShown', { reason: progress.appeal.reason })}</span>
             </dd>
           </>
         )}
