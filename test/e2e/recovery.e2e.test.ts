@@ -83,7 +83,7 @@ describe.skipIf(!chromiumOrSkip())('recovery in zh-CN, in real Chromium', () => 
     await expect.poll(() => mediator.getByTestId('participant-customer').count()).toBe(1);
   });
 
-  it('the mediator resets a party’s signing PIN; only the party is shown the new one, once', async () => {
+  it('the mediator resets a party’s signing PIN (only the party is shown the new one, once) and reissues their link', async () => {
     const c: TestCase = await t.createCase('重置 PIN');
     const mediator = await zhPage();
     const platform = await zhPage();
@@ -116,6 +116,18 @@ describe.skipIf(!chromiumOrSkip())('recovery in zh-CN, in real Chromium', () => 
     await platform.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
     await platform.getByTestId('activity').waitFor();
     expect(await platform.getByTestId('new-pin').count()).toBe(0);
+
+    // A lost link reissued: the new one is shown once to copy; the old one's sessions end at once.
+    await mediator.getByTestId('reissue-platform').click();
+    await mediator.getByTestId('confirm-ok').click();
+    const fresh = mediator.getByTestId('new-link-url');
+    await fresh.waitFor();
+    const url = await fresh.inputValue();
+    await platform.getByTestId('room-denied').waitFor();
+    expect(await platform.getByTestId('room-denied').innerText()).toContain('请联系调解员获取新的链接');
+    await expect.poll(() => mediator.getByTestId('activity').innerText()).toContain('为 李华 重新签发了邀请链接');
+    await platform.goto(url);
+    await platform.getByTestId('pin-notice').waitFor();
   });
 
   it('a rejected complaint is appealed once from the tracking page; the second is refused in Chinese', async () => {
