@@ -115,6 +115,14 @@ export const ErrorReason = z.enum([
   'outcome.mediatorOnly',
   'outcome.reasonNeeded',
   'outcome.notSealed',
+  'recovery.notRemoved',
+  'recovery.staffAccount',
+  'recovery.inviteRevoked',
+  'recovery.noPin',
+  'recovery.pinNotReset',
+  'recovery.pinOtherSession',
+  'appeal.notRejected',
+  'appeal.alreadyAppealed',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

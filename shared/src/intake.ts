@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseAppeal } from './recovery';
 import { CaseCategory } from './rest';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
@@ -208,6 +209,8 @@ export const CaseProgress = z.object({
   /** An open question from the reviewer, for the customer to answer. */
   question: z.string().nullable(),
   rejectionReason: z.string().nullable(),
+  /** The customer's appeal of a rejection (one per case), or null: once made, no other is taken. */
+  appeal: CaseAppeal.nullable(),
 });
 export type CaseProgress = z.infer<typeof CaseProgress>;
 

@@ -135,6 +135,8 @@ export type CreateInviteBody = z.input<typeof CreateInviteBody>;
 export const InviteView = z.object({
   id: z.uuid(),
   caseId: CaseId,
+  /** The participant the link lets in (a reissued link is theirs again). */
+  userId: UserId,
   role: CaseRole,
   displayName: z.string(),
   url: z.string(),

@@ -38,6 +38,7 @@ import {
   MeResult,
   UserView,
 } from './rest';
+import { AppealBody, NewLinkBody, RemovedMember, SigningPinResult } from './recovery';
 
 /**
  * Every REST route the server serves, keyed `'METHOD /api/path/:param'`: what it takes,
@@ -119,6 +120,34 @@ export const ROUTES = {
     auth: 'session',
     params: { ...caseId, inviteId: input(z.uuid(), 'invite id') },
     result: 'no content',
+  },
+  // ---- recovery (shared/src/recovery.ts)
+  'GET /api/cases/:caseId/members/removed': { auth: 'session', params: caseId, result: z.array(RemovedMember) },
+  'POST /api/cases/:caseId/members/:userId/reinvite': {
+    auth: 'session',
+    params: { ...caseId, userId: input(z.uuid(), 'user id') },
+    body: input(NewLinkBody.prefault({}), 'new link'),
+    status: 201,
+    result: InviteView,
+  },
+  'POST /api/cases/:caseId/invites/:inviteId/reissue': {
+    auth: 'session',
+    params: { ...caseId, inviteId: input(z.uuid(), 'invite id') },
+    body: input(NewLinkBody.prefault({}), 'new link'),
+    status: 201,
+    result: InviteView,
+  },
+  'POST /api/cases/:caseId/members/:userId/pin-reset': {
+    auth: 'session',
+    params: { ...caseId, userId: input(z.uuid(), 'user id') },
+    result: 'no content',
+  },
+  'POST /api/cases/:caseId/signing-pin': { auth: 'session', params: caseId, result: SigningPinResult },
+  'POST /api/cases/:caseId/appeal': {
+    auth: 'session',
+    params: caseId,
+    body: input(AppealBody, 'appeal'),
+    result: CaseProgress,
   },
   'GET /api/staff': { auth: 'session', result: z.array(UserView) },
   'POST /api/staff': { auth: 'session', body: input(CreateStaffBody, 'staff body'), status: 201, result: UserView },

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../app/format';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
@@ -72,6 +73,7 @@ export function TermsPanel({
   history,
   activity,
   me,
+  timeZone,
 }: {
   doc: Y.Doc;
   editable: boolean;
@@ -81,6 +83,8 @@ export function TermsPanel({
   activity: Activity[];
   /** My user id. */
   me: string;
+  /** The case's zone, which "last changed" times are shown in. */
+  timeZone: string;
 }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language.startsWith('zh') ? 'zh-CN' : 'en';
@@ -97,7 +101,6 @@ export function TermsPanel({
   }, [drafts]);
   // The feed's entries already there when the panel opened are history, not news.
   const seen = useRef<Set<string> | null>(null);
-  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const valueText = (key: TermKey, v: unknown) => termValueText(key, v, t, i18n.language);
   /** What my unsaved input would store, as people read it (the text as typed if it is not valid yet). */
   const draftText = (key: TermKey, draft: string) => {
@@ -162,7 +165,10 @@ export function TermsPanel({
     if (!entry) return null;
     return (
       <small className="term-changed muted" data-testid={`term-${key}-changed`}>
-        {t('terms.lastChanged', { name: entry.actor.displayName, time: when.format(new Date(entry.at)) })}
+        {t('terms.lastChanged', {
+          name: entry.actor.displayName,
+          time: formatDateTime(entry.at, i18n.language, timeZone),
+        })}
       </small>
     );
   };

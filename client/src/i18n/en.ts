@@ -147,7 +147,8 @@ export const en = {
     mute: 'Mute',
     unmute: 'Unmute',
     remove: 'Remove',
-    removeConfirm: 'Remove {{name}} from the room? Their invite link stops working.',
+    removeConfirm:
+      'Remove {{name}} from the room? Their invite link stops working; you can invite them again later with a new link.',
     removeTitle: 'Remove {{name}}?',
     removeDuringSigning:
       'The room is in signing: it returns to drafting, the frozen text is released and the {{count}} signature(s) given so far are void.',
@@ -215,6 +216,10 @@ export const en = {
     terms_overwrote: ' (at the same time as {{target}}, whose {{from}} it replaced)',
     terms_lost: '{{actor}} changed {{term}} to {{to}} at the same time as {{target}}; {{target}}’s {{kept}} was kept',
     someoneElse: 'someone else',
+    member_reinvited: '{{actor}} invited {{target}} again with a new link',
+    invite_reissued: '{{actor}} issued a new invite link for {{target}}; the old one no longer works',
+    pin_reset: '{{actor}} reset the signing PIN of {{target}}',
+    pin_delivered: '{{target}} received a new signing PIN',
   },
   signing: {
     title: 'Signing the agreement',
@@ -231,7 +236,7 @@ export const en = {
     signAsHint: 'Your signature carries the name this case knows you by. Type it below to confirm that it is you.',
     nameMismatch: 'Type your name as shown: {{name}}',
     conflict: 'The text or the people signing changed; review the text shown now.',
-    secretPin: 'The PIN you received with your invite',
+    secretPin: 'The PIN you received with your invite (the new one, if it was reset)',
     secretPassword: 'Your password',
     confirm: 'I have read the text above, with fingerprint {{short}}, and agree to it.',
     sign: 'Sign',
@@ -537,7 +542,9 @@ export const en = {
     you: '(you)',
     readOnly: 'You can follow the room but not write in it.',
     ended: 'This session has ended; the chat can be read but not written in.',
-    notFound: 'You have no access to this room. Open your invite link again.',
+    notFound: 'You have no access to this room. If your invite link no longer works, ask the mediator for a new one.',
+    removed:
+      'The mediator removed you from this room, and your invite link no longer works. If you are to take part again, ask the mediator for a new link.',
     leave: 'Back',
   },
   chat: {
@@ -608,6 +615,42 @@ export const en = {
       'Your value {{mine}} was replaced by {{name}}’s {{theirs}}: you both changed this at the same time (or one of you was offline).',
     restoreMine: 'Put {{mine}} back',
     dismiss: 'OK',
+  },
+  recovery: {
+    removedTitle: 'Removed participants',
+    reinvite: 'Invite again',
+    linksTitle: 'Invite links',
+    linkActive: 'link in use',
+    linkRevoked: 'link revoked',
+    linkExpired: 'link expired',
+    reissue: 'Issue a new link',
+    reissueTitle: 'Issue a new link for {{name}}?',
+    reissueBody: 'The old link, and every device signed in with it, stops working at once.',
+    resetPin: 'Reset signing PIN',
+    resetPinTitle: 'Reset the signing PIN of {{name}}?',
+    resetPinBody:
+      'Their old PIN stops working at once. The new one is shown only to them, on the device they are using; you never see it.',
+    pinResetDone: 'The signing PIN of {{name}} was reset. They will see the new one in their room.',
+    newLinkTitle: 'New invite link for {{name}}',
+    newLinkHint:
+      'Shown once: copy it now and send it to {{name}} yourself. Any old link stays revoked. Their signing PIN is shown to them when they open it.',
+    copy: 'Copy link',
+    copied: 'Copied',
+    done: 'Done',
+    newPinTitle: 'Your signing PIN was reset',
+    newPinBody:
+      'Your old PIN no longer works. Show the new one once and note it down: you confirm your signature with it.',
+    showPin: 'Show my new PIN',
+    yourPin: 'Your new signing PIN: {{pin}}. It will not be shown again.',
+    appealTitle: 'Appeal this decision',
+    appealHint: 'You can appeal once. Say why the complaint should be reviewed again (at least {{min}} characters).',
+    appealReason: 'Reason for the appeal',
+    appealSend: 'Send the appeal',
+    appealTooShort: 'Write at least {{min}} characters',
+    appealLabel: 'Appeal',
+    appealed: 'Appealed on {{time}}',
+    appealReasonShown: 'Reason given: {{reason}}',
+    noAppealLeft: 'This complaint was already appealed once; it cannot be appealed again.',
   },
   errors: {
     network: 'The server cannot be reached. Check your connection and try again.',
@@ -724,6 +767,22 @@ export const en = {
         mediatorOnly: 'Only the mediator seals an outcome.',
         reasonNeeded: 'An outcome without agreement needs a reason.',
         notSealed: 'No outcome has been sealed for this case yet.',
+      },
+      recovery: {
+        notRemoved: 'This participant is in the room; only a removed participant is invited again',
+        staffAccount:
+          'This participant signs in with their own account and password; no link or PIN is issued for them',
+        inviteRevoked:
+          'This link was already replaced, or the participant was removed; use their current link or invite them again',
+        noPin:
+          'There is no signing PIN to reset: it is made when they first open their link, or a new one is already waiting for them',
+        pinNotReset: 'No new signing PIN is waiting for you',
+        pinOtherSession:
+          'A new PIN is shown only on the device where you were in the room when it was reset. Ask the mediator for a new invite link.',
+      },
+      appeal: {
+        notRejected: 'Only a rejected complaint can be appealed',
+        alreadyAppealed: 'This complaint was already appealed once; it cannot be appealed again',
       },
     },
   },

@@ -48,6 +48,16 @@ export function ProgressView({
             <dd data-testid="session">{sessionText(t, i18n.language, progress.session)}</dd>
           </>
         )}
+        {progress.appeal && (
+          <>
+            <dt>{t('recovery.appealLabel')}</dt>
+            <dd data-testid="appeal">
+              {t('recovery.appealed', { time: time.format(progress.appeal.at) })}
+              <br />
+              <span className="wrap">{t('recovery.appealReasonShown', { reason: progress.appeal.reason })}</span>
+            </dd>
+          </>
+        )}
         {progress.rejectionReason && (
           <>
             <dt>{t('track.rejected')}</dt>
@@ -61,7 +71,10 @@ export function ProgressView({
           <ol className="timeline" data-testid="timeline">
             {progress.timeline.map((e, i) => (
               <li key={`${e.at}-${i}`} data-status={e.status}>
-                <time dateTime={e.at}>{time.format(e.at)}</time> {t(`statuses.${e.status}`)}
+                <time dateTime={e.at}>{time.format(e.at)}</time>{' '}
+                {/* The appeal is a move back to review; it is named as what it was. */}
+                {progress.appeal?.at === e.at && <strong>{t('recovery.appealLabel')} · </strong>}
+                {t(`statuses.${e.status}`)}
                 {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
                 {e.note ? <span className="muted"> — {e.note}</span> : null}
               </li>

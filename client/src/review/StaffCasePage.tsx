@@ -15,6 +15,7 @@ import { EvidenceList } from '../intake/EvidenceList';
 import { ProgressView } from '../intake/ProgressView';
 import { CaseHistory } from '../staff/CaseHistory';
 import { useCaseWatch } from '../staff/useCaseWatch';
+import { InviteRecovery } from '../room/InviteRecovery';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 
@@ -310,6 +311,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       </div>
       <ErrorText error={error} />
       <CaseHistory caseId={caseId} token={token} version={historyVersion} />
+      {/* Recovery: an admin reissues a lost invite or resets a signing PIN (the mediator does it in the room). */}
+      {role === 'admin' && <InviteRecovery caseId={caseId} token={token} version={progress.timeline.length} />}
     </section>
   );
 

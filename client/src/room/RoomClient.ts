@@ -190,7 +190,10 @@ export class RoomClient {
     socket.on('outcome:status', (outcome) => this.set({ outcome }));
     socket.on('chat:typing', (e) => this.onTyping(e));
     socket.on('accord:error', (e) => {
-      if (e.code === 'TOKEN_REVOKED' || e.code === 'NOT_A_MEMBER') this.set({ status: 'denied', deniedReason: e.code });
+      // A removal is told first, then its sessions are revoked: the first reason is the one that says why.
+      if (e.code === 'TOKEN_REVOKED' || e.code === 'NOT_A_MEMBER') {
+        this.set({ status: 'denied', deniedReason: this.snapshot.deniedReason ?? e.code });
+      }
     });
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('disconnect', (reason) => {

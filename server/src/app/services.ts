@@ -9,7 +9,8 @@ import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
 import { createCaseFlow, type CaseFlow } from '../cases/index';
 import { PiiVault } from '../cases/pii';
-import { CaseService } from '../cases/service';
+import { RecoveryService } from '../cases/recovery';
+import { CaseService, type MemberHooks } from '../cases/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
@@ -37,6 +38,8 @@ export interface Services {
   readonly evidence: EvidenceService;
   /** The case from complaint to closing: intake, tracking, review, scheduling, records, transitions. */
   readonly flow: CaseFlow;
+  /** Re-invite, reissue, PIN reset, appeal. */
+  readonly recovery: RecoveryService;
   readonly chat: ChatService;
   readonly moderation: ModerationService;
   readonly outcome: OutcomeService;
@@ -77,7 +80,7 @@ export function buildServices(
     },
     config.sessionHours,
   );
-  const cases = new CaseService(store, tokens, bus, publicUrl, {
+  const memberHooks: MemberHooks = {
     // Adding or re-admitting someone who signs, during signing, voids what was signed so far.
     signersChanging: async (caseId, by) => {
       const [member, user] = await Promise.all([store.getMember(caseId, by.userId), store.getUser(by.userId)]);
@@ -85,7 +88,8 @@ export function buildServices(
       await moderation.leaveSigning({ ...by, caseId, displayName, sessionId: '' }, 'member.added');
     },
     memberAdded: (caseId, userId, role) => quietly(notices.memberAdded(caseId, userId, role)),
-  });
+  };
+  const cases = new CaseService(store, tokens, bus, publicUrl, memberHooks);
   const docs = new DocRegistry(store, {
     unloadAfterMs: config.docUnloadMs,
     compactEvery: config.docCompactEvery,
@@ -136,6 +140,23 @@ export function buildServices(
 
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
   const terms = new TermsHistory(audit, activityId, (a) => broadcasts.activity(a), log);
+  const recovery = new RecoveryService(
+    store,
+    tokens,
+    bus,
+    audit,
+    flow.access,
+    flow.transitions,
+    publicUrl,
+    {
+      recorded: (entry) => {
+        const activity = toActivity(entry, activityId);
+        if (activity) broadcasts.activity(activity);
+      },
+      membersChanged: (caseId) => broadcasts.presence(caseId),
+    },
+    memberHooks,
+  );
   const chat = new ChatService(store, rooms, (m, origin) => broadcasts.chatMessage(m, origin));
   // Sign-off and moderation call each other (a sealed outcome ends the session, entering signing
   // freezes the text); each only once events arrive, when both exist.
@@ -203,6 +224,7 @@ export function buildServices(
     docs,
     evidence,
     flow,
+    recovery,
     chat,
     moderation,
     outcome,

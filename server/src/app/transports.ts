@@ -61,23 +61,26 @@ export function attachTransports(
   io: AccordIo,
 ): Transports {
   const { store, bus, log, metrics } = infra;
-  const { auth, cases, flow, evidence, signingKey, outcome, outcomePdf } = services;
+  const { auth, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf } = services;
   const trustProxy = trustProxies(config.trustedProxies);
-  const app = createHttpApp([createApiRouter({ auth, cases, flow, evidence, signingKey, outcome, outcomePdf })], {
-    trustProxy,
-    ops: {
-      ready: async () => {
-        await store.ping();
-        await bus.ping();
+  const app = createHttpApp(
+    [createApiRouter({ auth, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf })],
+    {
+      trustProxy,
+      ops: {
+        ready: async () => {
+          await store.ping();
+          await bus.ping();
+        },
+        metrics: metrics.registry,
       },
-      metrics: metrics.registry,
+      clientDist: config.clientDist,
+      log,
+      version: VERSION,
+      publicKey: publicKeyDocument(signingKey),
+      publicUrl: config.publicUrl,
     },
-    clientDist: config.clientDist,
-    log,
-    version: VERSION,
-    publicKey: publicKeyDocument(signingKey),
-    publicUrl: config.publicUrl,
-  });
+  );
   const { headersMs, requestMs, keepAliveMs } = config.httpTimeouts;
   // Slow clients (slowloris) are cut off: Node checks these timeouts every connectionsCheckingInterval.
   const http = createServer(

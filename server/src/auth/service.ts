@@ -138,7 +138,9 @@ export class AuthService {
     }
     const token = await this.openSession(invite.userId, invite.caseId, invite.id, expiresAt);
     const { pin, hash } = this.tokens.newPin(invite.id);
-    const claimed = await this.store.claimInvitePin(invite.id, hash);
+    // A PIN reset later is handed only to the party's own session (RecoveryService.claimPin), never
+    // to whoever opens the link next: the mediator who made the link could.
+    const claimed = invite.pinResetAt === null && (await this.store.claimInvitePin(invite.id, hash));
     return {
       token,
       ...(claimed ? { pin } : {}),

@@ -205,6 +205,9 @@ export class ReviewService {
   /** The customer answers the reviewer's question; the case goes back to review. */
   async answer(identity: Identity, caseId: string, answer: string): Promise<CaseProgress> {
     const { c, actor } = await this.access.caseFor(identity, caseId, ['customer']);
+    // A rejected case also goes back to review, but only by its one appeal (RecoveryService.appeal).
+    if (c.status !== 'info_requested')
+      throw new AccordError('INVALID_TRANSITION', 'no question is waiting for an answer');
     await this.transitions.move(c, 'under_review', actor, identity.user.id, answer, { question: null });
     return this.transitions.progress(c.id);
   }

@@ -132,10 +132,30 @@ export class SchedulingService {
     if (!['scheduled', 'in_mediation'].includes(c.status) || !c.customerId) {
       throw AccordError.because('PHASE_RULES', 'schedule.notScheduled', 'the session is not scheduled yet');
     }
-    const existing = (await this.store.listInvites(c.id)).find(
-      (i) => i.userId === c.customerId && i.revokedAt === null && i.pinHash !== null,
+    const now = new Date().toISOString();
+    const open = (await this.store.listInvites(c.id)).filter(
+      (i) => i.userId === c.customerId && i.revokedAt === null && i.expiresAt > now,
     );
+    const existing = open.find((i) => i.pinHash !== null);
     if (existing) return { url: await this.inviteUrl(existing.id, c.id, existing.expiresAt), pin: null };
+    // One reissued, or whose PIN was reset (RecoveryService): its new PIN goes to the customer here, who
+    // signed in with the tracking link's own PIN, once.
+    const waiting = open.at(-1);
+    if (waiting) {
+      const { pin, hash } = this.tokens.newPin(waiting.id);
+      const claimed = await this.store.claimInvitePin(waiting.id, hash);
+      const url = await this.inviteUrl(waiting.id, c.id, waiting.expiresAt);
+      if (!claimed) return { url, pin: null };
+      // As RecoveryService.claimPin records it (the room's feed shows it when next loaded).
+      const name = (await this.store.getMember(c.id, c.customerId))?.displayName ?? identity.user.displayName;
+      const me = { userId: c.customerId, displayName: name };
+      await this.audit.append(c.id, identity.user.id, 'pin.delivered', {
+        actor: { ...me, role: 'customer' },
+        target: me,
+        detail: {},
+      });
+      return { url, pin };
+    }
     const id = newId();
     const { pin, hash } = this.tokens.newPin(id);
     const invite = await this.store.createInvite({

@@ -263,6 +263,7 @@ export class CaseService {
     return {
       id: invite.id,
       caseId: invite.caseId,
+      userId: invite.userId,
       role: invite.role,
       displayName: invite.displayName,
       url: `${this.publicUrl()}/join/${token}`,

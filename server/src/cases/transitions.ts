@@ -9,7 +9,7 @@ import {
   type TimelineEntry,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
-import type { CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/types';
+import type { AuditRecord, CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/types';
 import type { CaseAccess } from './access';
 
 export interface LifecycleEffects {
@@ -37,6 +37,12 @@ const NEXT_STEP: Record<CaseLifecycle, string> = {
   closed: 'nothing: the case is closed',
 };
 
+/** The audit entry of a case's appeal: the status change a customer made out of `rejected`. */
+export function isAppealEntry(e: Pick<AuditRecord, 'kind' | 'data'>): boolean {
+  const d = e.data as { from?: unknown; to?: unknown; by?: unknown };
+  return e.kind === 'case.status' && d.from === 'rejected' && d.to === 'under_review' && d.by === 'customer';
+}
+
 /**
  * Every status change of a case: checked against `CASE_TRANSITIONS`, written with
  * compare-and-set, recorded in the audit log (the timeline) and pushed live. Also
@@ -55,6 +61,7 @@ export class CaseTransitions {
   async progress(caseId: string): Promise<CaseProgress> {
     const c = await this.access.getCase(caseId);
     const entries = (await this.audit.all(caseId)).filter((e) => e.kind === 'case.status');
+    const appealed = entries.find(isAppealEntry);
     const timeline: TimelineEntry[] = entries.map((e) => {
       const d = e.data as { to: CaseLifecycle; by: Actor; note: string | null; session?: SessionTime };
       return { at: e.at, status: d.to, by: d.by, note: d.note, session: d.session ?? null };
@@ -80,6 +87,7 @@ export class CaseTransitions {
       session: c.session,
       question: c.status === 'info_requested' ? c.question : null,
       rejectionReason: c.status === 'rejected' || c.status === 'closed' ? c.rejectionReason : null,
+      appeal: appealed ? { at: appealed.at, reason: (appealed.data as { note: string | null }).note ?? '' } : null,
     };
   }
 

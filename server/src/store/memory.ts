@@ -388,8 +388,8 @@ export class MemoryStore implements Store {
     return structuredClone(log.slice(-query.limit));
   }
 
-  async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord> {
-    const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
+  async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt' | 'pinResetAt'>): Promise<InviteRecord> {
+    const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null, pinResetAt: null };
     this.invites.set(record.id, record);
     return { ...record };
   }
@@ -408,6 +408,17 @@ export class MemoryStore implements Store {
     if (!invite || invite.pinHash !== null) return false;
     this.invites.set(id, { ...invite, pinHash });
     return true;
+  }
+
+  async resetInvitePins(caseId: string, userId: string, at: string): Promise<string[]> {
+    const reset: string[] = [];
+    for (const i of this.invites.values()) {
+      if (i.caseId === caseId && i.userId === userId && i.revokedAt === null && i.pinHash !== null) {
+        this.invites.set(i.id, { ...i, pinHash: null, pinResetAt: at });
+        reset.push(i.id);
+      }
+    }
+    return reset;
   }
 
   async revokeInvite(id: string, at: string): Promise<string[]> {

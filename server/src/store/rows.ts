@@ -262,6 +262,7 @@ export function toInvite(r: Row): InviteRecord {
     createdAt: str(r.created_at),
     expiresAt: str(r.expires_at),
     revokedAt: strOrNull(r.revoked_at),
+    pinResetAt: strOrNull(r.pin_reset_at),
   };
 }
 

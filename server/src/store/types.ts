@@ -137,6 +137,11 @@ export interface InviteRecord {
   createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
+  /**
+   * When the PIN was last reset (its hash cleared); null if never. A reset PIN is handed out only to
+   * the party's own session, never to whoever opens the link next (`RecoveryService.claimPin`).
+   */
+  pinResetAt: string | null;
 }
 
 export interface SessionRecord {
@@ -272,11 +277,16 @@ export interface AuditStore {
 }
 
 export interface InviteStore {
-  createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord>;
+  createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt' | 'pinResetAt'>): Promise<InviteRecord>;
   getInvite(id: string): Promise<InviteRecord | null>;
   listInvites(caseId: string): Promise<InviteRecord[]>;
   /** Sets the invite's PIN hash if it has none yet; true when this call set it (the PIN is shown once). */
   claimInvitePin(id: string, pinHash: string): Promise<boolean>;
+  /**
+   * Clears the PIN of every unrevoked invite of one member that has one, and marks when: the old
+   * PIN stops working at once. Returns the ids of the invites reset (none: the member had no PIN).
+   */
+  resetInvitePins(caseId: string, userId: string, at: string): Promise<string[]>;
   /**
    * Revokes the invite and every session opened through it; returns the revoked session ids.
    * Here rather than with sessions: the invite is what it revokes; its sessions follow.

@@ -81,6 +81,11 @@ export const ActivityKind = z.enum([
    * `to` replaced `from`, written at the same time by `target`; 'lost': `to` lost to `target`'s `from`).
    */
   'terms.changed',
+  // Recovery (shared/src/recovery.ts): the target is the party concerned; no PIN or link is ever in an entry.
+  'member.reinvited',
+  'invite.reissued',
+  'pin.reset',
+  'pin.delivered',
 ]);
 export type ActivityKind = z.infer<typeof ActivityKind>;
 

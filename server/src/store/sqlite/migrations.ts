@@ -260,4 +260,5 @@ export const sqliteMigrations: readonly string[] = [
   CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND dropped_at IS NULL;
   CREATE INDEX outbox_case ON outbox(case_id, kind);
 `,
+  /* 8: when a party's signing PIN was last reset (the new one goes only to their own session) */ `ALTER TABLE invites ADD COLUMN pin_reset_at TEXT;`,
 ];
