@@ -13,6 +13,7 @@ describe('errorMessage, for every code', () => {
       resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
       lng: 'zh-CN',
       interpolation: { escapeValue: false },
+      showSupportNotice: false,
     });
   });
 
