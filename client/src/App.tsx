@@ -15,6 +15,8 @@ import { StaffCasePage } from './review/StaffCasePage';
 import { RecordPage } from './outcome/RecordPage';
 import { VerifyPage } from './outcome/VerifyPage';
 import { RoomPage } from './room/RoomPage';
+import { StaffNav } from './staff/StaffNav';
+import { showsStaffNav } from './staff/nav';
 
 /** A staff page opened signed out: off to the sign-in, which comes back here afterwards. */
 function SignInFirst() {
@@ -29,6 +31,8 @@ function SignInFirst() {
 export function App() {
   const { t, i18n } = useTranslation();
   const route = useRoute();
+  // Read on every render: signing in or out navigates, which renders again.
+  const staff = staffSession();
   // Each tab says which page it is, in the page's language.
   useEffect(() => {
     document.title = route.page === 'home' ? t('app.name') : `${t(`app.pageTitle.${route.page}`)} · ${t('app.name')}`;
@@ -145,6 +149,7 @@ export function App() {
         >
           {t('app.name')}
         </a>
+        {staff && showsStaffNav(route.page) && <StaffNav staff={staff} page={route.page} />}
         <LanguageSwitch />
       </header>
       <main id="main">{page}</main>

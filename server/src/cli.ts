@@ -162,7 +162,7 @@ async function verifyRecord(file: string | undefined, key: string | undefined): 
   const read = await readRecord(file);
   const result = read.ok
     ? await verifyOutcome(read.sealed, key)
-    : { ok: false, problems: [read.problem], record: null };
+    : { ok: false, problems: [read.problem], codes: ['not_a_record'], record: null };
   const r = result.record;
   if (result.ok && r) {
     const lines = [

@@ -163,6 +163,24 @@ const EnvSchema = z.object({
   ACCORD_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   ACCORD_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
   ACCORD_HTTP_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** SMTP server for notices; unset: notices stay queued in the outbox (the log says so once). */
+  ACCORD_SMTP_HOST: z.string().min(1).optional(),
+  ACCORD_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  ACCORD_SMTP_SECURE: boolish.default(false),
+  ACCORD_SMTP_USER: z.string().min(1).optional(),
+  ACCORD_SMTP_PASS: z.string().min(1).optional(),
+  /** The From of every notice, e.g. `Accord <noreply@mediation.example>`. */
+  ACCORD_MAIL_FROM: z.string().min(3).default('Accord <accord@localhost>'),
+  /** Reminders go this long before a session (milliseconds, comma-separated). */
+  ACCORD_MAIL_REMINDERS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'milliseconds, comma-separated')
+    .default('86400000,3600000')
+    .transform((v) => v.split(',').map(Number)),
+  /** How often the sender looks for due notices, and the first retry's delay (doubling, up to an hour). */
+  ACCORD_MAIL_POLL_MS: z.coerce.number().int().min(10).default(5_000),
+  ACCORD_MAIL_RETRY_MS: z.coerce.number().int().min(10).default(30_000),
 });
 
 export interface AccordConfig {
@@ -199,6 +217,16 @@ export interface AccordConfig {
   trustedProxies: string[];
   /** HTTP timeouts against slow clients. */
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** Null: no SMTP server configured; notices are queued and wait for one. */
+  smtp: { host: string; port: number; secure: boolean; user: string | null; pass: string | null } | null;
+  from: string;
+  reminderOffsetsMs: number[];
+  pollMs: number;
+  retryMs: number;
 }
 
 export interface RateLimits {
@@ -280,6 +308,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersMs: Math.min(e.ACCORD_HTTP_HEADERS_TIMEOUT_MS, e.ACCORD_HTTP_REQUEST_TIMEOUT_MS),
       requestMs: e.ACCORD_HTTP_REQUEST_TIMEOUT_MS,
       keepAliveMs: e.ACCORD_HTTP_KEEPALIVE_TIMEOUT_MS,
+    },
+    mail: {
+      smtp: e.ACCORD_SMTP_HOST
+        ? {
+            host: e.ACCORD_SMTP_HOST,
+            port: e.ACCORD_SMTP_PORT,
+            secure: e.ACCORD_SMTP_SECURE,
+            user: e.ACCORD_SMTP_USER ?? null,
+            pass: e.ACCORD_SMTP_PASS ?? null,
+          }
+        : null,
+      from: e.ACCORD_MAIL_FROM,
+      reminderOffsetsMs: e.ACCORD_MAIL_REMINDERS_MS,
+      pollMs: e.ACCORD_MAIL_POLL_MS,
+      retryMs: e.ACCORD_MAIL_RETRY_MS,
     },
   };
 }

@@ -96,6 +96,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
             { event: 'listening', port: boundPort, url: url(), store: store.kind, mode, node: infra.nodeId },
             `Accord (${mode}) on ${url()}`,
           );
+          services.mail.start();
           resolve({ port: boundPort, url: url() });
         });
       }),
@@ -111,6 +112,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
         await Promise.race([room.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
         http.closeAllConnections();
         await services.docs.closeAll();
+        await services.mail.stop();
         await infra.close();
       })()),
   };

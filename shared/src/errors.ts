@@ -65,6 +65,76 @@ export const ErrorReason = z.enum([
   /** The chosen representative is not an active staff account of the complaint's lender. */
   'review.platformMemberWrongLender',
   'review.reviewersOnly',
+  'auth.passwordSignInOnly',
+  /** params: username */
+  'staff.usernameTaken',
+  'staff.notFound',
+  /** params: name */
+  'invite.nameTaken',
+  'invite.notFound',
+  'case.notFound',
+  /** params: from, to (case statuses, translated by the client) */
+  'case.cannotMove',
+  /** params: status (the case's status now) */
+  'case.statusChanged',
+  'review.staffOnly',
+  /** params: rules (acceptance rule codes, comma-separated) */
+  'review.rulesNotMet',
+  'mediator.notFound',
+  /** params: timeZone */
+  'schedule.unknownTimeZone',
+  'schedule.notScheduled',
+  'evidence.none',
+  /** params: max */
+  'evidence.tooMany',
+  /** params: name */
+  'evidence.empty',
+  /** params: name, maxMb */
+  'evidence.tooLarge',
+  /** params: name */
+  'evidence.wrongType',
+  'evidence.notFound',
+  'room.sealed',
+  /** params: phase */
+  'room.alreadyInPhase',
+  /** params: from, to (phases) */
+  'room.cannotMovePhase',
+  'room.caucusWithParty',
+  /** params: phase */
+  'room.noCaucusInPhase',
+  'room.caucusAlreadyOpen',
+  'room.noCaucusOpen',
+  'room.mediatorNotMuted',
+  'room.removedByAdmin',
+  'room.alreadyLocked',
+  'room.alreadyUnlocked',
+  'room.mediatorOnly',
+  'room.noSuchParticipant',
+  'room.changedMeanwhile',
+  'chat.concluded',
+  'chat.quietOpening',
+  'chat.notInConversation',
+  'signing.notReady',
+  'signing.nothingFrozen',
+  'signing.notASigner',
+  'signing.textChanged',
+  'signing.signersChanged',
+  'signing.alreadySigned',
+  'signing.alreadyFrozen',
+  /** params: missing (signatures missing) */
+  'outcome.notSettled',
+  'outcome.alreadySealed',
+  'outcome.mediatorOnly',
+  'outcome.reasonNeeded',
+  'outcome.notSealed',
+  'recovery.notRemoved',
+  'recovery.staffAccount',
+  'recovery.inviteRevoked',
+  'recovery.noPin',
+  'recovery.pinNotReset',
+  'recovery.pinOtherSession',
+  'appeal.notRejected',
+  'appeal.alreadyAppealed',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

@@ -20,3 +20,4 @@ export * from './intake';
 export * from './routes';
 export * from './signoff-rules';
 export * from './pages';
+export * from './recovery';

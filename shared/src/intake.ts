@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseAppeal } from './recovery';
 import { CaseCategory, LenderId } from './rest';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
@@ -15,7 +16,7 @@ export const NationalId = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 d
  * The version of the privacy notice the complaint form shows (client/src/intake/PrivacyNotice.tsx).
  * A changed notice gets a new version, and a consent names the one it was given to.
  */
-export const PRIVACY_NOTICE_VERSION = '2026-12-03';
+export const PRIVACY_NOTICE_VERSION = '2026-12-03-2';
 
 export const IntakeBody = z.strictObject({
   /** The lender the complaint is against (from `GET /api/lenders`). */
@@ -24,6 +25,8 @@ export const IntakeBody = z.strictObject({
   phone: Phone,
   nationalId: NationalId,
   contractNumber: z.string().trim().min(3).max(64),
+  /** Where notices go (the invitation, the session and its reminders, the outcome); optional, kept encrypted. */
+  email: z.preprocess((v) => (v === '' ? undefined : v), z.email('an e-mail address').max(254).optional()),
   category: CaseCategory,
   amountInDisputeCents: Cents,
   description: z.string().trim().min(10, 'at least 10 characters').max(10_000),
@@ -136,7 +139,10 @@ export type MediatorProfileBody = z.infer<typeof MediatorProfileBody>;
 export const MediatorView = MediatorProfileBody.extend({ displayName: z.string(), activeCases: z.int().min(0) });
 export type MediatorView = z.infer<typeof MediatorView>;
 
-export const AssignBody = z.strictObject({ mediatorUserId: UserId });
+/** Why a staff member takes a step, when they say: recorded in the audit and shown in the staff case history. */
+export const StaffReason = z.string().trim().min(2).max(1000);
+
+export const AssignBody = z.strictObject({ mediatorUserId: UserId, reason: StaffReason.optional() });
 
 /**
  * The time zones a session is scheduled in, chosen from a list (the client names each in words):
@@ -172,10 +178,11 @@ export const ScheduleBody = z.strictObject({
     .min(15)
     .max(8 * 60)
     .default(90),
+  reason: StaffReason.optional(),
 });
 export type ScheduleBody = z.input<typeof ScheduleBody>;
 
-export const RevealBody = z.strictObject({ field: z.enum(['nationalId', 'phone']) });
+export const RevealBody = z.strictObject({ field: z.enum(['nationalId', 'phone']), reason: StaffReason.optional() });
 export const RevealResult = z.object({ field: RevealBody.shape.field, value: z.string() });
 
 /** The customer's room invite; `pin` (which confirms their signature) the first time only. */
@@ -203,11 +210,14 @@ export const CaseProgress = z.object({
   since: IsoDateTime,
   timeline: z.array(TimelineEntry),
   handler: z.object({ role: z.enum(['staff', 'mediator', 'customer', 'none']), name: z.string().nullable() }),
+  /** English, for API readers; a client words the next step of `status` itself. */
   nextStep: z.string(),
   session: SessionTime.nullable(),
   /** An open question from the reviewer, for the customer to answer. */
   question: z.string().nullable(),
   rejectionReason: z.string().nullable(),
+  /** The customer's appeal of a rejection (one per case), or null: once made, no other is taken. */
+  appeal: CaseAppeal.nullable(),
 });
 export type CaseProgress = z.infer<typeof CaseProgress>;
 
@@ -217,6 +227,8 @@ export const PartyData = z.object({
   phone: z.string(),
   nationalId: z.string(),
   contractNumber: z.string(),
+  /** The customer's e-mail address, in their own export only (staff views leave it out). */
+  email: z.string().nullable().optional(),
 });
 export type PartyData = z.infer<typeof PartyData>;
 
@@ -263,6 +275,8 @@ export const QueueItem = z.object({
   since: IsoDateTime,
   waitingHours: z.number(),
   amountInDisputeCents: Cents,
+  /** The assigned mediator's name, once there is one. */
+  mediatorName: z.string().nullable(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 
@@ -301,7 +315,49 @@ export const TrackHandshake = z.object({
   token: z.string().min(1).max(4096),
   /** Follow one case; omitted (staff only) follows every case, for the dashboard. */
   caseId: CaseId.optional(),
+  /**
+   * With `caseId`: the staff case watch, which also receives `case:evidence` and `case:history`. Only
+   * for those who open the case as staff (platform staff, admins, the case's mediator): the customer's
+   * tracking page never receives evidence names or who revealed what.
+   */
+  watch: z.boolean().optional(),
 });
+export type TrackHandshake = z.infer<typeof TrackHandshake>;
+
+/** `case:evidence` on the staff case watch: the case's evidence list after a change. */
+export const CaseEvidenceEvent = z.object({ caseId: CaseId, evidence: z.array(EvidenceView) });
+export type CaseEvidenceEvent = z.infer<typeof CaseEvidenceEvent>;
+
+/** `case:history` on the staff case watch: something was added to the case history (fetch it again). */
+export const CaseHistoryEvent = z.object({ caseId: CaseId });
+export type CaseHistoryEvent = z.infer<typeof CaseHistoryEvent>;
+
 export interface TrackServerEvents {
   'case:progress': (progress: CaseProgress) => void;
+  'case:evidence': (event: CaseEvidenceEvent) => void;
+  'case:history': (event: CaseHistoryEvent) => void;
 }
+
+const HistoryBase = {
+  at: IsoDateTime,
+  /** Who took the step, by their name as staff see it; null for the system or an unknown account. */
+  byName: z.string().nullable(),
+  /** The reason the staff member gave (or the customer's answer, question, note), if any. */
+  reason: z.string().nullable(),
+};
+/** `GET /api/cases/:caseId/history`: every step taken on a case, for staff (from the audit log). */
+export const CaseHistoryEntry = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('status'),
+    ...HistoryBase,
+    by: TimelineEntry.shape.by,
+    from: CaseLifecycle,
+    to: CaseLifecycle,
+    /** The timeline's note, as the customer sees it (accept/reject reason, question, answer, mediator's name). */
+    note: z.string().nullable(),
+    session: SessionTime.nullable(),
+  }),
+  z.object({ kind: z.literal('pii_revealed'), ...HistoryBase, field: RevealBody.shape.field }),
+  z.object({ kind: z.literal('evidence_added'), ...HistoryBase }),
+]);
+export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;

@@ -33,7 +33,8 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseLifecycle, Partial<Record<Cas
   info_requested: { under_review: ['customer', 'staff', 'admin'], withdrawn: ['customer'] },
   // 'staff' here is a centre reviewer (a lender's staff never assign: CaseAccess.centreCaseFor).
   accepted: { mediator_assigned: ['staff', 'admin'], withdrawn: ['customer'] },
-  rejected: { closed: ['staff', 'admin', 'system'] },
+  // Once, with a reason (RecoveryService.appeal): the complaint is reviewed again.
+  rejected: { closed: ['staff', 'admin', 'system'], under_review: ['customer'] },
   mediator_assigned: { scheduled: ['mediator', 'staff', 'admin'], withdrawn: ['customer'] },
   scheduled: { scheduled: ['mediator', 'staff', 'admin'], in_mediation: ['system'], withdrawn: ['customer'] },
   in_mediation: { settled: ['system'], not_settled: ['system'], withdrawn: ['customer', 'system'] },

@@ -113,9 +113,23 @@ const fromB64url = (s: string): Uint8Array<ArrayBuffer> => {
   return out;
 };
 
+/** Why a record does not verify, as a code a client words in its reader's language. */
+export type VerifyProblem =
+  | 'not_a_record'
+  | 'no_key'
+  | 'key_id_mismatch'
+  | 'other_key'
+  | 'altered'
+  | 'unreadable_signature'
+  | 'text_mismatch'
+  | 'signature_for_other_text';
+
 export interface VerifyResult {
   ok: boolean;
+  /** In English, for the command line and logs. */
   problems: string[];
+  /** The same problems as codes (several signatures for another text give one code each). */
+  codes: VerifyProblem[];
   /** What a valid record proves, in plain words, when ok. */
   record: OutcomeRecord | null;
 }
@@ -127,18 +141,25 @@ export interface VerifyResult {
  */
 export async function verifyOutcome(input: unknown, publishedKey?: string): Promise<VerifyResult> {
   const parsed = SealedOutcome.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: ['not an Accord outcome record'], record: null };
+  if (!parsed.success) {
+    return { ok: false, problems: ['not an Accord outcome record'], codes: ['not_a_record'], record: null };
+  }
   const { record, signature } = parsed.data;
   // The signature is checked over the record exactly as received, so nothing can be added unseen.
   const raw = (input as { record: unknown }).record;
   const problems: string[] = [];
+  const codes: VerifyProblem[] = [];
+  const fail = (code: VerifyProblem, english: string) => {
+    codes.push(code);
+    problems.push(english);
+  };
   const rawKey = fromB64url(record.key.publicKey);
   const keyId = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', rawKey)), (b) =>
     b.toString(16).padStart(2, '0'),
   ).join('');
-  if (keyId !== record.key.id) problems.push('the key id does not match the key');
+  if (keyId !== record.key.id) fail('key_id_mismatch', 'the key id does not match the key');
   if (publishedKey !== undefined && publishedKey !== record.key.publicKey) {
-    problems.push('signed with a key other than the published one');
+    fail('other_key', 'signed with a key other than the published one');
   }
   try {
     const key = await crypto.subtle.importKey('raw', rawKey, { name: 'Ed25519' }, false, ['verify']);
@@ -148,17 +169,18 @@ export async function verifyOutcome(input: unknown, publishedKey?: string): Prom
       fromB64url(signature),
       new TextEncoder().encode(canonicalJson(raw)),
     );
-    if (!valid) problems.push('the signature does not match the record: it was altered or not signed by this key');
+    if (!valid) fail('altered', 'the signature does not match the record: it was altered or not signed by this key');
   } catch {
-    problems.push('the signature or key cannot be read');
+    fail('unreadable_signature', 'the signature or key cannot be read');
   }
   if (record.agreement) {
     if ((await sha256Hex(record.agreement.text)) !== record.agreement.fingerprint) {
-      problems.push('the agreement text does not match its fingerprint');
+      fail('text_mismatch', 'the agreement text does not match its fingerprint');
     }
     for (const s of record.signatures) {
-      if (s.fingerprint !== record.agreement.fingerprint) problems.push(`signature of ${s.role} is for another text`);
+      if (s.fingerprint !== record.agreement.fingerprint)
+        fail('signature_for_other_text', `signature of ${s.role} is for another text`);
     }
   }
-  return { ok: problems.length === 0, problems, record };
+  return { ok: problems.length === 0, problems, codes, record };
 }

@@ -28,6 +28,8 @@ export const UserView = z.object({
   staffRole: StaffRole.nullable(),
   /** The lender of a lender-staff account. */
   lenderId: z.uuid().nullable().default(null),
+  /** The account's e-mail address, shown to admins only (the staff list, the account just created). */
+  email: z.string().nullable().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -135,6 +137,8 @@ export type CreateInviteBody = z.input<typeof CreateInviteBody>;
 export const InviteView = z.object({
   id: z.uuid(),
   caseId: CaseId,
+  /** The participant the link lets in (a reissued link is theirs again). */
+  userId: UserId,
   role: CaseRole,
   displayName: z.string(),
   url: z.string(),
@@ -154,6 +158,8 @@ export const CreateStaffBody = z.strictObject({
   password: Password,
   /** The lender a lender-staff (`platform`) account belongs to. */
   lenderId: LenderId.optional(),
+  /** Where this account's notices go (invitations, schedules, reminders, outcomes); optional. */
+  email: z.email('an e-mail address').max(254).optional(),
 });
 export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
 

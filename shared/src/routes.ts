@@ -3,6 +3,7 @@ import { CaseId, UserId } from './ids';
 import {
   AssignBody,
   CaseDetail,
+  CaseHistoryEntry,
   CaseExport,
   CaseProgress,
   EvidenceView,
@@ -45,6 +46,7 @@ import {
   MeResult,
   UserView,
 } from './rest';
+import { AppealBody, NewLinkBody, RemovedMember, SigningPinResult } from './recovery';
 
 /**
  * Every REST route the server serves, keyed `'METHOD /api/path/:param'`: what it takes,
@@ -128,6 +130,34 @@ export const ROUTES = {
     params: { ...caseId, inviteId: input(z.uuid(), 'invite id') },
     result: 'no content',
   },
+  // ---- recovery (shared/src/recovery.ts)
+  'GET /api/cases/:caseId/members/removed': { auth: 'session', params: caseId, result: z.array(RemovedMember) },
+  'POST /api/cases/:caseId/members/:userId/reinvite': {
+    auth: 'session',
+    params: { ...caseId, userId: input(z.uuid(), 'user id') },
+    body: input(NewLinkBody.prefault({}), 'new link'),
+    status: 201,
+    result: InviteView,
+  },
+  'POST /api/cases/:caseId/invites/:inviteId/reissue': {
+    auth: 'session',
+    params: { ...caseId, inviteId: input(z.uuid(), 'invite id') },
+    body: input(NewLinkBody.prefault({}), 'new link'),
+    status: 201,
+    result: InviteView,
+  },
+  'POST /api/cases/:caseId/members/:userId/pin-reset': {
+    auth: 'session',
+    params: { ...caseId, userId: input(z.uuid(), 'user id') },
+    result: 'no content',
+  },
+  'POST /api/cases/:caseId/signing-pin': { auth: 'session', params: caseId, result: SigningPinResult },
+  'POST /api/cases/:caseId/appeal': {
+    auth: 'session',
+    params: caseId,
+    body: input(AppealBody, 'appeal'),
+    result: CaseProgress,
+  },
   'GET /api/staff': { auth: 'session', result: z.array(UserView) },
   'POST /api/staff': { auth: 'session', body: input(CreateStaffBody, 'staff body'), status: 201, result: UserView },
 
@@ -182,6 +212,7 @@ export const ROUTES = {
   // ---- review
   'GET /api/review/queue': { auth: 'session', query: input(QueueQuery, 'queue query'), result: z.array(QueueItem) },
   'GET /api/cases/:caseId/detail': { auth: 'session', params: caseId, result: CaseDetail },
+  'GET /api/cases/:caseId/history': { auth: 'session', params: caseId, result: z.array(CaseHistoryEntry) },
   'POST /api/cases/:caseId/review': {
     auth: 'session',
     params: caseId,

@@ -20,6 +20,7 @@ export function validPayloads(ids: {
     'caucus:open': () => ({ userId: ids.target }),
     'caucus:close': () => ({}),
     'caucus:list': () => ({}),
+    'terms:last': () => ({}),
     'moderation:mute': (prng) => ({ userId: ids.target, muted: prng.chance(0.5) }),
     'moderation:remove': () => ({ userId: ids.target }),
     'agreement:lock': (prng) => ({ locked: prng.chance(0.5) }),

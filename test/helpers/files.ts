@@ -19,6 +19,8 @@ export interface Complaint {
   phone: string;
   nationalId: string;
   contractNumber: string;
+  /** Optional: where notices go. */
+  email?: string;
   category: string;
   amountInDisputeCents: string;
   description: string;

@@ -36,7 +36,11 @@ function example(name: string): string | undefined {
 }
 
 // An interface has no runtime keys; this Record must name each of them (and nothing else) to type-check.
-const trackEvents: Record<keyof TrackServerEvents, true> = { 'case:progress': true };
+const trackEvents: Record<keyof TrackServerEvents, true> = {
+  'case:progress': true,
+  'case:evidence': true,
+  'case:history': true,
+};
 
 describe('docs/PROTOCOL.md', () => {
   it('documents every client→server event', () => {

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAgreement } from '../helpers/agreement';
 import type { AccordServer } from '@accord/server';
-import { caucusChannel, caucusNotesName, type CaseProgress } from '@accord/shared';
+import { caucusChannel, caucusNotesName, type CaseEvidenceEvent, type CaseProgress } from '@accord/shared';
 import { io } from 'socket.io-client';
 import { connectDoc, connectRoom, newClientId, waitSynced, type RoomClient } from '../helpers/clients';
 import { REDIS_URL, servicesOrSkip, startPostgresNode, testSchema } from '../helpers/services';
@@ -225,6 +225,46 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     expect(res.status).toBe(200);
     await waitFor(() => live.some((p) => p.status === 'withdrawn'), 'progress seen on node B');
     tracker.close();
+  });
+
+  it('evidence the customer adds on one node reaches staff watching the case on the other', async () => {
+    const a = nodes[0] as AccordServer;
+    const d = await a.cases.createCaseAsSystem({
+      title: 'Evidence across nodes',
+      category: 'other',
+      amountInDisputeCents: 1,
+    });
+    const invite = await a.cases.createInviteAsSystem(d.id, { role: 'customer', displayName: '王女士' });
+    const { token } = await acceptInvite(urls[0] ?? '', invite.url);
+    await a.cases.createStaff(null, {
+      username: 'watcher.nodes',
+      displayName: 'Watcher',
+      staffRole: 'platform',
+      password: 'correct horse battery',
+    });
+    const login = await fetch(`${urls[0] ?? ''}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'watcher.nodes', password: 'correct horse battery' }),
+    });
+    const staffToken = ((await login.json()) as { token: string }).token;
+    const seen: CaseEvidenceEvent[] = [];
+    const watch = io(`${urls[1] ?? ''}/track`, {
+      transports: ['websocket'],
+      auth: { token: staffToken, caseId: d.id, watch: true },
+    });
+    watch.on('case:evidence', (e: CaseEvidenceEvent) => seen.push(e));
+    await waitFor(() => watch.connected, 'the staff case watch on node B');
+    const upload = new FormData();
+    upload.append('evidence', new Blob([new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1'))]), 'across.pdf');
+    const res = await fetch(`${urls[0] ?? ''}/api/cases/${d.id}/evidence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: upload,
+    });
+    expect(res.status).toBe(201);
+    await waitFor(() => seen.some((e) => e.evidence.some((x) => x.name === 'across.pdf')), 'evidence seen on node B');
+    watch.close();
   });
 
   it('a caucus opened from drafting on one node closes back to drafting from the other; its notes turn read-only there', async () => {

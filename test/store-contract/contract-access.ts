@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { type ContractContext } from './context';
+import { createGuest, type ContractContext } from './context';
 
 /** Access: invites and their sessions, memberships, member flags and removal. */
 export function contractAccess(t: ContractContext): void {
@@ -27,6 +27,35 @@ export function contractAccess(t: ContractContext): void {
     const s3 = await store.createSession({ id: randomUUID(), userId, caseId: null, inviteId: null, expiresAt });
     expect(await store.revokeUserSessions(userId, s3.id, new Date().toISOString())).toEqual([s2.id]);
     expect((await store.getSession(s3.id))?.revokedAt).toBeNull();
+  });
+
+  it("7b. resetting a member's PINs clears only their unrevoked PINs, and says when", async () => {
+    const { store, caseId, userId } = t;
+    const base = { caseId, role: 'customer' as const, displayName: '王女士', createdBy: null };
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    const mine = await store.createInvite({ ...base, id: randomUUID(), pinHash: 'h1', userId, expiresAt });
+    const unclaimed = await store.createInvite({ ...base, id: randomUUID(), pinHash: null, userId, expiresAt });
+    const revoked = await store.createInvite({ ...base, id: randomUUID(), pinHash: 'h2', userId, expiresAt });
+    await store.revokeInvite(revoked.id, new Date().toISOString());
+    const other = await store.createInvite({
+      ...base,
+      id: randomUUID(),
+      pinHash: 'h3',
+      userId: await createGuest(store, '李先生'),
+      expiresAt,
+    });
+    expect(mine.pinResetAt).toBeNull();
+    const at = new Date().toISOString();
+    expect(await store.resetInvitePins(caseId, userId, at)).toEqual([mine.id]);
+    expect(await store.getInvite(mine.id)).toMatchObject({ pinHash: null, pinResetAt: at });
+    expect(await store.getInvite(unclaimed.id)).toMatchObject({ pinHash: null, pinResetAt: null });
+    expect(await store.getInvite(revoked.id)).toMatchObject({ pinHash: 'h2', pinResetAt: null });
+    expect(await store.getInvite(other.id)).toMatchObject({ pinHash: 'h3', pinResetAt: null });
+    // The new PIN is claimed once; a second reset finds nothing more to clear until then.
+    expect(await store.resetInvitePins(caseId, userId, at)).toEqual([]);
+    expect(await store.claimInvitePin(mine.id, 'h4')).toBe(true);
+    expect(await store.claimInvitePin(mine.id, 'h5')).toBe(false);
+    expect(await store.getInvite(mine.id)).toMatchObject({ pinHash: 'h4', pinResetAt: at });
   });
 
   it('8. a membership is one role per person per case and lists with its case', async () => {

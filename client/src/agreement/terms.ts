@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { SettlementTerms, formatCents } from '@accord/shared';
 
 export type TermKey = keyof SettlementTerms;
@@ -77,4 +78,27 @@ export function instalmentMismatch(t: SettlementTerms): number | null {
   if (t.instalments === null || t.monthlyAmountCents === null || t.amountAgreedCents === null) return null;
   const total = t.instalments * t.monthlyAmountCents;
   return total === t.amountAgreedCents ? null : total;
+}
+
+export const isTermKey = (k: unknown): k is TermKey => typeof k === 'string' && Object.hasOwn(SettlementTerms.shape, k);
+
+/**
+ * A stored term value as people read it in a sentence: amounts in yuan ("¥900.00", never cents),
+ * dates written out in the page's language (Intl), yes/no, quoted text (shortened), "(empty)".
+ */
+export function termValueText(key: TermKey, value: unknown, t: TFunction, language: string): string {
+  if (value === null || value === undefined || value === '') return t('terms.emptyValue');
+  if ((MONEY_KEYS as readonly string[]).includes(key) && typeof value === 'number') return `¥${formatCents(value)}`;
+  if (key === 'firstDueDate' && typeof value === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (m) {
+      const at = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+      return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(at);
+    }
+  }
+  if (typeof value === 'boolean') return t(value ? 'terms.yes' : 'terms.no');
+  if (typeof value === 'string' && key === 'conditions') {
+    return t('terms.quoted', { text: value.length > 60 ? `${value.slice(0, 59)}…` : value });
+  }
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
 }

@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { en } from '../i18n/en';
 
 /** What the client knows of a failure: a server error body, or NETWORK when the server was not reached. */
-export type Failure = Pick<ErrorBody, 'reason' | 'params'> & { code: ErrorCode | 'NETWORK' };
+export type Failure = Pick<ErrorBody, 'reason' | 'params' | 'issues'> & { code: ErrorCode | 'NETWORK' };
 
 type Nested<R extends string> = R extends `${infer Head}.${infer Tail}`
   ? { [K in Head]: Nested<Tail> }
@@ -17,11 +17,18 @@ en.errors.reasons satisfies UnionToIntersection<Nested<ErrorReason>>;
 
 /**
  * A failure in the page's language: the reason's text with its params when the server gave one,
- * else the code's. Never the server's English `message`, which is for logs.
+ * else the code's. Never the server's English `message`, which is for logs. `fields` names the
+ * page's fields by the body path the server reports (the label the person sees): a validation
+ * failure then says which of them to correct, instead of zod's English.
  */
-export function errorMessage(t: TFunction, failure: unknown): string {
+export function errorMessage(t: TFunction, failure: unknown, fields?: Readonly<Record<string, string>>): string {
   const f = asFailure(failure);
   if (f.code === 'NETWORK') return t('errors.network');
+  if (f.code === 'VALIDATION_FAILED' && fields && f.issues) {
+    // `path` is dotted (`terms.amount`, `evidence.0`): the field is its first segment.
+    const labels = [...new Set(f.issues.map((i) => fields[i.path.split('.')[0] ?? '']).filter((l) => l !== undefined))];
+    if (labels.length > 0) return t('errors.invalidFields', { fields: labels.join(t('app.listSeparator')) });
+  }
   // The keys are checked above against shared/'s enums; i18next's key type cannot see through the template.
   const lookup = t as unknown as (key: string, options?: Record<string, unknown>) => string;
   if (f.reason) {

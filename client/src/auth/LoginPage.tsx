@@ -43,7 +43,7 @@ export function LoginPage() {
       saveStaffSession({ token: pending.token, user: pending.user });
       navigate(nextPath(window.location.search));
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(errorMessage(t, err, { newPassword: t('login.newPassword') }));
     }
   };
 

@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MeResult } from '@accord/shared';
+import { formatCents, type MembershipView, type MeResult } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { navigate } from '../app/router';
-import { forgetDeviceData, roomSessions, saveStaffSession, staffSession } from '../app/session';
+import { roomSessions, saveStaffSession, staffSession } from '../app/session';
 import { errorMessage } from '../app/errors';
+import { dateFormat } from '../staff/format';
 
 /** Staff see the cases they belong to; parties see the rooms they entered on this device. */
 export function HomePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const staff = staffSession();
   const [me, setMe] = useState<MeResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,6 +27,13 @@ export function HomePage() {
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const open = (caseId: string) => navigate(`/cases/${caseId}`);
+  const filed = dateFormat(i18n.language);
+  // The staff case page (details, history, scheduling) for those who may open it; the room for others.
+  const staffRole = staff?.user.staffRole;
+  const caseLink = (m: MembershipView) =>
+    staffRole === 'platform' || staffRole === 'admin' || m.role === 'mediator'
+      ? `/staff/cases/${m.case.id}`
+      : `/cases/${m.case.id}`;
 
   return (
     <section className="card">
@@ -68,30 +76,59 @@ export function HomePage() {
           <h2>{t('home.yourCases')}</h2>
           {error && <p role="alert">{error}</p>}
           {me && me.memberships.length === 0 && <p>{t('home.noCases')}</p>}
-          <ul className="case-list">
-            {me?.memberships.map((m) => (
-              <li key={m.case.id}>
-                <button type="button" onClick={() => open(m.case.id)}>
-                  {m.case.number} · {m.case.title} · {t(`roles.${m.role}`)}
-                </button>
-              </li>
-            ))}
-          </ul>
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              const token = staff.token;
-              saveStaffSession(null);
-              // A shared device keeps nothing of the person who signed out.
-              void forgetDeviceData(staff.user.id);
-              // Best effort: the session on this device is gone either way.
-              void api('POST /api/auth/logout', { token }).catch(() => undefined);
-              navigate('/');
-            }}
-          >
-            {t('home.signOut')}
-          </button>
+          {me && me.memberships.length > 0 && (
+            <table className="data-table" data-testid="my-cases">
+              <caption>{t('home.caption', { n: me.memberships.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('review.colCase')}</th>
+                  <th scope="col">{t('review.colType')}</th>
+                  <th scope="col" className="num">
+                    {t('review.colAmount')}
+                  </th>
+                  <th scope="col">{t('review.colFiled')}</th>
+                  <th scope="col">{t('review.colStatus')}</th>
+                  <th scope="col">{t('review.colRole')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('home.open')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {me.memberships.map((m) => (
+                  <tr key={m.case.id} data-testid={`my-case-${m.case.number}`} data-status={m.case.status}>
+                    <th scope="row" data-label={t('review.colCase')}>
+                      <div>
+                        <button type="button" className="link" onClick={() => navigate(caseLink(m))}>
+                          {m.case.number}
+                        </button>
+                        <span className="muted case-title">{m.case.title}</span>
+                      </div>
+                    </th>
+                    <td data-label={t('review.colType')}>{t(`categories.${m.case.category}`)}</td>
+                    <td data-label={t('review.colAmount')} className="num">
+                      {t('review.amountValue', { amount: formatCents(m.case.amountInDisputeCents) })}
+                    </td>
+                    <td data-label={t('review.colFiled')}>
+                      <time dateTime={m.case.createdAt}>{filed.format(new Date(m.case.createdAt))}</time>
+                    </td>
+                    <td data-label={t('review.colStatus')}>{t(`statuses.${m.case.status}`)}</td>
+                    <td data-label={t('review.colRole')}>{t(`roles.${m.role}`)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        // Each row's button says which case it opens.
+                        aria-label={`${t('home.open')} · ${m.case.number} · ${m.case.title}`}
+                        onClick={() => open(m.case.id)}
+                      >
+                        {t('home.open')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </>
       ) : (
         <p>

@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { pathOf, type EvidenceView } from '@accord/shared';
 import { api } from '../app/api';
 import { downloadWithToken } from '../app/upload';
+import { formatSize } from '../app/format';
 
 /** A case's evidence; each download goes through the server, which checks and records it. */
 export function EvidenceList({ caseId, token, version = 0 }: { caseId: string; token: string; version?: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [items, setItems] = useState<EvidenceView[] | null>(null);
   useEffect(() => {
     api('GET /api/cases/:caseId/evidence', { token, params: { caseId } })
@@ -37,7 +38,7 @@ export function EvidenceList({ caseId, token, version = 0 }: { caseId: string; t
                 {e.name}
               </button>{' '}
               <span className="muted">
-                {Math.ceil(e.size / 1024)} KB ·{' '}
+                {formatSize(e.size, i18n.language)} ·{' '}
                 {t(
                   `roles.${(['customer', 'platform', 'mediator', 'admin'].includes(e.uploadedBy.role) ? e.uploadedBy.role : 'platform') as 'customer'}`,
                 )}

@@ -44,7 +44,21 @@ export function IntakePage() {
     try {
       setDone(await postForm('POST /api/intake', form, {}));
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(
+        errorMessage(t, err, {
+          name: t('intake.name'),
+          phone: t('intake.phone'),
+          nationalId: t('intake.nationalId'),
+          contractNumber: t('intake.contractNumber'),
+          category: t('intake.category'),
+          amountInDisputeCents: t('intake.amount'),
+          description: t('intake.description'),
+          desiredOutcome: t('intake.desiredOutcome'),
+          evidence: t('intake.evidence'),
+          privacyNotice: t('intake.consentNotice'),
+          sensitiveConsent: t('intake.consentSensitive'),
+        }),
+      );
     } finally {
       setBusy(false);
     }
@@ -118,6 +132,10 @@ export function IntakePage() {
         <label>
           {t('intake.phone')}
           <input name="phone" required pattern="1\d{10}" inputMode="tel" autoComplete="tel" disabled={!consented} />
+        </label>
+        <label>
+          {t('intake.email')}
+          <input name="email" type="email" maxLength={254} autoComplete="email" />
         </label>
         <label>
           {t('intake.nationalId')}

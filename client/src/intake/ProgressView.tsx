@@ -1,22 +1,24 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseProgress } from '@accord/shared';
 import { sessionText } from './session';
+import { caseTimeZone, formatDateTime } from '../app/format';
 
 /** Where a case stands: status, who handles it, the next step, the session, and the timeline. */
 /** `viewer`: the customer reads about themselves ("you"), staff about the complainant. */
 export function ProgressView({
   progress,
   viewer = 'customer',
+  showTimeline = true,
 }: {
   progress: CaseProgress;
   viewer?: 'customer' | 'staff';
+  /** Staff read the fuller case history instead (client/src/staff/CaseHistory.tsx). */
+  showTimeline?: boolean;
 }) {
   const { t, i18n } = useTranslation();
-  // In the page's language (not the browser's), in the reader's own time zone.
-  const time = new Intl.DateTimeFormat(i18n.language.startsWith('zh') ? 'zh-CN' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
+  // In the page's language (not the browser's), in the case's zone: the one its session is held in.
+  const zone = caseTimeZone(progress.session);
+  const time = { format: (iso: string) => formatDateTime(iso, i18n.language, zone) };
   const h = progress.handler;
   const handler =
     h.role === 'staff'
@@ -34,7 +36,7 @@ export function ProgressView({
         <dt>{t('track.status')}</dt>
         <dd>
           <strong data-testid="status">{t(`statuses.${progress.status}`)}</strong>{' '}
-          <span className="muted">{t('track.since', { time: time.format(new Date(progress.since)) })}</span>
+          <span className="muted">{t('track.since', { time: time.format(progress.since) })}</span>
         </dd>
         <dt>{t('track.handler')}</dt>
         <dd>{handler}</dd>
@@ -46,6 +48,16 @@ export function ProgressView({
             <dd data-testid="session">{sessionText(t, i18n.language, progress.session)}</dd>
           </>
         )}
+        {progress.appeal && (
+          <>
+            <dt>{t('recovery.appealLabel')}</dt>
+            <dd data-testid="appeal">
+              {t('recovery.appealed', { time: time.format(progress.appeal.at) })}
+              <br />
+              <span className="wrap">{t('recovery.appealReasonShown', { reason: progress.appeal.reason })}</span>
+            </dd>
+          </>
+        )}
         {progress.rejectionReason && (
           <>
             <dt>{t('track.rejected')}</dt>
@@ -53,16 +65,23 @@ export function ProgressView({
           </>
         )}
       </dl>
-      <h3>{t('track.timeline')}</h3>
-      <ol className="timeline" data-testid="timeline">
-        {progress.timeline.map((e, i) => (
-          <li key={`${e.at}-${i}`} data-status={e.status}>
-            <time dateTime={e.at}>{time.format(new Date(e.at))}</time> {t(`statuses.${e.status}`)}
-            {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
-            {e.note ? <span className="muted"> — {e.note}</span> : null}
-          </li>
-        ))}
-      </ol>
+      {showTimeline && (
+        <>
+          <h3>{t('track.timeline')}</h3>
+          <ol className="timeline" data-testid="timeline">
+            {progress.timeline.map((e, i) => (
+              <li key={`${e.at}-${i}`} data-status={e.status}>
+                <time dateTime={e.at}>{time.format(e.at)}</time>{' '}
+                {/* The appeal is a move back to review; it is named as what it was. */}
+                {progress.appeal?.at === e.at && <strong>{t('recovery.appealLabel')} · </strong>}
+                {t(`statuses.${e.status}`)}
+                {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
+                {e.note ? <span className="muted"> — {e.note}</span> : null}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { api } from '../app/api';
 import { navigate } from '../app/router';
 import { roomSessions, saveRoomSession } from '../app/session';
 import { downloadWithToken, postForm } from '../app/upload';
+import { AppealForm } from './AppealForm';
 import { EvidenceList } from './EvidenceList';
 import { ProgressView } from './ProgressView';
 import { useProgress } from './useProgress';
@@ -70,7 +71,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       await p;
       setError(null);
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(errorMessage(t, err, { answer: t('track.answer'), evidence: t('track.addEvidence') }));
     }
   };
   if (!progress) return <p className="page-message">…</p>;
@@ -84,6 +85,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       </h2>
       <p className="muted">{t('track.live')}</p>
       <ProgressView progress={progress} />
+      <AppealForm progress={progress} token={token} />
       {progress.question && (
         <form
           className="stack"

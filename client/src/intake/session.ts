@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { SessionTime } from '@accord/shared';
+import { localeOf } from '../app/format';
 
 /**
  * A session's time as its reader writes it: the wall-clock time in the session's zone (as scheduled,
@@ -10,7 +11,7 @@ export function sessionText(t: TFunction, language: string, session: SessionTime
   const wall = new Date(`${session.startsAt.slice(0, 19)}Z`);
   const time = Number.isNaN(wall.getTime())
     ? session.startsAt
-    : new Intl.DateTimeFormat(language.startsWith('zh') ? 'zh-CN' : 'en-GB', {
+    : new Intl.DateTimeFormat(localeOf(language), {
         timeZone: 'UTC',
         dateStyle: 'long',
         timeStyle: 'short',

@@ -2,18 +2,19 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { verifyOutcome, type SealedOutcome, type VerifyResult } from '@accord/shared';
 import { publishedKey } from './download';
+import { DEFAULT_TIME_ZONE, formatDateTime } from '../app/format';
 
 /** A sealed record as a person reads it, with its verification result; prints cleanly. */
 export function RecordView({ sealed }: { sealed: SealedOutcome }) {
   const { t, i18n } = useTranslation();
-  // In the page's language, not the browser's: a Chinese page shows 2026年12月3日 whatever the system locale.
-  const time = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' });
+  // In the page's language, not the browser's; in Beijing time, as the printed PDF (the record names no zone).
+  const time = (iso: string) => formatDateTime(iso, i18n.language, DEFAULT_TIME_ZONE, 'seconds');
   const [result, setResult] = useState<VerifyResult | null>(null);
   useEffect(() => {
     void publishedKey().then(async (key) => {
       // Without the published key, a record sealed with any other key would look valid: say so instead.
       if (key === undefined) {
-        setResult({ ok: false, problems: [t('record.noKey')], record: sealed.record });
+        setResult({ ok: false, problems: [], codes: ['no_key'], record: sealed.record });
         return;
       }
       setResult(await verifyOutcome(sealed, key));
@@ -33,7 +34,7 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
           ? t('record.checking')
           : result.ok
             ? t('record.valid')
-            : `${t('record.invalid')}: ${result.problems.join('; ')}`}
+            : `${t('record.invalid')}: ${result.codes.map((c) => t(`verify.problems.${c}`)).join(t('app.listSeparator'))}`}
       </p>
       <dl>
         <dt>{t('record.case')}</dt>
@@ -46,15 +47,15 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
           {r.outcome.reason ? ` — ${r.outcome.reason}` : ''}
         </dd>
         <dt>{t('record.parties')}</dt>
-        <dd>{r.parties.map((p) => `${p.name} (${t(`roles.${p.role}`)})`).join('、')}</dd>
+        <dd>{r.parties.map((p) => `${p.name} (${t(`roles.${p.role}`)})`).join(t('app.listSeparator'))}</dd>
         <dt>{t('record.sealedAt')}</dt>
-        <dd>{time.format(new Date(r.sealedAt))}</dd>
+        <dd>{time(r.sealedAt)}</dd>
       </dl>
       {r.agreement && (
         <section>
           <h2>{t('record.agreement')}</h2>
           {/* The signed text itself: it states the terms in words, amounts in yuan, dates written out. */}
-          <pre className="frozen-text" data-testid="record-agreement-text">
+          <pre className="frozen-text" data-testid="record-agreement-text" lang={r.language}>
             {r.agreement.text}
           </pre>
           <p>
@@ -67,8 +68,7 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
         <ul>
           {r.signatures.map((s) => (
             <li key={s.userId}>
-              {s.name} ({t(`roles.${s.role}`)}) — {time.format(new Date(s.signedAt))} —{' '}
-              <code>{s.fingerprint.slice(0, 16)}…</code>
+              {s.name} ({t(`roles.${s.role}`)}) — {time(s.signedAt)} — <code>{s.fingerprint.slice(0, 16)}…</code>
             </li>
           ))}
         </ul>

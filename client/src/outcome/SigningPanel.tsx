@@ -17,8 +17,8 @@ import { downloadPdf, downloadRecord } from './download';
 import { ErrorText } from '../app/ErrorText';
 import { useConfirm } from '../app/ConfirmDialog';
 import { errorMessage } from '../app/errors';
+import { DEFAULT_TIME_ZONE, formatDateTime } from '../app/format';
 
-const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const grouped = (hex: string) => hex.match(/.{1,8}/g)?.join(' ') ?? hex;
 
 /** Why a signature was refused, in the page's language. */
@@ -55,7 +55,7 @@ export function SigningPanel({
   isStaff: boolean;
   token: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [local, setLocal] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
@@ -135,7 +135,7 @@ export function SigningPanel({
       {freeze && (
         <>
           <p className="muted">{sealed ? t('signing.sealedText') : t('signing.frozen')}</p>
-          <pre className="frozen-text" data-testid="frozen-text">
+          <pre className="frozen-text" data-testid="frozen-text" lang={language}>
             {freeze.text}
           </pre>
           <p className="fingerprint">
@@ -156,7 +156,11 @@ export function SigningPanel({
             {status.signers.map((s) => (
               <li key={s.userId} data-testid={`signer-${s.role}`} data-signed={s.signedAt !== null}>
                 {s.displayName} · {t(`roles.${s.role}`)} ·{' '}
-                {s.signedAt ? t('signing.signed', { time: time.format(new Date(s.signedAt)) }) : t('signing.pending')}
+                {s.signedAt
+                  ? t('signing.signed', {
+                      time: formatDateTime(s.signedAt, i18n.language, room.welcome?.timeZone ?? DEFAULT_TIME_ZONE),
+                    })
+                  : t('signing.pending')}
               </li>
             ))}
           </ul>

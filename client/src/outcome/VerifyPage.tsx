@@ -56,7 +56,7 @@ export function VerifyPage() {
         const named = verifyFragment(window.location.hash);
         if (named) setMatches((await recordDigest(parsed.data.record)) === named.digest);
       } else {
-        setProblem(`${t('record.invalid')}: ${parsed.error.issues[0]?.message ?? ''}`);
+        setProblem(`${t('record.invalid')}: ${t('verify.problems.not_a_record')}`);
       }
     } catch {
       setProblem(t('verify.unreadable'));

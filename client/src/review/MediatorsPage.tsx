@@ -5,6 +5,7 @@ import { api } from '../app/api';
 import { staffSession } from '../app/session';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
+import { languageName } from '../app/format';
 
 const list = (s: string) =>
   s
@@ -14,7 +15,7 @@ const list = (s: string) =>
 
 /** An admin manages the mediators: organisation, languages, specialities. */
 export function MediatorsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const token = staffSession()?.token ?? '';
   const [mediators, setMediators] = useState<MediatorView[]>([]);
   const [accounts, setAccounts] = useState<UserView[]>([]);
@@ -40,7 +41,14 @@ export function MediatorsPage() {
       setError(null);
       load();
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(
+        errorMessage(t, err, {
+          userId: t('mediators.account'),
+          organisation: t('mediators.organisation'),
+          languages: t('mediators.languages'),
+          specialities: t('mediators.specialities'),
+        }),
+      );
     }
   };
 
@@ -50,8 +58,9 @@ export function MediatorsPage() {
       <ul>
         {mediators.map((m) => (
           <li key={m.userId}>
-            <strong>{m.displayName}</strong> · {m.organisation} · {m.languages.join(', ')} · {m.specialities.join(', ')}{' '}
-            · {t('mediators.active', { count: m.activeCases })}
+            <strong>{m.displayName}</strong> · {m.organisation} ·{' '}
+            {m.languages.map((l) => languageName(l, i18n.language)).join(', ')} · {m.specialities.join(', ')} ·{' '}
+            {t('mediators.active', { count: m.activeCases })}
           </li>
         ))}
       </ul>

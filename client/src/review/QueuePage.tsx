@@ -1,20 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { io } from 'socket.io-client';
-import { CaseCategory, CaseLifecycle, type QueueItem } from '@accord/shared';
+import { CaseCategory, CaseLifecycle, formatCents, type QueueItem } from '@accord/shared';
 import { api } from '../app/api';
 import { navigate } from '../app/router';
 import { staffSession } from '../app/session';
+import { dateFormat } from '../staff/format';
 
-/** Platform staff's queue and dashboard: filters, sort, search, and how long each case has waited. */
+type Sort = 'waiting' | 'oldest' | 'newest';
+
+/**
+ * Platform staff's queue and dashboard: filters, sort, search, and how long each case has waited. A
+ * table with column headers on a wide screen; on a phone each row is laid out as a card (CSS).
+ */
 export function QueuePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const staff = staffSession();
   const [status, setStatus] = useState('');
   const [category, setCategory] = useState('');
   const [minWait, setMinWait] = useState('');
   const [q, setQ] = useState('');
-  const [sort, setSort] = useState('waiting');
+  const [sort, setSort] = useState<Sort>('waiting');
   const [items, setItems] = useState<QueueItem[] | null>(null);
   const token = staff?.token;
 
@@ -39,6 +45,7 @@ export function QueuePage() {
   }, [token, load]);
 
   if (!token) return <p className="page-message">{t('room.notFound')}</p>;
+  const filed = dateFormat(i18n.language);
   return (
     <section className="card queue" data-testid="queue">
       <h2>{t('review.title')}</h2>
@@ -75,31 +82,79 @@ export function QueuePage() {
         </label>
         <label>
           {t('review.sort')}
-          <select value={sort} onChange={(e) => setSort(e.target.value)}>
+          <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
             <option value="waiting">{t('review.waiting')}</option>
             <option value="oldest">{t('review.oldest')}</option>
             <option value="newest">{t('review.newest')}</option>
           </select>
         </label>
       </div>
+      <p className="muted">{t('review.live')}</p>
       {items && items.length === 0 && <p className="muted">{t('review.empty')}</p>}
-      <table className="queue-table">
-        <tbody>
-          {items?.map((i) => (
-            <tr key={i.caseId} data-testid={`queue-${i.caseNumber}`} data-status={i.status}>
-              <td>{i.caseNumber}</td>
-              <td>{t(`categories.${i.category}`)}</td>
-              <td>{t(`statuses.${i.status}`)}</td>
-              <td>{t('review.waited', { hours: i.waitingHours })}</td>
-              <td>
-                <button type="button" onClick={() => navigate(`/staff/cases/${i.caseId}`)}>
-                  {t('review.open')}
+      {items && items.length > 0 && (
+        <table className="data-table" data-testid="queue-table">
+          <caption>{t('review.caption', { n: items.length })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('review.colCase')}</th>
+              <th scope="col">{t('review.colType')}</th>
+              <th scope="col" className="num">
+                {t('review.colAmount')}
+              </th>
+              <th
+                scope="col"
+                aria-sort={sort === 'oldest' ? 'ascending' : sort === 'newest' ? 'descending' : undefined}
+              >
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="sort-filed"
+                  onClick={() => setSort(sort === 'oldest' ? 'newest' : 'oldest')}
+                >
+                  {t('review.colFiled')}
+                  <span aria-hidden="true">{sort === 'oldest' ? ' ▲' : sort === 'newest' ? ' ▼' : ''}</span>
                 </button>
-              </td>
+              </th>
+              <th scope="col">{t('review.colStatus')}</th>
+              <th scope="col" aria-sort={sort === 'waiting' ? 'descending' : undefined}>
+                <button type="button" className="link" data-testid="sort-waiting" onClick={() => setSort('waiting')}>
+                  {t('review.colWaiting')}
+                  <span aria-hidden="true">{sort === 'waiting' ? ' ▼' : ''}</span>
+                </button>
+              </th>
+              <th scope="col">{t('review.colMediator')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.caseId} data-testid={`queue-${i.caseNumber}`} data-status={i.status}>
+                <th scope="row" data-label={t('review.colCase')}>
+                  <div>
+                    <button type="button" className="link" onClick={() => navigate(`/staff/cases/${i.caseId}`)}>
+                      {i.caseNumber}
+                    </button>
+                    <span className="muted case-title">{i.title}</span>
+                  </div>
+                </th>
+                <td data-label={t('review.colType')}>{t(`categories.${i.category}`)}</td>
+                <td data-label={t('review.colAmount')} className="num" data-testid="queue-amount">
+                  {t('review.amountValue', { amount: formatCents(i.amountInDisputeCents) })}
+                </td>
+                <td data-label={t('review.colFiled')}>
+                  <time dateTime={i.createdAt}>{filed.format(new Date(i.createdAt))}</time>
+                </td>
+                <td data-label={t('review.colStatus')} data-testid="queue-status">
+                  {t(`statuses.${i.status}`)}
+                </td>
+                <td data-label={t('review.colWaiting')}>{t('review.waitedHours', { hours: i.waitingHours })}</td>
+                <td data-label={t('review.colMediator')}>
+                  {i.mediatorName ?? <span className="muted">{t('review.noMediator')}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -15,7 +15,9 @@ import { navigate } from '../app/router';
 import { staffSession } from '../app/session';
 import { EvidenceList } from '../intake/EvidenceList';
 import { ProgressView } from '../intake/ProgressView';
-import { useProgress } from '../intake/useProgress';
+import { CaseHistory } from '../staff/CaseHistory';
+import { useCaseWatch } from '../staff/useCaseWatch';
+import { InviteRecovery } from '../room/InviteRecovery';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 
@@ -24,7 +26,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const staff = staffSession();
   const token = staff?.token ?? '';
-  const { progress } = useProgress(caseId, token);
+  // Live: status changes by anyone, evidence the complainant adds, history steps (the staff case watch).
+  const { progress, evidenceVersion, historyVersion, refresh } = useCaseWatch(caseId, token);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [revealed, setRevealed] = useState<Record<string, string>>({});
   const [mediators, setMediators] = useState<MediatorView[]>([]);
@@ -32,6 +35,11 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
   const [mediatorId, setMediatorId] = useState('');
   const [representatives, setRepresentatives] = useState<UserView[]>([]);
   const [platformUserId, setPlatformUserId] = useState('');
+  const [assignReason, setAssignReason] = useState('');
+  const [scheduleReason, setScheduleReason] = useState('');
+  // The identifier being revealed, while its reason is asked for.
+  const [revealing, setRevealing] = useState<'phone' | 'nationalId' | null>(null);
+  const [revealReason, setRevealReason] = useState('');
   const [startsAt, setStartsAt] = useState('');
   // Mainland China's time unless the scheduler picks another zone from the list.
   const [timeZone, setTimeZone] = useState<SessionTimeZone>('Asia/Shanghai');
@@ -45,7 +53,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
     void api('GET /api/cases/:caseId/detail', { token, params: { caseId } })
       .then(setDetail)
       .catch(() => undefined);
-  }, [caseId, token, progress]);
+  }, [caseId, token, progress, evidenceVersion]);
   useEffect(() => {
     if (decides)
       void api('GET /api/mediators', { token })
@@ -65,8 +73,23 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
       await call();
       setError(null);
       setText('');
+      setAssignReason('');
+      setScheduleReason('');
+      refresh();
     } catch (err) {
-      setError(t('review.failed', { message: errorMessage(t, err) }));
+      setError(
+        t('review.failed', {
+          message: errorMessage(t, err, {
+            reason: t('review.reason'),
+            overrideReason: t('review.override'),
+            question: t('review.questionLabel'),
+            startsAt: t('review.startsAt'),
+            timeZone: t('review.timeZone'),
+            durationMinutes: t('review.duration'),
+            mediatorUserId: t('review.mediator'),
+          }),
+        }),
+      );
     }
   };
   const params = { caseId };
@@ -77,27 +100,71 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
   if (!detail || !progress) return <p className="page-message">…</p>;
   const s = progress.status;
   const rulesOk = detail.rules.every((r) => r.ok);
+  // Revealing an identifier is for reviewers and admins (the server checks it too).
+  const canReveal = role === 'platform' || role === 'admin';
 
   return (
     <section className="card staff-case" data-testid="staff-case">
       <h2>
         {progress.caseNumber} · {progress.title}
       </h2>
-      <ProgressView progress={progress} viewer="staff" />
+      <p className="muted">{t('review.live')}</p>
+      <ProgressView progress={progress} viewer="staff" showTimeline={false} />
       <dl>
         <dt>{t('review.party')}</dt>
         <dd>
           {detail.party.name} · {revealed.phone ?? detail.party.phone}{' '}
-          {!revealed.phone && (
-            <button type="button" className="link" onClick={() => void reveal('phone')}>
+          {!revealed.phone && canReveal && (
+            <button
+              type="button"
+              className="link"
+              aria-label={t('review.revealPhone')}
+              data-testid="reveal-phone"
+              onClick={() => setRevealing('phone')}
+            >
               {t('review.reveal')}
             </button>
           )}{' '}
           · {revealed.nationalId ?? detail.party.nationalId}{' '}
-          {!revealed.nationalId && (
-            <button type="button" className="link" onClick={() => void reveal('nationalId')}>
+          {!revealed.nationalId && canReveal && (
+            <button
+              type="button"
+              className="link"
+              aria-label={t('review.revealNationalId')}
+              data-testid="reveal-nationalId"
+              onClick={() => setRevealing('nationalId')}
+            >
               {t('review.reveal')}
             </button>
+          )}
+          {revealing && (
+            <form
+              className="stack reveal-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void reveal(revealing, revealReason);
+              }}
+            >
+              <label>
+                {t('review.revealReason')}
+                <input
+                  value={revealReason}
+                  onChange={(e) => setRevealReason(e.target.value)}
+                  required
+                  minLength={2}
+                  maxLength={1000}
+                  data-testid="reveal-reason"
+                />
+              </label>
+              <div className="button-row">
+                <button type="submit" data-testid="reveal-confirm">
+                  {revealing === 'phone' ? t('review.revealPhone') : t('review.revealNationalId')}
+                </button>
+                <button type="button" className="link" onClick={() => setRevealing(null)}>
+                  {t('review.cancel')}
+                </button>
+              </div>
+            </form>
           )}
         </dd>
         <dt>{t('intake.contractNumber')}</dt>
@@ -119,7 +186,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
           </li>
         ))}
       </ul>
-      <EvidenceList caseId={caseId} token={token} />
+      <EvidenceList caseId={caseId} token={token} version={evidenceVersion} />
 
       <div className="actions stack">
         {s === 'submitted' && decides && (
@@ -179,7 +246,7 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              const body = { mediatorUserId: mediatorId };
+              const body = { mediatorUserId: mediatorId, ...(assignReason.trim() ? { reason: assignReason } : {}) };
               void act(() => api('POST /api/cases/:caseId/assign', { token, params, body }));
             }}
           >
@@ -199,6 +266,16 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
                 ))}
               </select>
             </label>
+            <label>
+              {t('review.assignReason')}
+              <textarea
+                value={assignReason}
+                onChange={(e) => setAssignReason(e.target.value)}
+                rows={2}
+                maxLength={1000}
+                data-testid="assign-reason"
+              />
+            </label>
             <button type="submit" data-testid="assign">
               {t('review.assign')}
             </button>
@@ -209,7 +286,12 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              const body = { startsAt: `${startsAt}:00`.slice(0, 19), timeZone, durationMinutes: 90 };
+              const body = {
+                startsAt: `${startsAt}:00`.slice(0, 19),
+                timeZone,
+                durationMinutes: 90,
+                ...(scheduleReason.trim() ? { reason: scheduleReason } : {}),
+              };
               void act(() => api('POST /api/cases/:caseId/schedule', { token, params, body }));
             }}
           >
@@ -237,6 +319,16 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
                 ))}
               </select>
             </label>
+            <label>
+              {t('review.scheduleReason')}
+              <textarea
+                value={scheduleReason}
+                onChange={(e) => setScheduleReason(e.target.value)}
+                rows={2}
+                maxLength={1000}
+                data-testid="schedule-reason"
+              />
+            </label>
             <button type="submit" data-testid="schedule">
               {t('review.schedule')}
             </button>
@@ -249,13 +341,20 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         )}
       </div>
       <ErrorText error={error} />
+      <CaseHistory caseId={caseId} token={token} version={historyVersion} />
+      {/* Recovery: an admin reissues a lost invite or resets a signing PIN (the mediator does it in the room). */}
+      {role === 'admin' && <InviteRecovery caseId={caseId} token={token} version={progress.timeline.length} />}
     </section>
   );
 
-  async function reveal(field: 'phone' | 'nationalId') {
+  async function reveal(field: 'phone' | 'nationalId', reason: string) {
     try {
-      const r = await api('POST /api/cases/:caseId/reveal', { token, params: { caseId }, body: { field } });
+      const body = { field, reason };
+      const r = await api('POST /api/cases/:caseId/reveal', { token, params: { caseId }, body });
       setRevealed((x) => ({ ...x, [field]: r.value }));
+      setRevealing(null);
+      setRevealReason('');
+      setError(null);
     } catch (err) {
       setError(errorMessage(t, err));
     }

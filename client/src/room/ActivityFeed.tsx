@@ -1,11 +1,35 @@
 import { useTranslation } from 'react-i18next';
 import type { Activity } from '@accord/shared';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+import { isTermKey, termValueText } from '../agreement/terms';
+import { formatDateTime } from '../app/format';
 
 /** Who did what in the room, from the case's audit log. */
-export function ActivityFeed({ entries }: { entries: Activity[] }) {
-  const { t } = useTranslation();
+export function ActivityFeed({ entries, timeZone }: { entries: Activity[]; timeZone: string }) {
+  const { t, i18n } = useTranslation();
+  const termChange = (a: Activity) => {
+    const term = a.detail.term;
+    if (!isTermKey(term)) return '';
+    const value = (v: unknown) => termValueText(term, v, t, i18n.language);
+    const params = {
+      actor: a.actor.displayName,
+      target: a.target?.displayName ?? t('activity.someoneElse'),
+      term: t(`terms.names.${term}`),
+      from: value(a.detail.from),
+      to: value(a.detail.to),
+      kept: value(a.detail.from),
+    };
+    if (a.detail.conflict === 'lost') return t('activity.terms_lost', params);
+    const empty = (v: unknown) => v === null || v === undefined || v === '';
+    const said = t(
+      empty(a.detail.from)
+        ? 'activity.terms_set'
+        : empty(a.detail.to)
+          ? 'activity.terms_cleared'
+          : 'activity.terms_changed',
+      params,
+    );
+    return a.detail.conflict === 'overwrote' ? said + t('activity.terms_overwrote', params) : said;
+  };
   const phase = (v: unknown) => (typeof v === 'string' ? t(`phases.${v as 'joint'}`) : '');
   // Why the server itself left signing (a change of who signs): said, since it voided signatures.
   const because = (v: unknown) =>
@@ -21,14 +45,16 @@ export function ActivityFeed({ entries }: { entries: Activity[] }) {
         <ol className="activity-list" data-testid="activity">
           {[...entries].reverse().map((a) => (
             <li key={a.id} data-kind={a.kind}>
-              <time dateTime={a.at}>{timeFormat.format(new Date(a.at))}</time>{' '}
-              {t(`activity.${a.kind.replace('.', '_') as 'phase_changed'}`, {
-                actor: a.actor.displayName,
-                target: a.target?.displayName ?? '',
-                from: phase(a.detail.from),
-                // A caucus closed before the entry said where to went back to the joint session.
-                to: phase(a.detail.to ?? (a.kind === 'caucus.closed' ? 'joint' : undefined)),
-              })}
+              <time dateTime={a.at}>{formatDateTime(a.at, i18n.language, timeZone)}</time>{' '}
+              {a.kind === 'terms.changed'
+                ? termChange(a)
+                : t(`activity.${a.kind.replace('.', '_') as 'phase_changed'}`, {
+                    actor: a.actor.displayName,
+                    target: a.target?.displayName ?? '',
+                    from: phase(a.detail.from),
+                    // A caucus closed before the entry said where to went back to the joint session.
+                    to: phase(a.detail.to ?? (a.kind === 'caucus.closed' ? 'joint' : undefined)),
+                  })}
               {a.kind === 'phase.changed' && because(a.detail.because)}
             </li>
           ))}

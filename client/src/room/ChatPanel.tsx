@@ -4,8 +4,7 @@ import { CHAT_TEXT_MAX, type Channel } from '@accord/shared';
 import { channelState } from './roomChat';
 import type { RoomApi } from './useRoom';
 import { errorMessage } from '../app/errors';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+import { DEFAULT_TIME_ZONE, formatDateTime } from '../app/format';
 
 /** One channel's conversation: history pages back on scroll-up, new messages arrive live, own messages show their state. */
 export function ChatPanel({
@@ -26,8 +25,9 @@ export function ChatPanel({
   domId?: string;
   testId?: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { me } = room;
+  const timeZone = room.welcome?.timeZone ?? DEFAULT_TIME_ZONE;
   const chat = channelState(room.chat, channel);
   const id = domId ?? (channel === 'joint' ? 'chat' : 'caucus-chat');
   const [text, setText] = useState('');
@@ -135,7 +135,7 @@ export function ChatPanel({
               <div className="meta">
                 <span className="sender">{m.senderName}</span>
                 <span className={`badge role-${m.senderRole}`}>{t(`roles.${m.senderRole}`)}</span>
-                <time dateTime={m.createdAt}>{timeFormat.format(new Date(m.createdAt))}</time>
+                <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, i18n.language, timeZone, 'time')}</time>
                 {m.senderId === me && <span className="status sent">{t('chat.sent')}</span>}
               </div>
               <p className="text">{m.text}</p>
@@ -149,7 +149,13 @@ export function ChatPanel({
               {o.status === 'failed' ? (
                 <>
                   <span className="status failed" role="alert">
-                    {t('chat.failed', { reason: errorMessage(t, { code: o.error ?? 'INTERNAL' }) })}
+                    {t('chat.failed', {
+                      // No answer in time is the network's doing, as far as the writer can tell.
+                      reason: errorMessage(t, {
+                        code: o.error === 'TIMEOUT' ? 'NETWORK' : (o.error ?? 'INTERNAL'),
+                        ...(o.reason ? { reason: o.reason } : {}),
+                      }),
+                    })}
                   </span>
                   <button type="button" className="link" onClick={() => room.retry(channel, o.clientId)}>
                     {t('chat.retry')}

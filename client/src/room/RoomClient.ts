@@ -59,6 +59,8 @@ export interface RoomSnapshot {
   state: RoomState | null;
   participants: Participant[];
   activity: Activity[];
+  /** For each settlement term, the server's entry of the change that gave it its value (`terms:last`, then live). */
+  termsLast: Activity[];
   /** The private sessions I took part in, open or over (their chat and shared notes stay readable). */
   caucuses: CaucusSummary[];
   /** Sign-off: frozen text, signers, sealed record. */
@@ -140,6 +142,7 @@ export class RoomClient {
       state: null,
       participants: [],
       activity: [],
+      termsLast: [],
       caucuses: [],
       outcome: null,
       typing: new Map(),
@@ -180,13 +183,17 @@ export class RoomClient {
     socket.on('activity', (a) => {
       const list = this.snapshot.activity;
       if (!list.some((x) => x.id === a.id)) this.set({ activity: [...list, a] });
+      this.onTermChange(a);
     });
     socket.on('chat:message', (m) => this.onMessage(socket, m));
     socket.on('presence', (p) => this.set({ participants: p.participants }));
     socket.on('outcome:status', (outcome) => this.set({ outcome }));
     socket.on('chat:typing', (e) => this.onTyping(e));
     socket.on('accord:error', (e) => {
-      if (e.code === 'TOKEN_REVOKED' || e.code === 'NOT_A_MEMBER') this.set({ status: 'denied', deniedReason: e.code });
+      // A removal is told first, then its sessions are revoked: the first reason is the one that says why.
+      if (e.code === 'TOKEN_REVOKED' || e.code === 'NOT_A_MEMBER') {
+        this.set({ status: 'denied', deniedReason: this.snapshot.deniedReason ?? e.code });
+      }
     });
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('disconnect', (reason) => {
@@ -336,7 +343,13 @@ export class RoomClient {
           this.later(() => void this.flush(), wait);
           return;
         } else {
-          this.apply({ type: 'failed', channel, clientId, error: res.error.code });
+          this.apply({
+            type: 'failed',
+            channel,
+            clientId,
+            error: res.error.code,
+            ...(res.error.reason ? { reason: res.error.reason } : {}),
+          });
         }
       }
     } finally {
@@ -374,11 +387,24 @@ export class RoomClient {
         this.set({ activity: [...entries, ...live] });
       })
       .catch(() => undefined);
+    this.request(socket, 'terms:last', {})
+      .then((res) => {
+        if (!res.ok) return;
+        // An entry that arrived live while this was on its way may be newer than the answer's.
+        this.set({ termsLast: latestPerTerm([...res.data.entries, ...this.snapshot.termsLast]) });
+      })
+      .catch(() => undefined);
     this.request(socket, 'outcome:status', {})
       .then((res) => res.ok && this.set({ outcome: res.data }))
       .catch(() => undefined);
     this.loadCaucuses(socket);
     void this.flush();
+  }
+
+  /** A term's new value: its "last changed by" is this entry (a write that lost changed nothing). */
+  private onTermChange(a: Activity): void {
+    if (a.kind !== 'terms.changed' || a.detail.conflict === 'lost') return;
+    this.set({ termsLast: latestPerTerm([...this.snapshot.termsLast, a]) });
   }
 
   private loadCaucuses(socket: RoomSocket): void {
@@ -443,4 +469,14 @@ export class RoomClient {
     if (this.typingTimer !== null) clearInterval(this.typingTimer);
     this.typingTimer = null;
   }
+}
+
+/** The newest entry of each term (by the server's time; the later one listed wins a tie). */
+function latestPerTerm(entries: Activity[]): Activity[] {
+  const out = new Map<unknown, Activity>();
+  for (const e of entries) {
+    const held = out.get(e.detail.term);
+    if (!held || Date.parse(e.at) >= Date.parse(held.at)) out.set(e.detail.term, e);
+  }
+  return [...out.values()];
 }

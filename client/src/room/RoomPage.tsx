@@ -17,14 +17,25 @@ import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
 import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
 import { ActivityFeed } from './ActivityFeed';
+import { DEFAULT_TIME_ZONE } from '../app/format';
 import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
 import { ChatPanel } from './ChatPanel';
 import { ConnectionBar } from './ConnectionBar';
+import { InviteRecovery, NewPinNotice } from './InviteRecovery';
 import { LobbyView } from './LobbyView';
 import { ModeratorPanel } from './ModeratorPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { RoomBanner } from './RoomBanner';
 import { useRoom } from './useRoom';
+
+/** Activity after which the mediator's list of removed participants and links is read again. */
+const LINK_KINDS = new Set<string>([
+  'member.removed',
+  'member.reinvited',
+  'invite.reissued',
+  'pin.reset',
+  'pin.delivered',
+]);
 
 /** The mediation room: banner, participants and controls, chat (joint and private), the agreement. */
 export function RoomPage({
@@ -75,7 +86,10 @@ export function RoomPage({
   if (room.status === 'denied') {
     return (
       <section className="page-message">
-        <p role="alert">{t('room.notFound')}</p>
+        {/* Removed: the link is revoked, so reopening it cannot help; a new one comes from the mediator. */}
+        <p role="alert" data-testid="room-denied">
+          {room.deniedReason === 'NOT_A_MEMBER' ? t('room.removed') : t('room.notFound')}
+        </p>
         <button type="button" onClick={() => navigate('/')}>
           {t('room.leave')}
         </button>
@@ -109,7 +123,9 @@ export function RoomPage({
     <div className="room">
       <header className="room-header">
         <div>
-          <h1 className="case-title">{room.welcome?.title ?? t('app.tagline')}</h1>
+          <h1 className="case-title" lang={room.welcome?.language}>
+            {room.welcome?.title ?? t('app.tagline')}
+          </h1>
           {room.welcome && <p className="muted">{t('room.caseLabel', { number: room.welcome.caseNumber })}</p>}
         </div>
         {connection}
@@ -133,6 +149,12 @@ export function RoomPage({
           {isMediator && state && state.phase !== 'concluded' && (
             <>
               <ModeratorPanel room={room} state={state} problems={problems} />
+              <InviteRecovery
+                caseId={caseId}
+                token={token}
+                // Read again only when who is removed or which link is current may have changed.
+                version={room.activity.filter((a) => LINK_KINDS.has(a.kind)).length}
+              />
               {!room.outcome?.sealed && (
                 <section className="panel">
                   <EndWithoutAgreement room={room} signatures={signatures} />
@@ -140,7 +162,8 @@ export function RoomPage({
               )}
             </>
           )}
-          <ActivityFeed entries={room.activity} />
+          {isParty && <NewPinNotice caseId={caseId} token={token} me={me} activity={room.activity} />}
+          <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
         </div>
         <div className="conversation">
           <ChatPanel
@@ -209,7 +232,14 @@ export function RoomPage({
                 </p>
               )}
               <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
-              <TermsPanel doc={agreement.doc} editable={canEdit} />
+              <TermsPanel
+                doc={agreement.doc}
+                editable={canEdit}
+                history={room.termsLast}
+                activity={room.activity}
+                me={room.me}
+                timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
+              />
             </>
           )}
         </section>

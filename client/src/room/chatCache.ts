@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChatMessage } from '@accord/shared';
+import { ChatMessage, ErrorReason } from '@accord/shared';
 import type { ChatState } from './chatState';
 import type { RoomChat } from './roomChat';
 
@@ -14,6 +14,7 @@ const CachedChannel = z.object({
       createdAt: z.string(),
       status: z.enum(['queued', 'sending', 'failed']),
       error: z.string().optional(),
+      reason: ErrorReason.optional().catch(undefined),
     }),
   ),
   lastReadSeq: z.number(),

@@ -78,6 +78,14 @@ describe('message list state', () => {
     const item = { clientId: 'mine-0003', text: 'x', createdAt: '', status: 'sending' as const };
     let s = run(emptyChat, { type: 'queued', item }, { type: 'failed', clientId: 'mine-0003', error: 'FORBIDDEN' });
     expect(s.outbox[0]).toMatchObject({ status: 'failed', error: 'FORBIDDEN' });
+    // The reason the server gave is kept, for the panel to say it in the writer's language.
+    const quiet = reduce(s, {
+      type: 'failed',
+      clientId: 'mine-0003',
+      error: 'PHASE_RULES',
+      reason: 'chat.quietOpening',
+    });
+    expect(quiet.outbox[0]).toMatchObject({ status: 'failed', error: 'PHASE_RULES', reason: 'chat.quietOpening' });
     s = reduce(s, { type: 'retry', clientId: 'mine-0003' });
     expect(s.outbox[0]?.status).toBe('queued');
     s = reduce(s, { type: 'discard', clientId: 'mine-0003' });

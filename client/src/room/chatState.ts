@@ -1,4 +1,4 @@
-import type { ChatMessage, ErrorBody } from '@accord/shared';
+import type { ChatMessage, ErrorBody, ErrorReason } from '@accord/shared';
 
 /** One of my messages that the server has not acknowledged yet. */
 export interface OutboxItem {
@@ -8,6 +8,8 @@ export interface OutboxItem {
   /** queued: waiting to be sent (offline, or retrying); sending: in flight; failed: refused, needs the user. */
   status: 'queued' | 'sending' | 'failed';
   error?: ErrorBody['code'] | 'TIMEOUT';
+  /** Why it was refused, when the server said more than the code (shown translated). */
+  reason?: ErrorReason;
 }
 
 export interface ChatState {
@@ -32,7 +34,7 @@ export type ChatAction =
   | { type: 'sending'; clientId: string }
   | { type: 'acked'; message: ChatMessage }
   | { type: 'requeue'; clientId: string; error?: OutboxItem['error'] }
-  | { type: 'failed'; clientId: string; error: OutboxItem['error'] }
+  | { type: 'failed'; clientId: string; error: OutboxItem['error']; reason?: ErrorReason }
   | { type: 'retry'; clientId: string }
   | { type: 'discard'; clientId: string }
   | { type: 'read'; seq: number };
@@ -114,7 +116,14 @@ export function chatReducer(me: string) {
           }),
         };
       case 'failed':
-        return { ...state, outbox: patch(state.outbox, action.clientId, { status: 'failed', error: action.error }) };
+        return {
+          ...state,
+          outbox: patch(state.outbox, action.clientId, {
+            status: 'failed',
+            error: action.error,
+            ...(action.reason ? { reason: action.reason } : {}),
+          }),
+        };
       case 'retry':
         return { ...state, outbox: patch(state.outbox, action.clientId, { status: 'queued' }) };
       case 'discard':

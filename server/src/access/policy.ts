@@ -67,12 +67,14 @@ export function mayWriteMediatorNotes(p: Principal, member: MemberRecord, state:
 /** Throws the error that explains why this message may not be posted now, if it may not. */
 export function assertMayPost(p: Principal, member: MemberRecord, state: RoomStateRecord, channel: Channel): void {
   if (!can(p.role, 'chat.send')) throw new AccordError('FORBIDDEN', `a ${p.role} may not send chat messages`);
-  if (!mayReadChannel(p, channel)) throw new AccordError('FORBIDDEN', 'you are not part of this conversation');
+  if (!mayReadChannel(p, channel))
+    throw AccordError.because('FORBIDDEN', 'chat.notInConversation', 'you are not part of this conversation');
   if (member.muted) throw new AccordError('MUTED', 'the mediator has muted you; you cannot post for now');
-  if (state.phase === 'concluded') throw new AccordError('PHASE_RULES', 'the session has concluded');
+  if (state.phase === 'concluded')
+    throw AccordError.because('PHASE_RULES', 'chat.concluded', 'the session has concluded');
   if (channel === JOINT) {
     if (p.role !== 'mediator' && !partiesMayPost(state.phase, state.quietOpening)) {
-      throw new AccordError('PHASE_RULES', 'parties cannot post during the opening statement');
+      throw AccordError.because('PHASE_RULES', 'chat.quietOpening', 'parties cannot post during the opening statement');
     }
     return;
   }

@@ -10,12 +10,23 @@ import type { DocStore, StoredDoc } from '../store/types';
 import { clockProblem } from './clock-guard';
 import { landedSchemaProblem, rootsOf } from './schema-guard';
 import { landedTermsProblem } from './terms-guard';
+import { currentTermItems, landedTermChanges, type TermChange } from './term-changes';
 import { awarenessMessage, syncMessage, updateMessage } from './messages';
 
 /** One party's connection to a document, as the document sees it (transport-free). */
 export interface DocConnection {
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Who is on the other end, as the server authenticated them (the author of its changes). */
+  readonly principal?: DocAuthor;
+}
+
+/** The authenticated member whose connection sent a change. */
+export interface DocAuthor {
+  userId: string;
+  displayName: string;
+  role: string;
+  caseId: string;
 }
 
 /** An update Yjs cannot decode or apply; the sender's connection is closed, nothing is stored. */
@@ -31,6 +42,11 @@ export interface LiveDocOptions {
   compactEvery: number;
   /** After an update is stored and relayed here: tell the other nodes. */
   onStored?: (doc: LiveDoc, update: Uint8Array) => void;
+  /**
+   * After a client's update that changed settlement terms is stored and relayed: who sent it (the
+   * connection) and what it changed. Called in the order the updates were applied.
+   */
+  onTermsChanged?: (doc: LiveDoc, from: DocConnection, changes: TermChange[]) => void;
   /** After an awareness change of a local connection: tell the other nodes. */
   onAwareness?: (doc: LiveDoc, update: Uint8Array) => void;
   log: Logger;
@@ -308,10 +324,17 @@ export class LiveDoc {
         };
         let badTerm = null as string | null;
         let outsideSchema = null as string | null;
+        // The terms as they stood, to say what the update changed (only documents that hold terms).
+        const termsBefore =
+          this.options.onTermsChanged && Object.values(this.roots).includes('terms') ? currentTermItems(doc) : null;
+        const termChanges: TermChange[] = [];
         const judge = (tr: Y.Transaction) => {
           if (tr.origin !== from) return;
           badTerm ??= landedTermsProblem(doc, tr);
           outsideSchema ??= landedSchemaProblem(doc, tr, this.roots);
+          if (termsBefore && badTerm === null && outsideSchema === null) {
+            termChanges.push(...landedTermChanges(doc, tr, termsBefore));
+          }
         };
         doc.on('update', capture);
         doc.on('afterTransaction', judge);
@@ -363,6 +386,7 @@ export class LiveDoc {
               if (this.broken || !relay) return;
               this.broadcast(updateMessage(relay), from);
               this.options.onStored?.(this, relay);
+              if (termChanges.length > 0) this.options.onTermsChanged?.(this, from, termChanges);
             },
             (err: unknown) => {
               this.fail(err);

@@ -2,7 +2,8 @@ import { CloseCode } from '@accord/shared';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { DocStore } from '../store/types';
-import { LiveDoc, type DocConnection, type LiveDocOptions, type SnapshotHint } from './live-doc';
+import { LiveDoc, type DocAuthor, type DocConnection, type LiveDocOptions, type SnapshotHint } from './live-doc';
+import type { TermChange } from './term-changes';
 
 /** How many unloaded documents' snapshot hints are kept (a few dozen bytes each). */
 const HINTS = 10_000;
@@ -14,6 +15,8 @@ export interface DocRegistryOptions {
   log: Logger;
   /** Carries stored updates and awareness to the other nodes holding the same documents. */
   bus?: Bus;
+  /** A member's update changed settlement terms (stored and relayed): see LiveDocOptions.onTermsChanged. */
+  onTermsChanged?: (docName: string, author: DocAuthor, changes: TermChange[]) => void;
 }
 
 /**
@@ -42,6 +45,13 @@ export class DocRegistry {
       onBroken: (doc) => this.drop(doc),
       onStored: (doc, update) => this.publish('doc.update', doc, update),
       onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
+      ...(options.onTermsChanged
+        ? {
+            onTermsChanged: (doc: LiveDoc, from: DocConnection, changes: TermChange[]) => {
+              if (from.principal) options.onTermsChanged?.(doc.name, from.principal, changes);
+            },
+          }
+        : {}),
     };
     const bus = options.bus;
     if (!bus) return;

@@ -1,18 +1,24 @@
 import { join } from 'node:path';
+import type { SealedOutcome } from '@accord/shared';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
+import { TermsHistory } from '../agreement/terms-history';
 import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
 import { AccountService } from '../auth/accounts';
 import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
 import { createCaseFlow, type CaseFlow } from '../cases/index';
-import { CaseService } from '../cases/service';
+import { PiiVault } from '../cases/pii';
+import { RecoveryService } from '../cases/recovery';
+import { CaseService, type MemberHooks } from '../cases/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
 import { EvidenceService } from '../evidence/service';
 import { ModerationService, toActivity } from '../moderation/service';
+import { NoticeService } from '../notify/notices';
+import { MailSender } from '../notify/sender';
 import { loadSigningKey, type SigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
@@ -35,12 +41,19 @@ export interface Services {
   readonly evidence: EvidenceService;
   /** The case from complaint to closing: intake, tracking, review, scheduling, records, transitions. */
   readonly flow: CaseFlow;
+  /** Re-invite, reissue, PIN reset, appeal. */
+  readonly recovery: RecoveryService;
   readonly chat: ChatService;
   readonly moderation: ModerationService;
   readonly outcome: OutcomeService;
   /** The sealed outcome as a PDF that carries the record (for the verify page's QR, the public URL). */
   readonly outcomePdf: OutcomePdf;
   readonly broadcasts: RoomBroadcasts;
+  /** Who changed which settlement term (audit entries, the feed, "last changed by"). */
+  readonly terms: TermsHistory;
+  /** Notices by e-mail: queued by `notices`, sent from the outbox by `mail` (started by the server). */
+  readonly notices: NoticeService;
+  readonly mail: MailSender;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -71,14 +84,16 @@ export function buildServices(
     config.sessionHours,
   );
   const accounts = new AccountService(store, bus, log);
-  const cases = new CaseService(store, tokens, bus, publicUrl, {
+  const memberHooks: MemberHooks = {
     // Adding or re-admitting someone who signs, during signing, voids what was signed so far.
     signersChanging: async (caseId, by) => {
       const [member, user] = await Promise.all([store.getMember(caseId, by.userId), store.getUser(by.userId)]);
       const displayName = member?.displayName ?? user?.displayName ?? '';
       await moderation.leaveSigning({ ...by, caseId, displayName, sessionId: '' }, 'member.added');
     },
-  });
+    memberAdded: (caseId, userId, role) => quietly(notices.memberAdded(caseId, userId, role)),
+  };
+  const cases = new CaseService(store, tokens, bus, publicUrl, memberHooks);
   const docs = new DocRegistry(store, {
     unloadAfterMs: config.docUnloadMs,
     compactEvery: config.docCompactEvery,
@@ -86,15 +101,27 @@ export function buildServices(
     // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
     // other node, and publishing every update on it (base64 and all) was work for nobody.
     ...(infra.sharedBus ? { bus } : {}),
+    // Only agreement documents hold terms; `terms` is built below, before any document is opened.
+    onTermsChanged: (_doc, author, changes) => void terms.record(author.caseId, author, changes),
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
   const activityId = activityIds(config.tokenSecret);
   const cipher = new DataCipher(config.dataKey);
-  const evidence = new EvidenceService(store, cipher, audit, join(config.dataDir, 'evidence'), {
-    maxBytes: config.evidenceMaxBytes,
-    maxFiles: config.evidenceMaxFiles,
-  });
+  const track = trackBroadcasts(io);
+  const outcomePdf = new OutcomePdf(publicUrl);
+  // Called only once outcomes are sealed, when `outcome` (built below) exists.
+  const { notices, mail, quietly } = buildMail(config, infra, cipher, publicUrl, outcomePdf, (id) =>
+    outcome.record(id),
+  );
+  const evidence = new EvidenceService(
+    store,
+    cipher,
+    audit,
+    join(config.dataDir, 'evidence'),
+    { maxBytes: config.evidenceMaxBytes, maxFiles: config.evidenceMaxFiles },
+    (caseId, list) => track.evidenceChanged(caseId, list),
+  );
   const flow = createCaseFlow({
     store,
     tokens,
@@ -104,12 +131,36 @@ export function buildServices(
     bus,
     pinAttempts: infra.limiter('tracking-pin', 5, ATTEMPT_WINDOW_MS),
     publicUrl,
-    effects: trackBroadcasts(io),
+    effects: {
+      progressChanged: async (progress, lenderId) => {
+        track.progressChanged(progress, lenderId);
+        await quietly(notices.progressChanged(progress));
+      },
+      historyChanged: (caseId) => track.historyChanged(caseId),
+    },
     // Called only once requests arrive, when `outcome` (built below) exists.
     sealedRecord: (caseId) => outcome.record(caseId),
   });
 
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
+  const terms = new TermsHistory(audit, activityId, (a) => broadcasts.activity(a), log);
+  const recovery = new RecoveryService(
+    store,
+    tokens,
+    bus,
+    audit,
+    flow.access,
+    flow.transitions,
+    publicUrl,
+    {
+      recorded: (entry) => {
+        const activity = toActivity(entry, activityId);
+        if (activity) broadcasts.activity(activity);
+      },
+      membersChanged: (caseId) => broadcasts.presence(caseId),
+    },
+    memberHooks,
+  );
   const chat = new ChatService(store, rooms, (m, origin) => broadcasts.chatMessage(m, origin));
   // Sign-off and moderation call each other (a sealed outcome ends the session, entering signing
   // freezes the text); each only once events arrive, when both exist.
@@ -132,9 +183,48 @@ export function buildServices(
       concluded: async (caseId, kind) => {
         await moderation.conclude(caseId);
         await flow.transitions.outcomeSealed(caseId, kind);
+        await quietly(notices.outcomeSealed(caseId));
       },
     },
   );
+  const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
+  return {
+    tokens,
+    signingKey,
+    auth,
+    accounts,
+    cases,
+    rooms,
+    audit,
+    docs,
+    evidence,
+    flow,
+    recovery,
+    chat,
+    moderation,
+    outcome,
+    outcomePdf,
+    broadcasts,
+    terms,
+    notices,
+    mail,
+  };
+}
+
+/**
+ * The mediator's moderation, wired to sign-off (entering signing needs a text that can be signed and
+ * freezes it; leaving voids the freeze) and to the case's lifecycle (the room opening).
+ */
+function buildModeration(
+  store: Infrastructure['store'],
+  rooms: RoomStates,
+  audit: AuditLog,
+  bus: Infrastructure['bus'],
+  broadcasts: RoomBroadcasts,
+  activityId: ReturnType<typeof activityIds>,
+  outcome: OutcomeService,
+  transitions: ReturnType<typeof createCaseFlow>['transitions'],
+): ModerationService {
   const moderation = new ModerationService(
     store,
     rooms,
@@ -152,7 +242,7 @@ export function buildServices(
       },
       // Entering signing freezes the agreement's text; leaving it voids the freeze and its signatures.
       afterPhase: async (p, from, to) => {
-        if (from === 'scheduled') await flow.transitions.roomOpened(p.caseId);
+        if (from === 'scheduled') await transitions.roomOpened(p.caseId);
         if (to === 'signing') {
           try {
             await outcome.freeze(p);
@@ -166,21 +256,33 @@ export function buildServices(
     },
     activityId,
   );
-  return {
-    tokens,
-    signingKey,
-    auth,
-    accounts,
-    cases,
-    rooms,
-    audit,
-    docs,
-    evidence,
-    flow,
-    chat,
-    moderation,
-    outcome,
-    outcomePdf: new OutcomePdf(publicUrl),
-    broadcasts,
-  };
+  return moderation;
+}
+
+/**
+ * Notices by e-mail: queued by the NoticeService as cases move, sent from the outbox by the
+ * MailSender. `quietly` queues without failing what it tells of: a notice that cannot be queued
+ * is logged.
+ */
+function buildMail(
+  config: AccordConfig,
+  { store, log }: Infrastructure,
+  cipher: DataCipher,
+  publicUrl: () => string,
+  outcomePdf: OutcomePdf,
+  sealedRecord: (caseId: string) => Promise<SealedOutcome | null>,
+): { notices: NoticeService; mail: MailSender; quietly: (p: Promise<void>) => Promise<void> } {
+  const notices = new NoticeService({
+    store,
+    pii: new PiiVault(store, cipher),
+    publicUrl,
+    reminderOffsetsMs: config.mail.reminderOffsetsMs,
+    sealedRecord,
+    renderPdf: (sealed) => outcomePdf.render(sealed),
+    queued: () => mail.kick(),
+  });
+  const mail = new MailSender(config.mail, { store, log, publicUrl, render: (m, host) => notices.render(m, host) });
+  const quietly = (p: Promise<void>) =>
+    p.catch((err: unknown) => log.error({ event: 'mail.enqueue_failed', err }, 'a notice could not be queued'));
+  return { notices, mail, quietly };
 }

@@ -110,7 +110,8 @@ export class AuthService {
   /** Sets a new password; every other session of the user is ended. */
   async changePassword(identity: Identity, body: ChangePasswordBody): Promise<void> {
     const hash = identity.user.passwordHash;
-    if (identity.session.caseId !== null || !hash) throw new AccordError('FORBIDDEN', 'sign in with your password');
+    if (identity.session.caseId !== null || !hash)
+      throw AccordError.because('FORBIDDEN', 'auth.passwordSignInOnly', 'sign in with your password');
     if (!(await verifyPassword(body.currentPassword, hash))) {
       throw AccordError.because('BAD_CREDENTIALS', 'auth.wrongCurrentPassword', 'the current password is wrong');
     }
@@ -141,7 +142,9 @@ export class AuthService {
     }
     const token = await this.openSession(invite.userId, invite.caseId, invite.id, expiresAt);
     const { pin, hash } = this.tokens.newPin(invite.id);
-    const claimed = await this.store.claimInvitePin(invite.id, hash);
+    // A PIN reset later is handed only to the party's own session (RecoveryService.claimPin), never
+    // to whoever opens the link next: the mediator who made the link could.
+    const claimed = invite.pinResetAt === null && (await this.store.claimInvitePin(invite.id, hash));
     return {
       token,
       ...(claimed ? { pin } : {}),
@@ -201,7 +204,7 @@ export class AuthService {
   ): Promise<{ userId: string; role: CaseRole; caseId: string }> {
     requirePasswordChanged(identity);
     if (identity.session.caseId === null && identity.user.staffRole === 'admin') {
-      if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
+      if (!(await this.store.getCase(caseId))) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
       return { userId: identity.user.id, role: 'admin', caseId };
     }
     const p = await this.principalFor(identity, caseId, action);

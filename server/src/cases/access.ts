@@ -36,7 +36,7 @@ export class CaseAccess {
 
   async getCase(caseId: string): Promise<CaseRecord> {
     const c = await this.store.getCase(caseId);
-    if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!c) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     return c;
   }
 

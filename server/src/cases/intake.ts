@@ -72,6 +72,7 @@ export class IntakeService {
       phone: body.phone,
       nationalId: body.nationalId,
       contractNumber: body.contractNumber,
+      email: body.email ?? null,
     });
     if (files.length > 0) await this.evidence.add(c.id, files, { userId: customerId, role: 'customer' });
     await this.transitions.record(c.id, customerId, 'submitted', 'submitted', 'customer', null);

@@ -8,6 +8,8 @@ export interface Pii {
   phone: string;
   nationalId: string;
   contractNumber: string;
+  /** Where notices go (optional on the form; absent in cases filed before it was asked). */
+  email?: string | null;
 }
 
 /** Reads and writes a case's personal data, encrypted with the case id as associated data. */

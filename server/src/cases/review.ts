@@ -1,6 +1,10 @@
 import {
   AccordError,
   type CaseDetail,
+  type CaseHistoryEntry,
+  type CaseLifecycle,
+  type SessionTime,
+  type TimelineEntry,
   type CaseProgress,
   type QueueItem,
   type QueueQuery,
@@ -59,7 +63,7 @@ function acceptanceRules(c: CaseRecord, pii: Pii | null, evidence: number): Rule
  * to it (answering a question, withdrawing).
  */
 export class ReviewService {
-  // Aggregates: cases, members, users (the lender's representatives), evidence (count), audit (through AuditLog).
+  // Aggregates: cases, members, users (the lender's representatives, names in the history), evidence (count), audit (through AuditLog).
   constructor(
     private readonly store: CaseStore & EvidenceStore & MemberStore & UserStore,
     private readonly access: CaseAccess,
@@ -89,12 +93,71 @@ export class ReviewService {
   }
 
   /** Shows one identifier in full to a reviewer or an admin, and records that it was shown. */
-  async reveal(identity: Identity, caseId: string, field: 'nationalId' | 'phone'): Promise<string> {
+  async reveal(
+    identity: Identity,
+    caseId: string,
+    field: 'nationalId' | 'phone',
+    reason: string | null = null,
+  ): Promise<string> {
     const { c } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin']);
     const pii = await this.pii.read(c.id);
     if (!pii) throw new AccordError('NOT_FOUND', 'no personal data for this case');
-    await this.audit.append(c.id, identity.user.id, 'pii.revealed', { field, role: identity.user.staffRole });
+    await this.audit.append(c.id, identity.user.id, 'pii.revealed', {
+      field,
+      role: identity.user.staffRole,
+      ...(reason ? { reason } : {}),
+    });
+    this.transitions.historyChanged(c.id);
     return pii[field];
+  }
+
+  /**
+   * The case's history for staff, from its audit log: every status change with its note and the staff
+   * reason, each reveal of an identifier, each evidence upload, with who did it. Not for the customer
+   * (their timeline is the progress view).
+   */
+  async history(identity: Identity, caseId: string): Promise<CaseHistoryEntry[]> {
+    const { c } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
+    const names = new Map<string, string | null>();
+    const nameOf = async (id: string | null): Promise<string | null> => {
+      if (id === null) return null;
+      if (!names.has(id)) {
+        // The customer has no staff account: their name is the member's display name.
+        const user = await this.store.getUser(id);
+        const member = user ? null : await this.store.getMember(c.id, id);
+        names.set(id, user?.displayName ?? member?.displayName ?? null);
+      }
+      return names.get(id) ?? null;
+    };
+    const out: CaseHistoryEntry[] = [];
+    for (const e of await this.audit.all(c.id)) {
+      const d = e.data;
+      const reason = typeof d.reason === 'string' ? d.reason : null;
+      const base = { at: e.at, byName: await nameOf(e.actorId), reason };
+      if (e.kind === 'case.status') {
+        const s = d as {
+          from: CaseLifecycle;
+          to: CaseLifecycle;
+          by: TimelineEntry['by'];
+          note: string | null;
+          session?: SessionTime;
+        };
+        out.push({
+          kind: 'status',
+          ...base,
+          by: s.by,
+          from: s.from,
+          to: s.to,
+          note: s.note,
+          session: s.session ?? null,
+        });
+      } else if (e.kind === 'pii.revealed') {
+        out.push({ kind: 'pii_revealed', ...base, field: d.field === 'phone' ? 'phone' : 'nationalId' });
+      } else if (e.kind === 'evidence.added') {
+        out.push({ kind: 'evidence_added', ...base });
+      }
+    }
+    return out;
   }
 
   async review(identity: Identity, caseId: string, decision: ReviewDecision): Promise<CaseProgress> {
@@ -108,9 +171,11 @@ export class ReviewService {
         const pii = await this.pii.read(c.id);
         const failing = acceptanceRules(c, pii, (await this.store.listEvidence(c.id)).length).filter((r) => !r.ok);
         if (failing.length > 0 && !decision.overrideReason) {
-          throw new AccordError(
+          throw AccordError.because(
             'VALIDATION_FAILED',
+            'review.rulesNotMet',
             `acceptance rules not met: ${failing.map((r) => r.rule).join('; ')} (give an overrideReason to accept anyway)`,
+            { rules: failing.map((r) => r.code).join(',') },
           );
         }
         // The override's reason, else the reviewer's own: either is on the timeline.
@@ -177,6 +242,9 @@ export class ReviewService {
   /** The customer answers the reviewer's question; the case goes back to review. */
   async answer(identity: Identity, caseId: string, answer: string): Promise<CaseProgress> {
     const { c, actor } = await this.access.caseFor(identity, caseId, ['customer']);
+    // A rejected case also goes back to review, but only by its one appeal (RecoveryService.appeal).
+    if (c.status !== 'info_requested')
+      throw new AccordError('INVALID_TRANSITION', 'no question is waiting for an answer');
     await this.transitions.move(c, 'under_review', actor, identity.user.id, answer, { question: null });
     return this.transitions.progress(c.id);
   }
@@ -190,13 +258,26 @@ export class ReviewService {
   async queue(identity: Identity, query: QueueQuery): Promise<QueueItem[]> {
     const actor = actorOf(identity, null);
     if (actor !== 'staff' && actor !== 'admin')
-      throw new AccordError('FORBIDDEN', 'the review queue is for platform staff');
+      throw AccordError.because('FORBIDDEN', 'review.staffOnly', 'the review queue is for platform staff');
     const now = Date.now();
     // A lender's staff see their own lender's complaints only (actorOf let in only those with a lender).
     const lenderId = identity.user.staffRole === 'platform' ? identity.user.lenderId : null;
-    const items = (await this.store.listCases(query))
-      .filter((c) => lenderId === null || c.lenderId === lenderId)
-      .map((c) => ({
+    // Each mediator's name read once, however many of their cases are listed.
+    const mediators = new Map<string, Promise<string | null>>();
+    const mediatorName = (c: CaseRecord): Promise<string | null> => {
+      const id = c.mediatorId;
+      if (!id) return Promise.resolve(null);
+      let name = mediators.get(id);
+      if (!name) {
+        name = this.store.getUser(id).then((u) => u?.displayName ?? null);
+        mediators.set(id, name);
+      }
+      return name;
+    };
+    const cases = (await this.store.listCases(query)).filter((c) => lenderId === null || c.lenderId === lenderId);
+    const names = await Promise.all(cases.map(mediatorName));
+    const items = cases
+      .map((c, i) => ({
         caseId: c.id,
         caseNumber: c.number,
         title: c.title,
@@ -206,6 +287,7 @@ export class ReviewService {
         since: c.statusSince,
         waitingHours: Math.round(((now - new Date(c.statusSince).getTime()) / 3600_000) * 10) / 10,
         amountInDisputeCents: c.amountInDisputeCents,
+        mediatorName: names[i] ?? null,
       }))
       .filter((i) => query.minWaitHours === undefined || i.waitingHours >= query.minWaitHours);
     const by = {

@@ -43,7 +43,8 @@ export class SchedulingService {
   async putMediator(identity: Identity, body: MediatorProfileBody): Promise<void> {
     if (actorOf(identity, null) !== 'admin') throw new AccordError('FORBIDDEN', 'only an admin manages mediators');
     const user = await this.store.getUser(body.userId);
-    if (!user || user.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator account');
+    if (!user || user.staffRole !== 'mediator')
+      throw AccordError.because('NOT_FOUND', 'mediator.notFound', 'no such mediator account');
     await this.store.putMediatorProfile(body);
   }
 
@@ -61,13 +62,25 @@ export class SchedulingService {
     );
   }
 
-  async assign(identity: Identity, caseId: string, mediatorUserId: string): Promise<CaseProgress> {
+  async assign(
+    identity: Identity,
+    caseId: string,
+    mediatorUserId: string,
+    reason: string | null = null,
+  ): Promise<CaseProgress> {
     const { c, actor } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin']);
     const mediator = await this.store.getUser(mediatorUserId);
-    if (!mediator || mediator.staffRole !== 'mediator') throw new AccordError('NOT_FOUND', 'no such mediator');
-    await this.transitions.move(c, 'mediator_assigned', actor, identity.user.id, mediator.displayName, {
-      mediatorId: mediator.id,
-    });
+    if (!mediator || mediator.staffRole !== 'mediator')
+      throw AccordError.because('NOT_FOUND', 'mediator.notFound', 'no such mediator');
+    await this.transitions.move(
+      c,
+      'mediator_assigned',
+      actor,
+      identity.user.id,
+      mediator.displayName,
+      { mediatorId: mediator.id },
+      reason,
+    );
     await this.store.putMember({
       caseId: c.id,
       userId: mediator.id,
@@ -86,14 +99,22 @@ export class SchedulingService {
     identity: Identity,
     caseId: string,
     session: { startsAt: string; timeZone: string; durationMinutes: number },
+    reason: string | null = null,
   ): Promise<CaseProgress> {
     // The centre and the mediator set the session; one of its parties (the lender) does not.
     const { c, actor } = await this.access.centreCaseFor(identity, caseId, ['staff', 'admin', 'mediator']);
     if (!isTimeZone(session.timeZone))
-      throw new AccordError('VALIDATION_FAILED', `unknown time zone ${session.timeZone}`);
+      throw AccordError.because(
+        'VALIDATION_FAILED',
+        'schedule.unknownTimeZone',
+        `unknown time zone ${session.timeZone}`,
+        {
+          timeZone: session.timeZone.slice(0, 64),
+        },
+      );
     const reschedule = c.status === 'scheduled';
     // The timeline carries the session itself (the client writes it in the reader's words), no note.
-    await this.transitions.move(c, 'scheduled', actor, identity.user.id, null, { session });
+    await this.transitions.move(c, 'scheduled', actor, identity.user.id, null, { session }, reason);
     if (!reschedule) {
       // The room opens with a waiting room; nodes learn of it through the bus, like any room change.
       const state = await this.store.updateRoomState(c.id, { phase: 'scheduled', lobby: true });
@@ -110,12 +131,32 @@ export class SchedulingService {
   async roomInvite(identity: Identity, caseId: string): Promise<RoomInviteResult> {
     const { c } = await this.access.caseFor(identity, caseId, ['customer']);
     if (!['scheduled', 'in_mediation'].includes(c.status) || !c.customerId) {
-      throw new AccordError('PHASE_RULES', 'the session is not scheduled yet');
+      throw AccordError.because('PHASE_RULES', 'schedule.notScheduled', 'the session is not scheduled yet');
     }
-    const existing = (await this.store.listInvites(c.id)).find(
-      (i) => i.userId === c.customerId && i.revokedAt === null && i.pinHash !== null,
+    const now = new Date().toISOString();
+    const open = (await this.store.listInvites(c.id)).filter(
+      (i) => i.userId === c.customerId && i.revokedAt === null && i.expiresAt > now,
     );
+    const existing = open.find((i) => i.pinHash !== null);
     if (existing) return { url: await this.inviteUrl(existing.id, c.id, existing.expiresAt), pin: null };
+    // One reissued, or whose PIN was reset (RecoveryService): its new PIN goes to the customer here, who
+    // signed in with the tracking link's own PIN, once.
+    const waiting = open.at(-1);
+    if (waiting) {
+      const { pin, hash } = this.tokens.newPin(waiting.id);
+      const claimed = await this.store.claimInvitePin(waiting.id, hash);
+      const url = await this.inviteUrl(waiting.id, c.id, waiting.expiresAt);
+      if (!claimed) return { url, pin: null };
+      // As RecoveryService.claimPin records it (the room's feed shows it when next loaded).
+      const name = (await this.store.getMember(c.id, c.customerId))?.displayName ?? identity.user.displayName;
+      const me = { userId: c.customerId, displayName: name };
+      await this.audit.append(c.id, identity.user.id, 'pin.delivered', {
+        actor: { ...me, role: 'customer' },
+        target: me,
+        detail: {},
+      });
+      return { url, pin };
+    }
     const id = newId();
     const { pin, hash } = this.tokens.newPin(id);
     const invite = await this.store.createInvite({

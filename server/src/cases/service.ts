@@ -40,6 +40,8 @@ import type {
 export interface MemberHooks {
   /** Someone who signs (customer, platform, mediator) is about to be added or re-admitted by `by`. */
   signersChanging(caseId: string, by: { userId: string; role: CaseRole }): Promise<void>;
+  /** A staff account was made a member (or given another role): it may be told by e-mail. */
+  memberAdded?(caseId: string, userId: string, role: CaseRole): Promise<void>;
 }
 
 export function toCaseView(c: CaseRecord): CaseView {
@@ -114,7 +116,7 @@ export class CaseService {
 
   async getCase(caseId: string): Promise<CaseView> {
     const c = await this.store.getCase(caseId);
-    if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!c) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     return toCaseView(c);
   }
 
@@ -136,7 +138,8 @@ export class CaseService {
   ): Promise<void> {
     requireGrant(granter, body.role);
     const user = await this.store.getUser(body.userId);
-    if (!user || user.kind !== 'staff') throw new AccordError('NOT_FOUND', 'no such staff member');
+    if (!user || user.kind !== 'staff')
+      throw AccordError.because('NOT_FOUND', 'staff.notFound', 'no such staff member');
     const existing = await this.store.getMember(caseId, user.id);
     if (existing && existing.removedAt === null) requireGrant(granter, existing.role);
     const changed = existing !== null && existing.removedAt === null && existing.role !== body.role;
@@ -145,6 +148,7 @@ export class CaseService {
       await this.hooks.signersChanging(caseId, { userId: by.userId, role: granter });
     }
     await this.store.putMember({ caseId, userId: user.id, role: body.role, displayName: user.displayName });
+    if (!existing || existing.removedAt !== null || changed) await this.hooks.memberAdded?.(caseId, user.id, body.role);
     // Live connections hold the old role: close them, so the next ones carry the new one.
     if (changed) await this.bus.publish({ type: 'member.changed', caseId, userId: user.id });
   }
@@ -161,7 +165,7 @@ export class CaseService {
     createdBy: { userId: string; role: CaseRole } | null,
   ): Promise<InviteView> {
     if (createdBy) requireGrant(createdBy.role, body.role);
-    if (!(await this.store.getCase(caseId))) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!(await this.store.getCase(caseId))) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     // Two people in one room whose names look the same (another script's letters, another
     // normalisation, an invisible character) could pass for each other.
     const skeleton = nameSkeleton(body.displayName);
@@ -169,9 +173,11 @@ export class CaseService {
       (m) => m.removedAt === null && nameSkeleton(m.displayName) === skeleton,
     );
     if (twin) {
-      throw new AccordError(
+      throw AccordError.because(
         'CONFLICT',
+        'invite.nameTaken',
         `a participant of this case already has a name that looks the same as "${body.displayName}"; choose one that tells them apart`,
+        { name: body.displayName },
       );
     }
     // A system invite (seeding) has nobody to record as the actor; sign-off refuses a changed signer set anyway.
@@ -205,7 +211,8 @@ export class CaseService {
   /** Revokes an invite and every session it opened; their live connections are closed. */
   async revokeInvite(caseId: string, inviteId: string, revoker: CaseRole): Promise<void> {
     const invite = await this.store.getInvite(inviteId);
-    if (!invite || invite.caseId !== caseId) throw new AccordError('NOT_FOUND', 'no such invite');
+    if (!invite || invite.caseId !== caseId)
+      throw AccordError.because('NOT_FOUND', 'invite.notFound', 'no such invite');
     requireGrant(revoker, invite.role);
     const sessionIds = await this.store.revokeInvite(inviteId, new Date().toISOString());
     if (sessionIds.length > 0) await this.bus.publish({ type: 'sessions.revoked', sessionIds });
@@ -235,14 +242,15 @@ export class CaseService {
       passwordHash: await hashPassword(body.password),
       mustChangePassword: mustChange,
       lenderId: body.lenderId ?? null,
+      email: body.email ?? null,
     });
-    return toUserView(user);
+    return { ...toUserView(user), email: user.email };
   }
 
   /** Staff accounts, for an admin (e.g. to give a mediator a profile). */
   async listStaff(identity: Identity): Promise<UserView[]> {
     requireStaff(identity, 'staff.list');
-    return (await this.store.listStaff()).map(toUserView);
+    return (await this.store.listStaff()).map((u) => ({ ...toUserView(u), email: u.email }));
   }
 
   /** On a store with no staff at all, creates `admin` with a one-time password and returns it. */
@@ -266,6 +274,7 @@ export class CaseService {
     return {
       id: invite.id,
       caseId: invite.caseId,
+      userId: invite.userId,
       role: invite.role,
       displayName: invite.displayName,
       url: `${this.publicUrl()}/join/${token}`,

@@ -9,12 +9,17 @@ import {
   type TimelineEntry,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
-import type { CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/types';
+import type { AuditRecord, CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/types';
 import type { CaseAccess } from './access';
 
 export interface LifecycleEffects {
-  /** A case changed: the customer's tracking page and the staff dashboard update live. */
-  progressChanged(progress: CaseProgress, lenderId: string | null): void;
+  /**
+   * A case changed: the customer's tracking page and the staff dashboard update live, notices are
+   * queued. Awaited, so what it queues is stored before the change is answered.
+   */
+  progressChanged(progress: CaseProgress, lenderId: string | null): void | Promise<void>;
+  /** Something other than a status change was added to the case history (a reveal): staff watching it fetch it again. */
+  historyChanged(caseId: string): void;
 }
 
 const NEXT_STEP: Record<CaseLifecycle, string> = {
@@ -31,6 +36,12 @@ const NEXT_STEP: Record<CaseLifecycle, string> = {
   withdrawn: 'the complaint was withdrawn; the case will be closed',
   closed: 'nothing: the case is closed',
 };
+
+/** The audit entry of a case's appeal: the status change a customer made out of `rejected`. */
+export function isAppealEntry(e: Pick<AuditRecord, 'kind' | 'data'>): boolean {
+  const d = e.data as { from?: unknown; to?: unknown; by?: unknown };
+  return e.kind === 'case.status' && d.from === 'rejected' && d.to === 'under_review' && d.by === 'customer';
+}
 
 /**
  * Every status change of a case: checked against `CASE_TRANSITIONS`, written with
@@ -50,6 +61,7 @@ export class CaseTransitions {
   async progress(caseId: string): Promise<CaseProgress> {
     const c = await this.access.getCase(caseId);
     const entries = (await this.audit.all(caseId)).filter((e) => e.kind === 'case.status');
+    const appealed = entries.find(isAppealEntry);
     const timeline: TimelineEntry[] = entries.map((e) => {
       const d = e.data as { to: CaseLifecycle; by: Actor; note: string | null; session?: SessionTime };
       return { at: e.at, status: d.to, by: d.by, note: d.note, session: d.session ?? null };
@@ -75,6 +87,7 @@ export class CaseTransitions {
       session: c.session,
       question: c.status === 'info_requested' ? c.question : null,
       rejectionReason: c.status === 'rejected' || c.status === 'closed' ? c.rejectionReason : null,
+      appeal: appealed ? { at: appealed.at, reason: (appealed.data as { note: string | null }).note ?? '' } : null,
     };
   }
 
@@ -101,12 +114,23 @@ export class CaseTransitions {
     actorId: string | null,
     note: string | null,
     patch: CasePatch = {},
+    reason: string | null = null,
   ): Promise<void> {
     if (!mayMoveCase(c.status, to, actor)) {
-      throw new AccordError('INVALID_TRANSITION', `a ${actor} cannot move a case from ${c.status} to ${to}`);
+      throw AccordError.because(
+        'INVALID_TRANSITION',
+        'case.cannotMove',
+        `a ${actor} cannot move a case from ${c.status} to ${to}`,
+        { from: c.status, to },
+      );
     }
     await this.store.updateCase(c.id, { ...patch, status: to }, c.status);
-    await this.record(c.id, actorId, c.status, to, actor, note, patch.session ?? null);
+    await this.record(c.id, actorId, c.status, to, actor, note, patch.session ?? null, reason);
+  }
+
+  /** Staff watching the case fetch its history again (after an audited step that is no status change). */
+  historyChanged(caseId: string): void {
+    this.effects.historyChanged(caseId);
   }
 
   /** Writes a status change to the timeline and tells whoever follows the case. */
@@ -118,10 +142,19 @@ export class CaseTransitions {
     by: Actor,
     note: string | null,
     session: SessionTime | null = null,
+    reason: string | null = null,
   ): Promise<void> {
-    await this.audit.append(caseId, actorId, 'case.status', { from, to, by, note, ...(session ? { session } : {}) });
+    // `note` is on the customer's timeline; a staff `reason` (assigning, scheduling) is in the staff history only.
+    await this.audit.append(caseId, actorId, 'case.status', {
+      from,
+      to,
+      by,
+      note,
+      ...(session ? { session } : {}),
+      ...(reason ? { reason } : {}),
+    });
     const c = await this.store.getCase(caseId);
-    this.effects.progressChanged(await this.progress(caseId), c?.lenderId ?? null);
+    await this.effects.progressChanged(await this.progress(caseId), c?.lenderId ?? null);
   }
 
   /** The complainant's consent to the privacy notice (its version) and, separately, to sensitive data; `at` is the entry's. */

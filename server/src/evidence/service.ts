@@ -48,21 +48,49 @@ export class EvidenceService {
     private readonly audit: AuditLog,
     private readonly dir: string,
     readonly limits: EvidenceLimits,
+    /** After an upload: staff watching the case see the new list live. */
+    private readonly changed: (caseId: string, evidence: EvidenceView[]) => void = () => undefined,
   ) {}
 
   /** Refuses the whole batch if any file is not acceptable. */
   check(files: readonly Upload[], alreadyStored: number): EvidenceRecord['type'][] {
     if (alreadyStored + files.length > this.limits.maxFiles) {
-      throw new AccordError('VALIDATION_FAILED', `a case holds at most ${this.limits.maxFiles} evidence files`);
+      throw AccordError.because(
+        'VALIDATION_FAILED',
+        'evidence.tooMany',
+        `a case holds at most ${this.limits.maxFiles} evidence files`,
+        { max: this.limits.maxFiles },
+      );
     }
     return files.map((f) => {
       const label = sanitiseName(f.originalname);
-      if (f.buffer.length === 0) throw new AccordError('VALIDATION_FAILED', `${label} is empty`);
+      if (f.buffer.length === 0) {
+        throw AccordError.because('VALIDATION_FAILED', 'evidence.empty', `${label} is empty`, {
+          name: label.slice(0, 200),
+        });
+      }
       if (f.buffer.length > this.limits.maxBytes) {
-        throw new AccordError('PAYLOAD_TOO_LARGE', `${label} is larger than ${this.limits.maxBytes} bytes`);
+        throw AccordError.because(
+          'PAYLOAD_TOO_LARGE',
+          'evidence.tooLarge',
+          `${label} is larger than ${this.limits.maxBytes} bytes`,
+          {
+            name: label.slice(0, 200),
+            maxMb: Math.round((this.limits.maxBytes / (1024 * 1024)) * 10) / 10,
+          },
+        );
       }
       const type = sniffType(f.buffer);
-      if (!type) throw new AccordError('VALIDATION_FAILED', `${label} is not a PDF, JPEG or PNG file`);
+      if (!type) {
+        throw AccordError.because(
+          'VALIDATION_FAILED',
+          'evidence.wrongType',
+          `${label} is not a PDF, JPEG or PNG file`,
+          {
+            name: label.slice(0, 200),
+          },
+        );
+      }
       return type;
     });
   }
@@ -103,6 +131,7 @@ export class EvidenceService {
       });
       out.push(toEvidenceView(record));
     }
+    this.changed(caseId, await this.list(caseId));
     return out;
   }
 
@@ -113,7 +142,8 @@ export class EvidenceService {
   /** Decrypts a file for an authorised reader, checks its hash, and records the download. */
   async read(caseId: string, evidenceId: string, by: Uploader): Promise<{ record: EvidenceRecord; data: Buffer }> {
     const record = await this.store.getEvidence(evidenceId);
-    if (!record || record.caseId !== caseId) throw new AccordError('NOT_FOUND', 'no such evidence');
+    if (!record || record.caseId !== caseId)
+      throw AccordError.because('NOT_FOUND', 'evidence.notFound', 'no such evidence');
     const data = this.cipher.decrypt(readFileSync(this.path(caseId, record.storedName)), `evidence:${record.id}`);
     if (createHash('sha256').update(data).digest('hex') !== record.sha256) {
       throw new AccordError('INTERNAL', 'the stored file does not match its recorded hash');

@@ -3,6 +3,7 @@ import multer from 'multer';
 import type { AccountService } from '../auth/accounts';
 import type { AuthService } from '../auth/service';
 import type { CaseFlow } from '../cases/index';
+import type { RecoveryService } from '../cases/recovery';
 import type { CaseService } from '../cases/service';
 import type { EvidenceService } from '../evidence/service';
 import type { SigningKey } from '../outcome/keys';
@@ -17,6 +18,7 @@ import { intakeRoutes } from './routes/intake';
 import { inviteRoutes } from './routes/invites';
 import { outcomeRoutes } from './routes/outcome';
 import { recordRoutes } from './routes/records';
+import { recoveryRoutes } from './routes/recovery';
 import { reviewRoutes } from './routes/review';
 import { schedulingRoutes } from './routes/scheduling';
 import { staffRoutes } from './routes/staff';
@@ -26,6 +28,7 @@ export interface ApiDeps {
   accounts: AccountService;
   cases: CaseService;
   flow: CaseFlow;
+  recovery: RecoveryService;
   evidence: EvidenceService;
   signingKey: SigningKey;
   outcome: OutcomeService;
@@ -62,5 +65,6 @@ export function createApiRouter(deps: ApiDeps): Router {
   schedulingRoutes(route, flow);
   evidenceRoutes(route, { access: flow.access, evidence, upload });
   recordRoutes(route, flow);
+  recoveryRoutes(route, { auth, recovery: deps.recovery });
   return router;
 }

@@ -62,12 +62,23 @@ export class ModerationService {
   async setPhase(p: Principal, phase: Exclude<Phase, 'caucus' | 'concluded'>): Promise<RoomState> {
     this.requireMediator(p);
     if (await this.store.getOutcome(p.caseId)) {
-      throw new AccordError('INVALID_TRANSITION', 'the outcome is sealed; the session is over');
+      throw AccordError.because('INVALID_TRANSITION', 'room.sealed', 'the outcome is sealed; the session is over');
     }
     const allowed = (s: RoomStateRecord) => {
-      if (s.phase === phase) throw new AccordError('INVALID_TRANSITION', `the session is already in ${phase}`);
+      if (s.phase === phase)
+        throw AccordError.because('INVALID_TRANSITION', 'room.alreadyInPhase', `the session is already in ${phase}`, {
+          phase,
+        });
       if (!canTransition(s.phase, phase)) {
-        throw new AccordError('INVALID_TRANSITION', `cannot go from ${s.phase} to ${phase}`);
+        throw AccordError.because(
+          'INVALID_TRANSITION',
+          'room.cannotMovePhase',
+          `cannot go from ${s.phase} to ${phase}`,
+          {
+            from: s.phase,
+            to: phase,
+          },
+        );
       }
     };
     const before = await this.rooms.fresh(p.caseId);
@@ -145,13 +156,23 @@ export class ModerationService {
   async openCaucus(p: Principal, userId: string): Promise<RoomState> {
     this.requireMediator(p);
     const target = await this.member(p.caseId, userId);
-    if (!isParty(target.role)) throw new AccordError('FORBIDDEN', 'a private session is held with a party');
+    if (!isParty(target.role))
+      throw AccordError.because('FORBIDDEN', 'room.caucusWithParty', 'a private session is held with a party');
     return this.changeState(p, (s) => {
       if (s.phase !== 'caucus' && !canTransition(s.phase, 'caucus')) {
-        throw new AccordError('INVALID_TRANSITION', `cannot open a private session during ${s.phase}`);
+        throw AccordError.because(
+          'INVALID_TRANSITION',
+          'room.noCaucusInPhase',
+          `cannot open a private session during ${s.phase}`,
+          { phase: s.phase },
+        );
       }
       if (s.phase === 'caucus' && s.caucusUserId === userId) {
-        throw new AccordError('INVALID_TRANSITION', 'this private session is already open');
+        throw AccordError.because(
+          'INVALID_TRANSITION',
+          'room.caucusAlreadyOpen',
+          'this private session is already open',
+        );
       }
       return {
         patch: {
@@ -172,7 +193,8 @@ export class ModerationService {
   async closeCaucus(p: Principal): Promise<RoomState> {
     this.requireMediator(p);
     return this.changeState(p, (s) => {
-      if (s.phase !== 'caucus') throw new AccordError('INVALID_TRANSITION', 'no private session is open');
+      if (s.phase !== 'caucus')
+        throw AccordError.because('INVALID_TRANSITION', 'room.noCaucusOpen', 'no private session is open');
       const to = returnPhase(s);
       return {
         patch: { phase: to, ...NO_CAUCUS },
@@ -198,7 +220,8 @@ export class ModerationService {
   async mute(p: Principal, userId: string, muted: boolean): Promise<void> {
     this.requireMediator(p);
     const target = await this.member(p.caseId, userId);
-    if (target.role === 'mediator') throw new AccordError('FORBIDDEN', 'a mediator cannot be muted');
+    if (target.role === 'mediator')
+      throw AccordError.because('FORBIDDEN', 'room.mediatorNotMuted', 'a mediator cannot be muted');
     if (target.muted === muted) return;
     await this.store.setMemberFlags(p.caseId, userId, { muted });
     await this.record(p, muted ? 'member.muted' : 'member.unmuted', target, {});
@@ -209,7 +232,7 @@ export class ModerationService {
     this.requireMediator(p);
     const target = await this.member(p.caseId, userId);
     if (target.role === 'mediator' || target.role === 'admin') {
-      throw new AccordError('FORBIDDEN', `a ${target.role} is removed by an administrator`);
+      throw AccordError.because('FORBIDDEN', 'room.removedByAdmin', `a ${target.role} is removed by an administrator`);
     }
     // Who must sign was fixed when the text was frozen: removing one of them voids it first.
     if (isSigningRole(target.role)) await this.leaveSigning(p, 'member.removed');
@@ -252,7 +275,11 @@ export class ModerationService {
     this.requireMediator(p);
     return this.changeState(p, (s) => {
       if (s.agreementLocked === locked) {
-        throw new AccordError('INVALID_TRANSITION', `the agreement is already ${locked ? 'locked' : 'unlocked'}`);
+        throw AccordError.because(
+          'INVALID_TRANSITION',
+          locked ? 'room.alreadyLocked' : 'room.alreadyUnlocked',
+          `the agreement is already ${locked ? 'locked' : 'unlocked'}`,
+        );
       }
       return {
         patch: { agreementLocked: locked },
@@ -305,12 +332,14 @@ export class ModerationService {
   }
 
   private requireMediator(p: Principal): void {
-    if (!can(p.role, 'room.moderate')) throw new AccordError('FORBIDDEN', 'only the mediator runs the session');
+    if (!can(p.role, 'room.moderate'))
+      throw AccordError.because('FORBIDDEN', 'room.mediatorOnly', 'only the mediator runs the session');
   }
 
   private async member(caseId: string, userId: string): Promise<MemberRecord> {
     const m = await this.store.getMember(caseId, userId);
-    if (!m || m.removedAt !== null) throw new AccordError('NOT_FOUND', 'no such participant');
+    if (!m || m.removedAt !== null)
+      throw AccordError.because('NOT_FOUND', 'room.noSuchParticipant', 'no such participant');
     return m;
   }
 

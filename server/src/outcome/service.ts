@@ -108,7 +108,11 @@ export class OutcomeService {
       terms,
     });
     if (problems.length > 0) {
-      throw new AccordError('INVALID_TRANSITION', `not ready for signing: ${describeSignoffProblems(problems)}`);
+      throw AccordError.because(
+        'INVALID_TRANSITION',
+        'signing.notReady',
+        `not ready for signing: ${describeSignoffProblems(problems)}`,
+      );
     }
     return terms;
   }
@@ -121,7 +125,7 @@ export class OutcomeService {
   freeze(p: Principal): Promise<void> {
     return this.order.run(p.caseId, async () => {
       const c = await this.store.getCase(p.caseId);
-      if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+      if (!c) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
       // The mediator may have left signing again meanwhile.
       if ((await this.rooms.fresh(p.caseId)).phase !== 'signing') return;
       const members = (await this.store.listMembers(p.caseId)).filter(isSigner);
@@ -213,17 +217,22 @@ export class OutcomeService {
   /** A required signer signs the fingerprint they were shown; the last signature seals the record. */
   sign(p: Principal, payload: { fingerprint: string; fullName: string; secret: string }): Promise<OutcomeStatus> {
     return this.order.run(p.caseId, async () => {
-      if (await this.store.getOutcome(p.caseId)) throw new AccordError('CONFLICT', 'the outcome is already sealed');
+      if (await this.store.getOutcome(p.caseId))
+        throw AccordError.because('CONFLICT', 'outcome.alreadySealed', 'the outcome is already sealed');
       const freeze = await this.store.currentFreeze(p.caseId);
       if (!freeze || (await this.rooms.fresh(p.caseId)).phase !== 'signing') {
-        throw new AccordError('PHASE_RULES', 'nothing is frozen for signing');
+        throw AccordError.because('PHASE_RULES', 'signing.nothingFrozen', 'nothing is frozen for signing');
       }
       const member = await this.store.getMember(p.caseId, p.userId);
       if (!member || member.removedAt !== null || !isSigner(member) || !freeze.signers.includes(p.userId)) {
-        throw new AccordError('FORBIDDEN', 'you are not a required signer of this text');
+        throw AccordError.because('FORBIDDEN', 'signing.notASigner', 'you are not a required signer of this text');
       }
       if (payload.fingerprint !== freeze.fingerprint) {
-        throw new AccordError('CONFLICT', 'this is not the text frozen for signing; review the current text');
+        throw AccordError.because(
+          'CONFLICT',
+          'signing.textChanged',
+          'this is not the text frozen for signing; review the current text',
+        );
       }
       await this.requireSameSigners(p.caseId, freeze.signers);
       // The signature is named from the identity; what was typed only confirms who the signer is.
@@ -255,7 +264,8 @@ export class OutcomeService {
       }
       const signed = new Set((await this.store.listSignatures(freeze.id)).map((s) => s.userId));
       const complete = freeze.signers.every((id) => signed.has(id));
-      if (already && !complete) throw new AccordError('CONFLICT', 'you have already signed this text');
+      if (already && !complete)
+        throw AccordError.because('CONFLICT', 'signing.alreadySigned', 'you have already signed this text');
       if (complete) {
         try {
           await this.sealLocked(p, 'settled', null);
@@ -277,8 +287,9 @@ export class OutcomeService {
   private async requireSameSigners(caseId: string, frozen: readonly string[]): Promise<void> {
     const now = (await this.store.listMembers(caseId)).filter(isSigner).map((m) => m.userId);
     if (now.length !== frozen.length || now.some((id) => !frozen.includes(id))) {
-      throw new AccordError(
+      throw AccordError.because(
         'CONFLICT',
+        'signing.signersChanged',
         'the participants changed since the text was frozen; the mediator must return to drafting',
       );
     }
@@ -289,7 +300,7 @@ export class OutcomeService {
    * customer, a platform and a mediator, every one of them signed, and the frozen terms are complete.
    */
   private requireSettlement(freeze: FreezeRecord | null, signatures: readonly SignatureRecord[]): void {
-    if (!freeze) throw new AccordError('PHASE_RULES', 'nothing is frozen for signing');
+    if (!freeze) throw AccordError.because('PHASE_RULES', 'signing.nothingFrozen', 'nothing is frozen for signing');
     const unsigned = freeze.signers.filter((id) => !signatures.some((s) => s.userId === id));
     const problems = signoffProblems({
       signers: signatures.filter((s) => freeze.signers.includes(s.userId)),
@@ -302,7 +313,12 @@ export class OutcomeService {
         unsigned.length > 0 ? `${unsigned.length} signature(s) missing` : '',
         describeSignoffProblems(problems),
       ];
-      throw new AccordError('PHASE_RULES', `not sealed as settled: ${missing.filter(Boolean).join('; ')}`);
+      throw AccordError.because(
+        'PHASE_RULES',
+        'outcome.notSettled',
+        `not sealed as settled: ${missing.filter(Boolean).join('; ')}`,
+        { missing: unsigned.length },
+      );
     }
   }
 
@@ -315,7 +331,9 @@ export class OutcomeService {
   /** The mediator ends the session without an agreement: not settled, or withdrawn, with a reason. */
   seal(p: Principal, kind: Exclude<OutcomeKind, 'settled'>, reason: string): Promise<SealedOutcome> {
     if (p.role !== 'mediator')
-      return Promise.reject(new AccordError('FORBIDDEN', 'only the mediator seals an outcome'));
+      return Promise.reject(
+        AccordError.because('FORBIDDEN', 'outcome.mediatorOnly', 'only the mediator seals an outcome'),
+      );
     return this.order.run(p.caseId, async () => {
       const sealed = await this.sealLocked(p, kind, reason.trim());
       await this.effects.concluded(p.caseId, kind);
@@ -329,14 +347,20 @@ export class OutcomeService {
   }
 
   private async sealLocked(p: Principal, kind: OutcomeKind, reason: string | null): Promise<SealedOutcome> {
-    if (await this.store.getOutcome(p.caseId)) throw new AccordError('CONFLICT', 'the outcome is already sealed');
+    if (await this.store.getOutcome(p.caseId))
+      throw AccordError.because('CONFLICT', 'outcome.alreadySealed', 'the outcome is already sealed');
     const c = await this.store.getCase(p.caseId);
-    if (!c) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!c) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     const settled = kind === 'settled';
     const freeze = settled ? await this.store.currentFreeze(p.caseId) : null;
     const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
     if (settled) this.requireSettlement(freeze, signatures);
-    else if (!reason) throw new AccordError('VALIDATION_FAILED', 'an outcome without agreement needs a reason');
+    else if (!reason)
+      throw AccordError.because(
+        'VALIDATION_FAILED',
+        'outcome.reasonNeeded',
+        'an outcome without agreement needs a reason',
+      );
     const members = (await this.store.listMembers(p.caseId)).filter(isSigner);
     const joint = await this.jointTranscript(p.caseId);
     const [head] = await this.store.listAudit(p.caseId, { limit: 1 });

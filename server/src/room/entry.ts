@@ -103,6 +103,7 @@ export class RoomEntry {
       caseNumber: c?.number ?? '',
       title: c?.title ?? '',
       language: c?.language ?? 'zh-CN',
+      timeZone: c?.session?.timeZone ?? 'Asia/Shanghai',
       you: { userId: p.userId, displayName: p.displayName, role: p.role },
       headSeq,
       replayed,

@@ -2,6 +2,7 @@ import { AccordError, can, type ClientEventName, type clientEvents } from '@acco
 import type { z } from 'zod';
 import { mayReadChannel } from '../access/policy';
 import type { Principal } from '../auth/service';
+import type { TermsHistory } from '../agreement/terms-history';
 import type { ChatService } from '../chat/service';
 import type { ModerationService } from '../moderation/service';
 import type { OutcomeService } from '../outcome/service';
@@ -19,10 +20,11 @@ export interface RoomServices {
   chat: ChatService;
   moderation: ModerationService;
   outcome: OutcomeService;
+  terms: TermsHistory;
 }
 
 /** Each event translated into a call of the service that owns it; typing alone is relayed here. */
-export function roomHandlers({ chat, moderation, outcome }: RoomServices): Handlers {
+export function roomHandlers({ chat, moderation, outcome, terms }: RoomServices): Handlers {
   return {
     'chat:send': (p, payload, socket) => chat.send(p, payload, socket.id),
     'chat:history': (p, payload) => chat.history(p, payload),
@@ -51,6 +53,7 @@ export function roomHandlers({ chat, moderation, outcome }: RoomServices): Handl
     'hand:raise': async (p, { raised }) => (await moderation.raiseHand(p, raised), {}),
     'hand:lower': async (p, { userId }) => (await moderation.lowerHand(p, userId), {}),
     'activity:list': (p, query) => moderation.activity(p, query),
+    'terms:last': (p) => terms.latest(p.caseId),
     'outcome:status': (p) => outcome.status(p.caseId),
     'outcome:sign': (p, payload) => outcome.sign(p, payload),
     'outcome:seal': (p, { outcome: kind, reason }) => outcome.seal(p, kind, reason),

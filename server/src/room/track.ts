@@ -1,4 +1,11 @@
-import { TrackHandshake, parseOrThrow, type CaseProgress, type TrackServerEvents } from '@accord/shared';
+import {
+  AccordError,
+  TrackHandshake,
+  parseOrThrow,
+  type CaseProgress,
+  type EvidenceView,
+  type TrackServerEvents,
+} from '@accord/shared';
 import type { Namespace } from 'socket.io';
 import { requirePasswordChanged, type AuthService } from '../auth/service';
 import type { CaseAccess } from '../cases/access';
@@ -12,16 +19,30 @@ type TrackNs = Namespace<Record<string, never>, TrackServerEvents>;
 type TrackSocket = Parameters<Parameters<TrackNs['use']>[0]>[0];
 const trackNs = (io: AccordIo) => io.of('/track') as unknown as TrackNs;
 
-/** Tells a case's followers (its tracking page, the staff dashboard) that its progress changed. */
-export function trackBroadcasts(io: AccordIo): {
+export interface TrackBroadcasts {
   progressChanged(progress: CaseProgress, lenderId: string | null): void;
-} {
+  historyChanged(caseId: string): void;
+  evidenceChanged(caseId: string, evidence: EvidenceView[]): void;
+}
+
+/**
+ * Tells a case's followers (its tracking page, the staff dashboard, staff watching the case) what
+ * changed. Through the Socket.IO adapter, so scaled out (Redis streams adapter) it reaches sockets
+ * on every node.
+ */
+export function trackBroadcasts(io: AccordIo): TrackBroadcasts {
   const ns = trackNs(io);
   return {
     progressChanged: (progress, lenderId) => {
       // The centre's dashboard hears every case; a lender's staff only their lender's.
       const rooms = [`track:${progress.caseId}`, 'dashboard', ...(lenderId ? [dashboardOf(lenderId)] : [])];
       ns.to(rooms).emit('case:progress', progress);
+    },
+    historyChanged: (caseId) => {
+      ns.to(`watch:${caseId}`).emit('case:history', { caseId });
+    },
+    evidenceChanged: (caseId, evidence) => {
+      ns.to(`watch:${caseId}`).emit('case:evidence', { caseId, evidence });
     },
   };
 }
@@ -51,9 +72,14 @@ export function attachTrackNamespace(
       const hs = parseOrThrow(TrackHandshake, socket.handshake.auth, 'handshake auth');
       const identity = await deps.auth.authenticate(hs.token);
       if (hs.caseId) {
-        await deps.access.caseFor(identity, hs.caseId, ['customer', 'staff', 'admin', 'mediator']);
-        await socket.join(`track:${hs.caseId}`);
+        // The staff case watch is authorised as the staff case page's detail is, less the customer.
+        const allowed = hs.watch
+          ? (['staff', 'admin', 'mediator'] as const)
+          : (['customer', 'staff', 'admin', 'mediator'] as const);
+        await deps.access.caseFor(identity, hs.caseId, [...allowed]);
+        await socket.join(hs.watch ? [`track:${hs.caseId}`, `watch:${hs.caseId}`] : `track:${hs.caseId}`);
       } else {
+        if (hs.watch) throw new AccordError('VALIDATION_FAILED', 'a watch follows one case: give its caseId');
         const role = identity.session.caseId === null ? identity.user.staffRole : null;
         requirePasswordChanged(identity);
         if (role === 'platform' && identity.user.lenderId !== null)

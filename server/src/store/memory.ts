@@ -22,6 +22,7 @@ import {
   type NewCase,
   type NewMessage,
   type NewUser,
+  type OutboxStore,
   type SessionRecord,
   type Store,
   type StoredDoc,
@@ -30,6 +31,7 @@ import {
   type LenderRecord,
   type AccountEventRecord,
 } from './types';
+import { MemoryOutbox } from './memory-outbox';
 import { clientIdReused } from './rows';
 
 const now = () => new Date().toISOString();
@@ -72,7 +74,13 @@ export class MemoryStore implements Store {
     if (user.username !== null && [...this.users.values()].some((u) => u.username === user.username)) {
       throw new Error(`UNIQUE constraint failed: users.username`);
     }
-    const record: UserRecord = { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, createdAt: now() };
+    const record: UserRecord = {
+      ...user,
+      lenderId: user.lenderId ?? null,
+      deactivatedAt: null,
+      email: user.email ?? null,
+      createdAt: now(),
+    };
     this.users.set(user.id, record);
     return { ...record };
   }
@@ -146,6 +154,17 @@ export class MemoryStore implements Store {
       .map((e) => structuredClone(e));
   }
 
+  // The outbox is its own class; the store passes through to it.
+  private readonly mail = new MemoryOutbox();
+  enqueueMail: OutboxStore['enqueueMail'] = (m) => this.mail.enqueueMail(m);
+  claimMail: OutboxStore['claimMail'] = (...a) => this.mail.claimMail(...a);
+  markMailSent: OutboxStore['markMailSent'] = (...a) => this.mail.markMailSent(...a);
+  markMailFailed: OutboxStore['markMailFailed'] = (...a) => this.mail.markMailFailed(...a);
+  markMailDropped: OutboxStore['markMailDropped'] = (...a) => this.mail.markMailDropped(...a);
+  cancelMail: OutboxStore['cancelMail'] = (...a) => this.mail.cancelMail(...a);
+  releaseMail: OutboxStore['releaseMail'] = (o) => this.mail.releaseMail(o);
+  listMail: OutboxStore['listMail'] = (c) => this.mail.listMail(c);
+
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
     const year = new Date(createdAt).getUTCFullYear();
@@ -191,9 +210,14 @@ export class MemoryStore implements Store {
 
   async updateCase(id: string, patch: CasePatch, expectedStatus?: CaseLifecycle): Promise<CaseRecord> {
     const current = this.cases.get(id);
-    if (!current) throw new AccordError('NOT_FOUND', 'no such case');
+    if (!current) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     if (expectedStatus !== undefined && current.status !== expectedStatus) {
-      throw new AccordError('CONFLICT', `the case is ${current.status} now, no longer ${expectedStatus}`);
+      throw AccordError.because(
+        'CONFLICT',
+        'case.statusChanged',
+        `the case is ${current.status} now, no longer ${expectedStatus}`,
+        { status: current.status },
+      );
     }
     const next = { ...current, ...patch };
     if (patch.status !== undefined && patch.status !== current.status) next.statusSince = now();
@@ -211,7 +235,7 @@ export class MemoryStore implements Store {
 
   async addEvidence(e: EvidenceRecord, max: number): Promise<EvidenceRecord> {
     if ([...this.evidence.values()].filter((x) => x.caseId === e.caseId).length >= max) {
-      throw new AccordError('CONFLICT', `a case holds at most ${max} evidence files`);
+      throw AccordError.because('CONFLICT', 'evidence.tooMany', `a case holds at most ${max} evidence files`, { max });
     }
     this.evidence.set(e.id, { ...e });
     return e;
@@ -335,7 +359,7 @@ export class MemoryStore implements Store {
   async updateRoomState(caseId: string, patch: RoomStatePatch, expectedVersion?: number): Promise<RoomStateRecord> {
     const current = this.roomStates.get(caseId) ?? defaultRoomState(caseId);
     if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw new AccordError('CONFLICT', 'the room changed meanwhile; try again');
+      throw AccordError.because('CONFLICT', 'room.changedMeanwhile', 'the room changed meanwhile; try again');
     }
     const next = { ...current, ...patch, version: current.version + 1 };
     this.roomStates.set(caseId, next);
@@ -355,8 +379,8 @@ export class MemoryStore implements Store {
     return structuredClone(log.slice(-query.limit));
   }
 
-  async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord> {
-    const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
+  async createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt' | 'pinResetAt'>): Promise<InviteRecord> {
+    const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null, pinResetAt: null };
     this.invites.set(record.id, record);
     return { ...record };
   }
@@ -375,6 +399,17 @@ export class MemoryStore implements Store {
     if (!invite || invite.pinHash !== null) return false;
     this.invites.set(id, { ...invite, pinHash });
     return true;
+  }
+
+  async resetInvitePins(caseId: string, userId: string, at: string): Promise<string[]> {
+    const reset: string[] = [];
+    for (const i of this.invites.values()) {
+      if (i.caseId === caseId && i.userId === userId && i.revokedAt === null && i.pinHash !== null) {
+        this.invites.set(i.id, { ...i, pinHash: null, pinResetAt: at });
+        reset.push(i.id);
+      }
+    }
+    return reset;
   }
 
   async revokeInvite(id: string, at: string): Promise<string[]> {
@@ -453,7 +488,8 @@ export class MemoryStore implements Store {
   }
 
   async createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord> {
-    if (await this.currentFreeze(freeze.caseId)) throw new AccordError('CONFLICT', 'the agreement is already frozen');
+    if (await this.currentFreeze(freeze.caseId))
+      throw AccordError.because('CONFLICT', 'signing.alreadyFrozen', 'the agreement is already frozen');
     const record = { ...freeze, voidedAt: null };
     this.freezes.push(record);
     return { ...record };
@@ -468,7 +504,7 @@ export class MemoryStore implements Store {
 
   async addSignature(sig: SignatureRecord): Promise<SignatureRecord> {
     if (this.signatures.some((s) => s.freezeId === sig.freezeId && s.userId === sig.userId)) {
-      throw new AccordError('CONFLICT', 'you have already signed this text');
+      throw AccordError.because('CONFLICT', 'signing.alreadySigned', 'you have already signed this text');
     }
     this.signatures.push({ ...sig });
     return sig;
@@ -479,7 +515,8 @@ export class MemoryStore implements Store {
   }
 
   async saveOutcome(o: OutcomeRow): Promise<void> {
-    if (this.outcomes.has(o.caseId)) throw new AccordError('CONFLICT', 'this case already has a sealed outcome');
+    if (this.outcomes.has(o.caseId))
+      throw AccordError.because('CONFLICT', 'outcome.alreadySealed', 'this case already has a sealed outcome');
     this.outcomes.set(o.caseId, { ...o });
   }
 

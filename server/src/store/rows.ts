@@ -5,6 +5,7 @@ import type {
   LenderRecord,
   NewCase,
   NewUser,
+  NewOutboxMessage,
   CaseRecord,
   EvidenceRecord,
   FreezeRecord,
@@ -12,6 +13,7 @@ import type {
   MediatorProfile,
   MemberRecord,
   OutcomeRow,
+  OutboxRecord,
   RoomStateRecord,
   SessionRecord,
   SignatureRecord,
@@ -41,6 +43,7 @@ export function toUser(r: Row): UserRecord {
     mustChangePassword: bool(r.must_change_password),
     lenderId: strOrNull(r.lender_id),
     deactivatedAt: strOrNull(r.deactivated_at),
+    email: strOrNull(r.email ?? null),
     createdAt: str(r.created_at),
   };
 }
@@ -230,6 +233,7 @@ export function userInsertParams<B>(user: NewUser, createdAt: string, bool: (v: 
     bool(user.mustChangePassword),
     user.lenderId ?? null,
     createdAt,
+    user.email ?? null,
   ];
 }
 
@@ -280,6 +284,7 @@ export function toInvite(r: Row): InviteRecord {
     createdAt: str(r.created_at),
     expiresAt: str(r.expires_at),
     revokedAt: strOrNull(r.revoked_at),
+    pinResetAt: strOrNull(r.pin_reset_at),
   };
 }
 
@@ -328,3 +333,29 @@ export function caseUpdateParams(next: CaseRecord, id: string): (string | number
 /** The refusal of a chat message whose clientId its sender already used for other text (every store). */
 export const clientIdReused = (clientId: string): AccordError =>
   new AccordError('CONFLICT', `clientId ${clientId} was already used for a different message`);
+
+export function toOutbox(r: Row): OutboxRecord {
+  return {
+    id: str(r.id),
+    caseId: strOrNull(r.case_id),
+    kind: str(r.kind),
+    recipient: str(r.recipient),
+    payload: str(r.payload),
+    notBefore: str(r.not_before),
+    expiresAt: strOrNull(r.expires_at),
+    attempts: num(r.attempts),
+    nextAttemptAt: str(r.next_attempt_at),
+    leaseOwner: strOrNull(r.lease_owner),
+    leaseUntil: strOrNull(r.lease_until),
+    sentAt: strOrNull(r.sent_at),
+    droppedAt: strOrNull(r.dropped_at),
+    dropReason: strOrNull(r.drop_reason),
+    lastError: strOrNull(r.last_error),
+    createdAt: str(r.created_at),
+  };
+}
+
+/** The parameters of both stores' outbox INSERT, in its column order (id … created_at). */
+export function outboxInsertParams(m: NewOutboxMessage, createdAt: string): (string | null)[] {
+  return [m.id, m.caseId, m.kind, m.recipient, m.payload, m.notBefore, m.expiresAt, m.notBefore, createdAt];
+}

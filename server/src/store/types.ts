@@ -20,15 +20,18 @@ export interface UserRecord {
   staffRole: StaffRole | null;
   passwordHash: string | null;
   mustChangePassword: boolean;
-  /** The lender a lender-staff (`platform`) account belongs to. */
+  /** The lender of a lender-staff (`platform`) account belongs to. */
   lenderId: string | null;
   /** When an admin deactivated the account: it signs in to nothing from then on. */
   deactivatedAt: string | null;
+  /** Where notices (invitations, schedules, reminders, outcomes) are sent; none: nothing is e-mailed. */
+  email: string | null;
   createdAt: string;
 }
 
-export type NewUser = Omit<UserRecord, 'createdAt' | 'lenderId' | 'deactivatedAt'> &
-  Partial<Pick<UserRecord, 'lenderId'>>;
+/** `email` and `lenderId` may be left out (guests and the first admin have neither). */
+export type NewUser = Omit<UserRecord, 'createdAt' | 'lenderId' | 'deactivatedAt' | 'email'> &
+  Partial<Pick<UserRecord, 'lenderId'>> & { email?: string | null };
 
 /** What an admin changes on a staff account. */
 export type UserPatch = Partial<Pick<UserRecord, 'displayName' | 'staffRole' | 'lenderId' | 'deactivatedAt'>>;
@@ -163,6 +166,11 @@ export interface InviteRecord {
   createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
+  /**
+   * When the PIN was last reset (its hash cleared); null if never. A reset PIN is handed out only to
+   * the party's own session, never to whoever opens the link next (`RecoveryService.claimPin`).
+   */
+  pinResetAt: string | null;
 }
 
 export interface SessionRecord {
@@ -315,11 +323,16 @@ export interface AuditStore {
 }
 
 export interface InviteStore {
-  createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt'>): Promise<InviteRecord>;
+  createInvite(invite: Omit<InviteRecord, 'revokedAt' | 'createdAt' | 'pinResetAt'>): Promise<InviteRecord>;
   getInvite(id: string): Promise<InviteRecord | null>;
   listInvites(caseId: string): Promise<InviteRecord[]>;
   /** Sets the invite's PIN hash if it has none yet; true when this call set it (the PIN is shown once). */
   claimInvitePin(id: string, pinHash: string): Promise<boolean>;
+  /**
+   * Clears the PIN of every unrevoked invite of one member that has one, and marks when: the old
+   * PIN stops working at once. Returns the ids of the invites reset (none: the member had no PIN).
+   */
+  resetInvitePins(caseId: string, userId: string, at: string): Promise<string[]>;
   /**
    * Revokes the invite and every session opened through it; returns the revoked session ids.
    * Here rather than with sessions: the invite is what it revokes; its sessions follow.
@@ -397,7 +410,62 @@ export type StoreAggregates = UserStore &
   SessionStore &
   ChatStore &
   SignoffStore &
-  DocStore;
+  DocStore &
+  OutboxStore;
+
+/**
+ * A notice waiting in the outbox (notify/). It names its recipient (`customer:<caseId>` or
+ * `user:<userId>`), never their address: the address is looked up when it is sent, so no personal
+ * data sits here in the clear, and a purged case's notices find nobody to go to.
+ */
+export interface OutboxRecord {
+  id: string;
+  caseId: string | null;
+  kind: string;
+  recipient: string;
+  /** What the notice is about (JSON, rendered when sent, in the recipient's language). */
+  payload: string;
+  /** Not sent before this time (reminders). */
+  notBefore: string;
+  /** Not sent at or after this time (a reminder of a session that has begun): dropped instead. */
+  expiresAt: string | null;
+  attempts: number;
+  nextAttemptAt: string;
+  /** A node holds it until then while it sends; after that (it crashed) another may claim it. */
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  sentAt: string | null;
+  /** Cancelled (rescheduled), expired or undeliverable: never sent. */
+  droppedAt: string | null;
+  dropReason: string | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export type NewOutboxMessage = Pick<
+  OutboxRecord,
+  'id' | 'caseId' | 'kind' | 'recipient' | 'payload' | 'notBefore' | 'expiresAt'
+>;
+
+export interface OutboxStore {
+  enqueueMail(messages: readonly NewOutboxMessage[]): Promise<void>;
+  /**
+   * In one statement: up to `limit` messages due at `now` (not sent, not dropped, `notBefore` and
+   * `nextAttemptAt` reached, no live lease), leased to `owner` until `leaseUntil`, attempts counted.
+   * Two nodes never claim the same message while its lease lasts.
+   */
+  claimMail(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]>;
+  /** Marks it sent, if `owner` still holds it; false when the lease was lost. */
+  markMailSent(id: string, owner: string, at: string): Promise<boolean>;
+  /** Gives the lease back with the next attempt's time and the error. */
+  markMailFailed(id: string, owner: string, nextAttemptAt: string, error: string): Promise<void>;
+  markMailDropped(id: string, owner: string, at: string, reason: string): Promise<void>;
+  /** Drops the case's unsent messages of these kinds not currently leased (rescheduled reminders); how many. */
+  cancelMail(caseId: string, kinds: readonly string[], at: string, reason: string): Promise<number>;
+  /** Releases every lease `owner` holds (a node closing cleanly). */
+  releaseMail(owner: string): Promise<void>;
+  listMail(caseId: string): Promise<OutboxRecord[]>;
+}
 
 /**
  * Everything Accord keeps durably, one narrow interface per aggregate (a service needs only the

@@ -26,6 +26,7 @@ import {
   PinPayload,
   RemovePayload,
   SettingsPayload,
+  TermsLastResult,
 } from './moderation';
 import { LobbyStatus, PresenceSnapshot, RoomState, RoomWelcome } from './room';
 import { OutcomeStatus, SealPayload, SignPayload } from './outcome';
@@ -55,6 +56,7 @@ export const clientEvents = {
   'hand:raise': clientEvent(HandPayload, z.object({})),
   'hand:lower': clientEvent(LowerHandPayload, z.object({})),
   'activity:list': clientEvent(ActivityListPayload, ActivityListResult),
+  'terms:last': clientEvent(EmptyPayload, TermsLastResult),
   'outcome:status': clientEvent(EmptyPayload, OutcomeStatus),
   'outcome:sign': clientEvent(SignPayload, OutcomeStatus),
   'outcome:seal': clientEvent(SealPayload, SealedOutcome),

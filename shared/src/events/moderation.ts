@@ -75,6 +75,17 @@ export const ActivityKind = z.enum([
   'agreement.unfrozen',
   'agreement.signed',
   'outcome.sealed',
+  /**
+   * A settlement term's value changed (written by the server for the member whose update changed it):
+   * detail `term`, `from`, `to` (stored values: cents, ISO dates, …) and `conflict` (null; 'overwrote':
+   * `to` replaced `from`, written at the same time by `target`; 'lost': `to` lost to `target`'s `from`).
+   */
+  'terms.changed',
+  // Recovery (shared/src/recovery.ts): the target is the party concerned; no PIN or link is ever in an entry.
+  'member.reinvited',
+  'invite.reissued',
+  'pin.reset',
+  'pin.delivered',
 ]);
 export type ActivityKind = z.infer<typeof ActivityKind>;
 
@@ -93,6 +104,10 @@ export const Activity = z.object({
   detail: z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.null()])),
 });
 export type Activity = z.infer<typeof Activity>;
+
+/** For each settlement term, the `terms.changed` entry that gave it its current value. */
+export const TermsLastResult = z.object({ entries: z.array(Activity) });
+export type TermsLastResult = z.infer<typeof TermsLastResult>;
 
 export const ActivityListResult = z.object({ entries: z.array(Activity), hasMore: z.boolean() });
 export type ActivityListResult = z.infer<typeof ActivityListResult>;

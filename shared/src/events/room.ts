@@ -51,6 +51,8 @@ export const RoomWelcome = z.object({
   title: z.string(),
   /** The case's language: the agreement's canonical text is written in it. */
   language: CaseLanguage,
+  /** The zone the room's times are shown in: the session's as scheduled, else Asia/Shanghai. */
+  timeZone: z.string().max(64),
   you: z.object({ userId: UserId, displayName: z.string(), role: CaseRole }),
   /** Highest joint-chat seq at the moment of joining. */
   headSeq: z.int().min(0),

@@ -21,7 +21,8 @@ export function evidenceRoutes(route: RegisterRoute, { access, evidence, upload 
     'POST /api/cases/:caseId/evidence',
     async ({ identity, params, files }) => {
       const { actor } = await access.caseFor(identity, params.caseId, ['customer', 'staff', 'admin']);
-      if (files.length === 0) throw new AccordError('VALIDATION_FAILED', 'attach at least one file as "evidence"');
+      if (files.length === 0)
+        throw AccordError.because('VALIDATION_FAILED', 'evidence.none', 'attach at least one file as "evidence"');
       return evidence.add(params.caseId, files, { userId: identity.user.id, role: actor });
     },
     { upload },

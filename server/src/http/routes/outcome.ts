@@ -24,7 +24,8 @@ export function outcomeRoutes(route: RegisterRoute, { auth, signingKey, outcome,
   route('GET /api/cases/:caseId/outcome', async ({ identity, params }) => {
     const principal = await auth.principalFor(identity, params.caseId, 'case.read');
     const sealed = await outcome.record(principal.caseId);
-    if (!sealed) throw new AccordError('NOT_FOUND', 'no outcome has been sealed for this case');
+    if (!sealed)
+      throw AccordError.because('NOT_FOUND', 'outcome.notSealed', 'no outcome has been sealed for this case');
     return sealed;
   });
 
@@ -32,7 +33,8 @@ export function outcomeRoutes(route: RegisterRoute, { auth, signingKey, outcome,
   route('GET /api/cases/:caseId/outcome/pdf', async ({ identity, params }) => {
     const principal = await auth.principalFor(identity, params.caseId, 'case.read');
     const sealed = await outcome.record(principal.caseId);
-    if (!sealed) throw new AccordError('NOT_FOUND', 'no outcome has been sealed for this case');
+    if (!sealed)
+      throw AccordError.because('NOT_FOUND', 'outcome.notSealed', 'no outcome has been sealed for this case');
     return {
       contentType: 'application/pdf',
       filename: outcomePdf.filename(sealed),

@@ -5,6 +5,7 @@ import type { RegisterRoute } from '../route';
 export function reviewRoutes(route: RegisterRoute, { review }: { review: ReviewService }): void {
   route('GET /api/review/queue', ({ identity, query }) => review.queue(identity, query));
   route('GET /api/cases/:caseId/detail', ({ identity, params }) => review.detail(identity, params.caseId));
+  route('GET /api/cases/:caseId/history', ({ identity, params }) => review.history(identity, params.caseId));
   route('POST /api/cases/:caseId/review', ({ identity, params, body }) => review.review(identity, params.caseId, body));
   route('POST /api/cases/:caseId/answer', ({ identity, params, body }) =>
     review.answer(identity, params.caseId, body.answer),
@@ -17,6 +18,6 @@ export function reviewRoutes(route: RegisterRoute, { review }: { review: ReviewS
   );
   route('POST /api/cases/:caseId/reveal', async ({ identity, params, body }) => ({
     field: body.field,
-    value: await review.reveal(identity, params.caseId, body.field),
+    value: await review.reveal(identity, params.caseId, body.field, body.reason ?? null),
   }));
 }

@@ -60,10 +60,15 @@ export function postgresCases(db: PgDb): CaseStore {
     async updateCase(id, patch, expectedStatus) {
       return db.tx(async (c) => {
         const row = await one(c, 'SELECT * FROM cases WHERE id = $1 FOR UPDATE', [id]);
-        if (!row) throw new AccordError('NOT_FOUND', 'no such case');
+        if (!row) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
         const current = toCase(row);
         if (expectedStatus !== undefined && current.status !== expectedStatus) {
-          throw new AccordError('CONFLICT', `the case is ${current.status} now, no longer ${expectedStatus}`);
+          throw AccordError.because(
+            'CONFLICT',
+            'case.statusChanged',
+            `the case is ${current.status} now, no longer ${expectedStatus}`,
+            { status: current.status },
+          );
         }
         const next: CaseRecord = { ...current, ...patch };
         if (patch.status !== undefined && patch.status !== current.status) next.statusSince = now();

@@ -10,7 +10,10 @@ export function postgresEvidence(db: PgDb): EvidenceStore {
       return db.tx(async (c) => {
         await lock(c, `evidence:${e.caseId}`);
         const n = num((await one(c, 'SELECT count(*) AS n FROM evidence WHERE case_id = $1', [e.caseId]))?.n);
-        if (n >= max) throw new AccordError('CONFLICT', `a case holds at most ${max} evidence files`);
+        if (n >= max)
+          throw AccordError.because('CONFLICT', 'evidence.tooMany', `a case holds at most ${max} evidence files`, {
+            max,
+          });
         await c.query(
           `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

@@ -10,6 +10,7 @@ import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
 import { postgresMembers } from './members';
+import { postgresOutbox } from './outbox';
 import { postgresRoomState } from './room-state';
 import { postgresSessions } from './sessions';
 import { postgresSignoff } from './signoff';
@@ -41,6 +42,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresSessions(db),
       ...postgresChat(db),
       ...postgresSignoff(db),
+      ...postgresOutbox(db),
       ...postgresDocs(db),
     };
     Object.assign(this, parts);

@@ -6,7 +6,7 @@ export function postgresInvites(db: PgDb): InviteStore {
   const { pool } = db;
   return {
     async createInvite(invite) {
-      const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
+      const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null, pinResetAt: null };
       await pool.query(
         `INSERT INTO invites (id, case_id, user_id, role, display_name, created_by, created_at, expires_at, pin_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -30,6 +30,16 @@ export function postgresInvites(db: PgDb): InviteStore {
         id,
       ]);
       return res.rowCount === 1;
+    },
+
+    async resetInvitePins(caseId, userId, at) {
+      const rows = await all(
+        pool,
+        `UPDATE invites SET pin_hash = NULL, pin_reset_at = $1
+           WHERE case_id = $2 AND user_id = $3 AND revoked_at IS NULL AND pin_hash IS NOT NULL RETURNING id`,
+        [at, caseId, userId],
+      );
+      return rows.map((r) => str(r.id));
     },
 
     async revokeInvite(id, at) {

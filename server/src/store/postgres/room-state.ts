@@ -16,7 +16,7 @@ export function postgresRoomState(db: PgDb): RoomStateStore {
         const row = await one(c, 'SELECT * FROM room_state WHERE case_id = $1', [caseId]);
         const current = row ? toRoomState(row) : defaultRoomState(caseId);
         if (expectedVersion !== undefined && current.version !== expectedVersion) {
-          throw new AccordError('CONFLICT', 'the room changed meanwhile; try again');
+          throw AccordError.because('CONFLICT', 'room.changedMeanwhile', 'the room changed meanwhile; try again');
         }
         const next: RoomStateRecord = { ...current, ...patch, version: current.version + 1 };
         await c.query(

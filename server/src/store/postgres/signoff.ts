@@ -1,15 +1,15 @@
-import { AccordError } from '@accord/shared';
+import { AccordError, type ErrorReason } from '@accord/shared';
 import { freezeInsertParams, toFreeze, toOutcome, toSignature } from '../rows';
 import type { SignoffStore } from '../types';
 import { all, isUniqueViolation, one, type PgDb } from './db';
 
 export function postgresSignoff({ pool }: PgDb): SignoffStore {
-  /** Runs an insert; a unique violation is refused with `message` (CONFLICT). */
-  const insertOnce = async (sql: string, params: unknown[], message: string): Promise<void> => {
+  /** Runs an insert; a unique violation is refused with `reason` (CONFLICT). */
+  const insertOnce = async (sql: string, params: unknown[], reason: ErrorReason, message: string): Promise<void> => {
     try {
       await pool.query(sql, params);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AccordError('CONFLICT', message);
+      if (isUniqueViolation(err)) throw AccordError.because('CONFLICT', reason, message);
       throw err;
     }
   };
@@ -28,6 +28,7 @@ export function postgresSignoff({ pool }: PgDb): SignoffStore {
         `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         freezeInsertParams(f),
+        'signing.alreadyFrozen',
         'the agreement is already frozen',
       );
       return { ...f, voidedAt: null };
@@ -46,6 +47,7 @@ export function postgresSignoff({ pool }: PgDb): SignoffStore {
       await insertOnce(
         'INSERT INTO signatures (freeze_id, user_id, role, name, fingerprint, signed_at) VALUES ($1, $2, $3, $4, $5, $6)',
         [s.freezeId, s.userId, s.role, s.name, s.fingerprint, s.signedAt],
+        'signing.alreadySigned',
         'you have already signed this text',
       );
       return s;
@@ -61,6 +63,7 @@ export function postgresSignoff({ pool }: PgDb): SignoffStore {
       await insertOnce(
         'INSERT INTO outcomes (case_id, record, signature, sealed_at) VALUES ($1, $2, $3, $4)',
         [o.caseId, o.record, o.signature, o.sealedAt],
+        'outcome.alreadySealed',
         'this case already has a sealed outcome',
       );
     },

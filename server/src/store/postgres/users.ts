@@ -7,11 +7,11 @@ export function postgresUsers({ pool }: PgDb): UserStore {
     async createUser(user) {
       const createdAt = now();
       await pool.query(
-        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, lender_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, lender_id, created_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         userInsertParams(user, createdAt, (b) => b),
       );
-      return { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, createdAt };
+      return { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, email: user.email ?? null, createdAt };
     },
 
     async getUser(id) {

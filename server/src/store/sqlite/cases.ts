@@ -58,10 +58,15 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
       return c.db
         .transaction(() => {
           const row = getCase(id);
-          if (!row) throw new AccordError('NOT_FOUND', 'no such case');
+          if (!row) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
           const current = toCase(row);
           if (expectedStatus !== undefined && current.status !== expectedStatus) {
-            throw new AccordError('CONFLICT', `the case is ${current.status} now, no longer ${expectedStatus}`);
+            throw AccordError.because(
+              'CONFLICT',
+              'case.statusChanged',
+              `the case is ${current.status} now, no longer ${expectedStatus}`,
+              { status: current.status },
+            );
           }
           const next: CaseRecord = { ...current, ...patch };
           if (patch.status !== undefined && patch.status !== current.status) next.statusSince = now();

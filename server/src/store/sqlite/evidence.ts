@@ -11,7 +11,10 @@ export function sqliteEvidence(c: SqliteDb): EvidenceStore {
           const { n } = c.stmt('SELECT count(*) AS n FROM evidence WHERE case_id = ?').get(e.caseId) as {
             n: number;
           };
-          if (n >= max) throw new AccordError('CONFLICT', `a case holds at most ${max} evidence files`);
+          if (n >= max)
+            throw AccordError.because('CONFLICT', 'evidence.tooMany', `a case holds at most ${max} evidence files`, {
+              max,
+            });
           c.stmt(
             `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

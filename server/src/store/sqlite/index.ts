@@ -10,6 +10,7 @@ import { sqliteInvites } from './invites';
 import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
 import { sqliteMembers } from './members';
+import { sqliteOutbox } from './outbox';
 import { sqliteRoomState } from './room-state';
 import { sqliteSessions } from './sessions';
 import { sqliteSignoff } from './signoff';
@@ -48,6 +49,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteSessions(c),
       ...sqliteChat(c, chat),
       ...sqliteSignoff(c),
+      ...sqliteOutbox(c),
       ...sqliteDocs(c, docs),
     };
     Object.assign(this, parts);

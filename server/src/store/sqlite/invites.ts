@@ -5,7 +5,7 @@ import type { SqliteDb } from './db';
 export function sqliteInvites(c: SqliteDb): InviteStore {
   return {
     async createInvite(invite) {
-      const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null };
+      const record: InviteRecord = { ...invite, createdAt: now(), revokedAt: null, pinResetAt: null };
       c.stmt(
         `INSERT INTO invites (id, case_id, user_id, role, display_name, created_by, created_at, expires_at, pin_hash)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -24,6 +24,16 @@ export function sqliteInvites(c: SqliteDb): InviteStore {
 
     async claimInvitePin(id, pinHash) {
       return c.stmt('UPDATE invites SET pin_hash = ? WHERE id = ? AND pin_hash IS NULL').run(pinHash, id).changes === 1;
+    },
+
+    async resetInvitePins(caseId, userId, at) {
+      const rows = c
+        .stmt(
+          `UPDATE invites SET pin_hash = NULL, pin_reset_at = ?
+             WHERE case_id = ? AND user_id = ? AND revoked_at IS NULL AND pin_hash IS NOT NULL RETURNING id`,
+        )
+        .all(at, caseId, userId) as { id: string }[];
+      return rows.map((r) => r.id);
     },
 
     async revokeInvite(id, at) {

@@ -236,7 +236,32 @@ export const sqliteMigrations: readonly string[] = [
   UPDATE room_state SET caucus_parties = json_array(caucus_user_id) WHERE caucus_user_id IS NOT NULL;
 `,
   /* 6: the language a case is conducted in; cases filed before it existed were Chinese */ `ALTER TABLE cases ADD COLUMN language TEXT NOT NULL DEFAULT 'zh-CN';`,
-  /* 7: lenders (organisations), the lender of a lender-staff account and of a case, deactivated accounts, and the account-level audit trail */ `
+  /* 7: staff e-mail addresses, and the outbox of notices (notify/) */ `
+  ALTER TABLE users ADD COLUMN email TEXT;
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    case_id TEXT,
+    kind TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    not_before TEXT NOT NULL,
+    expires_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    lease_owner TEXT,
+    lease_until TEXT,
+    sent_at TEXT,
+    dropped_at TEXT,
+    drop_reason TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL
+  );
+  -- The sender's query: unsent, undropped messages by when they are next due.
+  CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND dropped_at IS NULL;
+  CREATE INDEX outbox_case ON outbox(case_id, kind);
+`,
+  /* 8: when a party's signing PIN was last reset (the new one goes only to their own session) */ `ALTER TABLE invites ADD COLUMN pin_reset_at TEXT;`,
+  /* 9: lenders (organisations), the lender of a lender-staff account and of a case, deactivated accounts, and the account-level audit trail */ `
   CREATE TABLE lenders (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
   ALTER TABLE users ADD COLUMN lender_id TEXT REFERENCES lenders(id);
   ALTER TABLE users ADD COLUMN deactivated_at TEXT;

@@ -18,7 +18,7 @@ export function sqliteRoomState(c: SqliteDb): RoomStateStore {
         .transaction(() => {
           const current = read(caseId);
           if (expectedVersion !== undefined && current.version !== expectedVersion) {
-            throw new AccordError('CONFLICT', 'the room changed meanwhile; try again');
+            throw AccordError.because('CONFLICT', 'room.changedMeanwhile', 'the room changed meanwhile; try again');
           }
           const next: RoomStateRecord = { ...current, ...patch };
           next.version += 1;

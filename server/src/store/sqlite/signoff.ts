@@ -1,14 +1,15 @@
-import { AccordError } from '@accord/shared';
+import { AccordError, type ErrorReason } from '@accord/shared';
 import { freezeInsertParams, type Row, toFreeze, toOutcome, toSignature } from '../rows';
 import type { SignoffStore } from '../types';
 import type { SqliteDb } from './db';
 
-/** Runs an insert; a second row with the same primary key is refused with `message` (CONFLICT). */
-function insertOnce(run: () => unknown, message: string): void {
+/** Runs an insert; a second row with the same primary key is refused with `reason` (CONFLICT). */
+function insertOnce(run: () => unknown, reason: ErrorReason, message: string): void {
   try {
     run();
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new AccordError('CONFLICT', message);
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      throw AccordError.because('CONFLICT', reason, message);
     throw err;
   }
 }
@@ -26,7 +27,7 @@ export function sqliteSignoff(c: SqliteDb): SignoffStore {
       return c.db
         .transaction(() => {
           const open = c.stmt('SELECT 1 FROM freezes WHERE case_id = ? AND voided_at IS NULL').get(freeze.caseId);
-          if (open) throw new AccordError('CONFLICT', 'the agreement is already frozen');
+          if (open) throw AccordError.because('CONFLICT', 'signing.alreadyFrozen', 'the agreement is already frozen');
           c.stmt(
             `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -51,6 +52,7 @@ export function sqliteSignoff(c: SqliteDb): SignoffStore {
               `INSERT INTO signatures (freeze_id, user_id, role, name, fingerprint, signed_at) VALUES (?, ?, ?, ?, ?, ?)`,
             )
             .run(sig.freezeId, sig.userId, sig.role, sig.name, sig.fingerprint, sig.signedAt),
+        'signing.alreadySigned',
         'you have already signed this text',
       );
       return sig;
@@ -68,6 +70,7 @@ export function sqliteSignoff(c: SqliteDb): SignoffStore {
           c
             .stmt('INSERT INTO outcomes (case_id, record, signature, sealed_at) VALUES (?, ?, ?, ?)')
             .run(o.caseId, o.record, o.signature, o.sealedAt),
+        'outcome.alreadySealed',
         'this case already has a sealed outcome',
       );
     },

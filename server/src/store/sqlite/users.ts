@@ -7,10 +7,10 @@ export function sqliteUsers(c: SqliteDb): UserStore {
     async createUser(user) {
       const createdAt = now();
       c.stmt(
-        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, lender_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (id, kind, username, display_name, staff_role, password_hash, must_change_password, lender_id, created_at, email)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(...userInsertParams(user, createdAt, (b) => (b ? 1 : 0)));
-      return { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, createdAt };
+      return { ...user, lenderId: user.lenderId ?? null, deactivatedAt: null, email: user.email ?? null, createdAt };
     },
 
     async getUser(id) {
