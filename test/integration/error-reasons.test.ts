@@ -14,8 +14,10 @@ describe('refusals carry a translatable reason', () => {
   let t: TestServer;
   const http = httpClient(() => t.url);
 
+  let lenderId: string;
   beforeAll(async () => {
     t = await startServer();
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
   });
   afterAll(() => t?.close());
 
@@ -51,7 +53,7 @@ describe('refusals carry a translatable reason', () => {
       'POST',
       '/api/intake',
       undefined,
-      form(complaint(), [
+      form(complaint({ lenderId }), [
         { name: '合同.pdf', data: pdf() },
         { name: '说明.pdf', data: Buffer.from('只是文字') },
       ]),
@@ -69,13 +71,13 @@ describe('refusals carry a translatable reason', () => {
       'POST',
       '/api/intake',
       undefined,
-      form(complaint(), [{ name: 'a.pdf', data: pdf() }]),
+      form(complaint({ lenderId }), [{ name: 'a.pdf', data: pdf() }]),
     );
     expect(filed.status).toBe(201);
     await t.server.cases.createStaff(null, {
       username: 'reviewer.reasons',
       displayName: '李审核',
-      staffRole: 'platform',
+      staffRole: 'reviewer',
       password: 'correct horse battery',
     });
     const login = await http<LoginResult>('POST', '/api/auth/login', undefined, {

@@ -76,19 +76,29 @@ function mailEnv(inbox: Inbox, reminders = '86400000,3600000'): Record<string, s
 /** Staff accounts (a reviewer, an admin, a mediator with an address) on `t`, signed in. */
 async function staffOf(t: TestServer) {
   const call = httpClient(() => t.url);
-  const account = async (username: string, staffRole: 'platform' | 'admin' | 'mediator', email?: string) => {
+  const account = async (
+    username: string,
+    staffRole: 'platform' | 'reviewer' | 'admin' | 'mediator',
+    email?: string,
+    lenderId?: string,
+  ) => {
     const user = await t.server.cases.createStaff(null, {
       username,
       displayName: username,
       staffRole,
       password: PASSWORD,
       ...(email ? { email } : {}),
+      ...(lenderId ? { lenderId } : {}),
     });
     const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, { username, password: PASSWORD });
     return { token: login.body.token, id: user.id };
   };
+  const lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
   return {
-    reviewer: await account('reviewer.li', 'platform'),
+    lenderId,
+    // The lender's representative in the room, chosen at acceptance.
+    lender: await account('lender.wang', 'platform', undefined, lenderId),
+    reviewer: await account('reviewer.li', 'reviewer'),
     admin: await account('centre.admin', 'admin'),
     mediator: await account('mediator.zhang', 'mediator', MEDIATOR),
   };
@@ -103,7 +113,7 @@ async function acceptedCase(
   language: 'zh-CN' | 'en' = 'zh-CN',
 ): Promise<IntakeResult> {
   const call = httpClient(() => t.url);
-  const fields = { ...complaint(email ? { email } : {}), language };
+  const fields = { ...complaint({ lenderId: staff.lenderId, ...(email ? { email } : {}) }), language };
   const filed = await call<IntakeResult>(
     'POST',
     '/api/intake',
@@ -115,6 +125,7 @@ async function acceptedCase(
   expect((await call('POST', `/api/cases/${id}/review`, staff.reviewer.token, { decision: 'start' })).status).toBe(200);
   const accepted = await call<CaseProgress>('POST', `/api/cases/${id}/review`, staff.reviewer.token, {
     decision: 'accept',
+    platformUserId: staff.lender.id,
     reason: '材料齐全，费用争议属受理范围。',
     overrideReason: '测试：审核人已核对材料。',
   });

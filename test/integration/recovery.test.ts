@@ -37,7 +37,7 @@ describe('recovery', () => {
     client.close();
     return list.entries;
   };
-  const staffAccount = async (username: string, staffRole: 'platform' | 'admin') => {
+  const staffAccount = async (username: string, staffRole: 'reviewer' | 'admin') => {
     await t.server.cases.createStaff(null, {
       username,
       displayName: username,
@@ -51,8 +51,21 @@ describe('recovery', () => {
     return login.body.token;
   };
 
+  // The lender complained about, and its staff member who represents it in the room once accepted.
+  let lenderId: string;
+  let lenderRep: string;
   beforeAll(async () => {
     t = await startServer();
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
+    lenderRep = (
+      await t.server.cases.createStaff(null, {
+        username: 'lender.rep',
+        displayName: '甲消费金融客服',
+        staffRole: 'platform',
+        password: 'correct horse battery',
+        lenderId,
+      })
+    ).id;
   });
   afterAll(() => t.close());
 
@@ -109,7 +122,7 @@ describe('recovery', () => {
   it('a lost invite is reissued by the mediator or an admin: the old link and its sessions stop at once', async () => {
     const c = await t.createCase('reissue');
     const admin = await staffAccount('recovery.admin', 'admin');
-    const reviewer = await staffAccount('recovery.reviewer', 'platform');
+    const reviewer = await staffAccount('recovery.reviewer', 'reviewer');
     const path = (inviteId: string) => `/api/cases/${c.caseId}/invites/${inviteId}/reissue`;
     expect((await call('POST', path(c.inviteIds.platform), c.tokens.platform, {})).status).toBe(403);
     expect((await call('POST', path(c.inviteIds.platform), reviewer, {})).status).toBe(403);
@@ -178,7 +191,7 @@ describe('recovery', () => {
   });
 
   it('a complaint’s customer gets a reset or reissued PIN once from their tracking link, not from the old one', async () => {
-    const reviewer = await staffAccount('pin.reviewer', 'platform');
+    const reviewer = await staffAccount('pin.reviewer', 'reviewer');
     const admin = await staffAccount('pin.admin', 'admin');
     const mediatorUser = await t.server.cases.createStaff(null, {
       username: 'pin.mediator',
@@ -186,7 +199,7 @@ describe('recovery', () => {
       staffRole: 'mediator',
       password: 'correct horse battery',
     });
-    const filed = await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint(), []));
+    const filed = await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint({ lenderId }), []));
     const caseId = filed.body.caseId;
     const customer = (
       await call<{ token: string }>(
@@ -197,7 +210,11 @@ describe('recovery', () => {
       )
     ).body.token;
     await call('POST', `/api/cases/${caseId}/review`, reviewer, { decision: 'start' });
-    await call('POST', `/api/cases/${caseId}/review`, reviewer, { decision: 'accept', overrideReason: '材料可后补。' });
+    await call('POST', `/api/cases/${caseId}/review`, reviewer, {
+      decision: 'accept',
+      platformUserId: lenderRep,
+      overrideReason: '材料可后补。',
+    });
     await call('POST', `/api/cases/${caseId}/assign`, admin, { mediatorUserId: mediatorUser.id });
     expect(
       (await call('POST', `/api/cases/${caseId}/schedule`, admin, { startsAt: '2026-12-20T10:00:00' })).status,
@@ -237,8 +254,8 @@ describe('recovery', () => {
   });
 
   it('a rejected complaint is appealed once, with a reason; the reviewer sees it; a second appeal is refused', async () => {
-    const reviewer = await staffAccount('appeal.reviewer', 'platform');
-    const filed = await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint(), []));
+    const reviewer = await staffAccount('appeal.reviewer', 'reviewer');
+    const filed = await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint({ lenderId }), []));
     const caseId = filed.body.caseId;
     const customer = (
       await call<{ token: string }>(

@@ -18,12 +18,17 @@ describe('staff case watch and recorded reasons', () => {
   let t: TestServer;
   const call = httpClient(() => t.url);
   const sockets: Socket[] = [];
-  const account = async (username: string, staffRole: 'platform' | 'admin' | 'mediator') => {
+  const account = async (
+    username: string,
+    staffRole: 'platform' | 'reviewer' | 'admin' | 'mediator',
+    lenderId?: string,
+  ) => {
     const user = await t.server.cases.createStaff(null, {
       username,
       displayName: `${username} name`,
       staffRole,
       password: 'correct horse battery',
+      ...(lenderId ? { lenderId } : {}),
     });
     const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, {
       username,
@@ -47,16 +52,20 @@ describe('staff case watch and recorded reasons', () => {
   let admin: { token: string; id: string };
   let mediator: { token: string; id: string };
   let outsider: { token: string; id: string };
+  /** The lender's staff member chosen as its representative at acceptance. */
+  let lenderRep: { token: string; id: string };
   let intake: IntakeResult;
   let customerToken: string;
 
   beforeAll(async () => {
     t = await startServer();
-    staff = await account('reviewer.watch', 'platform');
+    const lenderId = (await t.server.accounts.createLender(null, '甲消费金融')).id;
+    staff = await account('reviewer.watch', 'reviewer');
+    lenderRep = await account('lender.watch', 'platform', lenderId);
     admin = await account('admin.watch', 'admin');
     mediator = await account('mediator.watch', 'mediator');
     outsider = await account('mediator.other', 'mediator');
-    const filed = await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint(), []));
+    const filed = await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint({ lenderId }), []));
     expect(filed.status).toBe(201);
     intake = filed.body;
     const signIn = await call<{ token: string }>(
@@ -138,6 +147,7 @@ describe('staff case watch and recorded reasons', () => {
     watch.socket.on('case:progress', (p: CaseProgress) => seen.push(p));
     const accepted = await call<CaseProgress>('POST', `/api/cases/${intake.caseId}/review`, admin.token, {
       decision: 'accept',
+      platformUserId: lenderRep.id,
       reason: '材料齐全，属于受理范围',
     });
     expect(accepted.status).toBe(200);
