@@ -43,6 +43,8 @@ const USER_DATA = [
   '观察员',
   '管理员',
   '李审核',
+  '王经理',
+  '甲消费金融有限公司',
   '北京金融纠纷调解中心',
   '费用',
   '王小红',
@@ -157,8 +159,16 @@ for (const lang of ['zh-CN', 'en'] as const) {
     beforeAll(async () => {
       if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
       t = await startServer();
+      const lender = await t.server.accounts.createLender(null, '甲消费金融有限公司');
+      await t.server.cases.createStaff(null, {
+        username: 'lender.wang',
+        displayName: '王经理',
+        staffRole: 'platform',
+        password: PASSWORD,
+        lenderId: lender.id,
+      });
       for (const [username, displayName, staffRole] of [
-        ['reviewer.li', '李审核', 'platform'],
+        ['reviewer.li', '李审核', 'reviewer'],
         ['centre.admin', '管理员', 'admin'],
         ['mediator.zhang', NAMES.mediator, 'mediator'],
       ] as const) {
@@ -174,6 +184,7 @@ for (const lang of ['zh-CN', 'en'] as const) {
       }
       const body = form(
         complaintFields({
+          lenderId: lender.id,
           contractNumber: '2025004217',
           description: '提前还款时平台收取了合同中未明确告知的违约金800元和服务费480元，我要求全部退还。',
         }),
@@ -293,6 +304,7 @@ for (const lang of ['zh-CN', 'en'] as const) {
       await staff.getByTestId('start-review').click();
       await expect.poll(() => visitor.getByTestId('progress').getAttribute('data-status')).toBe('under_review');
       await check(staff, 'staff-case-under-review');
+      await staff.getByTestId('representative-select').selectOption({ index: 1 });
       await staff.getByTestId('accept').click();
       await expect.poll(() => visitor.getByTestId('progress').getAttribute('data-status')).toBe('accepted');
       await admin.goto(`${t.url}/staff/cases/${complaint.caseId}`);

@@ -134,7 +134,7 @@ describe.skipIf(!chromiumOrSkip())('recovery in zh-CN, in real Chromium', () => 
     await t.server.cases.createStaff(null, {
       username: 'appeal.reviewer',
       displayName: '李审核',
-      staffRole: 'platform',
+      staffRole: 'reviewer',
       password: 'correct horse battery',
     });
     const reviewer = (
@@ -143,7 +143,10 @@ describe.skipIf(!chromiumOrSkip())('recovery in zh-CN, in real Chromium', () => 
         password: 'correct horse battery',
       })
     ).body.token;
-    const filed = (await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint(), []))).body;
+    const lender = await t.server.accounts.createLender(null, '甲消费金融有限公司');
+    const filed = (
+      await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint({ lenderId: lender.id }), []))
+    ).body;
     const review = (body: unknown) => call('POST', `/api/cases/${filed.caseId}/review`, reviewer, body);
     await review({ decision: 'start' });
     await review({ decision: 'reject', reason: '材料不足，无法受理。' });

@@ -41,11 +41,24 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     await page.getByTestId('staff-nav').waitFor();
   }
 
+  let lenderId: string;
+  let lenderRepId: string;
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
     t = await startServer();
+    const lender = await t.server.accounts.createLender(null, '甲消费金融有限公司');
+    lenderRepId = (
+      await t.server.cases.createStaff(null, {
+        username: 'lender.wang',
+        displayName: '王经理',
+        staffRole: 'platform',
+        password: PASSWORD,
+        lenderId: lender.id,
+      })
+    ).id;
+    lenderId = lender.id;
     for (const [username, displayName, staffRole] of [
-      ['reviewer.li', '李审核', 'platform'],
+      ['reviewer.li', '李审核', 'reviewer'],
       ['centre.admin', '王主任', 'admin'],
       ['mediator.zhang', '张律师', 'mediator'],
     ] as const) {
@@ -66,7 +79,7 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
       })
     ).body.token;
     // A complaint with no evidence yet: the customer adds it while the reviewer has the case open.
-    intake = (await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint(), []))).body;
+    intake = (await call<IntakeResult>('POST', '/api/intake', undefined, form(complaint({ lenderId }), []))).body;
     customerToken = (
       await call<{ token: string }>(
         'POST',
@@ -89,7 +102,7 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     const nav = reviewer.getByTestId('staff-nav');
     // A reviewer sees the queue and their cases, not the administration.
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Review queue', 'My cases']);
-    expect(await reviewer.getByTestId('signed-in-as').innerText()).toBe('李审核 · Platform staff');
+    expect(await reviewer.getByTestId('signed-in-as').innerText()).toBe('李审核 · Reviewer');
     expect(await nav.getByRole('link', { name: 'My cases' }).getAttribute('aria-current')).toBe('page');
     await nav.getByRole('link', { name: 'Review queue' }).click();
     await reviewer.getByTestId('queue-table').waitFor();
@@ -102,6 +115,7 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
       '审核队列',
       '我的案件',
       '调解员管理',
+      '账号与机构',
     ]);
     expect(await admin.getByTestId('signed-in-as').innerText()).toBe('王主任 · 管理员');
   });
@@ -124,7 +138,9 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     expect(await row.getByTestId('queue-status').innerText()).toBe('Submitted');
     const filed = await row.locator('time').innerText();
     expect(filed).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
-    expect(filed).toBe(new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(new Date()));
+    expect(filed).toBe(
+      new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(new Date()),
+    );
     // Sorting by the filed date is announced on its header.
     await reviewer.getByTestId('sort-filed').click();
     await expect.poll(() => table.locator('th[aria-sort]').first().getAttribute('aria-sort')).toBe('ascending');
@@ -186,6 +202,7 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     // An administrator accepts the case elsewhere: the reviewer's page follows, reason and all.
     const accepted = await call('POST', `/api/cases/${intake.caseId}/review`, adminToken, {
       decision: 'accept',
+      platformUserId: lenderRepId,
       reason: 'Documents complete',
     });
     expect(accepted.status).toBe(200);

@@ -435,6 +435,7 @@ export const en = {
   },
   review: {
     representative: "Lender's representative in the room",
+    representativeChoose: 'Choose a staff member of the lender',
     representativeNone: 'This lender has no active staff account yet: an admin creates one on the accounts page.',
     title: 'Review queue',
     dashboard: 'All cases',

@@ -426,6 +426,7 @@ export const zhCN: Messages = {
   },
   review: {
     representative: '调解室中的金融机构代表',
+    representativeChoose: '请选择该金融机构的工作人员',
     representativeNone: '该金融机构还没有可用的员工账号，请管理员在账号管理页面创建。',
     title: '审核队列',
     dashboard: '全部案件',

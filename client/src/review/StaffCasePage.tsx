@@ -101,7 +101,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
   const s = progress.status;
   const rulesOk = detail.rules.every((r) => r.ok);
   // Revealing an identifier is for reviewers and admins (the server checks it too).
-  const canReveal = role === 'platform' || role === 'admin';
+  // Identifiers are revealed by the centre's reviewers (a lender's staff never: the server refuses them too).
+  const canReveal = decides;
 
   return (
     <section className="card staff-case" data-testid="staff-case">
@@ -203,10 +204,13 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
                 onChange={(e) => setPlatformUserId(e.target.value)}
                 data-testid="representative-select"
               >
-                <option value="" />
+                <option value="">{t('review.representativeChoose')}</option>
                 {representatives.map((u) => (
                   <option key={u.id} value={u.id}>
-                    {u.displayName} ({u.username})
+                    {/* The username only tells apart two of the same name; it is Latin, the page may not be. */}
+                    {representatives.some((o) => o.id !== u.id && o.displayName === u.displayName)
+                      ? `${u.displayName} (${u.username})`
+                      : u.displayName}
                   </option>
                 ))}
               </select>
