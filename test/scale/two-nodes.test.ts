@@ -239,7 +239,7 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     await a.cases.createStaff(null, {
       username: 'watcher.nodes',
       displayName: 'Watcher',
-      staffRole: 'platform',
+      staffRole: 'reviewer',
       password: 'correct horse battery',
     });
     const login = await fetch(`${urls[0] ?? ''}/api/auth/login`, {
