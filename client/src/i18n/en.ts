@@ -51,7 +51,7 @@ export const en = {
     by: 'by {{name}}',
     byRole: {
       customer: 'by the complainant',
-      staff: 'by platform staff',
+      staff: 'by the mediation centre’s staff',
       admin: 'by an administrator',
       mediator: 'by the mediator',
       system: 'automatically',
@@ -411,7 +411,7 @@ export const en = {
     status: 'Status',
     since: 'since {{time}}',
     handler: 'Handled by',
-    handlerStaff: 'platform staff',
+    handlerStaff: 'the mediation centre’s staff',
     handlerMediator: 'mediator {{name}}',
     handlerCustomer: 'you',
     handlerNone: '—',
@@ -557,8 +557,8 @@ export const en = {
     none: 'No evidence yet.',
   },
   nextSteps: {
-    submitted: 'Platform staff will review the complaint.',
-    under_review: 'Platform staff are checking whether the complaint can be accepted.',
+    submitted: 'The mediation centre’s staff will review the complaint.',
+    under_review: 'The mediation centre’s staff are checking whether the complaint can be accepted.',
     info_requested: 'Answer the reviewer’s question below.',
     accepted: 'A mediator will be assigned.',
     rejected: 'The complaint was not accepted; see the reason.',
@@ -770,7 +770,7 @@ export const en = {
         platformMemberRequired: "Choose the lender's representative before accepting",
         platformMemberWrongLender: "The representative must be a staff account of the complaint's lender",
         reviewersOnly: "Only the mediation centre's reviewers can do this",
-        staffOnly: 'The review queue is for platform staff.',
+        staffOnly: 'The review queue is for the mediation centre’s and the lenders’ staff.',
         rulesNotMet: 'Not every acceptance rule is met: give a reason to accept the case anyway.',
       },
       mediator: {

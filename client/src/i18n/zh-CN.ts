@@ -52,7 +52,7 @@ export const zhCN: Messages = {
     by: '操作人：{{name}}',
     byRole: {
       customer: '由申请人操作',
-      staff: '由平台工作人员操作',
+      staff: '由调解中心工作人员操作',
       admin: '由管理员操作',
       mediator: '由调解员操作',
       system: '系统自动',
@@ -402,7 +402,7 @@ export const zhCN: Messages = {
     status: '状态',
     since: '自 {{time}} 起',
     handler: '当前经办',
-    handlerStaff: '平台工作人员',
+    handlerStaff: '调解中心工作人员',
     handlerMediator: '调解员 {{name}}',
     handlerCustomer: '您',
     handlerNone: '—',
@@ -547,8 +547,8 @@ export const zhCN: Messages = {
     none: '暂无证据。',
   },
   nextSteps: {
-    submitted: '平台工作人员将审核您的投诉。',
-    under_review: '平台工作人员正在审核是否受理。',
+    submitted: '调解中心工作人员将审核您的投诉。',
+    under_review: '调解中心工作人员正在审核是否受理。',
     info_requested: '请在下方回复审核人员的问题。',
     accepted: '将为您指派调解员。',
     rejected: '投诉未被受理，请查看原因。',
@@ -748,7 +748,7 @@ export const zhCN: Messages = {
         platformMemberRequired: '受理前请选择金融机构代表',
         platformMemberWrongLender: '代表必须是被投诉金融机构的员工账号',
         reviewersOnly: '只有调解中心的受理审核员可以进行此操作',
-        staffOnly: '审核队列仅供平台工作人员使用。',
+        staffOnly: '审核队列仅供调解中心和金融机构工作人员使用。',
         rulesNotMet: '受理规则未全部满足：如仍要受理，请填写理由。',
       },
       mediator: {

@@ -10,7 +10,7 @@ import { dateFormat } from '../staff/format';
 type Sort = 'waiting' | 'oldest' | 'newest';
 
 /**
- * Platform staff's queue and dashboard: filters, sort, search, and how long each case has waited. A
+ * The staff's queue and dashboard (reviewers see every case, a lender's staff their lender's): filters, sort, search, and how long each case has waited. A
  * table with column headers on a wide screen; on a phone each row is laid out as a card (CSS).
  */
 export function QueuePage() {

@@ -259,7 +259,7 @@ export class CaseService {
     const password = generatePassword();
     await this.createStaff(
       null,
-      { username: 'admin', displayName: 'Administrator', staffRole: 'admin', password },
+      { username: 'admin', displayName: '管理员', staffRole: 'admin', password },
       true,
     );
     return { username: 'admin', password };
