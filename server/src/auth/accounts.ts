@@ -1,19 +1,17 @@
 import type { Logger } from 'pino';
 import {
   AccordError,
-  staffCan,
   type AccountView,
   type CreateAccountBody,
   type LenderView,
   type OneTimePasswordResult,
-  type StaffAction,
   type UpdateAccountBody,
 } from '@accord/shared';
 import { newId } from '../lib/ids';
 import type { Bus } from '../scale/bus';
 import type { AccountEventStore, LenderRecord, LenderStore, SessionStore, UserRecord, UserStore } from '../store/types';
 import { generatePassword, hashPassword } from './passwords';
-import { requirePasswordChanged, type Identity } from './service';
+import { requireStaffAction, type Identity } from './service';
 
 export function toAccountView(u: UserRecord): AccountView {
   if (u.kind !== 'staff' || u.username === null || u.staffRole === null) {
@@ -33,14 +31,8 @@ export function toAccountView(u: UserRecord): AccountView {
 
 const toLenderView = (l: LenderRecord): LenderView => ({ id: l.id, name: l.name });
 
-/** Only an admin, signed in with a password of their own, manages accounts and lenders. */
-function requireAdmin(identity: Identity, action: StaffAction): void {
-  const role = identity.user.staffRole;
-  if (identity.session.caseId !== null || !role || !staffCan(role, action)) {
-    throw new AccordError('FORBIDDEN', `you may not ${action}`);
-  }
-  requirePasswordChanged(identity);
-}
+// Only an admin, signed in with a password of their own, manages accounts and lenders (staff.manage, lender.manage).
+const requireAdmin = requireStaffAction;
 
 /**
  * Staff accounts and lenders, managed by an admin. Every change is recorded in the account-level

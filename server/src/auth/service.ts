@@ -9,7 +9,9 @@ import {
   type InviteAcceptResult,
   type LoginBody,
   type LoginResult,
+  type StaffAction,
   type UserView,
+  staffCan,
 } from '@accord/shared';
 import type { Bus } from '../scale/bus';
 import type {
@@ -42,6 +44,18 @@ export interface Principal {
 
 export function toUserView(u: UserRecord): UserView {
   return { id: u.id, displayName: u.displayName, username: u.username, staffRole: u.staffRole, lenderId: u.lenderId };
+}
+
+/**
+ * Account-level actions (not tied to a case): a staff role that may do `action`, signed in with a
+ * password of its own. A session opened through an invite reaches its case only, never staff functions.
+ */
+export function requireStaffAction(identity: Identity, action: StaffAction): void {
+  const role = identity.user.staffRole;
+  if (identity.session.caseId !== null || !role || !staffCan(role, action)) {
+    throw new AccordError('FORBIDDEN', `you may not ${action}`);
+  }
+  requirePasswordChanged(identity);
 }
 
 /** A generated one-time password opens nothing but the form to replace it. */

@@ -24,7 +24,7 @@ import type {
   UserStore,
 } from '../store/types';
 import type { CaseAccess } from './access';
-import type { MemberHooks } from './service';
+import { inviteViewOf, type MemberHooks } from './service';
 import { isAppealEntry, type CaseTransitions } from './transitions';
 
 /** Who manages a case's invites (`AuthService.managerFor`): its mediator, or an admin. */
@@ -239,20 +239,7 @@ export class RecoveryService {
     this.effects.recorded(entry);
   }
 
-  private async inviteView(invite: InviteRecord): Promise<InviteView> {
-    const token = await this.tokens.signInvite(
-      { jti: invite.id, cid: invite.caseId, role: invite.role },
-      new Date(invite.expiresAt),
-    );
-    return {
-      id: invite.id,
-      caseId: invite.caseId,
-      userId: invite.userId,
-      role: invite.role,
-      displayName: invite.displayName,
-      url: `${this.publicUrl()}/join/${token}`,
-      expiresAt: invite.expiresAt,
-      revokedAt: invite.revokedAt,
-    };
+  private inviteView(invite: InviteRecord): Promise<InviteView> {
+    return inviteViewOf(this.tokens, this.publicUrl, invite);
   }
 }

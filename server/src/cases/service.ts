@@ -7,7 +7,6 @@ import {
   CreateCaseBody,
   CreateInviteBody,
   canGrant,
-  staffCan,
   nameSkeleton,
   isSigningRole,
   type CaseRole,
@@ -16,12 +15,11 @@ import {
   type CreateStaffBody,
   type InviteView,
   type MembershipView,
-  type StaffAction,
   type UserView,
 } from '@accord/shared';
 import type { z } from 'zod';
 import type { Identity } from '../auth/service';
-import { requirePasswordChanged, toUserView } from '../auth/service';
+import { requireStaffAction, toUserView } from '../auth/service';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import type { TokenSigner } from '../auth/tokens';
 import type { Bus } from '../scale/bus';
@@ -62,15 +60,6 @@ function requireGrant(granter: CaseRole, role: CaseRole): void {
   if (!canGrant(granter, role)) throw new AccordError('FORBIDDEN', `a ${granter} may not grant the ${role} role`);
 }
 
-function requireStaff(identity: Identity, action: StaffAction): void {
-  const role = identity.user.staffRole;
-  // A session opened through an invite reaches its case only, never staff functions.
-  if (identity.session.caseId !== null || !role || !staffCan(role, action)) {
-    throw new AccordError('FORBIDDEN', `you may not ${action}`);
-  }
-  requirePasswordChanged(identity);
-}
-
 /** Cases, their members and their invites. */
 export class CaseService {
   constructor(
@@ -82,7 +71,7 @@ export class CaseService {
   ) {}
 
   async createCase(identity: Identity, body: z.output<typeof CreateCaseBody>): Promise<CaseView> {
-    requireStaff(identity, 'case.create');
+    requireStaffAction(identity, 'case.create');
     // A lender's staff open cases of their own lender (and so keep seeing them).
     const record = await this.openCase(body, identity.user.staffRole === 'platform' ? identity.user.lenderId : null);
     const role = identity.user.staffRole === 'platform' ? 'platform' : 'admin';
@@ -219,7 +208,7 @@ export class CaseService {
   }
 
   async createStaff(identity: Identity | null, body: CreateStaffBody, mustChange = false): Promise<UserView> {
-    if (identity) requireStaff(identity, 'staff.create');
+    if (identity) requireStaffAction(identity, 'staff.create');
     if (await this.store.getUserByUsername(body.username)) {
       throw AccordError.because('CONFLICT', 'accounts.usernameTaken', `the username ${body.username} is taken`, {
         username: body.username,
@@ -249,7 +238,7 @@ export class CaseService {
 
   /** Staff accounts, for an admin (e.g. to give a mediator a profile). */
   async listStaff(identity: Identity): Promise<UserView[]> {
-    requireStaff(identity, 'staff.list');
+    requireStaffAction(identity, 'staff.list');
     return (await this.store.listStaff()).map((u) => ({ ...toUserView(u), email: u.email }));
   }
 
@@ -257,29 +246,33 @@ export class CaseService {
   async bootstrapAdmin(): Promise<{ username: string; password: string } | null> {
     if ((await this.store.countStaff()) > 0) return null;
     const password = generatePassword();
-    await this.createStaff(
-      null,
-      { username: 'admin', displayName: '管理员', staffRole: 'admin', password },
-      true,
-    );
+    await this.createStaff(null, { username: 'admin', displayName: '管理员', staffRole: 'admin', password }, true);
     return { username: 'admin', password };
   }
 
-  private async inviteView(invite: InviteRecord): Promise<InviteView> {
-    // The link is re-signed on demand; the jti ties every copy to one revocable invite.
-    const token = await this.tokens.signInvite(
-      { jti: invite.id, cid: invite.caseId, role: invite.role },
-      new Date(invite.expiresAt),
-    );
-    return {
-      id: invite.id,
-      caseId: invite.caseId,
-      userId: invite.userId,
-      role: invite.role,
-      displayName: invite.displayName,
-      url: `${this.publicUrl()}/join/${token}`,
-      expiresAt: invite.expiresAt,
-      revokedAt: invite.revokedAt,
-    };
+  private inviteView(invite: InviteRecord): Promise<InviteView> {
+    return inviteViewOf(this.tokens, this.publicUrl, invite);
   }
+}
+
+/** An invite as its manager sees it, with its link: re-signed on demand, the jti ties every copy to one revocable invite. */
+export async function inviteViewOf(
+  tokens: TokenSigner,
+  publicUrl: () => string,
+  invite: InviteRecord,
+): Promise<InviteView> {
+  const token = await tokens.signInvite(
+    { jti: invite.id, cid: invite.caseId, role: invite.role },
+    new Date(invite.expiresAt),
+  );
+  return {
+    id: invite.id,
+    caseId: invite.caseId,
+    userId: invite.userId,
+    role: invite.role,
+    displayName: invite.displayName,
+    url: `${publicUrl()}/join/${token}`,
+    expiresAt: invite.expiresAt,
+    revokedAt: invite.revokedAt,
+  };
 }
