@@ -538,6 +538,7 @@ export const en = {
       admin: 'Admin',
     },
     lenders: 'Lenders',
+    lenderChoose: 'Choose the lender',
     lenderName: 'Lender name',
     addLender: 'Add lender',
     rename: 'Rename',

@@ -528,6 +528,7 @@ export const zhCN: Messages = {
       admin: '管理员',
     },
     lenders: '金融机构',
+    lenderChoose: '请选择金融机构',
     lenderName: '机构名称',
     addLender: '添加机构',
     rename: '重命名',

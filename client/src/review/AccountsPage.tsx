@@ -58,7 +58,7 @@ function RoleFields({
             onChange={(e) => onChange({ ...form, lenderId: e.target.value })}
             required
           >
-            <option value="" />
+            <option value="">{t('accounts.lenderChoose')}</option>
             {lenders.map((l) => (
               <option key={l.id} value={l.id}>
                 {l.name}
