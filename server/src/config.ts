@@ -181,7 +181,49 @@ const EnvSchema = z.object({
   /** How often the sender looks for due notices, and the first retry's delay (doubling, up to an hour). */
   ACCORD_MAIL_POLL_MS: z.coerce.number().int().min(10).default(5_000),
   ACCORD_MAIL_RETRY_MS: z.coerce.number().int().min(10).default(30_000),
+  /**
+   * ICE servers for the call besides Accord's TURN (a JSON array of RTCIceServer, e.g.
+   * `[{"urls":["stun:stun.example.com:3478"]}]`). None by default: no third party learns who calls.
+   */
+  ACCORD_ICE_SERVERS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return IceServerList.parse(JSON.parse(v));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `not a JSON array of ICE servers: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** TURN server URLs (comma-separated, e.g. `turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349`). */
+  ACCORD_TURN_URLS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^turns?:[^\s]+$/, 'must start with turn: or turns:')).min(1))
+    .optional(),
+  /** The secret shared with the TURN server (coturn's `static-auth-secret`); Accord issues credentials from it. */
+  ACCORD_TURN_SECRET: z.string().min(16).optional(),
+  /** How long issued TURN credentials stay valid; clients fetch new ones before they expire. */
+  ACCORD_TURN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3_600),
+  /** `relay`: calls use only relayed paths (TURN), so no participant learns another's address. */
+  ACCORD_ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
 });
+
+const IceServerList = z.array(
+  z.strictObject({
+    urls: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .transform((u) => (Array.isArray(u) ? u : [u])),
+    username: z.string().optional(),
+    credential: z.string().optional(),
+  }),
+);
 
 export interface AccordConfig {
   port: number;
@@ -218,6 +260,15 @@ export interface AccordConfig {
   /** HTTP timeouts against slow clients. */
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   mail: MailConfig;
+  call: CallConfig;
+}
+
+export interface CallConfig {
+  /** Static ICE servers (STUN, or TURN with fixed credentials). */
+  iceServers: { urls: string[]; username?: string | undefined; credential?: string | undefined }[];
+  /** Accord's own TURN: credentials issued per person from the shared secret (the TURN REST API scheme). */
+  turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 export interface MailConfig {
@@ -324,7 +375,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.ACCORD_MAIL_POLL_MS,
       retryMs: e.ACCORD_MAIL_RETRY_MS,
     },
+    call: {
+      iceServers: e.ACCORD_ICE_SERVERS ?? [],
+      turn: turnConfig(e.ACCORD_TURN_URLS, e.ACCORD_TURN_SECRET, e.ACCORD_TURN_TTL_S),
+      iceTransportPolicy: e.ACCORD_ICE_TRANSPORT_POLICY,
+    },
   };
+}
+
+/** TURN needs its URLs and the secret together; one without the other is a mistake worth stopping for. */
+function turnConfig(urls: string[] | undefined, secret: string | undefined, ttlSeconds: number): CallConfig['turn'] {
+  if ((urls === undefined) !== (secret === undefined)) {
+    throw new ConfigError('set both ACCORD_TURN_URLS and ACCORD_TURN_SECRET to issue TURN credentials, or neither');
+  }
+  return urls && secret ? { urls, secret, ttlSeconds } : null;
 }
 
 /** A secret kept in the data dir, created (mode 0600) on first start. */

@@ -114,6 +114,18 @@ export const ErrorReason = z.enum([
   'chat.concluded',
   'chat.quietOpening',
   'chat.notInConversation',
+  /** A call event from a connection that has not joined the call. */
+  'call.notInCall',
+  /** The signal's target is not in this room's call (another case's peer, someone waiting, someone gone). */
+  'call.peerNotInCall',
+  /** The target is in the call but apart from the sender now (a private session separates them). */
+  'call.separated',
+  /** The peer id is held by another person. */
+  'call.peerTaken',
+  /** This role listens to the call but sends no sound or picture (an observer). */
+  'call.listenOnly',
+  /** This role takes no part in the room's call. */
+  'call.notAllowed',
   'signing.notReady',
   'signing.nothingFrozen',
   'signing.notASigner',

@@ -35,6 +35,8 @@ export const CaseAction = z.enum([
   'member.add',
   'room.moderate',
   'hand.raise',
+  'call.join',
+  'call.send',
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
 
@@ -64,6 +66,9 @@ export const permissions: Readonly<Record<CaseAction, readonly CaseRole[]>> = {
   // Phases, lobby, caucus, mute, remove, lock, pin: the mediator runs the session.
   'room.moderate': ['mediator'],
   'hand.raise': ['customer', 'platform'],
+  // The call: an observer listens and watches; an admin reads the case but is not in the room's call.
+  'call.join': ['customer', 'platform', 'mediator', 'observer'],
+  'call.send': PARTIES,
 };
 
 export const staffPermissions: Readonly<Record<StaffAction, readonly StaffRole[]>> = {

@@ -31,6 +31,22 @@ export function validPayloads(ids: {
     'outcome:status': () => ({}),
     'outcome:sign': (prng) => ({ fingerprint: hex64(prng), fullName: 'Wang Fang', secret: '123456' }),
     'outcome:seal': () => ({ outcome: 'not_settled', reason: 'The parties could not agree.' }),
+    'call:join': (prng) => ({
+      peerId: `fuzzpeer${ids.nonce()}`.padEnd(16, '0'),
+      audio: prng.chance(0.5),
+      video: false,
+    }),
+    'call:leave': () => ({}),
+    'call:media': (prng) => ({ audio: prng.chance(0.5), video: prng.chance(0.5) }),
+    'call:ice': () => ({}),
+    'call:signal': (prng): Json =>
+      prng.chance(0.5)
+        ? { to: 'fuzz-target-peer-0001', kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } }
+        : {
+            to: 'fuzz-target-peer-0001',
+            kind: 'candidate',
+            candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' },
+          },
   };
 }
 

@@ -810,6 +810,14 @@ export const en = {
         quietOpening: 'Please wait until the mediator’s opening statement is over.',
         notInConversation: 'You are not part of this conversation.',
       },
+      call: {
+        notInCall: 'Join the call first.',
+        peerNotInCall: 'This person is no longer in the call.',
+        separated: 'You cannot reach this person while the mediator holds a private session.',
+        peerTaken: 'This call connection belongs to someone else; reload the page.',
+        listenOnly: 'As an observer you can listen and watch, but not speak or show your camera.',
+        notAllowed: 'Your role takes no part in the call.',
+      },
       signing: {
         notReady: 'The agreement is not ready for signing yet.',
         nothingFrozen: 'Nothing is frozen for signing.',

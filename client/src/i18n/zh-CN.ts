@@ -788,6 +788,14 @@ export const zhCN: Messages = {
         quietOpening: '请等调解员的开场陈述结束后再发言。',
         notInConversation: '您不是此对话的参与人。',
       },
+      call: {
+        notInCall: '请先加入通话。',
+        peerNotInCall: '此人已不在通话中。',
+        separated: '调解员正在单独会谈，您暂时无法与此人通话。',
+        peerTaken: '此通话连接属于他人，请刷新页面。',
+        listenOnly: '旁听人可以收听和观看，但不能发言或开启摄像头。',
+        notAllowed: '您的角色不参加通话。',
+      },
       signing: {
         notReady: '协议尚未达到签署条件。',
         nothingFrozen: '没有已冻结待签署的文本。',

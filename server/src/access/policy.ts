@@ -6,6 +6,7 @@ import {
   isParty,
   mayEditAgreement,
   partiesMayPost,
+  type CaseRole,
   type Channel,
 } from '@accord/shared';
 import type { Principal } from '../auth/service';
@@ -90,4 +91,22 @@ export function mayWriteAgreement(p: Principal, member: MemberRecord, state: Roo
   const isMediator = p.role === 'mediator';
   if (state.agreementLocked && !isMediator) return false;
   return mayEditAgreement(state.phase, isMediator);
+}
+
+/**
+ * Which side of the call a person is on: everyone together, or while the mediator holds a private
+ * session, the mediator and that party on one side and everyone else apart from them.
+ */
+export function callGroup(userId: string, role: CaseRole, state: RoomStateRecord): 'joint' | 'caucus' | 'apart' {
+  if (state.phase !== 'caucus' || state.caucusUserId === null) return 'joint';
+  return role === 'mediator' || userId === state.caucusUserId ? 'caucus' : 'apart';
+}
+
+/** Whether two people in the call may hear and see each other now (the server forwards their signals only then). */
+export function mayReachInCall(
+  a: { userId: string; role: CaseRole },
+  b: { userId: string; role: CaseRole },
+  state: RoomStateRecord,
+): boolean {
+  return callGroup(a.userId, a.role, state) === callGroup(b.userId, b.role, state);
 }

@@ -7,6 +7,7 @@ import { modeOf, type AccordConfig } from '../config';
 import { newId } from '../lib/ids';
 import { createLogger, type Logger } from '../log';
 import { Metrics } from '../ops/metrics';
+import { MemoryCallRoster, type CallRoster } from '../call/roster';
 import { MemoryPresence, type PresenceRegistry } from '../room/presence';
 import { RedisPresence } from '../room/redis-presence';
 import { LocalBus, type Bus } from '../scale/bus';
@@ -33,6 +34,8 @@ export interface Infrastructure {
   /** Whether another node may exist (a Redis bus, or one the caller passed): documents then cross the bus. */
   readonly sharedBus: boolean;
   readonly presence: PresenceRegistry;
+  /** Who is in each room's call (signals are forwarded by it, from any node). */
+  readonly callRoster: CallRoster;
   /** The Redis connection of the Socket.IO adapter, when scaled out. */
   readonly adapterRedis: Redis | null;
   /** Failed-attempt counters, where every node sees them (Redis when scaled out). */
@@ -67,6 +70,7 @@ export function buildInfrastructure(config: AccordConfig, overrides: AccordOverr
     onPublishError: (err) => log.warn({ err, event: 'members.publish_failed' }, 'other nodes not told of a change'),
   });
   const presence = overrides.presence ?? (redisUrl ? new RedisPresence(redisUrl, prefix) : new MemoryPresence());
+  const callRoster: CallRoster = new MemoryCallRoster();
   const limiterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
   const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;
 
@@ -84,6 +88,7 @@ export function buildInfrastructure(config: AccordConfig, overrides: AccordOverr
     bus,
     sharedBus: Boolean(overrides.bus || redisUrl),
     presence,
+    callRoster,
     adapterRedis,
     limiter: (name, max, windowMs) =>
       limiterRedis
@@ -91,6 +96,7 @@ export function buildInfrastructure(config: AccordConfig, overrides: AccordOverr
         : new MemoryAttemptLimiter(max, windowMs),
     close: async () => {
       await presence.close();
+      await callRoster.close();
       members.close();
       await bus.close();
       await adapterRedis?.quit().catch(() => undefined);

@@ -12,6 +12,7 @@ import { createCaseFlow, type CaseFlow } from '../cases/index';
 import { PiiVault } from '../cases/pii';
 import { RecoveryService } from '../cases/recovery';
 import { CaseService, type MemberHooks } from '../cases/service';
+import { CallService } from '../call/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
@@ -54,6 +55,8 @@ export interface Services {
   /** Notices by e-mail: queued by `notices`, sent from the outbox by `mail` (started by the server). */
   readonly notices: NoticeService;
   readonly mail: MailSender;
+  /** The room's call: who is in it, whom each may reach, the signalling between them. */
+  readonly calls: CallService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -162,6 +165,9 @@ export function buildServices(
     memberHooks,
   );
   const chat = new ChatService(store, rooms, (m, origin) => broadcasts.chatMessage(m, origin));
+  const calls = new CallService(infra.callRoster, store, rooms, bus, config.call, {
+    deliverSignal: (socketId, signal) => broadcasts.callSignal(socketId, signal),
+  });
   // Sign-off and moderation call each other (a sealed outcome ends the session, entering signing
   // freezes the text); each only once events arrive, when both exist.
   const outcome = new OutcomeService(
@@ -208,6 +214,7 @@ export function buildServices(
     terms,
     notices,
     mail,
+    calls,
   };
 }
 

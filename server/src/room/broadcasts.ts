@@ -1,4 +1,4 @@
-import type { Activity, ChatMessage, OutcomeStatus, PresenceSnapshot, RoomState } from '@accord/shared';
+import type { Activity, CallSignal, ChatMessage, OutcomeStatus, PresenceSnapshot, RoomState } from '@accord/shared';
 import type { RoomStates } from '../access/room-states';
 import type { MemberStore } from '../store/types';
 import type { PresenceRegistry } from './presence';
@@ -30,6 +30,11 @@ export class RoomBroadcasts {
 
   activity(entry: Activity): void {
     this.io.to(socketRooms.joint(entry.caseId)).emit('activity', entry);
+  }
+
+  /** A call signal to one connection: its socket id is a Socket.IO room, so it reaches it on any node. */
+  callSignal(socketId: string, signal: CallSignal): void {
+    this.io.to(socketId).emit('call:signal', signal);
   }
 
   outcomeStatus(caseId: string, status: OutcomeStatus): void {

@@ -13,6 +13,8 @@ export interface EntryDeps {
   chat: ChatService;
   presence: PresenceRegistry;
   broadcasts: RoomBroadcasts;
+  /** Tells a connection that has just entered what it missed outside the chat (the call). */
+  onEntered?: (socket: AccordSocket) => Promise<void>;
 }
 
 /**
@@ -91,6 +93,7 @@ export class RoomEntry {
     );
     if (!socket.connected) return;
     await this.welcome(socket, replayed, headSeq);
+    await this.deps.onEntered?.(socket);
   }
 
   private async welcome(socket: AccordSocket, replayed: number, headSeq: number): Promise<void> {

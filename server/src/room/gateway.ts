@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
 import { reactToBus } from './bus-reactions';
+import { callConnection, reactToCallChanges } from './call-reactions';
 import type { RoomBroadcasts } from './broadcasts';
 import { Dispatcher } from './dispatch';
 import { RoomEntry, type EntryDeps } from './entry';
@@ -50,7 +51,8 @@ export function attachRoomGateway(io: AccordIo, deps: RoomGatewayDeps): RoomGate
   const { presence, broadcasts, log } = deps;
   vetRecoveredSessions(io.of('/'), deps.store);
   authenticateHandshakes(io, deps.auth, log);
-  const entry = new RoomEntry({ ...deps, chat: deps.services.chat });
+  const calls = reactToCallChanges(io, deps.bus, deps.services.calls, log);
+  const entry = new RoomEntry({ ...deps, chat: deps.services.chat, onEntered: calls.sendTo });
   const dispatcher = new Dispatcher(roomHandlers(deps.services), log, deps.onAck);
 
   io.on('connection', (socket) => {
@@ -72,6 +74,7 @@ export function attachRoomGateway(io: AccordIo, deps: RoomGatewayDeps): RoomGate
       limiter.release();
       void started
         .then(async () => {
+          await deps.services.calls.disconnected(p, callConnection(socket));
           await presence.remove(p.caseId, p.userId, id);
           if (socket.data.admitted && can(p.role, 'chat.typing')) {
             io.to(socketRooms.joint(p.caseId)).emit('chat:typing', {
@@ -88,5 +91,12 @@ export function attachRoomGateway(io: AccordIo, deps: RoomGatewayDeps): RoomGate
     });
   });
 
-  return { close: reactToBus(io, deps.bus, entry, log), drain: () => dispatcher.drain() };
+  const stopBus = reactToBus(io, deps.bus, entry, log);
+  return {
+    close: () => {
+      stopBus();
+      calls.close();
+    },
+    drain: () => dispatcher.drain(),
+  };
 }

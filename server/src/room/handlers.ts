@@ -3,9 +3,11 @@ import type { z } from 'zod';
 import { mayReadChannel } from '../access/policy';
 import type { Principal } from '../auth/service';
 import type { TermsHistory } from '../agreement/terms-history';
+import type { CallService } from '../call/service';
 import type { ChatService } from '../chat/service';
 import type { ModerationService } from '../moderation/service';
 import type { OutcomeService } from '../outcome/service';
+import { callConnection } from './call-reactions';
 import { audienceOf, type AccordSocket } from './socket-types';
 
 type Payload<K extends ClientEventName> = z.output<(typeof clientEvents)[K]['payload']>;
@@ -21,10 +23,11 @@ export interface RoomServices {
   moderation: ModerationService;
   outcome: OutcomeService;
   terms: TermsHistory;
+  calls: CallService;
 }
 
 /** Each event translated into a call of the service that owns it; typing alone is relayed here. */
-export function roomHandlers({ chat, moderation, outcome, terms }: RoomServices): Handlers {
+export function roomHandlers({ chat, moderation, outcome, terms, calls }: RoomServices): Handlers {
   return {
     'chat:send': (p, payload, socket) => chat.send(p, payload, socket.id),
     'chat:history': (p, payload) => chat.history(p, payload),
@@ -57,5 +60,18 @@ export function roomHandlers({ chat, moderation, outcome, terms }: RoomServices)
     'outcome:status': (p) => outcome.status(p.caseId),
     'outcome:sign': (p, payload) => outcome.sign(p, payload),
     'outcome:seal': (p, { outcome: kind, reason }) => outcome.seal(p, kind, reason),
+    'call:join': async (p, payload, socket) => {
+      const joined = await calls.join(p, payload, callConnection(socket));
+      socket.data.callPeerId = joined.peerId;
+      return joined;
+    },
+    'call:leave': async (p, _payload, socket) => {
+      await calls.leave(p, callConnection(socket));
+      delete socket.data.callPeerId;
+      return {};
+    },
+    'call:media': async (p, media, socket) => (await calls.media(p, media, callConnection(socket)), {}),
+    'call:ice': async (p) => calls.ice(p),
+    'call:signal': async (p, payload, socket) => (await calls.signal(p, payload, callConnection(socket)), {}),
   };
 }

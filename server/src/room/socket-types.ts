@@ -13,6 +13,8 @@ export interface SocketData {
   cursors: ReadonlyMap<Channel, number>;
   /** False while the connection waits in the lobby. */
   admitted: boolean;
+  /** The peer id this connection joined the room's call with, if it did. */
+  callPeerId?: string;
 }
 
 export type AccordIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -31,11 +31,21 @@ import {
 import { LobbyStatus, PresenceSnapshot, RoomState, RoomWelcome } from './room';
 import { OutcomeStatus, SealPayload, SignPayload } from './outcome';
 import { SealedOutcome } from '../outcome';
+import {
+  CallJoinPayload,
+  CallJoinResult,
+  CallMedia,
+  CallSignal,
+  CallSignalPayload,
+  CallState,
+  IceConfig,
+} from './call';
 
 export * from './chat';
 export * from './room';
 export * from './moderation';
 export * from './outcome';
+export * from './call';
 export { ackSchema, type Ack } from './common';
 
 /** Every client→server event with its payload and ack data schema. */
@@ -60,6 +70,15 @@ export const clientEvents = {
   'outcome:status': clientEvent(EmptyPayload, OutcomeStatus),
   'outcome:sign': clientEvent(SignPayload, OutcomeStatus),
   'outcome:seal': clientEvent(SealPayload, SealedOutcome),
+  /** Joins the room's call (or rejoins it with the same peer id after a reload or reconnection). */
+  'call:join': clientEvent(CallJoinPayload, CallJoinResult),
+  'call:leave': clientEvent(EmptyPayload, z.object({})),
+  /** Turns one's own microphone or camera on or off (what the others see; the mediator's mute is separate). */
+  'call:media': clientEvent(CallMedia, z.object({})),
+  /** Fresh ICE servers and TURN credentials (before the last ones expire, or for an ICE restart). */
+  'call:ice': clientEvent(EmptyPayload, IceConfig),
+  /** An offer, answer, ICE candidate or restart request for one peer the sender may connect to now. */
+  'call:signal': clientEvent(CallSignalPayload, z.object({})),
 } as const;
 export type ClientEventName = keyof typeof clientEvents;
 
@@ -79,6 +98,10 @@ export const serverEvents = {
   activity: Activity,
   /** Sign-off changed: frozen, unfrozen, signed, sealed. */
   'outcome:status': OutcomeStatus,
+  /** The call as this connection sees it (who is in it, whom to connect to); see `CallState`. */
+  'call:state': CallState,
+  /** A signal from a peer this connection may connect to. */
+  'call:signal': CallSignal,
   /** An error not tied to an ack: an unknown event, or a bad event sent without an ack. */
   'accord:error': ErrorBody,
 } as const;
