@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, type ErrorBody } from '@accord/shared';
 import { callClient, newPeerId, sdp, waitView, type CallClient } from '../helpers/call';
-import { connectRoom, newClientId, type RoomClient } from '../helpers/clients';
+import { newClientId, type RoomClient } from '../helpers/clients';
 import { emit, emitUnchecked } from '../helpers/emit';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';

@@ -136,11 +136,7 @@ export class RedisCallRoster implements CallRoster {
   async put(caseId: string, entry: CallEntry): Promise<void> {
     const stored: Stored = { ...entry, node: this.nodeId, beat: Date.now() };
     const key = this.key(caseId);
-    await this.redis
-      .multi()
-      .hset(key, entry.peerId, JSON.stringify(stored))
-      .pexpire(key, this.keyTtlMs)
-      .exec();
+    await this.redis.multi().hset(key, entry.peerId, JSON.stringify(stored)).pexpire(key, this.keyTtlMs).exec();
     const set = this.mine.get(caseId) ?? new Set<string>();
     set.add(entry.peerId);
     this.mine.set(caseId, set);

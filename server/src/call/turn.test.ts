@@ -39,7 +39,11 @@ describe('TURN REST API credentials', () => {
     const turn = ice.iceServers[1];
     expect(turn?.urls).toEqual(['turn:127.0.0.1:3478?transport=udp']);
     expect(turn?.username).toBe(`${Math.floor(now.getTime() / 1000) + 600}:user-42`);
-    expect(turn?.credential).toBe(createHmac('sha1', secret).update(turn?.username ?? '').digest('base64'));
+    expect(turn?.credential).toBe(
+      createHmac('sha1', secret)
+        .update(turn?.username ?? '')
+        .digest('base64'),
+    );
     expect(ice.expiresAt).toBe('2026-12-01T09:10:00.000Z');
   });
 
