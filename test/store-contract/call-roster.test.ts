@@ -65,6 +65,23 @@ describe.skipIf(!haveRedis)('Redis call roster', () => {
     }
   });
 
+  it('a Redis that restarted empty gets each node’s entries back, as last written', async () => {
+    const own = await ownRedis();
+    const a = new RedisCallRoster(own.url, prefix(), 'node-a');
+    try {
+      const e = { peerId: 'peer-00000000000000', userId: 'u', socketId: 's1', audio: true, video: true };
+      await a.put('case-3', { ...e, joinedAt: 1, awayUntil: null });
+      await a.update('case-3', e.peerId, 's1', { video: false });
+      await own.kill();
+      await own.start();
+      await waitFor(async () => (await a.list('case-3').catch(() => [])).length === 1, 'the entry is back');
+      expect(await a.list('case-3')).toEqual([{ ...e, video: false, joinedAt: 1, awayUntil: null }]);
+    } finally {
+      await a.close();
+      await own.kill();
+    }
+  });
+
   it('a stale entry cannot be updated (its connection is taken for gone)', async () => {
     const p = prefix();
     const a = new RedisCallRoster(redis.url, p, 'node-a', { ttlMs: 300, refreshMs: 60_000 });

@@ -97,8 +97,11 @@ const entryOf = ({ node: _node, beat: _beat, ...e }: Stored): CallEntry => e;
  */
 export class RedisCallRoster implements CallRoster {
   private readonly redis: Scripts;
-  /** The peers of this node's connections, per room: the ones it vouches for. */
-  private readonly mine = new Map<string, Set<string>>();
+  /**
+   * The entries of this node's connections, per room: the ones it vouches for, kept as last written
+   * here so that a Redis that restarted empty gets them back.
+   */
+  private readonly mine = new Map<string, Map<string, CallEntry>>();
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
 
@@ -115,6 +118,8 @@ export class RedisCallRoster implements CallRoster {
     redis.defineCommand('callTouch', { numberOfKeys: 1, lua: TOUCH });
     redis.defineCommand('callDropIfSame', { numberOfKeys: 1, lua: DROP_IF_SAME });
     this.redis = redis as Scripts;
+    // A restarted Redis has forgotten every room's call: put ours back at once (not over a newer entry).
+    this.redis.on('ready', () => void this.restore());
     this.timer = setInterval(() => void this.refresh(), options.refreshMs ?? 10_000);
     this.timer.unref();
   }
@@ -137,9 +142,9 @@ export class RedisCallRoster implements CallRoster {
     const stored: Stored = { ...entry, node: this.nodeId, beat: Date.now() };
     const key = this.key(caseId);
     await this.redis.multi().hset(key, entry.peerId, JSON.stringify(stored)).pexpire(key, this.keyTtlMs).exec();
-    const set = this.mine.get(caseId) ?? new Set<string>();
-    set.add(entry.peerId);
-    this.mine.set(caseId, set);
+    const room = this.mine.get(caseId) ?? new Map<string, CallEntry>();
+    room.set(entry.peerId, { ...entry });
+    this.mine.set(caseId, room);
   }
 
   async update(
@@ -152,7 +157,11 @@ export class RedisCallRoster implements CallRoster {
     const freshAfter = Date.now() - this.ttlMs;
     const raw = await this.redis.callUpdate(this.key(caseId), peerId, socketId, JSON.stringify(patch), freshAfter);
     const stored = raw === null ? null : parse(raw);
-    return stored ? entryOf(stored) : null;
+    if (!stored) return null;
+    const entry = entryOf(stored);
+    const room = this.mine.get(caseId);
+    if (room?.has(peerId)) room.set(peerId, entry);
+    return entry;
   }
 
   async remove(caseId: string, peerId: string, socketId: string): Promise<boolean> {
@@ -183,9 +192,24 @@ export class RedisCallRoster implements CallRoster {
         continue;
       }
       const gone = await this.redis
-        .callTouch(this.key(caseId), this.nodeId, now, this.keyTtlMs, ...peers)
+        .callTouch(this.key(caseId), this.nodeId, now, this.keyTtlMs, ...peers.keys())
         .catch(() => [] as string[]);
       for (const peerId of gone) peers.delete(peerId);
+    }
+  }
+
+  private async restore(): Promise<void> {
+    const now = Date.now();
+    for (const [caseId, peers] of this.mine) {
+      if (peers.size === 0) continue;
+      const key = this.key(caseId);
+      const batch = this.redis.multi();
+      for (const e of peers.values())
+        batch.hsetnx(key, e.peerId, JSON.stringify({ ...e, node: this.nodeId, beat: now }));
+      await batch
+        .pexpire(key, this.keyTtlMs)
+        .exec()
+        .catch(() => undefined);
     }
   }
 
