@@ -23,7 +23,13 @@ describe.skipIf(!available)('the call across two nodes on PostgreSQL and Redis',
   const open: CallClient[] = [];
 
   beforeAll(async () => {
-    const env = { ACCORD_DATA_DIR: dataDir, ACCORD_SEED: 'false', REDIS_URL, ACCORD_REDIS_PREFIX: prefix };
+    const env = {
+      ACCORD_DATA_DIR: dataDir,
+      ACCORD_SEED: 'false',
+      REDIS_URL,
+      ACCORD_REDIS_PREFIX: prefix,
+      ACCORD_CALL_AWAY_MS: '2000',
+    };
     for (let i = 0; i < 2; i++) {
       const { node, url } = await startPostgresNode(env, schema);
       nodes.push(node);
@@ -93,5 +99,17 @@ describe.skipIf(!available)('the call across two nodes on PostgreSQL and Redis',
     // Leaving on A takes the customer out of B's view.
     expect((await emit(customer.room, 'call:leave', {})).ok).toBe(true);
     await waitView(mediator, (s) => s.peers.map((p) => p.peerId).join() === platform.peerId, 'B sees the leave');
+  });
+
+  it('a connection dropped on node A shows away on node B, then leaves its view after the away period', async () => {
+    const mediator = await on(1, 'mediator');
+    expect((await mediator.join()).ok).toBe(true);
+    const tab = await on(0, 'customer');
+    expect((await tab.join({ audio: true, video: false })).ok).toBe(true);
+    await waitView(mediator, () => mediator.peer(tab.peerId)?.separated === null, 'B sees the tab on A');
+    tab.room.socket.io.reconnection(false);
+    tab.close();
+    await waitView(mediator, () => mediator.peer(tab.peerId)?.separated === 'away', 'away, seen on B');
+    await waitView(mediator, (s) => !s.peers.some((p) => p.peerId === tab.peerId), 'gone, seen on B');
   });
 });
