@@ -213,6 +213,8 @@ const EnvSchema = z.object({
   ACCORD_TURN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3_600),
   /** `relay`: calls use only relayed paths (TURN), so no participant learns another's address. */
   ACCORD_ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
+  /** How long the call keeps the peer of a connection that dropped, for it to come back (milliseconds). */
+  ACCORD_CALL_AWAY_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 });
 
 const IceServerList = z.array(
@@ -269,6 +271,8 @@ export interface CallConfig {
   /** Accord's own TURN: credentials issued per person from the shared secret (the TURN REST API scheme). */
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   iceTransportPolicy: 'all' | 'relay';
+  /** How long a dropped connection's peer stays in the call (shown `away`) for it to come back. */
+  awayMs: number;
 }
 
 export interface MailConfig {
@@ -379,6 +383,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       iceServers: e.ACCORD_ICE_SERVERS ?? [],
       turn: turnConfig(e.ACCORD_TURN_URLS, e.ACCORD_TURN_SECRET, e.ACCORD_TURN_TTL_S),
       iceTransportPolicy: e.ACCORD_ICE_TRANSPORT_POLICY,
+      awayMs: e.ACCORD_CALL_AWAY_MS,
     },
   };
 }

@@ -8,3 +8,5 @@ export { TokenSigner } from './auth/tokens';
 export { createLogger, redactText, type Logger } from './log';
 export { RedisAttemptLimiter } from './auth/redis-attempts';
 export { MemoryAttemptLimiter, type AttemptLimiter } from './auth/attempts';
+export { MemoryCallRoster, type CallEntry, type CallRoster } from './call/roster';
+export { RedisCallRoster } from './call/redis-roster';

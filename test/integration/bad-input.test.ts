@@ -83,6 +83,62 @@ describe('bad input is refused clearly and changes nothing', () => {
     await roomStillWorks();
   });
 
+  // The call's events: the payload is checked before anything else (before even whether the sender is in the call).
+  it.each([
+    ['call:join', 'a peer id too short', { peerId: 'short', audio: true, video: true }, 'peerId'],
+    [
+      'call:join',
+      'a peer id with illegal characters',
+      { peerId: '../../../etc/passwd/x', audio: true, video: true },
+      'peerId',
+    ],
+    ['call:join', 'missing media', { peerId: 'peer-0123456789abcdef' }, 'audio'],
+    [
+      'call:join',
+      'an unknown extra field',
+      { peerId: 'peer-0123456789abcdef', audio: true, video: true, userId: 'x' },
+      '(root)',
+    ],
+    ['call:media', 'media of the wrong type', { audio: 'yes', video: false }, 'audio'],
+    ['call:leave', 'an unknown extra field', { peerId: 'peer-0123456789abcdef' }, '(root)'],
+    ['call:ice', 'a payload that is not an object', 'turn please', '(root)'],
+    ['call:signal', 'an unknown kind', { to: 'peer-0123456789abcdef', kind: 'bye' }, 'kind'],
+    [
+      'call:signal',
+      'a sender named in the payload',
+      { to: 'peer-0123456789abcdef', from: 'peer-fedcba9876543210', kind: 'restart' },
+      '(root)',
+    ],
+    ['call:signal', 'a target that is not a peer id', { to: 'nobody', kind: 'restart' }, 'to'],
+    [
+      'call:signal',
+      'a description of an unknown type',
+      { to: 'peer-0123456789abcdef', kind: 'description', description: { type: 'pranswer', sdp: 'v=0' } },
+      'description.type',
+    ],
+    [
+      'call:signal',
+      'an SDP over the limit',
+      { to: 'peer-0123456789abcdef', kind: 'description', description: { type: 'offer', sdp: 'v'.repeat(24_001) } },
+      'description.sdp',
+    ],
+    [
+      'call:signal',
+      'a candidate over the limit',
+      { to: 'peer-0123456789abcdef', kind: 'candidate', candidate: { candidate: 'c'.repeat(1025) } },
+      'candidate.candidate',
+    ],
+  ])('%s with %s → VALIDATION_FAILED naming the field', async (event, _name, payload, field) => {
+    const res = await sendRaw(event, payload);
+    expect(res.ok).toBe(false);
+    expect(res.error?.code).toBe('VALIDATION_FAILED');
+    expect(res.error?.message).toContain(event);
+    expect(res.error?.issues?.map((i) => i.path)).toContain(field);
+    await roomStillWorks();
+    storedBefore.head += 1; // the bystander's probe
+    await expectUnchanged();
+  });
+
   it('an unknown event → UNKNOWN_EVENT by ack, or by accord:error without an ack', async () => {
     const res = await sendRaw('case:delete', { caseId: c.caseId });
     expect(res.error).toMatchObject({ code: 'UNKNOWN_EVENT', message: expect.stringContaining('case:delete') });

@@ -7,6 +7,7 @@ import { modeOf, type AccordConfig } from '../config';
 import { newId } from '../lib/ids';
 import { createLogger, type Logger } from '../log';
 import { Metrics } from '../ops/metrics';
+import { RedisCallRoster } from '../call/redis-roster';
 import { MemoryCallRoster, type CallRoster } from '../call/roster';
 import { MemoryPresence, type PresenceRegistry } from '../room/presence';
 import { RedisPresence } from '../room/redis-presence';
@@ -70,13 +71,14 @@ export function buildInfrastructure(config: AccordConfig, overrides: AccordOverr
     onPublishError: (err) => log.warn({ err, event: 'members.publish_failed' }, 'other nodes not told of a change'),
   });
   const presence = overrides.presence ?? (redisUrl ? new RedisPresence(redisUrl, prefix) : new MemoryPresence());
-  const callRoster: CallRoster = new MemoryCallRoster();
+  const callRoster: CallRoster = redisUrl ? new RedisCallRoster(redisUrl, prefix, nodeId) : new MemoryCallRoster();
   const limiterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
   const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;
 
   const redisError = () => metrics.redisErrors.inc();
   if (bus instanceof RedisBus) bus.onError(redisError);
   if (presence instanceof RedisPresence) presence.onError(redisError);
+  if (callRoster instanceof RedisCallRoster) callRoster.onError(redisError);
   adapterRedis?.on('error', redisError);
   limiterRedis?.on('error', redisError);
 

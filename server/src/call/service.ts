@@ -55,9 +55,12 @@ export class CallService {
     private readonly bus: Bus,
     private readonly config: CallConfig,
     private readonly effects: CallEffects,
-    /** How long the peer of a connection that dropped is kept for it to come back. */
-    private readonly awayMs = 15_000,
   ) {}
+
+  /** How long the peer of a connection that dropped is kept for it to come back. */
+  private get awayMs(): number {
+    return this.config.awayMs;
+  }
 
   async join(p: Principal, payload: CallJoinPayload, conn: CallConnection): Promise<CallJoinResult> {
     if (!can(p.role, 'call.join')) {

@@ -27,6 +27,25 @@ export function reactToCallChanges(
   // One refresh per room at a time; changes that arrive meanwhile are folded into one more.
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
+  // Each node refreshes its own connections when a peer's away period ends, whichever node saw it
+  // drop (that node may be gone): one timer per room, at the earliest end.
+  const awayTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  const whenAwayEnds = (caseId: string, awayUntil: number[]): void => {
+    const at = Math.min(...awayUntil);
+    const set = awayTimers.get(caseId);
+    if (set && set.at <= at) return;
+    if (set) clearTimeout(set.timer);
+    if (!Number.isFinite(at)) return void awayTimers.delete(caseId);
+    const timer = setTimeout(
+      () => {
+        awayTimers.delete(caseId);
+        refresh(caseId);
+      },
+      Math.max(0, at - Date.now()) + 50,
+    );
+    timer.unref();
+    awayTimers.set(caseId, { at, timer });
+  };
   const refresh = (caseId: string): void => {
     if (running.has(caseId)) {
       again.add(caseId);
@@ -37,6 +56,10 @@ export function reactToCallChanges(
     const run = calls
       .snapshot(caseId)
       .then((snap) => {
+        whenAwayEnds(
+          caseId,
+          snap.entries.flatMap((e) => (e.awayUntil === null ? [] : [e.awayUntil])),
+        );
         for (const s of localSockets(caseId))
           s.emit('call:state', callViewFor(snap, s.data.principal, callConnection(s)));
       })
@@ -70,5 +93,10 @@ export function reactToCallChanges(
     const snap = await calls.snapshot(socket.data.principal.caseId);
     if (socket.connected) socket.emit('call:state', callViewFor(snap, socket.data.principal, callConnection(socket)));
   };
-  return { close: unsubscribe, sendTo };
+  const close = (): void => {
+    unsubscribe();
+    for (const { timer } of awayTimers.values()) clearTimeout(timer);
+    awayTimers.clear();
+  };
+  return { close, sendTo };
 }
