@@ -108,7 +108,6 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
         room.close();
         yjs.close();
         services.rooms.close();
-        services.calls.close();
         await new Promise<void>((resolve) => void io.close(() => resolve()));
         await Promise.race([room.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
         http.closeAllConnections();

@@ -46,8 +46,6 @@ const notInCall = () => AccordError.because('FORBIDDEN', 'call.notInCall', 'join
  * on which each node sends its own connections their new view (room/call-reactions.ts).
  */
 export class CallService {
-  private readonly timers = new Set<NodeJS.Timeout>();
-
   constructor(
     private readonly roster: CallRoster,
     private readonly store: Pick<MemberStore, 'listMembers'>,
@@ -137,15 +135,9 @@ export class CallService {
     const entry = await this.roster.update(p.caseId, conn.peerId, conn.socketId, {
       awayUntil: Date.now() + this.awayMs,
     });
-    if (!entry) return;
-    await this.changed(p.caseId);
-    // Once it is past its time the roster leaves it out; tell the others so they close their connections.
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.changed(p.caseId).catch(() => undefined);
-    }, this.awayMs + 50);
-    timer.unref();
-    this.timers.add(timer);
+    // Once it is past its time the roster leaves it out, and every node refreshes its own connections
+    // then (room/call-reactions.ts): no node needs to live to announce it.
+    if (entry) await this.changed(p.caseId);
   }
 
   /** A removed person's media ends at once: their peers leave the roster without waiting for them to come back. */
@@ -164,11 +156,6 @@ export class CallService {
       this.rooms.get(caseId),
     ]);
     return { caseId, entries, members: new Map(members.map((m) => [m.userId, m])), state };
-  }
-
-  close(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
   }
 
   private assertMaySend(p: Principal, media: CallMedia): void {
