@@ -84,6 +84,8 @@ export class CallClient implements LinkHost {
   private welcomed = false;
   private autoTried = false;
   private detach: (() => void) | null = null;
+  /** Signals that came while this tab's join was on its way: handled once it is in (with its ICE servers). */
+  private early: CallSignal[] = [];
   private destroyed = false;
 
   /** May this person send sound or picture (an observer only listens); from their role, then from the server. */
@@ -134,6 +136,7 @@ export class CallClient implements LinkHost {
     stopStream(this.view.local);
     this.level.set(null);
     this.stored = null;
+    this.early = [];
     saveCall(this.caseId, null);
     if (this.iceTimer) clearTimeout(this.iceTimer);
     this.iceTimer = null;
@@ -327,6 +330,9 @@ export class CallClient implements LinkHost {
       this.setIce(res.data.ice);
       this.set({ inCall: true, joining: false });
       if (this.view.state) this.onState(this.view.state);
+      const early = this.early;
+      this.early = [];
+      early.forEach((s) => this.onSignal(s));
     } catch {
       // No answer: the connection is down; the next welcome rejoins.
     }
@@ -371,7 +377,11 @@ export class CallClient implements LinkHost {
   }
 
   private onSignal(s: CallSignal): void {
-    if (!this.view.inCall || s.from === this.view.peerId) return;
+    if (s.from === this.view.peerId) return;
+    if (!this.view.inCall) {
+      if (this.view.joining && this.early.length < 200) this.early.push(s);
+      return;
+    }
     let link = this.links.get(s.from);
     if (!link) {
       // An offer before the state that lists its sender: the server forwards only between peers that may connect.
