@@ -87,6 +87,7 @@ export class CallClient implements LinkHost {
   /** Signals that came while this tab's join was on its way: handled once it is in (with its ICE servers). */
   private early: CallSignal[] = [];
   private destroyed = false;
+  private polling = false;
 
   /** May this person send sound or picture (an observer only listens); from their role, then from the server. */
   private maySend = true;
@@ -110,7 +111,13 @@ export class CallClient implements LinkHost {
   start(attach: (a: SocketAttachment) => () => void): () => void {
     this.destroyed = false;
     this.detach = attach({ socket: (s) => this.onSocket(s), welcome: () => this.onWelcome() });
-    this.pollTimer = setInterval(() => void this.pollSpeaking(), SPEAKING_POLL_MS);
+    this.pollTimer = setInterval(() => {
+      if (this.polling) return;
+      this.polling = true;
+      void this.pollSpeaking()
+        .catch(() => undefined) // a connection closed meanwhile: the next round reads the rest
+        .finally(() => (this.polling = false));
+    }, SPEAKING_POLL_MS);
     return () => this.destroy();
   }
 
@@ -406,6 +413,18 @@ export class CallClient implements LinkHost {
     this.set({ links, peers: [...listed, ...kept] });
   }
 
+  /** The level of the sound sent, from the statistics of a connection (when no audio context may run). */
+  private async sentLevel(): Promise<number> {
+    const link = this.links.values().next().value;
+    if (!link) return 0;
+    let level = 0;
+    const report = await link.pc.getStats(link.pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null);
+    report.forEach((s: { type: string; kind?: string; audioLevel?: number }) => {
+      if (s.type === 'media-source' && s.kind === 'audio') level = Math.max(level, s.audioLevel ?? 0);
+    });
+    return level;
+  }
+
   private async pollSpeaking(): Promise<void> {
     const now = Date.now();
     const speaking = new Set<string>();
@@ -416,7 +435,7 @@ export class CallClient implements LinkHost {
     };
     const mine = this.localTrack('audio');
     this.level.set(this.view.inCall ? mine : null);
-    if (gate(SELF).update(mine ? this.level.level() : 0, now)) speaking.add(SELF);
+    if (gate(SELF).update(mine ? (this.level.level() ?? (await this.sentLevel())) : 0, now)) speaking.add(SELF);
     for (const [id, link] of this.links) {
       const peer = this.known.get(id);
       let level = 0;
