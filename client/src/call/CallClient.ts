@@ -88,6 +88,7 @@ export class CallClient implements LinkHost {
   private early: CallSignal[] = [];
   private destroyed = false;
   private polling = false;
+  private savedAt = 0;
 
   /** May this person send sound or picture (an observer only listens); from their role, then from the server. */
   private maySend = true;
@@ -125,7 +126,7 @@ export class CallClient implements LinkHost {
   async join(choice: JoinChoice, stream: MediaStream | null): Promise<void> {
     const peerId = this.stored?.peerId ?? newPeerId();
     this.stored = { peerId, ...choice };
-    saveCall(this.caseId, this.stored);
+    this.save();
     this.set({ local: stream, joining: true, peerId, problem: null, ...this.trackFlags(stream) });
     await this.sendJoin(false);
   }
@@ -187,7 +188,7 @@ export class CallClient implements LinkHost {
     this.set({ local, ...flags, problem: null });
     if (this.stored) {
       this.stored = { ...this.stored, audio: flags.mic, video: flags.camera };
-      saveCall(this.caseId, this.stored);
+      this.save();
     }
     this.links.forEach((l) => l.syncTracks());
     const res = await this.request('call:media', { audio: flags.mic, video: flags.camera }).catch(() => null);
@@ -251,6 +252,11 @@ export class CallClient implements LinkHost {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.level.close();
     this.listeners.clear();
+  }
+
+  private save(): void {
+    this.savedAt = Date.now();
+    saveCall(this.caseId, this.stored);
   }
 
   private set(patch: Partial<CallView>): void {
@@ -427,6 +433,8 @@ export class CallClient implements LinkHost {
 
   private async pollSpeaking(): Promise<void> {
     const now = Date.now();
+    // Still here: the place in the call stays fresh for a reload (see STORED_FOR_MS).
+    if (this.view.inCall && this.stored && now - this.savedAt > 10_000) this.save();
     const speaking = new Set<string>();
     const gate = (id: string) => {
       let g = this.gates.get(id);
