@@ -1,0 +1,258 @@
+import { execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onCleanup, spawnOwned } from './cleanup';
+import { freePort } from './net';
+import { makeTempDir } from './server';
+import { waitFor } from './wait';
+
+/** Debian's coturn (package `coturn`): the TURN server a deployment runs beside Accord. */
+export const TURNSERVER = '/usr/bin/turnserver';
+/** coturn's own test client and its echoing peer, from the same package. */
+export const TURN_UCLIENT = '/usr/bin/turnutils_uclient';
+export const TURN_PEER = '/usr/bin/turnutils_peer';
+
+/**
+ * Whether coturn is installed. Missing: the tests skip with a loud warning on a developer machine
+ * and fail under CI=true (`.ci/run` installs it).
+ */
+export function coturnOrSkip(what: string): boolean {
+  const missing = [TURNSERVER, TURN_UCLIENT, TURN_PEER].filter((f) => !existsSync(f));
+  if (missing.length === 0) return true;
+  const message = `${missing.join(', ')} not found: install coturn with \`apt-get install -y coturn\``;
+  if (process.env.CI === 'true') throw new Error(`${what} need coturn: ${message} (required under CI)`);
+  console.warn(`\n!!! SKIPPING ${what.toUpperCase()} — ${message}\n`);
+  return false;
+}
+
+export interface Coturn {
+  host: '127.0.0.1';
+  /** The TURN listener, UDP and TCP. */
+  port: number;
+  /** coturn's `static-auth-secret`: give Accord the same as ACCORD_TURN_SECRET. */
+  secret: string;
+  realm: string;
+  /** For ACCORD_TURN_URLS: UDP and TCP on the one port. */
+  urls: string[];
+  /** The relay ports coturn may allocate, inclusive. */
+  relayPorts: [number, number];
+  logFile: string;
+  /** coturn's log so far. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** How many relay ports each coturn gets: a call of three needs a few per browser, the tests far fewer than this. */
+const RELAY_PORTS = 40;
+
+/**
+ * A real coturn on 127.0.0.1 with the TURN REST API scheme (`use-auth-secret`), as docs/DEPLOY.md
+ * configures it, less what a loopback test cannot have: no TLS/DTLS, and loopback peers allowed
+ * (every relayed address here is 127.0.0.1). Its database, pid file and log live in a fresh
+ * directory of its own so that parallel runs never share them; stopped when the test file ends.
+ */
+export async function startCoturn(options: { secret?: string; realm?: string } = {}): Promise<Coturn> {
+  const dir = makeTempDir('accord-coturn-');
+  const port = await freePort();
+  // The relay range starts at another free port; a port in it that turns out to be taken is skipped by coturn.
+  const relayBase = Math.min(await freePort(), 32_000 - RELAY_PORTS);
+  const relayPorts: [number, number] = [relayBase, relayBase + RELAY_PORTS - 1];
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const realm = options.realm ?? 'accord';
+  const logFile = join(dir, 'turnserver.log');
+  const args = [
+    // No configuration file: the packaged /etc/turnserver.conf is not this test's.
+    '-n',
+    `--listening-ip=127.0.0.1`,
+    `--relay-ip=127.0.0.1`,
+    `--listening-port=${port}`,
+    `--min-port=${relayPorts[0]}`,
+    `--max-port=${relayPorts[1]}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    `--realm=${realm}`,
+    '--fingerprint',
+    '--allow-loopback-peers',
+    '--no-multicast-peers',
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--no-software-attribute',
+    `--userdb=${join(dir, 'turndb')}`,
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    // --simple-log: the file is exactly this name (no date appended, no rollover).
+    `--log-file=${logFile}`,
+    '--simple-log',
+    '--no-stdout-log',
+    // Sessions, allocations and refused credentials are logged at this level, not below.
+    '--verbose',
+  ];
+  const child = spawnOwned(TURNSERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = exitOf(child);
+  const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`turnserver exited (${child.exitCode ?? child.signalCode}): ${stderr}\n${log()}`);
+        }
+        return stunAnswers(port);
+      },
+      `coturn answering STUN on 127.0.0.1:${port}`,
+      30_000,
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const forget = onCleanup(`coturn on 127.0.0.1:${port}`, stop);
+  return {
+    host: '127.0.0.1',
+    port,
+    secret,
+    realm,
+    urls: [`turn:127.0.0.1:${port}?transport=udp`, `turn:127.0.0.1:${port}?transport=tcp`],
+    relayPorts,
+    logFile,
+    log,
+    async stop() {
+      forget();
+      await stop();
+    },
+  };
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/**
+ * Whether a STUN Binding request over UDP gets its success response (RFC 5389): the listener is up.
+ * A bare 20-byte header: type 0x0001, length 0, the magic cookie, a random transaction id.
+ */
+function stunAnswers(port: number): Promise<boolean> {
+  const request = Buffer.alloc(20);
+  request.writeUInt16BE(0x0001, 0);
+  request.writeUInt32BE(0x2112a442, 4);
+  const transaction = randomBytes(12);
+  transaction.copy(request, 8);
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 500);
+    socket.on('error', () => done(false));
+    socket.on('message', (m) =>
+      done(m.length >= 20 && m.readUInt16BE(0) === 0x0101 && m.subarray(8, 20).equals(transaction)),
+    );
+    socket.send(request, port, '127.0.0.1');
+  });
+}
+
+/** A `turnutils_peer` on 127.0.0.1: it echoes what reaches it, so a relayed round trip can be counted. */
+export async function startTurnPeer(): Promise<{ port: number }> {
+  const port = await freePort();
+  spawnOwned(TURN_PEER, ['-L', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  return { port };
+}
+
+export interface AllocationResult {
+  ok: boolean;
+  /** Messages sent through the relay to the peer, and echoed back through it. */
+  sent: number;
+  received: number;
+  output: string;
+}
+
+/**
+ * One real TURN client run with coturn's `turnutils_uclient`: allocates a relay with the given long-term
+ * credentials, binds a channel to the peer, sends `messages` through the relay and counts the echoes.
+ * `ok` is false when the allocation was refused (the client exits non-zero).
+ */
+export function allocate(
+  turn: Coturn,
+  peerPort: number,
+  credentials: { username: string; credential: string },
+  options: { tcp?: boolean; messages?: number } = {},
+): Promise<AllocationResult> {
+  const messages = options.messages ?? 5;
+  const args = [
+    ...(options.tcp ? ['-t'] : []),
+    // No RTCP companion allocation: one relay is enough to prove the credentials.
+    '-c',
+    '-u',
+    credentials.username,
+    '-w',
+    credentials.credential,
+    '-p',
+    String(turn.port),
+    '-e',
+    '127.0.0.1',
+    '-r',
+    String(peerPort),
+    '-n',
+    String(messages),
+    '127.0.0.1',
+  ];
+  return new Promise((resolve) => {
+    execFile(TURN_UCLIENT, args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      const output = `${stdout}${stderr}`;
+      const counts = /tot_send_msgs=(\d+), tot_recv_msgs=(\d+)\s*$/m.exec(output);
+      resolve({
+        ok: err === null,
+        sent: Number(counts?.[1] ?? 0),
+        received: Number(counts?.[2] ?? 0),
+        output,
+      });
+    });
+  });
+}
+
+/** The usernames whose ALLOCATE coturn's log shows as successful. */
+export function allocatedUsers(turn: Coturn): string[] {
+  const users = new Set<string>();
+  for (const m of turn.log().matchAll(/user <([^>]+)>: incoming packet ALLOCATE processed, success/g)) {
+    users.add(m[1] ?? '');
+  }
+  return [...users];
+}
+
+/** The usernames coturn refused with 401 Unauthorized. */
+export function refusedUsers(turn: Coturn): string[] {
+  const users = new Set<string>();
+  for (const m of turn.log().matchAll(/user <([^>]+)>: incoming packet [A-Z_ ]*message processed, error 401/g)) {
+    users.add(m[1] ?? '');
+  }
+  return [...users];
+}
+
+/**
+ * What coturn relayed for a username, summed over its closed sessions (`peer usage` lines: bytes
+ * received from and sent to the peers). coturn writes them when an allocation ends.
+ */
+export function relayedBytes(turn: Coturn, username: string): { received: number; sent: number } {
+  let received = 0;
+  let sent = 0;
+  for (const m of turn
+    .log()
+    .matchAll(/peer usage: realm=<[^>]*>, username=<([^>]+)>, rp=\d+, rb=(\d+), sp=\d+, sb=(\d+)/g)) {
+    if (m[1] !== username) continue;
+    received += Number(m[2]);
+    sent += Number(m[3]);
+  }
+  return { received, sent };
+}
