@@ -1,7 +1,7 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onCleanup, spawnOwned } from './cleanup';
 import { freePort } from './net';
@@ -39,6 +39,8 @@ export interface Coturn {
   /** The relay ports coturn may allocate, inclusive. */
   relayPorts: [number, number];
   logFile: string;
+  /** The turnserver.conf it runs. */
+  configFile: string;
   /** coturn's log so far. */
   log(): string;
   stop(): Promise<void>;
@@ -48,12 +50,55 @@ export interface Coturn {
 const RELAY_PORTS = 40;
 
 /**
- * A real coturn on 127.0.0.1 with the TURN REST API scheme (`use-auth-secret`), as docs/DEPLOY.md
- * configures it, less what a loopback test cannot have: no TLS/DTLS, and loopback peers allowed
- * (every relayed address here is 127.0.0.1). Its database, pid file and log live in a fresh
- * directory of its own so that parallel runs never share them; stopped when the test file ends.
+ * Options of a configuration that the test decides, whatever else the configuration says: where it
+ * listens and relays, the secret and realm, and the files. TLS needs certificates the test has not.
  */
-export async function startCoturn(options: { secret?: string; realm?: string } = {}): Promise<Coturn> {
+const TEST_OWNED = new Set([
+  'listening-ip',
+  'relay-ip',
+  'external-ip',
+  'listening-port',
+  'tls-listening-port',
+  'min-port',
+  'max-port',
+  'static-auth-secret',
+  'realm',
+  'cert',
+  'pkey',
+  'log-file',
+  'simple-log',
+  'pidfile',
+  'userdb',
+]);
+
+/** What the tests run unless given a configuration: the deployment's essentials, with loopback peers allowed. */
+const TEST_CONFIG = [
+  'use-auth-secret',
+  'fingerprint',
+  // Every relayed address here is 127.0.0.1, which a deployment denies.
+  'allow-loopback-peers',
+  'no-multicast-peers',
+  'no-cli',
+  'no-software-attribute',
+].join('\n');
+
+export interface CoturnOptions {
+  secret?: string;
+  realm?: string;
+  /**
+   * A turnserver.conf to run instead of the tests' own (e.g. the one in docs/DEPLOY.md). Its
+   * addresses, ports, secret, realm, certificates and files are replaced by the test's.
+   */
+  config?: string;
+}
+
+/**
+ * A real coturn on 127.0.0.1 with the TURN REST API scheme (`use-auth-secret`), as docs/DEPLOY.md
+ * configures it, less what a loopback test cannot have: no TLS/DTLS, and (unless given a
+ * configuration) loopback peers allowed. Its configuration, database, pid file and log live in a
+ * fresh directory of its own so that parallel runs never share them; stopped when the test file ends.
+ */
+export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
   const dir = makeTempDir('accord-coturn-');
   const port = await freePort();
   // The relay range starts at another free port; a port in it that turns out to be taken is skipped by coturn.
@@ -62,33 +107,34 @@ export async function startCoturn(options: { secret?: string; realm?: string } =
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   const realm = options.realm ?? 'accord';
   const logFile = join(dir, 'turnserver.log');
-  const args = [
-    // No configuration file: the packaged /etc/turnserver.conf is not this test's.
-    '-n',
-    `--listening-ip=127.0.0.1`,
-    `--relay-ip=127.0.0.1`,
-    `--listening-port=${port}`,
-    `--min-port=${relayPorts[0]}`,
-    `--max-port=${relayPorts[1]}`,
-    '--use-auth-secret',
-    `--static-auth-secret=${secret}`,
-    `--realm=${realm}`,
-    '--fingerprint',
-    '--allow-loopback-peers',
-    '--no-multicast-peers',
-    '--no-tls',
-    '--no-dtls',
-    '--no-cli',
-    '--no-software-attribute',
-    `--userdb=${join(dir, 'turndb')}`,
-    `--pidfile=${join(dir, 'turnserver.pid')}`,
-    // --simple-log: the file is exactly this name (no date appended, no rollover).
-    `--log-file=${logFile}`,
-    '--simple-log',
-    '--no-stdout-log',
+  const given = (options.config ?? TEST_CONFIG)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#') && !TEST_OWNED.has(line.split('=')[0] ?? ''));
+  const config = [
+    ...given,
+    'listening-ip=127.0.0.1',
+    'relay-ip=127.0.0.1',
+    `listening-port=${port}`,
+    `min-port=${relayPorts[0]}`,
+    `max-port=${relayPorts[1]}`,
+    `static-auth-secret=${secret}`,
+    `realm=${realm}`,
+    'no-tls',
+    'no-dtls',
+    `userdb=${join(dir, 'turndb')}`,
+    `pidfile=${join(dir, 'turnserver.pid')}`,
+    // simple-log: the file is exactly this name (no date appended, no rollover).
+    `log-file=${logFile}`,
+    'simple-log',
+    'no-stdout-log',
     // Sessions, allocations and refused credentials are logged at this level, not below.
-    '--verbose',
+    'verbose',
   ];
+  const configFile = join(dir, 'turnserver.conf');
+  writeFileSync(configFile, `${config.join('\n')}\n`, { mode: 0o600 });
+  // Only this file: never the packaged /etc/turnserver.conf.
+  const args = ['-c', configFile];
   const child = spawnOwned(TURNSERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -122,6 +168,7 @@ export async function startCoturn(options: { secret?: string; realm?: string } =
     urls: [`turn:127.0.0.1:${port}?transport=udp`, `turn:127.0.0.1:${port}?transport=tcp`],
     relayPorts,
     logFile,
+    configFile,
     log,
     async stop() {
       forget();
@@ -231,12 +278,14 @@ export function allocatedUsers(turn: Coturn): string[] {
   return [...users];
 }
 
-/** The usernames coturn refused with 401 Unauthorized. */
-export function refusedUsers(turn: Coturn): string[] {
+/**
+ * The usernames coturn answered with an error: 401 (Unauthorized: a wrong or expired credential) by
+ * default, or 403 (Forbidden IP: a peer address it does not relay to).
+ */
+export function refusedUsers(turn: Coturn, code: 401 | 403 = 401): string[] {
   const users = new Set<string>();
-  for (const m of turn.log().matchAll(/user <([^>]+)>: incoming packet [A-Z_ ]*message processed, error 401/g)) {
-    users.add(m[1] ?? '');
-  }
+  const pattern = new RegExp(`user <([^>]+)>: incoming packet [A-Za-z_ ]+ processed, error ${code}\\b`, 'g');
+  for (const m of turn.log().matchAll(pattern)) users.add(m[1] ?? '');
   return [...users];
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IceConfig } from '@accord/shared';
 import { turnCredentials } from '../../server/src/call/turn';
@@ -12,7 +14,8 @@ import {
   type Coturn,
 } from '../helpers/coturn';
 import { emit } from '../helpers/emit';
-import { startServer, type TestCase, type TestServer } from '../helpers/server';
+import { repoRoot } from '../helpers/process';
+import { createTestCase, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
 const TTL_S = 600;
@@ -118,5 +121,52 @@ describe.skipIf(!coturnOrSkip('the TURN tests'))('TURN credentials against a rea
     // The right password for that same username is accepted: what was refused was the password.
     const genuine = await allocate(turn, peerPort, current);
     expect(genuine.ok, genuine.output).toBe(true);
+  });
+});
+
+/** The turnserver.conf that docs/DEPLOY.md gives (its one `ini` block). */
+function deployConfig(): string {
+  const doc = readFileSync(join(repoRoot, 'docs/DEPLOY.md'), 'utf8');
+  const block = /```ini\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!block) throw new Error('docs/DEPLOY.md has no ```ini block with the coturn configuration');
+  return block;
+}
+
+describe.skipIf(!coturnOrSkip('the TURN tests'))("docs/DEPLOY.md's coturn configuration", () => {
+  it('runs, accepts the credentials Accord issues, and will not relay into the internal network', async () => {
+    const config = deployConfig();
+    // What the documentation promises about it.
+    for (const line of [
+      'use-auth-secret',
+      'fingerprint',
+      'no-cli',
+      'no-tcp-relay',
+      'denied-peer-ip=127.0.0.0-127.255.255.255',
+    ]) {
+      expect(config.split('\n')).toContain(line);
+    }
+    expect(config).toMatch(/^static-auth-secret=.*ACCORD_TURN_SECRET/m);
+    expect(config).not.toMatch(/^allow-loopback-peers/m);
+
+    // The same file with this machine's addresses and a secret of the test's (coturn on 127.0.0.1).
+    const turn = await startCoturn({ config });
+    const peer = await startTurnPeer();
+    const t = await startServer({ env: { ACCORD_TURN_URLS: turn.urls.join(','), ACCORD_TURN_SECRET: turn.secret } });
+    const c = await createTestCase(t.server, t.url, { roles: ['customer'], room: { lobby: false, phase: 'joint' } });
+    const customer = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    try {
+      const ice = await emit(customer, 'call:ice', {});
+      const credentials = turnEntry(ice.data!);
+      // The allocation succeeds; relaying to a loopback peer (an address inside the TURN host) is forbidden.
+      const relayed = await allocate(turn, peer.port, credentials);
+      expect(relayed.received, relayed.output).toBe(0);
+      await waitFor(() => allocatedUsers(turn).includes(credentials.username), 'coturn logging the allocation');
+      await waitFor(() => refusedUsers(turn, 403).includes(credentials.username), 'coturn refusing the loopback peer');
+      expect(refusedUsers(turn, 401)).not.toContain(credentials.username);
+    } finally {
+      customer.close();
+      await t.close();
+      await turn.stop();
+    }
   });
 });
