@@ -1,4 +1,4 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -156,8 +156,12 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
     throw err;
   }
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    // Allocations need no goodbye here; a coturn slow to go is not worth the test's time.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
+    clearTimeout(timer);
   };
   const forget = onCleanup(`coturn on 127.0.0.1:${port}`, stop);
   return {
@@ -256,11 +260,18 @@ export function allocate(
     '127.0.0.1',
   ];
   return new Promise((resolve) => {
-    execFile(TURN_UCLIENT, args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      const output = `${stdout}${stderr}`;
+    // Owned like the server: killed with the test file if it hangs.
+    const child = spawnOwned(TURN_UCLIENT, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', (err) => (output += `\n${err.message}`));
+    child.once('close', (code) => {
+      clearTimeout(timer);
       const counts = /tot_send_msgs=(\d+), tot_recv_msgs=(\d+)\s*$/m.exec(output);
       resolve({
-        ok: err === null,
+        ok: code === 0,
         sent: Number(counts?.[1] ?? 0),
         received: Number(counts?.[2] ?? 0),
         output,
