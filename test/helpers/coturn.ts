@@ -101,9 +101,7 @@ export interface CoturnOptions {
 export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
   const dir = makeTempDir('accord-coturn-');
   const port = await freePort();
-  // The relay range starts at another free port; a port in it that turns out to be taken is skipped by coturn.
-  const relayBase = Math.min(await freePort(), 32_000 - RELAY_PORTS);
-  const relayPorts: [number, number] = [relayBase, relayBase + RELAY_PORTS - 1];
+  const relayPorts = await freeRelayRange();
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   const realm = options.realm ?? 'accord';
   const logFile = join(dir, 'turnserver.log');
@@ -179,6 +177,34 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> 
       await stop();
     },
   };
+}
+
+/**
+ * A range of UDP ports for relays, all free now. coturn answers an allocation with 508 when the port
+ * it picks is taken, so the range lies above the kernel's ephemeral ports (to 60999) and above
+ * `freePort`'s (20000-31999), where nothing else on the machine binds: only another coturn, which
+ * this check avoids.
+ */
+async function freeRelayRange(): Promise<[number, number]> {
+  const blocks = Math.floor((65_535 - 61_000) / RELAY_PORTS);
+  for (let attempt = 0; ; attempt++) {
+    const base = 61_000 + RELAY_PORTS * Math.floor(Math.random() * blocks);
+    const ports = Array.from({ length: RELAY_PORTS }, (_, i) => base + i);
+    const free = await Promise.all(ports.map(udpFree));
+    if (free.every(Boolean)) return [base, base + RELAY_PORTS - 1];
+    if (attempt > 50) throw new Error('no free range of UDP ports for coturn relays above 61000');
+  }
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
 }
 
 function exitOf(child: ChildProcess): Promise<void> {
