@@ -84,7 +84,11 @@ export class CallClient implements LinkHost {
   private welcomed = false;
   private autoTried = false;
   private detach: (() => void) | null = null;
+  /** Signals that came while this tab's join was on its way: handled once it is in (with its ICE servers). */
+  private early: CallSignal[] = [];
   private destroyed = false;
+  private polling = false;
+  private savedAt = 0;
 
   /** May this person send sound or picture (an observer only listens); from their role, then from the server. */
   private maySend = true;
@@ -108,7 +112,13 @@ export class CallClient implements LinkHost {
   start(attach: (a: SocketAttachment) => () => void): () => void {
     this.destroyed = false;
     this.detach = attach({ socket: (s) => this.onSocket(s), welcome: () => this.onWelcome() });
-    this.pollTimer = setInterval(() => void this.pollSpeaking(), SPEAKING_POLL_MS);
+    this.pollTimer = setInterval(() => {
+      if (this.polling) return;
+      this.polling = true;
+      void this.pollSpeaking()
+        .catch(() => undefined) // a connection closed meanwhile: the next round reads the rest
+        .finally(() => (this.polling = false));
+    }, SPEAKING_POLL_MS);
     return () => this.destroy();
   }
 
@@ -116,7 +126,7 @@ export class CallClient implements LinkHost {
   async join(choice: JoinChoice, stream: MediaStream | null): Promise<void> {
     const peerId = this.stored?.peerId ?? newPeerId();
     this.stored = { peerId, ...choice };
-    saveCall(this.caseId, this.stored);
+    this.save();
     this.set({ local: stream, joining: true, peerId, problem: null, ...this.trackFlags(stream) });
     await this.sendJoin(false);
   }
@@ -134,6 +144,7 @@ export class CallClient implements LinkHost {
     stopStream(this.view.local);
     this.level.set(null);
     this.stored = null;
+    this.early = [];
     saveCall(this.caseId, null);
     if (this.iceTimer) clearTimeout(this.iceTimer);
     this.iceTimer = null;
@@ -177,7 +188,7 @@ export class CallClient implements LinkHost {
     this.set({ local, ...flags, problem: null });
     if (this.stored) {
       this.stored = { ...this.stored, audio: flags.mic, video: flags.camera };
-      saveCall(this.caseId, this.stored);
+      this.save();
     }
     this.links.forEach((l) => l.syncTracks());
     const res = await this.request('call:media', { audio: flags.mic, video: flags.camera }).catch(() => null);
@@ -241,6 +252,11 @@ export class CallClient implements LinkHost {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.level.close();
     this.listeners.clear();
+  }
+
+  private save(): void {
+    this.savedAt = Date.now();
+    saveCall(this.caseId, this.stored);
   }
 
   private set(patch: Partial<CallView>): void {
@@ -327,6 +343,9 @@ export class CallClient implements LinkHost {
       this.setIce(res.data.ice);
       this.set({ inCall: true, joining: false });
       if (this.view.state) this.onState(this.view.state);
+      const early = this.early;
+      this.early = [];
+      early.forEach((s) => this.onSignal(s));
     } catch {
       // No answer: the connection is down; the next welcome rejoins.
     }
@@ -371,7 +390,11 @@ export class CallClient implements LinkHost {
   }
 
   private onSignal(s: CallSignal): void {
-    if (!this.view.inCall || s.from === this.view.peerId) return;
+    if (s.from === this.view.peerId) return;
+    if (!this.view.inCall) {
+      if (this.view.joining && this.early.length < 200) this.early.push(s);
+      return;
+    }
     let link = this.links.get(s.from);
     if (!link) {
       // An offer before the state that lists its sender: the server forwards only between peers that may connect.
@@ -396,8 +419,22 @@ export class CallClient implements LinkHost {
     this.set({ links, peers: [...listed, ...kept] });
   }
 
+  /** The level of the sound sent, from the statistics of a connection (when no audio context may run). */
+  private async sentLevel(): Promise<number> {
+    const link = this.links.values().next().value;
+    if (!link) return 0;
+    let level = 0;
+    const report = await link.pc.getStats(link.pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null);
+    report.forEach((s: { type: string; kind?: string; audioLevel?: number }) => {
+      if (s.type === 'media-source' && s.kind === 'audio') level = Math.max(level, s.audioLevel ?? 0);
+    });
+    return level;
+  }
+
   private async pollSpeaking(): Promise<void> {
     const now = Date.now();
+    // Still here: the place in the call stays fresh for a reload (see STORED_FOR_MS).
+    if (this.view.inCall && this.stored && now - this.savedAt > 10_000) this.save();
     const speaking = new Set<string>();
     const gate = (id: string) => {
       let g = this.gates.get(id);
@@ -406,7 +443,7 @@ export class CallClient implements LinkHost {
     };
     const mine = this.localTrack('audio');
     this.level.set(this.view.inCall ? mine : null);
-    if (gate(SELF).update(mine ? this.level.level() : 0, now)) speaking.add(SELF);
+    if (gate(SELF).update(mine ? (this.level.level() ?? (await this.sentLevel())) : 0, now)) speaking.add(SELF);
     for (const [id, link] of this.links) {
       const peer = this.known.get(id);
       let level = 0;
