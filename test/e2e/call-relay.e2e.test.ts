@@ -11,7 +11,8 @@ import { startServer, type TestCase, type TestServer } from '../helpers/server';
  * The call over a real TURN server: Accord configured to allow relayed paths only (the deployment
  * choice that hides each participant's address from the others), coturn on 127.0.0.1 with the
  * shared secret, three Chromium contexts with fake cameras and microphones. Every pair's media
- * must flow through coturn, with the credentials Accord issued to each person.
+ * must flow through coturn, with the credentials Accord issued to each person, and no browser may
+ * be told any address but the TURN server's.
  */
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
@@ -35,6 +36,34 @@ interface AccordCall {
   state(): { inCall: boolean; peerId: string | null };
 }
 
+/** One ICE candidate as a browser received it from another over Accord's signalling. */
+interface SeenCandidate {
+  address: string;
+  port: number;
+  type: string;
+  relatedAddress: string | null;
+}
+const CANDIDATE = /candidate:\S+ \d+ (?:udp|tcp) \d+ (\S+) (\d+) typ (\w+)(?: raddr (\S+) rport \d+)?/g;
+
+/**
+ * Records the ICE candidates a page receives in `call:signal` (trickled, or in a description's SDP),
+ * over the WebSocket and, before Socket.IO upgrades, over long-polling.
+ */
+function recordCandidates(page: Page, into: SeenCandidate[]): void {
+  const scan = (text: string) => {
+    if (!text.includes('call:signal')) return;
+    for (const m of text.matchAll(CANDIDATE)) {
+      into.push({ address: m[1] ?? '', port: Number(m[2]), type: m[3] ?? '', relatedAddress: m[4] ?? null });
+    }
+  };
+  page.on('websocket', (ws) => ws.on('framereceived', (frame) => scan(String(frame.payload))));
+  page.on('response', (res) => {
+    if (res.url().includes('/socket.io/') && res.request().method() === 'GET') {
+      res.text().then(scan, () => undefined);
+    }
+  });
+}
+
 const stats = (page: Page) =>
   page.evaluate(async () => {
     const call = (window as unknown as { __accordCall?: AccordCall }).__accordCall;
@@ -49,6 +78,10 @@ describe.skipIf(!chromiumOrSkip() || !coturnOrSkip('the relayed call test'))(
     let c: TestCase;
     let browser: Browser;
     const pages = {} as Record<Party, Page>;
+    const received = Object.fromEntries(PARTIES.map((p) => [p, [] as SeenCandidate[]])) as Record<
+      Party,
+      SeenCandidate[]
+    >;
 
     const shootAll = (name: string) => Promise.all(PARTIES.map((p) => screenshot(pages[p], `call-relay-${name}-${p}`)));
     const others = (party: Party) => PARTIES.filter((p) => p !== party).map((p) => c.userIds[p]);
@@ -71,6 +104,7 @@ describe.skipIf(!chromiumOrSkip() || !coturnOrSkip('the relayed call test'))(
         const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
         pages[party] = await context.newPage();
         pages[party].on('pageerror', (err) => console.error(`[${party}] page error:`, err));
+        recordCandidates(pages[party], received[party]);
         await pages[party].goto(c.inviteUrls[party]);
       }
       for (const party of PARTIES) {
@@ -141,6 +175,22 @@ describe.skipIf(!chromiumOrSkip() || !coturnOrSkip('the relayed call test'))(
         }
       }
       await shootAll('in-call');
+
+      // What each browser learnt of the others' addresses: only relayed ones, on the TURN server (here
+      // 127.0.0.1, in coturn's relay range), without the address behind them (raddr 0.0.0.0).
+      for (const party of PARTIES) {
+        expect(received[party].length, `${party} received candidates`).toBeGreaterThan(0);
+        for (const seen of received[party]) {
+          expect(seen).toEqual({
+            address: '127.0.0.1',
+            port: expect.any(Number) as number,
+            type: 'relay',
+            relatedAddress: '0.0.0.0',
+          });
+          expect(seen.port).toBeGreaterThanOrEqual(turn.relayPorts[0]);
+          expect(seen.port).toBeLessThanOrEqual(turn.relayPorts[1]);
+        }
+      }
 
       // coturn allocated a relay for each person, with the username Accord issued them (`<expiry>:<userId>`).
       const allocated = allocatedUsers(turn);
