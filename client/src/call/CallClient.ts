@@ -12,6 +12,8 @@ const ACK_TIMEOUT_MS = 10_000;
 /** How long after this tab's own reconnection connections to peers not (yet) listed are kept. */
 const GRACE_MS = 15_000;
 const SPEAKING_POLL_MS = 250;
+const JOIN_RETRY_MS = 2_000;
+const TRANSIENT = new Set<string>(['INTERNAL', 'STORE_FAILED', 'RATE_LIMITED']);
 export const SELF = 'self';
 
 /** One connection as the tiles show it. */
@@ -127,8 +129,9 @@ export class CallClient implements LinkHost {
     const peerId = this.stored?.peerId ?? newPeerId();
     this.stored = { peerId, ...choice };
     this.save();
+    this.watchEnded(stream);
     this.set({ local: stream, joining: true, peerId, problem: null, ...this.trackFlags(stream) });
-    await this.sendJoin(false);
+    await this.sendJoin();
   }
 
   async leave(): Promise<void> {
@@ -185,6 +188,7 @@ export class CallClient implements LinkHost {
       });
     }
     const flags = this.trackFlags(local);
+    this.watchEnded(local);
     this.set({ local, ...flags, problem: null });
     if (this.stored) {
       this.stored = { ...this.stored, audio: flags.mic, video: flags.camera };
@@ -254,6 +258,15 @@ export class CallClient implements LinkHost {
     this.listeners.clear();
   }
 
+  /** A device unplugged, or its permission withdrawn: the others see it off, as if turned off here. */
+  private watchEnded(stream: MediaStream | null): void {
+    for (const track of stream?.getTracks() ?? []) {
+      track.onended = () => {
+        if (this.view.local?.getTracks().includes(track)) void this.setSending(track.kind as 'audio' | 'video', false);
+      };
+    }
+  }
+
   private save(): void {
     this.savedAt = Date.now();
     saveCall(this.caseId, this.stored);
@@ -299,7 +312,7 @@ export class CallClient implements LinkHost {
     if (this.view.inCall || this.view.joining) {
       // Readmitted (a reconnection, a server restart): the roster may be refilling; keep the media meanwhile.
       if (again || this.view.inCall) this.graceUntil = Date.now() + GRACE_MS;
-      void this.sendJoin(true);
+      void this.sendJoin();
     } else if (this.stored && !this.autoTried) {
       this.autoTried = true;
       void this.autoRejoin(this.stored);
@@ -326,29 +339,38 @@ export class CallClient implements LinkHost {
     await this.join({ ...stored, audio, video }, stream);
   }
 
-  private async sendJoin(rejoin: boolean): Promise<void> {
+  private async sendJoin(): Promise<void> {
     const peerId = this.view.peerId;
     if (!peerId || !this.socket?.connected) return; // the next welcome sends it
     const { mic, camera } = this.view;
+    const retry = () =>
+      setTimeout(() => {
+        if (this.view.peerId === peerId && !this.destroyed) void this.sendJoin();
+      }, JOIN_RETRY_MS);
+    let res: AckOf<'call:join'>;
     try {
-      const res = await this.request('call:join', { peerId, audio: mic, video: camera });
-      if (this.view.peerId !== peerId) return; // left meanwhile
-      if (!res.ok) {
-        if (!rejoin || res.error.code !== 'INTERNAL') {
-          this.hangUp();
-          this.set({ problem: { kind: 'server', error: res.error } });
-        }
-        return;
-      }
-      this.setIce(res.data.ice);
-      this.set({ inCall: true, joining: false });
-      if (this.view.state) this.onState(this.view.state);
-      const early = this.early;
-      this.early = [];
-      early.forEach((s) => this.onSignal(s));
+      res = await this.request('call:join', { peerId, audio: mic, video: camera });
     } catch {
-      // No answer: the connection is down; the next welcome rejoins.
+      // No answer in time: again while connected (a slow server); else the next welcome rejoins.
+      if (this.socket?.connected) retry();
+      return;
     }
+    if (this.view.peerId !== peerId) return; // left meanwhile
+    if (!res.ok) {
+      // A refusal ends the attempt; a passing trouble (the store, a rate limit) is waited out.
+      if (TRANSIENT.has(res.error.code)) retry();
+      else {
+        this.hangUp();
+        this.set({ problem: { kind: 'server', error: res.error } });
+      }
+      return;
+    }
+    this.setIce(res.data.ice);
+    this.set({ inCall: true, joining: false });
+    if (this.view.state) this.onState(this.view.state);
+    const early = this.early;
+    this.early = [];
+    early.forEach((s) => this.onSignal(s));
   }
 
   private setIce(ice: IceConfig): void {
