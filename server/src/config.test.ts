@@ -51,4 +51,72 @@ describe('loadConfig', () => {
       /ACCORD_TRUSTED_PROXIES/,
     );
   });
+  describe('the call', () => {
+    const secret = 't'.repeat(32);
+    const urls = 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349?transport=tcp';
+
+    it('has no ICE servers and no TURN by default, every path allowed', () => {
+      dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+      expect(loadConfig({ ACCORD_DATA_DIR: dir }).call).toEqual({
+        iceServers: [],
+        turn: null,
+        iceTransportPolicy: 'all',
+      });
+    });
+
+    it('reads the TURN URLs, secret and lifetime, the ICE servers and the relay-only policy', () => {
+      dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+      const c = loadConfig({
+        ACCORD_DATA_DIR: dir,
+        ACCORD_TURN_URLS: urls,
+        ACCORD_TURN_SECRET: secret,
+        ACCORD_TURN_TTL_S: '900',
+        ACCORD_ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]',
+        ACCORD_ICE_TRANSPORT_POLICY: 'relay',
+      });
+      expect(c.call).toEqual({
+        iceServers: [{ urls: ['stun:stun.example.org:3478'] }],
+        turn: {
+          urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349?transport=tcp'],
+          secret,
+          ttlSeconds: 900,
+        },
+        iceTransportPolicy: 'relay',
+      });
+    });
+
+    it('refuses TURN URLs without the secret, and the secret without URLs', () => {
+      dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+      const both = /set both ACCORD_TURN_URLS and ACCORD_TURN_SECRET/;
+      expect(() => loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_TURN_URLS: urls })).toThrow(ConfigError);
+      expect(() => loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_TURN_URLS: urls })).toThrow(both);
+      expect(() => loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_TURN_SECRET: secret })).toThrow(ConfigError);
+      expect(() => loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_TURN_SECRET: secret })).toThrow(both);
+    });
+
+    it('names a bad TURN URL, a short secret, a lifetime out of range and an unknown policy', () => {
+      dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+      const load = (env: Record<string, string>) => () =>
+        loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_TURN_URLS: urls, ACCORD_TURN_SECRET: secret, ...env });
+      expect(load({ ACCORD_TURN_URLS: 'stun:turn.example.org' })).toThrow(/ACCORD_TURN_URLS[\s\S]*turn: or turns:/);
+      expect(load({ ACCORD_TURN_URLS: ' , ' })).toThrow(/ACCORD_TURN_URLS/);
+      expect(load({ ACCORD_TURN_SECRET: 'short' })).toThrow(/ACCORD_TURN_SECRET/);
+      expect(load({ ACCORD_TURN_TTL_S: '10' })).toThrow(/ACCORD_TURN_TTL_S/);
+      expect(load({ ACCORD_ICE_TRANSPORT_POLICY: 'none' })).toThrow(/ACCORD_ICE_TRANSPORT_POLICY/);
+    });
+
+    it('names ACCORD_ICE_SERVERS and what is wrong with it', () => {
+      dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+      const load = (v: string) => () => loadConfig({ ACCORD_DATA_DIR: dir, ACCORD_ICE_SERVERS: v });
+      // Not JSON at all: the parser's own complaint is passed on.
+      expect(load('stun:stun.example.org')).toThrow(ConfigError);
+      expect(load('stun:stun.example.org')).toThrow(
+        /ACCORD_ICE_SERVERS[\s\S]*not a JSON array of ICE servers[\s\S]*JSON/,
+      );
+      // JSON, but not an array of servers: where in it, in one line.
+      expect(load('{"urls":"stun:a.example.org"}')).toThrow(/ICE servers: \(root\): .*expected array/);
+      expect(load('[{"username":"u"}]')).toThrow(/ICE servers: 0\.urls: /);
+      expect(load('[{"urls":"stun:a.example.org","password":"p"}]')).toThrow(/ICE servers: 0: .*"password"/);
+    });
+  });
 });

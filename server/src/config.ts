@@ -191,7 +191,14 @@ const EnvSchema = z.object({
       try {
         return IceServerList.parse(JSON.parse(v));
       } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `not a JSON array of ICE servers: ${(err as Error).message}` });
+        // Where in the JSON it is wrong, in one line (`0.urls: …`), rather than zod's issue list as JSON.
+        const why =
+          err instanceof z.ZodError
+            ? toIssues(err)
+                .map((i) => `${i.path}: ${i.message}`)
+                .join('; ')
+            : (err as Error).message;
+        ctx.addIssue({ code: 'custom', message: `not a JSON array of ICE servers: ${why}` });
         return z.NEVER;
       }
     })

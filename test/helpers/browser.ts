@@ -20,11 +20,19 @@ export function chromiumOrSkip(): boolean {
   return false;
 }
 
+/** Chromium's fake camera and microphone, granted without a prompt: for the call's tests. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export interface LaunchOptions {
+  /** Command-line switches besides the usual ones (e.g. FAKE_MEDIA_ARGS). */
+  args?: string[];
+}
+
 /**
  * A headless Chromium, closed when the test file ends if the test has not closed it. (Playwright also
  * kills it when this process exits, and Chromium exits when its control pipe closes.)
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   // Playwright gives every launch a fresh temporary profile (--user-data-dir).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -37,6 +45,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...(options.args ?? []),
     ],
   });
   onCleanup('Chromium', () => browser.close());
