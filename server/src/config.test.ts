@@ -61,6 +61,7 @@ describe('loadConfig', () => {
         iceServers: [],
         turn: null,
         iceTransportPolicy: 'all',
+        awayMs: 15_000,
       });
     });
 
@@ -73,6 +74,7 @@ describe('loadConfig', () => {
         ACCORD_TURN_TTL_S: '900',
         ACCORD_ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]',
         ACCORD_ICE_TRANSPORT_POLICY: 'relay',
+        ACCORD_CALL_AWAY_MS: '5000',
       });
       expect(c.call).toEqual({
         iceServers: [{ urls: ['stun:stun.example.org:3478'] }],
@@ -82,6 +84,7 @@ describe('loadConfig', () => {
           ttlSeconds: 900,
         },
         iceTransportPolicy: 'relay',
+        awayMs: 5_000,
       });
     });
 
