@@ -20,11 +20,19 @@ export function chromiumOrSkip(): boolean {
   return false;
 }
 
+export interface LaunchOptions {
+  /**
+   * Chromium's fake camera and microphone (a test pattern and a beep), granted without asking: the
+   * call tests need media that flows with nobody to click the permission prompt.
+   */
+  fakeMedia?: boolean;
+}
+
 /**
  * A headless Chromium, closed when the test file ends if the test has not closed it. (Playwright also
  * kills it when this process exits, and Chromium exits when its control pipe closes.)
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   // Playwright gives every launch a fresh temporary profile (--user-data-dir).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -37,6 +45,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...(options.fakeMedia ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : []),
     ],
   });
   onCleanup('Chromium', () => browser.close());
