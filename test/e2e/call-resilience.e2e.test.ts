@@ -69,6 +69,12 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
     return n;
   };
 
+  const restartsAll = async () => {
+    let n = 0;
+    for (const party of PARTIES) for (const s of await callStats(pages[party])) n += s.restarts;
+    return n;
+  };
+
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) {
       throw new Error('client/dist is missing: run `pnpm build` first (`pnpm test` does)');
@@ -134,6 +140,7 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
     'the server is killed: media keeps flowing while it is down, and signalling works again once it is back',
     async () => {
       if (!proc) throw new Error('no server process');
+      const restartsBefore = await restartsAll();
       await proc.kill9();
       // Every page has noticed the server is gone.
       for (const party of PARTIES) await expect.poll(() => connected(pages[party]).count()).toBe(0);
@@ -146,6 +153,11 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
       proc = await spawnServer(dataDir, env);
       for (const party of PARTIES) await connected(pages[party]).waitFor();
       await allFlowing(PARTIES, 'after the restart');
+      // The same connections carried the media all along: none was restarted or built again.
+      expect(await restartsAll()).toBe(restartsBefore);
+      for (const party of PARTIES) {
+        expect((await callStats(pages[party])).map((s) => s.connectionState)).toEqual(['connected', 'connected']);
+      }
 
       // Signalling through the new process: a caucus separates, and closing it connects the platform again
       // (new connections, negotiated through the restarted server).
@@ -190,6 +202,13 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
         const toCustomer = (await callStats(mediator)).filter((s) => s.userId === uid('customer'));
         return toCustomer.length === 0 || toCustomer.some((s) => s.connectionState === 'failed');
       }, 'the mediator sees the connection to the customer fail');
+      // The mediator is told: the customer's tile says the connection is being restored.
+      await expect
+        .poll(async () => {
+          const seen = await tile(mediator, uid('customer'));
+          return seen.separated === 'away' || seen.connection === 'reconnecting' || seen.connection === 'failed';
+        })
+        .toBe(true);
       await screenshot(mediator, 'call-network-drop-mediator');
       console.log(`  network drop: the mediator saw it fail after ${Date.now() - dropped} ms`);
       resume();

@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS } from '../helpers/browser';
 import { sleep } from '../helpers/wait';
 
 /** One open RTCPeerConnection as the client reports it (`window.__accordCall.stats()`, see docs/COMMON contract). */
@@ -21,6 +24,7 @@ interface CallProbe {
 interface ProbedWindow {
   __accordCall?: CallProbe;
   __mediaRequests?: number;
+  __mediaTracks?: MediaStreamTrack[];
   __sawPreview?: boolean;
 }
 
@@ -127,13 +131,17 @@ export async function probeMedia(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const w = window as unknown as ProbedWindow;
     w.__mediaRequests = 0;
+    w.__mediaTracks = [];
     w.__sawPreview = false;
     const devices = navigator.mediaDevices as MediaDevices | undefined;
     if (devices) {
       const original = devices.getUserMedia.bind(devices);
-      devices.getUserMedia = (constraints?: MediaStreamConstraints) => {
+      devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
         w.__mediaRequests = (w.__mediaRequests ?? 0) + 1;
-        return original(constraints);
+        const stream = await original(constraints);
+        // The tracks as opened: the client may take one out of its stream later.
+        w.__mediaTracks?.push(...stream.getTracks());
+        return stream;
       };
     }
     new MutationObserver(() => {
@@ -144,6 +152,11 @@ export async function probeMedia(context: BrowserContext): Promise<void> {
 
 export const mediaRequests = (page: Page): Promise<number> =>
   page.evaluate(() => (window as unknown as ProbedWindow).__mediaRequests ?? -1);
+/** Camera and microphone tracks the page opened and has not stopped (a camera's light is on while one is live). */
+export const liveTracks = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    ((window as unknown as ProbedWindow).__mediaTracks ?? []).filter((t) => t.readyState === 'live').map((t) => t.kind),
+  );
 export const sawPreview = (page: Page): Promise<boolean> =>
   page.evaluate(() => (window as unknown as ProbedWindow).__sawPreview ?? false);
 
@@ -184,3 +197,9 @@ export async function networkServicePid(browser: Browser): Promise<number> {
 /** No horizontal scrolling on the page as it is now. */
 export const overflowX = (page: Page): Promise<number> =>
   page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** The call panel alone, as the person sees it (a full-page shot of a phone is too tall to read it in). */
+export async function callPanelShot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.getByTestId('call-panel').screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}

@@ -6,13 +6,16 @@ import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import {
+  callPanelShot,
   callStats,
   expectGrowing,
   expectStopped,
   joinCall,
+  liveTracks,
   mediaRequests,
   overflowX,
   probeMedia,
+  sawPreview,
   tile,
   type Metric,
 } from './call-support';
@@ -100,6 +103,11 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
       await joinCall(pages.mediator, 'video');
       // The probe sees the requests the join made: its zero before the join meant something.
       for (const party of PARTIES) expect(await mediaRequests(pages[party])).toBeGreaterThan(0);
+      // What each chose is all that stays open: the platform's camera (opened for the preview) is off.
+      const sorted = async (p: Party) => (await liveTracks(pages[p])).sort();
+      await expect.poll(() => sorted('customer')).toEqual(['audio', 'video']);
+      await expect.poll(() => sorted('platform')).toEqual(['audio']);
+      await expect.poll(() => sorted('mediator')).toEqual(['audio', 'video']);
 
       await allFlowing(PARTIES, 'all in the call');
       for (const party of PARTIES) {
@@ -129,6 +137,7 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
       // A phone in the call scrolls only up and down.
       expect(await overflowX(pages.customer)).toBe(0);
       for (const party of PARTIES) await shoot(party, 'in-call');
+      await callPanelShot(pages.customer, 'call-panel-in-call-customer');
     },
     LONG,
   );
@@ -154,6 +163,7 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
       await expect.poll(() => tile(mediator, uid('platform'))).toMatchObject({ separated: 'caucus' });
       await expect.poll(() => tile(customer, uid('mediator'))).toMatchObject({ separated: '' });
       for (const party of PARTIES) await shoot(party, 'caucus');
+      await callPanelShot(customer, 'call-panel-caucus-customer');
 
       await mediator.getByTestId('close-caucus').click();
       await allFlowing(PARTIES, 'after the caucus');
@@ -207,7 +217,9 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
         expectGrowing(mediator, uid('customer'), 'audioBytesIn', 'customer sound with the camera off'),
       ]);
       await expect.poll(() => tile(mediator, uid('customer'))).toMatchObject({ video: 'false', audio: 'true' });
-      await shoot('customer', 'camera-off');
+      // Off means off: the camera itself is released, not merely not sent.
+      await expect.poll(() => liveTracks(customer)).toEqual(['audio']);
+      await callPanelShot(customer, 'call-panel-camera-off-customer');
 
       await camera.click();
       await expect.poll(() => camera.getAttribute('aria-pressed')).toBe('true');
@@ -216,6 +228,7 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
         expectGrowing(mediator, uid('customer'), 'framesDecoded', 'camera on → mediator'),
       ]);
       await expect.poll(() => tile(mediator, uid('customer'))).toMatchObject({ video: 'true' });
+      expect((await liveTracks(customer)).sort()).toEqual(['audio', 'video']);
     },
     LONG,
   );
@@ -239,9 +252,33 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
       await expect
         .poll(async () => (await callStats(platform)).filter((s) => s.connectionState !== 'closed').length)
         .toBe(0);
+      // Its microphone is released too.
+      await expect.poll(() => liveTracks(platform)).toEqual([]);
       await allFlowing(['customer', 'mediator'], 'after the removal');
       await shoot('platform', 'removed');
       await shoot('mediator', 'after-removal');
+    },
+    LONG,
+  );
+
+  it(
+    'the customer leaves: their media ends, their devices are released, and a reload does not bring them back',
+    async () => {
+      const { mediator, customer } = pages;
+      await customer.getByTestId('call-leave').click();
+      await customer.locator('[data-testid="call-panel"][data-in-call="false"]').waitFor();
+      await expectStopped(mediator, uid('customer'), 'bytesIn', 'customer who left → mediator', SOON_MS);
+      await expect.poll(() => mediator.getByTestId(`call-tile-${uid('customer')}`).count()).toBe(0);
+      await expect.poll(() => liveTracks(customer)).toEqual([]);
+      await callPanelShot(customer, 'call-panel-left-customer');
+
+      await customer.reload();
+      await customer.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
+      await customer.locator('[data-testid="call-panel"][data-in-call="false"]').waitFor();
+      expect(await customer.getByTestId('call-join').isVisible()).toBe(true);
+      expect(await mediaRequests(customer)).toBe(0);
+      expect(await sawPreview(customer)).toBe(false);
+      expect(await callStats(customer)).toEqual([]);
     },
     LONG,
   );
