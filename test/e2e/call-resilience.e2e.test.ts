@@ -7,8 +7,8 @@ import { onCleanup } from '../helpers/cleanup';
 import { freePort } from '../helpers/net';
 import { repoRoot, spawnServer, type ServerProcess } from '../helpers/process';
 import { makeTempDir, startServer, type TestCase } from '../helpers/server';
-import { waitFor } from '../helpers/wait';
 import {
+  callPanelShot,
   callStats,
   expectGrowing,
   expectStopped,
@@ -69,6 +69,29 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
     return n;
   };
 
+  /**
+   * The phone's network goes: offline to the page, and its browser's network service stopped (WebRTC's
+   * sockets live there; offline emulation alone does not touch them). Returns how to bring it back.
+   */
+  const dropNetwork = async (): Promise<() => Promise<void>> => {
+    const pid = await networkServicePid(phone);
+    const resume = () => {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // Already gone with its browser.
+      }
+    };
+    // Should the test stop half-way, the network comes back before the browser is closed.
+    const forget = onCleanup('the phone’s network service, stopped', resume);
+    await contexts.customer.setOffline(true);
+    process.kill(pid, 'SIGSTOP');
+    return async () => {
+      resume();
+      forget();
+      await contexts.customer.setOffline(false);
+    };
+  };
   const restartsAll = async () => {
     let n = 0;
     for (const party of PARTIES) for (const s of await callStats(pages[party])) n += s.restarts;
@@ -184,24 +207,18 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
     async () => {
       const { customer, mediator } = pages;
       const before = await restartsAround('customer');
-      const pid = await networkServicePid(phone);
-      // Should the test stop half-way, the phone's network comes back before its browser is closed.
-      const resume = () => {
-        try {
-          process.kill(pid, 'SIGCONT');
-        } catch {
-          // Already gone with its browser.
-        }
-      };
-      const forget = onCleanup('the phone’s network service, stopped', resume);
-      await contexts.customer.setOffline(true);
-      process.kill(pid, 'SIGSTOP');
+      const back = await dropNetwork();
       const dropped = Date.now();
       // Down until the mediator's browser has found the path dead and its client has had to act on it.
-      await waitFor(async () => {
-        const toCustomer = (await callStats(mediator)).filter((s) => s.userId === uid('customer'));
-        return toCustomer.length === 0 || toCustomer.some((s) => s.connectionState === 'failed');
-      }, 'the mediator sees the connection to the customer fail');
+      await expect
+        .poll(
+          async () => {
+            const toCustomer = (await callStats(mediator)).filter((s) => s.userId === uid('customer'));
+            return toCustomer.length === 0 || toCustomer.some((s) => s.connectionState === 'failed');
+          },
+          { message: 'the mediator sees the connection to the customer fail', timeout: 120_000, interval: 500 },
+        )
+        .toBe(true);
       // The mediator is told: the customer's tile says the connection is being restored.
       await expect
         .poll(async () => {
@@ -211,9 +228,7 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
         .toBe(true);
       await screenshot(mediator, 'call-network-drop-mediator');
       console.log(`  network drop: the mediator saw it fail after ${Date.now() - dropped} ms`);
-      resume();
-      forget();
-      await contexts.customer.setOffline(false);
+      await back();
 
       await connected(customer).waitFor();
       await allFlowing(PARTIES, 'after the network came back');
@@ -227,6 +242,39 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
         .poll(async () => (await callStats(customer)).map((s) => s.connectionState))
         .toEqual(['connected', 'connected']);
       await screenshot(customer, 'call-network-back-customer');
+    },
+    LONG,
+  );
+
+  it(
+    'a long outage: the server lets the customer go, the others close their connections, and the customer rejoins by itself',
+    async () => {
+      const { customer, mediator, platform } = pages;
+      const back = await dropNetwork();
+      const dropped = Date.now();
+      // Until the server has given up on the customer (their connection timed out and their time away ran out).
+      for (const viewer of [mediator, platform]) {
+        await expect
+          .poll(
+            async () =>
+              (await viewer.getByTestId(`call-tile-${uid('customer')}`).count()) === 0 &&
+              (await callStats(viewer)).every((s) => s.userId !== uid('customer')),
+            { message: 'the others no longer in a call with the customer', timeout: 180_000, interval: 500 },
+          )
+          .toBe(true);
+      }
+      console.log(`  long outage: the others let the customer go after ${Date.now() - dropped} ms`);
+      await expectGrowing(mediator, uid('platform'), 'audioBytesIn', 'the others go on meanwhile');
+      await screenshot(mediator, 'call-long-outage-mediator');
+      await back();
+
+      await connected(customer).waitFor();
+      await customer.locator('[data-testid="call-panel"][data-in-call="true"]').waitFor();
+      await allFlowing(PARTIES, 'after the long outage');
+      for (const party of ['platform', 'mediator'] as const) {
+        await expect.poll(() => tile(pages[party], uid('customer'))).toMatchObject({ connection: 'connected' });
+      }
+      await callPanelShot(customer, 'call-panel-after-outage-customer');
     },
     LONG,
   );
