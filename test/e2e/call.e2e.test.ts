@@ -134,6 +134,12 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
       }
       expect(await pages.platform.getByTestId('call-toggle-camera').getAttribute('aria-pressed')).toBe('false');
       expect(await pages.customer.getByTestId('call-toggle-mic').getAttribute('aria-pressed')).toBe('true');
+      // The platform's agent's microphone beeps (Chromium's fake device): the others see them speak.
+      await expect
+        .poll(() => pages.mediator.getByTestId(`call-tile-${uid('platform')}`).getAttribute('data-speaking'), {
+          interval: 100,
+        })
+        .toBe('true');
       // A phone in the call scrolls only up and down.
       expect(await overflowX(pages.customer)).toBe(0);
       for (const party of PARTIES) await shoot(party, 'in-call');
@@ -229,6 +235,41 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
       ]);
       await expect.poll(() => tile(mediator, uid('customer'))).toMatchObject({ video: 'true' });
       expect((await liveTracks(customer)).sort()).toEqual(['audio', 'video']);
+    },
+    LONG,
+  );
+
+  it(
+    'an observer only listens: no way to send, no device opened, hears and sees the others, sends nothing',
+    async () => {
+      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+      context.setDefaultTimeout(90_000);
+      await probeMedia(context);
+      const observer = await context.newPage();
+      observer.on('pageerror', (err) => console.error('[observer] page error:', err));
+      await observer.goto(c.inviteUrls.observer);
+      await observer.waitForURL(`**/cases/${c.caseId}`);
+      await observer.getByTestId('call-join').click();
+      await observer.getByTestId('call-preview').waitFor();
+      expect(await observer.getByTestId('call-join-video').count()).toBe(0);
+      expect(await observer.getByTestId('call-join-audio').count()).toBe(0);
+      await observer.getByTestId('call-join-listen').click();
+      await observer.locator('[data-testid="call-panel"][data-in-call="true"]').waitFor();
+      await Promise.all([
+        expectGrowing(observer, uid('customer'), 'framesDecoded', 'customer → observer'),
+        expectGrowing(observer, uid('mediator'), 'audioBytesIn', 'mediator → observer'),
+        expectGrowing(observer, uid('platform'), 'audioBytesIn', 'platform → observer'),
+      ]);
+      expect(await mediaRequests(observer)).toBe(0);
+      const sent = (await callStats(observer)).map((s) => s.audioBytesOut + s.videoBytesOut);
+      expect(sent).toEqual([0, 0, 0]);
+      await expect
+        .poll(() => tile(pages.mediator, c.userIds.observer))
+        .toMatchObject({ present: 'true', audio: 'false', video: 'false' });
+      await screenshot(observer, 'call-observer');
+      await observer.getByTestId('call-leave').click();
+      await expect.poll(() => pages.mediator.getByTestId(`call-tile-${c.userIds.observer}`).count()).toBe(0);
+      await context.close();
     },
     LONG,
   );
