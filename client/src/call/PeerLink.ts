@@ -43,6 +43,8 @@ export class PeerLink {
   private everConnected = false;
   private watchdog: ReturnType<typeof setTimeout> | null = null;
   private lastRecovery = 0;
+  /** A restart is under way and has not connected yet: the next failure builds the connection again. */
+  private recovering = false;
   private closed = false;
 
   constructor(
@@ -166,13 +168,17 @@ export class PeerLink {
 
   private async offer(iceRestart: boolean): Promise<void> {
     if (this.closed) return;
-    if (this.pc.signalingState !== 'stable') {
+    if (this.pc.signalingState !== 'stable' && !(iceRestart && this.pc.signalingState === 'have-local-offer')) {
       // One offer at a time: the next goes when the answer to this one is in.
       this.offerWanted = true;
       return;
     }
     this.offerWanted = false;
     if (iceRestart) this.pc.restartIce();
+    // An offer that was never answered (lost, or its answerer gone) is taken back, so the restart can go.
+    if (iceRestart && this.pc.signalingState === 'have-local-offer') {
+      await this.pc.setLocalDescription({ type: 'rollback' });
+    }
     await this.pc.setLocalDescription(await this.pc.createOffer(iceRestart ? { iceRestart: true } : {}));
     this.sendLocal();
   }
@@ -197,6 +203,7 @@ export class PeerLink {
     const before = this.status;
     if (conn === 'connected' && (ice === 'connected' || ice === 'completed')) {
       this.everConnected = true;
+      this.recovering = false;
       this.status = 'connected';
       if (this.watchdog) clearTimeout(this.watchdog);
       this.watchdog = null;
@@ -223,6 +230,12 @@ export class PeerLink {
     this.restarts += 1;
     this.host.changed();
     if (this.offerer) {
+      if (this.recovering) {
+        // Restarting ICE did not help (or the other side is a new tab): start again with a new connection.
+        this.host.rebuild(this.peerId);
+        return;
+      }
+      this.recovering = true;
       await this.host.refreshIce().catch(() => undefined);
       if (this.closed) return;
       try {
