@@ -129,6 +129,7 @@ export class CallClient implements LinkHost {
     const peerId = this.stored?.peerId ?? newPeerId();
     this.stored = { peerId, ...choice };
     this.save();
+    this.watchEnded(stream);
     this.set({ local: stream, joining: true, peerId, problem: null, ...this.trackFlags(stream) });
     await this.sendJoin();
   }
@@ -187,6 +188,7 @@ export class CallClient implements LinkHost {
       });
     }
     const flags = this.trackFlags(local);
+    this.watchEnded(local);
     this.set({ local, ...flags, problem: null });
     if (this.stored) {
       this.stored = { ...this.stored, audio: flags.mic, video: flags.camera };
@@ -254,6 +256,15 @@ export class CallClient implements LinkHost {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.level.close();
     this.listeners.clear();
+  }
+
+  /** A device unplugged, or its permission withdrawn: the others see it off, as if turned off here. */
+  private watchEnded(stream: MediaStream | null): void {
+    for (const track of stream?.getTracks() ?? []) {
+      track.onended = () => {
+        if (this.view.local?.getTracks().includes(track)) void this.setSending(track.kind as 'audio' | 'video', false);
+      };
+    }
   }
 
   private save(): void {
