@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { FAKE_MEDIA_ARGS, chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
+import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { allocatedUsers, coturnOrSkip, relayedBytes, startCoturn, type Coturn } from '../helpers/coturn';
 import { repoRoot } from '../helpers/process';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
@@ -99,7 +99,7 @@ describe.skipIf(!chromiumOrSkip() || !coturnOrSkip('the relayed call test'))(
         },
       });
       c = await t.createCase('Call through TURN', { lobby: false, phase: 'joint' });
-      browser = await launchChromium({ args: FAKE_MEDIA_ARGS });
+      browser = await launchChromium({ fakeMedia: true });
       for (const party of PARTIES) {
         const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
         pages[party] = await context.newPage();

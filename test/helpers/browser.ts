@@ -20,12 +20,12 @@ export function chromiumOrSkip(): boolean {
   return false;
 }
 
-/** Chromium's fake camera and microphone, granted without a prompt: for the call's tests. */
-export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
-
 export interface LaunchOptions {
-  /** Command-line switches besides the usual ones (e.g. FAKE_MEDIA_ARGS). */
-  args?: string[];
+  /**
+   * Chromium's fake camera and microphone (a test pattern and a beep), granted without asking: the
+   * call tests need media that flows with nobody to click the permission prompt.
+   */
+  fakeMedia?: boolean;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
-      ...(options.args ?? []),
+      ...(options.fakeMedia ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : []),
     ],
   });
   onCleanup('Chromium', () => browser.close());
