@@ -3,6 +3,7 @@ import type { CallState } from '@accord/shared';
 import { callClient, newPeerId, waitView, type CallClient } from '../helpers/call';
 import { connectRefused } from '../helpers/clients';
 import { emit } from '../helpers/emit';
+import { httpClient } from '../helpers/http';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
@@ -130,6 +131,27 @@ describe('call views', () => {
     await waitFor(() => mediator.signals.some((s) => s.from === customer.peerId), 'the others still reach each other');
     // The removal is recorded (by moderation), the call adds nothing to the audit log.
     expect((await t.server.store.listAudit(c.caseId, { limit: 1000 })).length).toBe(auditBefore + 1);
+  });
+
+  it('a session the server ends (a reissued link) leaves the call at once, not `away`', async () => {
+    // The patient server keeps an away peer two minutes: leaving within that shows it was not kept.
+    const c = await patient.createCase('Reissued link', { lobby: false, phase: 'joint' });
+    const [customer, mediator] = await inCall(patient, c, ['customer', 'mediator']);
+    if (!customer || !mediator) throw new Error('not connected');
+    const call = httpClient(() => patient.url);
+    const reissued = await call(
+      'POST',
+      `/api/cases/${c.caseId}/invites/${c.inviteIds.customer}/reissue`,
+      c.tokens.mediator,
+      {},
+    );
+    expect(reissued.status).toBe(201);
+    await waitFor(() => !customer.room.socket.connected, 'the old session is sent away');
+    customer.room.socket.io.reconnection(false);
+    await waitView(mediator, (s) => s.peers.length === 0, 'the sent-away peer leaves the view');
+    expect(mediator.states.some((s) => s.peers.some((p) => p.separated === 'away'))).toBe(false);
+    const res = await mediator.signal({ to: customer.peerId, kind: 'restart' });
+    expect(res.error).toMatchObject({ code: 'NOT_FOUND', reason: 'call.peerNotInCall' });
   });
 
   it('a dropped connection shows `away`, then disappears after the away period', async () => {

@@ -236,7 +236,14 @@ export class CallClient implements LinkHost {
     const old = this.links.get(peerId);
     if (!old || this.destroyed) return;
     old.close();
-    const link = new PeerLink(peerId, old.offerer, this, old.restarts + 1, pending !== undefined);
+    const link = new PeerLink(
+      peerId,
+      old.offerer,
+      this,
+      old.restarts + 1,
+      pending !== undefined,
+      old.hasCarriedMedia(),
+    );
     this.links.set(peerId, link);
     if (pending) void link.onSignal(pending);
     this.publishLinks();

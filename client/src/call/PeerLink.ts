@@ -55,7 +55,13 @@ export class PeerLink {
     public restarts = 0,
     /** Made for an offer that has arrived (else an answerer asks for one). */
     fromOffer = false,
+    /**
+     * Replaces a connection that had carried media: shown as reconnecting, not as someone new
+     * connecting, while it comes up.
+     */
+    private readonly resumed = false,
   ) {
+    if (resumed) this.status = 'reconnecting';
     this.pc = new RTCPeerConnection(host.rtcConfig());
     this.pc.onicecandidate = (e) => {
       if (e.candidate && e.candidate.candidate) {
@@ -120,6 +126,11 @@ export class PeerLink {
       // A description this connection cannot take: start again with a new one.
       if (!this.closed) this.host.rebuild(this.peerId);
     }
+  }
+
+  /** Whether this connection (or the one it replaced) was ever up. */
+  hasCarriedMedia(): boolean {
+    return this.everConnected || this.resumed;
   }
 
   close(): void {
@@ -211,7 +222,7 @@ export class PeerLink {
       this.status = 'failed';
       void this.recover();
     } else if (ice === 'disconnected' || conn === 'disconnected') {
-      this.status = this.everConnected ? 'reconnecting' : 'connecting';
+      this.status = this.everConnected || this.resumed ? 'reconnecting' : 'connecting';
       if (!this.watchdog) this.arm(DISCONNECTED_MS, () => void this.recover());
     }
     if (before !== this.status) this.host.changed();
@@ -226,7 +237,7 @@ export class PeerLink {
     const now = Date.now();
     if (now - this.lastRecovery < 2_000) return;
     this.lastRecovery = now;
-    if (this.status !== 'connected') this.status = this.everConnected ? 'reconnecting' : 'connecting';
+    if (this.status !== 'connected') this.status = this.everConnected || this.resumed ? 'reconnecting' : 'connecting';
     this.restarts += 1;
     this.host.changed();
     if (this.offerer) {

@@ -70,11 +70,14 @@ export function attachRoomGateway(io: AccordIo, deps: RoomGatewayDeps): RoomGate
     dispatcher.listen(socket, limiter, started);
     // Socket.IO reports a bad packet (and a client's own "error" event) here; both are the client's problem.
     socket.on('error', (err) => log.debug({ err, event: 'room.socket_error' }, 'socket error'));
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       limiter.release();
       void started
         .then(async () => {
-          await deps.services.calls.disconnected(p, callConnection(socket));
+          // Sent away by the server (a revoked session, a changed role, a flood): out of the call at
+          // once. Any other loss (the network, a restarting node) keeps the peer a while to come back.
+          if (reason === 'server namespace disconnect') await deps.services.calls.leave(p, callConnection(socket));
+          else await deps.services.calls.disconnected(p, callConnection(socket));
           await presence.remove(p.caseId, p.userId, id);
           if (socket.data.admitted && can(p.role, 'chat.typing')) {
             io.to(socketRooms.joint(p.caseId)).emit('chat:typing', {
