@@ -149,6 +149,8 @@ export const en = {
     admitAll: 'Admit everyone',
     participants: 'Participants',
     mute: 'Mute',
+    /** Shown beside a muted person (a state, not the action). */
+    mutedStatus: 'Muted',
     unmute: 'Unmute',
     remove: 'Remove',
     removeConfirm:

@@ -149,6 +149,7 @@ export const zhCN: Messages = {
     admitAll: '全部准入',
     participants: '参与人',
     mute: '禁言',
+    mutedStatus: '已禁言',
     unmute: '解除禁言',
     remove: '移出',
     removeConfirm: '确定将{{name}}移出调解室吗？其邀请链接将失效；之后可以用新链接重新邀请。',

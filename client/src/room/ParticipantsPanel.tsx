@@ -26,7 +26,7 @@ export function ParticipantsPanel({
             <span className="visually-hidden">{p.online ? t('room.online') : t('room.offline')}</span>
             {p.connections > 1 && <span className="muted">{t('room.connections', { count: p.connections })}</span>}
             {!p.admitted && <span className="muted">{t('lobby.status')}</span>}
-            {p.muted && <span className="muted">{t('moderation.mute')}</span>}
+            {p.muted && <span className="muted">{t('moderation.mutedStatus')}</span>}
             {p.handRaised && (
               <span className="hand-raised" data-testid={`hand-${p.role}`}>
                 ✋ {t('hand.raised')}
