@@ -72,6 +72,12 @@ export interface RoomSnapshot {
   loadingOlder: boolean;
 }
 
+/** A feature riding on the room's socket (see `RoomClient.attach`). */
+export interface SocketAttachment {
+  socket(socket: RoomSocket): void;
+  welcome(socket: RoomSocket): void;
+}
+
 export interface RoomClientOptions {
   caseId: string;
   token: string;
@@ -125,6 +131,8 @@ export class RoomClient {
   /** Set by the chat views: the end of that channel is on screen and the page visible. */
   private readonly viewing = new Map<Channel, boolean>();
   private readonly typingSent = new Map<Channel, { value: boolean; at: number }>();
+  /** Features with their own events on the room's socket (the call): see `attach`. */
+  private readonly attachments = new Set<SocketAttachment>();
 
   constructor(private readonly options: RoomClientOptions) {
     this.reduce = roomChatReducer(options.me);
@@ -169,6 +177,7 @@ export class RoomClient {
     });
     this.socket = socket;
     this.catchingUp = false;
+    this.attachments.forEach((a) => a.socket(socket));
     socket.on('connect', () => {
       this.catchingUp = true;
     });
@@ -201,6 +210,17 @@ export class RoomClient {
       this.set({ status: this.isOnline() ? 'reconnecting' : 'offline' });
     });
   }
+
+  /**
+   * Lets a feature with its own events use the room's socket: `socket` is called with the current
+   * socket (at once, if there is one) and each new one, before it connects; `welcome` after every
+   * admission or readmission (a reconnection, a server restart), once the room's own welcome is handled.
+   */
+  readonly attach = (attachment: SocketAttachment): (() => void) => {
+    this.attachments.add(attachment);
+    if (this.socket) attachment.socket(this.socket);
+    return () => this.attachments.delete(attachment);
+  };
 
   /** Closes the connection and stops every timer; `open()` may start it again (the chat is kept). */
   close(): void {
@@ -399,6 +419,7 @@ export class RoomClient {
       .catch(() => undefined);
     this.loadCaucuses(socket);
     void this.flush();
+    this.attachments.forEach((a) => a.welcome(socket));
   }
 
   /** A term's new value: its "last changed by" is this entry (a write that lost changed nothing). */

@@ -16,6 +16,8 @@ import { navigate } from '../app/router';
 import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
 import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
+import { CallPanel } from '../call/CallPanel';
+import { useCall } from '../call/useCall';
 import { ActivityFeed } from './ActivityFeed';
 import { DEFAULT_TIME_ZONE } from '../app/format';
 import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
@@ -82,6 +84,12 @@ export function RoomPage({
   const signatures = frozen ? (room.outcome?.signers.filter((s) => s.signedAt !== null).length ?? 0) : 0;
   const caucus = state?.caucus ?? null;
   const inCaucus = caucus !== null && (isMediator || caucus.userId === me);
+  // The call rides on the room's socket; it is set up at once (so no view of it is missed) but shown only once admitted.
+  const call = useCall(caseId, room.attach, myRole !== null && can(myRole, 'call.send'), room.status === 'denied');
+  const callCaucus = useMemo(
+    () => (caucus ? { userId: caucus.userId, displayName: caucus.displayName } : null),
+    [caucus],
+  );
 
   if (room.status === 'denied') {
     return (
@@ -131,6 +139,9 @@ export function RoomPage({
         {connection}
       </header>
       {state && <RoomBanner state={state} me={me} mine={mine} />}
+      {admitted && you && can(you.role, 'call.join') && (
+        <CallPanel call={call} me={me} myName={you.displayName} myRole={you.role} caucus={callCaucus} />
+      )}
       {/* On a phone the outcome comes first while it asks for your signature, and once it is sealed. */}
       <div className={mustSign || room.outcome?.sealed ? 'room-grid sign-first' : 'room-grid'}>
         <div className="side">

@@ -8,6 +8,8 @@ export interface RoomApi
     Omit<RoomSnapshot, 'typing'>,
     Pick<RoomClient, 'send' | 'retry' | 'discard' | 'loadOlder' | 'markRead' | 'setViewing' | 'setTyping' | 'command'> {
   me: string;
+  /** Lets the call use the room's socket (RoomClient.attach). */
+  attach: RoomClient['attach'];
   /** userId → display name of people typing now, per channel (never me). */
   typing: (channel: Channel) => Map<string, string>;
 }
@@ -38,5 +40,6 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
     setViewing: client.setViewing,
     setTyping: client.setTyping,
     command: client.command,
+    attach: client.attach,
   };
 }
