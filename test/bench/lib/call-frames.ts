@@ -3,12 +3,13 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAccordServer, loadConfig } from '@accord/server';
 import { tempDir } from './accord.js';
 import { FLOOR_PAGE } from './call-floor-page.js';
 import { ROOM_BENCH_ENV, startAccordServe } from './rooms.js';
-import type { BenchProcess } from './spawn.js';
+import { repoRoot, type BenchProcess } from './spawn.js';
 
 // The browser half of the call benchmark: how long from "join with video" to the first decoded frame
 // of every peer, in Accord's client and between bare RTCPeerConnections (the floor).
@@ -212,6 +213,20 @@ async function openPreview(page: Page): Promise<void> {
   await until(() => page.getByTestId('call-join-video').isEnabled(), 'join with video to be enabled');
 }
 
+/** Past the signing PIN shown once to a party (noted, as a person would), to the room's call panel. */
+async function enterRoom(page: Page): Promise<boolean> {
+  try {
+    const first = page.locator('[data-testid="call-panel"], [data-testid="pin-notice"]').first();
+    await first.waitFor({ timeout: JOIN_TIMEOUT_MS });
+    if (await page.getByTestId('pin-notice').isVisible())
+      await page.locator('[data-testid="pin-notice"] button').click();
+    await page.getByTestId('call-panel').waitFor({ timeout: JOIN_TIMEOUT_MS });
+    return await page.evaluate<boolean>('typeof window.__accordCall === "object"');
+  } catch {
+    return false;
+  }
+}
+
 async function accordSide(browser: Browser, n: number): Promise<{ side: Side } | { skipped: string }> {
   const dataDir = tempDir('accord-bench-call-frames-');
   const { caseId, invitePaths } = await prepareCallCase(dataDir, n);
@@ -229,14 +244,14 @@ async function accordSide(browser: Browser, n: number): Promise<{ side: Side } |
       pages.push(page);
       await page.goto(url + invitePaths[i]!);
       await page.waitForURL(`**/cases/${caseId}`, { timeout: JOIN_TIMEOUT_MS });
-      const ready = await page
-        .getByTestId('call-panel')
-        .waitFor({ timeout: 30_000 })
-        .then(() => page.evaluate('typeof window.__accordCall === "object"'))
-        .catch(() => false);
+      const ready = await enterRoom(page);
       if (!ready) {
+        const shot = join(repoRoot, 'test/bench/results', `call-no-ui-${Date.now()}.png`);
+        await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
         await closeAll();
-        return { skipped: 'Accord side not run: the room page has no call UI (no call-panel or window.__accordCall)' };
+        return {
+          skipped: `Accord side not run: the room page has no call UI (no call-panel or window.__accordCall; see ${shot})`,
+        };
       }
     }
   } catch (err) {
