@@ -26,7 +26,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSignalling, signallingRow, SIGNALS_PER_PAIR, type SignallingRun } from './lib/call-signalling.js';
-import { runFrames, type FramesResult } from './lib/call-frames.js';
+import { quantiles, runFrames, type FramesResult } from './lib/call-frames.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { prepareRooms, startAccordServe } from './lib/rooms.js';
 import { pinSelf, repoRoot, startProcess } from './lib/spawn.js';
@@ -106,13 +106,34 @@ if (PARTS.includes('frames')) {
   const rows: Row[] = frames.sides.map((s) => ({
     side: s.side,
     pages: PAGES,
-    joins: s.joinMs.length,
+    joins: s.joins.length,
+    failed: s.failed,
+    'in the call: median ms': round(s.summary.joined.median),
+    'all connected: median ms': round(s.summary.connected.median),
     'joiner decodes every peer: median ms': round(s.summary.joiner.median),
-    'joiner: p90 ms': round(s.summary.joiner.p90),
+    'p90 ms': round(s.summary.joiner.p90),
     'every page decodes every peer: median ms': round(s.summary.everyone.median),
     'every page: p90 ms': round(s.summary.everyone.p90),
-    failed: s.failed,
   }));
+  // The two sides' joins of one repeat ran back to back, under about the same load: their difference.
+  const [floor, accord] = [
+    frames.sides.find((s) => s.side !== 'Accord'),
+    frames.sides.find((s) => s.side === 'Accord'),
+  ];
+  if (floor && accord) {
+    const diffs = accord.joins.flatMap((a) => {
+      const f = floor.joins.find((j) => j.repeat === a.repeat);
+      return f ? [a.joiner - f.joiner] : [];
+    });
+    const d = quantiles(diffs);
+    rows.push({
+      side: 'Accord − floor, same repeat',
+      pages: PAGES,
+      joins: diffs.length,
+      'joiner decodes every peer: median ms': round(d.median),
+      'p90 ms': round(d.p90),
+    });
+  }
   printTable('Join to first decoded frame (loopback)', rows);
   if (frames.skipped) {
     console.log(`\n!!! ${frames.skipped}`);

@@ -43,13 +43,21 @@ export const FLOOR_PAGE = `<!doctype html>
     return frames;
   };
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  /** Resolves when \`count\` peers are connected and each has decoded a frame: the absolute time. */
-  const untilFrames = async (count, timeoutMs) => {
+  const now = () => performance.timeOrigin + performance.now();
+  /**
+   * Resolves when \`count\` peers are connected and each has decoded a frame: the absolute time; \`marks\`
+   * gets when every connection was first 'connected'.
+   */
+  const untilFrames = async (count, timeoutMs, marks = {}) => {
     const end = performance.now() + timeoutMs;
     for (;;) {
       if (peers.size >= count) {
-        const frames = await Promise.all([...peers.values()].map((e) => framesFrom(e.pc)));
-        if (frames.every((f) => f > 0)) return performance.timeOrigin + performance.now();
+        const all = [...peers.values()];
+        if (marks.connectedAt === undefined && all.every((e) => e.pc.connectionState === 'connected')) {
+          marks.connectedAt = now();
+        }
+        const frames = await Promise.all(all.map((e) => framesFrom(e.pc)));
+        if (frames.every((f) => f > 0)) return now();
       }
       if (performance.now() > end) throw new Error('no frames from every peer in time');
       await sleep(20);
@@ -80,11 +88,12 @@ export const FLOOR_PAGE = `<!doctype html>
     },
     /** The timed join: offers to every name and waits for a decoded frame from each; times in ms. */
     async join(names, timeoutMs) {
-      const t0 = performance.now();
-      const startAt = performance.timeOrigin + t0;
+      const startAt = now();
       for (const n of names) void window.floor.call(n);
-      const doneAt = await untilFrames(names.length, timeoutMs);
-      return { startAt, doneAt, ms: doneAt - startAt };
+      const marks = {};
+      const doneAt = await untilFrames(names.length, timeoutMs, marks);
+      // No server: the joiner is "in the call" the moment it starts.
+      return { startAt, doneAt, ms: doneAt - startAt, joinedMs: 0, connectedMs: (marks.connectedAt ?? doneAt) - startAt };
     },
     untilFrames,
     hangUp(name) {

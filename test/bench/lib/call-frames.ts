@@ -31,13 +31,25 @@ interface Quantiles {
   p90: number;
 }
 
+/** One timed join, in ms from the click (Accord) or the first offer (the floor). */
+export interface JoinSample {
+  /** Which repeat: the two sides' joins of one repeat ran back to back. */
+  repeat: number;
+  /** Until the joiner decoded video from every peer. */
+  joiner: number;
+  /** Until every page decoded video from every peer. */
+  everyone: number;
+  /** Until the joiner was in the call (Accord: its join acknowledged; the floor: at once). */
+  joined: number;
+  /** Until every connection of the joiner was 'connected' (ICE and DTLS done). */
+  connected: number;
+}
+
 export interface FramesSide {
   side: string;
-  /** Per join: until the joiner decodes video from every peer, and until every page decodes every peer. */
-  joinMs: number[];
-  everyoneMs: number[];
+  joins: JoinSample[];
   failed: number;
-  summary: { joiner: Quantiles; everyone: Quantiles };
+  summary: { joiner: Quantiles; everyone: Quantiles; joined: Quantiles; connected: Quantiles };
 }
 
 export interface FramesResult {
@@ -51,10 +63,13 @@ interface Timing {
   startAt: number;
   doneAt: number;
   ms: number;
+  /** From the click until the page was in the call (its join acknowledged), and until every connection was connected. */
+  joinedMs: number;
+  connectedMs: number;
 }
 
 /** Nearest-rank quantiles, as the other benchmarks report latency. */
-function quantiles(xs: readonly number[]): Quantiles {
+export function quantiles(xs: readonly number[]): Quantiles {
   const s = [...xs].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN;
   return { median: at(0.5), p90: at(0.9) };
@@ -63,7 +78,7 @@ function quantiles(xs: readonly number[]): Quantiles {
 /** One side of the comparison: pages set up once, then a join and a leave per repeat. */
 interface Side {
   name: string;
-  join(): Promise<{ joiner: number; everyone: number }>;
+  join(): Promise<{ timing: Timing; everyone: number }>;
   leave(): Promise<void>;
   close(): Promise<void>;
 }
@@ -128,7 +143,7 @@ async function floorSide(browser: Browser, n: number): Promise<Side> {
       const waits = others.map((p) => p.evaluate<number>(`window.floor.untilFrames(${n - 1}, ${JOIN_TIMEOUT_MS})`));
       const t = await joiner.evaluate<Timing>(`window.floor.join(${JSON.stringify(names)}, ${JOIN_TIMEOUT_MS})`);
       const last = Math.max(t.doneAt, ...(await Promise.all(waits)));
-      return { joiner: t.ms, everyone: last - t.startAt };
+      return { timing: t, everyone: last - t.startAt };
     },
     async leave() {
       await joiner.evaluate('window.floor.hangUpAll()');
@@ -166,25 +181,40 @@ async function prepareCallCase(dataDir: string, n: number): Promise<{ caseId: st
   }
 }
 
-/** In a room page: polls `window.__accordCall.stats()` every 20 ms until `count` peers each decoded a frame. */
-const accordUntilFrames = (count: number) => `(async () => {
+/**
+ * In a room page: polls `window.__accordCall.stats()` every 20 ms until `count` peers each decoded a
+ * frame; the absolute time. `marks` (a variable of the surrounding script) gets when the page was first
+ * in the call and when every connection was first 'connected'.
+ */
+const accordUntilFrames = (count: number, marks = '{}') => `(async (marks) => {
+  const now = () => performance.timeOrigin + performance.now();
   const end = performance.now() + ${JOIN_TIMEOUT_MS};
   for (;;) {
+    if (marks.joinedAt === undefined && window.__accordCall.state().inCall) marks.joinedAt = now();
     const s = await window.__accordCall.stats();
-    if (s.length >= ${count} && s.every((p) => p.framesDecoded > 0)) return performance.timeOrigin + performance.now();
+    if (s.length >= ${count}) {
+      if (marks.connectedAt === undefined && s.every((p) => p.connectionState === 'connected')) marks.connectedAt = now();
+      if (s.every((p) => p.framesDecoded > 0)) return now();
+    }
     if (performance.now() > end) throw new Error('no frames from every peer in time: ' + JSON.stringify(s));
     await new Promise((r) => setTimeout(r, 20));
   }
-})()`;
+})(${marks})`;
 
 /** The timed click: the mark is taken in the page, right before the button's click handler runs. */
 const accordTimedJoin = (count: number) => `(async () => {
   const button = document.querySelector('[data-testid="call-join-video"]');
-  const t0 = performance.now();
+  const marks = {};
+  const startAt = performance.timeOrigin + performance.now();
   button.click();
-  const doneAt = await ${accordUntilFrames(count)};
-  const startAt = performance.timeOrigin + t0;
-  return { startAt, doneAt, ms: doneAt - startAt };
+  const doneAt = await ${accordUntilFrames(count, 'marks')};
+  return {
+    startAt,
+    doneAt,
+    ms: doneAt - startAt,
+    joinedMs: (marks.joinedAt ?? doneAt) - startAt,
+    connectedMs: (marks.connectedAt ?? doneAt) - startAt,
+  };
 })()`;
 
 const statsCount = (p: Page) => p.evaluate<number>('window.__accordCall.stats().then((s) => s.length)');
@@ -273,7 +303,7 @@ async function accordSide(browser: Browser, n: number): Promise<{ side: Side } |
         const waits = others.map((p) => p.evaluate<number>(accordUntilFrames(n - 1)));
         const t = await joiner.evaluate<Timing>(accordTimedJoin(n - 1));
         const last = Math.max(t.doneAt, ...(await Promise.all(waits)));
-        return { joiner: t.ms, everyone: last - t.startAt };
+        return { timing: t, everyone: last - t.startAt };
       },
       async leave() {
         await joiner.getByTestId('call-leave').click();
@@ -308,35 +338,37 @@ export async function runFrames(s: FramesSettings): Promise<FramesResult> {
       if ('side' in a) sides.push(a.side);
       else skipped = a.skipped;
     }
-    const results = sides.map((side) => ({
-      side: side.name,
-      joinMs: [] as number[],
-      everyoneMs: [] as number[],
-      failed: 0,
-    }));
-    for (let i = 0; i < s.repeats; i++) {
+    const results = sides.map((side) => ({ side: side.name, joins: [] as JoinSample[], failed: 0 }));
+    for (let repeat = 1; repeat <= s.repeats; repeat++) {
       for (const [k, side] of sides.entries()) {
         const r = results[k]!;
         try {
-          const t = await side.join();
-          r.joinMs.push(t.joiner);
-          r.everyoneMs.push(t.everyone);
+          const { timing: t, everyone } = await side.join();
+          r.joins.push({ repeat, joiner: t.ms, everyone, joined: t.joinedMs, connected: t.connectedMs });
           console.log(
-            `${side.name}: join ${i + 1}: ${t.joiner.toFixed(0)} ms (every page: ${t.everyone.toFixed(0)} ms)`,
+            `${side.name}: join ${repeat}: frames from every peer ${t.ms.toFixed(0)} ms (in the call ` +
+              `${t.joinedMs.toFixed(0)}, connected ${t.connectedMs.toFixed(0)}; every page ${everyone.toFixed(0)} ms)`,
           );
         } catch (err) {
           r.failed++;
-          console.error(`${side.name}: join ${i + 1} failed: ${(err as Error).message.slice(0, 500)}`);
+          console.error(`${side.name}: join ${repeat} failed: ${(err as Error).message.slice(0, 500)}`);
         }
         await side.leave();
       }
     }
+    const q = (r: (typeof results)[number], key: keyof Omit<JoinSample, 'repeat'>) =>
+      quantiles(r.joins.map((j) => j[key]));
     return {
       chromium: version,
       skipped,
       sides: results.map((r) => ({
         ...r,
-        summary: { joiner: quantiles(r.joinMs), everyone: quantiles(r.everyoneMs) },
+        summary: {
+          joiner: q(r, 'joiner'),
+          everyone: q(r, 'everyone'),
+          joined: q(r, 'joined'),
+          connected: q(r, 'connected'),
+        },
       })),
     };
   } finally {
