@@ -12,6 +12,8 @@ const ACK_TIMEOUT_MS = 10_000;
 /** How long after this tab's own reconnection connections to peers not (yet) listed are kept. */
 const GRACE_MS = 15_000;
 const SPEAKING_POLL_MS = 250;
+const JOIN_RETRY_MS = 2_000;
+const TRANSIENT = new Set<string>(['INTERNAL', 'STORE_FAILED', 'RATE_LIMITED']);
 export const SELF = 'self';
 
 /** One connection as the tiles show it. */
@@ -87,6 +89,8 @@ export class CallClient implements LinkHost {
   /** Signals that came while this tab's join was on its way: handled once it is in (with its ICE servers). */
   private early: CallSignal[] = [];
   private destroyed = false;
+  private polling = false;
+  private savedAt = 0;
 
   /** May this person send sound or picture (an observer only listens); from their role, then from the server. */
   private maySend = true;
@@ -110,7 +114,13 @@ export class CallClient implements LinkHost {
   start(attach: (a: SocketAttachment) => () => void): () => void {
     this.destroyed = false;
     this.detach = attach({ socket: (s) => this.onSocket(s), welcome: () => this.onWelcome() });
-    this.pollTimer = setInterval(() => void this.pollSpeaking(), SPEAKING_POLL_MS);
+    this.pollTimer = setInterval(() => {
+      if (this.polling) return;
+      this.polling = true;
+      void this.pollSpeaking()
+        .catch(() => undefined) // a connection closed meanwhile: the next round reads the rest
+        .finally(() => (this.polling = false));
+    }, SPEAKING_POLL_MS);
     return () => this.destroy();
   }
 
@@ -118,9 +128,10 @@ export class CallClient implements LinkHost {
   async join(choice: JoinChoice, stream: MediaStream | null): Promise<void> {
     const peerId = this.stored?.peerId ?? newPeerId();
     this.stored = { peerId, ...choice };
-    saveCall(this.caseId, this.stored);
+    this.save();
+    this.watchEnded(stream);
     this.set({ local: stream, joining: true, peerId, problem: null, ...this.trackFlags(stream) });
-    await this.sendJoin(false);
+    await this.sendJoin();
   }
 
   async leave(): Promise<void> {
@@ -177,10 +188,11 @@ export class CallClient implements LinkHost {
       });
     }
     const flags = this.trackFlags(local);
+    this.watchEnded(local);
     this.set({ local, ...flags, problem: null });
     if (this.stored) {
       this.stored = { ...this.stored, audio: flags.mic, video: flags.camera };
-      saveCall(this.caseId, this.stored);
+      this.save();
     }
     this.links.forEach((l) => l.syncTracks());
     const res = await this.request('call:media', { audio: flags.mic, video: flags.camera }).catch(() => null);
@@ -246,6 +258,20 @@ export class CallClient implements LinkHost {
     this.listeners.clear();
   }
 
+  /** A device unplugged, or its permission withdrawn: the others see it off, as if turned off here. */
+  private watchEnded(stream: MediaStream | null): void {
+    for (const track of stream?.getTracks() ?? []) {
+      track.onended = () => {
+        if (this.view.local?.getTracks().includes(track)) void this.setSending(track.kind as 'audio' | 'video', false);
+      };
+    }
+  }
+
+  private save(): void {
+    this.savedAt = Date.now();
+    saveCall(this.caseId, this.stored);
+  }
+
   private set(patch: Partial<CallView>): void {
     const next = { ...this.view, ...patch };
     const candidates = next.peers
@@ -286,7 +312,7 @@ export class CallClient implements LinkHost {
     if (this.view.inCall || this.view.joining) {
       // Readmitted (a reconnection, a server restart): the roster may be refilling; keep the media meanwhile.
       if (again || this.view.inCall) this.graceUntil = Date.now() + GRACE_MS;
-      void this.sendJoin(true);
+      void this.sendJoin();
     } else if (this.stored && !this.autoTried) {
       this.autoTried = true;
       void this.autoRejoin(this.stored);
@@ -313,29 +339,38 @@ export class CallClient implements LinkHost {
     await this.join({ ...stored, audio, video }, stream);
   }
 
-  private async sendJoin(rejoin: boolean): Promise<void> {
+  private async sendJoin(): Promise<void> {
     const peerId = this.view.peerId;
     if (!peerId || !this.socket?.connected) return; // the next welcome sends it
     const { mic, camera } = this.view;
+    const retry = () =>
+      setTimeout(() => {
+        if (this.view.peerId === peerId && !this.destroyed) void this.sendJoin();
+      }, JOIN_RETRY_MS);
+    let res: AckOf<'call:join'>;
     try {
-      const res = await this.request('call:join', { peerId, audio: mic, video: camera });
-      if (this.view.peerId !== peerId) return; // left meanwhile
-      if (!res.ok) {
-        if (!rejoin || res.error.code !== 'INTERNAL') {
-          this.hangUp();
-          this.set({ problem: { kind: 'server', error: res.error } });
-        }
-        return;
-      }
-      this.setIce(res.data.ice);
-      this.set({ inCall: true, joining: false });
-      if (this.view.state) this.onState(this.view.state);
-      const early = this.early;
-      this.early = [];
-      early.forEach((s) => this.onSignal(s));
+      res = await this.request('call:join', { peerId, audio: mic, video: camera });
     } catch {
-      // No answer: the connection is down; the next welcome rejoins.
+      // No answer in time: again while connected (a slow server); else the next welcome rejoins.
+      if (this.socket?.connected) retry();
+      return;
     }
+    if (this.view.peerId !== peerId) return; // left meanwhile
+    if (!res.ok) {
+      // A refusal ends the attempt; a passing trouble (the store, a rate limit) is waited out.
+      if (TRANSIENT.has(res.error.code)) retry();
+      else {
+        this.hangUp();
+        this.set({ problem: { kind: 'server', error: res.error } });
+      }
+      return;
+    }
+    this.setIce(res.data.ice);
+    this.set({ inCall: true, joining: false });
+    if (this.view.state) this.onState(this.view.state);
+    const early = this.early;
+    this.early = [];
+    early.forEach((s) => this.onSignal(s));
   }
 
   private setIce(ice: IceConfig): void {
@@ -406,8 +441,22 @@ export class CallClient implements LinkHost {
     this.set({ links, peers: [...listed, ...kept] });
   }
 
+  /** The level of the sound sent, from the statistics of a connection (when no audio context may run). */
+  private async sentLevel(): Promise<number> {
+    const link = this.links.values().next().value;
+    if (!link) return 0;
+    let level = 0;
+    const report = await link.pc.getStats(link.pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null);
+    report.forEach((s: { type: string; kind?: string; audioLevel?: number }) => {
+      if (s.type === 'media-source' && s.kind === 'audio') level = Math.max(level, s.audioLevel ?? 0);
+    });
+    return level;
+  }
+
   private async pollSpeaking(): Promise<void> {
     const now = Date.now();
+    // Still here: the place in the call stays fresh for a reload (see STORED_FOR_MS).
+    if (this.view.inCall && this.stored && now - this.savedAt > 10_000) this.save();
     const speaking = new Set<string>();
     const gate = (id: string) => {
       let g = this.gates.get(id);
@@ -416,7 +465,7 @@ export class CallClient implements LinkHost {
     };
     const mine = this.localTrack('audio');
     this.level.set(this.view.inCall ? mine : null);
-    if (gate(SELF).update(mine ? this.level.level() : 0, now)) speaking.add(SELF);
+    if (gate(SELF).update(mine ? (this.level.level() ?? (await this.sentLevel())) : 0, now)) speaking.add(SELF);
     for (const [id, link] of this.links) {
       const peer = this.known.get(id);
       let level = 0;

@@ -75,7 +75,8 @@ export function CallTile({
       </div>
       <div className="call-caption">
         <span className="call-name">
-          {tile.self ? t('call.tile.you') : tile.name}
+          {tile.name}
+          {tile.self && <span className="you">{t('room.you')}</span>}
           <span className={`badge role-${tile.role}`}>{t(`roles.${tile.role}`)}</span>
         </span>
         <span className="call-flags">

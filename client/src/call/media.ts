@@ -88,9 +88,13 @@ export class LocalLevel {
     this.source.connect(this.analyser);
   }
 
-  level(): number {
-    if (!this.analyser || !this.buf || !this.source || !this.ctx) return 0;
-    if (this.ctx.state === 'suspended') void this.ctx.resume().catch(() => undefined);
+  /** Null when it cannot be measured here (no audio context, or the browser holds it until a click). */
+  level(): number | null {
+    if (!this.analyser || !this.buf || !this.source || !this.ctx) return null;
+    if (this.ctx.state === 'suspended') {
+      void this.ctx.resume().catch(() => undefined);
+      return null;
+    }
     this.analyser.getFloatTimeDomainData(this.buf);
     let sum = 0;
     for (const v of this.buf) sum += v * v;

@@ -121,3 +121,23 @@ describe('a tile of someone a private session keeps apart, in the viewer’s wor
     expect(apartTextFor({ role: 'platform', userId: 'u-p', separated: null }, 'mediator', caucus)).toBeNull();
   });
 });
+
+describe('the place in the call kept for a reload', () => {
+  it('is taken back within a while, not after (coming back much later is a new choice)', async () => {
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    };
+    Object.assign(globalThis, { sessionStorage: storage });
+    const { loadCall, saveCall, STORED_FOR_MS } = await import('./session');
+    const call = { peerId: newPeerId(), audio: true, video: false, micId: null, cameraId: null };
+    saveCall('case-1', call);
+    expect(loadCall('case-1')).toEqual(call);
+    expect(loadCall('case-2')).toBeNull();
+    expect(loadCall('case-1', Date.now() + STORED_FOR_MS + 1)).toBeNull();
+    saveCall('case-1', null);
+    expect(loadCall('case-1')).toBeNull();
+  });
+});

@@ -8,6 +8,11 @@ export interface StoredCall {
 }
 
 const key = (caseId: string) => `accord.call.${caseId}`;
+/**
+ * A place older than this is not taken back by itself: the camera and microphone open only when the
+ * person chooses, and coming back to the room much later is a new choice (a reload takes seconds).
+ */
+export const STORED_FOR_MS = 120_000;
 
 /** 16 random bytes as base64url: 22 characters, as the contract's peer id wants (16–64 of [A-Za-z0-9_-]). */
 export function newPeerId(): string {
@@ -17,12 +22,13 @@ export function newPeerId(): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function loadCall(caseId: string): StoredCall | null {
+export function loadCall(caseId: string, now = Date.now()): StoredCall | null {
   try {
     const raw = sessionStorage.getItem(key(caseId));
     if (!raw) return null;
-    const v = JSON.parse(raw) as Partial<StoredCall>;
+    const v = JSON.parse(raw) as Partial<StoredCall> & { at?: unknown };
     if (typeof v.peerId !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(v.peerId)) return null;
+    if (typeof v.at !== 'number' || now - v.at > STORED_FOR_MS) return null;
     return {
       peerId: v.peerId,
       audio: v.audio === true,
@@ -37,7 +43,7 @@ export function loadCall(caseId: string): StoredCall | null {
 
 export function saveCall(caseId: string, call: StoredCall | null): void {
   try {
-    if (call) sessionStorage.setItem(key(caseId), JSON.stringify(call));
+    if (call) sessionStorage.setItem(key(caseId), JSON.stringify({ ...call, at: Date.now() }));
     else sessionStorage.removeItem(key(caseId));
   } catch {
     // Storage refused (private mode, full): a reload then simply does not rejoin by itself.

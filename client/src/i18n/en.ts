@@ -754,7 +754,6 @@ export const en = {
       leave: 'Leave the call',
     },
     tile: {
-      you: 'You',
       micOff: 'Microphone off',
       cameraOff: 'Camera off',
       muted: 'Muted by the mediator',

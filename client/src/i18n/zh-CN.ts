@@ -733,7 +733,6 @@ export const zhCN: Messages = {
       leave: '退出通话',
     },
     tile: {
-      you: '我',
       micOff: '麦克风已关闭',
       cameraOff: '摄像头已关闭',
       muted: '已被调解员静音',
