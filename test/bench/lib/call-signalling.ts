@@ -91,9 +91,9 @@ async function until(check: () => boolean, what: string, timeoutMs = 60_000): Pr
 }
 
 /**
- * One server's run: connects `rooms` × 3 participants, measures the process's CPU while they sit idle
- * in the room, then `rounds` set-ups of every room's call (after a discarded warm-up round), then the
- * CPU while every call stays open and idle.
+ * One server's run: connects `rooms` × 3 participants, sets up every room's call once and leaves it (a
+ * discarded warm-up), measures the process's CPU while they sit idle in the room, then `rounds`
+ * set-ups of every room's call, then the CPU while every call stays open and idle.
  */
 export async function runSignalling(
   flavour: Flavour,
