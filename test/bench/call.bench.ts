@@ -109,6 +109,7 @@ if (PARTS.includes('frames')) {
     joins: s.joins.length,
     failed: s.failed,
     'in the call: median ms': round(s.summary.joined.median),
+    'connections made: median ms': round(s.summary.links.median),
     'all connected: median ms': round(s.summary.connected.median),
     'joiner decodes every peer: median ms': round(s.summary.joiner.median),
     'p90 ms': round(s.summary.joiner.p90),

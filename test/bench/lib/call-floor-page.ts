@@ -93,7 +93,7 @@ export const FLOOR_PAGE = `<!doctype html>
       const marks = {};
       const doneAt = await untilFrames(names.length, timeoutMs, marks);
       // No server: the joiner is "in the call" the moment it starts.
-      return { startAt, doneAt, ms: doneAt - startAt, joinedMs: 0, connectedMs: (marks.connectedAt ?? doneAt) - startAt };
+      return { startAt, doneAt, ms: doneAt - startAt, joinedMs: 0, linksMs: 0, connectedMs: (marks.connectedAt ?? doneAt) - startAt };
     },
     untilFrames,
     hangUp(name) {

@@ -41,6 +41,8 @@ export interface JoinSample {
   everyone: number;
   /** Until the joiner was in the call (Accord: its join acknowledged; the floor: at once). */
   joined: number;
+  /** Until the joiner had a connection to every peer (Accord: its client made them; the floor: at once). */
+  links: number;
   /** Until every connection of the joiner was 'connected' (ICE and DTLS done). */
   connected: number;
 }
@@ -49,7 +51,7 @@ export interface FramesSide {
   side: string;
   joins: JoinSample[];
   failed: number;
-  summary: { joiner: Quantiles; everyone: Quantiles; joined: Quantiles; connected: Quantiles };
+  summary: { joiner: Quantiles; everyone: Quantiles; joined: Quantiles; links: Quantiles; connected: Quantiles };
 }
 
 export interface FramesResult {
@@ -65,6 +67,8 @@ interface Timing {
   ms: number;
   /** From the click until the page was in the call (its join acknowledged), and until every connection was connected. */
   joinedMs: number;
+  /** From the click until the page had a connection to every peer (Accord; the floor: at once). */
+  linksMs: number;
   connectedMs: number;
 }
 
@@ -193,6 +197,7 @@ const accordUntilFrames = (count: number, marks = '{}') => `(async (marks) => {
     if (marks.joinedAt === undefined && window.__accordCall.state().inCall) marks.joinedAt = now();
     const s = await window.__accordCall.stats();
     if (s.length >= ${count}) {
+      if (marks.linksAt === undefined) marks.linksAt = now();
       if (marks.connectedAt === undefined && s.every((p) => p.connectionState === 'connected')) marks.connectedAt = now();
       if (s.every((p) => p.framesDecoded > 0)) return now();
     }
@@ -213,6 +218,7 @@ const accordTimedJoin = (count: number) => `(async () => {
     doneAt,
     ms: doneAt - startAt,
     joinedMs: (marks.joinedAt ?? doneAt) - startAt,
+    linksMs: (marks.linksAt ?? doneAt) - startAt,
     connectedMs: (marks.connectedAt ?? doneAt) - startAt,
   };
 })()`;
@@ -344,10 +350,17 @@ export async function runFrames(s: FramesSettings): Promise<FramesResult> {
         const r = results[k]!;
         try {
           const { timing: t, everyone } = await side.join();
-          r.joins.push({ repeat, joiner: t.ms, everyone, joined: t.joinedMs, connected: t.connectedMs });
+          r.joins.push({
+            repeat,
+            joiner: t.ms,
+            everyone,
+            joined: t.joinedMs,
+            links: t.linksMs,
+            connected: t.connectedMs,
+          });
           console.log(
             `${side.name}: join ${repeat}: frames from every peer ${t.ms.toFixed(0)} ms (in the call ` +
-              `${t.joinedMs.toFixed(0)}, connected ${t.connectedMs.toFixed(0)}; every page ${everyone.toFixed(0)} ms)`,
+              `${t.joinedMs.toFixed(0)}, connections made ${t.linksMs.toFixed(0)}, connected ${t.connectedMs.toFixed(0)}; every page ${everyone.toFixed(0)} ms)`,
           );
         } catch (err) {
           r.failed++;
@@ -367,6 +380,7 @@ export async function runFrames(s: FramesSettings): Promise<FramesResult> {
           joiner: q(r, 'joiner'),
           everyone: q(r, 'everyone'),
           joined: q(r, 'joined'),
+          links: q(r, 'links'),
           connected: q(r, 'connected'),
         },
       })),
