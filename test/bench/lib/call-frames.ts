@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+// playwright-core is the test workspace's (test/package.json), found from here by Node's lookup upwards.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAccordServer, loadConfig } from '@accord/server';
 import { tempDir } from './accord.js';
