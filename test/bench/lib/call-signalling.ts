@@ -105,7 +105,7 @@ export async function runSignalling(
 ): Promise<SignallingRun> {
   const clients = await connectFanout(flavour, [url], rooms);
   let refused = 0;
-  /** A refused offer is never answered: 1 + 8 + 1 + 8 signals fewer; the wait counts only what can arrive. */
+  /** A refused offer is never answered, so the round could not complete: it ends with an error instead of a wait. */
   let refusedSignals = 0;
   const members: Member[] = clients.participants.map((p) => {
     const room = p.room;
