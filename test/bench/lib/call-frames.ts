@@ -18,6 +18,8 @@ import { repoRoot, type BenchProcess } from './spawn.js';
 /** Debian's Chromium; never a downloaded browser (as test/helpers/browser.ts). */
 const CHROMIUM = '/usr/bin/chromium';
 const JOIN_TIMEOUT_MS = 60_000;
+/** ACCORD_BENCH_CALL_TRACE=1: prints what the joiner's every poll saw (state, video bytes in, frames decoded per peer). */
+const TRACE = process.env.ACCORD_BENCH_CALL_TRACE === '1';
 const ROLES = ['customer', 'platform', 'mediator'] as const;
 
 export interface FramesSettings {
@@ -71,6 +73,7 @@ interface Timing {
   /** From the click until the page had a connection to every peer (Accord; the floor: at once). */
   linksMs: number;
   connectedMs: number;
+  trace?: [number, [string, number, number][]][];
 }
 
 /** Nearest-rank quantiles, as the other benchmarks report latency. */
@@ -197,6 +200,7 @@ const accordUntilFrames = (count: number, marks = '{}') => `(async (marks) => {
   for (;;) {
     if (marks.joinedAt === undefined && window.__accordCall.state().inCall) marks.joinedAt = now();
     const s = await window.__accordCall.stats();
+    if (marks.trace) marks.trace.push([now(), s.map((p) => [p.connectionState, p.videoBytesIn, p.framesDecoded])]);
     if (s.length >= ${count}) {
       if (marks.linksAt === undefined) marks.linksAt = now();
       if (marks.connectedAt === undefined && s.every((p) => p.connectionState === 'connected')) marks.connectedAt = now();
@@ -210,7 +214,7 @@ const accordUntilFrames = (count: number, marks = '{}') => `(async (marks) => {
 /** The timed click: the mark is taken in the page, right before the button's click handler runs. */
 const accordTimedJoin = (count: number) => `(async () => {
   const button = document.querySelector('[data-testid="call-join-video"]');
-  const marks = {};
+  const marks = ${TRACE ? '{ trace: [] }' : '{}'};
   const startAt = performance.timeOrigin + performance.now();
   button.click();
   const doneAt = await ${accordUntilFrames(count, 'marks')};
@@ -221,6 +225,7 @@ const accordTimedJoin = (count: number) => `(async () => {
     joinedMs: (marks.joinedAt ?? doneAt) - startAt,
     linksMs: (marks.linksAt ?? doneAt) - startAt,
     connectedMs: (marks.connectedAt ?? doneAt) - startAt,
+    trace: marks.trace?.map(([at, peers]) => [Math.round(at - startAt), peers]),
   };
 })()`;
 
@@ -309,6 +314,7 @@ async function accordSide(browser: Browser, n: number): Promise<{ side: Side } |
         await openPreview(joiner);
         const waits = others.map((p) => p.evaluate<number>(accordUntilFrames(n - 1)));
         const t = await joiner.evaluate<Timing>(accordTimedJoin(n - 1));
+        if (t.trace) console.log(t.trace.map(([at, peers]) => `${at} ms: ${JSON.stringify(peers)}`).join('\n'));
         const last = Math.max(t.doneAt, ...(await Promise.all(waits)));
         return { timing: t, everyone: last - t.startAt };
       },
