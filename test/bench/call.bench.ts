@@ -21,7 +21,7 @@
  *   ACCORD_BENCH_CALL_PAGES=3          pages in the frame part (the last one joins)
  *   ACCORD_BENCH_CALL_REPEATS=10       joins timed per side in the frame part
  *   ACCORD_BENCH_SERVERS=bare,accord   which sides to run
- *   ACCORD_BENCH_CALL_TRACE=1          prints each poll of Accord's joiner (state, video bytes in, frames)
+ *   ACCORD_BENCH_CALL_TRACE=1          prints each poll of Accord's joiner (state, audio/video bytes in, frames)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

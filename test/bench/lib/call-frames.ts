@@ -18,7 +18,7 @@ import { repoRoot, type BenchProcess } from './spawn.js';
 /** Debian's Chromium; never a downloaded browser (as test/helpers/browser.ts). */
 const CHROMIUM = '/usr/bin/chromium';
 const JOIN_TIMEOUT_MS = 60_000;
-/** ACCORD_BENCH_CALL_TRACE=1: prints what the joiner's every poll saw (state, video bytes in, frames decoded per peer). */
+/** ACCORD_BENCH_CALL_TRACE=1: prints what the joiner's every poll saw (per peer: state, audio and video bytes in, frames decoded). */
 const TRACE = process.env.ACCORD_BENCH_CALL_TRACE === '1';
 const ROLES = ['customer', 'platform', 'mediator'] as const;
 
@@ -73,7 +73,7 @@ interface Timing {
   /** From the click until the page had a connection to every peer (Accord; the floor: at once). */
   linksMs: number;
   connectedMs: number;
-  trace?: [number, [string, number, number][]][];
+  trace?: [number, [string, number, number, number][]][];
 }
 
 /** Nearest-rank quantiles, as the other benchmarks report latency. */
@@ -200,7 +200,7 @@ const accordUntilFrames = (count: number, marks = '{}') => `(async (marks) => {
   for (;;) {
     if (marks.joinedAt === undefined && window.__accordCall.state().inCall) marks.joinedAt = now();
     const s = await window.__accordCall.stats();
-    if (marks.trace) marks.trace.push([now(), s.map((p) => [p.connectionState, p.videoBytesIn, p.framesDecoded])]);
+    if (marks.trace) marks.trace.push([now(), s.map((p) => [p.connectionState, p.audioBytesIn, p.videoBytesIn, p.framesDecoded])]);
     if (s.length >= ${count}) {
       if (marks.linksAt === undefined) marks.linksAt = now();
       if (marks.connectedAt === undefined && s.every((p) => p.connectionState === 'connected')) marks.connectedAt = now();
