@@ -11,10 +11,14 @@
  *    the last one until it decodes video from every peer (and every peer from it), repeated (leave and
  *    rejoin). Baseline: bare RTCPeerConnections between plain pages, SDP and candidates passed
  *    through this process (no server at all): the floor.
+ * 3. A caucus: from the mediator's click until the excluded party is cut off both ways, and from
+ *    ending it until every pair decodes again (lib/call-caucus.ts); against the issue's bar of one
+ *    second, and beside the join times of part 2 (a caucus's end rebuilds connections like a join).
  *
  *   npx tsx test/bench/call.bench.ts
  *   ACCORD_BENCH_QUICK=1               5 rooms, 2 rounds, 5 s idle, 3 repeats (a smoke run)
- *   ACCORD_BENCH_CALL_PARTS=signalling,frames    which parts to run
+ *   ACCORD_BENCH_CALL_PARTS=signalling,frames,caucus    which parts to run
+ *   ACCORD_BENCH_CALL_CAUCUS_REPEATS=10    caucuses opened and closed in the caucus part
  *   ACCORD_BENCH_CALL_ROOMS=10,30      room counts for the signalling part
  *   ACCORD_BENCH_CALL_ROUNDS=5         measured set-up rounds per room count (after one warm-up)
  *   ACCORD_BENCH_CALL_IDLE_MS=60000    each idle period (not in a call, then in the call)
@@ -27,6 +31,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSignalling, signallingRow, SIGNALS_PER_PAIR, type SignallingRun } from './lib/call-signalling.js';
+import { runCaucus, type CaucusResult } from './lib/call-caucus.js';
 import { quantiles, runFrames, type FramesResult } from './lib/call-frames.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { prepareRooms, startAccordServe } from './lib/rooms.js';
@@ -35,7 +40,8 @@ import { round } from './lib/stats.js';
 
 const env = process.env;
 const quick = env.ACCORD_BENCH_QUICK === '1';
-const PARTS = (env.ACCORD_BENCH_CALL_PARTS ?? 'signalling,frames').split(',');
+const PARTS = (env.ACCORD_BENCH_CALL_PARTS ?? 'signalling,frames,caucus').split(',');
+const CAUCUS_REPEATS = Number(env.ACCORD_BENCH_CALL_CAUCUS_REPEATS ?? (quick ? 3 : 10));
 const ROOM_COUNTS = (env.ACCORD_BENCH_CALL_ROOMS ?? (quick ? '5' : '10,30')).split(',').map(Number);
 const ROUNDS = Number(env.ACCORD_BENCH_CALL_ROUNDS ?? (quick ? 2 : 5));
 const IDLE_MS = Number(env.ACCORD_BENCH_CALL_IDLE_MS ?? (quick ? 5000 : 60_000));
@@ -144,6 +150,29 @@ if (PARTS.includes('frames')) {
   }
 }
 
+let caucus: CaucusResult | null = null;
+if (PARTS.includes('caucus') && SERVERS.includes('accord')) {
+  caucus = await runCaucus(CAUCUS_REPEATS);
+  printTable('A caucus in a three-way call (Chromium, loopback)', [
+    {
+      step: 'caucus opened → excluded party cut off both ways',
+      repeats: caucus.partedMs.length,
+      'median ms': round(caucus.parted.median),
+      'p90 ms': round(caucus.parted.p90),
+      'max ms': round(Math.max(...caucus.partedMs)),
+      bar: '1000',
+    },
+    {
+      step: 'caucus ended → every pair decodes again',
+      repeats: caucus.joinedMs.length,
+      'median ms': round(caucus.joined.median),
+      'p90 ms': round(caucus.joined.p90),
+      'max ms': round(Math.max(...caucus.joinedMs)),
+      bar: '',
+    },
+  ]);
+}
+
 const loadAtEnd = load();
 console.log(`\nload average at start ${loadAtStart}, at end ${loadAtEnd} (2 cores)`);
 const file = writeResult('call', {
@@ -155,9 +184,11 @@ const file = writeResult('call', {
     idleMs: IDLE_MS,
     pages: PAGES,
     repeats: REPEATS,
+    caucusRepeats: CAUCUS_REPEATS,
   },
   loadAverage: { start: loadAtStart, end: loadAtEnd },
   signalling,
   frames,
+  caucus,
 });
 console.log(`written to ${file}`);

@@ -17,7 +17,7 @@ import { repoRoot, type BenchProcess } from './spawn.js';
 
 /** Debian's Chromium; never a downloaded browser (as test/helpers/browser.ts). */
 const CHROMIUM = '/usr/bin/chromium';
-const JOIN_TIMEOUT_MS = 60_000;
+export const JOIN_TIMEOUT_MS = 60_000;
 /** ACCORD_BENCH_CALL_TRACE=1: prints what the joiner's every poll saw (per peer: state, audio and video bytes in, frames decoded). */
 const TRACE = process.env.ACCORD_BENCH_CALL_TRACE === '1';
 const ROLES = ['customer', 'platform', 'mediator'] as const;
@@ -29,7 +29,7 @@ export interface FramesSettings {
   sides: readonly string[];
 }
 
-interface Quantiles {
+export interface Quantiles {
   median: number;
   p90: number;
 }
@@ -91,7 +91,7 @@ interface Side {
   close(): Promise<void>;
 }
 
-async function launch(): Promise<Browser> {
+export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -114,7 +114,7 @@ async function launch(): Promise<Browser> {
   });
 }
 
-async function newPage(browser: Browser, label: string): Promise<Page> {
+export async function newPage(browser: Browser, label: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${label}] page error:`, err.message));
@@ -165,7 +165,7 @@ async function floorSide(browser: Browser, n: number): Promise<Side> {
 }
 
 /** A case with one invite per page, the room open (no waiting room); the server is started on it afterwards. */
-async function prepareCallCase(dataDir: string, n: number): Promise<{ caseId: string; invitePaths: string[] }> {
+export async function prepareCallCase(dataDir: string, n: number): Promise<{ caseId: string; invitePaths: string[] }> {
   const server = createAccordServer(
     loadConfig({ PORT: '0', ACCORD_DATA_DIR: dataDir, ACCORD_LOG_LEVEL: 'silent', ...ROOM_BENCH_ENV }),
   );
@@ -232,7 +232,7 @@ const accordTimedJoin = (count: number) => `(async () => {
 const statsCount = (p: Page) => p.evaluate<number>('window.__accordCall.stats().then((s) => s.length)');
 const inCall = (p: Page) => p.evaluate<boolean>('window.__accordCall.state().inCall');
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = JOIN_TIMEOUT_MS): Promise<void> {
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = JOIN_TIMEOUT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -241,7 +241,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = JO
 }
 
 /** Opens the preview and waits until it shows the camera: the user sees themself before choosing to join. */
-async function openPreview(page: Page): Promise<void> {
+export async function openPreview(page: Page): Promise<void> {
   await page.getByTestId('call-join').click();
   await page.getByTestId('call-join-video').waitFor({ state: 'visible', timeout: JOIN_TIMEOUT_MS });
   await until(
@@ -256,7 +256,7 @@ async function openPreview(page: Page): Promise<void> {
 }
 
 /** Past the signing PIN shown once to a party (noted, as a person would), to the room's call panel. */
-async function enterRoom(page: Page): Promise<boolean> {
+export async function enterRoom(page: Page): Promise<boolean> {
   try {
     const first = page.locator('[data-testid="call-panel"], [data-testid="pin-notice"]').first();
     await first.waitFor({ timeout: JOIN_TIMEOUT_MS });
