@@ -194,7 +194,7 @@ export class CallClient implements LinkHost {
       this.stored = { ...this.stored, audio: flags.mic, video: flags.camera };
       this.save();
     }
-    this.links.forEach((l) => l.syncTracks());
+    this.links.forEach((l) => void l.syncTracks());
     const res = await this.request('call:media', { audio: flags.mic, video: flags.camera }).catch(() => null);
     if (res && !res.ok) this.set({ problem: { kind: 'server', error: res.error } });
   }
@@ -413,7 +413,7 @@ export class CallClient implements LinkHost {
           this.links.delete(a.peerId);
         }
       }
-      if ((state.you?.muted ?? false) !== wasMuted) this.links.forEach((l) => l.syncTracks());
+      if ((state.you?.muted ?? false) !== wasMuted) this.links.forEach((l) => void l.syncTracks());
     }
     this.publishLinks();
   }

@@ -85,9 +85,10 @@ export class PeerLink {
     this.pc.oniceconnectionstatechange = () => this.onIceState();
     this.pc.onconnectionstatechange = () => this.onIceState();
     if (offerer) {
+      // The tracks go in with the transceivers, so the first offer already carries them: a track put in
+      // later by replaceTrack started its video about two seconds late (docs/PERFORMANCE.md, The call).
       for (const kind of ['audio', 'video'] as const) {
-        const t = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
-        void t.sender.replaceTrack(host.localTrack(kind)).catch(() => undefined);
+        this.pc.addTransceiver(host.localTrack(kind) ?? kind, { direction: 'sendrecv' });
       }
       void this.offer(false);
     } else if (!fromOffer) {
@@ -98,14 +99,16 @@ export class PeerLink {
   }
 
   /** Sends the current tracks (after a switch of microphone or camera, or a mute). */
-  syncTracks(): void {
+  syncTracks(): Promise<void> {
+    const switches: Promise<void>[] = [];
     for (const t of this.pc.getTransceivers()) {
       const kind = t.receiver.track.kind as 'audio' | 'video';
       const track = this.host.localTrack(kind);
       if (t.sender.track !== track && t.currentDirection !== 'stopped') {
-        void t.sender.replaceTrack(track).catch(() => undefined);
+        switches.push(t.sender.replaceTrack(track).catch(() => undefined));
       }
     }
+    return Promise.all(switches).then(() => undefined);
   }
 
   async onSignal(s: CallSignal): Promise<void> {
@@ -160,7 +163,8 @@ export class PeerLink {
       if (t.currentDirection === 'stopped') continue;
       if (t.direction !== 'sendrecv') t.direction = 'sendrecv';
     }
-    this.syncTracks();
+    // The answer is made once its tracks are in, as the offer is (see the constructor).
+    await this.syncTracks();
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     this.sendLocal();
     await this.flushCandidates();
