@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { CallProbe } from '@accord/shared';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { allocatedUsers, coturnOrSkip, relayedBytes, startCoturn, type Coturn } from '../helpers/coturn';
 import { repoRoot } from '../helpers/process';
@@ -17,24 +18,6 @@ import { startServer, type TestCase, type TestServer } from '../helpers/server';
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
 type Party = (typeof PARTIES)[number];
-
-/** What the client's call feature exposes on `window.__accordCall` (COMMON contract). */
-interface PeerStats {
-  peerId: string;
-  userId: string;
-  connectionState: string;
-  candidateType: 'host' | 'srflx' | 'prflx' | 'relay' | null;
-  audioBytesIn: number;
-  videoBytesIn: number;
-  framesDecoded: number;
-  audioBytesOut: number;
-  videoBytesOut: number;
-  restarts: number;
-}
-interface AccordCall {
-  stats(): Promise<PeerStats[]>;
-  state(): { inCall: boolean; peerId: string | null };
-}
 
 /** One ICE candidate as a browser received it from another over Accord's signalling. */
 interface SeenCandidate {
@@ -66,7 +49,7 @@ function recordCandidates(page: Page, into: SeenCandidate[]): void {
 
 const stats = (page: Page) =>
   page.evaluate(async () => {
-    const call = (window as unknown as { __accordCall?: AccordCall }).__accordCall;
+    const call = (window as unknown as { __accordCall?: CallProbe }).__accordCall;
     return call ? call.stats() : [];
   });
 

@@ -1,26 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { CallPeerStats as PeerStats, CallProbe } from '@accord/shared';
 import { ARTIFACTS } from '../helpers/browser';
 import { sleep } from '../helpers/wait';
 
-/** One open RTCPeerConnection as the client reports it (`window.__accordCall.stats()`, see docs/COMMON contract). */
-export interface PeerStats {
-  peerId: string;
-  userId: string;
-  connectionState: RTCPeerConnectionState;
-  candidateType: 'host' | 'srflx' | 'prflx' | 'relay' | null;
-  audioBytesIn: number;
-  videoBytesIn: number;
-  framesDecoded: number;
-  audioBytesOut: number;
-  videoBytesOut: number;
-  restarts: number;
-}
-interface CallProbe {
-  stats(): Promise<PeerStats[]>;
-  state(): { inCall: boolean; peerId: string | null };
-}
 interface ProbedWindow {
   __accordCall?: CallProbe;
   __mediaRequests?: number;

@@ -1,18 +1,8 @@
+import type { CallPeerStats } from '@accord/shared';
 import type { PeerLink } from './PeerLink';
 
-/** One open connection as `window.__accordCall.stats()` reports it (the contract in docs: tests and benchmarks read it). */
-export interface PeerStats {
-  peerId: string;
-  userId: string;
-  connectionState: RTCPeerConnectionState;
-  candidateType: 'host' | 'srflx' | 'prflx' | 'relay' | null;
-  audioBytesIn: number;
-  videoBytesIn: number;
-  framesDecoded: number;
-  audioBytesOut: number;
-  videoBytesOut: number;
-  restarts: number;
-}
+/** One open connection as `window.__accordCall.stats()` reports it (the contract: `CallPeerStats` in shared). */
+export type PeerStats = CallPeerStats;
 
 type Entry = Record<string, unknown> & { type: string; id: string };
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);

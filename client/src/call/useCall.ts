@@ -1,13 +1,10 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { RoomApi } from '../room/useRoom';
 import { CallClient, type CallView, type JoinChoice } from './CallClient';
-import type { PeerStats } from './stats';
+import type { CallProbe } from '@accord/shared';
 
-/** The test and benchmark probe (the client's call UI contract): present once the room page has loaded. */
-export interface AccordCallProbe {
-  stats(): Promise<PeerStats[]>;
-  state(): { inCall: boolean; peerId: string | null };
-}
+/** The test and benchmark probe (`CallProbe` in shared): present once the room page has loaded. */
+type AccordCallProbe = CallProbe;
 
 declare global {
   interface Window {

@@ -141,3 +141,29 @@ export const CallState = z.object({
   recorded: z.literal(false),
 });
 export type CallState = z.infer<typeof CallState>;
+
+/**
+ * What a room page reports of its call on `window.__accordCall` (end-to-end tests and the benchmark read
+ * it): one entry per open peer connection, from `RTCPeerConnection.getStats`.
+ */
+export const CallPeerStats = z.object({
+  peerId: PeerId,
+  userId: UserId,
+  connectionState: z.enum(['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed']),
+  /** The local candidate of the selected pair (`relay`: through the TURN server). */
+  candidateType: z.enum(['host', 'srflx', 'prflx', 'relay']).nullable(),
+  audioBytesIn: z.number(),
+  videoBytesIn: z.number(),
+  framesDecoded: z.number(),
+  audioBytesOut: z.number(),
+  videoBytesOut: z.number(),
+  /** ICE restarts and rebuilt connections to this peer so far. */
+  restarts: z.number(),
+});
+export type CallPeerStats = z.infer<typeof CallPeerStats>;
+
+/** `window.__accordCall`, present on every room page. */
+export interface CallProbe {
+  stats(): Promise<CallPeerStats[]>;
+  state(): { inCall: boolean; peerId: string | null };
+}
