@@ -21,3 +21,4 @@ export * from './routes';
 export * from './signoff-rules';
 export * from './pages';
 export * from './recovery';
+export * from './repayment';
