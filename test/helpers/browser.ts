@@ -20,6 +20,19 @@ export function chromiumOrSkip(): boolean {
   return false;
 }
 
+/** Every headless launch's switches (root needs no sandbox; nothing reaches out to Google's services). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+/** Chromium's fake camera and microphone, granted without a prompt. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
 export interface LaunchOptions {
   /**
    * Chromium's fake camera and microphone (a test pattern and a beep), granted without asking: the
@@ -37,16 +50,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      ...(options.fakeMedia ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : []),
-    ],
+    args: [...CHROMIUM_ARGS, ...(options.fakeMedia ? FAKE_MEDIA_ARGS : [])],
   });
   onCleanup('Chromium', () => browser.close());
   return browser;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { CallEntry, CallRoster } from './roster';
+import type { CallEntry, CallEntryPatch, CallRoster } from './roster';
 
 /** An entry as stored: the entry, the node whose connection it is, and when that node last vouched for it. */
 interface Stored extends CallEntry {
@@ -147,12 +147,7 @@ export class RedisCallRoster implements CallRoster {
     this.mine.set(caseId, room);
   }
 
-  async update(
-    caseId: string,
-    peerId: string,
-    socketId: string,
-    patch: Partial<Pick<CallEntry, 'audio' | 'video' | 'awayUntil'>>,
-  ): Promise<CallEntry | null> {
+  async update(caseId: string, peerId: string, socketId: string, patch: CallEntryPatch): Promise<CallEntry | null> {
     // A JSON null in the patch decodes to cjson.null, which cjson writes back as null.
     const freshAfter = Date.now() - this.ttlMs;
     const raw = await this.redis.callUpdate(this.key(caseId), peerId, socketId, JSON.stringify(patch), freshAfter);

@@ -15,16 +15,14 @@ export interface CallEntry {
   awayUntil: number | null;
 }
 
+/** What may change in an entry without rejoining. */
+export type CallEntryPatch = Partial<Pick<CallEntry, 'audio' | 'video' | 'awayUntil'>>;
+
 export interface CallRoster {
   /** Adds the entry, or replaces the one with its peer id (a rejoin after a reload or reconnection). */
   put(caseId: string, entry: CallEntry): Promise<void>;
   /** Changes one entry if it is still held by `socketId`; returns the entry after the change, or null. */
-  update(
-    caseId: string,
-    peerId: string,
-    socketId: string,
-    patch: Partial<Pick<CallEntry, 'audio' | 'video' | 'awayUntil'>>,
-  ): Promise<CallEntry | null>;
+  update(caseId: string, peerId: string, socketId: string, patch: CallEntryPatch): Promise<CallEntry | null>;
   /** Removes the entry if it is still held by `socketId` (not if it was taken over meanwhile). */
   remove(caseId: string, peerId: string, socketId: string): Promise<boolean>;
   /** The room's entries in the order they joined; entries kept away past their time are left out. */
@@ -43,12 +41,7 @@ export class MemoryCallRoster implements CallRoster {
     room.set(entry.peerId, { ...entry });
   }
 
-  async update(
-    caseId: string,
-    peerId: string,
-    socketId: string,
-    patch: Partial<Pick<CallEntry, 'audio' | 'video' | 'awayUntil'>>,
-  ): Promise<CallEntry | null> {
+  async update(caseId: string, peerId: string, socketId: string, patch: CallEntryPatch): Promise<CallEntry | null> {
     const entry = this.rooms.get(caseId)?.get(peerId);
     if (!entry || entry.socketId !== socketId) return null;
     Object.assign(entry, patch);

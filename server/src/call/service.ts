@@ -48,7 +48,7 @@ const notInCall = () => AccordError.because('FORBIDDEN', 'call.notInCall', 'join
 export class CallService {
   constructor(
     private readonly roster: CallRoster,
-    private readonly store: Pick<MemberStore, 'listMembers'>,
+    private readonly store: Pick<MemberStore, 'listMembers' | 'getMember'>,
     private readonly rooms: RoomStates,
     private readonly bus: Bus,
     private readonly config: CallConfig,
@@ -114,15 +114,17 @@ export class CallService {
    */
   async signal(p: Principal, payload: CallSignalPayload, conn: CallConnection): Promise<void> {
     if (conn.peerId === null) throw notInCall();
-    const snap = await this.snapshot(p.caseId);
-    const me = snap.entries.find((e) => e.peerId === conn.peerId && e.socketId === conn.socketId);
+    // Every offer, answer and candidate comes this way: the target's membership is read through the
+    // node's member cache, not the whole member list from the store.
+    const [entries, state] = await Promise.all([this.roster.list(p.caseId), this.rooms.get(p.caseId)]);
+    const me = entries.find((e) => e.peerId === conn.peerId && e.socketId === conn.socketId);
     if (!me) throw notInCall();
-    const target = snap.entries.find((e) => e.peerId === payload.to);
-    const member = target ? snap.members.get(target.userId) : undefined;
+    const target = entries.find((e) => e.peerId === payload.to);
+    const member = target ? await this.store.getMember(p.caseId, target.userId) : null;
     if (!target || !member || member.removedAt !== null) {
       throw AccordError.because('NOT_FOUND', 'call.peerNotInCall', 'that peer is not in this call');
     }
-    if (callGroup(p.userId, p.role, snap.state) !== callGroup(member.userId, member.role, snap.state)) {
+    if (callGroup(p.userId, p.role, state) !== callGroup(member.userId, member.role, state)) {
       throw AccordError.because('FORBIDDEN', 'call.separated', 'a private session separates you from that peer');
     }
     const { to: _to, ...body } = payload;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 // playwright-core is the test workspace's (test/package.json), found from here by Node's lookup upwards.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAccordServer, loadConfig } from '@accord/server';
+import { CHROMIUM, CHROMIUM_ARGS, FAKE_MEDIA_ARGS } from '../../helpers/browser.js';
 import { tempDir } from './accord.js';
 import { FLOOR_PAGE } from './call-floor-page.js';
 import { ROOM_BENCH_ENV, startAccordServe } from './rooms.js';
@@ -15,8 +16,6 @@ import { repoRoot, type BenchProcess } from './spawn.js';
 // The browser half of the call benchmark: how long from "join with video" to the first decoded frame
 // of every peer, in Accord's client and between bare RTCPeerConnections (the floor).
 
-/** Debian's Chromium; never a downloaded browser (as test/helpers/browser.ts). */
-const CHROMIUM = '/usr/bin/chromium';
 export const JOIN_TIMEOUT_MS = 60_000;
 /** ACCORD_BENCH_CALL_TRACE=1: prints what the joiner's every poll saw (per peer: state, audio and video bytes in, frames decoded). */
 const TRACE = process.env.ACCORD_BENCH_CALL_TRACE === '1';
@@ -96,15 +95,8 @@ export async function launch(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
+      ...CHROMIUM_ARGS,
+      ...FAKE_MEDIA_ARGS,
       '--autoplay-policy=no-user-gesture-required',
       // Every page is "in the background" for a headless browser; its 20 ms polls must not be slowed.
       '--disable-background-timer-throttling',
