@@ -460,6 +460,31 @@ export class CallClient implements LinkHost {
     return level;
   }
 
+  /** Per peer: the received audio energy and duration at the last poll. */
+  private readonly energy = new Map<string, { energy: number; duration: number }>();
+
+  /**
+   * The loudness of what came from a peer since the last poll: the RMS level over the interval, from the
+   * inbound audio's total energy and duration (a point sample of the last packet's level misses short
+   * sounds, and polls come seldom in a page the browser throttles).
+   */
+  private async receivedLevel(id: string, link: PeerLink): Promise<number> {
+    let energy = 0;
+    let duration = 0;
+    (await link.pc.getStats()).forEach(
+      (r: { type: string; kind?: string; totalAudioEnergy?: number; totalSamplesDuration?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+          energy += r.totalAudioEnergy ?? 0;
+          duration += r.totalSamplesDuration ?? 0;
+        }
+      },
+    );
+    const before = this.energy.get(id);
+    this.energy.set(id, { energy, duration });
+    if (!before || duration <= before.duration || energy < before.energy) return 0;
+    return Math.sqrt((energy - before.energy) / (duration - before.duration));
+  }
+
   private async pollSpeaking(): Promise<void> {
     const now = Date.now();
     // Still here: the place in the call stays fresh for a reload (see STORED_FOR_MS).
@@ -475,15 +500,10 @@ export class CallClient implements LinkHost {
     if (gate(SELF).update(mine ? (this.level.level() ?? (await this.sentLevel())) : 0, now)) speaking.add(SELF);
     for (const [id, link] of this.links) {
       const peer = this.known.get(id);
-      let level = 0;
-      if (peer && !peer.muted && peer.audio) {
-        for (const r of link.pc.getReceivers()) {
-          if (r.track.kind !== 'audio') continue;
-          for (const src of r.getSynchronizationSources()) level = Math.max(level, src.audioLevel ?? 0);
-        }
-      }
+      const level = peer && !peer.muted && peer.audio ? await this.receivedLevel(id, link) : 0;
       if (gate(id).update(level, now)) speaking.add(id);
     }
+    for (const id of this.energy.keys()) if (!this.links.has(id)) this.energy.delete(id);
     const prev = this.view.speaking;
     if (prev.size !== speaking.size || [...speaking].some((id) => !prev.has(id))) this.set({ speaking });
   }
