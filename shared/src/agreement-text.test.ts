@@ -84,7 +84,7 @@ describe('canonical agreement text', () => {
         '第 3 期 | 2027年3月31日 | 人民币 400.00 元',
         '合计 | | 人民币 1,200.00 元',
         '',
-        '文本格式：accord-agreement/2',
+        '文本格式：accord-agreement/3',
         '',
       ].join('\n'),
     );
@@ -113,7 +113,7 @@ describe('canonical agreement text', () => {
         'The parties confirm that no party pays anything.',
         'Other conditions: none',
         '',
-        'Text format: accord-agreement/2',
+        'Text format: accord-agreement/3',
         '',
       ].join('\n'),
     );

@@ -2,7 +2,9 @@ import * as Y from 'yjs';
 import { AgreementDoc, SettlementTerms } from './documents';
 import { isAgreementMark } from './agreement-schema';
 import type { CaseLanguage } from './ids';
-import { dateText, moneyShort, moneyText, repaymentSchedule } from './settlement-format';
+import { dateText, formatCents, moneyShort, moneyText, repaymentSchedule } from './settlement-format';
+import { computePlan, termsPlan, type Plan } from './repayment';
+import type { PlanKind } from './plan-kind';
 
 /**
  * The canonical text of an agreement: what is frozen, shown, signed and sealed. It reads as a
@@ -16,7 +18,7 @@ import { dateText, moneyShort, moneyText, repaymentSchedule } from './settlement
  * which changes what a text says. Text is Unicode NFC with "\n" line ends and no trailing spaces.
  * docs/PROTOCOL.md ("Canonical agreement text") gives the layout and the structural markers.
  */
-export const CANONICAL_VERSION = 'accord-agreement/2';
+export const CANONICAL_VERSION = 'accord-agreement/3';
 
 const TERM_ORDER: readonly (keyof SettlementTerms)[] = [
   'amountInDisputeCents',
@@ -27,6 +29,15 @@ const TERM_ORDER: readonly (keyof SettlementTerms)[] = [
   'monthlyAmountCents',
   'noPayment',
   'conditions',
+  'planKind',
+  'planPrincipalCents',
+  'planInterestCents',
+  'planFeesCents',
+  'planRateBp',
+  'planHolidayMonths',
+  'planStartDate',
+  'planWaiveInterestCents',
+  'planWaiveFeesCents',
 ];
 
 /** The words of the canonical text in each language. */
@@ -53,6 +64,28 @@ const WORDS = {
     row: (n: number) => `第 ${n} 期`,
     total: '合计',
     format: '文本格式：',
+    plan: '三、还款计划',
+    planKind: '还款方式：',
+    kinds: { equal_instalment: '等额本息', equal_principal: '等额本金', interest_free: '免息分期' } as Record<
+      PlanKind,
+      string
+    >,
+    principal: '剩余本金：',
+    accrued: '已产生未付利息：',
+    fees: '已产生费用：',
+    waived: '（减免 ',
+    waivedEnd: '）',
+    rate: '年利率（单利，按月计）：',
+    holiday: '还款宽限期：',
+    holidayMonths: (n: number, cents: string) => `${n} 个月（其间利息 ${cents} 元计入本金）`,
+    start: '计划起始日：',
+    unitNote: '金额单位：人民币元。各期本金、利息、费用按期数均分并舍去分以下金额，余额计入最后一期。',
+    planHead: '期次 | 还款日 | 本金 | 利息 | 费用 | 应还金额 | 剩余本金',
+    cost: '综合年化成本（IRR 法）：',
+    costValue: (nominal: string, effective: string) => `名义年化 ${nominal}%，实际年化 ${effective}%`,
+    costNone: '无',
+    overCap: (cap: number) => `超过 ${cap}% 的综合融资成本上限`,
+    planIncomplete: '还款计划尚未完整，不能据此签署。',
   },
   en: {
     title: 'Settlement agreement',
@@ -76,6 +109,31 @@ const WORDS = {
     row: (n: number) => `${n}`,
     total: 'Total',
     format: 'Text format: ',
+    plan: '3. Repayment plan',
+    planKind: 'Plan: ',
+    kinds: {
+      equal_instalment: 'equal instalments (principal and interest)',
+      equal_principal: 'equal principal',
+      interest_free: 'interest-free instalments',
+    } as Record<PlanKind, string>,
+    principal: 'Principal outstanding: ',
+    accrued: 'Interest accrued and unpaid: ',
+    fees: 'Fees accrued: ',
+    waived: ' (waived: ',
+    waivedEnd: ')',
+    rate: 'Annual rate (simple, monthly): ',
+    holiday: 'Payment holiday: ',
+    holidayMonths: (n: number, cents: string) =>
+      `${n} month${n === 1 ? '' : 's'} (interest of ${cents} added to the principal)`,
+    start: 'Plan starts: ',
+    unitNote:
+      'Amounts in RMB. Each instalment takes an equal share of principal, interest and fees rounded down to the cent; the last instalment takes every remainder.',
+    planHead: 'Instalment | Due date | Principal | Interest | Fees | Payment | Principal remaining',
+    cost: 'Annualised cost (IRR method): ',
+    costValue: (nominal: string, effective: string) => `${nominal}% nominal, ${effective}% effective`,
+    costNone: 'none',
+    overCap: (cap: number) => `above the ${cap}% cap on the comprehensive financing cost`,
+    planIncomplete: 'The repayment plan is incomplete and cannot be signed.',
   },
 } as const;
 
@@ -156,7 +214,7 @@ export function readTermsMap(map: Y.Map<unknown>): SettlementTerms {
   const out: Record<string, unknown> = {};
   for (const key of TERM_ORDER) {
     const parsed = SettlementTerms.shape[key].safeParse(map.get(key));
-    out[key] = parsed.success ? parsed.data : key === 'conditions' ? '' : key === 'noPayment' ? false : null;
+    out[key] = parsed.success ? (parsed.data ?? null) : key === 'conditions' ? '' : key === 'noPayment' ? false : null;
   }
   return out as SettlementTerms;
 }
@@ -190,6 +248,15 @@ function termLines(terms: SettlementTerms, language: CaseLanguage): string[] {
   const conditions = normalise(terms.conditions);
   // Indented like the body, so no condition can pass for a line of the terms.
   lines.push(conditions === '' ? w.conditions + w.none : `${w.conditions.trimEnd()}\n${indent(conditions, '  ')}`);
+  const plan = termsPlan(terms);
+  if (plan.state === 'ready') {
+    lines.push('', ...planLines(computePlan(plan.input), language));
+    return lines;
+  }
+  if (plan.state === 'incomplete') {
+    lines.push('', w.plan, w.planIncomplete);
+    return lines;
+  }
   const schedule = repaymentSchedule(terms);
   if (schedule) {
     lines.push('', w.schedule, w.tableHead);
@@ -200,6 +267,113 @@ function termLines(terms: SettlementTerms, language: CaseLanguage): string[] {
     lines.push(`${w.total} | | ${moneyShort(total, language)}`);
   }
   return lines;
+}
+
+/** A percentage as the text states it: two decimals, by `toFixed` (the same in every engine). */
+const pct = (x: number) => x.toFixed(2);
+
+/** The repayment plan's section: what it restructures, on what terms, the exact schedule and its cost. */
+export function planLines(plan: Plan, language: CaseLanguage): string[] {
+  const w = WORDS[language];
+  const i = plan.input;
+  const waived = (cents: number) => (cents > 0 ? `${w.waived}${moneyShort(cents, language)}${w.waivedEnd}` : '');
+  const lines = [
+    w.plan,
+    w.planKind + w.kinds[i.kind],
+    w.principal + moneyShort(i.principalCents, language),
+    w.accrued + moneyShort(i.interestCents, language) + waived(i.waiveInterestCents),
+    w.fees + moneyShort(i.feesCents, language) + waived(i.waiveFeesCents),
+  ];
+  if (i.kind !== 'interest_free') lines.push(w.rate + `${pct(i.annualRateBp / 100)}%`);
+  if (i.holidayMonths > 0)
+    lines.push(w.holiday + w.holidayMonths(i.holidayMonths, formatCents(plan.holidayInterestCents)));
+  lines.push(w.start + dateText(i.startDate, language), w.unitNote, w.planHead);
+  for (const r of plan.rows) {
+    lines.push(
+      [
+        w.row(r.n),
+        dateText(r.dueDate, language),
+        formatCents(r.principalCents),
+        formatCents(r.interestCents),
+        formatCents(r.feeCents),
+        formatCents(r.paymentCents),
+        formatCents(r.remainingCents),
+      ].join(' | '),
+    );
+  }
+  const t = plan.totals;
+  lines.push(
+    [
+      w.total,
+      '',
+      formatCents(t.principalCents),
+      formatCents(t.interestCents),
+      formatCents(t.feeCents),
+      formatCents(t.paymentCents),
+      '',
+    ]
+      .join(' | ')
+      .trimEnd(),
+  );
+  const cost = plan.annualCost;
+  lines.push(w.cost + (cost ? w.costValue(pct(cost.nominalPct), pct(cost.effectivePct)) : w.costNone));
+  for (const cap of plan.exceedsCapsPct) lines.push(`  ${w.overCap(cap)}`);
+  return lines;
+}
+
+/**
+ * One clause of the agreement: each top-level block of the body that shows any text, in order, and
+ * then the settlement terms (with the schedule or plan) as one clause. A body clause is identified by
+ * the Yjs item that holds its block (`<client>.<clock>`): editing inside it keeps the id, and its text
+ * changes; a block split, merged or retyped is a new clause. Consent is given to a clause's text
+ * (its SHA-256), so an edit leaves earlier consent standing for a text that is no longer there.
+ */
+export interface AgreementClause {
+  id: string;
+  /** 1-based, in the order of the document; the terms clause is last. */
+  number: number;
+  kind: 'text' | 'terms';
+  /** The clause as the canonical text shows it (the terms clause: its section's lines). */
+  text: string;
+  /** The Yjs client id that created the block (null for the terms clause). */
+  client: number | null;
+}
+
+/** The id of the clause holding the settlement terms. */
+export const TERMS_CLAUSE_ID = 'terms';
+
+export function agreementClauses(doc: Y.Doc, language: CaseLanguage): AgreementClause[] {
+  const out: AgreementClause[] = [];
+  for (const child of childrenOf(doc.getXmlFragment(AgreementDoc.body))) {
+    if (!(child instanceof Y.XmlElement)) continue;
+    const text = normalise(block(child));
+    const item = child._item;
+    if (text === '' || !item) continue;
+    out.push({
+      id: `${item.id.client}.${item.id.clock}`,
+      number: out.length + 1,
+      kind: 'text',
+      text,
+      client: item.id.client,
+    });
+  }
+  const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
+  out.push({
+    id: TERMS_CLAUSE_ID,
+    number: out.length + 1,
+    kind: 'terms',
+    text: normalise(termLines(terms, language).join('\n')),
+    client: null,
+  });
+  return out;
+}
+
+/** Each clause with the SHA-256 (hex) of its text: what a party's consent is bound to. */
+export async function hashedClauses(
+  doc: Y.Doc,
+  language: CaseLanguage,
+): Promise<(AgreementClause & { hash: string })[]> {
+  return Promise.all(agreementClauses(doc, language).map(async (c) => ({ ...c, hash: await sha256Hex(c.text) })));
 }
 
 /** Renders the agreement document of a case to its canonical text, in the case's language. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaseId, Cents } from './ids';
+import { PlanKind } from './plan-kind';
 
 /**
  * Names of Yjs documents. The agreement of a case is named by the case id
@@ -61,5 +62,21 @@ export const SettlementTerms = z.object({
   /** An explicit clause that nobody pays anything (e.g. a fee explained and the complaint withdrawn). */
   noPayment: z.boolean(),
   conditions: z.string().max(4000),
+  /**
+   * A repayment plan (see `repayment.ts`), one key per input so that concurrent edits merge field by
+   * field: the plan is proposed when `planKind` is set, and uses `instalments` and `firstDueDate` above.
+   * Optional so that records sealed before plans existed still read (their terms lack these keys).
+   */
+  planKind: PlanKind.nullable().optional(),
+  planPrincipalCents: Cents.nullable().optional(),
+  planInterestCents: Cents.nullable().optional(),
+  planFeesCents: Cents.nullable().optional(),
+  /** The plan's nominal annual rate in basis points (1 200 = 12 %). */
+  planRateBp: z.int().min(0).max(10_000).nullable().optional(),
+  planHolidayMonths: z.int().min(0).max(36).nullable().optional(),
+  /** When the plan starts: interest for its first month runs from it. */
+  planStartDate: z.iso.date().nullable().optional(),
+  planWaiveInterestCents: Cents.nullable().optional(),
+  planWaiveFeesCents: Cents.nullable().optional(),
 });
 export type SettlementTerms = z.infer<typeof SettlementTerms>;

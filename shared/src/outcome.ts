@@ -11,7 +11,9 @@ import { sha256Hex } from './agreement-text';
  * key can check it with standard tools: canonicalize `record`, verify
  * `signature` (base64url) over its UTF-8 bytes. `verifyOutcome` does exactly that.
  */
-export const OUTCOME_FORMAT = 'accord.outcome/2';
+export const OUTCOME_FORMAT = 'accord.outcome/3';
+/** Records sealed before clause consent, rounds and hardship existed: they still verify. */
+export const OUTCOME_FORMATS = ['accord.outcome/2', OUTCOME_FORMAT] as const;
 
 export const OutcomeKind = z.enum(['settled', 'not_settled', 'withdrawn']);
 export type OutcomeKind = z.infer<typeof OutcomeKind>;
@@ -19,7 +21,7 @@ export type OutcomeKind = z.infer<typeof OutcomeKind>;
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const OutcomeRecord = z.strictObject({
-  format: z.literal(OUTCOME_FORMAT),
+  format: z.enum(OUTCOME_FORMATS),
   caseId: CaseId,
   caseNumber: z.string(),
   title: z.string(),
@@ -48,6 +50,42 @@ export const OutcomeRecord = z.strictObject({
    * a log cut back past it, or rewritten up to it, no longer matches the sealed record.
    */
   audit: z.strictObject({ headSeq: z.int().min(0), headHash: Hex64 }),
+  /**
+   * (format 3) Each clause of the frozen agreement: its text's hash, who proposed it, and every
+   * consent either party gave to any text of it, in order (a consent whose hash is not the clause's
+   * was given to an earlier text, and was reset by the edit).
+   */
+  clauses: z
+    .array(
+      z.strictObject({
+        number: z.int().min(1),
+        id: z.string(),
+        hash: Hex64,
+        proposedBy: z.strictObject({ role: z.string(), name: z.string() }).nullable(),
+        history: z.array(
+          z.strictObject({
+            role: z.string(),
+            name: z.string(),
+            state: z.enum(['agreed', 'objected']),
+            reason: z.string(),
+            at: IsoDateTime,
+            hash: Hex64,
+          }),
+        ),
+      }),
+    )
+    .optional(),
+  /** (format 3) The negotiation rounds the mediator closed: their canonical text's fingerprint. */
+  rounds: z.array(z.strictObject({ n: z.int().min(1), closedAt: IsoDateTime, fingerprint: Hex64 })).optional(),
+  /** (format 3) The hardship the customer declared, if any: its kind, and the proof files' hashes. */
+  hardship: z
+    .strictObject({
+      kind: z.string(),
+      declaredAt: IsoDateTime,
+      proofs: z.array(z.strictObject({ name: z.string(), sha256: Hex64 })),
+    })
+    .nullable()
+    .optional(),
   sealedAt: IsoDateTime,
   sealedBy: z.strictObject({ userId: UserId, role: CaseRole }),
   key: z.strictObject({

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { addMonths } from './settlement-format';
+import { PlanKind } from './plan-kind';
+import type { SettlementTerms } from './documents';
 
 /**
  * The repayment-plan calculator: a borrower's outstanding debt (principal, accrued interest, fees),
@@ -24,8 +26,7 @@ const Cents = z.int().min(0).max(100_000_000_000);
 /** A calendar date, YYYY-MM-DD. */
 const DateOnly = z.iso.date();
 
-export const PlanKind = z.enum(['equal_instalment', 'equal_principal', 'interest_free']);
-export type PlanKind = z.infer<typeof PlanKind>;
+export { PlanKind } from './plan-kind';
 
 export const PlanInput = z
   .object({
@@ -230,6 +231,10 @@ export const LenderPlanPolicy = z.object({
 });
 export type LenderPlanPolicy = z.infer<typeof LenderPlanPolicy>;
 
+/** `GET /api/cases/:caseId/plan-policy`: the limits of the case's lender (null: none set), for the room. */
+export const PlanPolicyView = z.object({ lenderName: z.string().nullable(), policy: LenderPlanPolicy.nullable() });
+export type PlanPolicyView = z.infer<typeof PlanPolicyView>;
+
 export type PolicyBreach =
   | { rule: 'maxInstalments'; limit: number; actual: number }
   | { rule: 'maxWaiverCents'; limit: number; actual: number }
@@ -248,4 +253,65 @@ export function policyBreaches(input: PlanInput, policy: LenderPlanPolicy): Poli
     out.push({ rule: 'maxHolidayMonths', limit: policy.maxHolidayMonths, actual: input.holidayMonths });
   }
   return out;
+}
+
+/** The plan the settlement terms propose: none, one that cannot be computed yet (and why), or its input. */
+export type TermsPlan =
+  | { state: 'none' }
+  | { state: 'incomplete'; problems: { field: string; message: string }[] }
+  | { state: 'ready'; input: PlanInput };
+
+/**
+ * Reads the plan out of the settlement terms. Unset optional inputs (accrued interest, fees, rate,
+ * holiday, waivers) count as zero; the principal, the number of instalments, the first due date and
+ * the start date are needed. Every problem is named (the parties see them beside the plan).
+ */
+export function termsPlan(terms: SettlementTerms): TermsPlan {
+  if (!terms.planKind) return { state: 'none' };
+  const problems: { field: string; message: string }[] = [];
+  const need = <T>(field: string, value: T | null | undefined): T | null => {
+    if (value === null || value === undefined) problems.push({ field, message: 'not set' });
+    return value ?? null;
+  };
+  const principalCents = need('planPrincipalCents', terms.planPrincipalCents);
+  const instalments = need('instalments', terms.instalments);
+  const firstDueDate = need('firstDueDate', terms.firstDueDate);
+  const startDate = need('planStartDate', terms.planStartDate);
+  if (problems.length > 0) return { state: 'incomplete', problems };
+  const parsed = PlanInput.safeParse({
+    kind: terms.planKind,
+    principalCents,
+    interestCents: terms.planInterestCents ?? 0,
+    feesCents: terms.planFeesCents ?? 0,
+    annualRateBp: terms.planKind === 'interest_free' ? 0 : (terms.planRateBp ?? 0),
+    instalments,
+    holidayMonths: terms.planHolidayMonths ?? 0,
+    firstDueDate,
+    startDate,
+    waiveInterestCents: terms.planWaiveInterestCents ?? 0,
+    waiveFeesCents: terms.planWaiveFeesCents ?? 0,
+  });
+  if (!parsed.success) {
+    const field = (path: PropertyKey[]): string => {
+      const key = String(path[0] ?? '');
+      const termKey: Record<string, string> = {
+        instalments: 'instalments',
+        firstDueDate: 'firstDueDate',
+        startDate: 'planStartDate',
+        principalCents: 'planPrincipalCents',
+        interestCents: 'planInterestCents',
+        feesCents: 'planFeesCents',
+        waiveInterestCents: 'planWaiveInterestCents',
+        waiveFeesCents: 'planWaiveFeesCents',
+        holidayMonths: 'planHolidayMonths',
+        annualRateBp: 'planRateBp',
+      };
+      return termKey[key] ?? key;
+    };
+    return {
+      state: 'incomplete',
+      problems: parsed.error.issues.map((i) => ({ field: field(i.path), message: i.message })),
+    };
+  }
+  return { state: 'ready', input: parsed.data };
 }

@@ -6,6 +6,7 @@ export type CaseRole = z.infer<typeof CaseRole>;
 
 /** The two sides of the dispute: the borrower and the lender's representative. */
 export const PARTY_ROLES = ['customer', 'platform'] as const satisfies readonly CaseRole[];
+export const PartyRole = z.enum(PARTY_ROLES);
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
 /** Whether a role is a party's (a caucus is held with one; a settlement needs each one's signature). */
@@ -37,6 +38,9 @@ export const CaseAction = z.enum([
   'hand.raise',
   'call.join',
   'call.send',
+  'negotiation.consent',
+  'negotiation.offer',
+  'negotiation.round',
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
 
@@ -69,6 +73,10 @@ export const permissions: Readonly<Record<CaseAction, readonly CaseRole[]>> = {
   // The call: an observer listens and watches; an admin reads the case but is not in the room's call.
   'call.join': ['customer', 'platform', 'mediator', 'observer'],
   'call.send': PARTIES,
+  // Negotiation: the parties consent and make blind offers; the mediator closes rounds.
+  'negotiation.consent': ['customer', 'platform'],
+  'negotiation.offer': ['customer', 'platform'],
+  'negotiation.round': ['mediator'],
 };
 
 export const staffPermissions: Readonly<Record<StaffAction, readonly StaffRole[]>> = {

@@ -23,6 +23,7 @@ import {
   WithdrawBody,
 } from './intake';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
+import { PlanPolicyView } from './repayment';
 import {
   AddMemberBody,
   CaseView,
@@ -257,6 +258,9 @@ export const ROUTES = {
     result: CaseProgress,
   },
   'GET /api/cases/:caseId/room-invite': { auth: 'session', params: caseId, result: RoomInviteResult },
+
+  /** The repayment-plan limits of the case's lender, for the terms panel (members of the case and staff). */
+  'GET /api/cases/:caseId/plan-policy': { auth: 'session', params: caseId, result: PlanPolicyView },
 
   // ---- evidence and records
   'GET /api/cases/:caseId/evidence': { auth: 'session', params: caseId, result: z.array(EvidenceView) },

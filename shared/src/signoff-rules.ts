@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { SettlementTerms } from './documents';
-import { PARTY_ROLES, type CaseRole } from './roles';
+import { PARTY_ROLES, type CaseRole, type PartyRole } from './roles';
+import { termsPlan } from './repayment';
 
 /**
  * The rules of a valid settlement, one function for the server (which enforces them when the room
@@ -8,7 +9,8 @@ import { PARTY_ROLES, type CaseRole } from './roles';
  * before the mediator tries): a settlement is signed by every party role of the case (the customer
  * and the platform) and the mediator, over an agreement that says something, whose key terms are set
  * (the amount agreed, and for payment in instalments the first due date and the monthly amount) or
- * that says explicitly that nobody pays.
+ * that says explicitly that nobody pays, and every clause of which both parties agreed to as it reads
+ * now (see `negotiation.ts`). A proposed repayment plan stands in for the key terms once complete.
  */
 export const SIGNING_ROLES = [...PARTY_ROLES, 'mediator'] as const satisfies readonly CaseRole[];
 export type SigningRole = (typeof SIGNING_ROLES)[number];
@@ -27,17 +29,20 @@ export type SignoffProblem =
   /** The agreement's text is empty (only spaces, or nothing). */
   | { kind: 'empty_text' }
   /** A key term is not set, and the agreement does not say that nobody pays. */
-  | { kind: 'missing_term'; term: KeyTerm };
+  | { kind: 'missing_term'; term: KeyTerm }
+  /** A repayment plan is proposed but cannot be computed yet (an input is missing or out of range). */
+  | { kind: 'plan_incomplete' }
+  /** A clause that a party has not agreed to as it reads now (pending, or objected to). */
+  | { kind: 'clause_not_agreed'; clause: number; roles: PartyRole[] };
 
 export interface SignoffInput {
   /** The members who would sign (or did): their roles. */
   signers: readonly { role: CaseRole }[];
   /** Whether the agreement's body has any visible character. */
   bodyHasText: boolean;
-  terms: Pick<
-    SettlementTerms,
-    'amountAgreedCents' | 'instalments' | 'firstDueDate' | 'monthlyAmountCents' | 'noPayment'
-  >;
+  terms: SettlementTerms;
+  /** Each clause with each party's consent to its current text (`clauseConsent` in negotiation.ts). */
+  clauses: readonly { number: number; parties: Record<PartyRole, { state: string }> }[];
 }
 
 /** What stands between this agreement and a valid settlement; empty when nothing does. */
@@ -48,12 +53,18 @@ export function signoffProblems(input: SignoffInput): SignoffProblem[] {
   }
   if (!input.bodyHasText) problems.push({ kind: 'empty_text' });
   const t = input.terms;
-  if (!t.noPayment) {
+  const plan = termsPlan(t);
+  if (plan.state === 'incomplete') problems.push({ kind: 'plan_incomplete' });
+  if (!t.noPayment && plan.state === 'none') {
     if (t.amountAgreedCents === null) problems.push({ kind: 'missing_term', term: 'amountAgreedCents' });
     if (t.instalments !== null && t.instalments > 1) {
       if (t.firstDueDate === null) problems.push({ kind: 'missing_term', term: 'firstDueDate' });
       if (t.monthlyAmountCents === null) problems.push({ kind: 'missing_term', term: 'monthlyAmountCents' });
     }
+  }
+  for (const c of input.clauses) {
+    const roles = PARTY_ROLES.filter((r) => c.parties[r].state !== 'agreed');
+    if (roles.length > 0) problems.push({ kind: 'clause_not_agreed', clause: c.number, roles });
   }
   return problems;
 }
@@ -72,7 +83,11 @@ export function describeSignoffProblems(problems: readonly SignoffProblem[]): st
         ? `no ${p.role} would sign`
         : p.kind === 'empty_text'
           ? 'the agreement has no text'
-          : `${TERM_WORDS[p.term]} is not set (or tick "no payment")`,
+          : p.kind === 'plan_incomplete'
+            ? 'the repayment plan is incomplete'
+            : p.kind === 'clause_not_agreed'
+              ? `clause ${p.clause} is not agreed by the ${p.roles.join(' and ')}`
+              : `${TERM_WORDS[p.term]} is not set (or tick "no payment")`,
     )
     .join('; ');
 }

@@ -10,6 +10,9 @@ import type {
   SettlementTerms,
   StaffRole,
   AuditEntryBody,
+  DocAuthor,
+  PartyRole,
+  RoundView,
 } from '@accord/shared';
 
 export interface UserRecord {
@@ -411,7 +414,78 @@ export type StoreAggregates = UserStore &
   ChatStore &
   SignoffStore &
   DocStore &
-  OutboxStore;
+  OutboxStore &
+  NegotiationStore &
+  OfferStore;
+
+/** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
+export interface ConsentRecord {
+  /** Per case, from 1, in the order given. */
+  seq: number;
+  caseId: string;
+  clauseId: string;
+  hash: string;
+  userId: string;
+  role: PartyRole;
+  displayName: string;
+  state: 'agreed' | 'objected';
+  reason: string;
+  at: string;
+}
+
+/** A negotiation round the mediator closed: the agreement as it stood (text, terms, consent). */
+export interface RoundRecord {
+  caseId: string;
+  /** Per case, from 1. */
+  n: number;
+  closedAt: string;
+  closedBy: { userId: string; role: string; displayName: string };
+  note: string;
+  text: string;
+  fingerprint: string;
+  terms: SettlementTerms;
+  clauses: RoundView['clauses'];
+}
+
+/** Clause consent, the authors of the agreement's Yjs clients, and the rounds. */
+export interface NegotiationStore {
+  /** Appends a consent and gives it the case's next seq. */
+  addConsent(entry: Omit<ConsentRecord, 'seq'>): Promise<ConsentRecord>;
+  listConsent(caseId: string): Promise<ConsentRecord[]>;
+  /** Records who writes with a Yjs client id in a case's agreement; a client id keeps its first author. */
+  bindDocAuthor(caseId: string, author: DocAuthor): Promise<void>;
+  listDocAuthors(caseId: string): Promise<DocAuthor[]>;
+  /** Stores a closed round as the case's next (`n` is the last round's plus one, atomically). */
+  addRound(round: Omit<RoundRecord, 'n'>): Promise<RoundRecord>;
+  listRounds(caseId: string): Promise<RoundRecord[]>;
+}
+
+/** A party's blind offer, sealed (encrypted with the data key): its amount is never stored in the clear. */
+export interface OfferRecord {
+  caseId: string;
+  round: number;
+  role: PartyRole;
+  userId: string;
+  sealed: Uint8Array;
+  at: string;
+}
+
+export interface OfferResultRecord {
+  caseId: string;
+  round: number;
+  overlap: boolean;
+  midpointCents: number | null;
+  at: string;
+}
+
+export interface OfferStore {
+  /** Stores an offer; false (nothing stored) when this role already has one in that round. */
+  addOffer(offer: OfferRecord): Promise<boolean>;
+  listOffers(caseId: string): Promise<OfferRecord[]>;
+  /** Records a round's result; false (nothing stored) when the round already has one. */
+  resolveOfferRound(result: OfferResultRecord): Promise<boolean>;
+  listOfferResults(caseId: string): Promise<OfferResultRecord[]>;
+}
 
 /**
  * A notice waiting in the outbox (notify/). It names its recipient (`customer:<caseId>` or

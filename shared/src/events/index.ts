@@ -32,6 +32,15 @@ import { LobbyStatus, PresenceSnapshot, RoomState, RoomWelcome } from './room';
 import { OutcomeStatus, SealPayload, SignPayload } from './outcome';
 import { SealedOutcome } from '../outcome';
 import {
+  ConsentPayload,
+  NegotiationState,
+  OfferPayload,
+  RoundClosePayload,
+  RoundGetPayload,
+  RoundSummary,
+  RoundView,
+} from '../negotiation';
+import {
   CallJoinPayload,
   CallJoinResult,
   CallMedia,
@@ -46,6 +55,7 @@ export * from './room';
 export * from './moderation';
 export * from './outcome';
 export * from './call';
+export * from '../negotiation';
 export { ackSchema, type Ack } from './common';
 
 /** Every client→server event with its payload and ack data schema. */
@@ -79,6 +89,16 @@ export const clientEvents = {
   'call:ice': clientEvent(EmptyPayload, IceConfig),
   /** An offer, answer, ICE candidate or restart request for one peer the sender may connect to now. */
   'call:signal': clientEvent(CallSignalPayload, z.object({})),
+  /** Consent, rounds and blind-offer status as this member may see them (never an offer's amount). */
+  'negotiation:state': clientEvent(EmptyPayload, NegotiationState),
+  /** A party agrees to, or objects to, one clause's text (named by its hash). */
+  'consent:set': clientEvent(ConsentPayload, NegotiationState),
+  /** The mediator closes a negotiation round: the agreement's text and terms are snapshotted. */
+  'round:close': clientEvent(RoundClosePayload, RoundSummary),
+  /** One closed round's snapshot (text, terms, consent), for viewing and diffing. */
+  'round:get': clientEvent(RoundGetPayload, RoundView),
+  /** A party's blind offer for the current offer round; the ack names the round, never echoes the amount. */
+  'offer:submit': clientEvent(OfferPayload, z.object({ round: z.int().min(1) })),
 } as const;
 export type ClientEventName = keyof typeof clientEvents;
 
@@ -102,6 +122,8 @@ export const serverEvents = {
   'call:state': CallState,
   /** A signal from a peer this connection may connect to. */
   'call:signal': CallSignal,
+  /** Consent, rounds or blind-offer status changed (sent to everyone in the room). */
+  'negotiation:state': NegotiationState,
   /** An error not tied to an ack: an unknown event, or a bad event sent without an ack. */
   'accord:error': ErrorBody,
 } as const;

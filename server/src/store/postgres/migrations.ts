@@ -216,4 +216,67 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX account_events_target ON account_events(target_id, at);
 `,
+  /* 7: as SQLite migration 10, negotiation (issue 18): clause consent, who writes with each Yjs client id, closed rounds, blind offers and their results, the customer's hardship declaration, and each lender's repayment-plan limits */ `
+  CREATE TABLE clause_consent (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    seq INTEGER NOT NULL,
+    clause_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
+  );
+  CREATE TABLE doc_authors (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    client BIGINT NOT NULL,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    PRIMARY KEY (case_id, client)
+  );
+  CREATE TABLE negotiation_rounds (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    n INTEGER NOT NULL,
+    closed_at TEXT NOT NULL,
+    closed_by TEXT NOT NULL,
+    note TEXT NOT NULL,
+    text TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    clauses TEXT NOT NULL,
+    PRIMARY KEY (case_id, n)
+  );
+  CREATE TABLE blind_offers (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    round INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    sealed BYTEA NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, round, role)
+  );
+  CREATE TABLE offer_results (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    round INTEGER NOT NULL,
+    overlap BOOLEAN NOT NULL,
+    midpoint_cents BIGINT,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, round)
+  );
+  CREATE TABLE hardships (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    since TEXT,
+    description TEXT NOT NULL,
+    evidence_ids TEXT NOT NULL,
+    declared_by TEXT NOT NULL,
+    declared_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  ALTER TABLE lenders ADD COLUMN plan_policy TEXT;
+`,
 ];
