@@ -6,6 +6,7 @@ import type { IntakeResult, LoginResult } from '@accord/shared';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { complaint as complaintFields, form, pdf } from '../helpers/files';
 import { repoRoot } from '../helpers/process';
+import { agreeEveryClause } from './consent-support';
 import { NAMES, createTestCase, startServer, type TestCaseOf, type TestServer } from '../helpers/server';
 
 /**
@@ -377,6 +378,7 @@ for (const lang of ['zh-CN', 'en'] as const) {
       await m.getByTestId('term-amountAgreedCents').fill('480');
       await m.getByTestId('term-amountAgreedCents').press('Enter');
       await expect.poll(() => pages.customer.getByTestId('term-amountAgreedCents').inputValue()).toBe('480.00');
+      await agreeEveryClause(pages, m);
       await checkAll('drafting');
 
       await expect.poll(() => m.getByTestId('phase-signing').isEnabled()).toBe(true);

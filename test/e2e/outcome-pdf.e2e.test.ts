@@ -5,6 +5,7 @@ import { recordDigest } from '@accord/shared';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot, ARTIFACTS } from '../helpers/browser';
 import { repoRoot, runCli } from '../helpers/process';
+import { agreeEveryClause } from './consent-support';
 import { makeTempDir, NAMES, startServer, type TestCase, type TestServer } from '../helpers/server';
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
@@ -24,6 +25,8 @@ async function draftAndFreeze(pages: Record<Party, Page>): Promise<void> {
     await m.getByTestId(`term-${term}`).press('Enter');
     await expect.poll(() => pages.customer.getByTestId(`term-${term}`).inputValue()).toBe(`${value}.00`);
   }
+  await agreeEveryClause(pages, m);
+  await expect.poll(() => m.getByTestId('phase-signing').isEnabled()).toBe(true);
   await m.getByTestId('phase-signing').click();
   for (const party of PARTIES) await pages[party].getByTestId('frozen-text').waitFor();
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot, ARTIFACTS } from '../helpers/browser';
 import { repoRoot, runCli } from '../helpers/process';
+import { agreeEveryClause } from './consent-support';
 import { NAMES, makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
@@ -48,6 +49,9 @@ describe.skipIf(!chromiumOrSkip())('signing in turn and the sealed record, in Ch
     await m.getByTestId('term-amountAgreedCents').fill('480');
     await m.getByTestId('term-amountAgreedCents').press('Enter');
     await expect.poll(() => pages.customer.getByTestId('term-amountAgreedCents').inputValue()).toBe('480.00');
+    // Not before both parties agreed to every clause.
+    expect(await m.getByTestId('phase-signing').isDisabled()).toBe(true);
+    await agreeEveryClause(pages, m);
     await expect.poll(() => m.getByTestId('phase-signing').isEnabled()).toBe(true);
     await screenshot(m, 'ready-for-signing-mediator');
     await m.getByTestId('phase-signing').click();
