@@ -269,8 +269,14 @@ function termLines(terms: SettlementTerms, language: CaseLanguage): string[] {
   return lines;
 }
 
-/** A percentage as the text states it: two decimals, by `toFixed` (the same in every engine). */
-const pct = (x: number) => x.toFixed(2);
+/**
+ * A percentage as the text states it: two decimals, by `toFixed` (the same in every engine). The IRR
+ * of a plan that costs nothing comes out a hair below zero, which `toFixed` writes `-0.00`.
+ */
+const pct = (x: number) => {
+  const text = x.toFixed(2);
+  return text === '-0.00' ? '0.00' : text;
+};
 
 /** The repayment plan's section: what it restructures, on what terms, the exact schedule and its cost. */
 export function planLines(plan: Plan, language: CaseLanguage): string[] {
