@@ -57,14 +57,15 @@ export interface SignedRecord {
   publicKey: string;
 }
 
-export function signRecord(record: OutcomeRecord): SignedRecord {
-  const key = loadSigningKey(makeTempDir('accord-record-key-'));
+/** Signs with the key of a data dir (a test server's, so that its published key verifies), or a throwaway one. */
+export function signRecord(record: OutcomeRecord, keyDir?: string): SignedRecord {
+  const key = loadSigningKey(keyDir ?? makeTempDir('accord-record-key-'));
   const signed: OutcomeRecord = { ...record, key: { alg: 'Ed25519', publicKey: key.publicKey, id: key.id } };
   return { sealed: { record: signed, signature: key.sign(canonicalJson(signed)) }, publicKey: key.publicKey };
 }
 
 /** A settled format 3 record on the hardship plan, in the language given, signed. */
-export async function hardshipPlanRecord(language: CaseLanguage): Promise<SignedRecord> {
+export async function hardshipPlanRecord(language: CaseLanguage, keyDir?: string): Promise<SignedRecord> {
   const doc = new Y.Doc();
   doc.getXmlFragment(AgreementDoc.body).insert(
     0,
@@ -164,5 +165,5 @@ export async function hardshipPlanRecord(language: CaseLanguage): Promise<Signed
     sealedBy: { userId: ids.mediator, role: 'mediator' },
     key: { alg: 'Ed25519', publicKey: '', id: '0'.repeat(64) },
   };
-  return signRecord(record);
+  return signRecord(record, keyDir);
 }

@@ -337,7 +337,8 @@ export const en = {
     noProposer: 'the settlement terms',
     agreed: 'agreed',
     objected: 'objected: “{{reason}}”',
-    earlierText: 'given to an earlier text of the clause',
+    // Set off by its own brackets (and a space in English).
+    earlierText: ' (given to an earlier text of the clause)',
     noConsent: 'No consent was recorded.',
     rounds: 'Negotiation rounds',
     round: 'Round {{n}}, closed {{time}}',

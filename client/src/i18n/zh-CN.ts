@@ -333,7 +333,7 @@ export const zhCN: Messages = {
     noProposer: '协议条款',
     agreed: '同意',
     objected: '异议：“{{reason}}”',
-    earlierText: '针对该条修改前的文本',
+    earlierText: '（针对该条修改前的文本）',
     noConsent: '无确认记录。',
     rounds: '协商轮次',
     round: '第 {{n}} 轮，结束于 {{time}}',

@@ -189,7 +189,7 @@ function ClauseHistory({ record }: { record: OutcomeRecord }) {
                       {e.state === 'agreed'
                         ? t('recordDetails.agreed')
                         : t('recordDetails.objected', { reason: e.reason })}
-                      {earlier && ` (${t('recordDetails.earlierText')})`} — {time(e.at)}
+                      {earlier && t('recordDetails.earlierText')} — {time(e.at)}
                     </li>
                   );
                 })}
