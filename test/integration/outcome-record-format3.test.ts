@@ -96,6 +96,8 @@ describe('a format 3 record on paper', () => {
     if (!read.ok) throw new Error(read.problem);
     expect(read.sealed).toEqual(sealed);
     expect(await verifyOutcome(read.sealed, publicKey)).toMatchObject({ ok: true, problems: [] });
+    // One record, one document.
+    expect((await render(sealed)).equals(pdf)).toBe(true);
   });
 
   it('in English, with the same figures', async () => {

@@ -66,8 +66,8 @@ export interface PdfLabels {
   hardship: {
     heading: string;
     kind: string;
-    /** The kinds a customer declares (shared/src/hardship.ts); any other kind is shown as recorded. */
-    kinds: Record<string, string>;
+    /** The kinds a customer declares (shared/src/hardship.ts). */
+    kinds: Record<'job_loss' | 'illness' | 'accident' | 'disaster' | 'other', string>;
     declaredAt: string;
     proofs: string;
     noProofs: string;

@@ -143,7 +143,8 @@ class Writer {
         doc.text(c.title, x, y, { width: cellWidth(i), align: c.align ?? 'left' });
         x += c.width;
       });
-      doc.y = y + Math.max(16, height + 4);
+      // One line of titles takes 16 points, as it always did; titles that wrap take what they need.
+      doc.y = y + Math.max(16, height + 2);
       this.rule();
     };
     const line = (row: string[], font: FontName) => {
@@ -404,7 +405,9 @@ function hardship(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
   if (!r.hardship) return;
   const h = l.hardship;
   w.heading(h.heading);
-  w.row(h.kind, h.kinds[r.hardship.kind] ?? r.hardship.kind);
+  // A kind this version does not know (a later one's) reads as "other", never as a stored value.
+  const kind = r.hardship.kind;
+  w.row(h.kind, Object.hasOwn(h.kinds, kind) ? h.kinds[kind as keyof typeof h.kinds] : h.kinds.other);
   w.row(h.declaredAt, `${formatTime(r.hardship.declaredAt, r.language)} ${l.zone}`);
   if (r.hardship.proofs.length === 0) {
     w.row(h.proofs, h.noProofs);
