@@ -217,7 +217,8 @@ const en: PdfLabels = {
     heading: 'Negotiation rounds',
     round: 'Round',
     closedAt: 'Closed at',
-    fingerprint: 'Fingerprint of the round’s text (SHA-256)',
+    // No typographic apostrophe: the CJK font draws it full width.
+    fingerprint: 'Fingerprint of the text at its close (SHA-256)',
   },
   hardship: {
     heading: 'Hardship',
