@@ -270,7 +270,7 @@ describe('the repayment plan in the canonical text', () => {
       '年利率（单利，按月计）：7.20%',
       '还款宽限期：2 个月（其间利息 144.43 元计入本金）',
       '计划起始日：2027年1月15日',
-      '金额单位：人民币元。各期本金、利息、费用按期数均分并舍去分以下金额，余额计入最后一期。',
+      '金额单位：人民币元。每月利息按剩余本金计算，四舍五入至分；已产生的利息和费用按期数均分，舍去分以下金额；尾差计入最后一期。',
       '期次 | 还款日 | 本金 | 利息 | 费用 | 应还金额 | 剩余本金',
       '第 1 期 | 2027年4月15日 | 1,993.92 | 139.53 | 0.00 | 2,133.45 | 10,150.51',
       '第 2 期 | 2027年5月15日 | 2,005.89 | 127.56 | 0.00 | 2,133.45 | 8,144.62',
@@ -299,7 +299,7 @@ describe('the repayment plan in the canonical text', () => {
       'Annual rate (simple, monthly): 7.20%',
       'Payment holiday: 2 months (interest of 144.43 added to the principal)',
       'Plan starts: 15 January 2027',
-      'Amounts in RMB. Each instalment takes an equal share of principal, interest and fees rounded down to the cent; the last instalment takes every remainder.',
+      'Amounts in RMB. Monthly interest is charged on the principal remaining, rounded to the nearest cent; interest and fees already accrued are shared equally over the instalments, rounded down to the cent; the last instalment takes every remainder.',
       'Instalment | Due date | Principal | Interest | Fees | Payment | Principal remaining',
     ]);
     expect(section[10]).toBe('1 | 15 April 2027 | 1,993.92 | 139.53 | 0.00 | 2,133.45 | 10,150.51');
@@ -333,7 +333,7 @@ describe('the repayment plan in the canonical text', () => {
       'Interest accrued and unpaid: RMB 0.00',
       'Fees accrued: RMB 0.00',
       'Plan starts: 31 January 2027',
-      'Amounts in RMB. Each instalment takes an equal share of principal, interest and fees rounded down to the cent; the last instalment takes every remainder.',
+      'Amounts in RMB. Monthly interest is charged on the principal remaining, rounded to the nearest cent; interest and fees already accrued are shared equally over the instalments, rounded down to the cent; the last instalment takes every remainder.',
       'Instalment | Due date | Principal | Interest | Fees | Payment | Principal remaining',
       '1 | 28 February 2027 | 333.33 | 0.00 | 0.00 | 333.33 | 666.68',
       '2 | 28 March 2027 | 333.33 | 0.00 | 0.00 | 333.33 | 333.35',
