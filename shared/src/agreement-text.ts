@@ -79,7 +79,9 @@ const WORDS = {
     holiday: '还款宽限期：',
     holidayMonths: (n: number, cents: string) => `${n} 个月（其间利息 ${cents} 元计入本金）`,
     start: '计划起始日：',
-    unitNote: '金额单位：人民币元。各期本金、利息、费用按期数均分并舍去分以下金额，余额计入最后一期。',
+    // The rounding rule of `computePlan` as the signed text states it (every kind of plan).
+    unitNote:
+      '金额单位：人民币元。每月利息按剩余本金计算，四舍五入至分；已产生的利息和费用按期数均分，舍去分以下金额；尾差计入最后一期。',
     planHead: '期次 | 还款日 | 本金 | 利息 | 费用 | 应还金额 | 剩余本金',
     cost: '综合年化成本（IRR 法）：',
     costValue: (nominal: string, effective: string) => `名义年化 ${nominal}%，实际年化 ${effective}%`,
@@ -127,7 +129,7 @@ const WORDS = {
       `${n} month${n === 1 ? '' : 's'} (interest of ${cents} added to the principal)`,
     start: 'Plan starts: ',
     unitNote:
-      'Amounts in RMB. Each instalment takes an equal share of principal, interest and fees rounded down to the cent; the last instalment takes every remainder.',
+      'Amounts in RMB. Monthly interest is charged on the principal remaining, rounded to the nearest cent; interest and fees already accrued are shared equally over the instalments, rounded down to the cent; the last instalment takes every remainder.',
     planHead: 'Instalment | Due date | Principal | Interest | Fees | Payment | Principal remaining',
     cost: 'Annualised cost (IRR method): ',
     costValue: (nominal: string, effective: string) => `${nominal}% nominal, ${effective}% effective`,
@@ -269,8 +271,14 @@ function termLines(terms: SettlementTerms, language: CaseLanguage): string[] {
   return lines;
 }
 
-/** A percentage as the text states it: two decimals, by `toFixed` (the same in every engine). */
-const pct = (x: number) => x.toFixed(2);
+/**
+ * A percentage as the text states it: two decimals, by `toFixed` (the same in every engine). The IRR
+ * of a plan that costs nothing comes out a hair below zero, which `toFixed` writes `-0.00`.
+ */
+const pct = (x: number) => {
+  const text = x.toFixed(2);
+  return text === '-0.00' ? '0.00' : text;
+};
 
 /** The repayment plan's section: what it restructures, on what terms, the exact schedule and its cost. */
 export function planLines(plan: Plan, language: CaseLanguage): string[] {

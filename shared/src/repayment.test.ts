@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PlanInput, computePlan, irr, policyBreaches } from './repayment';
+import { PlanInput, computePlan, irr, policyBreaches, termsPlan } from './repayment';
+import type { SettlementTerms } from './documents';
 import { addMonths } from './settlement-format';
 
 const base = (over: Partial<PlanInput> = {}): PlanInput =>
@@ -104,5 +105,96 @@ describe('repayment plans: worked examples', () => {
   it('irr: none without a change of sign', () => {
     expect(irr([100, 100])).toBeNull();
     expect(irr([-100, 110])).toBeCloseTo(0.1, 10);
+  });
+});
+
+describe('the plan the settlement terms propose', () => {
+  const blank: SettlementTerms = {
+    amountInDisputeCents: null,
+    amountAgreedCents: null,
+    feesWaivedCents: null,
+    instalments: null,
+    firstDueDate: null,
+    monthlyAmountCents: null,
+    noPayment: false,
+    conditions: '',
+  };
+  const proposed: SettlementTerms = {
+    ...blank,
+    planKind: 'equal_instalment',
+    planPrincipalCents: 1_000_000,
+    instalments: 12,
+    firstDueDate: '2026-02-15',
+    planStartDate: '2026-01-15',
+  };
+  const fields = (terms: SettlementTerms) => {
+    const plan = termsPlan(terms);
+    return plan.state === 'incomplete' ? plan.problems.map((p) => p.field) : plan.state;
+  };
+
+  it('none without a kind, even with plan inputs set (terms sealed before plans had none of these keys)', () => {
+    expect(termsPlan(blank)).toEqual({ state: 'none' });
+    expect(termsPlan({ ...proposed, planKind: null })).toEqual({ state: 'none' });
+    expect(termsPlan({ ...proposed, planKind: undefined })).toEqual({ state: 'none' });
+  });
+
+  it('incomplete, naming every missing input by its terms key', () => {
+    expect(fields({ ...blank, planKind: 'interest_free' })).toEqual([
+      'planPrincipalCents',
+      'instalments',
+      'firstDueDate',
+      'planStartDate',
+    ]);
+    expect(fields({ ...proposed, planStartDate: null })).toEqual(['planStartDate']);
+    const plan = termsPlan({ ...proposed, instalments: null });
+    expect(plan).toEqual({ state: 'incomplete', problems: [{ field: 'instalments', message: 'not set' }] });
+  });
+
+  it('ready, with unset optional inputs as zero: the calculator’s input', () => {
+    expect(termsPlan(proposed)).toEqual({ state: 'ready', input: base({ annualRateBp: 0 }) });
+    const full = termsPlan({
+      ...proposed,
+      planInterestCents: 50_000,
+      planFeesCents: 30_000,
+      planRateBp: 600,
+      planHolidayMonths: 2,
+      firstDueDate: '2026-04-15',
+      planWaiveInterestCents: 10_000,
+      planWaiveFeesCents: 30_000,
+    });
+    expect(full).toEqual({
+      state: 'ready',
+      input: base({
+        interestCents: 50_000,
+        feesCents: 30_000,
+        annualRateBp: 600,
+        holidayMonths: 2,
+        firstDueDate: '2026-04-15',
+        waiveInterestCents: 10_000,
+        waiveFeesCents: 30_000,
+      }),
+    });
+    // An interest-free plan charges no rate, whatever rate is still typed in.
+    const free = termsPlan({ ...proposed, planKind: 'interest_free', planRateBp: 900 });
+    expect(free.state === 'ready' && free.input.annualRateBp).toBe(0);
+  });
+
+  it('a waiver larger than what is owed, or a first due date before the start, is named', () => {
+    const waiver = termsPlan({ ...proposed, planInterestCents: 10_000, planWaiveInterestCents: 10_001 });
+    expect(waiver).toEqual({
+      state: 'incomplete',
+      problems: [{ field: 'planWaiveInterestCents', message: 'cannot waive more interest than is owed' }],
+    });
+    // Fees waived with no fees owed at all (unset counts as zero).
+    expect(fields({ ...proposed, planWaiveFeesCents: 1 })).toEqual(['planWaiveFeesCents']);
+    expect(fields({ ...proposed, firstDueDate: '2026-01-15' })).toEqual(['firstDueDate']);
+    expect(fields({ ...proposed, planWaiveFeesCents: 1, firstDueDate: '2026-01-01' })).toEqual([
+      'planWaiveFeesCents',
+      'firstDueDate',
+    ]);
+  });
+
+  it('more instalments than the calculator takes is named too, not clipped', () => {
+    expect(fields({ ...proposed, instalments: 361 })).toEqual(['instalments']);
   });
 });

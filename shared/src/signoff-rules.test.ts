@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { bodyHasText, sameName, signoffProblems, type SignoffInput } from './signoff-rules';
 
 const terms = (t: Partial<SignoffInput['terms']> = {}): SignoffInput['terms'] => ({
+  amountInDisputeCents: null,
   amountAgreedCents: 48_000,
+  feesWaivedCents: null,
+  conditions: '',
   instalments: null,
   firstDueDate: null,
   monthlyAmountCents: null,
@@ -11,10 +14,20 @@ const terms = (t: Partial<SignoffInput['terms']> = {}): SignoffInput['terms'] =>
   ...t,
 });
 const everyone = [{ role: 'customer' }, { role: 'platform' }, { role: 'mediator' }, { role: 'observer' }] as const;
+const agreed = { customer: { state: 'agreed' }, platform: { state: 'agreed' } };
+/** Every clause agreed by both parties: the consent rules aside, for the tests of the other rules. */
+const clauses = [{ number: 1, parties: agreed }];
+const plan = {
+  planKind: 'equal_principal' as const,
+  planPrincipalCents: 1_200_000,
+  instalments: 12,
+  firstDueDate: '2027-02-15',
+  planStartDate: '2027-01-15',
+};
 
 describe('signoffProblems', () => {
   it('nothing missing with all three roles, text and the amount', () => {
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms() })).toEqual([]);
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses })).toEqual([]);
   });
   it('names each missing role, the text and each missing key term', () => {
     expect(
@@ -22,6 +35,7 @@ describe('signoffProblems', () => {
         signers: [{ role: 'customer' }, { role: 'observer' }],
         bodyHasText: false,
         terms: terms({ amountAgreedCents: null, instalments: 3 }),
+        clauses,
       }),
     ).toEqual([
       { kind: 'missing_signer', role: 'platform' },
@@ -33,11 +47,41 @@ describe('signoffProblems', () => {
     ]);
   });
   it('one instalment needs no schedule; "no payment" stands in for every amount, never for a signer', () => {
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms({ instalments: 1 }) })).toEqual([]);
+    expect(
+      signoffProblems({ signers: everyone, bodyHasText: true, terms: terms({ instalments: 1 }), clauses }),
+    ).toEqual([]);
     const noPayment = terms({ amountAgreedCents: null, instalments: 6, noPayment: true });
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: noPayment })).toEqual([]);
-    expect(signoffProblems({ signers: everyone.slice(1), bodyHasText: true, terms: noPayment })).toEqual([
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: noPayment, clauses })).toEqual([]);
+    expect(signoffProblems({ signers: everyone.slice(1), bodyHasText: true, terms: noPayment, clauses })).toEqual([
       { kind: 'missing_signer', role: 'customer' },
+    ]);
+  });
+  it('a complete repayment plan stands in for the key terms; an incomplete one is a problem of its own', () => {
+    const planned = terms({ amountAgreedCents: null, ...plan });
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: planned, clauses })).toEqual([]);
+    const incomplete = terms({ amountAgreedCents: null, ...plan, planStartDate: null });
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: incomplete, clauses })).toEqual([
+      { kind: 'plan_incomplete' },
+    ]);
+    // "No payment" does not excuse a plan that cannot be computed: the text would state it as incomplete.
+    expect(
+      signoffProblems({ signers: everyone, bodyHasText: true, terms: { ...incomplete, noPayment: true }, clauses }),
+    ).toEqual([{ kind: 'plan_incomplete' }]);
+  });
+  it('names each clause a party has not agreed to as it reads now, and which parties', () => {
+    const problems = signoffProblems({
+      signers: everyone,
+      bodyHasText: true,
+      terms: terms(),
+      clauses: [
+        { number: 1, parties: agreed },
+        { number: 2, parties: { customer: { state: 'objected' }, platform: { state: 'agreed' } } },
+        { number: 3, parties: { customer: { state: 'pending' }, platform: { state: 'pending' } } },
+      ],
+    });
+    expect(problems).toEqual([
+      { kind: 'clause_not_agreed', clause: 2, roles: ['customer'] },
+      { kind: 'clause_not_agreed', clause: 3, roles: ['customer', 'platform'] },
     ]);
   });
 });

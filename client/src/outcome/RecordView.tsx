@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { verifyOutcome, type SealedOutcome, type VerifyResult } from '@accord/shared';
 import { publishedKey } from './download';
+import { NegotiationHistory, PlanSchedule } from './RecordNegotiation';
 import { DEFAULT_TIME_ZONE, formatDateTime } from '../app/format';
 
 /** A sealed record as a person reads it, with its verification result; prints cleanly. */
@@ -63,6 +64,7 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
           </p>
         </section>
       )}
+      <PlanSchedule record={r} />
       <section>
         <h2>{t('record.signatures')}</h2>
         <ul>
@@ -73,6 +75,7 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
           ))}
         </ul>
       </section>
+      <NegotiationHistory record={r} />
       <dl className="technical">
         <dt>{t('record.transcript')}</dt>
         <dd>{t('record.transcriptValue', { count: r.transcript.messages, hash: r.transcript.hash })}</dd>

@@ -1,4 +1,4 @@
-import type { CaseLanguage, CaseRole, OutcomeKind } from '@accord/shared';
+import type { CaseLanguage, CaseRole, OutcomeKind, PlanKind } from '@accord/shared';
 
 /**
  * The words of the outcome PDF, in the case's language. The PDF is made on the server for a reader who
@@ -37,6 +37,41 @@ export interface PdfLabels {
   zone: string;
   roles: Record<CaseRole, string>;
   outcomes: Record<OutcomeKind, string>;
+  plan: {
+    heading: string;
+    note: string;
+    kind: string;
+    kinds: Record<PlanKind, string>;
+    columns: [string, string, string, string, string, string, string];
+    row: (n: number) => string;
+    total: string;
+    cost: string;
+    costValue: (nominal: string, effective: string) => string;
+    costNone: string;
+    overCap: (cap: number) => string;
+  };
+  consent: {
+    heading: string;
+    note: string;
+    clause: (n: number) => string;
+    proposedBy: string;
+    /** The terms clause, and a block whose author is not known, have no proposer. */
+    noProposer: string;
+    agreed: string;
+    objected: (reason: string) => string;
+    earlierText: string;
+    none: string;
+  };
+  rounds: { heading: string; round: string; closedAt: string; fingerprint: string };
+  hardship: {
+    heading: string;
+    kind: string;
+    /** The kinds a customer declares (shared/src/hardship.ts). */
+    kinds: Record<'job_loss' | 'illness' | 'accident' | 'disaster' | 'other', string>;
+    declaredAt: string;
+    proofs: string;
+    noProofs: string;
+  };
 }
 
 const zh: PdfLabels = {
@@ -77,6 +112,39 @@ const zh: PdfLabels = {
   zone: '北京时间（UTC+8）',
   roles: { customer: '申请人', platform: '平台方', mediator: '调解员', observer: '旁听', admin: '管理员' },
   outcomes: { settled: '达成和解', not_settled: '未达成和解', withdrawn: '撤回' },
+  plan: {
+    heading: '还款计划表',
+    note: '以下为协议所载还款计划的逐期明细，金额单位为人民币元；与上文协议原文一致。',
+    kind: '还款方式',
+    kinds: { equal_instalment: '等额本息', equal_principal: '等额本金', interest_free: '免息分期' },
+    columns: ['期次', '还款日', '本金', '利息', '费用', '应还金额', '剩余本金'],
+    row: (n) => `第 ${n} 期`,
+    total: '合计',
+    cost: '综合年化成本（IRR 法）',
+    costValue: (nominal, effective) => `名义年化 ${nominal}%，实际年化 ${effective}%`,
+    costNone: '无',
+    overCap: (cap) => `超过 ${cap}% 的综合融资成本上限`,
+  },
+  consent: {
+    heading: '逐条确认记录',
+    note: '协议每一条款由谁提出，以及双方对该条款每一次表示同意或异议的记录（按时间先后）。条款编号与上文协议原文的顺序一致，最后一条为协议条款（含还款计划）。时间均为北京时间（UTC+8）。',
+    clause: (n) => `第 ${n} 条`,
+    proposedBy: '提出人',
+    noProposer: '协议条款（无单一提出人）',
+    agreed: '同意',
+    objected: (reason) => `异议：${reason}`,
+    earlierText: '针对修改前的文本',
+    none: '无确认记录。',
+  },
+  rounds: { heading: '协商轮次', round: '轮次', closedAt: '结束时间', fingerprint: '该轮协议文本指纹（SHA-256）' },
+  hardship: {
+    heading: '困难情况',
+    kind: '困难类型',
+    kinds: { job_loss: '失业', illness: '疾病', accident: '意外事故', disaster: '自然灾害', other: '其他' },
+    declaredAt: '申报时间',
+    proofs: '证明材料（文件名与 SHA-256）',
+    noProofs: '未提交证明材料。',
+  },
 };
 
 const en: PdfLabels = {
@@ -117,6 +185,55 @@ const en: PdfLabels = {
   zone: 'China Standard Time (UTC+8)',
   roles: { customer: 'Customer', platform: 'Platform', mediator: 'Mediator', observer: 'Observer', admin: 'Admin' },
   outcomes: { settled: 'Settled', not_settled: 'Not settled', withdrawn: 'Withdrawn' },
+  plan: {
+    heading: 'Repayment schedule',
+    note: 'The repayment plan of the agreement above, instalment by instalment, amounts in RMB; it is the same as in the text.',
+    kind: 'Plan',
+    kinds: {
+      equal_instalment: 'Equal instalments (principal and interest)',
+      equal_principal: 'Equal principal',
+      interest_free: 'Interest-free instalments',
+    },
+    columns: ['No.', 'Due date', 'Principal', 'Interest', 'Fees', 'Payment', 'Principal remaining'],
+    row: (n) => `${n}`,
+    total: 'Total',
+    cost: 'Annualised cost (IRR)',
+    costValue: (nominal, effective) => `${nominal}% nominal, ${effective}% effective`,
+    costNone: 'none',
+    overCap: (cap) => `above the ${cap}% cap on the comprehensive financing cost`,
+  },
+  consent: {
+    heading: 'Consent, clause by clause',
+    note: 'Who proposed each clause of the agreement, and every time a party agreed or objected to it, in order. Clauses are numbered in the order of the text above; the last is the settlement terms (with the plan). Times are China Standard Time (UTC+8).',
+    clause: (n) => `Clause ${n}`,
+    proposedBy: 'Proposed by',
+    noProposer: 'the settlement terms (no single proposer)',
+    agreed: 'agreed',
+    objected: (reason) => `objected: ${reason}`,
+    earlierText: 'given to an earlier text',
+    none: 'No consent was recorded.',
+  },
+  rounds: {
+    heading: 'Negotiation rounds',
+    round: 'Round',
+    closedAt: 'Closed at',
+    // No typographic apostrophe: the CJK font draws it full width.
+    fingerprint: 'Fingerprint of the text at its close (SHA-256)',
+  },
+  hardship: {
+    heading: 'Hardship',
+    kind: 'Kind',
+    kinds: {
+      job_loss: 'Job loss',
+      illness: 'Illness',
+      accident: 'Accident',
+      disaster: 'Natural disaster',
+      other: 'Other',
+    },
+    declaredAt: 'Declared at',
+    proofs: 'Proof files (name and SHA-256)',
+    noProofs: 'No proof files were given.',
+  },
 };
 
 export function pdfLabels(language: CaseLanguage): PdfLabels {

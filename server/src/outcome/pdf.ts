@@ -6,7 +6,12 @@ import QRCode from 'qrcode';
 import {
   OUTCOME_ATTACHMENT,
   canonicalJson,
+  computePlan,
+  dateText,
+  formatCents,
   recordDigest,
+  termsPlan,
+  type CaseRole,
   type OutcomeRecord,
   type SealedOutcome,
 } from '@accord/shared';
@@ -46,8 +51,15 @@ type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & {
 const INK = '#1a1a1a';
 const MUTED = '#5f6368';
 const RULE = '#c8c8c8';
+const WARN = '#b3261e';
 const LABEL_WIDTH = 128;
 const GAP = 12;
+
+interface Column {
+  title: string;
+  width: number;
+  align?: 'left' | 'right';
+}
 
 /** Lays out text in the page's flow: one column of labelled rows, headings, tables and paragraphs. */
 class Writer {
@@ -81,7 +93,7 @@ class Writer {
   }
 
   /** A label and its value side by side; a value too long for one line wraps under itself. */
-  row(label: string, value: string, options: { small?: boolean } = {}): void {
+  row(label: string, value: string, options: { small?: boolean; color?: string } = {}): void {
     const { doc } = this;
     const valueWidth = this.width - LABEL_WIDTH - GAP;
     const size = options.small ? 8.5 : 10.5;
@@ -95,15 +107,18 @@ class Writer {
     doc
       .font('body')
       .fontSize(size)
-      .fillColor(INK)
+      .fillColor(options.color ?? INK)
       .text(value, this.left + LABEL_WIDTH + GAP, y + (options.small ? 1.5 : 0), { width: valueWidth });
     doc.y = y + Math.max(valueHeight, labelHeight) + 4;
   }
 
   /** Text across the full width, flowing onto new pages as needed. */
-  paragraph(text: string, options: { size?: number; color?: string; font?: FontName } = {}): void {
+  paragraph(
+    text: string,
+    options: { size?: number; color?: string; font?: FontName; keepWithNext?: number } = {},
+  ): void {
     const { doc } = this;
-    this.ensure(20);
+    this.ensure(20 + (options.keepWithNext ?? 0));
     doc
       .font(options.font ?? 'body')
       .fontSize(options.size ?? 10.5)
@@ -111,40 +126,47 @@ class Writer {
       .text(text, this.left, doc.y, { width: this.width, lineGap: 2 });
   }
 
-  /** A table whose header repeats on every page it continues onto. */
-  table(columns: { title: string; width: number }[], rows: string[][]): void {
+  /**
+   * A table whose header repeats on every page it continues onto; `footer` (a totals row) is set in
+   * bold after the rows. Figures read best right-aligned (`align` of a column).
+   */
+  table(columns: Column[], rows: string[][], options: { size?: number; footer?: string[] } = {}): void {
     const { doc } = this;
+    const size = options.size ?? 10;
+    const cellWidth = (i: number) => (columns[i]?.width ?? 0) - 6;
     const header = () => {
       const y = doc.y;
       doc.font('bold').fontSize(9.5).fillColor(MUTED);
+      const height = Math.max(...columns.map((c, i) => doc.heightOfString(c.title, { width: cellWidth(i) })));
       let x = this.left;
-      for (const c of columns) {
-        doc.text(c.title, x, y, { width: c.width - 6 });
+      columns.forEach((c, i) => {
+        doc.text(c.title, x, y, { width: cellWidth(i), align: c.align ?? 'left' });
         x += c.width;
-      }
-      doc.y = y + 16;
+      });
+      // One line of titles takes 16 points, as it always did; titles that wrap take what they need.
+      doc.y = y + Math.max(16, height + 2);
       this.rule();
     };
-    this.ensure(40);
-    header();
-    for (const row of rows) {
-      doc.font('body').fontSize(10);
-      const height = Math.max(
-        ...row.map((cell, i) => doc.heightOfString(cell, { width: (columns[i]?.width ?? 0) - 6 })),
-      );
+    const line = (row: string[], font: FontName) => {
+      doc.font(font).fontSize(size);
+      const height = Math.max(...row.map((cell, i) => doc.heightOfString(cell, { width: cellWidth(i) })));
       const before = doc.page;
       this.ensure(height + 8);
       if (doc.page !== before) header();
       const y = doc.y + 3;
       let x = this.left;
-      doc.fillColor(INK);
+      doc.font(font).fontSize(size).fillColor(INK);
       row.forEach((cell, i) => {
-        doc.text(cell, x, y, { width: (columns[i]?.width ?? 0) - 6 });
+        doc.text(cell, x, y, { width: cellWidth(i), align: columns[i]?.align ?? 'left' });
         x += columns[i]?.width ?? 0;
       });
       doc.y = y + height + 4;
       this.rule();
-    }
+    };
+    this.ensure(40);
+    header();
+    for (const row of rows) line(row, 'body');
+    if (options.footer) line(options.footer, 'bold');
   }
 
   rule(): void {
@@ -216,7 +238,11 @@ export class OutcomePdf {
     doc.moveDown(0.6);
     summary(w, r, l);
     agreement(w, r, l);
+    schedule(w, r, l);
     signatures(w, r, l);
+    clauseHistory(w, r, l);
+    rounds(w, r, l);
+    hardship(w, r, l);
     verification(w, sealed, l);
     instructions(w, verifyUrl, l);
     footers(w, r, l);
@@ -224,7 +250,7 @@ export class OutcomePdf {
     const attachment: AttachmentOptions = {
       name: OUTCOME_ATTACHMENT,
       type: 'application/json',
-      description: 'Accord sealed outcome record (accord.outcome/2, RFC 8785 JSON)',
+      description: `Accord sealed outcome record (${r.format}, RFC 8785 JSON)`,
       relationship: 'Source',
       creationDate: sealedAt,
       modifiedDate: sealedAt,
@@ -265,6 +291,131 @@ function agreement(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
       .join('\n');
     w.paragraph(text);
   }
+}
+
+/** A percentage as the agreement text states it (two decimals; a plan that costs nothing is 0.00, not -0.00). */
+function percent(x: number): string {
+  const text = x.toFixed(2);
+  return text === '-0.00' ? '0.00' : text;
+}
+
+/**
+ * The repayment plan of the signed terms as a table, after the text that states it: the same figures
+ * (they come from the same calculation over the same sealed terms), laid out to be read on paper.
+ */
+function schedule(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
+  const terms = r.terms && termsPlan(r.terms);
+  if (terms?.state !== 'ready') return;
+  const plan = computePlan(terms.input);
+  const p = l.plan;
+  w.heading(p.heading);
+  w.paragraph(p.note, { size: 9, color: MUTED });
+  w.doc.moveDown(0.4);
+  w.row(p.kind, p.kinds[plan.input.kind]);
+  // 483 points across an A4 page: the number, the date (in words), five amounts.
+  const amount = (w.width - 36 - 92) / 5;
+  const [n, due, principal, interest, fee, payment, remaining] = p.columns;
+  w.table(
+    [
+      { title: n, width: 36 },
+      { title: due, width: 92 },
+      { title: principal, width: amount, align: 'right' },
+      { title: interest, width: amount, align: 'right' },
+      { title: fee, width: amount, align: 'right' },
+      { title: payment, width: amount, align: 'right' },
+      { title: remaining, width: amount, align: 'right' },
+    ],
+    plan.rows.map((row) => [
+      p.row(row.n),
+      dateText(row.dueDate, r.language),
+      formatCents(row.principalCents),
+      formatCents(row.interestCents),
+      formatCents(row.feeCents),
+      formatCents(row.paymentCents),
+      formatCents(row.remainingCents),
+    ]),
+    {
+      size: 9,
+      footer: [
+        p.total,
+        '',
+        formatCents(plan.totals.principalCents),
+        formatCents(plan.totals.interestCents),
+        formatCents(plan.totals.feeCents),
+        formatCents(plan.totals.paymentCents),
+        '',
+      ],
+    },
+  );
+  w.doc.moveDown(0.4);
+  const cost = plan.annualCost;
+  w.row(p.cost, cost ? p.costValue(percent(cost.nominalPct), percent(cost.effectivePct)) : p.costNone);
+  for (const cap of plan.exceedsCapsPct) w.row('', p.overCap(cap), { color: WARN });
+}
+
+function roleName(l: PdfLabels, role: string): string {
+  return l.roles[role as CaseRole] ?? role;
+}
+
+/** Who proposed each clause and every consent given to it: the record's `clauses` (format 3). */
+function clauseHistory(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
+  if (!r.clauses) return;
+  const c = l.consent;
+  const en = r.language === 'en';
+  w.heading(c.heading);
+  w.paragraph(c.note, { size: 9, color: MUTED });
+  for (const clause of r.clauses) {
+    w.doc.moveDown(0.5);
+    w.paragraph(c.clause(clause.number), { font: 'bold', keepWithNext: 30 });
+    w.doc.moveDown(0.2);
+    w.row(
+      c.proposedBy,
+      clause.proposedBy ? `${roleName(l, clause.proposedBy.role)} ${clause.proposedBy.name}` : c.noProposer,
+    );
+    if (clause.history.length === 0) w.row('', c.none, { color: MUTED });
+    for (const e of clause.history) {
+      const word = e.state === 'agreed' ? c.agreed : c.objected(e.reason);
+      const earlier = e.hash === clause.hash ? '' : en ? ` (${c.earlierText})` : `（${c.earlierText}）`;
+      w.row(`${roleName(l, e.role)} ${e.name}`, `${word}${earlier}\n${formatTime(e.at, r.language)}`, {
+        color: e.hash === clause.hash ? INK : MUTED,
+      });
+    }
+  }
+}
+
+/** The rounds the mediator closed, each with the fingerprint of the text it snapshotted. */
+function rounds(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
+  if (!r.rounds || r.rounds.length === 0) return;
+  const en = r.language === 'en';
+  w.heading(l.rounds.heading);
+  w.table(
+    [
+      { title: l.rounds.round, width: 40 },
+      { title: en ? `${l.rounds.closedAt} (${l.zone})` : `${l.rounds.closedAt}（${l.zone}）`, width: 130 },
+      // A fingerprint on one line: 64 hex digits at 8 points take about 300.
+      { title: l.rounds.fingerprint, width: w.width - 40 - 130 },
+    ],
+    r.rounds.map((round) => [String(round.n), formatTime(round.closedAt, r.language), round.fingerprint]),
+    { size: 8 },
+  );
+}
+
+/** The hardship the customer declared: its kind, when, and the proof files by name and hash. */
+function hardship(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
+  if (!r.hardship) return;
+  const h = l.hardship;
+  w.heading(h.heading);
+  // A kind this version does not know (a later one's) reads as "other", never as a stored value.
+  const kind = r.hardship.kind;
+  w.row(h.kind, Object.hasOwn(h.kinds, kind) ? h.kinds[kind as keyof typeof h.kinds] : h.kinds.other);
+  w.row(h.declaredAt, `${formatTime(r.hardship.declaredAt, r.language)} ${l.zone}`);
+  if (r.hardship.proofs.length === 0) {
+    w.row(h.proofs, h.noProofs);
+    return;
+  }
+  w.paragraph(h.proofs, { size: 10, color: MUTED, keepWithNext: 20 });
+  w.doc.moveDown(0.2);
+  for (const proof of r.hardship.proofs) w.row(proof.name, proof.sha256, { small: true });
 }
 
 function signatures(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
