@@ -50,6 +50,12 @@ describe('blind offers', () => {
     opened.push(m.room);
     return m;
   };
+  /** Each role's member, in the room at once. */
+  const members = async <R extends keyof TestCase['tokens']>(c: TestCase, roles: readonly R[]) =>
+    Object.fromEntries(await Promise.all(roles.map(async (r) => [r, await member(c, r)] as const))) as Record<
+      R,
+      Member
+    >;
   const agreement = (c: TestCase, role: keyof TestCase['tokens']) => {
     const d = connectDoc(t.url, c.caseId, c.tokens[role]);
     opened.push({ close: () => d.destroy() });
@@ -66,9 +72,12 @@ describe('blind offers', () => {
 
   it('overlapping offers: the midpoint lands in the terms and everyone is told the result, never an offer', async () => {
     const c = await t.createCase('Offers that overlap');
-    const [customer, platform, mediator, observer] = await Promise.all(
-      (['customer', 'platform', 'mediator', 'observer'] as const).map((r) => member(c, r)),
-    );
+    const { customer, platform, mediator, observer } = await members(c, [
+      'customer',
+      'platform',
+      'mediator',
+      'observer',
+    ] as const);
     const reader = agreement(c, 'observer');
     await waitSynced(reader);
 
@@ -131,9 +140,7 @@ describe('blind offers', () => {
 
   it('offers that do not overlap: a result without a midpoint, and the terms are not touched', async () => {
     const c = await t.createCase('Offers apart');
-    const [customer, platform, mediator] = await Promise.all(
-      (['customer', 'platform', 'mediator'] as const).map((r) => member(c, r)),
-    );
+    const { customer, platform, mediator } = await members(c, ['customer', 'platform', 'mediator'] as const);
     const writer = agreement(c, 'customer');
     await waitSynced(writer);
     writer.doc.getMap(AgreementDoc.terms).set('amountAgreedCents', 30_000);
@@ -159,7 +166,7 @@ describe('blind offers', () => {
 
   it('one offer per party and round; rounds up to the limit, then refused; nothing refused is stored', async () => {
     const c = await t.createCase('Offers to the limit');
-    const [customer, platform] = await Promise.all((['customer', 'platform'] as const).map((r) => member(c, r)));
+    const { customer, platform } = await members(c, ['customer', 'platform'] as const);
     expect((await offer(customer, 90_000)).data).toEqual({ round: 1 });
     const sealedBefore = await t.server.store.listOffers(c.caseId);
     const again = await offer(customer, 10_000);
@@ -195,9 +202,7 @@ describe('blind offers', () => {
 
   it('bad offers are refused naming the problem; nothing is stored and the room goes on', async () => {
     const c = await createTestCase(t.server, t.url, { room: { phase: 'opening', lobby: false } });
-    const [customer, mediator, observer] = await Promise.all(
-      (['customer', 'mediator', 'observer'] as const).map((r) => member(c, r)),
-    );
+    const { customer, mediator, observer } = await members(c, ['customer', 'mediator', 'observer'] as const);
     const refusals: [unknown, string, RegExp][] = [
       [{ amountCents: -100 }, 'amountCents', /positive/],
       [{ amountCents: 0 }, 'amountCents', /positive/],
