@@ -32,7 +32,7 @@ function node(
   const published: string[] = [];
   const errors: unknown[] = [];
   const log = createLogger({ logLevel: 'silent' });
-  log.error = ((obj: { err?: unknown }) => void errors.push(obj.err)) as typeof log.error;
+  log.error = (obj: { err?: unknown }) => void errors.push(obj.err);
   const service = new OfferService({
     store: Object.assign(Object.create(store) as MemoryStore, over),
     rooms: { get: async (id) => ({ ...defaultRoomState(id), phase }) },
