@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgreementDoc, type NegotiationState } from '@accord/shared';
 import type { AccordServer } from '@accord/server';
-import { connectDoc, connectRoom, waitSynced, type DocClient, type RoomClient } from '../helpers/clients';
+import { connectDoc, connectRoom, waitSynced, type DocClient } from '../helpers/clients';
 import { emit } from '../helpers/emit';
 import { REDIS_URL, servicesOrSkip, startPostgresNode, testSchema } from '../helpers/services';
 import { createTestCase, makeTempDir, type TestCaseOf } from '../helpers/server';
