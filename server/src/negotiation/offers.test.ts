@@ -113,6 +113,13 @@ describe('OfferService', () => {
     expect(await store.listOfferResults(caseId)).toEqual([]);
     expect(await resolvedEntries(store)).toEqual([]);
     expect(swapped.termsWritten()).toBeUndefined();
+    // The room still gets its view: the round open, both submitted; a further offer is a second one.
+    expect((await swapped.service.view(caseId)).rounds).toEqual([
+      { round: 1, submitted: { customer: true, platform: true }, result: null },
+    ]);
+    await expect(swapped.service.submit(customer, { amountCents: 1 })).rejects.toMatchObject({
+      reason: 'offer.alreadySubmitted',
+    });
   });
 
   it('sealed offers are the same length whatever the amount, and hold no rendering of it', async () => {

@@ -101,16 +101,8 @@ export class OfferService implements OfferViews {
         target: null,
         detail: { round: current, role },
       });
-      // The offer is stored: what follows (the round's result) cannot unmake it, so a failure there is
-      // logged, and the next offer or view of the case settles the round (see `settled`).
-      try {
-        await this.settled(p.caseId);
-      } catch (err) {
-        this.deps.log.error(
-          { err, event: 'offer.resolve_failed', caseId: p.caseId, round: current },
-          'could not resolve an offer round',
-        );
-      }
+      // The offer is stored: its round's result, if this completed it, cannot unmake it (see `settled`).
+      await this.settled(p.caseId);
       return current;
     });
     await this.deps.publish(p.caseId).catch((err: unknown) => {
@@ -145,8 +137,9 @@ export class OfferService implements OfferViews {
   }
 
   /**
-   * The case's offers and results, once every round that has both offers has a result. Run in the
-   * case's queue. Resolves any such round: the one just completed, or one a stopped node left.
+   * The case's offers and results, after resolving every round that has both offers and no result:
+   * the one just completed, or one a stopped node left. Run in the case's queue. A round that cannot
+   * be resolved now is logged and left open; it does not fail the caller.
    */
   private async settled(
     caseId: string,
@@ -159,15 +152,24 @@ export class OfferService implements OfferViews {
         !resolved.has(round) && PARTY_ROLES.every((role) => offers.some((o) => o.round === round && o.role === role)),
     );
     if (complete.length === 0) return { offers, results, resolvedNow: false };
+    let resolvedNow = false;
     for (const round of complete.sort((a, b) => a - b)) {
-      await this.resolve(
-        caseId,
-        round,
-        offers.filter((o) => o.round === round),
-      );
+      try {
+        await this.resolve(
+          caseId,
+          round,
+          offers.filter((o) => o.round === round),
+        );
+        resolvedNow = true;
+      } catch (err) {
+        // The offers stay stored and the round open; the next offer or view of the case tries again.
+        // Meanwhile the room sees both submitted and no result (and a new offer is refused as a second
+        // one in that round), rather than the whole negotiation state failing.
+        this.deps.log.error({ err, event: 'offer.resolve_failed', caseId, round }, 'could not resolve an offer round');
+      }
     }
     [offers, results] = await Promise.all([store.listOffers(caseId), store.listOfferResults(caseId)]);
-    return { offers, results, resolvedNow: true };
+    return { offers, results, resolvedNow };
   }
 
   /** Opens a complete round's two offers and records its result; only the node whose result is stored goes on. */
