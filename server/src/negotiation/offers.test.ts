@@ -26,7 +26,7 @@ function node(
   store: MemoryStore & OfferStore,
   cipher: DataCipher,
   over: Partial<OfferStore> = {},
-  phase: Phase = 'drafting',
+  room: { phase: Phase } = { phase: 'drafting' },
 ) {
   const doc = new Y.Doc();
   const published: string[] = [];
@@ -35,7 +35,7 @@ function node(
   log.error = (obj: { err?: unknown }) => void errors.push(obj.err);
   const service = new OfferService({
     store: Object.assign(Object.create(store) as MemoryStore, over),
-    rooms: { get: async (id) => ({ ...defaultRoomState(id), phase }) },
+    rooms: { get: async (id) => ({ ...defaultRoomState(id), phase: room.phase }) },
     cipher,
     audit: new AuditLog(store),
     changeDoc: async (_name, fn) => fn(doc),
@@ -94,6 +94,28 @@ describe('OfferService', () => {
     expect(flaky.published.length).toBe(published + 1);
     // Apart: nothing is written into the terms.
     expect(flaky.termsWritten()).toBeUndefined();
+  });
+
+  it('a round resolved late, once the room is signing, keeps its result but leaves the frozen terms alone', async () => {
+    const store = new MemoryStore();
+    const room: { phase: Phase } = { phase: 'drafting' };
+    let failures = 1;
+    const late = node(
+      store,
+      new DataCipher(randomBytes(32)),
+      {
+        resolveOfferRound: async (r) => {
+          if (failures-- > 0) throw new Error('store unreachable');
+          return store.resolveOfferRound(r);
+        },
+      },
+      room,
+    );
+    await late.service.submit(customer, { amountCents: 10_000 });
+    await late.service.submit(platform, { amountCents: 30_000 });
+    room.phase = 'signing';
+    expect((await late.service.view(caseId)).rounds[0]?.result).toMatchObject({ overlap: true, midpointCents: 20_000 });
+    expect(late.termsWritten()).toBeUndefined();
   });
 
   it('a sealed offer moved to another row does not open: the round is not resolved with it', async () => {

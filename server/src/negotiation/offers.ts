@@ -190,6 +190,16 @@ export class OfferService implements OfferViews {
       detail: overlap ? { round, overlap, midpointCents } : { round, overlap },
     });
     if (midpointCents === null) return;
+    // A round resolved late (left open by a stopped node) after the room moved on to signing or beyond
+    // keeps its result, but the frozen or concluded agreement is not changed under the signers.
+    const { phase } = await this.deps.rooms.get(caseId);
+    if (!OFFER_PHASES.includes(phase)) {
+      this.deps.log.warn(
+        { event: 'offer.midpoint_not_written', caseId, round, phase },
+        'midpoint left out of the terms',
+      );
+      return;
+    }
     await this.deps.changeDoc(caseId, (doc) => {
       doc.getMap(AgreementDoc.terms).set('amountAgreedCents', midpointCents);
     });
