@@ -72,6 +72,8 @@ const EnvSchema = z.object({
     .min(1024)
     .default(20 * 1024 * 1024),
   ACCORD_EVIDENCE_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Blind-offer rounds per case: each party submits once a round; after the last, offers are refused. */
+  ACCORD_OFFER_ROUNDS: z.coerce.number().int().min(0).max(100).default(3),
   /** Closed cases are purged this many days after closing (the sealed record stays). */
   ACCORD_RETENTION_DAYS: z.coerce
     .number()
@@ -255,6 +257,8 @@ export interface AccordConfig {
   dataKey: Buffer;
   evidenceMaxBytes: number;
   evidenceMaxFiles: number;
+  /** Blind-offer rounds per case (0: no blind offers). */
+  offerRounds: number;
   retentionDays: number;
   redisUrl: string | null;
   redisPrefix: string;
@@ -348,6 +352,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataKey: Buffer.from(e.ACCORD_DATA_KEY ?? loadOrCreateSecret(dataDir, 'data-key', 'base64'), 'base64'),
     evidenceMaxBytes: e.ACCORD_EVIDENCE_MAX_BYTES,
     evidenceMaxFiles: e.ACCORD_EVIDENCE_MAX_FILES,
+    offerRounds: e.ACCORD_OFFER_ROUNDS,
     retentionDays: e.ACCORD_RETENTION_DAYS,
     redisUrl: e.REDIS_URL ?? null,
     redisPrefix: e.ACCORD_REDIS_PREFIX,

@@ -13,6 +13,8 @@ export const REDACT_PATHS = [
   ...['token', 'password', 'currentPassword', 'newPassword', 'pin', 'secret', 'tokenSecret'],
   ...['nationalId', 'phone', 'cardNumber', 'bankCard', 'displayName', 'name'].map((k) => `party.${k}`),
   ...['nationalId', 'phone', 'cardNumber', 'bankCard'],
+  // A blind offer's amount (the offer:submit payload): nothing logs it, and should anything ever, it is hidden.
+  'amountCents',
 ].flatMap((k) => [k, `*.${k}`]);
 REDACT_PATHS.push(
   'auth.token',

@@ -114,6 +114,12 @@ export const ErrorReason = z.enum([
   'chat.concluded',
   'chat.quietOpening',
   'chat.notInConversation',
+  /** This party already made its blind offer in the current round. params: round */
+  'offer.alreadySubmitted',
+  /** Every blind-offer round of the case has been used. params: limit */
+  'offer.limitReached',
+  /** Blind offers are made in the joint session, a private session or drafting. params: phase */
+  'offer.notInPhase',
   /** A call event from a connection that has not joined the call. */
   'call.notInCall',
   /** The signal's target is not in this room's call (another case's peer, someone waiting, someone gone). */

@@ -31,6 +31,7 @@ export function validPayloads(ids: {
     'outcome:status': () => ({}),
     'outcome:sign': (prng) => ({ fingerprint: hex64(prng), fullName: 'Wang Fang', secret: '123456' }),
     'outcome:seal': () => ({ outcome: 'not_settled', reason: 'The parties could not agree.' }),
+    'offer:submit': (prng) => ({ amountCents: 1 + prng.int(10_000_000) }),
     'call:join': (prng) => ({
       peerId: `fuzzpeer${ids.nonce()}`.padEnd(16, '0'),
       audio: prng.chance(0.5),

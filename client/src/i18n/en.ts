@@ -930,6 +930,11 @@ export const en = {
         quietOpening: 'Please wait until the mediator’s opening statement is over.',
         notInConversation: 'You are not part of this conversation.',
       },
+      offer: {
+        alreadySubmitted: 'You have already made your offer in round {{round}}; wait for the other side.',
+        limitReached: 'All {{limit}} rounds of blind offers have been used.',
+        notInPhase: 'Blind offers cannot be made during “$t(phases.{{phase}})”.',
+      },
       call: {
         notInCall: 'Join the call first.',
         peerNotInCall: 'This person is no longer in the call.',

@@ -902,6 +902,11 @@ export const zhCN: Messages = {
         quietOpening: '请等调解员的开场陈述结束后再发言。',
         notInConversation: '您不是此对话的参与人。',
       },
+      offer: {
+        alreadySubmitted: '您已在第 {{round}} 轮提交了报价，请等待对方。',
+        limitReached: '{{limit}} 轮暗标报价已全部用完。',
+        notInPhase: '“$t(phases.{{phase}})”阶段不能提交暗标报价。',
+      },
       call: {
         notInCall: '请先加入通话。',
         peerNotInCall: '此人已不在通话中。',

@@ -38,6 +38,9 @@ export class DocStoreError extends Error {}
 /** The origin of changes that came from another node: applied and relayed here, never stored or sent on. */
 export const REMOTE = Symbol('remote node');
 
+/** The origin of changes the server itself makes (see LiveDoc.change): stored and relayed like a member's. */
+export const SERVER = Symbol('server');
+
 export interface LiveDocOptions {
   compactEvery: number;
   /** After an update is stored and relayed here: tell the other nodes. */
@@ -397,6 +400,56 @@ export class LiveDoc {
         this.updatesSinceCompaction++;
         if (this.updatesSinceCompaction >= this.compactAt) await this.compact();
         // Wrapped, so the queue moves on without waiting for the commit; the caller waits for it.
+        return { stored };
+      })
+      .then(({ stored }) => stored);
+  }
+
+  /**
+   * A change the server itself makes (a local transaction on the document, e.g. a term it proposes):
+   * stored, then relayed to this node's connections and the other nodes, in order with the members'
+   * updates, exactly as one of theirs. Resolves once stored; a change that changes nothing stores
+   * nothing. Rejects with DocStoreError when the store failed (the document is then dropped).
+   */
+  change(fn: (doc: Y.Doc) => void): Promise<void> {
+    return this.queue
+      .run(async () => {
+        if (this.broken) throw new DocStoreError('document is being reloaded');
+        const doc = this.doc;
+        let effective: Uint8Array | null = null;
+        const capture = (u: Uint8Array, origin: unknown) => {
+          if (origin === SERVER) effective = u;
+        };
+        doc.on('update', capture);
+        try {
+          doc.transact(() => fn(doc), SERVER);
+        } finally {
+          doc.off('update', capture);
+        }
+        const update: Uint8Array | null = effective;
+        if (!update) return { stored: Promise.resolve() };
+        const commit = this.store.appendDocUpdate(this.name, update);
+        commit.catch(() => undefined); // handled below, in order
+        const stored = this.commits
+          .then(
+            () => commit,
+            () => commit,
+          )
+          .then(
+            (id: number) => {
+              this.uncompacted.push(id);
+              if (this.broken) return;
+              this.broadcast(updateMessage(update), null);
+              this.options.onStored?.(this, update);
+            },
+            (err: unknown) => {
+              this.fail(err);
+              throw new DocStoreError('the change could not be stored');
+            },
+          );
+        this.commits = stored.catch(() => undefined);
+        this.updatesSinceCompaction++;
+        if (this.updatesSinceCompaction >= this.compactAt) await this.compact();
         return { stored };
       })
       .then(({ stored }) => stored);

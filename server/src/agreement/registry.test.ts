@@ -71,6 +71,41 @@ describe('DocRegistry across nodes', () => {
   });
 });
 
+describe('a change the server makes', () => {
+  it('is stored before it reaches the connections here and the other node; an unopened document is loaded for it', async () => {
+    const store = new MemoryStore();
+    const log = createLogger({ logLevel: 'silent' });
+    const { a, b } = linkedBuses();
+    const nodeA = new DocRegistry(store, { unloadAfterMs: 60_000, compactEvery: 1000, log, bus: a });
+    const nodeB = new DocRegistry(store, { unloadAfterMs: 60_000, compactEvery: 1000, log, bus: b });
+    const received: Uint8Array[] = [];
+    const docB = await nodeB.open(CASE_R, { send: (m) => received.push(m), close: () => undefined });
+    let storedWhenRelayed: number | null = null;
+    const watcher: DocConnection = {
+      send: () => void store.loadDoc(CASE_R).then((s) => (storedWhenRelayed ??= s.updates.length)),
+      close: () => undefined,
+    };
+    // Node A has not loaded the document: the change loads it.
+    await nodeA.change(CASE_R, (d) => d.getMap('terms').set('amountAgreedCents', 12_345));
+    expect((await store.loadDoc(CASE_R)).updates).toHaveLength(1);
+    const deadline = Date.now() + 5000;
+    while (docB.ydoc.getMap('terms').get('amountAgreedCents') !== 12_345 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(docB.ydoc.getMap('terms').get('amountAgreedCents')).toBe(12_345);
+    expect(received.length).toBeGreaterThan(0);
+    // A connection on the changing node gets the next change, already stored.
+    const docA = await nodeA.open(CASE_R, watcher);
+    await nodeA.change(CASE_R, (d) => d.getMap('terms').set('amountAgreedCents', 20_000));
+    while (storedWhenRelayed === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(storedWhenRelayed).toBe(2);
+    expect(docA.ydoc.getMap('terms').get('amountAgreedCents')).toBe(20_000);
+    // A change that changes nothing stores nothing.
+    await nodeA.change(CASE_R, (d) => d.getMap('terms').get('amountAgreedCents'));
+    expect((await store.loadDoc(CASE_R)).updates).toHaveLength(2);
+    await Promise.all([nodeA.closeAll(), nodeB.closeAll()]);
+  });
+});
+
 describe('DocRegistry on an embedded node', () => {
   it('does not answer sync step 1 with the state vector of a snapshot a dropped document replaced', async () => {
     // A map key set to a long value, then overwritten: the second snapshot no longer holds the first

@@ -1,3 +1,4 @@
+import type * as Y from 'yjs';
 import { CloseCode } from '@accord/shared';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
@@ -149,6 +150,15 @@ export class DocRegistry {
 
   /** Loads (or finds) a document and attaches the connection to it. */
   async open(name: string, conn: DocConnection): Promise<LiveDoc> {
+    const doc = await this.load(name);
+    clearTimeout(this.unloadTimers.get(name));
+    this.unloadTimers.delete(name);
+    doc.attach(conn);
+    return doc;
+  }
+
+  /** The loaded document of that name, loading it once however many ask at the same time. */
+  private async load(name: string): Promise<LiveDoc> {
     await this.unloading.get(name);
     let entry = this.docs.get(name);
     if (!entry) {
@@ -157,16 +167,29 @@ export class DocRegistry {
       entry.catch(() => this.docs.delete(name));
     }
     const doc = await entry;
-    if (doc.isBroken) return this.open(name, conn);
-    clearTimeout(this.unloadTimers.get(name));
-    this.unloadTimers.delete(name);
-    doc.attach(conn);
-    return doc;
+    return doc.isBroken ? this.load(name) : doc;
+  }
+
+  /**
+   * A change the server makes to a document (see LiveDoc.change): stored before anyone, here or on
+   * another node, receives it. A document nobody has open is loaded for it and unloaded again later.
+   */
+  async change(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+    const doc = await this.load(name);
+    try {
+      await doc.change(fn);
+    } finally {
+      if (doc.connections.size === 0 && !doc.isBroken && !this.unloadTimers.has(name)) this.unloadLater(doc);
+    }
   }
 
   close(doc: LiveDoc, conn: DocConnection): void {
     doc.detach(conn);
     if (doc.connections.size > 0 || doc.isBroken) return;
+    this.unloadLater(doc);
+  }
+
+  private unloadLater(doc: LiveDoc): void {
     clearTimeout(this.unloadTimers.get(doc.name));
     this.unloadTimers.set(
       doc.name,

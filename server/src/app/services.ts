@@ -18,13 +18,14 @@ import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
 import { EvidenceService } from '../evidence/service';
 import { ModerationService, toActivity } from '../moderation/service';
+import { OfferService } from '../negotiation/offers';
 import { NoticeService } from '../notify/notices';
 import { MailSender } from '../notify/sender';
 import { loadSigningKey, type SigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
-import type { AccordIo } from '../room/socket-types';
+import { socketRooms, type AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import type { Infrastructure } from './infrastructure';
 
@@ -57,6 +58,8 @@ export interface Services {
   readonly mail: MailSender;
   /** The room's call: who is in it, whom each may reach, the signalling between them. */
   readonly calls: CallService;
+  /** Blind offers: sealed, resolved once both parties are in, the midpoint proposed into the terms. */
+  readonly offers: OfferService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -86,7 +89,6 @@ export function buildServices(
     },
     config.sessionHours,
   );
-  const accounts = new AccountService(store, bus, log);
   const memberHooks: MemberHooks = {
     // Adding or re-admitting someone who signs, during signing, voids what was signed so far.
     signersChanging: async (caseId, by) => {
@@ -198,7 +200,7 @@ export function buildServices(
     tokens,
     signingKey,
     auth,
-    accounts,
+    accounts: new AccountService(store, bus, log),
     cases,
     rooms,
     audit,
@@ -215,7 +217,32 @@ export function buildServices(
     notices,
     mail,
     calls,
+    offers: buildOffers(config, infra, io, { rooms, cipher, audit, docs }),
   };
+}
+
+/**
+ * Blind offers, which tell the room when a party submitted or a round was resolved. The publish is
+ * minimal until consent and rounds join it: the blind offers' part of the negotiation state.
+ */
+function buildOffers(
+  config: AccordConfig,
+  { store, log }: Infrastructure,
+  io: AccordIo,
+  deps: { rooms: RoomStates; cipher: DataCipher; audit: AuditLog; docs: DocRegistry },
+): OfferService {
+  const offers: OfferService = new OfferService({
+    ...deps,
+    store,
+    changeDoc: (name, fn) => deps.docs.change(name, fn),
+    publish: async (caseId) => {
+      const state = { consent: [], authors: [], rounds: [], offers: await offers.view(caseId) };
+      io.to(socketRooms.joint(caseId)).emit('negotiation:state', state);
+    },
+    log,
+    limit: config.offerRounds,
+  });
+  return offers;
 }
 
 /**

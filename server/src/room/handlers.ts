@@ -6,6 +6,7 @@ import type { TermsHistory } from '../agreement/terms-history';
 import type { CallService } from '../call/service';
 import type { ChatService } from '../chat/service';
 import type { ModerationService } from '../moderation/service';
+import type { OfferService } from '../negotiation/offers';
 import type { OutcomeService } from '../outcome/service';
 import { callConnection } from './call-reactions';
 import { audienceOf, type AccordSocket } from './socket-types';
@@ -24,10 +25,11 @@ export interface RoomServices {
   outcome: OutcomeService;
   terms: TermsHistory;
   calls: CallService;
+  offers: OfferService;
 }
 
 /** Each event translated into a call of the service that owns it; typing alone is relayed here. */
-export function roomHandlers({ chat, moderation, outcome, terms, calls }: RoomServices): Handlers {
+export function roomHandlers({ chat, moderation, outcome, terms, calls, offers }: RoomServices): Handlers {
   return {
     'chat:send': (p, payload, socket) => chat.send(p, payload, socket.id),
     'chat:history': (p, payload) => chat.history(p, payload),
@@ -73,5 +75,6 @@ export function roomHandlers({ chat, moderation, outcome, terms, calls }: RoomSe
     'call:media': async (p, media, socket) => (await calls.media(p, media, callConnection(socket)), {}),
     'call:ice': async (p) => calls.ice(p),
     'call:signal': async (p, payload, socket) => (await calls.signal(p, payload, callConnection(socket)), {}),
+    'offer:submit': (p, payload) => offers.submit(p, payload),
   };
 }

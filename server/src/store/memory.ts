@@ -30,6 +30,8 @@ import {
   type UserPatch,
   type LenderRecord,
   type AccountEventRecord,
+  type OfferRecord,
+  type OfferResultRecord,
 } from './types';
 import { MemoryOutbox } from './memory-outbox';
 import { clientIdReused } from './rows';
@@ -65,6 +67,8 @@ export class MemoryStore implements Store {
   private nextUpdateId = 1;
   private readonly lenders = new Map<string, LenderRecord>();
   private readonly accountEvents: AccountEventRecord[] = [];
+  private readonly offers: OfferRecord[] = [];
+  private readonly offerResults: OfferResultRecord[] = [];
 
   async ping(): Promise<void> {}
 
@@ -262,6 +266,7 @@ export class MemoryStore implements Store {
     this.pii.delete(caseId);
     for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
+    for (let i = this.offers.length - 1; i >= 0; i--) if (this.offers[i]!.caseId === caseId) this.offers.splice(i, 1);
     for (const name of [...this.docs.keys()])
       if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);
     const c = this.cases.get(caseId);
@@ -555,5 +560,32 @@ export class MemoryStore implements Store {
       throughId,
       updates: doc.updates.filter((u) => !covered.has(u.id)),
     });
+  }
+
+  async addOffer(offer: OfferRecord): Promise<boolean> {
+    if (this.offers.some((o) => o.caseId === offer.caseId && o.round === offer.round && o.role === offer.role))
+      return false;
+    this.offers.push({ ...offer, sealed: offer.sealed.slice() });
+    return true;
+  }
+
+  async listOffers(caseId: string): Promise<OfferRecord[]> {
+    return this.offers
+      .filter((o) => o.caseId === caseId)
+      .sort((a, b) => a.round - b.round || a.role.localeCompare(b.role))
+      .map((o) => ({ ...o, sealed: o.sealed.slice() }));
+  }
+
+  async resolveOfferRound(result: OfferResultRecord): Promise<boolean> {
+    if (this.offerResults.some((r) => r.caseId === result.caseId && r.round === result.round)) return false;
+    this.offerResults.push({ ...result });
+    return true;
+  }
+
+  async listOfferResults(caseId: string): Promise<OfferResultRecord[]> {
+    return this.offerResults
+      .filter((r) => r.caseId === caseId)
+      .sort((a, b) => a.round - b.round)
+      .map((r) => ({ ...r }));
   }
 }

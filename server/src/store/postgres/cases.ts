@@ -99,6 +99,8 @@ export function postgresCases(db: PgDb): CaseStore {
         await c.query('DELETE FROM case_pii WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM evidence WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM messages WHERE case_id = $1', [caseId]);
+        // Sealed offers are the parties' private numbers; the results (public in the room) stay.
+        await c.query('DELETE FROM blind_offers WHERE case_id = $1', [caseId]);
         await c.query("DELETE FROM doc_updates WHERE doc_name = $1 OR doc_name LIKE $1 || '/%'", [caseId]);
         await c.query("DELETE FROM doc_snapshots WHERE doc_name = $1 OR doc_name LIKE $1 || '/%'", [caseId]);
         await c.query(

@@ -98,6 +98,8 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
         c.stmt('DELETE FROM case_pii WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM evidence WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM messages WHERE case_id = ?').run(caseId);
+        // Sealed offers are the parties' private numbers; the results (public in the room) stay.
+        c.stmt('DELETE FROM blind_offers WHERE case_id = ?').run(caseId);
         c.stmt("DELETE FROM doc_updates WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
         c.stmt("DELETE FROM doc_snapshots WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
         c.stmt("UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = ? WHERE id = ?").run(
