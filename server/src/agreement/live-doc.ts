@@ -47,6 +47,12 @@ export interface LiveDocOptions {
    * connection) and what it changed. Called in the order the updates were applied.
    */
   onTermsChanged?: (doc: LiveDoc, from: DocConnection, changes: TermChange[]) => void;
+  /**
+   * A client's update brings content written with Yjs client ids this document has not reported
+   * before: record who writes with them (the connection's principal). Its update is acknowledged and
+   * relayed only once both it and this are stored. Reported once per client id per loaded document.
+   */
+  bindAuthors?: (doc: LiveDoc, from: DocConnection, clients: number[]) => Promise<void>;
   /** After an awareness change of a local connection: tell the other nodes. */
   onAwareness?: (doc: LiveDoc, update: Uint8Array) => void;
   log: Logger;
@@ -131,6 +137,8 @@ export class LiveDoc {
   private stateVector: Uint8Array | null = null;
   /** The stored snapshot as this document last knew it (see SnapshotHint). */
   private hint: SnapshotHint | null = null;
+  /** The Yjs client ids whose authors were already reported (see LiveDocOptions.bindAuthors). */
+  private readonly authorsBound = new Set<number>();
 
   private constructor(
     readonly name: string,
@@ -370,9 +378,11 @@ export class LiveDoc {
         const pending = hadPending || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
         const toStore = pending ? update : effective;
         if (!toStore) return { stored: Promise.resolve() };
+        const authors = this.bindNewAuthors(decoded, from);
         // Pipelined: the next update of this document is applied while this one's commit runs, so both
         // can share a group commit; relays still go out one by one, in order, each after its commit.
-        const commit = this.store.appendDocUpdate(this.name, toStore);
+        const appended = this.store.appendDocUpdate(this.name, toStore);
+        const commit = authors ? Promise.all([appended, authors]).then(([id]) => id) : appended;
         commit.catch(() => undefined); // handled below, in order; not an unhandled rejection meanwhile
         const relay: Uint8Array | null = effective;
         const stored = this.commits
@@ -400,6 +410,22 @@ export class LiveDoc {
         return { stored };
       })
       .then(({ stored }) => stored);
+  }
+
+  /** Reports the client ids of an accepted update's new content not reported yet; null when there are none. */
+  private bindNewAuthors(decoded: ReturnType<typeof Y.decodeUpdate>, from: DocConnection): Promise<void> | null {
+    const bind = this.options.bindAuthors;
+    if (!bind || !from.principal) return null;
+    const fresh = new Set<number>();
+    for (const struct of decoded.structs) {
+      const client = struct.id.client;
+      if (struct instanceof Y.Item && !this.authorsBound.has(client)) fresh.add(client);
+    }
+    if (fresh.size === 0) return null;
+    // Marked before the write: a later update of the same client must not report it again meanwhile.
+    // A failed write breaks the document, which is reloaded with a fresh set.
+    for (const client of fresh) this.authorsBound.add(client);
+    return bind(this, from, [...fresh]);
   }
 
   /** An update another node stored: applied and relayed to this node's connections, not stored again. */

@@ -18,6 +18,8 @@ import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
 import { EvidenceService } from '../evidence/service';
 import { ModerationService, toActivity } from '../moderation/service';
+import { NegotiationService } from '../negotiation/consent';
+import type { OfferViews } from '../negotiation/types';
 import { NoticeService } from '../notify/notices';
 import { MailSender } from '../notify/sender';
 import { loadSigningKey, type SigningKey } from '../outcome/keys';
@@ -57,6 +59,8 @@ export interface Services {
   readonly mail: MailSender;
   /** The room's call: who is in it, whom each may reach, the signalling between them. */
   readonly calls: CallService;
+  /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
+  readonly negotiation: NegotiationService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -106,6 +110,18 @@ export function buildServices(
     ...(infra.sharedBus ? { bus } : {}),
     // Only agreement documents hold terms; `terms` is built below, before any document is opened.
     onTermsChanged: (_doc, author, changes) => void terms.record(author.caseId, author, changes),
+    // Who proposed each clause: the author of the Yjs client that created its block.
+    bindAuthors: async (caseId, author, clients) => {
+      for (const client of clients) {
+        await store.bindDocAuthor(caseId, {
+          client,
+          userId: author.userId,
+          role: author.role,
+          displayName: author.displayName,
+        });
+      }
+      void negotiation.publish(caseId);
+    },
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
@@ -193,6 +209,15 @@ export function buildServices(
       },
     },
   );
+  const negotiation: NegotiationService = new NegotiationService({
+    store,
+    rooms,
+    docs,
+    audit,
+    offers: noOffers,
+    publish: async (caseId) => broadcasts.negotiation(caseId, await negotiation.state(caseId)),
+    log,
+  });
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
   return {
     tokens,
@@ -215,8 +240,15 @@ export function buildServices(
     notices,
     mail,
     calls,
+    negotiation,
   };
 }
+
+/**
+ * The blind offers' part of the room's negotiation view until the offer service (offers.ts) is
+ * composed here in its place: no offer rounds.
+ */
+const noOffers: OfferViews = { view: async () => ({ limit: 0, rounds: [] }) };
 
 /**
  * The mediator's moderation, wired to sign-off (entering signing needs a text that can be signed and

@@ -6,6 +6,7 @@ import type { TermsHistory } from '../agreement/terms-history';
 import type { CallService } from '../call/service';
 import type { ChatService } from '../chat/service';
 import type { ModerationService } from '../moderation/service';
+import type { NegotiationService } from '../negotiation/consent';
 import type { OutcomeService } from '../outcome/service';
 import { callConnection } from './call-reactions';
 import { audienceOf, type AccordSocket } from './socket-types';
@@ -24,10 +25,11 @@ export interface RoomServices {
   outcome: OutcomeService;
   terms: TermsHistory;
   calls: CallService;
+  negotiation: NegotiationService;
 }
 
 /** Each event translated into a call of the service that owns it; typing alone is relayed here. */
-export function roomHandlers({ chat, moderation, outcome, terms, calls }: RoomServices): Handlers {
+export function roomHandlers({ chat, moderation, outcome, terms, calls, negotiation }: RoomServices): Handlers {
   return {
     'chat:send': (p, payload, socket) => chat.send(p, payload, socket.id),
     'chat:history': (p, payload) => chat.history(p, payload),
@@ -73,5 +75,9 @@ export function roomHandlers({ chat, moderation, outcome, terms, calls }: RoomSe
     'call:media': async (p, media, socket) => (await calls.media(p, media, callConnection(socket)), {}),
     'call:ice': async (p) => calls.ice(p),
     'call:signal': async (p, payload, socket) => (await calls.signal(p, payload, callConnection(socket)), {}),
+    'negotiation:state': (p) => negotiation.state(p.caseId),
+    'consent:set': (p, payload) => negotiation.consent(p, payload),
+    'round:close': (p, payload) => negotiation.closeRound(p, payload),
+    'round:get': (p, { n }) => negotiation.getRound(p, n),
   };
 }

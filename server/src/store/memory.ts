@@ -1,4 +1,11 @@
-import { AccordError, type CaseLifecycle, type CaseRole, type Channel, type ChatMessage } from '@accord/shared';
+import {
+  AccordError,
+  type DocAuthor,
+  type CaseLifecycle,
+  type CaseRole,
+  type Channel,
+  type ChatMessage,
+} from '@accord/shared';
 import {
   defaultRoomState,
   type AppendResult,
@@ -30,6 +37,8 @@ import {
   type UserPatch,
   type LenderRecord,
   type AccountEventRecord,
+  type ConsentRecord,
+  type RoundRecord,
 } from './types';
 import { MemoryOutbox } from './memory-outbox';
 import { clientIdReused } from './rows';
@@ -65,6 +74,10 @@ export class MemoryStore implements Store {
   private nextUpdateId = 1;
   private readonly lenders = new Map<string, LenderRecord>();
   private readonly accountEvents: AccountEventRecord[] = [];
+  /** Per case: consent in seq order, doc authors by Yjs client id, rounds in order. */
+  private readonly consent = new Map<string, ConsentRecord[]>();
+  private readonly docAuthors = new Map<string, Map<number, DocAuthor>>();
+  private readonly rounds = new Map<string, RoundRecord[]>();
 
   async ping(): Promise<void> {}
 
@@ -264,6 +277,9 @@ export class MemoryStore implements Store {
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
     for (const name of [...this.docs.keys()])
       if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);
+    this.consent.delete(caseId);
+    this.docAuthors.delete(caseId);
+    this.rounds.delete(caseId);
     const c = this.cases.get(caseId);
     if (c) this.cases.set(caseId, { ...c, summary: '', desiredOutcome: '', question: null, purgedAt: at });
   }
@@ -490,7 +506,7 @@ export class MemoryStore implements Store {
   async createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord> {
     if (await this.currentFreeze(freeze.caseId))
       throw AccordError.because('CONFLICT', 'signing.alreadyFrozen', 'the agreement is already frozen');
-    const record = { ...freeze, voidedAt: null };
+    const record = { ...freeze, clauses: freeze.clauses ?? null, voidedAt: null };
     this.freezes.push(record);
     return { ...record };
   }
@@ -555,5 +571,39 @@ export class MemoryStore implements Store {
       throughId,
       updates: doc.updates.filter((u) => !covered.has(u.id)),
     });
+  }
+
+  async addConsent(entry: Omit<ConsentRecord, 'seq'>): Promise<ConsentRecord> {
+    const list = this.consent.get(entry.caseId) ?? [];
+    const record: ConsentRecord = { ...entry, seq: list.length + 1 };
+    this.consent.set(entry.caseId, [...list, record]);
+    return { ...record };
+  }
+
+  async listConsent(caseId: string): Promise<ConsentRecord[]> {
+    return (this.consent.get(caseId) ?? []).map((e) => ({ ...e }));
+  }
+
+  async bindDocAuthor(caseId: string, author: DocAuthor): Promise<void> {
+    const authors = this.docAuthors.get(caseId) ?? new Map<number, DocAuthor>();
+    if (!authors.has(author.client)) authors.set(author.client, { ...author });
+    this.docAuthors.set(caseId, authors);
+  }
+
+  async listDocAuthors(caseId: string): Promise<DocAuthor[]> {
+    return [...(this.docAuthors.get(caseId)?.values() ?? [])]
+      .sort((a, b) => a.client - b.client)
+      .map((a) => ({ ...a }));
+  }
+
+  async addRound(round: Omit<RoundRecord, 'n'>): Promise<RoundRecord> {
+    const list = this.rounds.get(round.caseId) ?? [];
+    const record: RoundRecord = structuredClone({ ...round, n: list.length + 1 });
+    this.rounds.set(round.caseId, [...list, record]);
+    return structuredClone(record);
+  }
+
+  async listRounds(caseId: string): Promise<RoundRecord[]> {
+    return structuredClone(this.rounds.get(caseId) ?? []);
   }
 }

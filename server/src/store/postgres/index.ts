@@ -10,6 +10,7 @@ import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
 import { postgresMembers } from './members';
+import { postgresNegotiation } from './negotiation';
 import { postgresOutbox } from './outbox';
 import { postgresRoomState } from './room-state';
 import { postgresSessions } from './sessions';
@@ -44,6 +45,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresSignoff(db),
       ...postgresOutbox(db),
       ...postgresDocs(db),
+      ...postgresNegotiation(db),
     };
     Object.assign(this, parts);
   }

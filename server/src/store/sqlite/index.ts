@@ -10,6 +10,7 @@ import { sqliteInvites } from './invites';
 import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
 import { sqliteMembers } from './members';
+import { sqliteNegotiation } from './negotiation';
 import { sqliteOutbox } from './outbox';
 import { sqliteRoomState } from './room-state';
 import { sqliteSessions } from './sessions';
@@ -51,6 +52,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteSignoff(c),
       ...sqliteOutbox(c),
       ...sqliteDocs(c, docs),
+      ...sqliteNegotiation(c),
     };
     Object.assign(this, parts);
   }
