@@ -1,0 +1,59 @@
+import {
+  clauseConsent,
+  hashedClauses,
+  type AgreementClause,
+  type CaseLanguage,
+  type NegotiationState,
+} from '@accord/shared';
+import { connectDoc, waitSynced, type RoomClient } from './clients';
+import { emit } from './emit';
+import { waitFor } from './wait';
+
+export type HashedClause = AgreementClause & { hash: string };
+
+/**
+ * The agreement's clauses with their hashes, as a member reads them: the document synced from the
+ * server over y-websocket (as `client`, in the case's language from its welcome).
+ */
+export async function readClauses(client: RoomClient): Promise<HashedClause[]> {
+  const welcome = client.welcomes.at(-1);
+  if (!welcome) throw new Error('the client has not entered the room');
+  const reader = connectDoc(client.url, welcome.caseId, client.token);
+  try {
+    await waitSynced(reader);
+    return await hashedClauses(reader.doc, welcome.language as CaseLanguage);
+  } finally {
+    reader.destroy();
+  }
+}
+
+/** Whether a state shows both parties' agreement to every clause as it reads now. */
+export const allAgreed = (state: NegotiationState | undefined, clauses: readonly HashedClause[]): boolean =>
+  state !== undefined && clauseConsent(clauses, state.consent).every((c) => c.agreed);
+
+/**
+ * Both parties agree to every clause of the agreement as it reads now (setup for tests of signing,
+ * which needs it: shared/signoff-rules), and every one of them has received the state showing it.
+ * Returns the clauses agreed to.
+ */
+export async function agreeToEveryClause(
+  parties: { customer: RoomClient; platform: RoomClient },
+  ...others: RoomClient[]
+): Promise<HashedClause[]> {
+  const clauses = await readClauses(parties.customer);
+  for (const party of [parties.customer, parties.platform]) {
+    for (const clause of clauses) {
+      const reply = await emit(party, 'consent:set', {
+        clauseId: clause.id,
+        hash: clause.hash,
+        state: 'agreed',
+        reason: '',
+      });
+      if (!reply.ok) throw new Error(`consent to clause ${clause.number} refused: ${reply.error.message}`);
+    }
+  }
+  for (const client of [parties.customer, parties.platform, ...others]) {
+    await waitFor(() => allAgreed(client.negotiation.at(-1), clauses), 'everyone sees every clause agreed');
+  }
+  return clauses;
+}
