@@ -80,7 +80,7 @@ describe('sign-off and the sealed outcome record', () => {
     );
     await waitFor(() => watcher.doc.getMap('terms').get('amountAgreedCents') === 48_000, 'the amount relayed');
     watcher.destroy();
-    await agreeToEveryClause({ customer, platform }, mediator, observer);
+    await agreeToEveryClause({ customer, platform }, { watchers: [mediator, observer] });
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const frozen = await waitFor(() => customer.socket && status(customer).then((s) => s.freeze), 'frozen');
     expect(frozen.text).toContain('平台退还服务费480元，王女士撤回投诉。');
