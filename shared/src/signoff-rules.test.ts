@@ -1,20 +1,29 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { bodyHasText, sameName, signoffProblems, type SignoffInput } from './signoff-rules';
+import { bodyHasText, describeSignoffProblems, sameName, signoffProblems, type SignoffInput } from './signoff-rules';
 
 const terms = (t: Partial<SignoffInput['terms']> = {}): SignoffInput['terms'] => ({
+  amountInDisputeCents: null,
   amountAgreedCents: 48_000,
+  feesWaivedCents: null,
   instalments: null,
   firstDueDate: null,
   monthlyAmountCents: null,
   noPayment: false,
+  conditions: '',
   ...t,
 });
 const everyone = [{ role: 'customer' }, { role: 'platform' }, { role: 'mediator' }, { role: 'observer' }] as const;
+/** A clause as `clauseConsent` gives it: each party's state on its current text. */
+const clause = (number: number, customer: string, platform: string): SignoffInput['clauses'][number] => ({
+  number,
+  parties: { customer: { state: customer }, platform: { state: platform } },
+});
+const agreed = [clause(1, 'agreed', 'agreed'), clause(2, 'agreed', 'agreed')];
 
 describe('signoffProblems', () => {
   it('nothing missing with all three roles, text and the amount', () => {
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms() })).toEqual([]);
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses: agreed })).toEqual([]);
   });
   it('names each missing role, the text and each missing key term', () => {
     expect(
@@ -22,6 +31,7 @@ describe('signoffProblems', () => {
         signers: [{ role: 'customer' }, { role: 'observer' }],
         bodyHasText: false,
         terms: terms({ amountAgreedCents: null, instalments: 3 }),
+        clauses: agreed,
       }),
     ).toEqual([
       { kind: 'missing_signer', role: 'platform' },
@@ -33,12 +43,44 @@ describe('signoffProblems', () => {
     ]);
   });
   it('one instalment needs no schedule; "no payment" stands in for every amount, never for a signer', () => {
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms({ instalments: 1 }) })).toEqual([]);
+    expect(
+      signoffProblems({ signers: everyone, bodyHasText: true, terms: terms({ instalments: 1 }), clauses: agreed }),
+    ).toEqual([]);
     const noPayment = terms({ amountAgreedCents: null, instalments: 6, noPayment: true });
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: noPayment })).toEqual([]);
-    expect(signoffProblems({ signers: everyone.slice(1), bodyHasText: true, terms: noPayment })).toEqual([
-      { kind: 'missing_signer', role: 'customer' },
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: noPayment, clauses: agreed })).toEqual([]);
+    expect(
+      signoffProblems({ signers: everyone.slice(1), bodyHasText: true, terms: noPayment, clauses: agreed }),
+    ).toEqual([{ kind: 'missing_signer', role: 'customer' }]);
+  });
+});
+
+describe('signoffProblems: clause consent', () => {
+  it('names each clause a party has not agreed to as it reads now, and which party', () => {
+    const clauses = [
+      clause(1, 'agreed', 'agreed'),
+      clause(2, 'pending', 'agreed'),
+      clause(3, 'objected', 'pending'),
+      clause(4, 'agreed', 'objected'),
+    ];
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses })).toEqual([
+      { kind: 'clause_not_agreed', clause: 2, roles: ['customer'] },
+      { kind: 'clause_not_agreed', clause: 3, roles: ['customer', 'platform'] },
+      { kind: 'clause_not_agreed', clause: 4, roles: ['platform'] },
     ]);
+    expect(
+      describeSignoffProblems(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses })),
+    ).toContain('clause 3 is not agreed by the customer and platform');
+  });
+  it('"no payment" stands in for amounts, never for consent', () => {
+    const noPayment = terms({ amountAgreedCents: null, noPayment: true });
+    expect(
+      signoffProblems({
+        signers: everyone,
+        bodyHasText: true,
+        terms: noPayment,
+        clauses: [clause(1, 'agreed', 'pending')],
+      }),
+    ).toEqual([{ kind: 'clause_not_agreed', clause: 1, roles: ['platform'] }]);
   });
 });
 
