@@ -1,10 +1,4 @@
-import {
-  clauseConsent,
-  hashedClauses,
-  type AgreementClause,
-  type CaseLanguage,
-  type NegotiationState,
-} from '@accord/shared';
+import { clauseConsent, hashedClauses, type AgreementClause, type NegotiationState } from '@accord/shared';
 import * as Y from 'yjs';
 import type { AccordServer } from '@accord/server';
 import { connectDoc, waitSynced, type RoomClient } from './clients';
@@ -21,7 +15,7 @@ export type HashedClause = AgreementClause & { hash: string };
 export async function readClauses(client: RoomClient, server?: AccordServer): Promise<HashedClause[]> {
   const welcome = client.welcomes.at(-1);
   if (!welcome) throw new Error('the client has not entered the room');
-  const language = welcome.language as CaseLanguage;
+  const language = welcome.language;
   if (server) {
     await server.docs.flush(welcome.caseId);
     const stored = await server.store.loadDoc(welcome.caseId);

@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgreementDoc, clauseConsent, verifyOutcome, type NegotiationState, type OutcomeStatus } from '@accord/shared';
 import { appendParagraph } from '../helpers/agreement-body';
@@ -37,9 +37,12 @@ describe('clause-by-clause consent', () => {
   beforeAll(async () => {
     t = await startServer();
     c = await t.createCase('Consent');
-    [mediator, customer, platform, observer] = await Promise.all(
-      (['mediator', 'customer', 'platform', 'observer'] as const).map((r) => connectRoom(t.url, c.tokens[r], c.caseId)),
-    );
+    [mediator, customer, platform, observer] = await Promise.all([
+      connectRoom(t.url, c.tokens.mediator, c.caseId),
+      connectRoom(t.url, c.tokens.customer, c.caseId),
+      connectRoom(t.url, c.tokens.platform, c.caseId),
+      connectRoom(t.url, c.tokens.observer, c.caseId),
+    ]);
     // The customer proposes two clauses and the amount; the platform's copy follows.
     customerDoc = connectDoc(t.url, c.caseId, c.tokens.customer);
     platformDoc = connectDoc(t.url, c.caseId, c.tokens.platform);

@@ -27,9 +27,12 @@ describe('negotiation rounds', () => {
   let first: RoundView;
 
   const connectAll = async () => {
-    [mediator, customer, platform, observer] = await Promise.all(
-      (['mediator', 'customer', 'platform', 'observer'] as const).map((r) => connectRoom(t.url, c.tokens[r], c.caseId)),
-    );
+    [mediator, customer, platform, observer] = await Promise.all([
+      connectRoom(t.url, c.tokens.mediator, c.caseId),
+      connectRoom(t.url, c.tokens.customer, c.caseId),
+      connectRoom(t.url, c.tokens.platform, c.caseId),
+      connectRoom(t.url, c.tokens.observer, c.caseId),
+    ]);
   };
   const closeAll = () => [mediator, customer, platform, observer].forEach((x) => x.close());
 

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { SealedOutcome } from '@accord/shared';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
+import type { DocAuthor as DocAuthorOf } from '../agreement/live-doc';
+import type { TermChange } from '../agreement/term-changes';
 import { TermsHistory } from '../agreement/terms-history';
 import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
@@ -101,27 +103,10 @@ export function buildServices(
     memberAdded: (caseId, userId, role) => quietly(notices.memberAdded(caseId, userId, role)),
   };
   const cases = new CaseService(store, tokens, bus, publicUrl, memberHooks);
-  const docs = new DocRegistry(store, {
-    unloadAfterMs: config.docUnloadMs,
-    compactEvery: config.docCompactEvery,
-    log,
-    // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
-    // other node, and publishing every update on it (base64 and all) was work for nobody.
-    ...(infra.sharedBus ? { bus } : {}),
-    // Only agreement documents hold terms; `terms` is built below, before any document is opened.
-    onTermsChanged: (_doc, author, changes) => void terms.record(author.caseId, author, changes),
-    // Who proposed each clause: the author of the Yjs client that created its block.
-    bindAuthors: async (caseId, author, clients) => {
-      for (const client of clients) {
-        await store.bindDocAuthor(caseId, {
-          client,
-          userId: author.userId,
-          role: author.role,
-          displayName: author.displayName,
-        });
-      }
-      void negotiation.publish(caseId);
-    },
+  // `terms` and `negotiation` are built below, before any document is opened.
+  const docs = buildDocs(config, infra, {
+    termsChanged: (author, changes) => void terms.record(author.caseId, author, changes),
+    authorsBound: (caseId) => void negotiation.publish(caseId),
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
@@ -209,15 +194,7 @@ export function buildServices(
       },
     },
   );
-  const negotiation: NegotiationService = new NegotiationService({
-    store,
-    rooms,
-    docs,
-    audit,
-    offers: noOffers,
-    publish: async (caseId) => broadcasts.negotiation(caseId, await negotiation.state(caseId)),
-    log,
-  });
+  const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts);
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
   return {
     tokens,
@@ -249,6 +226,54 @@ export function buildServices(
  * composed here in its place: no offer rounds.
  */
 const noOffers: OfferViews = { view: async () => ({ limit: 0, rounds: [] }) };
+
+/** Clause consent and rounds; what the room sees of the negotiation is sent to it again on every change. */
+function buildNegotiation(
+  { store, log }: Infrastructure,
+  rooms: RoomStates,
+  docs: DocRegistry,
+  audit: AuditLog,
+  broadcasts: RoomBroadcasts,
+): NegotiationService {
+  const negotiation: NegotiationService = new NegotiationService({
+    store,
+    rooms,
+    docs,
+    audit,
+    offers: noOffers,
+    publish: async (caseId) => broadcasts.negotiation(caseId, await negotiation.state(caseId)),
+    log,
+  });
+  return negotiation;
+}
+
+/**
+ * The documents, loaded and unloaded, whose changes tell the terms history who changed what, and
+ * the negotiation who proposed a clause (the author of the Yjs client that created its block).
+ */
+function buildDocs(
+  config: AccordConfig,
+  { store, bus, log, sharedBus }: Infrastructure,
+  on: { termsChanged: (author: DocAuthorOf, changes: TermChange[]) => void; authorsBound: (caseId: string) => void },
+): DocRegistry {
+  return new DocRegistry(store, {
+    unloadAfterMs: config.docUnloadMs,
+    compactEvery: config.docCompactEvery,
+    log,
+    // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
+    // other node, and publishing every update on it (base64 and all) was work for nobody.
+    ...(sharedBus ? { bus } : {}),
+    // Only agreement documents hold terms.
+    onTermsChanged: (_doc, author, changes) => on.termsChanged(author, changes),
+    bindAuthors: async (caseId, author, clients) => {
+      for (const client of clients) {
+        const { userId, role, displayName } = author;
+        await store.bindDocAuthor(caseId, { client, userId, role, displayName });
+      }
+      on.authorsBound(caseId);
+    },
+  });
+}
 
 /**
  * The mediator's moderation, wired to sign-off (entering signing needs a text that can be signed and

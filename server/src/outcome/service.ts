@@ -1,5 +1,5 @@
 import { newId } from '../lib/ids';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import {
   AccordError,
   OUTCOME_FORMAT,

@@ -1,6 +1,5 @@
 import {
   AccordError,
-  type DocAuthor,
   type CaseLifecycle,
   type CaseRole,
   type Channel,
@@ -37,9 +36,9 @@ import {
   type UserPatch,
   type LenderRecord,
   type AccountEventRecord,
-  type ConsentRecord,
-  type RoundRecord,
+  type NegotiationStore,
 } from './types';
+import { MemoryNegotiation } from './memory-negotiation';
 import { MemoryOutbox } from './memory-outbox';
 import { clientIdReused } from './rows';
 
@@ -74,10 +73,6 @@ export class MemoryStore implements Store {
   private nextUpdateId = 1;
   private readonly lenders = new Map<string, LenderRecord>();
   private readonly accountEvents: AccountEventRecord[] = [];
-  /** Per case: consent in seq order, doc authors by Yjs client id, rounds in order. */
-  private readonly consent = new Map<string, ConsentRecord[]>();
-  private readonly docAuthors = new Map<string, Map<number, DocAuthor>>();
-  private readonly rounds = new Map<string, RoundRecord[]>();
 
   async ping(): Promise<void> {}
 
@@ -178,6 +173,14 @@ export class MemoryStore implements Store {
   releaseMail: OutboxStore['releaseMail'] = (o) => this.mail.releaseMail(o);
   listMail: OutboxStore['listMail'] = (c) => this.mail.listMail(c);
 
+  private readonly negotiation = new MemoryNegotiation();
+  addConsent: NegotiationStore['addConsent'] = (e) => this.negotiation.addConsent(e);
+  listConsent: NegotiationStore['listConsent'] = (c) => this.negotiation.listConsent(c);
+  bindDocAuthor: NegotiationStore['bindDocAuthor'] = (c, a) => this.negotiation.bindDocAuthor(c, a);
+  listDocAuthors: NegotiationStore['listDocAuthors'] = (c) => this.negotiation.listDocAuthors(c);
+  addRound: NegotiationStore['addRound'] = (r) => this.negotiation.addRound(r);
+  listRounds: NegotiationStore['listRounds'] = (c) => this.negotiation.listRounds(c);
+
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
     const year = new Date(createdAt).getUTCFullYear();
@@ -277,9 +280,7 @@ export class MemoryStore implements Store {
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
     for (const name of [...this.docs.keys()])
       if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);
-    this.consent.delete(caseId);
-    this.docAuthors.delete(caseId);
-    this.rounds.delete(caseId);
+    this.negotiation.purge(caseId);
     const c = this.cases.get(caseId);
     if (c) this.cases.set(caseId, { ...c, summary: '', desiredOutcome: '', question: null, purgedAt: at });
   }
@@ -571,39 +572,5 @@ export class MemoryStore implements Store {
       throughId,
       updates: doc.updates.filter((u) => !covered.has(u.id)),
     });
-  }
-
-  async addConsent(entry: Omit<ConsentRecord, 'seq'>): Promise<ConsentRecord> {
-    const list = this.consent.get(entry.caseId) ?? [];
-    const record: ConsentRecord = { ...entry, seq: list.length + 1 };
-    this.consent.set(entry.caseId, [...list, record]);
-    return { ...record };
-  }
-
-  async listConsent(caseId: string): Promise<ConsentRecord[]> {
-    return (this.consent.get(caseId) ?? []).map((e) => ({ ...e }));
-  }
-
-  async bindDocAuthor(caseId: string, author: DocAuthor): Promise<void> {
-    const authors = this.docAuthors.get(caseId) ?? new Map<number, DocAuthor>();
-    if (!authors.has(author.client)) authors.set(author.client, { ...author });
-    this.docAuthors.set(caseId, authors);
-  }
-
-  async listDocAuthors(caseId: string): Promise<DocAuthor[]> {
-    return [...(this.docAuthors.get(caseId)?.values() ?? [])]
-      .sort((a, b) => a.client - b.client)
-      .map((a) => ({ ...a }));
-  }
-
-  async addRound(round: Omit<RoundRecord, 'n'>): Promise<RoundRecord> {
-    const list = this.rounds.get(round.caseId) ?? [];
-    const record: RoundRecord = structuredClone({ ...round, n: list.length + 1 });
-    this.rounds.set(round.caseId, [...list, record]);
-    return structuredClone(record);
-  }
-
-  async listRounds(caseId: string): Promise<RoundRecord[]> {
-    return structuredClone(this.rounds.get(caseId) ?? []);
   }
 }
