@@ -326,6 +326,7 @@ export class LiveDoc {
         if (outOfRange) throw new MalformedUpdateError(`update refused: ${outOfRange}`);
         const doc = this.doc;
         const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+        const writtenBy = this.options.bindAuthors && from.principal ? newContentClients(decoded, doc) : [];
         let effective: Uint8Array | null = null;
         const capture = (u: Uint8Array, origin: unknown) => {
           if (origin === from) effective = u;
@@ -378,7 +379,7 @@ export class LiveDoc {
         const pending = hadPending || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
         const toStore = pending ? update : effective;
         if (!toStore) return { stored: Promise.resolve() };
-        const authors = this.bindNewAuthors(decoded, from);
+        const authors = this.bindNewAuthors(writtenBy, from);
         // Pipelined: the next update of this document is applied while this one's commit runs, so both
         // can share a group commit; relays still go out one by one, in order, each after its commit.
         const appended = this.store.appendDocUpdate(this.name, toStore);
@@ -413,19 +414,14 @@ export class LiveDoc {
   }
 
   /** Reports the client ids of an accepted update's new content not reported yet; null when there are none. */
-  private bindNewAuthors(decoded: ReturnType<typeof Y.decodeUpdate>, from: DocConnection): Promise<void> | null {
+  private bindNewAuthors(clients: readonly number[], from: DocConnection): Promise<void> | null {
     const bind = this.options.bindAuthors;
-    if (!bind || !from.principal) return null;
-    const fresh = new Set<number>();
-    for (const struct of decoded.structs) {
-      const client = struct.id.client;
-      if (struct instanceof Y.Item && !this.authorsBound.has(client)) fresh.add(client);
-    }
-    if (fresh.size === 0) return null;
+    const fresh = clients.filter((client) => !this.authorsBound.has(client));
+    if (!bind || fresh.length === 0) return null;
     // Marked before the write: a later update of the same client must not report it again meanwhile.
     // A failed write breaks the document, which is reloaded with a fresh set.
     for (const client of fresh) this.authorsBound.add(client);
-    return bind(this, from, [...fresh]);
+    return bind(this, from, fresh);
   }
 
   /** An update another node stored: applied and relayed to this node's connections, not stored again. */
@@ -550,6 +546,19 @@ export class LiveDoc {
     this.options.log.error({ err, event: 'doc.store_failed', doc: this.name }, 'could not store update');
     this.options.onBroken(this);
   }
+}
+
+/**
+ * The Yjs client ids of the content an update brings that the document does not have yet: who
+ * wrote it. Content it only repeats (a client resending what it received from others) names nobody.
+ */
+function newContentClients(decoded: ReturnType<typeof Y.decodeUpdate>, doc: Y.Doc): number[] {
+  const clients = new Set<number>();
+  for (const struct of decoded.structs) {
+    const { client, clock } = struct.id;
+    if (struct instanceof Y.Item && clock + struct.length > Y.getState(doc.store, client)) clients.add(client);
+  }
+  return [...clients];
 }
 
 function buildYDoc(stored: StoredDoc): Y.Doc {
