@@ -26,8 +26,8 @@ import type { OfferViews, PublishNegotiation } from './types';
 
 /** Consent is given while the agreement is worked on; once signing starts it stands as it is. */
 const CONSENT_PHASES: readonly Phase[] = ['opening', 'joint', 'caucus', 'drafting'];
-/** A round is closed while the room is open (before it opens there is nothing to snapshot; after, nothing changes). */
-const ROUND_CLOSED_PHASES: readonly Phase[] = ['scheduled', 'concluded'];
+/** No round is closed before the room opens (nothing to snapshot yet) or after the session (nothing changes). */
+const NO_ROUND_PHASES: readonly Phase[] = ['scheduled', 'concluded'];
 
 export interface NegotiationDeps {
   store: NegotiationStore & CaseStore & DocStore;
@@ -129,7 +129,7 @@ export class NegotiationService {
     if (!can(p.role, 'negotiation.round')) {
       throw AccordError.because('FORBIDDEN', 'room.mediatorOnly', 'only the mediator closes a round');
     }
-    await this.requirePhase(p.caseId, (phase) => !ROUND_CLOSED_PHASES.includes(phase));
+    await this.requirePhase(p.caseId, (phase) => !NO_ROUND_PHASES.includes(phase));
     const { store } = this.deps;
     const c = await store.getCase(p.caseId);
     if (!c) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
