@@ -7,6 +7,7 @@ import {
   canonicalAgreementText,
   clauseConsent,
   hashedClauses,
+  isParty,
   readTermsMap,
   type ConsentEntry,
   type ConsentPayload,
@@ -75,10 +76,10 @@ export class NegotiationService {
 
   /** A party agrees to, or objects to, one clause's text as it reads now. */
   async consent(p: Principal, payload: ConsentPayload): Promise<NegotiationState> {
-    if (!can(p.role, 'negotiation.consent') || !PARTY_ROLES.some((r) => r === p.role)) {
-      throw AccordError.because('FORBIDDEN', 'negotiation.partiesOnly', `a ${p.role} does not consent to clauses`);
+    const role = p.role;
+    if (!can(role, 'negotiation.consent') || !isParty(role)) {
+      throw AccordError.because('FORBIDDEN', 'negotiation.partiesOnly', `a ${role} does not consent to clauses`);
     }
-    const role = p.role as (typeof PARTY_ROLES)[number];
     await this.requirePhase(p.caseId, (phase) => CONSENT_PHASES.includes(phase));
     const { store } = this.deps;
     const c = await store.getCase(p.caseId);
