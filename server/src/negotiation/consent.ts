@@ -102,6 +102,9 @@ export class NegotiationService {
         clause: clause.number,
       });
     }
+    // Again, right before storing: signing may have started while the agreement was read, and once the
+    // text is frozen no consent is taken (the freeze checked consent as it stood).
+    await this.requirePhase(p.caseId, (phase) => CONSENT_PHASES.includes(phase));
     const stored = await store.addConsent({
       caseId: p.caseId,
       clauseId: clause.id,
