@@ -153,6 +153,16 @@ export const ErrorReason = z.enum([
   'recovery.pinOtherSession',
   'appeal.notRejected',
   'appeal.alreadyAppealed',
+  /** Consent is given by the two parties only. */
+  'negotiation.partiesOnly',
+  /** params: clauseId */
+  'negotiation.noSuchClause',
+  /** The clause's text is not the one the party read (params: clause, its number). */
+  'negotiation.clauseChanged',
+  /** params: phase */
+  'negotiation.notNow',
+  /** params: n */
+  'negotiation.noSuchRound',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

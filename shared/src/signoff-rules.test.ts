@@ -1,22 +1,25 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { bodyHasText, sameName, signoffProblems, type SignoffInput } from './signoff-rules';
+import { bodyHasText, describeSignoffProblems, sameName, signoffProblems, type SignoffInput } from './signoff-rules';
 
 const terms = (t: Partial<SignoffInput['terms']> = {}): SignoffInput['terms'] => ({
   amountInDisputeCents: null,
   amountAgreedCents: 48_000,
   feesWaivedCents: null,
-  conditions: '',
   instalments: null,
   firstDueDate: null,
   monthlyAmountCents: null,
   noPayment: false,
+  conditions: '',
   ...t,
 });
 const everyone = [{ role: 'customer' }, { role: 'platform' }, { role: 'mediator' }, { role: 'observer' }] as const;
-const agreed = { customer: { state: 'agreed' }, platform: { state: 'agreed' } };
-/** Every clause agreed by both parties: the consent rules aside, for the tests of the other rules. */
-const clauses = [{ number: 1, parties: agreed }];
+/** A clause as `clauseConsent` gives it: each party's state on its current text. */
+const clause = (number: number, customer: string, platform: string): SignoffInput['clauses'][number] => ({
+  number,
+  parties: { customer: { state: customer }, platform: { state: platform } },
+});
+const agreed = [clause(1, 'agreed', 'agreed'), clause(2, 'agreed', 'agreed')];
 const plan = {
   planKind: 'equal_principal' as const,
   planPrincipalCents: 1_200_000,
@@ -27,7 +30,7 @@ const plan = {
 
 describe('signoffProblems', () => {
   it('nothing missing with all three roles, text and the amount', () => {
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses })).toEqual([]);
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses: agreed })).toEqual([]);
   });
   it('names each missing role, the text and each missing key term', () => {
     expect(
@@ -35,7 +38,7 @@ describe('signoffProblems', () => {
         signers: [{ role: 'customer' }, { role: 'observer' }],
         bodyHasText: false,
         terms: terms({ amountAgreedCents: null, instalments: 3 }),
-        clauses,
+        clauses: agreed,
       }),
     ).toEqual([
       { kind: 'missing_signer', role: 'platform' },
@@ -48,16 +51,47 @@ describe('signoffProblems', () => {
   });
   it('one instalment needs no schedule; "no payment" stands in for every amount, never for a signer', () => {
     expect(
-      signoffProblems({ signers: everyone, bodyHasText: true, terms: terms({ instalments: 1 }), clauses }),
+      signoffProblems({ signers: everyone, bodyHasText: true, terms: terms({ instalments: 1 }), clauses: agreed }),
     ).toEqual([]);
     const noPayment = terms({ amountAgreedCents: null, instalments: 6, noPayment: true });
-    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: noPayment, clauses })).toEqual([]);
-    expect(signoffProblems({ signers: everyone.slice(1), bodyHasText: true, terms: noPayment, clauses })).toEqual([
-      { kind: 'missing_signer', role: 'customer' },
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: noPayment, clauses: agreed })).toEqual([]);
+    expect(
+      signoffProblems({ signers: everyone.slice(1), bodyHasText: true, terms: noPayment, clauses: agreed }),
+    ).toEqual([{ kind: 'missing_signer', role: 'customer' }]);
+  });
+});
+
+describe('signoffProblems: clause consent', () => {
+  it('names each clause a party has not agreed to as it reads now, and which party', () => {
+    const clauses = [
+      clause(1, 'agreed', 'agreed'),
+      clause(2, 'pending', 'agreed'),
+      clause(3, 'objected', 'pending'),
+      clause(4, 'agreed', 'objected'),
+    ];
+    expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses })).toEqual([
+      { kind: 'clause_not_agreed', clause: 2, roles: ['customer'] },
+      { kind: 'clause_not_agreed', clause: 3, roles: ['customer', 'platform'] },
+      { kind: 'clause_not_agreed', clause: 4, roles: ['platform'] },
     ]);
+    expect(
+      describeSignoffProblems(signoffProblems({ signers: everyone, bodyHasText: true, terms: terms(), clauses })),
+    ).toContain('clause 3 is not agreed by the customer and platform');
+  });
+  it('"no payment" stands in for amounts, never for consent', () => {
+    const noPayment = terms({ amountAgreedCents: null, noPayment: true });
+    expect(
+      signoffProblems({
+        signers: everyone,
+        bodyHasText: true,
+        terms: noPayment,
+        clauses: [clause(1, 'agreed', 'pending')],
+      }),
+    ).toEqual([{ kind: 'clause_not_agreed', clause: 1, roles: ['platform'] }]);
   });
   it('a complete repayment plan stands in for the key terms; an incomplete one is a problem of its own', () => {
     const planned = terms({ amountAgreedCents: null, ...plan });
+    const clauses = agreed;
     expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: planned, clauses })).toEqual([]);
     const incomplete = terms({ amountAgreedCents: null, ...plan, planStartDate: null });
     expect(signoffProblems({ signers: everyone, bodyHasText: true, terms: incomplete, clauses })).toEqual([
@@ -67,22 +101,6 @@ describe('signoffProblems', () => {
     expect(
       signoffProblems({ signers: everyone, bodyHasText: true, terms: { ...incomplete, noPayment: true }, clauses }),
     ).toEqual([{ kind: 'plan_incomplete' }]);
-  });
-  it('names each clause a party has not agreed to as it reads now, and which parties', () => {
-    const problems = signoffProblems({
-      signers: everyone,
-      bodyHasText: true,
-      terms: terms(),
-      clauses: [
-        { number: 1, parties: agreed },
-        { number: 2, parties: { customer: { state: 'objected' }, platform: { state: 'agreed' } } },
-        { number: 3, parties: { customer: { state: 'pending' }, platform: { state: 'pending' } } },
-      ],
-    });
-    expect(problems).toEqual([
-      { kind: 'clause_not_agreed', clause: 2, roles: ['customer'] },
-      { kind: 'clause_not_agreed', clause: 3, roles: ['customer', 'platform'] },
-    ]);
   });
 });
 

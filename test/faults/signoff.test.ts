@@ -7,6 +7,7 @@ import { waitFor } from '../helpers/wait';
 import { emit, type Reply } from '../helpers/emit';
 import { seedAgreement } from '../helpers/agreement';
 import { NAMES } from '../helpers/server';
+import { agreeToEveryClause } from '../helpers/negotiation';
 import { bothReady, startCluster, type Cluster } from './cluster';
 
 const available = (await servicesOrSkip('sign-off fault tests')) && redisServerOrSkip('sign-off fault tests');
@@ -50,6 +51,7 @@ describe.skipIf(!available)('fault: sign-off racing across two nodes', () => {
         b: await on(cluster.bUrl, c.tokens[role], c.caseId),
       };
     }
+    await agreeToEveryClause({ customer: tabs.customer.a, platform: tabs.platform.b }, { server: cluster.b });
     expect((await tabs.mediator.a.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const fingerprint = (await waitFor(async () => (await status(tabs.customer.b)).freeze, 'frozen')).fingerprint;
     const sign = (role: Signer, tab: 'a' | 'b') =>

@@ -31,6 +31,18 @@ export function validPayloads(ids: {
     'outcome:status': () => ({}),
     'outcome:sign': (prng) => ({ fingerprint: hex64(prng), fullName: 'Wang Fang', secret: '123456' }),
     'outcome:seal': () => ({ outcome: 'not_settled', reason: 'The parties could not agree.' }),
+    'negotiation:state': () => ({}),
+    'consent:set': (prng) =>
+      prng.chance(0.5)
+        ? { clauseId: 'terms', hash: hex64(prng), state: 'agreed', reason: '' }
+        : {
+            clauseId: `${1 + prng.int(1000)}.${prng.int(50)}`,
+            hash: hex64(prng),
+            state: 'objected',
+            reason: '不同意 fuzz',
+          },
+    'round:close': (prng) => ({ note: prng.chance(0.5) ? '' : 'Round of offers 第一轮' }),
+    'round:get': (prng) => ({ n: 1 + prng.int(5) }),
     'offer:submit': (prng) => ({ amountCents: 1 + prng.int(10_000_000) }),
     'call:join': (prng) => ({
       peerId: `fuzzpeer${ids.nonce()}`.padEnd(16, '0'),

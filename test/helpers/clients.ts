@@ -7,6 +7,7 @@ import type {
   Ack,
   Activity,
   LobbyStatus,
+  NegotiationState,
   RoomState,
   ChatMessage,
   ClientToServerEvents,
@@ -23,6 +24,9 @@ export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** A real socket.io-client that records everything the server sends it. */
 export interface RoomClient {
   socket: RoomSocket;
+  /** The server and the session token it connected with (to open the case's documents as the same member). */
+  url: string;
+  token: string;
   messages: ChatMessage[];
   welcomes: RoomWelcome[];
   lobby: LobbyStatus[];
@@ -30,6 +34,7 @@ export interface RoomClient {
   activity: Activity[];
   presence: PresenceSnapshot[];
   typing: TypingEvent[];
+  negotiation: NegotiationState[];
   errors: ErrorBody[];
   /** Highest seq received; sent as lastSeq on every reconnection. */
   lastSeq(): number;
@@ -60,6 +65,8 @@ export async function connectRoom(
   const messages: ChatMessage[] = [];
   const client: RoomClient = {
     socket: null as unknown as RoomSocket,
+    url,
+    token,
     messages,
     welcomes: [],
     lobby: [],
@@ -67,6 +74,7 @@ export async function connectRoom(
     activity: [],
     presence: [],
     typing: [],
+    negotiation: [],
     errors: [],
     lastSeq: () => messages.filter((m) => m.channel === 'joint').at(-1)?.seq ?? options.lastSeq ?? 0,
     // The server does not send a message back to the connection that sent it: the ack carries it, and
@@ -108,6 +116,7 @@ export async function connectRoom(
   socket.on('activity', (a) => client.activity.push(a));
   socket.on('presence', (p) => client.presence.push(p));
   socket.on('chat:typing', (t) => client.typing.push(t));
+  socket.on('negotiation:state', (n) => client.negotiation.push(n));
   socket.on('accord:error', (e) => client.errors.push(e));
   const until = options.waitFor ?? 'welcome';
   if (until === 'welcome') await waitFor(() => client.welcomes.length > 0, 'room:welcome');

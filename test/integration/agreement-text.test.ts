@@ -4,6 +4,7 @@ import { AgreementDoc, type OutcomeStatus } from '@accord/shared';
 import { appendParagraph, bodyText } from '../helpers/agreement-body';
 import { connectDoc, connectRoom, waitSynced } from '../helpers/clients';
 import { emit } from '../helpers/emit';
+import { agreeToEveryClause } from '../helpers/negotiation';
 import { createTestCase, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
@@ -39,6 +40,9 @@ describe('the signed text in the case’s language', () => {
       () => watcher.doc.getMap(AgreementDoc.terms).get('firstDueDate') === '2027-01-15' && bodyText(watcher.doc) !== '',
       'stored and relayed',
     );
+    const customer = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    const platform = await connectRoom(t.url, c.tokens.platform, c.caseId);
+    await agreeToEveryClause({ customer, platform });
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const frozen = await waitFor(
       async () => ((await emit(mediator, 'outcome:status', {})).data as OutcomeStatus).freeze,
@@ -54,6 +58,6 @@ describe('the signed text in the case’s language', () => {
     expect(frozen.text).toBe(frozen.text.normalize('NFC'));
     expect(frozen.text).not.toMatch(/Cents|\r/);
     [writer, watcher].forEach((d) => d.destroy());
-    mediator.close();
+    [mediator, customer, platform].forEach((r) => r.close());
   });
 });

@@ -9,6 +9,7 @@ import { emit } from '../helpers/emit';
 import { runCli } from '../helpers/process';
 import { makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { agreeToEveryClause } from '../helpers/negotiation';
 
 /**
  * Issue 15, Found 5: `accord audit verify` checks the chat, the signatures and the sealed record
@@ -81,6 +82,7 @@ describe('the audit trail binds chat, signatures and the sealed record', () => {
     await waitFor(() => watcher.doc.getMap('terms').get('feesWaivedCents') === 48_000, 'the edit relayed');
     watcher.destroy();
     writer.destroy();
+    await agreeToEveryClause({ customer, platform });
     expect((await emit(mediator, 'room:phase', { phase: 'signing' })).ok).toBe(true);
     const status = async (x: RoomClient) => (await emit(x, 'outcome:status', {})).data as OutcomeStatus;
     const frozen = await waitFor(() => status(customer).then((s) => s.freeze), 'frozen');

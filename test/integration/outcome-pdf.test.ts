@@ -18,6 +18,7 @@ import { emit } from '../helpers/emit';
 import { runCli } from '../helpers/process';
 import { createTestCase, makeTempDir, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { agreeToEveryClause } from '../helpers/negotiation';
 
 const AGREEMENT = '平台退还服务费480元，王女士撤回投诉。';
 const AGREEMENT_EN = 'The platform refunds the service fee of 480 yuan; Ms Wang withdraws the complaint.';
@@ -53,6 +54,7 @@ async function sealSettlement(t: TestServer, language: CaseLanguage, text: strin
   );
   const [mediator, customer, platform] = rooms as [(typeof rooms)[0], (typeof rooms)[0], (typeof rooms)[0]];
   expect((await mediator.send('双方已确认方案。')).ok).toBe(true);
+  await agreeToEveryClause({ customer, platform });
   expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
   const fingerprint = await waitFor(
     async () => ((await emit(customer, 'outcome:status', {})).data as OutcomeStatus).freeze?.fingerprint,

@@ -10,6 +10,7 @@ import { connectDoc, connectRoom, waitSynced, type RoomClient } from '../helpers
 import { runCli } from '../helpers/process';
 import { NAMES, makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { seedAgreement } from '../helpers/agreement';
+import { agreeToEveryClause } from '../helpers/negotiation';
 import { sleep, waitFor } from '../helpers/wait';
 import { emit, emitUnchecked } from '../helpers/emit';
 
@@ -79,6 +80,7 @@ describe('sign-off and the sealed outcome record', () => {
     );
     await waitFor(() => watcher.doc.getMap('terms').get('amountAgreedCents') === 48_000, 'the amount relayed');
     watcher.destroy();
+    await agreeToEveryClause({ customer, platform }, { watchers: [mediator, observer] });
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const frozen = await waitFor(() => customer.socket && status(customer).then((s) => s.freeze), 'frozen');
     expect(frozen.text).toContain('平台退还服务费480元，王女士撤回投诉。');
@@ -145,6 +147,7 @@ describe('sign-off and the sealed outcome record', () => {
     const pl = await connectRoom(t.url, fresh.tokens.platform, fresh.caseId);
     expect((await m.send('双方已确认方案。')).ok).toBe(true);
     await seedAgreement(t.server.store, fresh.caseId);
+    await agreeToEveryClause({ customer: cu, platform: pl });
     expect((await m.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     const fp = (await status(cu)).freeze?.fingerprint ?? '';
     expect((await sign(cu, fp, NAMES.customer, fresh.pins.customer)).ok).toBe(true);
@@ -168,7 +171,14 @@ describe('sign-off and the sealed outcome record', () => {
     for (const x of [m, cu, pl]) x.close();
 
     const r = sealed.record;
-    expect(r).toMatchObject({ format: 'accord.outcome/2', outcome: { kind: 'settled', reason: null } });
+    expect(r).toMatchObject({ format: 'accord.outcome/3', outcome: { kind: 'settled', reason: null } });
+    // The seeded text and the terms: two clauses, each agreed by both parties (names masked).
+    expect(r.clauses?.map((x) => [x.number, x.history.map((h) => [h.role, h.state, h.name])])).toEqual([
+      [1, [['customer', 'agreed', '王**'], ['platform', 'agreed', '李*']]],
+      [2, [['customer', 'agreed', '王**'], ['platform', 'agreed', '李*']]],
+    ]);
+    expect(r.rounds).toEqual([]);
+    expect(r.hardship).toBeNull();
     expect(r.signatures.map((s) => s.role).sort()).toEqual(['customer', 'mediator', 'platform']);
     expect(r.signatures.every((s) => s.fingerprint === r.agreement?.fingerprint)).toBe(true);
     // Personal identifiers are masked, by one rule: a signature's name is the party's name.

@@ -16,6 +16,7 @@ import { httpClient } from '../helpers/http';
 import { seedAgreement } from '../helpers/agreement';
 import { NAMES, acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { agreeToEveryClause } from '../helpers/negotiation';
 
 type Failure = { error: ErrorBody };
 
@@ -151,6 +152,9 @@ describe('recovery', () => {
     await seedAgreement(t.server.store, c.caseId);
     const mediator = await connectRoom(t.url, c.tokens.mediator, c.caseId);
     const customer = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    const platform = await connectRoom(t.url, c.tokens.platform, c.caseId);
+    await agreeToEveryClause({ customer, platform });
+    platform.close();
     expect((await emit(mediator, 'room:phase', { phase: 'signing' })).ok).toBe(true);
     const status = async () => (await emit(customer, 'outcome:status', {})).data as OutcomeStatus;
     const fp = (await waitFor(() => status().then((s) => s.freeze), 'frozen')).fingerprint;

@@ -5,6 +5,7 @@ import { NAMES, acceptInvite, startServer, type TestServer } from '../helpers/se
 import { seedAgreement } from '../helpers/agreement';
 import { waitFor } from '../helpers/wait';
 import { emit, type ResultOf } from '../helpers/emit';
+import { agreeToEveryClause } from '../helpers/negotiation';
 
 /** Rules that close gaps a review found: each test names the gap. */
 describe('integrity and privacy rules', () => {
@@ -85,6 +86,9 @@ describe('integrity and privacy rules', () => {
     await seedAgreement(t.server.store, c.caseId);
     const m = await connectRoom(t.url, c.tokens.mediator, c.caseId);
     const cu = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    const pl = await connectRoom(t.url, c.tokens.platform, c.caseId);
+    await agreeToEveryClause({ customer: cu, platform: pl });
+    pl.close();
     expect((await emit(m, 'room:phase', { phase: 'signing' })).ok).toBe(true);
     const fp = ((await emit(cu, 'outcome:status', {})).data as OutcomeStatus).freeze?.fingerprint ?? '';
     // Removing a signer returns the room to drafting (test/integration/signoff-rules.test.ts).

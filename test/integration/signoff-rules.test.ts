@@ -4,6 +4,7 @@ import { sha256Hex, verifyOutcome, type Activity, type OutcomeStatus } from '@ac
 import { connectRoom, type RoomClient } from '../helpers/clients';
 import { emit } from '../helpers/emit';
 import { seedAgreement } from '../helpers/agreement';
+import { agreeToEveryClause } from '../helpers/negotiation';
 import { NAMES, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
@@ -43,7 +44,9 @@ describe('the rules of a valid settlement', () => {
       return emit(via, 'outcome:sign', { fingerprint, fullName, secret: c.pins[role] });
     };
     const phase = (to: 'drafting' | 'signing') => emit(clients.mediator, 'room:phase', { phase: to });
-    return { c, ...clients, sign, phase };
+    // Both parties agree to every clause as stored (seeded there, maybe while the document is loaded).
+    const agree = () => agreeToEveryClause(clients, { server: t.server });
+    return { c, ...clients, sign, phase, agree };
   }
 
   /** What a refused phase change must leave as it was. */
@@ -92,6 +95,7 @@ describe('the rules of a valid settlement', () => {
     await seedAgreement(t.server.store, r.c.caseId, {
       terms: { firstDueDate: '2027-01-15', monthlyAmountCents: 16_67 },
     });
+    await r.agree();
     expect(await tryIt()).toBe('ok');
     expect((await status(r.customer)).freeze?.text).toContain('2027年1月15日');
   });
@@ -102,6 +106,7 @@ describe('the rules of a valid settlement', () => {
       text: '平台已解释该笔服务费的依据，申请人撤回投诉，双方互不支付任何款项。',
       terms: { amountAgreedCents: null, noPayment: true },
     });
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     for (const role of ['customer', 'platform', 'mediator'] as const) expect((await r.sign(role)).ok).toBe(true);
     const sealed = (await status(r.customer)).sealed;
@@ -112,6 +117,7 @@ describe('the rules of a valid settlement', () => {
   it('a signature is named from the identity: the platform typing the customer’s name is refused', async () => {
     const r = await room('Who signs');
     await seedAgreement(t.server.store, r.c.caseId);
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     const impersonation = await r.sign('platform', NAMES.customer);
     expect(impersonation.error).toMatchObject({
@@ -147,6 +153,7 @@ describe('the rules of a valid settlement', () => {
   it('removing a party during signing returns the room to drafting and voids every signature, for everyone to see', async () => {
     const r = await room('Removed while signing');
     await seedAgreement(t.server.store, r.c.caseId);
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     const frozen = await t.server.store.currentFreeze(r.c.caseId);
     expect((await r.sign('customer')).ok).toBe(true);
@@ -176,6 +183,7 @@ describe('the rules of a valid settlement', () => {
   it('inviting a party again during signing voids the signatures too', async () => {
     const r = await room('A party invited while signing');
     await seedAgreement(t.server.store, r.c.caseId);
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     expect((await r.sign('customer')).ok).toBe(true);
     const res = await fetch(`${t.url}/api/cases/${r.c.caseId}/invites`, {
@@ -189,6 +197,7 @@ describe('the rules of a valid settlement', () => {
     const unfrozen = (await t.server.audit.all(r.c.caseId)).find((e) => e.kind === 'agreement.unfrozen');
     expect(unfrozen?.data).toMatchObject({ detail: { voidedSignatures: 1 } });
     // Frozen again, the new platform member is one of those who must sign.
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     expect((await status(r.customer)).signers.filter((s) => s.role === 'platform')).toHaveLength(2);
   });
@@ -202,6 +211,7 @@ describe('the rules of a valid settlement', () => {
       staffRole: 'platform',
       password: 'correct horse battery',
     });
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     expect((await r.sign('customer')).ok).toBe(true);
     expect((await r.sign('platform')).ok).toBe(true);
@@ -216,6 +226,7 @@ describe('the rules of a valid settlement', () => {
     const unfrozen = (await t.server.audit.all(r.c.caseId)).find((e) => e.kind === 'agreement.unfrozen');
     expect(unfrozen?.data).toMatchObject({ detail: { voidedSignatures: 2 } });
     // Frozen again, both platform members must sign; nobody's earlier signature counts.
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     const signers = (await status(r.customer)).signers;
     expect(signers.filter((s) => s.role === 'platform').map((s) => s.displayName)).toContain('钱平台');
@@ -225,6 +236,7 @@ describe('the rules of a valid settlement', () => {
   it('a party added where nothing voids the freeze (a system invite) stops signing instead', async () => {
     const r = await room('Added behind the room’s back');
     await seedAgreement(t.server.store, r.c.caseId);
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     expect((await r.sign('customer')).ok).toBe(true);
     await t.server.cases.createInviteAsSystem(r.c.caseId, { role: 'platform', displayName: '钱平台' });
@@ -236,9 +248,9 @@ describe('the rules of a valid settlement', () => {
     expect(await t.server.store.getOutcome(r.c.caseId)).toBeNull();
   });
 
-  it('sealing checks again: a freeze without a platform signer, or without the amount, seals nothing', async () => {
+  it('sealing checks again: a freeze without a platform signer, the amount or consent seals nothing', async () => {
     // A freeze that should never exist (made here, past the check at the phase change): the last line holds.
-    for (const variant of ['no platform', 'no amount'] as const) {
+    for (const variant of ['no platform', 'no amount', 'no consent'] as const) {
       const r = await room(`Last line: ${variant}`);
       const { store } = t.server;
       if (variant === 'no platform')
@@ -265,6 +277,8 @@ describe('the rules of a valid settlement', () => {
           conditions: '',
         },
         signers,
+        // A clause nobody agreed to (the other variants' freezes predate clause consent: no list).
+        clauses: variant === 'no consent' ? [{ id: 'terms', number: 1, hash: 'c'.repeat(64), client: null }] : null,
       });
       await store.updateRoomState(r.c.caseId, { phase: 'signing' });
       const roles =
@@ -278,6 +292,7 @@ describe('the rules of a valid settlement', () => {
         code: 'PHASE_RULES',
         message: expect.stringContaining('not sealed'),
       });
+      if (variant === 'no consent') expect(acks.at(-1)?.error?.message).toContain('clause 1 is not agreed');
       expect(await store.getOutcome(r.c.caseId)).toBeNull();
     }
   });
@@ -285,6 +300,7 @@ describe('the rules of a valid settlement', () => {
   it('a seal after a three-party settlement verifies', async () => {
     const r = await room('All three');
     await seedAgreement(t.server.store, r.c.caseId);
+    await r.agree();
     expect((await r.phase('signing')).ok).toBe(true);
     for (const role of ['customer', 'platform', 'mediator'] as const) expect((await r.sign(role)).ok).toBe(true);
     const sealed = (await status(r.observer)).sealed;

@@ -16,6 +16,7 @@ import { connectRefused, connectRoom, newClientId, type RoomClient } from '../he
 import { rawYjs, updateMessage, type RawYjs } from '../helpers/raw-yjs';
 import { NAMES, ROLES, startServer, type TestCase, type TestRole, type TestServer } from '../helpers/server';
 import { seedAgreement } from '../helpers/agreement';
+import { agreeToEveryClause, readClauses } from '../helpers/negotiation';
 import { waitFor } from '../helpers/wait';
 import { emit, emitUnchecked, type Reply } from '../helpers/emit';
 import { propertySettings } from './settings';
@@ -45,6 +46,8 @@ type Command =
   | { kind: 'quiet'; by: TestRole; quiet: boolean }
   | { kind: 'chat'; by: TestRole }
   | { kind: 'edit'; by: TestRole }
+  /** `by` agrees to every clause; with `both`, the two parties in turn (as they go through the text together). */
+  | { kind: 'consent'; by: TestRole; both: boolean }
   | { kind: 'sign'; by: TestRole }
   | { kind: 'seal'; by: TestRole };
 
@@ -58,6 +61,7 @@ const PHASES = [
   'joint',
   'drafting',
   'drafting',
+  'signing',
   'signing',
   'signing',
   'concluded',
@@ -93,7 +97,16 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('quiet' as const), by: role, quiet: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('chat' as const), by: role }), weight: 12 },
   { arbitrary: fc.record({ kind: fc.constant('edit' as const), by: fc.constantFrom(...ROLES) }), weight: 15 },
-  { arbitrary: fc.record({ kind: fc.constant('sign' as const), by: fc.constantFrom(...ROLES) }), weight: 9 },
+  {
+    // A member agrees to every clause as it reads now; mostly the parties, whose consent signing needs.
+    arbitrary: fc.record({
+      kind: fc.constant('consent' as const),
+      by: fc.constantFrom<TestRole>('customer', 'platform', ...ROLES),
+      both: fc.boolean(),
+    }),
+    weight: 12,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('sign' as const), by: fc.constantFrom(...ROLES) }), weight: 14 },
   // Sealing ends the session; rare, so that runs go on to explore.
   { arbitrary: fc.record({ kind: fc.constant('seal' as const), by: role }), weight: 1 },
 );
@@ -115,9 +128,18 @@ interface Model {
   chats: number;
   /** Whether the agreement has text: the case starts with its amount agreed and no text; any accepted edit writes some. */
   text: boolean;
+  /** The parties who agreed to every clause as it reads now (an accepted edit adds a clause nobody agreed to). */
+  agreed: Set<TestRole>;
 }
 
 type Expected = 'ok' | ErrorBody['code'];
+
+/** Who a consent command has agree: `by`, or with `both` the parties still in the case (`by` first). */
+function consenters(m: Model, cmd: { by: TestRole; both: boolean }): TestRole[] {
+  if (!cmd.both) return [cmd.by];
+  const parties: TestRole[] = cmd.by === 'platform' ? ['platform', 'customer'] : ['customer', 'platform'];
+  return parties.filter((r) => !m.removed.has(r));
+}
 
 /** What the contract says a command gets, and how it changes the model when it succeeds. */
 function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply?: () => void } {
@@ -132,8 +154,10 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
         if (m.sealed || cmd.to === m.phase || !canTransition(m.phase, cmd.to)) {
           return { answer: 'INVALID_TRANSITION' };
         }
-        // Signing needs a signable settlement (shared/signoff-rules): a customer, a platform, text.
-        if (cmd.to === 'signing' && (!m.text || m.removed.has('customer') || m.removed.has('platform'))) {
+        // Signing needs a signable settlement (shared/signoff-rules): a customer, a platform, text, and
+        // both parties' agreement to every clause.
+        const consented = m.agreed.has('customer') && m.agreed.has('platform');
+        if (cmd.to === 'signing' && (!m.text || m.removed.has('customer') || m.removed.has('platform') || !consented)) {
           return { answer: 'INVALID_TRANSITION' };
         }
         return {
@@ -225,7 +249,19 @@ function expect_(m: Model, cmd: Command): { answer: Expected | Expected[]; apply
     }
     case 'edit': {
       const may = can(cmd.by, 'doc.write') && !(m.locked && !mediator) && mayEditAgreement(m.phase, mediator);
-      return { answer: may ? 'ok' : 'FORBIDDEN', apply: () => (m.text = true) };
+      return {
+        answer: may ? 'ok' : 'FORBIDDEN',
+        apply: () => {
+          m.text = true;
+          m.agreed.clear();
+        },
+      };
+    }
+    case 'consent': {
+      const who = consenters(m, cmd);
+      if (!who.every((r) => can(r, 'negotiation.consent'))) return { answer: 'FORBIDDEN' };
+      if (!['opening', 'joint', 'caucus', 'drafting'].includes(m.phase)) return { answer: 'PHASE_RULES' };
+      return { answer: 'ok', apply: () => who.forEach((r) => m.agreed.add(r)) };
     }
     case 'sign': {
       if (m.sealed) return { answer: 'CONFLICT' };
@@ -302,12 +338,15 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
     const tried = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom<Phase>('scheduled', 'joint', 'drafting', 'drafting'),
+        fc.constantFrom<Phase>('scheduled', 'joint', 'drafting', 'drafting', 'drafting'),
+        fc.boolean(),
         fc.boolean(),
         fc.array(command, { minLength: 1, maxLength: 50, size: 'max' }),
-        async (start, startLocked, commands) => {
+        async (start, startLocked, startWritten, commands) => {
           const c: TestCase = await t.createCase('Invariants', { lobby: false, phase: start });
-          await seedAgreement(t.server.store, c.caseId, { text: '' });
+          // Half the runs start from a written agreement both parties agree to (where they may consent),
+          // or runs would seldom reach signing: an edit, both parties' consent and the phase, in order.
+          await seedAgreement(t.server.store, c.caseId, startWritten ? {} : { text: '' });
           if (startLocked) await t.server.store.updateRoomState(c.caseId, { agreementLocked: true });
           const clients = {} as Record<TestRole, RoomClient>;
           const writers = {} as Record<TestRole, Writer>;
@@ -329,8 +368,13 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
             signed: new Set(),
             sealed: false,
             chats: 0,
-            text: false,
+            text: startWritten,
+            agreed: new Set(),
           };
+          if (startWritten && (start === 'joint' || start === 'drafting')) {
+            await agreeToEveryClause(clients, { server: t.server });
+            m.agreed = new Set(['customer', 'platform']);
+          }
           const storedVector = async () => {
             const stored = await t.server.store.loadDoc(c.caseId);
             const doc = new Y.Doc();
@@ -386,6 +430,26 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
                 case 'edit':
                   got = await writers[cmd.by].attempt(cmd.by);
                   break;
+                case 'consent': {
+                  // Every clause as stored; each consent gets the same answer (the first refusal is the answer).
+                  got = 'ok';
+                  const clauses = await readClauses(client, t.server);
+                  for (const [who, clause] of consenters(m, cmd).flatMap((r) => clauses.map((x) => [r, x] as const))) {
+                    const reply = code(
+                      await emit(clients[who], 'consent:set', {
+                        clauseId: clause.id,
+                        hash: clause.hash,
+                        state: 'agreed',
+                        reason: '',
+                      }),
+                    );
+                    if (reply !== 'ok') {
+                      got = reply;
+                      break;
+                    }
+                  }
+                  break;
+                }
                 case 'sign': {
                   const status = (await emit(clients.mediator, 'outcome:status', {})).data as OutcomeStatus;
                   const fingerprint = status.freeze?.fingerprint ?? 'f'.repeat(64);
@@ -457,6 +521,8 @@ describe(`room commands keep the phase and permission invariants (seed ${seed}, 
       /^phase → ok/,
       /^chat → ok/,
       /^sign → ok/,
+      /^consent → ok/,
+      /^consent → (FORBIDDEN|PHASE_RULES)/,
       /^remove → ok/,
       /^seal → ok/,
       /^removed member refused/,

@@ -10,6 +10,7 @@ import { REDIS_URL, servicesOrSkip, startPostgresNode, testSchema } from '../hel
 import { acceptInvite, createTestCase, makeTempDir } from '../helpers/server';
 import { sleep, waitFor } from '../helpers/wait';
 import { bodyText, draft } from '../helpers/agreement-body';
+import { agreeToEveryClause } from '../helpers/negotiation';
 
 const available = await servicesOrSkip('scale-out tests');
 
@@ -187,8 +188,16 @@ describe.skipIf(!available)('two nodes on PostgreSQL and Redis', () => {
     draft(writer.doc).insert(0, 'drafted');
     await sleep(100);
     // A settlement needs a platform to sign and an agreement that says something (shared/signoff-rules).
-    await a.cases.createInviteAsSystem(d.id, { role: 'platform', displayName: 'platform 2' });
+    const second = await a.cases.createInviteAsSystem(d.id, { role: 'platform', displayName: 'platform 2' });
     await seedAgreement(a.store, d.id);
+    // Both parties agree to every clause (consent given on node A, the customer on node B sees it).
+    const platform2 = await connectRoom(urls[0] ?? '', (await acceptInvite(urls[0] ?? '', second.url)).token, d.id, {
+      waitFor: 'lobby',
+    });
+    clients.push(platform2);
+    expect((await mediator.socket.emitWithAck('lobby:admit', { all: true })).ok).toBe(true);
+    await waitFor(() => platform2.welcomes.length > 0, 'platform 2 admitted');
+    await agreeToEveryClause({ customer, platform: platform2 }, { server: a, watchers: [mediator] });
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     await waitFor(() => customer.states.at(-1)?.phase === 'signing', 'signing seen on node B');
     draft(writer.doc).insert(0, 'too late');

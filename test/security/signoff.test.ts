@@ -5,6 +5,7 @@ import { NAMES, startServer, type TestServer } from '../helpers/server';
 import { seedAgreement } from '../helpers/agreement';
 import { waitFor } from '../helpers/wait';
 import { emit } from '../helpers/emit';
+import { agreeToEveryClause } from '../helpers/negotiation';
 
 /**
  * Issue 8, item 9: replayed and concurrent sign-offs, and a sign-off for a stale fingerprint.
@@ -41,6 +42,7 @@ describe('sign-off under replay and races', () => {
     const sign = (role: keyof typeof people, fingerprint: string, via = people[role]) =>
       emit(via, 'outcome:sign', { fingerprint, fullName: NAMES[role], secret: c.pins[role] });
     const freeze = async () => {
+      await agreeToEveryClause(people);
       expect((await emit(people.mediator, 'room:phase', { phase: 'signing' })).ok).toBe(true);
       return (await emit(people.customer, 'outcome:status', {})).data?.freeze?.fingerprint ?? '';
     };

@@ -9,6 +9,7 @@ import { seedAgreement } from '../helpers/agreement';
 import { sleep, waitFor } from '../helpers/wait';
 import { emitUnchecked } from '../helpers/emit';
 import { bodyText, draft } from '../helpers/agreement-body';
+import { agreeToEveryClause } from '../helpers/negotiation';
 
 /**
  * Issue 8, item 7: writes by those who may not write (observers, anyone after the lock, everyone
@@ -103,6 +104,10 @@ describe('writes that are not allowed, and server-only messages', () => {
 
   it('after the freeze: everyone’s update is refused, the mediator’s too; state vector unchanged', async () => {
     await seedAgreement(t.server.store, c.caseId);
+    // Seeded into the store while the document is loaded: the clauses are read as stored.
+    const customer = await connectRoom(t.url, c.tokens.customer, c.caseId);
+    await agreeToEveryClause({ customer, platform: bystanderRoom }, { server: t.server });
+    customer.close();
     expect((await mediator.socket.emitWithAck('room:phase', { phase: 'signing' })).ok).toBe(true);
     before = await storedVector();
     try {

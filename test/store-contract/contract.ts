@@ -8,6 +8,7 @@ import { contractCases } from './contract-cases';
 import { contractChat } from './contract-chat';
 import { contractDocs } from './contract-docs';
 import { contractOffers } from './contract-offers';
+import { contractNegotiation } from './contract-negotiation';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -29,6 +30,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractRoom(t);
     contractOutbox(t);
     contractOffers(t);
+    contractNegotiation(t);
   });
 }
 

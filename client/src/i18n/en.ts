@@ -976,6 +976,13 @@ export const en = {
         notRejected: 'Only a rejected complaint can be appealed',
         alreadyAppealed: 'This complaint was already appealed once; it cannot be appealed again',
       },
+      negotiation: {
+        partiesOnly: 'Only the two parties agree to or object to clauses',
+        noSuchClause: 'The agreement has no such clause any more; read it again',
+        clauseChanged: 'Clause {{clause}} changed while you were reading it; read it again',
+        notNow: 'This cannot be done at this point of the session',
+        noSuchRound: 'There is no round {{n}}',
+      },
     },
   },
 };

@@ -943,6 +943,13 @@ export const zhCN: Messages = {
         notRejected: '只有未被受理的投诉才能申诉',
         alreadyAppealed: '此投诉已申诉过一次，不能再次申诉',
       },
+      negotiation: {
+        partiesOnly: '只有双方当事人可以同意或反对条款',
+        noSuchClause: '协议中已没有这一条款，请重新阅读',
+        clauseChanged: '第 {{clause}} 条在您阅读时已被修改，请重新阅读',
+        notNow: '会议的当前阶段不能进行此操作',
+        noSuchRound: '没有第 {{n}} 轮',
+      },
     },
   },
 };

@@ -76,3 +76,67 @@ describe('LiveDoc on a store shared by several nodes', () => {
     [a, b].forEach((d) => d.destroy());
   });
 });
+
+describe('LiveDoc: who writes with each Yjs client id', () => {
+  const CASE_3 = '00000000-0000-4000-8000-000000000003';
+  const member = (userId: string): DocConnection => ({
+    ...writer(userId),
+    principal: { userId, displayName: userId, role: 'customer', caseId: CASE_3 },
+  });
+
+  it('each client id bringing new content is reported once, with the update, and content only repeated names nobody', async () => {
+    const store = new MemoryStore();
+    const reported: [string, number[]][] = [];
+    const doc = await LiveDoc.load(CASE_3, store, {
+      ...options,
+      bindAuthors: async (_doc, from, clients) => void reported.push([from.principal?.userId ?? '', clients]),
+    });
+    const wang = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    wang.on('update', (u: Uint8Array) => updates.push(u));
+    paragraphText(wang).insert(0, 'first ');
+    paragraphText(wang).insert(6, 'second');
+    await doc.applyUpdate(updates[0]!, member('wang'));
+    await doc.applyUpdate(updates[1]!, member('wang'));
+    expect(reported).toEqual([['wang', [wang.clientID]]]);
+    // Another member sending the whole state (Wang's content again, and one edit of their own).
+    const li = new Y.Doc();
+    Y.applyUpdate(li, Y.encodeStateAsUpdate(wang));
+    paragraphText(li).insert(0, 'Li: ');
+    await doc.applyUpdate(Y.encodeStateAsUpdate(li), member('li'));
+    expect(reported).toEqual([
+      ['wang', [wang.clientID]],
+      ['li', [li.clientID]],
+    ]);
+    // A connection without an authenticated member reports nothing.
+    await doc.applyUpdate(edit('anonymous'), writer('x'));
+    expect(reported).toHaveLength(2);
+    doc.destroy();
+    // Loaded again (nothing reported yet on this copy): content resent is still nobody's new writing.
+    const again = await LiveDoc.load(CASE_3, store, {
+      ...options,
+      bindAuthors: async (_doc, from, clients) => void reported.push([from.principal?.userId ?? '', clients]),
+    });
+    const zhao = new Y.Doc();
+    Y.applyUpdate(zhao, Y.encodeStateAsUpdate(li));
+    paragraphText(zhao).insert(0, 'Zhao: ');
+    await again.applyUpdate(Y.encodeStateAsUpdate(zhao), member('zhao'));
+    expect(reported.at(-1)).toEqual(['zhao', [zhao.clientID]]);
+    again.destroy();
+  });
+
+  it('an update is not acknowledged before its author is stored; a failure to store it breaks the document', async () => {
+    const store = new MemoryStore();
+    let broken = 0;
+    const doc = await LiveDoc.load(CASE_3, store, {
+      ...options,
+      onBroken: () => void broken++,
+      bindAuthors: async () => {
+        throw new Error('store down');
+      },
+    });
+    await expect(doc.applyUpdate(edit('lost author'), member('wang'))).rejects.toThrow('could not be stored');
+    expect(broken).toBe(1);
+    doc.destroy();
+  });
+});

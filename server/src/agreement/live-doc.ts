@@ -50,6 +50,12 @@ export interface LiveDocOptions {
    * connection) and what it changed. Called in the order the updates were applied.
    */
   onTermsChanged?: (doc: LiveDoc, from: DocConnection, changes: TermChange[]) => void;
+  /**
+   * A client's update brings content written with Yjs client ids this document has not reported
+   * before: record who writes with them (the connection's principal). Its update is acknowledged and
+   * relayed only once both it and this are stored. Reported once per client id per loaded document.
+   */
+  bindAuthors?: (doc: LiveDoc, from: DocConnection, clients: number[]) => Promise<void>;
   /** After an awareness change of a local connection: tell the other nodes. */
   onAwareness?: (doc: LiveDoc, update: Uint8Array) => void;
   log: Logger;
@@ -134,6 +140,8 @@ export class LiveDoc {
   private stateVector: Uint8Array | null = null;
   /** The stored snapshot as this document last knew it (see SnapshotHint). */
   private hint: SnapshotHint | null = null;
+  /** The Yjs client ids whose authors were already reported (see LiveDocOptions.bindAuthors). */
+  private readonly authorsBound = new Set<number>();
 
   private constructor(
     readonly name: string,
@@ -321,6 +329,7 @@ export class LiveDoc {
         if (outOfRange) throw new MalformedUpdateError(`update refused: ${outOfRange}`);
         const doc = this.doc;
         const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+        const writtenBy = this.options.bindAuthors && from.principal ? newContentClients(decoded, doc) : [];
         let effective: Uint8Array | null = null;
         const capture = (u: Uint8Array, origin: unknown) => {
           if (origin === from) effective = u;
@@ -373,9 +382,11 @@ export class LiveDoc {
         const pending = hadPending || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
         const toStore = pending ? update : effective;
         if (!toStore) return { stored: Promise.resolve() };
+        const authors = this.bindNewAuthors(writtenBy, from);
         // Pipelined: the next update of this document is applied while this one's commit runs, so both
         // can share a group commit; relays still go out one by one, in order, each after its commit.
-        const commit = this.store.appendDocUpdate(this.name, toStore);
+        const appended = this.store.appendDocUpdate(this.name, toStore);
+        const commit = authors ? Promise.all([appended, authors]).then(([id]) => id) : appended;
         commit.catch(() => undefined); // handled below, in order; not an unhandled rejection meanwhile
         const relay: Uint8Array | null = effective;
         const stored = this.commits
@@ -453,6 +464,17 @@ export class LiveDoc {
         return { stored };
       })
       .then(({ stored }) => stored);
+  }
+
+  /** Reports the client ids of an accepted update's new content not reported yet; null when there are none. */
+  private bindNewAuthors(clients: readonly number[], from: DocConnection): Promise<void> | null {
+    const bind = this.options.bindAuthors;
+    const fresh = clients.filter((client) => !this.authorsBound.has(client));
+    if (!bind || fresh.length === 0) return null;
+    // Marked before the write: a later update of the same client must not report it again meanwhile.
+    // A failed write breaks the document, which is reloaded with a fresh set.
+    for (const client of fresh) this.authorsBound.add(client);
+    return bind(this, from, fresh);
   }
 
   /** An update another node stored: applied and relayed to this node's connections, not stored again. */
@@ -577,6 +599,19 @@ export class LiveDoc {
     this.options.log.error({ err, event: 'doc.store_failed', doc: this.name }, 'could not store update');
     this.options.onBroken(this);
   }
+}
+
+/**
+ * The Yjs client ids of the content an update brings that the document does not have yet: who
+ * wrote it. Content it only repeats (a client resending what it received from others) names nobody.
+ */
+function newContentClients(decoded: ReturnType<typeof Y.decodeUpdate>, doc: Y.Doc): number[] {
+  const clients = new Set<number>();
+  for (const struct of decoded.structs) {
+    const { client, clock } = struct.id;
+    if (struct instanceof Y.Item && clock + struct.length > Y.getState(doc.store, client)) clients.add(client);
+  }
+  return [...clients];
 }
 
 function buildYDoc(stored: StoredDoc): Y.Doc {

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { CloseCode } from '@accord/shared';
+import { CloseCode, parseDocumentName } from '@accord/shared';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
 import type { DocStore } from '../store/types';
@@ -18,6 +18,11 @@ export interface DocRegistryOptions {
   bus?: Bus;
   /** A member's update changed settlement terms (stored and relayed): see LiveDocOptions.onTermsChanged. */
   onTermsChanged?: (docName: string, author: DocAuthor, changes: TermChange[]) => void;
+  /**
+   * A member writes in a case's agreement with these Yjs client ids (not yet reported by this node):
+   * store who they are (a clause's proposer is the author of its block). Agreement documents only.
+   */
+  bindAuthors?: (caseId: string, author: DocAuthor, clients: number[]) => Promise<void>;
 }
 
 /**
@@ -46,6 +51,15 @@ export class DocRegistry {
       onBroken: (doc) => this.drop(doc),
       onStored: (doc, update) => this.publish('doc.update', doc, update),
       onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
+      ...(options.bindAuthors
+        ? {
+            bindAuthors: async (doc: LiveDoc, from: DocConnection, clients: number[]) => {
+              const ref = parseDocumentName(doc.name);
+              if (ref?.kind !== 'agreement' || !from.principal) return;
+              await options.bindAuthors?.(ref.caseId, from.principal, clients);
+            },
+          }
+        : {}),
       ...(options.onTermsChanged
         ? {
             onTermsChanged: (doc: LiveDoc, from: DocConnection, changes: TermChange[]) => {

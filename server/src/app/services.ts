@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { SealedOutcome } from '@accord/shared';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
+import type { DocAuthor as DocAuthorOf } from '../agreement/live-doc';
+import type { TermChange } from '../agreement/term-changes';
 import { TermsHistory } from '../agreement/terms-history';
 import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
@@ -19,6 +21,8 @@ import { DataCipher } from '../evidence/cipher';
 import { EvidenceService } from '../evidence/service';
 import { ModerationService, toActivity } from '../moderation/service';
 import { OfferService } from '../negotiation/offers';
+import { NegotiationService } from '../negotiation/consent';
+import type { OfferViews, PublishNegotiation } from '../negotiation/types';
 import { NoticeService } from '../notify/notices';
 import { MailSender } from '../notify/sender';
 import { loadSigningKey, type SigningKey } from '../outcome/keys';
@@ -60,6 +64,8 @@ export interface Services {
   readonly calls: CallService;
   /** Blind offers: sealed, resolved once both parties are in, the midpoint proposed into the terms. */
   readonly offers: OfferService;
+  /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
+  readonly negotiation: NegotiationService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -99,15 +105,10 @@ export function buildServices(
     memberAdded: (caseId, userId, role) => quietly(notices.memberAdded(caseId, userId, role)),
   };
   const cases = new CaseService(store, tokens, bus, publicUrl, memberHooks);
-  const docs = new DocRegistry(store, {
-    unloadAfterMs: config.docUnloadMs,
-    compactEvery: config.docCompactEvery,
-    log,
-    // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
-    // other node, and publishing every update on it (base64 and all) was work for nobody.
-    ...(infra.sharedBus ? { bus } : {}),
-    // Only agreement documents hold terms; `terms` is built below, before any document is opened.
-    onTermsChanged: (_doc, author, changes) => void terms.record(author.caseId, author, changes),
+  // `terms` and `negotiation` are built below, before any document is opened.
+  const docs = buildDocs(config, infra, {
+    termsChanged: (author, changes) => void terms.record(author.caseId, author, changes),
+    authorsBound: (caseId) => void negotiation.publish(caseId),
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
@@ -195,6 +196,9 @@ export function buildServices(
       },
     },
   );
+  // Each tells the other: the offers are part of what the negotiation publishes, and publish on a change.
+  const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });
+  const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts, offers);
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
   return {
     tokens,
@@ -217,32 +221,78 @@ export function buildServices(
     notices,
     mail,
     calls,
-    offers: buildOffers(config, infra, io, { rooms, cipher, audit, docs }),
+    offers,
+    negotiation,
   };
 }
 
 /**
- * Blind offers, which tell the room when a party submitted or a round was resolved. The publish is
- * minimal until consent and rounds join it: the blind offers' part of the negotiation state.
+ * Blind offers: sealed, resolved once both parties are in, the midpoint proposed into the terms; the
+ * room hears of a submission or a result through the negotiation's publish.
  */
 function buildOffers(
   config: AccordConfig,
   { store, log }: Infrastructure,
-  io: AccordIo,
+  publish: PublishNegotiation,
   deps: { rooms: RoomStates; cipher: DataCipher; audit: AuditLog; docs: DocRegistry },
 ): OfferService {
-  const offers: OfferService = new OfferService({
+  return new OfferService({
     ...deps,
     store,
     changeDoc: (name, fn) => deps.docs.change(name, fn),
-    publish: async (caseId) => {
-      const state = { consent: [], authors: [], rounds: [], offers: await offers.view(caseId) };
-      io.to(socketRooms.joint(caseId)).emit('negotiation:state', state);
-    },
+    publish,
     log,
     limit: config.offerRounds,
   });
-  return offers;
+}
+
+/** Clause consent and rounds; what the room sees of the negotiation is sent to it again on every change. */
+function buildNegotiation(
+  { store, log }: Infrastructure,
+  rooms: RoomStates,
+  docs: DocRegistry,
+  audit: AuditLog,
+  broadcasts: RoomBroadcasts,
+  offers: OfferViews,
+): NegotiationService {
+  const negotiation: NegotiationService = new NegotiationService({
+    store,
+    rooms,
+    docs,
+    audit,
+    offers,
+    publish: async (caseId) => broadcasts.negotiation(caseId, await negotiation.state(caseId)),
+    log,
+  });
+  return negotiation;
+}
+
+/**
+ * The documents, loaded and unloaded, whose changes tell the terms history who changed what, and
+ * the negotiation who proposed a clause (the author of the Yjs client that created its block).
+ */
+function buildDocs(
+  config: AccordConfig,
+  { store, bus, log, sharedBus }: Infrastructure,
+  on: { termsChanged: (author: DocAuthorOf, changes: TermChange[]) => void; authorsBound: (caseId: string) => void },
+): DocRegistry {
+  return new DocRegistry(store, {
+    unloadAfterMs: config.docUnloadMs,
+    compactEvery: config.docCompactEvery,
+    log,
+    // Documents cross the bus only where another node may hold them: a node's own LocalBus has no
+    // other node, and publishing every update on it (base64 and all) was work for nobody.
+    ...(sharedBus ? { bus } : {}),
+    // Only agreement documents hold terms.
+    onTermsChanged: (_doc, author, changes) => on.termsChanged(author, changes),
+    bindAuthors: async (caseId, author, clients) => {
+      for (const client of clients) {
+        const { userId, role, displayName } = author;
+        await store.bindDocAuthor(caseId, { client, userId, role, displayName });
+      }
+      on.authorsBound(caseId);
+    },
+  });
 }
 
 /**

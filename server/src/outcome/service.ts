@@ -1,5 +1,5 @@
 import { newId } from '../lib/ids';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import {
   AccordError,
   OUTCOME_FORMAT,
@@ -10,6 +10,10 @@ import {
   freezePayload,
   maskName,
   readTermsMap,
+  clauseAuthor,
+  clauseConsent,
+  hashedClauses,
+  type CaseLanguage,
   transcriptHash,
   AgreementDoc,
   bodyHasText,
@@ -45,10 +49,20 @@ import type {
   ChatStore,
   SignoffStore,
   DocStore,
+  NegotiationStore,
+  FrozenClause,
+  ConsentRecord,
 } from '../store/types';
+import { storedDoc } from '../agreement/stored-doc';
 import type { SigningKey } from './keys';
 
 const isSigner = (m: MemberRecord) => isSigningRole(m.role);
+
+/** What the sealed record may carry besides sign-off, from the services that own it. */
+export interface OutcomeExtras {
+  /** The customer's declared hardship for the record (hardship service); null when there is none. */
+  hardshipSummary?: (caseId: string) => Promise<OutcomeRecord['hardship'] | null>;
+}
 
 export interface OutcomeEffects {
   statusChanged(caseId: string, status: OutcomeStatus): void;
@@ -76,7 +90,8 @@ export class OutcomeService {
       InviteStore &
       ChatStore &
       SignoffStore &
-      DocStore,
+      DocStore &
+      NegotiationStore,
     private readonly rooms: RoomStates,
     private readonly docs: DocRegistry,
     private readonly audit: AuditLog,
@@ -84,6 +99,7 @@ export class OutcomeService {
     private readonly key: SigningKey,
     private readonly attempts: AttemptLimiter,
     private readonly effects: OutcomeEffects,
+    private readonly extras: OutcomeExtras = {},
   ) {}
 
   /**
@@ -91,21 +107,32 @@ export class OutcomeService {
    * signed as a settlement: asked before the room enters signing, so a refusal changes nothing.
    */
   async assertReady(caseId: string): Promise<void> {
+    const c = await this.store.getCase(caseId);
+    if (!c) throw AccordError.because('NOT_FOUND', 'case.notFound', 'no such case');
     const doc = await this.storedDoc(caseId);
     try {
       const members = (await this.store.listMembers(caseId)).filter(isSigner);
-      this.requireRules(members, doc);
+      await this.requireRules(caseId, members, doc, c.language);
     } finally {
       doc.destroy();
     }
   }
 
-  private requireRules(signers: readonly MemberRecord[], doc: Y.Doc): SettlementTerms {
+  /** The rules on the agreement as stored: the terms and the clauses (as consent is bound to them) if they hold. */
+  private async requireRules(
+    caseId: string,
+    signers: readonly MemberRecord[],
+    doc: Y.Doc,
+    language: CaseLanguage,
+  ): Promise<{ terms: SettlementTerms; clauses: FrozenClause[] }> {
     const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
+    const hashed = await hashedClauses(doc, language);
+    const clauses = hashed.map(({ id, number, hash, client }) => ({ id, number, hash, client }));
     const problems = signoffProblems({
       signers,
       bodyHasText: bodyHasText(doc.getXmlFragment(AgreementDoc.body)),
       terms,
+      clauses: clauseConsent(clauses, await this.store.listConsent(caseId)),
     });
     if (problems.length > 0) {
       throw AccordError.because(
@@ -114,7 +141,7 @@ export class OutcomeService {
         `not ready for signing: ${describeSignoffProblems(problems)}`,
       );
     }
-    return terms;
+    return { terms, clauses };
   }
 
   /**
@@ -132,8 +159,9 @@ export class OutcomeService {
       const doc = await this.storedDoc(p.caseId);
       let text: string;
       let terms: SettlementTerms;
+      let clauses: FrozenClause[];
       try {
-        terms = this.requireRules(members, doc);
+        ({ terms, clauses } = await this.requireRules(p.caseId, members, doc, c.language));
         text = canonicalAgreementText(doc, c.number, c.language);
       } finally {
         doc.destroy();
@@ -149,6 +177,7 @@ export class OutcomeService {
         frozenBy: p.userId,
         terms,
         signers,
+        clauses,
       });
       await this.note(p, 'agreement.frozen', {
         fingerprint,
@@ -299,7 +328,11 @@ export class OutcomeService {
    * The last line before a settlement is sealed, whatever led here: the freeze's signers include a
    * customer, a platform and a mediator, every one of them signed, and the frozen terms are complete.
    */
-  private requireSettlement(freeze: FreezeRecord | null, signatures: readonly SignatureRecord[]): void {
+  private requireSettlement(
+    freeze: FreezeRecord | null,
+    signatures: readonly SignatureRecord[],
+    consent: readonly ConsentRecord[],
+  ): asserts freeze is FreezeRecord {
     if (!freeze) throw AccordError.because('PHASE_RULES', 'signing.nothingFrozen', 'nothing is frozen for signing');
     const unsigned = freeze.signers.filter((id) => !signatures.some((s) => s.userId === id));
     const problems = signoffProblems({
@@ -307,6 +340,9 @@ export class OutcomeService {
       // Checked on the document when it was frozen; the frozen text cannot change.
       bodyHasText: true,
       terms: freeze.terms,
+      // The frozen clauses, each agreed by both parties as frozen (no consent is given while signing).
+      // A freeze made before clause consent existed has no clause list, and was made under the old rules.
+      clauses: clauseConsent(freeze.clauses ?? [], consent),
     });
     if (unsigned.length > 0 || problems.length > 0) {
       const missing = [
@@ -354,7 +390,13 @@ export class OutcomeService {
     const settled = kind === 'settled';
     const freeze = settled ? await this.store.currentFreeze(p.caseId) : null;
     const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
-    if (settled) this.requireSettlement(freeze, signatures);
+    const [consent, authors, rounds, hardship] = await Promise.all([
+      this.store.listConsent(p.caseId),
+      this.store.listDocAuthors(p.caseId),
+      this.store.listRounds(p.caseId),
+      this.extras.hardshipSummary?.(p.caseId) ?? null,
+    ]);
+    if (settled) this.requireSettlement(freeze, signatures, consent);
     else if (!reason)
       throw AccordError.because(
         'VALIDATION_FAILED',
@@ -385,6 +427,29 @@ export class OutcomeService {
       })),
       transcript: { hash: await transcriptHash(joint), messages: joint.length },
       audit: { headSeq: head?.seq ?? 0, headHash: head?.hash ?? '0'.repeat(64) },
+      clauses: (freeze?.clauses ?? []).map((clause) => {
+        const author = clauseAuthor(clause.client, authors);
+        return {
+          number: clause.number,
+          id: clause.id,
+          hash: clause.hash,
+          proposedBy: author && { role: author.role, name: maskName(author.displayName) },
+          // Every word either party gave on any text of the clause: a hash other than the clause's
+          // was given to an earlier text, which an edit replaced.
+          history: consent
+            .filter((e) => e.clauseId === clause.id)
+            .map((e) => ({
+              role: e.role,
+              name: maskName(e.displayName),
+              state: e.state,
+              reason: e.reason,
+              at: e.at,
+              hash: e.hash,
+            })),
+        };
+      }),
+      rounds: rounds.map((r) => ({ n: r.n, closedAt: r.closedAt, fingerprint: r.fingerprint })),
+      hardship: hardship ?? null,
       sealedAt: new Date().toISOString(),
       sealedBy: { userId: p.userId, role: p.role },
       key: { alg: 'Ed25519', publicKey: this.key.publicKey, id: this.key.id },
@@ -417,13 +482,8 @@ export class OutcomeService {
   }
 
   /** The agreement as stored, after every update already received has been stored. */
-  private async storedDoc(caseId: string): Promise<Y.Doc> {
-    await this.docs.flush(caseId);
-    const stored = await this.store.loadDoc(caseId);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u.data);
-    return doc;
+  private storedDoc(caseId: string): Promise<Y.Doc> {
+    return storedDoc(this.docs, this.store, caseId);
   }
 
   private async jointTranscript(caseId: string): Promise<ChatMessage[]> {

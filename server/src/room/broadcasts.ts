@@ -1,4 +1,12 @@
-import type { Activity, CallSignal, ChatMessage, OutcomeStatus, PresenceSnapshot, RoomState } from '@accord/shared';
+import type {
+  Activity,
+  CallSignal,
+  ChatMessage,
+  NegotiationState,
+  OutcomeStatus,
+  PresenceSnapshot,
+  RoomState,
+} from '@accord/shared';
 import type { RoomStates } from '../access/room-states';
 import type { MemberStore } from '../store/types';
 import type { PresenceRegistry } from './presence';
@@ -39,6 +47,11 @@ export class RoomBroadcasts {
 
   outcomeStatus(caseId: string, status: OutcomeStatus): void {
     this.io.to(socketRooms.joint(caseId)).emit('outcome:status', status);
+  }
+
+  /** Consent, rounds and blind-offer status: the same for every member (never an offer's amount). */
+  negotiation(caseId: string, state: NegotiationState): void {
+    this.io.to(socketRooms.joint(caseId)).emit('negotiation:state', state);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { CallService } from '../call/service';
 import type { ChatService } from '../chat/service';
 import type { ModerationService } from '../moderation/service';
 import type { OfferService } from '../negotiation/offers';
+import type { NegotiationService } from '../negotiation/consent';
 import type { OutcomeService } from '../outcome/service';
 import { callConnection } from './call-reactions';
 import { audienceOf, type AccordSocket } from './socket-types';
@@ -26,10 +27,11 @@ export interface RoomServices {
   terms: TermsHistory;
   calls: CallService;
   offers: OfferService;
+  negotiation: NegotiationService;
 }
 
 /** Each event translated into a call of the service that owns it; typing alone is relayed here. */
-export function roomHandlers({ chat, moderation, outcome, terms, calls, offers }: RoomServices): Handlers {
+export function roomHandlers({ chat, moderation, outcome, terms, calls, offers, negotiation }: RoomServices): Handlers {
   return {
     'chat:send': (p, payload, socket) => chat.send(p, payload, socket.id),
     'chat:history': (p, payload) => chat.history(p, payload),
@@ -76,5 +78,9 @@ export function roomHandlers({ chat, moderation, outcome, terms, calls, offers }
     'call:ice': async (p) => calls.ice(p),
     'call:signal': async (p, payload, socket) => (await calls.signal(p, payload, callConnection(socket)), {}),
     'offer:submit': (p, payload) => offers.submit(p, payload),
+    'negotiation:state': (p) => negotiation.state(p.caseId),
+    'consent:set': (p, payload) => negotiation.consent(p, payload),
+    'round:close': (p, payload) => negotiation.closeRound(p, payload),
+    'round:get': (p, { n }) => negotiation.getRound(p, n),
   };
 }

@@ -1,4 +1,10 @@
-import { AccordError, type CaseLifecycle, type CaseRole, type Channel, type ChatMessage } from '@accord/shared';
+import {
+  AccordError,
+  type CaseLifecycle,
+  type CaseRole,
+  type Channel,
+  type ChatMessage,
+} from '@accord/shared';
 import {
   defaultRoomState,
   type AppendResult,
@@ -32,7 +38,9 @@ import {
   type AccountEventRecord,
   type OfferRecord,
   type OfferResultRecord,
+  type NegotiationStore,
 } from './types';
+import { MemoryNegotiation } from './memory-negotiation';
 import { MemoryOutbox } from './memory-outbox';
 import { clientIdReused } from './rows';
 
@@ -169,6 +177,14 @@ export class MemoryStore implements Store {
   releaseMail: OutboxStore['releaseMail'] = (o) => this.mail.releaseMail(o);
   listMail: OutboxStore['listMail'] = (c) => this.mail.listMail(c);
 
+  private readonly negotiation = new MemoryNegotiation();
+  addConsent: NegotiationStore['addConsent'] = (e) => this.negotiation.addConsent(e);
+  listConsent: NegotiationStore['listConsent'] = (c) => this.negotiation.listConsent(c);
+  bindDocAuthor: NegotiationStore['bindDocAuthor'] = (c, a) => this.negotiation.bindDocAuthor(c, a);
+  listDocAuthors: NegotiationStore['listDocAuthors'] = (c) => this.negotiation.listDocAuthors(c);
+  addRound: NegotiationStore['addRound'] = (r) => this.negotiation.addRound(r);
+  listRounds: NegotiationStore['listRounds'] = (c) => this.negotiation.listRounds(c);
+
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
     const year = new Date(createdAt).getUTCFullYear();
@@ -269,6 +285,7 @@ export class MemoryStore implements Store {
     for (let i = this.offers.length - 1; i >= 0; i--) if (this.offers[i]!.caseId === caseId) this.offers.splice(i, 1);
     for (const name of [...this.docs.keys()])
       if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);
+    this.negotiation.purge(caseId);
     const c = this.cases.get(caseId);
     if (c) this.cases.set(caseId, { ...c, summary: '', desiredOutcome: '', question: null, purgedAt: at });
   }
@@ -495,7 +512,7 @@ export class MemoryStore implements Store {
   async createFreeze(freeze: Omit<FreezeRecord, 'voidedAt'>): Promise<FreezeRecord> {
     if (await this.currentFreeze(freeze.caseId))
       throw AccordError.because('CONFLICT', 'signing.alreadyFrozen', 'the agreement is already frozen');
-    const record = { ...freeze, voidedAt: null };
+    const record = { ...freeze, clauses: freeze.clauses ?? null, voidedAt: null };
     this.freezes.push(record);
     return { ...record };
   }

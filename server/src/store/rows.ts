@@ -242,8 +242,8 @@ export function inviteInsertParams(r: InviteRecord): (string | null)[] {
   return [r.id, r.caseId, r.userId, r.role, r.displayName, r.createdBy, r.createdAt, r.expiresAt, r.pinHash];
 }
 
-/** The parameters of both stores' freeze INSERT, in its column order (id … signers). */
-export function freezeInsertParams(f: Omit<FreezeRecord, 'voidedAt'>): string[] {
+/** The parameters of both stores' freeze INSERT, in its column order (id … clauses). */
+export function freezeInsertParams(f: Omit<FreezeRecord, 'voidedAt'>): (string | null)[] {
   return [
     f.id,
     f.caseId,
@@ -253,6 +253,7 @@ export function freezeInsertParams(f: Omit<FreezeRecord, 'voidedAt'>): string[] 
     f.frozenBy,
     JSON.stringify(f.terms),
     JSON.stringify(f.signers),
+    f.clauses ? JSON.stringify(f.clauses) : null,
   ];
 }
 
@@ -268,6 +269,7 @@ export function toFreeze(r: Row): FreezeRecord {
     frozenBy: str(r.frozen_by),
     terms: JSON.parse(str(r.terms)) as FreezeRecord['terms'],
     signers: JSON.parse(str(r.signers)) as string[],
+    clauses: r.clauses ? (JSON.parse(str(r.clauses)) as FreezeRecord['clauses']) : null,
     voidedAt: strOrNull(r.voided_at),
   };
 }

@@ -560,7 +560,20 @@ export interface FreezeRecord {
   terms: SettlementTerms;
   /** The user ids that must sign this freeze: fixed when it is made. */
   signers: string[];
+  /**
+   * The clauses of the frozen text, each as consent is bound to it (the sealed record lists them and
+   * the seal checks consent against them). Absent (null) on freezes made before clause consent existed.
+   */
+  clauses?: FrozenClause[] | null;
   voidedAt: string | null;
+}
+
+export interface FrozenClause {
+  id: string;
+  number: number;
+  hash: string;
+  /** The Yjs client id that created the clause's block (its proposer); null for the terms clause. */
+  client: number | null;
 }
 
 export interface SignatureRecord {

@@ -103,6 +103,10 @@ export function postgresCases(db: PgDb): CaseStore {
         await c.query('DELETE FROM blind_offers WHERE case_id = $1', [caseId]);
         await c.query("DELETE FROM doc_updates WHERE doc_name = $1 OR doc_name LIKE $1 || '/%'", [caseId]);
         await c.query("DELETE FROM doc_snapshots WHERE doc_name = $1 OR doc_name LIKE $1 || '/%'", [caseId]);
+        // Objection reasons, names and the rounds' texts are the case's content; the sealed record keeps its own.
+        await c.query('DELETE FROM clause_consent WHERE case_id = $1', [caseId]);
+        await c.query('DELETE FROM doc_authors WHERE case_id = $1', [caseId]);
+        await c.query('DELETE FROM negotiation_rounds WHERE case_id = $1', [caseId]);
         await c.query(
           "UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = $1 WHERE id = $2",
           [at, caseId],

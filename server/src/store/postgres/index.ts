@@ -11,6 +11,7 @@ import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
 import { postgresMembers } from './members';
 import { postgresOffers } from './offers';
+import { postgresNegotiation } from './negotiation';
 import { postgresOutbox } from './outbox';
 import { postgresRoomState } from './room-state';
 import { postgresSessions } from './sessions';
@@ -46,6 +47,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresOutbox(db),
       ...postgresDocs(db),
       ...postgresOffers(db),
+      ...postgresNegotiation(db),
     };
     Object.assign(this, parts);
   }

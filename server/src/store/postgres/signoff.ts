@@ -25,13 +25,13 @@ export function postgresSignoff({ pool }: PgDb): SignoffStore {
 
     async createFreeze(f) {
       await insertOnce(
-        `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers, clauses)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         freezeInsertParams(f),
         'signing.alreadyFrozen',
         'the agreement is already frozen',
       );
-      return { ...f, voidedAt: null };
+      return { ...f, clauses: f.clauses ?? null, voidedAt: null };
     },
 
     async voidFreeze(caseId, at) {

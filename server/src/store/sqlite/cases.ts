@@ -102,6 +102,10 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
         c.stmt('DELETE FROM blind_offers WHERE case_id = ?').run(caseId);
         c.stmt("DELETE FROM doc_updates WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
         c.stmt("DELETE FROM doc_snapshots WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
+        // Objection reasons, names and the rounds' texts are the case's content; the sealed record keeps its own.
+        c.stmt('DELETE FROM clause_consent WHERE case_id = ?').run(caseId);
+        c.stmt('DELETE FROM doc_authors WHERE case_id = ?').run(caseId);
+        c.stmt('DELETE FROM negotiation_rounds WHERE case_id = ?').run(caseId);
         c.stmt("UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = ? WHERE id = ?").run(
           at,
           caseId,

@@ -11,6 +11,7 @@ import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
 import { sqliteMembers } from './members';
 import { sqliteOffers } from './offers';
+import { sqliteNegotiation } from './negotiation';
 import { sqliteOutbox } from './outbox';
 import { sqliteRoomState } from './room-state';
 import { sqliteSessions } from './sessions';
@@ -53,6 +54,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteOutbox(c),
       ...sqliteDocs(c, docs),
       ...sqliteOffers(c),
+      ...sqliteNegotiation(c),
     };
     Object.assign(this, parts);
   }

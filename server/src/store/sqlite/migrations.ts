@@ -339,5 +339,6 @@ export const sqliteMigrations: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   ALTER TABLE lenders ADD COLUMN plan_policy TEXT;
+  ALTER TABLE freezes ADD COLUMN clauses TEXT;
 `,
 ];

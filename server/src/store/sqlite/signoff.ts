@@ -29,10 +29,10 @@ export function sqliteSignoff(c: SqliteDb): SignoffStore {
           const open = c.stmt('SELECT 1 FROM freezes WHERE case_id = ? AND voided_at IS NULL').get(freeze.caseId);
           if (open) throw AccordError.because('CONFLICT', 'signing.alreadyFrozen', 'the agreement is already frozen');
           c.stmt(
-            `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO freezes (id, case_id, text, fingerprint, frozen_at, frozen_by, terms, signers, clauses)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           ).run(...freezeInsertParams(freeze));
-          return { ...freeze, voidedAt: null };
+          return { ...freeze, clauses: freeze.clauses ?? null, voidedAt: null };
         })
         .immediate();
     },
