@@ -147,6 +147,12 @@ export const ErrorReason = z.enum([
   'recovery.pinOtherSession',
   'appeal.notRejected',
   'appeal.alreadyAppealed',
+  /** Only the case's customer declares a hardship. */
+  'hardship.customerOnly',
+  /** params: evidenceId (a proof named that is not this case's evidence) */
+  'hardship.proofNotInCase',
+  /** params: status (the case's status: concluded, nothing more is declared) */
+  'hardship.caseConcluded',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

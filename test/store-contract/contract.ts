@@ -7,6 +7,7 @@ import { contractAccounts } from './contract-accounts';
 import { contractCases } from './contract-cases';
 import { contractChat } from './contract-chat';
 import { contractDocs } from './contract-docs';
+import { contractHardship } from './contract-hardship';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -27,6 +28,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractAccess(t);
     contractRoom(t);
     contractOutbox(t);
+    contractHardship(t);
   });
 }
 

@@ -23,6 +23,7 @@ import {
   type NewMessage,
   type NewUser,
   type OutboxStore,
+  type HardshipStore,
   type SessionRecord,
   type Store,
   type StoredDoc,
@@ -32,6 +33,7 @@ import {
   type AccountEventRecord,
 } from './types';
 import { MemoryOutbox } from './memory-outbox';
+import { MemoryHardship } from './memory-hardship';
 import { clientIdReused } from './rows';
 
 const now = () => new Date().toISOString();
@@ -116,9 +118,9 @@ export class MemoryStore implements Store {
     return { ...next };
   }
 
-  async createLender(lender: Omit<LenderRecord, 'createdAt'>): Promise<LenderRecord> {
+  async createLender(lender: Omit<LenderRecord, 'createdAt' | 'planPolicy'>): Promise<LenderRecord> {
     if (this.lenders.has(lender.id)) throw new Error('UNIQUE constraint failed: lenders.id');
-    const record = { ...lender, createdAt: now() };
+    const record = { ...lender, createdAt: now(), planPolicy: null };
     this.lenders.set(lender.id, record);
     return { ...record };
   }
@@ -139,6 +141,13 @@ export class MemoryStore implements Store {
     if (!l) return null;
     this.lenders.set(id, { ...l, name });
     return { ...l, name };
+  }
+
+  async setLenderPlanPolicy(id: string, policy: LenderRecord['planPolicy']): Promise<LenderRecord | null> {
+    const l = this.lenders.get(id);
+    if (!l) return null;
+    this.lenders.set(id, { ...l, planPolicy: policy === null ? null : { ...policy } });
+    return structuredClone(this.lenders.get(id) ?? null);
   }
 
   async appendAccountEvent(event: AccountEventRecord): Promise<void> {
@@ -164,6 +173,9 @@ export class MemoryStore implements Store {
   cancelMail: OutboxStore['cancelMail'] = (...a) => this.mail.cancelMail(...a);
   releaseMail: OutboxStore['releaseMail'] = (o) => this.mail.releaseMail(o);
   listMail: OutboxStore['listMail'] = (c) => this.mail.listMail(c);
+  private readonly hardships = new MemoryHardship();
+  putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
+  getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
 
   async createCase(input: NewCase): Promise<CaseRecord> {
     const createdAt = now();
@@ -260,6 +272,7 @@ export class MemoryStore implements Store {
 
   async purgeCase(caseId: string, at: string): Promise<void> {
     this.pii.delete(caseId);
+    this.hardships.purge(caseId);
     for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
     for (const name of [...this.docs.keys()])

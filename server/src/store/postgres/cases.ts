@@ -98,6 +98,7 @@ export function postgresCases(db: PgDb): CaseStore {
       await db.tx(async (c) => {
         await c.query('DELETE FROM case_pii WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM evidence WHERE case_id = $1', [caseId]);
+        await c.query('DELETE FROM hardships WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM messages WHERE case_id = $1', [caseId]);
         await c.query("DELETE FROM doc_updates WHERE doc_name = $1 OR doc_name LIKE $1 || '/%'", [caseId]);
         await c.query("DELETE FROM doc_snapshots WHERE doc_name = $1 OR doc_name LIKE $1 || '/%'", [caseId]);

@@ -97,6 +97,7 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
       c.db.transaction(() => {
         c.stmt('DELETE FROM case_pii WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM evidence WHERE case_id = ?').run(caseId);
+        c.stmt('DELETE FROM hardships WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM messages WHERE case_id = ?').run(caseId);
         c.stmt("DELETE FROM doc_updates WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
         c.stmt("DELETE FROM doc_snapshots WHERE doc_name = ? OR doc_name LIKE ? || '/%'").run(caseId, caseId);
