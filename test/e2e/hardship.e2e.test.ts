@@ -24,6 +24,7 @@ describe.skipIf(!chromiumOrSkip())('hardship, declared and seen, in Chromium', (
   let mediator: Page;
   let lender: Page;
   let filed: IntakeResult;
+  let lenderId = '';
   const call = httpClient(() => t.url);
   const ids: Record<string, string> = {};
   const tokens: Record<string, string> = {};
@@ -39,11 +40,12 @@ describe.skipIf(!chromiumOrSkip())('hardship, declared and seen, in Chromium', (
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
     t = await startServer();
-    const lenderId = (await t.server.accounts.createLender(null, '甲消费金融有限公司')).id;
+    lenderId = (await t.server.accounts.createLender(null, '甲消费金融有限公司')).id;
     for (const [username, staffRole, displayName] of [
       ['reviewer.li', 'reviewer', '李审核'],
       ['mediator.zhang', 'mediator', '张律师'],
       ['lender.wang', 'platform', '王经理'],
+      ['centre.admin', 'admin', 'Admin'],
     ] as const) {
       const user = await t.server.cases.createStaff(null, {
         username,
@@ -158,5 +160,37 @@ describe.skipIf(!chromiumOrSkip())('hardship, declared and seen, in Chromium', (
     // The lender's staff see it on the staff case page too.
     await lender.goto(`${t.url}/staff/cases/${c}`);
     await expect.poll(() => lender.getByTestId('hardship-view').getAttribute('data-kind')).toBe('illness');
+  });
+
+  it("an admin sets the lender's repayment-plan limits on the accounts page; a wrong value is named", async () => {
+    const admin = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 375, height: 740 } })
+    ).newPage();
+    await signIn(admin, 'centre.admin');
+    await admin.goto(`${t.url}/admin/accounts`);
+    const row = admin.locator(`[data-testid="plan-policy"][data-lender="${lenderId}"]`);
+    await expect.poll(() => row.innerText()).toContain('No limits set');
+    await row.getByRole('button', { name: 'Set limits' }).click();
+    await admin.getByTestId('plan-policy-instalments').fill('400');
+    await admin.getByTestId('plan-policy-waiver').fill('500');
+    await admin.getByTestId('plan-policy-holiday').fill('3');
+    await admin.getByTestId('plan-policy-save').click();
+    await expect
+      .poll(() => admin.getByTestId('plan-policies').getByRole('alert').innerText())
+      .toContain('Most instalments');
+    await admin.getByTestId('plan-policy-instalments').fill('24');
+    await admin.getByTestId('plan-policy-save').click();
+    await expect.poll(() => row.innerText()).toContain('At most 24 instalments');
+    expect(await row.innerText()).toContain('RMB 500.00');
+    await screenshot(admin, 'lender-plan-policy-375');
+    // The page's accounts table is wider than a phone (as before); the limits fit it.
+    const box = await admin.getByTestId('plan-policies').boundingBox();
+    expect((box?.x ?? 0) + (box?.width ?? 999)).toBeLessThanOrEqual(375);
+    const seen = await call<{ policy: unknown }>(
+      'GET',
+      `/api/cases/${filed.caseId}/plan-policy`,
+      tokens['lender.wang'],
+    );
+    expect(seen.body.policy).toEqual({ maxInstalments: 24, maxWaiverCents: 50_000, maxHolidayMonths: 3 });
   });
 });
