@@ -5,7 +5,7 @@ import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
 import { PersonName } from './names';
 import { EvidenceKind } from './evidence-kind';
-import { HardshipView } from './hardship';
+import { HardshipKind, HardshipView } from './hardship';
 
 // ---- intake ------------------------------------------------------------------
 
@@ -363,5 +363,7 @@ export const CaseHistoryEntry = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('pii_revealed'), ...HistoryBase, field: RevealBody.shape.field }),
   z.object({ kind: z.literal('evidence_added'), ...HistoryBase }),
+  /** The customer declared (`changed`: changed) their hardship, of this kind. */
+  z.object({ kind: z.literal('hardship'), ...HistoryBase, hardship: HardshipKind, changed: z.boolean() }),
 ]);
 export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;

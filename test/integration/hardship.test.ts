@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   CaseExport,
+  CaseHistoryEntry,
   ErrorBody,
   EvidenceView,
   HardshipView,
@@ -254,6 +255,12 @@ describe('hardship declaration and lender plan policy', () => {
       });
     }
     expect((await hardshipEntries(c)).map((e) => e.kind)).toEqual(['hardship.declared', 'hardship.updated']);
+    // The staff history lists both, by kind.
+    const history = await call<CaseHistoryEntry[]>('GET', `/api/cases/${c}/history`, tokens.lenderA);
+    expect(history.body.filter((e) => e.kind === 'hardship')).toMatchObject([
+      { hardship: 'job_loss', changed: false },
+      { hardship: 'illness', changed: true },
+    ]);
     // The mediator still may not declare for the customer.
     const byMediator = await declare(tokens.mediator, { ...changed.body, evidenceIds: [proofs[0]?.id] });
     expect(byMediator.body.error).toMatchObject({ code: 'FORBIDDEN', reason: 'hardship.customerOnly' });

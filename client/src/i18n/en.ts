@@ -69,6 +69,8 @@ export const en = {
     },
     revealed: 'Full {{field}} shown',
     evidenceAdded: 'Evidence added',
+    hardshipDeclared: 'Hardship declared: {{kind}}',
+    hardshipChanged: 'Hardship declaration changed: {{kind}}',
     fields: {
       phone: 'phone number',
       nationalId: 'ID number',

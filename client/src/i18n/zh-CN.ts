@@ -70,6 +70,8 @@ export const zhCN: Messages = {
     },
     revealed: '查看了完整的{{field}}',
     evidenceAdded: '新增证据材料',
+    hardshipDeclared: '申报困难情况：{{kind}}',
+    hardshipChanged: '修改困难情况申报：{{kind}}',
     fields: {
       phone: '手机号码',
       nationalId: '身份证号码',

@@ -53,7 +53,13 @@ export function createCaseFlow(d: CaseFlowDeps): CaseFlow {
   const access = new CaseAccess(d.store);
   const pii = new PiiVault(d.store, d.cipher);
   const transitions = new CaseTransitions(d.store, access, d.audit, d.effects);
-  const hardship = new HardshipService(d.store, access, d.audit, { recorded: d.hardshipRecorded });
+  const hardship = new HardshipService(d.store, access, d.audit, {
+    recorded: (entry) => {
+      d.hardshipRecorded(entry);
+      // Staff watching the case read its history, and the declaration with it, again.
+      transitions.historyChanged(entry.caseId);
+    },
+  });
   return {
     access,
     transitions,
