@@ -157,9 +157,22 @@ describe.skipIf(!chromiumOrSkip())('hardship, declared and seen, in Chromium', (
     expect(await mediator.getByTestId('hardship-view').innerText()).toContain('慢性病');
     await screenshot(mediator, 'hardship-room-mediator');
 
+    // In the room the customer sees it too, and may change it from there.
+    await customer.goto(`${t.url}/cases/${c}`);
+    await expect.poll(() => customer.getByTestId('hardship-view').getAttribute('data-kind')).toBe('illness');
+    await customer.getByTestId('hardship-declare').click();
+    await customer.getByTestId('hardship-kind').selectOption('accident');
+    await customer.getByTestId('hardship-submit').click();
+    await expect.poll(() => mediator.getByTestId('hardship-view').getAttribute('data-kind')).toBe('accident');
+    expect(await customer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(customer, 'hardship-room-375');
+
     // The lender's staff see it on the staff case page too.
     await lender.goto(`${t.url}/staff/cases/${c}`);
-    await expect.poll(() => lender.getByTestId('hardship-view').getAttribute('data-kind')).toBe('illness');
+    await expect.poll(() => lender.getByTestId('hardship-view').getAttribute('data-kind')).toBe('accident');
+    await expect
+      .poll(() => lender.getByTestId('history').innerText())
+      .toContain('Hardship declaration changed: Accident');
   });
 
   it("an admin sets the lender's repayment-plan limits on the accounts page; a wrong value is named", async () => {
