@@ -127,13 +127,13 @@ export class MemoryStore implements Store {
 
   async getLender(id: string): Promise<LenderRecord | null> {
     const l = this.lenders.get(id);
-    return l ? { ...l } : null;
+    return l ? structuredClone(l) : null;
   }
 
   async listLenders(): Promise<LenderRecord[]> {
     const byName = (a: LenderRecord, b: LenderRecord) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    return [...this.lenders.values()].sort(byName).map((l) => ({ ...l }));
+    return [...this.lenders.values()].sort(byName).map((l) => structuredClone(l));
   }
 
   async renameLender(id: string, name: string): Promise<LenderRecord | null> {
@@ -146,8 +146,9 @@ export class MemoryStore implements Store {
   async setLenderPlanPolicy(id: string, policy: LenderRecord['planPolicy']): Promise<LenderRecord | null> {
     const l = this.lenders.get(id);
     if (!l) return null;
-    this.lenders.set(id, { ...l, planPolicy: policy === null ? null : { ...policy } });
-    return structuredClone(this.lenders.get(id) ?? null);
+    const next = { ...l, planPolicy: structuredClone(policy) };
+    this.lenders.set(id, next);
+    return structuredClone(next);
   }
 
   async appendAccountEvent(event: AccountEventRecord): Promise<void> {
