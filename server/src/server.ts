@@ -8,6 +8,7 @@ import { attachTransports, createSocketServer, VERSION } from './app/transports'
 import type { AuditLog } from './audit/log';
 import type { AuthService } from './auth/service';
 import type { RecordsService } from './cases/records';
+import type { HardshipService } from './cases/hardship';
 import type { CaseService } from './cases/service';
 import type { AccountService } from './auth/accounts';
 import { modeOf, publicUrlOf, type AccordConfig } from './config';
@@ -33,6 +34,8 @@ export interface AccordServer {
   readonly audit: AuditLog;
   /** The customer's export and the retention purge. */
   readonly records: RecordsService;
+  /** The customer's hardship declaration (and what the sealed record keeps of it). */
+  readonly hardship: HardshipService;
   readonly evidence: EvidenceService;
   readonly http: HttpServer;
   readonly io: AccordIo;
@@ -82,6 +85,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     rooms: services.rooms,
     audit: services.audit,
     records: services.flow.records,
+    hardship: services.flow.hardship,
     evidence: services.evidence,
     http,
     io,

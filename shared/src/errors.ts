@@ -163,6 +163,12 @@ export const ErrorReason = z.enum([
   'negotiation.notNow',
   /** params: n */
   'negotiation.noSuchRound',
+  /** Only the case's customer declares a hardship. */
+  'hardship.customerOnly',
+  /** params: evidenceId (a proof named that is not this case's evidence) */
+  'hardship.proofNotInCase',
+  /** params: status (the case's status: concluded, nothing more is declared) */
+  'hardship.caseConcluded',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

@@ -22,3 +22,4 @@ export * from './signoff-rules';
 export * from './pages';
 export * from './recovery';
 export * from './repayment';
+export * from './hardship';

@@ -4,6 +4,8 @@ import { CaseCategory, LenderId } from './rest';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
 import { PersonName } from './names';
+import { EvidenceKind } from './evidence-kind';
+import { HardshipKind, HardshipView } from './hardship';
 
 // ---- intake ------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ export const TrackSignInBody = z.strictObject({ pin: z.string().regex(/^\d{6}$/,
 
 // ---- evidence ----------------------------------------------------------------
 
-export const EvidenceKind = z.enum(['application/pdf', 'image/jpeg', 'image/png']);
+export { EvidenceKind };
 export const EvidenceView = z.object({
   id: z.uuid(),
   caseId: CaseId,
@@ -301,6 +303,8 @@ export const CaseExport = z.object({
     z.object({ seq: z.int(), sender: z.string(), role: z.string(), text: z.string(), at: IsoDateTime }),
   ),
   outcome: z.object({ record: z.unknown(), signature: z.string() }).nullable(),
+  /** The hardship the customer declared (its proofs are among `documents`, by SHA-256), or null. */
+  hardship: HardshipView.nullable(),
 });
 export type CaseExport = z.infer<typeof CaseExport>;
 
@@ -359,5 +363,7 @@ export const CaseHistoryEntry = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('pii_revealed'), ...HistoryBase, field: RevealBody.shape.field }),
   z.object({ kind: z.literal('evidence_added'), ...HistoryBase }),
+  /** The customer declared (`changed`: changed) their hardship, of this kind. */
+  z.object({ kind: z.literal('hardship'), ...HistoryBase, hardship: HardshipKind, changed: z.boolean() }),
 ]);
 export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;

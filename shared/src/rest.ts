@@ -3,6 +3,7 @@ import { CaseRole, StaffRole } from './roles';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
 import { PersonName } from './names';
+import { LenderPlanPolicy } from './repayment';
 
 export const Username = z
   .string()
@@ -223,5 +224,11 @@ export const LenderBody = z.strictObject({ name: LenderName });
 export type LenderBody = z.infer<typeof LenderBody>;
 export const LenderView = z.object({ id: LenderId, name: z.string() });
 export type LenderView = z.infer<typeof LenderView>;
+/** A lender as the admin's lenders page shows it: with its repayment-plan limits (null: none set). */
+export const LenderAdminView = LenderView.extend({ planPolicy: LenderPlanPolicy.nullable() });
+export type LenderAdminView = z.infer<typeof LenderAdminView>;
+/** `PUT /api/lenders/:lenderId/plan-policy`: the lender's limits on the plans its representative agrees, or none. */
+export const PlanPolicyBody = z.strictObject({ policy: z.strictObject(LenderPlanPolicy.shape).nullable() });
+export type PlanPolicyBody = z.infer<typeof PlanPolicyBody>;
 
 export const HealthResult = z.object({ status: z.literal('ok'), version: z.string() });

@@ -22,6 +22,7 @@ import {
   TrackSignInBody,
   WithdrawBody,
 } from './intake';
+import { HardshipBody, HardshipView } from './hardship';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
 import { PlanPolicyView } from './repayment';
 import {
@@ -34,9 +35,11 @@ import {
   AccountStatusBody,
   AccountView,
   CreateAccountBody,
+  LenderAdminView,
   LenderBody,
   LenderId,
   LenderView,
+  PlanPolicyBody,
   OneTimePasswordResult,
   UpdateAccountBody,
   HealthResult,
@@ -192,6 +195,14 @@ export const ROUTES = {
     body: input(LenderBody, 'lender'),
     result: LenderView,
   },
+  /** The lenders with their repayment-plan limits (the admin's lenders page). */
+  'GET /api/admin/lenders': { auth: 'session', result: z.array(LenderAdminView) },
+  'PUT /api/lenders/:lenderId/plan-policy': {
+    auth: 'session',
+    params: { lenderId: input(LenderId, 'lender id') },
+    body: input(PlanPolicyBody, 'plan policy'),
+    result: LenderAdminView,
+  },
 
   // ---- complaints: intake and the customer's tracking link
   'POST /api/intake': {
@@ -261,6 +272,15 @@ export const ROUTES = {
 
   /** The repayment-plan limits of the case's lender, for the terms panel (members of the case and staff). */
   'GET /api/cases/:caseId/plan-policy': { auth: 'session', params: caseId, result: PlanPolicyView },
+  /** The customer's hardship declaration (null: none), for the customer, the mediator, the lender's staff, reviewers. */
+  'GET /api/cases/:caseId/hardship': { auth: 'session', params: caseId, result: HardshipView.nullable() },
+  /** The customer declares (or changes) their hardship, its proofs named among the case's evidence. */
+  'PUT /api/cases/:caseId/hardship': {
+    auth: 'session',
+    params: caseId,
+    body: input(HardshipBody, 'hardship'),
+    result: HardshipView,
+  },
 
   // ---- evidence and records
   'GET /api/cases/:caseId/evidence': { auth: 'session', params: caseId, result: z.array(EvidenceView) },

@@ -9,6 +9,7 @@ import { contractChat } from './contract-chat';
 import { contractDocs } from './contract-docs';
 import { contractOffers } from './contract-offers';
 import { contractNegotiation } from './contract-negotiation';
+import { contractHardship } from './contract-hardship';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -31,6 +32,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractOutbox(t);
     contractOffers(t);
     contractNegotiation(t);
+    contractHardship(t);
   });
 }
 

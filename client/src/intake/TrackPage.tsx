@@ -11,6 +11,8 @@ import { ProgressView } from './ProgressView';
 import { useProgress } from './useProgress';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
+import { caseTimeZone } from '../app/format';
+import { HardshipPanel } from '../hardship/HardshipPanel';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -135,6 +137,13 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
         </div>
       )}
       <EvidenceList caseId={caseId} token={token} version={evidenceVersion} />
+      <HardshipPanel
+        caseId={caseId}
+        token={token}
+        canDeclare={open}
+        timeZone={caseTimeZone(progress.session)}
+        onSaved={() => setEvidenceVersion((v) => v + 1)}
+      />
       {open && (
         <form
           className="stack"

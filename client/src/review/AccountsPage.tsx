@@ -6,6 +6,7 @@ import { useConfirm } from '../app/ConfirmDialog';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { staffSession } from '../app/session';
+import { LenderPlanPolicies } from './LenderPlanPolicies';
 
 interface AccountForm {
   displayName: string;
@@ -383,6 +384,7 @@ export function AccountsPage() {
         </form>
       </section>
       <Lenders token={token} lenders={lenders} reload={load} />
+      <LenderPlanPolicies token={token} version={lenders} />
       {dialog}
     </>
   );

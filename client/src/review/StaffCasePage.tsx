@@ -20,6 +20,8 @@ import { useCaseWatch } from '../staff/useCaseWatch';
 import { InviteRecovery } from '../room/InviteRecovery';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
+import { caseTimeZone } from '../app/format';
+import { HardshipPanel } from '../hardship/HardshipPanel';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
 export function StaffCasePage({ caseId }: { caseId: string }) {
@@ -188,6 +190,13 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         ))}
       </ul>
       <EvidenceList caseId={caseId} token={token} version={evidenceVersion} />
+      <HardshipPanel
+        caseId={caseId}
+        token={token}
+        canDeclare={false}
+        version={evidenceVersion + historyVersion}
+        timeZone={caseTimeZone(progress?.session)}
+      />
 
       <div className="actions stack">
         {s === 'submitted' && decides && (

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Activity } from '@accord/shared';
+import { HardshipKind, type Activity } from '@accord/shared';
 import { isTermKey, termValueText } from '../agreement/terms';
 import { formatDateTime } from '../app/format';
 
@@ -30,6 +30,11 @@ export function ActivityFeed({ entries, timeZone }: { entries: Activity[]; timeZ
     );
     return a.detail.conflict === 'overwrote' ? said + t('activity.terms_overwrote', params) : said;
   };
+  // A hardship entry names its kind (never the customer's words).
+  const hardshipKind = (v: unknown) => {
+    const kind = HardshipKind.safeParse(v);
+    return kind.success ? t(`hardship.kinds.${kind.data}`) : '';
+  };
   const phase = (v: unknown) => (typeof v === 'string' ? t(`phases.${v as 'joint'}`) : '');
   // Why the server itself left signing (a change of who signs): said, since it voided signatures.
   const because = (v: unknown) =>
@@ -54,6 +59,7 @@ export function ActivityFeed({ entries, timeZone }: { entries: Activity[]; timeZ
                     from: phase(a.detail.from),
                     // A caucus closed before the entry said where to went back to the joint session.
                     to: phase(a.detail.to ?? (a.kind === 'caucus.closed' ? 'joint' : undefined)),
+                    kind: hardshipKind(a.detail.kind),
                   })}
               {a.kind === 'phase.changed' && because(a.detail.because)}
             </li>

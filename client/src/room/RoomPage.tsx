@@ -18,6 +18,7 @@ import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
 import { CallPanel } from '../call/CallPanel';
 import { useCall } from '../call/useCall';
+import { RoomHardship } from '../hardship/RoomHardship';
 import { ActivityFeed } from './ActivityFeed';
 import { DEFAULT_TIME_ZONE } from '../app/format';
 import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
@@ -174,6 +175,7 @@ export function RoomPage({
             </>
           )}
           {isParty && <NewPinNotice caseId={caseId} token={token} me={me} activity={room.activity} />}
+          <RoomHardship room={room} caseId={caseId} token={token} role={myRole} />
           <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
         </div>
         <div className="conversation">

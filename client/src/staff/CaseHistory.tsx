@@ -45,7 +45,11 @@ export function CaseHistory({ caseId, token, version }: { caseId: string; token:
                   ? t(`statuses.${e.to}`)
                   : e.kind === 'pii_revealed'
                     ? t('history.revealed', { field: t(`history.fields.${e.field}`) })
-                    : t('history.evidenceAdded')}
+                    : e.kind === 'hardship'
+                      ? t(e.changed ? 'history.hardshipChanged' : 'history.hardshipDeclared', {
+                          kind: t(`hardship.kinds.${e.hardship}`),
+                        })
+                      : t('history.evidenceAdded')}
               </strong>{' '}
               <span className="muted">
                 {e.byName

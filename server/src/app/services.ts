@@ -31,6 +31,7 @@ import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
 import { socketRooms, type AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
+import type { AuditRecord } from '../store/types';
 import type { Infrastructure } from './infrastructure';
 
 /** Every domain service of a node, each built once, here. */
@@ -113,6 +114,11 @@ export function buildServices(
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
   const activityId = activityIds(config.tokenSecret);
+  // An audit entry the room's activity feed shows, to the room (called once `broadcasts`, below, exists).
+  const toFeed = (entry: AuditRecord) => {
+    const activity = toActivity(entry, activityId);
+    if (activity) broadcasts.activity(activity);
+  };
   const cipher = new DataCipher(config.dataKey);
   const track = trackBroadcasts(io);
   const outcomePdf = new OutcomePdf(publicUrl);
@@ -146,6 +152,7 @@ export function buildServices(
     },
     // Called only once requests arrive, when `outcome` (built below) exists.
     sealedRecord: (caseId) => outcome.record(caseId),
+    hardshipRecorded: toFeed,
   });
 
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
@@ -159,10 +166,7 @@ export function buildServices(
     flow.transitions,
     publicUrl,
     {
-      recorded: (entry) => {
-        const activity = toActivity(entry, activityId);
-        if (activity) broadcasts.activity(activity);
-      },
+      recorded: toFeed,
       membersChanged: (caseId) => broadcasts.presence(caseId),
     },
     memberHooks,
@@ -183,10 +187,7 @@ export function buildServices(
     infra.limiter('signing-pin', 5, ATTEMPT_WINDOW_MS),
     {
       statusChanged: (caseId, status) => broadcasts.outcomeStatus(caseId, status),
-      recorded: (entry) => {
-        const activity = toActivity(entry, activityId);
-        if (activity) broadcasts.activity(activity);
-      },
+      recorded: toFeed,
       recordRejected: (caseId) =>
         log.error({ event: 'outcome.record_rejected', caseId }, 'stored outcome record fails its seal check'),
       concluded: async (caseId, kind) => {
@@ -195,6 +196,7 @@ export function buildServices(
         await quietly(notices.outcomeSealed(caseId));
       },
     },
+    { hardshipSummary: (caseId) => flow.hardship.sealedSummary(caseId) },
   );
   // Each tells the other: the offers are part of what the negotiation publishes, and publish on a change.
   const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });

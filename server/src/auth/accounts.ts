@@ -3,6 +3,8 @@ import {
   AccordError,
   type AccountView,
   type CreateAccountBody,
+  type LenderAdminView,
+  type LenderPlanPolicy,
   type LenderView,
   type OneTimePasswordResult,
   type UpdateAccountBody,
@@ -30,6 +32,7 @@ export function toAccountView(u: UserRecord): AccountView {
 }
 
 const toLenderView = (l: LenderRecord): LenderView => ({ id: l.id, name: l.name });
+const toLenderAdminView = (l: LenderRecord): LenderAdminView => ({ id: l.id, name: l.name, planPolicy: l.planPolicy });
 
 // Only an admin, signed in with a password of their own, manages accounts and lenders (staff.manage, lender.manage).
 const requireAdmin = requireStaffAction;
@@ -146,6 +149,22 @@ export class AccountService {
     if (!before || !after) throw AccordError.because('NOT_FOUND', 'accounts.noSuchLender', 'no such lender');
     await this.record(identity, 'lender.renamed', lenderId, { from: before.name, to: name });
     return toLenderView(after);
+  }
+
+  /** The lenders with their repayment-plan limits, for the admin. */
+  async lendersForAdmin(identity: Identity): Promise<LenderAdminView[]> {
+    requireAdmin(identity, 'lender.manage');
+    return (await this.store.listLenders()).map(toLenderAdminView);
+  }
+
+  /** Sets (or, with null, clears) the limits on the repayment plans the lender's representative agrees to. */
+  async setPlanPolicy(identity: Identity, lenderId: string, policy: LenderPlanPolicy | null): Promise<LenderAdminView> {
+    requireAdmin(identity, 'lender.manage');
+    const before = await this.store.getLender(lenderId);
+    const after = before && (await this.store.setLenderPlanPolicy(lenderId, policy));
+    if (!before || !after) throw AccordError.because('NOT_FOUND', 'accounts.noSuchLender', 'no such lender');
+    await this.record(identity, 'lender.planPolicy', lenderId, { from: before.planPolicy, to: after.planPolicy });
+    return toLenderAdminView(after);
   }
 
   private async account(userId: string): Promise<UserRecord> {

@@ -1,4 +1,4 @@
-import { AccordError, reviewsComplaints, type Actor } from '@accord/shared';
+import { AccordError, reviewsComplaints, type Actor, type CaseRole } from '@accord/shared';
 import type { Identity } from '../auth/service';
 import type { CaseRecord, CaseStore, MemberStore } from '../store/types';
 
@@ -47,6 +47,27 @@ export class CaseAccess {
     const actor = actorOf(identity, member && member.removedAt === null ? member.role : null, c);
     if (!actor || !allowed.includes(actor)) throw new AccordError('FORBIDDEN', 'you may not do this on this case');
     return { c, actor };
+  }
+
+  /**
+   * As `caseFor`, also letting in a current member of the case in one of `roles` (the room's people:
+   * a lender's representative may be a guest of the case, through an invite, rather than a staff
+   * account), through a session of this case or a staff session. The member's actor is null.
+   */
+  async caseForMember(
+    identity: Identity,
+    caseId: string,
+    allowed: Actor[],
+    roles: readonly CaseRole[],
+  ): Promise<{ c: CaseRecord; actor: Actor | null }> {
+    const c = await this.getCase(caseId);
+    const member = await this.store.getMember(c.id, identity.user.id);
+    const current = member && member.removedAt === null ? member : null;
+    const actor = actorOf(identity, current?.role ?? null, c);
+    if (actor && allowed.includes(actor)) return { c, actor };
+    const sessionReaches = identity.session.caseId === null || identity.session.caseId === c.id;
+    if (current && sessionReaches && roles.includes(current.role)) return { c, actor: null };
+    throw new AccordError('FORBIDDEN', 'you may not do this on this case');
   }
 
   /** As `caseFor`, for the centre's own decisions (review, reveal, assign): never a lender's staff. */

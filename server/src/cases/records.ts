@@ -4,6 +4,7 @@ import type { Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
 import type { CaseStore, EvidenceStore, ChatStore, SignoffStore } from '../store/types';
 import type { CaseAccess } from './access';
+import type { HardshipService } from './hardship';
 import type { PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
 
@@ -18,9 +19,10 @@ export class RecordsService {
     private readonly transitions: CaseTransitions,
     private readonly audit: AuditLog,
     private readonly sealedRecord: (caseId: string) => Promise<SealedOutcome | null>,
+    private readonly hardship: Pick<HardshipService, 'forExport'>,
   ) {}
 
-  /** Everything the customer is entitled to: their data, their documents, the joint chat, the outcome. */
+  /** Everything the customer is entitled to: their data, their documents, the joint chat, their hardship, the outcome. */
   async export(identity: Identity, caseId: string): Promise<CaseExport> {
     const { c } = await this.access.caseFor(identity, caseId, ['customer', 'admin']);
     const pii = await this.pii.read(c.id);
@@ -57,6 +59,7 @@ export class RecordsService {
       documents: files,
       transcript,
       outcome,
+      hardship: await this.hardship.forExport(c.id),
     };
   }
 

@@ -1,5 +1,6 @@
 import {
   AccordError,
+  HardshipKind,
   type CaseDetail,
   type CaseHistoryEntry,
   type CaseLifecycle,
@@ -113,7 +114,7 @@ export class ReviewService {
 
   /**
    * The case's history for staff, from its audit log: every status change with its note and the staff
-   * reason, each reveal of an identifier, each evidence upload, with who did it. Not for the customer
+   * reason, each reveal of an identifier, each evidence upload, each hardship declaration, with who did it. Not for the customer
    * (their timeline is the progress view).
    */
   async history(identity: Identity, caseId: string): Promise<CaseHistoryEntry[]> {
@@ -155,6 +156,11 @@ export class ReviewService {
         out.push({ kind: 'pii_revealed', ...base, field: d.field === 'phone' ? 'phone' : 'nationalId' });
       } else if (e.kind === 'evidence.added') {
         out.push({ kind: 'evidence_added', ...base });
+      } else if (e.kind === 'hardship.declared' || e.kind === 'hardship.updated') {
+        const kind = HardshipKind.safeParse((d as { detail?: { kind?: unknown } }).detail?.kind);
+        if (kind.success) {
+          out.push({ kind: 'hardship', ...base, hardship: kind.data, changed: e.kind === 'hardship.updated' });
+        }
       }
     }
     return out;

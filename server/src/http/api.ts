@@ -14,6 +14,7 @@ import { accountRoutes } from './routes/accounts';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { evidenceRoutes } from './routes/evidence';
+import { hardshipRoutes } from './routes/hardship';
 import { intakeRoutes } from './routes/intake';
 import { inviteRoutes } from './routes/invites';
 import { outcomeRoutes } from './routes/outcome';
@@ -65,6 +66,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   schedulingRoutes(route, flow);
   evidenceRoutes(route, { access: flow.access, evidence, upload });
   recordRoutes(route, flow);
+  hardshipRoutes(route, flow);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   return router;
 }

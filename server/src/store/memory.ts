@@ -29,6 +29,7 @@ import {
   type NewMessage,
   type NewUser,
   type OutboxStore,
+  type HardshipStore,
   type SessionRecord,
   type Store,
   type StoredDoc,
@@ -42,6 +43,7 @@ import {
 } from './types';
 import { MemoryNegotiation } from './memory-negotiation';
 import { MemoryOutbox } from './memory-outbox';
+import { MemoryHardship } from './memory-hardship';
 import { clientIdReused } from './rows';
 
 const now = () => new Date().toISOString();
@@ -128,22 +130,22 @@ export class MemoryStore implements Store {
     return { ...next };
   }
 
-  async createLender(lender: Omit<LenderRecord, 'createdAt'>): Promise<LenderRecord> {
+  async createLender(lender: Omit<LenderRecord, 'createdAt' | 'planPolicy'>): Promise<LenderRecord> {
     if (this.lenders.has(lender.id)) throw new Error('UNIQUE constraint failed: lenders.id');
-    const record = { ...lender, createdAt: now() };
+    const record = { ...lender, createdAt: now(), planPolicy: null };
     this.lenders.set(lender.id, record);
     return { ...record };
   }
 
   async getLender(id: string): Promise<LenderRecord | null> {
     const l = this.lenders.get(id);
-    return l ? { ...l } : null;
+    return l ? structuredClone(l) : null;
   }
 
   async listLenders(): Promise<LenderRecord[]> {
     const byName = (a: LenderRecord, b: LenderRecord) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    return [...this.lenders.values()].sort(byName).map((l) => ({ ...l }));
+    return [...this.lenders.values()].sort(byName).map((l) => structuredClone(l));
   }
 
   async renameLender(id: string, name: string): Promise<LenderRecord | null> {
@@ -151,6 +153,14 @@ export class MemoryStore implements Store {
     if (!l) return null;
     this.lenders.set(id, { ...l, name });
     return { ...l, name };
+  }
+
+  async setLenderPlanPolicy(id: string, policy: LenderRecord['planPolicy']): Promise<LenderRecord | null> {
+    const l = this.lenders.get(id);
+    if (!l) return null;
+    const next = { ...l, planPolicy: structuredClone(policy) };
+    this.lenders.set(id, next);
+    return structuredClone(next);
   }
 
   async appendAccountEvent(event: AccountEventRecord): Promise<void> {
@@ -176,6 +186,9 @@ export class MemoryStore implements Store {
   cancelMail: OutboxStore['cancelMail'] = (...a) => this.mail.cancelMail(...a);
   releaseMail: OutboxStore['releaseMail'] = (o) => this.mail.releaseMail(o);
   listMail: OutboxStore['listMail'] = (c) => this.mail.listMail(c);
+  private readonly hardships = new MemoryHardship();
+  putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
+  getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
 
   private readonly negotiation = new MemoryNegotiation();
   addConsent: NegotiationStore['addConsent'] = (e) => this.negotiation.addConsent(e);
@@ -280,6 +293,7 @@ export class MemoryStore implements Store {
 
   async purgeCase(caseId: string, at: string): Promise<void> {
     this.pii.delete(caseId);
+    this.hardships.purge(caseId);
     for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
     for (let i = this.offers.length - 1; i >= 0; i--) if (this.offers[i]!.caseId === caseId) this.offers.splice(i, 1);

@@ -1,4 +1,12 @@
-import { AccordError, type CaseRole, type Channel, type ChatMessage, type Phase } from '@accord/shared';
+import {
+  AccordError,
+  HardshipKind,
+  LenderPlanPolicy,
+  type CaseRole,
+  type Channel,
+  type ChatMessage,
+  type Phase,
+} from '@accord/shared';
 import type {
   AccountEventRecord,
   AuditRecord,
@@ -9,6 +17,7 @@ import type {
   CaseRecord,
   EvidenceRecord,
   FreezeRecord,
+  HardshipRecord,
   InviteRecord,
   MediatorProfile,
   MemberRecord,
@@ -49,7 +58,27 @@ export function toUser(r: Row): UserRecord {
 }
 
 export function toLender(r: Row): LenderRecord {
-  return { id: str(r.id), name: str(r.name), createdAt: str(r.created_at) };
+  const policy = strOrNull(r.plan_policy ?? null);
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    createdAt: str(r.created_at),
+    // Written from a checked policy; read through the schema all the same (a hand-edited row fails loudly).
+    planPolicy: policy === null ? null : LenderPlanPolicy.parse(JSON.parse(policy)),
+  };
+}
+
+export function toHardship(r: Row): HardshipRecord {
+  return {
+    caseId: str(r.case_id),
+    kind: HardshipKind.parse(r.kind),
+    since: strOrNull(r.since),
+    description: str(r.description),
+    evidenceIds: JSON.parse(str(r.evidence_ids)) as string[],
+    declaredBy: str(r.declared_by),
+    declaredAt: str(r.declared_at),
+    updatedAt: str(r.updated_at),
+  };
 }
 
 export function toAccountEvent(r: Row): AccountEventRecord {

@@ -15,6 +15,12 @@ import type {
   RoundView,
 } from '@accord/shared';
 
+import type { AccountEventStore, LenderStore } from './account-types';
+import type { HardshipStore } from './hardship-types';
+
+export type * from './account-types';
+export type * from './hardship-types';
+
 export interface UserRecord {
   id: string;
   kind: 'staff' | 'guest';
@@ -38,25 +44,6 @@ export type NewUser = Omit<UserRecord, 'createdAt' | 'lenderId' | 'deactivatedAt
 
 /** What an admin changes on a staff account. */
 export type UserPatch = Partial<Pick<UserRecord, 'displayName' | 'staffRole' | 'lenderId' | 'deactivatedAt'>>;
-
-/** An organisation complaints are filed against; its staff see its cases only. */
-export interface LenderRecord {
-  id: string;
-  name: string;
-  createdAt: string;
-}
-
-/** One account-level action (created, changed, deactivated, password reset; lenders): not tied to a case. */
-export interface AccountEventRecord {
-  id: string;
-  at: string;
-  /** Who did it (null: the system, e.g. the first-start admin). */
-  actorId: string | null;
-  kind: string;
-  /** The account or lender it was done to. */
-  targetId: string;
-  data: Record<string, unknown>;
-}
 
 export interface CaseRecord {
   id: string;
@@ -236,21 +223,6 @@ export interface UserStore {
   updateUser(userId: string, patch: UserPatch): Promise<UserRecord | null>;
 }
 
-export interface LenderStore {
-  createLender(lender: Omit<LenderRecord, 'createdAt'>): Promise<LenderRecord>;
-  getLender(id: string): Promise<LenderRecord | null>;
-  /** By name. */
-  listLenders(): Promise<LenderRecord[]>;
-  renameLender(id: string, name: string): Promise<LenderRecord | null>;
-}
-
-/** The account-level audit trail (a case's own actions are in its hash-chained audit log). */
-export interface AccountEventStore {
-  appendAccountEvent(event: AccountEventRecord): Promise<void>;
-  /** Oldest first; of one account or lender, or all. */
-  listAccountEvents(targetId?: string): Promise<AccountEventRecord[]>;
-}
-
 export interface CaseStore {
   /** Assigns the next case number of the current year. */
   createCase(input: NewCase): Promise<CaseRecord>;
@@ -269,8 +241,8 @@ export interface CaseStore {
   getPii(caseId: string): Promise<Uint8Array | null>;
 
   /**
-   * Deletes what the retention period ends: personal data, evidence rows, chat,
-   * documents, invites. Keeps the case number, the audit log and the sealed record.
+   * Deletes what the retention period ends: personal data, evidence rows, the hardship declaration,
+   * chat, documents, invites. Keeps the case number, the audit log and the sealed record.
    * Here rather than with each aggregate it empties: it is one transaction over the case.
    */
   purgeCase(caseId: string, at: string): Promise<void>;
@@ -416,7 +388,8 @@ export type StoreAggregates = UserStore &
   DocStore &
   OutboxStore &
   NegotiationStore &
-  OfferStore;
+  OfferStore &
+  HardshipStore;
 
 /** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
 export interface ConsentRecord {

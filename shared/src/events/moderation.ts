@@ -86,6 +86,9 @@ export const ActivityKind = z.enum([
   'invite.reissued',
   'pin.reset',
   'pin.delivered',
+  // The customer declared or changed their hardship: detail `kind` (never the description).
+  'hardship.declared',
+  'hardship.updated',
 ]);
 export type ActivityKind = z.infer<typeof ActivityKind>;
 

@@ -19,4 +19,8 @@ export function accountRoutes(route: RegisterRoute, { accounts }: { accounts: Ac
   route('PUT /api/lenders/:lenderId', ({ identity, params, body }) =>
     accounts.renameLender(identity, params.lenderId, body.name),
   );
+  route('GET /api/admin/lenders', ({ identity }) => accounts.lendersForAdmin(identity));
+  route('PUT /api/lenders/:lenderId/plan-policy', ({ identity, params, body }) =>
+    accounts.setPlanPolicy(identity, params.lenderId, body.policy),
+  );
 }

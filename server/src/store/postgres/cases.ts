@@ -98,6 +98,7 @@ export function postgresCases(db: PgDb): CaseStore {
       await db.tx(async (c) => {
         await c.query('DELETE FROM case_pii WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM evidence WHERE case_id = $1', [caseId]);
+        await c.query('DELETE FROM hardships WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM messages WHERE case_id = $1', [caseId]);
         // Sealed offers are the parties' private numbers; the results (public in the room) stay.
         await c.query('DELETE FROM blind_offers WHERE case_id = $1', [caseId]);

@@ -6,6 +6,7 @@ import { postgresChat } from './chat';
 import { PgDb, type PostgresOptions } from './db';
 import { postgresDocs } from './docs';
 import { postgresEvidence } from './evidence';
+import { postgresHardship } from './hardship';
 import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
@@ -48,6 +49,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresDocs(db),
       ...postgresOffers(db),
       ...postgresNegotiation(db),
+      ...postgresHardship(db),
     };
     Object.assign(this, parts);
   }

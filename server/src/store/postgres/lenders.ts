@@ -11,7 +11,7 @@ export function postgresLenders({ pool }: PgDb): LenderStore & AccountEventStore
         lender.name,
         createdAt,
       ]);
-      return { ...lender, createdAt };
+      return { ...lender, createdAt, planPolicy: null };
     },
 
     async getLender(id) {
@@ -25,6 +25,14 @@ export function postgresLenders({ pool }: PgDb): LenderStore & AccountEventStore
 
     async renameLender(id, name) {
       const r = await one(pool, 'UPDATE lenders SET name = $2 WHERE id = $1 RETURNING *', [id, name]);
+      return r ? toLender(r) : null;
+    },
+
+    async setLenderPlanPolicy(id, policy) {
+      const r = await one(pool, 'UPDATE lenders SET plan_policy = $2 WHERE id = $1 RETURNING *', [
+        id,
+        policy === null ? null : JSON.stringify(policy),
+      ]);
       return r ? toLender(r) : null;
     },
 

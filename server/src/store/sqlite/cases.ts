@@ -97,6 +97,7 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
       c.db.transaction(() => {
         c.stmt('DELETE FROM case_pii WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM evidence WHERE case_id = ?').run(caseId);
+        c.stmt('DELETE FROM hardships WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM messages WHERE case_id = ?').run(caseId);
         // Sealed offers are the parties' private numbers; the results (public in the room) stay.
         c.stmt('DELETE FROM blind_offers WHERE case_id = ?').run(caseId);

@@ -6,6 +6,7 @@ import { sqliteChat, sqliteChatCommit } from './chat';
 import { SqliteDb, type SqliteOptions } from './db';
 import { sqliteDocCommit, sqliteDocs } from './docs';
 import { sqliteEvidence } from './evidence';
+import { sqliteHardship } from './hardship';
 import { sqliteInvites } from './invites';
 import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
@@ -52,6 +53,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteChat(c, chat),
       ...sqliteSignoff(c),
       ...sqliteOutbox(c),
+      ...sqliteHardship(c),
       ...sqliteDocs(c, docs),
       ...sqliteOffers(c),
       ...sqliteNegotiation(c),

@@ -8,7 +8,7 @@ export function sqliteLenders(c: SqliteDb): LenderStore & AccountEventStore {
     async createLender(lender) {
       const createdAt = now();
       c.stmt('INSERT INTO lenders (id, name, created_at) VALUES (?, ?, ?)').run(lender.id, lender.name, createdAt);
-      return { ...lender, createdAt };
+      return { ...lender, createdAt, planPolicy: null };
     },
 
     async getLender(id) {
@@ -22,6 +22,15 @@ export function sqliteLenders(c: SqliteDb): LenderStore & AccountEventStore {
 
     async renameLender(id, name) {
       c.stmt('UPDATE lenders SET name = ? WHERE id = ?').run(name, id);
+      const r = get(id);
+      return r ? toLender(r) : null;
+    },
+
+    async setLenderPlanPolicy(id, policy) {
+      c.stmt('UPDATE lenders SET plan_policy = ? WHERE id = ?').run(
+        policy === null ? null : JSON.stringify(policy),
+        id,
+      );
       const r = get(id);
       return r ? toLender(r) : null;
     },
