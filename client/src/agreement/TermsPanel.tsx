@@ -386,6 +386,7 @@ export function TermsPanel({
                     </option>
                   ))}
                 </select>
+                {terms.planKind && <small className="muted">{t(`plan.kindHints.${terms.planKind}`)}</small>}
                 {lastChanged('planKind')}
                 {replaced('planKind')}
               </div>

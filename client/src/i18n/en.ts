@@ -692,9 +692,15 @@ export const en = {
     usesTerms: 'The plan uses the number of instalments and the first due date above.',
     kind: 'Kind of plan',
     kinds: {
-      equal_instalment: 'Equal instalments (等额本息): the same payment each month',
-      equal_principal: 'Equal principal (等额本金): the same share of principal, interest on what remains',
+      equal_instalment: 'Equal instalments (等额本息)',
+      equal_principal: 'Equal principal (等额本金)',
       interest_free: 'Interest-free instalments (免息分期)',
+    },
+    kindHints: {
+      equal_instalment: 'The same payment every month: more interest early on, more principal later.',
+      equal_principal:
+        'The same share of principal every month, with interest on what remains: payments fall over time.',
+      interest_free: 'The principal in equal parts, with no new interest (the rate does not apply).',
     },
     principal: 'Principal outstanding (CNY)',
     interest: 'Interest accrued and unpaid (CNY)',

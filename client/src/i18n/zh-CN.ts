@@ -677,9 +677,14 @@ export const zhCN: Messages = {
     usesTerms: '还款计划使用上方的分期期数和首期还款日。',
     kind: '还款方式',
     kinds: {
-      equal_instalment: '等额本息：每月还款金额相同',
-      equal_principal: '等额本金：每月归还相同本金，利息按剩余本金计算',
+      equal_instalment: '等额本息',
+      equal_principal: '等额本金',
       interest_free: '免息分期',
+    },
+    kindHints: {
+      equal_instalment: '每月还款金额相同：前期利息多、本金少，后期相反。',
+      equal_principal: '每月归还相同本金，利息按剩余本金计算：每月还款额逐月减少。',
+      interest_free: '本金平均分期归还，不再产生新的利息（年利率不适用）。',
     },
     principal: '剩余本金（元）',
     interest: '已产生未付利息（元）',
