@@ -119,9 +119,24 @@ function ClauseItem({ room, row, myRole }: { room: RoomApi; row: ClauseRow; myRo
       <ul className="consent-states">{PARTY_ROLES.map(partyLine)}</ul>
       {row.reset.length > 0 && (
         <p className="warning clause-reset" role="status" data-testid={`clause-${n}-reset`}>
-          {myRole && row.reset.includes(myRole)
-            ? t('negotiation.consent.changedSinceYou')
-            : row.reset.map((r) => t('negotiation.consent.changedSince', { role: t(`roles.${r}`) })).join(' ')}
+          {row.reset
+            .map(({ role, was }) =>
+              role === myRole
+                ? t(
+                    was === 'agreed'
+                      ? 'negotiation.consent.changedSinceYouAgreed'
+                      : 'negotiation.consent.changedSinceYouObjected',
+                  )
+                : t(
+                    was === 'agreed'
+                      ? 'negotiation.consent.changedSinceAgreed'
+                      : 'negotiation.consent.changedSinceObjected',
+                    {
+                      role: t(`roles.${role}`),
+                    },
+                  ),
+            )
+            .join(' ')}
         </p>
       )}
       {myRole && (

@@ -38,7 +38,9 @@ export function OffersPanel({
 
   if (offers.limit === 0) return <p className="muted">{t('negotiation.offers.off')}</p>;
 
-  const mineNow = open && myRole ? recallOffer(caseId, room.me, open.round) : null;
+  /** My own offer for a round, as this tab kept it (none on another device, none for the mediator). */
+  const ownOffer = (round: number) => recallOffer(caseId, room.me, round);
+  const mineNow = open && myRole ? ownOffer(open.round) : null;
   const submittedNow = open && myRole ? open.submitted[myRole] : false;
 
   const submit = async () => {
@@ -143,6 +145,12 @@ export function OffersPanel({
               {r.result?.overlap
                 ? t('negotiation.offers.overlap', { round: r.round, amount: money(r.result.midpointCents ?? 0) })
                 : t('negotiation.offers.noOverlap', { round: r.round })}
+              {myRole && ownOffer(r.round) !== null && (
+                <span className="muted">
+                  {' '}
+                  {t('negotiation.offers.yours', { amount: money(ownOffer(r.round) ?? 0) })}
+                </span>
+              )}
             </li>
           ))}
         </ul>

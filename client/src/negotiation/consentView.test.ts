@@ -86,7 +86,11 @@ describe('the consent panel rows', () => {
     const doc = draft();
     const before = await hashedClauses(doc, 'en');
     const c1 = before[0]!;
-    const entries = [entry(c1.id, c1.hash, 'customer', 'agreed'), entry(c1.id, c1.hash, 'platform', 'agreed')];
+    const entries = [
+      entry(c1.id, c1.hash, 'customer', 'objected', 'unclear'),
+      entry(c1.id, c1.hash, 'customer', 'agreed'),
+      entry(c1.id, c1.hash, 'platform', 'agreed'),
+    ];
     const first = doc.getXmlFragment(AgreementDoc.body).get(0) as Y.XmlElement;
     (first.get(0) as Y.XmlText).insert(0, 'Within 30 days, ');
     const after = await hashedClauses(doc, 'en');
@@ -94,7 +98,10 @@ describe('the consent panel rows', () => {
     const row = consentRows(after, entries, authors)[0]!;
     expect(row.agreed).toBe(false);
     expect(row.parties.customer).toEqual({ state: 'pending', reset: true });
-    expect(row.reset).toEqual(['customer', 'platform']);
+    expect(row.reset).toEqual([
+      { role: 'customer', was: 'agreed' },
+      { role: 'platform', was: 'agreed' },
+    ]);
   });
 
   it('names the terms clause by its id and has no proposer for it', async () => {

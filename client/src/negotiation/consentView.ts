@@ -6,6 +6,7 @@ import {
   type AgreementClause,
   type ClauseConsent,
   type ConsentEntry,
+  type ConsentState,
   type DocAuthor,
   type PartyConsent,
   type PartyRole,
@@ -26,8 +27,8 @@ export interface ClauseRow {
   author: Pick<DocAuthor, 'role' | 'displayName'> | null;
   parties: Record<PartyRole, PartyConsent>;
   agreed: boolean;
-  /** The parties whose consent an edit has reset (they had given one to an earlier text). */
-  reset: PartyRole[];
+  /** The parties whose consent an edit has reset, with what they had said to the earlier text. */
+  reset: { role: PartyRole; was: ConsentState }[];
 }
 
 const EXCERPT_MAX = 120;
@@ -73,9 +74,13 @@ export function consentRows(
       author: author ? { role: author.role, displayName: author.displayName } : null,
       parties: state.parties,
       agreed: state.agreed,
-      reset: PARTY_ROLES.filter((r) => {
-        const p = state.parties[r];
-        return p.state === 'pending' && p.reset;
+      reset: PARTY_ROLES.flatMap((role) => {
+        const p = state.parties[role];
+        if (p.state !== 'pending' || !p.reset) return [];
+        const last = entries
+          .filter((e) => e.clauseId === c.id && e.role === role)
+          .reduce<ConsentEntry | null>((a, e) => (a === null || e.seq > a.seq ? e : a), null);
+        return last ? [{ role, was: last.state }] : [];
       }),
     };
   });

@@ -29,6 +29,29 @@ describe('text diffs between rounds', () => {
     ]);
   });
 
+  it('compares each replaced line with its own replacement', () => {
+    expect(textDiff('pay 1 now\nfee 2 later\n', 'pay 3 now\nfee 4 later\n')).toEqual([
+      { kind: 'same', text: 'pay ' },
+      { kind: 'del', text: '1' },
+      { kind: 'ins', text: '3' },
+      { kind: 'same', text: ' now\nfee ' },
+      { kind: 'del', text: '2' },
+      { kind: 'ins', text: '4' },
+      { kind: 'same', text: ' later\n' },
+    ]);
+  });
+
+  it('shows lines whose figures nearly all changed as lines replaced, not word confetti', () => {
+    const a = '第 1 期 | 2027年1月15日 | 806.19 | 101.66 | 16.66 | 924.51 | 9,193.81\n';
+    const b = '第 1 期 | 2027年1月15日 | 810.05 | 83.33 | 16.66 | 910.04 | 9,189.95\n';
+    expect(textDiff(`合计\n${a}其他\n`, `合计\n${b}其他\n`)).toEqual([
+      { kind: 'same', text: '合计\n' },
+      { kind: 'del', text: a },
+      { kind: 'ins', text: b },
+      { kind: 'same', text: '其他\n' },
+    ]);
+  });
+
   it('puts the two texts back together: the earlier without insertions, the later without deletions', () => {
     const a = '一、协议内容\n  甲方退还服务费 300 元。\n  乙方撤回投诉。\n二、协议条款\n';
     const b = '一、协议内容\n  甲方于十日内退还服务费 350 元。\n二、协议条款\n  其他条件：无\n';

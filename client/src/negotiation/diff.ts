@@ -9,8 +9,8 @@ export interface DiffPart {
 }
 
 /**
- * The changes from `before` to `after`: line by line (jsdiff), and inside a run of changed lines word
- * by word, so one word changed in a long clause does not show as the whole line replaced. jsdiff's
+ * The changes from `before` to `after`: line by line (jsdiff), and inside a replaced line word by word,
+ * so one word changed in a long clause does not show as the whole line replaced. jsdiff's
  * word tokenizer keeps each CJK character a token of its own, which is what a Chinese reader expects.
  */
 export function textDiff(before: string, after: string): DiffPart[] {
@@ -21,14 +21,26 @@ export function textDiff(before: string, after: string): DiffPart[] {
     if (last?.kind === kind) last.text += text;
     else out.push({ kind, text });
   };
+  /** One replaced stretch: word by word when it changed in a place or two, else removed and added whole. */
+  const replace = (was: string, is: string) => {
+    const words = diffWordsWithSpace(was, is);
+    if (changedRuns(words) <= MAX_RUNS)
+      for (const w of words) push(w.added ? 'ins' : w.removed ? 'del' : 'same', w.value);
+    else {
+      push('del', was);
+      push('ins', is);
+    }
+  };
   const lines = diffLines(before, after);
   for (let i = 0; i < lines.length; i++) {
     const c = lines[i]!;
     const next = lines[i + 1];
     if (c.removed && next?.added) {
-      // A replaced run of lines: show what changed inside it.
-      for (const w of diffWordsWithSpace(c.value, next.value))
-        push(w.added ? 'ins' : w.removed ? 'del' : 'same', w.value);
+      // As many lines replaced as added: each line against its own replacement.
+      const was = splitLines(c.value);
+      const is = splitLines(next.value);
+      if (was.length === is.length) was.forEach((line, k) => replace(line, is[k] ?? ''));
+      else replace(c.value, next.value);
       i++;
     } else {
       push(c.added ? 'ins' : c.removed ? 'del' : 'same', c.value);
@@ -36,6 +48,27 @@ export function textDiff(before: string, after: string): DiffPart[] {
   }
   return out;
 }
+
+/**
+ * Beyond this many separate changes a line reads better replaced whole: a new rate changes every
+ * figure of a schedule's row, and word by word that is confetti.
+ */
+const MAX_RUNS = 2;
+
+/** How many separate stretches of a word diff changed (a deletion next to an insertion is one). */
+function changedRuns(words: readonly { added?: boolean; removed?: boolean }[]): number {
+  let runs = 0;
+  let inRun = false;
+  for (const w of words) {
+    const changed = Boolean(w.added || w.removed);
+    if (changed && !inRun) runs++;
+    inRun = changed;
+  }
+  return runs;
+}
+
+/** Lines with their line ends, so that they join back into the text. */
+const splitLines = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 
 /** Whether a diff changes anything. */
 export const hasChanges = (parts: readonly DiffPart[]): boolean => parts.some((p) => p.kind !== 'same');

@@ -95,7 +95,7 @@ describe('the consent panel (UI contract)', () => {
     const html = render(createElement(ConsentPanel, { room, rows: r, myRole: null }));
     const d = dom(html);
     expect(d.has('clause-1-reset')).toBe(true);
-    expect(html).toContain('Changed since Platform last gave their view.');
+    expect(html).toContain('Changed since Platform agreed.');
     expect(d.has('clause-1-agree')).toBe(false);
     expect(d.has('clause-1-object')).toBe(false);
   });
