@@ -141,7 +141,7 @@ export function PlanResult({
           <tbody>
             {computed.rows.map((r) => (
               <tr key={r.n} data-testid="plan-row">
-                <td data-label={heads[0]}>{t('terms.scheduleRow', { n: r.n })}</td>
+                <td data-label={heads[0]}>{t('plan.row', { n: r.n })}</td>
                 <td data-label={heads[1]}>{dateText(r.dueDate, language)}</td>
                 <td data-label={heads[2]} className="amount">
                   {formatCents(r.principalCents)}

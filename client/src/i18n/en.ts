@@ -748,6 +748,7 @@ export const en = {
       payment: 'Payment',
       remaining: 'Principal left',
     },
+    row: 'Instalment {{n}}',
     total: 'Total',
     roundingNote:
       'Amounts in yuan. Each share is rounded down to the fen; the last instalment takes what remains, so the schedule adds up exactly.',
@@ -809,6 +810,8 @@ export const en = {
       termsSame: 'The terms are the same.',
       termsChanged: 'Terms changed:',
       termChange: '{{name}}: {{from}} → {{to}}',
+      unchanged_one: '… {{count}} line unchanged …',
+      unchanged_other: '… {{count}} lines unchanged …',
       textChanges: 'Text (added underlined, removed struck through):',
     },
     offers: {

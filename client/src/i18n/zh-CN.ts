@@ -730,6 +730,7 @@ export const zhCN: Messages = {
       payment: '应还金额',
       remaining: '剩余本金',
     },
+    row: '第 {{n}} 期',
     total: '合计',
     roundingNote: '金额单位：元。各期金额舍去分以下部分，余额计入最后一期，各期之和与总额完全一致。',
   },
@@ -787,6 +788,8 @@ export const zhCN: Messages = {
       termsSame: '条款相同。',
       termsChanged: '条款变动：',
       termChange: '{{name}}：{{from}} → {{to}}',
+      unchanged_one: '……（{{count}} 行未改动）……',
+      unchanged_other: '……（{{count}} 行未改动）……',
       textChanges: '文本（新增加下划线，删除加删除线）：',
     },
     offers: {

@@ -16,7 +16,7 @@ import { errorMessage } from '../app/errors';
 import { formatDateTime } from '../app/format';
 import { termValueText, type TermKey } from '../agreement/terms';
 import type { RoomApi } from '../room/useRoom';
-import { hasChanges, termChanges, textDiff, type DiffPart } from './diff';
+import { hasChanges, termChanges, textDiff, withContext, type DiffPart } from './diff';
 import { knownRole } from './ConsentPanel';
 import { useDocVersion } from './useClauses';
 
@@ -300,12 +300,18 @@ function DiffOutput({
   );
 }
 
-/** A text diff as marked-up text: insertions in `<ins>`, deletions in `<del>`. */
+/** A text diff as marked-up text: insertions in `<ins>`, deletions in `<del>`, long unchanged stretches counted. */
 export function DiffText({ parts }: { parts: readonly DiffPart[] }) {
+  const { t } = useTranslation();
   return (
     <div className="diff-text">
-      {parts.map((p, i) =>
-        p.kind === 'ins' ? (
+      {withContext(parts).map((p, i) =>
+        p.kind === 'skip' ? (
+          <span key={i} className="diff-skip">
+            {t('negotiation.rounds.unchanged', { count: p.lines })}
+            {'\n'}
+          </span>
+        ) : p.kind === 'ins' ? (
           <ins key={i}>{p.text}</ins>
         ) : p.kind === 'del' ? (
           <del key={i}>{p.text}</del>

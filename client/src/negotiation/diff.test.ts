@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { readTermsMap } from '@accord/shared';
 import * as Y from 'yjs';
-import { hasChanges, termChanges, textDiff } from './diff';
+import { hasChanges, termChanges, textDiff, withContext } from './diff';
 import { DiffText } from './RoundsPanel';
 
 const terms = () => readTermsMap(new Y.Doc().getMap('terms'));
@@ -94,5 +94,29 @@ describe('terms compared field by field', () => {
     // A round sealed before plans existed has no plan keys: the same as unset.
     const { planKind: _dropped, ...old } = before;
     expect(termChanges(old, before)).toEqual([]);
+  });
+});
+
+describe('a diff as shown', () => {
+  const lines = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}\n`).join('');
+
+  it('cuts long unchanged stretches to a few lines around each change, and counts the rest', () => {
+    const before = lines(1, 20);
+    const after = before.replace('line 10\n', 'line ten\n');
+    const shown = withContext(textDiff(before, after));
+    expect(shown).toEqual([
+      { kind: 'skip', lines: 7 },
+      { kind: 'same', text: 'line 8\nline 9\nline ' },
+      { kind: 'del', text: '10' },
+      { kind: 'ins', text: 'ten' },
+      { kind: 'same', text: '\nline 11\nline 12\n' },
+      { kind: 'skip', lines: 8 },
+    ]);
+  });
+
+  it('keeps short stretches whole', () => {
+    const parts = textDiff('a\nb\nc\n', 'a\nB\nc\n');
+    expect(withContext(parts)).toEqual(parts);
   });
 });

@@ -70,6 +70,38 @@ function changedRuns(words: readonly { added?: boolean; removed?: boolean }[]): 
 /** Lines with their line ends, so that they join back into the text. */
 const splitLines = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 
+/** Unchanged lines left out of a shown diff: how many. */
+export interface DiffSkip {
+  kind: 'skip';
+  lines: number;
+}
+
+/**
+ * A diff as shown: long unchanged stretches cut to `context` lines next to each change, the rest
+ * counted (a clause changed in a two-page agreement shows that clause, not the two pages).
+ */
+export function withContext(parts: readonly DiffPart[], context = 2): (DiffPart | DiffSkip)[] {
+  const out: (DiffPart | DiffSkip)[] = [];
+  parts.forEach((p, i) => {
+    if (p.kind !== 'same') {
+      out.push(p);
+      return;
+    }
+    const lines = splitLines(p.text);
+    // Lines kept after the change before, and before the change after (none at the text's ends).
+    const head = i === 0 ? 0 : context + 1;
+    const tail = i === parts.length - 1 ? 0 : context + 1;
+    if (lines.length <= head + tail + 1) {
+      out.push(p);
+      return;
+    }
+    if (head > 0) out.push({ kind: 'same', text: lines.slice(0, head).join('') });
+    out.push({ kind: 'skip', lines: lines.length - head - tail });
+    if (tail > 0) out.push({ kind: 'same', text: lines.slice(lines.length - tail).join('') });
+  });
+  return out;
+}
+
 /** Whether a diff changes anything. */
 export const hasChanges = (parts: readonly DiffPart[]): boolean => parts.some((p) => p.kind !== 'same');
 
