@@ -65,7 +65,12 @@ function ClauseItem({ room, row, myRole }: { room: RoomApi; row: ClauseRow; myRo
     });
     setBusy(false);
     if (!res.ok) {
-      setError(t('negotiation.failed', { message: errorMessage(t, res.error) }));
+      // The server's copy moved on (an edit crossed my click): the clause is read again, not retried.
+      setError(
+        res.error.code === 'CONFLICT'
+          ? t('negotiation.consent.stale')
+          : t('negotiation.failed', { message: errorMessage(t, res.error) }),
+      );
       return;
     }
     setError(null);
