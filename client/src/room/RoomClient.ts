@@ -311,7 +311,8 @@ export class RoomClient {
     if (!socket?.connected) return { ok: false, error: { code: 'INTERNAL', message: 'not connected' } };
     try {
       const res = await this.request(socket, event, payload);
-      // Consent and sign-off answer with the new state: shown at once, before the broadcast comes.
+      // These answer with the whole negotiation state: shown at once, before the broadcast comes
+      // (the cast: TypeScript cannot narrow the generic answer by the event name).
       if (res.ok && (event === 'consent:set' || event === 'negotiation:state')) {
         this.set({ negotiation: res.data as NegotiationState });
       }
