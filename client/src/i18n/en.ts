@@ -775,6 +775,8 @@ export const en = {
       changedSinceObjected: 'Changed since {{role}} objected.',
       agree: 'Agree',
       object: 'Object',
+      agreeTo: 'Agree to clause {{n}}',
+      objectTo: 'Object to clause {{n}}',
       reason: 'Why do you object? (a few words; talk it through in the chat)',
       send: 'Send objection',
       cancel: 'Cancel',

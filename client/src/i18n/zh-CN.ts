@@ -755,6 +755,8 @@ export const zhCN: Messages = {
       changedSinceObjected: '{{role}}提出异议后此条已被修改。',
       agree: '同意',
       object: '提出异议',
+      agreeTo: '同意第 {{n}} 条',
+      objectTo: '对第 {{n}} 条提出异议',
       reason: '异议理由（简要说明，详细可在聊天中讨论）',
       send: '提交异议',
       cancel: '取消',

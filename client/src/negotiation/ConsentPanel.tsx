@@ -149,6 +149,7 @@ function ClauseItem({ room, row, myRole }: { room: RoomApi; row: ClauseRow; myRo
           <button
             type="button"
             data-testid={`clause-${n}-agree`}
+            aria-label={t('negotiation.consent.agreeTo', { n })}
             disabled={busy || mine?.state === 'agreed'}
             onClick={() => void send('agreed')}
           >
@@ -158,6 +159,7 @@ function ClauseItem({ room, row, myRole }: { room: RoomApi; row: ClauseRow; myRo
             type="button"
             className="secondary"
             data-testid={`clause-${n}-object`}
+            aria-label={t('negotiation.consent.objectTo', { n })}
             disabled={busy}
             aria-expanded={objecting}
             onClick={() => {
