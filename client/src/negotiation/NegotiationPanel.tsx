@@ -49,7 +49,11 @@ export function NegotiationPanel({
   return (
     <section className="panel negotiation" aria-labelledby="negotiation-title" data-testid="negotiation">
       <h2 id="negotiation-title">{t('negotiation.title')}</h2>
-      {!state && <p className="muted">{t('negotiation.unavailable')}</p>}
+      {!state && (
+        <p className="muted" role="status">
+          {room.status === 'connected' ? t('negotiation.loading') : t('negotiation.unavailable')}
+        </p>
+      )}
       <details open className="negotiation-section">
         <summary>{t('negotiation.consent.title')}</summary>
         <ConsentPanel room={room} rows={rows} myRole={actor} />
