@@ -8,8 +8,10 @@ import {
   moneyShort,
   repaymentSchedule,
   type Activity,
+  type PlanKind,
   type SettlementTerms,
 } from '@accord/shared';
+import { PlanResult, usePlanPolicy } from './PlanResult';
 import {
   displayField,
   formatMoney,
@@ -17,9 +19,19 @@ import {
   parseField,
   readTerms,
   termValueText,
+  todayIn,
   type TermError,
   type TermKey,
 } from './terms';
+
+type FieldType = 'money' | 'int' | 'date' | 'text' | 'rate';
+interface FieldDef {
+  key: TermKey;
+  label: `terms.${string}` | `plan.${string}`;
+  type: FieldType;
+  /** The input's test id, when it is not `term-<key>` (the plan's inputs: see the UI contract). */
+  testId?: string;
+}
 
 const FIELDS = [
   { key: 'amountInDisputeCents', label: 'terms.amountInDispute', type: 'money' },
@@ -29,7 +41,21 @@ const FIELDS = [
   { key: 'firstDueDate', label: 'terms.firstDueDate', type: 'date' },
   { key: 'monthlyAmountCents', label: 'terms.monthlyAmount', type: 'money' },
   { key: 'conditions', label: 'terms.conditions', type: 'text' },
-] as const satisfies readonly { key: TermKey; label: `terms.${string}`; type: 'money' | 'int' | 'date' | 'text' }[];
+] as const satisfies readonly FieldDef[];
+
+/** The plan's own inputs; the number of instalments and the first due date are the terms' above. */
+const PLAN_FIELDS = [
+  { key: 'planPrincipalCents', label: 'plan.principal', type: 'money', testId: 'plan-principal' },
+  { key: 'planInterestCents', label: 'plan.interest', type: 'money', testId: 'plan-interest' },
+  { key: 'planFeesCents', label: 'plan.fees', type: 'money', testId: 'plan-fees' },
+  { key: 'planRateBp', label: 'plan.rate', type: 'rate', testId: 'plan-rate' },
+  { key: 'planHolidayMonths', label: 'plan.holiday', type: 'int', testId: 'plan-holiday' },
+  { key: 'planStartDate', label: 'plan.start', type: 'date', testId: 'plan-start' },
+  { key: 'planWaiveInterestCents', label: 'plan.waiveInterest', type: 'money', testId: 'plan-waive-interest' },
+  { key: 'planWaiveFeesCents', label: 'plan.waiveFees', type: 'money', testId: 'plan-waive-fees' },
+] as const satisfies readonly FieldDef[];
+
+const PLAN_KINDS = ['equal_instalment', 'equal_principal', 'interest_free'] as const satisfies readonly PlanKind[];
 
 const isTermsEntry = (a: Activity, key: TermKey) => a.kind === 'terms.changed' && a.detail.term === key;
 
@@ -74,8 +100,13 @@ export function TermsPanel({
   activity,
   me,
   timeZone,
+  caseId,
+  token,
 }: {
   doc: Y.Doc;
+  /** For the lender's plan limits (`GET /api/cases/:caseId/plan-policy`). */
+  caseId: string;
+  token: string;
   editable: boolean;
   /** For each term, the server's entry of the change that gave it its value. */
   history: Activity[];
@@ -234,66 +265,81 @@ export function TermsPanel({
     );
   };
 
-  const mismatch = instalmentMismatch(terms);
-  const schedule = repaymentSchedule(terms);
+  const policy = usePlanPolicy(caseId, token);
+  const planProposed = terms.planKind !== null && terms.planKind !== undefined;
+  const mismatch = planProposed ? null : instalmentMismatch(terms);
+  const schedule = planProposed ? null : repaymentSchedule(terms);
+
+  /** Proposes a plan (starting today on the case's clock, unless a start was already set) or withdraws it. */
+  const togglePlan = () => {
+    doc.transact(() => {
+      if (planProposed) {
+        map.set('planKind', null);
+        return;
+      }
+      map.set('planKind', 'equal_instalment' satisfies PlanKind);
+      if (!terms.planStartDate) map.set('planStartDate', todayIn(timeZone));
+    });
+  };
+
+  const field = (def: (typeof FIELDS)[number] | (typeof PLAN_FIELDS)[number]) => {
+    const { key, label, type } = def;
+    const id = 'testId' in def ? def.testId : `term-${key}`;
+    const error = errors[key];
+    const value = drafts[key] ?? displayField(key, terms[key]);
+    const common = {
+      id,
+      name: key,
+      value,
+      readOnly: !editable,
+      'aria-invalid': error !== undefined,
+      'aria-describedby': error ? `${id}-error` : undefined,
+      'data-testid': id,
+      onChange: (e: { target: { value: string } }) => {
+        const v = e.target.value;
+        setDrafts((d) => ({ ...d, [key]: v }));
+        // Validated as typed; the document changes only when the value is committed.
+        const r = parseField(key, v);
+        setErrors((x) => ({ ...x, [key]: r.ok ? undefined : r.error }));
+      },
+      onBlur: () => commit(key),
+    };
+    return (
+      <div className={`field field-${type}`} key={key}>
+        <label htmlFor={id}>{t(label)}</label>
+        {type === 'text' ? (
+          <textarea rows={3} maxLength={4000} {...common} />
+        ) : (
+          <input
+            type={type === 'date' ? 'date' : 'text'}
+            inputMode={type === 'money' || type === 'rate' ? 'decimal' : type === 'int' ? 'numeric' : undefined}
+            onKeyDown={(e) => {
+              // Enter is a choice: it keeps my value even over a change that arrived meanwhile.
+              if (e.key === 'Enter') commit(key, true);
+              // In Chromium the first Tab after typing a whole date stays inside the input (Tab steps
+              // through its parts), so no blur came and the date typed was not saved. A half-typed
+              // date reads as empty (badInput): committing that would clear the stored one.
+              if (type === 'date' && e.key === 'Tab' && !e.currentTarget.validity.badInput) commit(key);
+            }}
+            {...common}
+          />
+        )}
+        {error && (
+          <span id={`${id}-error`} className="error" role="alert">
+            {t(`terms.${error}`)}
+          </span>
+        )}
+        {lastChanged(key)}
+        {whileEditing(key)}
+        {replaced(key)}
+      </div>
+    );
+  };
 
   return (
     <section className="panel terms" aria-labelledby="terms-title">
       <h2 id="terms-title">{t('terms.title')}</h2>
-      <div className="terms-grid">
-        {FIELDS.map(({ key, label, type }) => {
-          const id = `term-${key}`;
-          const error = errors[key];
-          const value = drafts[key] ?? displayField(key, terms[key]);
-          const common = {
-            id,
-            name: key,
-            value,
-            readOnly: !editable,
-            'aria-invalid': error !== undefined,
-            'aria-describedby': error ? `${id}-error` : undefined,
-            'data-testid': id,
-            onChange: (e: { target: { value: string } }) => {
-              const v = e.target.value;
-              setDrafts((d) => ({ ...d, [key]: v }));
-              // Validated as typed; the document changes only when the value is committed.
-              const r = parseField(key, v);
-              setErrors((x) => ({ ...x, [key]: r.ok ? undefined : r.error }));
-            },
-            onBlur: () => commit(key),
-          };
-          return (
-            <div className={`field field-${type}`} key={key}>
-              <label htmlFor={id}>{t(label)}</label>
-              {type === 'text' ? (
-                <textarea rows={3} maxLength={4000} {...common} />
-              ) : (
-                <input
-                  type={type === 'date' ? 'date' : 'text'}
-                  inputMode={type === 'money' ? 'decimal' : type === 'int' ? 'numeric' : undefined}
-                  onKeyDown={(e) => {
-                    // Enter is a choice: it keeps my value even over a change that arrived meanwhile.
-                    if (e.key === 'Enter') commit(key, true);
-                    // In Chromium the first Tab after typing a whole date stays inside the input (Tab steps
-                    // through its parts), so no blur came and the date typed was not saved. A half-typed
-                    // date reads as empty (badInput): committing that would clear the stored one.
-                    if (type === 'date' && e.key === 'Tab' && !e.currentTarget.validity.badInput) commit(key);
-                  }}
-                  {...common}
-                />
-              )}
-              {error && (
-                <span id={`${id}-error`} className="error" role="alert">
-                  {t(`terms.${error}`)}
-                </span>
-              )}
-              {lastChanged(key)}
-              {whileEditing(key)}
-              {replaced(key)}
-            </div>
-          );
-        })}
-      </div>
+      <div className="terms-grid">{FIELDS.map(field)}</div>
       <label className="field-check">
         <input
           type="checkbox"
@@ -308,6 +354,48 @@ export function TermsPanel({
       </label>
       {lastChanged('noPayment')}
       {replaced('noPayment')}
+      <div className="plan" data-testid="plan">
+        <div className="plan-head">
+          <h3>{t('plan.title')}</h3>
+          {editable && (
+            <button type="button" className="secondary" data-testid="plan-toggle" onClick={togglePlan}>
+              {planProposed ? t('plan.remove') : t('plan.propose')}
+            </button>
+          )}
+        </div>
+        {!planProposed && <p className="muted hint">{t('plan.none')}</p>}
+        {planProposed && (
+          <>
+            <p className="muted hint">{t('plan.usesTerms')}</p>
+            <div className="terms-grid">
+              <div className="field field-kind">
+                <label htmlFor="plan-kind">{t('plan.kind')}</label>
+                <select
+                  id="plan-kind"
+                  data-testid="plan-kind"
+                  value={terms.planKind ?? ''}
+                  disabled={!editable}
+                  onChange={(e) => {
+                    const r = parseField('planKind', e.target.value);
+                    if (r.ok && map.get('planKind') !== r.value) map.set('planKind', r.value);
+                  }}
+                >
+                  {PLAN_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {t(`plan.kinds.${k}`)}
+                    </option>
+                  ))}
+                </select>
+                {terms.planKind && <small className="muted">{t(`plan.kindHints.${terms.planKind}`)}</small>}
+                {lastChanged('planKind')}
+                {replaced('planKind')}
+              </div>
+              {PLAN_FIELDS.filter((f) => f.key !== 'planRateBp' || terms.planKind !== 'interest_free').map(field)}
+            </div>
+            <PlanResult terms={terms} language={language} policy={policy} />
+          </>
+        )}
+      </div>
       {schedule && (
         <table className="schedule" data-testid="term-schedule">
           <caption>{t('terms.schedule')}</caption>

@@ -12,7 +12,7 @@ import {
 import type { RoomApi } from './useRoom';
 import { ErrorText } from '../app/ErrorText';
 import { useConfirm, type ConfirmOptions } from '../app/ConfirmDialog';
-import { problemKey } from '../outcome/useSignoffProblems';
+import { problemId, problemText } from '../outcome/useSignoffProblems';
 import { errorMessage } from '../app/errors';
 
 type PhaseChoice = Exclude<Phase, 'caucus' | 'concluded'>;
@@ -26,10 +26,13 @@ export function ModeratorPanel({
   room,
   state,
   problems,
+  termsClause,
 }: {
   room: RoomApi;
   state: RoomState;
   problems: SignoffProblem[] | null;
+  /** The number of the clause holding the settlement terms (it is named as such in the problems). */
+  termsClause?: number;
 }) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
@@ -97,7 +100,7 @@ export function ModeratorPanel({
             <span className="label">{t('moderation.notReady')}</span>
             <ul className="signoff-missing">
               {problems.map((p) => (
-                <li key={problemKey(p)}>{t(problemKey(p))}</li>
+                <li key={problemId(p)}>{problemText(t, p, termsClause)}</li>
               ))}
             </ul>
           </div>

@@ -12,6 +12,7 @@ import {
   type ClientToServerEvents,
   type ErrorBody,
   type LobbyStatus,
+  type NegotiationState,
   type OutcomeStatus,
   type Participant,
   type RoomState,
@@ -65,6 +66,8 @@ export interface RoomSnapshot {
   caucuses: CaucusSummary[];
   /** Sign-off: frozen text, signers, sealed record. */
   outcome: OutcomeStatus | null;
+  /** Clause consent, rounds and blind-offer status (never an offer's amount); null until the server says. */
+  negotiation: NegotiationState | null;
   /** userId → who is typing where (never me: the server does not send my own back). */
   typing: ReadonlyMap<string, TypingHint>;
   chat: RoomChat;
@@ -153,6 +156,7 @@ export class RoomClient {
       termsLast: [],
       caucuses: [],
       outcome: null,
+      negotiation: null,
       typing: new Map(),
       chat,
       unsent: unsentCount(chat),
@@ -197,6 +201,7 @@ export class RoomClient {
     socket.on('chat:message', (m) => this.onMessage(socket, m));
     socket.on('presence', (p) => this.set({ participants: p.participants }));
     socket.on('outcome:status', (outcome) => this.set({ outcome }));
+    socket.on('negotiation:state', (negotiation) => this.set({ negotiation }));
     socket.on('chat:typing', (e) => this.onTyping(e));
     socket.on('accord:error', (e) => {
       // A removal is told first, then its sessions are revoked: the first reason is the one that says why.
@@ -294,6 +299,26 @@ export class RoomClient {
       return res.ok ? null : res.error;
     } catch {
       return { code: 'INTERNAL', message: 'no answer from the server' } satisfies ErrorBody;
+    }
+  };
+
+  /**
+   * Sends an event and resolves with the server's whole answer (for the events whose answer is data:
+   * a round's snapshot, the negotiation state); a lost connection or no answer is an INTERNAL failure.
+   */
+  readonly ask = async <K extends ClientEventName>(event: K, payload: PayloadOf<K>): Promise<AckOf<K>> => {
+    const socket = this.socket;
+    if (!socket?.connected) return { ok: false, error: { code: 'INTERNAL', message: 'not connected' } };
+    try {
+      const res = await this.request(socket, event, payload);
+      // These answer with the whole negotiation state: shown at once, before the broadcast comes
+      // (the cast: TypeScript cannot narrow the generic answer by the event name).
+      if (res.ok && (event === 'consent:set' || event === 'negotiation:state')) {
+        this.set({ negotiation: res.data as NegotiationState });
+      }
+      return res;
+    } catch {
+      return { ok: false, error: { code: 'INTERNAL', message: 'no answer from the server' } };
     }
   };
 
@@ -416,6 +441,10 @@ export class RoomClient {
       .catch(() => undefined);
     this.request(socket, 'outcome:status', {})
       .then((res) => res.ok && this.set({ outcome: res.data }))
+      .catch(() => undefined);
+    // Asked after every (re)admission: what changed while away came as broadcasts this socket missed.
+    this.request(socket, 'negotiation:state', {})
+      .then((res) => res.ok && this.set({ negotiation: res.data }))
       .catch(() => undefined);
     this.loadCaucuses(socket);
     void this.flush();

@@ -6,6 +6,8 @@ import {
   can,
   isParty as isPartyRole,
   mayEditAgreement,
+  TERMS_CLAUSE_ID,
+  clauseConsent,
   partiesMayPost,
   type CaseRole,
 } from '@accord/shared';
@@ -30,6 +32,8 @@ import { ModeratorPanel } from './ModeratorPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { RoomBanner } from './RoomBanner';
 import { useRoom } from './useRoom';
+import { NegotiationPanel } from '../negotiation/NegotiationPanel';
+import { useHashedClauses } from '../negotiation/useClauses';
 
 /** Activity after which the mediator's list of removed participants and links is read again. */
 const LINK_KINDS = new Set<string>([
@@ -76,7 +80,16 @@ export function RoomPage({
     () => ({ name: you?.displayName ?? '…', color: ROLE_COLOURS[myRole ?? 'observer'] }),
     [you?.displayName, myRole],
   );
-  const problems = useSignoffProblems(agreement?.ready ? agreement.doc : null, room.participants);
+  const readyDoc = agreement?.ready ? agreement.doc : null;
+  const clauses = useHashedClauses(readyDoc, room.welcome?.language ?? null);
+  const negotiation = room.negotiation;
+  // Until the server's consent arrives every clause counts as pending: signing stays shut, not open.
+  const consent = useMemo(
+    () => (clauses ? clauseConsent(clauses, negotiation?.consent ?? []) : null),
+    [clauses, negotiation],
+  );
+  const termsClause = clauses?.find((c) => c.id === TERMS_CLAUSE_ID)?.number;
+  const problems = useSignoffProblems(readyDoc, room.participants, consent);
   // While a text is frozen for signing, or sealed as signed, it is shown once, in the signing panel, not
   // again in the editor.
   const frozen = (room.outcome?.freeze ?? null) !== null && !room.outcome?.sealed;
@@ -160,7 +173,7 @@ export function RoomPage({
           )}
           {isMediator && state && state.phase !== 'concluded' && (
             <>
-              <ModeratorPanel room={room} state={state} problems={problems} />
+              <ModeratorPanel room={room} state={state} problems={problems} termsClause={termsClause} />
               <InviteRecovery
                 caseId={caseId}
                 token={token}
@@ -217,45 +230,64 @@ export function RoomPage({
             caucuses={room.caucuses}
           />
         </div>
-        <section className="panel agreement" aria-labelledby="agreement-title">
-          <h2 id="agreement-title">{t('agreement.title')}</h2>
-          {room.outcome && (room.outcome.freeze ?? room.outcome.sealed) && room.welcome && (
-            <SigningPanel
+        <div className="agreement-col">
+          <section className="panel agreement" aria-labelledby="agreement-title">
+            <h2 id="agreement-title">{t('agreement.title')}</h2>
+            {room.outcome && (room.outcome.freeze ?? room.outcome.sealed) && room.welcome && (
+              <SigningPanel
+                room={room}
+                status={room.outcome}
+                caseId={caseId}
+                caseNumber={room.welcome.caseNumber}
+                language={room.welcome.language}
+                doc={agreement?.doc ?? null}
+                isStaff={staffSession()?.user.id === me}
+                token={token}
+              />
+            )}
+
+            {agreement?.changeRefused && (
+              <p className="warning" role="status" data-testid="change-refused">
+                {t('agreement.changeRefused')}
+              </p>
+            )}
+            {agreement?.ready && !textShown && (
+              <>
+                {room.outcome?.sealed && (
+                  <p className="warning" data-testid="draft-not-agreed">
+                    {t('signing.draftNotAgreed')}
+                  </p>
+                )}
+                <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
+                <TermsPanel
+                  doc={agreement.doc}
+                  editable={canEdit}
+                  history={room.termsLast}
+                  activity={room.activity}
+                  me={room.me}
+                  timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
+                  caseId={caseId}
+                  token={token}
+                />
+              </>
+            )}
+          </section>
+          {admitted && room.welcome && (
+            <NegotiationPanel
               room={room}
-              status={room.outcome}
+              doc={readyDoc}
+              clauses={clauses}
               caseId={caseId}
               caseNumber={room.welcome.caseNumber}
               language={room.welcome.language}
-              doc={agreement?.doc ?? null}
-              isStaff={staffSession()?.user.id === me}
-              token={token}
+              timeZone={room.welcome.timeZone}
+              partyRole={myRole === 'customer' || myRole === 'platform' ? myRole : null}
+              // Consent, offers and rounds change nothing once the text is frozen for signing or the case is over.
+              mayAct={!textShown && state?.phase !== 'concluded'}
+              isMediator={isMediator}
             />
           )}
-
-          {agreement?.changeRefused && (
-            <p className="warning" role="status" data-testid="change-refused">
-              {t('agreement.changeRefused')}
-            </p>
-          )}
-          {agreement?.ready && !textShown && (
-            <>
-              {room.outcome?.sealed && (
-                <p className="warning" data-testid="draft-not-agreed">
-                  {t('signing.draftNotAgreed')}
-                </p>
-              )}
-              <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
-              <TermsPanel
-                doc={agreement.doc}
-                editable={canEdit}
-                history={room.termsLast}
-                activity={room.activity}
-                me={room.me}
-                timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
-              />
-            </>
-          )}
-        </section>
+        </div>
       </div>
     </div>
   );

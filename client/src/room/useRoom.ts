@@ -6,7 +6,10 @@ import { RoomClient, roomStatus, typingIn, type RoomSnapshot } from './RoomClien
 export interface RoomApi
   extends
     Omit<RoomSnapshot, 'typing'>,
-    Pick<RoomClient, 'send' | 'retry' | 'discard' | 'loadOlder' | 'markRead' | 'setViewing' | 'setTyping' | 'command'> {
+    Pick<
+      RoomClient,
+      'send' | 'retry' | 'discard' | 'loadOlder' | 'markRead' | 'setViewing' | 'setTyping' | 'command' | 'ask'
+    > {
   me: string;
   /** Lets the call use the room's socket (RoomClient.attach). */
   attach: RoomClient['attach'];
@@ -40,6 +43,7 @@ export function useRoom(caseId: string, token: string, me: string): RoomApi {
     setViewing: client.setViewing,
     setTyping: client.setTyping,
     command: client.command,
+    ask: client.ask,
     attach: client.attach,
   };
 }
