@@ -38,7 +38,7 @@ describe.skipIf(!chromiumOrSkip())(
     beforeAll(async () => {
       if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
       t = await startServer();
-      c = await t.createCase('逾期借款分期还款', { lobby: false });
+      c = await t.createCase('逾期借款分期还款', { lobby: false, phase: 'joint' });
       browser = await launchChromium();
       for (const party of PARTIES) {
         const context = await browser.newContext(DEVICE[party]);
@@ -66,6 +66,8 @@ describe.skipIf(!chromiumOrSkip())(
       await page.getByTestId('hardship-files').setInputFiles(proof);
       await shoot('customer', 'hardship-form');
       await page.getByTestId('hardship-submit').click();
+      // The proof joins the case's evidence for good: the page asks first.
+      await page.getByTestId('confirm-ok').click();
       for (const party of PARTIES) {
         await expect
           .poll(() => pages[party].getByTestId('hardship-view').first().getAttribute('data-kind'))

@@ -3,8 +3,12 @@ import type * as Y from 'yjs';
 import { hashedClauses, type CaseLanguage } from '@accord/shared';
 import type { HashedClause } from './consentView';
 
-/** Typing bursts change the document many times a second; clauses are hashed once it pauses. */
-const DEBOUNCE_MS = 250;
+/**
+ * Typing bursts change the document many times a second; clauses are hashed at most this often.
+ * Throttled rather than debounced: while anyone keeps typing, a debounce would never fire, and the
+ * list would show clauses as they were before the burst (seen in the room while a party filled in a plan).
+ */
+const THROTTLE_MS = 250;
 
 /**
  * The agreement's clauses with their hashes, kept current as the document changes (debounced), in
@@ -27,8 +31,10 @@ export function useHashedClauses(doc: Y.Doc | null, language: CaseLanguage | nul
       });
     };
     const schedule = () => {
-      clearTimeout(timer);
-      timer = setTimeout(compute, DEBOUNCE_MS);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        compute();
+      }, THROTTLE_MS);
     };
     compute();
     doc.on('update', schedule);
@@ -41,15 +47,17 @@ export function useHashedClauses(doc: Y.Doc | null, language: CaseLanguage | nul
   return held && held.doc === doc && held.language === language ? held.clauses : null;
 }
 
-/** A number that changes when the document has changed and then paused (debounced): to recompute views of it. */
+/** A number that changes when the document has changed (at most every THROTTLE_MS): to recompute views of it. */
 export function useDocVersion(doc: Y.Doc | null): number {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     if (!doc) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const bump = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => setVersion((v) => v + 1), DEBOUNCE_MS);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        setVersion((v) => v + 1);
+      }, THROTTLE_MS);
     };
     doc.on('update', bump);
     return () => {

@@ -59,14 +59,15 @@ export class CaseAccess {
     caseId: string,
     allowed: Actor[],
     roles: readonly CaseRole[],
-  ): Promise<{ c: CaseRecord; actor: Actor | null }> {
+  ): Promise<{ c: CaseRecord; actor: Actor | null; memberRole: CaseRole | null }> {
     const c = await this.getCase(caseId);
     const member = await this.store.getMember(c.id, identity.user.id);
     const current = member && member.removedAt === null ? member : null;
-    const actor = actorOf(identity, current?.role ?? null, c);
-    if (actor && allowed.includes(actor)) return { c, actor };
+    const memberRole = current?.role ?? null;
+    const actor = actorOf(identity, memberRole, c);
+    if (actor && allowed.includes(actor)) return { c, actor, memberRole };
     const sessionReaches = identity.session.caseId === null || identity.session.caseId === c.id;
-    if (current && sessionReaches && roles.includes(current.role)) return { c, actor: null };
+    if (current && sessionReaches && roles.includes(current.role)) return { c, actor: null, memberRole };
     throw new AccordError('FORBIDDEN', 'you may not do this on this case');
   }
 

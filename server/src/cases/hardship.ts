@@ -52,7 +52,8 @@ export class HardshipService {
       identity,
       caseId,
       ['customer', 'mediator', 'staff', 'admin'],
-      ['platform'],
+      // The lender's representative and the mediator as members of the room, on its invite session too.
+      ['platform', 'mediator'],
     );
     const h = await this.store.getHardship(c.id);
     return h ? this.view(h) : null;
