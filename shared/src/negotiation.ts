@@ -185,7 +185,10 @@ export function clauseAuthor(client: number | null, authors: readonly DocAuthor[
 }
 
 /** Whether two blind offers overlap (the customer asks at most what the lender would pay), and the midpoint. */
-export function resolveOffers(customerMinCents: number, platformMaxCents: number): { overlap: boolean; midpointCents: number | null } {
+export function resolveOffers(
+  customerMinCents: number,
+  platformMaxCents: number,
+): { overlap: boolean; midpointCents: number | null } {
   if (customerMinCents > platformMaxCents) return { overlap: false, midpointCents: null };
   // Rounded down to the cent: the same on every node, and never above what the lender offered.
   return { overlap: true, midpointCents: Math.floor((customerMinCents + platformMaxCents) / 2) };

@@ -174,8 +174,20 @@ describe('sign-off and the sealed outcome record', () => {
     expect(r).toMatchObject({ format: 'accord.outcome/3', outcome: { kind: 'settled', reason: null } });
     // The seeded text and the terms: two clauses, each agreed by both parties (names masked).
     expect(r.clauses?.map((x) => [x.number, x.history.map((h) => [h.role, h.state, h.name])])).toEqual([
-      [1, [['customer', 'agreed', '王**'], ['platform', 'agreed', '李*']]],
-      [2, [['customer', 'agreed', '王**'], ['platform', 'agreed', '李*']]],
+      [
+        1,
+        [
+          ['customer', 'agreed', '王**'],
+          ['platform', 'agreed', '李*'],
+        ],
+      ],
+      [
+        2,
+        [
+          ['customer', 'agreed', '王**'],
+          ['platform', 'agreed', '李*'],
+        ],
+      ],
     ]);
     expect(r.rounds).toEqual([]);
     expect(r.hardship).toBeNull();

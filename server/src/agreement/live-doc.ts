@@ -1,17 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import * as decoding from 'lib0/decoding';
-import * as random from 'lib0/random';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log';
 import { SerialQueue } from '../lib/serial-queue';
-import type { DocStore, StoredDoc } from '../store/types';
+import type { DocStore } from '../store/types';
 import { clockProblem } from './clock-guard';
 import { landedSchemaProblem, rootsOf } from './schema-guard';
 import { landedTermsProblem } from './terms-guard';
 import { currentTermItems, landedTermChanges, type TermChange } from './term-changes';
 import { awarenessMessage, syncMessage, updateMessage } from './messages';
+import { awarenessCarrier, buildYDoc, isEmptyUpdate, newContentClients } from './doc-updates';
 
 /** One party's connection to a document, as the document sees it (transport-free). */
 export interface DocConnection {
@@ -67,28 +66,6 @@ export interface LiveDocOptions {
    * back and re-applying it; with other nodes it must take in what they appended first.
    */
   soleWriter?: boolean;
-}
-
-/**
- * An update with no structs and an empty delete set, read from its two leading counts alone (a full
- * decode of every update just to find the empty ones cost as much as applying them). Throws when
- * even those cannot be read.
- */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  const d = decoding.createDecoder(update);
-  return decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 0;
-}
-
-/**
- * What an Awareness takes from its Y.Doc (y-protocols 1.0.7 reads `clientID` and subscribes to
- * 'destroy', nothing else). The server's awareness only relays the clients' states and has none of
- * its own, so it needs a client id, not a document: a Y.Doc of its own (maps, sets, promises,
- * observers) cost about 2 KB per loaded document. Its id is drawn as Yjs draws one. No 'destroy' is
- * ever emitted: LiveDoc.destroy destroys the awareness itself.
- */
-function awarenessCarrier(): Y.Doc {
-  const carrier = { clientID: random.uint32(), on: () => undefined };
-  return carrier as unknown as Y.Doc;
 }
 
 /** What a document is loaded from: a built Y.Doc, or a stored snapshot not built yet (and its state vector, if known). */
@@ -599,28 +576,6 @@ export class LiveDoc {
     this.options.log.error({ err, event: 'doc.store_failed', doc: this.name }, 'could not store update');
     this.options.onBroken(this);
   }
-}
-
-/**
- * The Yjs client ids of the content an update brings that the document does not have yet: who
- * wrote it. Content it only repeats (a client resending what it received from others) names nobody.
- */
-function newContentClients(decoded: ReturnType<typeof Y.decodeUpdate>, doc: Y.Doc): number[] {
-  const clients = new Set<number>();
-  for (const struct of decoded.structs) {
-    const { client, clock } = struct.id;
-    if (struct instanceof Y.Item && clock + struct.length > Y.getState(doc.store, client)) clients.add(client);
-  }
-  return [...clients];
-}
-
-function buildYDoc(stored: StoredDoc): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
-  doc.transact(() => {
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u.data);
-  });
-  return doc;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -29,7 +29,7 @@ import { loadSigningKey, type SigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
-import { socketRooms, type AccordIo } from '../room/socket-types';
+import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import type { AuditRecord } from '../store/types';
 import type { Infrastructure } from './infrastructure';

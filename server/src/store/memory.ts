@@ -1,10 +1,4 @@
-import {
-  AccordError,
-  type CaseLifecycle,
-  type CaseRole,
-  type Channel,
-  type ChatMessage,
-} from '@accord/shared';
+import { AccordError, type CaseLifecycle, type CaseRole, type Channel, type ChatMessage } from '@accord/shared';
 import {
   defaultRoomState,
   type AppendResult,
@@ -37,11 +31,11 @@ import {
   type UserPatch,
   type LenderRecord,
   type AccountEventRecord,
-  type OfferRecord,
-  type OfferResultRecord,
+  type OfferStore,
   type NegotiationStore,
 } from './types';
 import { MemoryNegotiation } from './memory-negotiation';
+import { MemoryOffers } from './memory-offers';
 import { MemoryOutbox } from './memory-outbox';
 import { MemoryHardship } from './memory-hardship';
 import { clientIdReused } from './rows';
@@ -77,8 +71,6 @@ export class MemoryStore implements Store {
   private nextUpdateId = 1;
   private readonly lenders = new Map<string, LenderRecord>();
   private readonly accountEvents: AccountEventRecord[] = [];
-  private readonly offers: OfferRecord[] = [];
-  private readonly offerResults: OfferResultRecord[] = [];
 
   async ping(): Promise<void> {}
 
@@ -190,6 +182,12 @@ export class MemoryStore implements Store {
   putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
   getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
 
+  private readonly offerRounds = new MemoryOffers();
+  addOffer: OfferStore['addOffer'] = (o) => this.offerRounds.addOffer(o);
+  listOffers: OfferStore['listOffers'] = (c) => this.offerRounds.listOffers(c);
+  resolveOfferRound: OfferStore['resolveOfferRound'] = (r) => this.offerRounds.resolveOfferRound(r);
+  listOfferResults: OfferStore['listOfferResults'] = (c) => this.offerRounds.listOfferResults(c);
+
   private readonly negotiation = new MemoryNegotiation();
   addConsent: NegotiationStore['addConsent'] = (e) => this.negotiation.addConsent(e);
   listConsent: NegotiationStore['listConsent'] = (c) => this.negotiation.listConsent(c);
@@ -296,7 +294,7 @@ export class MemoryStore implements Store {
     this.hardships.purge(caseId);
     for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
-    for (let i = this.offers.length - 1; i >= 0; i--) if (this.offers[i]!.caseId === caseId) this.offers.splice(i, 1);
+    this.offerRounds.purge(caseId);
     for (const name of [...this.docs.keys()])
       if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);
     this.negotiation.purge(caseId);
@@ -591,32 +589,5 @@ export class MemoryStore implements Store {
       throughId,
       updates: doc.updates.filter((u) => !covered.has(u.id)),
     });
-  }
-
-  async addOffer(offer: OfferRecord): Promise<boolean> {
-    if (this.offers.some((o) => o.caseId === offer.caseId && o.round === offer.round && o.role === offer.role))
-      return false;
-    this.offers.push({ ...offer, sealed: offer.sealed.slice() });
-    return true;
-  }
-
-  async listOffers(caseId: string): Promise<OfferRecord[]> {
-    return this.offers
-      .filter((o) => o.caseId === caseId)
-      .sort((a, b) => a.round - b.round || a.role.localeCompare(b.role))
-      .map((o) => ({ ...o, sealed: o.sealed.slice() }));
-  }
-
-  async resolveOfferRound(result: OfferResultRecord): Promise<boolean> {
-    if (this.offerResults.some((r) => r.caseId === result.caseId && r.round === result.round)) return false;
-    this.offerResults.push({ ...result });
-    return true;
-  }
-
-  async listOfferResults(caseId: string): Promise<OfferResultRecord[]> {
-    return this.offerResults
-      .filter((r) => r.caseId === caseId)
-      .sort((a, b) => a.round - b.round)
-      .map((r) => ({ ...r }));
   }
 }
