@@ -8,6 +8,7 @@ import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { pdf } from '../helpers/files';
 import { repoRoot } from '../helpers/process';
 import { NAMES, makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
+import { agreeEveryClause } from './consent-support';
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
 type Party = (typeof PARTIES)[number];
@@ -157,6 +158,47 @@ describe.skipIf(!chromiumOrSkip())(
       await expect.poll(() => m.getByTestId('phase-signing').isEnabled()).toBe(true);
     });
 
+    it('blind offers: each party names a number privately; they overlap and the midpoint goes into the terms', async () => {
+      const m = pages.mediator;
+      // The borrower would accept no less than ¥3,210.00; the lender would pay no more than ¥3,790.00.
+      for (const [party, amount] of [
+        ['customer', '3210'],
+        ['platform', '3790'],
+      ] as const) {
+        const page = pages[party];
+        await page.getByTestId('offer-amount').fill(amount);
+        await page.getByTestId('offer-submit').click();
+        await page.getByTestId('confirm-ok').click();
+        await expect.poll(() => m.getByTestId('offer-status').getAttribute(`data-${party}-submitted`)).toBe('true');
+      }
+      await expect.poll(() => m.getByTestId('offer-result-1').getAttribute('data-overlap')).toBe('true');
+      for (const party of PARTIES) {
+        await expect.poll(() => pages[party].getByTestId('term-amountAgreedCents').inputValue()).toBe('3,500.00');
+      }
+      // Neither the mediator nor the other party ever sees an offer.
+      const hidden: Record<Party, string[]> = {
+        customer: ['3,790', '3790'],
+        platform: ['3,210', '3210'],
+        mediator: ['3,210', '3210', '3,790', '3790'],
+      };
+      for (const party of PARTIES) {
+        const text = await pages[party].locator('body').innerText();
+        for (const value of hidden[party]) expect(text).not.toContain(value);
+      }
+      await shoot('mediator', 'offers');
+
+      // The terms changed since round 1: the diff shows it, and the terms clause must be agreed again.
+      await m.getByTestId('round-diff-from').selectOption('1');
+      await m.getByTestId('round-diff-to').selectOption('current');
+      await expect.poll(() => m.getByTestId('round-diff-output').innerText()).toContain('3,500.00');
+      expect(await m.getByTestId('round-diff-output').locator('ins').count()).toBeGreaterThan(0);
+      await shoot('mediator', 'round-diff');
+      await expect.poll(() => m.getByTestId('clause-3').getAttribute('data-agreed')).toBe('false');
+      expect(await m.getByTestId('phase-signing').isDisabled()).toBe(true);
+      await agreeEveryClause({ customer: pages.customer, platform: pages.platform }, m);
+      await expect.poll(() => m.getByTestId('phase-signing').isEnabled()).toBe(true);
+    });
+
     it('the frozen text carries the schedule; all three sign; the sealed record lists the consent and the round', async () => {
       await pages.mediator.getByTestId('phase-signing').click();
       for (const party of PARTIES) {
@@ -185,6 +227,7 @@ describe.skipIf(!chromiumOrSkip())(
       expect(verified.ok).toBe(true);
       const r = sealed.record;
       expect(r.agreement?.text).toContain('第 18 期');
+      expect(r.agreement?.text).toContain('同意支付金额：人民币 3,500.00 元');
       expect(r.clauses).toHaveLength(3);
       const second = r.clauses!.find((cl) => cl.number === 2)!;
       // Objected, agreed to the old text (lender), then both agreed to the reworded one.
