@@ -137,6 +137,20 @@ export const NegotiationState = z.object({
 });
 export type NegotiationState = z.infer<typeof NegotiationState>;
 
+/**
+ * How far a negotiation state has come: every part of it only grows (consent, authors and rounds are
+ * appended, an offer round gains submissions and then a result), so of two states of one case the one
+ * with the larger progress is the later. A page keeps the later of what it is sent: broadcasts and
+ * answers may arrive out of order.
+ */
+export function negotiationProgress(state: NegotiationState): number {
+  const offers = state.offers.rounds.reduce(
+    (n, r) => n + Number(r.submitted.customer) + Number(r.submitted.platform) + (r.result ? 1 : 0),
+    0,
+  );
+  return state.consent.length + state.authors.length + state.rounds.length + offers;
+}
+
 export type PartyConsent =
   | { state: 'pending'; /** Whether this party had consented to an earlier text of the clause. */ reset: boolean }
   | { state: ConsentState; reason: string; at: string };

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CaseRole, OBJECTION_MAX, OBJECTION_MIN, PARTY_ROLES, type PartyRole } from '@accord/shared';
+import { CaseRole, OBJECTION_MAX, OBJECTION_MIN, PARTY_ROLES, type CaseLanguage, type PartyRole } from '@accord/shared';
 import { errorMessage } from '../app/errors';
 import type { RoomApi } from '../room/useRoom';
 import { clausesLeft, type ClauseRow } from './consentView';
@@ -13,8 +13,11 @@ export function ConsentPanel({
   room,
   rows,
   myRole,
+  language,
 }: {
   room: RoomApi;
+  /** The case's language: the clauses' text is written in it, whatever the page's. */
+  language: CaseLanguage;
   /** Null while the clauses are being read from the document. */
   rows: ClauseRow[] | null;
   /** My party role when I may consent now (null: I only read). */
@@ -33,14 +36,24 @@ export function ConsentPanel({
       </p>
       <ol className="clauses">
         {rows.map((row) => (
-          <ClauseItem key={row.id} room={room} row={row} myRole={myRole} />
+          <ClauseItem key={row.id} room={room} row={row} myRole={myRole} language={language} />
         ))}
       </ol>
     </div>
   );
 }
 
-function ClauseItem({ room, row, myRole }: { room: RoomApi; row: ClauseRow; myRole: PartyRole | null }) {
+function ClauseItem({
+  room,
+  row,
+  myRole,
+  language,
+}: {
+  room: RoomApi;
+  row: ClauseRow;
+  myRole: PartyRole | null;
+  language: CaseLanguage;
+}) {
   const { t } = useTranslation();
   const [objecting, setObjecting] = useState(false);
   const [reason, setReason] = useState('');
@@ -120,7 +133,9 @@ function ClauseItem({ room, row, myRole }: { room: RoomApi; row: ClauseRow; myRo
           </span>
         )}
       </div>
-      <p className="clause-excerpt">{row.excerpt}</p>
+      <p className="clause-excerpt" lang={language}>
+        {row.excerpt}
+      </p>
       <ul className="consent-states">{PARTY_ROLES.map(partyLine)}</ul>
       {row.reset.length > 0 && (
         <p className="warning clause-reset" role="status" data-testid={`clause-${n}-reset`}>

@@ -56,7 +56,7 @@ export function NegotiationPanel({
       )}
       <details open className="negotiation-section">
         <summary>{t('negotiation.consent.title')}</summary>
-        <ConsentPanel room={room} rows={rows} myRole={actor} />
+        <ConsentPanel room={room} rows={rows} myRole={actor} language={language} />
       </details>
       {state && (
         <details open className="negotiation-section">

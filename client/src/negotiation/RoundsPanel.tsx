@@ -217,7 +217,11 @@ export function RoundsPanel({
             </label>
           </div>
           <div data-testid="round-diff-output" className="round-diff-output">
-            {a && b ? <DiffOutput before={a} after={b} /> : <p className="muted">{t('negotiation.loading')}</p>}
+            {a && b ? (
+              <DiffOutput before={a} after={b} language={language} />
+            ) : (
+              <p className="muted">{t('negotiation.loading')}</p>
+            )}
           </div>
         </div>
       )}
@@ -261,9 +265,11 @@ function TermsList({ terms }: { terms: SettlementTerms }) {
 function DiffOutput({
   before,
   after,
+  language,
 }: {
   before: { text: string; terms: SettlementTerms };
   after: { text: string; terms: SettlementTerms };
+  language: CaseLanguage;
 }) {
   const { t, i18n } = useTranslation();
   const parts = useMemo(() => textDiff(before.text, after.text), [before.text, after.text]);
@@ -291,7 +297,7 @@ function DiffOutput({
       {hasChanges(parts) ? (
         <>
           <p>{t('negotiation.rounds.textChanges')}</p>
-          <DiffText parts={parts} />
+          <DiffText parts={parts} lang={language} />
         </>
       ) : (
         <p className="muted">{t('negotiation.rounds.noChange')}</p>
@@ -301,7 +307,7 @@ function DiffOutput({
 }
 
 /** A text diff as marked-up text: insertions in `<ins>`, deletions in `<del>`, long unchanged stretches counted. */
-export function DiffText({ parts }: { parts: readonly DiffPart[] }) {
+export function DiffText({ parts, lang }: { parts: readonly DiffPart[]; lang?: CaseLanguage }) {
   const { t } = useTranslation();
   return (
     <div className="diff-text">
@@ -312,11 +318,17 @@ export function DiffText({ parts }: { parts: readonly DiffPart[] }) {
             {'\n'}
           </span>
         ) : p.kind === 'ins' ? (
-          <ins key={i}>{p.text}</ins>
+          <ins key={i} lang={lang}>
+            {p.text}
+          </ins>
         ) : p.kind === 'del' ? (
-          <del key={i}>{p.text}</del>
+          <del key={i} lang={lang}>
+            {p.text}
+          </del>
         ) : (
-          <span key={i}>{p.text}</span>
+          <span key={i} lang={lang}>
+            {p.text}
+          </span>
         ),
       )}
     </div>

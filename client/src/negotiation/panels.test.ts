@@ -72,7 +72,7 @@ const agreed = (clauseId: string, hash: string, role: 'customer' | 'platform'): 
 describe('the consent panel (UI contract)', () => {
   it('shows each clause with its state in data attributes, and buttons for a party', async () => {
     const r = await rows((c) => [agreed(c[0]!.id, c[0]!.hash, 'customer'), agreed(c[0]!.id, c[0]!.hash, 'platform')]);
-    const html = render(createElement(ConsentPanel, { room, rows: r, myRole: 'customer' }));
+    const html = render(createElement(ConsentPanel, { room, rows: r, myRole: 'customer', language: 'zh-CN' }));
     const d = dom(html);
     expect(d.has('consent')).toBe(true);
     expect(d.attrs('clause-1')).toMatchObject({
@@ -92,7 +92,7 @@ describe('the consent panel (UI contract)', () => {
 
   it('says a clause changed since a party agreed, and gives no buttons to the mediator', async () => {
     const r = await rows((c) => [agreed(c[0]!.id, 'f'.repeat(64), 'platform')]);
-    const html = render(createElement(ConsentPanel, { room, rows: r, myRole: null }));
+    const html = render(createElement(ConsentPanel, { room, rows: r, myRole: null, language: 'zh-CN' }));
     const d = dom(html);
     expect(d.has('clause-1-reset')).toBe(true);
     expect(html).toContain('Changed since Platform agreed.');

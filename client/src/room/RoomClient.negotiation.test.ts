@@ -97,4 +97,15 @@ describe('the negotiation state in the room client', () => {
     expect(offline).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     client.close();
   });
+
+  it('keeps the later state when an older broadcast arrives after a newer answer (they cross on the way)', async () => {
+    const { socket, client } = setup({ 'consent:set': { ok: true, data: state(3) } });
+    await client.ask('consent:set', { clauseId: 'terms', hash: 'b'.repeat(64), state: 'agreed' });
+    // Read by the server before that consent, sent after its answer.
+    socket.fire('negotiation:state', state(2));
+    expect(client.getSnapshot().negotiation?.rounds).toHaveLength(3);
+    socket.fire('negotiation:state', state(4));
+    expect(client.getSnapshot().negotiation?.rounds).toHaveLength(4);
+    client.close();
+  });
 });

@@ -12,6 +12,7 @@ import {
   type ClientToServerEvents,
   type ErrorBody,
   type LobbyStatus,
+  negotiationProgress,
   type NegotiationState,
   type OutcomeStatus,
   type Participant,
@@ -201,7 +202,7 @@ export class RoomClient {
     socket.on('chat:message', (m) => this.onMessage(socket, m));
     socket.on('presence', (p) => this.set({ participants: p.participants }));
     socket.on('outcome:status', (outcome) => this.set({ outcome }));
-    socket.on('negotiation:state', (negotiation) => this.set({ negotiation }));
+    socket.on('negotiation:state', (negotiation) => this.setNegotiation(negotiation));
     socket.on('chat:typing', (e) => this.onTyping(e));
     socket.on('accord:error', (e) => {
       // A removal is told first, then its sessions are revoked: the first reason is the one that says why.
@@ -302,6 +303,13 @@ export class RoomClient {
     }
   };
 
+  /** Keeps the later of two negotiation states: an answer and a broadcast may cross on the way. */
+  private setNegotiation(next: NegotiationState): void {
+    const current = this.snapshot.negotiation;
+    if (current && negotiationProgress(next) < negotiationProgress(current)) return;
+    this.set({ negotiation: next });
+  }
+
   /**
    * Sends an event and resolves with the server's whole answer (for the events whose answer is data:
    * a round's snapshot, the negotiation state); a lost connection or no answer is an INTERNAL failure.
@@ -314,7 +322,7 @@ export class RoomClient {
       // These answer with the whole negotiation state: shown at once, before the broadcast comes
       // (the cast: TypeScript cannot narrow the generic answer by the event name).
       if (res.ok && (event === 'consent:set' || event === 'negotiation:state')) {
-        this.set({ negotiation: res.data as NegotiationState });
+        this.setNegotiation(res.data as NegotiationState);
       }
       return res;
     } catch {
@@ -444,7 +452,7 @@ export class RoomClient {
       .catch(() => undefined);
     // Asked after every (re)admission: what changed while away came as broadcasts this socket missed.
     this.request(socket, 'negotiation:state', {})
-      .then((res) => res.ok && this.set({ negotiation: res.data }))
+      .then((res) => res.ok && this.setNegotiation(res.data))
       .catch(() => undefined);
     this.loadCaucuses(socket);
     void this.flush();

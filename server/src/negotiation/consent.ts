@@ -23,6 +23,7 @@ import type { AuditLog } from '../audit/log';
 import type { Principal } from '../auth/service';
 import type { Logger } from '../log';
 import type { AuditRecord, CaseStore, ConsentRecord, DocStore, NegotiationStore, RoundRecord } from '../store/types';
+import { KeyedSerialQueue } from '../lib/serial-queue';
 import type { OfferViews, PublishNegotiation } from './types';
 
 /** Consent is given while the agreement is worked on; once signing starts it stands as it is. */
@@ -60,6 +61,8 @@ const toSummary = (r: RoundRecord): RoundSummary => ({
  * stood) into the store. Blind offers are `offers.ts`; their view comes in through `OfferViews`.
  */
 export class NegotiationService {
+  private readonly publishing = new KeyedSerialQueue();
+
   constructor(private readonly deps: NegotiationDeps) {}
 
   /** Everything about the negotiation a member of the room may see (the same for every member). */
@@ -182,7 +185,9 @@ export class NegotiationService {
    */
   async publish(caseId: string): Promise<void> {
     try {
-      await this.deps.publish(caseId);
+      // One at a time per case: each reads the state after the one before was sent, so the room
+      // receives them in the order they were read (an older state never follows a newer one).
+      await this.publishing.run(caseId, () => this.deps.publish(caseId));
     } catch (err) {
       this.deps.log.warn({ err, event: 'negotiation.publish_failed', caseId }, 'negotiation state not sent');
     }
