@@ -23,3 +23,4 @@ export * from './pages';
 export * from './recovery';
 export * from './repayment';
 export * from './hardship';
+export * from './assistant/facts';

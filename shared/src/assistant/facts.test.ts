@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { extractFacts, type Fact } from './facts';
+
+const of = <K extends Fact['kind']>(text: string, kind: K) =>
+  extractFacts(text).filter((f): f is Extract<Fact, { kind: K }> => f.kind === kind);
+const cents = (text: string) => of(text, 'amount').map((f) => [f.cents, f.span.text]);
+
+describe('amounts, with the text they came from', () => {
+  it('reads digits with separators, decimals, 万 and 千, by string arithmetic (no float error)', () => {
+    expect(cents('借款12,000元，服务费1,280.50元')).toEqual([
+      [1_200_000, '12,000元'],
+      [128_050, '1,280.50元'],
+    ]);
+    expect(cents('共3.5万元，另0.1万元')).toEqual([
+      [3_500_000, '3.5万元'],
+      [100_000, '0.1万元'],
+    ]);
+    // 0.29 × 100 is 28.999… in floating point; the string is moved, not multiplied.
+    expect(cents('手续费0.29元')).toEqual([[29, '0.29元']]);
+    expect(cents('罚了480块')).toEqual([[48_000, '480块']]);
+  });
+
+  it('reads currency marks before the figure: ¥, ￥, RMB, CNY, 人民币', () => {
+    expect(cents('被扣¥300和￥1,000.5')).toEqual([
+      [30_000, '¥300'],
+      [100_050, '￥1,000.5'],
+    ]);
+    expect(cents('I borrowed RMB 12,000 and paid CNY 3.5万 back')).toEqual([
+      [1_200_000, 'RMB 12,000'],
+      [3_500_000, 'CNY 3.5万'],
+    ]);
+    expect(cents('担保费人民币600元')).toEqual([[60_000, '人民币600元']]);
+    expect(cents('a service fee of 1,800 yuan')).toEqual([[180_000, '1,800 yuan']]);
+  });
+
+  it('reads Chinese numerals and capital amount words', () => {
+    expect(cents('会员费两千五百元')).toEqual([[250_000, '两千五百元']]);
+    expect(cents('共一万二千元')).toEqual([[1_200_000, '一万二千元']]);
+    expect(cents('退还叁佰元整')).toEqual([[30_000, '叁佰元整']]);
+    expect(cents('人民币壹万贰仟元整')).toEqual([[1_200_000, '人民币壹万贰仟元整']]);
+    expect(cents('叁佰元伍角陆分')).toEqual([[30_056, '叁佰元伍角陆分']]);
+  });
+
+  it('does not take a date, a rate or a contract number for an amount', () => {
+    expect(of('2026年9月30日起年化24%，合同编号HT-2025-0042', 'amount')).toEqual([]);
+  });
+});
+
+describe('dates', () => {
+  it('reads Chinese, ISO and English dates; an impossible date is none', () => {
+    const read = (t: string) => of(t, 'date').map((f) => [f.date, f.span.text]);
+    expect(read('2026年9月30日失业，2026-10-08 和 2026/1/5')).toEqual([
+      ['2026-09-30', '2026年9月30日'],
+      ['2026-10-08', '2026-10-08'],
+      ['2026-01-05', '2026/1/5'],
+    ]);
+    expect(read('On 15 March 2025, then January 5, 2026 and 3rd Feb. 2026')).toEqual([
+      ['2025-03-15', '15 March 2025'],
+      ['2026-01-05', 'January 5, 2026'],
+      ['2026-02-03', '3rd Feb. 2026'],
+    ]);
+    expect(read('2026年2月30日 and 2026-13-01')).toEqual([]);
+  });
+});
+
+describe('rates, as a percentage of their period', () => {
+  const read = (t: string) => of(t, 'rate').map((f) => [f.period, f.percent, f.span.text]);
+  it('reads 年化, 月息 (also in 分 and 厘) and 日息 (also 万分之 and ‰)', () => {
+    expect(read('年化利率24%，月息2分，月息8厘，月利率1.5%')).toEqual([
+      ['annual', 24, '年化利率24%'],
+      ['monthly', 2, '月息2分'],
+      ['monthly', 0.8, '月息8厘'],
+      ['monthly', 1.5, '月利率1.5%'],
+    ]);
+    expect(read('日息万分之五，日利率0.05%，日息0.5‰')).toEqual([
+      ['daily', 0.05, '日息万分之五'],
+      ['daily', 0.05, '日利率0.05%'],
+      ['daily', 0.05, '日息0.5‰'],
+    ]);
+  });
+  it('reads APR, per annum, a month and per day in English', () => {
+    expect(read('The APR was 35.9%, i.e. 2% a month or 0.05% per day; 36% per annum.')).toEqual([
+      ['annual', 35.9, 'APR was 35.9%'],
+      ['monthly', 2, '2% a month'],
+      ['daily', 0.05, '0.05% per day'],
+      ['annual', 36, '36% per annum'],
+    ]);
+  });
+});
+
+describe('fee kinds and references', () => {
+  it('names each fee by the longest word that fits', () => {
+    const read = (t: string) => of(t, 'fee').map((f) => [f.fee, f.span.text]);
+    expect(read('提前还款手续费、平台服务费、担保费、会员费、保险费和逾期罚息')).toEqual([
+      ['early_repayment', '提前还款手续费'],
+      ['service', '平台服务费'],
+      ['guarantee', '担保费'],
+      ['membership', '会员费'],
+      ['insurance', '保险费'],
+      ['late_penalty', '逾期罚息'],
+    ]);
+    expect(read('An early repayment fee, late fees, a membership fee; not a disservice.')).toEqual([
+      ['early_repayment', 'early repayment fee'],
+      ['late_penalty', 'late fee'],
+      ['membership', 'membership fee'],
+    ]);
+  });
+
+  it('reads loan and contract numbers', () => {
+    const read = (t: string) => of(t, 'reference').map((f) => [f.of, f.value]);
+    expect(read('借款合同编号：HT-2025-0042，借款编号为 JK20250312001')).toEqual([
+      ['contract', 'HT-2025-0042'],
+      ['loan', 'JK20250312001'],
+    ]);
+    expect(read('loan contract No. LC-88231 and loan #A7788')).toEqual([
+      ['contract', 'LC-88231'],
+      ['loan', 'A7788'],
+    ]);
+  });
+});
+
+describe('a whole complaint', () => {
+  const complaint =
+    '我于2025年3月12日在某平台借款12,000元（借款合同编号：HT-2025-0042），年化利率24%，另被收取平台服务费1,800元、' +
+    '会员费两千五百元和担保费人民币600元。提前还款时又被收提前还款手续费叁佰元整。9月30日失业后逾期，产生罚息。';
+
+  it('every fact spans exactly the text it was read from, in order', () => {
+    const facts = extractFacts(complaint);
+    expect(facts.length).toBeGreaterThanOrEqual(12);
+    for (const f of facts) expect(complaint.slice(f.span.start, f.span.end)).toBe(f.span.text);
+    const starts = facts.map((f) => f.span.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(facts.filter((f) => f.kind === 'amount').map((f) => (f as { cents: number }).cents)).toEqual([
+      1_200_000, 180_000, 250_000, 60_000, 30_000,
+    ]);
+  });
+
+  it('is deterministic', () => {
+    expect(extractFacts(complaint)).toEqual(extractFacts(complaint));
+  });
+});
