@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { DisputeType } from './types';
+
+export interface Example {
+  type: DisputeType;
+  text: string;
+}
+
+/**
+ * Multinomial naive Bayes, stored as counts rather than log-probabilities: integers are exact in JSON,
+ * so a re-trained model compares equal to the committed one without rounding questions.
+ */
+export interface Model {
+  /** Training examples per type (the priors, before smoothing). */
+  docCounts: Record<DisputeType, number>;
+  /** Token occurrences per type. */
+  tokenCounts: Record<DisputeType, Record<string, number>>;
+  /** Sum of tokenCounts per type. */
+  totalTokens: Record<DisputeType, number>;
+  vocabularySize: number;
+}
+
+export interface Classification {
+  type: DisputeType;
+  probability: number;
+  ranking: { type: DisputeType; probability: number }[];
+}
+
+const HAN = /\p{Script=Han}/u;
+const NUMBER = /^[\d.,]+$/;
+
+/**
+ * Chinese runs give character unigrams and bigrams (no segmentation library: bigrams catch most
+ * two-character words, which is what a segmenter would mostly add); Latin runs give lower-cased words
+ * and word bigrams; any number becomes `<num>` so that amounts and dates generalise.
+ */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  // Han characters, numbers and Latin words; punctuation and spaces separate runs.
+  const pieces = text.toLowerCase().match(/\p{Script=Han}+|\d[\d.,]*|[a-z]+(?:'[a-z]+)?/gu) ?? [];
+  let previousWord: string | null = null;
+  for (const piece of pieces) {
+    if (HAN.test(piece)) {
+      previousWord = null;
+      const chars = [...piece];
+      chars.forEach((c, i) => {
+        tokens.push(c);
+        if (i > 0) tokens.push(`${chars[i - 1]}${c}`);
+      });
+    } else {
+      const word = NUMBER.test(piece) ? '<num>' : piece;
+      tokens.push(word);
+      if (previousWord !== null) tokens.push(`${previousWord} ${word}`);
+      previousWord = word;
+    }
+  }
+  return tokens;
+}
+
+const emptyPerType = <T>(make: () => T): Record<DisputeType, T> =>
+  Object.fromEntries(DisputeType.options.map((t) => [t, make()])) as Record<DisputeType, T>;
+
+export function train(examples: readonly Example[]): Model {
+  const docCounts = emptyPerType(() => 0);
+  const counts = emptyPerType((): Map<string, number> => new Map());
+  const vocabulary = new Set<string>();
+  for (const { type, text } of examples) {
+    docCounts[type] += 1;
+    for (const token of tokenize(text)) {
+      counts[type].set(token, (counts[type].get(token) ?? 0) + 1);
+      vocabulary.add(token);
+    }
+  }
+  const tokenCounts = emptyPerType((): Record<string, number> => ({}));
+  const totalTokens = emptyPerType(() => 0);
+  for (const type of DisputeType.options) {
+    // Sorted keys make the serialised model independent of the corpus order.
+    for (const [token, n] of [...counts[type]].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      tokenCounts[type][token] = n;
+      totalTokens[type] += n;
+    }
+  }
+  return { docCounts, tokenCounts, totalTokens, vocabularySize: vocabulary.size };
+}
+
+export function classify(model: Model, text: string): Classification {
+  const tokens = tokenize(text);
+  const documents = DisputeType.options.reduce((sum, t) => sum + model.docCounts[t], 0);
+  const types = DisputeType.options;
+  const logPosteriors = types.map((type) => {
+    // Laplace smoothing on both the prior and the token likelihoods, so no type or token has zero mass.
+    let score = Math.log((model.docCounts[type] + 1) / (documents + types.length));
+    const denominator = model.totalTokens[type] + model.vocabularySize;
+    const own = model.tokenCounts[type];
+    for (const token of tokens) {
+      score += Math.log(((Object.hasOwn(own, token) ? (own[token] ?? 0) : 0) + 1) / denominator);
+    }
+    return score;
+  });
+  // Softmax with the maximum subtracted: long complaints have log-posteriors far below what exp() can represent.
+  const max = Math.max(...logPosteriors);
+  const weights = logPosteriors.map((s) => Math.exp(s - max));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const ranking = types
+    .map((type, i) => ({ type, probability: (weights[i] ?? 0) / total }))
+    .sort((a, b) => b.probability - a.probability || types.indexOf(a.type) - types.indexOf(b.type));
+  const best = ranking[0] ?? { type: 'other' as const, probability: 1 };
+  return { type: best.type, probability: best.probability, ranking };
+}
+
+export const CorpusEntry = z.object({
+  id: z.string().regex(/^c\d{3,}$/),
+  lang: z.enum(['zh-CN', 'en']),
+  type: DisputeType,
+  text: z.string().min(1),
+});
+export type CorpusEntry = z.infer<typeof CorpusEntry>;
+
+/** data/complaints/corpus.jsonl: one entry a line; a malformed line throws with its number. */
+export function parseCorpus(jsonl: string): CorpusEntry[] {
+  return jsonl
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), number: i + 1 }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, number }) => {
+      const parsed = CorpusEntry.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`corpus line ${number}: ${parsed.error.message}`);
+      return parsed.data;
+    });
+}
+
+/** Held out and never trained on: every complaint whose numeric id ends in 0 or 5 (a fifth of the corpus). */
+export function isHeldOut(id: string): boolean {
+  return /[05]$/.test(id);
+}
+
+/** The model the training script writes: trained on every complaint not held out. */
+export function trainOnCorpus(corpus: readonly CorpusEntry[]): Model {
+  return train(corpus.filter((e) => !isHeldOut(e.id)));
+}
