@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { classify, isHeldOut, parseCorpus, tokenize, train, trainOnCorpus, type CorpusEntry } from './classify';
+import { MODEL } from './model';
+import { DisputeType } from './types';
+
+// shared has no Node types (it also runs in the browser), so the file system comes in untyped and is narrowed here.
+const { readFileSync } = (await import('node:fs' as string)) as {
+  readFileSync: (path: URL, encoding: 'utf8') => string;
+};
+const corpus = parseCorpus(readFileSync(new URL('../../../data/complaints/corpus.jsonl', import.meta.url), 'utf8'));
+const heldOut = corpus.filter((e) => isHeldOut(e.id));
+
+describe('tokenize', () => {
+  it('gives Han character unigrams and bigrams within a run, none across punctuation', () => {
+    expect(tokenize('征信，逾期')).toEqual(['征', '信', '征信', '逾', '期', '逾期']);
+  });
+
+  it('gives lower-cased words and word bigrams, without punctuation', () => {
+    expect(tokenize('Late FEE, again!')).toEqual(['late', 'fee', 'late fee', 'again', 'fee again']);
+  });
+
+  it('turns every number into one token, in either language', () => {
+    expect(tokenize('paid 1,200.50 on 3')).toEqual([
+      'paid',
+      '<num>',
+      'paid <num>',
+      'on',
+      '<num> on',
+      '<num>',
+      'on <num>',
+    ]);
+    expect(tokenize('扣了870元')).toEqual(['扣', '了', '扣了', '<num>', '元']);
+  });
+
+  it('keeps a word bigram from spanning a Chinese run', () => {
+    expect(tokenize('APR 利率 high')).toEqual(['apr', '利', '率', '利率', 'high']);
+  });
+});
+
+describe('the corpus', () => {
+  it('has at least 20 complaints of every type, and every type in the held-out part', () => {
+    for (const type of DisputeType.options) {
+      expect(corpus.filter((e) => e.type === type).length, type).toBeGreaterThanOrEqual(20);
+      expect(heldOut.filter((e) => e.type === type).length, type).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('has unique ids, and holds out exactly the ids ending in 0 or 5', () => {
+    expect(new Set(corpus.map((e) => e.id)).size).toBe(corpus.length);
+    expect(heldOut.every((e) => /[05]$/.test(e.id))).toBe(true);
+    expect(corpus.filter((e) => !isHeldOut(e.id)).every((e) => /[12346789]$/.test(e.id))).toBe(true);
+  });
+});
+
+describe('training', () => {
+  it('is deterministic and independent of the order of the examples', () => {
+    const examples: CorpusEntry[] = corpus.filter((e) => !isHeldOut(e.id));
+    expect(JSON.stringify(train([...examples].reverse()))).toBe(JSON.stringify(train(examples)));
+  });
+
+  it('never sees a held-out complaint', () => {
+    const model = trainOnCorpus(corpus);
+    const trained = DisputeType.options.reduce((n, t) => n + model.docCounts[t], 0);
+    expect(trained).toBe(corpus.length - heldOut.length);
+  });
+
+  it('produced the committed model (re-run scripts/train-classifier.ts after editing the corpus)', () => {
+    expect(JSON.stringify(trainOnCorpus(corpus))).toBe(JSON.stringify(MODEL));
+  });
+});
+
+describe('classify', () => {
+  it('is right on at least 85 % of the held-out complaints', () => {
+    const correct = heldOut.filter((e) => classify(MODEL, e.text).type === e.type).length;
+    expect(correct / heldOut.length).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('ranks every type, with probabilities summing to 1, best first', () => {
+    for (const text of ['', 'APP闪退', ...heldOut.map((e) => e.text)]) {
+      const result = classify(MODEL, text);
+      expect(result.ranking.map((r) => r.type).sort()).toEqual([...DisputeType.options].sort());
+      expect(result.ranking.reduce((s, r) => s + r.probability, 0)).toBeCloseTo(1, 10);
+      expect(result.ranking[0]).toEqual({ type: result.type, probability: result.probability });
+      for (let i = 1; i < result.ranking.length; i++) {
+        expect(result.ranking[i - 1]!.probability).toBeGreaterThanOrEqual(result.ranking[i]!.probability);
+      }
+    }
+  });
+
+  it('is deterministic', () => {
+    expect(classify(MODEL, '催收天天打电话骚扰我家人')).toEqual(classify(MODEL, '催收天天打电话骚扰我家人'));
+  });
+});
