@@ -3,8 +3,10 @@ import { classify, isHeldOut, parseCorpus, tokenize, train, trainOnCorpus, type 
 import { MODEL } from './model';
 import { DisputeType } from './types';
 
-// shared has no Node types (it also runs in the browser), so the file system comes in untyped and is narrowed here.
-const { readFileSync } = (await import('node:fs' as string)) as {
+// shared has no Node types (it also runs in the browser): a specifier typed as a plain string keeps tsc from
+// resolving node:fs, and the module is narrowed to the one function used.
+const nodeFs: string = 'node:fs';
+const { readFileSync } = (await import(nodeFs)) as {
   readFileSync: (path: URL, encoding: 'utf8') => string;
 };
 const corpus = parseCorpus(readFileSync(new URL('../../../data/complaints/corpus.jsonl', import.meta.url), 'utf8'));
