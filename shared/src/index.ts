@@ -24,3 +24,5 @@ export * from './recovery';
 export * from './repayment';
 export * from './hardship';
 export * from './assistant/facts';
+export * from './assistant/types';
+export * from './assistant/dispute-type';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, isHeldOut, parseCorpus, tokenize, train, trainOnCorpus, type CorpusEntry } from './classify';
+import { classifyComplaint } from './dispute-type';
 import { MODEL } from './model';
 import { DisputeType } from './types';
 
@@ -91,5 +92,12 @@ describe('classify', () => {
 
   it('is deterministic', () => {
     expect(classify(MODEL, '催收天天打电话骚扰我家人')).toEqual(classify(MODEL, '催收天天打电话骚扰我家人'));
+  });
+});
+
+describe('classifyComplaint', () => {
+  it('uses the committed model', () => {
+    const text = '借款时被强制购买了意外险，保费从贷款里扣了';
+    expect(classifyComplaint(text)).toEqual(classify(MODEL, text));
   });
 });
