@@ -35,6 +35,10 @@ describe('tokenize', () => {
     expect(tokenize('扣了870元')).toEqual(['扣', '了', '扣了', '<num>', '元']);
   });
 
+  it('reads full-width digits and letters as ASCII', () => {
+    expect(tokenize('ＡＰＲ ３６％')).toEqual(['apr', '<num>', 'apr <num>']);
+  });
+
   it('keeps a word bigram from spanning a Chinese run', () => {
     expect(tokenize('APR 利率 high')).toEqual(['apr', '利', '率', '利率', 'high']);
   });
@@ -88,6 +92,19 @@ describe('classify', () => {
         expect(result.ranking[i - 1]!.probability).toBeGreaterThanOrEqual(result.ranking[i]!.probability);
       }
     }
+  });
+
+  it('falls back to the priors when no token was seen in training', () => {
+    const model = train([
+      { type: 'other', text: 'app crash' },
+      { type: 'other', text: 'app login' },
+      { type: 'credit_report', text: 'credit report' },
+    ]);
+    const { ranking } = classify(model, 'zzz qqq');
+    // Add-one priors: (2 + 1) / (3 + 8) for other, (1 + 1) / 11 for credit_report, 1 / 11 for each of the rest.
+    expect(ranking[0]).toEqual({ type: 'other', probability: expect.closeTo(3 / 11, 12) });
+    expect(ranking[1]).toEqual({ type: 'credit_report', probability: expect.closeTo(2 / 11, 12) });
+    expect(ranking[2]!.probability).toBeCloseTo(1 / 11, 12);
   });
 
   it('is deterministic', () => {

@@ -36,8 +36,13 @@ const NUMBER = /^[\d.,]+$/;
  */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  // Han characters, numbers and Latin words; punctuation and spaces separate runs.
-  const pieces = text.toLowerCase().match(/\p{Script=Han}+|\d[\d.,]*|[a-z]+(?:'[a-z]+)?/gu) ?? [];
+  // NFKC first: full-width digits and letters (２０２６, ＡＰＲ), common in Chinese text, become ASCII.
+  // Then Han runs, numbers and Latin words; punctuation and spaces separate runs.
+  const pieces =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/\p{Script=Han}+|\d[\d.,]*|[a-z]+(?:'[a-z]+)?/gu) ?? [];
   let previousWord: string | null = null;
   for (const piece of pieces) {
     if (HAN.test(piece)) {
@@ -84,9 +89,11 @@ export function train(examples: readonly Example[]): Model {
 }
 
 export function classify(model: Model, text: string): Classification {
-  const tokens = tokenize(text);
-  const documents = DisputeType.options.reduce((sum, t) => sum + model.docCounts[t], 0);
   const types = DisputeType.options;
+  // A token no type saw in training says nothing about the type; scoring it would only favour the types
+  // with fewer tokens in total (the larger smoothed share of an unseen token).
+  const tokens = tokenize(text).filter((token) => types.some((t) => Object.hasOwn(model.tokenCounts[t], token)));
+  const documents = DisputeType.options.reduce((sum, t) => sum + model.docCounts[t], 0);
   const logPosteriors = types.map((type) => {
     // Laplace smoothing on both the prior and the token likelihoods, so no type or token has zero mass.
     let score = Math.log((model.docCounts[type] + 1) / (documents + types.length));
