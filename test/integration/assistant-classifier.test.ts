@@ -1,16 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classify, isHeldOut, parseCorpus, tokenize, train, trainOnCorpus, type CorpusEntry } from './classify';
-import { classifyComplaint } from './dispute-type';
-import { MODEL } from './model';
-import { DisputeType } from './types';
+import {
+  classify,
+  isHeldOut,
+  parseCorpus,
+  tokenize,
+  train,
+  trainOnCorpus,
+  type CorpusEntry,
+} from '../../shared/src/assistant/classify';
+import { classifyComplaint } from '../../shared/src/assistant/dispute-type';
+import { MODEL } from '../../shared/src/assistant/model';
+import { DisputeType } from '../../shared/src/assistant/types';
 
-// shared has no Node types (it also runs in the browser): a specifier typed as a plain string keeps tsc from
-// resolving node:fs, and the module is narrowed to the one function used.
-const nodeFs: string = 'node:fs';
-const { readFileSync } = (await import(nodeFs)) as {
-  readFileSync: (path: URL, encoding: 'utf8') => string;
-};
-const corpus = parseCorpus(readFileSync(new URL('../../../data/complaints/corpus.jsonl', import.meta.url), 'utf8'));
+// Here rather than beside the code: it reads the corpus from the repository (shared has no Node types).
+const corpus = parseCorpus(readFileSync(new URL('../../data/complaints/corpus.jsonl', import.meta.url), 'utf8'));
 const heldOut = corpus.filter((e) => isHeldOut(e.id));
 
 describe('tokenize', () => {
