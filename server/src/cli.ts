@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isPdf, verifyOutcome, type RecordFromPdf } from '@accord/shared';
+import {
+  DISPUTE_TYPE_DESCRIPTIONS,
+  classifyComplaint,
+  extractFacts,
+  isPdf,
+  verifyOutcome,
+  type RecordFromPdf,
+} from '@accord/shared';
 import { verifyCaseAudit } from './audit/verify';
 import { createDemoCase } from './cases/demo';
 import { recordFromPdf } from './outcome/pdf-record';
@@ -26,6 +33,11 @@ Commands:
                  outcome PDF, which carries it): its signature, fingerprints
                  and (with --key, the key published at /api/outcome/public-key)
                  that it was sealed by that key. Exits 1 when it does not verify.
+  assist <complaint.txt>
+                 Read a complaint (plain text, Chinese or English) as the mediation
+                 assistant does and print, as JSON, its facts (amounts, dates, rates,
+                 fee kinds, loan and contract numbers, each with the span of text it
+                 came from) and its dispute type with the classifier's probabilities.
 
 Configuration comes from the environment (PORT, ACCORD_DATA_DIR, ACCORD_PUBLIC_URL, …);
 see README.md.`;
@@ -226,6 +238,28 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
+/** The assistant's reading of a complaint, through the same shared code the server uses. */
+function assist(file: string | undefined): void {
+  if (!file) throw new ConfigError('usage: accord assist <complaint.txt>');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`accord assist: cannot read ${file}: ${(err as Error).message}`);
+  }
+  const classification = classifyComplaint(text);
+  const out = {
+    facts: extractFacts(text),
+    type: {
+      id: classification.type,
+      probability: classification.probability,
+      description: DISPUTE_TYPE_DESCRIPTIONS[classification.type],
+      ranking: classification.ranking,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseCommandLine(argv);
   const command = positionals[0] ?? 'serve';
@@ -254,6 +288,8 @@ async function main(argv: string[]): Promise<void> {
       return auditVerify(positionals[2]);
     case 'verify':
       return verifyRecord(positionals[1], values.key);
+    case 'assist':
+      return assist(positionals[1]);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
       process.exitCode = 2;
