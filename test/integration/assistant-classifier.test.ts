@@ -14,7 +14,9 @@ import { MODEL } from '../../shared/src/assistant/model';
 import { DisputeType } from '../../shared/src/assistant/types';
 
 // Here rather than beside the code: it reads the corpus from the repository (shared has no Node types).
-const corpus = parseCorpus(readFileSync(new URL('../../data/complaints/corpus.jsonl', import.meta.url), 'utf8'));
+const corpus = parseCorpus(
+  readFileSync(new URL('../../shared/corpus/complaints/corpus.jsonl', import.meta.url), 'utf8'),
+);
 const heldOut = corpus.filter((e) => isHeldOut(e.id));
 
 describe('tokenize', () => {

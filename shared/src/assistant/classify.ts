@@ -123,7 +123,7 @@ export const CorpusEntry = z.object({
 });
 export type CorpusEntry = z.infer<typeof CorpusEntry>;
 
-/** data/complaints/corpus.jsonl: one entry a line; a malformed line throws with its number. */
+/** shared/corpus/complaints/corpus.jsonl: one entry a line; a malformed line throws with its number. */
 export function parseCorpus(jsonl: string): CorpusEntry[] {
   return jsonl
     .split('\n')
