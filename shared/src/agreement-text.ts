@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { AgreementDoc, SettlementTerms } from './documents';
 import { isAgreementMark } from './agreement-schema';
 import type { CaseLanguage } from './ids';
-import { dateText, formatCents, moneyShort, moneyText, repaymentSchedule } from './settlement-format';
+import { dateText, formatCents, moneyShort, moneyText, percentText, repaymentSchedule } from './settlement-format';
 import { computePlan, termsPlan, type Plan } from './repayment';
 import type { PlanKind } from './plan-kind';
 
@@ -271,15 +271,6 @@ function termLines(terms: SettlementTerms, language: CaseLanguage): string[] {
   return lines;
 }
 
-/**
- * A percentage as the text states it: two decimals, by `toFixed` (the same in every engine). The IRR
- * of a plan that costs nothing comes out a hair below zero, which `toFixed` writes `-0.00`.
- */
-const pct = (x: number) => {
-  const text = x.toFixed(2);
-  return text === '-0.00' ? '0.00' : text;
-};
-
 /** The repayment plan's section: what it restructures, on what terms, the exact schedule and its cost. */
 export function planLines(plan: Plan, language: CaseLanguage): string[] {
   const w = WORDS[language];
@@ -292,7 +283,7 @@ export function planLines(plan: Plan, language: CaseLanguage): string[] {
     w.accrued + moneyShort(i.interestCents, language) + waived(i.waiveInterestCents),
     w.fees + moneyShort(i.feesCents, language) + waived(i.waiveFeesCents),
   ];
-  if (i.kind !== 'interest_free') lines.push(w.rate + `${pct(i.annualRateBp / 100)}%`);
+  if (i.kind !== 'interest_free') lines.push(w.rate + `${percentText(i.annualRateBp / 100)}%`);
   if (i.holidayMonths > 0)
     lines.push(w.holiday + w.holidayMonths(i.holidayMonths, formatCents(plan.holidayInterestCents)));
   lines.push(w.start + dateText(i.startDate, language), w.unitNote, w.planHead);
@@ -324,7 +315,7 @@ export function planLines(plan: Plan, language: CaseLanguage): string[] {
       .trimEnd(),
   );
   const cost = plan.annualCost;
-  lines.push(w.cost + (cost ? w.costValue(pct(cost.nominalPct), pct(cost.effectivePct)) : w.costNone));
+  lines.push(w.cost + (cost ? w.costValue(percentText(cost.nominalPct), percentText(cost.effectivePct)) : w.costNone));
   for (const cap of plan.exceedsCapsPct) lines.push(`  ${w.overCap(cap)}`);
   return lines;
 }

@@ -18,6 +18,15 @@ export function formatCents(cents: number): string {
   return `${negative ? '-' : ''}${yuan.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fen}`;
 }
 
+/**
+ * A percentage as a settlement states it: two decimals by `toFixed` (the same in every engine); a cost
+ * that rounds to nothing is 0.00, not -0.00 (an IRR a hair below zero).
+ */
+export function percentText(x: number): string {
+  const text = x.toFixed(2);
+  return text === '-0.00' ? '0.00' : text;
+}
+
 /** Integer cents in Chinese capital amount words (大写), e.g. 88000 → `捌佰捌拾元整`, 5 → `伍分`. */
 export function amountInWords(cents: number): string {
   const abs = Math.abs(Math.trunc(cents));

@@ -9,6 +9,7 @@ import {
   agreementFingerprint,
   canonicalAgreementText,
 } from '@accord/shared';
+import { HARDSHIP_PLAN_TERMS } from '../helpers/sealed-records';
 
 /**
  * docs/PROTOCOL.md's section on the repayment plan in the canonical text and the format 3 record: its
@@ -30,20 +31,7 @@ describe('docs/PROTOCOL.md, the repayment plan and the format 3 record', () => {
     p.insert(0, [new Y.XmlText('因失业，双方同意按下列计划还款。')]);
     ydoc.getXmlFragment(AgreementDoc.body).insert(0, [p]);
     const terms = ydoc.getMap(AgreementDoc.terms);
-    for (const [k, v] of Object.entries({
-      amountInDisputeCents: 1_290_000,
-      planKind: 'equal_instalment',
-      planPrincipalCents: 1_200_000,
-      planInterestCents: 60_000,
-      planFeesCents: 30_000,
-      planRateBp: 720,
-      planHolidayMonths: 2,
-      planStartDate: '2027-01-15',
-      instalments: 6,
-      firstDueDate: '2027-04-15',
-      planWaiveInterestCents: 20_000,
-      planWaiveFeesCents: 30_000,
-    })) {
+    for (const [k, v] of Object.entries(HARDSHIP_PLAN_TERMS)) {
       terms.set(k, v);
     }
     const text = canonicalAgreementText(ydoc, 'AC-2027-000018', 'zh-CN');

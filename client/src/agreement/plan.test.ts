@@ -136,6 +136,8 @@ describe('cost and dates', () => {
     expect(highestCap([24, 36])).toBe(36);
     expect(percentText(7.4416)).toBe('7.44');
     expect(percentText(24)).toBe('24.00');
+    // A plan that costs nothing: its IRR is a hair below zero, shown as 0.00, never -0.00.
+    expect(percentText(-1e-9)).toBe('0.00');
   });
 
   it("takes today's date on the case's clock, not the device's", () => {

@@ -52,7 +52,7 @@ export function highestCap(exceeds: readonly number[]): number | null {
 }
 
 /** A percentage as the panel and the signed text show it: two decimals. */
-export const percentText = (x: number): string => x.toFixed(2);
+export { percentText } from '@accord/shared';
 
 /** A lender-policy breach's translation key (the values are worded by the caller: money or counts). */
 export const breachKey = (b: PolicyBreach): `plan.breach.${PolicyBreach['rule']}` => `plan.breach.${b.rule}`;

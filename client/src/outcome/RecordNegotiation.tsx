@@ -3,6 +3,7 @@ import {
   computePlan,
   dateText,
   formatCents,
+  percentText,
   termsPlan,
   type CaseLanguage,
   type CaseRole,
@@ -29,12 +30,6 @@ export function NegotiationHistory({ record }: { record: OutcomeRecord }) {
 
 /** The UI language as the shared formatters name it. */
 const uiLanguage = (lang: string): CaseLanguage => (lang.startsWith('zh') ? 'zh-CN' : 'en');
-
-/** Two decimals, as the signed text states a percentage (a plan that costs nothing is 0.00, not -0.00). */
-function percent(x: number): string {
-  const text = x.toFixed(2);
-  return text === '-0.00' ? '0.00' : text;
-}
 
 function useTime() {
   const { i18n } = useTranslation();
@@ -140,7 +135,10 @@ export function PlanSchedule({ record }: { record: OutcomeRecord }) {
       <p data-testid="record-plan-cost">
         {t('recordDetails.cost')}:{' '}
         {cost
-          ? t('recordDetails.costValue', { nominal: percent(cost.nominalPct), effective: percent(cost.effectivePct) })
+          ? t('recordDetails.costValue', {
+              nominal: percentText(cost.nominalPct),
+              effective: percentText(cost.effectivePct),
+            })
           : t('recordDetails.costNone')}
       </p>
       {p.exceedsCapsPct.map((cap) => (
