@@ -315,7 +315,7 @@ export const en = {
   recordDetails: {
     who: '{{role}} {{name}}',
     plan: 'Repayment plan',
-    planKind: 'Plan',
+    planKind: 'Plan: {{kind}}',
     kinds: {
       equal_instalment: 'Equal instalments (principal and interest)',
       equal_principal: 'Equal principal',

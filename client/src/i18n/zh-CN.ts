@@ -311,7 +311,7 @@ export const zhCN: Messages = {
   recordDetails: {
     who: '{{role}} {{name}}',
     plan: '还款计划',
-    planKind: '还款方式',
+    planKind: '还款方式：{{kind}}',
     kinds: {
       equal_instalment: '等额本息',
       equal_principal: '等额本金',

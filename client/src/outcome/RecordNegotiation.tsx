@@ -64,9 +64,7 @@ export function PlanSchedule({ record }: { record: OutcomeRecord }) {
   return (
     <section data-testid="record-plan">
       <h2>{t('recordDetails.plan')}</h2>
-      <p>
-        {t('recordDetails.planKind')}: {t(`recordDetails.kinds.${p.input.kind}`)}
-      </p>
+      <p>{t('recordDetails.planKind', { kind: t(`recordDetails.kinds.${p.input.kind}`) })}</p>
       <table className="data-table record-plan" data-testid="record-plan-schedule">
         <caption className="muted">{t('recordDetails.amountsIn')}</caption>
         <thead>
