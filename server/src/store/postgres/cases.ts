@@ -108,6 +108,12 @@ export function postgresCases(db: PgDb): CaseStore {
         await c.query('DELETE FROM clause_consent WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM doc_authors WHERE case_id = $1', [caseId]);
         await c.query('DELETE FROM negotiation_rounds WHERE case_id = $1', [caseId]);
+        // The questions, the corrected facts and the clauses taken from a proposal are the case's content; the
+        // dispute type and the surveys' marks stay for the outcome figures, without their free text.
+        await c.query('DELETE FROM case_questions WHERE case_id = $1', [caseId]);
+        await c.query('DELETE FROM proposal_uses WHERE case_id = $1', [caseId]);
+        await c.query('UPDATE case_assistant SET corrected_facts = NULL WHERE case_id = $1', [caseId]);
+        await c.query("UPDATE survey_responses SET comment = '' WHERE case_id = $1", [caseId]);
         await c.query(
           "UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = $1 WHERE id = $2",
           [at, caseId],

@@ -280,4 +280,60 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE lenders ADD COLUMN plan_policy TEXT;
   ALTER TABLE freezes ADD COLUMN clauses TEXT;
 `,
+  /* 8: as SQLite migration 11, the mediation assistant and after (issue 19): each case's classified dispute type and the mediator's corrections, what the mediator did with each proposed clause, the pre-session question thread, and the anonymous surveys (who answered is kept apart from what was answered) */ `
+  CREATE TABLE case_assistant (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    model_type TEXT NOT NULL,
+    model_probability DOUBLE PRECISION NOT NULL,
+    model_version TEXT NOT NULL,
+    corrected_type TEXT,
+    corrected_facts TEXT,
+    corrected_by TEXT,
+    classified_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE proposal_uses (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    seq INTEGER NOT NULL,
+    item_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    clause_id TEXT,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
+  );
+  CREATE TABLE case_questions (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    reply_to TEXT,
+    author_id TEXT NOT NULL,
+    author_role TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (case_id, seq)
+  );
+  CREATE TABLE survey_answered (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+  );
+  CREATE TABLE survey_responses (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    role TEXT NOT NULL,
+    satisfaction INTEGER NOT NULL,
+    heard BOOLEAN NOT NULL,
+    fair BOOLEAN NOT NULL,
+    again BOOLEAN NOT NULL,
+    comment TEXT NOT NULL,
+    day TEXT NOT NULL
+  );
+  CREATE INDEX survey_responses_case ON survey_responses(case_id);
+`,
 ];

@@ -107,6 +107,12 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
         c.stmt('DELETE FROM clause_consent WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM doc_authors WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM negotiation_rounds WHERE case_id = ?').run(caseId);
+        // The questions, the corrected facts and the clauses taken from a proposal are the case's content; the
+        // dispute type and the surveys' marks stay for the outcome figures, without their free text.
+        c.stmt('DELETE FROM case_questions WHERE case_id = ?').run(caseId);
+        c.stmt('DELETE FROM proposal_uses WHERE case_id = ?').run(caseId);
+        c.stmt('UPDATE case_assistant SET corrected_facts = NULL WHERE case_id = ?').run(caseId);
+        c.stmt("UPDATE survey_responses SET comment = '' WHERE case_id = ?").run(caseId);
         c.stmt("UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = ? WHERE id = ?").run(
           at,
           caseId,
