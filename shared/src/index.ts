@@ -23,6 +23,8 @@ export * from './pages';
 export * from './recovery';
 export * from './repayment';
 export * from './hardship';
+export * from './surveys';
 export * from './assistant/facts';
 export * from './assistant/types';
 export * from './assistant/dispute-type';
+export { MODEL as DISPUTE_MODEL } from './assistant/model';

@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import { createGuest } from './guest';
 import { newId, urlSecret } from '../lib/ids';
-import { AccordError, type CaseCategory, type CaseLanguage, type IntakeBody, type IntakeResult } from '@accord/shared';
+import {
+  AccordError,
+  DISPUTE_MODEL,
+  classifyComplaint,
+  type CaseCategory,
+  type CaseLanguage,
+  type IntakeBody,
+  type IntakeResult,
+} from '@accord/shared';
 import type { TokenSigner } from '../auth/tokens';
 import type { EvidenceService, Upload } from '../evidence/service';
-import type { UserStore, CaseStore, LenderStore, MemberStore } from '../store/types';
+import type { AssistantStore, UserStore, CaseStore, LenderStore, MemberStore } from '../store/types';
 import type { PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
 
@@ -27,11 +36,14 @@ const CATEGORY_TITLE: Record<CaseLanguage, Record<CaseCategory, string>> = {
   },
 };
 
+/** The committed model's fingerprint: a case read by an earlier model says so. */
+export const MODEL_VERSION = createHash('sha256').update(JSON.stringify(DISPUTE_MODEL)).digest('hex').slice(0, 12);
+
 /** The public complaint form: a guest customer, their case, encrypted personal data, evidence. */
 export class IntakeService {
-  // Aggregates: users, cases, members (and the PII blob, evidence, audit through their services).
+  // Aggregates: users, cases, members, the assistant's reading (and the PII blob, evidence, audit through their services).
   constructor(
-    private readonly store: UserStore & CaseStore & MemberStore & LenderStore,
+    private readonly store: UserStore & CaseStore & MemberStore & LenderStore & AssistantStore,
     private readonly tokens: TokenSigner,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,
@@ -75,6 +87,16 @@ export class IntakeService {
       email: body.email ?? null,
     });
     if (files.length > 0) await this.evidence.add(c.id, files, { userId: customerId, role: 'customer' });
+    // The dispute type is read once, from what the customer wrote, by the same shared code as `accord assist`;
+    // the mediator can correct it later.
+    const kind = classifyComplaint(`${body.description}\n${body.desiredOutcome}`);
+    await this.store.putClassification({
+      caseId: c.id,
+      modelType: kind.type,
+      modelProbability: kind.probability,
+      modelVersion: MODEL_VERSION,
+      at: new Date().toISOString(),
+    });
     await this.transitions.record(c.id, customerId, 'submitted', 'submitted', 'customer', null);
     return { caseId: c.id, caseNumber: c.number, trackingUrl: `${this.publicUrl()}/track/${trackingId}`, pin };
   }

@@ -24,6 +24,8 @@ import {
   type NewUser,
   type OutboxStore,
   type HardshipStore,
+  type AssistantStore,
+  type SurveyStore,
   type SessionRecord,
   type Store,
   type StoredDoc,
@@ -38,6 +40,7 @@ import { MemoryNegotiation } from './memory-negotiation';
 import { MemoryOffers } from './memory-offers';
 import { MemoryOutbox } from './memory-outbox';
 import { MemoryHardship } from './memory-hardship';
+import { MemoryAssistant, MemorySurveys } from './memory-assistant';
 import { clientIdReused } from './rows';
 
 const now = () => new Date().toISOString();
@@ -182,6 +185,19 @@ export class MemoryStore implements Store {
   putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
   getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
 
+  private readonly assistant = new MemoryAssistant();
+  putClassification: AssistantStore['putClassification'] = (c) => this.assistant.putClassification(c);
+  putCorrections: AssistantStore['putCorrections'] = (id, c) => this.assistant.putCorrections(id, c);
+  getAssistant: AssistantStore['getAssistant'] = (id) => this.assistant.getAssistant(id);
+  listDisputeTypes: AssistantStore['listDisputeTypes'] = () => this.assistant.listDisputeTypes();
+  addProposalUse: AssistantStore['addProposalUse'] = (u) => this.assistant.addProposalUse(u);
+  listProposalUses: AssistantStore['listProposalUses'] = (id) => this.assistant.listProposalUses(id);
+
+  private readonly surveys = new MemorySurveys();
+  submitSurvey: SurveyStore['submitSurvey'] = (a, r) => this.surveys.submitSurvey(a, r);
+  hasAnsweredSurvey: SurveyStore['hasAnsweredSurvey'] = (c, u) => this.surveys.hasAnsweredSurvey(c, u);
+  listSurveyResponses: SurveyStore['listSurveyResponses'] = (c) => this.surveys.listSurveyResponses(c);
+
   private readonly offerRounds = new MemoryOffers();
   addOffer: OfferStore['addOffer'] = (o) => this.offerRounds.addOffer(o);
   listOffers: OfferStore['listOffers'] = (c) => this.offerRounds.listOffers(c);
@@ -292,6 +308,8 @@ export class MemoryStore implements Store {
   async purgeCase(caseId: string, at: string): Promise<void> {
     this.pii.delete(caseId);
     this.hardships.purge(caseId);
+    this.assistant.purge(caseId);
+    this.surveys.purge(caseId);
     for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
     this.offerRounds.purge(caseId);

@@ -17,9 +17,13 @@ import type {
 
 import type { AccountEventStore, LenderStore } from './account-types';
 import type { HardshipStore } from './hardship-types';
+import type { AssistantStore } from './assistant-types';
+import type { SurveyStore } from './survey-types';
 
 export type * from './account-types';
 export type * from './hardship-types';
+export type * from './assistant-types';
+export type * from './survey-types';
 
 export interface UserRecord {
   id: string;
@@ -389,7 +393,9 @@ export type StoreAggregates = UserStore &
   OutboxStore &
   NegotiationStore &
   OfferStore &
-  HardshipStore;
+  HardshipStore &
+  AssistantStore &
+  SurveyStore;
 
 /** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
 export interface ConsentRecord {

@@ -7,6 +7,7 @@ import { PgDb, type PostgresOptions } from './db';
 import { postgresDocs } from './docs';
 import { postgresEvidence } from './evidence';
 import { postgresHardship } from './hardship';
+import { postgresAssistant, postgresSurveys } from './assistant';
 import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
@@ -50,6 +51,8 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresOffers(db),
       ...postgresNegotiation(db),
       ...postgresHardship(db),
+      ...postgresAssistant(db),
+      ...postgresSurveys(db),
     };
     Object.assign(this, parts);
   }
