@@ -23,9 +23,6 @@ import {
   type NewMessage,
   type NewUser,
   type OutboxStore,
-  type HardshipStore,
-  type AssistantStore,
-  type SurveyStore,
   type SessionRecord,
   type Store,
   type StoredDoc,
@@ -33,14 +30,11 @@ import {
   type UserPatch,
   type LenderRecord,
   type AccountEventRecord,
-  type OfferStore,
   type NegotiationStore,
 } from './types';
 import { MemoryNegotiation } from './memory-negotiation';
-import { MemoryOffers } from './memory-offers';
 import { MemoryOutbox } from './memory-outbox';
-import { MemoryHardship } from './memory-hardship';
-import { MemoryAssistant, MemorySurveys } from './memory-assistant';
+import { MemoryAggregates } from './memory-aggregates';
 import { clientIdReused } from './rows';
 
 const now = () => new Date().toISOString();
@@ -49,7 +43,7 @@ const now = () => new Date().toISOString();
  * A volatile store for unit tests only: everything is lost with the process.
  * It keeps the same contract as SQLite (the shared contract suite runs on both).
  */
-export class MemoryStore implements Store {
+export class MemoryStore extends MemoryAggregates implements Store {
   readonly kind = 'memory';
   private readonly users = new Map<string, UserRecord>();
   private readonly cases = new Map<string, CaseRecord>();
@@ -181,28 +175,6 @@ export class MemoryStore implements Store {
   cancelMail: OutboxStore['cancelMail'] = (...a) => this.mail.cancelMail(...a);
   releaseMail: OutboxStore['releaseMail'] = (o) => this.mail.releaseMail(o);
   listMail: OutboxStore['listMail'] = (c) => this.mail.listMail(c);
-  private readonly hardships = new MemoryHardship();
-  putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
-  getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
-
-  private readonly assistant = new MemoryAssistant();
-  putClassification: AssistantStore['putClassification'] = (c) => this.assistant.putClassification(c);
-  putCorrections: AssistantStore['putCorrections'] = (id, c) => this.assistant.putCorrections(id, c);
-  getAssistant: AssistantStore['getAssistant'] = (id) => this.assistant.getAssistant(id);
-  listDisputeTypes: AssistantStore['listDisputeTypes'] = () => this.assistant.listDisputeTypes();
-  addProposalUse: AssistantStore['addProposalUse'] = (u) => this.assistant.addProposalUse(u);
-  listProposalUses: AssistantStore['listProposalUses'] = (id) => this.assistant.listProposalUses(id);
-
-  private readonly surveys = new MemorySurveys();
-  submitSurvey: SurveyStore['submitSurvey'] = (a, r) => this.surveys.submitSurvey(a, r);
-  hasAnsweredSurvey: SurveyStore['hasAnsweredSurvey'] = (c, u) => this.surveys.hasAnsweredSurvey(c, u);
-  listSurveyResponses: SurveyStore['listSurveyResponses'] = (c) => this.surveys.listSurveyResponses(c);
-
-  private readonly offerRounds = new MemoryOffers();
-  addOffer: OfferStore['addOffer'] = (o) => this.offerRounds.addOffer(o);
-  listOffers: OfferStore['listOffers'] = (c) => this.offerRounds.listOffers(c);
-  resolveOfferRound: OfferStore['resolveOfferRound'] = (r) => this.offerRounds.resolveOfferRound(r);
-  listOfferResults: OfferStore['listOfferResults'] = (c) => this.offerRounds.listOfferResults(c);
 
   private readonly negotiation = new MemoryNegotiation();
   addConsent: NegotiationStore['addConsent'] = (e) => this.negotiation.addConsent(e);
@@ -307,12 +279,9 @@ export class MemoryStore implements Store {
 
   async purgeCase(caseId: string, at: string): Promise<void> {
     this.pii.delete(caseId);
-    this.hardships.purge(caseId);
-    this.assistant.purge(caseId);
-    this.surveys.purge(caseId);
+    this.purgeAggregates(caseId);
     for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
-    this.offerRounds.purge(caseId);
     for (const name of [...this.docs.keys()])
       if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);
     this.negotiation.purge(caseId);

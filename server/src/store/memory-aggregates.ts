@@ -1,0 +1,41 @@
+import { MemoryAssistant, MemorySurveys } from './memory-assistant';
+import { MemoryHardship } from './memory-hardship';
+import { MemoryOffers } from './memory-offers';
+import type { AssistantStore, HardshipStore, OfferStore, SurveyStore } from './types';
+
+/**
+ * The memory store's aggregates kept in classes of their own (the store extends this): each member
+ * passes through to its class, and the compiler checks the store still has every method.
+ */
+export class MemoryAggregates {
+  private readonly hardships = new MemoryHardship();
+  putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
+  getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
+
+  private readonly assistant = new MemoryAssistant();
+  putClassification: AssistantStore['putClassification'] = (c) => this.assistant.putClassification(c);
+  putCorrections: AssistantStore['putCorrections'] = (id, c) => this.assistant.putCorrections(id, c);
+  getAssistant: AssistantStore['getAssistant'] = (id) => this.assistant.getAssistant(id);
+  listDisputeTypes: AssistantStore['listDisputeTypes'] = () => this.assistant.listDisputeTypes();
+  addProposalUse: AssistantStore['addProposalUse'] = (u) => this.assistant.addProposalUse(u);
+  listProposalUses: AssistantStore['listProposalUses'] = (id) => this.assistant.listProposalUses(id);
+
+  private readonly surveys = new MemorySurveys();
+  submitSurvey: SurveyStore['submitSurvey'] = (a, r) => this.surveys.submitSurvey(a, r);
+  hasAnsweredSurvey: SurveyStore['hasAnsweredSurvey'] = (c, u) => this.surveys.hasAnsweredSurvey(c, u);
+  listSurveyResponses: SurveyStore['listSurveyResponses'] = (c) => this.surveys.listSurveyResponses(c);
+
+  private readonly offerRounds = new MemoryOffers();
+  addOffer: OfferStore['addOffer'] = (o) => this.offerRounds.addOffer(o);
+  listOffers: OfferStore['listOffers'] = (c) => this.offerRounds.listOffers(c);
+  resolveOfferRound: OfferStore['resolveOfferRound'] = (r) => this.offerRounds.resolveOfferRound(r);
+  listOfferResults: OfferStore['listOfferResults'] = (c) => this.offerRounds.listOfferResults(c);
+
+  /** Drops what purging a case drops from these aggregates. */
+  protected purgeAggregates(caseId: string): void {
+    this.hardships.purge(caseId);
+    this.assistant.purge(caseId);
+    this.surveys.purge(caseId);
+    this.offerRounds.purge(caseId);
+  }
+}
