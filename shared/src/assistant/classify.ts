@@ -32,7 +32,7 @@ const NUMBER = /^[\d.,]+$/;
 /**
  * Chinese runs give character unigrams and bigrams (no segmentation library: bigrams catch most
  * two-character words, which is what a segmenter would mostly add); Latin runs give lower-cased words
- * and word bigrams; any number becomes `<num>` so that amounts and dates generalise.
+ * and word bigrams; numbers give no token.
  */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -52,8 +52,14 @@ export function tokenize(text: string): string[] {
         tokens.push(c);
         if (i > 0) tokens.push(`${chars[i - 1]}${c}`);
       });
+    } else if (NUMBER.test(piece)) {
+      // A number says nothing of the type: every kind of complaint has amounts and dates, and a
+      // corpus whose fee complaints happen to quote more figures would otherwise teach "figures mean
+      // fees" (chosen by 5-fold cross-validation on the training part: 81.0 % against 79.8 % with a
+      // `<num>` token). The facts extractor reads the figures. A word bigram does not span one.
+      previousWord = null;
     } else {
-      const word = NUMBER.test(piece) ? '<num>' : piece;
+      const word = piece;
       tokens.push(word);
       if (previousWord !== null) tokens.push(`${previousWord} ${word}`);
       previousWord = word;
