@@ -41,6 +41,32 @@ describe('amounts, with the text they came from', () => {
     expect(cents('叁佰元伍角陆分')).toEqual([[30_056, '叁佰元伍角陆分']]);
   });
 
+  it('reads a figure in 万 without 元 as money, but not a count in 万 or a rate of 万分之', () => {
+    expect(cents('被骗借了5万，余额还有3.6万')).toEqual([
+      [5_000_000, '5万'],
+      [3_600_000, '3.6万'],
+    ]);
+    expect(cents('5万人看过，跑了3万公里，日息万分之五')).toEqual([]);
+  });
+
+  it('reads a bare figure after a money word, the figure alone as its span', () => {
+    expect(cents('原来每月还3000现在还不起')).toEqual([[300_000, '3000']]);
+    expect(cents('工资只有2800，房租就要1200')).toEqual([
+      [280_000, '2800'],
+      [120_000, '1200'],
+    ]);
+    expect(cents('I paid 299 for it and can only pay 1,000 a month, or afford 3,000, then.')).toEqual([
+      [29_900, '299'],
+      [100_000, '1,000'],
+      [300_000, '3,000'],
+    ]);
+  });
+
+  it('takes no count, duration or percentage after a money word for money', () => {
+    expect(cents('分成36期，已经还了3期，借了20天，转了2次，收了1%，还款日是15号')).toEqual([]);
+    expect(cents('I paid 2 times, borrowed for 3 months, paid 5% and owe 12 payments')).toEqual([]);
+  });
+
   it('does not take a date, a rate or a contract number for an amount', () => {
     expect(of('2026年9月30日起年化24%，合同编号HT-2025-0042', 'amount')).toEqual([]);
   });
@@ -61,6 +87,15 @@ describe('dates', () => {
     ]);
     expect(read('2026年2月30日 and 2026-13-01')).toEqual([]);
   });
+
+  it('reads dates written in Chinese numerals', () => {
+    const read = (t: string) => of(t, 'date').map((f) => [f.date, f.span.text]);
+    expect(read('二〇二六年三月十日借款，二零二五年十二月三十一日到期')).toEqual([
+      ['2026-03-10', '二〇二六年三月十日'],
+      ['2025-12-31', '二零二五年十二月三十一日'],
+    ]);
+    expect(read('二〇二六年二月三十日')).toEqual([]);
+  });
 });
 
 describe('rates, as a percentage of their period', () => {
@@ -78,6 +113,39 @@ describe('rates, as a percentage of their period', () => {
       ['daily', 0.05, '日息0.5‰'],
     ]);
   });
+  it('reads rates in Chinese numerals: 月息八厘, 月息两分, 日息千分之一, 年利率百分之二十四', () => {
+    expect(read('月息八厘，月息两分，日息千分之一，年利率百分之二十四')).toEqual([
+      ['monthly', 0.8, '月息八厘'],
+      ['monthly', 2, '月息两分'],
+      ['daily', 0.1, '日息千分之一'],
+      ['annual', 24, '年利率百分之二十四'],
+    ]);
+  });
+
+  it('reads a rate with no period as annual, and a second figure it changed to in the same period', () => {
+    expect(read('利率从8%调到了15%')).toEqual([
+      ['annual', 8, '利率从8%'],
+      ['annual', 15, '调到了15%'],
+    ]);
+    expect(read('My interest rate went up from 9% to 16% without notice.')).toEqual([
+      ['annual', 9, 'interest rate went up from 9%'],
+      ['annual', 16, 'to 16%'],
+    ]);
+  });
+
+  it('takes no markup on a rate and no fee percentage for a rate', () => {
+    expect(read('罚息按合同利率上浮50%，另收3%的违约金，手续费1.5%')).toEqual([]);
+  });
+
+  it('reads "a monthly rate of 2%" and counts a figure read two ways once', () => {
+    expect(read('a monthly rate of 2%, a daily rate of 0.05%; the APR on my loan is over 35%')).toEqual([
+      ['monthly', 2, 'monthly rate of 2%'],
+      ['daily', 0.05, 'daily rate of 0.05%'],
+      ['annual', 35, 'APR on my loan is over 35%'],
+    ]);
+    expect(read('The interest rate is 12% per annum.')).toEqual([['annual', 12, '12% per annum']]);
+  });
+
   it('reads APR, per annum, a month and per day in English', () => {
     expect(read('The APR was 35.9%, i.e. 2% a month or 0.05% per day; 36% per annum.')).toEqual([
       ['annual', 35.9, 'APR was 35.9%'],
