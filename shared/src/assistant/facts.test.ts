@@ -65,6 +65,15 @@ describe('amounts, with the text they came from', () => {
   it('takes no count, duration or percentage after a money word for money', () => {
     expect(cents('分成36期，已经还了3期，借了20天，转了2次，收了1%，还款日是15号')).toEqual([]);
     expect(cents('I paid 2 times, borrowed for 3 months, paid 5% and owe 12 payments')).toEqual([]);
+    expect(cents('I owe 5 companies and paid 300 this month')).toEqual([[30_000, '300']]);
+  });
+
+  it('takes 一块 (together, a piece) and 块儿 for no money, but 一块钱 and 三块 for some', () => {
+    expect(cents('我和他一块去的，买了一块手表，分成三块儿')).toEqual([]);
+    expect(cents('只差一块钱，罚了三块')).toEqual([
+      [100, '一块钱'],
+      [300, '三块'],
+    ]);
   });
 
   it('does not take a date, a rate or a contract number for an amount', () => {
@@ -135,6 +144,8 @@ describe('rates, as a percentage of their period', () => {
 
   it('takes no markup on a rate and no fee percentage for a rate', () => {
     expect(read('罚息按合同利率上浮50%，另收3%的违约金，手续费1.5%')).toEqual([]);
+    expect(read('贷款利率比同期LPR高出50%')).toEqual([]);
+    expect(read('the interest rate and a fee of 5%')).toEqual([]);
   });
 
   it('reads "a monthly rate of 2%" and counts a figure read two ways once', () => {

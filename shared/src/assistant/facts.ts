@@ -77,8 +77,9 @@ const MONEY_BEFORE_ZH =
 const UNIT_AFTER_ZH = '[%％‰期个天日月年号次岁人家条笔周倍分秒时点楼米万千亿元块]|小时|分钟|公里|多|余|来';
 const MONEY_BEFORE_EN =
   '\\b(?:paid|pay|paying|repay|repaid|repaying|owe|owed|owing|borrowed|borrow|afford|charged|deducted|received|refunded|refund|costs?|costing|for)\\s+(?:me\\s+|back\\s+|only\\s+|just\\s+)?';
+// A plural noun after the figure makes it a count (owe 5 companies), whatever the noun.
 const UNIT_AFTER_EN =
-  '%|percent\\b|(?:days?|months?|monthly|years?|weeks?|hours?|minutes?|times?|install?ments?|payments?|periods?|people|persons?|calls?|loans?|apps?|lenders?|am|pm)\\b|yuan\\b|rmb\\b|cny\\b';
+  '%|percent\\b|(?!(?:this|thus|plus|less|was|has|is|as|us)\\b)[a-z]+s\\b|(?:days?|months?|monthly|years?|weeks?|hours?|minutes?|times?|install?ments?|payments?|periods?|people|persons?|calls?|loans?|apps?|lenders?|am|pm)\\b|yuan\\b|rmb\\b|cny\\b';
 
 /** Chinese numerals (一万二千, 两千五百) as a number; null when nzh cannot read them. */
 function chineseNumber(s: string): number | null {
@@ -133,10 +134,11 @@ function amounts(text: string): Fact[] {
     },
     // 一万二千元 / 两千五百块
     {
-      re: new RegExp(`(${CN_NUMERAL})(?:元|块钱|块)`, 'g'),
+      // 一块 alone is mostly not money (一块去, 一块手表), and 块儿 never is.
+      re: new RegExp(`(${CN_NUMERAL})(?:元|块钱|块(?!儿))`, 'g'),
       read: (m) => {
         const n = chineseNumber(m[1]!);
-        return n === null ? null : n * 100;
+        return n === null || m[0] === '一块' ? null : n * 100;
       },
     },
     // 借了5万 / 余额3.6万: in a complaint about a loan a figure in 万 is money unless a unit follows.
@@ -255,7 +257,8 @@ function rates(text: string): Rate[] {
     new RegExp(`(?:年化|年利率|年息|(?<![月日])利率)[^0-9%\\n，。；！？,;!?]{0,8}?(${NUMBER})\\s*[%％]`, 'g'),
   )) {
     // 利率上浮50%, 利率下浮10%: a change relative to a rate, not a rate.
-    if (!/[浮]/.test(m[0])) add(m, 'annual', Number(m[1]));
+    // 利率上浮50%, 利率比LPR高出50%: a change or a difference, not a rate.
+    if (!/[浮比倍]|高出|超出/.test(m[0])) add(m, 'annual', Number(m[1]));
   }
   // 年利率百分之二十四 / 年化百分之18
   for (const m of text.matchAll(
@@ -307,6 +310,8 @@ function rates(text: string): Rate[] {
       'gi',
     ),
   )) {
+    // "the interest rate and a fee of 5%": the figure belongs to something else.
+    if (/\b(?:fee|charge|penalt|commission|deposit|discount|down payment)/i.test(m[2]!)) continue;
     const w = (m[1] ?? '').toLowerCase();
     add(m, w === 'monthly' ? 'monthly' : w === 'daily' ? 'daily' : 'annual', Number(m[3]));
   }
