@@ -62,6 +62,22 @@ describe('amounts, with the text they came from', () => {
     ]);
   });
 
+  it('reads the spoken short form 一万五 (15,000) as money, but not with a unit after it', () => {
+    expect(cents('利滚利变成了一万五，另一笔两万三')).toEqual([
+      [1_500_000, '一万五'],
+      [2_300_000, '两万三'],
+    ]);
+    expect(cents('一万五千人，三万五个字，十万火急')).toEqual([]);
+  });
+
+  it('reads a wage, a balance or what one can manage as money in English', () => {
+    expect(cents('I can manage 900 a month; my pay is now 2,600 and the balance of 4,000 is overdue.')).toEqual([
+      [90_000, '900'],
+      [260_000, '2,600'],
+      [400_000, '4,000'],
+    ]);
+  });
+
   it('takes no count, duration or percentage after a money word for money', () => {
     expect(cents('分成36期，已经还了3期，借了20天，转了2次，收了1%，还款日是15号')).toEqual([]);
     expect(cents('I paid 2 times, borrowed for 3 months, paid 5% and owe 12 payments')).toEqual([]);
@@ -122,6 +138,15 @@ describe('rates, as a percentage of their period', () => {
       ['daily', 0.05, '日息0.5‰'],
     ]);
   });
+  it('reads 月息1分5 and 月息一分五厘 as 1.5 % a month', () => {
+    expect(read('月息1分5，月息一分五厘，月息2分，月息2分钱')).toEqual([
+      ['monthly', 1.5, '月息1分5'],
+      ['monthly', 1.5, '月息一分五厘'],
+      ['monthly', 2, '月息2分'],
+      ['monthly', 2, '月息2分'],
+    ]);
+  });
+
   it('reads rates in Chinese numerals: 月息八厘, 月息两分, 日息千分之一, 年利率百分之二十四', () => {
     expect(read('月息八厘，月息两分，日息千分之一，年利率百分之二十四')).toEqual([
       ['monthly', 0.8, '月息八厘'],
@@ -132,6 +157,10 @@ describe('rates, as a percentage of their period', () => {
   });
 
   it('reads a rate with no period as annual, and a second figure it changed to in the same period', () => {
+    expect(read('月利率1.5%也报成了2%')).toEqual([
+      ['monthly', 1.5, '月利率1.5%'],
+      ['monthly', 2, '报成了2%'],
+    ]);
     expect(read('利率从8%调到了15%')).toEqual([
       ['annual', 8, '利率从8%'],
       ['annual', 15, '调到了15%'],

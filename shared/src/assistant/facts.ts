@@ -76,7 +76,9 @@ const MONEY_BEFORE_ZH =
 // Units that make a figure after a money word something else: 还了3期, 借了20天, 转了2次, 收了1%.
 const UNIT_AFTER_ZH = '[%％‰期个天日月年号次岁人家条笔周倍分秒时点楼米万千亿元块]|小时|分钟|公里|多|余|来';
 const MONEY_BEFORE_EN =
-  '\\b(?:paid|pay|paying|repay|repaid|repaying|owe|owed|owing|borrowed|borrow|afford|charged|deducted|received|refunded|refund|costs?|costing|for)\\s+(?:me\\s+|back\\s+|only\\s+|just\\s+)?';
+  '\\b(?:(?:paid|pay|paying|repay|repaid|repaying|owe|owed|owing|borrowed|borrow|lent|lend|afford|manage|spare|earn|earned|charged|deducted|received|refunded|refund|transferred|costs?|costing|for)\\s+(?:me\\s+|back\\s+|only\\s+|just\\s+)?' +
+  // my pay is now 2,600 / a balance of 900 / rent is 1,200
+  '|(?:salary|wages?|pay|income|rent|balance|debt|principal|payment)\\s+(?:is|was|of)\\s+(?:now\\s+|only\\s+|just\\s+)?)';
 // A plural noun after the figure makes it a count (owe 5 companies), whatever the noun.
 const UNIT_AFTER_EN =
   '%|percent\\b|(?!(?:this|thus|plus|less|was|has|is|as|us)\\b)[a-z]+s\\b|(?:days?|months?|monthly|years?|weeks?|hours?|minutes?|times?|install?ments?|payments?|periods?|people|persons?|calls?|loans?|apps?|lenders?|am|pm)\\b|yuan\\b|rmb\\b|cny\\b';
@@ -145,6 +147,18 @@ function amounts(text: string): Fact[] {
     {
       re: new RegExp(`(${DIGITS})\\s*万(?!${NOT_MONEY_AFTER_WAN})`, 'g'),
       read: (m) => yuanToCents(m[1]!.replace(/[,，]/g, ''), 10_000),
+    },
+    // 一万五 / 两万三: the spoken short form of 一万五千(元), money or, with a unit after it, a count.
+    {
+      re: new RegExp(
+        `([一二两三四五六七八九十]+)万([一二两三四五六七八九])(?![零〇一二两三四五六七八九十百千万亿元块]|${NOT_MONEY_AFTER_WAN})`,
+        'g',
+      ),
+      read: (m) => {
+        const wan = chineseNumber(m[1]!);
+        const thousands = chineseNumber(m[2]!);
+        return wan === null || thousands === null ? null : (wan * 10_000 + thousands * 1_000) * 100;
+      },
     },
     // 每月还3000 / 工资只有2800 / paid 299 / afford 3,000 a month: a bare figure is money when a money
     // word comes just before it and no other unit after it.
@@ -270,15 +284,18 @@ function rates(text: string): Rate[] {
     const n = numberOf(m[1]!);
     if (n !== null) add(m, 'annual', n);
   }
-  // 月息 2% / 月利率1.5% / 月息2分 (2 %) / 月息8厘 (0.8 %) / 月息八厘 / 月息两分
+  // 月息 2% / 月利率1.5% / 月息2分 (2 %) / 月息8厘 (0.8 %) / 月息八厘 / 月息两分 / 月息1分5 and
+  // 月息一分五厘 (1.5 %: the trade's 分 is a percent and the figure after it tenths)
   for (const m of text.matchAll(
     new RegExp(
-      `(?:月息|月利率|月费率)[^0-9%\\n${CN_RATE_CHARS}]{0,6}?(${NUMBER}|${CN_RATE})\\s*([%％]|分(?!之)|厘)`,
+      `(?:月息|月利率|月费率)[^0-9%\\n${CN_RATE_CHARS}]{0,6}?(${NUMBER}|${CN_RATE})\\s*(?:([%％])|分(?!之)(?:([0-9]|[一二三四五六七八九])厘?)?|(厘))`,
       'g',
     ),
   )) {
     const n = numberOf(m[1]!);
-    if (n !== null) add(m, 'monthly', m[2] === '厘' ? n / 10 : n);
+    const tenths = m[3] === undefined ? 0 : numberOf(m[3]);
+    if (n === null || tenths === null) continue;
+    add(m, 'monthly', m[4] ? n / 10 : m[2] ? n : n + tenths / 10);
   }
   // 日息 0.05% / 日息0.5‰
   for (const m of text.matchAll(
@@ -315,11 +332,12 @@ function rates(text: string): Rate[] {
     const w = (m[1] ?? '').toLowerCase();
     add(m, w === 'monthly' ? 'monthly' : w === 'daily' ? 'daily' : 'annual', Number(m[3]));
   }
-  // A rate's figure, then "to 16%" / "调到了15%" / "or 20%": the next figure is a rate of the same period.
+  // A rate's figure, then "to 16%" / "调到了15%" / "也报成了2%" / "or 20%": the next figure is a rate of
+  // the same period.
   for (const first of dedupe(out)) {
     const rest = text.slice(first.span.end);
     const next = new RegExp(
-      `^(\\s*)((?:(?:调|涨|升|降|提高|上调|下调|增加|变)(?:到|至|成)了?|到|至|或|and|or|to|up to|down to)\\s*(${NUMBER})\\s*[%％])`,
+      `^(\\s*(?:也|又|却|但|而)?)((?:(?:调|涨|升|降|提高|上调|下调|增加|变|报|写|算)(?:到|至|成)了?|到|至|或|and|or|to|up to|down to)\\s*(${NUMBER})\\s*[%％])`,
       'i',
     ).exec(rest);
     if (next) {
