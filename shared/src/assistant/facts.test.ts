@@ -51,6 +51,11 @@ describe('amounts, with the text they came from', () => {
 
   it('reads a bare figure after a money word, the figure alone as its span', () => {
     expect(cents('原来每月还3000现在还不起')).toEqual([[300_000, '3000']]);
+    expect(cents('借款本金20000，利息3000，服务费120')).toEqual([
+      [2_000_000, '20000'],
+      [300_000, '3000'],
+      [12_000, '120'],
+    ]);
     expect(cents('工资只有2800，房租就要1200')).toEqual([
       [280_000, '2800'],
       [120_000, '1200'],

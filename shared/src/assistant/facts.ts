@@ -69,9 +69,9 @@ const MULTIPLIER: Record<string, number> = { 万: 10_000, 千: 1_000, k: 1_000, 
 
 // What may follow 万 in a count that is not money: 5万人, 3万公里, 万分之五 (a rate), 2万字.
 const NOT_MONEY_AFTER_WAN = '分|人|次|个|条|家|公里|米|字|步|年|天|倍|辆|套|平';
-// Money words a bare figure follows: 还3000, 借了2000, 工资只有2800, 房租就要1200, 余额还有500.
+// Money words a bare figure follows: 还3000, 借了2000, 工资只有2800, 房租就要1200, 余额还有500, 服务费120.
 const MONEY_BEFORE_ZH =
-  '(?:还|借|欠|扣|付|交|花|赔|退|转|罚|工资|房租|收入|余额|本金|月供|总额|金额|合计|共计|一共)' +
+  '(?:还|借|欠|扣|付|交|花|赔|退|转|罚|费|利息|罚息|违约金|滞纳金|工资|房租|收入|余额|本金|月供|总额|金额|合计|共计|一共)' +
   '(?:了|款|给我|我)?(?:只有|就要|就是|还有|只剩|是|为|约|共|有)?\\s*';
 // Units that make a figure after a money word something else: 还了3期, 借了20天, 转了2次, 收了1%.
 const UNIT_AFTER_ZH = '[%％‰期个天日月年号次岁人家条笔周倍分秒时点楼米万千亿元块]|小时|分钟|公里|多|余|来';
