@@ -67,6 +67,22 @@ function yuanToCents(yuan: string, multiplier = 1): number | null {
 
 const MULTIPLIER: Record<string, number> = { 万: 10_000, 千: 1_000, k: 1_000, K: 1_000 };
 
+// What may follow 万 in a count that is not money: 5万人, 3万公里, 万分之五 (a rate), 2万字.
+const NOT_MONEY_AFTER_WAN = '分|人|次|个|条|家|公里|米|字|步|年|天|倍|辆|套|平';
+// Money words a bare figure follows: 还3000, 借了2000, 工资只有2800, 房租就要1200, 余额还有500, 服务费120.
+const MONEY_BEFORE_ZH =
+  '(?:还|借|欠|扣|付|交|花|赔|退|转|罚|费|利息|罚息|违约金|滞纳金|工资|房租|收入|余额|本金|月供|总额|金额|合计|共计|一共)' +
+  '(?:了|款|给我|我)?(?:只有|就要|就是|还有|只剩|是|为|约|共|有)?\\s*';
+// Units that make a figure after a money word something else: 还了3期, 借了20天, 转了2次, 收了1%.
+const UNIT_AFTER_ZH = '[%％‰期个天日月年号次岁人家条笔周倍分秒时点楼米万千亿元块]|小时|分钟|公里|多|余|来';
+const MONEY_BEFORE_EN =
+  '\\b(?:(?:paid|pay|paying|repay|repaid|repaying|owe|owed|owing|borrowed|borrow|lent|lend|afford|manage|spare|earn|earned|charged|deducted|received|refunded|refund|transferred|costs?|costing|for)\\s+(?:me\\s+|back\\s+|only\\s+|just\\s+)?' +
+  // my pay is now 2,600 / a balance of 900 / rent is 1,200
+  '|(?:salary|wages?|pay|income|rent|balance|debt|principal|payment)\\s+(?:is|was|of)\\s+(?:now\\s+|only\\s+|just\\s+)?)';
+// A plural noun after the figure makes it a count (owe 5 companies), whatever the noun.
+const UNIT_AFTER_EN =
+  '%|percent\\b|(?!(?:this|thus|plus|less|was|has|is|as|us)\\b)[a-z]+s\\b|(?:days?|months?|monthly|years?|weeks?|hours?|minutes?|times?|install?ments?|payments?|periods?|people|persons?|calls?|loans?|apps?|lenders?|am|pm)\\b|yuan\\b|rmb\\b|cny\\b';
+
 /** Chinese numerals (一万二千, 两千五百) as a number; null when nzh cannot read them. */
 function chineseNumber(s: string): number | null {
   const n = Number(nzh.decodeS(s.replace(/两/g, '二').replace(/〇/g, '零')));
@@ -95,7 +111,8 @@ function amounts(text: string): Fact[] {
     taken.push([start, end]);
     out.push({ kind: 'amount', cents, span: span(text, start, end) });
   };
-  const patterns: { re: RegExp; read: (m: RegExpExecArray) => number | null }[] = [
+  // figureOnly: the span is the figure alone, not the money word before it (the regex has the d flag).
+  const patterns: { re: RegExp; read: (m: RegExpExecArray) => number | null; figureOnly?: boolean }[] = [
     // 大写: 壹万贰仟元整, 人民币叁佰元伍角
     {
       re: new RegExp(
@@ -119,15 +136,48 @@ function amounts(text: string): Fact[] {
     },
     // 一万二千元 / 两千五百块
     {
-      re: new RegExp(`(${CN_NUMERAL})(?:元|块钱|块)`, 'g'),
+      // 一块 alone is mostly not money (一块去, 一块手表), and 块儿 never is.
+      re: new RegExp(`(${CN_NUMERAL})(?:元|块钱|块(?!儿))`, 'g'),
       read: (m) => {
         const n = chineseNumber(m[1]!);
-        return n === null ? null : n * 100;
+        return n === null || m[0] === '一块' ? null : n * 100;
       },
     },
+    // 借了5万 / 余额3.6万: in a complaint about a loan a figure in 万 is money unless a unit follows.
+    {
+      re: new RegExp(`(${DIGITS})\\s*万(?!${NOT_MONEY_AFTER_WAN})`, 'g'),
+      read: (m) => yuanToCents(m[1]!.replace(/[,，]/g, ''), 10_000),
+    },
+    // 一万五 / 两万三: the spoken short form of 一万五千(元), money or, with a unit after it, a count.
+    {
+      re: new RegExp(
+        `([一二两三四五六七八九十]+)万([一二两三四五六七八九])(?![零〇一二两三四五六七八九十百千万亿元块]|${NOT_MONEY_AFTER_WAN})`,
+        'g',
+      ),
+      read: (m) => {
+        const wan = chineseNumber(m[1]!);
+        const thousands = chineseNumber(m[2]!);
+        return wan === null || thousands === null ? null : (wan * 10_000 + thousands * 1_000) * 100;
+      },
+    },
+    // 每月还3000 / 工资只有2800 / paid 299 / afford 3,000 a month: a bare figure is money when a money
+    // word comes just before it and no other unit after it.
+    {
+      re: new RegExp(`(?:${MONEY_BEFORE_ZH})(${DIGITS})(?!\\d|[.,，]\\d|\\s*(?:${UNIT_AFTER_ZH}))`, 'dg'),
+      read: (m) => yuanToCents(m[1]!.replace(/[,，]/g, '')),
+      figureOnly: true,
+    },
+    {
+      re: new RegExp(`${MONEY_BEFORE_EN}(${DIGITS})(?!\\d|[.,]\\d|\\s*(?:${UNIT_AFTER_EN}))`, 'dgi'),
+      read: (m) => yuanToCents(m[1]!.replace(/[,，]/g, '')),
+      figureOnly: true,
+    },
   ];
-  for (const { re, read } of patterns) {
-    for (const m of text.matchAll(re)) add(m.index, m.index + m[0].length, read(m));
+  for (const { re, read, figureOnly } of patterns) {
+    for (const m of text.matchAll(re)) {
+      const [start, end] = (figureOnly ? m.indices?.[1] : undefined) ?? [m.index, m.index + m[0].length];
+      add(start, end, read(m));
+    }
   }
   return out;
 }
@@ -165,6 +215,16 @@ function dates(text: string): Fact[] {
   const patterns: { re: RegExp; read: (m: RegExpExecArray) => string | null }[] = [
     { re: /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]/g, read: (m) => isoDate(+m[1]!, +m[2]!, +m[3]!) },
     { re: /\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/g, read: (m) => isoDate(+m[1]!, +m[2]!, +m[3]!) },
+    // 二〇二六年三月十日: the year digit by digit, the month and day as numbers.
+    {
+      re: /([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*[日号]/g,
+      read: (m) => {
+        const year = Number([...m[1]!].map((c) => '〇一二三四五六七八九'.indexOf(c === '零' ? '〇' : c)).join(''));
+        const month = chineseNumber(m[2]!);
+        const day = chineseNumber(m[3]!);
+        return month === null || day === null ? null : isoDate(year, month, day);
+      },
+    },
     {
       re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(${MONTH_NAMES})\\s*,?\\s+(\\d{4})\\b`, 'gi'),
       read: (m) => isoDate(+m[3]!, monthOf(m[2]!), +m[1]!),
@@ -186,9 +246,15 @@ function dates(text: string): Fact[] {
 // ---- rates
 
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
+// A rate's figure in Chinese numerals: 八厘, 两分, 百分之二十四, 万分之五, 千分之一.
+const CN_RATE_CHARS = '一二两三四五六七八九十';
+const CN_RATE = `[${CN_RATE_CHARS}]+`;
+const numberOf = (s: string): number | null => (/\d/.test(s) ? Number(s) : chineseNumber(s));
 
-function rates(text: string): Fact[] {
-  const out: Fact[] = [];
+type Rate = Extract<Fact, { kind: 'rate' }>;
+
+function rates(text: string): Rate[] {
+  const out: Rate[] = [];
   const add = (m: RegExpMatchArray, period: RatePeriod, percent: number) => {
     if (Number.isFinite(percent) && percent > 0 && percent < 1000) {
       out.push({
@@ -199,20 +265,51 @@ function rates(text: string): Fact[] {
       });
     }
   };
-  // 年化 24% / 年利率 24% / 年化利率高达36%
-  for (const m of text.matchAll(new RegExp(`(?:年化|年利率|年息)[^0-9%\\n]{0,8}?(${NUMBER})\\s*[%％]`, 'g')))
-    add(m, 'annual', Number(m[1]));
-  // 月息 2% / 月利率1.5% / 月息2分 (2 %) / 月息8厘 (0.8 %)
-  for (const m of text.matchAll(new RegExp(`(?:月息|月利率|月费率)[^0-9%\\n]{0,6}?(${NUMBER})\\s*([%％]|分|厘)`, 'g')))
-    add(m, 'monthly', m[2] === '分' ? Number(m[1]) : m[2] === '厘' ? Number(m[1]) / 10 : Number(m[1]));
-  // 日息 0.05% / 日利率万分之五 / 日息万分之5
-  for (const m of text.matchAll(new RegExp(`(?:日息|日利率|日费率)[^0-9%\\n万]{0,6}?(${NUMBER})\\s*(?:[%％]|‰)`, 'g')))
-    add(m, 'daily', m[0].includes('‰') ? Number(m[1]) / 10 : Number(m[1]));
-  for (const m of text.matchAll(/(?:日息|日利率|日费率)\s*万分之\s*([0-9]+(?:\.\d+)?|[一二两三四五六七八九十]+)/g)) {
-    const n = /\d/.test(m[1]!) ? Number(m[1]) : chineseNumber(m[1]!);
-    if (n !== null) add(m, 'daily', n / 100);
+  // 年化 24% / 年利率 24% / 年化利率高达36% / 利率从8%调到了15% (a rate with no period is annual, as
+  // the trade quotes it)
+  for (const m of text.matchAll(
+    new RegExp(`(?:年化|年利率|年息|(?<![月日])利率)[^0-9%\\n，。；！？,;!?]{0,8}?(${NUMBER})\\s*[%％]`, 'g'),
+  )) {
+    // 利率上浮50%, 利率下浮10%: a change relative to a rate, not a rate.
+    // 利率上浮50%, 利率比LPR高出50%: a change or a difference, not a rate.
+    if (!/[浮比倍]|高出|超出/.test(m[0])) add(m, 'annual', Number(m[1]));
   }
-  // English: 24% APR, an APR of 24%, 36% per annum, 2% a month, 0.05% per day
+  // 年利率百分之二十四 / 年化百分之18
+  for (const m of text.matchAll(
+    new RegExp(
+      `(?:年化|年利率|年息|(?<![月日])利率)[^0-9%\\n，。；！？,;!?]{0,8}?百分之\\s*(${NUMBER}|${CN_RATE})`,
+      'g',
+    ),
+  )) {
+    const n = numberOf(m[1]!);
+    if (n !== null) add(m, 'annual', n);
+  }
+  // 月息 2% / 月利率1.5% / 月息2分 (2 %) / 月息8厘 (0.8 %) / 月息八厘 / 月息两分 / 月息1分5 and
+  // 月息一分五厘 (1.5 %: the trade's 分 is a percent and the figure after it tenths)
+  for (const m of text.matchAll(
+    new RegExp(
+      `(?:月息|月利率|月费率)[^0-9%\\n${CN_RATE_CHARS}]{0,6}?(${NUMBER}|${CN_RATE})\\s*(?:([%％])|分(?!之)(?:([0-9]|[一二三四五六七八九])厘?)?|(厘))`,
+      'g',
+    ),
+  )) {
+    const n = numberOf(m[1]!);
+    const tenths = m[3] === undefined ? 0 : numberOf(m[3]);
+    if (n === null || tenths === null) continue;
+    add(m, 'monthly', m[4] ? n / 10 : m[2] ? n : n + tenths / 10);
+  }
+  // 日息 0.05% / 日息0.5‰
+  for (const m of text.matchAll(
+    new RegExp(`(?:日息|日利率|日费率)[^0-9%\\n万千]{0,6}?(${NUMBER})\\s*(?:[%％]|‰)`, 'g'),
+  ))
+    add(m, 'daily', m[0].includes('‰') ? Number(m[1]) / 10 : Number(m[1]));
+  // 日利率万分之五 / 日息万分之5 / 日息千分之一
+  for (const m of text.matchAll(
+    new RegExp(`(?:日息|日利率|日费率)[^0-9%\\n，。；！？,;!?]{0,4}?([万千])分之\\s*(${NUMBER}|${CN_RATE})`, 'g'),
+  )) {
+    const n = numberOf(m[2]!);
+    if (n !== null) add(m, 'daily', m[1] === '万' ? n / 100 : n / 10);
+  }
+  // English: 24% APR, 36% per annum, 2% a month, 0.05% per day
   for (const m of text.matchAll(
     new RegExp(
       `(${NUMBER})\\s*%\\s*(APR|per annum|p\\.a\\.|a year|per year|annual(?:ly|ised|ized)?|a month|per month|monthly|a day|per day|daily)`,
@@ -222,13 +319,32 @@ function rates(text: string): Fact[] {
     const w = m[2]!.toLowerCase();
     add(m, /month/.test(w) ? 'monthly' : /day|daily/.test(w) ? 'daily' : 'annual', Number(m[1]));
   }
+  // an APR of 24%, the interest rate is 12%, a monthly rate of 2%, my interest rate went up from 9%:
+  // the rate's words, then up to five words (no punctuation), then the figure.
   for (const m of text.matchAll(
     new RegExp(
-      `\\b(?:APR|annual (?:interest )?rate|interest rate)\\s+(?:(?:was|is|of|at|about|around|nearly|over)\\s+)*(${NUMBER})\\s*%`,
+      `\\b(?:(annual|monthly|daily)\\s+(?:interest\\s+)?rate|APR|interest rate)((?:\\s+[a-z']+){0,5}?)\\s+(${NUMBER})\\s*%`,
       'gi',
     ),
-  ))
-    add(m, 'annual', Number(m[1]));
+  )) {
+    // "the interest rate and a fee of 5%": the figure belongs to something else.
+    if (/\b(?:fee|charge|penalt|commission|deposit|discount|down payment)/i.test(m[2]!)) continue;
+    const w = (m[1] ?? '').toLowerCase();
+    add(m, w === 'monthly' ? 'monthly' : w === 'daily' ? 'daily' : 'annual', Number(m[3]));
+  }
+  // A rate's figure, then "to 16%" / "调到了15%" / "也报成了2%" / "or 20%": the next figure is a rate of
+  // the same period.
+  for (const first of dedupe(out)) {
+    const rest = text.slice(first.span.end);
+    const next = new RegExp(
+      `^(\\s*(?:也|又|却|但|而)?)((?:(?:调|涨|升|降|提高|上调|下调|增加|变|报|写|算)(?:到|至|成)了?|到|至|或|and|or|to|up to|down to)\\s*(${NUMBER})\\s*[%％])`,
+      'i',
+    ).exec(rest);
+    if (next) {
+      const at = first.span.end + next[1]!.length;
+      add(Object.assign([next[2]!], { index: at }) as RegExpMatchArray, first.period, Number(next[3]));
+    }
+  }
   return dedupe(out);
 }
 
@@ -327,14 +443,16 @@ function references(text: string): Fact[] {
   return out;
 }
 
+/**
+ * One fact per stretch of text: where two readings overlap (`12% per annum` within `the interest rate
+ * is 12% per annum`) the one found first is kept, so that one figure is never counted twice.
+ */
 function dedupe<T extends Fact>(facts: T[]): T[] {
-  const seen = new Set<string>();
-  return facts.filter((f) => {
-    const key = `${f.span.start}:${f.span.end}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const kept: T[] = [];
+  for (const f of facts) {
+    if (kept.every((k) => f.span.end <= k.span.start || f.span.start >= k.span.end)) kept.push(f);
+  }
+  return kept;
 }
 
 /** Every fact of the text, in the order they appear (ties: amounts, dates, rates, fees, references). */
