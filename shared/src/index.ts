@@ -26,3 +26,4 @@ export * from './hardship';
 export * from './assistant/facts';
 export * from './assistant/types';
 export * from './assistant/dispute-type';
+export * from './court';

@@ -15,6 +15,7 @@ import { PiiVault } from '../cases/pii';
 import { RecoveryService } from '../cases/recovery';
 import { CaseService, type MemberHooks } from '../cases/service';
 import { CallService } from '../call/service';
+import { CourtPackageService } from '../court/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
@@ -67,6 +68,8 @@ export interface Services {
   readonly offers: OfferService;
   /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
   readonly negotiation: NegotiationService;
+  /** The court-confirmation package of a sealed settlement (audited, least privilege). */
+  readonly court: CourtPackageService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -225,6 +228,17 @@ export function buildServices(
     calls,
     offers,
     negotiation,
+    court: new CourtPackageService({
+      store,
+      access: flow.access,
+      pii: new PiiVault(store, cipher),
+      audit,
+      outcomePdf,
+      signingKey,
+      sealedRecord: (caseId) => outcome.record(caseId),
+      historyChanged: (caseId) => flow.transitions.historyChanged(caseId),
+      publicUrl,
+    }),
   };
 }
 
