@@ -5,24 +5,15 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COURT_FILES,
-  CourtPackageInfo,
   CourtPackageManifest,
-  canonicalJson,
   verifyOutcome,
   type CaseHistoryEntry,
-  type CaseLanguage,
+  type CourtPackageInfo,
   type ErrorBody,
-  type IntakeResult,
-  type OutcomeRecord,
   type SealedOutcome,
 } from '@accord/shared';
-import { complaint, form, pdf, png } from '../helpers/files';
-import { hardshipPlanRecord, signRecord } from '../helpers/sealed-records';
+import { ORGANISATION, courtWorld, type CourtWorld } from '../helpers/court-package';
 import { makeTempDir, startServer, type TestServer } from '../helpers/server';
-
-const PASSWORD = 'correct horse battery';
-const ORGANISATION = '北京市朝阳区金融纠纷人民调解委员会';
-type Who = 'admin' | 'reviewer' | 'mediator' | 'lender' | 'otherLender';
 
 /**
  * The court-confirmation package (issue 19): a sealed settlement's joint application, settlement PDF,
@@ -31,9 +22,10 @@ type Who = 'admin' | 'reviewer' | 'mediator' | 'lender' | 'otherLender';
  */
 describe('the court-confirmation package', () => {
   let t: TestServer;
-  const tokens = {} as Record<Who, string>;
-  const ids = {} as Record<Who, string>;
-  let lender: string;
+  let tokens: CourtWorld['tokens'];
+  let ids: CourtWorld['ids'];
+  let fileCase: CourtWorld['fileCase'];
+  let seal: CourtWorld['seal'];
 
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(`${t.url}${path}`, {
@@ -54,60 +46,6 @@ describe('the court-confirmation package', () => {
     json<CourtPackageInfo & { error: ErrorBody }>('GET', `/api/cases/${caseId}/court-package`, token);
   const zip = (caseId: string, token?: string) => call('GET', `/api/cases/${caseId}/court-package/zip`, token);
 
-  /** A complaint filed, accepted with the lender's representative and given the mediator; the customer's token. */
-  async function fileCase(): Promise<{ caseId: string; customer: string }> {
-    const filed = await json<IntakeResult>(
-      'POST',
-      '/api/intake',
-      undefined,
-      form(complaint({ lenderId: lender }), [
-        { name: '借款合同.pdf', data: pdf('Loan contract HT-2025-0042') },
-        { name: 'repayment, receipt.png', data: png },
-      ]),
-    );
-    expect(filed.status).toBe(201);
-    const caseId = filed.body.caseId;
-    const signIn = await json<{ token: string }>(
-      'POST',
-      `/api/track/${filed.body.trackingUrl.split('/track/')[1]}/sign-in`,
-      undefined,
-      { pin: filed.body.pin },
-    );
-    expect((await call('POST', `/api/cases/${caseId}/review`, tokens.reviewer, { decision: 'start' })).status).toBe(
-      200,
-    );
-    const accept = { decision: 'accept', platformUserId: ids.lender };
-    expect((await call('POST', `/api/cases/${caseId}/review`, tokens.reviewer, accept)).status).toBe(200);
-    const assign = { mediatorUserId: ids.mediator };
-    expect((await call('POST', `/api/cases/${caseId}/assign`, tokens.admin, assign)).status).toBe(200);
-    return { caseId, customer: signIn.body.token };
-  }
-
-  /** The sealed-record helper's settlement, made this case's (its id, number and signers) and stored as sealed. */
-  async function seal(caseId: string, language: CaseLanguage = 'zh-CN', kind: 'settled' | 'not_settled' = 'settled') {
-    const c = await t.server.store.getCase(caseId);
-    const members = await t.server.store.listMembers(caseId);
-    const userOf = (role: string) => members.find((m) => m.role === role)?.userId ?? '';
-    const { sealed: base } = await hardshipPlanRecord(language, t.dataDir);
-    const record: OutcomeRecord = {
-      ...base.record,
-      caseId,
-      caseNumber: c?.number ?? '',
-      parties: base.record.parties.map((p) => ({ ...p, userId: userOf(p.role) })),
-      signatures: base.record.signatures.map((s) => ({ ...s, userId: userOf(s.role) })),
-      outcome: kind === 'settled' ? base.record.outcome : { kind, reason: 'no agreement' },
-      sealedBy: { userId: userOf('mediator'), role: 'mediator' },
-    };
-    const { sealed, publicKey } = signRecord(record, t.dataDir);
-    await t.server.store.saveOutcome({
-      caseId,
-      record: canonicalJson(sealed.record),
-      signature: sealed.signature,
-      sealedAt: sealed.record.sealedAt,
-    });
-    return { sealed, publicKey };
-  }
-
   /** Saves the answer and unzips it with the system's unzip: the paths of every file in it. */
   async function unzip(res: Response, name: string): Promise<{ dir: string; files: string[] }> {
     expect(res.status).toBe(200);
@@ -126,32 +64,7 @@ describe('the court-confirmation package', () => {
 
   beforeAll(async () => {
     t = await startServer();
-    lender = (await t.server.accounts.createLender(null, '甲消费金融有限公司')).id;
-    const other = (await t.server.accounts.createLender(null, '乙银行')).id;
-    const roles: Record<Who, ['admin' | 'reviewer' | 'mediator' | 'platform', string | undefined, string]> = {
-      admin: ['admin', undefined, '管理员'],
-      reviewer: ['reviewer', undefined, '审核员'],
-      mediator: ['mediator', undefined, '张调解'],
-      lender: ['platform', lender, '李华'],
-      otherLender: ['platform', other, '赵乙'],
-    };
-    for (const [who, [staffRole, lenderId, displayName]] of Object.entries(roles) as [Who, (typeof roles)[Who]][]) {
-      const user = await t.server.cases.createStaff(null, {
-        username: `court.${who.toLowerCase()}`,
-        displayName,
-        staffRole,
-        password: PASSWORD,
-        ...(lenderId ? { lenderId } : {}),
-      });
-      ids[who] = user.id;
-      const login = await json<{ token: string }>('POST', '/api/auth/login', undefined, {
-        username: `court.${who.toLowerCase()}`,
-        password: PASSWORD,
-      });
-      tokens[who] = login.body.token;
-    }
-    const profile = { userId: ids.mediator, organisation: ORGANISATION, languages: ['zh-CN'], specialities: [] };
-    expect((await call('PUT', '/api/mediators', tokens.admin, profile)).status).toBe(204);
+    ({ tokens, ids, fileCase, seal } = await courtWorld(t));
   });
   afterAll(async () => {
     await t.close();
