@@ -66,6 +66,8 @@ export const CourtPackageInfo = z.object({
   /** Whole days from today (Beijing) to the deadline: 0 on the last day, negative once it has passed. */
   daysLeft: z.int(),
   mayDownload: z.boolean(),
+  /** The viewer is the borrower: the identifiers in it are their own. */
+  own: z.boolean(),
 });
 export type CourtPackageInfo = z.infer<typeof CourtPackageInfo>;
 

@@ -21,6 +21,7 @@ describe.skipIf(!chromiumOrSkip())('the court-confirmation package, from the sta
   let world: CourtWorld;
   let caseId: string;
   let caseNumber: string;
+  let tracking: { url: string; pin: string };
 
   async function signedIn(username: string): Promise<Page> {
     const context = await browser.newContext({
@@ -48,7 +49,9 @@ describe.skipIf(!chromiumOrSkip())('the court-confirmation package, from the sta
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
     t = await startServer();
     world = await courtWorld(t);
-    ({ caseId } = await world.fileCase());
+    const filed = await world.fileCase();
+    caseId = filed.caseId;
+    tracking = { url: filed.trackingUrl, pin: filed.pin };
     const { sealed } = await world.seal(caseId);
     caseNumber = sealed.record.caseNumber;
     browser = await launchChromium();
@@ -141,5 +144,37 @@ describe.skipIf(!chromiumOrSkip())('the court-confirmation package, from the sta
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'court-lender-zh');
     await page.context().close();
+  });
+
+  it('the borrower, on a 375 px phone, finds their own package on their tracking page and downloads it', async () => {
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    // The link the borrower was given when filing, opened with its PIN.
+    await page.goto(tracking.url.replace(/^https?:\/\/[^/]+/, t.url));
+    await page.getByLabel('PIN 码').fill(tracking.pin);
+    await page.getByRole('button', { name: '登录' }).click();
+    const panel = page.getByTestId('court-package');
+    await panel.waitFor();
+    expect(await page.getByTestId('court-deadline').innerText()).toContain('2027年2月14日');
+    // Their own identifiers: said so, in the second person.
+    expect(await panel.innerText()).toContain('您的完整姓名');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, 'court-borrower-375-zh');
+    await page.getByTestId('court-download').click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('dialog').getByRole('button', { name: '下载材料包（ZIP）' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`accord-court-${caseNumber}.zip`);
+    await page.getByTestId('court-downloaded').waitFor();
+    const last = (await t.server.audit.all(caseId)).filter((e) => e.kind === 'court.package').at(-1);
+    expect(last?.data).toMatchObject({ role: 'customer' });
+    await context.close();
   });
 });

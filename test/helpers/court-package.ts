@@ -27,7 +27,7 @@ export interface CourtWorld {
   ids: Record<CourtWho, string>;
   lenderId: string;
   /** A complaint filed (with two evidence files), accepted with the lender's staff and given the mediator. */
-  fileCase: () => Promise<{ caseId: string; customer: string }>;
+  fileCase: () => Promise<{ caseId: string; customer: string; trackingUrl: string; pin: string }>;
   /**
    * The sealed-record helper's settlement made this case's (its id, number and signers), signed with the
    * server's key and stored as the case's sealed record; the case moved to its concluded status.
@@ -102,7 +102,7 @@ export async function courtWorld(t: TestServer): Promise<CourtWorld> {
       expect((await call('POST', review, tokens.reviewer, accept)).status).toBe(200);
       const assign = { mediatorUserId: ids.mediator };
       expect((await call('POST', `/api/cases/${caseId}/assign`, tokens.admin, assign)).status).toBe(200);
-      return { caseId, customer: signIn.body.token };
+      return { caseId, customer: signIn.body.token, trackingUrl: filed.body.trackingUrl, pin: filed.body.pin };
     },
     seal: async (caseId, language = 'zh-CN', kind = 'settled') => {
       const c = await t.server.store.getCase(caseId);

@@ -188,7 +188,8 @@ describe('the court-confirmation package', () => {
     const before = (await t.server.audit.all(mine.caseId)).length;
     // The lender's staff read the case (and learn the window to apply in) but never get the borrower's ID.
     const lenderInfo = await info(mine.caseId, tokens.lender);
-    expect(lenderInfo.body).toMatchObject({ mayDownload: false, deadline: '2027-02-14' });
+    expect(lenderInfo.body).toMatchObject({ mayDownload: false, own: false, deadline: '2027-02-14' });
+    expect((await info(mine.caseId, mine.customer)).body).toMatchObject({ mayDownload: true, own: true });
     const refused = await json<{ error: ErrorBody }>(
       'GET',
       `/api/cases/${mine.caseId}/court-package/zip`,

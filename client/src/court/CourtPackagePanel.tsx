@@ -61,7 +61,7 @@ export function CourtPackagePanel({ caseId, token }: { caseId: string; token: st
   const download = async () => {
     const ok = await confirm({
       title: t('court.confirmTitle'),
-      body: <p>{t('court.confirmBody')}</p>,
+      body: <p>{info.own ? t('court.confirmBodyOwn') : t('court.confirmBody')}</p>,
       confirm: t('court.download'),
     });
     if (!ok) return;
@@ -97,7 +97,7 @@ export function CourtPackagePanel({ caseId, token }: { caseId: string; token: st
       <p className="hint">{t('court.notAdvice')}</p>
       {info.mayDownload ? (
         <>
-          <p className="hint">{t('court.privacy')}</p>
+          <p className="hint">{info.own ? t('court.privacyOwn') : t('court.privacy')}</p>
           <button type="button" data-testid="court-download" disabled={busy} onClick={() => void download()}>
             {busy ? t('court.preparing') : t('court.download')}
           </button>

@@ -1046,7 +1046,7 @@ export const en = {
   },
   court: {
     title: 'Court-confirmation package',
-    what: 'Within 30 days of the settlement taking effect, the two parties may apply together to a people\'s court to confirm it (judicial confirmation); a confirmed settlement can be enforced by the court if a party does not perform it. This package holds what the application needs, filled from this case.',
+    what: "Within 30 days of the settlement taking effect, the two parties may apply together to a people's court to confirm it (judicial confirmation); a confirmed settlement can be enforced by the court if a party does not perform it. This package holds what the application needs, filled from this case.",
     deadline_one: 'Apply by {{date}}: {{count}} day left.',
     deadline_other: 'Apply by {{date}}: {{count}} days left.',
     deadlinePassed: 'The 30 days to apply ended on {{date}}.',
@@ -1056,14 +1056,22 @@ export const en = {
       evidence: 'the list of the evidence in the case, each file with its fingerprint',
       verification: 'how to check the seal, with the record and its signature',
     },
-    notAdvice: 'The application is a draft to check and complete, not legal advice; the court you apply to decides what it needs.',
-    privacy: "It shows the borrower's full name, ID number and phone number; each download is recorded in the case's audit log.",
+    notAdvice:
+      'The application is a draft to check and complete, not legal advice; the court you apply to decides what it needs.',
+    privacy:
+      "It shows the borrower's full name, ID number and phone number; each download is recorded in the case's audit log.",
+    privacyOwn:
+      "It shows your full name, ID number and phone number: keep it safe. Each download is recorded in the case's audit log.",
     download: 'Download the package (ZIP)',
     preparing: 'Preparing…',
     downloaded: 'Downloaded. Check the application before the parties sign it.',
     confirmTitle: 'Download the court-confirmation package?',
-    confirmBody: "The package shows the borrower's full name, ID number and phone number. Your download, and what it showed, will be recorded in the case's audit log.",
-    askCentre: "The package shows the borrower's identity details, so it is prepared by the mediation centre or the mediator: ask them for it if you want to apply.",
+    confirmBody:
+      "The package shows the borrower's full name, ID number and phone number. Your download, and what it showed, will be recorded in the case's audit log.",
+    confirmBodyOwn:
+      "The package shows your full name, ID number and phone number: keep it somewhere safe. This download will be recorded in the case's audit log.",
+    askCentre:
+      "The package shows the borrower's identity details, so it is prepared by the mediation centre or the mediator: ask them for it if you want to apply.",
   },
   errors: {
     network: 'The server cannot be reached. Check your connection and try again.',
@@ -1234,7 +1242,8 @@ export const en = {
       court: {
         notSealed: 'No settlement has been sealed for this case yet.',
         notSettled: 'The case ended without a settlement: there is nothing for a court to confirm.',
-        notAllowed: "The package shows the borrower's identity details: the mediation centre, the mediator and the borrower only.",
+        notAllowed:
+          "The package shows the borrower's identity details: the mediation centre, the mediator and the borrower only.",
       },
     },
   },

@@ -70,6 +70,7 @@ export class CourtPackageService {
       sealedAt: sealed.record.sealedAt,
       ...courtWindow(sealed.record.sealedAt),
       mayDownload: downloader !== null,
+      own: downloader === 'customer',
     };
   }
 
