@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -150,10 +150,18 @@ describe('the court-confirmation package', () => {
     const signature = readFileSync(join(dir, COURT_FILES.signature));
     expect(verifySignature(null, record, key, signature)).toBe(true);
     expect(verifySignature(null, Buffer.concat([record, Buffer.from(' ')]), key, signature)).toBe(false);
+    // The README's OpenSSL command, as written there, where OpenSSL is installed.
+    if (existsSync('/usr/bin/openssl')) {
+      const args = ['pkeyutl', '-verify', '-pubin', '-inkey', COURT_FILES.keyPem, '-rawin', '-in', COURT_FILES.record];
+      const out = execFileSync('openssl', [...args, '-sigfile', COURT_FILES.signature], { cwd: dir, encoding: 'utf8' });
+      expect(out).toContain('Signature Verified Successfully');
+    }
     const readme = readFileSync(join(dir, COURT_FILES.readme), 'utf8');
     expect(readme).toContain(`${t.url}/verify#case=`);
     expect(readme).toContain(createHash('sha256').update(record).digest('hex'));
-    console.log(`court package: ${elapsed} ms, ${files.length} files`);
+    console.log(
+      `court package: ${elapsed} ms, ${files.length} files, ${manifest.files.reduce((n, f) => n + f.size, 0)} bytes unzipped`,
+    );
   });
 
   it('audits each download with what it revealed; the staff history lists the reveals', async () => {
@@ -205,6 +213,8 @@ describe('the court-confirmation package', () => {
       expect((await info(mine.caseId, token)).status, who).toBe(403);
     }
     expect((await zip(mine.caseId)).status).toBe(401);
+    const bad = await json<{ error: ErrorBody }>('GET', '/api/cases/not-a-case/court-package/zip', tokens.reviewer);
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect((await zip(mine.caseId, 'not-a-token')).status).toBe(401);
     expect((await t.server.audit.all(mine.caseId)).length).toBe(before);
     // Another case's own borrower gets no package while it is unsealed.

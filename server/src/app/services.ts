@@ -85,7 +85,7 @@ export function buildServices(
   infra: Infrastructure,
   io: AccordIo,
   publicUrl: () => string,
-): Services {
+): Omit<Services, 'court'> {
   const { store, bus, log, presence } = infra;
   const tokens = new TokenSigner(config.tokenSecret);
   const signingKey = loadSigningKey(config.dataDir);
@@ -228,17 +228,6 @@ export function buildServices(
     calls,
     offers,
     negotiation,
-    court: new CourtPackageService({
-      store,
-      access: flow.access,
-      pii: new PiiVault(store, cipher),
-      audit,
-      outcomePdf,
-      signingKey,
-      sealedRecord: (caseId) => outcome.record(caseId),
-      historyChanged: (caseId) => flow.transitions.historyChanged(caseId),
-      publicUrl,
-    }),
   };
 }
 
@@ -385,4 +374,28 @@ function buildMail(
   const quietly = (p: Promise<void>) =>
     p.catch((err: unknown) => log.error({ event: 'mail.enqueue_failed', err }, 'a notice could not be queued'));
   return { notices, mail, quietly };
+}
+
+/**
+ * The court-confirmation package, built on the other services (it reads what they hold): the sealed
+ * record through the outcome service, checked against the seal.
+ */
+export function buildCourt(
+  services: Omit<Services, 'court'>,
+  { store }: Infrastructure,
+  config: AccordConfig,
+  publicUrl: () => string,
+): CourtPackageService {
+  const { flow, audit, outcomePdf, signingKey, outcome } = services;
+  return new CourtPackageService({
+    store,
+    access: flow.access,
+    pii: new PiiVault(store, new DataCipher(config.dataKey)),
+    audit,
+    outcomePdf,
+    signingKey,
+    sealedRecord: (caseId) => outcome.record(caseId),
+    historyChanged: (caseId) => flow.transitions.historyChanged(caseId),
+    publicUrl,
+  });
 }
