@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { RoomStates } from './access/room-states';
 import type { DocRegistry } from './agreement/registry';
 import { buildInfrastructure, openStore, type AccordOverrides } from './app/infrastructure';
-import { buildServices } from './app/services';
+import { buildCourt, buildServices } from './app/services';
 import { attachTransports, createSocketServer, VERSION } from './app/transports';
 import type { AuditLog } from './audit/log';
 import type { AuthService } from './auth/service';
@@ -70,7 +70,9 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   let boundPort = config.port;
   const url = () => publicUrlOf(config, boundPort);
   const io = createSocketServer(config, infra);
-  const services = buildServices(config, infra, io, url);
+  const core = buildServices(config, infra, io, url);
+  // The court-confirmation package reads what the other services hold: built on them.
+  const services = { ...core, court: buildCourt(core, infra, config, url) };
   const { http, room, yjs } = attachTransports(config, infra, services, io);
 
   let closing: Promise<void> | null = null;

@@ -169,6 +169,11 @@ export const ErrorReason = z.enum([
   'hardship.proofNotInCase',
   /** params: status (the case's status: concluded, nothing more is declared) */
   'hardship.caseConcluded',
+  /** The court-confirmation package is made for a sealed settlement only. */
+  'court.notSealed',
+  'court.notSettled',
+  /** The package shows the borrower's identifiers: the centre, the case's mediator and the borrower only. */
+  'court.notAllowed',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

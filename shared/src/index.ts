@@ -29,3 +29,4 @@ export * from './assistant/types';
 export * from './assistant/proposal-types';
 export * from './assistant/dispute-type';
 export { MODEL as DISPUTE_MODEL } from './assistant/model';
+export * from './court';

@@ -23,6 +23,7 @@ import {
   WithdrawBody,
 } from './intake';
 import { HardshipBody, HardshipView } from './hardship';
+import { CourtPackageInfo } from './court';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
 import { PlanPolicyView } from './repayment';
 import {
@@ -298,6 +299,12 @@ export const ROUTES = {
   },
   /** Answered as an attachment (accord-export.json). */
   'GET /api/cases/:caseId/export': { auth: 'session', params: caseId, result: CaseExport },
+
+  // ---- the court-confirmation package (shared/src/court.ts)
+  /** The window to apply in, for anyone who reads the case's outcome; `mayDownload` for those who may. */
+  'GET /api/cases/:caseId/court-package': { auth: 'session', params: caseId, result: CourtPackageInfo },
+  /** Answered as an attachment (accord-court-<number>.zip); the borrower's identifiers in it are audited. */
+  'GET /api/cases/:caseId/court-package/zip': { auth: 'session', params: caseId, result: 'file' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Routes = typeof ROUTES;

@@ -1044,6 +1044,35 @@ export const en = {
       outsideCaucus: 'Not in this private session',
     },
   },
+  court: {
+    title: 'Court-confirmation package',
+    what: "Within 30 days of the settlement taking effect, the two parties may apply together to a people's court to confirm it (judicial confirmation); a confirmed settlement can be enforced by the court if a party does not perform it. This package holds what the application needs, filled from this case.",
+    deadline_one: 'Apply by {{date}}: {{count}} day left.',
+    deadline_other: 'Apply by {{date}}: {{count}} days left.',
+    deadlinePassed: 'The 30 days to apply ended on {{date}}.',
+    contents: {
+      application: 'the joint application, filled from the case, with blank lines for the signatures',
+      settlement: 'the settlement agreement PDF, as the record page gives it',
+      evidence: 'the list of the evidence in the case, each file with its fingerprint',
+      verification: 'how to check the seal, with the record and its signature',
+    },
+    notAdvice:
+      'The application is a draft to check and complete, not legal advice; the court you apply to decides what it needs.',
+    privacy:
+      "It shows the borrower's full name, ID number and phone number; each download is recorded in the case's audit log.",
+    privacyOwn:
+      "It shows your full name, ID number and phone number: keep it safe. Each download is recorded in the case's audit log.",
+    download: 'Download the package (ZIP)',
+    preparing: 'Preparing…',
+    downloaded: 'Downloaded. Check the application before the parties sign it.',
+    confirmTitle: 'Download the court-confirmation package?',
+    confirmBody:
+      "The package shows the borrower's full name, ID number and phone number. Your download, and what it showed, will be recorded in the case's audit log.",
+    confirmBodyOwn:
+      "The package shows your full name, ID number and phone number: keep it somewhere safe. This download will be recorded in the case's audit log.",
+    askCentre:
+      "The package shows the borrower's identity details, so it is prepared by the mediation centre or the mediator: ask them for it if you want to apply.",
+  },
   errors: {
     network: 'The server cannot be reached. Check your connection and try again.',
     invalidFields: 'Please check: {{fields}}',
@@ -1209,6 +1238,12 @@ export const en = {
         customerOnly: 'Only the customer can declare a hardship.',
         proofNotInCase: 'One of the proof files is not part of this case; choose the files again.',
         caseConcluded: 'The case has concluded (“$t(statuses.{{status}})”); a hardship can no longer be declared.',
+      },
+      court: {
+        notSealed: 'No settlement has been sealed for this case yet.',
+        notSettled: 'The case ended without a settlement: there is nothing for a court to confirm.',
+        notAllowed:
+          "The package shows the borrower's identity details: the mediation centre, the mediator and the borrower only.",
       },
     },
   },

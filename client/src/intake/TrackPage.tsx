@@ -13,6 +13,7 @@ import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
+import { CourtPackagePanel } from '../court/CourtPackagePanel';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -144,6 +145,10 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
         timeZone={caseTimeZone(progress.session)}
         onSaved={() => setEvidenceVersion((v) => v + 1)}
       />
+      {/* A sealed settlement: the borrower's own court-confirmation package (their own identifiers). */}
+      {(progress.status === 'settled' || progress.status === 'closed') && (
+        <CourtPackagePanel caseId={caseId} token={token} />
+      )}
       {open && (
         <form
           className="stack"

@@ -6,6 +6,7 @@ import { ErrorText } from '../app/ErrorText';
 import { downloadPdf as fetchPdf } from './download';
 import { RecordView } from './RecordView';
 import { errorMessage } from '../app/errors';
+import { CourtPackagePanel } from '../court/CourtPackagePanel';
 
 /** The printable record of a case (a member's token is needed to fetch it), and its PDF. */
 export function RecordPage({ caseId, token }: { caseId: string; token: string }) {
@@ -37,6 +38,7 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
         </button>
       </div>
       <ErrorText error={pdfError} />
+      {sealed.record.outcome.kind === 'settled' && <CourtPackagePanel caseId={caseId} token={token} />}
       <RecordView sealed={sealed} />
     </div>
   );

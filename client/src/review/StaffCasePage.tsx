@@ -22,6 +22,7 @@ import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
+import { CourtPackagePanel } from '../court/CourtPackagePanel';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
 export function StaffCasePage({ caseId }: { caseId: string }) {
@@ -354,6 +355,8 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         )}
       </div>
       <ErrorText error={error} />
+      {/* A sealed settlement: the court-confirmation package (the server says who may download it). */}
+      {(s === 'settled' || s === 'closed') && <CourtPackagePanel caseId={caseId} token={token} />}
       <CaseHistory caseId={caseId} token={token} version={historyVersion} />
       {/* Recovery: an admin reissues a lost invite or resets a signing PIN (the mediator does it in the room). */}
       {role === 'admin' && <InviteRecovery caseId={caseId} token={token} version={progress.timeline.length} />}

@@ -15,6 +15,7 @@ import { PiiVault } from '../cases/pii';
 import { RecoveryService } from '../cases/recovery';
 import { CaseService, type MemberHooks } from '../cases/service';
 import { CallService } from '../call/service';
+import { CourtPackageService } from '../court/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
@@ -67,6 +68,8 @@ export interface Services {
   readonly offers: OfferService;
   /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
   readonly negotiation: NegotiationService;
+  /** The court-confirmation package of a sealed settlement (audited, least privilege). */
+  readonly court: CourtPackageService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -82,7 +85,7 @@ export function buildServices(
   infra: Infrastructure,
   io: AccordIo,
   publicUrl: () => string,
-): Services {
+): Omit<Services, 'court'> {
   const { store, bus, log, presence } = infra;
   const tokens = new TokenSigner(config.tokenSecret);
   const signingKey = loadSigningKey(config.dataDir);
@@ -371,4 +374,28 @@ function buildMail(
   const quietly = (p: Promise<void>) =>
     p.catch((err: unknown) => log.error({ event: 'mail.enqueue_failed', err }, 'a notice could not be queued'));
   return { notices, mail, quietly };
+}
+
+/**
+ * The court-confirmation package, built on the other services (it reads what they hold): the sealed
+ * record through the outcome service, checked against the seal.
+ */
+export function buildCourt(
+  services: Omit<Services, 'court'>,
+  { store }: Infrastructure,
+  config: AccordConfig,
+  publicUrl: () => string,
+): CourtPackageService {
+  const { flow, audit, outcomePdf, signingKey, outcome } = services;
+  return new CourtPackageService({
+    store,
+    access: flow.access,
+    pii: new PiiVault(store, new DataCipher(config.dataKey)),
+    audit,
+    outcomePdf,
+    signingKey,
+    sealedRecord: (caseId) => outcome.record(caseId),
+    historyChanged: (caseId) => flow.transitions.historyChanged(caseId),
+    publicUrl,
+  });
 }

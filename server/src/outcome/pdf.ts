@@ -25,7 +25,7 @@ const FONT_FILES = {
   body: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
   bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
 } as const;
-type FontName = keyof typeof FONT_FILES;
+export type FontName = keyof typeof FONT_FILES;
 
 const require = createRequire(import.meta.url);
 let fonts: Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> | null = null;
@@ -33,7 +33,7 @@ let fonts: Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> | null = null;
  * Both fonts, read (about 10 MB each) and parsed once: parsing is most of the work of a PDF, and
  * pdfkit takes a parsed fontkit font as it takes a file, subsetting it afresh for each document.
  */
-function loadFonts(): Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> {
+export function loadFonts(): Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> {
   const parse = async (name: FontName) => {
     const font = fontkit.create(await readFile(require.resolve(FONT_FILES[name])));
     // pdfkit's types list file sources only; at run time it accepts any fontkit font (it calls `layout`).
@@ -48,9 +48,9 @@ type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & {
   relationship?: 'Source' | 'Data' | 'Alternative' | 'Supplement' | 'Unspecified';
 };
 
-const INK = '#1a1a1a';
-const MUTED = '#5f6368';
-const RULE = '#c8c8c8';
+export const INK = '#1a1a1a';
+export const MUTED = '#5f6368';
+export const RULE = '#c8c8c8';
 const WARN = '#b3261e';
 const LABEL_WIDTH = 128;
 const GAP = 12;
@@ -62,7 +62,7 @@ interface Column {
 }
 
 /** Lays out text in the page's flow: one column of labelled rows, headings, tables and paragraphs. */
-class Writer {
+export class Writer {
   readonly left: number;
   readonly width: number;
 
