@@ -169,6 +169,14 @@ export const ErrorReason = z.enum([
   'hardship.proofNotInCase',
   /** params: status (the case's status: concluded, nothing more is declared) */
   'hardship.caseConcluded',
+  /** Only the case's customer asks a question. */
+  'questions.customerOnly',
+  /** Only the lender's staff and the centre answer. */
+  'questions.answerersOnly',
+  /** params: status (the case takes no more questions or answers) */
+  'questions.closed',
+  /** params: questionId (no such question on this case) */
+  'questions.noSuchQuestion',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

@@ -23,6 +23,7 @@ export * from './pages';
 export * from './recovery';
 export * from './repayment';
 export * from './hardship';
+export * from './questions';
 export * from './assistant/facts';
 export * from './assistant/types';
 export * from './assistant/dispute-type';

@@ -200,6 +200,11 @@ export const TimelineEntry = z.object({
   note: z.string().nullable(),
   /** The session as (re)scheduled by this step, for the client to write in the reader's words. */
   session: SessionTime.nullable(),
+  /**
+   * Not a status change but a step of the question thread (`status` is the case's at the time): the
+   * customer asked, or the lender (or the centre) answered. The text is in the thread, not here.
+   */
+  event: z.enum(['question_asked', 'question_answered']).optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
@@ -365,5 +370,8 @@ export const CaseHistoryEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evidence_added'), ...HistoryBase }),
   /** The customer declared (`changed`: changed) their hardship, of this kind. */
   z.object({ kind: z.literal('hardship'), ...HistoryBase, hardship: HardshipKind, changed: z.boolean() }),
+  /** The customer asked a question, or staff answered one (the text is in the question thread). */
+  z.object({ kind: z.literal('question_asked'), ...HistoryBase }),
+  z.object({ kind: z.literal('question_answered'), ...HistoryBase }),
 ]);
 export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;

@@ -10,6 +10,7 @@ import { contractDocs } from './contract-docs';
 import { contractOffers } from './contract-offers';
 import { contractNegotiation } from './contract-negotiation';
 import { contractHardship } from './contract-hardship';
+import { contractQuestions } from './contract-questions';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -33,6 +34,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractOffers(t);
     contractNegotiation(t);
     contractHardship(t);
+    contractQuestions(t);
   });
 }
 

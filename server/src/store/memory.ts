@@ -24,6 +24,7 @@ import {
   type NewUser,
   type OutboxStore,
   type HardshipStore,
+  type QuestionStore,
   type SessionRecord,
   type Store,
   type StoredDoc,
@@ -38,6 +39,7 @@ import { MemoryNegotiation } from './memory-negotiation';
 import { MemoryOffers } from './memory-offers';
 import { MemoryOutbox } from './memory-outbox';
 import { MemoryHardship } from './memory-hardship';
+import { MemoryQuestions } from './memory-questions';
 import { clientIdReused } from './rows';
 
 const now = () => new Date().toISOString();
@@ -181,6 +183,10 @@ export class MemoryStore implements Store {
   private readonly hardships = new MemoryHardship();
   putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
   getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
+  private readonly questions = new MemoryQuestions();
+  addQuestionPost: QuestionStore['addQuestionPost'] = (p) => this.questions.addQuestionPost(p);
+  listQuestionPosts: QuestionStore['listQuestionPosts'] = (c) => this.questions.listQuestionPosts(c);
+  openQuestionCounts: QuestionStore['openQuestionCounts'] = () => this.questions.openQuestionCounts();
 
   private readonly offerRounds = new MemoryOffers();
   addOffer: OfferStore['addOffer'] = (o) => this.offerRounds.addOffer(o);
@@ -292,6 +298,7 @@ export class MemoryStore implements Store {
   async purgeCase(caseId: string, at: string): Promise<void> {
     this.pii.delete(caseId);
     this.hardships.purge(caseId);
+    this.questions.purge(caseId);
     for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
     this.offerRounds.purge(caseId);

@@ -17,9 +17,11 @@ import type {
 
 import type { AccountEventStore, LenderStore } from './account-types';
 import type { HardshipStore } from './hardship-types';
+import type { QuestionStore } from './question-types';
 
 export type * from './account-types';
 export type * from './hardship-types';
+export type * from './question-types';
 
 export interface UserRecord {
   id: string;
@@ -389,7 +391,8 @@ export type StoreAggregates = UserStore &
   OutboxStore &
   NegotiationStore &
   OfferStore &
-  HardshipStore;
+  HardshipStore &
+  QuestionStore;
 
 /** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
 export interface ConsentRecord {

@@ -7,6 +7,7 @@ import { PgDb, type PostgresOptions } from './db';
 import { postgresDocs } from './docs';
 import { postgresEvidence } from './evidence';
 import { postgresHardship } from './hardship';
+import { postgresQuestions } from './questions';
 import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
@@ -50,6 +51,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresOffers(db),
       ...postgresNegotiation(db),
       ...postgresHardship(db),
+      ...postgresQuestions(db),
     };
     Object.assign(this, parts);
   }

@@ -7,6 +7,7 @@ import { SqliteDb, type SqliteOptions } from './db';
 import { sqliteDocCommit, sqliteDocs } from './docs';
 import { sqliteEvidence } from './evidence';
 import { sqliteHardship } from './hardship';
+import { sqliteQuestions } from './questions';
 import { sqliteInvites } from './invites';
 import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
@@ -54,6 +55,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteSignoff(c),
       ...sqliteOutbox(c),
       ...sqliteHardship(c),
+      ...sqliteQuestions(c),
       ...sqliteDocs(c, docs),
       ...sqliteOffers(c),
       ...sqliteNegotiation(c),
