@@ -13,6 +13,7 @@ import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
+import { QuestionsPanel } from '../questions/QuestionsPanel';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -136,6 +137,14 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
           )}
         </div>
       )}
+      {/* Read again as the timeline grows: an answer arrives with its step, pushed live. */}
+      <QuestionsPanel
+        caseId={caseId}
+        token={token}
+        viewer="customer"
+        version={progress.timeline.length}
+        timeZone={caseTimeZone(progress.session)}
+      />
       <EvidenceList caseId={caseId} token={token} version={evidenceVersion} />
       <HardshipPanel
         caseId={caseId}
