@@ -660,7 +660,8 @@ export const en = {
     send: 'Send the question',
     sending: 'Sending…',
     confirmAskTitle: 'Send this question?',
-    confirmAsk: 'Once sent, the question cannot be changed or withdrawn. The lender’s staff and the mediator will read it.',
+    confirmAsk:
+      'Once sent, the question cannot be changed or withdrawn. The lender’s staff and the mediator will read it.',
     answer: 'Your answer',
     sendAnswer: 'Send the answer',
     confirmAnswerTitle: 'Send this answer?',
