@@ -246,6 +246,45 @@ describe('pre-session questions', () => {
     expect((await t.server.audit.all(filed.caseId)).length).toBe(auditBefore);
   });
 
+  it("the lender's representative is told of a question by e-mail, the customer of an answer; never what was said", async () => {
+    const rep = await t.server.cases.createStaff(null, {
+      username: 'questions.rep',
+      displayName: '代表',
+      staffRole: 'platform',
+      password: PASSWORD,
+      email: 'rep@lender.example',
+      lenderId: lenderA,
+    });
+    const res = await call<IntakeResult>(
+      'POST',
+      '/api/intake',
+      undefined,
+      form(complaint({ lenderId: lenderA, email: 'wang@example.com' }), [{ name: 'contract.pdf', data: pdf() }]),
+    );
+    const caseId = res.body.caseId;
+    const signIn = await call<{ token: string }>(
+      'POST',
+      `/api/track/${res.body.trackingUrl.split('/track/')[1]}/sign-in`,
+      undefined,
+      { pin: res.body.pin },
+    );
+    for (const decision of [{ decision: 'start' }, { decision: 'accept', platformUserId: rep.id }]) {
+      expect((await call('POST', `/api/cases/${caseId}/review`, tokens.reviewer, decision)).status).toBe(200);
+    }
+    const notices = async (kind: string) => (await t.server.store.listMail(caseId)).filter((m) => m.kind === kind);
+    expect(await notices('question')).toEqual([]);
+    const q = randomUUID();
+    expect((await ask(signIn.body.token, { id: q, body: '服务费是否可以退还？' }, caseId)).status).toBe(200);
+    expect((await notices('question')).map((m) => [m.recipient, m.payload])).toEqual([
+      [`user:${rep.id}`, '{"kind":"question"}'],
+    ]);
+    expect(await notices('answer')).toEqual([]);
+    expect((await answer(tokens.lenderA, q, { id: randomUUID(), body: '可以退还。' }, caseId)).status).toBe(200);
+    expect((await notices('answer')).map((m) => [m.recipient, m.payload])).toEqual([
+      [`customer:${caseId}`, '{"kind":"answer"}'],
+    ]);
+  });
+
   it('once the case has ended (withdrawn) nothing more is asked or answered; the thread stays readable', async () => {
     const mine = await fileComplaint(t.url, lenderA);
     const q = randomUUID();

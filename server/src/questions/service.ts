@@ -30,7 +30,7 @@ export interface QuestionEffects {
    * A question was asked or answered (its audit entry is written): the customer's timeline and the
    * staff who watch the case hear of it. Awaited, so that it has gone out before the post is answered.
    */
-  changed(caseId: string): void | Promise<void>;
+  changed(caseId: string, kind: 'question' | 'answer'): void | Promise<void>;
 }
 
 /**
@@ -171,7 +171,7 @@ export class QuestionService {
           ? { questionId: id, status: now.status }
           : { questionId: replyTo, answerId: id, role, status: now.status },
       );
-      await this.effects.changed(c.id);
+      await this.effects.changed(c.id, replyTo === null ? 'question' : 'answer');
     });
   }
 
