@@ -6,6 +6,7 @@ import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './
 import { PersonName } from './names';
 import { EvidenceKind } from './evidence-kind';
 import { HardshipKind, HardshipView } from './hardship';
+import { QuestionView } from './questions';
 
 // ---- intake ------------------------------------------------------------------
 
@@ -310,6 +311,8 @@ export const CaseExport = z.object({
   outcome: z.object({ record: z.unknown(), signature: z.string() }).nullable(),
   /** The hardship the customer declared (its proofs are among `documents`, by SHA-256), or null. */
   hardship: HardshipView.nullable(),
+  /** The customer's questions about the contract and their answers, oldest first. */
+  questions: z.array(QuestionView),
 });
 export type CaseExport = z.infer<typeof CaseExport>;
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
+  CaseExport,
   CaseHistoryEntry,
   CaseProgress,
   ErrorBody,
@@ -184,6 +185,9 @@ describe('pre-session questions', () => {
     // A reviewer answers too, as the centre.
     const centre = await answer(tokens.reviewer, questionId, { id: randomUUID(), body: '中心补充：可申请减免。' });
     expect(centre.body.questions[0]?.answers.at(-1)?.author).toEqual({ role: 'centre', name: 'reviewer 名' });
+    // The customer's export carries the thread.
+    const exported = await call<CaseExport>('GET', `/api/cases/${filed.caseId}/export`, customer);
+    expect(exported.body.questions).toEqual((await thread(customer)).body.questions);
   });
 
   it("the mediator of the case reads; another lender's staff, another mediator and another customer are refused", async () => {

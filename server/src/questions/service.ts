@@ -4,15 +4,14 @@ import {
   type Actor,
   type AnswerBody,
   type OpenQuestionCount,
-  type QuestionAuthor,
   type QuestionBody,
   type QuestionThread,
-  type QuestionView,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import type { Identity } from '../auth/service';
 import { actorOf, type CaseAccess } from '../cases/access';
 import { KeyedSerialQueue } from '../lib/serial-queue';
+import { threadOf } from './thread';
 import { QUESTION_ANSWERED, QUESTION_ASKED } from './timeline';
 import type {
   CaseRecord,
@@ -20,7 +19,6 @@ import type {
   MemberStore,
   NewQuestionPost,
   QuestionAuthorRole,
-  QuestionPostRecord,
   QuestionStore,
   SignoffStore,
 } from '../store/types';
@@ -189,26 +187,4 @@ export class QuestionService {
       mayAnswer: open && (actor === 'staff' || actor === 'admin'),
     };
   }
-}
-
-function authorOf(p: QuestionPostRecord): QuestionAuthor {
-  return { role: p.authorRole, name: p.authorRole === 'customer' ? null : p.authorName };
-}
-
-/** The posts as questions, each with its answers, oldest first. */
-export function threadOf(posts: QuestionPostRecord[]): QuestionView[] {
-  const questions = posts.filter((p) => p.kind === 'question');
-  return questions.map((q) => {
-    const answers = posts
-      .filter((p) => p.kind === 'answer' && p.replyTo === q.id)
-      .map((a) => ({ id: a.id, author: authorOf(a), body: a.body, at: a.at }));
-    return {
-      id: q.id,
-      author: authorOf(q),
-      body: q.body,
-      at: q.at,
-      status: answers.length > 0 ? 'answered' : 'open',
-      answers,
-    };
-  });
 }
