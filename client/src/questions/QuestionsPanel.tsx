@@ -54,13 +54,14 @@ export function QuestionsPanel({
   useEffect(load, [load, version]);
 
   if (!thread) return error ? <ErrorText error={error} /> : null;
-  // A staff member who may not answer (a mediator) sees the thread only once there is one.
-  if (viewer === 'staff' && !thread.mayAnswer && thread.questions.length === 0) return null;
+  const may = viewer === 'customer' ? thread.mayAsk : thread.mayAnswer;
+  // Who may not post (a mediator; the customer once the case has ended) sees the thread only once there is one.
+  if (!may && thread.questions.length === 0) return null;
 
   return (
     <section className="panel questions" aria-labelledby={titleId} data-testid="questions">
       <h2 id={titleId}>{t('questions.title')}</h2>
-      <p className="muted">{viewer === 'customer' ? t('questions.intro') : t('questions.staffIntro')}</p>
+      {may && <p className="muted">{viewer === 'customer' ? t('questions.intro') : t('questions.staffIntro')}</p>}
       {thread.questions.length === 0 ? (
         <p className="muted">{t('questions.none')}</p>
       ) : (
