@@ -174,6 +174,14 @@ export const ErrorReason = z.enum([
   'court.notSettled',
   /** The package shows the borrower's identifiers: the centre, the case's mediator and the borrower only. */
   'court.notAllowed',
+  /** Only the case's customer asks a question. */
+  'questions.customerOnly',
+  /** Only the lender's staff and the centre answer. */
+  'questions.answerersOnly',
+  /** params: status (the case takes no more questions or answers) */
+  'questions.closed',
+  /** params: questionId (no such question on this case) */
+  'questions.noSuchQuestion',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

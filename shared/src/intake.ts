@@ -6,6 +6,7 @@ import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './
 import { PersonName } from './names';
 import { EvidenceKind } from './evidence-kind';
 import { HardshipKind, HardshipView } from './hardship';
+import { QuestionView } from './questions';
 
 // ---- intake ------------------------------------------------------------------
 
@@ -200,6 +201,11 @@ export const TimelineEntry = z.object({
   note: z.string().nullable(),
   /** The session as (re)scheduled by this step, for the client to write in the reader's words. */
   session: SessionTime.nullable(),
+  /**
+   * Not a status change but a step of the question thread (`status` is the case's at the time): the
+   * customer asked, or the lender (or the centre) answered. The text is in the thread, not here.
+   */
+  event: z.enum(['question_asked', 'question_answered']).optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
@@ -305,6 +311,8 @@ export const CaseExport = z.object({
   outcome: z.object({ record: z.unknown(), signature: z.string() }).nullable(),
   /** The hardship the customer declared (its proofs are among `documents`, by SHA-256), or null. */
   hardship: HardshipView.nullable(),
+  /** The customer's questions about the contract and their answers, oldest first. */
+  questions: z.array(QuestionView),
 });
 export type CaseExport = z.infer<typeof CaseExport>;
 
@@ -365,5 +373,8 @@ export const CaseHistoryEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('evidence_added'), ...HistoryBase }),
   /** The customer declared (`changed`: changed) their hardship, of this kind. */
   z.object({ kind: z.literal('hardship'), ...HistoryBase, hardship: HardshipKind, changed: z.boolean() }),
+  /** The customer asked a question, or staff answered one (the text is in the question thread). */
+  z.object({ kind: z.literal('question_asked'), ...HistoryBase }),
+  z.object({ kind: z.literal('question_answered'), ...HistoryBase }),
 ]);
 export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;

@@ -24,6 +24,7 @@ import {
 } from './intake';
 import { HardshipBody, HardshipView } from './hardship';
 import { CourtPackageInfo } from './court';
+import { AnswerBody, OpenQuestionCount, QuestionBody, QuestionThread } from './questions';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
 import { PlanPolicyView } from './repayment';
 import {
@@ -282,6 +283,26 @@ export const ROUTES = {
     body: input(HardshipBody, 'hardship'),
     result: HardshipView,
   },
+
+  // ---- the pre-session question thread
+  /** The case's questions and answers, for its customer, the lender's staff, the centre and its mediator. */
+  'GET /api/cases/:caseId/questions': { auth: 'session', params: caseId, result: QuestionThread },
+  /** The customer asks a question about the contract (idempotent by the question's id). */
+  'POST /api/cases/:caseId/questions': {
+    auth: 'session',
+    params: caseId,
+    body: input(QuestionBody, 'question'),
+    result: QuestionThread,
+  },
+  /** The lender's staff or the centre answer a question (idempotent by the answer's id). */
+  'POST /api/cases/:caseId/questions/:questionId/answers': {
+    auth: 'session',
+    params: { ...caseId, questionId: input(z.uuid(), 'question id') },
+    body: input(AnswerBody, 'answer'),
+    result: QuestionThread,
+  },
+  /** For staff: the cases they may see with unanswered questions, and how many. */
+  'GET /api/questions/open': { auth: 'session', result: z.array(OpenQuestionCount) },
 
   // ---- evidence and records
   'GET /api/cases/:caseId/evidence': { auth: 'session', params: caseId, result: z.array(EvidenceView) },

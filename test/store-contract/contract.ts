@@ -11,6 +11,7 @@ import { contractOffers } from './contract-offers';
 import { contractNegotiation } from './contract-negotiation';
 import { contractHardship } from './contract-hardship';
 import { contractAssistant } from './contract-assistant';
+import { contractQuestions } from './contract-questions';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -35,6 +36,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractNegotiation(t);
     contractHardship(t);
     contractAssistant(t);
+    contractQuestions(t);
   });
 }
 

@@ -3,6 +3,8 @@ import type { CaseProgress } from '@accord/shared';
 import { sessionText } from './session';
 import { caseTimeZone, formatDateTime } from '../app/format';
 
+const questionStep = { question_asked: 'questionAsked', question_answered: 'questionAnswered' } as const;
+
 /** Where a case stands: status, who handles it, the next step, the session, and the timeline. */
 /** `viewer`: the customer reads about themselves ("you"), staff about the complainant. */
 export function ProgressView({
@@ -69,16 +71,24 @@ export function ProgressView({
         <>
           <h3>{t('track.timeline')}</h3>
           <ol className="timeline" data-testid="timeline">
-            {progress.timeline.map((e, i) => (
-              <li key={`${e.at}-${i}`} data-status={e.status}>
-                <time dateTime={e.at}>{time.format(e.at)}</time>{' '}
-                {/* The appeal is a move back to review; it is named as what it was. */}
-                {progress.appeal?.at === e.at && <strong>{t('recovery.appealLabel')} · </strong>}
-                {t(`statuses.${e.status}`)}
-                {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
-                {e.note ? <span className="muted"> — {e.note}</span> : null}
-              </li>
-            ))}
+            {progress.timeline.map((e, i) =>
+              e.event ? (
+                // A step of the question thread, not a status change: named by what happened.
+                <li key={`${e.at}-${i}`} data-event={e.event}>
+                  <time dateTime={e.at}>{time.format(e.at)}</time>{' '}
+                  {viewer === 'customer' ? t(`questions.timeline.${e.event}`) : t(`history.${questionStep[e.event]}`)}
+                </li>
+              ) : (
+                <li key={`${e.at}-${i}`} data-status={e.status}>
+                  <time dateTime={e.at}>{time.format(e.at)}</time>{' '}
+                  {/* The appeal is a move back to review; it is named as what it was. */}
+                  {progress.appeal?.at === e.at && <strong>{t('recovery.appealLabel')} · </strong>}
+                  {t(`statuses.${e.status}`)}
+                  {e.session ? <span className="muted"> — {sessionText(t, i18n.language, e.session)}</span> : null}
+                  {e.note ? <span className="muted"> — {e.note}</span> : null}
+                </li>
+              ),
+            )}
           </ol>
         </>
       )}

@@ -14,6 +14,7 @@ import { errorMessage } from '../app/errors';
 import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
+import { QuestionsPanel } from '../questions/QuestionsPanel';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -137,6 +138,14 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
           )}
         </div>
       )}
+      {/* Read again as the timeline grows: an answer arrives with its step, pushed live. */}
+      <QuestionsPanel
+        caseId={caseId}
+        token={token}
+        viewer="customer"
+        version={progress.timeline.length}
+        timeZone={caseTimeZone(progress.session)}
+      />
       <EvidenceList caseId={caseId} token={token} version={evidenceVersion} />
       <HardshipPanel
         caseId={caseId}

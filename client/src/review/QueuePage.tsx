@@ -22,6 +22,8 @@ export function QueuePage() {
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<Sort>('waiting');
   const [items, setItems] = useState<QueueItem[] | null>(null);
+  // Unanswered questions about the contract, per case: shown on the case's row so staff find them.
+  const [openQuestions, setOpenQuestions] = useState<ReadonlyMap<string, number>>(new Map());
   const token = staff?.token;
 
   const load = useCallback(() => {
@@ -31,6 +33,9 @@ export function QueuePage() {
     void api('GET /api/review/queue', { token, query })
       .then(setItems)
       .catch(() => setItems([]));
+    void api('GET /api/questions/open', { token })
+      .then((counts) => setOpenQuestions(new Map(counts.map((c) => [c.caseId, c.open]))))
+      .catch(() => undefined);
   }, [token, status, category, minWait, q, sort]);
 
   useEffect(load, [load]);
@@ -134,6 +139,11 @@ export function QueuePage() {
                       {i.caseNumber}
                     </button>
                     <span className="muted case-title">{i.title}</span>
+                    {openQuestions.has(i.caseId) && (
+                      <span className="badge question-open" data-testid="queue-questions">
+                        {t('questions.badge', { count: openQuestions.get(i.caseId) })}
+                      </span>
+                    )}
                   </div>
                 </th>
                 <td data-label={t('review.colType')}>{t(`categories.${i.category}`)}</td>

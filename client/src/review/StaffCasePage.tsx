@@ -23,6 +23,7 @@ import { errorMessage } from '../app/errors';
 import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
+import { QuestionsPanel } from '../questions/QuestionsPanel';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
 export function StaffCasePage({ caseId }: { caseId: string }) {
@@ -197,6 +198,14 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         canDeclare={false}
         version={evidenceVersion + historyVersion}
         timeZone={caseTimeZone(progress?.session)}
+      />
+      {/* A question asked is a history step: the watch pushes it, and the thread is read again. */}
+      <QuestionsPanel
+        caseId={caseId}
+        token={token}
+        viewer="staff"
+        version={historyVersion}
+        timeZone={caseTimeZone(progress.session)}
       />
 
       <div className="actions stack">

@@ -49,7 +49,9 @@ export function CaseHistory({ caseId, token, version }: { caseId: string; token:
                       ? t(e.changed ? 'history.hardshipChanged' : 'history.hardshipDeclared', {
                           kind: t(`hardship.kinds.${e.hardship}`),
                         })
-                      : t('history.evidenceAdded')}
+                      : e.kind === 'evidence_added'
+                        ? t('history.evidenceAdded')
+                        : t(e.kind === 'question_asked' ? 'history.questionAsked' : 'history.questionAnswered')}
               </strong>{' '}
               <span className="muted">
                 {e.byName

@@ -15,6 +15,7 @@ import type { AccordIo } from '../room/socket-types';
 import { attachTrackNamespace } from '../room/track';
 import { attachYjsEndpoint, YJS_PATH } from '../yjs/endpoint';
 import type { Infrastructure } from './infrastructure';
+import { buildQuestions } from './questions';
 import type { Services } from './services';
 
 /**
@@ -62,9 +63,24 @@ export function attachTransports(
 ): Transports {
   const { store, bus, log, metrics } = infra;
   const { auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, court } = services;
+  const questions = buildQuestions(infra, services, io);
   const trustProxy = trustProxies(config.trustedProxies);
   const app = createHttpApp(
-    [createApiRouter({ auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, court })],
+    [
+      createApiRouter({
+        auth,
+        accounts,
+        cases,
+        flow,
+        recovery,
+        evidence,
+        signingKey,
+        outcome,
+        outcomePdf,
+        court,
+        questions,
+      }),
+    ],
     {
       trustProxy,
       ops: {

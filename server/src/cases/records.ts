@@ -2,7 +2,8 @@ import type { CaseExport, SealedOutcome } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import type { Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
-import type { CaseStore, EvidenceStore, ChatStore, SignoffStore } from '../store/types';
+import { threadOf } from '../questions/thread';
+import type { CaseStore, EvidenceStore, ChatStore, SignoffStore, QuestionStore } from '../store/types';
 import type { CaseAccess } from './access';
 import type { HardshipService } from './hardship';
 import type { PiiVault } from './pii';
@@ -10,9 +11,9 @@ import type { CaseTransitions } from './transitions';
 
 /** What is kept of a case and for how long: the customer's export, and the purge after retention. */
 export class RecordsService {
-  // Aggregates: cases, evidence, chat (the joint transcript), outcome (signoffs), audit, admin (purge).
+  // Aggregates: cases, evidence, chat (the joint transcript), outcome (signoffs), questions, audit, admin (purge).
   constructor(
-    private readonly store: CaseStore & EvidenceStore & ChatStore & SignoffStore,
+    private readonly store: CaseStore & EvidenceStore & ChatStore & SignoffStore & QuestionStore,
     private readonly access: CaseAccess,
     private readonly pii: PiiVault,
     private readonly evidence: EvidenceService,
@@ -22,7 +23,7 @@ export class RecordsService {
     private readonly hardship: Pick<HardshipService, 'forExport'>,
   ) {}
 
-  /** Everything the customer is entitled to: their data, their documents, the joint chat, their hardship, the outcome. */
+  /** Everything the customer is entitled to: their data, their documents, the joint chat, their hardship, their questions, the outcome. */
   async export(identity: Identity, caseId: string): Promise<CaseExport> {
     const { c } = await this.access.caseFor(identity, caseId, ['customer', 'admin']);
     const pii = await this.pii.read(c.id);
@@ -60,6 +61,7 @@ export class RecordsService {
       transcript,
       outcome,
       hardship: await this.hardship.forExport(c.id),
+      questions: threadOf(await this.store.listQuestionPosts(c.id)),
     };
   }
 

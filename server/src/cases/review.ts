@@ -14,6 +14,7 @@ import {
   type UserView,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
+import { QUESTION_ANSWERED, QUESTION_ASKED } from '../questions/timeline';
 import { toUserView, type Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
 import type { CaseRecord, CaseStore, EvidenceStore, MemberStore, UserRecord, UserStore } from '../store/types';
@@ -161,6 +162,10 @@ export class ReviewService {
         if (kind.success) {
           out.push({ kind: 'hardship', ...base, hardship: kind.data, changed: e.kind === 'hardship.updated' });
         }
+      } else if (e.kind === QUESTION_ASKED) {
+        out.push({ kind: 'question_asked', ...base });
+      } else if (e.kind === QUESTION_ANSWERED) {
+        out.push({ kind: 'question_answered', ...base });
       }
     }
     return out;

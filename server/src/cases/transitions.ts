@@ -9,6 +9,7 @@ import {
   type TimelineEntry,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
+import { questionTimelineEntry } from '../questions/timeline';
 import type { AuditRecord, CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/types';
 import type { CaseAccess } from './access';
 
@@ -60,11 +61,17 @@ export class CaseTransitions {
 
   async progress(caseId: string): Promise<CaseProgress> {
     const c = await this.access.getCase(caseId);
-    const entries = (await this.audit.all(caseId)).filter((e) => e.kind === 'case.status');
+    const log = await this.audit.all(caseId);
+    const entries = log.filter((e) => e.kind === 'case.status');
     const appealed = entries.find(isAppealEntry);
-    const timeline: TimelineEntry[] = entries.map((e) => {
+    // Status changes, and the question thread's steps among them (that one was asked or answered).
+    const timeline: TimelineEntry[] = log.flatMap((e) => {
+      if (e.kind !== 'case.status') {
+        const step = questionTimelineEntry(e);
+        return step ? [step] : [];
+      }
       const d = e.data as { to: CaseLifecycle; by: Actor; note: string | null; session?: SessionTime };
-      return { at: e.at, status: d.to, by: d.by, note: d.note, session: d.session ?? null };
+      return [{ at: e.at, status: d.to, by: d.by, note: d.note, session: d.session ?? null }];
     });
     const mediator = c.mediatorId ? await this.store.getMember(c.id, c.mediatorId) : null;
     const handler: CaseProgress['handler'] =

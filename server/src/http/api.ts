@@ -10,6 +10,7 @@ import type { EvidenceService } from '../evidence/service';
 import type { SigningKey } from '../outcome/keys';
 import type { OutcomePdf } from '../outcome/pdf';
 import type { OutcomeService } from '../outcome/service';
+import type { QuestionService } from '../questions/service';
 import { routesOn } from './route';
 import { accountRoutes } from './routes/accounts';
 import { authRoutes } from './routes/auth';
@@ -20,6 +21,7 @@ import { hardshipRoutes } from './routes/hardship';
 import { intakeRoutes } from './routes/intake';
 import { inviteRoutes } from './routes/invites';
 import { outcomeRoutes } from './routes/outcome';
+import { questionRoutes } from './routes/questions';
 import { recordRoutes } from './routes/records';
 import { recoveryRoutes } from './routes/recovery';
 import { reviewRoutes } from './routes/review';
@@ -38,6 +40,8 @@ export interface ApiDeps {
   outcomePdf: OutcomePdf;
   /** The court-confirmation package. */
   court: CourtPackageService;
+  /** The pre-session question thread. */
+  questions: QuestionService;
 }
 
 /**
@@ -71,6 +75,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   evidenceRoutes(route, { access: flow.access, evidence, upload });
   recordRoutes(route, flow);
   hardshipRoutes(route, flow);
+  questionRoutes(route, deps.questions);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   courtRoutes(route, deps);
   return router;

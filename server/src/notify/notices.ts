@@ -23,6 +23,8 @@ const Payload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scheduled'), session: Session, sequence: z.int() }),
   z.object({ kind: z.literal('reminder'), session: Session, offsetMs: z.int() }),
   z.object({ kind: z.literal('outcome') }),
+  z.object({ kind: z.literal('question') }),
+  z.object({ kind: z.literal('answer') }),
 ]);
 type Payload = z.infer<typeof Payload>;
 
@@ -33,6 +35,8 @@ const KIND: Record<Payload['kind'], string> = {
   scheduled: 'scheduled',
   reminder: 'reminder',
   outcome: 'outcome',
+  question: 'question',
+  answer: 'answer',
 };
 
 /** A message ready for SMTP. */
@@ -140,6 +144,24 @@ export class NoticeService {
     if (to.length > 0) await this.enqueue(c, to, { kind: 'outcome' });
   }
 
+  /** A question about the contract was asked: the lender's representatives on the case are told (not what). */
+  async questionAsked(caseId: string): Promise<void> {
+    const c = await this.d.store.getCase(caseId);
+    if (!c) return;
+    const members = (await this.d.store.listMembers(c.id)).filter((m) => m.removedAt === null && m.role === 'platform');
+    const found = await Promise.all(members.map((m) => this.recipient(`user:${m.userId}`, c)));
+    const to = found.filter((r): r is Recipient => r !== null);
+    if (to.length > 0) await this.enqueue(c, to, { kind: 'question' });
+  }
+
+  /** A question was answered: the customer is told (not what), if they gave an address. */
+  async questionAnswered(caseId: string): Promise<void> {
+    const c = await this.d.store.getCase(caseId);
+    if (!c) return;
+    const to = await this.recipient(`customer:${caseId}`, c);
+    if (to) await this.enqueue(c, [to], { kind: 'answer' });
+  }
+
   /**
    * Writes a queued message, or says why it is not to be sent: its recipient has no address any
    * more (or the case was purged), the session it speaks of was moved, the outcome is missing.
@@ -210,6 +232,10 @@ export class NoticeService {
           },
         ]);
       }
+      case 'question':
+        return mail(w.questionSubject(c.number), w.questionBody(c.number, c.title, caseLink));
+      case 'answer':
+        return mail(w.answerSubject(c.number), w.answerBody(c.number, c.title, caseLink));
       case 'outcome': {
         const sealed = await this.d.sealedRecord(c.id);
         if (!sealed) return { drop: 'no_record' };

@@ -17,6 +17,12 @@ export interface NoticeWords {
   reminderBody(f: SessionFacts & { inHowLong: string }): string;
   sealedSubject(caseNo: string): string;
   sealedBody(caseNo: string, title: string, outcome: string, link: string, pdf: boolean): string;
+  /** A question about the contract was asked (to the lender's representative): never its text. */
+  questionSubject(caseNo: string): string;
+  questionBody(caseNo: string, title: string, link: string): string;
+  /** A question was answered (to the customer): never the text. */
+  answerSubject(caseNo: string): string;
+  answerBody(caseNo: string, title: string, link: string): string;
 }
 
 export interface SessionFacts {
@@ -56,6 +62,12 @@ const zh: NoticeWords = {
     `案件 ${no}（${title}）的调解结果已签署封存：${outcome}。\n\n` +
     (pdf ? '附件为调解结果记录（PDF），其中嵌有可供核验的签名记录。\n\n' : '') +
     `查看记录：\n${link}`,
+  questionSubject: (no) => `【${no}】申请人就合同提出了问题`,
+  questionBody: (no, title, link) =>
+    `案件 ${no}（${title}）的申请人就合同提出了问题，请在调解会议前答复。\n\n打开案件：\n${link}`,
+  answerSubject: (no) => `【${no}】您的问题已获答复`,
+  answerBody: (no, title, link) =>
+    `您就案件 ${no}（${title}）的合同提出的问题已获答复。\n\n请用跟踪链接和 PIN 码查看：\n${link}`,
 };
 
 const en: NoticeWords = {
@@ -96,6 +108,12 @@ const en: NoticeWords = {
     `The outcome of case ${no} (${title}) was signed and sealed: ${outcome}.\n\n` +
     (pdf ? 'The outcome record is attached as a PDF; it carries the signed record, which anyone can verify.\n\n' : '') +
     `See the record:\n${link}`,
+  questionSubject: (no) => `[${no}] The complainant asked a question about the contract`,
+  questionBody: (no, title, link) =>
+    `The complainant of case ${no} (${title}) asked a question about the contract. Please answer it before the session.\n\nOpen the case:\n${link}`,
+  answerSubject: (no) => `[${no}] Your question was answered`,
+  answerBody: (no, title, link) =>
+    `Your question about the contract of case ${no} (${title}) was answered.\n\nRead it with your tracking link and PIN:\n${link}`,
 };
 
 export const NOTICE_WORDS: Record<CaseLanguage, NoticeWords> = { 'zh-CN': zh, en };

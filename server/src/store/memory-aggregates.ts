@@ -1,7 +1,8 @@
 import { MemoryAssistant, MemorySurveys } from './memory-assistant';
 import { MemoryHardship } from './memory-hardship';
 import { MemoryOffers } from './memory-offers';
-import type { AssistantStore, HardshipStore, OfferStore, SurveyStore } from './types';
+import { MemoryQuestions } from './memory-questions';
+import type { AssistantStore, HardshipStore, OfferStore, QuestionStore, SurveyStore } from './types';
 
 /**
  * The memory store's aggregates kept in classes of their own (the store extends this): each member
@@ -25,6 +26,11 @@ export class MemoryAggregates {
   hasAnsweredSurvey: SurveyStore['hasAnsweredSurvey'] = (c, u) => this.surveys.hasAnsweredSurvey(c, u);
   listSurveyResponses: SurveyStore['listSurveyResponses'] = (c) => this.surveys.listSurveyResponses(c);
 
+  private readonly questions = new MemoryQuestions();
+  addQuestionPost: QuestionStore['addQuestionPost'] = (p) => this.questions.addQuestionPost(p);
+  listQuestionPosts: QuestionStore['listQuestionPosts'] = (c) => this.questions.listQuestionPosts(c);
+  openQuestionCounts: QuestionStore['openQuestionCounts'] = () => this.questions.openQuestionCounts();
+
   private readonly offerRounds = new MemoryOffers();
   addOffer: OfferStore['addOffer'] = (o) => this.offerRounds.addOffer(o);
   listOffers: OfferStore['listOffers'] = (c) => this.offerRounds.listOffers(c);
@@ -37,5 +43,6 @@ export class MemoryAggregates {
     this.assistant.purge(caseId);
     this.surveys.purge(caseId);
     this.offerRounds.purge(caseId);
+    this.questions.purge(caseId);
   }
 }

@@ -18,6 +18,7 @@ import type {
   EvidenceRecord,
   FreezeRecord,
   HardshipRecord,
+  QuestionPostRecord,
   InviteRecord,
   MediatorProfile,
   MemberRecord,
@@ -78,6 +79,21 @@ export function toHardship(r: Row): HardshipRecord {
     declaredBy: str(r.declared_by),
     declaredAt: str(r.declared_at),
     updatedAt: str(r.updated_at),
+  };
+}
+
+export function toQuestionPost(r: Row): QuestionPostRecord {
+  return {
+    id: str(r.id),
+    caseId: str(r.case_id),
+    seq: num(r.seq),
+    kind: r.kind === 'answer' ? 'answer' : 'question',
+    replyTo: strOrNull(r.reply_to),
+    authorId: str(r.author_id),
+    authorRole: str(r.author_role) as QuestionPostRecord['authorRole'],
+    authorName: str(r.author_name),
+    body: str(r.body),
+    at: str(r.at),
   };
 }
 

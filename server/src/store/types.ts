@@ -19,11 +19,13 @@ import type { AccountEventStore, LenderStore } from './account-types';
 import type { HardshipStore } from './hardship-types';
 import type { AssistantStore } from './assistant-types';
 import type { SurveyStore } from './survey-types';
+import type { QuestionStore } from './question-types';
 
 export type * from './account-types';
 export type * from './hardship-types';
 export type * from './assistant-types';
 export type * from './survey-types';
+export type * from './question-types';
 
 export interface UserRecord {
   id: string;
@@ -395,7 +397,8 @@ export type StoreAggregates = UserStore &
   OfferStore &
   HardshipStore &
   AssistantStore &
-  SurveyStore;
+  SurveyStore &
+  QuestionStore;
 
 /** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
 export interface ConsentRecord {

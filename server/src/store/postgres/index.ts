@@ -8,6 +8,7 @@ import { postgresDocs } from './docs';
 import { postgresEvidence } from './evidence';
 import { postgresHardship } from './hardship';
 import { postgresAssistant, postgresSurveys } from './assistant';
+import { postgresQuestions } from './questions';
 import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
@@ -53,6 +54,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresHardship(db),
       ...postgresAssistant(db),
       ...postgresSurveys(db),
+      ...postgresQuestions(db),
     };
     Object.assign(this, parts);
   }

@@ -8,6 +8,7 @@ import { sqliteDocCommit, sqliteDocs } from './docs';
 import { sqliteEvidence } from './evidence';
 import { sqliteHardship } from './hardship';
 import { sqliteAssistant, sqliteSurveys } from './assistant';
+import { sqliteQuestions } from './questions';
 import { sqliteInvites } from './invites';
 import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
@@ -57,6 +58,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteHardship(c),
       ...sqliteAssistant(c),
       ...sqliteSurveys(c),
+      ...sqliteQuestions(c),
       ...sqliteDocs(c, docs),
       ...sqliteOffers(c),
       ...sqliteNegotiation(c),
