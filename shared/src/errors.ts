@@ -169,6 +169,12 @@ export const ErrorReason = z.enum([
   'hardship.proofNotInCase',
   /** params: status (the case's status: concluded, nothing more is declared) */
   'hardship.caseConcluded',
+  /** Only the case's two parties (the customer, the lender's representative) answer the survey. */
+  'survey.partiesOnly',
+  /** The survey opens once the session is over. */
+  'survey.notYet',
+  /** This person has answered the case's survey already. */
+  'survey.alreadyAnswered',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

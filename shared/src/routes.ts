@@ -23,6 +23,7 @@ import {
   WithdrawBody,
 } from './intake';
 import { HardshipBody, HardshipView } from './hardship';
+import { SurveyAnswers, SurveyView } from './surveys';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
 import { PlanPolicyView } from './repayment';
 import {
@@ -280,6 +281,17 @@ export const ROUTES = {
     params: caseId,
     body: input(HardshipBody, 'hardship'),
     result: HardshipView,
+  },
+
+  /** The survey after the session, for one of the case's two parties: whether it is open to them, answered (never any answers). */
+  'GET /api/cases/:caseId/survey': { auth: 'session', params: caseId, result: SurveyView },
+  /** A party answers it, once; the answers are kept apart from who gave them (docs/SECURITY.md, "Surveys"). */
+  'POST /api/cases/:caseId/survey': {
+    auth: 'session',
+    params: caseId,
+    body: input(SurveyAnswers, 'survey answers'),
+    status: 201,
+    result: SurveyView,
   },
 
   // ---- evidence and records

@@ -29,6 +29,7 @@ import { loadSigningKey, type SigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
+import { SurveyService } from '../surveys/service';
 import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import type { AuditRecord } from '../store/types';
@@ -67,6 +68,8 @@ export interface Services {
   readonly offers: OfferService;
   /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
   readonly negotiation: NegotiationService;
+  /** The anonymous survey after the session (answers kept apart from who answered). */
+  readonly surveys: SurveyService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -202,7 +205,7 @@ export function buildServices(
   const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });
   const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts, offers);
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
-  return {
+  return afterSession(infra, {
     tokens,
     signingKey,
     auth,
@@ -225,7 +228,12 @@ export function buildServices(
     calls,
     offers,
     negotiation,
-  };
+  });
+}
+
+/** The services of what follows a session (the survey), built on the others. */
+function afterSession(infra: Infrastructure, core: Omit<Services, 'surveys'>): Services {
+  return { ...core, surveys: new SurveyService(infra.store, core.flow.access, core.audit) };
 }
 
 /**

@@ -23,6 +23,8 @@ import { recoveryRoutes } from './routes/recovery';
 import { reviewRoutes } from './routes/review';
 import { schedulingRoutes } from './routes/scheduling';
 import { staffRoutes } from './routes/staff';
+import { surveyRoutes } from './routes/surveys';
+import type { SurveyService } from '../surveys/service';
 
 export interface ApiDeps {
   auth: AuthService;
@@ -34,6 +36,7 @@ export interface ApiDeps {
   signingKey: SigningKey;
   outcome: OutcomeService;
   outcomePdf: OutcomePdf;
+  surveys: SurveyService;
 }
 
 /**
@@ -68,5 +71,6 @@ export function createApiRouter(deps: ApiDeps): Router {
   recordRoutes(route, flow);
   hardshipRoutes(route, flow);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
+  surveyRoutes(route, deps.surveys);
   return router;
 }
