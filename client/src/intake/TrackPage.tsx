@@ -13,6 +13,7 @@ import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
+import { SurveyCard } from '../surveys/SurveyCard';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -87,6 +88,8 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       </h2>
       <p className="muted">{t('track.live')}</p>
       <ProgressView progress={progress} />
+      {/* After the session: asked first, above everything else the page still offers. */}
+      <SurveyCard caseId={caseId} token={token} version={progress.status} />
       <AppealForm progress={progress} token={token} />
       {progress.question && (
         <form
