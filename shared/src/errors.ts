@@ -175,6 +175,8 @@ export const ErrorReason = z.enum([
   'survey.notYet',
   /** This person has answered the case's survey already. */
   'survey.alreadyAnswered',
+  /** The case's content was purged after the retention period: the survey takes no more answers. */
+  'survey.closed',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

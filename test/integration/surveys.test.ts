@@ -3,7 +3,7 @@ import type { CaseExport, ErrorBody, IntakeResult, RoomInviteResult, SurveyView 
 import { connectRoom, type RoomClient } from '../helpers/clients';
 import { complaint, form, pdf } from '../helpers/files';
 import { httpClient } from '../helpers/http';
-import { acceptInvite, startServer, type TestServer } from '../helpers/server';
+import { acceptInvite, createTestCase, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
 const PASSWORD = 'correct horse battery';
@@ -292,5 +292,21 @@ describe('the anonymous survey after the session', () => {
     const exported = await call<CaseExport>('GET', `/api/cases/${c}/export`, customer);
     expect(exported.status).toBe(200);
     expect(JSON.stringify(exported.body)).not.toContain('7Q');
+  });
+
+  it('a purged case takes no more answers: its comments are gone and none may come after', async () => {
+    const c = await createTestCase(t.server, t.url, { roles: ['customer', 'platform', 'mediator'] });
+    const mediator = await connectRoom(t.url, c.tokens.mediator, c.caseId);
+    const sealed = await mediator.socket.emitWithAck('outcome:seal', { outcome: 'withdrawn', reason: '申请人撤回。' });
+    mediator.close();
+    expect(sealed.ok).toBe(true);
+    expect((await view(c.tokens.platform, c.caseId)).body.state).toBe('open');
+    expect((await answer(c.tokens.platform, good, c.caseId)).status).toBe(201);
+    await t.server.store.purgeCase(c.caseId, new Date().toISOString());
+    expect((await view(c.tokens.customer, c.caseId)).body).toEqual({ state: 'closed', role: 'customer' });
+    const late = await answer(c.tokens.customer, good, c.caseId);
+    expect(late.body.error).toMatchObject({ code: 'PHASE_RULES', reason: 'survey.closed' });
+    const left = await t.server.store.listSurveyResponses([c.caseId]);
+    expect(left.map((r) => [r.role, r.satisfaction, r.comment])).toEqual([['platform', 4, '']]);
   });
 });

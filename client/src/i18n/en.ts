@@ -1243,6 +1243,7 @@ export const en = {
         partiesOnly: 'Only the two parties of the case answer its survey.',
         notYet: 'The survey opens once the session is over.',
         alreadyAnswered: 'You have already answered this survey. Thank you.',
+        closed: 'This survey is closed.',
       },
     },
   },

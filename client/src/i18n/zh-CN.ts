@@ -1199,6 +1199,7 @@ export const zhCN: Messages = {
         partiesOnly: '只有本案双方当事人可以填写此问卷。',
         notYet: '调解会议结束后才能填写问卷。',
         alreadyAnswered: '您已填写过此问卷，谢谢！',
+        closed: '此问卷已关闭。',
       },
     },
   },

@@ -40,7 +40,7 @@ export function SurveyCard({ caseId, token, version }: { caseId: string; token: 
     };
   }, [caseId, token, version]);
 
-  if (!view || view.state === 'not_yet') return null;
+  if (!view || view.state === 'not_yet' || view.state === 'closed') return null;
   return (
     <section className="panel survey" aria-labelledby={titleId} data-testid="survey" data-state={view.state}>
       <h2 id={titleId}>{view.state === 'answered' ? t('survey.thanksTitle') : t('survey.title')}</h2>

@@ -49,6 +49,7 @@ export class SurveyService {
     const state = await this.stateOf(party);
     if (state === 'not_yet') throw notYet();
     if (state === 'answered') throw alreadyAnswered();
+    if (state === 'closed') throw closed();
     const at = new Date().toISOString();
     const stored = await this.store.submitSurvey(
       { caseId: party.c.id, userId: party.userId, at },
@@ -94,6 +95,8 @@ export class SurveyService {
 
   private async stateOf(party: Party): Promise<SurveyState> {
     if (await this.store.hasAnsweredSurvey(party.c.id, party.userId)) return 'answered';
+    // The purge blanked the comments it found: one written after it would outlive the retention period.
+    if (party.c.purgedAt !== null) return 'closed';
     return (await this.sessionOver(party.c)) ? 'open' : 'not_yet';
   }
 
@@ -110,5 +113,7 @@ export class SurveyService {
 }
 
 const notYet = () => AccordError.because('PHASE_RULES', 'survey.notYet', 'the survey opens once the session is over');
+const closed = () =>
+  AccordError.because('PHASE_RULES', 'survey.closed', "the case's content was purged; its survey is closed");
 const alreadyAnswered = () =>
   AccordError.because('CONFLICT', 'survey.alreadyAnswered', 'you have answered this survey already');
