@@ -28,6 +28,8 @@ describe.skipIf(!chromiumOrSkip())('the survey after the session, in Chromium', 
   let borrower: Page;
   let lender: Page;
   let filed: IntakeResult;
+  /** The borrower's room invite: the same person as the tracking link, in the room. */
+  let roomLink = '';
   const call = httpClient(() => t.url);
   const ids: Record<string, string> = {};
   const tokens: Record<string, string> = {};
@@ -115,6 +117,7 @@ describe.skipIf(!chromiumOrSkip())('the survey after the session, in Chromium', 
     );
     const invite = await call<RoomInviteResult>('GET', `/api/cases/${c}/room-invite`, tracking.body.token);
     expect(invite.status).toBe(200);
+    roomLink = invite.body.url.replace(/^https?:\/\/[^/]+/, t.url);
     const customerToken = (await acceptInvite(t.url, invite.body.url)).token;
     await seedAgreement(t.server.store, c);
     const mediator = await connectRoom(t.url, tokens['mediator.zhang'] ?? '', c);
@@ -143,6 +146,23 @@ describe.skipIf(!chromiumOrSkip())('the survey after the session, in Chromium', 
       expect(signed.error, fullName).toBeUndefined();
     }
     await waitFor(async () => (await t.server.store.getCase(c))?.status === 'settled', 'settled');
+  });
+
+  it('in the room the borrower is asked too, under the sealed outcome (here on a phone in English)', async () => {
+    const room = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 375, height: 740 }, isMobile: true })
+    ).newPage();
+    await room.goto(roomLink);
+    await room.getByTestId('sealed').waitFor();
+    const card = room.getByTestId('survey');
+    await expect.poll(() => card.getAttribute('data-state')).toBe('open');
+    const text = await card.innerText();
+    for (const words of ['Very unhappy', 'Did you feel heard?', 'Anonymous']) expect(text).toContain(words);
+    expect(text).not.toMatch(/[\u4e00-\u9fff]/);
+    await noWiderThan(room, 375);
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(room, 'surveys-room-customer-en-375');
+    await room.close();
   });
 
   it('the borrower answers on the tracking page, on a phone in Chinese, and the thanks stay after a reload', async () => {
