@@ -191,6 +191,7 @@ describe.skipIf(!chromiumOrSkip())('the survey after the session, in Chromium', 
     const dialog = borrower.getByTestId('confirm-dialog');
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain('不能修改');
+    await screenshot(borrower, 'surveys-track-confirm-375');
     await dialog.getByRole('button', { name: '提交回答' }).click();
     await borrower.getByTestId('survey-thanks').waitFor();
     await screenshot(borrower, 'surveys-track-thanks-375');

@@ -1069,7 +1069,8 @@ export const en = {
     submit: 'Send my answers',
     sending: 'Sending…',
     confirmTitle: 'Send your answers?',
-    confirmBody: 'Once sent they cannot be changed, and nobody can read them back linked to you, you included.',
+    confirmBody:
+      'Once sent they cannot be changed. They are kept apart from who you are: nobody, you included, can look up your individual answers afterwards.',
     thanksTitle: 'Thank you',
     thanks: 'Your answers were recorded anonymously. Thank you for your feedback.',
   },

@@ -1035,7 +1035,7 @@ export const zhCN: Messages = {
     submit: '提交回答',
     sending: '正在提交…',
     confirmTitle: '确定提交吗？',
-    confirmBody: '提交后不能修改，任何人（包括您自己）都无法查看与您对应的回答。',
+    confirmBody: '提交后不能修改。回答与您的身份分开保存，之后任何人（包括您自己）都无法查看您的单独回答。',
     thanksTitle: '感谢您的反馈',
     thanks: '您的回答已匿名记录，谢谢！',
   },
