@@ -18,6 +18,7 @@ const layers = [
     'negotiation',
     'court',
     'questions',
+    'surveys',
   ],
   ['room', 'yjs', 'http'],
   ['app', 'server\\.ts', 'cli\\.ts', 'index\\.ts'],

@@ -182,6 +182,14 @@ export const ErrorReason = z.enum([
   'questions.closed',
   /** params: questionId (no such question on this case) */
   'questions.noSuchQuestion',
+  /** Only the case's two parties (the customer, the lender's representative) answer the survey. */
+  'survey.partiesOnly',
+  /** The survey opens once the session is over. */
+  'survey.notYet',
+  /** This person has answered the case's survey already. */
+  'survey.alreadyAnswered',
+  /** The case's content was purged after the retention period: the survey takes no more answers. */
+  'survey.closed',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

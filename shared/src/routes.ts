@@ -25,6 +25,7 @@ import {
 import { HardshipBody, HardshipView } from './hardship';
 import { CourtPackageInfo } from './court';
 import { AnswerBody, OpenQuestionCount, QuestionBody, QuestionThread } from './questions';
+import { SurveyAnswers, SurveyView } from './surveys';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
 import { PlanPolicyView } from './repayment';
 import {
@@ -303,6 +304,16 @@ export const ROUTES = {
   },
   /** For staff: the cases they may see with unanswered questions, and how many. */
   'GET /api/questions/open': { auth: 'session', result: z.array(OpenQuestionCount) },
+  /** The survey after the session, for one of the case's two parties: whether it is open to them, answered (never any answers). */
+  'GET /api/cases/:caseId/survey': { auth: 'session', params: caseId, result: SurveyView },
+  /** A party answers it, once; the answers are kept apart from who gave them (docs/SECURITY.md, "Surveys"). */
+  'POST /api/cases/:caseId/survey': {
+    auth: 'session',
+    params: caseId,
+    body: input(SurveyAnswers, 'survey answers'),
+    status: 201,
+    result: SurveyView,
+  },
 
   // ---- evidence and records
   'GET /api/cases/:caseId/evidence': { auth: 'session', params: caseId, result: z.array(EvidenceView) },

@@ -13,3 +13,19 @@ export const SurveyAnswers = z.strictObject({
   comment: z.string().trim().max(1000),
 });
 export type SurveyAnswers = z.infer<typeof SurveyAnswers>;
+
+/**
+ * Where the survey stands for the party asking: `not_yet` until the session is over (an outcome sealed,
+ * or the case ended after its room opened), then `open` until they answer, then `answered`; `closed`
+ * once the case's content is purged after the retention period, unanswered. It never carries anyone's
+ * answers, the asker's own included: once given they are no longer linked to them.
+ */
+export const SurveyState = z.enum(['not_yet', 'open', 'answered', 'closed']);
+export type SurveyState = z.infer<typeof SurveyState>;
+
+/** Who is asked: the case's two parties (the mediator, not a party, is not). */
+export const SurveyRole = z.enum(['customer', 'platform']);
+export type SurveyRole = z.infer<typeof SurveyRole>;
+
+export const SurveyView = z.strictObject({ state: SurveyState, role: SurveyRole });
+export type SurveyView = z.infer<typeof SurveyView>;

@@ -15,6 +15,7 @@ import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
 import { QuestionsPanel } from '../questions/QuestionsPanel';
+import { SurveyCard } from '../surveys/SurveyCard';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -89,6 +90,8 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       </h2>
       <p className="muted">{t('track.live')}</p>
       <ProgressView progress={progress} />
+      {/* After the session: asked first, above everything else the page still offers. */}
+      <SurveyCard caseId={caseId} token={token} version={progress.status} />
       <AppealForm progress={progress} token={token} />
       {progress.question && (
         <form

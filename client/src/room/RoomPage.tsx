@@ -21,6 +21,7 @@ import { staffSession } from '../app/session';
 import { CallPanel } from '../call/CallPanel';
 import { useCall } from '../call/useCall';
 import { RoomHardship } from '../hardship/RoomHardship';
+import { SurveyCard } from '../surveys/SurveyCard';
 import { ActivityFeed } from './ActivityFeed';
 import { DEFAULT_TIME_ZONE } from '../app/format';
 import { CaucusPanel, MediatorNotebook, PastCaucuses } from './CaucusPanel';
@@ -272,6 +273,10 @@ export function RoomPage({
               </>
             )}
           </section>
+          {/* The parties' survey once the session has ended, under the sealed outcome. */}
+          {isParty && state?.phase === 'concluded' && (
+            <SurveyCard caseId={caseId} token={token} version={state.phase} />
+          )}
           {admitted && room.welcome && (
             <NegotiationPanel
               room={room}

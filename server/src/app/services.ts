@@ -30,6 +30,7 @@ import { loadSigningKey, type SigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
+import { SurveyService } from '../surveys/service';
 import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import type { AuditRecord } from '../store/types';
@@ -70,6 +71,8 @@ export interface Services {
   readonly negotiation: NegotiationService;
   /** The court-confirmation package of a sealed settlement (audited, least privilege). */
   readonly court: CourtPackageService;
+  /** The anonymous survey after the session (answers kept apart from who answered). */
+  readonly surveys: SurveyService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -205,7 +208,7 @@ export function buildServices(
   const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });
   const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts, offers);
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
-  return {
+  return afterSession(infra, {
     tokens,
     signingKey,
     auth,
@@ -228,7 +231,12 @@ export function buildServices(
     calls,
     offers,
     negotiation,
-  };
+  });
+}
+
+/** The services of what follows a session (the survey), built on the others. */
+function afterSession(infra: Infrastructure, core: Omit<Services, 'surveys' | 'court'>): Omit<Services, 'court'> {
+  return { ...core, surveys: new SurveyService(infra.store, core.flow.access, core.audit) };
 }
 
 /**

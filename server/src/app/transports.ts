@@ -62,7 +62,7 @@ export function attachTransports(
   io: AccordIo,
 ): Transports {
   const { store, bus, log, metrics } = infra;
-  const { auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, court } = services;
+  const { auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, court, surveys } = services;
   const questions = buildQuestions(infra, services, io);
   const trustProxy = trustProxies(config.trustedProxies);
   const app = createHttpApp(
@@ -79,6 +79,7 @@ export function attachTransports(
         outcomePdf,
         court,
         questions,
+        surveys,
       }),
     ],
     {

@@ -27,6 +27,8 @@ import { recoveryRoutes } from './routes/recovery';
 import { reviewRoutes } from './routes/review';
 import { schedulingRoutes } from './routes/scheduling';
 import { staffRoutes } from './routes/staff';
+import { surveyRoutes } from './routes/surveys';
+import type { SurveyService } from '../surveys/service';
 
 export interface ApiDeps {
   auth: AuthService;
@@ -42,6 +44,7 @@ export interface ApiDeps {
   court: CourtPackageService;
   /** The pre-session question thread. */
   questions: QuestionService;
+  surveys: SurveyService;
 }
 
 /**
@@ -78,5 +81,6 @@ export function createApiRouter(deps: ApiDeps): Router {
   questionRoutes(route, deps.questions);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   courtRoutes(route, deps);
+  surveyRoutes(route, deps.surveys);
   return router;
 }
