@@ -169,6 +169,10 @@ export const ErrorReason = z.enum([
   'hardship.proofNotInCase',
   /** params: status (the case's status: concluded, nothing more is declared) */
   'hardship.caseConcluded',
+  /** The outcomes dashboard is for the centre's admins and reviewers and for a lender's staff. */
+  'dashboard.staffOnly',
+  /** A lender's staff asked for another lender's figures. */
+  'dashboard.otherLender',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

@@ -24,6 +24,7 @@ export * from './recovery';
 export * from './repayment';
 export * from './hardship';
 export * from './surveys';
+export * from './dashboard';
 export * from './assistant/facts';
 export * from './assistant/types';
 export * from './assistant/proposal-types';

@@ -22,6 +22,7 @@ import {
   TrackSignInBody,
   WithdrawBody,
 } from './intake';
+import { DashboardFigures, DashboardQuery } from './dashboard';
 import { HardshipBody, HardshipView } from './hardship';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
 import { PlanPolicyView } from './repayment';
@@ -298,6 +299,11 @@ export const ROUTES = {
   },
   /** Answered as an attachment (accord-export.json). */
   'GET /api/cases/:caseId/export': { auth: 'session', params: caseId, result: CaseExport },
+
+  // ---- the outcomes dashboard (shared/src/dashboard.ts): the centre's admins and reviewers, a lender's staff (own cases)
+  'GET /api/dashboard': { auth: 'session', query: input(DashboardQuery, 'dashboard filter'), result: DashboardFigures },
+  /** Answered as an attachment (accord-dashboard.csv, UTF-8 with a BOM): one row per case, no personal data. */
+  'GET /api/dashboard.csv': { auth: 'session', query: input(DashboardQuery, 'dashboard filter'), result: 'file' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Routes = typeof ROUTES;

@@ -5,6 +5,7 @@ import type { AuthService } from '../auth/service';
 import type { CaseFlow } from '../cases/index';
 import type { RecoveryService } from '../cases/recovery';
 import type { CaseService } from '../cases/service';
+import type { DashboardService } from '../dashboard/service';
 import type { EvidenceService } from '../evidence/service';
 import type { SigningKey } from '../outcome/keys';
 import type { OutcomePdf } from '../outcome/pdf';
@@ -13,6 +14,7 @@ import { routesOn } from './route';
 import { accountRoutes } from './routes/accounts';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
+import { dashboardRoutes } from './routes/dashboard';
 import { evidenceRoutes } from './routes/evidence';
 import { hardshipRoutes } from './routes/hardship';
 import { intakeRoutes } from './routes/intake';
@@ -34,6 +36,7 @@ export interface ApiDeps {
   signingKey: SigningKey;
   outcome: OutcomeService;
   outcomePdf: OutcomePdf;
+  dashboard: DashboardService;
 }
 
 /**
@@ -68,5 +71,6 @@ export function createApiRouter(deps: ApiDeps): Router {
   recordRoutes(route, flow);
   hardshipRoutes(route, flow);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
+  dashboardRoutes(route, deps);
   return router;
 }
