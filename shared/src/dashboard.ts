@@ -90,6 +90,8 @@ export const DashboardFigures = z.object({
   generatedAt: IsoDateTime,
   /** The lender the figures are limited to (a lender's staff: always their own); null: all. */
   lenderId: LenderId.nullable(),
+  /** That lender's name (null: all lenders). */
+  lenderName: z.string().nullable(),
   from: Day.nullable(),
   to: Day.nullable(),
   /** The lenders the viewer may filter by (empty for a lender's staff). */

@@ -76,6 +76,7 @@ export class DashboardService {
     return {
       generatedAt: now.toISOString(),
       lenderId,
+      lenderName: lenderId === null ? null : (lenders.get(lenderId) ?? null),
       from: query.from ?? null,
       to: query.to ?? null,
       lenders: viewer.lenderId === null ? [...lenders].map(([id, name]) => ({ id, name })) : [],
