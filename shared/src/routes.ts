@@ -302,8 +302,8 @@ export const ROUTES = {
 
   // ---- the outcomes dashboard (shared/src/dashboard.ts): the centre's admins and reviewers, a lender's staff (own cases)
   'GET /api/dashboard': { auth: 'session', query: input(DashboardQuery, 'dashboard filter'), result: DashboardFigures },
-  /** Answered as an attachment (accord-dashboard.csv, UTF-8 with a BOM): one row per case, no personal data. */
-  'GET /api/dashboard.csv': { auth: 'session', query: input(DashboardQuery, 'dashboard filter'), result: 'file' },
+  /** Answered as an attachment (accord-dashboard-<day>.csv, UTF-8 with a BOM): one row per case, no personal data. */
+  'GET /api/dashboard/csv': { auth: 'session', query: input(DashboardQuery, 'dashboard filter'), result: 'file' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Routes = typeof ROUTES;

@@ -346,7 +346,7 @@ describe('outcomes dashboard', () => {
     const other = await dashboard(tokens.lenderA, `?lenderId=${lenderB}`);
     expect(other.status).toBe(403);
     expect(other.body.error).toMatchObject({ code: 'FORBIDDEN', reason: 'dashboard.otherLender' });
-    const otherCsv = await fetch(`${t.url}/api/dashboard.csv?lenderId=${lenderB}`, {
+    const otherCsv = await fetch(`${t.url}/api/dashboard/csv?lenderId=${lenderB}`, {
       headers: { authorization: `Bearer ${tokens.lenderA}` },
     });
     expect(otherCsv.status).toBe(403);
@@ -364,14 +364,14 @@ describe('outcomes dashboard', () => {
 
   it('the CSV: a BOM, the header, one row per visible case without personal data', async () => {
     const get = (token: string, query = '') =>
-      fetch(`${t.url}/api/dashboard.csv${query}`, { headers: { authorization: `Bearer ${token}` } });
+      fetch(`${t.url}/api/dashboard/csv${query}`, { headers: { authorization: `Bearer ${token}` } });
     const res = await get(tokens.admin);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename\*=UTF-8''accord-dashboard-/);
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const rows = parse(bytes, { bom: true }) as string[][];
+    const rows = parse(bytes, { bom: true });
     expect(rows[0]).toEqual([...DASHBOARD_CSV_COLUMNS]);
     expect(rows).toHaveLength(6);
     const byNumber = new Map(
@@ -402,7 +402,7 @@ describe('outcomes dashboard', () => {
     for (const personal of [CUSTOMER, '13812345678', '110101199003071234', 'HT-2025-0042'])
       expect(text).not.toContain(personal);
 
-    const mine = parse(Buffer.from(await (await get(tokens.lenderA)).arrayBuffer()), { bom: true }) as string[][];
+    const mine = parse(Buffer.from(await (await get(tokens.lenderA)).arrayBuffer()), { bom: true });
     expect(
       mine
         .slice(1)
@@ -419,7 +419,7 @@ describe('outcomes dashboard', () => {
       expect(res.status).toBe(403);
       expect(res.body.error).toMatchObject({ code: 'FORBIDDEN', reason: 'dashboard.staffOnly' });
       expect(
-        (await fetch(`${t.url}/api/dashboard.csv`, { headers: { authorization: `Bearer ${token}` } })).status,
+        (await fetch(`${t.url}/api/dashboard/csv`, { headers: { authorization: `Bearer ${token}` } })).status,
       ).toBe(403);
     }
     for (const query of [

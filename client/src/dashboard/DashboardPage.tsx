@@ -33,9 +33,11 @@ export function DashboardPage() {
 
   const load = useCallback(() => {
     if (!token) return;
-    setError(null);
     api('GET /api/dashboard', { token, query: applied })
-      .then(setFigures)
+      .then((f) => {
+        setError(null);
+        setFigures(f);
+      })
       .catch((err: unknown) => setError(errorMessage(t, err, { from: t('dashboard.from'), to: t('dashboard.to') })));
   }, [token, applied, t]);
   useEffect(load, [load]);
@@ -50,7 +52,7 @@ export function DashboardPage() {
     setDownloadError(null);
     const today = new Date().toISOString().slice(0, 10);
     downloadWithToken(
-      urlOf('GET /api/dashboard.csv', undefined, { ...applied }),
+      urlOf('GET /api/dashboard/csv', undefined, { ...applied }),
       token,
       `accord-dashboard-${today}.csv`,
     ).catch(() => setDownloadError(t('dashboard.downloadFailed')));
@@ -150,7 +152,12 @@ function Figures({ figures, lang }: { figures: DashboardFigures; lang: string })
       ? t('dashboard.headline.none')
       : t('dashboard.rateOf', { rate: formatShare(r.rate, lang), settled: r.settled, concluded: r.concluded });
   const rates = (rows: { label: string; rate: SettlementRate }[]): BarDatum[] =>
-    rows.flatMap(({ label, rate }) => (rate.rate === null ? [] : [{ label, value: rate.rate, text: rateText(rate) }]));
+    rows.flatMap(({ label, rate }) =>
+      // The rate beside the name too: a bar at 0 % draws nothing to hover over.
+      rate.rate === null
+        ? []
+        : [{ label: `${label} ${formatShare(rate.rate, lang)}`, value: rate.rate, text: rateText(rate) }],
+    );
   const { settlement } = figures;
   const charts: { key: 'type' | 'lender' | 'mediator'; data: BarDatum[] }[] = [
     {

@@ -15,7 +15,6 @@ import { PiiVault } from '../cases/pii';
 import { RecoveryService } from '../cases/recovery';
 import { CaseService, type MemberHooks } from '../cases/service';
 import { CallService } from '../call/service';
-import { DashboardService } from '../dashboard/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
@@ -68,8 +67,6 @@ export interface Services {
   readonly offers: OfferService;
   /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
   readonly negotiation: NegotiationService;
-  /** The outcomes dashboard's figures and CSV (a read model over the store). */
-  readonly dashboard: DashboardService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -228,7 +225,6 @@ export function buildServices(
     calls,
     offers,
     negotiation,
-    dashboard: new DashboardService(store, audit),
   };
 }
 
