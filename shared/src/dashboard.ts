@@ -106,6 +106,7 @@ export const DashboardFigures = z.object({
     byLender: z.array(SettlementRate.extend({ lenderId: LenderId.nullable(), name: z.string().nullable() })),
     byMediator: z.array(SettlementRate.extend({ mediatorId: z.string(), name: z.string().nullable() })),
   }),
+  /** Over every case in the viewer's scope (of the lender filtered by), whatever the dates. */
   surveys: z.object({
     minimum: z.number().int(),
     groups: z.array(SurveyGroup),

@@ -358,6 +358,8 @@ describe('outcomes dashboard', () => {
     const centreOnA = (await dashboard(tokens.reviewer, `?lenderId=${lenderA}`)).body;
     expect(centreOnA.cases).toBe(3);
     expect(centreOnA.byState).toEqual(f.byState);
+    // Filtered to lender A, the centre would see "everyone" minus B's single answer: those groups are hidden.
+    expect(centreOnA.surveys.groups.map((g) => g.shown)).toEqual([false, false, false]);
     // A reviewer reads no comments either.
     expect((await dashboard(tokens.reviewer)).body.surveys.comments).toBeNull();
   });
@@ -439,6 +441,8 @@ describe('outcomes dashboard', () => {
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({ cases: 0, byState: [], sessions: [], from: '2020-01-01', to: '2020-12-31' });
     expect(empty.body.timeToAcceptance).toEqual({ count: 0, medianHours: null, p90Hours: null });
+    // Survey figures do not follow the dates: a narrower range could isolate one case's answers.
+    expect(empty.body.surveys.groups[0]).toMatchObject({ group: 'all', shown: true, count: 8 });
     const today = new Date().toISOString().slice(0, 10);
     expect((await dashboard(tokens.admin, `?from=${today}&to=${today}`)).body.cases).toBe(5);
   });

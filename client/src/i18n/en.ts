@@ -1048,7 +1048,8 @@ export const en = {
   },
   dashboard: {
     title: 'Outcomes dashboard',
-    intro: 'How complaints fare: cases by state, how long they take, how often they settle, what the parties say, and how mediators share their private sessions.',
+    intro:
+      'How complaints fare: cases by state, how long they take, how often they settle, what the parties say, and how mediators share their private sessions.',
     introLender: 'Figures for {{lender}}’s cases only.',
     loading: 'Loading the figures…',
     failed: 'The figures could not be loaded.',
@@ -1085,7 +1086,8 @@ export const en = {
     noLender: 'No lender',
     surveys: {
       title: 'What the parties said',
-      intro: 'Anonymous answers after the session, only in groups of at least {{minimum}} answers.',
+      intro:
+        'Anonymous answers after the session, only in groups of at least {{minimum}} answers, over all the cases whatever the dates chosen.',
       group: 'Who answered',
       groups: { all: 'Everyone', customer: 'Customers', platform: 'Lenders’ representatives' },
       count: 'Answers',
@@ -1099,7 +1101,8 @@ export const en = {
     },
     sessions: {
       title: 'Neutrality: private sessions per mediation',
-      intro: 'The mediator’s time in private session (caucus) with each side. A session where one side had more than three quarters of that time is marked one-sided.',
+      intro:
+        'The mediator’s time in private session (caucus) with each side. A session where one side had more than three quarters of that time is marked one-sided.',
       caseNumber: 'Case',
       lender: 'Lender',
       mediator: 'Mediator',

@@ -1051,7 +1051,7 @@ export const zhCN: Messages = {
     noLender: '无金融机构',
     surveys: {
       title: '当事人评价',
-      intro: '调解后的匿名问卷，每组至少 {{minimum}} 份答卷才显示。',
+      intro: '调解后的匿名问卷，每组至少 {{minimum}} 份答卷才显示；统计全部案件，不受所选日期影响。',
       group: '答卷人',
       groups: { all: '全部', customer: '客户', platform: '金融机构代表' },
       count: '答卷数',

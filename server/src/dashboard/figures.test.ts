@@ -218,6 +218,21 @@ describe('survey figures', () => {
     // Whoever may not read comments gets none at all.
     expect(surveyFigures(mixed, false).comments).toBeNull();
   });
+
+  it('a view is hidden when what it leaves out of the wider one is a few responses (no subtracting one case out)', () => {
+    const five = [5, 4, 3, 2, 1].map((s) => response('customer', s));
+    // The other lenders' single customer answer could be read as "everyone" minus this view.
+    expect(surveyFigures(five, false, [response('customer', 1)]).groups[1]).toEqual({
+      group: 'customer',
+      shown: false,
+    });
+    // None left out, or enough of them: shown.
+    expect(surveyFigures(five, false, []).groups[1]?.shown).toBe(true);
+    expect(surveyFigures(five, false, five).groups[1]?.shown).toBe(true);
+    // Only the groups whose leftover is small are hidden.
+    const byRole = surveyFigures(five, false, [response('platform', 3)]).groups;
+    expect(byRole.map((g) => g.shown)).toEqual([false, true, false]);
+  });
 });
 
 describe('CSV row', () => {

@@ -188,10 +188,22 @@ export interface SurveyInput extends SurveyAnswers {
 
 const share = (n: number, of: number) => Math.round((n / of) * 1000) / 1000;
 
-/** One group of responses: its figures only when it holds at least SURVEY_MINIMUM of them. */
-export function surveyGroup(group: SurveyGroupKey, responses: readonly SurveyInput[]): SurveyGroup {
+/** Whether a count is too small to show (none is nothing to hide). */
+const tooFew = (n: number) => n > 0 && n < SURVEY_MINIMUM;
+
+/**
+ * One group of responses: its figures only when it holds at least SURVEY_MINIMUM of them, and when
+ * the responses the viewer could see but this view leaves out (`rest`: the other lenders', for the
+ * centre filtering by lender) are none or as many, so that subtracting this view from a wider one
+ * never isolates a few responses.
+ */
+export function surveyGroup(
+  group: SurveyGroupKey,
+  responses: readonly SurveyInput[],
+  rest: readonly SurveyInput[] = [],
+): SurveyGroup {
   const n = responses.length;
-  if (n < SURVEY_MINIMUM) return { group, shown: false };
+  if (n < SURVEY_MINIMUM || tooFew(rest.length)) return { group, shown: false };
   const count = (f: (r: SurveyInput) => boolean) => responses.filter(f).length;
   return {
     group,
@@ -220,17 +232,13 @@ export function surveyGroup(group: SurveyGroupKey, responses: readonly SurveyInp
 export function surveyFigures(
   responses: readonly SurveyInput[],
   withComments: boolean,
+  rest: readonly SurveyInput[] = [],
 ): { minimum: number; groups: SurveyGroup[]; comments: string[] | null } {
+  const of = (role: CaseRole) => (r: SurveyInput) => r.role === role;
   const groups = [
-    surveyGroup('all', responses),
-    surveyGroup(
-      'customer',
-      responses.filter((r) => r.role === 'customer'),
-    ),
-    surveyGroup(
-      'platform',
-      responses.filter((r) => r.role === 'platform'),
-    ),
+    surveyGroup('all', responses, rest),
+    surveyGroup('customer', responses.filter(of('customer')), rest.filter(of('customer'))),
+    surveyGroup('platform', responses.filter(of('platform')), rest.filter(of('platform'))),
   ];
   const comments =
     withComments && responses.length >= SURVEY_MINIMUM

@@ -44,6 +44,8 @@ interface Viewer {
 interface Gathered {
   viewer: Viewer;
   lenders: Map<string, string>;
+  /** Every case the viewer may see, whatever the filters. */
+  scope: CaseRecord[];
   facts: CaseFacts[];
 }
 
@@ -66,9 +68,8 @@ export class DashboardService {
 
   async figures(identity: Identity, query: DashboardQuery): Promise<DashboardFigures> {
     const now = this.now();
-    const { viewer, lenders, facts } = await this.gather(identity, query, now);
-    const caseIds = facts.map((c) => c.caseId);
-    const responses = caseIds.length === 0 ? [] : await this.store.listSurveyResponses(caseIds);
+    const { viewer, lenders, scope, facts } = await this.gather(identity, query, now);
+    const surveys = await this.surveys(viewer, scope, query.lenderId ?? null);
     const acceptance = facts.flatMap((c) => between(c.filedAt, c.acceptedAt) ?? []);
     const resolution = facts.flatMap((c) => between(c.filedAt, c.resolvedAt) ?? []);
     const rated = facts.filter((c) => c.outcome !== null);
@@ -99,7 +100,7 @@ export class DashboardService {
           .map(({ key, sample, rate }) => ({ mediatorId: key, name: sample.mediatorName, ...rate }))
           .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')),
       },
-      surveys: surveyFigures(responses, viewer.comments),
+      surveys: surveyFigures(surveys.shown, viewer.comments, surveys.rest),
       sessions: facts.filter((c) => c.hadSession).map(sessionRow),
     };
   }
@@ -135,12 +136,32 @@ export class DashboardService {
     );
   }
 
+  /**
+   * The survey responses of the viewer's cases, whatever the dates (a narrower date range would let two
+   * views differ by one case's answers), split into those of the lender filtered by and the rest.
+   */
+  private async surveys(viewer: Viewer, scope: readonly CaseRecord[], lenderId: string | null) {
+    if (scope.length === 0) return { shown: [], rest: [] };
+    const responses = await this.store.listSurveyResponses(viewer.lenderId === null ? null : scope.map((c) => c.id));
+    const lenderOf = new Map(scope.map((c) => [c.id, c.lenderId]));
+    // A response of a case outside the scope (none should be) is left out rather than shown.
+    const visible = responses.filter((r) => lenderOf.has(r.caseId));
+    if (viewer.lenderId !== null || lenderId === null) return { shown: visible, rest: [] };
+    return {
+      shown: visible.filter((r) => lenderOf.get(r.caseId) === lenderId),
+      rest: visible.filter((r) => lenderOf.get(r.caseId) !== lenderId),
+    };
+  }
+
   private async gather(identity: Identity, query: DashboardQuery, now: Date): Promise<Gathered> {
     const viewer = this.viewerOf(identity, query);
     const lenderId = viewer.lenderId ?? query.lenderId ?? null;
     const lenders = new Map((await this.store.listLenders()).map((l) => [l.id, l.name]));
     const filed = (c: CaseRecord) => c.createdAt.slice(0, 10);
-    const cases = (await this.store.listCases({})).filter(
+    const scope = (await this.store.listCases({})).filter(
+      (c) => viewer.lenderId === null || c.lenderId === viewer.lenderId,
+    );
+    const cases = scope.filter(
       (c) =>
         (lenderId === null || c.lenderId === lenderId) &&
         (query.from === undefined || filed(c) >= query.from) &&
@@ -176,7 +197,7 @@ export class DashboardService {
         caucus: caucusTime(history, roles, now),
       });
     }
-    return { viewer, lenders, facts };
+    return { viewer, lenders, scope, facts };
   }
 
   /** The case role of everyone a caucus was held with (a removed member keeps the role they had). */
