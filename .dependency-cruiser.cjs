@@ -19,6 +19,7 @@ const layers = [
     'court',
     'questions',
     'surveys',
+    'dashboard',
   ],
   ['room', 'yjs', 'http'],
   ['app', 'server\\.ts', 'cli\\.ts', 'index\\.ts'],

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JoinPage } from './auth/JoinPage';
 import { LoginPage } from './auth/LoginPage';
@@ -17,6 +17,9 @@ import { VerifyPage } from './outcome/VerifyPage';
 import { RoomPage } from './room/RoomPage';
 import { StaffNav } from './staff/StaffNav';
 import { showsStaffNav } from './staff/nav';
+
+// The dashboard's charting library is loaded with the page itself, so no other page pays for it.
+const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 /** A staff page opened signed out: off to the sign-in, which comes back here afterwards. */
 function SignInFirst() {
@@ -87,6 +90,15 @@ export function App() {
       break;
     case 'staffCase':
       page = staffSession() ? <StaffCasePage caseId={route.caseId} /> : <SignInFirst />;
+      break;
+    case 'dashboard':
+      page = staffSession() ? (
+        <Suspense fallback={<p className="page-message">{t('dashboard.loading')}</p>}>
+          <DashboardPage />
+        </Suspense>
+      ) : (
+        <SignInFirst />
+      );
       break;
     case 'mediators':
     case 'accounts': {

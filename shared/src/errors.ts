@@ -190,6 +190,10 @@ export const ErrorReason = z.enum([
   'survey.alreadyAnswered',
   /** The case's content was purged after the retention period: the survey takes no more answers. */
   'survey.closed',
+  /** The outcomes dashboard is for the centre's admins and reviewers and for a lender's staff. */
+  'dashboard.staffOnly',
+  /** A lender's staff asked for another lender's figures. */
+  'dashboard.otherLender',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

@@ -25,6 +25,7 @@ export * from './repayment';
 export * from './hardship';
 export * from './surveys';
 export * from './questions';
+export * from './dashboard';
 export * from './assistant/facts';
 export * from './assistant/types';
 export * from './assistant/proposal-types';

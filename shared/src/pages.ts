@@ -24,6 +24,7 @@ export type Route =
   | { page: 'staffCase'; caseId: string }
   | { page: 'mediators' }
   | { page: 'accounts' }
+  | { page: 'dashboard' }
   | { page: 'notFound' };
 
 export function parseRoute(path: string): Route {
@@ -34,6 +35,7 @@ export function parseRoute(path: string): Route {
   if (path === '/staff') return { page: 'queue' };
   if (path === '/admin/mediators') return { page: 'mediators' };
   if (path === '/admin/accounts') return { page: 'accounts' };
+  if (path === '/staff/dashboard') return { page: 'dashboard' };
   const track = /^\/track\/([A-Za-z0-9_-]{32})$/.exec(path);
   if (track?.[1]) return { page: 'track', trackingId: track[1] };
   const staffCase = /^\/staff\/cases\/([0-9a-f-]{36})$/.exec(path);

@@ -22,6 +22,7 @@ import {
   TrackSignInBody,
   WithdrawBody,
 } from './intake';
+import { DashboardFigures, DashboardQuery } from './dashboard';
 import { HardshipBody, HardshipView } from './hardship';
 import { CourtPackageInfo } from './court';
 import { AnswerBody, OpenQuestionCount, QuestionBody, QuestionThread } from './questions';
@@ -337,6 +338,10 @@ export const ROUTES = {
   'GET /api/cases/:caseId/court-package': { auth: 'session', params: caseId, result: CourtPackageInfo },
   /** Answered as an attachment (accord-court-<number>.zip); the borrower's identifiers in it are audited. */
   'GET /api/cases/:caseId/court-package/zip': { auth: 'session', params: caseId, result: 'file' },
+  // ---- the outcomes dashboard (shared/src/dashboard.ts): the centre's admins and reviewers, a lender's staff (own cases)
+  'GET /api/dashboard': { auth: 'session', query: input(DashboardQuery, 'dashboard filter'), result: DashboardFigures },
+  /** Answered as an attachment (accord-dashboard-<day>.csv, UTF-8 with a BOM): one row per case, no personal data. */
+  'GET /api/dashboard/csv': { auth: 'session', query: input(DashboardQuery, 'dashboard filter'), result: 'file' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type Routes = typeof ROUTES;

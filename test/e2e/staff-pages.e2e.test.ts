@@ -101,7 +101,7 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     await signIn(reviewer, 'reviewer.li', { user: 'Username', password: 'Password', submit: 'Sign in' });
     const nav = reviewer.getByTestId('staff-nav');
     // A reviewer sees the queue and their cases, not the administration.
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Review queue', 'My cases']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Review queue', 'My cases', 'Outcomes']);
     expect(await reviewer.getByTestId('signed-in-as').innerText()).toBe('李审核 · Reviewer');
     expect(await nav.getByRole('link', { name: 'My cases' }).getAttribute('aria-current')).toBe('page');
     await nav.getByRole('link', { name: 'Review queue' }).click();
@@ -116,6 +116,7 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
       '我的案件',
       '调解员管理',
       '账号与机构',
+      '成效统计',
     ]);
     expect(await admin.getByTestId('signed-in-as').innerText()).toBe('王主任 · 管理员');
   });

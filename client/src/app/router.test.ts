@@ -13,6 +13,7 @@ describe('the URL scheme', () => {
     expect(parseRoute('/complain')).toEqual({ page: 'complain' });
     expect(parseRoute('/staff')).toEqual({ page: 'queue' });
     expect(parseRoute('/admin/mediators')).toEqual({ page: 'mediators' });
+    expect(parseRoute('/staff/dashboard')).toEqual({ page: 'dashboard' });
     expect(parseRoute('/join/inv_abc.DEF-123')).toEqual({ page: 'join', invite: 'inv_abc.DEF-123' });
     expect(parseRoute(`/cases/${CASE}`)).toEqual({ page: 'room', caseId: CASE });
     expect(parseRoute(`/cases/${CASE}/record`)).toEqual({ page: 'record', caseId: CASE });

@@ -23,6 +23,8 @@ export const STAFF_NAV: readonly StaffNavItem[] = [
   { page: 'home', path: '/', label: 'myCases', roles: ['reviewer', 'platform', 'mediator', 'admin'] },
   { page: 'mediators', path: '/admin/mediators', label: 'mediators', roles: ['admin'] },
   { page: 'accounts', path: '/admin/accounts', label: 'accounts', roles: ['admin'] },
+  // The centre sees every lender's outcomes; a lender's staff their own lender's (scoped by the server).
+  { page: 'dashboard', path: '/staff/dashboard', label: 'dashboard', roles: ['reviewer', 'platform', 'admin'] },
 ];
 
 /** Pages that are no staff page: the header shows no staff navigation there (the room has its own bar). */

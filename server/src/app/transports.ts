@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Server as SocketIoServer } from 'socket.io';
 import type { AccordConfig } from '../config';
+import { DashboardService } from '../dashboard/service';
 import { createApiRouter } from '../http/api';
 import { publicKeyDocument } from '../http/routes/outcome';
 import { createHttpApp } from '../http/app';
@@ -64,6 +65,8 @@ export function attachTransports(
   const { store, bus, log, metrics } = infra;
   const { auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, court, surveys } = services;
   const questions = buildQuestions(infra, services, io);
+  // The outcomes dashboard is a read model over the store, with no state or hooks of its own.
+  const dashboard = new DashboardService(store, services.audit);
   const trustProxy = trustProxies(config.trustedProxies);
   const app = createHttpApp(
     [
@@ -80,6 +83,7 @@ export function attachTransports(
         court,
         questions,
         surveys,
+        dashboard,
       }),
     ],
     {

@@ -6,6 +6,7 @@ import type { CaseFlow } from '../cases/index';
 import type { RecoveryService } from '../cases/recovery';
 import type { CaseService } from '../cases/service';
 import type { CourtPackageService } from '../court/service';
+import type { DashboardService } from '../dashboard/service';
 import type { EvidenceService } from '../evidence/service';
 import type { SigningKey } from '../outcome/keys';
 import type { OutcomePdf } from '../outcome/pdf';
@@ -16,6 +17,7 @@ import { accountRoutes } from './routes/accounts';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { courtRoutes } from './routes/court';
+import { dashboardRoutes } from './routes/dashboard';
 import { evidenceRoutes } from './routes/evidence';
 import { hardshipRoutes } from './routes/hardship';
 import { intakeRoutes } from './routes/intake';
@@ -45,6 +47,7 @@ export interface ApiDeps {
   /** The pre-session question thread. */
   questions: QuestionService;
   surveys: SurveyService;
+  dashboard: DashboardService;
 }
 
 /**
@@ -82,5 +85,6 @@ export function createApiRouter(deps: ApiDeps): Router {
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   courtRoutes(route, deps);
   surveyRoutes(route, deps.surveys);
+  dashboardRoutes(route, deps);
   return router;
 }

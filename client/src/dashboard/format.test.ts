@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatHours, formatMinutes, formatShare } from './format';
+
+describe('dashboard figures in words', () => {
+  it('durations in the unit that suits them, in both languages', () => {
+    expect(formatHours(0.5, 'en')).toBe('30 minutes');
+    expect(formatHours(5.5, 'en')).toBe('5.5 hours');
+    expect(formatHours(72, 'en')).toBe('3 days');
+    expect(formatHours(0.5, 'zh-CN')).toBe('30分钟');
+    expect(formatHours(5.5, 'zh-CN')).toBe('5.5小时');
+    expect(formatHours(60, 'zh-CN')).toBe('2.5天');
+    expect(formatMinutes(0.25, 'en')).toBe('15 seconds');
+    expect(formatMinutes(12.5, 'zh-CN')).toBe('12.5分钟');
+  });
+
+  it('shares as whole percentages', () => {
+    expect(formatShare(0.667, 'en')).toBe('67%');
+    expect(formatShare(0, 'zh-CN')).toBe('0%');
+  });
+});
