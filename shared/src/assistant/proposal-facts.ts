@@ -173,3 +173,14 @@ export function rateText(rate: { pct: number; fact: RateFact }, language: CaseLa
   const how = { annual: '', monthly: ', the monthly rate × 12', daily: ', the daily rate × 365' }[rate.fact.period];
   return `${pct} % (from “${quoted}” in the complaint${how})`;
 }
+
+/**
+ * The language a complaint is written in, for a proposal without a case (`accord assist`): Chinese when
+ * Han characters are at least as many as Latin letters (a Chinese complaint quotes loan numbers and
+ * "APR"; an English one may quote a Chinese fee name), else English.
+ */
+export function complaintLanguage(text: string): CaseLanguage {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
+  return han > 0 && han >= latin ? 'zh-CN' : 'en';
+}
