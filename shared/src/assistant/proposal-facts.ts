@@ -80,7 +80,7 @@ export function contractText(facts: readonly Fact[], language: CaseLanguage): st
     return ref.of === 'contract' ? `借款合同（编号：${ref.value}）` : `借款合同（借款编号：${ref.value}）`;
   }
   if (!ref) return 'the loan agreement';
-  return ref.of === 'contract' ? `loan agreement no. ${ref.value}` : `the loan agreement of loan no. ${ref.value}`;
+  return ref.of === 'contract' ? `loan agreement no. ${ref.value}` : `the loan agreement for loan no. ${ref.value}`;
 }
 
 export interface FeeWithAmount {

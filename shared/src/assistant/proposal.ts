@@ -2,7 +2,7 @@ import type { SettlementTerms } from '../documents';
 import type { CaseLanguage } from '../ids';
 import type { PlanKind } from '../plan-kind';
 import { computePlan, PlanInput, type Plan } from '../repayment';
-import { addMonths, dateText, moneyText, percentText } from '../settlement-format';
+import { addMonths, dateText, moneyShort, moneyText, percentText } from '../settlement-format';
 import {
   contractText,
   COST_CAP_PCT,
@@ -68,6 +68,8 @@ interface Context {
   language: CaseLanguage;
   contract: string;
   money: (cents: number) => string;
+  /** Without the words, for the bases beside the clauses. */
+  short: (cents: number) => string;
   days: (key: keyof typeof WORKING_DAYS) => string;
 }
 
@@ -88,7 +90,7 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
   );
   if (refundable.length > 0) {
     const cents = refundable.reduce((s, p) => s + p.amount.cents, 0);
-    const parts = refundable.map((p) => `${FEE_NAMES[language][p.fee.fee]} ${money(p.amount.cents)}`);
+    const parts = refundable.map((p) => `${FEE_NAMES[language][p.fee.fee]} ${ctx.short(p.amount.cents)}`);
     const amount: ProposedAmount = {
       label: language === 'zh-CN' ? '退还金额' : 'Refund',
       cents,
@@ -173,8 +175,8 @@ function interestItems(ctx: Context): ProposalItem[] {
         cents: excess,
         basis:
           language === 'zh-CN'
-            ? `本金 ${money(principal.cents)} ×（年化 ${percentText(rate.pct)}% − 24%）；实际金额按用款期间和还款记录重新核算`
-            : `Principal ${money(principal.cents)} × (${percentText(rate.pct)} % − 24 %) a year; the actual excess is recomputed from the periods of use and the repayment records`,
+            ? `本金 ${ctx.short(principal.cents)} ×（年化 ${percentText(rate.pct)}% − 24%）；实际金额按用款期间和还款记录重新核算`
+            : `Principal ${ctx.short(principal.cents)} × (${percentText(rate.pct)} % − 24 %) a year; the actual excess is recomputed from the periods of use and the repayment records`,
         from: spansOf(principal.fact, rate.fact),
       },
     ];
@@ -285,15 +287,20 @@ function bundledItems(ctx: Context): ProposalItem[] {
 function otherItems(ctx: Context): ProposalItem[] {
   const { language, contract, money } = ctx;
   const out = [item('other.handle', 'default', language, { days: ctx.days('answer'), contract })];
-  const amount = principalOf(ctx.input);
-  if (amount) {
+  // The amount in dispute, not the complaint's largest amount (often the loan itself): what the refund is about.
+  const cents = ctx.input.amountInDisputeCents;
+  if (cents > 0) {
+    const fact = ctx.input.facts.find((f): f is AmountFact => f.kind === 'amount' && f.cents === cents) ?? null;
     out.push(
-      item('other.refund', 'default', language, { amount: money(amount.cents), days: ctx.days('refund') }, [
+      item('other.refund', 'default', language, { amount: money(cents), days: ctx.days('refund') }, [
         {
-          label: language === 'zh-CN' ? '借款人所称金额' : 'Amount the borrower states',
-          cents: amount.cents,
-          basis: principalBasisWords(amount, language),
-          from: spansOf(amount.fact),
+          label: language === 'zh-CN' ? '争议金额' : 'Amount in dispute',
+          cents,
+          basis:
+            language === 'zh-CN'
+              ? `投诉所涉争议金额${fact ? `（投诉中的“${fact.span.text}”）` : ''}；退还金额以核实为准`
+              : `The amount in dispute${fact ? ` (“${fact.span.text}” in the complaint)` : ''}; the refund is the sum found`,
+          from: spansOf(fact),
         },
       ]),
     );
@@ -332,6 +339,8 @@ function planInput(input: ProposalInput, principalCents: number | null) {
   };
 }
 
+const monthsEn = (n: number) => `${n} month${n === 1 ? '' : 's'}`;
+
 function hardshipItems(ctx: Context): ProposalItem[] {
   const { input, language, contract, money } = ctx;
   const principal = principalOf(input);
@@ -369,7 +378,7 @@ function hardshipItems(ctx: Context): ProposalItem[] {
     } else {
       const accrual =
         p.annualRateBp > 0 ? `, interest at ${rateWords} a year being added to the principal` : ', with no interest';
-      holiday = `after a payment holiday of ${p.holidayMonths} month${p.holidayMonths > 1 ? 's' : ''} from ${start} with nothing due${accrual}, `;
+      holiday = `after a payment holiday of ${monthsEn(p.holidayMonths)} from ${start} with nothing due${accrual}, `;
     }
   }
   const reason = HARDSHIP_REASONS[language][input.hardship?.kind ?? 'none'];
@@ -398,12 +407,12 @@ function hardshipItems(ctx: Context): ProposalItem[] {
     const first = plan.rows[0]!;
     const last = plan.rows[plan.rows.length - 1]!;
     const planBasis = zh
-      ? `按还款计划计算：本金 ${money(principal.cents)}，${p.instalments} 期，${
+      ? `按还款计划计算：本金 ${ctx.short(principal.cents)}，${p.instalments} 期，${
           p.kind === 'interest_free' ? '免息' : `年利率 ${rateWords} 等额本息`
         }，宽限期 ${p.holidayMonths} 个月${lowered ? '；利率已下调，使本计划的综合年化成本不超过24%' : ''}`
-      : `From the repayment plan: principal ${money(principal.cents)}, ${p.instalments} instalments, ${
+      : `From the repayment plan: principal ${ctx.short(principal.cents)}, ${p.instalments} instalments, ${
           p.kind === 'interest_free' ? 'interest-free' : `${rateWords} a year in equal instalments`
-        }, ${p.holidayMonths} month(s) of holiday${lowered ? '; the rate lowered so that the plan’s comprehensive annualised cost stays within 24 %' : ''}`;
+        }, ${monthsEn(p.holidayMonths)} of holiday${lowered ? '; the rate lowered so that the plan’s comprehensive annualised cost stays within 24 %' : ''}`;
     const fromPlan = spansOf(principal.fact, p.rate?.fact);
     out.push(
       item(
@@ -467,6 +476,7 @@ export function propose(input: ProposalInput): Proposal {
     language,
     contract: contractText(input.facts, language),
     money: (cents) => moneyText(cents, language),
+    short: (cents) => moneyShort(cents, language),
     days: (key) => String(WORKING_DAYS[key]),
   };
   // A declared hardship adds a repayment plan to whatever the complaint is about.
