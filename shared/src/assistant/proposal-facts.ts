@@ -123,7 +123,7 @@ export function feesWithAmounts(facts: readonly Fact[]): FeeWithAmount[] {
 /** The largest amount in the complaint (the first of equals): the likeliest principal. */
 export function largestAmount(facts: readonly Fact[]): AmountFact | null {
   let best: AmountFact | null = null;
-  for (const f of facts) if (f.kind === 'amount' && (best === null || f.cents > best.cents)) best = f;
+  for (const f of facts) if (f.kind === 'amount' && f.cents > 0 && (best === null || f.cents > best.cents)) best = f;
   return best;
 }
 
@@ -183,4 +183,11 @@ export function complaintLanguage(text: string): CaseLanguage {
   const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
   const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
   return han > 0 && han >= latin ? 'zh-CN' : 'en';
+}
+
+/** The sum of the amounts paired with fees; null when none is, or the sum is past what cents can hold. */
+export function sumCents(pairs: readonly { amount: AmountFact }[]): number | null {
+  if (pairs.length === 0) return null;
+  const sum = pairs.reduce((s, p) => s + p.amount.cents, 0);
+  return Number.isSafeInteger(sum) ? sum : null;
 }

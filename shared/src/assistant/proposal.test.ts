@@ -3,7 +3,7 @@ import type { SettlementTerms } from '../documents';
 import type { CaseLanguage } from '../ids';
 import { computePlan, policyBreaches, termsPlan, type LenderPlanPolicy } from '../repayment';
 import { moneyText } from '../settlement-format';
-import { extractFacts } from './facts';
+import { extractFacts, type Fact } from './facts';
 import { propose } from './proposal';
 import { RULE_IDS, RULES } from './proposal-rules';
 import { TEMPLATES } from './proposal-templates';
@@ -112,6 +112,25 @@ describe('propose(): every type, both languages', () => {
       'hardship.waiver',
       'hardship.default',
     ]);
+  });
+
+  it('stays valid at the edges of what a corrected fact may hold', () => {
+    const span = (start: number) => ({ start, end: start + 1, text: 'x' });
+    const facts: Fact[] = [
+      { kind: 'amount', cents: Number.MAX_SAFE_INTEGER, span: span(0) },
+      { kind: 'fee', fee: 'service', span: span(1) },
+      { kind: 'amount', cents: Number.MAX_SAFE_INTEGER, span: span(2) },
+      { kind: 'fee', fee: 'late_penalty', span: span(3) },
+      { kind: 'amount', cents: 0, span: span(4) },
+      { kind: 'rate', period: 'daily', percent: 10_000, span: span(5) },
+    ];
+    for (const type of DisputeType.options) {
+      for (const language of LANGUAGES) {
+        const p = propose(input({ type, language, facts, hardship: { kind: 'other', since: null } }));
+        expect(Proposal.safeParse(p).success, `${type} ${language}`).toBe(true);
+        for (const i of p.items) expect(i.text).not.toMatch(LEAKS);
+      }
+    }
   });
 
   it('is deterministic', () => {

@@ -16,6 +16,7 @@ import {
   PRODUCT_NAMES,
   rateText,
   spansOf,
+  sumCents,
   type AmountFact,
   type FeeFact,
 } from './proposal-facts';
@@ -88,8 +89,9 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
       : [language === 'zh-CN' ? '各项费用' : 'fees'],
     language,
   );
-  if (refundable.length > 0) {
-    const cents = refundable.reduce((s, p) => s + p.amount.cents, 0);
+  const refundCents = sumCents(refundable);
+  if (refundCents !== null) {
+    const cents = refundCents;
     const parts = refundable.map((p) => `${FEE_NAMES[language][p.fee.fee]} ${ctx.short(p.amount.cents)}`);
     const amount: ProposedAmount = {
       label: language === 'zh-CN' ? '退还金额' : 'Refund',
@@ -123,8 +125,9 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
   const penalties = pairs.filter((p) => p.fee.fee === 'late_penalty');
   if (withPenalty && penalties.length > 0) {
     const stated = penalties.filter((p): p is { fee: FeeFact; amount: AmountFact } => p.amount !== null);
-    if (stated.length > 0) {
-      const cents = stated.reduce((s, p) => s + p.amount.cents, 0);
+    const statedCents = sumCents(stated);
+    if (statedCents !== null) {
+      const cents = statedCents;
       out.push(
         item('fees.waive_penalty', 'computed', language, { contract, amount: money(cents) }, [
           {
@@ -155,7 +158,7 @@ function interestItems(ctx: Context): ProposalItem[] {
     out.push(item('interest.recompute', 'unknown', language, {}));
   } else if (rate.pct <= COST_CAP_PCT) {
     out.push(item('interest.recompute', 'within', language, { rate: rateText(rate, language) }));
-  } else if (!principal) {
+  } else if (!principal || !Number.isSafeInteger(Math.round((principal.cents * (rate.pct - COST_CAP_PCT)) / 100))) {
     out.push(item('interest.recompute', 'uncapped', language, { rate: rateText(rate, language) }));
   } else {
     // An upper bound for one year: an amortising loan's outstanding principal falls, so its excess is less.
@@ -247,8 +250,10 @@ function bundledItems(ctx: Context): ProposalItem[] {
   );
   const names = products.map((p) => PRODUCT_NAMES[language][p.fee.fee] ?? '');
   const product = names.length > 0 ? listText(names, language) : BLANK.product[language];
-  const priced = products.filter((p): p is { fee: FeeFact; amount: AmountFact } => p.amount !== null);
-  const paid = priced.reduce((s, p) => s + p.amount.cents, 0);
+  const stated = products.filter((p): p is { fee: FeeFact; amount: AmountFact } => p.amount !== null);
+  const paidCents = sumCents(stated);
+  const priced = paidCents === null ? [] : stated;
+  const paid = paidCents ?? 0;
   const amounts: ProposedAmount[] =
     priced.length > 0
       ? [
@@ -316,10 +321,12 @@ function planInput(input: ProposalInput, principalCents: number | null) {
   const holidayMonths = Math.min(PLAN_DEFAULTS.holidayMonths, policy?.maxHolidayMonths ?? Infinity);
   const rate = highestAnnualRate(input.facts);
   const rateBp = rate ? Math.min(Math.round(rate.pct * 100), PLAN_DEFAULTS.maxRateBp) : 0;
-  const penalties = feesWithAmounts(input.facts).filter(
+  const stated = feesWithAmounts(input.facts).filter(
     (p): p is { fee: FeeFact; amount: AmountFact } => p.fee.fee === 'late_penalty' && p.amount !== null,
   );
-  const penaltyCents = penalties.reduce((s, p) => s + p.amount.cents, 0);
+  const summed = sumCents(stated);
+  const penalties = summed === null ? [] : stated;
+  const penaltyCents = summed ?? 0;
   const waiveCents = Math.min(penaltyCents, policy?.maxWaiverCents ?? Infinity);
   const kind: PlanKind = rateBp > 0 ? 'equal_instalment' : 'interest_free';
   return {
