@@ -5,6 +5,7 @@ import { computePlan, policyBreaches, termsPlan, type LenderPlanPolicy } from '.
 import { moneyText } from '../settlement-format';
 import { extractFacts, type Fact } from './facts';
 import { propose } from './proposal';
+import { complaintLanguage } from './proposal-facts';
 import { RULE_IDS, RULES } from './proposal-rules';
 import { TEMPLATES } from './proposal-templates';
 import { Proposal, type ProposalInput } from './proposal-types';
@@ -150,12 +151,13 @@ describe('computed amounts', () => {
     const p = propose(input({ type: 'fees_charges', facts }));
     const refund = p.items.find((x) => x.id === 'fees.refund');
     expect(refund?.amounts[0]?.cents).toBe(1_200_00 + 300_00);
-    expect(refund?.terms).toEqual({ feesWaivedCents: 1_500_00 });
+    expect(refund?.terms).toEqual({ amountAgreedCents: 1_500_00 });
     expect(refund?.amounts[0]?.from.map((s) => s.text)).toEqual(['服务费', '1,200元', '担保费', '300元']);
     for (const s of refund?.amounts[0]?.from ?? []) expect(text.slice(s.start, s.end)).toBe(s.text);
     expect(refund?.text).toContain(moneyText(1_500_00, 'zh-CN'));
     const waive = p.items.find((x) => x.id === 'fees.waive_penalty');
     expect(waive?.amounts[0]?.cents).toBe(450_00);
+    expect(waive?.terms).toEqual({ feesWaivedCents: 450_00 });
 
     const en = propose(
       input({
@@ -249,5 +251,13 @@ describe('templates and rules', () => {
       expect(r.issuer.en.length).toBeGreaterThan(0);
       expect(r.summary['zh-CN']).not.toMatch(/\{|\}/);
     }
+  });
+});
+
+describe('complaintLanguage', () => {
+  it('is Chinese when Han characters are at least as many as Latin letters', () => {
+    expect(complaintLanguage('我的借款合同编号HT-2025-0042，APR是36%')).toBe('zh-CN');
+    expect(complaintLanguage('The contract calls it a 服务费 but nobody told me about it.')).toBe('en');
+    expect(complaintLanguage('12345')).toBe('en');
   });
 });

@@ -109,7 +109,8 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
         language,
         { fees: refundNames, amount: money(cents), days: ctx.days('refund') },
         [amount],
-        { feesWaivedCents: cents },
+        // The amount the lender pays (同意支付金额), as the blind offers settle it too.
+        { amountAgreedCents: cents },
       ),
     );
   } else {
@@ -129,17 +130,24 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
     if (statedCents !== null) {
       const cents = statedCents;
       out.push(
-        item('fees.waive_penalty', 'computed', language, { contract, amount: money(cents) }, [
-          {
-            label: language === 'zh-CN' ? '减免罚息及违约金' : 'Penalty waived',
-            cents,
-            basis:
-              language === 'zh-CN'
-                ? '投诉中所述逾期罚息、违约金的金额之和'
-                : 'The sum of the late-penalty amounts in the complaint',
-            from: stated.flatMap((p) => spansOf(p.fee, p.amount)),
-          },
-        ]),
+        item(
+          'fees.waive_penalty',
+          'computed',
+          language,
+          { contract, amount: money(cents) },
+          [
+            {
+              label: language === 'zh-CN' ? '减免罚息及违约金' : 'Penalty waived',
+              cents,
+              basis:
+                language === 'zh-CN'
+                  ? '投诉中所述逾期罚息、违约金的金额之和'
+                  : 'The sum of the late-penalty amounts in the complaint',
+              from: stated.flatMap((p) => spansOf(p.fee, p.amount)),
+            },
+          ],
+          { feesWaivedCents: cents },
+        ),
       );
     } else {
       out.push(item('fees.waive_penalty', 'whole', language, { contract }));
