@@ -330,13 +330,13 @@ export const TEMPLATES = {
     variants: {
       default: {
         'zh-CN':
-          '借款人因{reason}暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}首期还款日为{firstDue}，首期应还{first}；此后每月同日还款，末期（第{n}期）还款日为{lastDue}，应还{last}；合计应还{total}。每期金额以本协议所附还款计划表为准。',
-        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}the first falls due on {firstDue} and is {first}; later ones fall due on the same day of each month, the last (instalment {n}) on {lastDue} being {last}; {total} in all. Each instalment is as the repayment schedule attached to this agreement states.',
+          '借款人{reason}，暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}{spread}首期还款日为{firstDue}，首期应还{first}；此后每月同日还款，末期（第{n}期）还款日为{lastDue}，应还{last}；合计应还{total}。每期金额以本协议所附还款计划表为准。',
+        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}{spread}the first falls due on {firstDue} and is {first}; later ones fall due on the same day of each month, the last (instalment {n}) on {lastDue} being {last}; {total} in all. Each instalment is as the repayment schedule attached to this agreement states.',
       },
       blank: {
         'zh-CN':
-          '借款人因{reason}暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}首期还款日为{firstDue}，此后每月同日还款；每期金额按本协议所附还款计划表计算。',
-        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}the first falls due on {firstDue}, later ones on the same day of each month; each instalment is as the repayment schedule attached to this agreement computes it.',
+          '借款人{reason}，暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}{spread}首期还款日为{firstDue}，此后每月同日还款；每期金额按本协议所附还款计划表计算。',
+        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}{spread}the first falls due on {firstDue}, later ones on the same day of each month; each instalment is as the repayment schedule attached to this agreement computes it.',
       },
     },
     ruleIds: ['hardship.personalised_plan', 'mediation.binding'],

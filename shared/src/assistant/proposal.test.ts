@@ -197,6 +197,8 @@ describe('computed amounts', () => {
           expect(read.input.instalments).toBe(6);
           expect(read.input.holidayMonths).toBe(0);
           expect(read.input.waiveFeesCents).toBe(200_00);
+          // What the policy does not let the lender waive is spread over the instalments, and the clause says so.
+          expect(planItem?.text).toContain(moneyText(450_00 - 200_00, language));
         } else {
           expect(read.input.instalments).toBe(12);
           expect(read.input.holidayMonths).toBe(1);

@@ -396,8 +396,18 @@ function hardshipItems(ctx: Context): ProposalItem[] {
       holiday = `after a payment holiday of ${monthsEn(p.holidayMonths)} from ${start} with nothing due${accrual}, `;
     }
   }
-  const reason = HARDSHIP_REASONS[language][input.hardship?.kind ?? 'none'];
+  const cause = HARDSHIP_REASONS[language][input.hardship?.kind ?? 'none'];
+  const since = input.hardship?.since ? dateText(input.hardship.since, language) : null;
+  const reason = zh ? `${since ? `自${since}起` : ''}因${cause}` : `${cause}${since ? ` (since ${since})` : ''}`;
+  const rest = p.feesCents - p.waiveFeesCents;
+  const spread =
+    rest <= 0
+      ? ''
+      : zh
+        ? `尚未减免的逾期罚息及违约金${money(rest)}不计利息，分摊于各期偿还；`
+        : `the late penalty not waived, ${money(rest)}, is spread over the instalments without interest; `;
   const slots = {
+    spread,
     reason,
     contract,
     kind,
@@ -424,10 +434,10 @@ function hardshipItems(ctx: Context): ProposalItem[] {
     const planBasis = zh
       ? `按还款计划计算：本金 ${ctx.short(principal.cents)}，${p.instalments} 期，${
           p.kind === 'interest_free' ? '免息' : `年利率 ${rateWords} 等额本息`
-        }，宽限期 ${p.holidayMonths} 个月${lowered ? '；利率已下调，使本计划的综合年化成本不超过24%' : ''}`
+        }${p.holidayMonths > 0 ? `，宽限期 ${p.holidayMonths} 个月` : ''}${rest > 0 ? `，另分摊未减免的罚息 ${ctx.short(rest)}` : ''}${lowered ? '；利率已下调，使本计划的综合年化成本不超过24%' : ''}`
       : `From the repayment plan: principal ${ctx.short(principal.cents)}, ${p.instalments} instalments, ${
           p.kind === 'interest_free' ? 'interest-free' : `${rateWords} a year in equal instalments`
-        }, ${monthsEn(p.holidayMonths)} of holiday${lowered ? '; the rate lowered so that the plan’s comprehensive annualised cost stays within 24 %' : ''}`;
+        }${p.holidayMonths > 0 ? `, ${monthsEn(p.holidayMonths)} of holiday` : ''}${rest > 0 ? `, plus ${ctx.short(rest)} of penalty not waived` : ''}${lowered ? '; the rate lowered so that the plan’s comprehensive annualised cost stays within 24 %' : ''}`;
     const fromPlan = spansOf(principal.fact, p.rate?.fact);
     out.push(
       item(
