@@ -226,6 +226,37 @@ describe('computed amounts', () => {
     expect(termsPlan(fullTerms(blank.items[0]?.terms ?? {})).state).toBe('incomplete');
   });
 
+  it('a plan is on the form’s amount in dispute when there is one (the text’s figure may be a monthly payment)', () => {
+    const facts = extractFacts('我现在每月只能还500元，欠款还有8,000元，能不能协商一个还款计划？');
+    const onForm = propose(input({ type: 'hardship_repayment', facts, amountInDisputeCents: 6_000_00 }));
+    expect(onForm.items[0]?.amounts[0]).toMatchObject({ cents: 6_000_00, from: [] });
+    const equal = propose(input({ type: 'hardship_repayment', facts, amountInDisputeCents: 8_000_00 }));
+    expect(equal.items[0]?.amounts[0]?.from.map((s) => s.text)).toEqual(['8,000元']);
+    const none = propose(input({ type: 'hardship_repayment', facts }));
+    expect(none.items[0]?.amounts[0]?.cents).toBe(8_000_00);
+  });
+
+  it('the only amount of a fee or bundled-product complaint is taken as the charge, said so in its basis', () => {
+    const fee = propose(
+      input({ type: 'fees_charges', facts: extractFacts('还款时系统多扣了一笔“审核费”300元，我要求退回。') }),
+    );
+    const refund = fee.items.find((x) => x.id === 'fees.refund')?.amounts[0];
+    expect(refund).toMatchObject({ cents: 300_00, from: [{ text: '300元' }] });
+    expect(refund?.basis).toContain('唯一');
+    const bundled = propose(
+      input({
+        type: 'bundled_products',
+        language: 'en',
+        facts: extractFacts('They added a 600 yuan policy to my loan.'),
+      }),
+    );
+    expect(bundled.items[0]?.amounts[0]?.cents).toBe(600_00);
+    expect(bundled.items[0]?.text).toContain('RMB 600.00');
+    // Two amounts: which one is the charge is not guessed.
+    const two = propose(input({ type: 'fees_charges', facts: extractFacts('借款5000元，到手4500元，扣了费用') }));
+    expect(two.items.find((x) => x.id === 'fees.refund')?.amounts).toEqual([]);
+  });
+
   it('an interest case above 24 % gets the cost rule and the excess for a year; rates are normalised to annual', () => {
     for (const [text, pct] of [
       ['借款20,000元，年化36%', 36],

@@ -15,6 +15,7 @@ import {
   principalOf,
   PRODUCT_NAMES,
   rateText,
+  soleUnpairedAmount,
   spansOf,
   sumCents,
   type AmountFact,
@@ -90,17 +91,22 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
     language,
   );
   const refundCents = sumCents(refundable);
-  if (refundCents !== null) {
-    const cents = refundCents;
+  const sole = refundCents === null ? soleUnpairedAmount(ctx.input.facts, pairs) : null;
+  if (refundCents !== null || sole !== null) {
+    const cents = refundCents ?? sole?.cents ?? 0;
     const parts = refundable.map((p) => `${FEE_NAMES[language][p.fee.fee]} ${ctx.short(p.amount.cents)}`);
+    const zh = language === 'zh-CN';
     const amount: ProposedAmount = {
-      label: language === 'zh-CN' ? '退还金额' : 'Refund',
+      label: zh ? '退还金额' : 'Refund',
       cents,
-      basis:
-        language === 'zh-CN'
+      basis: sole
+        ? zh
+          ? `投诉中唯一的金额（“${sole.span.text}”），视为所投诉的费用`
+          : `The only amount in the complaint (“${sole.span.text}”), taken as the fee complained of`
+        : zh
           ? `投诉中各项费用的金额之和：${parts.join(' + ')}`
           : `The sum of the fee amounts in the complaint: ${parts.join(' + ')}`,
-      from: refundable.flatMap((p) => spansOf(p.fee, p.amount)),
+      from: sole ? spansOf(sole) : refundable.flatMap((p) => spansOf(p.fee, p.amount)),
     };
     out.push(
       item(
@@ -226,7 +232,7 @@ function creditItems(ctx: Context): ProposalItem[] {
 
 function fraudItems(ctx: Context): ProposalItem[] {
   const { language, contract, money } = ctx;
-  const disputed = principalOf(ctx.input);
+  const disputed = principalOf(ctx.input, 'form');
   const amounts: ProposedAmount[] = disputed
     ? [
         {
@@ -260,10 +266,11 @@ function bundledItems(ctx: Context): ProposalItem[] {
   const product = names.length > 0 ? listText(names, language) : BLANK.product[language];
   const stated = products.filter((p): p is { fee: FeeFact; amount: AmountFact } => p.amount !== null);
   const paidCents = sumCents(stated);
+  const sole = paidCents === null ? soleUnpairedAmount(ctx.input.facts, feesWithAmounts(ctx.input.facts)) : null;
   const priced = paidCents === null ? [] : stated;
-  const paid = paidCents ?? 0;
+  const paid = paidCents ?? sole?.cents ?? 0;
   const amounts: ProposedAmount[] =
-    priced.length > 0
+    priced.length > 0 || sole
       ? [
           {
             label:
@@ -271,11 +278,14 @@ function bundledItems(ctx: Context): ProposalItem[] {
                 ? '已收取的产品费用（按比例退还的上限）'
                 : 'Charge paid (the most a pro-rata refund can be)',
             cents: paid,
-            basis:
-              language === 'zh-CN'
+            basis: sole
+              ? language === 'zh-CN'
+                ? `投诉中唯一的金额（“${sole.span.text}”），视为该产品的费用；实际退还金额按未使用期间比例计算`
+                : `The only amount in the complaint (“${sole.span.text}”), taken as the product’s charge; the refund is this times the unused share of the term`
+              : language === 'zh-CN'
                 ? '投诉中所述搭售产品费用的金额之和；实际退还金额按未使用期间比例计算'
                 : 'The sum of the bundled products’ charges in the complaint; the refund is this times the unused share of the term',
-            from: priced.flatMap((p) => spansOf(p.fee, p.amount)),
+            from: sole ? spansOf(sole) : priced.flatMap((p) => spansOf(p.fee, p.amount)),
           },
         ]
       : [];
@@ -286,7 +296,7 @@ function bundledItems(ctx: Context): ProposalItem[] {
       language,
       {
         product,
-        amount: priced.length > 0 ? money(paid) : BLANK.amount[language],
+        amount: priced.length > 0 || sole ? money(paid) : BLANK.amount[language],
         period: BLANK.period[language],
         days: ctx.days('refund'),
       },
@@ -358,7 +368,7 @@ const monthsEn = (n: number) => `${n} month${n === 1 ? '' : 's'}`;
 
 function hardshipItems(ctx: Context): ProposalItem[] {
   const { input, language, contract, money } = ctx;
-  const principal = principalOf(input);
+  const principal = principalOf(input, 'form');
   const p = planInput(input, principal?.cents ?? null);
   let plan: Plan | null = null;
   let lowered = false;
