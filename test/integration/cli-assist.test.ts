@@ -1,7 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computePlan, moneyText, Proposal, termsPlan, type SettlementTerms } from '@accord/shared';
+import {
+  computePlan,
+  extractFacts,
+  moneyText,
+  propose,
+  Proposal,
+  termsPlan,
+  type SettlementTerms,
+} from '@accord/shared';
+import { parseCorpus } from '../../shared/src/assistant/classify';
 import { runCli } from '../helpers/process';
 import { makeTempDir } from '../helpers/server';
 
@@ -90,5 +99,33 @@ describe('accord assist', () => {
       code: 1,
       stderr: expect.stringContaining('cannot read'),
     });
+  });
+});
+
+describe('propose() over the complaints corpus', () => {
+  it('gives a valid proposal for every complaint, in both languages, with and without a declared hardship', () => {
+    const corpus = parseCorpus(
+      readFileSync(new URL('../../shared/corpus/complaints/corpus.jsonl', import.meta.url), 'utf8'),
+    );
+    expect(corpus.length).toBeGreaterThanOrEqual(120);
+    const leaks = /undefined|NaN|Infinity|\{|\}/;
+    for (const e of corpus) {
+      const facts = extractFacts(e.text);
+      for (const language of ['zh-CN', 'en'] as const) {
+        for (const hardship of [null, { kind: 'illness' as const, since: null }]) {
+          const p = propose({
+            language,
+            type: e.type,
+            facts,
+            amountInDisputeCents: 0,
+            hardship,
+            planPolicy: null,
+            today: '2026-12-04',
+          });
+          expect(Proposal.safeParse(p).success, e.id).toBe(true);
+          for (const i of p.items) expect(i.text, `${e.id} ${i.id}`).not.toMatch(leaks);
+        }
+      }
+    }
   });
 });
