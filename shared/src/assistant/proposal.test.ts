@@ -134,6 +134,12 @@ describe('propose(): every type, both languages', () => {
     }
   });
 
+  it('refuses a malformed day rather than writing NaN into a clause', () => {
+    expect(() => propose(input({ type: 'hardship_repayment', today: '2026-13-01' }))).toThrow(/YYYY-MM-DD/);
+    expect(() => propose(input({ type: 'other', today: '' }))).toThrow(/YYYY-MM-DD/);
+    expect(() => propose(input({ type: 'other', today: '2026-02-30' }))).toThrow(/YYYY-MM-DD/);
+  });
+
   it('is deterministic', () => {
     const i = input({
       type: 'hardship_repayment',

@@ -505,6 +505,11 @@ function hardshipItems(ctx: Context): ProposalItem[] {
 
 /** The first proposal for a case: clauses, computed amounts and reference rules, in the case's language. */
 export function propose(input: ProposalInput): Proposal {
+  // Dates the proposal computes count from it: a malformed day would put "NaN" into a clause.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(input.today) ? new Date(`${input.today}T00:00:00Z`) : null;
+  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== input.today) {
+    throw new Error(`propose: today must be a date, YYYY-MM-DD (got "${input.today}")`);
+  }
   const language = input.language;
   const ctx: Context = {
     input,
