@@ -32,3 +32,12 @@ export * from './assistant/proposal-types';
 export * from './assistant/dispute-type';
 export { MODEL as DISPUTE_MODEL } from './assistant/model';
 export * from './court';
+export { propose } from './assistant/proposal';
+export { complaintLanguage } from './assistant/proposal-facts';
+export {
+  RULES as PROPOSAL_RULES,
+  RULE_IDS as PROPOSAL_RULE_IDS,
+  referenceRule,
+  type RuleId as ProposalRuleId,
+} from './assistant/proposal-rules';
+export { TEMPLATES as PROPOSAL_TEMPLATES, type TemplateId as ProposalTemplateId } from './assistant/proposal-templates';
