@@ -6,7 +6,7 @@ const layers = [
   ['store', 'scale', 'ops'],
   ['auth', 'audit'],
   ['access'],
-  ['agreement', 'chat', 'moderation', 'outcome', 'evidence', 'cases', 'notify', 'call', 'negotiation'],
+  ['agreement', 'chat', 'moderation', 'outcome', 'evidence', 'cases', 'notify', 'call', 'negotiation', 'assistant'],
   ['room', 'yjs', 'http'],
   ['app', 'server\\.ts', 'cli\\.ts', 'index\\.ts'],
 ];

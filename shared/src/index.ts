@@ -27,5 +27,6 @@ export * from './surveys';
 export * from './assistant/facts';
 export * from './assistant/types';
 export * from './assistant/proposal-types';
+export * from './assistant/rest';
 export * from './assistant/dispute-type';
 export { MODEL as DISPUTE_MODEL } from './assistant/model';

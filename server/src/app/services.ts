@@ -1,16 +1,19 @@
 import { join } from 'node:path';
-import type { SealedOutcome } from '@accord/shared';
+import { propose, type SealedOutcome } from '@accord/shared';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
 import type { DocAuthor as DocAuthorOf } from '../agreement/live-doc';
 import type { TermChange } from '../agreement/term-changes';
 import { TermsHistory } from '../agreement/terms-history';
+import { AgreementWriter } from '../assistant/writer';
+import { AssistantService } from '../assistant/service';
 import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
 import { AccountService } from '../auth/accounts';
 import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
 import { createCaseFlow, type CaseFlow } from '../cases/index';
+import { MODEL_VERSION } from '../cases/intake';
 import { PiiVault } from '../cases/pii';
 import { RecoveryService } from '../cases/recovery';
 import { CaseService, type MemberHooks } from '../cases/service';
@@ -67,6 +70,8 @@ export interface Services {
   readonly offers: OfferService;
   /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
   readonly negotiation: NegotiationService;
+  /** The mediation assistant: the complaint's facts and type, the first proposal, its clauses into the agreement. */
+  readonly assistant: AssistantService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -202,6 +207,23 @@ export function buildServices(
   const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });
   const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts, offers);
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
+  const assistant = new AssistantService({
+    store,
+    access: flow.access,
+    rooms,
+    audit,
+    hardship: flow.hardship,
+    propose,
+    modelVersion: MODEL_VERSION,
+    writer: new AgreementWriter({
+      store,
+      rooms,
+      docs,
+      termsChanged: (_caseId, author, changes) => void terms.record(author.caseId, author, changes),
+      authorsChanged: (caseId) => void negotiation.publish(caseId),
+    }),
+    recorded: toFeed,
+  });
   return {
     tokens,
     signingKey,
@@ -225,6 +247,7 @@ export function buildServices(
     calls,
     offers,
     negotiation,
+    assistant,
   };
 }
 

@@ -61,10 +61,10 @@ export function attachTransports(
   io: AccordIo,
 ): Transports {
   const { store, bus, log, metrics } = infra;
-  const { auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf } = services;
+  const { auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, assistant } = services;
   const trustProxy = trustProxies(config.trustedProxies);
   const app = createHttpApp(
-    [createApiRouter({ auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf })],
+    [createApiRouter({ auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, assistant })],
     {
       trustProxy,
       ops: {

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
+import type { AssistantService } from '../assistant/service';
 import type { AccountService } from '../auth/accounts';
 import type { AuthService } from '../auth/service';
 import type { CaseFlow } from '../cases/index';
@@ -11,6 +12,7 @@ import type { OutcomePdf } from '../outcome/pdf';
 import type { OutcomeService } from '../outcome/service';
 import { routesOn } from './route';
 import { accountRoutes } from './routes/accounts';
+import { assistantRoutes } from './routes/assistant';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { evidenceRoutes } from './routes/evidence';
@@ -34,6 +36,8 @@ export interface ApiDeps {
   signingKey: SigningKey;
   outcome: OutcomeService;
   outcomePdf: OutcomePdf;
+  /** The mediation assistant in the case and the room. */
+  assistant: AssistantService;
 }
 
 /**
@@ -67,6 +71,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   evidenceRoutes(route, { access: flow.access, evidence, upload });
   recordRoutes(route, flow);
   hardshipRoutes(route, flow);
+  assistantRoutes(route, deps);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   return router;
 }
