@@ -1,3 +1,4 @@
+import { assistantEn } from '../assistant/messages';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
 export const en = {
   app: {
@@ -230,6 +231,7 @@ export const en = {
     pin_delivered: '{{target}} received a new signing PIN',
     hardship_declared: '{{actor}} declared a hardship: {{kind}}',
     hardship_updated: '{{actor}} changed the hardship declaration: {{kind}}',
+    assistant_clause_added: '{{actor}} put a clause from the assistant’s proposal into the agreement',
   },
   signing: {
     title: 'Signing the agreement',
@@ -1210,8 +1212,18 @@ export const en = {
         proofNotInCase: 'One of the proof files is not part of this case; choose the files again.',
         caseConcluded: 'The case has concluded (“$t(statuses.{{status}})”); a hardship can no longer be declared.',
       },
+      assistant: {
+        mediatorOnly: 'The assistant’s proposal is the mediator’s; only the case’s mediator changes it.',
+        noSuchItem: 'The proposal no longer has this clause; read it again.',
+        alreadyAdded: 'This clause is already in the agreement.',
+        agreementClosed:
+          'Clauses go into the agreement during the joint session, a private session or drafting (now: $t(phases.{{phase}})).',
+        agreementLocked: 'The agreement is locked; unlock it first.',
+        spanMismatch: 'Fact {{index}} no longer matches the complaint’s text; read the complaint again.',
+      },
     },
   },
+  assistant: assistantEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

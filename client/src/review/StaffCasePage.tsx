@@ -22,6 +22,7 @@ import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
+import { AssistantPanel } from '../assistant/AssistantPanel';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
 export function StaffCasePage({ caseId }: { caseId: string }) {
@@ -196,6 +197,14 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         canDeclare={false}
         version={evidenceVersion + historyVersion}
         timeZone={caseTimeZone(progress?.session)}
+      />
+      {/* The case's mediator prepares with it before the session; the centre's staff read it (no one else: the server). */}
+      <AssistantPanel
+        caseId={caseId}
+        token={token}
+        version={`${evidenceVersion}|${historyVersion}`}
+        timeZone={caseTimeZone(progress?.session)}
+        open={role === 'mediator'}
       />
 
       <div className="actions stack">
