@@ -30,3 +30,11 @@ export * from './assistant/proposal-types';
 export * from './assistant/rest';
 export * from './assistant/dispute-type';
 export { MODEL as DISPUTE_MODEL } from './assistant/model';
+export { propose } from './assistant/proposal';
+export {
+  RULES as PROPOSAL_RULES,
+  RULE_IDS as PROPOSAL_RULE_IDS,
+  referenceRule,
+  type RuleId as ProposalRuleId,
+} from './assistant/proposal-rules';
+export { TEMPLATES as PROPOSAL_TEMPLATES, type TemplateId as ProposalTemplateId } from './assistant/proposal-templates';
