@@ -183,12 +183,7 @@ export class AssistantService {
 
   /** Which clauses of the agreement came from the proposal: anyone in the case, staff who may see it. */
   async provenance(identity: Identity, caseId: string): Promise<ProvenanceView> {
-    const { c } = await this.deps.access.caseForMember(
-      identity,
-      caseId,
-      ['customer', 'mediator', 'staff', 'admin'],
-      ['customer', 'platform', 'mediator', 'observer', 'admin'],
-    );
+    const { c } = await this.member(identity, caseId);
     const uses = await this.deps.store.listProposalUses(c.id);
     const names = await this.names(c.id, uses);
     return {
@@ -210,7 +205,7 @@ export class AssistantService {
 
   /** The case, for its mediator (a staff session or the room's invite); anyone else is refused. */
   async assertMediator(identity: Identity, caseId: string): Promise<CaseRecord> {
-    const found = await this.deps.access.caseForMember(identity, caseId, ['mediator', 'staff', 'admin'], ['mediator']);
+    const found = await this.member(identity, caseId);
     if (found.memberRole !== 'mediator') {
       throw AccordError.because('FORBIDDEN', 'assistant.mediatorOnly', "only the case's mediator decides this");
     }
@@ -219,12 +214,22 @@ export class AssistantService {
 
   /** The case for a reader of the working view: its mediator, the centre's admins and reviewers (not a lender's staff). */
   private async reader(identity: Identity, caseId: string): Promise<{ c: CaseRecord; mediator: boolean }> {
-    const found = await this.deps.access.caseForMember(identity, caseId, ['mediator', 'staff', 'admin'], ['mediator']);
+    const found = await this.member(identity, caseId);
     if (found.memberRole === 'mediator') return { c: found.c, mediator: true };
     if (found.actor === 'admin' || (found.actor === 'staff' && reviewsComplaints(identity.user.staffRole))) {
       return { c: found.c, mediator: false };
     }
     throw AccordError.because('FORBIDDEN', 'assistant.mediatorOnly', "the assistant is the mediator's working tool");
+  }
+
+  /** Anyone of the case (so that its other people are told whose tool this is); a stranger is refused outright. */
+  private member(identity: Identity, caseId: string) {
+    return this.deps.access.caseForMember(
+      identity,
+      caseId,
+      ['customer', 'mediator', 'staff', 'admin'],
+      ['customer', 'platform', 'mediator', 'observer', 'admin'],
+    );
   }
 
   /**
