@@ -46,7 +46,12 @@ describe.skipIf(!chromiumOrSkip())('the mediation assistant in the room, in Chro
     browser = await launchChromium();
     mediator = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
     borrower = await (
-      await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true })
+      await browser.newContext({
+        locale: 'zh-CN',
+        viewport: { width: 375, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+      })
     ).newPage();
   });
 

@@ -77,8 +77,9 @@ describe('the mediation assistant in the case and the room', () => {
         ...(lender ? { lenderId: lender } : {}),
       });
       ids[who] = user.id;
-      tokens[who] = (await call<{ token: string }>('POST', '/api/auth/login', undefined, { username, password: PASSWORD }))
-        .body.token;
+      tokens[who] = (
+        await call<{ token: string }>('POST', '/api/auth/login', undefined, { username, password: PASSWORD })
+      ).body.token;
     }
     const res = await call<IntakeResult>(
       'POST',
@@ -125,8 +126,12 @@ describe('the mediation assistant in the case and the room', () => {
     const c = filed.caseId;
     expect((await call('POST', `/api/cases/${c}/review`, tokens.reviewer, { decision: 'start' })).status).toBe(200);
     expect(
-      (await call('POST', `/api/cases/${c}/review`, tokens.reviewer, { decision: 'accept', platformUserId: ids.lender }))
-        .status,
+      (
+        await call('POST', `/api/cases/${c}/review`, tokens.reviewer, {
+          decision: 'accept',
+          platformUserId: ids.lender,
+        })
+      ).status,
     ).toBe(200);
     expect((await call('POST', `/api/cases/${c}/assign`, tokens.admin, { mediatorUserId: ids.mediator })).status).toBe(
       200,
@@ -144,7 +149,8 @@ describe('the mediation assistant in the case and the room', () => {
       complaint().desiredOutcome,
     ]);
     expect(res.form.amountInDisputeCents).toBe(128_000);
-    for (const { fact } of res.facts) expect(res.complaint.text.slice(fact.span.start, fact.span.end)).toBe(fact.span.text);
+    for (const { fact } of res.facts)
+      expect(res.complaint.text.slice(fact.span.start, fact.span.end)).toBe(fact.span.text);
     expect(res.facts.some((f) => f.fact.kind === 'amount' && f.fact.cents === 80_000)).toBe(true);
     expect(res.model.type).toBe('fees_charges');
     expect(res.model.ranking).toHaveLength(8);
@@ -320,7 +326,10 @@ describe('the mediation assistant in the case and the room', () => {
     ] as const) {
       const res = await decide(demo.mediator, body);
       expect(res.status, what).toBe(400);
-      expect(res.body.error.issues?.map((i) => i.path), what).toContain(path);
+      expect(
+        res.body.error.issues?.map((i) => i.path),
+        what,
+      ).toContain(path);
     }
     const unknown = await decide(demo.mediator, { itemId: 'nothing.here', action: 'dropped' });
     expect(unknown.status).toBe(404);

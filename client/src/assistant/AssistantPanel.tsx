@@ -171,9 +171,7 @@ function TypeSection({
             data-testid="assistant-type-select"
             onChange={(e) => void onType(e.target.value === '' ? null : DisputeType.parse(e.target.value))}
           >
-            <option value="">
-              {t('assistant.typeAsModel')} ({t(`assistant.types.${view.model.type}`)})
-            </option>
+            <option value="">{t('assistant.typeAsModel', { type: t(`assistant.types.${view.model.type}`) })}</option>
             {DisputeType.options.map((type) => (
               <option key={type} value={type}>
                 {t(`assistant.types.${type}`)}

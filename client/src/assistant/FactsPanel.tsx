@@ -37,29 +37,32 @@ export function FactsPanel({
     <div className="assistant-facts">
       <h3>{t('assistant.complaint')}</h3>
       <div className="complaint-text" lang={view.language} data-testid="assistant-complaint">
-        {sections.map((section) => (
-          <div key={section.part} className="complaint-part">
-            <span className="muted complaint-label" lang={lang}>
-              {t(`assistant.parts.${section.part}`)}
-            </span>
-            <p>
-              {segments(facts, section.start, section.end).map((s) =>
-                s.fact === null ? (
-                  <span key={s.start}>{text.slice(s.start, s.end)}</span>
-                ) : (
-                  <mark
-                    key={s.start}
-                    className={focus === s.fact ? 'fact-span focused' : 'fact-span'}
-                    data-testid={`fact-span-${s.fact}`}
-                    title={factWords(t, facts[s.fact] as Fact, lang)}
-                  >
-                    {text.slice(s.start, s.end)}
-                  </mark>
-                ),
-              )}
-            </p>
-          </div>
-        ))}
+        {/* A part the customer left empty (the demo has no desired outcome) is not shown. */}
+        {sections
+          .filter((section) => section.end > section.start)
+          .map((section) => (
+            <div key={section.part} className="complaint-part">
+              <span className="muted complaint-label" lang={lang}>
+                {t(`assistant.parts.${section.part}`)}
+              </span>
+              <p>
+                {segments(facts, section.start, section.end).map((s) =>
+                  s.fact === null ? (
+                    <span key={s.start}>{text.slice(s.start, s.end)}</span>
+                  ) : (
+                    <mark
+                      key={s.start}
+                      className={focus === s.fact ? 'fact-span focused' : 'fact-span'}
+                      data-testid={`fact-span-${s.fact}`}
+                      title={factWords(t, facts[s.fact] as Fact, lang)}
+                    >
+                      {text.slice(s.start, s.end)}
+                    </mark>
+                  ),
+                )}
+              </p>
+            </div>
+          ))}
       </div>
       <p data-testid="assistant-form-amount">
         {t('assistant.formAmount', { amount: moneyShort(view.form.amountInDisputeCents, lang) })}

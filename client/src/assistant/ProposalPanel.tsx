@@ -65,7 +65,9 @@ export function ProposalPanel({
               <li key={r.id} lang={view.language}>
                 {r.summary}
                 <br />
-                <span className="muted">{t('assistant.source', { source: sourceText(r, t('app.listSeparator')) })}</span>
+                <span className="muted">
+                  {t('assistant.source', { source: sourceText(r, t('app.listSeparator')) })}
+                </span>
               </li>
             ))}
           </ul>
@@ -140,7 +142,11 @@ function ProposalClause({
         <ul className="proposal-amounts">
           {item.amounts.map((a) => (
             <li key={a.label} lang={view.language}>
-              {t('assistant.amountBasis', { label: a.label, amount: moneyShort(a.cents, view.language), basis: a.basis })}
+              {t('assistant.amountBasis', {
+                label: a.label,
+                amount: moneyShort(a.cents, view.language),
+                basis: a.basis,
+              })}
             </li>
           ))}
         </ul>

@@ -3,7 +3,7 @@
  * kept here so the panel's vocabulary is in one place. zh-CN has exactly the keys of English.
  */
 export const assistantEn = {
-  title: "Mediation assistant",
+  title: 'Mediation assistant',
   intro:
     "Read from the complaint by Accord's assistant for you, the mediator. The parties do not see this panel; they see only which clauses of the agreement came from it.",
   loading: 'Reading the complaint…',
@@ -43,7 +43,14 @@ export const assistantEn = {
   },
   references: { loan: 'Loan number {{value}}', contract: 'Contract number {{value}}' },
   referenceOf: { loan: 'loan number', contract: 'contract number' },
-  fields: { yuan: 'Amount (yuan)', date: 'Date', percent: 'Rate (%)', period: 'Per', fee: 'Kind of fee', value: 'Number' },
+  fields: {
+    yuan: 'Amount (yuan)',
+    date: 'Date',
+    percent: 'Rate (%)',
+    period: 'Per',
+    fee: 'Kind of fee',
+    value: 'Number',
+  },
   type: 'Kind of dispute',
   typeModel: 'The assistant reads this as “{{type}}”: {{confidence}}.',
   typeCorrected: 'You set it to “{{type}}”.',
@@ -53,7 +60,7 @@ export const assistantEn = {
     low: 'unsure (about {{percent}}%)',
   },
   typeSelect: 'Kind of dispute for the proposal',
-  typeAsModel: 'As the assistant reads it',
+  typeAsModel: 'As the assistant reads it ({{type}})',
   types: {
     fees_charges: 'Fees and charges',
     interest_cost: 'Interest rate and cost',
@@ -139,7 +146,14 @@ export const assistantZhCN: Widen<typeof assistantEn> = {
   },
   references: { loan: '借款编号 {{value}}', contract: '合同编号 {{value}}' },
   referenceOf: { loan: '借款编号', contract: '合同编号' },
-  fields: { yuan: '金额（元）', date: '日期', percent: '利率（%）', period: '计息方式', fee: '费用类别', value: '编号' },
+  fields: {
+    yuan: '金额（元）',
+    date: '日期',
+    percent: '利率（%）',
+    period: '计息方式',
+    fee: '费用类别',
+    value: '编号',
+  },
   type: '争议类型',
   typeModel: '调解助手判断为“{{type}}”：{{confidence}}。',
   typeCorrected: '您已改为“{{type}}”。',
@@ -149,7 +163,7 @@ export const assistantZhCN: Widen<typeof assistantEn> = {
     low: '把握不大（约 {{percent}}%）',
   },
   typeSelect: '用于建议的争议类型',
-  typeAsModel: '采用助手的判断',
+  typeAsModel: '采用助手的判断（{{type}}）',
   types: {
     fees_charges: '费用与收费',
     interest_cost: '利率与借款成本',
@@ -162,7 +176,8 @@ export const assistantZhCN: Widen<typeof assistantEn> = {
   },
   lastCorrected: '{{name}} 最后更正于 {{when}}',
   proposal: '初步调解建议',
-  proposalIntro: '以下每一条都是供您参考的草稿。您可以采纳或修改后加入协议（当事人会像对待其他条款一样表示同意或异议），也可以放弃。',
+  proposalIntro:
+    '以下每一条都是供您参考的草稿。您可以采纳或修改后加入协议（当事人会像对待其他条款一样表示同意或异议），也可以放弃。',
   noItems: '调解助手对这份投诉没有可建议的条款。',
   amountBasis: '{{label}}：{{amount}}（{{basis}}）',
   rulesOfItem: '参考规定：{{rules}}',

@@ -27,7 +27,8 @@ export function factWords(t: TFunction, fact: Fact, lang: CaseLanguage): string 
 
 /** How sure the classifier is, in words, with its probability rounded to a whole percent. */
 export function confidenceWords(t: TFunction, probability: number): string {
-  const percent = Math.round(probability * 100);
+  // Never "100%" nor "0%": a model's probability is neither certainty nor impossibility.
+  const percent = Math.min(99, Math.max(1, Math.round(probability * 100)));
   const level = probability >= 0.8 ? 'high' : probability >= 0.5 ? 'medium' : 'low';
   return t(`assistant.confidence.${level}`, { percent });
 }

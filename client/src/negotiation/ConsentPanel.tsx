@@ -40,14 +40,7 @@ export function ConsentPanel({
       </p>
       <ol className="clauses">
         {rows.map((row) => (
-          <ClauseItem
-            key={row.id}
-            room={room}
-            row={row}
-            myRole={myRole}
-            language={language}
-            provenance={provenance}
-          />
+          <ClauseItem key={row.id} room={room} row={row} myRole={myRole} language={language} provenance={provenance} />
         ))}
       </ol>
     </div>

@@ -159,7 +159,6 @@ export function buildServices(
     sealedRecord: (caseId) => outcome.record(caseId),
     hardshipRecorded: toFeed,
   });
-
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
   const terms = new TermsHistory(audit, activityId, (a) => broadcasts.activity(a), log);
   const recovery = new RecoveryService(
@@ -207,23 +206,6 @@ export function buildServices(
   const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });
   const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts, offers);
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
-  const assistant = new AssistantService({
-    store,
-    access: flow.access,
-    rooms,
-    audit,
-    hardship: flow.hardship,
-    propose,
-    modelVersion: MODEL_VERSION,
-    writer: new AgreementWriter({
-      store,
-      rooms,
-      docs,
-      termsChanged: (_caseId, author, changes) => void terms.record(author.caseId, author, changes),
-      authorsChanged: (caseId) => void negotiation.publish(caseId),
-    }),
-    recorded: toFeed,
-  });
   return {
     tokens,
     signingKey,
@@ -247,8 +229,44 @@ export function buildServices(
     calls,
     offers,
     negotiation,
-    assistant,
+    assistant: buildAssistant(infra, { flow, rooms, audit, docs, terms, negotiation, recorded: toFeed }),
   };
+}
+
+/**
+ * The mediation assistant: its clauses go into the live agreement by the server (the terms history
+ * and the negotiation's authors hear of them); a clause added reaches the room's feed.
+ */
+function buildAssistant(
+  { store }: Infrastructure,
+  deps: {
+    flow: CaseFlow;
+    rooms: RoomStates;
+    audit: AuditLog;
+    docs: DocRegistry;
+    terms: TermsHistory;
+    negotiation: NegotiationService;
+    recorded: (entry: AuditRecord) => void;
+  },
+): AssistantService {
+  const { flow, rooms, audit, docs, terms, negotiation } = deps;
+  return new AssistantService({
+    store,
+    access: flow.access,
+    rooms,
+    audit,
+    hardship: flow.hardship,
+    propose,
+    modelVersion: MODEL_VERSION,
+    writer: new AgreementWriter({
+      store,
+      rooms,
+      docs,
+      termsChanged: (_caseId, author, changes) => void terms.record(author.caseId, author, changes),
+      authorsChanged: (caseId) => void negotiation.publish(caseId),
+    }),
+    recorded: deps.recorded,
+  });
 }
 
 /**

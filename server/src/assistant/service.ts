@@ -275,10 +275,7 @@ export class AssistantService {
     const { proposal, facts } = await this.proposalFor(c, record);
     const ranking = classifyComplaint(complaint.text).ranking;
     const [uses, state] = await Promise.all([this.deps.store.listProposalUses(c.id), this.deps.rooms.fresh(c.id)]);
-    const names = await this.names(c.id, [
-      ...uses,
-      ...(record.correctedBy ? [{ userId: record.correctedBy }] : []),
-    ]);
+    const names = await this.names(c.id, [...uses, ...(record.correctedBy ? [{ userId: record.correctedBy }] : [])]);
     return {
       language: c.language,
       complaint,

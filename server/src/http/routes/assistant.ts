@@ -4,7 +4,9 @@ import type { CaseRequest, RegisterRoute } from '../route';
 /** The mediation assistant: the mediator's working view, corrections and decisions; provenance for everyone. */
 export function assistantRoutes(route: RegisterRoute, { assistant }: { assistant: AssistantService }): void {
   // Someone who may not correct or decide is refused before being told what a valid body is.
-  const mediatorOnly = { access: ({ identity, params }: CaseRequest) => assistant.assertMediator(identity, params.caseId) };
+  const mediatorOnly = {
+    access: ({ identity, params }: CaseRequest) => assistant.assertMediator(identity, params.caseId),
+  };
   route('GET /api/cases/:caseId/assistant', ({ identity, params }) => assistant.view(identity, params.caseId));
   route(
     'PUT /api/cases/:caseId/assistant/corrections',
