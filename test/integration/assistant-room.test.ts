@@ -12,7 +12,7 @@ import {
   type ProposalDecisionResult,
   type ProvenanceView,
 } from '@accord/shared';
-import { createDemoCase } from '@accord/server';
+import { DEMO_LENDER, createDemoCase } from '@accord/server';
 import { paragraphs } from '../helpers/agreement-body';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
 import { complaint, form, pdf } from '../helpers/files';
@@ -402,6 +402,33 @@ describe('the mediation assistant in the case and the room', () => {
     expect(await entries(demo.caseId)).toHaveLength(before.audit);
     const back = await t.server.store.getRoomState(demo.caseId);
     await t.server.store.updateRoomState(demo.caseId, { phase: 'drafting' }, back.version);
+  });
+
+  it("the proposal follows the customer's declared hardship and the lender's plan limits", async () => {
+    const [proof] = (
+      await call<{ id: string }[]>(
+        'POST',
+        `/api/cases/${demo.caseId}/evidence`,
+        demo.customer,
+        form({}, [{ name: '失业证明.pdf', data: pdf('termination') }]),
+      )
+    ).body;
+    const declared = await call('PUT', `/api/cases/${demo.caseId}/hardship`, demo.customer, {
+      kind: 'job_loss',
+      since: '2026-09-30',
+      description: '公司裁员，我于九月底失业，目前没有收入来源。',
+      evidenceIds: [proof?.id],
+    });
+    expect(declared.status).toBe(200);
+    const lender = (await t.server.accounts.lenders()).find((l) => l.name === DEMO_LENDER);
+    const policy = { maxInstalments: 6, maxWaiverCents: 0, maxHolidayMonths: 0 };
+    expect((await call('PUT', `/api/lenders/${lender?.id ?? ''}/plan-policy`, tokens.admin, { policy })).status).toBe(
+      200,
+    );
+    const plan = (await view(demo.mediator, demo.caseId)).body.proposal.items.find((i) => i.id === 'hardship.plan');
+    expect(plan?.text).toContain('失业');
+    expect(plan?.terms?.instalments).toBeLessThanOrEqual(6);
+    expect(plan?.terms?.planHolidayMonths ?? 0).toBe(0);
   });
 
   it('everyone in the case reads which clauses came from the proposal: no probabilities, no dropped clauses', async () => {
