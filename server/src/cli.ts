@@ -2,10 +2,13 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  CaseLanguage,
   DISPUTE_TYPE_DESCRIPTIONS,
   classifyComplaint,
+  complaintLanguage,
   extractFacts,
   isPdf,
+  propose,
   verifyOutcome,
   type RecordFromPdf,
 } from '@accord/shared';
@@ -33,11 +36,14 @@ Commands:
                  outcome PDF, which carries it): its signature, fingerprints
                  and (with --key, the key published at /api/outcome/public-key)
                  that it was sealed by that key. Exits 1 when it does not verify.
-  assist <complaint.txt>
+  assist <complaint.txt> [--lang zh-CN|en]
                  Read a complaint (plain text, Chinese or English) as the mediation
                  assistant does and print, as JSON, its facts (amounts, dates, rates,
                  fee kinds, loan and contract numbers, each with the span of text it
-                 came from) and its dispute type with the classifier's probabilities.
+                 came from), its dispute type with the classifier's probabilities, and
+                 the assistant's first proposal (clauses, computed amounts, reference
+                 rules) in --lang (default: the complaint's language, Chinese when it
+                 is mostly Han characters).
 
 Configuration comes from the environment (PORT, ACCORD_DATA_DIR, ACCORD_PUBLIC_URL, …);
 see README.md.`;
@@ -198,7 +204,7 @@ async function verifyRecord(file: string | undefined, key: string | undefined): 
 }
 
 /** Options that take a value. */
-const VALUE_OPTIONS = new Set(['--key']);
+const VALUE_OPTIONS = new Set(['--key', '--lang']);
 
 /**
  * `--key VALUE` as `--key=VALUE`, whatever VALUE starts with: a base64url key may start with '-',
@@ -229,6 +235,7 @@ function parseCommandLine(argv: string[]) {
       options: {
         json: { type: 'boolean', default: false },
         key: { type: 'string' },
+        lang: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -238,9 +245,18 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
-/** The assistant's reading of a complaint, through the same shared code the server uses. */
-function assist(file: string | undefined): void {
-  if (!file) throw new ConfigError('usage: accord assist <complaint.txt>');
+/**
+ * The assistant's reading of a complaint and its first proposal, through the same shared code the
+ * server uses. Without a case there is no declared hardship and no lender policy; the amount in
+ * dispute is the complaint's largest amount, and the proposal is made today (UTC).
+ */
+function assist(file: string | undefined, lang: string | undefined): void {
+  const usage = 'usage: accord assist <complaint.txt> [--lang zh-CN|en]';
+  if (!file) throw new ConfigError(usage);
+  const language = lang === undefined ? null : CaseLanguage.safeParse(lang);
+  if (language && !language.success) {
+    throw new ConfigError(`accord assist: --lang must be zh-CN or en, not "${lang}"\n${usage}`);
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -248,14 +264,26 @@ function assist(file: string | undefined): void {
     throw new ConfigError(`accord assist: cannot read ${file}: ${(err as Error).message}`);
   }
   const classification = classifyComplaint(text);
+  const facts = extractFacts(text);
+  const amounts = facts.flatMap((f) => (f.kind === 'amount' ? [f.cents] : []));
+  const proposal = propose({
+    language: language?.data ?? complaintLanguage(text),
+    type: classification.type,
+    facts,
+    amountInDisputeCents: amounts.length > 0 ? Math.max(...amounts) : 0,
+    hardship: null,
+    planPolicy: null,
+    today: new Date().toISOString().slice(0, 10),
+  });
   const out = {
-    facts: extractFacts(text),
+    facts,
     type: {
       id: classification.type,
       probability: classification.probability,
       description: DISPUTE_TYPE_DESCRIPTIONS[classification.type],
       ranking: classification.ranking,
     },
+    proposal,
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
@@ -289,7 +317,7 @@ async function main(argv: string[]): Promise<void> {
     case 'verify':
       return verifyRecord(positionals[1], values.key);
     case 'assist':
-      return assist(positionals[1]);
+      return assist(positionals[1], values.lang);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
       process.exitCode = 2;

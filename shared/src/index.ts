@@ -31,6 +31,7 @@ export * from './assistant/rest';
 export * from './assistant/dispute-type';
 export { MODEL as DISPUTE_MODEL } from './assistant/model';
 export { propose } from './assistant/proposal';
+export { complaintLanguage } from './assistant/proposal-facts';
 export {
   RULES as PROPOSAL_RULES,
   RULE_IDS as PROPOSAL_RULE_IDS,

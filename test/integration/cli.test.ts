@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_LENDER, SqliteStore } from '@accord/server';
@@ -73,28 +73,6 @@ describe('the accord CLI', () => {
     } finally {
       await store.close();
     }
-  });
-
-  it('`assist FILE` prints the facts of a complaint with their spans, and its dispute type, as JSON', async () => {
-    const dir = makeTempDir('accord-cli-');
-    const complaint =
-      '我于2025年3月12日借款12,000元（借款合同编号：HT-2025-0042），今年9月失业，没有收入，' +
-      '每月还款2,133元实在还不上，想申请延期或者分期，减免罚息。';
-    const file = join(dir, 'complaint.txt');
-    writeFileSync(file, complaint);
-    const out = JSON.parse(await runCli(['assist', file], dir)) as {
-      facts: { kind: string; cents?: number; span: { start: number; end: number; text: string } }[];
-      type: { id: string; probability: number; ranking: { type: string; probability: number }[] };
-    };
-    for (const f of out.facts) expect(complaint.slice(f.span.start, f.span.end)).toBe(f.span.text);
-    expect(out.facts.filter((f) => f.kind === 'amount').map((f) => f.cents)).toEqual([1_200_000, 213_300]);
-    expect(out.facts.map((f) => f.kind)).toEqual(expect.arrayContaining(['date', 'reference', 'fee']));
-    expect(out.type.id).toBe('hardship_repayment');
-    expect(out.type.ranking).toHaveLength(8);
-    expect(out.type.ranking.reduce((s, r) => s + r.probability, 0)).toBeCloseTo(1, 9);
-    await expect(runCli(['assist', join(dir, 'missing.txt')], dir)).rejects.toMatchObject({
-      stderr: expect.stringContaining('cannot read'),
-    });
   });
 
   it('refuses an invalid configuration naming the variable', async () => {

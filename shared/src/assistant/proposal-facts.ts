@@ -80,7 +80,7 @@ export function contractText(facts: readonly Fact[], language: CaseLanguage): st
     return ref.of === 'contract' ? `借款合同（编号：${ref.value}）` : `借款合同（借款编号：${ref.value}）`;
   }
   if (!ref) return 'the loan agreement';
-  return ref.of === 'contract' ? `loan agreement no. ${ref.value}` : `the loan agreement of loan no. ${ref.value}`;
+  return ref.of === 'contract' ? `loan agreement no. ${ref.value}` : `the loan agreement for loan no. ${ref.value}`;
 }
 
 export interface FeeWithAmount {
@@ -123,33 +123,48 @@ export function feesWithAmounts(facts: readonly Fact[]): FeeWithAmount[] {
 /** The largest amount in the complaint (the first of equals): the likeliest principal. */
 export function largestAmount(facts: readonly Fact[]): AmountFact | null {
   let best: AmountFact | null = null;
-  for (const f of facts) if (f.kind === 'amount' && (best === null || f.cents > best.cents)) best = f;
+  for (const f of facts) if (f.kind === 'amount' && f.cents > 0 && (best === null || f.cents > best.cents)) best = f;
   return best;
 }
 
 export interface Basis {
   cents: number;
-  /** The fact it came from; null when it is the amount in dispute stated on the form. */
+  /** The amount fact it is (or equals); null when only the form states it. */
   fact: AmountFact | null;
+  /** Where it was taken from: the complaint's largest amount, or the amount in dispute on the form. */
+  source: 'largest' | 'form';
 }
 
-/** The principal a clause works on: the largest amount of the complaint, else the form's amount in dispute. */
-export function principalOf(input: ProposalInput): Basis | null {
+/**
+ * The amount a clause works on. `largest`: the complaint's largest amount (the likeliest principal),
+ * else the form's amount in dispute. `form`: the amount in dispute the customer gave on the form when
+ * there is one (for a repayment plan or a contested loan, what the customer says is at stake; the text's
+ * largest figure may be a monthly payment), else the complaint's largest amount.
+ */
+export function principalOf(input: ProposalInput, prefer: 'largest' | 'form' = 'largest'): Basis | null {
   const largest = largestAmount(input.facts);
-  if (largest) return { cents: largest.cents, fact: largest };
-  return input.amountInDisputeCents > 0 ? { cents: input.amountInDisputeCents, fact: null } : null;
+  const formCents = input.amountInDisputeCents;
+  const fromForm = (): Basis => ({
+    cents: formCents,
+    fact: input.facts.find((f): f is AmountFact => f.kind === 'amount' && f.cents === formCents) ?? null,
+    source: 'form',
+  });
+  if (prefer === 'form' && formCents > 0) return fromForm();
+  if (largest) return { cents: largest.cents, fact: largest, source: 'largest' };
+  return formCents > 0 ? fromForm() : null;
 }
 
 export const spansOf = (...facts: (Fact | null | undefined)[]): Span[] =>
   facts.filter((f): f is Fact => f !== null && f !== undefined).map((f) => ({ ...f.span }));
 
 export function principalBasisWords(b: Basis, language: CaseLanguage): string {
+  const quoted = b.fact ? (language === 'zh-CN' ? `（“${b.fact.span.text}”）` : ` (“${b.fact.span.text}”)`) : '';
   if (language === 'zh-CN') {
-    return b.fact ? `投诉中出现的最大金额（“${b.fact.span.text}”）` : '投诉表中填写的争议金额';
+    return b.source === 'form' ? `投诉表中填写的争议金额${quoted}` : `投诉中出现的最大金额${quoted}`;
   }
-  return b.fact
-    ? `the largest amount in the complaint (“${b.fact.span.text}”)`
-    : 'the amount in dispute given on the form';
+  return b.source === 'form'
+    ? `the amount in dispute given on the form${quoted}`
+    : `the largest amount in the complaint${quoted}`;
 }
 
 /** The highest rate of the complaint, as an annual percentage (monthly × 12, daily × 365). */
@@ -172,4 +187,33 @@ export function rateText(rate: { pct: number; fact: RateFact }, language: CaseLa
   }
   const how = { annual: '', monthly: ', the monthly rate × 12', daily: ', the daily rate × 365' }[rate.fact.period];
   return `${pct} % (from “${quoted}” in the complaint${how})`;
+}
+
+/**
+ * The language a complaint is written in, for a proposal without a case (`accord assist`): Chinese when
+ * Han characters are at least as many as Latin letters (a Chinese complaint quotes loan numbers and
+ * "APR"; an English one may quote a Chinese fee name), else English.
+ */
+export function complaintLanguage(text: string): CaseLanguage {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
+  return han > 0 && han >= latin ? 'zh-CN' : 'en';
+}
+
+/** The sum of the amounts paired with fees; null when none is, or the sum is past what cents can hold. */
+export function sumCents(pairs: readonly { amount: AmountFact }[]): number | null {
+  if (pairs.length === 0) return null;
+  const sum = pairs.reduce((s, p) => s + p.amount.cents, 0);
+  return Number.isSafeInteger(sum) ? sum : null;
+}
+
+/**
+ * The complaint's only amount, when no fee word claims it: in a complaint about a charge or a bundled
+ * product, that is the charge (扣了580元年费, "a 600 yuan consulting fee": fee names the extractor does not
+ * know). Null when the complaint has several amounts, which could be the loan, what was received, …
+ */
+export function soleUnpairedAmount(facts: readonly Fact[], pairs: readonly FeeWithAmount[]): AmountFact | null {
+  const amounts = facts.filter((f): f is AmountFact => f.kind === 'amount' && f.cents > 0);
+  const only = amounts.length === 1 ? amounts[0]! : null;
+  return only && !pairs.some((p) => p.amount === only) ? only : null;
 }

@@ -243,8 +243,8 @@ export const TEMPLATES = {
     variants: {
       default: {
         'zh-CN':
-          '自本协议签订之日起至核查结束，贷款方暂停就{contract}（借款人称非本人办理，涉及金额{amount}）对借款人的催收及自动扣款，不再计收罚息，并对已报送的相关征信信息作出存在异议的标注。',
-        en: 'From the signing of this agreement until the investigation ends, the lender suspends collection and automatic debits from the borrower under {contract} (which the borrower says they did not take out; {amount} in question), charges no penalty interest, and has the credit information already reported marked as under objection.',
+          '借款人称{contract}项下涉及金额{amount}的借款或交易并非本人办理或授权。自本协议签订之日起至核查结束，贷款方暂停就该笔借款对借款人的催收及自动扣款，不再计收罚息，并对已报送的相关征信信息作出存在异议的标注。',
+        en: 'The borrower says the borrowing or transaction of {amount} under {contract} was not made or authorised by them. From the signing of this agreement until the investigation ends, the lender suspends collection and automatic debits from the borrower for it, charges no penalty interest, and has the credit information already reported marked as under objection.',
       },
     },
     ruleIds: ['credit.objection'],
@@ -330,13 +330,13 @@ export const TEMPLATES = {
     variants: {
       default: {
         'zh-CN':
-          '借款人因{reason}暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}首期还款日为{firstDue}，首期应还{first}；此后每月同日还款，末期（第{n}期）还款日为{lastDue}，应还{last}；合计应还{total}。每期金额以本协议所附还款计划表为准。',
-        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}the first falls due on {firstDue} and is {first}; later ones fall due on the same day of each month, the last (instalment {n}) on {lastDue} being {last}; {total} in all. Each instalment is as the repayment schedule attached to this agreement states.',
+          '借款人{reason}，暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}{spread}首期还款日为{firstDue}，首期应还{first}；此后每月同日还款，末期（第{n}期）还款日为{lastDue}，应还{last}；合计应还{total}。每期金额以本协议所附还款计划表为准。',
+        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}{spread}the first falls due on {firstDue} and is {first}; later ones fall due on the same day of each month, the last (instalment {n}) on {lastDue} being {last}; {total} in all. Each instalment is as the repayment schedule attached to this agreement states.',
       },
       blank: {
         'zh-CN':
-          '借款人因{reason}暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}首期还款日为{firstDue}，此后每月同日还款；每期金额按本协议所附还款计划表计算。',
-        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}the first falls due on {firstDue}, later ones on the same day of each month; each instalment is as the repayment schedule attached to this agreement computes it.',
+          '借款人{reason}，暂时无法按原约定还款。双方同意将{contract}项下借款人尚欠的本金{principal}调整为{kind}，分{n}期按月偿还：{holiday}{spread}首期还款日为{firstDue}，此后每月同日还款；每期金额按本协议所附还款计划表计算。',
+        en: 'The borrower cannot for now repay as originally agreed because of {reason}. The parties agree that the principal of {principal} the borrower still owes under {contract} is repaid {kind} in {n} monthly instalments: {holiday}{spread}the first falls due on {firstDue}, later ones on the same day of each month; each instalment is as the repayment schedule attached to this agreement computes it.',
       },
     },
     ruleIds: ['hardship.personalised_plan', 'mediation.binding'],
@@ -378,8 +378,8 @@ export const TEMPLATES = {
     variants: {
       default: {
         'zh-CN':
-          '贷款方应于本协议签订之日起{days}个工作日内，就借款人在投诉中反映的问题（涉及{contract}）进行核实和处理，并将处理结果及依据书面告知借款人。',
-        en: 'Within {days} working days of signing this agreement, the lender looks into and deals with the matter the borrower raised in the complaint (concerning {contract}), and tells the borrower in writing what it did and why.',
+          '贷款方应于本协议签订之日起{days}个工作日内，就借款人在投诉中反映的与{contract}有关的问题进行核实和处理，并将处理结果及依据书面告知借款人。',
+        en: 'Within {days} working days of signing this agreement, the lender looks into and deals with the matter concerning {contract} that the borrower raised in the complaint, and tells the borrower in writing what it did and why.',
       },
     },
     ruleIds: ['consumer.right_to_know'],
@@ -390,8 +390,8 @@ export const TEMPLATES = {
     variants: {
       default: {
         'zh-CN':
-          '经核实借款人确有多付或被多扣款项的，贷款方应将该款项（借款人所称金额为{amount}）于核实之日起{days}个工作日内退还至借款人的原还款账户。',
-        en: 'If it is found that the borrower overpaid or was debited too much, the lender refunds it (the borrower puts it at {amount}) into the borrower’s usual repayment account within {days} working days of the finding.',
+          '经核实借款人确有多付或被多扣款项的，贷款方应将核实的款项（投诉所涉争议金额为{amount}）于核实之日起{days}个工作日内退还至借款人的原还款账户。',
+        en: 'If it is found that the borrower overpaid or was debited too much, the lender refunds the sum found (the amount in dispute in the complaint being {amount}) into the borrower’s usual repayment account within {days} working days of the finding.',
       },
     },
     ruleIds: ['consumer.right_to_know'],

@@ -3,8 +3,9 @@ import type { SettlementTerms } from '../documents';
 import type { CaseLanguage } from '../ids';
 import { computePlan, policyBreaches, termsPlan, type LenderPlanPolicy } from '../repayment';
 import { moneyText } from '../settlement-format';
-import { extractFacts } from './facts';
+import { extractFacts, type Fact } from './facts';
 import { propose } from './proposal';
+import { complaintLanguage } from './proposal-facts';
 import { RULE_IDS, RULES } from './proposal-rules';
 import { TEMPLATES } from './proposal-templates';
 import { Proposal, type ProposalInput } from './proposal-types';
@@ -114,6 +115,31 @@ describe('propose(): every type, both languages', () => {
     ]);
   });
 
+  it('stays valid at the edges of what a corrected fact may hold', () => {
+    const span = (start: number) => ({ start, end: start + 1, text: 'x' });
+    const facts: Fact[] = [
+      { kind: 'amount', cents: Number.MAX_SAFE_INTEGER, span: span(0) },
+      { kind: 'fee', fee: 'service', span: span(1) },
+      { kind: 'amount', cents: Number.MAX_SAFE_INTEGER, span: span(2) },
+      { kind: 'fee', fee: 'late_penalty', span: span(3) },
+      { kind: 'amount', cents: 0, span: span(4) },
+      { kind: 'rate', period: 'daily', percent: 10_000, span: span(5) },
+    ];
+    for (const type of DisputeType.options) {
+      for (const language of LANGUAGES) {
+        const p = propose(input({ type, language, facts, hardship: { kind: 'other', since: null } }));
+        expect(Proposal.safeParse(p).success, `${type} ${language}`).toBe(true);
+        for (const i of p.items) expect(i.text).not.toMatch(LEAKS);
+      }
+    }
+  });
+
+  it('refuses a malformed day rather than writing NaN into a clause', () => {
+    expect(() => propose(input({ type: 'hardship_repayment', today: '2026-13-01' }))).toThrow(/YYYY-MM-DD/);
+    expect(() => propose(input({ type: 'other', today: '' }))).toThrow(/YYYY-MM-DD/);
+    expect(() => propose(input({ type: 'other', today: '2026-02-30' }))).toThrow(/YYYY-MM-DD/);
+  });
+
   it('is deterministic', () => {
     const i = input({
       type: 'hardship_repayment',
@@ -131,12 +157,13 @@ describe('computed amounts', () => {
     const p = propose(input({ type: 'fees_charges', facts }));
     const refund = p.items.find((x) => x.id === 'fees.refund');
     expect(refund?.amounts[0]?.cents).toBe(1_200_00 + 300_00);
-    expect(refund?.terms).toEqual({ feesWaivedCents: 1_500_00 });
+    expect(refund?.terms).toEqual({ amountAgreedCents: 1_500_00 });
     expect(refund?.amounts[0]?.from.map((s) => s.text)).toEqual(['服务费', '1,200元', '担保费', '300元']);
     for (const s of refund?.amounts[0]?.from ?? []) expect(text.slice(s.start, s.end)).toBe(s.text);
     expect(refund?.text).toContain(moneyText(1_500_00, 'zh-CN'));
     const waive = p.items.find((x) => x.id === 'fees.waive_penalty');
     expect(waive?.amounts[0]?.cents).toBe(450_00);
+    expect(waive?.terms).toEqual({ feesWaivedCents: 450_00 });
 
     const en = propose(
       input({
@@ -176,6 +203,8 @@ describe('computed amounts', () => {
           expect(read.input.instalments).toBe(6);
           expect(read.input.holidayMonths).toBe(0);
           expect(read.input.waiveFeesCents).toBe(200_00);
+          // What the policy does not let the lender waive is spread over the instalments, and the clause says so.
+          expect(planItem?.text).toContain(moneyText(450_00 - 200_00, language));
         } else {
           expect(read.input.instalments).toBe(12);
           expect(read.input.holidayMonths).toBe(1);
@@ -201,6 +230,37 @@ describe('computed amounts', () => {
     const blank = propose(input({ type: 'hardship_repayment' }));
     expect(blank.items[0]?.text).toContain('〔金额〕');
     expect(termsPlan(fullTerms(blank.items[0]?.terms ?? {})).state).toBe('incomplete');
+  });
+
+  it('a plan is on the form’s amount in dispute when there is one (the text’s figure may be a monthly payment)', () => {
+    const facts = extractFacts('我现在每月只能还500元，欠款还有8,000元，能不能协商一个还款计划？');
+    const onForm = propose(input({ type: 'hardship_repayment', facts, amountInDisputeCents: 6_000_00 }));
+    expect(onForm.items[0]?.amounts[0]).toMatchObject({ cents: 6_000_00, from: [] });
+    const equal = propose(input({ type: 'hardship_repayment', facts, amountInDisputeCents: 8_000_00 }));
+    expect(equal.items[0]?.amounts[0]?.from.map((s) => s.text)).toEqual(['8,000元']);
+    const none = propose(input({ type: 'hardship_repayment', facts }));
+    expect(none.items[0]?.amounts[0]?.cents).toBe(8_000_00);
+  });
+
+  it('the only amount of a fee or bundled-product complaint is taken as the charge, said so in its basis', () => {
+    const fee = propose(
+      input({ type: 'fees_charges', facts: extractFacts('还款时系统多扣了一笔“审核费”300元，我要求退回。') }),
+    );
+    const refund = fee.items.find((x) => x.id === 'fees.refund')?.amounts[0];
+    expect(refund).toMatchObject({ cents: 300_00, from: [{ text: '300元' }] });
+    expect(refund?.basis).toContain('唯一');
+    const bundled = propose(
+      input({
+        type: 'bundled_products',
+        language: 'en',
+        facts: extractFacts('They added a 600 yuan policy to my loan.'),
+      }),
+    );
+    expect(bundled.items[0]?.amounts[0]?.cents).toBe(600_00);
+    expect(bundled.items[0]?.text).toContain('RMB 600.00');
+    // Two amounts: which one is the charge is not guessed.
+    const two = propose(input({ type: 'fees_charges', facts: extractFacts('借款5000元，到手4500元，扣了费用') }));
+    expect(two.items.find((x) => x.id === 'fees.refund')?.amounts).toEqual([]);
   });
 
   it('an interest case above 24 % gets the cost rule and the excess for a year; rates are normalised to annual', () => {
@@ -230,5 +290,13 @@ describe('templates and rules', () => {
       expect(r.issuer.en.length).toBeGreaterThan(0);
       expect(r.summary['zh-CN']).not.toMatch(/\{|\}/);
     }
+  });
+});
+
+describe('complaintLanguage', () => {
+  it('is Chinese when Han characters are at least as many as Latin letters', () => {
+    expect(complaintLanguage('我的借款合同编号HT-2025-0042，APR是36%')).toBe('zh-CN');
+    expect(complaintLanguage('The contract calls it a 服务费 but nobody told me about it.')).toBe('en');
+    expect(complaintLanguage('12345')).toBe('en');
   });
 });

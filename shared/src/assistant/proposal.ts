@@ -2,7 +2,7 @@ import type { SettlementTerms } from '../documents';
 import type { CaseLanguage } from '../ids';
 import type { PlanKind } from '../plan-kind';
 import { computePlan, PlanInput, type Plan } from '../repayment';
-import { addMonths, dateText, moneyText, percentText } from '../settlement-format';
+import { addMonths, dateText, moneyShort, moneyText, percentText } from '../settlement-format';
 import {
   contractText,
   COST_CAP_PCT,
@@ -15,7 +15,9 @@ import {
   principalOf,
   PRODUCT_NAMES,
   rateText,
+  soleUnpairedAmount,
   spansOf,
+  sumCents,
   type AmountFact,
   type FeeFact,
 } from './proposal-facts';
@@ -68,6 +70,8 @@ interface Context {
   language: CaseLanguage;
   contract: string;
   money: (cents: number) => string;
+  /** Without the words, for the bases beside the clauses. */
+  short: (cents: number) => string;
   days: (key: keyof typeof WORKING_DAYS) => string;
 }
 
@@ -86,17 +90,23 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
       : [language === 'zh-CN' ? '各项费用' : 'fees'],
     language,
   );
-  if (refundable.length > 0) {
-    const cents = refundable.reduce((s, p) => s + p.amount.cents, 0);
-    const parts = refundable.map((p) => `${FEE_NAMES[language][p.fee.fee]} ${money(p.amount.cents)}`);
+  const refundCents = sumCents(refundable);
+  const sole = refundCents === null ? soleUnpairedAmount(ctx.input.facts, pairs) : null;
+  if (refundCents !== null || sole !== null) {
+    const cents = refundCents ?? sole?.cents ?? 0;
+    const parts = refundable.map((p) => `${FEE_NAMES[language][p.fee.fee]} ${ctx.short(p.amount.cents)}`);
+    const zh = language === 'zh-CN';
     const amount: ProposedAmount = {
-      label: language === 'zh-CN' ? '退还金额' : 'Refund',
+      label: zh ? '退还金额' : 'Refund',
       cents,
-      basis:
-        language === 'zh-CN'
+      basis: sole
+        ? zh
+          ? `投诉中唯一的金额（“${sole.span.text}”），视为所投诉的费用`
+          : `The only amount in the complaint (“${sole.span.text}”), taken as the fee complained of`
+        : zh
           ? `投诉中各项费用的金额之和：${parts.join(' + ')}`
           : `The sum of the fee amounts in the complaint: ${parts.join(' + ')}`,
-      from: refundable.flatMap((p) => spansOf(p.fee, p.amount)),
+      from: sole ? spansOf(sole) : refundable.flatMap((p) => spansOf(p.fee, p.amount)),
     };
     out.push(
       item(
@@ -105,7 +115,8 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
         language,
         { fees: refundNames, amount: money(cents), days: ctx.days('refund') },
         [amount],
-        { feesWaivedCents: cents },
+        // The amount the lender pays (同意支付金额), as the blind offers settle it too.
+        { amountAgreedCents: cents },
       ),
     );
   } else {
@@ -121,20 +132,28 @@ function feeItems(ctx: Context, withPenalty: boolean): ProposalItem[] {
   const penalties = pairs.filter((p) => p.fee.fee === 'late_penalty');
   if (withPenalty && penalties.length > 0) {
     const stated = penalties.filter((p): p is { fee: FeeFact; amount: AmountFact } => p.amount !== null);
-    if (stated.length > 0) {
-      const cents = stated.reduce((s, p) => s + p.amount.cents, 0);
+    const statedCents = sumCents(stated);
+    if (statedCents !== null) {
+      const cents = statedCents;
       out.push(
-        item('fees.waive_penalty', 'computed', language, { contract, amount: money(cents) }, [
-          {
-            label: language === 'zh-CN' ? '减免罚息及违约金' : 'Penalty waived',
-            cents,
-            basis:
-              language === 'zh-CN'
-                ? '投诉中所述逾期罚息、违约金的金额之和'
-                : 'The sum of the late-penalty amounts in the complaint',
-            from: stated.flatMap((p) => spansOf(p.fee, p.amount)),
-          },
-        ]),
+        item(
+          'fees.waive_penalty',
+          'computed',
+          language,
+          { contract, amount: money(cents) },
+          [
+            {
+              label: language === 'zh-CN' ? '减免罚息及违约金' : 'Penalty waived',
+              cents,
+              basis:
+                language === 'zh-CN'
+                  ? '投诉中所述逾期罚息、违约金的金额之和'
+                  : 'The sum of the late-penalty amounts in the complaint',
+              from: stated.flatMap((p) => spansOf(p.fee, p.amount)),
+            },
+          ],
+          { feesWaivedCents: cents },
+        ),
       );
     } else {
       out.push(item('fees.waive_penalty', 'whole', language, { contract }));
@@ -153,7 +172,7 @@ function interestItems(ctx: Context): ProposalItem[] {
     out.push(item('interest.recompute', 'unknown', language, {}));
   } else if (rate.pct <= COST_CAP_PCT) {
     out.push(item('interest.recompute', 'within', language, { rate: rateText(rate, language) }));
-  } else if (!principal) {
+  } else if (!principal || !Number.isSafeInteger(Math.round((principal.cents * (rate.pct - COST_CAP_PCT)) / 100))) {
     out.push(item('interest.recompute', 'uncapped', language, { rate: rateText(rate, language) }));
   } else {
     // An upper bound for one year: an amortising loan's outstanding principal falls, so its excess is less.
@@ -173,8 +192,8 @@ function interestItems(ctx: Context): ProposalItem[] {
         cents: excess,
         basis:
           language === 'zh-CN'
-            ? `本金 ${money(principal.cents)} ×（年化 ${percentText(rate.pct)}% − 24%）；实际金额按用款期间和还款记录重新核算`
-            : `Principal ${money(principal.cents)} × (${percentText(rate.pct)} % − 24 %) a year; the actual excess is recomputed from the periods of use and the repayment records`,
+            ? `本金 ${ctx.short(principal.cents)} ×（年化 ${percentText(rate.pct)}% − 24%）；实际金额按用款期间和还款记录重新核算`
+            : `Principal ${ctx.short(principal.cents)} × (${percentText(rate.pct)} % − 24 %) a year; the actual excess is recomputed from the periods of use and the repayment records`,
         from: spansOf(principal.fact, rate.fact),
       },
     ];
@@ -213,7 +232,7 @@ function creditItems(ctx: Context): ProposalItem[] {
 
 function fraudItems(ctx: Context): ProposalItem[] {
   const { language, contract, money } = ctx;
-  const disputed = principalOf(ctx.input);
+  const disputed = principalOf(ctx.input, 'form');
   const amounts: ProposedAmount[] = disputed
     ? [
         {
@@ -245,10 +264,13 @@ function bundledItems(ctx: Context): ProposalItem[] {
   );
   const names = products.map((p) => PRODUCT_NAMES[language][p.fee.fee] ?? '');
   const product = names.length > 0 ? listText(names, language) : BLANK.product[language];
-  const priced = products.filter((p): p is { fee: FeeFact; amount: AmountFact } => p.amount !== null);
-  const paid = priced.reduce((s, p) => s + p.amount.cents, 0);
+  const stated = products.filter((p): p is { fee: FeeFact; amount: AmountFact } => p.amount !== null);
+  const paidCents = sumCents(stated);
+  const sole = paidCents === null ? soleUnpairedAmount(ctx.input.facts, feesWithAmounts(ctx.input.facts)) : null;
+  const priced = paidCents === null ? [] : stated;
+  const paid = paidCents ?? sole?.cents ?? 0;
   const amounts: ProposedAmount[] =
-    priced.length > 0
+    priced.length > 0 || sole
       ? [
           {
             label:
@@ -256,11 +278,14 @@ function bundledItems(ctx: Context): ProposalItem[] {
                 ? '已收取的产品费用（按比例退还的上限）'
                 : 'Charge paid (the most a pro-rata refund can be)',
             cents: paid,
-            basis:
-              language === 'zh-CN'
+            basis: sole
+              ? language === 'zh-CN'
+                ? `投诉中唯一的金额（“${sole.span.text}”），视为该产品的费用；实际退还金额按未使用期间比例计算`
+                : `The only amount in the complaint (“${sole.span.text}”), taken as the product’s charge; the refund is this times the unused share of the term`
+              : language === 'zh-CN'
                 ? '投诉中所述搭售产品费用的金额之和；实际退还金额按未使用期间比例计算'
                 : 'The sum of the bundled products’ charges in the complaint; the refund is this times the unused share of the term',
-            from: priced.flatMap((p) => spansOf(p.fee, p.amount)),
+            from: sole ? spansOf(sole) : priced.flatMap((p) => spansOf(p.fee, p.amount)),
           },
         ]
       : [];
@@ -271,7 +296,7 @@ function bundledItems(ctx: Context): ProposalItem[] {
       language,
       {
         product,
-        amount: priced.length > 0 ? money(paid) : BLANK.amount[language],
+        amount: priced.length > 0 || sole ? money(paid) : BLANK.amount[language],
         period: BLANK.period[language],
         days: ctx.days('refund'),
       },
@@ -285,15 +310,20 @@ function bundledItems(ctx: Context): ProposalItem[] {
 function otherItems(ctx: Context): ProposalItem[] {
   const { language, contract, money } = ctx;
   const out = [item('other.handle', 'default', language, { days: ctx.days('answer'), contract })];
-  const amount = principalOf(ctx.input);
-  if (amount) {
+  // The amount in dispute, not the complaint's largest amount (often the loan itself): what the refund is about.
+  const cents = ctx.input.amountInDisputeCents;
+  if (cents > 0) {
+    const fact = ctx.input.facts.find((f): f is AmountFact => f.kind === 'amount' && f.cents === cents) ?? null;
     out.push(
-      item('other.refund', 'default', language, { amount: money(amount.cents), days: ctx.days('refund') }, [
+      item('other.refund', 'default', language, { amount: money(cents), days: ctx.days('refund') }, [
         {
-          label: language === 'zh-CN' ? '借款人所称金额' : 'Amount the borrower states',
-          cents: amount.cents,
-          basis: principalBasisWords(amount, language),
-          from: spansOf(amount.fact),
+          label: language === 'zh-CN' ? '争议金额' : 'Amount in dispute',
+          cents,
+          basis:
+            language === 'zh-CN'
+              ? `投诉所涉争议金额${fact ? `（投诉中的“${fact.span.text}”）` : ''}；退还金额以核实为准`
+              : `The amount in dispute${fact ? ` (“${fact.span.text}” in the complaint)` : ''}; the refund is the sum found`,
+          from: spansOf(fact),
         },
       ]),
     );
@@ -309,10 +339,12 @@ function planInput(input: ProposalInput, principalCents: number | null) {
   const holidayMonths = Math.min(PLAN_DEFAULTS.holidayMonths, policy?.maxHolidayMonths ?? Infinity);
   const rate = highestAnnualRate(input.facts);
   const rateBp = rate ? Math.min(Math.round(rate.pct * 100), PLAN_DEFAULTS.maxRateBp) : 0;
-  const penalties = feesWithAmounts(input.facts).filter(
+  const stated = feesWithAmounts(input.facts).filter(
     (p): p is { fee: FeeFact; amount: AmountFact } => p.fee.fee === 'late_penalty' && p.amount !== null,
   );
-  const penaltyCents = penalties.reduce((s, p) => s + p.amount.cents, 0);
+  const summed = sumCents(stated);
+  const penalties = summed === null ? [] : stated;
+  const penaltyCents = summed ?? 0;
   const waiveCents = Math.min(penaltyCents, policy?.maxWaiverCents ?? Infinity);
   const kind: PlanKind = rateBp > 0 ? 'equal_instalment' : 'interest_free';
   return {
@@ -332,9 +364,11 @@ function planInput(input: ProposalInput, principalCents: number | null) {
   };
 }
 
+const monthsEn = (n: number) => `${n} month${n === 1 ? '' : 's'}`;
+
 function hardshipItems(ctx: Context): ProposalItem[] {
   const { input, language, contract, money } = ctx;
-  const principal = principalOf(input);
+  const principal = principalOf(input, 'form');
   const p = planInput(input, principal?.cents ?? null);
   let plan: Plan | null = null;
   let lowered = false;
@@ -369,11 +403,21 @@ function hardshipItems(ctx: Context): ProposalItem[] {
     } else {
       const accrual =
         p.annualRateBp > 0 ? `, interest at ${rateWords} a year being added to the principal` : ', with no interest';
-      holiday = `after a payment holiday of ${p.holidayMonths} month${p.holidayMonths > 1 ? 's' : ''} from ${start} with nothing due${accrual}, `;
+      holiday = `after a payment holiday of ${monthsEn(p.holidayMonths)} from ${start} with nothing due${accrual}, `;
     }
   }
-  const reason = HARDSHIP_REASONS[language][input.hardship?.kind ?? 'none'];
+  const cause = HARDSHIP_REASONS[language][input.hardship?.kind ?? 'none'];
+  const since = input.hardship?.since ? dateText(input.hardship.since, language) : null;
+  const reason = zh ? `${since ? `自${since}起` : ''}因${cause}` : `${cause}${since ? ` (since ${since})` : ''}`;
+  const rest = p.feesCents - p.waiveFeesCents;
+  const spread =
+    rest <= 0
+      ? ''
+      : zh
+        ? `尚未减免的逾期罚息及违约金${money(rest)}不计利息，分摊于各期偿还；`
+        : `the late penalty not waived, ${money(rest)}, is spread over the instalments without interest; `;
   const slots = {
+    spread,
     reason,
     contract,
     kind,
@@ -398,12 +442,12 @@ function hardshipItems(ctx: Context): ProposalItem[] {
     const first = plan.rows[0]!;
     const last = plan.rows[plan.rows.length - 1]!;
     const planBasis = zh
-      ? `按还款计划计算：本金 ${money(principal.cents)}，${p.instalments} 期，${
+      ? `按还款计划计算：本金 ${ctx.short(principal.cents)}，${p.instalments} 期，${
           p.kind === 'interest_free' ? '免息' : `年利率 ${rateWords} 等额本息`
-        }，宽限期 ${p.holidayMonths} 个月${lowered ? '；利率已下调，使本计划的综合年化成本不超过24%' : ''}`
-      : `From the repayment plan: principal ${money(principal.cents)}, ${p.instalments} instalments, ${
+        }${p.holidayMonths > 0 ? `，宽限期 ${p.holidayMonths} 个月` : ''}${rest > 0 ? `，另分摊未减免的罚息 ${ctx.short(rest)}` : ''}${lowered ? '；利率已下调，使本计划的综合年化成本不超过24%' : ''}`
+      : `From the repayment plan: principal ${ctx.short(principal.cents)}, ${p.instalments} instalments, ${
           p.kind === 'interest_free' ? 'interest-free' : `${rateWords} a year in equal instalments`
-        }, ${p.holidayMonths} month(s) of holiday${lowered ? '; the rate lowered so that the plan’s comprehensive annualised cost stays within 24 %' : ''}`;
+        }${p.holidayMonths > 0 ? `, ${monthsEn(p.holidayMonths)} of holiday` : ''}${rest > 0 ? `, plus ${ctx.short(rest)} of penalty not waived` : ''}${lowered ? '; the rate lowered so that the plan’s comprehensive annualised cost stays within 24 %' : ''}`;
     const fromPlan = spansOf(principal.fact, p.rate?.fact);
     out.push(
       item(
@@ -461,12 +505,18 @@ function hardshipItems(ctx: Context): ProposalItem[] {
 
 /** The first proposal for a case: clauses, computed amounts and reference rules, in the case's language. */
 export function propose(input: ProposalInput): Proposal {
+  // Dates the proposal computes count from it: a malformed day would put "NaN" into a clause.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(input.today) ? new Date(`${input.today}T00:00:00Z`) : null;
+  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== input.today) {
+    throw new Error(`propose: today must be a date, YYYY-MM-DD (got "${input.today}")`);
+  }
   const language = input.language;
   const ctx: Context = {
     input,
     language,
     contract: contractText(input.facts, language),
     money: (cents) => moneyText(cents, language),
+    short: (cents) => moneyShort(cents, language),
     days: (key) => String(WORKING_DAYS[key]),
   };
   // A declared hardship adds a repayment plan to whatever the complaint is about.
