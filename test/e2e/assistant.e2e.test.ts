@@ -132,4 +132,14 @@ describe.skipIf(!chromiumOrSkip())('the mediation assistant in the room, in Chro
     await shot(borrower, 'borrower-375');
     await clause.screenshot({ path: join(ARTIFACTS, 'assistant-borrower-375-clause.png') });
   });
+
+  it('a clause changed in the agreement afterwards says so, on every screen', async () => {
+    const editor = mediator.getByTestId('agreement-editor');
+    await editor.getByText('书面说明提前还款违约金', { exact: false }).click();
+    await mediator.keyboard.press('End');
+    await mediator.keyboard.type('（附费用明细）');
+    const mark = borrower.locator('[data-testid$="-provenance"]');
+    await expect.poll(() => mark.getAttribute('data-changed')).toBe('true');
+    expect(await mark.innerText()).toBe('来自调解助手建议 · 经调解员修改 · 加入后在协议中有改动');
+  });
 });

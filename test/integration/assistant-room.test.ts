@@ -440,6 +440,8 @@ describe('the mediation assistant in the case and the room', () => {
         uses.filter((u) => u.clauseId !== null).map((u) => [u.clauseId, u.action, '张律师（调解员）']),
       );
       for (const c of res.body.clauses) expect(c.heading).not.toBe('');
+      // As the clause went in: a client tells from it whether the agreement's text changed since.
+      expect(res.body.clauses.map((c) => c.text)).toEqual(uses.filter((u) => u.clauseId !== null).map((u) => u.text));
       expect(JSON.stringify(res.body)).not.toContain('probability');
     }
     // Clause ids are the agreement's own: the consent system's.

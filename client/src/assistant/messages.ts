@@ -100,6 +100,7 @@ export const assistantEn = {
   mark: {
     fromProposal: 'From the assistant’s proposal',
     edited: 'edited by the mediator',
+    changedSince: 'changed in the agreement since',
     title: 'Proposed as “{{heading}}”; put into the agreement by {{name}}',
   },
 };
@@ -202,6 +203,7 @@ export const assistantZhCN: Widen<typeof assistantEn> = {
   mark: {
     fromProposal: '来自调解助手建议',
     edited: '经调解员修改',
+    changedSince: '加入后在协议中有改动',
     title: '建议条款“{{heading}}”，由 {{name}} 加入协议',
   },
 };

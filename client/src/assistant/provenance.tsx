@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClauseProvenance } from '@accord/shared';
 import { api } from '../app/api';
+import { excerpt } from '../negotiation/consentView';
 
 /** Which clauses of the agreement came from the assistant's proposal, by clause id. */
 export type Provenance = ReadonlyMap<string, ClauseProvenance>;
@@ -26,17 +27,29 @@ export function useProvenance(caseId: string, token: string, key: string): Prove
 }
 
 /** The small mark on a clause that came from the proposal (and, when edited, that the mediator changed it). */
-export function ProvenanceMark({ provenance, n }: { provenance: ClauseProvenance; n: number }) {
+export function ProvenanceMark({
+  provenance,
+  n,
+  shown,
+}: {
+  provenance: ClauseProvenance;
+  n: number;
+  /** The clause's excerpt as the list shows it now: an edit in the agreement since is said. */
+  shown: string;
+}) {
   const { t } = useTranslation();
+  const changed = excerpt(provenance.text) !== shown;
   return (
     <span
       className="provenance-mark"
       data-testid={`clause-${n}-provenance`}
       data-action={provenance.action}
+      data-changed={String(changed)}
       title={t('assistant.mark.title', { heading: provenance.heading, name: provenance.by })}
     >
       {t('assistant.mark.fromProposal')}
       {provenance.action === 'edited' && <> · {t('assistant.mark.edited')}</>}
+      {changed && <> · {t('assistant.mark.changedSince')}</>}
     </span>
   );
 }

@@ -139,7 +139,7 @@ function ClauseItem({
               : t('negotiation.consent.proposedByUnknown')}
           </span>
         )}
-        {from && <ProvenanceMark provenance={from} n={n} />}
+        {from && <ProvenanceMark provenance={from} n={n} shown={row.excerpt} />}
       </div>
       <p className="clause-excerpt" lang={language}>
         {row.excerpt}

@@ -195,6 +195,7 @@ export class AssistantService {
                 clauseId: u.clauseId,
                 heading: headingOf(u.source),
                 action: u.action,
+                text: u.text,
                 by: names.get(u.userId) ?? '',
                 at: u.at,
               },

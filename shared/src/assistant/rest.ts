@@ -115,6 +115,8 @@ export const ClauseProvenance = z.strictObject({
   /** The proposal clause's heading, in the case's language. */
   heading: z.string(),
   action: z.enum(['accepted', 'edited']),
+  /** The clause as it went in: a clause whose text now differs was changed in the agreement since. */
+  text: z.string(),
   by: z.string(),
   at: IsoDateTime,
 });
