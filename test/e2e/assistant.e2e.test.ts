@@ -2,8 +2,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { IntakeResult } from '@accord/shared';
 import { createDemoCase, type DemoCase } from '@accord/server';
 import { ARTIFACTS, chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
+import { complaint, form, pdf } from '../helpers/files';
+import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -141,5 +144,57 @@ describe.skipIf(!chromiumOrSkip())('the mediation assistant in the room, in Chro
     const mark = borrower.locator('[data-testid$="-provenance"]');
     await expect.poll(() => mark.getAttribute('data-changed')).toBe('true');
     expect(await mark.innerText()).toBe('来自调解助手建议 · 经调解员修改 · 加入后在协议中有改动');
+  });
+
+  it('a staff mediator prepares on the case page before the session: the panel is there, nothing goes in yet', async () => {
+    const call = httpClient(() => t.url);
+    const password = 'correct horse battery';
+    const lenderId = (await t.server.accounts.createLender(null, '乙消费金融有限公司')).id;
+    const staff: Record<string, { id: string; token: string }> = {};
+    for (const [username, staffRole] of [
+      ['e2e.reviewer', 'reviewer'],
+      ['e2e.mediator', 'mediator'],
+      ['e2e.lender', 'platform'],
+    ] as const) {
+      const user = await t.server.cases.createStaff(null, {
+        username,
+        displayName: staffRole === 'mediator' ? '赵调解员' : username,
+        staffRole,
+        password,
+        ...(staffRole === 'platform' ? { lenderId } : {}),
+      });
+      const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, { username, password });
+      staff[staffRole] = { id: user.id, token: login.body.token };
+    }
+    const filed = await call<IntakeResult>(
+      'POST',
+      '/api/intake',
+      undefined,
+      form(complaint({ lenderId }), [{ name: '合同.pdf', data: pdf() }]),
+    );
+    const c = filed.body.caseId;
+    for (const [step, token, body] of [
+      ['review', staff.reviewer?.token, { decision: 'start' }],
+      ['review', staff.reviewer?.token, { decision: 'accept', platformUserId: staff.platform?.id }],
+      ['assign', staff.reviewer?.token, { mediatorUserId: staff.mediator?.id }],
+    ] as const) {
+      expect((await call('POST', `/api/cases/${c}/${step}`, token, body)).status, step).toBe(200);
+    }
+    const page = await (
+      await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+    ).newPage();
+    await page.goto(`${t.url}/login`);
+    await page.locator('input[autocomplete="username"]').fill('e2e.mediator');
+    await page.locator('input[autocomplete="current-password"]').fill(password);
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL((url) => url.pathname !== '/login');
+    // From the home page's list of cases, by clicking, to the case page.
+    await page.getByTestId('my-cases').getByRole('button').first().click();
+    const panel = page.getByTestId('assistant');
+    await panel.getByTestId('assistant-facts').waitFor();
+    expect(await panel.getByTestId('assistant-closed').innerText()).toContain('起草阶段');
+    expect(await panel.getByTestId('proposal-fees.explain').getByTestId('proposal-accept').isDisabled()).toBe(true);
+    expect(await panel.innerText()).not.toMatch(RAW);
+    await shot(page, 'staff-mediator-desktop', 'assistant');
   });
 });
