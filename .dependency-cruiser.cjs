@@ -20,6 +20,7 @@ const layers = [
     'questions',
     'surveys',
     'dashboard',
+    'assistant',
   ],
   ['room', 'yjs', 'http'],
   ['app', 'server\\.ts', 'cli\\.ts', 'index\\.ts'],

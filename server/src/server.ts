@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RoomStates } from './access/room-states';
+import type { AssistantService } from './assistant/service';
 import type { DocRegistry } from './agreement/registry';
 import { buildInfrastructure, openStore, type AccordOverrides } from './app/infrastructure';
 import { buildCourt, buildServices } from './app/services';
@@ -36,6 +37,8 @@ export interface AccordServer {
   readonly records: RecordsService;
   /** The customer's hardship declaration (and what the sealed record keeps of it). */
   readonly hardship: HardshipService;
+  /** The mediation assistant (the complaint's facts and type, the first proposal, provenance). */
+  readonly assistant: AssistantService;
   readonly evidence: EvidenceService;
   readonly http: HttpServer;
   readonly io: AccordIo;
@@ -88,6 +91,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
     audit: services.audit,
     records: services.flow.records,
     hardship: services.flow.hardship,
+    assistant: services.assistant,
     evidence: services.evidence,
     http,
     io,

@@ -194,6 +194,18 @@ export const ErrorReason = z.enum([
   'dashboard.staffOnly',
   /** A lender's staff asked for another lender's figures. */
   'dashboard.otherLender',
+  /** The assistant's working view and decisions are the mediator's (and the centre's staff read them). */
+  'assistant.mediatorOnly',
+  /** params: itemId (not a clause of the proposal as it reads now) */
+  'assistant.noSuchItem',
+  /** params: itemId (its clause is in the agreement already) */
+  'assistant.alreadyAdded',
+  /** params: phase; nothing goes into the agreement now (before the session, locked, signing, concluded) */
+  'assistant.agreementClosed',
+  /** The mediator locked the agreement: unlock it first */
+  'assistant.agreementLocked',
+  /** A corrected fact's span is not the text at that place of the complaint (params: index) */
+  'assistant.spanMismatch',
 ]);
 export type ErrorReason = z.infer<typeof ErrorReason>;
 

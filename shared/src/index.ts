@@ -29,6 +29,7 @@ export * from './dashboard';
 export * from './assistant/facts';
 export * from './assistant/types';
 export * from './assistant/proposal-types';
+export * from './assistant/rest';
 export * from './assistant/dispute-type';
 export { MODEL as DISPUTE_MODEL } from './assistant/model';
 export * from './court';

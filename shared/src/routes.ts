@@ -27,6 +27,13 @@ import { HardshipBody, HardshipView } from './hardship';
 import { CourtPackageInfo } from './court';
 import { AnswerBody, OpenQuestionCount, QuestionBody, QuestionThread } from './questions';
 import { SurveyAnswers, SurveyView } from './surveys';
+import {
+  AssistantCorrectionsBody,
+  AssistantView,
+  ProposalDecisionBody,
+  ProposalDecisionResult,
+  ProvenanceView,
+} from './assistant/rest';
 import { PublicKeyDocument, SealedOutcome } from './outcome';
 import { PlanPolicyView } from './repayment';
 import {
@@ -315,6 +322,26 @@ export const ROUTES = {
     status: 201,
     result: SurveyView,
   },
+  // ---- the mediation assistant (shared/src/assistant/rest.ts)
+  /** The complaint's facts, its type and the first proposal: the case's mediator, the centre's admins and reviewers. */
+  'GET /api/cases/:caseId/assistant': { auth: 'session', params: caseId, result: AssistantView },
+  /** The mediator corrects the type and the facts (the whole list); answers with the view as it now reads. */
+  'PUT /api/cases/:caseId/assistant/corrections': {
+    auth: 'session',
+    params: caseId,
+    body: input(AssistantCorrectionsBody, 'corrections'),
+    result: AssistantView,
+  },
+  /** The mediator accepts, edits (into the agreement) or drops one clause of the proposal. */
+  'POST /api/cases/:caseId/assistant/decisions': {
+    auth: 'session',
+    params: caseId,
+    body: input(ProposalDecisionBody, 'decision'),
+    status: 201,
+    result: ProposalDecisionResult,
+  },
+  /** Which clauses of the agreement came from the proposal: anyone in the case. */
+  'GET /api/cases/:caseId/assistant/provenance': { auth: 'session', params: caseId, result: ProvenanceView },
 
   // ---- evidence and records
   'GET /api/cases/:caseId/evidence': { auth: 'session', params: caseId, result: z.array(EvidenceView) },

@@ -1,3 +1,4 @@
+import { assistantEn } from '../assistant/messages';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
 export const en = {
   app: {
@@ -234,6 +235,7 @@ export const en = {
     pin_delivered: '{{target}} received a new signing PIN',
     hardship_declared: '{{actor}} declared a hardship: {{kind}}',
     hardship_updated: '{{actor}} changed the hardship declaration: {{kind}}',
+    assistant_clause_added: '{{actor}} put a clause from the assistant’s proposal into the agreement',
   },
   signing: {
     title: 'Signing the agreement',
@@ -1409,8 +1411,18 @@ export const en = {
         staffOnly: 'The outcomes dashboard is for the mediation centre’s staff and the lenders’ staff.',
         otherLender: 'You can see your own lender’s figures only.',
       },
+      assistant: {
+        mediatorOnly: 'The assistant’s proposal is the mediator’s; only the case’s mediator changes it.',
+        noSuchItem: 'The proposal no longer has this clause; read it again.',
+        alreadyAdded: 'This clause is already in the agreement.',
+        agreementClosed:
+          'Clauses go into the agreement during the joint session, a private session or drafting (now: $t(phases.{{phase}})).',
+        agreementLocked: 'The agreement is locked; unlock it first.',
+        spanMismatch: 'Fact {{index}} no longer matches the complaint’s text; read the complaint again.',
+      },
     },
   },
+  assistant: assistantEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

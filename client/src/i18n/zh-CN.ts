@@ -1,3 +1,4 @@
+import { assistantZhCN } from '../assistant/messages';
 import type { Messages } from './en';
 
 /** 简体中文。类型保证与英文版键值一一对应。 */
@@ -232,6 +233,7 @@ export const zhCN: Messages = {
     pin_delivered: '{{target}} 已获取新的签署 PIN 码',
     hardship_declared: '{{actor}} 申报了困难情况：{{kind}}',
     hardship_updated: '{{actor}} 更新了困难情况申报：{{kind}}',
+    assistant_clause_added: '{{actor}} 将调解助手建议的条款加入了协议',
   },
   signing: {
     title: '签署协议',
@@ -1353,6 +1355,15 @@ export const zhCN: Messages = {
         staffOnly: '调解成效统计仅供调解中心和金融机构的工作人员查看。',
         otherLender: '您只能查看本机构的统计数据。',
       },
+      assistant: {
+        mediatorOnly: '调解助手的建议只供本案调解员使用和修改。',
+        noSuchItem: '建议中已没有这一条，请重新读取。',
+        alreadyAdded: '这一条已在协议中。',
+        agreementClosed: '只有在联合会谈、单独会谈或起草阶段才能把条款加入协议（当前：$t(phases.{{phase}})）。',
+        agreementLocked: '协议已锁定，请先解锁。',
+        spanMismatch: '第 {{index}} 项事实与投诉原文不一致，请重新读取投诉。',
+      },
     },
   },
+  assistant: assistantZhCN,
 };

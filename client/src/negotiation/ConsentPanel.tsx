@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CaseRole, OBJECTION_MAX, OBJECTION_MIN, PARTY_ROLES, type CaseLanguage, type PartyRole } from '@accord/shared';
 import { errorMessage } from '../app/errors';
 import type { RoomApi } from '../room/useRoom';
+import { ProvenanceMark, type Provenance } from '../assistant/provenance';
 import { clausesLeft, type ClauseRow } from './consentView';
 
 /**
@@ -14,8 +15,11 @@ export function ConsentPanel({
   rows,
   myRole,
   language,
+  provenance,
 }: {
   room: RoomApi;
+  /** Which clauses came from the assistant's proposal (marked for everyone). */
+  provenance?: Provenance | undefined;
   /** The case's language: the clauses' text is written in it, whatever the page's. */
   language: CaseLanguage;
   /** Null while the clauses are being read from the document. */
@@ -36,7 +40,7 @@ export function ConsentPanel({
       </p>
       <ol className="clauses">
         {rows.map((row) => (
-          <ClauseItem key={row.id} room={room} row={row} myRole={myRole} language={language} />
+          <ClauseItem key={row.id} room={room} row={row} myRole={myRole} language={language} provenance={provenance} />
         ))}
       </ol>
     </div>
@@ -48,8 +52,10 @@ function ClauseItem({
   row,
   myRole,
   language,
+  provenance,
 }: {
   room: RoomApi;
+  provenance?: Provenance | undefined;
   row: ClauseRow;
   myRole: PartyRole | null;
   language: CaseLanguage;
@@ -62,6 +68,7 @@ function ClauseItem({
   const n = row.number;
   const mine = myRole ? row.parties[myRole] : null;
   const authorRole = row.author ? knownRole(row.author.role) : null;
+  const from = provenance?.get(row.id);
 
   const send = async (state: 'agreed' | 'objected') => {
     const text = reason.trim();
@@ -132,6 +139,7 @@ function ClauseItem({
               : t('negotiation.consent.proposedByUnknown')}
           </span>
         )}
+        {from && <ProvenanceMark provenance={from} n={n} shown={row.excerpt} />}
       </div>
       <p className="clause-excerpt" lang={language}>
         {row.excerpt}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import type { CaseLanguage, PartyRole } from '@accord/shared';
 import type { RoomApi } from '../room/useRoom';
+import type { Provenance } from '../assistant/provenance';
 import { ConsentPanel } from './ConsentPanel';
 import { consentRows, type HashedClause } from './consentView';
 import { OffersPanel } from './OffersPanel';
@@ -24,6 +25,7 @@ export function NegotiationPanel({
   partyRole,
   mayAct,
   isMediator,
+  provenance,
 }: {
   room: RoomApi;
   doc: Y.Doc | null;
@@ -38,6 +40,8 @@ export function NegotiationPanel({
   /** Whether the negotiation is still open to changes (not frozen for signing, not concluded). */
   mayAct: boolean;
   isMediator: boolean;
+  /** Which clauses came from the assistant's proposal. */
+  provenance?: Provenance;
 }) {
   const { t } = useTranslation();
   const state = room.negotiation;
@@ -56,7 +60,7 @@ export function NegotiationPanel({
       )}
       <details open className="negotiation-section">
         <summary>{t('negotiation.consent.title')}</summary>
-        <ConsentPanel room={room} rows={rows} myRole={actor} language={language} />
+        <ConsentPanel room={room} rows={rows} myRole={actor} language={language} provenance={provenance} />
       </details>
       {state && (
         <details open className="negotiation-section">

@@ -24,6 +24,7 @@ import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
 import { QuestionsPanel } from '../questions/QuestionsPanel';
+import { AssistantPanel } from '../assistant/AssistantPanel';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
 export function StaffCasePage({ caseId }: { caseId: string }) {
@@ -206,6 +207,14 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         viewer="staff"
         version={historyVersion}
         timeZone={caseTimeZone(progress.session)}
+      />
+      {/* The case's mediator prepares with it before the session; the centre's staff read it (no one else: the server). */}
+      <AssistantPanel
+        caseId={caseId}
+        token={token}
+        version={`${evidenceVersion}|${historyVersion}`}
+        timeZone={caseTimeZone(progress?.session)}
+        open={role === 'mediator'}
       />
 
       <div className="actions stack">

@@ -35,6 +35,8 @@ import { RoomBanner } from './RoomBanner';
 import { useRoom } from './useRoom';
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { useHashedClauses } from '../negotiation/useClauses';
+import { AssistantPanel } from '../assistant/AssistantPanel';
+import { useProvenance } from '../assistant/provenance';
 
 /** Activity after which the mediator's list of removed participants and links is read again. */
 const LINK_KINDS = new Set<string>([
@@ -90,6 +92,10 @@ export function RoomPage({
     [clauses, negotiation],
   );
   const termsClause = clauses?.find((c) => c.id === TERMS_CLAUSE_ID)?.number;
+  // The assistant's clauses: read again when one is added (its feed entry) or the draft's clauses change.
+  const added = room.activity.filter((a) => a.kind === 'assistant.clause_added').length;
+  const provenance = useProvenance(caseId, token, `${added}|${clauses?.map((c) => c.id).join(',') ?? ''}`);
+  const hardships = room.activity.filter((a) => a.kind === 'hardship.declared' || a.kind === 'hardship.updated').length;
   const problems = useSignoffProblems(readyDoc, room.participants, consent);
   // While a text is frozen for signing, or sealed as signed, it is shown once, in the signing panel, not
   // again in the editor.
@@ -277,6 +283,15 @@ export function RoomPage({
           {isParty && state?.phase === 'concluded' && (
             <SurveyCard caseId={caseId} token={token} version={state.phase} />
           )}
+          {isMediator && admitted && (
+            <AssistantPanel
+              caseId={caseId}
+              token={token}
+              // Whether a clause can go in now, and what the proposal is made from, change with these.
+              version={`${state?.phase ?? ''}|${String(state?.agreementLocked ?? false)}|${hardships}|${added}`}
+              timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
+            />
+          )}
           {admitted && room.welcome && (
             <NegotiationPanel
               room={room}
@@ -290,6 +305,7 @@ export function RoomPage({
               // Consent, offers and rounds change nothing once the text is frozen for signing or the case is over.
               mayAct={!textShown && state?.phase !== 'concluded'}
               isMediator={isMediator}
+              provenance={provenance}
             />
           )}
         </div>

@@ -1,16 +1,19 @@
 import { join } from 'node:path';
-import type { SealedOutcome } from '@accord/shared';
+import { propose, type SealedOutcome } from '@accord/shared';
 import { RoomStates } from '../access/room-states';
 import { DocRegistry } from '../agreement/registry';
 import type { DocAuthor as DocAuthorOf } from '../agreement/live-doc';
 import type { TermChange } from '../agreement/term-changes';
 import { TermsHistory } from '../agreement/terms-history';
+import { AgreementWriter } from '../assistant/writer';
+import { AssistantService } from '../assistant/service';
 import { activityIds } from '../audit/activity-id';
 import { AuditLog } from '../audit/log';
 import { AccountService } from '../auth/accounts';
 import { AuthService } from '../auth/service';
 import { TokenSigner } from '../auth/tokens';
 import { createCaseFlow, type CaseFlow } from '../cases/index';
+import { MODEL_VERSION } from '../cases/intake';
 import { PiiVault } from '../cases/pii';
 import { RecoveryService } from '../cases/recovery';
 import { CaseService, type MemberHooks } from '../cases/service';
@@ -73,6 +76,8 @@ export interface Services {
   readonly court: CourtPackageService;
   /** The anonymous survey after the session (answers kept apart from who answered). */
   readonly surveys: SurveyService;
+  /** The mediation assistant: the complaint's facts and type, the first proposal, its clauses into the agreement. */
+  readonly assistant: AssistantService;
 }
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
@@ -160,7 +165,6 @@ export function buildServices(
     sealedRecord: (caseId) => outcome.record(caseId),
     hardshipRecorded: toFeed,
   });
-
   const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
   const terms = new TermsHistory(audit, activityId, (a) => broadcasts.activity(a), log);
   const recovery = new RecoveryService(
@@ -231,12 +235,49 @@ export function buildServices(
     calls,
     offers,
     negotiation,
+    assistant: buildAssistant(infra, { flow, rooms, audit, docs, terms, negotiation, recorded: toFeed }),
   });
 }
 
 /** The services of what follows a session (the survey), built on the others. */
 function afterSession(infra: Infrastructure, core: Omit<Services, 'surveys' | 'court'>): Omit<Services, 'court'> {
   return { ...core, surveys: new SurveyService(infra.store, core.flow.access, core.audit) };
+}
+
+/**
+ * The mediation assistant: its clauses go into the live agreement by the server (the terms history
+ * and the negotiation's authors hear of them); a clause added reaches the room's feed.
+ */
+function buildAssistant(
+  { store }: Infrastructure,
+  deps: {
+    flow: CaseFlow;
+    rooms: RoomStates;
+    audit: AuditLog;
+    docs: DocRegistry;
+    terms: TermsHistory;
+    negotiation: NegotiationService;
+    recorded: (entry: AuditRecord) => void;
+  },
+): AssistantService {
+  const { flow, rooms, audit, docs, terms, negotiation } = deps;
+  return new AssistantService({
+    store,
+    access: flow.access,
+    rooms,
+    audit,
+    hardship: flow.hardship,
+    propose,
+    modelVersion: MODEL_VERSION,
+    writer: new AgreementWriter({
+      store,
+      rooms,
+      docs,
+      termsChanged: (_caseId, author, changes) => void terms.record(author.caseId, author, changes),
+      authorsChanged: (caseId) => void negotiation.publish(caseId),
+    }),
+    recorded: deps.recorded,
+  });
 }
 
 /**

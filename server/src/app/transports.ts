@@ -63,7 +63,20 @@ export function attachTransports(
   io: AccordIo,
 ): Transports {
   const { store, bus, log, metrics } = infra;
-  const { auth, accounts, cases, flow, recovery, evidence, signingKey, outcome, outcomePdf, court, surveys } = services;
+  const {
+    auth,
+    accounts,
+    cases,
+    flow,
+    recovery,
+    evidence,
+    signingKey,
+    outcome,
+    outcomePdf,
+    court,
+    surveys,
+    assistant,
+  } = services;
   const questions = buildQuestions(infra, services, io);
   // The outcomes dashboard is a read model over the store, with no state or hooks of its own.
   const dashboard = new DashboardService(store, services.audit);
@@ -84,6 +97,7 @@ export function attachTransports(
         questions,
         surveys,
         dashboard,
+        assistant,
       }),
     ],
     {

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
+import type { AssistantService } from '../assistant/service';
 import type { AccountService } from '../auth/accounts';
 import type { AuthService } from '../auth/service';
 import type { CaseFlow } from '../cases/index';
@@ -14,6 +15,7 @@ import type { OutcomeService } from '../outcome/service';
 import type { QuestionService } from '../questions/service';
 import { routesOn } from './route';
 import { accountRoutes } from './routes/accounts';
+import { assistantRoutes } from './routes/assistant';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { courtRoutes } from './routes/court';
@@ -48,6 +50,8 @@ export interface ApiDeps {
   questions: QuestionService;
   surveys: SurveyService;
   dashboard: DashboardService;
+  /** The mediation assistant in the case and the room. */
+  assistant: AssistantService;
 }
 
 /**
@@ -82,6 +86,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   recordRoutes(route, flow);
   hardshipRoutes(route, flow);
   questionRoutes(route, deps.questions);
+  assistantRoutes(route, deps);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   courtRoutes(route, deps);
   surveyRoutes(route, deps.surveys);

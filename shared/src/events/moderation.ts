@@ -89,6 +89,8 @@ export const ActivityKind = z.enum([
   // The customer declared or changed their hardship: detail `kind` (never the description).
   'hardship.declared',
   'hardship.updated',
+  // The mediator put a clause of the assistant's proposal into the agreement: detail `edited` (boolean), `clauseId`.
+  'assistant.clause_added',
 ]);
 export type ActivityKind = z.infer<typeof ActivityKind>;
 
