@@ -4,7 +4,7 @@ import type { RoomStates } from './access/room-states';
 import type { AssistantService } from './assistant/service';
 import type { DocRegistry } from './agreement/registry';
 import { buildInfrastructure, openStore, type AccordOverrides } from './app/infrastructure';
-import { buildCourt, buildServices } from './app/services';
+import { buildServices } from './app/services';
 import { attachTransports, createSocketServer, VERSION } from './app/transports';
 import type { AuditLog } from './audit/log';
 import type { AuthService } from './auth/service';
@@ -73,9 +73,7 @@ export function createAccordServer(config: AccordConfig, overrides: AccordOverri
   let boundPort = config.port;
   const url = () => publicUrlOf(config, boundPort);
   const io = createSocketServer(config, infra);
-  const core = buildServices(config, infra, io, url);
-  // The court-confirmation package reads what the other services hold: built on them.
-  const services = { ...core, court: buildCourt(core, infra, config, url) };
+  const services = buildServices(config, infra, io, url);
   const { http, room, yjs } = attachTransports(config, infra, services, io);
 
   let closing: Promise<void> | null = null;

@@ -18,7 +18,6 @@ import { PiiVault } from '../cases/pii';
 import { RecoveryService } from '../cases/recovery';
 import { CaseService, type MemberHooks } from '../cases/service';
 import { CallService } from '../call/service';
-import { CourtPackageService } from '../court/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
@@ -29,56 +28,20 @@ import { NegotiationService } from '../negotiation/consent';
 import type { OfferViews, PublishNegotiation } from '../negotiation/types';
 import { NoticeService } from '../notify/notices';
 import { MailSender } from '../notify/sender';
-import { loadSigningKey, type SigningKey } from '../outcome/keys';
+import { loadSigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
-import { SurveyService } from '../surveys/service';
 import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import type { AuditRecord } from '../store/types';
+import { buildAroundSession } from './around-session';
 import type { Infrastructure } from './infrastructure';
+import type { RoomServices, Services } from './service-types';
 
-/** Every domain service of a node, each built once, here. */
-export interface Services {
-  readonly tokens: TokenSigner;
-  readonly signingKey: SigningKey;
-  readonly auth: AuthService;
-  /** Staff accounts and lenders (admin). */
-  readonly accounts: AccountService;
-  readonly cases: CaseService;
-  readonly rooms: RoomStates;
-  readonly audit: AuditLog;
-  readonly docs: DocRegistry;
-  readonly evidence: EvidenceService;
-  /** The case from complaint to closing: intake, tracking, review, scheduling, records, transitions. */
-  readonly flow: CaseFlow;
-  /** Re-invite, reissue, PIN reset, appeal. */
-  readonly recovery: RecoveryService;
-  readonly chat: ChatService;
-  readonly moderation: ModerationService;
-  readonly outcome: OutcomeService;
-  /** The sealed outcome as a PDF that carries the record (for the verify page's QR, the public URL). */
-  readonly outcomePdf: OutcomePdf;
-  readonly broadcasts: RoomBroadcasts;
-  /** Who changed which settlement term (audit entries, the feed, "last changed by"). */
-  readonly terms: TermsHistory;
-  /** Notices by e-mail: queued by `notices`, sent from the outbox by `mail` (started by the server). */
-  readonly notices: NoticeService;
-  readonly mail: MailSender;
-  /** The room's call: who is in it, whom each may reach, the signalling between them. */
-  readonly calls: CallService;
-  /** Blind offers: sealed, resolved once both parties are in, the midpoint proposed into the terms. */
-  readonly offers: OfferService;
-  /** Clause-by-clause consent and negotiation rounds (and the room's view of blind offers). */
-  readonly negotiation: NegotiationService;
-  /** The court-confirmation package of a sealed settlement (audited, least privilege). */
-  readonly court: CourtPackageService;
-  /** The anonymous survey after the session (answers kept apart from who answered). */
-  readonly surveys: SurveyService;
-  /** The mediation assistant: the complaint's facts and type, the first proposal, its clauses into the agreement. */
-  readonly assistant: AssistantService;
-}
+export type { RoomServices, Services } from './service-types';
+
+/** Every domain service of a node, each built once, here (and in `around-session.ts`). */
 
 /** Ten failed sign-ins per username, fifty per address, five PIN tries per signer and tracking link, in fifteen minutes. */
 const ATTEMPT_WINDOW_MS = 15 * 60_000;
@@ -93,7 +56,18 @@ export function buildServices(
   infra: Infrastructure,
   io: AccordIo,
   publicUrl: () => string,
-): Omit<Services, 'court'> {
+): Services {
+  const core = buildRoomServices(config, infra, io, publicUrl);
+  return { ...core, ...buildAroundSession(core, infra, config, io, publicUrl) };
+}
+
+/** The services of the case and its room, and the hooks between them. */
+function buildRoomServices(
+  config: AccordConfig,
+  infra: Infrastructure,
+  io: AccordIo,
+  publicUrl: () => string,
+): RoomServices {
   const { store, bus, log, presence } = infra;
   const tokens = new TokenSigner(config.tokenSecret);
   const signingKey = loadSigningKey(config.dataDir);
@@ -212,7 +186,7 @@ export function buildServices(
   const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });
   const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts, offers);
   const moderation = buildModeration(store, rooms, audit, bus, broadcasts, activityId, outcome, flow.transitions);
-  return afterSession(infra, {
+  return {
     tokens,
     signingKey,
     auth,
@@ -236,12 +210,7 @@ export function buildServices(
     offers,
     negotiation,
     assistant: buildAssistant(infra, { flow, rooms, audit, docs, terms, negotiation, recorded: toFeed }),
-  });
-}
-
-/** The services of what follows a session (the survey), built on the others. */
-function afterSession(infra: Infrastructure, core: Omit<Services, 'surveys' | 'court'>): Omit<Services, 'court'> {
-  return { ...core, surveys: new SurveyService(infra.store, core.flow.access, core.audit) };
+  };
 }
 
 /**
@@ -429,22 +398,3 @@ function buildMail(
  * The court-confirmation package, built on the other services (it reads what they hold): the sealed
  * record through the outcome service, checked against the seal.
  */
-export function buildCourt(
-  services: Omit<Services, 'court'>,
-  { store }: Infrastructure,
-  config: AccordConfig,
-  publicUrl: () => string,
-): CourtPackageService {
-  const { flow, audit, outcomePdf, signingKey, outcome } = services;
-  return new CourtPackageService({
-    store,
-    access: flow.access,
-    pii: new PiiVault(store, new DataCipher(config.dataKey)),
-    audit,
-    outcomePdf,
-    signingKey,
-    sealedRecord: (caseId) => outcome.record(caseId),
-    historyChanged: (caseId) => flow.transitions.historyChanged(caseId),
-    publicUrl,
-  });
-}

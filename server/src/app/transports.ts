@@ -2,7 +2,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Server as SocketIoServer } from 'socket.io';
 import type { AccordConfig } from '../config';
-import { DashboardService } from '../dashboard/service';
 import { createApiRouter } from '../http/api';
 import { publicKeyDocument } from '../http/routes/outcome';
 import { createHttpApp } from '../http/app';
@@ -16,7 +15,6 @@ import type { AccordIo } from '../room/socket-types';
 import { attachTrackNamespace } from '../room/track';
 import { attachYjsEndpoint, YJS_PATH } from '../yjs/endpoint';
 import type { Infrastructure } from './infrastructure';
-import { buildQuestions } from './questions';
 import type { Services } from './services';
 
 /**
@@ -76,10 +74,9 @@ export function attachTransports(
     court,
     surveys,
     assistant,
+    questions,
+    dashboard,
   } = services;
-  const questions = buildQuestions(infra, services, io);
-  // The outcomes dashboard is a read model over the store, with no state or hooks of its own.
-  const dashboard = new DashboardService(store, services.audit);
   const trustProxy = trustProxies(config.trustedProxies);
   const app = createHttpApp(
     [
