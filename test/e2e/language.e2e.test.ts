@@ -28,6 +28,7 @@ const LATIN_ALLOWED = new Set([
   'PIN',
   'ID',
   'PDF',
+  'ZIP',
   'JPEG',
   'PNG',
   'SHA',
@@ -100,6 +101,8 @@ export function foreignWords(text: string, lang: Lang): string[] {
     // Names as masked for a reader who may not see them in full (王**).
     .replace(/[\u3400-\u9fff]\*+/g, ' ')
     .replace(/SHA-256|Ed25519/g, ' ')
+    // Terms Chinese itself writes in Latin letters, as the assistant's rule sources cite them (P2P网络借贷, LPR).
+    .replace(/\bP2P|LPR\b/g, ' ')
     // The agreement text's format tag: part of the signed canonical text, the same in every language.
     .replace(/accord-agreement\/\d+/g, ' ')
     // Machine data (hashes, fingerprints, keys, ids): long runs of hex or base64, not words.

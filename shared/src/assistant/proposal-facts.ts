@@ -114,10 +114,18 @@ export function feesWithAmounts(facts: readonly Fact[]): FeeWithAmount[] {
     feeTaken.set(p.fee, p.amount);
     amountTaken.add(p.amount);
   }
-  return fees.map((fee, i) => {
+  const paired = fees.map((fee, i) => {
     const j = feeTaken.get(i);
     return { fee, amount: j === undefined ? null : (amounts[j] ?? null) };
   });
+  // A complaint often states the total of the fees it names as well (违约金和服务费共计1,280元; a fee word
+  // sits right before it): an amount equal to the sum of at least two other fees' amounts is that total,
+  // not one more fee, and counting it would double the refund.
+  const stated = paired.flatMap((p) => (p.amount ? [p.amount.cents] : []));
+  const all = stated.reduce((s, c) => s + c, 0);
+  return paired.map((p) =>
+    p.amount && stated.length >= 3 && p.amount.cents * 2 === all ? { fee: p.fee, amount: null } : p,
+  );
 }
 
 /** The largest amount in the complaint (the first of equals): the likeliest principal. */

@@ -175,6 +175,14 @@ describe('computed amounts', () => {
     expect(en.items.find((x) => x.id === 'fees.refund')?.amounts[0]?.cents).toBe(1_500_00);
   });
 
+  it('a total the complaint states beside its fees is not one more fee: the refund is not doubled', () => {
+    // The demo case's words: two fees named with their amounts, then both again with their total.
+    const text =
+      '平台收取提前还款违约金人民币800元，并在每期还款中收取“综合服务费”合计人民币480元。要求退还违约金和服务费共计人民币1,280元。';
+    const p = propose(input({ type: 'fees_charges', facts: extractFacts(text) }));
+    expect(p.items.find((x) => x.id === 'fees.refund')?.amounts[0]?.cents).toBe(1_280_00);
+  });
+
   it('a hardship plan: its terms pass termsPlan, stay inside the policy, and the clause quotes the first instalment', () => {
     const facts = extractFacts('借款12,000元，年化18%，逾期罚息450元，失业了还不上。');
     const policy: LenderPlanPolicy = { maxInstalments: 6, maxWaiverCents: 200_00, maxHolidayMonths: 0 };
