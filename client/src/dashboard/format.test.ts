@@ -11,6 +11,11 @@ describe('dashboard figures in words', () => {
     expect(formatHours(60, 'zh-CN')).toBe('2.5天');
     expect(formatMinutes(0.25, 'en')).toBe('15 seconds');
     expect(formatMinutes(12.5, 'zh-CN')).toBe('12.5分钟');
+    // Some time, but less than the unit shows: never a bare 0 beside a share of that time.
+    expect(formatHours(0.005, 'zh-CN')).toBe('不到1分钟');
+    expect(formatHours(0.005, 'en')).toBe('under 1 minute');
+    expect(formatMinutes(0.001, 'zh-CN')).toBe('不到1秒钟');
+    expect(formatHours(0, 'zh-CN')).toBe('0分钟');
   });
 
   it('shares as whole percentages', () => {

@@ -13,8 +13,13 @@ const unit = (lang: string, u: 'second' | 'minute' | 'hour' | 'day', value: numb
     maximumFractionDigits: digits,
   }).format(value);
 
+/** Some time that rounds to none of its unit ("under 1 minute"): a bare 0 would read as none at all. */
+const under = (lang: string, u: 'second' | 'minute') =>
+  lang.startsWith('zh') ? `不到${unit(lang, u, 1, 0)}` : `under ${unit(lang, u, 1, 0)}`;
+
 /** A duration given in hours: under an hour in minutes, under two days in hours, else in days. */
 export function formatHours(hours: number, lang: string): string {
+  if (hours > 0 && hours * 60 < 0.5) return under(lang, 'minute');
   if (hours < 1) return unit(lang, 'minute', Math.round(hours * 60), 0);
   if (hours < 48) return unit(lang, 'hour', hours, 1);
   return unit(lang, 'day', hours / 24, 1);
@@ -22,6 +27,7 @@ export function formatHours(hours: number, lang: string): string {
 
 /** A caucus time given in minutes: under a minute in seconds. */
 export function formatMinutes(minutes: number, lang: string): string {
+  if (minutes > 0 && minutes * 60 < 0.5) return under(lang, 'second');
   if (minutes < 1) return unit(lang, 'second', Math.round(minutes * 60), 0);
   return unit(lang, 'minute', minutes, 1);
 }
