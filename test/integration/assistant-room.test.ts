@@ -16,6 +16,7 @@ import { DEMO_LENDER, createDemoCase } from '@accord/server';
 import { paragraphs } from '../helpers/agreement-body';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
 import { complaint, form, pdf } from '../helpers/files';
+import { fileComplaint } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
@@ -81,19 +82,7 @@ describe('the mediation assistant in the case and the room', () => {
         await call<{ token: string }>('POST', '/api/auth/login', undefined, { username, password: PASSWORD })
       ).body.token;
     }
-    const res = await call<IntakeResult>(
-      'POST',
-      '/api/intake',
-      undefined,
-      form(complaint({ lenderId }), [{ name: 'contract.pdf', data: pdf() }]),
-    );
-    expect(res.status).toBe(201);
-    filed = res.body;
-    customer = (
-      await call<{ token: string }>('POST', `/api/track/${filed.trackingUrl.split('/track/')[1]}/sign-in`, undefined, {
-        pin: filed.pin,
-      })
-    ).body.token;
+    ({ filed, token: customer } = await fileComplaint(t.url, lenderId));
 
     const made = await createDemoCase(t.server.cases, t.server.accounts);
     const [m, c, p] = await Promise.all([

@@ -5,14 +5,13 @@ import {
   DASHBOARD_CSV_COLUMNS,
   DashboardFigures,
   type ErrorBody,
-  type IntakeResult,
   type OutcomeStatus,
   type RoomInviteResult,
 } from '@accord/shared';
 import { seedAgreement } from '../helpers/agreement';
 import { connectRoom, type RoomClient } from '../helpers/clients';
 import { emit } from '../helpers/emit';
-import { complaint, form, pdf } from '../helpers/files';
+import { fileComplaint as fileComplaintAt } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { agreeToEveryClause } from '../helpers/negotiation';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
@@ -58,21 +57,9 @@ describe('outcomes dashboard', () => {
   const dashboard = (token: string | undefined, query = '') =>
     call<DashboardFigures & { error: ErrorBody }>('GET', `/api/dashboard${query}`, token);
   const fileComplaint = async (lenderId: string): Promise<Filed> => {
-    const res = await call<IntakeResult>(
-      'POST',
-      '/api/intake',
-      undefined,
-      form(complaint({ lenderId, name: CUSTOMER }), [{ name: 'contract.pdf', data: pdf() }]),
-    );
-    expect(res.status).toBe(201);
-    const signIn = await call<{ token: string }>(
-      'POST',
-      `/api/track/${res.body.trackingUrl.split('/track/')[1]}/sign-in`,
-      undefined,
-      { pin: res.body.pin },
-    );
-    const c = await t.server.store.getCase(res.body.caseId);
-    return { caseId: res.body.caseId, number: c?.number ?? '', token: signIn.body.token };
+    const { filed, token } = await fileComplaintAt(t.url, lenderId, { name: CUSTOMER });
+    const c = await t.server.store.getCase(filed.caseId);
+    return { caseId: filed.caseId, number: c?.number ?? '', token };
   };
   const accept = async (c: Filed, rep: 'lenderA' | 'lenderB') => {
     expect((await call('POST', `/api/cases/${c.caseId}/review`, tokens.reviewer, { decision: 'start' })).status).toBe(

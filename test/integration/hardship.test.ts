@@ -11,7 +11,8 @@ import type {
   RoomInviteResult,
 } from '@accord/shared';
 import { connectRoom, type RoomClient } from '../helpers/clients';
-import { complaint, form, pdf, png } from '../helpers/files';
+import { form, pdf, png } from '../helpers/files';
+import { fileComplaint as fileComplaintAt } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
@@ -43,22 +44,7 @@ describe('hardship declaration and lender plan policy', () => {
     call<HardshipView | null>('GET', `/api/cases/${caseId}/hardship`, token);
   const declare = (token: string, body: unknown, caseId = filed.caseId) =>
     call<HardshipView & { error: ErrorBody }>('PUT', `/api/cases/${caseId}/hardship`, token, body);
-  const fileComplaint = async (lenderId: string) => {
-    const res = await call<IntakeResult>(
-      'POST',
-      '/api/intake',
-      undefined,
-      form(complaint({ lenderId }), [{ name: 'contract.pdf', data: pdf() }]),
-    );
-    expect(res.status).toBe(201);
-    const signIn = await call<{ token: string }>(
-      'POST',
-      `/api/track/${res.body.trackingUrl.split('/track/')[1]}/sign-in`,
-      undefined,
-      { pin: res.body.pin },
-    );
-    return { filed: res.body, token: signIn.body.token };
-  };
+  const fileComplaint = (lenderId: string) => fileComplaintAt(t.url, lenderId);
   const upload = async (caseId: string, token: string, files: { name: string; data: Buffer }[]) => {
     const res = await call<EvidenceView[]>('POST', `/api/cases/${caseId}/evidence`, token, form({}, files));
     expect(res.status).toBe(201);

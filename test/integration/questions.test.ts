@@ -12,6 +12,7 @@ import type {
 } from '@accord/shared';
 import { SqliteStore } from '@accord/server';
 import { complaint, form, pdf } from '../helpers/files';
+import { fileComplaint } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { freePort } from '../helpers/net';
 import { spawnServer, type ServerProcess } from '../helpers/process';
@@ -21,26 +22,6 @@ const PASSWORD = 'correct horse battery';
 
 type Who = 'admin' | 'reviewer' | 'mediator' | 'otherMediator' | 'lenderA' | 'lenderB';
 type Reply = QuestionThread & { error: ErrorBody };
-
-/** Files a complaint against `lenderId` and signs in from its tracking link: the case and the customer's token. */
-async function fileComplaint(baseUrl: string, lenderId: string): Promise<{ filed: IntakeResult; token: string }> {
-  const call = httpClient(() => baseUrl);
-  const res = await call<IntakeResult>(
-    'POST',
-    '/api/intake',
-    undefined,
-    form(complaint({ lenderId }), [{ name: 'contract.pdf', data: pdf() }]),
-  );
-  expect(res.status).toBe(201);
-  const signIn = await call<{ token: string }>(
-    'POST',
-    `/api/track/${res.body.trackingUrl.split('/track/')[1]}/sign-in`,
-    undefined,
-    { pin: res.body.pin },
-  );
-  expect(signIn.status).toBe(200);
-  return { filed: res.body, token: signIn.body.token };
-}
 
 /**
  * The pre-session question thread (issue 19): the customer asks about the contract, the case's lender

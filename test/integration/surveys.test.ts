@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseExport, ErrorBody, IntakeResult, RoomInviteResult, SurveyView } from '@accord/shared';
 import { verifyCaseAudit } from '../../server/src/audit/verify';
 import { connectRoom, type RoomClient } from '../helpers/clients';
-import { complaint, form, pdf } from '../helpers/files';
+import { fileComplaint as fileComplaintAt } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { acceptInvite, createTestCase, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
@@ -37,22 +37,7 @@ describe('the anonymous survey after the session', () => {
   const good = { satisfaction: 4, heard: true, fair: true, again: false, comment: COMMENT };
   const responses = () => t.server.store.listSurveyResponses([filed.caseId]);
 
-  const fileComplaint = async (lenderId: string) => {
-    const res = await call<IntakeResult>(
-      'POST',
-      '/api/intake',
-      undefined,
-      form(complaint({ lenderId }), [{ name: 'contract.pdf', data: pdf() }]),
-    );
-    expect(res.status).toBe(201);
-    const signIn = await call<{ token: string }>(
-      'POST',
-      `/api/track/${res.body.trackingUrl.split('/track/')[1]}/sign-in`,
-      undefined,
-      { pin: res.body.pin },
-    );
-    return { filed: res.body, token: signIn.body.token };
-  };
+  const fileComplaint = (lenderId: string) => fileComplaintAt(t.url, lenderId);
 
   beforeAll(async () => {
     t = await startServer();
