@@ -253,7 +253,8 @@ export function formatTime(iso: string, language: CaseLanguage): string {
     format = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'zh-CN', {
       timeZone: ZONE,
       year: 'numeric',
-      month: language === 'en' ? 'long' : 'numeric',
+      // 2027年1月15日 in Chinese, as the pages write dates (numeric months print 2027/1/15).
+      month: 'long',
       day: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
