@@ -295,6 +295,9 @@ describe('notices by e-mail through a real SMTP server', () => {
       expect(attached?.filename).toBe(`${intake.caseNumber}.pdf`);
       expect(attached?.contentType).toBe('application/pdf');
       expect(attached?.content.subarray(0, 5).toString()).toBe('%PDF-');
+      // The customer's link opens their tracking page, where their anonymous survey waits; not the mediator's.
+      const toCustomer = (Array.isArray(mail.to) ? mail.to : [mail.to]).some((a) => a?.text.includes(CUSTOMER));
+      expect(mail.text?.includes('匿名问卷'), String(mail.to && JSON.stringify(mail.to))).toBe(toCustomer);
     }
   });
 });

@@ -243,7 +243,8 @@ export class NoticeService {
         const link = to.staff ? `${base}/cases/${c.id}/record` : this.trackingLink(c);
         return mail(
           w.sealedSubject(c.number),
-          w.sealedBody(c.number, c.title, w.outcome[sealed.record.outcome.kind], link, true),
+          // The customer's link is their tracking page, where their survey waits (staff answer theirs in the room).
+          w.sealedBody(c.number, c.title, w.outcome[sealed.record.outcome.kind], link, true, !to.staff),
           [{ filename: `${c.number}.pdf`, content: pdf, contentType: 'application/pdf' }],
         );
       }

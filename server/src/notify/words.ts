@@ -16,7 +16,8 @@ export interface NoticeWords {
   reminderSubject(caseNo: string, inHowLong: string): string;
   reminderBody(f: SessionFacts & { inHowLong: string }): string;
   sealedSubject(caseNo: string): string;
-  sealedBody(caseNo: string, title: string, outcome: string, link: string, pdf: boolean): string;
+  /** `survey`: the reader is a party who can answer the anonymous survey on the page the link opens. */
+  sealedBody(caseNo: string, title: string, outcome: string, link: string, pdf: boolean, survey: boolean): string;
   /** A question about the contract was asked (to the lender's representative): never its text. */
   questionSubject(caseNo: string): string;
   questionBody(caseNo: string, title: string, link: string): string;
@@ -58,10 +59,13 @@ const zh: NoticeWords = {
     `提醒：案件 ${f.caseNo}（${f.title}）的调解会议将于${f.inHowLong}开始。\n\n` +
     `时间：${f.when}\n时长：${f.minutes} 分钟\n\n进入方式：\n${f.link}`,
   sealedSubject: (no) => `【${no}】调解结果已封存`,
-  sealedBody: (no, title, outcome, link, pdf) =>
+  sealedBody: (no, title, outcome, link, pdf, survey) =>
     `案件 ${no}（${title}）的调解结果已签署封存：${outcome}。\n\n` +
     (pdf ? '附件为调解结果记录（PDF），其中嵌有可供核验的签名记录。\n\n' : '') +
-    `查看记录：\n${link}`,
+    `查看记录：\n${link}` +
+    (survey
+      ? '\n\n在同一页面上，您可以花一分钟填写一份匿名问卷，告诉我们这次调解的感受；其他参与方看不到您的单独回答。'
+      : ''),
   questionSubject: (no) => `【${no}】申请人就合同提出了问题`,
   questionBody: (no, title, link) =>
     `案件 ${no}（${title}）的申请人就合同提出了问题，请在调解会议前答复。\n\n打开案件：\n${link}`,
@@ -104,10 +108,13 @@ const en: NoticeWords = {
     `A reminder: the mediation session of case ${f.caseNo} (${f.title}) starts ${f.inHowLong}.\n\n` +
     `When: ${f.when}\nLength: ${f.minutes} minutes\n\nHow to join:\n${f.link}`,
   sealedSubject: (no) => `[${no}] The outcome of your mediation was sealed`,
-  sealedBody: (no, title, outcome, link, pdf) =>
+  sealedBody: (no, title, outcome, link, pdf, survey) =>
     `The outcome of case ${no} (${title}) was signed and sealed: ${outcome}.\n\n` +
     (pdf ? 'The outcome record is attached as a PDF; it carries the signed record, which anyone can verify.\n\n' : '') +
-    `See the record:\n${link}`,
+    `See the record:\n${link}` +
+    (survey
+      ? '\n\nOn the same page, a one-minute anonymous survey asks how the mediation went for you; the other parties never see your answers.'
+      : ''),
   questionSubject: (no) => `[${no}] The complainant asked a question about the contract`,
   questionBody: (no, title, link) =>
     `The complainant of case ${no} (${title}) asked a question about the contract. Please answer it before the session.\n\nOpen the case:\n${link}`,
