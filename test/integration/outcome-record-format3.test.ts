@@ -68,22 +68,22 @@ describe('a format 3 record on paper', () => {
     expect(clauses).toHaveLength(3);
     expect(clauses[0]).toMatch(rowOf('提出人', '调解员 张**'));
     expect(clauses[0]).toMatch(rowOf('申请人 王**', '同意'));
-    expect(clauses[0]).toContain('2027/1/15 09:10:00');
+    expect(clauses[0]).toContain('2027年1月15日 09:10:00');
     expect(clauses[1]).toMatch(rowOf('提出人', '申请人 王**'));
     expect(clauses[1]).toMatch(rowOf('平台方 李*', '异议：利息只能减免一半（针对修改前的文本）'));
-    expect(clauses[1]).toContain('2027/1/15 09:20:00');
+    expect(clauses[1]).toContain('2027年1月15日 09:20:00');
     expect(clauses[2]).toMatch(rowOf('提出人', '协议条款（无单一提出人）'));
     // Only the consent given to an earlier text is marked so.
     expect(consent.match(/针对修改前的文本/g)).toHaveLength(1);
     expect(consent).toContain('北京时间（UTC+8）');
 
     const rounds = section(text, '协商轮次', '困难情况');
-    expect(rounds).toMatch(rowOf('1', '2027/1/15 09:21:00', '1'.repeat(64)));
-    expect(rounds).toMatch(rowOf('2', '2027/1/15 09:45:00', sealed.record.agreement?.fingerprint ?? 'none'));
+    expect(rounds).toMatch(rowOf('1', '2027年1月15日 09:21:00', '1'.repeat(64)));
+    expect(rounds).toMatch(rowOf('2', '2027年1月15日 09:45:00', sealed.record.agreement?.fingerprint ?? 'none'));
 
     const hardship = section(text, '困难情况', '核验信息');
     expect(hardship).toMatch(rowOf('困难类型', '失业'));
-    expect(hardship).toMatch(rowOf('申报时间', '2027/1/10 10:30:00 北京时间（UTC+8）'));
+    expect(hardship).toMatch(rowOf('申报时间', '2027年1月10日 10:30:00 北京时间（UTC+8）'));
     expect(hardship).toMatch(rowOf('解除劳动合同证明.pdf', 'f'.repeat(64)));
     expect(hardship).toMatch(rowOf('bank-statement.png', `${'0'.repeat(63)}1`));
 
