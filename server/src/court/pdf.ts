@@ -1,59 +1,11 @@
-import PDFDocument from 'pdfkit';
 import type { CaseLanguage } from '@accord/shared';
 import type { EvidenceRecord } from '../store/types';
-import { INK, MUTED, Writer, loadFonts } from '../outcome/pdf';
+import { INK, MUTED, Writer, newDocument, pageFooters } from '../outcome/pdf';
 import { formatTime } from '../outcome/pdf-labels';
 import type { ApplicationFacts, CourtLabels } from './labels';
 
 const WARN = '#8a1c13';
 const BLANK = '＿＿＿＿＿＿＿＿';
-
-/** A new A4 document with the project's fonts, and the promise of its bytes once ended. */
-async function newDocument(
-  language: CaseLanguage,
-  title: string,
-  createdAt: Date,
-): Promise<{ doc: PDFKit.PDFDocument; done: Promise<Buffer> }> {
-  const font = await loadFonts();
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    bufferPages: true,
-    pdfVersion: '1.7',
-    lang: language,
-    displayTitle: true,
-    info: { Title: title, Creator: 'Accord', CreationDate: createdAt },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('body', font.body);
-  doc.registerFont('bold', font.bold);
-  return { doc, done };
-}
-
-function footers(doc: PDFKit.PDFDocument, w: Writer, text: (n: number, of: number) => string): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    // Below the bottom margin: without this pdfkit would start a new page for the footer.
-    doc.page.margins.bottom = 0;
-    doc
-      .font('body')
-      .fontSize(8)
-      .fillColor(MUTED)
-      .text(text(i + 1, range.count), w.left, doc.page.height - 40, {
-        width: w.width,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = bottom;
-  }
-}
 
 /** The draft notice in a ruled box, so that nobody files it unread. */
 function notice(w: Writer, text: string): void {
@@ -102,7 +54,11 @@ export async function applicationPdf(
   language: CaseLanguage,
   createdAt: Date,
 ): Promise<Buffer> {
-  const { doc, done } = await newDocument(language, `${l.title} ${f.caseNumber}`, createdAt);
+  const { doc, done } = await newDocument(language, {
+    Title: `${l.title} ${f.caseNumber}`,
+    Creator: 'Accord',
+    CreationDate: createdAt,
+  });
   const w = new Writer(doc);
   doc.font('bold').fontSize(18).fillColor(INK).text(l.title, w.left, doc.y, { width: w.width, align: 'center' });
   doc.moveDown(0.6);
@@ -141,7 +97,7 @@ export async function applicationPdf(
   signatureLine(w, l.signBorrower, l.date);
   signatureLine(w, l.signLender, l.date);
   signatureLine(w, l.signLenderAgent, l.date);
-  footers(doc, w, (n, of) => l.footer(f.caseNumber, n, of));
+  pageFooters(w, (n, of) => l.footer(f.caseNumber, n, of));
   doc.end();
   return done;
 }
@@ -174,7 +130,11 @@ export async function evidencePdf(
   language: CaseLanguage,
   createdAt: Date,
 ): Promise<Buffer> {
-  const { doc, done } = await newDocument(language, `${l.evidence.title} ${caseNumber}`, createdAt);
+  const { doc, done } = await newDocument(language, {
+    Title: `${l.evidence.title} ${caseNumber}`,
+    Creator: 'Accord',
+    CreationDate: createdAt,
+  });
   const w = new Writer(doc);
   doc
     .font('bold')
@@ -211,7 +171,7 @@ export async function evidencePdf(
       { size: 8.5 },
     );
   }
-  footers(doc, w, (p, of) => `${caseNumber} · ${p} / ${of}`);
+  pageFooters(w, (p, of) => `${caseNumber} · ${p} / ${of}`);
   doc.end();
   return done;
 }

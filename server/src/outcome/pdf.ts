@@ -1,3 +1,4 @@
+import type { CaseLanguage } from '@accord/shared';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
@@ -25,7 +26,7 @@ const FONT_FILES = {
   body: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
   bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
 } as const;
-export type FontName = keyof typeof FONT_FILES;
+type FontName = keyof typeof FONT_FILES;
 
 const require = createRequire(import.meta.url);
 let fonts: Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> | null = null;
@@ -33,7 +34,7 @@ let fonts: Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> | null = null;
  * Both fonts, read (about 10 MB each) and parsed once: parsing is most of the work of a PDF, and
  * pdfkit takes a parsed fontkit font as it takes a file, subsetting it afresh for each document.
  */
-export function loadFonts(): Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> {
+function loadFonts(): Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> {
   const parse = async (name: FontName) => {
     const font = fontkit.create(await readFile(require.resolve(FONT_FILES[name])));
     // pdfkit's types list file sources only; at run time it accepts any fontkit font (it calls `layout`).
@@ -50,7 +51,7 @@ type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & {
 
 export const INK = '#1a1a1a';
 export const MUTED = '#5f6368';
-export const RULE = '#c8c8c8';
+const RULE = '#c8c8c8';
 const WARN = '#b3261e';
 const LABEL_WIDTH = 128;
 const GAP = 12;
@@ -204,28 +205,16 @@ export class OutcomePdf {
   async render(sealed: SealedOutcome): Promise<Buffer> {
     const r = sealed.record;
     const l = pdfLabels(r.language);
-    const font = await loadFonts();
     const verifyUrl = await this.verifyUrl(sealed);
     const sealedAt = new Date(r.sealedAt);
     const title = r.outcome.kind === 'settled' ? l.title.settled : l.title.other;
-    const doc = new PDFDocument({
-      size: 'A4',
-      margins: { top: 56, bottom: 64, left: 56, right: 56 },
-      bufferPages: true,
-      pdfVersion: '1.7',
-      lang: r.language,
-      displayTitle: true,
+    const { doc, done } = await newDocument(r.language, {
+      Title: `${title} ${r.caseNumber}`,
+      Subject: r.title,
+      Creator: 'Accord',
       // The record's own time: the same record makes the same document.
-      info: { Title: `${title} ${r.caseNumber}`, Subject: r.title, Creator: 'Accord', CreationDate: sealedAt },
+      CreationDate: sealedAt,
     });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const done = new Promise<Buffer>((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-    });
-    doc.registerFont('body', font.body);
-    doc.registerFont('bold', font.bold);
 
     const w = new Writer(doc);
     doc.font('bold').fontSize(20).fillColor(INK).text(title, w.left, doc.y, { width: w.width, align: 'center' });
@@ -245,7 +234,7 @@ export class OutcomePdf {
     hardship(w, r, l);
     verification(w, sealed, l);
     instructions(w, verifyUrl, l);
-    footers(w, r, l);
+    pageFooters(w, (n, of) => `${r.caseNumber} · ${l.page(n, of)}`);
 
     const attachment: AttachmentOptions = {
       name: OUTCOME_ATTACHMENT,
@@ -487,8 +476,34 @@ function instructions(w: Writer, url: string, l: PdfLabels): void {
   doc.y = Math.max(textBottom, doc.y);
 }
 
-/** The case number and "page n of m" at the foot of every page. */
-function footers(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
+/** A new A4 document with the project's fonts ('body', 'bold'), and the promise of its bytes once ended. */
+export async function newDocument(
+  language: CaseLanguage,
+  info: PDFKit.DocumentInfo,
+): Promise<{ doc: PDFKit.PDFDocument; done: Promise<Buffer> }> {
+  const font = await loadFonts();
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 56, bottom: 64, left: 56, right: 56 },
+    bufferPages: true,
+    pdfVersion: '1.7',
+    lang: language,
+    displayTitle: true,
+    info,
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.registerFont('body', font.body);
+  doc.registerFont('bold', font.bold);
+  return { doc, done };
+}
+
+/** A line of small text at the foot of every page (`text` of the page's number and the count). */
+export function pageFooters(w: Writer, text: (page: number, of: number) => string): void {
   const { doc } = w;
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
@@ -500,7 +515,7 @@ function footers(w: Writer, r: OutcomeRecord, l: PdfLabels): void {
       .font('body')
       .fontSize(8)
       .fillColor(MUTED)
-      .text(`${r.caseNumber} · ${l.page(i + 1, range.count)}`, w.left, doc.page.height - 40, {
+      .text(text(i + 1, range.count), w.left, doc.page.height - 40, {
         width: w.width,
         align: 'center',
         lineBreak: false,
