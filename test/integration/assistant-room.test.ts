@@ -16,12 +16,11 @@ import { DEMO_LENDER, createDemoCase } from '@accord/server';
 import { paragraphs } from '../helpers/agreement-body';
 import { connectDoc, waitSynced, type DocClient } from '../helpers/clients';
 import { complaint, form, pdf } from '../helpers/files';
-import { fileComplaint } from '../helpers/cases';
+import { staffAccounts, fileComplaint } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
-const PASSWORD = 'correct horse battery';
 /** The fingerprint intake stores with its reading (server/src/cases/intake.ts). */
 const MODEL_VERSION = createHash('sha256').update(JSON.stringify(DISPUTE_MODEL)).digest('hex').slice(0, 12);
 
@@ -68,20 +67,9 @@ describe('the mediation assistant in the case and the room', () => {
       otherMediator: ['mediator', undefined],
       lender: ['platform', lenderId],
     };
-    for (const [who, [staffRole, lender]] of Object.entries(roles) as [Who, (typeof roles)[Who]][]) {
-      const username = `assist.${who.toLowerCase()}`;
-      const user = await t.server.cases.createStaff(null, {
-        username,
-        displayName: who,
-        staffRole,
-        password: PASSWORD,
-        ...(lender ? { lenderId: lender } : {}),
-      });
-      ids[who] = user.id;
-      tokens[who] = (
-        await call<{ token: string }>('POST', '/api/auth/login', undefined, { username, password: PASSWORD })
-      ).body.token;
-    }
+    const staff = await staffAccounts(t, 'assist', roles);
+    Object.assign(ids, staff.ids);
+    Object.assign(tokens, staff.tokens);
     ({ filed, token: customer } = await fileComplaint(t.url, lenderId));
 
     const made = await createDemoCase(t.server.cases, t.server.accounts);

@@ -11,13 +11,12 @@ import {
 import { seedAgreement } from '../helpers/agreement';
 import { connectRoom, type RoomClient } from '../helpers/clients';
 import { emit } from '../helpers/emit';
-import { fileComplaint as fileComplaintAt } from '../helpers/cases';
+import { STAFF_PASSWORD as PASSWORD, staffAccounts, fileComplaint as fileComplaintAt } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { agreeToEveryClause } from '../helpers/negotiation';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
-const PASSWORD = 'correct horse battery';
 type Who = 'admin' | 'reviewer' | 'mediator1' | 'mediator2' | 'lenderA' | 'lenderB';
 const NAMES: Record<Who, string> = {
   admin: '管理员',
@@ -114,28 +113,17 @@ describe('outcomes dashboard', () => {
     t = await startServer();
     lenderA = (await t.server.accounts.createLender(null, '甲消费金融')).id;
     lenderB = (await t.server.accounts.createLender(null, '乙银行')).id;
-    const roles: Record<Who, ['admin' | 'reviewer' | 'mediator' | 'platform', string | undefined]> = {
-      admin: ['admin', undefined],
-      reviewer: ['reviewer', undefined],
-      mediator1: ['mediator', undefined],
-      mediator2: ['mediator', undefined],
-      lenderA: ['platform', lenderA],
-      lenderB: ['platform', lenderB],
+    const roles: Record<Who, ['admin' | 'reviewer' | 'mediator' | 'platform', string | undefined, string]> = {
+      admin: ['admin', undefined, NAMES.admin],
+      reviewer: ['reviewer', undefined, NAMES.reviewer],
+      mediator1: ['mediator', undefined, NAMES.mediator1],
+      mediator2: ['mediator', undefined, NAMES.mediator2],
+      lenderA: ['platform', lenderA, NAMES.lenderA],
+      lenderB: ['platform', lenderB, NAMES.lenderB],
     };
-    for (const [who, [staffRole, lenderId]] of Object.entries(roles) as [Who, (typeof roles)[Who]][]) {
-      const username = `dash.${who.toLowerCase()}`;
-      const user = await t.server.cases.createStaff(null, {
-        username,
-        displayName: NAMES[who],
-        staffRole,
-        password: PASSWORD,
-        ...(lenderId ? { lenderId } : {}),
-      });
-      ids[who] = user.id;
-      tokens[who] = (
-        await call<{ token: string }>('POST', '/api/auth/login', undefined, { username, password: PASSWORD })
-      ).body.token;
-    }
+    const made = await staffAccounts(t, 'dash', roles);
+    Object.assign(ids, made.ids);
+    Object.assign(tokens, made.tokens);
     for (const key of ['a1', 'a2', 'a3'] as const) cases[key] = await fileComplaint(lenderA);
     for (const key of ['b1', 'b2'] as const) cases[key] = await fileComplaint(lenderB);
 

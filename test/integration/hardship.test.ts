@@ -12,12 +12,10 @@ import type {
 } from '@accord/shared';
 import { connectRoom, type RoomClient } from '../helpers/clients';
 import { form, pdf, png } from '../helpers/files';
-import { fileComplaint as fileComplaintAt } from '../helpers/cases';
+import { staffAccounts, fileComplaint as fileComplaintAt } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { acceptInvite, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
-
-const PASSWORD = 'correct horse battery';
 
 type Who = 'admin' | 'reviewer' | 'mediator' | 'lenderA' | 'lenderB';
 
@@ -64,21 +62,9 @@ describe('hardship declaration and lender plan policy', () => {
       lenderA: ['platform', lenderA],
       lenderB: ['platform', lenderB],
     };
-    for (const [who, [staffRole, lenderId]] of Object.entries(roles) as [Who, (typeof roles)[Who]][]) {
-      const user = await t.server.cases.createStaff(null, {
-        username: `hardship.${who.toLowerCase()}`,
-        displayName: who,
-        staffRole,
-        password: PASSWORD,
-        ...(lenderId ? { lenderId } : {}),
-      });
-      ids[who] = user.id;
-      const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, {
-        username: `hardship.${who.toLowerCase()}`,
-        password: PASSWORD,
-      });
-      tokens[who] = login.body.token;
-    }
+    const made = await staffAccounts(t, 'hardship', roles);
+    Object.assign(ids, made.ids);
+    Object.assign(tokens, made.tokens);
     const mine = await fileComplaint(lenderA);
     filed = mine.filed;
     customer = mine.token;

@@ -12,13 +12,11 @@ import type {
 } from '@accord/shared';
 import { SqliteStore } from '@accord/server';
 import { complaint, form, pdf } from '../helpers/files';
-import { fileComplaint } from '../helpers/cases';
+import { STAFF_PASSWORD as PASSWORD, staffAccounts, fileComplaint } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { freePort } from '../helpers/net';
 import { spawnServer, type ServerProcess } from '../helpers/process';
 import { makeTempDir, startServer, type TestServer } from '../helpers/server';
-
-const PASSWORD = 'correct horse battery';
 
 type Who = 'admin' | 'reviewer' | 'mediator' | 'otherMediator' | 'lenderA' | 'lenderB';
 type Reply = QuestionThread & { error: ErrorBody };
@@ -53,31 +51,17 @@ describe('pre-session questions', () => {
     t = await startServer();
     lenderA = (await t.server.accounts.createLender(null, '甲消费金融')).id;
     lenderB = (await t.server.accounts.createLender(null, '乙银行')).id;
-    const roles: Record<Who, ['admin' | 'reviewer' | 'mediator' | 'platform', string | undefined]> = {
-      admin: ['admin', undefined],
-      reviewer: ['reviewer', undefined],
-      mediator: ['mediator', undefined],
-      otherMediator: ['mediator', undefined],
-      lenderA: ['platform', lenderA],
-      lenderB: ['platform', lenderB],
+    const roles: Record<Who, ['admin' | 'reviewer' | 'mediator' | 'platform', string | undefined, string]> = {
+      admin: ['admin', undefined, 'admin 名'],
+      reviewer: ['reviewer', undefined, 'reviewer 名'],
+      mediator: ['mediator', undefined, 'mediator 名'],
+      otherMediator: ['mediator', undefined, 'otherMediator 名'],
+      lenderA: ['platform', lenderA, 'lenderA 名'],
+      lenderB: ['platform', lenderB, 'lenderB 名'],
     };
-    const ids = {} as Record<Who, string>;
-    for (const [who, [staffRole, lenderId]] of Object.entries(roles) as [Who, (typeof roles)[Who]][]) {
-      const username = `questions.${who.toLowerCase()}`;
-      const user = await t.server.cases.createStaff(null, {
-        username,
-        displayName: `${who} 名`,
-        staffRole,
-        password: PASSWORD,
-        ...(lenderId ? { lenderId } : {}),
-      });
-      ids[who] = user.id;
-      const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, {
-        username,
-        password: PASSWORD,
-      });
-      tokens[who] = login.body.token;
-    }
+    const made = await staffAccounts(t, 'questions', roles);
+    const ids = made.ids;
+    Object.assign(tokens, made.tokens);
     ({ filed, token: customer } = await fileComplaint(t.url, lenderA));
     const theirs = await fileComplaint(t.url, lenderA);
     stranger = { caseId: theirs.filed.caseId, token: theirs.token };

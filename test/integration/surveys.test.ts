@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseExport, ErrorBody, IntakeResult, RoomInviteResult, SurveyView } from '@accord/shared';
 import { verifyCaseAudit } from '../../server/src/audit/verify';
 import { connectRoom, type RoomClient } from '../helpers/clients';
-import { fileComplaint as fileComplaintAt } from '../helpers/cases';
+import { staffAccounts, fileComplaint as fileComplaintAt } from '../helpers/cases';
 import { httpClient } from '../helpers/http';
 import { acceptInvite, createTestCase, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
-const PASSWORD = 'correct horse battery';
 const COMMENT = '调解员很耐心，但等待时间有点长。独特标记-7Q';
 const PLATFORM_COMMENT = 'Clear process; marker-K9';
+// Whole markers: two letters alone turn up by chance in tokens and base64 (a flaky pass or failure).
+const MARKERS = ['独特标记-7Q', 'marker-K9'];
 
 type Who = 'admin' | 'reviewer' | 'mediator' | 'rep' | 'colleague';
 
@@ -42,28 +43,16 @@ describe('the anonymous survey after the session', () => {
   beforeAll(async () => {
     t = await startServer();
     const lender = (await t.server.accounts.createLender(null, '甲消费金融')).id;
-    const roles: Record<Who, 'admin' | 'reviewer' | 'mediator' | 'platform'> = {
-      admin: 'admin',
-      reviewer: 'reviewer',
-      mediator: 'mediator',
-      rep: 'platform',
-      colleague: 'platform',
+    const roles: Record<Who, ['admin' | 'reviewer' | 'mediator' | 'platform', string?]> = {
+      admin: ['admin'],
+      reviewer: ['reviewer'],
+      mediator: ['mediator'],
+      rep: ['platform', lender],
+      colleague: ['platform', lender],
     };
-    for (const [who, staffRole] of Object.entries(roles) as [Who, (typeof roles)[Who]][]) {
-      const user = await t.server.cases.createStaff(null, {
-        username: `survey.${who}`,
-        displayName: who,
-        staffRole,
-        password: PASSWORD,
-        ...(staffRole === 'platform' ? { lenderId: lender } : {}),
-      });
-      ids[who] = user.id;
-      const login = await call<{ token: string }>('POST', '/api/auth/login', undefined, {
-        username: `survey.${who}`,
-        password: PASSWORD,
-      });
-      tokens[who] = login.body.token;
-    }
+    const made = await staffAccounts(t, 'survey', roles);
+    Object.assign(ids, made.ids);
+    Object.assign(tokens, made.tokens);
     const mine = await fileComplaint(lender);
     filed = mine.filed;
     customer = mine.token;
@@ -253,9 +242,9 @@ describe('the anonymous survey after the session', () => {
     // The chain, with the survey's entries in it, still checks end to end (what `accord audit verify` runs).
     expect((await verifyCaseAudit(t.server.store, filed.caseId))?.findings).toEqual([]);
     const log = JSON.stringify(audit);
-    for (const marker of ['7Q', 'K9', 'satisfaction', '调解员很耐心']) expect(log).not.toContain(marker);
+    for (const marker of [...MARKERS, 'satisfaction', '调解员很耐心']) expect(log).not.toContain(marker);
     expect(frames.length).toBeGreaterThan(0);
-    for (const marker of ['7Q', 'K9', 'survey']) expect(frames.join('\n')).not.toContain(marker);
+    for (const marker of [...MARKERS, 'survey']) expect(frames.join('\n')).not.toContain(marker);
 
     const c = filed.caseId;
     const reads: [string, string][] = [
@@ -274,12 +263,12 @@ describe('the anonymous survey after the session', () => {
       const res = await call<unknown>('GET', path, token);
       expect(res.status, path).toBe(200);
       const text = JSON.stringify(res.body);
-      for (const marker of ['7Q', 'K9']) expect(text, path).not.toContain(marker);
+      for (const marker of MARKERS) expect(text, path).not.toContain(marker);
     }
     // The customer's own export: not their answers either (they are no longer linked to them).
     const exported = await call<CaseExport>('GET', `/api/cases/${c}/export`, customer);
     expect(exported.status).toBe(200);
-    expect(JSON.stringify(exported.body)).not.toContain('7Q');
+    for (const marker of MARKERS) expect(JSON.stringify(exported.body)).not.toContain(marker);
   });
 
   it('a purged case takes no more answers: its comments are gone and none may come after', async () => {
