@@ -61,41 +61,12 @@ export function attachTransports(
   io: AccordIo,
 ): Transports {
   const { store, bus, log, metrics } = infra;
-  const {
-    auth,
-    accounts,
-    cases,
-    flow,
-    recovery,
-    evidence,
-    signingKey,
-    outcome,
-    outcomePdf,
-    court,
-    surveys,
-    assistant,
-    questions,
-    dashboard,
-  } = services;
+  const { auth, signingKey, flow } = services;
   const trustProxy = trustProxies(config.trustedProxies);
   const app = createHttpApp(
     [
-      createApiRouter({
-        auth,
-        accounts,
-        cases,
-        flow,
-        recovery,
-        evidence,
-        signingKey,
-        outcome,
-        outcomePdf,
-        court,
-        questions,
-        surveys,
-        dashboard,
-        assistant,
-      }),
+      // The API takes the services it routes to (`ApiDeps`, a part of `Services`).
+      createApiRouter(services),
     ],
     {
       trustProxy,
