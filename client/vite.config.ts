@@ -15,5 +15,5 @@ export default defineConfig({
       '/yjs': { target, ws: true },
     },
   },
-  build: { outDir: 'dist', sourcemap: true },
+  build: { outDir: 'dist', sourcemap: true, manifest: true },
 });

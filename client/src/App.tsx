@@ -1,24 +1,25 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { JoinPage } from './auth/JoinPage';
-import { LoginPage } from './auth/LoginPage';
-import { HomePage } from './cases/HomePage';
 import { LanguageSwitch } from './app/LanguageSwitch';
 import { navigate, useRoute } from './app/router';
 import { roomSessions, staffSession } from './app/session';
-import { IntakePage } from './intake/IntakePage';
-import { TrackPage } from './intake/TrackPage';
-import { AccountsPage } from './review/AccountsPage';
-import { MediatorsPage } from './review/MediatorsPage';
-import { QueuePage } from './review/QueuePage';
-import { StaffCasePage } from './review/StaffCasePage';
-import { RecordPage } from './outcome/RecordPage';
-import { VerifyPage } from './outcome/VerifyPage';
-import { RoomPage } from './room/RoomPage';
 import { StaffNav } from './staff/StaffNav';
 import { showsStaffNav } from './staff/nav';
 
-// The dashboard's charting library is loaded with the page itself, so no other page pays for it.
+// Every page is its own chunk, loaded when it is opened: a borrower filing a complaint on a phone
+// downloads the form, not the editor, the call or the staff pages (budgets: test/integration/bundle-budget).
+const HomePage = lazy(() => import('./cases/HomePage').then((m) => ({ default: m.HomePage })));
+const LoginPage = lazy(() => import('./auth/LoginPage').then((m) => ({ default: m.LoginPage })));
+const JoinPage = lazy(() => import('./auth/JoinPage').then((m) => ({ default: m.JoinPage })));
+const IntakePage = lazy(() => import('./intake/IntakePage').then((m) => ({ default: m.IntakePage })));
+const TrackPage = lazy(() => import('./intake/TrackPage').then((m) => ({ default: m.TrackPage })));
+const RoomPage = lazy(() => import('./room/RoomPage').then((m) => ({ default: m.RoomPage })));
+const RecordPage = lazy(() => import('./outcome/RecordPage').then((m) => ({ default: m.RecordPage })));
+const VerifyPage = lazy(() => import('./outcome/VerifyPage').then((m) => ({ default: m.VerifyPage })));
+const QueuePage = lazy(() => import('./review/QueuePage').then((m) => ({ default: m.QueuePage })));
+const StaffCasePage = lazy(() => import('./review/StaffCasePage').then((m) => ({ default: m.StaffCasePage })));
+const AccountsPage = lazy(() => import('./review/AccountsPage').then((m) => ({ default: m.AccountsPage })));
+const MediatorsPage = lazy(() => import('./review/MediatorsPage').then((m) => ({ default: m.MediatorsPage })));
 const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 /** A staff page opened signed out: off to the sign-in, which comes back here afterwards. */
@@ -92,13 +93,7 @@ export function App() {
       page = staffSession() ? <StaffCasePage caseId={route.caseId} /> : <SignInFirst />;
       break;
     case 'dashboard':
-      page = staffSession() ? (
-        <Suspense fallback={<p className="page-message">{t('dashboard.loading')}</p>}>
-          <DashboardPage />
-        </Suspense>
-      ) : (
-        <SignInFirst />
-      );
+      page = staffSession() ? <DashboardPage /> : <SignInFirst />;
       break;
     case 'mediators':
     case 'accounts': {
@@ -164,7 +159,17 @@ export function App() {
         {staff && showsStaffNav(route.page) && <StaffNav staff={staff} page={route.page} />}
         <LanguageSwitch />
       </header>
-      <main id="main">{page}</main>
+      <main id="main">
+        <Suspense
+          fallback={
+            <p className="page-message" role="status">
+              {t('app.loading')}
+            </p>
+          }
+        >
+          {page}
+        </Suspense>
+      </main>
     </>
   );
 }

@@ -5,6 +5,7 @@ export const en = {
     name: 'Accord',
     tagline: 'Online mediation room',
     language: 'Language',
+    loading: 'Loading…',
     skipToContent: 'Skip to content',
     /** Between the items of a list written in a sentence. */
     listSeparator: ', ',

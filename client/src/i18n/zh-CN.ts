@@ -8,6 +8,7 @@ export const zhCN: Messages = {
     tagline: '在线调解室',
     language: '语言',
     listSeparator: '、',
+    loading: '正在加载…',
     skipToContent: '跳到主要内容',
     notFound: '此地址没有页面。',
     backHome: '返回首页',
