@@ -43,7 +43,9 @@ module.exports = {
       comment: 'an import circle: split the shared part out into a lower module',
       severity: 'error',
       from: {},
-      to: { circular: true },
+      // A circle closed only by a type import does not exist at run time (route-path.ts names the route
+      // keys of routes.ts, which re-exports its functions).
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
       name: 'shared-is-the-bottom',

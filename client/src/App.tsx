@@ -1,26 +1,47 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './app/LanguageSwitch';
-import { navigate, useRoute } from './app/router';
+import { navigate, useRoute, type Route } from './app/router';
 import { roomSessions, staffSession } from './app/session';
 import { StaffNav } from './staff/StaffNav';
 import { showsStaffNav } from './staff/nav';
 
 // Every page is its own chunk, loaded when it is opened: a borrower filing a complaint on a phone
 // downloads the form, not the editor, the call or the staff pages (budgets: test/integration/bundle-budget).
-const HomePage = lazy(() => import('./cases/HomePage').then((m) => ({ default: m.HomePage })));
-const LoginPage = lazy(() => import('./auth/LoginPage').then((m) => ({ default: m.LoginPage })));
-const JoinPage = lazy(() => import('./auth/JoinPage').then((m) => ({ default: m.JoinPage })));
-const IntakePage = lazy(() => import('./intake/IntakePage').then((m) => ({ default: m.IntakePage })));
-const TrackPage = lazy(() => import('./intake/TrackPage').then((m) => ({ default: m.TrackPage })));
-const RoomPage = lazy(() => import('./room/RoomPage').then((m) => ({ default: m.RoomPage })));
-const RecordPage = lazy(() => import('./outcome/RecordPage').then((m) => ({ default: m.RecordPage })));
-const VerifyPage = lazy(() => import('./outcome/VerifyPage').then((m) => ({ default: m.VerifyPage })));
-const QueuePage = lazy(() => import('./review/QueuePage').then((m) => ({ default: m.QueuePage })));
-const StaffCasePage = lazy(() => import('./review/StaffCasePage').then((m) => ({ default: m.StaffCasePage })));
-const AccountsPage = lazy(() => import('./review/AccountsPage').then((m) => ({ default: m.AccountsPage })));
-const MediatorsPage = lazy(() => import('./review/MediatorsPage').then((m) => ({ default: m.MediatorsPage })));
-const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const load = {
+  home: () => import('./cases/HomePage'),
+  login: () => import('./auth/LoginPage'),
+  join: () => import('./auth/JoinPage'),
+  complain: () => import('./intake/IntakePage'),
+  track: () => import('./intake/TrackPage'),
+  room: () => import('./room/RoomPage'),
+  record: () => import('./outcome/RecordPage'),
+  verify: () => import('./outcome/VerifyPage'),
+  queue: () => import('./review/QueuePage'),
+  staffCase: () => import('./review/StaffCasePage'),
+  accounts: () => import('./review/AccountsPage'),
+  mediators: () => import('./review/MediatorsPage'),
+  dashboard: () => import('./dashboard/DashboardPage'),
+} satisfies Partial<Record<Route['page'], () => Promise<unknown>>>;
+
+/** Starts loading a page's code at once (main.tsx calls it while the language's strings load). */
+export function preloadPage(page: Route['page']): void {
+  if (page in load) void load[page as keyof typeof load]();
+}
+
+const HomePage = lazy(() => load.home().then((m) => ({ default: m.HomePage })));
+const LoginPage = lazy(() => load.login().then((m) => ({ default: m.LoginPage })));
+const JoinPage = lazy(() => load.join().then((m) => ({ default: m.JoinPage })));
+const IntakePage = lazy(() => load.complain().then((m) => ({ default: m.IntakePage })));
+const TrackPage = lazy(() => load.track().then((m) => ({ default: m.TrackPage })));
+const RoomPage = lazy(() => load.room().then((m) => ({ default: m.RoomPage })));
+const RecordPage = lazy(() => load.record().then((m) => ({ default: m.RecordPage })));
+const VerifyPage = lazy(() => load.verify().then((m) => ({ default: m.VerifyPage })));
+const QueuePage = lazy(() => load.queue().then((m) => ({ default: m.QueuePage })));
+const StaffCasePage = lazy(() => load.staffCase().then((m) => ({ default: m.StaffCasePage })));
+const AccountsPage = lazy(() => load.accounts().then((m) => ({ default: m.AccountsPage })));
+const MediatorsPage = lazy(() => load.mediators().then((m) => ({ default: m.MediatorsPage })));
+const DashboardPage = lazy(() => load.dashboard().then((m) => ({ default: m.DashboardPage })));
 
 /** A staff page opened signed out: off to the sign-in, which comes back here afterwards. */
 function SignInFirst() {

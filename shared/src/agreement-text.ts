@@ -5,6 +5,10 @@ import type { CaseLanguage } from './ids';
 import { dateText, formatCents, moneyShort, moneyText, percentText, repaymentSchedule } from './settlement-format';
 import { computePlan, termsPlan, type Plan } from './repayment';
 import type { PlanKind } from './plan-kind';
+import { sha256Hex } from './hash';
+import { TERMS_CLAUSE_ID } from './clause-id';
+
+export { sha256Hex, TERMS_CLAUSE_ID };
 
 /**
  * The canonical text of an agreement: what is frozen, shown, signed and sealed. It reads as a
@@ -338,9 +342,6 @@ export interface AgreementClause {
   client: number | null;
 }
 
-/** The id of the clause holding the settlement terms. */
-export const TERMS_CLAUSE_ID = 'terms';
-
 export function agreementClauses(doc: Y.Doc, language: CaseLanguage): AgreementClause[] {
   const out: AgreementClause[] = [];
   for (const child of childrenOf(doc.getXmlFragment(AgreementDoc.body))) {
@@ -392,13 +393,6 @@ export function canonicalAgreementText(doc: Y.Doc, caseNumber: string, language:
     w.format + CANONICAL_VERSION,
   ];
   return `${normalise(all.join('\n'))}\n`;
-}
-
-const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
-
-/** SHA-256 (hex) of the UTF-8 text, with WebCrypto: the same in Node and the browser. */
-export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 }
 
 /** The agreement's fingerprint: SHA-256 of its canonical text. */

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { HARDSHIP_DESCRIPTION_MAX, HARDSHIP_DESCRIPTION_MIN, HARDSHIP_KINDS, HARDSHIP_PROOFS_MAX } from './constants';
 import { EvidenceKind } from './evidence-kind';
 import { IsoDateTime } from './ids';
 import { CaseRole } from './roles';
+
+export { HARDSHIP_DESCRIPTION_MAX, HARDSHIP_DESCRIPTION_MIN, HARDSHIP_KINDS, HARDSHIP_PROOFS_MAX };
 
 /**
  * The customer's hardship: what befell them (a job lost, an illness…), since when, in their words,
@@ -10,13 +13,8 @@ import { CaseRole } from './roles';
  * sealed record.
  */
 
-export const HardshipKind = z.enum(['job_loss', 'illness', 'accident', 'disaster', 'other']);
+export const HardshipKind = z.enum(HARDSHIP_KINDS);
 export type HardshipKind = z.infer<typeof HardshipKind>;
-
-export const HARDSHIP_DESCRIPTION_MIN = 10;
-export const HARDSHIP_DESCRIPTION_MAX = 2000;
-/** A declaration names at least one proof file, at most this many. */
-export const HARDSHIP_PROOFS_MAX = 10;
 
 // eslint-disable-next-line no-control-regex -- rejecting control characters (but line ends and tabs) is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRIVACY_NOTICE_VERSION } from './constants';
 import { CaseAppeal } from './recovery';
 import { CaseCategory, LenderId } from './rest';
 import { CaseLifecycle } from './lifecycle';
@@ -15,11 +16,7 @@ export const Phone = z.string().regex(/^1\d{10}$/, 'an 11-digit mobile number');
 /** A resident ID number: 17 digits and a digit or X. */
 export const NationalId = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 digits and a digit or X');
 
-/**
- * The version of the privacy notice the complaint form shows (client/src/intake/PrivacyNotice.tsx).
- * A changed notice gets a new version, and a consent names the one it was given to.
- */
-export const PRIVACY_NOTICE_VERSION = '2026-12-03-2';
+export { PRIVACY_NOTICE_VERSION };
 
 export const IntakeBody = z.strictObject({
   /** The lender the complaint is against (from `GET /api/lenders`). */

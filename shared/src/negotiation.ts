@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoDateTime, UserId } from './ids';
 import { PARTY_ROLES, PartyRole } from './roles';
 import { SettlementTerms } from './documents';
-import { TERMS_CLAUSE_ID } from './agreement-text';
+import { TERMS_CLAUSE_ID } from './clause-id';
 
 /**
  * The negotiation toolkit's contract: consent clause by clause, rounds the mediator closes, and

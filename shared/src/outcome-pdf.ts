@@ -1,4 +1,4 @@
-import { sha256Hex } from './agreement-text';
+import { sha256Hex } from './hash';
 import { canonicalJson } from './canonical';
 
 /**

@@ -3,7 +3,7 @@ import { canonicalJson } from './canonical';
 import { SettlementTerms } from './documents';
 import { CaseId, CaseLanguage, IsoDateTime, UserId } from './ids';
 import { CaseRole } from './roles';
-import { sha256Hex } from './agreement-text';
+import { sha256Hex } from './hash';
 
 /**
  * The sealed outcome record: a canonical JSON document (RFC 8785) signed with

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaseId, IsoDateTime } from './ids';
 import type { CaseLifecycle } from './lifecycle';
+import { ANSWER_MAX, ANSWER_MIN, QUESTION_MAX, QUESTION_MIN } from './constants';
 
 /**
  * The pre-session question thread: before (and during) the mediation the customer asks about their
@@ -8,10 +9,7 @@ import type { CaseLifecycle } from './lifecycle';
  * thread only: the audit log and the timeline keep that a question was asked or answered, never what.
  */
 
-export const QUESTION_MIN = 5;
-export const QUESTION_MAX = 2000;
-export const ANSWER_MIN = 1;
-export const ANSWER_MAX = 2000;
+export { ANSWER_MAX, ANSWER_MIN, QUESTION_MAX, QUESTION_MIN };
 
 /**
  * While questions are asked and answered: from filing until the session's outcome. A rejected,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDateTime, UserId } from './ids';
 import { CaseRole } from './roles';
+import { APPEAL_REASON_MIN } from './constants';
 
 /**
  * Recovery paths (docs/PROTOCOL.md, "Recovery"): a removed party invited again, a lost invite
@@ -31,8 +32,7 @@ export type NewLinkBody = z.input<typeof NewLinkBody>;
 export const SigningPinResult = z.object({ pin: z.string().regex(/^\d{6}$/) });
 export type SigningPinResult = z.infer<typeof SigningPinResult>;
 
-/** Shortest appeal reason: one word is not a reason a reviewer can weigh. */
-export const APPEAL_REASON_MIN = 20;
+export { APPEAL_REASON_MIN };
 
 /** `POST /api/cases/:caseId/appeal`: the customer asks for a rejected complaint to be reviewed again, once. */
 export const AppealBody = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_CATEGORIES } from './constants';
 import { CaseRole, StaffRole } from './roles';
 import { CaseLifecycle } from './lifecycle';
 import { CaseId, CaseLanguage, CaseNumber, Cents, IsoDateTime, UserId } from './ids';
@@ -67,14 +68,8 @@ export type InviteAcceptResult = z.infer<typeof InviteAcceptResult>;
 
 // ---- cases ------------------------------------------------------------------
 
-export const CaseCategory = z.enum([
-  'fees_and_charges',
-  'contract_terms',
-  'repayment_hardship',
-  'unauthorized_or_fraud',
-  'collection_conduct',
-  'other',
-]);
+export { CASE_CATEGORIES };
+export const CaseCategory = z.enum(CASE_CATEGORIES);
 export type CaseCategory = z.infer<typeof CaseCategory>;
 
 /** A case's status is its place in the lifecycle (`lifecycle.ts`). */

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** The role a person has in one case. */
-export const CaseRole = z.enum(['customer', 'platform', 'mediator', 'observer', 'admin']);
+import { CASE_ROLES } from './constants';
+
+export { CASE_ROLES };
+export const CaseRole = z.enum(CASE_ROLES);
 export type CaseRole = z.infer<typeof CaseRole>;
 
 /** The two sides of the dispute: the borrower and the lender's representative. */

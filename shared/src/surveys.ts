@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { SURVEY_COMMENT_MAX } from './constants';
+
+export { SURVEY_COMMENT_MAX };
 
 /**
  * One party's answers to the short survey after a session. Anonymous: the server keeps who answered
@@ -10,7 +13,7 @@ export const SurveyAnswers = z.strictObject({
   heard: z.boolean(),
   fair: z.boolean(),
   again: z.boolean(),
-  comment: z.string().trim().max(1000),
+  comment: z.string().trim().max(SURVEY_COMMENT_MAX),
 });
 export type SurveyAnswers = z.infer<typeof SurveyAnswers>;
 

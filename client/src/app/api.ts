@@ -1,8 +1,7 @@
 import {
-  ErrorBody,
-  ROUTES,
   pathOf,
   routeOf,
+  type ErrorBody,
   type JsonRouteKey,
   type ParamsArg,
   type RouteAnswer,
@@ -11,6 +10,11 @@ import {
   type RouteQuery,
   type RouteSpec,
 } from '@accord/shared';
+
+// The schemas that check answers are a chunk of their own, fetched beside the first request: a page can
+// render and take input before they arrive (the /complain and /track budgets in test/integration).
+const routeTable = () => import('@accord/shared/routes').then((m) => m.ROUTES as Record<RouteKey, RouteSpec>);
+const errorSchema = () => import('@accord/shared/errors').then((m) => m.ErrorBody);
 
 /** An error the server answered with (`code` from shared ErrorCode), or NETWORK when it could not be reached. */
 export class ApiError extends Error {
@@ -52,6 +56,7 @@ export async function api<K extends JsonRouteKey>(key: K, options: ApiOptions<K>
     query?: Record<string, string>;
     token?: string;
   };
+  const schemas = routeTable();
   let res: Response;
   try {
     res = await fetch(urlOf(key, params, query), {
@@ -67,19 +72,23 @@ export async function api<K extends JsonRouteKey>(key: K, options: ApiOptions<K>
   }
   const text = await res.text();
   const json: unknown = text ? JSON.parse(text) : null;
-  if (!res.ok) throw errorOf(res, json);
-  return answerOf(key, json);
+  if (!res.ok) throw await errorOf(res, json);
+  return answerOf(key, json, await schemas);
 }
 
 /** A route's answer checked by its result schema; 'no content' answers nothing. */
-export function answerOf<K extends RouteKey>(key: K, json: unknown): RouteAnswer<K> {
-  const spec: RouteSpec = ROUTES[key];
+export async function answerOf<K extends RouteKey>(
+  key: K,
+  json: unknown,
+  routes?: Record<RouteKey, RouteSpec>,
+): Promise<RouteAnswer<K>> {
+  const spec: RouteSpec = (routes ?? (await routeTable()))[key];
   return (typeof spec.result === 'string' ? undefined : spec.result.parse(json)) as RouteAnswer<K>;
 }
 
 /** The server's `{ error }` body as an ApiError (or the status text when there is none). */
-export function errorOf(res: Response, json: unknown): ApiError {
-  const parsed = ErrorBody.safeParse((json as { error?: unknown } | null)?.error);
+export async function errorOf(res: Response, json: unknown): Promise<ApiError> {
+  const parsed = (await errorSchema()).safeParse((json as { error?: unknown } | null)?.error);
   return parsed.success
     ? new ApiError(parsed.data.code, parsed.data.message, parsed.data.reason, parsed.data.params, parsed.data.issues)
     : new ApiError('INTERNAL', res.statusText);

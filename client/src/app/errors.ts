@@ -1,6 +1,6 @@
 import type { ErrorBody, ErrorCode, ErrorReason } from '@accord/shared';
 import type { TFunction } from 'i18next';
-import { en } from '../i18n/en';
+import type { en } from '../i18n/en';
 
 /** What the client knows of a failure: a server error body, or NETWORK when the server was not reached. */
 export type Failure = Pick<ErrorBody, 'reason' | 'params' | 'issues'> & { code: ErrorCode | 'NETWORK' };
@@ -12,8 +12,12 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 
 // Compile-time: the English file names every error code and every reason of shared/ (zh-CN has the
 // same shape by its own type), so a reason added on the server cannot reach a screen untranslated.
-en.errors.codes satisfies Record<ErrorCode, string>;
-en.errors.reasons satisfies UnionToIntersection<Nested<ErrorReason>>;
+// Checked on types only, so that the strings stay in their language's chunk (loaded on demand).
+type Holds<T extends true> = T;
+export type EveryCodeNamed = Holds<(typeof en)['errors']['codes'] extends Record<ErrorCode, string> ? true : false>;
+export type EveryReasonNamed = Holds<
+  (typeof en)['errors']['reasons'] extends UnionToIntersection<Nested<ErrorReason>> ? true : false
+>;
 
 /**
  * A failure in the page's language: the reason's text with its params when the server gave one,

@@ -1,36 +1,65 @@
-import { z } from 'zod';
-import { CaseId, CaseRole, UserView } from '@accord/shared';
+import { CASE_ROLES, type CaseRole, type UserView } from '@accord/shared';
 
 /**
  * Sessions kept in localStorage so that a reload (even offline) finds the room
  * again: one per case entered by invite, and one staff sign-in.
  */
-const RoomSession = z.object({
-  token: z.string(),
-  userId: z.string(),
-  caseId: CaseId,
-  role: CaseRole,
-  displayName: z.string(),
-});
-export type RoomSession = z.infer<typeof RoomSession>;
-const StaffSession = z.object({ token: z.string(), user: UserView });
-export type StaffSession = z.infer<typeof StaffSession>;
+export interface RoomSession {
+  token: string;
+  userId: string;
+  caseId: string;
+  role: CaseRole;
+  displayName: string;
+}
+export interface StaffSession {
+  token: string;
+  user: UserView;
+}
 
 const ROOMS = 'accord.rooms';
 const STAFF = 'accord.staff';
 
-function read<T extends z.ZodType>(key: string, schema: T): z.output<T> | null {
+// What is read back was written by this client from answers its schemas checked; a shape check drops a
+// damaged or outdated entry without putting the schemas into every page's first download.
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+function isRoomSession(v: unknown): v is RoomSession {
+  return (
+    isObject(v) &&
+    isString(v.token) &&
+    isString(v.userId) &&
+    isString(v.caseId) &&
+    isString(v.displayName) &&
+    (CASE_ROLES as readonly unknown[]).includes(v.role)
+  );
+}
+
+function isStaffSession(v: unknown): v is StaffSession {
+  return (
+    isObject(v) &&
+    isString(v.token) &&
+    isObject(v.user) &&
+    isString(v.user.id) &&
+    isString(v.user.displayName) &&
+    (v.user.staffRole === null || isString(v.user.staffRole)) &&
+    (v.user.lenderId === null || isString(v.user.lenderId))
+  );
+}
+
+function read(key: string): unknown {
   try {
     const raw = localStorage.getItem(key);
-    const parsed = raw === null ? null : schema.safeParse(JSON.parse(raw));
-    return parsed?.success ? parsed.data : null;
+    return raw === null ? null : (JSON.parse(raw) as unknown);
   } catch {
     return null;
   }
 }
 
 export function roomSessions(): Record<string, RoomSession> {
-  return read(ROOMS, z.record(z.string(), RoomSession)) ?? {};
+  const all = read(ROOMS);
+  if (!isObject(all)) return {};
+  return Object.fromEntries(Object.entries(all).filter((e): e is [string, RoomSession] => isRoomSession(e[1])));
 }
 
 export function saveRoomSession(session: RoomSession): void {
@@ -44,7 +73,8 @@ export function forgetRoomSession(caseId: string): void {
 }
 
 export function staffSession(): StaffSession | null {
-  return read(STAFF, StaffSession);
+  const session = read(STAFF);
+  return isStaffSession(session) ? session : null;
 }
 
 export function saveStaffSession(session: StaffSession | null): void {

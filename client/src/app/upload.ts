@@ -19,7 +19,7 @@ export async function postForm<K extends UploadRouteKey>(
     throw new ApiError('NETWORK', 'network error');
   }
   const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw errorOf(res, json);
+  if (!res.ok) throw await errorOf(res, json);
   return answerOf(key, json);
 }
 

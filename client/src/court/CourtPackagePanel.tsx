@@ -24,7 +24,7 @@ async function downloadZip(caseId: string, token: string, fallbackName: string):
   } catch {
     throw new ApiError('NETWORK', 'network error');
   }
-  if (!res.ok) throw errorOf(res, await res.json().catch(() => null));
+  if (!res.ok) throw await errorOf(res, await res.json().catch(() => null));
   const named = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');

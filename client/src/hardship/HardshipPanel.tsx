@@ -4,7 +4,8 @@ import {
   HARDSHIP_DESCRIPTION_MAX,
   HARDSHIP_DESCRIPTION_MIN,
   HARDSHIP_PROOFS_MAX,
-  HardshipKind,
+  HARDSHIP_KINDS,
+  type HardshipKind,
   dateText,
   pathOf,
   type HardshipView,
@@ -231,8 +232,12 @@ function HardshipForm({
     <form className="stack hardship-form" onSubmit={(e) => void submit(e)}>
       <label>
         {t('hardship.kind')}
-        <select data-testid="hardship-kind" value={kind} onChange={(e) => setKind(HardshipKind.parse(e.target.value))}>
-          {HardshipKind.options.map((k) => (
+        <select
+          data-testid="hardship-kind"
+          value={kind} // The options are HARDSHIP_KINDS, so the value is one of them.
+          onChange={(e) => setKind(e.target.value as HardshipKind)}
+        >
+          {HARDSHIP_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`hardship.kinds.${k}`)}
             </option>

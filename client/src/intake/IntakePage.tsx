@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CaseCategory, PRIVACY_NOTICE_VERSION, type IntakeResult, type LenderView } from '@accord/shared';
+import { CASE_CATEGORIES, PRIVACY_NOTICE_VERSION, type IntakeResult, type LenderView } from '@accord/shared';
 import { api } from '../app/api';
-import { parseMoney } from '../agreement/terms';
+import { parseMoney } from '../app/money';
 
 import { navigate } from '../app/router';
 import { postForm } from '../app/upload';
@@ -161,7 +161,7 @@ export function IntakePage() {
         <label>
           {t('intake.category')}
           <select name="category" required defaultValue="fees_and_charges">
-            {CaseCategory.options.map((c) => (
+            {CASE_CATEGORIES.map((c) => (
               <option key={c} value={c}>
                 {t(`categories.${c}`)}
               </option>

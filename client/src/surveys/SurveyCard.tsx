@@ -1,12 +1,12 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SurveyAnswers, type SurveyView } from '@accord/shared';
+import { SURVEY_COMMENT_MAX, type SurveyView } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { useConfirm } from '../app/ConfirmDialog';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 
-const COMMENT_MAX = SurveyAnswers.shape.comment.maxLength ?? 1000;
+const COMMENT_MAX = SURVEY_COMMENT_MAX;
 /** Each score with its word, so that nobody has to guess which end of the scale is good. */
 const SCORES = [
   [1, 'veryUnhappy'],
