@@ -16,6 +16,19 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   });
 }
 
+// A new version takes over at once (the worker's skipWaiting), so a page that was open before it asks for
+// chunks of the old build, which neither the worker nor the server keeps: loading the page again brings
+// the new build, and the room's work survives a reload (IndexedDB, the outbox). Online only and at most
+// once a minute, so a chunk missing for another reason cannot reload in a loop.
+const RELOADED_AT = 'accord.reloadedForUpdate';
+window.addEventListener('vite:preloadError', (event) => {
+  const last = Number(sessionStorage.getItem(RELOADED_AT) ?? 0);
+  if (!navigator.onLine || Date.now() - last < 60_000) return;
+  sessionStorage.setItem(RELOADED_AT, String(Date.now()));
+  event.preventDefault();
+  window.location.reload();
+});
+
 void i18nReady.then(() =>
   createRoot(root).render(
     <StrictMode>

@@ -191,6 +191,30 @@ describe.skipIf(!chromiumOrSkip())(
       await page.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
     });
 
+    it('a page open across an update loads again, once, when a chunk of its old build is gone', async () => {
+      // No worker here: the browser asks the server, which after a deploy no longer has the old build's chunks.
+      const ctx = await browser.newContext({ locale: 'zh-CN', serviceWorkers: 'block' });
+      const p = await ctx.newPage();
+      await p.goto(`${t.url}/`);
+      await p.locator('header.app-bar .brand').waitFor();
+      await p.route(/\/assets\/LoginPage-[^/]+\.js$/, (route) => route.fulfill({ status: 404, body: '' }));
+      let loads = 0;
+      const errorsAfterReload: string[] = [];
+      p.on('load', () => (loads += 1));
+      p.on('pageerror', (err) => {
+        if (loads === 1) errorsAfterReload.push(err.message);
+      });
+      await p.evaluate(() => {
+        history.pushState(null, '', '/login');
+        dispatchEvent(new PopStateEvent('popstate'));
+      });
+      await expect.poll(() => loads).toBe(1);
+      // Still missing after the reload: the error is left to show, with no second reload.
+      await expect.poll(() => errorsAfterReload.join('\n')).toMatch(/dynamically imported module/);
+      expect(loads).toBe(1);
+      await ctx.close();
+    });
+
     it('breaks no rule of the content security policy', () => {
       expect(cspErrors).toEqual([]);
     });
