@@ -1,9 +1,12 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants as zlibConstants } from 'node:zlib';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 import { VitePWA } from 'vite-plugin-pwa';
+import type { Plugin } from 'vite';
 
-// In development Vite serves the client with hot reload and forwards the API,
-// Socket.IO and Yjs endpoints to the server (`pnpm dev` runs both).
 // zod's builders make schemas and nothing else: telling the bundler so lets a page leave out the schemas
 // (and zod itself) it never uses, since a schema defined at a module's top level otherwise counts as a
 // side effect of importing that module.
@@ -31,6 +34,30 @@ const ZOD_BUILDERS = [
     'lazy',
   ].map((name) => `z.${name}`),
 ];
+
+// In development Vite serves the client with hot reload and forwards the API,
+// Socket.IO and Yjs endpoints to the server (`pnpm dev` runs both).
+/**
+ * Source maps are written for us, not for the public: moved out of dist/ (which the server serves) into
+ * dist-sourcemaps/, and the built files carry no sourceMappingURL (build.sourcemap 'hidden').
+ */
+function sourceMapsOutOfDist(): Plugin {
+  return {
+    name: 'accord:source-maps-out-of-dist',
+    apply: 'build',
+    closeBundle: {
+      order: 'post',
+      handler() {
+        const assets = join(import.meta.dirname, 'dist', 'assets');
+        const kept = join(import.meta.dirname, 'dist-sourcemaps');
+        rmSync(kept, { recursive: true, force: true });
+        mkdirSync(kept, { recursive: true });
+        for (const name of readdirSync(assets))
+          if (name.endsWith('.map')) renameSync(join(assets, name), join(kept, name));
+      },
+    },
+  };
+}
 
 const target = process.env.ACCORD_DEV_SERVER ?? 'http://localhost:8080';
 
@@ -100,6 +127,18 @@ export default defineConfig({
         ],
       },
     }),
+    // Served as they are (server/src/http/app.ts picks .br or .gz by Accept-Encoding): compressed once at
+    // build time at the strongest levels, never per request.
+    compression({
+      algorithms: [
+        defineAlgorithm('brotliCompress', { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }),
+        defineAlgorithm('gzip', { level: 9 }),
+      ],
+      include: /\.(js|mjs|css|html|svg|json|webmanifest)$/,
+      exclude: /\.map$/,
+      threshold: 1024,
+    }),
+    sourceMapsOutOfDist(),
   ],
   server: {
     port: 5173,
@@ -111,7 +150,7 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    sourcemap: 'hidden',
     manifest: true,
     rolldownOptions: { treeshake: { manualPureFunctions: ZOD_BUILDERS } },
   },

@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import { routesOn } from './route';
+import { clientFiles, sendPage } from './static';
 
 export interface AppOptions {
   /** Which peers' X-Forwarded-For is believed (ACCORD_TRUSTED_PROXIES), for req.ip. */
@@ -100,23 +101,18 @@ export function createHttpApp(routers: express.Router[], options: AppOptions): e
 
   const index = join(options.clientDist, 'index.html');
   if (existsSync(index)) {
-    app.use(
-      express.static(options.clientDist, {
-        index: false,
-        maxAge: '1h',
-        setHeaders: (res, path) => {
-          // The service worker must be revalidated on every visit so updates reach users.
-          if (path.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache');
-        },
-      }),
-    );
+    app.use(clientFiles(options.clientDist));
+    // A hashed file that is not there (a source map, a chunk of an older build) is a plain 404, not the page.
+    app.use('/assets', (_req, res) => {
+      res.status(404).type('text').send('not found');
+    });
     // Client-side routes (/join/…, /cases/…) all load the single page.
     // A path that is no page gets the client's not-found page with a 404, so nothing indexes or
     // bookmarks it as a page.
+    const page = sendPage(options.clientDist);
     app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (req, res) => {
-      res.setHeader('Cache-Control', 'no-cache');
       if (parseRoute(req.path).page === 'notFound') res.status(404);
-      res.sendFile(index);
+      page(req, res);
     });
   } else {
     options.log.warn({ event: 'client.missing', dir: options.clientDist }, 'client not built; run `pnpm build`');
