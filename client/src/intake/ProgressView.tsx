@@ -42,8 +42,13 @@ export function ProgressView({
         </dd>
         <dt>{t('track.handler')}</dt>
         <dd>{handler}</dd>
-        <dt>{t('track.next')}</dt>
-        <dd>{t(`nextSteps.${progress.status}`)}</dd>
+        {/* The customer reads the next step at the top of the tracking page (NextStep), in full. */}
+        {viewer === 'staff' && (
+          <>
+            <dt>{t('track.next')}</dt>
+            <dd>{t(`nextSteps.${progress.status}`)}</dd>
+          </>
+        )}
         {progress.session && (
           <>
             <dt>{t('track.session')}</dt>
@@ -60,7 +65,7 @@ export function ProgressView({
             </dd>
           </>
         )}
-        {progress.rejectionReason && (
+        {progress.rejectionReason && viewer === 'staff' && (
           <>
             <dt>{t('track.rejected')}</dt>
             <dd>{progress.rejectionReason}</dd>
