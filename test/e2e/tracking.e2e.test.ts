@@ -173,4 +173,20 @@ describe.skipIf(!chromiumOrSkip())('the tracking page, on a phone, in Chromium',
     await screenshot(p, 'tracking-settled-desktop-en');
     await desktop.close();
   });
+
+  it('copies outside a secure context too (a centre serving plain http on its network)', async () => {
+    const insecure = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 } });
+    // As on http://192.168.x.x: no navigator.clipboard for the page, only the selection and execCommand.
+    await insecure.addInitScript(() => Object.defineProperty(window, 'isSecureContext', { get: () => false }));
+    const p = await insecure.newPage();
+    await p.goto(trackingUrl);
+    await p.getByLabel('PIN 码').fill(filed.pin);
+    await p.getByRole('button', { name: '登录' }).click();
+    await page.evaluate(() => navigator.clipboard.writeText('something else'));
+    await p.getByTestId('copy-link').click();
+    await expect.poll(() => p.getByTestId('copy-link-status').innerText()).toContain('已复制');
+    // One clipboard for the whole browser: read back from the phone's page, which may read it.
+    expect(await clipboard()).toBe(trackingUrl);
+    await insecure.close();
+  });
 });

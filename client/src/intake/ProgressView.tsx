@@ -40,8 +40,13 @@ export function ProgressView({
           <strong data-testid="status">{t(`statuses.${progress.status}`)}</strong>{' '}
           <span className="muted">{t('track.since', { time: time.format(progress.since) })}</span>
         </dd>
-        <dt>{t('track.handler')}</dt>
-        <dd>{handler}</dd>
+        {/* Nobody handles a concluded case: the customer is not shown an empty row. */}
+        {(viewer === 'staff' || h.role !== 'none') && (
+          <>
+            <dt>{t('track.handler')}</dt>
+            <dd>{handler}</dd>
+          </>
+        )}
         {/* The customer reads the next step at the top of the tracking page (NextStep), in full. */}
         {viewer === 'staff' && (
           <>

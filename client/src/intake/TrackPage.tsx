@@ -94,7 +94,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
   return (
     <section className="card tracking" data-testid="tracking">
       <h2>
-        {progress.caseNumber} · {progress.title}
+        <span className="case-number">{progress.caseNumber}</span> {progress.title}
       </h2>
       <NextStep
         progress={progress}
