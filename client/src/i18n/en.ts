@@ -1,4 +1,5 @@
 import { assistantEn } from '../assistant/messages';
+import { trackNextEn } from '../intake/messages';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
 export const en = {
   app: {
@@ -1424,6 +1425,7 @@ export const en = {
     },
   },
   assistant: assistantEn,
+  trackNext: trackNextEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

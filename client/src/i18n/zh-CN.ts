@@ -1,4 +1,5 @@
 import { assistantZhCN } from '../assistant/messages';
+import { trackNextZhCN } from '../intake/messages';
 import type { Messages } from './en';
 
 /** 简体中文。类型保证与英文版键值一一对应。 */
@@ -1367,4 +1368,5 @@ export const zhCN: Messages = {
     },
   },
   assistant: assistantZhCN,
+  trackNext: trackNextZhCN,
 };

@@ -40,10 +40,20 @@ export function ProgressView({
           <strong data-testid="status">{t(`statuses.${progress.status}`)}</strong>{' '}
           <span className="muted">{t('track.since', { time: time.format(progress.since) })}</span>
         </dd>
-        <dt>{t('track.handler')}</dt>
-        <dd>{handler}</dd>
-        <dt>{t('track.next')}</dt>
-        <dd>{t(`nextSteps.${progress.status}`)}</dd>
+        {/* Nobody handles a concluded case: the customer is not shown an empty row. */}
+        {(viewer === 'staff' || h.role !== 'none') && (
+          <>
+            <dt>{t('track.handler')}</dt>
+            <dd>{handler}</dd>
+          </>
+        )}
+        {/* The customer reads the next step at the top of the tracking page (NextStep), in full. */}
+        {viewer === 'staff' && (
+          <>
+            <dt>{t('track.next')}</dt>
+            <dd>{t(`nextSteps.${progress.status}`)}</dd>
+          </>
+        )}
         {progress.session && (
           <>
             <dt>{t('track.session')}</dt>
@@ -60,7 +70,7 @@ export function ProgressView({
             </dd>
           </>
         )}
-        {progress.rejectionReason && (
+        {progress.rejectionReason && viewer === 'staff' && (
           <>
             <dt>{t('track.rejected')}</dt>
             <dd>{progress.rejectionReason}</dd>

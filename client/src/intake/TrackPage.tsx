@@ -1,12 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { pathOf, type CaseProgress } from '@accord/shared';
+import { pathOf, type CaseProgress, type SurveyState } from '@accord/shared';
 import { api } from '../app/api';
-import { navigate } from '../app/router';
 import { roomSessions, saveRoomSession } from '../app/session';
 import { downloadWithToken, postForm } from '../app/upload';
 import { AppealForm } from './AppealForm';
 import { EvidenceList } from './EvidenceList';
+import { NextStep, TrackingLink } from './NextStep';
 import { ProgressView } from './ProgressView';
 import { useProgress } from './useProgress';
 import { ErrorText } from '../app/ErrorText';
@@ -68,79 +68,84 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
   const { t } = useTranslation();
   const { progress } = useProgress(caseId, token);
   const [answer, setAnswer] = useState('');
-  const [roomPin, setRoomPin] = useState<string | null>(null);
   const [evidenceVersion, setEvidenceVersion] = useState(0);
+  const [surveyState, setSurveyState] = useState<SurveyState | null>(null);
+  const survey = useRef<HTMLDivElement>(null);
+  // Two places for errors: by the next step (its action, the answer) and by the page's other forms at
+  // the bottom, so that on a phone the error is seen where the button was pressed.
+  const [stepError, setStepError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const run = async (p: Promise<unknown>) => {
+  const wordError = useCallback(
+    (err: unknown) => errorMessage(t, err, { answer: t('track.answer'), evidence: t('track.addEvidence') }),
+    [t],
+  );
+  const showStepError = useCallback((err: unknown) => setStepError(wordError(err)), [wordError]);
+  const run = async (p: Promise<unknown>, set: (e: string | null) => void = setError) => {
     try {
       await p;
-      setError(null);
+      set(null);
     } catch (err) {
-      setError(errorMessage(t, err, { answer: t('track.answer'), evidence: t('track.addEvidence') }));
+      set(wordError(err));
     }
   };
   if (!progress) return <p className="page-message">…</p>;
   const open = !['rejected', 'settled', 'not_settled', 'withdrawn', 'closed'].includes(progress.status);
-  const roomReady = progress.status === 'scheduled' || progress.status === 'in_mediation';
 
   return (
     <section className="card tracking" data-testid="tracking">
       <h2>
-        {progress.caseNumber} · {progress.title}
+        <span className="case-number">{progress.caseNumber}</span> {progress.title}
       </h2>
+      <NextStep
+        progress={progress}
+        token={token}
+        surveyState={surveyState}
+        onSurvey={() => {
+          survey.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+          survey.current?.querySelector<HTMLElement>('input, button')?.focus({ preventScroll: true });
+        }}
+        onError={showStepError}
+      >
+        {progress.question && (
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(
+                api('POST /api/cases/:caseId/answer', { token, params: { caseId }, body: { answer } }).then(() =>
+                  setAnswer(''),
+                ),
+                setStepError,
+              );
+            }}
+          >
+            <p>
+              <strong>{t('track.question')}:</strong> {progress.question}
+            </p>
+            <label>
+              {t('track.answer')}
+              <textarea value={answer} onChange={(e) => setAnswer(e.target.value)} required minLength={2} />
+            </label>
+            <button type="submit" className="action-primary">
+              {t('track.send')}
+            </button>
+          </form>
+        )}
+        {progress.rejectionReason && (
+          <p className="wrap">
+            <strong>{t('track.rejected')}:</strong> {progress.rejectionReason}
+          </p>
+        )}
+        <ErrorText error={stepError} />
+      </NextStep>
+      {/* After the session: asked first, above everything else the page still offers. */}
+      <div ref={survey}>
+        <SurveyCard caseId={caseId} token={token} version={progress.status} onState={setSurveyState} />
+      </div>
+      <AppealForm progress={progress} token={token} />
+      <TrackingLink />
       <p className="muted">{t('track.live')}</p>
       <ProgressView progress={progress} />
-      {/* After the session: asked first, above everything else the page still offers. */}
-      <SurveyCard caseId={caseId} token={token} version={progress.status} />
-      <AppealForm progress={progress} token={token} />
-      {progress.question && (
-        <form
-          className="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(
-              api('POST /api/cases/:caseId/answer', { token, params: { caseId }, body: { answer } }).then(() =>
-                setAnswer(''),
-              ),
-            );
-          }}
-        >
-          <p>
-            <strong>{t('track.question')}:</strong> {progress.question}
-          </p>
-          <label>
-            {t('track.answer')}
-            <textarea value={answer} onChange={(e) => setAnswer(e.target.value)} required minLength={2} />
-          </label>
-          <button type="submit">{t('track.send')}</button>
-        </form>
-      )}
-      {roomReady && (
-        <div className="button-row">
-          <button
-            type="button"
-            data-testid="enter-room"
-            onClick={() =>
-              void run(
-                api('GET /api/cases/:caseId/room-invite', { token, params: { caseId } }).then((r) => {
-                  if (r.pin) setRoomPin(r.pin);
-                  else navigate(`/cases/${caseId}`);
-                }),
-              )
-            }
-          >
-            {t('track.enterRoom')}
-          </button>
-          {roomPin && (
-            <p className="pin-inline">
-              {t('track.roomPin', { pin: roomPin })}{' '}
-              <button type="button" onClick={() => navigate(`/cases/${caseId}`)}>
-                {t('join.enter')}
-              </button>
-            </p>
-          )}
-        </div>
-      )}
       {/* Read again as the timeline grows: an answer arrives with its step, pushed live. */}
       <QuestionsPanel
         caseId={caseId}
@@ -179,7 +184,9 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
             {t('track.addEvidence')}
             <input name="evidence" type="file" multiple accept="application/pdf,image/jpeg,image/png" required />
           </label>
-          <button type="submit">{t('track.upload')}</button>
+          <button type="submit" className="secondary">
+            {t('track.upload')}
+          </button>
         </form>
       )}
       <div className="button-row">

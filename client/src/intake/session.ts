@@ -7,18 +7,27 @@ import { localeOf } from '../app/format';
  * never shifted to the reader's), the zone in words, the length.
  */
 export function sessionText(t: TFunction, language: string, session: SessionTime): string {
+  return t('track.sessionAt', {
+    time: sessionWallTime(language, session),
+    zone: sessionZone(t, session),
+    minutes: session.durationMinutes,
+  });
+}
+
+/** When a session starts, as scheduled: the wall-clock date and time in its own zone. */
+export function sessionWallTime(language: string, session: SessionTime): string {
   // `startsAt` is a local time in `timeZone`: read as UTC and formatted in UTC, it prints unchanged.
   const wall = new Date(`${session.startsAt.slice(0, 19)}Z`);
-  const time = Number.isNaN(wall.getTime())
+  return Number.isNaN(wall.getTime())
     ? session.startsAt
     : new Intl.DateTimeFormat(localeOf(language), {
         timeZone: 'UTC',
         dateStyle: 'long',
         timeStyle: 'short',
       }).format(wall);
-  return t('track.sessionAt', {
-    time,
-    zone: t(`timeZones.${session.timeZone}`, { defaultValue: session.timeZone }),
-    minutes: session.durationMinutes,
-  });
+}
+
+/** A session's zone in words ("Beijing time"), or its IANA name when the client knows no words for it. */
+export function sessionZone(t: TFunction, session: SessionTime): string {
+  return t(`timeZones.${session.timeZone}`, { defaultValue: session.timeZone });
 }

@@ -24,10 +24,23 @@ type Question = (typeof QUESTIONS)[number];
  * stays after a reload). Nothing is shown to anyone else, nor before the session is over.
  * `version`: read the state again when it changes (the case's status, the room's phase).
  */
-export function SurveyCard({ caseId, token, version }: { caseId: string; token: string; version?: string }) {
+export function SurveyCard({
+  caseId,
+  token,
+  version,
+  onState,
+}: {
+  caseId: string;
+  token: string;
+  version?: string;
+  /** Told where the survey stands (null: not asked), for a page that points to it (the tracking page). */
+  onState?: (state: SurveyView['state'] | null) => void;
+}) {
   const { t } = useTranslation();
   const titleId = useId();
   const [view, setView] = useState<SurveyView | null>(null);
+  const state = view?.state ?? null;
+  useEffect(() => onState?.(state), [state, onState]);
 
   useEffect(() => {
     let live = true;
