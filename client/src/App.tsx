@@ -4,24 +4,27 @@ import { LanguageSwitch } from './app/LanguageSwitch';
 import { navigate, useRoute, type Route } from './app/router';
 import { roomSessions, staffSession } from './app/session';
 import { StaffNav } from './staff/StaffNav';
+import { loadAllStrings } from './i18n';
 import { showsStaffNav } from './staff/nav';
 
 // Every page is its own chunk, loaded when it is opened: a borrower filing a complaint on a phone
 // downloads the form, not the editor, the call or the staff pages (budgets: test/integration/bundle-budget).
+// The pages a borrower opens first take only their own strings; the others wait for all of them.
+const withAllStrings = <T,>(page: Promise<T>): Promise<T> => Promise.all([page, loadAllStrings()]).then(([m]) => m);
 const load = {
-  home: () => import('./cases/HomePage'),
+  home: () => withAllStrings(import('./cases/HomePage')),
   login: () => import('./auth/LoginPage'),
   join: () => import('./auth/JoinPage'),
   complain: () => import('./intake/IntakePage'),
   track: () => import('./intake/TrackPage'),
-  room: () => import('./room/RoomPage'),
-  record: () => import('./outcome/RecordPage'),
-  verify: () => import('./outcome/VerifyPage'),
-  queue: () => import('./review/QueuePage'),
-  staffCase: () => import('./review/StaffCasePage'),
-  accounts: () => import('./review/AccountsPage'),
-  mediators: () => import('./review/MediatorsPage'),
-  dashboard: () => import('./dashboard/DashboardPage'),
+  room: () => withAllStrings(import('./room/RoomPage')),
+  record: () => withAllStrings(import('./outcome/RecordPage')),
+  verify: () => withAllStrings(import('./outcome/VerifyPage')),
+  queue: () => withAllStrings(import('./review/QueuePage')),
+  staffCase: () => withAllStrings(import('./review/StaffCasePage')),
+  accounts: () => withAllStrings(import('./review/AccountsPage')),
+  mediators: () => withAllStrings(import('./review/MediatorsPage')),
+  dashboard: () => withAllStrings(import('./dashboard/DashboardPage')),
 } satisfies Partial<Record<Route['page'], () => Promise<unknown>>>;
 
 /** Starts loading a page's code at once (main.tsx calls it while the language's strings load). */
@@ -93,7 +96,7 @@ export function App() {
         />
       ) : (
         <p role="alert" className="page-message">
-          {t('room.notFound')}
+          {t('app.roomNotFound')}
         </p>
       );
       break;
@@ -140,7 +143,7 @@ export function App() {
       page = token ? (
         <RecordPage caseId={route.caseId} token={token} />
       ) : (
-        <p className="page-message">{t('room.notFound')}</p>
+        <p className="page-message">{t('app.roomNotFound')}</p>
       );
       break;
     }

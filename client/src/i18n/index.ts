@@ -9,11 +9,25 @@ export const LANGUAGES = [
   { code: 'en', label: 'English' },
 ] as const;
 
-// Each language is its own chunk: a phone downloads the strings of the language it shows, and the other
-// only if the user switches to it.
-const strings = resourcesToBackend((language: string) =>
-  language === 'en' ? import('./en').then((m) => m.en) : import('./zh-CN').then((m) => m.zhCN),
-);
+// Each language is its own chunk, and within it the pages a borrower opens first (the complaint form,
+// the tracking page, the invite) need only their own strings: a phone downloads the rest when it opens a
+// page that needs it (the room, the record, the staff pages: `loadAllStrings` in App.tsx), and the other
+// language only if the user switches to it. i18n/parts.test.ts checks those pages use no other strings.
+type Part = 'first' | 'all';
+const loaders: Record<Part, Record<string, () => Promise<object>>> = {
+  first: {
+    en: () => import('./en-public').then((m) => m.enPublic),
+    'zh-CN': () => import('./zh-CN-public').then((m) => m.zhCNPublic),
+  },
+  all: {
+    en: () => import('./en').then((m) => m.en),
+    'zh-CN': () => import('./zh-CN').then((m) => m.zhCN),
+  },
+};
+let wanted: Part = 'first';
+const load = (language: string, part: Part) => (loaders[part][language] ?? loaders[part]['zh-CN']!)();
+
+const strings = resourcesToBackend((language: string) => load(language, wanted));
 
 /** Chosen from the browser on first visit, then remembered (localStorage) once switched. */
 export const i18nReady = i18next
@@ -46,6 +60,15 @@ const setLang = (lng: string) => {
 };
 setLang(i18next.language);
 i18next.on('languageChanged', setLang);
+
+/** All strings of the page's language (and of a language switched to later), before a page that needs them. */
+export async function loadAllStrings(): Promise<void> {
+  if (wanted === 'all') return;
+  wanted = 'all';
+  await i18nReady;
+  const language = i18next.resolvedLanguage ?? i18next.language;
+  i18next.addResourceBundle(language, 'translation', await load(language, 'all'), true, true);
+}
 
 export { i18next };
 

@@ -29,7 +29,7 @@ export function ProgressView({
         ? t('track.handlerMediator', { name: h.name ?? '' })
         : h.role === 'customer'
           ? viewer === 'staff'
-            ? t('review.handlerCustomer')
+            ? t('track.handlerComplainant')
             : t('track.handlerCustomer')
           : t('track.handlerNone');
   return (
