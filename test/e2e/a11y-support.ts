@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { screenshot } from '../helpers/browser';
 
 /** axe-core's browser bundle, read once: evaluated in the page, so the page's CSP does not apply to it. */
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -76,4 +77,13 @@ export function report(found: string[]): string {
   return found.length === 0
     ? 'none'
     : `${found.length} serious or critical accessibility violation(s):\n${found.join('\n')}`;
+}
+
+/** A screenshot at a phone's width (the width the contrast fixes matter most at), back at the width it had. */
+export async function phoneScreenshot(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await screenshot(page, name);
+  await page.setViewportSize(before);
 }

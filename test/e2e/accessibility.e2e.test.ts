@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { IntakeResult } from '@accord/shared';
-import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
+import { chromiumOrSkip, launchChromium } from '../helpers/browser';
 import { fileComplaint, staffAccounts, STAFF_PASSWORD } from '../helpers/cases';
 import { repoRoot } from '../helpers/process';
 import { NAMES, startServer, type TestCase, type TestServer } from '../helpers/server';
-import { report, violationsAtWidths } from './a11y-support';
+import { phoneScreenshot, report, violationsAtWidths } from './a11y-support';
 import { agreeEveryClause } from './consent-support';
 
 const PARTIES = ['customer', 'platform', 'mediator'] as const;
@@ -75,6 +75,7 @@ describe.skipIf(!chromiumOrSkip())('accessibility (axe-core): every page and eve
     // The form's errors, as a person who submits it empty meets them.
     await page.getByRole('button', { name: '提交投诉' }).click();
     found.push(...(await violationsAtWidths(page, 'complain (submitted empty)')));
+    await phoneScreenshot(page, 'a11y-complain-errors-zh');
     await at('/verify', (p) => p.locator('input[type="file"]').waitFor({ state: 'attached' }), 'verify');
     await at('/no-such-page', (p) => p.getByTestId('not-found').waitFor(), 'not-found');
     await at('/join/not-an-invite', (p) => p.getByRole('alert').waitFor(), 'join (refused)');
@@ -94,7 +95,7 @@ describe.skipIf(!chromiumOrSkip())('accessibility (axe-core): every page and eve
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByTestId('progress').waitFor();
     found.push(...(await violationsAtWidths(page, 'track')));
-    await screenshot(page, 'a11y-track-zh');
+    await phoneScreenshot(page, 'a11y-track-zh');
     expect(found, report(found)).toEqual([]);
   });
 
@@ -112,6 +113,7 @@ describe.skipIf(!chromiumOrSkip())('accessibility (axe-core): every page and eve
       found.push(...(await violationsAtWidths(page, name)));
     };
     await at('/staff', 'queue-table', 'queue');
+    await phoneScreenshot(page, 'a11y-queue-zh');
     await at(`/staff/cases/${filed.caseId}`, 'staff-case', 'staffCase');
     await at('/admin/mediators', 'mediators', 'mediators');
     await at('/admin/accounts', 'accounts', 'accounts');
@@ -120,7 +122,7 @@ describe.skipIf(!chromiumOrSkip())('accessibility (axe-core): every page and eve
     await page.getByTestId('staff-nav').waitFor();
     await page.locator('main#main h1, main#main h2').first().waitFor();
     found.push(...(await violationsAtWidths(page, 'home (staff)')));
-    await screenshot(page, 'a11y-home-staff-zh');
+    await phoneScreenshot(page, 'a11y-home-staff-zh');
     expect(found, report(found)).toEqual([]);
   });
 
@@ -160,6 +162,7 @@ describe.skipIf(!chromiumOrSkip())('accessibility (axe-core): every page and eve
     found.push(...(await violationsAtWidths(customer, 'room caucus (customer)')));
     found.push(...(await violationsAtWidths(platform, 'room caucus (the other party)')));
     found.push(...(await violationsAtWidths(mediator, 'room caucus (mediator)')));
+    await phoneScreenshot(customer, 'a11y-room-caucus-customer-zh');
     await mediator.getByTestId('close-caucus').click();
     await expect.poll(() => customer.getByTestId('caucus-panel').count()).toBe(0);
 
@@ -174,7 +177,7 @@ describe.skipIf(!chromiumOrSkip())('accessibility (axe-core): every page and eve
     await expect.poll(() => customer.getByTestId('term-amountAgreedCents').inputValue()).toBe('480.00');
     found.push(...(await violationsAtWidths(customer, 'room drafting (customer)')));
     found.push(...(await violationsAtWidths(mediator, 'room drafting (mediator)')));
-    await screenshot(customer, 'a11y-room-drafting-customer-zh');
+    await phoneScreenshot(customer, 'a11y-room-drafting-customer-zh');
     expect(found, report(found)).toEqual([]);
   });
 
@@ -208,7 +211,7 @@ describe.skipIf(!chromiumOrSkip())('accessibility (axe-core): every page and eve
     for (const party of PARTIES) await pages[party].getByTestId('sealed').waitFor();
     found.push(...(await violationsAtWidths(customer, 'room sealed (customer)')));
     found.push(...(await violationsAtWidths(mediator, 'room sealed (mediator)')));
-    await screenshot(customer, 'a11y-room-sealed-customer-zh');
+    await phoneScreenshot(customer, 'a11y-room-sealed-customer-zh');
 
     await customer.goto(`${t.url}/cases/${c.caseId}/record`);
     await expect.poll(() => customer.getByTestId('record-verification').getAttribute('data-valid')).toBe('true');

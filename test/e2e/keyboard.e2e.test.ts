@@ -25,29 +25,45 @@ const focused = (page: Page) =>
  * Presses Tab (or Shift+Tab) until the focused element matches `selector`, as a keyboard user moves
  * through the page; fails with the path taken when it never gets there. Then checks what a sighted
  * keyboard user needs: the focus is visible, a ring of at least 2 px (outline or box-shadow) on the
- * element or on the box around it (the editor's text draws none of its own).
+ * element or on the box around it (the editor's text draws none of its own), at 3:1 or more against
+ * the background it is drawn on.
  */
 async function tabTo(page: Page, selector: string, options: { back?: boolean } = {}): Promise<void> {
   const path: string[] = [];
   for (let i = 0; i < MAX_TABS; i++) {
     if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) {
       const ring = await page.evaluate(() => {
-        const shows = (el: Element) => {
-          const s = getComputedStyle(el);
-          const outline =
-            s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor !== 'rgba(0, 0, 0, 0)';
-          return outline || s.boxShadow !== 'none';
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const luminance = (c: string) => {
+          const [r = 0, g = 0, b = 0] = rgb(c).map((v) => v / 255);
+          const lin = (v: number) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+        };
+        // What the ring is drawn on: the nearest box around it with a background of its own.
+        const behind = (el: Element) => {
+          for (let e = el.parentElement; e; e = e.parentElement) {
+            const bg = getComputedStyle(e).backgroundColor;
+            if ((rgb(bg)[3] ?? 1) > 0) return bg;
+          }
+          return 'rgb(255, 255, 255)';
         };
         const el = document.activeElement;
-        if (!el) return false;
-        if (!el.matches(':focus-visible')) return false;
+        if (!el?.matches(':focus-visible')) return { shown: false, contrast: 0 };
         // The element itself, or the box drawn around it for it (the editor, a choice's label).
         for (let e: Element | null = el, up = 0; e && up < 3; e = e.parentElement, up++) {
-          if (shows(e)) return true;
+          const s = getComputedStyle(e);
+          if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && (rgb(s.outlineColor)[3] ?? 1) > 0) {
+            const [a, b] = [luminance(s.outlineColor), luminance(behind(e))];
+            return { shown: true, contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+          }
+          // A ring drawn as a shadow: its colour is not read here, only that it is there.
+          if (s.boxShadow !== 'none') return { shown: true, contrast: 3 };
         }
-        return false;
+        return { shown: false, contrast: 0 };
       });
-      expect(ring, `no visible focus indicator on ${await focused(page)}`).toBe(true);
+      expect(ring.shown, `no visible focus indicator on ${await focused(page)}`).toBe(true);
+      // WCAG 1.4.11: a focus ring stands out at 3:1 from what is around it.
+      expect(ring.contrast, `the focus ring on ${await focused(page)} is too faint`).toBeGreaterThanOrEqual(3);
       return;
     }
     await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab');
