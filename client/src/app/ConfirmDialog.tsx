@@ -11,13 +11,17 @@ export interface ConfirmOptions {
   danger?: boolean;
 }
 
+/** What Tab can reach inside the dialog (its body may hold a link or a field besides the two buttons). */
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
 interface Pending extends ConfirmOptions {
   resolve: (ok: boolean) => void;
 }
 
 /**
- * Asks before an irreversible action, in a native modal `<dialog>`: the browser keeps focus inside it
- * and the rest of the page inert, Escape cancels, and focus goes back to the control that opened it.
+ * Asks before an irreversible action, in a native modal `<dialog>`: the browser makes the rest of the
+ * page inert, Tab and Shift+Tab cycle between its buttons, Escape cancels, and focus goes back to the
+ * control that opened it (checked in test/e2e/keyboard.e2e.test.ts).
  * `confirm(options)` resolves true only when the person chose the action.
  */
 export function useConfirm(): { confirm: (options: ConfirmOptions) => Promise<boolean>; dialog: ReactNode } {
@@ -65,6 +69,23 @@ function ConfirmDialog({ options, onClose }: { options: ConfirmOptions; onClose:
       onCancel={(e) => {
         e.preventDefault();
         onClose(false);
+      }}
+      onKeyDown={(e) => {
+        // A modal dialog makes the page inert, but Tab past its last control still leaves it for the
+        // browser's own toolbar: keep the cycle inside the dialog, as a person expects.
+        if (e.key !== 'Tab' || !ref.current) return;
+        const controls = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+          (el) => !el.matches(':disabled'),
+        );
+        const first = controls[0];
+        const last = controls[controls.length - 1];
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last?.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first?.focus();
+        }
       }}
     >
       <h2 id={titleId}>{options.title}</h2>

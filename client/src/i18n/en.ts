@@ -95,6 +95,7 @@ export const en = {
     pastHint: 'Read only. Only the people who took part can open them.',
     pastWith: 'Private session with {{name}} (ended)',
     pastMine: 'Your private session with the mediator (ended)',
+    region: 'Private session: chat and shared notes',
   },
   activity: {
     agreement_frozen: '{{actor}} froze the agreement for signing',

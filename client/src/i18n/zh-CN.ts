@@ -94,6 +94,7 @@ export const zhCN: Messages = {
     pastHint: '只读。只有参与者本人能打开。',
     pastWith: '与{{name}}的单独会谈（已结束）',
     pastMine: '您与调解员的单独会谈（已结束）',
+    region: '单独会谈：聊天和共享笔记',
   },
   activity: {
     agreement_frozen: '{{actor}} 冻结了协议以供签署',

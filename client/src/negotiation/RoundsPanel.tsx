@@ -187,7 +187,8 @@ export function RoundsPanel({
                 {open === r.n && view && (
                   <div className="round-view" data-testid={`round-${r.n}-content`}>
                     <h4>{t('negotiation.rounds.text', { n: r.n })}</h4>
-                    <pre className="round-text" lang={language}>
+                    {/* Scrolls on its own when long: focusable, so the keyboard can scroll it too. */}
+                    <pre className="round-text" lang={language} tabIndex={0}>
                       {view.text}
                     </pre>
                     <h4>{t('negotiation.rounds.terms', { n: r.n })}</h4>
@@ -310,7 +311,8 @@ function DiffOutput({
 export function DiffText({ parts, lang }: { parts: readonly DiffPart[]; lang?: CaseLanguage }) {
   const { t } = useTranslation();
   return (
-    <div className="diff-text">
+    // Scrolls on its own when long: focusable, so the keyboard can scroll it too.
+    <div className="diff-text" tabIndex={0}>
       {withContext(parts).map((p, i) =>
         p.kind === 'skip' ? (
           <span key={i} className="diff-skip">

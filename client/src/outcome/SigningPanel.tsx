@@ -135,7 +135,14 @@ export function SigningPanel({
       {freeze && (
         <>
           <p className="muted">{sealed ? t('signing.sealedText') : t('signing.frozen')}</p>
-          <pre className="frozen-text" data-testid="frozen-text" lang={language}>
+          {/* Scrolls on its own when long: focusable, so the keyboard can scroll it too (WCAG 2.1.1). */}
+          <pre
+            className="frozen-text"
+            data-testid="frozen-text"
+            lang={language}
+            tabIndex={0}
+            aria-labelledby="signing-title"
+          >
             {freeze.text}
           </pre>
           <p className="fingerprint">

@@ -47,7 +47,8 @@ export function ActivityFeed({ entries, timeZone }: { entries: Activity[]; timeZ
       {entries.length === 0 ? (
         <p className="muted">{t('activity.empty')}</p>
       ) : (
-        <ol className="activity-list" data-testid="activity">
+        // Scrolls on its own: focusable, so the keyboard can scroll it too (WCAG 2.1.1).
+        <ol className="activity-list" data-testid="activity" tabIndex={0} aria-labelledby="activity-title">
           {[...entries].reverse().map((a) => (
             <li key={a.id} data-kind={a.kind}>
               <time dateTime={a.at}>{formatDateTime(a.at, i18n.language, timeZone)}</time>{' '}

@@ -25,7 +25,8 @@ export function CaucusPanel(props: CaucusProps) {
   const { room, partyUserId, partyName, isMediator } = props;
   const title = isMediator ? t('caucus.chatWith', { name: partyName }) : t('caucus.chatWithMediator');
   return (
-    <section className="caucus" data-testid="caucus-panel" aria-label={title}>
+    // Named apart from the chat inside it, which carries `title`: two regions of one name cannot be told apart.
+    <section className="caucus" data-testid="caucus-panel" aria-label={t('caucus.region')}>
       <ChatPanel
         room={room}
         channel={caucusChannel(partyUserId)}
