@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { CaseProgress } from '@accord/shared';
 import { api } from '../app/api';
 
@@ -13,14 +13,23 @@ export function useProgress(caseId: string, token: string): { progress: CaseProg
   }, [caseId, token]);
   useEffect(() => {
     reload();
-    const socket = io('/track', { auth: { token, caseId } });
-    socket.on('case:progress', (p: CaseProgress) => {
-      if (p.caseId === caseId) setProgress(p);
+    let socket: Socket | null = null;
+    let closed = false;
+    // The live channel's library is a chunk of its own, fetched while the progress above loads: the
+    // page can be read before it arrives, and a phone on a slow network gets the page first.
+    void import('socket.io-client').then(({ io }) => {
+      if (closed) return;
+      socket = io('/track', { auth: { token, caseId } });
+      socket.on('case:progress', (p: CaseProgress) => {
+        if (p.caseId === caseId) setProgress(p);
+      });
+      // After a reconnect (and at the first connect, since the library came later), what changed
+      // meanwhile is fetched again.
+      socket.on('connect', reload);
     });
-    // After a reconnect, what changed meanwhile is fetched again.
-    socket.on('connect', reload);
     return () => {
-      socket.disconnect();
+      closed = true;
+      socket?.disconnect();
     };
   }, [caseId, token, reload]);
   return { progress, reload };
