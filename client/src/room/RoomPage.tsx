@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   JOINT,
@@ -164,9 +164,8 @@ export function RoomPage({
   const [seen, setSeen] = useState<TabsSeen>(NOTHING_SEEN);
   const loaded = admitted && negotiation !== null;
   const nextSeen = phone ? markSeen(seen, tab, tabInputs, loaded) : seen;
-  useEffect(() => {
-    if (nextSeen !== seen) setSeen(nextSeen);
-  }, [nextSeen, seen]);
+  // Kept while rendering (React's way to follow derived state): the badges below already use nextSeen.
+  if (nextSeen !== seen) setSeen(nextSeen);
   const badges = tabBadges(tab, tabInputs, nextSeen);
   const selectTab = (next: RoomTab) => {
     setChosen(next);

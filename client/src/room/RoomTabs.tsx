@@ -45,20 +45,17 @@ export function useVisibleHeight(on: boolean): void {
  */
 export function useChangedWhileAway(doc: Y.Doc | null, provider: WebsocketProvider | null, away: boolean): boolean {
   const [changed, setChanged] = useState(false);
-  const awayRef = useRef(away);
-  awayRef.current = away;
+  // Back on the tab: seen (set while rendering, React's way to reset state on a prop's change).
+  if (!away && changed) setChanged(false);
   useEffect(() => {
-    if (!away) setChanged(false);
-  }, [away]);
-  useEffect(() => {
-    if (!doc || !provider) return;
+    if (!doc || !provider || !away) return;
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       // A remote change comes through the provider; before its first sync that is only catching up.
-      if (origin === provider && provider.synced && awayRef.current) setChanged(true);
+      if (origin === provider && provider.synced) setChanged(true);
     };
     doc.on('update', onUpdate);
     return () => doc.off('update', onUpdate);
-  }, [doc, provider]);
+  }, [doc, provider, away]);
   return changed;
 }
 
