@@ -29,12 +29,23 @@ export function useVisibleHeight(on: boolean): void {
     const vv = window.visualViewport;
     if (!on || !vv) return;
     const root = document.documentElement;
-    const set = () => root.style.setProperty('--room-vh', `${Math.round(vv.height)}px`);
+    // The tallest the screen was at this width: much shorter than that, the keyboard is up, and the
+    // chat takes all that is visible under the tabs (the header scrolled away) rather than the first screen.
+    let tallest = 0;
+    let width = 0;
+    const set = () => {
+      if (vv.width !== width) [tallest, width] = [0, vv.width];
+      tallest = Math.max(tallest, vv.height);
+      root.style.setProperty('--room-vh', `${Math.round(vv.height)}px`);
+      if (vv.height < tallest * 0.75) root.dataset.keyboard = 'up';
+      else delete root.dataset.keyboard;
+    };
     set();
     vv.addEventListener('resize', set);
     return () => {
       vv.removeEventListener('resize', set);
       root.style.removeProperty('--room-vh');
+      delete root.dataset.keyboard;
     };
   }, [on]);
 }
