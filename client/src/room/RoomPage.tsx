@@ -126,13 +126,14 @@ export function RoomPage({
 
   // The phone's tabs. Every part stays mounted when its tab is closed (a draft, a scroll position, the
   // call's media survive switching); a tab chosen by hand is kept, else the agreement comes first while
-  // it asks for this person's signature or is sealed, the chat otherwise.
+  // it asks for this person's signature or is sealed, then the call while in it (back by itself after a
+  // reload), the chat otherwise.
   const phone = useMediaQuery(PHONE_QUERY);
   useVisibleHeight(phone);
   const [chosen, setChosen] = useState<RoomTab | null>(null);
   const callShown = admitted && you !== undefined && can(you.role, 'call.join');
   const tabs: RoomTab[] = callShown ? ['chat', 'agreement', 'people', 'call'] : ['chat', 'agreement', 'people'];
-  const fallback: RoomTab = mustSign || room.outcome?.sealed ? 'agreement' : 'chat';
+  const fallback: RoomTab = mustSign || room.outcome?.sealed ? 'agreement' : call.inCall ? 'call' : 'chat';
   const tab: RoomTab = chosen !== null && tabs.includes(chosen) ? chosen : fallback;
   const onPhone = (part: RoomTab) => phone && tab === part;
   const agreementAway = useChangedWhileAway(
