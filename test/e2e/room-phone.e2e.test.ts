@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
+import { agreeEveryClause } from './consent-support';
 
 /**
  * The room made for a phone: below 768 px one part at a time in tabs (chat, agreement, people, call),
@@ -227,6 +228,25 @@ describe.skipIf(!chromiumOrSkip())('the room on a phone, in real Chromium', () =
     expect(new Set(boxes.map((b) => Math.round(b.y))).size).toBe(1);
     expect(await d.getByTestId('call-panel').isVisible()).toBe(true);
     await screenshot(d, 'desktop-room-mediator');
+  });
+
+  it('in signing every tab fits 320 px, and a phone not yet told where to look opens on the text to sign', async () => {
+    const { customer, platform, mediatorDesk, mediatorPhone } = pages;
+    await tab(platform, 'agreement').click();
+    await agreeEveryClause({ customer, platform }, mediatorDesk);
+    await mediatorDesk.getByTestId('phase-signing').click();
+    await platform.getByTestId('frozen-text').waitFor();
+    await everyTabFits('platform', 'phone-signing');
+    // A fresh page of the customer's (no tab chosen yet): the text to sign first.
+    const fresh = await customer.context().newPage();
+    await fresh.goto(`${t.url}/cases/${c.caseId}`);
+    await fresh.getByTestId('frozen-text').waitFor();
+    expect(await tab(fresh, 'agreement').getAttribute('aria-selected')).toBe('true');
+    expect(await overflow(fresh)).toBe(0);
+    await screenshot(fresh, 'phone-signing-customer-first');
+    await fresh.close();
+    await tab(mediatorPhone, 'people').click();
+    expect(await overflow(mediatorPhone)).toBe(0);
   });
 
   it('after the session ends every tab still fits 320 px, and the outcome comes first', async () => {
