@@ -8,6 +8,7 @@ import { ARTIFACTS, chromiumOrSkip, launchChromium, screenshot } from '../helper
 import { complaint, form, pdf } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { startServer, type TestServer } from '../helpers/server';
 
 /** What no screen shows: type and fee codes, a proposal item's id, cents, ISO dates. */
@@ -30,6 +31,7 @@ describe.skipIf(!chromiumOrSkip())('the mediation assistant in the room, in Chro
     await page.goto(url);
     await page.getByTestId('pin-notice').waitFor();
     await page.getByTestId('pin-notice').getByRole('button').click();
+    await openRoomTab(page, 'agreement');
     await page.getByTestId('agreement-editor').waitFor();
   };
   const shot = async (page: Page, name: string, testId?: string) => {

@@ -6,6 +6,7 @@ import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { onCleanup } from '../helpers/cleanup';
 import { freePort } from '../helpers/net';
 import { repoRoot, spawnServer, type ServerProcess } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { makeTempDir, startServer, type TestCase } from '../helpers/server';
 import {
   callPanelShot,
@@ -123,6 +124,7 @@ describe.skipIf(!chromiumOrSkip())('the call survives reloads, a server restart 
     for (const party of PARTIES) {
       await pages[party].waitForURL(`**/cases/${c.caseId}`);
       await connected(pages[party]).waitFor();
+      await openRoomTab(pages[party], 'call');
     }
   });
 

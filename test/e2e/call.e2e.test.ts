@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import {
   callPanelShot,
@@ -76,6 +77,7 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
     for (const party of PARTIES) {
       await pages[party].waitForURL(`**/cases/${c.caseId}`);
       await pages[party].locator('[data-testid="connection"] [data-state="connected"]').waitFor();
+      await openRoomTab(pages[party], 'call');
     }
   });
 
@@ -315,6 +317,7 @@ describe.skipIf(!chromiumOrSkip())('the call in real Chromium with fake camera a
 
       await customer.reload();
       await customer.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
+      await openRoomTab(customer, 'call');
       await customer.locator('[data-testid="call-panel"][data-in-call="false"]').waitFor();
       expect(await customer.getByTestId('call-join').isVisible()).toBe(true);
       expect(await mediaRequests(customer)).toBe(0);

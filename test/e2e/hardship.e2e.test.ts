@@ -8,6 +8,7 @@ import { connectRoom } from '../helpers/clients';
 import { complaint, form, pdf, png } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { startServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';
@@ -160,6 +161,7 @@ describe.skipIf(!chromiumOrSkip())('hardship, declared and seen, in Chromium', (
     // In the room the customer sees it too, and may change it from there.
     await customer.goto(`${t.url}/cases/${c}`);
     await expect.poll(() => customer.getByTestId('hardship-view').getAttribute('data-kind')).toBe('illness');
+    await openRoomTab(customer, 'people');
     await customer.getByTestId('hardship-declare').click();
     await customer.getByTestId('hardship-kind').selectOption('accident');
     await customer.getByTestId('hardship-submit').click();

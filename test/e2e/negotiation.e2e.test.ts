@@ -7,6 +7,7 @@ import { AgreementDoc, computePlan, readTermsMap, termsPlan, verifyOutcome, type
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { pdf } from '../helpers/files';
 import { repoRoot } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { NAMES, makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
 import { agreeEveryClause } from './consent-support';
 
@@ -45,6 +46,7 @@ describe.skipIf(!chromiumOrSkip())(
         const context = await browser.newContext(DEVICE[party]);
         pages[party] = await context.newPage();
         await pages[party].goto(c.inviteUrls[party]);
+        await openRoomTab(pages[party], 'agreement');
         await pages[party].getByTestId('agreement-editor').waitFor();
       }
     });
@@ -56,6 +58,7 @@ describe.skipIf(!chromiumOrSkip())(
 
     it('the borrower declares a job loss with proof from the room; the mediator and the lender see it', async () => {
       const page = pages.customer;
+      await openRoomTab(page, 'people');
       await page.getByTestId('hardship-declare').click();
       await page.getByTestId('hardship-kind').selectOption('job_loss');
       await page.getByTestId('hardship-since').fill('2026-09-30');
@@ -79,6 +82,7 @@ describe.skipIf(!chromiumOrSkip())(
 
     it('the lender proposes a plan in the terms panel; everyone sees the schedule and its cost update', async () => {
       await pages.mediator.getByTestId('phase-drafting').click();
+      await openRoomTab(pages.customer, 'agreement');
       const m = pages.mediator;
       await m.getByTestId('agreement-editor').click();
       await m.keyboard.type('因申请人失业，双方同意按下列还款计划分期偿还剩余欠款。');

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { computePlan, dateText, formatCents, type PlanInput } from '@accord/shared';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 
 /** Types a value into a term or plan input and saves it (Enter), as a person does. */
@@ -44,6 +45,7 @@ describe.skipIf(!chromiumOrSkip())('the repayment plan in the room, in real Chro
       page.on('pageerror', (err) => console.error(`[${role}] page error:`, err));
       await page.goto(c.inviteUrls[role]);
       await page.waitForURL(`**/cases/${c.caseId}`);
+      await openRoomTab(page, 'agreement');
       await page.getByTestId('term-amountAgreedCents').waitFor();
     }
   });
@@ -138,7 +140,9 @@ describe.skipIf(!chromiumOrSkip())('the repayment plan in the room, in real Chro
     expect(await mediator.locator('#plan-rate-error').innerText()).toMatch(/two decimals/);
     // What is stored did not change.
     expect(await customer.getByTestId('plan-rate').inputValue()).toBe('45');
+    await openRoomTab(customer, 'people');
     const feed = await customer.locator('[data-testid="activity"] li[data-kind="terms.changed"]').allInnerTexts();
+    await openRoomTab(customer, 'agreement');
     expect(feed.some((l) => l.includes('计划年利率') && l.includes('45%'))).toBe(true);
     expect(feed.join('\n')).not.toMatch(/planRateBp|4500|equal_instalment/);
   });

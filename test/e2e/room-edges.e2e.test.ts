@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 
 const messageTexts = (p: Page) => p.locator('[data-testid="message"] .text').allInnerTexts();
@@ -77,6 +78,7 @@ describe.skipIf(!chromiumOrSkip())('the room’s rough edges, in real Chromium',
     await mediator.keyboard.type('01152027');
     await mediator.keyboard.press('Tab');
     await expect.poll(() => customer.getByTestId('term-firstDueDate').inputValue()).toBe('2027-01-15');
+    await openRoomTab(customer, 'agreement');
     await customer.getByTestId('term-firstDueDate').scrollIntoViewIfNeeded();
     await screenshot(customer, 'edges-date-tab');
   });

@@ -4,9 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
+import { openRoomTab } from '../helpers/room-tabs';
 import { NAMES, startServer, type TestCase, type TestServer } from '../helpers/server';
 
-const feed = (p: Page) => p.locator('[data-testid="activity"] li[data-kind="terms.changed"]').allInnerTexts();
+/** The feed's term changes; on a phone it is on the people tab, and the terms on the agreement tab after. */
+const feed = async (p: Page) => {
+  await openRoomTab(p, 'people');
+  const texts = await p.locator('[data-testid="activity"] li[data-kind="terms.changed"]').allInnerTexts();
+  await openRoomTab(p, 'agreement');
+  return texts;
+};
 const field = (p: Page, key: string) => p.getByTestId(`term-${key}`);
 const changedBy = (p: Page, key: string) => p.getByTestId(`term-${key}-changed`);
 
@@ -47,6 +54,7 @@ describe.skipIf(!chromiumOrSkip())('settlement term history, in real Chromium', 
       await page.goto(c.inviteUrls[role]);
       await page.waitForURL(`**/cases/${c.caseId}`);
       await page.locator('[data-testid="connection"] [data-state="connected"]').waitFor();
+      await openRoomTab(page, 'agreement');
       await field(page, 'amountAgreedCents').waitFor();
     }
   });
@@ -187,8 +195,12 @@ describe.skipIf(!chromiumOrSkip())('settlement term history, in real Chromium', 
     await replaced.getByRole('button', { name: customerWon ? 'OK' : '知道了' }).click();
     expect(await replaced.count()).toBe(0);
     await loser.reload();
+    await openRoomTab(loser, 'agreement');
     await field(loser, 'feesWaivedCents').waitFor();
-    await loser.locator('[data-testid="activity"] li[data-kind="terms.changed"]').first().waitFor();
+    await loser
+      .locator('[data-testid="activity"] li[data-kind="terms.changed"]')
+      .first()
+      .waitFor({ state: 'attached' });
     expect(await loser.getByTestId('term-feesWaivedCents-replaced').count()).toBe(0);
   });
 });

@@ -1,11 +1,12 @@
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { EditorContent, useEditor } from '@tiptap/react';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { AgreementDoc } from '@accord/shared';
+import { CaretLabels } from './caretLabels';
 import { agreementSchemaExtensions } from './extensions';
 
 export interface CaretUser {
@@ -35,13 +36,16 @@ export function AgreementEditor({
   readOnlyHint?: string;
 }) {
   const { t } = useTranslation();
+  // Other people's caret names fade while they are still, so they do not hide the line above.
+  const labels = useMemo(() => new CaretLabels(provider.awareness), [provider]);
+  useEffect(() => labels.start(), [labels]);
   const editor = useEditor(
     {
       extensions: [
         // The shared agreement schema (undo history comes from Yjs, per user, not from ProseMirror).
         ...agreementSchemaExtensions(),
         Collaboration.configure({ document: doc, field }),
-        CollaborationCaret.configure({ provider, user }),
+        CollaborationCaret.configure({ provider, user, render: labels.render }),
       ],
       editable,
       editorProps: {

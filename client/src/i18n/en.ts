@@ -836,6 +836,24 @@ export const en = {
     },
     empty: 'No cases in this range.',
   },
+  roomTabs: {
+    label: 'Parts of the room',
+    chat: 'Chat',
+    agreement: 'Agreement',
+    people: 'People',
+    call: 'Call',
+    changed: '(changed)',
+    count: {
+      chat_one: '{{count}} unread message',
+      chat_other: '{{count}} unread messages',
+      agreement_one: '{{count}} change',
+      agreement_other: '{{count}} changes',
+      people_one: '{{count}} waiting for you',
+      people_other: '{{count}} waiting for you',
+      call_one: '{{count}} person in the call',
+      call_other: '{{count}} people in the call',
+    },
+  },
   assistant: assistantEn,
 };
 

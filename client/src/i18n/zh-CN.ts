@@ -808,5 +808,23 @@ export const zhCN: Messages = {
     },
     empty: '此范围内没有案件。',
   },
+  roomTabs: {
+    label: '调解室各部分',
+    chat: '聊天',
+    agreement: '协议',
+    people: '参与者',
+    call: '通话',
+    changed: '（有更新）',
+    count: {
+      chat_one: '{{count}} 条未读消息',
+      chat_other: '{{count}} 条未读消息',
+      agreement_one: '{{count}} 处更新',
+      agreement_other: '{{count}} 处更新',
+      people_one: '{{count}} 项待您处理',
+      people_other: '{{count}} 项待您处理',
+      call_one: '通话中 {{count}} 人',
+      call_other: '通话中 {{count}} 人',
+    },
+  },
   assistant: assistantZhCN,
 };

@@ -14,6 +14,8 @@ interface CaucusProps {
   partyName: string;
   isMediator: boolean;
   caret: CaretUser;
+  /** False while the chat's tab is closed on a phone (see ChatPanel). */
+  active?: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export function CaucusPanel(props: CaucusProps) {
         room={room}
         channel={caucusChannel(partyUserId)}
         canWrite
+        active={props.active ?? true}
         title={title}
         readOnlyHint={t('caucus.readOnly')}
       />

@@ -15,6 +15,7 @@ export function ChatPanel({
   readOnlyHint,
   domId,
   testId,
+  active = true,
 }: {
   room: RoomApi;
   channel: Channel;
@@ -24,6 +25,8 @@ export function ChatPanel({
   /** Prefix of the element ids, where the same channel kind is shown twice (a past caucus beside an open one). */
   domId?: string;
   testId?: string;
+  /** False while its tab is closed on a phone: then nothing arriving counts as read. */
+  active?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const { me } = room;
@@ -51,6 +54,32 @@ export function ChatPanel({
     previousHeight.current = list.scrollHeight;
   }, [chat.messages, chat.outbox]);
 
+  // A closed tab shows no list (and may have reset its scroll): it comes back where it was left, at the
+  // end if it was at the end.
+  const wasAtBottom = useRef(true);
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    if (!active) {
+      wasAtBottom.current = atBottom.current;
+      return;
+    }
+    atBottom.current = wasAtBottom.current;
+    if (atBottom.current) list.scrollTop = list.scrollHeight;
+    previousHeight.current = list.scrollHeight;
+  }, [active]);
+
+  // The list shrinks as the on-screen keyboard comes up (the chat tab on a phone): the end stays in sight.
+  useEffect(() => {
+    const list = listRef.current;
+    if (!list || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current && list.clientHeight > 0) list.scrollTop = list.scrollHeight;
+    });
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, []);
+
   // A channel opened for the first time on this device (a caucus) starts from its latest page.
   const empty = chat.messages.length === 0 && chat.hasOlder;
   const connected = room.status === 'connected';
@@ -63,18 +92,18 @@ export function ChatPanel({
   const last = chat.messages.at(-1)?.seq ?? 0;
   useEffect(() => {
     const mark = () => {
-      const viewing = atBottom.current && document.visibilityState === 'visible';
+      const viewing = active && atBottom.current && document.visibilityState === 'visible';
       room.setViewing(channel, viewing);
       if (viewing && last > chat.lastReadSeq) room.markRead(channel, last);
     };
     mark();
     document.addEventListener('visibilitychange', mark);
     return () => document.removeEventListener('visibilitychange', mark);
-  }, [last, chat.lastReadSeq, room, channel]);
+  }, [last, chat.lastReadSeq, room, channel, active]);
 
   const onScroll = () => {
     const list = listRef.current;
-    if (!list) return;
+    if (!list || !active) return;
     atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     room.setViewing(channel, atBottom.current && document.visibilityState === 'visible');
     if (atBottom.current && last > chat.lastReadSeq) room.markRead(channel, last);

@@ -1,8 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   JOINT,
   ROLE_COLOURS,
+  caucusChannel,
+  negotiationProgress,
   can,
   isParty as isPartyRole,
   mayEditAgreement,
@@ -10,6 +12,7 @@ import {
   clauseConsent,
   partiesMayPost,
   type CaseRole,
+  type Channel,
 } from '@accord/shared';
 import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
 import { TermsPanel } from '../agreement/TermsPanel';
@@ -33,6 +36,9 @@ import { ModeratorPanel } from './ModeratorPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { RoomBanner } from './RoomBanner';
 import { useRoom } from './useRoom';
+import { channelState } from './roomChat';
+import { NOTHING_SEEN, markSeen, tabBadges, type RoomTab, type TabInputs, type TabsSeen } from './roomTabs';
+import { PHONE_QUERY, RoomTabs, tabPanelProps, useChangedWhileAway, useMediaQuery, useVisibleHeight } from './RoomTabs';
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { useHashedClauses } from '../negotiation/useClauses';
 import { AssistantPanel } from '../assistant/AssistantPanel';
@@ -47,7 +53,13 @@ const LINK_KINDS = new Set<string>([
   'pin.delivered',
 ]);
 
-/** The mediation room: banner, participants and controls, chat (joint and private), the agreement. */
+/** Activity shown on the agreement tab (terms, the assistant's clauses): no news for the people tab. */
+const AGREEMENT_KINDS = new Set<string>(['terms.changed', 'assistant.clause_added']);
+
+/**
+ * The mediation room: banner, participants and controls, chat (joint and private), the agreement. On a
+ * desktop three columns; on a phone (PHONE_QUERY) the same three parts, and the call, as tabs.
+ */
 export function RoomPage({
   caseId,
   token,
@@ -112,6 +124,58 @@ export function RoomPage({
     [caucus],
   );
 
+  // The phone's tabs. Every part stays mounted when its tab is closed (a draft, a scroll position, the
+  // call's media survive switching); a tab chosen by hand is kept, else the agreement comes first while
+  // it asks for this person's signature or is sealed, then the call while in it (back by itself after a
+  // reload), the chat otherwise.
+  const phone = useMediaQuery(PHONE_QUERY);
+  useVisibleHeight(phone);
+  const [chosen, setChosen] = useState<RoomTab | null>(null);
+  const callShown = admitted && you !== undefined && can(you.role, 'call.join');
+  const tabs: RoomTab[] = callShown ? ['chat', 'agreement', 'people', 'call'] : ['chat', 'agreement', 'people'];
+  const fallback: RoomTab = mustSign || room.outcome?.sealed ? 'agreement' : call.inCall ? 'call' : 'chat';
+  const tab: RoomTab = chosen !== null && tabs.includes(chosen) ? chosen : fallback;
+  const onPhone = (part: RoomTab) => phone && tab === part;
+  const agreementAway = useChangedWhileAway(
+    agreement?.doc ?? null,
+    agreement?.provider ?? null,
+    phone && tab !== 'agreement',
+  );
+  const caucusChat = inCaucus && caucus ? caucusChannel(caucus.userId) : null;
+  const outcome = room.outcome;
+  const tabInputs: TabInputs = {
+    chats: [JOINT as Channel, ...(caucusChat ? [caucusChat] : [])].map((channel) => ({
+      channel,
+      ...channelState(room.chat, channel),
+    })),
+    me,
+    agreementVersion: [
+      outcome?.freeze?.fingerprint ?? '',
+      outcome?.signers.filter((s) => s.signedAt !== null).length ?? 0,
+      outcome?.sealed ? 'sealed' : '',
+      negotiation ? negotiationProgress(negotiation) : 0,
+      state?.agreementLocked ?? false,
+    ].join('|'),
+    agreementChangedAway: agreementAway,
+    // Who knocks at the waiting room now, and raised hands: what the mediator must answer.
+    peopleAttention: isMediator ? room.participants.filter((p) => (!p.admitted && p.online) || p.handRaised).length : 0,
+    peopleVersion: String(room.activity.filter((a) => !AGREEMENT_KINDS.has(a.kind)).length),
+    inCall: call.peers.length + (call.inCall ? 1 : 0),
+  };
+  const [seen, setSeen] = useState<TabsSeen>(NOTHING_SEEN);
+  const loaded = admitted && negotiation !== null;
+  const nextSeen = phone ? markSeen(seen, tab, tabInputs, loaded) : seen;
+  // Kept while rendering (React's way to follow derived state): the badges below already use nextSeen.
+  if (nextSeen !== seen) setSeen(nextSeen);
+  const badges = tabBadges(tab, tabInputs, nextSeen);
+  const selectTab = (next: RoomTab) => {
+    setChosen(next);
+    // The strip stays stuck at the top: a tab opened from further down starts at its own top.
+    const strip = document.querySelector('.room-tabs');
+    const top = strip ? strip.getBoundingClientRect().top + window.scrollY : 0;
+    if (window.scrollY > top) window.scrollTo({ top });
+  };
+
   if (room.status === 'denied') {
     return (
       <section className="page-message">
@@ -160,12 +224,14 @@ export function RoomPage({
         {connection}
       </header>
       {state && <RoomBanner state={state} me={me} mine={mine} />}
-      {admitted && you && can(you.role, 'call.join') && (
-        <CallPanel call={call} me={me} myName={you.displayName} myRole={you.role} caucus={callCaucus} />
+      {phone && <RoomTabs tabs={tabs} active={tab} badges={badges} onSelect={selectTab} />}
+      {callShown && you && (
+        <div className="room-call" {...tabPanelProps(phone, 'call', tab)}>
+          <CallPanel call={call} me={me} myName={you.displayName} myRole={you.role} caucus={callCaucus} />
+        </div>
       )}
-      {/* On a phone the outcome comes first while it asks for your signature, and once it is sealed. */}
-      <div className={mustSign || room.outcome?.sealed ? 'room-grid sign-first' : 'room-grid'}>
-        <div className="side">
+      <div className={phone ? `room-grid room-tabbed room-tab-${tab}` : 'room-grid'}>
+        <div className="side" {...tabPanelProps(phone, 'people', tab)}>
           <ParticipantsPanel participants={room.participants} typing={room.typing(JOINT)} me={room.me} />
           {isParty && state?.phase !== 'concluded' && (
             <button
@@ -198,10 +264,11 @@ export function RoomPage({
           <RoomHardship room={room} caseId={caseId} token={token} role={myRole} />
           <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
         </div>
-        <div className="conversation">
+        <div className="conversation" {...tabPanelProps(phone, 'chat', tab)}>
           <ChatPanel
             room={room}
             channel={JOINT}
+            active={!phone || onPhone('chat')}
             canWrite={canChat}
             title={t('chat.title')}
             readOnlyHint={
@@ -217,6 +284,7 @@ export function RoomPage({
               partyName={caucus.displayName}
               isMediator={isMediator}
               caret={caret}
+              active={!phone || onPhone('chat')}
             />
           )}
           {isMediator && (
@@ -237,7 +305,7 @@ export function RoomPage({
             caucuses={room.caucuses}
           />
         </div>
-        <div className="agreement-col">
+        <div className="agreement-col" {...tabPanelProps(phone, 'agreement', tab)}>
           <section className="panel agreement" aria-labelledby="agreement-title">
             <h2 id="agreement-title">{t('agreement.title')}</h2>
             {room.outcome && (room.outcome.freeze ?? room.outcome.sealed) && room.welcome && (
