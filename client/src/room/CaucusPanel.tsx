@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { caucusChannel, caucusNotesName, mediatorNotesName, type CaucusSummary } from '@accord/shared';
-import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
+import type { CaretUser } from '../agreement/AgreementEditor';
+import { AgreementEditor } from './lazyPanels';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { ChatPanel } from './ChatPanel';
 import type { RoomApi } from './useRoom';

@@ -14,14 +14,14 @@ import {
   type CaseRole,
   type Channel,
 } from '@accord/shared';
-import { AgreementEditor, type CaretUser } from '../agreement/AgreementEditor';
+import type { CaretUser } from '../agreement/AgreementEditor';
+import { AgreementEditor, AssistantPanel, CallPanel } from './lazyPanels';
 import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
 import { EndWithoutAgreement, SigningPanel } from '../outcome/SigningPanel';
 import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
-import { CallPanel } from '../call/CallPanel';
 import { useCall } from '../call/useCall';
 import { RoomHardship } from '../hardship/RoomHardship';
 import { SurveyCard } from '../surveys/SurveyCard';
@@ -41,7 +41,6 @@ import { NOTHING_SEEN, markSeen, tabBadges, type RoomTab, type TabInputs, type T
 import { PHONE_QUERY, RoomTabs, tabPanelProps, useChangedWhileAway, useMediaQuery, useVisibleHeight } from './RoomTabs';
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { useHashedClauses } from '../negotiation/useClauses';
-import { AssistantPanel } from '../assistant/AssistantPanel';
 import { useProvenance } from '../assistant/provenance';
 
 /** Activity after which the mediator's list of removed participants and links is read again. */
