@@ -7,8 +7,8 @@ import type { CallPanel as Call } from '../call/CallPanel';
 /**
  * The room's heavy parts, each its own chunk, loaded where they are shown: the editor (ProseMirror and
  * Tiptap) with the agreement, the call's panel with the call, the assistant for the mediator. The room
- * opens (chat, people, the banner) without waiting for them; on a phone the editor loads when the
- * agreement tab is first opened (the room budget in test/integration/bundle-budget.test.ts).
+ * opens (chat, people, the banner) and can be used without waiting for them; they arrive just after
+ * (the room budget in test/integration/bundle-budget.test.ts).
  */
 function Loading({ className }: { className: string }) {
   const { t } = useTranslation();
