@@ -55,11 +55,12 @@ export const i18nReady = i18next
   });
 
 // The page's language follows the UI's, from the first render (the detected language included).
-const setLang = (lng: string) => {
-  document.documentElement.lang = lng.startsWith('zh') ? 'zh-CN' : 'en';
+// The language is known once its strings have loaded (the backend is asynchronous), not at once.
+const setLang = (lng: string | undefined) => {
+  if (lng) document.documentElement.lang = lng.startsWith('zh') ? 'zh-CN' : 'en';
 };
-setLang(i18next.language);
 i18next.on('languageChanged', setLang);
+void i18nReady.then(() => setLang(i18next.resolvedLanguage ?? i18next.language));
 
 /** All strings of the page's language (and of a language switched to later), before a page that needs them. */
 export async function loadAllStrings(): Promise<void> {
