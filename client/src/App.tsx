@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorBoundary } from 'react-error-boundary';
 import { LanguageSwitch } from './app/LanguageSwitch';
 import { navigate, useRoute, type Route } from './app/router';
 import { roomSessions, staffSession } from './app/session';
@@ -45,6 +46,22 @@ const StaffCasePage = lazy(() => load.staffCase().then((m) => ({ default: m.Staf
 const AccountsPage = lazy(() => load.accounts().then((m) => ({ default: m.AccountsPage })));
 const MediatorsPage = lazy(() => load.mediators().then((m) => ({ default: m.MediatorsPage })));
 const DashboardPage = lazy(() => load.dashboard().then((m) => ({ default: m.DashboardPage })));
+
+/**
+ * A page whose code did not arrive (a weak network, a deploy since the page was opened): said in words,
+ * with the way out, instead of an empty screen. React keeps a failed chunk's failure, so it reloads.
+ */
+function PageFailed() {
+  const { t } = useTranslation();
+  return (
+    <div className="page-message" role="alert" data-testid="page-failed">
+      <p>{t('app.pageFailed')}</p>
+      <button type="button" onClick={() => window.location.reload()}>
+        {t('app.reload')}
+      </button>
+    </div>
+  );
+}
 
 /** A staff page opened signed out: off to the sign-in, which comes back here afterwards. */
 function SignInFirst() {
@@ -184,15 +201,21 @@ export function App() {
         <LanguageSwitch />
       </header>
       <main id="main">
-        <Suspense
-          fallback={
-            <p className="page-message" role="status">
-              {t('app.loading')}
-            </p>
-          }
+        <ErrorBoundary
+          FallbackComponent={PageFailed}
+          resetKeys={[route]}
+          onError={(error) => console.error('page failed to load', error)}
         >
-          {page}
-        </Suspense>
+          <Suspense
+            fallback={
+              <p className="page-message" role="status">
+                {t('app.loading')}
+              </p>
+            }
+          >
+            {page}
+          </Suspense>
+        </ErrorBoundary>
       </main>
     </>
   );

@@ -13,6 +13,8 @@ export const enPublic = {
     notFound: 'There is no page at this address.',
     backHome: 'Back to the home page',
     signInFirst: 'Please sign in first; taking you to the sign-in page…',
+    pageFailed: 'This page could not be loaded. Check your connection, then try again.',
+    reload: 'Try again',
     roomNotFound:
       'You have no access to this room. If your invite link no longer works, ask the mediator for a new one.',
     adminsOnly: 'This page is for administrators only.',

@@ -13,6 +13,8 @@ export const zhCNPublic: PublicMessages = {
     notFound: '此地址没有页面。',
     backHome: '返回首页',
     signInFirst: '请先登录，正在转到登录页…',
+    pageFailed: '页面没能加载。请检查网络连接，然后重试。',
+    reload: '重试',
     roomNotFound: '您无权进入此调解室。如果您的邀请链接已失效，请联系调解员获取新的链接。',
     adminsOnly: '此页面仅供管理员使用。',
     pageTitle: {
