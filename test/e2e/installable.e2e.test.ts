@@ -162,9 +162,17 @@ describe.skipIf(!chromiumOrSkip())(
       await phone.setOffline(true);
       await page.reload();
       await expectAppShell(page, path);
+      // The case as this phone last saw it, said to be that: not an empty page.
+      await page.getByTestId('tracking').waitFor();
+      const copy = page.getByTestId('progress-saved-copy');
+      expect(await copy.innerText()).toMatch(
+        /^您目前处于离线状态，以下是 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 时的进度；联网后会自动更新。$/,
+      );
+      expect(await page.getByTestId('tracking').innerText()).toContain(filed.caseNumber);
       await screenshot(page, 'installable-track-offline');
       await phone.setOffline(false);
       await page.getByTestId('tracking').waitFor();
+      await copy.waitFor({ state: 'detached' });
     });
 
     it('reopens the room without a network, from the cached app shell', async () => {

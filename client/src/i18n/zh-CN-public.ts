@@ -186,6 +186,9 @@ export const zhCNPublic: PublicMessages = {
     closed: '已结案',
   },
   track: {
+    offlineNothing: '您目前处于离线状态。联网后，这里会显示案件进度。',
+    savedCopyOffline: '您目前处于离线状态，以下是 {{time}} 时的进度；联网后会自动更新。',
+    savedCopyLoading: '以下是 {{time}} 时的进度，正在获取最新进度…',
     signInTitle: '查看办理进度',
     pin: 'PIN 码',
     signIn: '登录',

@@ -11,7 +11,8 @@ import { ProgressView } from './ProgressView';
 import { useProgress } from './useProgress';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
-import { caseTimeZone } from '../app/format';
+import { caseTimeZone, formatDateTime } from '../app/format';
+import { useOnline } from '../app/useOnline';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
 import { QuestionsPanel } from '../questions/QuestionsPanel';
@@ -65,8 +66,9 @@ export function TrackPage({ trackingId }: { trackingId: string }) {
 }
 
 function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
-  const { t } = useTranslation();
-  const { progress } = useProgress(caseId, token);
+  const { t, i18n } = useTranslation();
+  const { progress, savedAt } = useProgress(caseId, token);
+  const online = useOnline();
   const [answer, setAnswer] = useState('');
   const [evidenceVersion, setEvidenceVersion] = useState(0);
   const [surveyState, setSurveyState] = useState<SurveyState | null>(null);
@@ -88,7 +90,12 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       set(wordError(err));
     }
   };
-  if (!progress) return <p className="page-message">…</p>;
+  if (!progress)
+    return (
+      <p className="page-message" role="status">
+        {online ? t('app.loading') : t('track.offlineNothing')}
+      </p>
+    );
   const open = !['rejected', 'settled', 'not_settled', 'withdrawn', 'closed'].includes(progress.status);
 
   return (
@@ -96,6 +103,13 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       <h2>
         <span className="case-number">{progress.caseNumber}</span> {progress.title}
       </h2>
+      {savedAt && (
+        <p className="saved-copy" role="status" data-testid="progress-saved-copy">
+          {t(online ? 'track.savedCopyLoading' : 'track.savedCopyOffline', {
+            time: formatDateTime(savedAt, i18n.language),
+          })}
+        </p>
+      )}
       <NextStep
         progress={progress}
         token={token}

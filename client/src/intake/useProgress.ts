@@ -3,14 +3,53 @@ import type { Socket } from 'socket.io-client';
 import type { CaseProgress } from '@accord/shared';
 import { api } from '../app/api';
 
+/** The last progress this device saw of a case, so the tracking page opens offline (from the home screen). */
+const key = (caseId: string) => `accord.progress.${caseId}`;
+interface Saved {
+  at: string;
+  progress: CaseProgress;
+}
+
+function readSaved(caseId: string): Saved | null {
+  try {
+    const saved = JSON.parse(localStorage.getItem(key(caseId)) ?? 'null') as Saved | null;
+    // Written by this hook from answers checked by their schema; a shape check drops a damaged entry.
+    return saved && typeof saved.at === 'string' && saved.progress?.caseId === caseId ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface Progress {
+  progress: CaseProgress | null;
+  /** When the progress shown was received, while it is this device's copy and not yet fresh from the server. */
+  savedAt: string | null;
+  reload: () => void;
+}
+
 /** A case's progress, fetched once and then updated live over the `/track` namespace. */
-export function useProgress(caseId: string, token: string): { progress: CaseProgress | null; reload: () => void } {
-  const [progress, setProgress] = useState<CaseProgress | null>(null);
+export function useProgress(caseId: string, token: string): Progress {
+  const [saved] = useState(() => readSaved(caseId));
+  const [progress, setProgress] = useState<CaseProgress | null>(saved?.progress ?? null);
+  const [fresh, setFresh] = useState(false);
+  const received = useCallback(
+    (p: CaseProgress) => {
+      if (p.caseId !== caseId) return;
+      setProgress(p);
+      setFresh(true);
+      try {
+        localStorage.setItem(key(caseId), JSON.stringify({ at: new Date().toISOString(), progress: p } satisfies Saved));
+      } catch {
+        // A full storage costs only the offline copy.
+      }
+    },
+    [caseId],
+  );
   const reload = useCallback(() => {
     void api('GET /api/cases/:caseId/progress', { token, params: { caseId } })
-      .then(setProgress)
+      .then(received)
       .catch(() => undefined);
-  }, [caseId, token]);
+  }, [caseId, token, received]);
   useEffect(() => {
     reload();
     let socket: Socket | null = null;
@@ -20,9 +59,7 @@ export function useProgress(caseId: string, token: string): { progress: CaseProg
     void import('socket.io-client').then(({ io }) => {
       if (closed) return;
       socket = io('/track', { auth: { token, caseId } });
-      socket.on('case:progress', (p: CaseProgress) => {
-        if (p.caseId === caseId) setProgress(p);
-      });
+      socket.on('case:progress', received);
       // After a reconnect (and at the first connect, since the library came later), what changed
       // meanwhile is fetched again.
       socket.on('connect', reload);
@@ -31,6 +68,6 @@ export function useProgress(caseId: string, token: string): { progress: CaseProg
       closed = true;
       socket?.disconnect();
     };
-  }, [caseId, token, reload]);
-  return { progress, reload };
+  }, [caseId, token, reload, received]);
+  return { progress, savedAt: fresh ? null : (saved?.at ?? null), reload };
 }
