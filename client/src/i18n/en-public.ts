@@ -191,7 +191,8 @@ export const enPublic = {
   },
   track: {
     offlineNothing: 'You are offline. The progress of your case will show here once you are connected.',
-    savedCopyOffline: 'You are offline: this is the progress as of {{time}}. It updates by itself once you are connected.',
+    savedCopyOffline:
+      'You are offline: this is the progress as of {{time}}. It updates by itself once you are connected.',
     savedCopyLoading: 'This is the progress as of {{time}}; fetching the latest…',
     signInTitle: 'Follow your case',
     pin: 'PIN',

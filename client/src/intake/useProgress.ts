@@ -38,7 +38,10 @@ export function useProgress(caseId: string, token: string): Progress {
       setProgress(p);
       setFresh(true);
       try {
-        localStorage.setItem(key(caseId), JSON.stringify({ at: new Date().toISOString(), progress: p } satisfies Saved));
+        localStorage.setItem(
+          key(caseId),
+          JSON.stringify({ at: new Date().toISOString(), progress: p } satisfies Saved),
+        );
       } catch {
         // A full storage costs only the offline copy.
       }
