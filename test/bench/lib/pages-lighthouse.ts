@@ -67,6 +67,8 @@ export interface AuditRun {
   metrics: Record<Metric, number>;
   /** Bytes of JavaScript transferred (compressed, headers included) during the load. */
   jsBytes: number;
+  /** The scripts Lighthouse saw loaded to the end, over the network (not from a cache). */
+  scripts: string[];
   /** Every byte transferred during the load. */
   totalBytes: number;
   /** Lighthouse's measure of this machine's CPU at the time (a desktop is ~1000–2000, a phone ~300–800). */
@@ -94,12 +96,19 @@ type DetailItem = {
   sourceLocation?: { url?: string };
 };
 
+/** A path with its invite, tracking id and case id as placeholders: stable across runs, and no tokens in docs. */
+export const placeholders = (path: string): string =>
+  path
+    .replace(/^\/join\/[^/]+/, '/join/<invite>')
+    .replace(/^\/track\/[A-Za-z0-9_-]{32}/, '/track/<id>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
+
 /** Up to three things an audit points at: elements by selector, else resources by path (and what was logged). */
 function where(items: readonly DetailItem[]): string[] {
   const path = (u: string) => {
     try {
       const url = new URL(u);
-      return url.protocol.startsWith('http') ? url.pathname : u.slice(0, 60);
+      return url.protocol.startsWith('http') ? placeholders(url.pathname) : u.slice(0, 60);
     } catch {
       return u.slice(0, 60);
     }
@@ -118,8 +127,11 @@ export function figures(lhr: Result): Omit<AuditRun, 'html' | 'chromium' | 'shif
   const numeric = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
   const requests = (lhr.audits['network-requests']?.details as { items?: unknown[] } | undefined)?.items ?? [];
   let jsBytes = 0;
-  for (const r of requests as { resourceType?: string; transferSize?: number }[]) {
-    if (r.resourceType === 'Script') jsBytes += r.transferSize ?? 0;
+  const scripts: string[] = [];
+  for (const r of requests as { url?: string; resourceType?: string; transferSize?: number; finished?: boolean }[]) {
+    if (r.resourceType !== 'Script') continue;
+    jsBytes += r.transferSize ?? 0;
+    if (r.finished && r.url && (r.transferSize ?? 0) > 0) scripts.push(r.url);
   }
   const failed: FailedAudit[] = [];
   const errored: string[] = [];
@@ -152,6 +164,7 @@ export function figures(lhr: Result): Omit<AuditRun, 'html' | 'chromium' | 'shif
       fcp: numeric(METRICS.fcp),
     },
     jsBytes,
+    scripts,
     totalBytes: numeric('total-byte-weight'),
     benchmarkIndex: lhr.environment.benchmarkIndex,
     finalUrl: lhr.finalDisplayedUrl,
@@ -168,51 +181,38 @@ export interface Shift {
   sources: string[];
 }
 
-interface Seen {
-  __benchShifts: Shift[];
-  __benchLcp: string;
-}
-
 /**
- * Runs in every document before the page's own scripts (puppeteer's evaluateOnNewDocument; serialised,
- * so self-contained): puts `entries` into localStorage, and records the layout shifts and the LCP element
- * as the page's own PerformanceObserver sees them. Lighthouse 12.2.3 names neither with Chromium 156: its
- * trace engine fails on the newer traces ("Cannot read properties of undefined (reading 'frame_sequence')"),
- * so its layout-shifts and largest-contentful-paint-element audits error out.
+ * Runs in every document before the page's own scripts (puppeteer's evaluateOnNewDocument): puts the
+ * storage entries into localStorage, and records the layout shifts and the LCP element as the page's own
+ * PerformanceObserver sees them. Lighthouse 12.2.3 names neither with Chromium 156: its trace engine fails
+ * on the newer traces ("Cannot read properties of undefined (reading 'frame_sequence')"), so its
+ * layout-shifts and largest-contentful-paint-element audits error out.
+ *
+ * Plain JavaScript in a string, not a function: tsx compiles functions with esbuild's keepNames, whose
+ * `__name(…)` calls do not exist in the page (a ReferenceError there, counted by Lighthouse as a console error).
  */
-function inPage(origin: string, entries: [string, string][]): void {
+const IN_PAGE = `(origin, entries) => {
   // Lighthouse's about:blank first: no storage there (reading it throws).
   if (location.origin !== origin) return;
   for (const [k, v] of entries) localStorage.setItem(k, v);
-  const describe = (n: Node | null | undefined): string => {
-    if (!(n instanceof Element)) return n?.nodeName ?? '(gone)';
+  window.__benchShifts = [];
+  window.__benchLcp = '';
+  const describe = (n) => {
+    if (!(n instanceof Element)) return n ? n.nodeName : '(gone)';
     const testId = n.getAttribute('data-testid');
-    return (
-      n.tagName.toLowerCase() +
-      (n.id ? `#${n.id}` : '') +
-      (testId ? `[data-testid="${testId}"]` : '') +
-      [...n.classList].map((c) => `.${c}`).join('')
-    );
+    return n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + (testId ? '[data-testid="' + testId + '"]' : '') +
+      [...n.classList].map((c) => '.' + c).join('');
   };
-  const w = window as unknown as Seen;
-  w.__benchShifts = [];
-  w.__benchLcp = '';
-  // Not in TypeScript's DOM types yet: the Layout Instability API's entry.
-  type LayoutShift = PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node }[] };
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as LayoutShift[]) {
-      if (!e.hadRecentInput)
-        w.__benchShifts.push({ value: e.value, sources: (e.sources ?? []).map((x) => describe(x.node)) });
+    for (const e of list.getEntries()) {
+      if (!e.hadRecentInput) window.__benchShifts.push({ value: e.value, sources: (e.sources || []).map((x) => describe(x.node)) });
     }
   }).observe({ type: 'layout-shift', buffered: true });
   new PerformanceObserver((list) => {
-    // A LargestContentfulPaint entry: its element (not in TypeScript's DOM types either).
-    const last: unknown = list.getEntries().at(-1);
-    if (last && typeof last === 'object' && 'element' in last) {
-      w.__benchLcp = describe(last.element instanceof Node ? last.element : null);
-    }
+    const last = list.getEntries().at(-1);
+    if (last) window.__benchLcp = describe(last.element);
   }).observe({ type: 'largest-contentful-paint', buffered: true });
-}
+}`;
 
 /**
  * Audits `url` once in a Chromium of its own (chrome-launcher, a fresh user-data-dir, killed after),
@@ -233,7 +233,14 @@ export async function auditOnce(url: string, target: AuditTarget = {}): Promise<
     const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}`, defaultViewport: null });
     try {
       const page = await browser.newPage();
-      await page.evaluateOnNewDocument(inPage, new URL(url).origin, Object.entries(target.storage ?? {}));
+      // Every request of the page goes to the network, as on a first visit. Otherwise the client's service
+      // worker, installed during the load, precaches the chunks the page is about to ask for, and the
+      // page's own requests for them (the room's 545 KiB chunk, after the invite is accepted) come from
+      // its cache: nothing counted as transferred, and no slow 4G simulated for them, although the phone
+      // downloaded them all the same (the worker's own downloads are not recorded by Lighthouse).
+      await page.setBypassServiceWorker(true);
+      const args = [new URL(url).origin, Object.entries(target.storage ?? {})].map((a) => JSON.stringify(a));
+      await page.evaluateOnNewDocument(`(${IN_PAGE})(${args.join(', ')});`);
       const flags: Flags = { logLevel: 'error', output: 'html', onlyCategories: [...CATEGORIES] };
       const result = await lighthouse(url, flags, undefined, page);
       if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
@@ -247,10 +254,29 @@ export async function auditOnce(url: string, target: AuditTarget = {}): Promise<
         throw new Error(`${url}: "${target.expect}" is not on the page measured (${got.finalUrl})`);
       }
       const html = typeof result.report === 'string' ? result.report : (result.report[0] ?? '');
-      const seen = await page.evaluate(() => {
-        const w = window as unknown as Partial<Seen>;
-        return { shifts: w.__benchShifts ?? [], lcp: w.__benchLcp ?? '' };
-      });
+      // Every script the page ended up with must have been recorded, over the network: Lighthouse stops
+      // recording once the network and the CPU have been quiet for a while (the invite link moves on to
+      // the room only after an API call), and a script from a cache would not be throttled. A run that
+      // measured part of the load fails (and is repeated by the caller).
+      // (The service worker's own script is the browser's, fetched after the load: not the page's.)
+      const loaded = (await page.evaluate(`(async () => {
+        const sw = await navigator.serviceWorker?.getRegistration();
+        const worker = sw && (sw.installing || sw.waiting || sw.active);
+        return performance.getEntriesByType('resource')
+          .map((e) => [e.name, e.initiatorType])
+          .filter(([name, type]) => (type === 'script' || /\\.js(\\?|$)/.test(name)) && name !== worker?.scriptURL)
+          .map(([name, type]) => name);
+      })()`)) as string[];
+      const missing = loaded.filter((u) => !got.scripts.includes(u));
+      if (missing.length > 0) {
+        throw new Error(
+          `not recorded by Lighthouse, or not from the network: ${missing.map((u) => placeholders(new URL(u).pathname)).join(', ')}`,
+        );
+      }
+      const seen = (await page.evaluate('({ shifts: window.__benchShifts ?? [], lcp: window.__benchLcp ?? "" })')) as {
+        shifts: Shift[];
+        lcp: string;
+      };
       const shifts = seen.shifts.sort((a, b) => b.value - a.value).slice(0, 3);
       return { ...got, shifts, lcpElement: seen.lcp, html, chromium: await browser.version() };
     } finally {

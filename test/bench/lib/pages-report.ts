@@ -11,7 +11,7 @@ export interface PageSummary {
   label: string;
   /** Runs that completed (medians are over these). */
   runs: number;
-  /** Why the other runs failed. */
+  /** Attempts Lighthouse could not finish (each repeated, up to twice), and why. */
   errors: string[];
   scores: Record<Category, number>;
   metrics: Record<Metric, number>;
@@ -89,7 +89,7 @@ export function pageRows(summaries: readonly PageSummary[]): Row[] {
     const t = targetsMet(s);
     return {
       page: s.label,
-      runs: s.errors.length > 0 ? `${s.runs} (${s.errors.length} failed)` : s.runs,
+      runs: s.errors.length > 0 ? `${s.runs} (+${s.errors.length} failed)` : s.runs,
       performance: s.scores.performance,
       accessibility: s.scores.accessibility,
       'best practices': s.scores['best-practices'],
@@ -155,7 +155,7 @@ export function markdown(summaries: readonly PageSummary[], c: RunContext): stri
   if (over.length > 0) lines.push('', 'Over the floor (each page less the static page, medians):', '', table(over));
   const broken = summaries.filter((s) => s.errors.length > 0);
   if (broken.length > 0) {
-    lines.push('', 'Runs that failed:', '');
+    lines.push('', 'Attempts Lighthouse could not finish (each run was repeated, up to twice):', '');
     for (const s of broken) for (const e of s.errors) lines.push(`- ${s.label}: ${e}`);
   }
   lines.push('', '#### Audits not passed, per page', '');
@@ -173,7 +173,7 @@ export function markdown(summaries: readonly PageSummary[], c: RunContext): stri
       lines.push(`- ${f.category} \`${f.id}\` (${f.runs}/${s.runs}): ${f.title.replaceAll('`', '')}${value}${where}`);
     }
     const shifts = s.shifts.filter((x) => x.value >= 0.01);
-    if (shifts.length > 0 || s.lcpElement) lines.push('');
+    if (s.failed.length === 0 && (shifts.length > 0 || s.lcpElement)) lines.push('');
     if (shifts.length > 0) {
       const list = shifts.map((x) => `${x.value.toFixed(3)} (${x.sources.map((w) => `\`${w}\``).join(', ') || '?'})`);
       lines.push(`- largest layout shifts, as the page saw them: ${list.join('; ')}`);
