@@ -184,7 +184,7 @@ export function markdown(summaries: readonly PageSummary[], c: RunContext): stri
   if (errored.length > 0) {
     lines.push(
       '',
-      `Lighthouse could not compute ${errored.map((e) => `\`${e}\``).join(', ')} (on every page): see the settings above.`,
+      `Lighthouse could not compute ${errored.map((e) => `\`${e}\``).join(', ')} (Lighthouse 12.2.3 with Chromium 156: see above).`,
     );
   }
   return lines.join('\n');
