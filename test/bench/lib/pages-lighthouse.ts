@@ -13,7 +13,6 @@ import { CHROMIUM } from '../../helpers/browser.js';
 /**
  * The switches every run's Chromium gets: headless, as root without a sandbox, and nothing reaching out
  * to Google's services (the machine has no outside network; a request that hangs would skew the load).
- * `--lang=zh-CN` is a Chinese phone: the client picks its language from the browser on a first visit.
  */
 export const LIGHTHOUSE_CHROMIUM_FLAGS = [
   '--headless=new',
@@ -23,8 +22,14 @@ export const LIGHTHOUSE_CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
-  '--lang=zh-CN',
 ];
+
+/**
+ * The phone's language: a Chinese phone, whose first visit the client shows in Chinese (it picks its
+ * language from the browser). Headless Chromium on Linux keeps en-US whatever `--lang` or LANGUAGE say,
+ * so the script below answers it from `navigator.language(s)`.
+ */
+export const PHONE_LANGUAGES = ['zh-CN', 'zh'];
 
 export const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -182,8 +187,8 @@ export interface Shift {
 }
 
 /**
- * Runs in every document before the page's own scripts (puppeteer's evaluateOnNewDocument): puts the
- * storage entries into localStorage, and records the layout shifts and the LCP element as the page's own
+ * Runs in every document before the page's own scripts (puppeteer's evaluateOnNewDocument): sets the
+ * phone's languages, puts the storage entries into localStorage, and records the layout shifts and the LCP element as the page's own
  * PerformanceObserver sees them. Lighthouse 12.2.3 names neither with Chromium 156: its trace engine fails
  * on the newer traces ("Cannot read properties of undefined (reading 'frame_sequence')"), so its
  * layout-shifts and largest-contentful-paint-element audits error out.
@@ -191,9 +196,11 @@ export interface Shift {
  * Plain JavaScript in a string, not a function: tsx compiles functions with esbuild's keepNames, whose
  * `__name(…)` calls do not exist in the page (a ReferenceError there, counted by Lighthouse as a console error).
  */
-const IN_PAGE = `(origin, entries) => {
+const IN_PAGE = `(origin, entries, languages) => {
   // Lighthouse's about:blank first: no storage there (reading it throws).
   if (location.origin !== origin) return;
+  Object.defineProperty(Navigator.prototype, 'language', { get: () => languages[0], configurable: true });
+  Object.defineProperty(Navigator.prototype, 'languages', { get: () => languages, configurable: true });
   for (const [k, v] of entries) localStorage.setItem(k, v);
   window.__benchShifts = [];
   window.__benchLcp = '';
@@ -239,7 +246,9 @@ export async function auditOnce(url: string, target: AuditTarget = {}): Promise<
       // its cache: nothing counted as transferred, and no slow 4G simulated for them, although the phone
       // downloaded them all the same (the worker's own downloads are not recorded by Lighthouse).
       await page.setBypassServiceWorker(true);
-      const args = [new URL(url).origin, Object.entries(target.storage ?? {})].map((a) => JSON.stringify(a));
+      const args = [new URL(url).origin, Object.entries(target.storage ?? {}), PHONE_LANGUAGES].map((a) =>
+        JSON.stringify(a),
+      );
       await page.evaluateOnNewDocument(`(${IN_PAGE})(${args.join(', ')});`);
       const flags: Flags = { logLevel: 'error', output: 'html', onlyCategories: [...CATEGORIES] };
       const result = await lighthouse(url, flags, undefined, page);
