@@ -41,20 +41,30 @@ async function downloadZip(caseId: string, token: string, fallbackName: string):
  * those the server lets have it: the centre, the case's mediator, the borrower) the download, confirmed
  * first because it shows the borrower's identifiers and is recorded. Nothing while no settlement is sealed.
  */
-export function CourtPackagePanel({ caseId, token }: { caseId: string; token: string }) {
+export function CourtPackagePanel({
+  caseId,
+  token,
+  known,
+}: {
+  caseId: string;
+  token: string;
+  /** Already fetched by the page (so that it shows with the page, not pushing it down later). */
+  known?: CourtPackageInfo | null;
+}) {
   const { t, i18n } = useTranslation();
   const { confirm, dialog } = useConfirm();
-  const [info, setInfo] = useState<CourtPackageInfo | null>(null);
+  const [info, setInfo] = useState<CourtPackageInfo | null>(known ?? null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
 
   useEffect(() => {
+    if (known !== undefined) return;
     api('GET /api/cases/:caseId/court-package', { token, params: { caseId } })
       .then(setInfo)
       // Not sealed, not settled, or not this viewer's to see: there is nothing to offer.
       .catch(() => setInfo(null));
-  }, [caseId, token]);
+  }, [caseId, token, known]);
   if (!info) return null;
 
   const deadline = dateInWords(info.deadline, i18n.language);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SealedOutcome } from '@accord/shared';
+import type { CourtPackageInfo, SealedOutcome } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { ErrorText } from '../app/ErrorText';
 import { downloadPdf as fetchPdf } from './download';
@@ -14,6 +14,14 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
   const [sealed, setSealed] = useState<SealedOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pdfError, setPdfError] = useState<string | null>(null);
+  // Fetched beside the record and shown with it: arriving later, it would push the record down the page.
+  const [court, setCourt] = useState<CourtPackageInfo | null | undefined>(undefined);
+  useEffect(() => {
+    api('GET /api/cases/:caseId/court-package', { token, params: { caseId } })
+      .then(setCourt)
+      // Not a settlement, or not this viewer's to see: there is nothing to offer.
+      .catch(() => setCourt(null));
+  }, [caseId, token]);
   useEffect(() => {
     api('GET /api/cases/:caseId/outcome', { token, params: { caseId } })
       .then(setSealed)
@@ -22,7 +30,7 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
       );
   }, [caseId, token, t]);
   if (error) return <p className="page-message">{error}</p>;
-  if (!sealed) return <p className="page-message">{t('record.checking')}</p>;
+  if (!sealed || court === undefined) return <p className="page-message">{t('record.checking')}</p>;
   const downloadPdf = () => {
     setPdfError(null);
     fetchPdf(caseId, sealed.record.caseNumber, token).catch(() => setPdfError(t('record.downloadFailed')));
@@ -38,7 +46,7 @@ export function RecordPage({ caseId, token }: { caseId: string; token: string })
         </button>
       </div>
       <ErrorText error={pdfError} />
-      {sealed.record.outcome.kind === 'settled' && <CourtPackagePanel caseId={caseId} token={token} />}
+      {sealed.record.outcome.kind === 'settled' && <CourtPackagePanel caseId={caseId} token={token} known={court} />}
       <RecordView sealed={sealed} />
     </div>
   );

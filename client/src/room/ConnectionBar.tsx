@@ -18,14 +18,15 @@ export function ConnectionBar({
   pending: number;
 }) {
   const { t } = useTranslation();
+  // The document connects after the room: its first connection is not a reconnection, the room's is.
   const state =
     room === 'offline' || doc === 'offline'
       ? 'offline'
       : room === 'connected' && doc === 'connected'
         ? 'connected'
-        : room === 'connecting'
-          ? 'connecting'
-          : 'reconnecting';
+        : room === 'reconnecting' || doc === 'disconnected'
+          ? 'reconnecting'
+          : 'connecting';
   const allSaved = saved === true && pending === 0;
   // Offline, one message says where the changes are: kept here until the connection is back.
   const saveText = allSaved
