@@ -432,6 +432,7 @@ export const en = {
     unsaved: 'Changes not yet saved',
   },
   room: {
+    entering: 'Entering the room…',
     caseLabel: 'Case {{number}}',
     participants: 'Participants',
     online: 'online',

@@ -424,6 +424,7 @@ export const zhCN: Messages = {
     unsaved: '修改尚未保存',
   },
   room: {
+    entering: '正在进入调解室…',
     caseLabel: '案件 {{number}}',
     participants: '参与人',
     online: '在线',

@@ -135,6 +135,11 @@ export function RoomPage({
   const fallback: RoomTab = mustSign || room.outcome?.sealed ? 'agreement' : call.inCall ? 'call' : 'chat';
   const tab: RoomTab = chosen !== null && tabs.includes(chosen) ? chosen : fallback;
   const onPhone = (part: RoomTab) => phone && tab === part;
+  // On a phone the editor (ProseMirror, the heaviest part to start) is set up when the agreement tab is
+  // first opened, then kept: the text lives in the shared document, not in the editor, so nothing waits
+  // for it and nothing is lost; the room opens on its chat sooner.
+  const [editorWanted, setEditorWanted] = useState(false);
+  if (!editorWanted && (!phone || tab === 'agreement')) setEditorWanted(true);
   const agreementAway = useChangedWhileAway(
     agreement?.doc ?? null,
     agreement?.provider ?? null,
@@ -198,6 +203,22 @@ export function RoomPage({
       pending={room.unsent}
     />
   );
+
+  // Until the server's welcome (title, phase, who is here) the room is not drawn in pieces: each piece
+  // arriving would push the others down the phone's screen. Offline, what this device kept is shown.
+  if (room.status === 'connecting') {
+    return (
+      <div className="room">
+        <header className="room-header">
+          <h1 className="case-title">{t('app.tagline')}</h1>
+          {connection}
+        </header>
+        <p className="page-message" role="status" data-testid="room-entering">
+          {t('room.entering')}
+        </p>
+      </div>
+    );
+  }
 
   if (room.lobby && room.status === 'waiting') {
     return (
@@ -332,7 +353,9 @@ export function RoomPage({
                     {t('signing.draftNotAgreed')}
                   </p>
                 )}
-                <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
+                {editorWanted && (
+                  <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
+                )}
                 <TermsPanel
                   doc={agreement.doc}
                   editable={canEdit}

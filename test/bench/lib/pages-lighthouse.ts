@@ -4,25 +4,17 @@ import { join } from 'node:path';
 import { launch } from 'chrome-launcher';
 import lighthouse, { type Flags, type Result } from 'lighthouse';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM } from '../../helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../helpers/browser.js';
 
 // One Lighthouse run of one page: a fresh Debian Chromium (its own empty profile, so a cold cache and
 // empty storage), Lighthouse's default settings (mobile: Moto G Power screen and user agent; simulated
 // throttling: slow 4G, 150 ms RTT, 1.6 Mbit/s, CPU ×4), and the figures the page report needs.
 
 /**
- * The switches every run's Chromium gets: headless, as root without a sandbox, and nothing reaching out
- * to Google's services (the machine has no outside network; a request that hangs would skew the load).
+ * The switches every run's Chromium gets: those of the browser tests (as root without a sandbox, nothing
+ * reaching out to Google's services: a request that hangs would skew the load), headless.
  */
-export const LIGHTHOUSE_CHROMIUM_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const LIGHTHOUSE_CHROMIUM_FLAGS = ['--headless=new', ...CHROMIUM_ARGS];
 
 /**
  * The phone's language: a Chinese phone, whose first visit the client shows in Chinese (it picks its
@@ -72,7 +64,7 @@ export interface AuditRun {
   metrics: Record<Metric, number>;
   /** Bytes of JavaScript transferred (compressed, headers included) during the load. */
   jsBytes: number;
-  /** The scripts Lighthouse saw loaded to the end, over the network (not from a cache). */
+  /** The scripts Lighthouse saw loaded to the end (the service worker is bypassed, the cache cleared). */
   scripts: string[];
   /** Every byte transferred during the load. */
   totalBytes: number;
@@ -133,10 +125,20 @@ export function figures(lhr: Result): Omit<AuditRun, 'html' | 'chromium' | 'shif
   const requests = (lhr.audits['network-requests']?.details as { items?: unknown[] } | undefined)?.items ?? [];
   let jsBytes = 0;
   const scripts: string[] = [];
-  for (const r of requests as { url?: string; resourceType?: string; transferSize?: number; finished?: boolean }[]) {
-    if (r.resourceType !== 'Script') continue;
+  for (const r of requests as {
+    url?: string;
+    resourceType?: string;
+    transferSize?: number;
+    finished?: boolean;
+    statusCode?: number;
+  }[]) {
+    // A chunk Vite preloads for a dynamic import comes through <link rel="modulepreload">, which the
+    // browser types "Other": a script all the same, by what it is.
+    if (r.resourceType !== 'Script' && !/\.m?js(\?|$)/.test(r.url ?? '')) continue;
     jsBytes += r.transferSize ?? 0;
-    if (r.finished && r.url && (r.transferSize ?? 0) > 0) scripts.push(r.url);
+    // Chromium reports no transfer size for a module fetched through <link rel="modulepreload"> (the
+    // chunks a dynamic import needs), though it came over the network: finished and answered is enough.
+    if (r.finished && r.url && (r.statusCode ?? 0) === 200) scripts.push(r.url);
   }
   const failed: FailedAudit[] = [];
   const errored: string[] = [];
