@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   JOINT,
@@ -135,6 +135,15 @@ export function RoomPage({
   const fallback: RoomTab = mustSign || room.outcome?.sealed ? 'agreement' : call.inCall ? 'call' : 'chat';
   const tab: RoomTab = chosen !== null && tabs.includes(chosen) ? chosen : fallback;
   const onPhone = (part: RoomTab) => phone && tab === part;
+  // On a phone the open tab is drawn first and the closed ones just after, in a transition React may
+  // interrupt, so that entering the room is not one long task on a slow phone's CPU. Once drawn they
+  // stay (a draft, a scroll position survive switching).
+  const [allDrawn, setAllDrawn] = useState(false);
+  const welcomed = room.welcome !== null;
+  useEffect(() => {
+    if (phone && welcomed && !allDrawn) startTransition(() => setAllDrawn(true));
+  }, [phone, welcomed, allDrawn]);
+  const mounted = (part: RoomTab) => !phone || allDrawn || tab === part;
   // On a phone the editor (ProseMirror, the heaviest part to start) is set up when the agreement tab is
   // first opened, then kept: the text lives in the shared document, not in the editor, so nothing waits
   // for it and nothing is lost; the room opens on its chat sooner.
@@ -252,151 +261,168 @@ export function RoomPage({
       )}
       <div className={phone ? `room-grid room-tabbed room-tab-${tab}` : 'room-grid'}>
         <div className="side" {...tabPanelProps(phone, 'people', tab)}>
-          <ParticipantsPanel participants={room.participants} typing={room.typing(JOINT)} me={room.me} />
-          {isParty && state?.phase !== 'concluded' && (
-            <button
-              type="button"
-              className="hand"
-              data-testid="raise-hand"
-              aria-pressed={mine?.handRaised ?? false}
-              onClick={() => void room.command('hand:raise', { raised: !(mine?.handRaised ?? false) })}
-            >
-              {mine?.handRaised ? t('hand.lower') : t('hand.raise')}
-            </button>
-          )}
-          {isMediator && state && state.phase !== 'concluded' && (
+          {mounted('people') && (
             <>
-              <ModeratorPanel room={room} state={state} problems={problems} termsClause={termsClause} />
-              <InviteRecovery
-                caseId={caseId}
-                token={token}
-                // Read again only when who is removed or which link is current may have changed.
-                version={room.activity.filter((a) => LINK_KINDS.has(a.kind)).length}
-              />
-              {!room.outcome?.sealed && (
-                <section className="panel">
-                  <EndWithoutAgreement room={room} signatures={signatures} />
-                </section>
+              <ParticipantsPanel participants={room.participants} typing={room.typing(JOINT)} me={room.me} />
+              {isParty && state?.phase !== 'concluded' && (
+                <button
+                  type="button"
+                  className="hand"
+                  data-testid="raise-hand"
+                  aria-pressed={mine?.handRaised ?? false}
+                  onClick={() => void room.command('hand:raise', { raised: !(mine?.handRaised ?? false) })}
+                >
+                  {mine?.handRaised ? t('hand.lower') : t('hand.raise')}
+                </button>
               )}
+              {isMediator && state && state.phase !== 'concluded' && (
+                <>
+                  <ModeratorPanel room={room} state={state} problems={problems} termsClause={termsClause} />
+                  <InviteRecovery
+                    caseId={caseId}
+                    token={token}
+                    // Read again only when who is removed or which link is current may have changed.
+                    version={room.activity.filter((a) => LINK_KINDS.has(a.kind)).length}
+                  />
+                  {!room.outcome?.sealed && (
+                    <section className="panel">
+                      <EndWithoutAgreement room={room} signatures={signatures} />
+                    </section>
+                  )}
+                </>
+              )}
+              {isParty && <NewPinNotice caseId={caseId} token={token} me={me} activity={room.activity} />}
+              <RoomHardship room={room} caseId={caseId} token={token} role={myRole} />
+              <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
             </>
           )}
-          {isParty && <NewPinNotice caseId={caseId} token={token} me={me} activity={room.activity} />}
-          <RoomHardship room={room} caseId={caseId} token={token} role={myRole} />
-          <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
         </div>
         <div className="conversation" {...tabPanelProps(phone, 'chat', tab)}>
-          <ChatPanel
-            room={room}
-            channel={JOINT}
-            active={!phone || onPhone('chat')}
-            canWrite={canChat}
-            title={t('chat.title')}
-            readOnlyHint={
-              mine?.muted ? t('banner.muted') : state?.phase === 'concluded' ? t('room.ended') : t('room.readOnly')
-            }
-          />
-          {inCaucus && caucus && (
-            <CaucusPanel
-              room={room}
-              caseId={caseId}
-              token={token}
-              partyUserId={caucus.userId}
-              partyName={caucus.displayName}
-              isMediator={isMediator}
-              caret={caret}
-              active={!phone || onPhone('chat')}
-            />
-          )}
-          {isMediator && (
-            <MediatorNotebook
-              room={room}
-              caseId={caseId}
-              token={token}
-              caret={caret}
-              editable={state?.phase !== 'concluded'}
-            />
-          )}
-          <PastCaucuses
-            room={room}
-            caseId={caseId}
-            token={token}
-            isMediator={isMediator}
-            caret={caret}
-            caucuses={room.caucuses}
-          />
-        </div>
-        <div className="agreement-col" {...tabPanelProps(phone, 'agreement', tab)}>
-          <section className="panel agreement" aria-labelledby="agreement-title">
-            <h2 id="agreement-title">{t('agreement.title')}</h2>
-            {room.outcome && (room.outcome.freeze ?? room.outcome.sealed) && room.welcome && (
-              <SigningPanel
+          {mounted('chat') && (
+            <>
+              <ChatPanel
                 room={room}
-                status={room.outcome}
-                caseId={caseId}
-                caseNumber={room.welcome.caseNumber}
-                language={room.welcome.language}
-                doc={agreement?.doc ?? null}
-                isStaff={staffSession()?.user.id === me}
-                token={token}
+                channel={JOINT}
+                active={!phone || onPhone('chat')}
+                canWrite={canChat}
+                title={t('chat.title')}
+                readOnlyHint={
+                  mine?.muted ? t('banner.muted') : state?.phase === 'concluded' ? t('room.ended') : t('room.readOnly')
+                }
               />
-            )}
-
-            {agreement?.changeRefused && (
-              <p className="warning" role="status" data-testid="change-refused">
-                {t('agreement.changeRefused')}
-              </p>
-            )}
-            {agreement?.ready && !textShown && (
-              <>
-                {room.outcome?.sealed && (
-                  <p className="warning" data-testid="draft-not-agreed">
-                    {t('signing.draftNotAgreed')}
-                  </p>
-                )}
-                {editorWanted && (
-                  <AgreementEditor doc={agreement.doc} provider={agreement.provider} user={caret} editable={canEdit} />
-                )}
-                <TermsPanel
-                  doc={agreement.doc}
-                  editable={canEdit}
-                  history={room.termsLast}
-                  activity={room.activity}
-                  me={room.me}
-                  timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
+              {inCaucus && caucus && (
+                <CaucusPanel
+                  room={room}
                   caseId={caseId}
                   token={token}
+                  partyUserId={caucus.userId}
+                  partyName={caucus.displayName}
+                  isMediator={isMediator}
+                  caret={caret}
+                  active={!phone || onPhone('chat')}
                 />
-              </>
-            )}
-          </section>
-          {/* The parties' survey once the session has ended, under the sealed outcome. */}
-          {isParty && state?.phase === 'concluded' && (
-            <SurveyCard caseId={caseId} token={token} version={state.phase} />
+              )}
+              {isMediator && (
+                <MediatorNotebook
+                  room={room}
+                  caseId={caseId}
+                  token={token}
+                  caret={caret}
+                  editable={state?.phase !== 'concluded'}
+                />
+              )}
+              <PastCaucuses
+                room={room}
+                caseId={caseId}
+                token={token}
+                isMediator={isMediator}
+                caret={caret}
+                caucuses={room.caucuses}
+              />
+            </>
           )}
-          {isMediator && admitted && (
-            <AssistantPanel
-              caseId={caseId}
-              token={token}
-              // Whether a clause can go in now, and what the proposal is made from, change with these.
-              version={`${state?.phase ?? ''}|${String(state?.agreementLocked ?? false)}|${hardships}|${added}`}
-              timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
-            />
-          )}
-          {admitted && room.welcome && (
-            <NegotiationPanel
-              room={room}
-              doc={readyDoc}
-              clauses={clauses}
-              caseId={caseId}
-              caseNumber={room.welcome.caseNumber}
-              language={room.welcome.language}
-              timeZone={room.welcome.timeZone}
-              partyRole={myRole === 'customer' || myRole === 'platform' ? myRole : null}
-              // Consent, offers and rounds change nothing once the text is frozen for signing or the case is over.
-              mayAct={!textShown && state?.phase !== 'concluded'}
-              isMediator={isMediator}
-              provenance={provenance}
-            />
+        </div>
+        <div className="agreement-col" {...tabPanelProps(phone, 'agreement', tab)}>
+          {mounted('agreement') && (
+            <>
+              <section className="panel agreement" aria-labelledby="agreement-title">
+                <h2 id="agreement-title">{t('agreement.title')}</h2>
+                {room.outcome && (room.outcome.freeze ?? room.outcome.sealed) && room.welcome && (
+                  <SigningPanel
+                    room={room}
+                    status={room.outcome}
+                    caseId={caseId}
+                    caseNumber={room.welcome.caseNumber}
+                    language={room.welcome.language}
+                    doc={agreement?.doc ?? null}
+                    isStaff={staffSession()?.user.id === me}
+                    token={token}
+                  />
+                )}
+
+                {agreement?.changeRefused && (
+                  <p className="warning" role="status" data-testid="change-refused">
+                    {t('agreement.changeRefused')}
+                  </p>
+                )}
+                {agreement?.ready && !textShown && (
+                  <>
+                    {room.outcome?.sealed && (
+                      <p className="warning" data-testid="draft-not-agreed">
+                        {t('signing.draftNotAgreed')}
+                      </p>
+                    )}
+                    {editorWanted && (
+                      <AgreementEditor
+                        doc={agreement.doc}
+                        provider={agreement.provider}
+                        user={caret}
+                        editable={canEdit}
+                      />
+                    )}
+                    <TermsPanel
+                      doc={agreement.doc}
+                      editable={canEdit}
+                      history={room.termsLast}
+                      activity={room.activity}
+                      me={room.me}
+                      timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
+                      caseId={caseId}
+                      token={token}
+                    />
+                  </>
+                )}
+              </section>
+              {/* The parties' survey once the session has ended, under the sealed outcome. */}
+              {isParty && state?.phase === 'concluded' && (
+                <SurveyCard caseId={caseId} token={token} version={state.phase} />
+              )}
+              {isMediator && admitted && (
+                <AssistantPanel
+                  caseId={caseId}
+                  token={token}
+                  // Whether a clause can go in now, and what the proposal is made from, change with these.
+                  version={`${state?.phase ?? ''}|${String(state?.agreementLocked ?? false)}|${hardships}|${added}`}
+                  timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE}
+                />
+              )}
+              {admitted && room.welcome && (
+                <NegotiationPanel
+                  room={room}
+                  doc={readyDoc}
+                  clauses={clauses}
+                  caseId={caseId}
+                  caseNumber={room.welcome.caseNumber}
+                  language={room.welcome.language}
+                  timeZone={room.welcome.timeZone}
+                  partyRole={myRole === 'customer' || myRole === 'platform' ? myRole : null}
+                  // Consent, offers and rounds change nothing once the text is frozen for signing or the case is over.
+                  mayAct={!textShown && state?.phase !== 'concluded'}
+                  isMediator={isMediator}
+                  provenance={provenance}
+                />
+              )}
+            </>
           )}
         </div>
       </div>

@@ -206,6 +206,11 @@ const IN_PAGE = `(origin, entries, languages) => {
   for (const [k, v] of entries) localStorage.setItem(k, v);
   window.__benchShifts = [];
   window.__benchLcp = '';
+  // Lighthouse changes the page's size once it has measured (its screenshot, then its emulation undone):
+  // a phone page that becomes a desktop one then loads what only a desktop shows (the room's editor).
+  // What loads from then on is not part of the load measured.
+  window.__benchResizedAt = Infinity;
+  addEventListener('resize', () => { window.__benchResizedAt = Math.min(window.__benchResizedAt, performance.now()); });
   const describe = (n) => {
     if (!(n instanceof Element)) return n ? n.nodeName : '(gone)';
     const testId = n.getAttribute('data-testid');
@@ -282,6 +287,7 @@ export async function auditOnce(url: string, target: AuditTarget = {}): Promise<
         const sw = await navigator.serviceWorker?.getRegistration();
         const worker = sw && (sw.installing || sw.waiting || sw.active);
         return performance.getEntriesByType('resource')
+          .filter((e) => e.startTime < window.__benchResizedAt)
           .map((e) => [e.name, e.initiatorType])
           .filter(([name, type]) => (type === 'script' || /\\.js(\\?|$)/.test(name)) && name !== worker?.scriptURL)
           .map(([name, type]) => name);
