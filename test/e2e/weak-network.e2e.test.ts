@@ -39,7 +39,9 @@ describe.skipIf(!chromiumOrSkip())('a page whose code does not arrive', () => {
 
   it('says so in Chinese with a way to try again, and trying again once the network is back shows the form', async () => {
     let blocked = true;
-    await page.route(/\/assets\/IntakePage-[^/]+\.js$/, (route) => (blocked ? route.abort('failed') : route.continue()));
+    await page.route(/\/assets\/IntakePage-[^/]+\.js$/, (route) =>
+      blocked ? route.abort('failed') : route.continue(),
+    );
     await page.goto(`${t.url}/complain`);
     const failed = page.getByTestId('page-failed');
     await failed.waitFor();
