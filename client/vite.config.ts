@@ -7,36 +7,6 @@ import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 import { VitePWA } from 'vite-plugin-pwa';
 import type { Plugin } from 'vite';
 
-// zod's builders make schemas and nothing else: telling the bundler so lets a page leave out the schemas
-// (and zod itself) it never uses, since a schema defined at a module's top level otherwise counts as a
-// side effect of importing that module.
-const ZOD_BUILDERS = [
-  'z',
-  ...[
-    'string',
-    'object',
-    'strictObject',
-    'array',
-    'boolean',
-    'enum',
-    'int',
-    'number',
-    'literal',
-    'uuid',
-    'union',
-    'discriminatedUnion',
-    'record',
-    'preprocess',
-    'email',
-    'unknown',
-    'templateLiteral',
-    'null',
-    'lazy',
-  ].map((name) => `z.${name}`),
-];
-
-// In development Vite serves the client with hot reload and forwards the API,
-// Socket.IO and Yjs endpoints to the server (`pnpm dev` runs both).
 /**
  * Source maps are written for us, not for the public: moved out of dist/ (which the server serves) into
  * dist-sourcemaps/, and the built files carry no sourceMappingURL (build.sourcemap 'hidden').
@@ -59,6 +29,8 @@ function sourceMapsOutOfDist(): Plugin {
   };
 }
 
+// In development Vite serves the client with hot reload and forwards the API,
+// Socket.IO and Yjs endpoints to the server (`pnpm dev` runs both).
 const target = process.env.ACCORD_DEV_SERVER ?? 'http://localhost:8080';
 
 export default defineConfig({
@@ -152,6 +124,5 @@ export default defineConfig({
     outDir: 'dist',
     sourcemap: 'hidden',
     manifest: true,
-    rolldownOptions: { treeshake: { manualPureFunctions: ZOD_BUILDERS } },
   },
 });
