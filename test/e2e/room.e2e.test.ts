@@ -166,7 +166,8 @@ describe.skipIf(!chromiumOrSkip())('the room in real Chromium, three parties', (
     for (const party of PARTIES) {
       const page = pages[party];
       await page.setViewportSize({ width: 375, height: 812 });
-      await page.waitForTimeout(100);
+      // Laid out again at the phone's width (the room turns into tabs below 768 px).
+      await page.waitForFunction(() => window.innerWidth === 375 && document.querySelector('.room-tabs') !== null);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect({ party, overflow }).toEqual({ party, overflow: 0 });
       await screenshot(page, `phone-${party}`);
