@@ -230,6 +230,27 @@ describe.skipIf(!chromiumOrSkip())('the room on a phone, in real Chromium', () =
     await screenshot(d, 'desktop-room-mediator');
   });
 
+  it('keeps every part as it was when a desktop window is narrowed to a phone and widened again', async () => {
+    const d = pages.mediatorDesk;
+    const reason = d.locator('#end-reason');
+    await reason.fill('双方同意暂停调解，待补充材料后再约时间。');
+    await d.getByTestId('end-seal').click();
+    const dialog = d.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    // Across the phone width and back (a window resized, a tablet turned): the parts become tabs and
+    // columns again, and nothing is drawn anew, so the open dialog and the typed reason are still there.
+    await d.setViewportSize({ width: 375, height: 812 });
+    await d.getByRole('tablist').waitFor();
+    await d.setViewportSize({ width: 1280, height: 900 });
+    await d.getByRole('tablist').waitFor({ state: 'detached' });
+    expect(await dialog.isVisible()).toBe(true);
+    await d.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await reason.inputValue()).toBe('双方同意暂停调解，待补充材料后再约时间。');
+    await reason.fill('');
+    expect((await t.server.store.getRoomState(c.caseId)).phase).not.toBe('concluded');
+  });
+
   it('in signing every tab fits 320 px, and a phone not yet told where to look opens on the text to sign', async () => {
     const { customer, platform, mediatorDesk, mediatorPhone } = pages;
     await tab(platform, 'agreement').click();

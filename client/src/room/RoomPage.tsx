@@ -138,12 +138,15 @@ export function RoomPage({
   // On a phone the open tab is drawn first and the closed ones just after, in a transition React may
   // interrupt, so that entering the room is not one long task on a slow phone's CPU. Once drawn they
   // stay (a draft, a scroll position survive switching).
+  // Never undrawn: a window narrowed (or a tablet turned) across the phone width keeps every part as
+  // it was, an open dialog or a half-written form included.
   const [allDrawn, setAllDrawn] = useState(false);
+  if (!allDrawn && !phone) setAllDrawn(true);
   const welcomed = room.welcome !== null;
   useEffect(() => {
     if (phone && welcomed && !allDrawn) startTransition(() => setAllDrawn(true));
   }, [phone, welcomed, allDrawn]);
-  const mounted = (part: RoomTab) => !phone || allDrawn || tab === part;
+  const mounted = (part: RoomTab) => allDrawn || tab === part;
   // On a phone the editor (ProseMirror, the heaviest part to start) is set up when the agreement tab is
   // first opened, then kept: the text lives in the shared document, not in the editor, so nothing waits
   // for it and nothing is lost; the room opens on its chat sooner.
