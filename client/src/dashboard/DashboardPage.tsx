@@ -166,7 +166,12 @@ function Figures({ figures, lang }: { figures: DashboardFigures; lang: string })
     },
     {
       key: 'type',
-      data: rates(settlement.byDisputeType.map((d) => ({ label: t(`dashboard.types.${d.type}`), rate: d }))),
+      data: rates(
+        settlement.byDisputeType.map((d) => ({
+          label: d.type === 'unknown' ? t('dashboard.unknownType') : t(`assistant.types.${d.type}`),
+          rate: d,
+        })),
+      ),
     },
     // A lender's staff see one lender: its rate is the headline already.
     ...(figures.lenders.length > 0

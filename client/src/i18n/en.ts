@@ -824,17 +824,8 @@ export const en = {
       open: 'a private session is open now',
       empty: 'No mediation sessions in this range.',
     },
-    types: {
-      fees_charges: 'Fees and charges',
-      interest_cost: 'Interest rate and cost',
-      collection_conduct: 'Collection conduct',
-      credit_report: 'Credit report',
-      fraud_identity: 'Fraud or identity theft',
-      hardship_repayment: 'Hardship repayment',
-      bundled_products: 'Bundled products',
-      other: 'Other',
-      unknown: 'Not classified',
-    },
+    /** The dispute types' names are the assistant's (`assistant.types`); this one is the dashboard's own. */
+    unknownType: 'Not classified',
     empty: 'No cases in this range.',
   },
   roomTabs: {

@@ -796,17 +796,8 @@ export const zhCN: Messages = {
       open: '单独会谈进行中',
       empty: '此范围内没有调解会议。',
     },
-    types: {
-      fees_charges: '费用与收费',
-      interest_cost: '利率与借款成本',
-      collection_conduct: '催收行为',
-      credit_report: '征信记录',
-      fraud_identity: '欺诈或冒用身份',
-      hardship_repayment: '困难还款',
-      bundled_products: '搭售产品',
-      other: '其他',
-      unknown: '未分类',
-    },
+    /** The dispute types' names are the assistant's (`assistant.types`); this one is the dashboard's own. */
+    unknownType: '未分类',
     empty: '此范围内没有案件。',
   },
   roomTabs: {
