@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIME_ZONE, caseTimeZone, formatDateTime, formatSize, languageName } from './format';
+import { DEFAULT_TIME_ZONE, caseTimeZone, dateInWords, formatDateTime, formatSize, languageName } from './format';
 
 // 2026-03-01 16:05:09 UTC: the next day, past midnight, in Beijing; still the 1st in London and New York.
 const AT = '2026-03-01T16:05:09.000Z';
@@ -45,5 +45,12 @@ describe('formatSize and languageName', () => {
     expect(languageName('zh-CN', 'zh-CN')).toBe('中文（中国）');
     expect(languageName('en', 'en')).toBe('English');
     expect(languageName('粤语', 'zh-CN')).toBe('粤语');
+  });
+});
+
+describe('dateInWords', () => {
+  it('writes a calendar date out in the UI language, whatever the device zone', () => {
+    expect(dateInWords('2026-12-03', 'zh-CN')).toBe('2026年12月3日');
+    expect(dateInWords('2026-12-03', 'en')).toBe('3 December 2026');
   });
 });

@@ -17,6 +17,14 @@ const OPTIONS: Record<DateTimeStyle, Intl.DateTimeFormatOptions> = {
 // Formatters are costly to build and a chat list formats hundreds of times per render.
 const cache = new Map<string, Intl.DateTimeFormat>();
 
+/** A calendar date (YYYY-MM-DD, a day with no time or zone of its own) in words, in the UI language. */
+export function dateInWords(isoDate: string, lang: string): string {
+  const day = new Date(`${isoDate}T00:00:00Z`);
+  return Number.isNaN(day.getTime())
+    ? isoDate
+    : new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'long', timeZone: 'UTC' }).format(day);
+}
+
 /** The Intl locale of a UI language: Chinese in Chinese, English with day-month order (no US ambiguity). */
 export function localeOf(lang: string): string {
   return lang.startsWith('zh') ? 'zh-CN' : 'en-GB';

@@ -5,14 +5,7 @@ import { api, ApiError, errorOf } from '../app/api';
 import { useConfirm } from '../app/ConfirmDialog';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
-import { localeOf } from '../app/format';
-
-/** A calendar date (YYYY-MM-DD, a Beijing date from the server) in words, in the UI language. */
-function dateInWords(isoDate: string, lang: string): string {
-  return new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${isoDate}T00:00:00Z`),
-  );
-}
+import { dateInWords } from '../app/format';
 
 /** Fetches the ZIP with the token in a header (never in a URL) and saves it under the server's name. */
 async function downloadZip(caseId: string, token: string, fallbackName: string): Promise<void> {

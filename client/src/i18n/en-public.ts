@@ -138,7 +138,7 @@ export const enPublic = {
     track: 'Follow your case',
     invalidAmount: 'Enter an amount such as 1,280.50',
     privacyTitle: 'How we handle your personal information',
-    privacyVersion: 'Notice version {{version}}',
+    privacyVersion: 'Notice of {{date}} (revision {{revision}})',
     privacyCollect:
       'What we collect: your name, mobile number, e-mail address if you give one, resident ID number, loan or contract number, your complaint and the evidence you upload.',
     privacyPurpose:

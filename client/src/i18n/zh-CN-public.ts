@@ -136,7 +136,7 @@ export const zhCNPublic: PublicMessages = {
     track: '查看办理进度',
     invalidAmount: '请输入金额，例如 1,280.50',
     privacyTitle: '个人信息处理告知',
-    privacyVersion: '告知版本 {{version}}',
+    privacyVersion: '告知版本：{{date}}（第 {{revision}} 版）',
     privacyCollect:
       '我们收集：您的姓名、手机号码、电子邮箱（如您填写）、身份证号码、借款或合同编号、投诉内容和您上传的证据材料。',
     privacyPurpose:

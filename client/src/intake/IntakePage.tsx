@@ -2,8 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_CATEGORIES, PRIVACY_NOTICE_VERSION, type IntakeResult, type LenderView } from '@accord/shared';
 import { api } from '../app/api';
+import { dateInWords } from '../app/format';
 import { parseMoney } from '../app/money';
-
 import { navigate } from '../app/router';
 import { postForm } from '../app/upload';
 import { ErrorText } from '../app/ErrorText';
@@ -24,6 +24,11 @@ export function IntakePage() {
       .then(setLenders)
       .catch((err: unknown) => setError(errorMessage(t, err)));
   }, [t]);
+  // The notice's version is `YYYY-MM-DD-N`: shown as its date in words and its revision.
+  const noticeVersion = (version: string) => {
+    const [, date = version, revision = '1'] = /^(\d{4}-\d{2}-\d{2})-(\d+)$/.exec(version) ?? [];
+    return t('intake.privacyVersion', { date: dateInWords(date, i18n.language), revision });
+  };
   // The ID number and phone are asked for only once both consents are given.
   const consented = noticeAccepted && sensitiveAccepted;
 
@@ -100,7 +105,7 @@ export function IntakePage() {
             <li>{t('intake.privacyKeep')}</li>
             <li>{t('intake.privacyRights')}</li>
           </ul>
-          <p className="muted">{t('intake.privacyVersion', { version: PRIVACY_NOTICE_VERSION })}</p>
+          <p className="muted">{noticeVersion(PRIVACY_NOTICE_VERSION)}</p>
         </section>
         <label className="check">
           <input
