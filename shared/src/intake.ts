@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvidenceSharing, PartySide } from './evidence';
 import { PRIVACY_NOTICE_VERSION } from './constants';
 import { CaseAppeal } from './recovery';
 import { CaseCategory, LenderId } from './rest';
@@ -81,8 +82,14 @@ export const EvidenceView = z.object({
   type: EvidenceKind,
   size: z.int().min(1),
   sha256: z.string(),
-  uploadedBy: z.object({ userId: UserId, role: z.string() }),
+  /** Who added it: their id, their role on the case, and (staff and the mediator) their display name. */
+  uploadedBy: z.object({ userId: UserId, role: z.string(), name: z.string().nullable() }),
   uploadedAt: IsoDateTime,
+  /** Shown to both parties, or in caucus to one side only (`evidence.ts`). */
+  shownTo: EvidenceSharing,
+  caucusSide: PartySide.nullable(),
+  /** The document request this item answers, if it was uploaded as an answer to one. */
+  requestId: z.uuid().nullable(),
 });
 export type EvidenceView = z.infer<typeof EvidenceView>;
 

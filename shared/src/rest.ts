@@ -220,7 +220,11 @@ export type LenderBody = z.infer<typeof LenderBody>;
 export const LenderView = z.object({ id: LenderId, name: z.string() });
 export type LenderView = z.infer<typeof LenderView>;
 /** A lender as the admin's lenders page shows it: with its repayment-plan limits (null: none set). */
-export const LenderAdminView = LenderView.extend({ planPolicy: LenderPlanPolicy.nullable() });
+export const LenderAdminView = LenderView.extend({
+  planPolicy: LenderPlanPolicy.nullable(),
+  /** Working days its staff have to answer a document request (null: the default, 5). */
+  documentDueDays: z.int().min(1).nullable(),
+});
 export type LenderAdminView = z.infer<typeof LenderAdminView>;
 /** `PUT /api/lenders/:lenderId/plan-policy`: the lender's limits on the plans its representative agrees, or none. */
 export const PlanPolicyBody = z.strictObject({ policy: z.strictObject(LenderPlanPolicy.shape).nullable() });

@@ -26,6 +26,15 @@ import { DashboardFigures, DashboardQuery } from './dashboard';
 import { HardshipBody, HardshipView } from './hardship';
 import { CourtPackageInfo } from './court';
 import { AnswerBody, OpenQuestionCount, QuestionBody, QuestionThread } from './questions';
+import {
+  DocumentDeclineBody,
+  DocumentDueDaysBody,
+  DocumentRequestBody,
+  DocumentRequestList,
+  OpenDocumentRequest,
+} from './doc-requests';
+import { EvidenceShareBody, EvidenceUploadFields } from './evidence';
+import { RightsAckBody, RightsView } from './rights';
 import { SurveyAnswers, SurveyView } from './surveys';
 import {
   AssistantCorrectionsBody,
@@ -214,6 +223,13 @@ export const ROUTES = {
     body: input(PlanPolicyBody, 'plan policy'),
     result: LenderAdminView,
   },
+  /** The working days the lender's staff have to answer a document request (null: the default). */
+  'PUT /api/lenders/:lenderId/document-due-days': {
+    auth: 'session',
+    params: { lenderId: input(LenderId, 'lender id') },
+    body: input(DocumentDueDaysBody, 'document due days'),
+    result: LenderAdminView,
+  },
 
   // ---- complaints: intake and the customer's tracking link
   'POST /api/intake': {
@@ -312,6 +328,42 @@ export const ROUTES = {
   },
   /** For staff: the cases they may see with unanswered questions, and how many. */
   'GET /api/questions/open': { auth: 'session', result: z.array(OpenQuestionCount) },
+  /** The case's document requests, for its customer, the lender's staff, the centre and the room's members. */
+  'GET /api/cases/:caseId/document-requests': { auth: 'session', params: caseId, result: DocumentRequestList },
+  /** The customer asks the lender for a document (idempotent by the request's id). */
+  'POST /api/cases/:caseId/document-requests': {
+    auth: 'session',
+    params: caseId,
+    body: input(DocumentRequestBody, 'document request'),
+    status: 201,
+    result: DocumentRequestList,
+  },
+  /** The lender's staff (or the centre) answer with the documents: evidence of the case, shown to both parties. */
+  'POST /api/cases/:caseId/document-requests/:requestId/documents': {
+    auth: 'session',
+    params: { ...caseId, requestId: input(z.uuid(), 'request id') },
+    upload: 'evidence',
+    status: 201,
+    result: DocumentRequestList,
+  },
+  /** The lender's staff (or the centre) say why the document cannot be provided. */
+  'POST /api/cases/:caseId/document-requests/:requestId/decline': {
+    auth: 'session',
+    params: { ...caseId, requestId: input(z.uuid(), 'request id') },
+    body: input(DocumentDeclineBody, 'decline'),
+    result: DocumentRequestList,
+  },
+  /** For staff: open requests on the cases they may see (a lender's staff: their lender's), soonest due first. */
+  'GET /api/document-requests/open': { auth: 'session', result: z.array(OpenDocumentRequest) },
+  /** What this mediation is and the viewer's rights and duties, in their language; whether they acknowledged it. */
+  'GET /api/cases/:caseId/rights': { auth: 'session', params: caseId, result: RightsView },
+  /** A party acknowledges the text it was shown (once per case; recorded, audited, listed in the sealed record). */
+  'POST /api/cases/:caseId/rights/acknowledgement': {
+    auth: 'session',
+    params: caseId,
+    body: input(RightsAckBody, 'acknowledgement'),
+    result: RightsView,
+  },
   /** The survey after the session, for one of the case's two parties: whether it is open to them, answered (never any answers). */
   'GET /api/cases/:caseId/survey': { auth: 'session', params: caseId, result: SurveyView },
   /** A party answers it, once; the answers are kept apart from who gave them (docs/SECURITY.md, "Surveys"). */
@@ -345,10 +397,12 @@ export const ROUTES = {
 
   // ---- evidence and records
   'GET /api/cases/:caseId/evidence': { auth: 'session', params: caseId, result: z.array(EvidenceView) },
+  /** The customer, the lender's staff and the room's members add evidence; `caucus` shows it to one side only. */
   'POST /api/cases/:caseId/evidence': {
     auth: 'session',
     params: caseId,
     upload: 'evidence',
+    body: input(EvidenceUploadFields, 'evidence fields'),
     status: 201,
     result: z.array(EvidenceView),
   },
@@ -356,6 +410,13 @@ export const ROUTES = {
     auth: 'session',
     params: { ...caseId, evidenceId: input(z.uuid(), 'evidence id') },
     result: 'file',
+  },
+  /** The mediator shows an item to both parties, or in caucus to one side only. */
+  'PUT /api/cases/:caseId/evidence/:evidenceId/sharing': {
+    auth: 'session',
+    params: { ...caseId, evidenceId: input(z.uuid(), 'evidence id') },
+    body: input(EvidenceShareBody, 'sharing'),
+    result: EvidenceView,
   },
   /** Answered as an attachment (accord-export.json). */
   'GET /api/cases/:caseId/export': { auth: 'session', params: caseId, result: CaseExport },

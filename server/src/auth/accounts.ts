@@ -32,7 +32,12 @@ export function toAccountView(u: UserRecord): AccountView {
 }
 
 const toLenderView = (l: LenderRecord): LenderView => ({ id: l.id, name: l.name });
-const toLenderAdminView = (l: LenderRecord): LenderAdminView => ({ id: l.id, name: l.name, planPolicy: l.planPolicy });
+const toLenderAdminView = (l: LenderRecord): LenderAdminView => ({
+  id: l.id,
+  name: l.name,
+  planPolicy: l.planPolicy,
+  documentDueDays: l.documentDueDays,
+});
 
 // Only an admin, signed in with a password of their own, manages accounts and lenders (staff.manage, lender.manage).
 const requireAdmin = requireStaffAction;

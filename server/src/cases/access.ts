@@ -1,4 +1,4 @@
-import { AccordError, reviewsComplaints, type Actor, type CaseRole } from '@accord/shared';
+import { AccordError, reviewsComplaints, type Actor, type CaseRole, type EvidenceViewer } from '@accord/shared';
 import type { Identity } from '../auth/service';
 import type { CaseRecord, CaseStore, MemberStore } from '../store/types';
 
@@ -27,6 +27,17 @@ export function actorOf(identity: Identity, memberRole: string | null, c?: CaseR
     default:
       return null;
   }
+}
+
+/**
+ * Which side of the case someone reading it is on, for what is shown to one side only (caucus-only
+ * evidence): the customer; the lender (its staff, and its representative in the room, also a guest);
+ * or neutral (the mediator, the centre's reviewers and admins).
+ */
+export function viewerSide(identity: Identity, actor: Actor | null, memberRole: CaseRole | null): EvidenceViewer {
+  if (actor === 'customer' || memberRole === 'customer') return 'customer';
+  if (memberRole === 'platform' || identity.user.staffRole === 'platform') return 'lender';
+  return 'neutral';
 }
 
 /** Who may do what on a case: the one access check every case service and route goes through. */

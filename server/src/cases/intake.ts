@@ -86,7 +86,7 @@ export class IntakeService {
       contractNumber: body.contractNumber,
       email: body.email ?? null,
     });
-    if (files.length > 0) await this.evidence.add(c.id, files, { userId: customerId, role: 'customer' });
+    if (files.length > 0) await this.evidence.add(c.id, files, { userId: customerId, role: 'customer', name: null });
     // The dispute type is read once, from what the customer wrote, by the same shared code as `accord assist`;
     // the mediator can correct it later.
     const kind = classifyComplaint(`${body.description}\n${body.desiredOutcome}`);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { newId } from '../lib/ids';
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AccordError, type EvidenceView } from '@accord/shared';
+import { AccordError, type EvidenceView, type PartySide } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import type { EvidenceRecord, EvidenceStore } from '../store/types';
 import type { DataCipher } from './cipher';
@@ -23,6 +23,18 @@ export interface Uploader {
   role: string;
 }
 
+/** Who adds evidence: as `Uploader`, with the display name shown beside their items (none for the customer). */
+export interface Adder extends Uploader {
+  name: string | null;
+}
+
+export interface AddOptions {
+  /** Shown in caucus to this side only from the start. */
+  caucus?: PartySide | undefined;
+  /** The document request the files answer. */
+  requestId?: string | undefined;
+}
+
 export function toEvidenceView(e: EvidenceRecord): EvidenceView {
   return {
     id: e.id,
@@ -31,8 +43,11 @@ export function toEvidenceView(e: EvidenceRecord): EvidenceView {
     type: e.type,
     size: e.size,
     sha256: e.sha256,
-    uploadedBy: { userId: e.uploadedBy, role: e.uploaderRole },
+    uploadedBy: { userId: e.uploadedBy, role: e.uploaderRole, name: e.uploaderName },
     uploadedAt: e.uploadedAt,
+    shownTo: e.shownTo,
+    caucusSide: e.caucusSide,
+    requestId: e.requestId,
   };
 }
 
@@ -95,7 +110,7 @@ export class EvidenceService {
     });
   }
 
-  async add(caseId: string, files: readonly Upload[], by: Uploader): Promise<EvidenceView[]> {
+  async add(caseId: string, files: readonly Upload[], by: Adder, options: AddOptions = {}): Promise<EvidenceView[]> {
     const existing = (await this.store.listEvidence(caseId)).length;
     const types = this.check(files, existing);
     const out: EvidenceView[] = [];
@@ -116,6 +131,10 @@ export class EvidenceService {
         size: f.buffer.length,
         sha256: createHash('sha256').update(f.buffer).digest('hex'),
         uploadedAt: new Date().toISOString(),
+        uploaderName: by.name,
+        shownTo: options.caucus ? 'caucus' : 'both',
+        caucusSide: options.caucus ?? null,
+        requestId: options.requestId ?? null,
       };
       try {
         await this.store.addEvidence(record, this.limits.maxFiles);

@@ -119,9 +119,11 @@ export class MemoryStore extends MemoryAggregates implements Store {
     return { ...next };
   }
 
-  async createLender(lender: Omit<LenderRecord, 'createdAt' | 'planPolicy'>): Promise<LenderRecord> {
+  async createLender(
+    lender: Omit<LenderRecord, 'createdAt' | 'planPolicy' | 'documentDueDays'>,
+  ): Promise<LenderRecord> {
     if (this.lenders.has(lender.id)) throw new Error('UNIQUE constraint failed: lenders.id');
-    const record = { ...lender, createdAt: now(), planPolicy: null };
+    const record = { ...lender, createdAt: now(), planPolicy: null, documentDueDays: null };
     this.lenders.set(lender.id, record);
     return { ...record };
   }
@@ -148,6 +150,14 @@ export class MemoryStore extends MemoryAggregates implements Store {
     const l = this.lenders.get(id);
     if (!l) return null;
     const next = { ...l, planPolicy: structuredClone(policy) };
+    this.lenders.set(id, next);
+    return structuredClone(next);
+  }
+
+  async setLenderDocumentDueDays(id: string, days: number | null): Promise<LenderRecord | null> {
+    const l = this.lenders.get(id);
+    if (!l) return null;
+    const next = { ...l, documentDueDays: days };
     this.lenders.set(id, next);
     return structuredClone(next);
   }
@@ -261,12 +271,28 @@ export class MemoryStore extends MemoryAggregates implements Store {
   }
 
   async listEvidence(caseId: string): Promise<EvidenceRecord[]> {
-    return [...this.evidence.values()].filter((x) => x.caseId === caseId).map((x) => ({ ...x }));
+    // In the order added, as the SQL stores list them.
+    return [...this.evidence.values()]
+      .filter((x) => x.caseId === caseId)
+      .sort((a, b) => (a.uploadedAt < b.uploadedAt ? -1 : a.uploadedAt > b.uploadedAt ? 1 : a.id < b.id ? -1 : 1))
+      .map((x) => ({ ...x }));
   }
 
   async getEvidence(id: string): Promise<EvidenceRecord | null> {
     const e = this.evidence.get(id);
     return e ? { ...e } : null;
+  }
+
+  async setEvidenceSharing(
+    id: string,
+    shownTo: EvidenceRecord['shownTo'],
+    caucusSide: EvidenceRecord['caucusSide'],
+  ): Promise<EvidenceRecord | null> {
+    const e = this.evidence.get(id);
+    if (!e) return null;
+    const next = { ...e, shownTo, caucusSide: shownTo === 'caucus' ? caucusSide : null };
+    this.evidence.set(id, next);
+    return { ...next };
   }
 
   async putMediatorProfile(p: MediatorProfile): Promise<void> {

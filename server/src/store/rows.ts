@@ -66,6 +66,8 @@ export function toLender(r: Row): LenderRecord {
     createdAt: str(r.created_at),
     // Written from a checked policy; read through the schema all the same (a hand-edited row fails loudly).
     planPolicy: policy === null ? null : LenderPlanPolicy.parse(JSON.parse(policy)),
+    documentDueDays:
+      r.document_due_days === null || r.document_due_days === undefined ? null : num(r.document_due_days),
   };
 }
 
@@ -154,6 +156,10 @@ export function toEvidence(r: Row): EvidenceRecord {
     size: num(r.size),
     sha256: str(r.sha256),
     uploadedAt: str(r.uploaded_at),
+    uploaderName: strOrNull(r.uploader_name),
+    shownTo: r.shown_to === 'caucus' ? 'caucus' : 'both',
+    caucusSide: strOrNull(r.caucus_side) as EvidenceRecord['caucusSide'],
+    requestId: strOrNull(r.request_id),
   };
 }
 

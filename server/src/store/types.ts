@@ -13,6 +13,8 @@ import type {
   DocAuthor,
   PartyRole,
   RoundView,
+  EvidenceSharing,
+  PartySide,
 } from '@accord/shared';
 
 import type { AccountEventStore, LenderStore } from './account-types';
@@ -96,6 +98,13 @@ export interface EvidenceRecord {
   size: number;
   sha256: string;
   uploadedAt: string;
+  /** The uploader's display name (staff and the mediator); null for the customer, never shown to the lender. */
+  uploaderName: string | null;
+  /** Shown to both parties, or in caucus to one side only (`shared/src/evidence.ts`). */
+  shownTo: EvidenceSharing;
+  caucusSide: PartySide | null;
+  /** The document request it answers, if any. */
+  requestId: string | null;
 }
 
 export interface MediatorProfile {
@@ -259,6 +268,12 @@ export interface EvidenceStore {
   addEvidence(evidence: EvidenceRecord, max: number): Promise<EvidenceRecord>;
   listEvidence(caseId: string): Promise<EvidenceRecord[]>;
   getEvidence(id: string): Promise<EvidenceRecord | null>;
+  /** Marks who sees an item; the item as it now is, or null if there is none. */
+  setEvidenceSharing(
+    id: string,
+    shownTo: EvidenceSharing,
+    caucusSide: PartySide | null,
+  ): Promise<EvidenceRecord | null>;
 }
 
 export interface MediatorStore {

@@ -27,7 +27,8 @@ export function evidenceRoutes(route: RegisterRoute, { access, evidence, upload 
       const { actor } = await access.caseFor(identity, params.caseId, ['customer', 'staff', 'admin']);
       if (files.length === 0)
         throw AccordError.because('VALIDATION_FAILED', 'evidence.none', 'attach at least one file as "evidence"');
-      return evidence.add(params.caseId, files, { userId: identity.user.id, role: actor });
+      const name = actor === 'customer' ? null : identity.user.displayName;
+      return evidence.add(params.caseId, files, { userId: identity.user.id, role: actor, name });
     },
     { upload },
   );

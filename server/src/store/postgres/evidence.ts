@@ -15,9 +15,25 @@ export function postgresEvidence(db: PgDb): EvidenceStore {
             max,
           });
         await c.query(
-          `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [e.id, e.caseId, e.uploadedBy, e.uploaderRole, e.name, e.storedName, e.type, e.size, e.sha256, e.uploadedAt],
+          `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at,
+                                 uploader_name, shown_to, caucus_side, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+          [
+            e.id,
+            e.caseId,
+            e.uploadedBy,
+            e.uploaderRole,
+            e.name,
+            e.storedName,
+            e.type,
+            e.size,
+            e.sha256,
+            e.uploadedAt,
+            e.uploaderName,
+            e.shownTo,
+            e.shownTo === 'caucus' ? e.caucusSide : null,
+            e.requestId,
+          ],
         );
         return e;
       });
@@ -31,6 +47,15 @@ export function postgresEvidence(db: PgDb): EvidenceStore {
 
     async getEvidence(id) {
       const r = await one(pool, 'SELECT * FROM evidence WHERE id = $1', [id]);
+      return r ? toEvidence(r) : null;
+    },
+
+    async setEvidenceSharing(id, shownTo, caucusSide) {
+      const r = await one(pool, 'UPDATE evidence SET shown_to = $1, caucus_side = $2 WHERE id = $3 RETURNING *', [
+        shownTo,
+        shownTo === 'caucus' ? caucusSide : null,
+        id,
+      ]);
       return r ? toEvidence(r) : null;
     },
   };

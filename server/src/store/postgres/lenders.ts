@@ -11,7 +11,7 @@ export function postgresLenders({ pool }: PgDb): LenderStore & AccountEventStore
         lender.name,
         createdAt,
       ]);
-      return { ...lender, createdAt, planPolicy: null };
+      return { ...lender, createdAt, planPolicy: null, documentDueDays: null };
     },
 
     async getLender(id) {
@@ -33,6 +33,11 @@ export function postgresLenders({ pool }: PgDb): LenderStore & AccountEventStore
         id,
         policy === null ? null : JSON.stringify(policy),
       ]);
+      return r ? toLender(r) : null;
+    },
+
+    async setLenderDocumentDueDays(id, days) {
+      const r = await one(pool, 'UPDATE lenders SET document_due_days = $2 WHERE id = $1 RETURNING *', [id, days]);
       return r ? toLender(r) : null;
     },
 

@@ -16,8 +16,9 @@ export function sqliteEvidence(c: SqliteDb): EvidenceStore {
               max,
             });
           c.stmt(
-            `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO evidence (id, case_id, uploaded_by, uploader_role, name, stored_name, type, size, sha256, uploaded_at,
+                                   uploader_name, shown_to, caucus_side, request_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           ).run(
             e.id,
             e.caseId,
@@ -29,6 +30,10 @@ export function sqliteEvidence(c: SqliteDb): EvidenceStore {
             e.size,
             e.sha256,
             e.uploadedAt,
+            e.uploaderName,
+            e.shownTo,
+            e.shownTo === 'caucus' ? e.caucusSide : null,
+            e.requestId,
           );
           return e;
         })
@@ -43,6 +48,13 @@ export function sqliteEvidence(c: SqliteDb): EvidenceStore {
 
     async getEvidence(id) {
       const r = c.stmt('SELECT * FROM evidence WHERE id = ?').get(id) as Row | undefined;
+      return r ? toEvidence(r) : null;
+    },
+
+    async setEvidenceSharing(id, shownTo, caucusSide) {
+      const r = c
+        .stmt('UPDATE evidence SET shown_to = ?, caucus_side = ? WHERE id = ? RETURNING *')
+        .get(shownTo, shownTo === 'caucus' ? caucusSide : null, id) as Row | undefined;
       return r ? toEvidence(r) : null;
     },
   };

@@ -8,7 +8,7 @@ export function sqliteLenders(c: SqliteDb): LenderStore & AccountEventStore {
     async createLender(lender) {
       const createdAt = now();
       c.stmt('INSERT INTO lenders (id, name, created_at) VALUES (?, ?, ?)').run(lender.id, lender.name, createdAt);
-      return { ...lender, createdAt, planPolicy: null };
+      return { ...lender, createdAt, planPolicy: null, documentDueDays: null };
     },
 
     async getLender(id) {
@@ -31,6 +31,12 @@ export function sqliteLenders(c: SqliteDb): LenderStore & AccountEventStore {
         policy === null ? null : JSON.stringify(policy),
         id,
       );
+      const r = get(id);
+      return r ? toLender(r) : null;
+    },
+
+    async setLenderDocumentDueDays(id, days) {
+      c.stmt('UPDATE lenders SET document_due_days = ? WHERE id = ?').run(days, id);
       const r = get(id);
       return r ? toLender(r) : null;
     },

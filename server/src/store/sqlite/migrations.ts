@@ -397,4 +397,12 @@ export const sqliteMigrations: readonly string[] = [
   );
   CREATE INDEX survey_responses_case ON survey_responses(case_id);
 `,
+  // Evidence from every side, shown to both parties or in caucus to one (issue 21); document requests.
+  `
+  ALTER TABLE evidence ADD COLUMN uploader_name TEXT;
+  ALTER TABLE evidence ADD COLUMN shown_to TEXT NOT NULL DEFAULT 'both';
+  ALTER TABLE evidence ADD COLUMN caucus_side TEXT;
+  ALTER TABLE evidence ADD COLUMN request_id TEXT;
+  ALTER TABLE lenders ADD COLUMN document_due_days INTEGER;
+`,
 ];
