@@ -1,14 +1,21 @@
 import { MemoryAssistant, MemorySurveys } from './memory-assistant';
+import { MemoryEvidence } from './memory-evidence';
 import { MemoryHardship } from './memory-hardship';
 import { MemoryOffers } from './memory-offers';
 import { MemoryQuestions } from './memory-questions';
-import type { AssistantStore, HardshipStore, OfferStore, QuestionStore, SurveyStore } from './types';
+import type { AssistantStore, EvidenceStore, HardshipStore, OfferStore, QuestionStore, SurveyStore } from './types';
 
 /**
  * The memory store's aggregates kept in classes of their own (the store extends this): each member
  * passes through to its class, and the compiler checks the store still has every method.
  */
 export class MemoryAggregates {
+  private readonly evidence = new MemoryEvidence();
+  addEvidence: EvidenceStore['addEvidence'] = (e, max) => this.evidence.addEvidence(e, max);
+  listEvidence: EvidenceStore['listEvidence'] = (c) => this.evidence.listEvidence(c);
+  getEvidence: EvidenceStore['getEvidence'] = (id) => this.evidence.getEvidence(id);
+  setEvidenceSharing: EvidenceStore['setEvidenceSharing'] = (id, s, c) => this.evidence.setEvidenceSharing(id, s, c);
+
   private readonly hardships = new MemoryHardship();
   putHardship: HardshipStore['putHardship'] = (h) => this.hardships.putHardship(h);
   getHardship: HardshipStore['getHardship'] = (c) => this.hardships.getHardship(c);
@@ -39,6 +46,7 @@ export class MemoryAggregates {
 
   /** Drops what purging a case drops from these aggregates. */
   protected purgeAggregates(caseId: string): void {
+    this.evidence.purge(caseId);
     this.hardships.purge(caseId);
     this.assistant.purge(caseId);
     this.surveys.purge(caseId);

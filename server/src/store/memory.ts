@@ -7,7 +7,6 @@ import {
   type MessageAudit,
   type CasePatch,
   type CaseQuery,
-  type EvidenceRecord,
   type MediatorProfile,
   type FreezeRecord,
   type OutcomeRow,
@@ -59,7 +58,6 @@ export class MemoryStore extends MemoryAggregates implements Store {
   private readonly signatures: SignatureRecord[] = [];
   private readonly outcomes = new Map<string, OutcomeRow>();
   private readonly pii = new Map<string, Uint8Array>();
-  private readonly evidence = new Map<string, EvidenceRecord>();
   private readonly mediators = new Map<string, MediatorProfile>();
   private readonly docs = new Map<
     string,
@@ -262,39 +260,6 @@ export class MemoryStore extends MemoryAggregates implements Store {
     return this.pii.get(caseId)?.slice() ?? null;
   }
 
-  async addEvidence(e: EvidenceRecord, max: number): Promise<EvidenceRecord> {
-    if ([...this.evidence.values()].filter((x) => x.caseId === e.caseId).length >= max) {
-      throw AccordError.because('CONFLICT', 'evidence.tooMany', `a case holds at most ${max} evidence files`, { max });
-    }
-    this.evidence.set(e.id, { ...e });
-    return e;
-  }
-
-  async listEvidence(caseId: string): Promise<EvidenceRecord[]> {
-    // In the order added, as the SQL stores list them.
-    return [...this.evidence.values()]
-      .filter((x) => x.caseId === caseId)
-      .sort((a, b) => (a.uploadedAt < b.uploadedAt ? -1 : a.uploadedAt > b.uploadedAt ? 1 : a.id < b.id ? -1 : 1))
-      .map((x) => ({ ...x }));
-  }
-
-  async getEvidence(id: string): Promise<EvidenceRecord | null> {
-    const e = this.evidence.get(id);
-    return e ? { ...e } : null;
-  }
-
-  async setEvidenceSharing(
-    id: string,
-    shownTo: EvidenceRecord['shownTo'],
-    caucusSide: EvidenceRecord['caucusSide'],
-  ): Promise<EvidenceRecord | null> {
-    const e = this.evidence.get(id);
-    if (!e) return null;
-    const next = { ...e, shownTo, caucusSide: shownTo === 'caucus' ? caucusSide : null };
-    this.evidence.set(id, next);
-    return { ...next };
-  }
-
   async putMediatorProfile(p: MediatorProfile): Promise<void> {
     this.mediators.set(p.userId, structuredClone(p));
   }
@@ -306,7 +271,6 @@ export class MemoryStore extends MemoryAggregates implements Store {
   async purgeCase(caseId: string, at: string): Promise<void> {
     this.pii.delete(caseId);
     this.purgeAggregates(caseId);
-    for (const [id, e] of this.evidence) if (e.caseId === caseId) this.evidence.delete(id);
     for (const key of [...this.messages.keys()]) if (key.startsWith(`${caseId}|`)) this.messages.delete(key);
     for (const name of [...this.docs.keys()])
       if (name === caseId || name.startsWith(`${caseId}/`)) this.docs.delete(name);

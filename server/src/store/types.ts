@@ -13,8 +13,6 @@ import type {
   DocAuthor,
   PartyRole,
   RoundView,
-  EvidenceSharing,
-  PartySide,
 } from '@accord/shared';
 
 import type { AccountEventStore, LenderStore } from './account-types';
@@ -22,12 +20,14 @@ import type { HardshipStore } from './hardship-types';
 import type { AssistantStore } from './assistant-types';
 import type { SurveyStore } from './survey-types';
 import type { QuestionStore } from './question-types';
+import type { EvidenceStore } from './evidence-types';
 
 export type * from './account-types';
 export type * from './hardship-types';
 export type * from './assistant-types';
 export type * from './survey-types';
 export type * from './question-types';
+export type * from './evidence-types';
 
 export interface UserRecord {
   id: string;
@@ -86,26 +86,6 @@ export type NewCase = Pick<CaseRecord, 'id' | 'title' | 'summary' | 'category' |
 export type CasePatch = Partial<
   Pick<CaseRecord, 'status' | 'mediatorId' | 'session' | 'question' | 'rejectionReason' | 'tracking' | 'purgedAt'>
 >;
-
-export interface EvidenceRecord {
-  id: string;
-  caseId: string;
-  uploadedBy: string;
-  uploaderRole: string;
-  name: string;
-  storedName: string;
-  type: 'application/pdf' | 'image/jpeg' | 'image/png';
-  size: number;
-  sha256: string;
-  uploadedAt: string;
-  /** The uploader's display name (staff and the mediator); null for the customer, never shown to the lender. */
-  uploaderName: string | null;
-  /** Shown to both parties, or in caucus to one side only (`shared/src/evidence.ts`). */
-  shownTo: EvidenceSharing;
-  caucusSide: PartySide | null;
-  /** The document request it answers, if any. */
-  requestId: string | null;
-}
 
 export interface MediatorProfile {
   userId: string;
@@ -261,19 +241,6 @@ export interface CaseStore {
    * Here rather than with each aggregate it empties: it is one transaction over the case.
    */
   purgeCase(caseId: string, at: string): Promise<void>;
-}
-
-export interface EvidenceStore {
-  /** Adds evidence unless the case already holds `max` files (CONFLICT), atomically. */
-  addEvidence(evidence: EvidenceRecord, max: number): Promise<EvidenceRecord>;
-  listEvidence(caseId: string): Promise<EvidenceRecord[]>;
-  getEvidence(id: string): Promise<EvidenceRecord | null>;
-  /** Marks who sees an item; the item as it now is, or null if there is none. */
-  setEvidenceSharing(
-    id: string,
-    shownTo: EvidenceSharing,
-    caucusSide: PartySide | null,
-  ): Promise<EvidenceRecord | null>;
 }
 
 export interface MediatorStore {
