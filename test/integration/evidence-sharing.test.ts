@@ -282,4 +282,30 @@ describe('evidence sharing', () => {
     await waitFor(() => nudges(heard.customer.slice(mark.customer)) > 0, 'the customer nudged');
     expect((await list(customerRoom)).body.map((e) => e.id)).toContain(item.id);
   });
+
+  it('no oracle: a hidden item answers as an unknown id does; a forged caucus field is refused and nothing is stored', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const hidden = await download(tokens.lenderRep, secret.id);
+    const none = await download(tokens.lenderRep, unknown);
+    expect(hidden).toEqual(none);
+    // The sharing route refuses a party before looking the item up: the same for a hidden item as for any.
+    const onHidden = await share(tokens.lenderRep, secret.id, { shownTo: 'both' });
+    const onUnknown = await share(tokens.lenderRep, unknown, { shownTo: 'both' });
+    expect(onHidden).toEqual(onUnknown);
+
+    const files = stored();
+    const count = (await list(tokens.mediator)).body.length;
+    const forged: Record<string, string>[] = [
+      { caucus: 'both' },
+      { caucus: 'observer' },
+      { caucus: 'customer', shownTo: 'both' },
+    ];
+    for (const fields of forged) {
+      const res = await upload(tokens.mediator, [{ name: 'x.pdf', data: pdf('forged') }], fields);
+      expect(res.status, JSON.stringify(fields)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(stored()).toBe(files);
+    expect((await list(tokens.mediator)).body).toHaveLength(count);
+  });
 });
