@@ -6,6 +6,11 @@
  */
 const EVENT = 'accord:open-evidence';
 
+/** Who reads the case's evidence in the room (the server's rule: an observer does not). */
+export function seesEvidence(role: string | null): boolean {
+  return role === 'customer' || role === 'platform' || role === 'mediator' || role === 'admin';
+}
+
 export function openEvidence(evidenceId: string): void {
   window.dispatchEvent(new CustomEvent<string>(EVENT, { detail: evidenceId }));
 }

@@ -16,6 +16,7 @@ import {
 } from '@accord/shared';
 import type { CaretUser } from '../agreement/AgreementEditor';
 import { AgreementEditor, AssistantPanel, CallPanel, EvidencePanel } from './lazyPanels';
+import { seesEvidence } from '../evidence/open';
 import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
@@ -131,11 +132,12 @@ export function RoomPage({
   useVisibleHeight(phone);
   const [chosen, setChosen] = useState<RoomTab | null>(null);
   const callShown = admitted && you !== undefined && can(you.role, 'call.join');
+  const evidenceShown = admitted && seesEvidence(myRole);
   const tabs: RoomTab[] = [
     'chat',
     'agreement',
     'people',
-    ...(admitted ? (['evidence'] as const) : []),
+    ...(evidenceShown ? (['evidence'] as const) : []),
     ...(callShown ? (['call'] as const) : []),
   ];
   const fallback: RoomTab = mustSign || room.outcome?.sealed ? 'agreement' : call.inCall ? 'call' : 'chat';
@@ -306,7 +308,7 @@ export function RoomPage({
             </>
           )}
         </div>
-        {admitted && (
+        {evidenceShown && (
           <div className="evidence-col" {...tabPanelProps(phone, 'evidence', tab)}>
             {mounted('evidence') && <EvidencePanel room={room} caseId={caseId} token={token} me={me} role={myRole} />}
           </div>
