@@ -308,11 +308,6 @@ export function RoomPage({
             </>
           )}
         </div>
-        {evidenceShown && (
-          <div className="evidence-col" {...tabPanelProps(phone, 'evidence', tab)}>
-            {mounted('evidence') && <EvidencePanel room={room} caseId={caseId} token={token} me={me} role={myRole} />}
-          </div>
-        )}
         <div className="conversation" {...tabPanelProps(phone, 'chat', tab)}>
           {mounted('chat') && (
             <>
@@ -441,6 +436,11 @@ export function RoomPage({
             </>
           )}
         </div>
+        {evidenceShown && (
+          <div className="evidence-col" {...tabPanelProps(phone, 'evidence', tab)}>
+            {mounted('evidence') && <EvidencePanel room={room} caseId={caseId} token={token} me={me} role={myRole} />}
+          </div>
+        )}
       </div>
     </div>
   );
