@@ -6,9 +6,12 @@
  */
 const EVENT = 'accord:open-evidence';
 
-/** Who reads the case's evidence in the room (the server's rule: an observer does not). */
+/**
+ * Who reads the case's evidence in the room: the parties and the mediator (the server's rule; an
+ * observer does not, and the centre's staff read it on the staff case page).
+ */
 export function seesEvidence(role: string | null): boolean {
-  return role === 'customer' || role === 'platform' || role === 'mediator' || role === 'admin';
+  return role === 'customer' || role === 'platform' || role === 'mediator';
 }
 
 export function openEvidence(evidenceId: string): void {
