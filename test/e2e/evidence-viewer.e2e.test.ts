@@ -43,7 +43,7 @@ describe.skipIf(!chromiumOrSkip())('evidence in the room, in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'client/dist/index.html'))) throw new Error('run `pnpm build` first');
     t = await startServer();
-    c = (await t.createCase('Evidence viewer'));
+    c = await t.createCase('Evidence viewer');
     browser = await launchChromium();
     const phone = { locale: 'en-US', viewport: { width: 375, height: 740 }, isMobile: true };
     mediator = await (await browser.newContext(phone)).newPage();
