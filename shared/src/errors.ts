@@ -94,6 +94,10 @@ export const ErrorReason = z.enum([
   /** params: name */
   'evidence.wrongType',
   'evidence.notFound',
+  /** A party may show new evidence in its own side's caucus only. */
+  'evidence.caucusNotYours',
+  /** Only the case's mediator changes who is shown an item. */
+  'evidence.mediatorOnly',
   'room.sealed',
   /** params: phase */
   'room.alreadyInPhase',

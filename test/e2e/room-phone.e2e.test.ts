@@ -8,7 +8,7 @@ import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { agreeEveryClause } from './consent-support';
 
 /**
- * The room made for a phone: below 768 px one part at a time in tabs (chat, agreement, people, call),
+ * The room made for a phone: below 768 px one part at a time in tabs (chat, agreement, people, evidence, call),
  * with badges for what happened on a closed tab; nothing wider than a 320 px screen; the composer in
  * sight, above the on-screen keyboard too. A desktop keeps its three columns.
  */
@@ -101,7 +101,7 @@ describe.skipIf(!chromiumOrSkip())('the room on a phone, in real Chromium', () =
   it('shows ARIA tabs that switch by touch and by keyboard, one panel at a time', async () => {
     const p = pages.customer;
     expect(await p.getByRole('tablist').count()).toBe(1);
-    expect(await p.getByRole('tab').count()).toBe(4);
+    expect(await p.getByRole('tab').count()).toBe(5);
     expect(await tab(p, 'chat').getAttribute('aria-selected')).toBe('true');
     expect(await p.locator('#chat-input').isVisible()).toBe(true);
     expect(await p.getByTestId('agreement-editor').isVisible()).toBe(false);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 
-export type RoomTabName = 'chat' | 'agreement' | 'people' | 'call';
+export type RoomTabName = 'chat' | 'agreement' | 'people' | 'evidence' | 'call';
 
 /**
  * On a phone (below 768 px) the room shows one part at a time, in tabs: opens the one holding what a

@@ -487,6 +487,8 @@ export const enPublic = {
         tooLarge: '“{{name}}” is larger than {{maxMb}} MB.',
         wrongType: '“{{name}}” is not a PDF, JPEG or PNG file.',
         notFound: 'This evidence file no longer exists.',
+        caucusNotYours: 'You can show evidence only in your own private session.',
+        mediatorOnly: 'Only the mediator decides who is shown evidence.',
       },
       room: {
         sealed: 'The outcome is sealed; the session is over.',

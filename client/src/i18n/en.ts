@@ -1,3 +1,4 @@
+import { evidenceEn } from '../evidence/messages';
 import { assistantEn } from '../assistant/messages';
 import { enPublic, type Widen } from './en-public';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
@@ -834,6 +835,7 @@ export const en = {
     agreement: 'Agreement',
     people: 'People',
     call: 'Call',
+    evidence: 'Evidence',
     changed: '(changed)',
     count: {
       chat_one: '{{count}} unread message',
@@ -842,11 +844,14 @@ export const en = {
       agreement_other: '{{count}} changes',
       people_one: '{{count}} waiting for you',
       people_other: '{{count}} waiting for you',
+      evidence_one: '{{count}} new item',
+      evidence_other: '{{count}} new items',
       call_one: '{{count}} person in the call',
       call_other: '{{count}} people in the call',
     },
   },
   assistant: assistantEn,
+  evidence: evidenceEn,
 };
 
 /** The shape every locale must have. */

@@ -464,6 +464,8 @@ export const zhCNPublic: PublicMessages = {
         tooLarge: '“{{name}}”超过 {{maxMb}} MB。',
         wrongType: '“{{name}}”不是 PDF、JPEG 或 PNG 文件。',
         notFound: '此证据文件已不存在。',
+        caucusNotYours: '您只能在自己的单独会谈中展示证据。',
+        mediatorOnly: '只有调解员可以决定证据向谁展示。',
       },
       room: {
         sealed: '调解结果已封存，会议已结束。',

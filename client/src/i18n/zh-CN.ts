@@ -1,3 +1,4 @@
+import { evidenceZhCN } from '../evidence/messages';
 import { assistantZhCN } from '../assistant/messages';
 import type { Messages } from './en';
 import { zhCNPublic } from './zh-CN-public';
@@ -806,6 +807,7 @@ export const zhCN: Messages = {
     agreement: '协议',
     people: '参与者',
     call: '通话',
+    evidence: '证据',
     changed: '（有更新）',
     count: {
       chat_one: '{{count}} 条未读消息',
@@ -814,9 +816,12 @@ export const zhCN: Messages = {
       agreement_other: '{{count}} 处更新',
       people_one: '{{count}} 项待您处理',
       people_other: '{{count}} 项待您处理',
+      evidence_one: '{{count}} 份新证据',
+      evidence_other: '{{count}} 份新证据',
       call_one: '通话中 {{count}} 人',
       call_other: '通话中 {{count}} 人',
     },
   },
   assistant: assistantZhCN,
+  evidence: evidenceZhCN,
 };

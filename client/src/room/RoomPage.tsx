@@ -15,7 +15,8 @@ import {
   type Channel,
 } from '@accord/shared';
 import type { CaretUser } from '../agreement/AgreementEditor';
-import { AgreementEditor, AssistantPanel, CallPanel } from './lazyPanels';
+import { AgreementEditor, AssistantPanel, CallPanel, EvidencePanel } from './lazyPanels';
+import { seesEvidence } from '../evidence/open';
 import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
@@ -131,7 +132,14 @@ export function RoomPage({
   useVisibleHeight(phone);
   const [chosen, setChosen] = useState<RoomTab | null>(null);
   const callShown = admitted && you !== undefined && can(you.role, 'call.join');
-  const tabs: RoomTab[] = callShown ? ['chat', 'agreement', 'people', 'call'] : ['chat', 'agreement', 'people'];
+  const evidenceShown = admitted && seesEvidence(myRole);
+  const tabs: RoomTab[] = [
+    'chat',
+    'agreement',
+    'people',
+    ...(evidenceShown ? (['evidence'] as const) : []),
+    ...(callShown ? (['call'] as const) : []),
+  ];
   const fallback: RoomTab = mustSign || room.outcome?.sealed ? 'agreement' : call.inCall ? 'call' : 'chat';
   const tab: RoomTab = chosen !== null && tabs.includes(chosen) ? chosen : fallback;
   const onPhone = (part: RoomTab) => phone && tab === part;
@@ -428,6 +436,11 @@ export function RoomPage({
             </>
           )}
         </div>
+        {evidenceShown && (
+          <div className="evidence-col" {...tabPanelProps(phone, 'evidence', tab)}>
+            {mounted('evidence') && <EvidencePanel room={room} caseId={caseId} token={token} me={me} role={myRole} />}
+          </div>
+        )}
       </div>
     </div>
   );

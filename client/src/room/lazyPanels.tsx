@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { AgreementEditor as Editor } from '../agreement/AgreementEditor';
 import type { AssistantPanel as Assistant } from '../assistant/AssistantPanel';
 import type { CallPanel as Call } from '../call/CallPanel';
+import type { EvidencePanel as Evidence } from '../evidence/EvidencePanel';
+import type { EvidenceViewer as Viewer } from '../evidence/EvidenceViewer';
 
 /**
  * The room's heavy parts, each its own chunk, loaded where they are shown: the editor (ProseMirror and
@@ -42,5 +44,17 @@ export const CallPanel = deferred<ComponentProps<typeof Call>>(
 
 export const AssistantPanel = deferred<ComponentProps<typeof Assistant>>(
   () => import('../assistant/AssistantPanel').then((m) => m.AssistantPanel),
+  'page-message',
+);
+
+/** The case's evidence (and, for a PDF opened in it, pdf.js in a chunk of its own). */
+export const EvidencePanel = deferred<ComponentProps<typeof Evidence>>(
+  () => import('../evidence/EvidencePanel').then((m) => m.EvidencePanel),
+  'page-message',
+);
+
+/** One evidence item opened in the page, for citations in the chat or the agreement. */
+export const EvidenceViewer = deferred<ComponentProps<typeof Viewer>>(
+  () => import('../evidence/EvidenceViewer').then((m) => m.EvidenceViewer),
   'page-message',
 );

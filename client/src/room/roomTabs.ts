@@ -1,7 +1,7 @@
 import type { ChatMessage } from '@accord/shared';
 
 /** The room's tabs on a phone, in their order. Desktop shows the same parts as columns instead. */
-export const ROOM_TABS = ['chat', 'agreement', 'people', 'call'] as const;
+export const ROOM_TABS = ['chat', 'agreement', 'people', 'evidence', 'call'] as const;
 export type RoomTab = (typeof ROOM_TABS)[number];
 
 /** A count (unread messages, people waiting, people in the call) or a plain "changed" dot. */
@@ -94,6 +94,8 @@ export function tabBadges(active: RoomTab, inputs: TabInputs, seen: TabsSeen): R
         : changed(inputs.peopleVersion, seen.people)
           ? { kind: 'dot' }
           : null,
+    // The list is read again on each change; what is new is seen on opening it.
+    evidence: null,
     call: count(inputs.inCall),
   };
   badges[active] = null;

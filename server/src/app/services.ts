@@ -21,7 +21,7 @@ import { CallService } from '../call/service';
 import { ChatService } from '../chat/service';
 import type { AccordConfig } from '../config';
 import { DataCipher } from '../evidence/cipher';
-import { EvidenceService } from '../evidence/service';
+import { EvidenceService, type EvidenceChange } from '../evidence/service';
 import { ModerationService, toActivity } from '../moderation/service';
 import { OfferService } from '../negotiation/offers';
 import { NegotiationService } from '../negotiation/consent';
@@ -33,7 +33,8 @@ import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
 import type { AccordIo } from '../room/socket-types';
-import { trackBroadcasts } from '../room/track';
+import { trackBroadcasts, type TrackBroadcasts } from '../room/track';
+import type { Logger } from '../log';
 import type { AuditRecord } from '../store/types';
 import { buildAroundSession } from './around-session';
 import type { Infrastructure } from './infrastructure';
@@ -117,7 +118,7 @@ function buildRoomServices(
     audit,
     join(config.dataDir, 'evidence'),
     { maxBytes: config.evidenceMaxBytes, maxFiles: config.evidenceMaxFiles },
-    (caseId, list) => track.evidenceChanged(caseId, list),
+    announceEvidence(track, () => broadcasts, log),
   );
   const flow = createCaseFlow({
     store,
@@ -398,3 +399,15 @@ function buildMail(
  * The court-confirmation package, built on the other services (it reads what they hold): the sealed
  * record through the outcome service, checked against the seal.
  */
+
+/** An evidence change, to the staff watching the case and to the room's people who may see it. */
+function announceEvidence(track: TrackBroadcasts, room: () => RoomBroadcasts, log: Logger) {
+  return (change: EvidenceChange): void => {
+    track.evidenceChanged(change);
+    room()
+      .evidenceChanged(change.caseId, change.audiences)
+      .catch((err: unknown) =>
+        log.error({ event: 'evidence.nudge_failed', err }, 'the room was not told of an evidence change'),
+      );
+  };
+}

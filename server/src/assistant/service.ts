@@ -255,7 +255,7 @@ export class AssistantService {
     const { text } = complaintOf(c);
     const facts = effectiveFacts(text, record.correctedFacts);
     const [hardship, lender] = await Promise.all([
-      this.deps.hardship.forExport(c.id),
+      this.deps.hardship.forExport(c.id, 'neutral'),
       c.lenderId === null ? null : this.deps.store.getLender(c.lenderId),
     ]);
     const proposal = this.deps.propose({

@@ -1,6 +1,8 @@
 import {
   AccordError,
+  evidenceVisibleTo,
   type CaseLifecycle,
+  type EvidenceViewer,
   type HardshipBody,
   type HardshipView,
   type OutcomeRecord,
@@ -19,7 +21,7 @@ import type {
   MemberStore,
   SignoffStore,
 } from '../store/types';
-import type { CaseAccess } from './access';
+import { viewerSide, type CaseAccess } from './access';
 
 export interface HardshipEffects {
   /** A declaration or change was recorded: its entry reaches the room's activity feed. */
@@ -48,7 +50,7 @@ export class HardshipService {
 
   /** The declaration (null: none) for the customer, the mediator, the lender's representative and staff. */
   async get(identity: Identity, caseId: string): Promise<HardshipView | null> {
-    const { c } = await this.access.caseForMember(
+    const { c, actor, memberRole } = await this.access.caseForMember(
       identity,
       caseId,
       ['customer', 'mediator', 'staff', 'admin'],
@@ -56,7 +58,7 @@ export class HardshipService {
       ['platform', 'mediator'],
     );
     const h = await this.store.getHardship(c.id);
-    return h ? this.view(h) : null;
+    return h ? this.view(h, viewerSide(identity, actor, memberRole)) : null;
   }
 
   /**
@@ -76,7 +78,10 @@ export class HardshipService {
           { status: now.status },
         );
       }
-      const evidence = new Map((await this.store.listEvidence(c.id)).map((e) => [e.id, e]));
+      // A proof is a file the customer may see: the lender's caucus-only items are as unknown as another case's.
+      const evidence = new Map(
+        (await this.store.listEvidence(c.id)).filter((e) => evidenceVisibleTo(e, 'customer')).map((e) => [e.id, e]),
+      );
       const stranger = body.evidenceIds.find((id) => !evidence.has(id));
       if (stranger !== undefined) {
         throw new AccordError(
@@ -109,7 +114,7 @@ export class HardshipService {
         },
       );
       this.effects.recorded(entry);
-      return this.view(record, evidence);
+      return this.view(record, 'customer', evidence);
     });
   }
 
@@ -117,7 +122,10 @@ export class HardshipService {
   async sealedSummary(caseId: string): Promise<NonNullable<OutcomeRecord['hardship']> | null> {
     const h = await this.store.getHardship(caseId);
     if (!h) return null;
-    const evidence = new Map((await this.store.listEvidence(caseId)).map((e) => [e.id, e]));
+    // The sealed record is read by both sides: a proof shown in caucus to one side only is not named in it.
+    const evidence = new Map(
+      (await this.store.listEvidence(caseId)).filter((e) => e.shownTo === 'both').map((e) => [e.id, e]),
+    );
     return {
       kind: h.kind,
       declaredAt: h.declaredAt,
@@ -126,9 +134,9 @@ export class HardshipService {
   }
 
   /** The export's copy (the customer's own export: no access check here, the export made it). */
-  async forExport(caseId: string): Promise<HardshipView | null> {
+  async forExport(caseId: string, viewer: EvidenceViewer): Promise<HardshipView | null> {
     const h = await this.store.getHardship(caseId);
-    return h ? this.view(h) : null;
+    return h ? this.view(h, viewer) : null;
   }
 
   /** The case, for its customer; anyone else is refused (FORBIDDEN). */
@@ -149,8 +157,14 @@ export class HardshipService {
     return found;
   }
 
-  private async view(h: HardshipRecord, known?: Map<string, EvidenceRecord>): Promise<HardshipView> {
-    const evidence = known ?? new Map((await this.store.listEvidence(h.caseId)).map((e) => [e.id, e]));
+  /** The declaration as `viewer` sees it: proofs shown in caucus to the other side only are left out. */
+  private async view(
+    h: HardshipRecord,
+    viewer: EvidenceViewer,
+    known?: Map<string, EvidenceRecord>,
+  ): Promise<HardshipView> {
+    const all = known ?? new Map((await this.store.listEvidence(h.caseId)).map((e) => [e.id, e]));
+    const evidence = new Map([...all].filter(([, e]) => evidenceVisibleTo(e, viewer)));
     const member = await this.store.getMember(h.caseId, h.declaredBy);
     return {
       kind: h.kind,

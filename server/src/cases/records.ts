@@ -4,7 +4,7 @@ import type { Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
 import { threadOf } from '../questions/thread';
 import type { CaseStore, EvidenceStore, ChatStore, SignoffStore, QuestionStore } from '../store/types';
-import type { CaseAccess } from './access';
+import { viewerSide, type CaseAccess } from './access';
 import type { HardshipService } from './hardship';
 import type { PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
@@ -25,11 +25,13 @@ export class RecordsService {
 
   /** Everything the customer is entitled to: their data, their documents, the joint chat, their hardship, their questions, the outcome. */
   async export(identity: Identity, caseId: string): Promise<CaseExport> {
-    const { c } = await this.access.caseFor(identity, caseId, ['customer', 'admin']);
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['customer', 'admin']);
     const pii = await this.pii.read(c.id);
+    // The customer's export holds what the customer may see: never the lender's caucus-only items.
+    const viewer = viewerSide(identity, actor, null);
     const files = await Promise.all(
-      (await this.store.listEvidence(c.id)).map(async (e) => {
-        const { data } = await this.evidence.read(c.id, e.id, { userId: identity.user.id, role: 'export' });
+      (await this.evidence.list(c.id, viewer)).map(async (e) => {
+        const { data } = await this.evidence.read(c.id, e.id, { userId: identity.user.id, role: 'export' }, viewer);
         return { name: e.name, type: e.type, sha256: e.sha256, base64: data.toString('base64') };
       }),
     );
@@ -60,7 +62,7 @@ export class RecordsService {
       documents: files,
       transcript,
       outcome,
-      hardship: await this.hardship.forExport(c.id),
+      hardship: await this.hardship.forExport(c.id, viewer),
       questions: threadOf(await this.store.listQuestionPosts(c.id)),
     };
   }

@@ -1,6 +1,7 @@
 import {
   AccordError,
   HardshipKind,
+  evidenceVisibleTo,
   type CaseDetail,
   type CaseHistoryEntry,
   type CaseLifecycle,
@@ -18,7 +19,7 @@ import { QUESTION_ANSWERED, QUESTION_ASKED } from '../questions/timeline';
 import { toUserView, type Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
 import type { CaseRecord, CaseStore, EvidenceStore, MemberStore, UserRecord, UserStore } from '../store/types';
-import { actorOf, type CaseAccess } from './access';
+import { actorOf, viewerSide, type CaseAccess } from './access';
 import { maskParty, type Pii, type PiiVault } from './pii';
 import type { CaseTransitions } from './transitions';
 
@@ -77,9 +78,10 @@ export class ReviewService {
 
   /** The whole case for its viewer; personal identifiers masked. */
   async detail(identity: Identity, caseId: string): Promise<CaseDetail> {
-    const { c } = await this.access.caseFor(identity, caseId, ['customer', 'staff', 'admin', 'mediator']);
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['customer', 'staff', 'admin', 'mediator']);
     const pii = await this.pii.read(c.id);
-    const evidence = await this.evidence.list(c.id);
+    // As the viewer's side may see it: the lender's staff never see (nor count) the customer's caucus-only items.
+    const evidence = await this.evidence.list(c.id, viewerSide(identity, actor, null));
     const mediator = c.mediatorId ? await this.store.getMember(c.id, c.mediatorId) : null;
     return {
       progress: await this.transitions.progress(c.id),
@@ -119,7 +121,12 @@ export class ReviewService {
    * (their timeline is the progress view).
    */
   async history(identity: Identity, caseId: string): Promise<CaseHistoryEntry[]> {
-    const { c } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
+    const { c, actor } = await this.access.caseFor(identity, caseId, ['staff', 'admin', 'mediator']);
+    // An upload shown in caucus to the other side is not in this viewer's history (nor that it happened).
+    const viewer = viewerSide(identity, actor, null);
+    const hidden = new Set(
+      (await this.store.listEvidence(c.id)).filter((e) => !evidenceVisibleTo(e, viewer)).map((e) => e.id),
+    );
     const names = new Map<string, string | null>();
     const nameOf = async (id: string | null): Promise<string | null> => {
       if (id === null) return null;
@@ -156,6 +163,7 @@ export class ReviewService {
       } else if (e.kind === 'pii.revealed') {
         out.push({ kind: 'pii_revealed', ...base, field: d.field === 'phone' ? 'phone' : 'nationalId' });
       } else if (e.kind === 'evidence.added') {
+        if (typeof d.evidenceId === 'string' && hidden.has(d.evidenceId)) continue;
         out.push({ kind: 'evidence_added', ...base });
       } else if (e.kind === 'hardship.declared' || e.kind === 'hardship.updated') {
         const kind = HardshipKind.safeParse((d as { detail?: { kind?: unknown } }).detail?.kind);

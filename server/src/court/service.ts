@@ -89,7 +89,9 @@ export class CourtPackageService {
     const l = courtLabels(r.language);
     const now = new Date();
     const { facts, revealed } = await this.facts(c, sealed, now);
-    const evidence = await this.d.store.listEvidence(c.id);
+    // The package goes before the court and to either party: what was shown in caucus to one side
+    // only stays in the mediation (as a caucus's words do), whoever downloads it.
+    const evidence = (await this.d.store.listEvidence(c.id)).filter((e) => e.shownTo === 'both');
     const record = Buffer.from(canonicalJson(r), 'utf8');
     const key = {
       alg: 'Ed25519',

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { newId } from '../lib/ids';
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AccordError, type EvidenceView, type PartySide } from '@accord/shared';
+import {
+  AccordError,
+  evidenceVisibleTo,
+  type EvidenceShareBody,
+  type EvidenceSharing,
+  type EvidenceView,
+  type EvidenceViewer,
+  type PartySide,
+} from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import type { EvidenceRecord, EvidenceStore } from '../store/types';
 import type { DataCipher } from './cipher';
@@ -35,6 +43,23 @@ export interface AddOptions {
   requestId?: string | undefined;
 }
 
+/** Who an item reaches: everyone in the case, or one side (with the mediator and the centre). */
+export interface EvidenceAudience {
+  shownTo: EvidenceSharing;
+  caucusSide: PartySide | null;
+}
+
+/**
+ * What changed, for the live paths: the case's whole list (each path filters it for its viewer) and
+ * the audiences to tell (an item's audience before and after a change of sharing; a new item's own).
+ * Nobody outside these audiences is told anything.
+ */
+export interface EvidenceChange {
+  caseId: string;
+  evidence: EvidenceView[];
+  audiences: EvidenceAudience[];
+}
+
 export function toEvidenceView(e: EvidenceRecord): EvidenceView {
   return {
     id: e.id,
@@ -63,8 +88,8 @@ export class EvidenceService {
     private readonly audit: AuditLog,
     private readonly dir: string,
     readonly limits: EvidenceLimits,
-    /** After an upload: staff watching the case see the new list live. */
-    private readonly changed: (caseId: string, evidence: EvidenceView[]) => void = () => undefined,
+    /** After an upload or a change of sharing: staff watching the case and the room's people who may see it are told. */
+    private readonly changed: (change: EvidenceChange) => void = () => undefined,
   ) {}
 
   /** Refuses the whole batch if any file is not acceptable. */
@@ -150,18 +175,59 @@ export class EvidenceService {
       });
       out.push(toEvidenceView(record));
     }
-    this.changed(caseId, await this.list(caseId));
+    if (out.length > 0) {
+      const audience = { shownTo: out[0]?.shownTo ?? 'both', caucusSide: out[0]?.caucusSide ?? null };
+      this.changed({ caseId, evidence: await this.all(caseId), audiences: [audience] });
+    }
     return out;
   }
 
-  async list(caseId: string): Promise<EvidenceView[]> {
-    return (await this.store.listEvidence(caseId)).map(toEvidenceView);
+  /** The case's evidence as `viewer` may see it: caucus-only items of the other side are left out. */
+  async list(caseId: string, viewer: EvidenceViewer): Promise<EvidenceView[]> {
+    return (await this.all(caseId)).filter((e) => evidenceVisibleTo(e, viewer));
   }
 
-  /** Decrypts a file for an authorised reader, checks its hash, and records the download. */
-  async read(caseId: string, evidenceId: string, by: Uploader): Promise<{ record: EvidenceRecord; data: Buffer }> {
+  /**
+   * Marks an item as shown to both parties or, in caucus, to one side (with the mediator and the
+   * centre). Audited; the item's audiences before and after are told, nobody else.
+   */
+  async share(caseId: string, evidenceId: string, body: EvidenceShareBody, by: Uploader): Promise<EvidenceView> {
+    const before = await this.store.getEvidence(evidenceId);
+    if (!before || before.caseId !== caseId)
+      throw AccordError.because('NOT_FOUND', 'evidence.notFound', 'no such evidence');
+    const side = body.shownTo === 'caucus' ? body.side : null;
+    const after = await this.store.setEvidenceSharing(evidenceId, body.shownTo, side);
+    if (!after) throw AccordError.because('NOT_FOUND', 'evidence.notFound', 'no such evidence');
+    if (before.shownTo === after.shownTo && before.caucusSide === after.caucusSide) return toEvidenceView(after);
+    await this.audit.append(caseId, by.userId, 'evidence.shared', {
+      evidenceId,
+      shownTo: after.shownTo,
+      side: after.caucusSide,
+      role: by.role,
+    });
+    this.changed({
+      caseId,
+      evidence: await this.all(caseId),
+      audiences: [
+        { shownTo: before.shownTo, caucusSide: before.caucusSide },
+        { shownTo: after.shownTo, caucusSide: after.caucusSide },
+      ],
+    });
+    return toEvidenceView(after);
+  }
+
+  /**
+   * Decrypts a file for an authorised reader, checks its hash, and records the download. An item the
+   * viewer may not see is NOT_FOUND, as one that does not exist: "forbidden" would say it exists.
+   */
+  async read(
+    caseId: string,
+    evidenceId: string,
+    by: Uploader,
+    viewer: EvidenceViewer,
+  ): Promise<{ record: EvidenceRecord; data: Buffer }> {
     const record = await this.store.getEvidence(evidenceId);
-    if (!record || record.caseId !== caseId)
+    if (!record || record.caseId !== caseId || !evidenceVisibleTo(record, viewer))
       throw AccordError.because('NOT_FOUND', 'evidence.notFound', 'no such evidence');
     const data = this.cipher.decrypt(readFileSync(this.path(caseId, record.storedName)), `evidence:${record.id}`);
     if (createHash('sha256').update(data).digest('hex') !== record.sha256) {
@@ -169,6 +235,10 @@ export class EvidenceService {
     }
     await this.audit.append(caseId, by.userId, 'evidence.downloaded', { evidenceId, role: by.role });
     return { record, data };
+  }
+
+  private async all(caseId: string): Promise<EvidenceView[]> {
+    return (await this.store.listEvidence(caseId)).map(toEvidenceView);
   }
 
   /** Removes a case's files (retention). */

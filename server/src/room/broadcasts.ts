@@ -8,6 +8,7 @@ import type {
   RoomState,
 } from '@accord/shared';
 import type { RoomStates } from '../access/room-states';
+import type { EvidenceAudience } from '../evidence/service';
 import type { MemberStore } from '../store/types';
 import type { PresenceRegistry } from './presence';
 import { audienceOf, socketRooms, type AccordIo } from './socket-types';
@@ -38,6 +39,30 @@ export class RoomBroadcasts {
 
   activity(entry: Activity): void {
     this.io.to(socketRooms.joint(entry.caseId)).emit('activity', entry);
+  }
+
+  /**
+   * A content-free nudge to refetch the evidence list, to the people an item reaches before or after
+   * a change: the joint room for an item shown to both; for one shown in caucus, that side's members
+   * (their own rooms) and the mediators. Nobody else hears that anything changed.
+   */
+  async evidenceChanged(caseId: string, audiences: readonly EvidenceAudience[]): Promise<void> {
+    const rooms = new Set<string>();
+    let members: Awaited<ReturnType<MemberStore['listMembers']>> | null = null;
+    for (const a of audiences) {
+      if (a.shownTo === 'both') {
+        rooms.add(socketRooms.joint(caseId));
+        continue;
+      }
+      rooms.add(socketRooms.mediators(caseId));
+      if (a.caucusSide === null) continue;
+      members ??= await this.deps.members.listMembers(caseId);
+      const role = a.caucusSide === 'customer' ? 'customer' : 'platform';
+      for (const m of members) {
+        if (m.role === role && m.removedAt === null) rooms.add(socketRooms.user(caseId, m.userId));
+      }
+    }
+    if (rooms.size > 0) this.io.to([...rooms]).emit('evidence:changed', { caseId });
   }
 
   /** A call signal to one connection: its socket id is a Socket.IO room, so it reaches it on any node. */

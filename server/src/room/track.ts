@@ -3,12 +3,14 @@ import {
   TrackHandshake,
   parseOrThrow,
   type CaseProgress,
-  type EvidenceView,
+  evidenceVisibleTo,
+  type EvidenceViewer,
   type TrackServerEvents,
 } from '@accord/shared';
 import type { Namespace } from 'socket.io';
 import { requirePasswordChanged, type AuthService } from '../auth/service';
-import type { CaseAccess } from '../cases/access';
+import { viewerSide, type CaseAccess } from '../cases/access';
+import type { EvidenceChange } from '../evidence/service';
 import { toErrorBody } from '../errors';
 import type { Logger } from '../log';
 import type { Bus } from '../scale/bus';
@@ -22,7 +24,7 @@ const trackNs = (io: AccordIo) => io.of('/track') as unknown as TrackNs;
 export interface TrackBroadcasts {
   progressChanged(progress: CaseProgress, lenderId: string | null): void;
   historyChanged(caseId: string): void;
-  evidenceChanged(caseId: string, evidence: EvidenceView[]): void;
+  evidenceChanged(change: EvidenceChange): void;
 }
 
 /**
@@ -41,13 +43,22 @@ export function trackBroadcasts(io: AccordIo): TrackBroadcasts {
     historyChanged: (caseId) => {
       ns.to(`watch:${caseId}`).emit('case:history', { caseId });
     },
-    evidenceChanged: (caseId, evidence) => {
-      ns.to(`watch:${caseId}`).emit('case:evidence', { caseId, evidence });
+    // Each side's watchers get the list as they may see it, and only when a changed item reaches
+    // them: the lender's staff hear nothing of an item shown in caucus to the customer.
+    evidenceChanged: ({ caseId, evidence, audiences }) => {
+      for (const side of WATCH_SIDES) {
+        if (!audiences.some((a) => evidenceVisibleTo(a, side))) continue;
+        const list = evidence.filter((e) => evidenceVisibleTo(e, side));
+        ns.to(evidenceWatch(caseId, side)).emit('case:evidence', { caseId, evidence: list });
+      }
     },
   };
 }
 
 const dashboardOf = (lenderId: string) => `dashboard:${lenderId}`;
+/** Who watches a case from the staff pages: the centre and the mediator (neutral), or the lender's staff. */
+const WATCH_SIDES = ['neutral', 'lender'] as const satisfies readonly EvidenceViewer[];
+const evidenceWatch = (caseId: string, side: EvidenceViewer) => `watch:${caseId}:evidence:${side}`;
 
 /**
  * `/track`: a customer follows their case, staff follow the dashboard. Only
@@ -76,8 +87,13 @@ export function attachTrackNamespace(
         const allowed = hs.watch
           ? (['staff', 'admin', 'mediator'] as const)
           : (['customer', 'staff', 'admin', 'mediator'] as const);
-        await deps.access.caseFor(identity, hs.caseId, [...allowed]);
-        await socket.join(hs.watch ? [`track:${hs.caseId}`, `watch:${hs.caseId}`] : `track:${hs.caseId}`);
+        const { actor } = await deps.access.caseFor(identity, hs.caseId, [...allowed]);
+        const side = viewerSide(identity, actor, null);
+        await socket.join(
+          hs.watch
+            ? [`track:${hs.caseId}`, `watch:${hs.caseId}`, evidenceWatch(hs.caseId, side)]
+            : `track:${hs.caseId}`,
+        );
       } else {
         if (hs.watch) throw new AccordError('VALIDATION_FAILED', 'a watch follows one case: give its caseId');
         const role = identity.session.caseId === null ? identity.user.staffRole : null;

@@ -49,12 +49,14 @@ import {
   CallState,
   IceConfig,
 } from './call';
+import { EvidenceChanged } from './evidence';
 
 export * from './chat';
 export * from './room';
 export * from './moderation';
 export * from './outcome';
 export * from './call';
+export * from './evidence';
 export * from '../negotiation';
 export { ackSchema, type Ack } from './common';
 
@@ -124,6 +126,8 @@ export const serverEvents = {
   'call:signal': CallSignal,
   /** Consent, rounds or blind-offer status changed (sent to everyone in the room). */
   'negotiation:state': NegotiationState,
+  /** The case's evidence changed as this connection sees it: refetch the list (names no item). */
+  'evidence:changed': EvidenceChanged,
   /** An error not tied to an ack: an unknown event, or a bad event sent without an ack. */
   'accord:error': ErrorBody,
 } as const;
