@@ -93,7 +93,12 @@ export const ErrorReason = z.enum([
   'evidence.tooLarge',
   /** params: name */
   'evidence.wrongType',
+  /** params: evidenceId (when a citation names it) */
   'evidence.notFound',
+  /** A citation names an item of another case. params: evidenceId */
+  'evidence.otherCase',
+  /** A citation names an item some readers of the chat or agreement may not see (caucus-only). params: name */
+  'evidence.notShownToAll',
   'room.sealed',
   /** params: phase */
   'room.alreadyInPhase',
