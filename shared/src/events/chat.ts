@@ -46,7 +46,7 @@ export const ChatMessage = z.object({
   senderRole: CaseRole,
   text: z.string(),
   /** The evidence items it cites, in the sender's order (empty for most messages). */
-  cites: z.array(ChatCite),
+  cites: z.array(ChatCite).default([]),
   createdAt: IsoDateTime,
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
