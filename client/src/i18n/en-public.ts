@@ -487,8 +487,8 @@ export const enPublic = {
         tooLarge: '“{{name}}” is larger than {{maxMb}} MB.',
         wrongType: '“{{name}}” is not a PDF, JPEG or PNG file.',
         notFound: 'This evidence file no longer exists.',
-        otherCase: 'That evidence belongs to another case and cannot be cited here.',
-        notShownToAll: '“{{name}}” is shown in a private session only: it cannot be cited where others read.',
+        otherCase: 'Evidence of another case cannot be cited.',
+        notShownToAll: '“{{name}}” is shown in private only: it cannot be cited here.',
       },
       room: {
         sealed: 'The outcome is sealed; the session is over.',

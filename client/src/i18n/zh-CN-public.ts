@@ -464,8 +464,8 @@ export const zhCNPublic: PublicMessages = {
         tooLarge: '“{{name}}”超过 {{maxMb}} MB。',
         wrongType: '“{{name}}”不是 PDF、JPEG 或 PNG 文件。',
         notFound: '此证据文件已不存在。',
-        otherCase: '该证据属于其他案件，不能在此引用。',
-        notShownToAll: '“{{name}}”仅在单独会谈中展示，不能在其他人可见的地方引用。',
+        otherCase: '不能引用其他案件的证据。',
+        notShownToAll: '“{{name}}”仅在单独会谈中展示，不能在此引用。',
       },
       room: {
         sealed: '调解结果已封存，会议已结束。',
