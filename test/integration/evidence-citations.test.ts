@@ -15,6 +15,7 @@ import { form, pdf, png } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { startServer, type TestCase, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { verifyCaseAudit } from '../../server/src/audit/verify';
 
 /**
  * Issue 21: a chat message or an agreement clause cites an evidence item of the case. Refused with
@@ -268,5 +269,9 @@ describe('evidence citations in the chat and the agreement', () => {
   it('the other party’s room messages never named the caucus item (checked again after the agreement)', () => {
     const all: ChatMessage[] = rooms.filter((r) => r.token === c.tokens.platform).flatMap((r) => r.messages);
     expect(JSON.stringify(all)).not.toContain(secret.id);
+  });
+
+  it('the case’s audit log, whose chat entries bind the citations, verifies', async () => {
+    expect((await verifyCaseAudit(t.server.store, c.caseId))?.findings).toEqual([]);
   });
 });
