@@ -47,10 +47,10 @@ export function CiteChips({
               aria-label={t('cite.open', { name: c.name })}
               onClick={() => onOpenEvidence(c.id)}
             >
-              📎 {c.name}
+              {c.name}
             </button>
           ) : (
-            <span>📎 {c.name}</span>
+            <span>{c.name}</span>
           )}
           {onRemove && (
             <button

@@ -39,7 +39,7 @@ export const EvidenceRef = Node.create<EvidenceRefOptions>({
     return [{ tag: 'span[data-evidence-id]' }];
   },
   renderHTML({ node, HTMLAttributes }) {
-    return ['span', { ...HTMLAttributes, class: 'cite-chip' }, `📎 ${String(node.attrs.name ?? '')}`];
+    return ['span', { ...HTMLAttributes, class: 'cite-chip' }, String(node.attrs.name ?? '')];
   },
   addNodeView() {
     return ({ node }) => {
@@ -49,7 +49,7 @@ export const EvidenceRef = Node.create<EvidenceRefOptions>({
       dom.type = 'button';
       dom.className = 'cite-chip evidence-ref';
       dom.contentEditable = 'false';
-      dom.textContent = `📎 ${name}`;
+      dom.textContent = name;
       dom.setAttribute('aria-label', this.options.label(name));
       dom.dataset.testid = 'evidence-ref';
       // Opened by the editor around it (AgreementEditor), which knows the viewer.
