@@ -24,6 +24,9 @@ export interface MarkSpecDescription {
   attrs: Record<string, { default: unknown; value: z.ZodType }>;
 }
 
+/** The longest evidence name a citation carries (names of stored files are shorter). */
+export const EVIDENCE_REF_NAME_MAX = 255;
+
 /** Heading levels the editor offers; a stored `level` outside them is refused. */
 export const HEADING_LEVELS = [1, 2, 3] as const;
 
@@ -32,6 +35,19 @@ export const AGREEMENT_NODES = {
   paragraph: { content: 'inline*', group: 'block', attrs: {} },
   text: { group: 'inline', attrs: {} },
   hardBreak: { group: 'inline', inline: true, attrs: {} },
+  /**
+   * A citation of an evidence item of the case (an atom: its id, and its name as the canonical text
+   * shows it). The server admits one only for an item of the case shown to everyone who reads the
+   * document, under that item's own name (server/src/agreement/citation-guard.ts).
+   */
+  evidenceRef: {
+    group: 'inline',
+    inline: true,
+    attrs: {
+      id: { default: null, value: z.uuid() },
+      name: { default: null, value: z.string().min(1).max(EVIDENCE_REF_NAME_MAX) },
+    },
+  },
   heading: {
     content: 'inline*',
     group: 'block',

@@ -92,6 +92,7 @@ const WORDS = {
     costNone: '无',
     overCap: (cap: number) => `超过 ${cap}% 的综合融资成本上限`,
     planIncomplete: '还款计划尚未完整，不能据此签署。',
+    cites: (name: string) => `（见证据：${name}）`,
   },
   en: {
     title: 'Settlement agreement',
@@ -140,6 +141,7 @@ const WORDS = {
     costNone: 'none',
     overCap: (cap: number) => `above the ${cap}% cap on the comprehensive financing cost`,
     planIncomplete: 'The repayment plan is incomplete and cannot be signed.',
+    cites: (name: string) => `(see evidence: ${name})`,
   },
 } as const;
 
@@ -161,11 +163,27 @@ function textOf(node: Y.XmlText): string | null {
   return parts.join('');
 }
 
-/** Inline content of a textblock: its texts, `hardBreak` as a line break; anything else dropped. */
-function inline(node: Y.XmlElement): string {
+/**
+ * Inline content of a textblock: its texts, `hardBreak` as a line break, an `evidenceRef` as the
+ * words citing the item in the case's language; anything else dropped.
+ */
+function inline(node: Y.XmlElement, language: CaseLanguage): string {
   return childrenOf(node)
-    .map((c) => (c instanceof Y.XmlText ? (textOf(c) ?? '') : c.nodeName === 'hardBreak' ? '\n' : ''))
+    .map((c) => {
+      if (c instanceof Y.XmlText) return textOf(c) ?? '';
+      if (c.nodeName === 'hardBreak') return '\n';
+      if (c.nodeName === 'evidenceRef') return evidenceRefText(c, language);
+      return '';
+    })
     .join('');
+}
+
+/** A citation as the canonical text reads it; one without a name (the editor cannot build it) is dropped. */
+function evidenceRefText(node: Y.XmlElement, language: CaseLanguage): string {
+  const name = node.getAttribute('name') as unknown;
+  if (typeof name !== 'string' || name.trim() === '') return '';
+  // On one line: a name cannot break the layout of the text.
+  return WORDS[language].cites(name.replace(/\s+/gu, ' ').trim());
 }
 
 function indent(text: string, prefix: string, first = prefix): string {
@@ -176,28 +194,28 @@ function indent(text: string, prefix: string, first = prefix): string {
 }
 
 /** A block of the body; text outside a textblock and elements outside the schema are not shown. */
-function block(node: Child): string {
+function block(node: Child, language: CaseLanguage): string {
   if (node instanceof Y.XmlText) return '';
   switch (node.nodeName) {
     case 'paragraph':
     case 'heading':
-      return inline(node);
+      return inline(node, language);
     case 'bulletList':
       return childrenOf(node)
-        .map((item) => indent(block(item), '  ', '• '))
+        .map((item) => indent(block(item, language), '  ', '• '))
         .join('\n');
     case 'orderedList': {
       const start = Number(node.getAttribute('start') ?? 1);
       return childrenOf(node)
         .map((item, i) => {
           const marker = `${Number.isSafeInteger(start) ? start + i : i + 1}. `;
-          return indent(block(item), ' '.repeat(marker.length), marker);
+          return indent(block(item, language), ' '.repeat(marker.length), marker);
         })
         .join('\n');
     }
     case 'listItem':
       return childrenOf(node)
-        .map(block)
+        .map((child) => block(child, language))
         .filter((b) => b.length > 0)
         .join('\n');
     default:
@@ -226,9 +244,9 @@ export function readTermsMap(map: Y.Map<unknown>): SettlementTerms {
 }
 
 /** The body as canonical lines: blocks separated by an empty line, every line indented by two spaces. */
-export function canonicalBody(fragment: Y.XmlFragment): string {
+export function canonicalBody(fragment: Y.XmlFragment, language: CaseLanguage = 'zh-CN'): string {
   const text = childrenOf(fragment)
-    .map(block)
+    .map((child) => block(child, language))
     .filter((b) => b.length > 0)
     .join('\n\n');
   return normalise(text)
@@ -346,7 +364,7 @@ export function agreementClauses(doc: Y.Doc, language: CaseLanguage): AgreementC
   const out: AgreementClause[] = [];
   for (const child of childrenOf(doc.getXmlFragment(AgreementDoc.body))) {
     if (!(child instanceof Y.XmlElement)) continue;
-    const text = normalise(block(child));
+    const text = normalise(block(child, language));
     const item = child._item;
     if (text === '' || !item) continue;
     out.push({
@@ -379,7 +397,7 @@ export async function hashedClauses(
 /** Renders the agreement document of a case to its canonical text, in the case's language. */
 export function canonicalAgreementText(doc: Y.Doc, caseNumber: string, language: CaseLanguage): string {
   const w = WORDS[language];
-  const body = canonicalBody(doc.getXmlFragment(AgreementDoc.body));
+  const body = canonicalBody(doc.getXmlFragment(AgreementDoc.body), language);
   const terms = readTermsMap(doc.getMap(AgreementDoc.terms));
   const all = [
     w.title,

@@ -59,11 +59,14 @@ export interface ChatBindingFields {
   senderRole: string;
   text: string;
   createdAt: string;
+  /** The cited evidence items; bound (their ids, in order) only when there are any, so older entries verify. */
+  cites?: readonly { id: string }[];
 }
 
 export function chatMessagePayload(m: ChatBindingFields): string {
   const { id, caseId, channel, seq, senderId, senderName, senderRole, text, createdAt } = m;
-  return canonicalJson({ id, caseId, channel, seq, senderId, senderName, senderRole, text, createdAt });
+  const cites = m.cites?.length ? { cites: m.cites.map((c) => c.id) } : {};
+  return canonicalJson({ id, caseId, channel, seq, senderId, senderName, senderRole, text, createdAt, ...cites });
 }
 
 /** What entries written before `contentHash` existed bound (`data.hash`): kept so old logs still verify. */

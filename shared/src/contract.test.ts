@@ -25,6 +25,7 @@ describe('event contract types', () => {
       clientId: string;
       text: string;
       channel?: 'joint' | `caucus:${string}` | undefined;
+      cites?: string[] | undefined;
     }>();
     expectTypeOf<Parameters<Parameters<Send>[1]>[0]>().toEqualTypeOf<Ack<ChatSendResult>>();
     expectTypeOf<Parameters<ServerToClientEvents['chat:message']>[0]>().toEqualTypeOf<ChatMessage>();

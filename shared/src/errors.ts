@@ -93,11 +93,16 @@ export const ErrorReason = z.enum([
   'evidence.tooLarge',
   /** params: name */
   'evidence.wrongType',
+  /** params: evidenceId (when a citation names it) */
   'evidence.notFound',
   /** A party may show new evidence in its own side's caucus only. */
   'evidence.caucusNotYours',
   /** Only the case's mediator changes who is shown an item. */
   'evidence.mediatorOnly',
+  /** A citation names an item of another case. params: evidenceId */
+  'evidence.otherCase',
+  /** A citation names an item some readers of the chat or agreement may not see (caucus-only). params: name */
+  'evidence.notShownToAll',
   'room.sealed',
   /** params: phase */
   'room.alreadyInPhase',

@@ -123,9 +123,19 @@ export function maskName(name: string): string {
   return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
 }
 
-/** The transcript hash of the joint chat, as sealed. */
+/**
+ * The transcript hash of the joint chat, as sealed. A message that cites evidence adds the cited
+ * items' ids and names; one that cites none hashes as before, so records sealed earlier verify.
+ */
 export function transcriptHash(
-  messages: readonly { seq: number; senderRole: string; senderName: string; text: string; createdAt: string }[],
+  messages: readonly {
+    seq: number;
+    senderRole: string;
+    senderName: string;
+    text: string;
+    createdAt: string;
+    cites?: readonly { id: string; name: string }[];
+  }[],
 ): Promise<string> {
   return sha256Hex(
     canonicalJson(
@@ -135,6 +145,7 @@ export function transcriptHash(
         senderName: m.senderName,
         text: m.text,
         createdAt: m.createdAt,
+        ...(m.cites?.length ? { cites: m.cites.map((c) => ({ id: c.id, name: c.name })) } : {}),
       })),
     ),
   );

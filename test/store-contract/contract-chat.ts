@@ -86,4 +86,33 @@ export function contractChat(t: ContractContext): void {
     const stored = await store.listMessages(caseId, 'joint', { afterSeq: 0, limit: 10 });
     expect(stored.map((m) => m.clientId).sort()).toEqual(['burst-0001', 'burst-0002', 'burst-taken']);
   });
+
+  it('21. a message keeps its evidence citations through retry, history and replay; one without has none', async () => {
+    const { store, caseId, msg } = t;
+    const cites = [
+      { id: randomUUID(), name: '合同.pdf', type: 'application/pdf' },
+      { id: randomUUID(), name: 'receipt.png', type: 'image/png' },
+    ];
+    const plain = await store.appendMessage(msg('cite-0000'));
+    expect(plain.message.cites).toEqual([]);
+    const a = await store.appendMessage({ ...msg('cite-0001'), cites });
+    expect(a.message.cites).toEqual(cites);
+    // A retry: the same message, citations and all; other citations under the same clientId: a CONFLICT.
+    expect(await store.appendMessage({ ...msg('cite-0001'), cites })).toEqual({ message: a.message, duplicate: true });
+    await expect(store.appendMessage({ ...msg('cite-0001'), cites: cites.slice(1) })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(store.appendMessage(msg('cite-0000'))).resolves.toMatchObject({ duplicate: true });
+    // Sent at once (one group commit), each keeps its own.
+    const [b, c] = await Promise.all([
+      store.appendMessage({ ...msg('cite-0002'), cites: cites.slice(0, 1) }),
+      store.appendMessage(msg('cite-0003')),
+    ]);
+    expect(b.message.cites).toEqual(cites.slice(0, 1));
+    expect(c.message.cites).toEqual([]);
+    const replayed = await store.listMessages(caseId, 'joint', { afterSeq: 0, limit: 10 });
+    expect(replayed.map((m) => m.cites)).toEqual([[], cites, cites.slice(0, 1), []]);
+    const page = await store.listMessages(caseId, 'joint', { limit: 10 });
+    expect(page).toEqual(replayed);
+  });
 }

@@ -489,6 +489,8 @@ export const enPublic = {
         notFound: 'This evidence file no longer exists.',
         caucusNotYours: 'You can show evidence only in your own private session.',
         mediatorOnly: 'Only the mediator decides who is shown evidence.',
+        otherCase: 'Evidence of another case cannot be cited.',
+        notShownToAll: '“{{name}}” is shown in private only: it cannot be cited here.',
       },
       room: {
         sealed: 'The outcome is sealed; the session is over.',

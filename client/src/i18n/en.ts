@@ -1,5 +1,6 @@
 import { evidenceEn } from '../evidence/messages';
 import { assistantEn } from '../assistant/messages';
+import { citeEn } from '../cite/messages';
 import { enPublic, type Widen } from './en-public';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
 export const en = {
@@ -852,6 +853,7 @@ export const en = {
   },
   assistant: assistantEn,
   evidence: evidenceEn,
+  cite: citeEn,
 };
 
 /** The shape every locale must have. */

@@ -466,6 +466,8 @@ export const zhCNPublic: PublicMessages = {
         notFound: '此证据文件已不存在。',
         caucusNotYours: '您只能在自己的单独会谈中展示证据。',
         mediatorOnly: '只有调解员可以决定证据向谁展示。',
+        otherCase: '不能引用其他案件的证据。',
+        notShownToAll: '“{{name}}”仅在单独会谈中展示，不能在此引用。',
       },
       room: {
         sealed: '调解结果已封存，会议已结束。',

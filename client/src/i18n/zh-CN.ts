@@ -1,5 +1,6 @@
 import { evidenceZhCN } from '../evidence/messages';
 import { assistantZhCN } from '../assistant/messages';
+import { citeZhCN } from '../cite/messages';
 import type { Messages } from './en';
 import { zhCNPublic } from './zh-CN-public';
 
@@ -824,4 +825,5 @@ export const zhCN: Messages = {
   },
   assistant: assistantZhCN,
   evidence: evidenceZhCN,
+  cite: citeZhCN,
 };

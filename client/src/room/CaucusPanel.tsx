@@ -35,6 +35,7 @@ export function CaucusPanel(props: CaucusProps) {
         channel={caucusChannel(partyUserId)}
         canWrite
         active={props.active ?? true}
+        cite={{ caseId: props.caseId, token: props.token }}
         title={title}
         readOnlyHint={t('caucus.readOnly')}
       />

@@ -1,6 +1,7 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CHAT_TEXT_MAX, type Channel } from '@accord/shared';
+import { CHAT_CITES_MAX, CHAT_TEXT_MAX, JOINT, type Channel, type ChatCite, type EvidenceView } from '@accord/shared';
+import { CiteChips, EvidencePickerSlot } from '../cite/CiteChips';
 import { channelState } from './roomChat';
 import type { RoomApi } from './useRoom';
 import { errorMessage } from '../app/errors';
@@ -16,6 +17,7 @@ export function ChatPanel({
   domId,
   testId,
   active = true,
+  cite,
 }: {
   room: RoomApi;
   channel: Channel;
@@ -27,6 +29,11 @@ export function ChatPanel({
   testId?: string;
   /** False while its tab is closed on a phone: then nothing arriving counts as read. */
   active?: boolean;
+  /**
+   * Evidence citations: the case and session to list the evidence with (the composer's "cite" button
+   * shows only with them), and what opens a cited item (the room's evidence viewer).
+   */
+  cite?: { caseId: string; token: string; onOpenEvidence?: (evidenceId: string) => void };
 }) {
   const { t, i18n } = useTranslation();
   const { me } = room;
@@ -34,6 +41,11 @@ export function ChatPanel({
   const chat = channelState(room.chat, channel);
   const id = domId ?? (channel === 'joint' ? 'chat' : 'caucus-chat');
   const [text, setText] = useState('');
+  const [cites, setCites] = useState<ChatCite[]>([]);
+  const [picking, setPicking] = useState(false);
+  // The joint chat is read by both sides: only items shown to both. A caucus: the server lists what this
+  // viewer may see, and refuses an item of the other side's caucus (a mediator's mistake) by name.
+  const citable = (item: EvidenceView) => channel !== JOINT || item.shownTo === 'both';
   const listRef = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
   const previousHeight = useRef(0);
@@ -115,8 +127,10 @@ export function ChatPanel({
     const body = text.trim();
     if (!body || body.length > CHAT_TEXT_MAX) return;
     atBottom.current = true;
-    room.send(body, channel);
+    room.send(body, channel, cites);
     setText('');
+    setCites([]);
+    setPicking(false);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key !== 'Enter' || e.shiftKey) return;
@@ -168,12 +182,14 @@ export function ChatPanel({
                 {m.senderId === me && <span className="status sent">{t('chat.sent')}</span>}
               </div>
               <p className="text">{m.text}</p>
+              <CiteChips cites={m.cites} onOpenEvidence={cite?.onOpenEvidence} />
             </li>
           </Fragment>
         ))}
         {chat.outbox.map((o) => (
           <li key={o.clientId} className="message mine pending" data-testid="pending-message" data-status={o.status}>
             <p className="text">{o.text}</p>
+            <CiteChips cites={o.cites ?? []} />
             <div className="meta">
               {o.status === 'failed' ? (
                 <>
@@ -222,6 +238,38 @@ export function ChatPanel({
             aria-invalid={text.length > CHAT_TEXT_MAX}
             aria-describedby={text.length > CHAT_TEXT_MAX ? `${id}-too-long` : undefined}
           />
+          {cite && (
+            <div className="cite-compose">
+              <CiteChips cites={cites} onRemove={(id) => setCites((cs) => cs.filter((c) => c.id !== id))} />
+              {cites.length < CHAT_CITES_MAX ? (
+                <button
+                  type="button"
+                  className="link cite-button"
+                  aria-expanded={picking}
+                  data-testid="cite-button"
+                  onClick={() => setPicking((p) => !p)}
+                >
+                  {t('cite.button')}
+                </button>
+              ) : (
+                <span className="muted">{t('cite.max', { max: CHAT_CITES_MAX })}</span>
+              )}
+              {picking && (
+                <EvidencePickerSlot
+                  caseId={cite.caseId}
+                  token={cite.token}
+                  timeZone={timeZone}
+                  allowed={citable}
+                  exclude={cites.map((c) => c.id)}
+                  onPick={(c) => {
+                    setCites((cs) => (cs.length < CHAT_CITES_MAX ? [...cs, c] : cs));
+                    setPicking(false);
+                  }}
+                  onClose={() => setPicking(false)}
+                />
+              )}
+            </div>
+          )}
           <button type="submit" disabled={!text.trim() || text.length > CHAT_TEXT_MAX}>
             {t('chat.send')}
           </button>

@@ -2,6 +2,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import type { z } from 'zod';
 import {
   JOINT,
+  type ChatCite,
   isParty,
   type Ack,
   type Activity,
@@ -249,11 +250,17 @@ export class RoomClient {
   }
 
   /** Queues a message and sends the outbox; it stays queued (and kept on the device) until acknowledged. */
-  readonly send = (text: string, channel: Channel = JOINT): void => {
+  readonly send = (text: string, channel: Channel = JOINT, cites: readonly ChatCite[] = []): void => {
     this.apply({
       type: 'queued',
       channel,
-      item: { clientId: newClientId(), text, createdAt: new Date().toISOString(), status: 'queued' },
+      item: {
+        clientId: newClientId(),
+        text,
+        ...(cites.length > 0 ? { cites: [...cites] } : {}),
+        createdAt: new Date().toISOString(),
+        status: 'queued',
+      },
     });
     this.setTyping(false, channel);
     void this.flush();
@@ -376,11 +383,17 @@ export class RoomClient {
         const next = nextQueued(this.snapshot.chat, taken);
         if (!next || !socket.connected) return;
         taken.add(next.clientId);
-        const { channel, clientId, text } = next;
+        const { channel, clientId, text, cites } = next;
         this.apply({ type: 'sending', channel, clientId });
         let res: AckOf<'chat:send'>;
         try {
-          res = await this.request(socket, 'chat:send', { clientId, text, channel });
+          // No `cites` for a message without: the same payload as before.
+          res = await this.request(socket, 'chat:send', {
+            clientId,
+            text,
+            channel,
+            ...(cites.length ? { cites } : {}),
+          });
         } catch {
           this.apply({ type: 'requeue', channel, clientId, error: 'TIMEOUT' });
           return;

@@ -316,6 +316,7 @@ export function RoomPage({
                 channel={JOINT}
                 active={!phone || onPhone('chat')}
                 canWrite={canChat}
+                cite={{ caseId, token }}
                 title={t('chat.title')}
                 readOnlyHint={
                   mine?.muted ? t('banner.muted') : state?.phase === 'concluded' ? t('room.ended') : t('room.readOnly')
@@ -389,6 +390,7 @@ export function RoomPage({
                         provider={agreement.provider}
                         user={caret}
                         editable={canEdit}
+                        cite={{ caseId, token }}
                       />
                     )}
                     <TermsPanel

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChatMessage, ErrorReason } from '@accord/shared';
+import { ChatCite, ChatMessage, ErrorReason } from '@accord/shared';
 import type { ChatState } from './chatState';
 import type { RoomChat } from './roomChat';
 
@@ -11,6 +11,7 @@ const CachedChannel = z.object({
     z.object({
       clientId: z.string(),
       text: z.string(),
+      cites: z.array(ChatCite).optional(),
       createdAt: z.string(),
       status: z.enum(['queued', 'sending', 'failed']),
       error: z.string().optional(),

@@ -14,6 +14,7 @@ const msg = (seq: number, senderId = OTHER, clientId = `c${seq}xxxxxxx`): ChatMe
   senderName: senderId === ME ? 'me' : 'other',
   senderRole: 'customer',
   text: `m${seq}`,
+  cites: [],
   createdAt: '2026-11-28T00:00:00.000Z',
 });
 const reduce = chatReducer(ME);

@@ -1,9 +1,11 @@
-import type { ChatMessage, ErrorBody, ErrorReason } from '@accord/shared';
+import type { ChatCite, ChatMessage, ErrorBody, ErrorReason } from '@accord/shared';
 
 /** One of my messages that the server has not acknowledged yet. */
 export interface OutboxItem {
   clientId: string;
   text: string;
+  /** The evidence it cites (shown while it waits; their ids are sent). */
+  cites?: ChatCite[];
   createdAt: string;
   /** queued: waiting to be sent (offline, or retrying); sending: in flight; failed: refused, needs the user. */
   status: 'queued' | 'sending' | 'failed';

@@ -1,4 +1,4 @@
-import type { Channel } from '@accord/shared';
+import type { Channel, ChatCite } from '@accord/shared';
 import { chatReducer, emptyChat, headSeq, type ChatAction, type ChatState } from './chatState';
 
 /** The chat of a room: one `ChatState` per channel (the joint room, and caucus channels I belong to). */
@@ -32,15 +32,22 @@ export function cursorsOf(state: RoomChat): Record<string, number> {
 export function nextQueued(
   state: RoomChat,
   skip: ReadonlySet<string>,
-): { channel: Channel; clientId: string; text: string } | null {
-  let best: { channel: Channel; clientId: string; text: string; createdAt: string } | null = null;
+): { channel: Channel; clientId: string; text: string; cites: string[] } | null {
+  let best: { channel: Channel; clientId: string; text: string; cites?: ChatCite[]; createdAt: string } | null = null;
   for (const [channel, s] of Object.entries(state)) {
     for (const o of s.outbox) {
       if (o.status !== 'queued' || skip.has(o.clientId)) continue;
       if (!best || o.createdAt < best.createdAt) best = { channel: channel as Channel, ...o };
     }
   }
-  return best && { channel: best.channel, clientId: best.clientId, text: best.text };
+  return (
+    best && {
+      channel: best.channel,
+      clientId: best.clientId,
+      text: best.text,
+      cites: (best.cites ?? []).map((c) => c.id),
+    }
+  );
 }
 
 export function unsentCount(state: RoomChat): number {

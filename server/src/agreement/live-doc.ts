@@ -7,6 +7,7 @@ import { SerialQueue } from '../lib/serial-queue';
 import type { DocStore } from '../store/types';
 import { clockProblem } from './clock-guard';
 import { landedSchemaProblem, rootsOf } from './schema-guard';
+import { citationsToCheck, landedCitationProblem, type CitedEvidence } from './citation-guard';
 import { landedTermsProblem } from './terms-guard';
 import { currentTermItems, landedTermChanges, type TermChange } from './term-changes';
 import { awarenessMessage, syncMessage, updateMessage } from './messages';
@@ -57,6 +58,11 @@ export interface LiveDocOptions {
   bindAuthors?: (doc: LiveDoc, from: DocConnection, clients: number[]) => Promise<void>;
   /** After an awareness change of a local connection: tell the other nodes. */
   onAwareness?: (doc: LiveDoc, update: Uint8Array) => void;
+  /**
+   * Looks up (through the store) the evidence items an update may cite, before it is applied: its
+   * citations are judged against them (citation-guard.ts). Without it, any citation is refused.
+   */
+  citedEvidence?: (ids: string[]) => Promise<CitedEvidence>;
   log: Logger;
   /** Called once when the document can no longer be trusted (a store failure). */
   onBroken: (doc: LiveDoc) => void;
@@ -305,6 +311,9 @@ export class LiveDoc {
         const outOfRange = clockProblem(decoded);
         if (outOfRange) throw new MalformedUpdateError(`update refused: ${outOfRange}`);
         const doc = this.doc;
+        // Looked up before anything is applied, so nothing unchecked is ever in the document.
+        const toCheck = citationsToCheck(decoded, doc);
+        const cited = toCheck && this.options.citedEvidence ? await this.options.citedEvidence(toCheck) : null;
         const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
         const writtenBy = this.options.bindAuthors && from.principal ? newContentClients(decoded, doc) : [];
         let effective: Uint8Array | null = null;
@@ -313,6 +322,7 @@ export class LiveDoc {
         };
         let badTerm = null as string | null;
         let outsideSchema = null as string | null;
+        let badCitation = null as string | null;
         // The terms as they stood, to say what the update changed (only documents that hold terms).
         const termsBefore =
           this.options.onTermsChanged && Object.values(this.roots).includes('terms') ? currentTermItems(doc) : null;
@@ -321,6 +331,7 @@ export class LiveDoc {
           if (tr.origin !== from) return;
           badTerm ??= landedTermsProblem(doc, tr);
           outsideSchema ??= landedSchemaProblem(doc, tr, this.roots);
+          if (toCheck) badCitation ??= landedCitationProblem(doc, tr, this.name, cited);
           if (termsBefore && badTerm === null && outsideSchema === null) {
             termChanges.push(...landedTermChanges(doc, tr, termsBefore));
           }
@@ -341,17 +352,19 @@ export class LiveDoc {
         // for good in this copy while a full encoding (a late joiner's sync, a snapshot) integrates it:
         // two people would read two texts. Refused instead, before it is stored.
         const forged = !hadPending && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null);
-        if (failure !== null || badTerm !== null || outsideSchema !== null || forged) {
+        if (failure !== null || badTerm !== null || outsideSchema !== null || badCitation !== null || forged) {
           // Part of it may have been integrated in memory; rebuild from what is stored.
           await this.rebuild(doc);
           throw new MalformedUpdateError(
             outsideSchema !== null
               ? `update refused: outside the agreement schema: ${outsideSchema}`
-              : badTerm !== null
-                ? `update refused: ${badTerm}`
-                : forged
-                  ? 'update refused: it builds on content this document does not have'
-                  : `update cannot be applied: ${(failure as Error).message}`,
+              : badCitation !== null
+                ? `update refused: citation: ${badCitation}`
+                : badTerm !== null
+                  ? `update refused: ${badTerm}`
+                  : forged
+                    ? 'update refused: it builds on content this document does not have'
+                    : `update cannot be applied: ${(failure as Error).message}`,
           );
         }
         // Content waiting for a missing dependency is not in `effective`, and Yjs merges new waiting

@@ -5,6 +5,7 @@ import type { Bus } from '../scale/bus';
 import type { DocStore } from '../store/types';
 import { LiveDoc, type DocAuthor, type DocConnection, type LiveDocOptions, type SnapshotHint } from './live-doc';
 import type { TermChange } from './term-changes';
+import type { CitedEvidence } from './citation-guard';
 
 /** How many unloaded documents' snapshot hints are kept (a few dozen bytes each). */
 const HINTS = 10_000;
@@ -23,6 +24,8 @@ export interface DocRegistryOptions {
    * store who they are (a clause's proposer is the author of its block). Agreement documents only.
    */
   bindAuthors?: (caseId: string, author: DocAuthor, clients: number[]) => Promise<void>;
+  /** Looks up the evidence items an update may cite (see LiveDocOptions.citedEvidence). */
+  citedEvidence?: (ids: string[]) => Promise<CitedEvidence>;
 }
 
 /**
@@ -51,6 +54,7 @@ export class DocRegistry {
       onBroken: (doc) => this.drop(doc),
       onStored: (doc, update) => this.publish('doc.update', doc, update),
       onAwareness: (doc, update) => this.publish('doc.awareness', doc, update),
+      ...(options.citedEvidence ? { citedEvidence: options.citedEvidence } : {}),
       ...(options.bindAuthors
         ? {
             bindAuthors: async (doc: LiveDoc, from: DocConnection, clients: number[]) => {

@@ -309,6 +309,12 @@ function buildDocs(
     ...(sharedBus ? { bus } : {}),
     // Only agreement documents hold terms.
     onTermsChanged: (_doc, author, changes) => on.termsChanged(author, changes),
+    // Read from the store at each check, never cached here: sharing is changed on any node.
+    citedEvidence: async (ids) => {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+      const items = await Promise.all(ids.map((id) => (uuid.test(id) ? store.getEvidence(id) : Promise.resolve(null))));
+      return new Map(ids.map((id, i) => [id, items[i] ?? null]));
+    },
     bindAuthors: async (caseId, author, clients) => {
       for (const client of clients) {
         const { userId, role, displayName } = author;

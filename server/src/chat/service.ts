@@ -9,6 +9,8 @@ import {
 import { entryBuilder, sha256Hex } from '../audit/log';
 import type { Principal } from '../auth/service';
 import type { MemberStore, ChatStore } from '../store/types';
+import type { EvidenceStore } from '../store/evidence-types';
+import { checkChatCites } from './citations';
 import { uuidv7 } from '../lib/ids';
 import { KeyedSerialQueue } from '../lib/serial-queue';
 import { assertMayPost, mayReadChannel } from '../access/policy';
@@ -27,7 +29,7 @@ export class ChatService {
   private readonly order = new KeyedSerialQueue();
 
   constructor(
-    private readonly store: MemberStore & ChatStore,
+    private readonly store: MemberStore & ChatStore & EvidenceStore,
     private readonly rooms: RoomStates,
     /** `origin`: the sending connection, which has the message from its acknowledgement. */
     private readonly deliver: (message: ChatMessage, origin: string | undefined) => void,
@@ -35,13 +37,17 @@ export class ChatService {
 
   async send(
     p: Principal,
-    payload: { clientId: string; text: string; channel: Channel },
+    payload: { clientId: string; text: string; channel: Channel; cites?: readonly string[] },
     origin?: string,
   ): Promise<ChatSendResult> {
     const [member, state] = await Promise.all([this.store.getMember(p.caseId, p.userId), this.rooms.get(p.caseId)]);
     if (!member || member.removedAt !== null)
       throw new AccordError('NOT_A_MEMBER', 'you are not a member of this case');
     assertMayPost(p, member, state, payload.channel);
+    // Checked before anything is stored; a message without citations costs no query here.
+    const cites = payload.cites?.length
+      ? await checkChatCites(this.store, p.caseId, payload.channel, payload.cites)
+      : undefined;
     return this.order.run(lockKey(p.caseId, payload.channel), async () => {
       const result = await this.store.appendMessage(
         {
@@ -53,6 +59,7 @@ export class ChatService {
           senderName: p.displayName,
           senderRole: p.role,
           text: payload.text,
+          ...(cites ? { cites } : {}),
           createdAt: new Date().toISOString(),
         },
         // Every message is in the case's audit log by its content hash (hashed once, here), in the same transaction.

@@ -34,7 +34,7 @@ import {
 import { MemoryNegotiation } from './memory-negotiation';
 import { MemoryOutbox } from './memory-outbox';
 import { MemoryAggregates } from './memory-aggregates';
-import { clientIdReused } from './rows';
+import { clientIdReused, sameMessage, storedMessage } from './rows';
 
 const now = () => new Date().toISOString();
 
@@ -468,14 +468,12 @@ export class MemoryStore extends MemoryAggregates implements Store {
       .flat()
       .find((x) => x.caseId === m.caseId && x.senderId === m.senderId && x.clientId === m.clientId);
     if (existing) {
-      if (existing.text !== m.text || existing.channel !== m.channel) {
-        throw clientIdReused(m.clientId);
-      }
+      if (!sameMessage(existing, m)) throw clientIdReused(m.clientId);
       return { message: { ...existing }, duplicate: true };
     }
     const key = `${m.caseId}|${m.channel}`;
     const log = this.messages.get(key) ?? [];
-    const message: ChatMessage = { ...m, seq: log.length + 1 };
+    const message: ChatMessage = storedMessage(m, log.length + 1);
     log.push(message);
     this.messages.set(key, log);
     if (audit) await this.appendAudit(m.caseId, (previous) => audit(message, previous));

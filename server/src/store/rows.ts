@@ -1,5 +1,6 @@
 import {
   AccordError,
+  ChatCite,
   HardshipKind,
   LenderPlanPolicy,
   type CaseRole,
@@ -12,6 +13,7 @@ import type {
   AuditRecord,
   LenderRecord,
   NewCase,
+  NewMessage,
   NewUser,
   NewOutboxMessage,
   CaseRecord,
@@ -225,9 +227,34 @@ export function toMessage(r: Row): ChatMessage {
     senderName: str(r.sender_name),
     senderRole: r.sender_role as CaseRole,
     text: str(r.text),
+    cites: citesOf(r.cites),
     createdAt: str(r.created_at),
   };
 }
+
+/**
+ * A message's citations as stored: NULL (most messages: nothing to write or parse), or their JSON.
+ * The column is written only for a message that cites something, so the chat path stays as it was.
+ */
+export const citesColumn = (cites: readonly ChatCite[] | undefined): string | null =>
+  cites && cites.length > 0 ? JSON.stringify(cites.map(({ id, name, type }) => ({ id, name, type }))) : null;
+
+function citesOf(v: unknown): ChatCite[] {
+  if (typeof v !== 'string') return [];
+  return ChatCite.array().parse(JSON.parse(v));
+}
+
+/** The message a NewMessage becomes with its seq: `cites` always present. */
+export const storedMessage = (m: NewMessage, seq: number): ChatMessage => ({ ...m, cites: m.cites ?? [], seq });
+
+/** Whether a retry (same clientId) is the message stored: same text, channel and citations. */
+export const sameMessage = (
+  stored: { text: unknown; channel: unknown; cites: readonly ChatCite[] },
+  m: NewMessage,
+): boolean =>
+  stored.text === m.text &&
+  stored.channel === m.channel &&
+  stored.cites.map((c) => c.id).join() === (m.cites ?? []).map((c) => c.id).join();
 
 export function toOutcome(r: Row): OutcomeRow {
   return { caseId: str(r.case_id), record: str(r.record), signature: str(r.signature), sealedAt: str(r.sealed_at) };

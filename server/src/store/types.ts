@@ -6,6 +6,7 @@ import type {
   CaseStatus,
   Channel,
   ChatMessage,
+  ChatCite,
   Phase,
   SettlementTerms,
   StaffRole,
@@ -178,6 +179,8 @@ export interface NewMessage {
   senderName: string;
   senderRole: CaseRole;
   text: string;
+  /** The evidence items it cites, checked by the chat service; omitted or empty: none. */
+  cites?: ChatCite[];
   createdAt: string;
 }
 

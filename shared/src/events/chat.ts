@@ -5,6 +5,12 @@ import { CaseId, IsoDateTime, UserId } from '../ids';
 
 export const CHAT_TEXT_MAX = 4000;
 export const HISTORY_PAGE_MAX = 100;
+/** Evidence items one message may cite. */
+export const CHAT_CITES_MAX = 5;
+
+/** A cited evidence item as everyone in the channel sees it: its id (to open it), name and type, as at sending. */
+export const ChatCite = z.object({ id: z.uuid(), name: z.string(), type: z.string() });
+export type ChatCite = z.infer<typeof ChatCite>;
 
 /** Chosen by the sender; a retried send with the same id is stored once. */
 export const ClientMessageId = z
@@ -23,6 +29,8 @@ export const ChatSendPayload = z.strictObject({
   text: ChatText,
   /** The joint room (default) or a caucus channel the sender belongs to. */
   channel: Channel.default(JOINT),
+  /** Evidence items of the case the message cites; each must be shown to everyone who reads the channel. */
+  cites: z.array(z.uuid()).max(CHAT_CITES_MAX).default([]),
 });
 export type ChatSendPayload = z.input<typeof ChatSendPayload>;
 
@@ -37,6 +45,8 @@ export const ChatMessage = z.object({
   senderName: z.string(),
   senderRole: CaseRole,
   text: z.string(),
+  /** The evidence items it cites, in the sender's order (empty for most messages). */
+  cites: z.array(ChatCite).default([]),
   createdAt: IsoDateTime,
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;

@@ -1,7 +1,17 @@
 import type pg from 'pg';
 import type { ChatMessage } from '@accord/shared';
 import { GroupCommit, type Outcome } from '../group-commit';
-import { clientIdReused, num, str, toAudit, toMessage, type Row } from '../rows';
+import {
+  citesColumn,
+  clientIdReused,
+  num,
+  sameMessage,
+  storedMessage,
+  str,
+  toAudit,
+  toMessage,
+  type Row,
+} from '../rows';
 import type { AppendResult, AuditRecord, ChatStore, MessageAudit, NewMessage, PendingMessage } from '../types';
 import { insertAudit } from './audit';
 import { all, isUniqueViolation, lock, one, type Db, type PgDb } from './db';
@@ -28,13 +38,9 @@ function classify(batch: readonly PendingMessage[], existing: Map<string, Row>) 
     const k = keyOf(m.caseId, m.senderId, m.clientId);
     const row = existing.get(k);
     const earlier = firstOf.get(k);
-    const prior = row
-      ? { text: str(row.text), channel: str(row.channel) }
-      : earlier !== undefined
-        ? batch[earlier]!.m
-        : null;
+    const prior = row ? toMessage(row) : earlier !== undefined ? storedMessage(batch[earlier]!.m, 0) : null;
     if (prior) {
-      outcomes.push(prior.text !== m.text || prior.channel !== m.channel ? reused(m) : null);
+      outcomes.push(sameMessage(prior, m) ? null : reused(m));
       return;
     }
     firstOf.set(k, i);
@@ -72,9 +78,10 @@ async function moveHeads(c: pg.PoolClient, perChannel: Map<string, number>): Pro
 async function insertMessages(c: pg.PoolClient, rows: ChatMessage[]): Promise<void> {
   if (rows.length === 0) return;
   await c.query(
-    `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at)
+    `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at,
+       cites)
      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::text[], $10::text[])`,
+       $8::text[], $9::text[], $10::text[], $11::text[])`,
     [
       rows.map((r) => r.caseId),
       rows.map((r) => r.channel),
@@ -86,6 +93,7 @@ async function insertMessages(c: pg.PoolClient, rows: ChatMessage[]): Promise<vo
       rows.map((r) => r.senderRole),
       rows.map((r) => r.text),
       rows.map((r) => r.createdAt),
+      rows.map((r) => citesColumn(r.cites)),
     ],
   );
 }
@@ -151,7 +159,7 @@ async function appendBatch(c: pg.PoolClient, batch: readonly PendingMessage[]): 
     const ch = `${m.caseId}\u0000${m.channel}`;
     const seq = (heads.get(ch) ?? 0) + 1;
     heads.set(ch, seq);
-    stored.set(i, { ...m, seq });
+    stored.set(i, storedMessage(m, seq));
   }
   await insertMessages(c, [...stored.values()]);
   await insertAuditEntries(
@@ -183,10 +191,9 @@ async function appendOne(db: PgDb, m: NewMessage, audit?: MessageAudit): Promise
       m.clientId,
     ]);
     if (!existing) return null;
-    if (existing.text !== m.text || existing.channel !== m.channel) {
-      throw clientIdReused(m.clientId);
-    }
-    return { message: toMessage(existing), duplicate: true };
+    const stored = toMessage(existing);
+    if (!sameMessage(stored, m)) throw clientIdReused(m.clientId);
+    return { message: stored, duplicate: true };
   };
   try {
     return await db.tx(async (c) => {
@@ -202,11 +209,24 @@ async function appendOne(db: PgDb, m: NewMessage, audit?: MessageAudit): Promise
         [m.caseId, m.channel],
       )) as { seq: number };
       await c.query(
-        `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [m.caseId, m.channel, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt],
+        `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at,
+           cites)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          m.caseId,
+          m.channel,
+          seq,
+          m.id,
+          m.clientId,
+          m.senderId,
+          m.senderName,
+          m.senderRole,
+          m.text,
+          m.createdAt,
+          citesColumn(m.cites),
+        ],
       );
-      const message = { ...m, seq: num(seq) };
+      const message = storedMessage(m, num(seq));
       if (audit) await insertAudit(c, m.caseId, (previous) => audit(message, previous));
       return { message, duplicate: false };
     });

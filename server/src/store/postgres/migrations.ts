@@ -344,4 +344,8 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE evidence ADD COLUMN request_id TEXT;
   ALTER TABLE lenders ADD COLUMN document_due_days INTEGER;
 `,
+  // A chat message's cited evidence (issue 21): NULL for a message that cites none.
+  `
+  ALTER TABLE messages ADD COLUMN cites TEXT;
+`,
 ];

@@ -1,6 +1,6 @@
 import { AccordError } from '@accord/shared';
 import { GroupCommit, type Outcome, type Pending } from '../group-commit';
-import { clientIdReused, toMessage, type Row } from '../rows';
+import { citesColumn, clientIdReused, sameMessage, storedMessage, toMessage, type Row } from '../rows';
 import type { AppendResult, ChatStore, MessageAudit, NewMessage, PendingMessage } from '../types';
 import { insertAudit } from './audit';
 import type { SqliteDb } from './db';
@@ -20,10 +20,9 @@ function insertMessage(c: SqliteDb, m: NewMessage, audit?: MessageAudit): Append
     .stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
     .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
   if (existing) {
-    if (existing.text !== m.text || existing.channel !== m.channel) {
-      throw clientIdReused(m.clientId);
-    }
-    return { message: toMessage(existing), duplicate: true };
+    const stored = toMessage(existing);
+    if (!sameMessage(stored, m)) throw clientIdReused(m.clientId);
+    return { message: stored, duplicate: true };
   }
   const { seq } = c
     .stmt(
@@ -33,9 +32,21 @@ function insertMessage(c: SqliteDb, m: NewMessage, audit?: MessageAudit): Append
     .get(m.caseId, m.channel) as { seq: number };
   c.stmt(
     `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
-         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(m.caseId, m.channel, seq, m.id, m.clientId, m.senderId, m.senderName, m.senderRole, m.text, m.createdAt);
-  const message = { ...m, seq };
+         created_at, cites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    m.caseId,
+    m.channel,
+    seq,
+    m.id,
+    m.clientId,
+    m.senderId,
+    m.senderName,
+    m.senderRole,
+    m.text,
+    m.createdAt,
+    citesColumn(m.cites),
+  );
+  const message = storedMessage(m, seq);
   if (audit) insertAudit(c, m.caseId, (previous) => audit(message, previous));
   return { message, duplicate: false };
 }
