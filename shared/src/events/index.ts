@@ -29,6 +29,7 @@ import {
   TermsLastResult,
 } from './moderation';
 import { LobbyStatus, PresenceSnapshot, RoomState, RoomWelcome } from './room';
+import { DocumentsChanged } from './documents';
 import { OutcomeStatus, SealPayload, SignPayload } from './outcome';
 import { SealedOutcome } from '../outcome';
 import {
@@ -55,6 +56,7 @@ export * from './room';
 export * from './moderation';
 export * from './outcome';
 export * from './call';
+export * from './documents';
 export * from '../negotiation';
 export { ackSchema, type Ack } from './common';
 
@@ -124,6 +126,8 @@ export const serverEvents = {
   'call:signal': CallSignal,
   /** Consent, rounds or blind-offer status changed (sent to everyone in the room). */
   'negotiation:state': NegotiationState,
+  /** A document request was made or answered: fetch the case's requests again (content-free). */
+  'documents:changed': DocumentsChanged,
   /** An error not tied to an ack: an unknown event, or a bad event sent without an ack. */
   'accord:error': ErrorBody,
 } as const;
