@@ -1,3 +1,4 @@
+import { documentsEn } from '../documents/messages';
 import { assistantEn } from '../assistant/messages';
 import { enPublic, type Widen } from './en-public';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
@@ -847,6 +848,7 @@ export const en = {
     },
   },
   assistant: assistantEn,
+  documents: documentsEn,
 };
 
 /** The shape every locale must have. */

@@ -1,3 +1,4 @@
+import { documentsZhCN } from '../documents/messages';
 import { assistantZhCN } from '../assistant/messages';
 import type { Messages } from './en';
 import { zhCNPublic } from './zh-CN-public';
@@ -819,4 +820,5 @@ export const zhCN: Messages = {
     },
   },
   assistant: assistantZhCN,
+  documents: documentsZhCN,
 };
