@@ -15,16 +15,9 @@ import { errorMessage } from '../app/errors';
 import { DEFAULT_TIME_ZONE, formatDateTime, formatSize } from '../app/format';
 import { downloadWithToken } from '../app/upload';
 import { AnswerForm } from './AnswerForm';
+import type { DocumentRequestsPanelProps } from './panel-props';
 
-export interface DocumentRequestsPanelProps {
-  caseId: string;
-  token: string;
-  /** Read the requests again when this changes (a pushed progress, history step or room nudge). */
-  version?: number | string;
-  timeZone?: string;
-  /** The room's mediator: overdue requests are put first and called out. */
-  flagOverdue?: boolean;
-}
+export type { DocumentRequestsPanelProps } from './panel-props';
 
 /**
  * The case's document requests: for the customer the form to ask the lender for a named document;

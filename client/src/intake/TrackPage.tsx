@@ -16,7 +16,7 @@ import { useOnline } from '../app/useOnline';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
 import { QuestionsPanel } from '../questions/QuestionsPanel';
-import { TrackDocumentsLazy } from '../documents/lazy';
+import { TrackDocumentsLazy } from '../documents/lazy-track';
 import { SurveyCard } from '../surveys/SurveyCard';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
