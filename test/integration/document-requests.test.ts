@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   documentDueAt,
@@ -13,8 +14,10 @@ import {
 } from '@accord/shared';
 import { staffAccounts, fileComplaint } from '../helpers/cases';
 import { form, pdf, png } from '../helpers/files';
+import { connectRoom } from '../helpers/clients';
 import { httpClient } from '../helpers/http';
 import { startServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 
 type Who = 'admin' | 'reviewer' | 'mediator' | 'otherMediator' | 'lenderA' | 'lenderB';
 type Reply = DocumentRequestList & { error: ErrorBody };
@@ -321,5 +324,78 @@ describe('document requests', () => {
     const res = await ask(stranger.token, { id: randomUUID(), kind: 'fee_list' }, stranger.caseId);
     expect(res).toMatchObject({ status: 409, body: { error: { reason: 'documents.closed' } } });
     expect((await list(stranger.token, stranger.caseId)).body.mayRequest).toBe(false);
+  });
+});
+
+/**
+ * Live: a request made or answered reaches the room's members as a content-free `documents:changed`
+ * (each then reads what their side may see) and the customer's tracking socket as its progress, whose
+ * timeline has the step. The lender's representative in the room (a guest of the case) reads the list.
+ */
+describe('document requests, live', () => {
+  let t: TestServer;
+  const call = httpClient(() => t.url);
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    t = await startServer();
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await t.close();
+  });
+
+  it('the room and the tracking page hear of a request and of its answer', async () => {
+    const c = await t.createCase('Documents live');
+    const mediator = await connectRoom(t.url, c.tokens.mediator, c.caseId);
+    const platform = await connectRoom(t.url, c.tokens.platform, c.caseId);
+    const nudges: { who: string; caseId: string }[] = [];
+    mediator.socket.on('documents:changed', (e) => nudges.push({ who: 'mediator', ...e }));
+    platform.socket.on('documents:changed', (e) => nudges.push({ who: 'platform', ...e }));
+    const track = io(`${t.url}/track`, {
+      transports: ['websocket'],
+      auth: { token: c.tokens.customer, caseId: c.caseId },
+      reconnection: false,
+    });
+    sockets.push(track, mediator.socket, platform.socket);
+    const progress: CaseProgress[] = [];
+    track.on('case:progress', (p: CaseProgress) => progress.push(p));
+    await waitFor(() => track.connected, 'the tracking socket to connect');
+
+    const id = randomUUID();
+    const asked = await call<Reply>('POST', `/api/cases/${c.caseId}/document-requests`, c.tokens.customer, {
+      id,
+      kind: 'repayment_schedule',
+    });
+    expect(asked.status).toBe(201);
+    await waitFor(() => nudges.length >= 2, 'documents:changed in the room');
+    expect(nudges.sort((a, b) => a.who.localeCompare(b.who))).toEqual([
+      { who: 'mediator', caseId: c.caseId },
+      { who: 'platform', caseId: c.caseId },
+    ]);
+    await waitFor(
+      () => progress.some((p) => p.timeline.at(-1)?.event === 'documents_requested'),
+      'the request on the tracking socket',
+    );
+    const seen = await call<Reply>('GET', `/api/cases/${c.caseId}/document-requests`, c.tokens.platform);
+    expect(seen.body).toMatchObject({ mayRequest: false, mayAnswer: false, requests: [{ id, status: 'open' }] });
+
+    const made = await staffAccounts(t, 'live', { reviewer: ['reviewer', undefined, '审核员'] });
+    const declined = await call<Reply>(
+      'POST',
+      `/api/cases/${c.caseId}/document-requests/${id}/decline`,
+      made.tokens.reviewer,
+      { reason: '本案借款尚未放款，没有还款计划表。' },
+    );
+    expect(declined.status).toBe(200);
+    await waitFor(() => nudges.length >= 4, 'documents:changed for the answer');
+    await waitFor(
+      () => progress.some((p) => p.timeline.at(-1)?.event === 'documents_declined'),
+      'the answer on the tracking socket',
+    );
+    const customerSees = await call<Reply>('GET', `/api/cases/${c.caseId}/document-requests`, c.tokens.customer);
+    expect(customerSees.body.requests[0]).toMatchObject({
+      status: 'declined',
+      reason: '本案借款尚未放款，没有还款计划表。',
+    });
   });
 });
