@@ -389,5 +389,7 @@ export const CaseHistoryEntry = z.discriminatedUnion('kind', [
   /** The customer asked a question, or staff answered one (the text is in the question thread). */
   z.object({ kind: z.literal('question_asked'), ...HistoryBase }),
   z.object({ kind: z.literal('question_answered'), ...HistoryBase }),
+  /** A document request was made, answered with documents or declined (the texts are in the request). */
+  z.object({ kind: z.literal('documents'), ...HistoryBase, step: z.enum(['requested', 'provided', 'declined']) }),
 ]);
 export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;

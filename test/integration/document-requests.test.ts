@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   documentDueAt,
+  type CaseHistoryEntry,
   type CaseProgress,
   type DashboardFigures,
   type DocumentRequestList,
@@ -266,6 +267,13 @@ describe('document requests', () => {
       answeredBy: { role: 'centre', name: 'reviewer 名' },
       documents: [],
     });
+    const history = await call<CaseHistoryEntry[]>('GET', `/api/cases/${filed.caseId}/history`, tokens.reviewer);
+    expect(history.body.filter((e) => e.kind === 'documents').map((e) => e.kind === 'documents' && e.step)).toEqual([
+      'requested',
+      'requested',
+      'provided',
+      'declined',
+    ]);
     const entry = (await docAudit()).find((e) => e.kind === 'documents.declined');
     expect(entry?.data).toEqual({ requestId: feeRequest, kind: 'fee_list', role: 'centre', status: 'submitted' });
     expect(JSON.stringify(await t.server.audit.all(filed.caseId))).not.toContain('附件三');

@@ -57,6 +57,11 @@ export const documentsEn = {
   dueDaysHint: 'Empty: the default of {{count}} working days.',
   dueDaysSave: 'Save',
   dueDaysSaved: 'Saved.',
+  history: {
+    requested: 'The complainant asked the lender for a document',
+    provided: 'A requested document was provided',
+    declined: 'A requested document was declined',
+  },
   figures: {
     title: 'Document requests',
     intro: 'Documents the complainants asked the lenders for, in the cases counted; overdue as of now.',
@@ -121,6 +126,11 @@ export const documentsZhCN: typeof documentsEn = {
   dueDaysHint: '留空：使用默认的 {{count}} 个工作日。',
   dueDaysSave: '保存',
   dueDaysSaved: '已保存。',
+  history: {
+    requested: '投诉人向贷款方申请了材料',
+    provided: '申请的材料已提供',
+    declined: '申请的材料被拒绝提供',
+  },
   figures: {
     title: '材料申请',
     intro: '所统计案件中投诉人向贷款方申请的材料；逾期情况以当前时间计算。',
