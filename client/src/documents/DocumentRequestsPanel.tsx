@@ -55,7 +55,7 @@ export function DocumentRequestsPanel({
   const ordered = flagOverdue ? [...overdue, ...list.requests.filter((r) => !r.overdue)] : list.requests;
 
   return (
-    <section className="card document-requests" aria-labelledby={titleId} data-testid="document-requests">
+    <section className="panel document-requests" aria-labelledby={titleId} data-testid="document-requests">
       <h3 id={titleId}>
         {t('documents.title')}
         {overdue.length > 0 && (
