@@ -86,6 +86,20 @@ export const SessionBalance = z.object({
 });
 export type SessionBalance = z.infer<typeof SessionBalance>;
 
+/**
+ * The document requests of the cases in the figures: made, answered (provided or declined), answered
+ * after their due date, and open past it now (overdue). `open` counts those still open, overdue or not.
+ */
+export const DocumentFigures = z.object({
+  requested: z.number().int().nonnegative(),
+  provided: z.number().int().nonnegative(),
+  declined: z.number().int().nonnegative(),
+  answeredLate: z.number().int().nonnegative(),
+  open: z.number().int().nonnegative(),
+  overdue: z.number().int().nonnegative(),
+});
+export type DocumentFigures = z.infer<typeof DocumentFigures>;
+
 export const DashboardFigures = z.object({
   generatedAt: IsoDateTime,
   /** The lender the figures are limited to (a lender's staff: always their own); null: all. */
@@ -114,6 +128,8 @@ export const DashboardFigures = z.object({
     comments: z.array(z.string()).nullable(),
   }),
   sessions: z.array(SessionBalance),
+  /** The document requests of the cases counted (issue 21). */
+  documents: DocumentFigures,
 });
 export type DashboardFigures = z.infer<typeof DashboardFigures>;
 

@@ -191,6 +191,18 @@ export const ErrorReason = z.enum([
   'questions.closed',
   /** params: questionId (no such question on this case) */
   'questions.noSuchQuestion',
+  /** Only the case's customer asks the lender for documents. */
+  'documents.customerOnly',
+  /** Only the case's lender's staff and the mediation centre answer a document request. */
+  'documents.answerersOnly',
+  /** params: status (the case takes no more document requests or answers) */
+  'documents.closed',
+  /** params: requestId (no such document request on this case) */
+  'documents.noSuchRequest',
+  /** The request was answered already (provided or declined): the first answer stands. */
+  'documents.answered',
+  /** Answering with documents needs at least one file. */
+  'documents.none',
   /** Only the case's two parties (the customer, the lender's representative) answer the survey. */
   'survey.partiesOnly',
   /** The survey opens once the session is over. */

@@ -209,7 +209,16 @@ export const TimelineEntry = z.object({
    * Not a status change but a step of the question thread (`status` is the case's at the time): the
    * customer asked, or the lender (or the centre) answered. The text is in the thread, not here.
    */
-  event: z.enum(['question_asked', 'question_answered']).optional(),
+  event: z
+    .enum([
+      'question_asked',
+      'question_answered',
+      // A document request: asked by the customer, answered with documents or declined by the lender.
+      'documents_requested',
+      'documents_provided',
+      'documents_declined',
+    ])
+    .optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
@@ -380,5 +389,7 @@ export const CaseHistoryEntry = z.discriminatedUnion('kind', [
   /** The customer asked a question, or staff answered one (the text is in the question thread). */
   z.object({ kind: z.literal('question_asked'), ...HistoryBase }),
   z.object({ kind: z.literal('question_answered'), ...HistoryBase }),
+  /** A document request was made, answered with documents or declined (the texts are in the request). */
+  z.object({ kind: z.literal('documents'), ...HistoryBase, step: z.enum(['requested', 'provided', 'declined']) }),
 ]);
 export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;

@@ -13,6 +13,7 @@ import { contractHardship } from './contract-hardship';
 import { contractAssistant } from './contract-assistant';
 import { contractQuestions } from './contract-questions';
 import { contractEvidence } from './contract-evidence';
+import { contractDocRequests } from './contract-doc-requests';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -39,6 +40,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractAssistant(t);
     contractQuestions(t);
     contractEvidence(t);
+    contractDocRequests(t);
   });
 }
 

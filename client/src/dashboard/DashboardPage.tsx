@@ -8,6 +8,7 @@ import { staffSession } from '../app/session';
 import { downloadWithToken } from '../app/upload';
 import { BarChart, type BarDatum } from './charts';
 import { formatHours, formatMean, formatMinutes, formatShare } from './format';
+import { DocumentFiguresSection } from '../documents/DocumentFiguresSection';
 
 interface Filters {
   from: string;
@@ -256,6 +257,7 @@ function Figures({ figures, lang }: { figures: DashboardFigures; lang: string })
       )}
       <Surveys figures={figures} lang={lang} />
       <Sessions figures={figures} lang={lang} />
+      <DocumentFiguresSection figures={figures.documents} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { documentReasonsEn, documentsTimelineEn } from '../documents/public-messages';
 import { trackNextEn } from '../intake/messages';
 
 /** The English strings of the pages a borrower opens first (the form, the tracking page): their own chunk. */
@@ -433,6 +434,7 @@ export const enPublic = {
     },
     /** One per shared ErrorReason (checked by type below), with its params. */
     reasons: {
+      documents: documentReasonsEn,
       auth: {
         wrongPassword: 'Wrong username or password',
         wrongCurrentPassword: 'The current password is wrong',
@@ -605,6 +607,7 @@ export const enPublic = {
     },
   },
   trackNext: trackNextEn,
+  documentsTimeline: documentsTimelineEn,
 };
 
 /** Strings become `string`, so a translation types as the same shape with its own words. */

@@ -1,4 +1,5 @@
 import { evidenceEn } from '../evidence/messages';
+import { documentsEn } from '../documents/messages';
 import { assistantEn } from '../assistant/messages';
 import { citeEn } from '../cite/messages';
 import { enPublic, type Widen } from './en-public';
@@ -854,6 +855,7 @@ export const en = {
   assistant: assistantEn,
   evidence: evidenceEn,
   cite: citeEn,
+  documents: documentsEn,
 };
 
 /** The shape every locale must have. */

@@ -1,3 +1,4 @@
+import { documentReasonsZhCN, documentsTimelineZhCN } from '../documents/public-messages';
 import { trackNextZhCN } from '../intake/messages';
 import type { PublicMessages } from './en-public';
 
@@ -413,6 +414,7 @@ export const zhCNPublic: PublicMessages = {
       INTERNAL: '服务器出错，请重试',
     },
     reasons: {
+      documents: documentReasonsZhCN,
       auth: {
         wrongPassword: '用户名或密码错误',
         wrongCurrentPassword: '当前密码错误',
@@ -575,4 +577,5 @@ export const zhCNPublic: PublicMessages = {
     },
   },
   trackNext: trackNextZhCN,
+  documentsTimeline: documentsTimelineZhCN,
 };

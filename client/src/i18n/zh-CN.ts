@@ -1,4 +1,5 @@
 import { evidenceZhCN } from '../evidence/messages';
+import { documentsZhCN } from '../documents/messages';
 import { assistantZhCN } from '../assistant/messages';
 import { citeZhCN } from '../cite/messages';
 import type { Messages } from './en';
@@ -826,4 +827,5 @@ export const zhCN: Messages = {
   assistant: assistantZhCN,
   evidence: evidenceZhCN,
   cite: citeZhCN,
+  documents: documentsZhCN,
 };

@@ -5,6 +5,10 @@ import { caseTimeZone, formatDateTime } from '../app/format';
 
 const questionStep = { question_asked: 'questionAsked', question_answered: 'questionAnswered' } as const;
 
+type StepEvent = NonNullable<CaseProgress['timeline'][number]['event']>;
+type DocumentStep = Exclude<StepEvent, keyof typeof questionStep>;
+const isDocumentStep = (e: StepEvent): e is DocumentStep => e.startsWith('documents_');
+
 /** Where a case stands: status, who handles it, the next step, the session, and the timeline. */
 /** `viewer`: the customer reads about themselves ("you"), staff about the complainant. */
 export function ProgressView({
@@ -83,10 +87,14 @@ export function ProgressView({
           <ol className="timeline" data-testid="timeline">
             {progress.timeline.map((e, i) =>
               e.event ? (
-                // A step of the question thread, not a status change: named by what happened.
+                // A step of the question thread or of a document request, not a status change: named by what happened.
                 <li key={`${e.at}-${i}`} data-event={e.event}>
                   <time dateTime={e.at}>{time.format(e.at)}</time>{' '}
-                  {viewer === 'customer' ? t(`questions.timeline.${e.event}`) : t(`history.${questionStep[e.event]}`)}
+                  {isDocumentStep(e.event)
+                    ? t(`documentsTimeline.${viewer}.${e.event}`)
+                    : viewer === 'customer'
+                      ? t(`questions.timeline.${e.event}`)
+                      : t(`history.${questionStep[e.event]}`)}
                 </li>
               ) : (
                 <li key={`${e.at}-${i}`} data-status={e.status}>

@@ -16,6 +16,7 @@ import { useOnline } from '../app/useOnline';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
 import { QuestionsPanel } from '../questions/QuestionsPanel';
+import { TrackDocumentsLazy } from '../documents/lazy-track';
 import { SurveyCard } from '../surveys/SurveyCard';
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
@@ -165,6 +166,13 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
         caseId={caseId}
         token={token}
         viewer="customer"
+        version={progress.timeline.length}
+        timeZone={caseTimeZone(progress.session)}
+      />
+      {/* Its own chunk (the page's budget); read again as the timeline grows, each step pushed live. */}
+      <TrackDocumentsLazy
+        caseId={caseId}
+        token={token}
         version={progress.timeline.length}
         timeZone={caseTimeZone(progress.session)}
       />

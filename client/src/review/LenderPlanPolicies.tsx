@@ -6,6 +6,7 @@ import { api } from '../app/api';
 import { useConfirm } from '../app/ConfirmDialog';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
+import { DocumentDueDays } from '../documents/DocumentDueDays';
 
 interface PolicyForm {
   lenderId: string;
@@ -156,6 +157,7 @@ export function LenderPlanPolicies({ token, version }: { token: string; version:
                 )}
               </span>
             )}
+            <DocumentDueDays token={token} lender={l} onSaved={() => setReloads((n) => n + 1)} />
           </li>
         ))}
       </ul>

@@ -24,6 +24,8 @@ export function QueuePage() {
   const [items, setItems] = useState<QueueItem[] | null>(null);
   // Unanswered questions about the contract, per case: shown on the case's row so staff find them.
   const [openQuestions, setOpenQuestions] = useState<ReadonlyMap<string, number>>(new Map());
+  // Open document requests per case (and how many are overdue): shown on the case's row too.
+  const [openDocuments, setOpenDocuments] = useState<ReadonlyMap<string, { open: number; overdue: number }>>(new Map());
   const token = staff?.token;
 
   const load = useCallback(() => {
@@ -33,6 +35,16 @@ export function QueuePage() {
     void api('GET /api/review/queue', { token, query })
       .then(setItems)
       .catch(() => setItems([]));
+    void api('GET /api/document-requests/open', { token })
+      .then((requests) => {
+        const counts = new Map<string, { open: number; overdue: number }>();
+        for (const r of requests) {
+          const n = counts.get(r.caseId) ?? { open: 0, overdue: 0 };
+          counts.set(r.caseId, { open: n.open + 1, overdue: n.overdue + (r.overdue ? 1 : 0) });
+        }
+        setOpenDocuments(counts);
+      })
+      .catch(() => undefined);
     void api('GET /api/questions/open', { token })
       .then((counts) => setOpenQuestions(new Map(counts.map((c) => [c.caseId, c.open]))))
       .catch(() => undefined);
@@ -144,6 +156,7 @@ export function QueuePage() {
                         {t('questions.badge', { count: openQuestions.get(i.caseId) })}
                       </span>
                     )}
+                    <DocumentsBadge counts={openDocuments.get(i.caseId)} />
                   </div>
                 </th>
                 <td data-label={t('review.colType')}>{t(`categories.${i.category}`)}</td>
@@ -166,5 +179,20 @@ export function QueuePage() {
         </table>
       )}
     </section>
+  );
+}
+
+/** A case's open document requests on its row; overdue ones named as such. */
+function DocumentsBadge({ counts }: { counts: { open: number; overdue: number } | undefined }) {
+  const { t } = useTranslation();
+  if (!counts) return null;
+  return counts.overdue > 0 ? (
+    <span className="badge document-overdue" data-testid="queue-documents">
+      {t('documents.badgeOverdue', { count: counts.overdue })}
+    </span>
+  ) : (
+    <span className="badge question-open" data-testid="queue-documents">
+      {t('documents.badge', { count: counts.open })}
+    </span>
   );
 }

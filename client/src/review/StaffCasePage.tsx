@@ -24,6 +24,7 @@ import { caseTimeZone } from '../app/format';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
 import { QuestionsPanel } from '../questions/QuestionsPanel';
+import { DocumentRequestsPanel } from '../documents/DocumentRequestsPanel';
 import { AssistantPanel } from '../assistant/AssistantPanel';
 
 /** One case for staff: personal data masked (reveal is audited), evidence, rules, and the next actions. */
@@ -207,6 +208,14 @@ export function StaffCasePage({ caseId }: { caseId: string }) {
         viewer="staff"
         version={historyVersion}
         timeZone={caseTimeZone(progress.session)}
+      />
+      {/* A request made or answered is a history step: the watch pushes it, and the requests are read again. */}
+      <DocumentRequestsPanel
+        caseId={caseId}
+        token={token}
+        version={historyVersion}
+        timeZone={caseTimeZone(progress.session)}
+        flagOverdue={role === 'mediator'}
       />
       {/* The case's mediator prepares with it before the session; the centre's staff read it (no one else: the server). */}
       <AssistantPanel

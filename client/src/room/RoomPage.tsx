@@ -25,6 +25,7 @@ import { useSignoffProblems } from '../outcome/useSignoffProblems';
 import { staffSession } from '../app/session';
 import { useCall } from '../call/useCall';
 import { RoomHardship } from '../hardship/RoomHardship';
+import { RoomDocumentsLazy } from '../documents/lazy';
 import { SurveyCard } from '../surveys/SurveyCard';
 import { ActivityFeed } from './ActivityFeed';
 import { DEFAULT_TIME_ZONE } from '../app/format';
@@ -304,6 +305,7 @@ export function RoomPage({
               )}
               {isParty && <NewPinNotice caseId={caseId} token={token} me={me} activity={room.activity} />}
               <RoomHardship room={room} caseId={caseId} token={token} role={myRole} />
+              <RoomDocumentsLazy room={room} caseId={caseId} token={token} role={myRole} />
               <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
             </>
           )}

@@ -51,7 +51,9 @@ export function CaseHistory({ caseId, token, version }: { caseId: string; token:
                         })
                       : e.kind === 'evidence_added'
                         ? t('history.evidenceAdded')
-                        : t(e.kind === 'question_asked' ? 'history.questionAsked' : 'history.questionAnswered')}
+                        : e.kind === 'documents'
+                          ? t(`documents.history.${e.step}`)
+                          : t(e.kind === 'question_asked' ? 'history.questionAsked' : 'history.questionAnswered')}
               </strong>{' '}
               <span className="muted">
                 {e.byName

@@ -4,6 +4,7 @@ import { CourtPackageService } from '../court/service';
 import { DashboardService } from '../dashboard/service';
 import { DataCipher } from '../evidence/cipher';
 import { QuestionService } from '../questions/service';
+import { DocumentRequestService } from '../documents/service';
 import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import { SurveyService } from '../surveys/service';
@@ -20,12 +21,13 @@ export function buildAroundSession(
   config: AccordConfig,
   io: AccordIo,
   publicUrl: () => string,
-): Pick<Services, 'court' | 'surveys' | 'questions' | 'dashboard'> {
+): Pick<Services, 'court' | 'surveys' | 'questions' | 'documents' | 'dashboard'> {
   const { store } = infra;
   return {
     court: buildCourt(core, infra, config, publicUrl),
     surveys: new SurveyService(store, core.flow.access, core.audit),
     questions: buildQuestions(infra, core, io),
+    documents: buildDocuments(infra, core, io),
     dashboard: new DashboardService(store, core.audit),
   };
 }
@@ -51,6 +53,27 @@ function buildQuestions(
       await queued.catch((err: unknown) =>
         log.error({ event: 'mail.enqueue_failed', err }, 'a notice could not be queued'),
       );
+    },
+  });
+}
+
+/**
+ * Document requests: a request made or answered reaches the customer's timeline live (the progress,
+ * whose timeline has the step), the staff watching the case (its history) and the room (a content-free
+ * `documents:changed`: each viewer fetches the requests as their side may see them).
+ */
+function buildDocuments(
+  { store }: Infrastructure,
+  { flow, audit, evidence, broadcasts }: Pick<Services, 'flow' | 'audit' | 'evidence' | 'broadcasts'>,
+  io: AccordIo,
+): DocumentRequestService {
+  const track = trackBroadcasts(io);
+  return new DocumentRequestService(store, flow.access, audit, evidence, {
+    changed: async (caseId) => {
+      const c = await store.getCase(caseId);
+      track.progressChanged(await flow.transitions.progress(caseId), c?.lenderId ?? null);
+      track.historyChanged(caseId);
+      broadcasts.documentsChanged(caseId);
     },
   });
 }

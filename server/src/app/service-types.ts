@@ -13,6 +13,7 @@ import type { CallService } from '../call/service';
 import type { CourtPackageService } from '../court/service';
 import type { DashboardService } from '../dashboard/service';
 import type { QuestionService } from '../questions/service';
+import type { DocumentRequestService } from '../documents/service';
 import type { ChatService } from '../chat/service';
 import type { EvidenceService } from '../evidence/service';
 import type { ModerationService } from '../moderation/service';
@@ -27,7 +28,7 @@ import type { RoomBroadcasts } from '../room/broadcasts';
 import type { SurveyService } from '../surveys/service';
 
 /** The services around a session, built on the room's: see `around-session.ts`. */
-export type RoomServices = Omit<Services, 'court' | 'surveys' | 'questions' | 'dashboard'>;
+export type RoomServices = Omit<Services, 'court' | 'surveys' | 'questions' | 'documents' | 'dashboard'>;
 
 export interface Services {
   readonly tokens: TokenSigner;
@@ -67,6 +68,8 @@ export interface Services {
   readonly surveys: SurveyService;
   /** The customer's questions about the contract before the session, answered by the lender's staff. */
   readonly questions: QuestionService;
+  /** The customer's requests for documents from the lender, answered with files or a reason before a due date. */
+  readonly documents: DocumentRequestService;
   /** The outcomes dashboard: a read model over the store, with no state or hooks of its own. */
   readonly dashboard: DashboardService;
   /** The mediation assistant: the complaint's facts and type, the first proposal, its clauses into the agreement. */

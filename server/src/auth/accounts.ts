@@ -172,6 +172,19 @@ export class AccountService {
     return toLenderAdminView(after);
   }
 
+  /** Sets (or, with null, clears to the default) the working days the lender's staff have to answer a document request. */
+  async setDocumentDueDays(identity: Identity, lenderId: string, days: number | null): Promise<LenderAdminView> {
+    requireAdmin(identity, 'lender.manage');
+    const before = await this.store.getLender(lenderId);
+    const after = before && (await this.store.setLenderDocumentDueDays(lenderId, days));
+    if (!before || !after) throw AccordError.because('NOT_FOUND', 'accounts.noSuchLender', 'no such lender');
+    await this.record(identity, 'lender.documentDueDays', lenderId, {
+      from: before.documentDueDays,
+      to: after.documentDueDays,
+    });
+    return toLenderAdminView(after);
+  }
+
   private async account(userId: string): Promise<UserRecord> {
     const user = await this.store.getUser(userId);
     if (!user || user.kind !== 'staff') throw new AccordError('NOT_FOUND', 'no such staff account');

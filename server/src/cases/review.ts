@@ -16,6 +16,7 @@ import {
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import { QUESTION_ANSWERED, QUESTION_ASKED } from '../questions/timeline';
+import { DOCUMENTS_DECLINED, DOCUMENTS_PROVIDED, DOCUMENTS_REQUESTED } from '../documents/timeline';
 import { toUserView, type Identity } from '../auth/service';
 import type { EvidenceService } from '../evidence/service';
 import type { CaseRecord, CaseStore, EvidenceStore, MemberStore, UserRecord, UserStore } from '../store/types';
@@ -174,6 +175,10 @@ export class ReviewService {
         out.push({ kind: 'question_asked', ...base });
       } else if (e.kind === QUESTION_ANSWERED) {
         out.push({ kind: 'question_answered', ...base });
+      } else if (e.kind === DOCUMENTS_REQUESTED || e.kind === DOCUMENTS_PROVIDED || e.kind === DOCUMENTS_DECLINED) {
+        const step =
+          e.kind === DOCUMENTS_REQUESTED ? 'requested' : e.kind === DOCUMENTS_PROVIDED ? 'provided' : 'declined';
+        out.push({ kind: 'documents', ...base, step });
       }
     }
     return out;

@@ -10,6 +10,7 @@ import {
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
 import { questionTimelineEntry } from '../questions/timeline';
+import { documentTimelineEntry } from '../documents/timeline';
 import type { AuditRecord, CasePatch, CaseRecord, CaseStore, MemberStore } from '../store/types';
 import type { CaseAccess } from './access';
 
@@ -64,10 +65,10 @@ export class CaseTransitions {
     const log = await this.audit.all(caseId);
     const entries = log.filter((e) => e.kind === 'case.status');
     const appealed = entries.find(isAppealEntry);
-    // Status changes, and the question thread's steps among them (that one was asked or answered).
+    // Status changes, and the question thread's and document requests' steps among them.
     const timeline: TimelineEntry[] = log.flatMap((e) => {
       if (e.kind !== 'case.status') {
-        const step = questionTimelineEntry(e);
+        const step = questionTimelineEntry(e) ?? documentTimelineEntry(e);
         return step ? [step] : [];
       }
       const d = e.data as { to: CaseLifecycle; by: Actor; note: string | null; session?: SessionTime };

@@ -13,11 +13,13 @@ import type {
   AssistantStore,
   CaseRecord,
   CaseStore,
+  DocumentRequestStore,
   LenderStore,
   MemberStore,
   SurveyStore,
   UserStore,
 } from '../store/types';
+import { documentFigures } from './documents';
 import {
   between,
   byState,
@@ -59,9 +61,15 @@ const inert = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
  */
 export class DashboardService {
   // Aggregates: cases, members (caucus parties' roles), users (mediators' names), lenders, assistant
-  // (dispute types), surveys (anonymous responses), audit (through AuditLog).
+  // (dispute types), surveys (anonymous responses), document requests, audit (through AuditLog).
   constructor(
-    private readonly store: CaseStore & MemberStore & UserStore & LenderStore & AssistantStore & SurveyStore,
+    private readonly store: CaseStore &
+      MemberStore &
+      UserStore &
+      LenderStore &
+      AssistantStore &
+      SurveyStore &
+      DocumentRequestStore,
     private readonly audit: AuditLog,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -73,6 +81,7 @@ export class DashboardService {
     const acceptance = facts.flatMap((c) => between(c.filedAt, c.acceptedAt) ?? []);
     const resolution = facts.flatMap((c) => between(c.filedAt, c.resolvedAt) ?? []);
     const rated = facts.filter((c) => c.outcome !== null);
+    const requests = (await Promise.all(facts.map((c) => this.store.listDocumentRequests(c.caseId)))).flat();
     const lenderId = viewer.lenderId ?? query.lenderId ?? null;
     return {
       generatedAt: now.toISOString(),
@@ -102,6 +111,7 @@ export class DashboardService {
       },
       surveys: surveyFigures(surveys.shown, viewer.comments, surveys.rest),
       sessions: facts.filter((c) => c.hadSession).map(sessionRow),
+      documents: documentFigures(requests, now),
     };
   }
 

@@ -13,6 +13,7 @@ import type { SigningKey } from '../outcome/keys';
 import type { OutcomePdf } from '../outcome/pdf';
 import type { OutcomeService } from '../outcome/service';
 import type { QuestionService } from '../questions/service';
+import type { DocumentRequestService } from '../documents/service';
 import { routesOn } from './route';
 import { accountRoutes } from './routes/accounts';
 import { assistantRoutes } from './routes/assistant';
@@ -26,6 +27,7 @@ import { intakeRoutes } from './routes/intake';
 import { inviteRoutes } from './routes/invites';
 import { outcomeRoutes } from './routes/outcome';
 import { questionRoutes } from './routes/questions';
+import { documentRoutes } from './routes/documents';
 import { recordRoutes } from './routes/records';
 import { recoveryRoutes } from './routes/recovery';
 import { reviewRoutes } from './routes/review';
@@ -48,6 +50,8 @@ export interface ApiDeps {
   court: CourtPackageService;
   /** The pre-session question thread. */
   questions: QuestionService;
+  /** Document requests to the lender, answered with files or a reason before a due date. */
+  documents: DocumentRequestService;
   surveys: SurveyService;
   dashboard: DashboardService;
   /** The mediation assistant in the case and the room. */
@@ -86,6 +90,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   recordRoutes(route, flow);
   hardshipRoutes(route, flow);
   questionRoutes(route, deps.questions);
+  documentRoutes(route, { documents: deps.documents, upload });
   assistantRoutes(route, deps);
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   courtRoutes(route, deps);

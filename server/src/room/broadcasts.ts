@@ -74,6 +74,11 @@ export class RoomBroadcasts {
     this.io.to(socketRooms.joint(caseId)).emit('outcome:status', status);
   }
 
+  /** A document request was made or answered: a nudge without content (each member fetches what their side sees). */
+  documentsChanged(caseId: string): void {
+    this.io.to(socketRooms.joint(caseId)).emit('documents:changed', { caseId });
+  }
+
   /** Consent, rounds and blind-offer status: the same for every member (never an offer's amount). */
   negotiation(caseId: string, state: NegotiationState): void {
     this.io.to(socketRooms.joint(caseId)).emit('negotiation:state', state);

@@ -1,9 +1,18 @@
 import { MemoryAssistant, MemorySurveys } from './memory-assistant';
+import { MemoryDocRequests } from './memory-doc-requests';
 import { MemoryEvidence } from './memory-evidence';
 import { MemoryHardship } from './memory-hardship';
 import { MemoryOffers } from './memory-offers';
 import { MemoryQuestions } from './memory-questions';
-import type { AssistantStore, EvidenceStore, HardshipStore, OfferStore, QuestionStore, SurveyStore } from './types';
+import type {
+  AssistantStore,
+  DocumentRequestStore,
+  EvidenceStore,
+  HardshipStore,
+  OfferStore,
+  QuestionStore,
+  SurveyStore,
+} from './types';
 
 /**
  * The memory store's aggregates kept in classes of their own (the store extends this): each member
@@ -38,6 +47,15 @@ export class MemoryAggregates {
   listQuestionPosts: QuestionStore['listQuestionPosts'] = (c) => this.questions.listQuestionPosts(c);
   openQuestionCounts: QuestionStore['openQuestionCounts'] = () => this.questions.openQuestionCounts();
 
+  private readonly docRequests = new MemoryDocRequests();
+  addDocumentRequest: DocumentRequestStore['addDocumentRequest'] = (r) => this.docRequests.addDocumentRequest(r);
+  getDocumentRequest: DocumentRequestStore['getDocumentRequest'] = (id) => this.docRequests.getDocumentRequest(id);
+  listDocumentRequests: DocumentRequestStore['listDocumentRequests'] = (c) => this.docRequests.listDocumentRequests(c);
+  answerDocumentRequest: DocumentRequestStore['answerDocumentRequest'] = (id, a) =>
+    this.docRequests.answerDocumentRequest(id, a);
+  listOpenDocumentRequests: DocumentRequestStore['listOpenDocumentRequests'] = () =>
+    this.docRequests.listOpenDocumentRequests();
+
   private readonly offerRounds = new MemoryOffers();
   addOffer: OfferStore['addOffer'] = (o) => this.offerRounds.addOffer(o);
   listOffers: OfferStore['listOffers'] = (c) => this.offerRounds.listOffers(c);
@@ -52,5 +70,6 @@ export class MemoryAggregates {
     this.surveys.purge(caseId);
     this.offerRounds.purge(caseId);
     this.questions.purge(caseId);
+    this.docRequests.purge(caseId);
   }
 }

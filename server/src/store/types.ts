@@ -21,6 +21,7 @@ import type { HardshipStore } from './hardship-types';
 import type { AssistantStore } from './assistant-types';
 import type { SurveyStore } from './survey-types';
 import type { QuestionStore } from './question-types';
+import type { DocumentRequestStore } from './doc-request-types';
 import type { EvidenceStore } from './evidence-types';
 
 export type * from './account-types';
@@ -28,6 +29,7 @@ export type * from './hardship-types';
 export type * from './assistant-types';
 export type * from './survey-types';
 export type * from './question-types';
+export type * from './doc-request-types';
 export type * from './evidence-types';
 
 export interface UserRecord {
@@ -383,7 +385,8 @@ export type StoreAggregates = UserStore &
   HardshipStore &
   AssistantStore &
   SurveyStore &
-  QuestionStore;
+  QuestionStore &
+  DocumentRequestStore;
 
 /** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
 export interface ConsentRecord {

@@ -29,6 +29,7 @@ import {
   TermsLastResult,
 } from './moderation';
 import { LobbyStatus, PresenceSnapshot, RoomState, RoomWelcome } from './room';
+import { DocumentsChanged } from './documents';
 import { OutcomeStatus, SealPayload, SignPayload } from './outcome';
 import { SealedOutcome } from '../outcome';
 import {
@@ -57,6 +58,7 @@ export * from './moderation';
 export * from './outcome';
 export * from './call';
 export * from './evidence';
+export * from './documents';
 export * from '../negotiation';
 export { ackSchema, type Ack } from './common';
 
@@ -128,6 +130,8 @@ export const serverEvents = {
   'negotiation:state': NegotiationState,
   /** The case's evidence changed as this connection sees it: refetch the list (names no item). */
   'evidence:changed': EvidenceChanged,
+  /** A document request was made or answered: fetch the case's requests again (content-free). */
+  'documents:changed': DocumentsChanged,
   /** An error not tied to an ack: an unknown event, or a bad event sent without an ack. */
   'accord:error': ErrorBody,
 } as const;

@@ -23,4 +23,7 @@ export function accountRoutes(route: RegisterRoute, { accounts }: { accounts: Ac
   route('PUT /api/lenders/:lenderId/plan-policy', ({ identity, params, body }) =>
     accounts.setPlanPolicy(identity, params.lenderId, body.policy),
   );
+  route('PUT /api/lenders/:lenderId/document-due-days', ({ identity, params, body }) =>
+    accounts.setDocumentDueDays(identity, params.lenderId, body.days),
+  );
 }

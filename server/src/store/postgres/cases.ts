@@ -111,6 +111,8 @@ export function postgresCases(db: PgDb): CaseStore {
         // The questions, the corrected facts and the clauses taken from a proposal are the case's content; the
         // dispute type and the surveys' marks stay for the outcome figures, without their free text.
         await c.query('DELETE FROM case_questions WHERE case_id = $1', [caseId]);
+        // A document request's note and reason are content; the request stays for the figures.
+        await c.query("UPDATE document_requests SET note = '', reason = NULL WHERE case_id = $1", [caseId]);
         await c.query('DELETE FROM proposal_uses WHERE case_id = $1', [caseId]);
         await c.query('UPDATE case_assistant SET corrected_facts = NULL WHERE case_id = $1', [caseId]);
         await c.query("UPDATE survey_responses SET comment = '' WHERE case_id = $1", [caseId]);

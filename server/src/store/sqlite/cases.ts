@@ -110,6 +110,8 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
         // The questions, the corrected facts and the clauses taken from a proposal are the case's content; the
         // dispute type and the surveys' marks stay for the outcome figures, without their free text.
         c.stmt('DELETE FROM case_questions WHERE case_id = ?').run(caseId);
+        // A document request's note and reason are content; the request stays for the figures.
+        c.stmt("UPDATE document_requests SET note = '', reason = NULL WHERE case_id = ?").run(caseId);
         c.stmt('DELETE FROM proposal_uses WHERE case_id = ?').run(caseId);
         c.stmt('UPDATE case_assistant SET corrected_facts = NULL WHERE case_id = ?').run(caseId);
         c.stmt("UPDATE survey_responses SET comment = '' WHERE case_id = ?").run(caseId);

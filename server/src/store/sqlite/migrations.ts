@@ -409,4 +409,24 @@ export const sqliteMigrations: readonly string[] = [
   `
   ALTER TABLE messages ADD COLUMN cites TEXT;
 `,
+  // Document requests: the customer asks the lender for named documents, answered before a due date (issue 21).
+  `
+  CREATE TABLE document_requests (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    note TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    answered_at TEXT,
+    answered_by TEXT,
+    answered_role TEXT,
+    answered_name TEXT,
+    reason TEXT
+  );
+  CREATE INDEX document_requests_case ON document_requests(case_id, requested_at);
+  CREATE INDEX document_requests_open ON document_requests(status, due_at);
+`,
 ];
