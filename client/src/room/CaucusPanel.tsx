@@ -1,3 +1,4 @@
+import { openEvidence } from '../evidence/open';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { caucusChannel, caucusNotesName, mediatorNotesName, type CaucusSummary } from '@accord/shared';
@@ -17,6 +18,8 @@ interface CaucusProps {
   caret: CaretUser;
   /** False while the chat's tab is closed on a phone (see ChatPanel). */
   active?: boolean;
+  /** Opens a cited evidence item (the room's viewer; on a phone, in its tab). */
+  onOpenEvidence?: (evidenceId: string) => void;
 }
 
 /**
@@ -35,7 +38,7 @@ export function CaucusPanel(props: CaucusProps) {
         channel={caucusChannel(partyUserId)}
         canWrite
         active={props.active ?? true}
-        cite={{ caseId: props.caseId, token: props.token }}
+        cite={{ caseId: props.caseId, token: props.token, onOpenEvidence: props.onOpenEvidence ?? openEvidence }}
         title={title}
         readOnlyHint={t('caucus.readOnly')}
       />

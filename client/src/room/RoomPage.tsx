@@ -16,7 +16,7 @@ import {
 } from '@accord/shared';
 import type { CaretUser } from '../agreement/AgreementEditor';
 import { AgreementEditor, AssistantPanel, CallPanel, EvidencePanel } from './lazyPanels';
-import { seesEvidence } from '../evidence/open';
+import { openEvidence, seesEvidence } from '../evidence/open';
 import { TermsPanel } from '../agreement/TermsPanel';
 import { useSharedDoc } from '../agreement/useAgreement';
 import { navigate } from '../app/router';
@@ -201,6 +201,12 @@ export function RoomPage({
     if (window.scrollY > top) window.scrollTo({ top });
   };
 
+  // A citation opens its item in the evidence panel's viewer; on a phone, in the evidence tab.
+  const openCited = (evidenceId: string) => {
+    if (phone && evidenceShown) selectTab('evidence');
+    openEvidence(evidenceId);
+  };
+
   if (room.status === 'denied') {
     return (
       <section className="page-message">
@@ -318,7 +324,7 @@ export function RoomPage({
                 channel={JOINT}
                 active={!phone || onPhone('chat')}
                 canWrite={canChat}
-                cite={{ caseId, token }}
+                cite={{ caseId, token, onOpenEvidence: openCited }}
                 title={t('chat.title')}
                 readOnlyHint={
                   mine?.muted ? t('banner.muted') : state?.phase === 'concluded' ? t('room.ended') : t('room.readOnly')
@@ -334,6 +340,7 @@ export function RoomPage({
                   isMediator={isMediator}
                   caret={caret}
                   active={!phone || onPhone('chat')}
+                  onOpenEvidence={openCited}
                 />
               )}
               {isMediator && (
@@ -392,7 +399,7 @@ export function RoomPage({
                         provider={agreement.provider}
                         user={caret}
                         editable={canEdit}
-                        cite={{ caseId, token }}
+                        cite={{ caseId, token, onOpenEvidence: openCited }}
                       />
                     )}
                     <TermsPanel

@@ -282,13 +282,13 @@ export class DocumentRequestService {
     actor: Actor | null,
     memberRole: CaseRole | null,
   ): Promise<DocumentRequestList> {
+    const viewer = viewerSide(identity, actor, memberRole);
     const [requests, evidence, open, days] = await Promise.all([
       this.store.listDocumentRequests(c.id),
-      this.evidence.list(c.id),
+      this.evidence.list(c.id, viewer),
       this.isOpen(c),
       this.dueDays(c),
     ]);
-    const viewer = viewerSide(identity, actor, memberRole);
     const now = this.now();
     return {
       caseId: c.id,
