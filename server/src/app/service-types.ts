@@ -24,6 +24,7 @@ import type { SigningKey } from '../outcome/keys';
 import type { OutcomePdf } from '../outcome/pdf';
 import type { OutcomeService } from '../outcome/service';
 import type { RoomBroadcasts } from '../room/broadcasts';
+import type { RightsService } from '../rights/service';
 import type { SurveyService } from '../surveys/service';
 
 /** The services around a session, built on the room's: see `around-session.ts`. */
@@ -69,6 +70,8 @@ export interface Services {
   readonly questions: QuestionService;
   /** The outcomes dashboard: a read model over the store, with no state or hooks of its own. */
   readonly dashboard: DashboardService;
+  /** The rights and duties before the session (content/rights) and each party's acknowledgement of them. */
+  readonly rights: RightsService;
   /** The mediation assistant: the complaint's facts and type, the first proposal, its clauses into the agreement. */
   readonly assistant: AssistantService;
 }

@@ -32,6 +32,8 @@ import { reviewRoutes } from './routes/review';
 import { schedulingRoutes } from './routes/scheduling';
 import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
+import { rightsRoutes } from './routes/rights';
+import type { RightsService } from '../rights/service';
 import type { SurveyService } from '../surveys/service';
 
 export interface ApiDeps {
@@ -49,6 +51,8 @@ export interface ApiDeps {
   /** The pre-session question thread. */
   questions: QuestionService;
   surveys: SurveyService;
+  /** The rights and duties before the session, and the parties' acknowledgements. */
+  rights: RightsService;
   dashboard: DashboardService;
   /** The mediation assistant in the case and the room. */
   assistant: AssistantService;
@@ -90,6 +94,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   courtRoutes(route, deps);
   surveyRoutes(route, deps.surveys);
+  rightsRoutes(route, deps.rights);
   dashboardRoutes(route, deps);
   return router;
 }

@@ -62,6 +62,8 @@ const isSigner = (m: MemberRecord) => isSigningRole(m.role);
 export interface OutcomeExtras {
   /** The customer's declared hardship for the record (hardship service); null when there is none. */
   hardshipSummary?: (caseId: string) => Promise<OutcomeRecord['hardship'] | null>;
+  /** The parties' acknowledgements of the rights and duties, names masked (rights service). */
+  acknowledgements?: (caseId: string) => Promise<NonNullable<OutcomeRecord['acknowledgements']>>;
 }
 
 export interface OutcomeEffects {
@@ -390,11 +392,12 @@ export class OutcomeService {
     const settled = kind === 'settled';
     const freeze = settled ? await this.store.currentFreeze(p.caseId) : null;
     const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
-    const [consent, authors, rounds, hardship] = await Promise.all([
+    const [consent, authors, rounds, hardship, acknowledgements] = await Promise.all([
       this.store.listConsent(p.caseId),
       this.store.listDocAuthors(p.caseId),
       this.store.listRounds(p.caseId),
       this.extras.hardshipSummary?.(p.caseId) ?? null,
+      this.extras.acknowledgements?.(p.caseId) ?? [],
     ]);
     if (settled) this.requireSettlement(freeze, signatures, consent);
     else if (!reason)
@@ -450,6 +453,7 @@ export class OutcomeService {
       }),
       rounds: rounds.map((r) => ({ n: r.n, closedAt: r.closedAt, fingerprint: r.fingerprint })),
       hardship: hardship ?? null,
+      acknowledgements,
       sealedAt: new Date().toISOString(),
       sealedBy: { userId: p.userId, role: p.role },
       key: { alg: 'Ed25519', publicKey: this.key.publicKey, id: this.key.id },

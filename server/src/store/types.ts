@@ -21,6 +21,7 @@ import type { AssistantStore } from './assistant-types';
 import type { SurveyStore } from './survey-types';
 import type { QuestionStore } from './question-types';
 import type { EvidenceStore } from './evidence-types';
+import type { RightsStore } from './rights-types';
 
 export type * from './account-types';
 export type * from './hardship-types';
@@ -28,6 +29,7 @@ export type * from './assistant-types';
 export type * from './survey-types';
 export type * from './question-types';
 export type * from './evidence-types';
+export type * from './rights-types';
 
 export interface UserRecord {
   id: string;
@@ -380,7 +382,8 @@ export type StoreAggregates = UserStore &
   HardshipStore &
   AssistantStore &
   SurveyStore &
-  QuestionStore;
+  QuestionStore &
+  RightsStore;
 
 /** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
 export interface ConsentRecord {

@@ -9,6 +9,7 @@ import { postgresEvidence } from './evidence';
 import { postgresHardship } from './hardship';
 import { postgresAssistant, postgresSurveys } from './assistant';
 import { postgresQuestions } from './questions';
+import { postgresRights } from './rights';
 import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
@@ -55,6 +56,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresAssistant(db),
       ...postgresSurveys(db),
       ...postgresQuestions(db),
+      ...postgresRights(db),
     };
     Object.assign(this, parts);
   }

@@ -344,4 +344,17 @@ export const postgresMigrations: readonly string[] = [
   ALTER TABLE evidence ADD COLUMN request_id TEXT;
   ALTER TABLE lenders ADD COLUMN document_due_days INTEGER;
 `,
+  // Each party's acknowledgement of the rights and duties before the session (issue 21): once per person per case.
+  `
+  CREATE TABLE rights_acks (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    language TEXT NOT NULL,
+    version TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+  );
+`,
 ];

@@ -9,6 +9,7 @@ import { sqliteEvidence } from './evidence';
 import { sqliteHardship } from './hardship';
 import { sqliteAssistant, sqliteSurveys } from './assistant';
 import { sqliteQuestions } from './questions';
+import { sqliteRights } from './rights';
 import { sqliteInvites } from './invites';
 import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
@@ -59,6 +60,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteAssistant(c),
       ...sqliteSurveys(c),
       ...sqliteQuestions(c),
+      ...sqliteRights(c),
       ...sqliteDocs(c, docs),
       ...sqliteOffers(c),
       ...sqliteNegotiation(c),
