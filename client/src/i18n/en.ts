@@ -1,4 +1,5 @@
 import { assistantEn } from '../assistant/messages';
+import { rightsEn } from '../rights/messages';
 import { enPublic, type Widen } from './en-public';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
 export const en = {
@@ -847,6 +848,7 @@ export const en = {
     },
   },
   assistant: assistantEn,
+  rights: rightsEn,
 };
 
 /** The shape every locale must have. */

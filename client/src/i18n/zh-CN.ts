@@ -1,4 +1,5 @@
 import { assistantZhCN } from '../assistant/messages';
+import { rightsZhCN } from '../rights/messages';
 import type { Messages } from './en';
 import { zhCNPublic } from './zh-CN-public';
 
@@ -819,4 +820,5 @@ export const zhCN: Messages = {
     },
   },
   assistant: assistantZhCN,
+  rights: rightsZhCN,
 };

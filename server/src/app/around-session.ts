@@ -7,12 +7,15 @@ import { QuestionService } from '../questions/service';
 import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import { SurveyService } from '../surveys/service';
+import { RightsService } from '../rights/service';
+import { loadRightsTexts } from '../rights/text';
 import type { Infrastructure } from './infrastructure';
 import type { RoomServices, Services } from './service-types';
 
 /**
  * The services around a session, built on the room's: the questions before it, the survey and the
- * court-confirmation package after it, and the outcomes dashboard over all of them.
+ * court-confirmation package after it, the outcomes dashboard over all of them, and the rights and duties
+ * read before it.
  */
 export function buildAroundSession(
   core: RoomServices,
@@ -20,13 +23,15 @@ export function buildAroundSession(
   config: AccordConfig,
   io: AccordIo,
   publicUrl: () => string,
-): Pick<Services, 'court' | 'surveys' | 'questions' | 'dashboard'> {
+): Pick<Services, 'court' | 'surveys' | 'questions' | 'dashboard' | 'rights'> {
   const { store } = infra;
   return {
     court: buildCourt(core, infra, config, publicUrl),
     surveys: new SurveyService(store, core.flow.access, core.audit),
     questions: buildQuestions(infra, core, io),
     dashboard: new DashboardService(store, core.audit),
+    // The texts are read here, at start: one missing or malformed stops the start (a ConfigError).
+    rights: new RightsService(store, core.flow.access, core.audit, loadRightsTexts(config.rightsDir)),
   };
 }
 

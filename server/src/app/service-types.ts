@@ -28,7 +28,7 @@ import type { RightsService } from '../rights/service';
 import type { SurveyService } from '../surveys/service';
 
 /** The services around a session, built on the room's: see `around-session.ts`. */
-export type RoomServices = Omit<Services, 'court' | 'surveys' | 'questions' | 'dashboard'>;
+export type RoomServices = Omit<Services, 'court' | 'surveys' | 'questions' | 'dashboard' | 'rights'>;
 
 export interface Services {
   readonly tokens: TokenSigner;

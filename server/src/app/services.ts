@@ -32,8 +32,6 @@ import { loadSigningKey } from '../outcome/keys';
 import { OutcomePdf } from '../outcome/pdf';
 import { OutcomeService } from '../outcome/service';
 import { RoomBroadcasts } from '../room/broadcasts';
-import { RightsService } from '../rights/service';
-import { loadRightsTexts } from '../rights/text';
 import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import type { AuditRecord } from '../store/types';
@@ -100,8 +98,6 @@ function buildRoomServices(
   });
   const rooms = new RoomStates(store, bus);
   const audit = new AuditLog(store);
-  // Read once, at start: a text missing or malformed stops the start (ConfigError).
-  const rightsTexts = loadRightsTexts(config.rightsDir);
   const activityId = activityIds(config.tokenSecret);
   // An audit entry the room's activity feed shows, to the room (called once `broadcasts`, below, exists).
   const toFeed = (entry: AuditRecord) => {
@@ -184,12 +180,8 @@ function buildRoomServices(
         await quietly(notices.outcomeSealed(caseId));
       },
     },
-    {
-      hardshipSummary: (caseId) => flow.hardship.sealedSummary(caseId),
-      acknowledgements: (caseId) => rights.forRecord(caseId),
-    },
+    { hardshipSummary: (caseId) => flow.hardship.sealedSummary(caseId) },
   );
-  const rights = new RightsService(store, flow.access, audit, rightsTexts);
   // Each tells the other: the offers are part of what the negotiation publishes, and publish on a change.
   const offers = buildOffers(config, infra, (caseId) => negotiation.publish(caseId), { rooms, cipher, audit, docs });
   const negotiation = buildNegotiation(infra, rooms, docs, audit, broadcasts, offers);
@@ -210,7 +202,6 @@ function buildRoomServices(
     moderation,
     outcome,
     outcomePdf,
-    rights,
     broadcasts,
     terms,
     notices,

@@ -52,7 +52,9 @@ import type {
   NegotiationStore,
   FrozenClause,
   ConsentRecord,
+  RightsStore,
 } from '../store/types';
+import { acknowledgementsForRecord } from '../rights/record';
 import { storedDoc } from '../agreement/stored-doc';
 import type { SigningKey } from './keys';
 
@@ -62,8 +64,6 @@ const isSigner = (m: MemberRecord) => isSigningRole(m.role);
 export interface OutcomeExtras {
   /** The customer's declared hardship for the record (hardship service); null when there is none. */
   hardshipSummary?: (caseId: string) => Promise<OutcomeRecord['hardship'] | null>;
-  /** The parties' acknowledgements of the rights and duties, names masked (rights service). */
-  acknowledgements?: (caseId: string) => Promise<NonNullable<OutcomeRecord['acknowledgements']>>;
 }
 
 export interface OutcomeEffects {
@@ -93,7 +93,8 @@ export class OutcomeService {
       ChatStore &
       SignoffStore &
       DocStore &
-      NegotiationStore,
+      NegotiationStore &
+      RightsStore,
     private readonly rooms: RoomStates,
     private readonly docs: DocRegistry,
     private readonly audit: AuditLog,
@@ -397,7 +398,7 @@ export class OutcomeService {
       this.store.listDocAuthors(p.caseId),
       this.store.listRounds(p.caseId),
       this.extras.hardshipSummary?.(p.caseId) ?? null,
-      this.extras.acknowledgements?.(p.caseId) ?? [],
+      acknowledgementsForRecord(this.store, p.caseId),
     ]);
     if (settled) this.requireSettlement(freeze, signatures, consent);
     else if (!reason)

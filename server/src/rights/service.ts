@@ -2,10 +2,8 @@ import {
   AccordError,
   CASE_ROLES,
   PartyRole,
-  maskName,
   type CaseLanguage,
   type RightsAckBody,
-  type RightsAcknowledgement,
   type RightsView,
 } from '@accord/shared';
 import type { AuditLog } from '../audit/log';
@@ -86,21 +84,6 @@ export class RightsService {
       });
     }
     return this.viewOf(body.language, true, record);
-  }
-
-  /** The case's acknowledgements for its sealed record, names masked (from the member record, never typed). */
-  async forRecord(caseId: string): Promise<RightsAcknowledgement[]> {
-    const acks = await this.store.listRightsAcks(caseId);
-    const members = await this.store.listMembers(caseId);
-    return acks.map((a) => ({
-      userId: a.userId,
-      role: a.role,
-      name: maskName(members.find((m) => m.userId === a.userId)?.displayName ?? ''),
-      language: a.language,
-      version: a.version,
-      sha256: a.sha256,
-      at: a.at,
-    }));
   }
 
   /** The case's customer or lender's representative, a current member, through a session that reaches the case. */

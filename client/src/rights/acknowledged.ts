@@ -1,0 +1,21 @@
+/**
+ * Whether this device has seen this person acknowledge on this case: the room then opens without asking the
+ * server first (and offline). The server stays the record; a device without the mark asks it.
+ */
+const key = (caseId: string, me: string) => `accord.rights.${caseId}.${me}`;
+
+export function acknowledgedHere(caseId: string, me: string): boolean {
+  try {
+    return localStorage.getItem(key(caseId, me)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+export function rememberAcknowledged(caseId: string, me: string): void {
+  try {
+    localStorage.setItem(key(caseId, me), '1');
+  } catch {
+    // Storage refused (private mode): the server is asked again next time.
+  }
+}
