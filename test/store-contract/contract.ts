@@ -12,6 +12,7 @@ import { contractNegotiation } from './contract-negotiation';
 import { contractHardship } from './contract-hardship';
 import { contractAssistant } from './contract-assistant';
 import { contractQuestions } from './contract-questions';
+import { contractRights } from './contract-rights';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -37,6 +38,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractHardship(t);
     contractAssistant(t);
     contractQuestions(t);
+    contractRights(t);
   });
 }
 
