@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumOrSkip, launchChromium, screenshot } from '../helpers/browser';
 import { repoRoot } from '../helpers/process';
+import { report, violationsAtWidths } from './a11y-support';
 import { createTestCase, startServer, type TestCaseOf, type TestServer } from '../helpers/server';
 
 /**
@@ -50,6 +51,9 @@ describe.skipIf(!chromiumOrSkip())('rights and duties before the room, in real C
     const go = page.getByTestId('rights-continue');
     expect(await go.isDisabled()).toBe(true);
     await screenshot(page, 'rights-gate-phone-zh');
+    // Readable by everyone, on a phone and a desktop: no serious accessibility violation (axe).
+    const found = await violationsAtWidths(page, 'rights gate');
+    expect(found, report(found)).toEqual([]);
 
     // The page's language is the text's.
     await page.locator('.lang select').selectOption('en');
@@ -79,6 +83,8 @@ describe.skipIf(!chromiumOrSkip())('rights and duties before the room, in real C
     expect(await reader.getByTestId('rights-acknowledged').innerText()).toContain('您已于');
     expect(await reader.getByTestId('rights-check').count()).toBe(0);
     await screenshot(page, 'rights-reader-phone-zh');
+    const found = await violationsAtWidths(page, 'rights reader', [375]);
+    expect(found, report(found)).toEqual([]);
     await reader.getByTestId('rights-close').click();
     await expect.poll(() => reader.count()).toBe(0);
   });

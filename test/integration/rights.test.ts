@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyOutcome, type ErrorBody, type RightsView, type SealedOutcome } from '@accord/shared';
 import { connectRoom, type RoomClient } from '../helpers/clients';
 import { httpClient } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 import { createTestCase, makeTempDir, startServer, type TestCase, type TestServer } from '../helpers/server';
 
 const CONTENT = join(import.meta.dirname, '../../content/rights');
@@ -170,6 +171,12 @@ describe('rights and duties before the session', () => {
       reason: '双方未达成一致。',
     });
     expect(sealed.ok).toBe(true);
+    // Ended: a party who never acknowledged is not asked any more (no session is left to enter).
+    await waitFor(async () => (await t.server.store.getCase(late.caseId))?.status === 'not_settled', 'not settled');
+    expect((await read(late.tokens.platform, 'zh-CN', late.caseId)).body).toMatchObject({
+      required: false,
+      acknowledged: null,
+    });
     const fetched = await call<SealedOutcome>('GET', `/api/cases/${late.caseId}/outcome`, late.tokens.customer);
     expect(fetched.status).toBe(200);
     const acks = fetched.body.record.acknowledgements;

@@ -1,6 +1,7 @@
 import {
   AccordError,
   CASE_ROLES,
+  OPEN_STATES,
   PartyRole,
   type CaseLanguage,
   type RightsAckBody,
@@ -46,7 +47,9 @@ export class RightsService {
     );
     const party = await this.partyOrNull(identity, c);
     const ack = party ? await this.store.getRightsAck(c.id, party.userId) : null;
-    return this.viewOf(lang ?? c.language, party !== null, ack);
+    // Asked before the session only: once the case has ended (an outcome sealed, withdrawn, closed) a party
+    // comes to read how it ended, with no session left to enter.
+    return this.viewOf(lang ?? c.language, party !== null && OPEN_STATES.includes(c.status), ack);
   }
 
   /**
