@@ -4,7 +4,7 @@ import type { RightsView } from '@accord/shared';
 import { api, ApiError } from '../app/api';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
-import { rememberAcknowledged } from './acknowledged';
+import { rememberPassed } from './acknowledged';
 import { RightsText, textLanguage } from './RightsText';
 
 /**
@@ -37,6 +37,8 @@ export default function RightsGate({
   // Read again on a retry, and after the text changed under the party (`attempt`), in the page's language.
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
+    // Once through, nothing more to read here (the room reads the text itself when asked to).
+    if (through) return;
     let live = true;
     api('GET /api/cases/:caseId/rights', { token, params: { caseId }, query: { lang } })
       .then((next) => {
@@ -44,7 +46,7 @@ export default function RightsGate({
         setError(null);
         setView(next);
         if (!next.required || next.acknowledged) {
-          if (next.acknowledged) rememberAcknowledged(caseId, me);
+          rememberPassed(caseId, me);
           setThrough(true);
         }
       })
@@ -52,7 +54,7 @@ export default function RightsGate({
     return () => {
       live = false;
     };
-  }, [caseId, token, me, lang, t, attempt]);
+  }, [caseId, token, me, lang, t, attempt, through]);
 
   // Once in, the room stays: switching the language there must not close it.
   if (through) return <>{children}</>;
@@ -67,7 +69,7 @@ export default function RightsGate({
         params: { caseId },
         body: { language: view.language, version: view.version, sha256: view.sha256 },
       });
-      rememberAcknowledged(caseId, me);
+      rememberPassed(caseId, me);
       setThrough(true);
     } catch (err) {
       if (err instanceof ApiError && err.reason === 'rights.textChanged') {

@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isParty, type CaseRole } from '@accord/shared';
-import { acknowledgedHere } from './acknowledged';
+import { passedHere } from './acknowledged';
 
 // Its own chunk: a party reads it once per case, and nobody else loads it (the room's budget).
 const RightsGate = lazy(() => import('./RightsGate'));
@@ -9,7 +9,7 @@ const RightsGate = lazy(() => import('./RightsGate'));
 /**
  * The room's door for the case's parties: their rights and duties, read and acknowledged, before the room
  * (`children`, which connects) is drawn. Someone invited in another role (mediator, observer) goes straight
- * in, as does a party this device has seen acknowledge; a staff sign-in (`role` null: a lender's staff may
+ * in, as does anyone this device has seen through the gate; a staff sign-in (`role` null: a lender's staff may
  * be the platform party) is asked of the server, which lets the mediator and the centre's staff through.
  */
 export function RoomGate({
@@ -26,7 +26,7 @@ export function RoomGate({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  if ((role !== null && !isParty(role)) || acknowledgedHere(caseId, me)) return <>{children}</>;
+  if ((role !== null && !isParty(role)) || passedHere(caseId, me)) return <>{children}</>;
   return (
     <Suspense
       fallback={
