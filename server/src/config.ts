@@ -111,6 +111,8 @@ const EnvSchema = z.object({
     .optional(),
   /** Built client to serve; defaults to client/dist of this checkout. */
   ACCORD_CLIENT_DIST: z.string().optional(),
+  /** The rights and duties shown before the session, one file per language (the centre edits them); defaults to content/rights of this checkout. */
+  ACCORD_RIGHTS_DIR: z.string().min(1).optional(),
   /** Socket.IO events one socket may send per second (sustained), and in a burst. */
   ACCORD_EVENTS_PER_SECOND: z.coerce.number().positive().default(20),
   ACCORD_EVENTS_BURST: z.coerce.number().int().min(1).default(100),
@@ -254,6 +256,8 @@ export interface AccordConfig {
   /** Password hashes that may wait for a slot (see auth/passwords.ts). */
   passwordHashQueue: number;
   clientDist: string;
+  /** The folder of the rights-and-duties texts (`<language>.md`), read at start. */
+  rightsDir: string;
   dataKey: Buffer;
   evidenceMaxBytes: number;
   evidenceMaxFiles: number;
@@ -349,6 +353,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.ACCORD_SESSION_HOURS,
     passwordHashQueue: e.ACCORD_PASSWORD_HASH_QUEUE,
     clientDist: resolve(e.ACCORD_CLIENT_DIST ?? join(here, '../../client/dist')),
+    rightsDir: resolve(e.ACCORD_RIGHTS_DIR ?? join(here, '../../content/rights')),
     dataKey: Buffer.from(e.ACCORD_DATA_KEY ?? loadOrCreateSecret(dataDir, 'data-key', 'base64'), 'base64'),
     evidenceMaxBytes: e.ACCORD_EVIDENCE_MAX_BYTES,
     evidenceMaxFiles: e.ACCORD_EVIDENCE_MAX_FILES,

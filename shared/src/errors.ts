@@ -211,6 +211,10 @@ export const ErrorReason = z.enum([
   'survey.alreadyAnswered',
   /** The case's content was purged after the retention period: the survey takes no more answers. */
   'survey.closed',
+  /** Only the case's two parties (the customer, the lender's representative) acknowledge the rights and duties. */
+  'rights.partiesOnly',
+  /** The text acknowledged is not the current one of its language (edited since it was shown): read it again. */
+  'rights.textChanged',
   /** The outcomes dashboard is for the centre's admins and reviewers and for a lender's staff. */
   'dashboard.staffOnly',
   /** A lender's staff asked for another lender's figures. */

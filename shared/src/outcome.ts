@@ -3,6 +3,7 @@ import { canonicalJson } from './canonical';
 import { SettlementTerms } from './documents';
 import { CaseId, CaseLanguage, IsoDateTime, UserId } from './ids';
 import { CaseRole } from './roles';
+import { RightsAcknowledgement } from './rights';
 import { sha256Hex } from './hash';
 
 /**
@@ -86,6 +87,11 @@ export const OutcomeRecord = z.strictObject({
     })
     .nullable()
     .optional(),
+  /**
+   * Each party's acknowledgement of the rights and duties before the session (names masked), in the
+   * order given; a party who never acknowledged is not listed. Absent from records sealed before it existed.
+   */
+  acknowledgements: z.array(RightsAcknowledgement).optional(),
   sealedAt: IsoDateTime,
   sealedBy: z.strictObject({ userId: UserId, role: CaseRole }),
   key: z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseLanguage, IsoDateTime } from './ids';
+import { CaseLanguage, IsoDateTime, UserId } from './ids';
 
 /**
  * Rights and duties: before a party first enters a room it is told, in its language, what this
@@ -33,6 +33,13 @@ export const RightsView = z.object({
 export type RightsView = z.infer<typeof RightsView>;
 
 /**
+ * The query of `GET /api/cases/:caseId/rights`: the language to read the text in (the page's language,
+ * so that each party reads it in theirs); without it, the case's language.
+ */
+export const RightsQuery = z.object({ lang: CaseLanguage.optional() });
+export type RightsQuery = z.infer<typeof RightsQuery>;
+
+/**
  * `POST /api/cases/:caseId/rights/acknowledgement`: the party acknowledges the text it was shown, named
  * by its language, version and hash (a text changed since it was shown is refused, to be read again).
  */
@@ -45,6 +52,8 @@ export type RightsAckBody = z.infer<typeof RightsAckBody>;
 
 /** One party's acknowledgement, as the sealed record lists it (name masked there). */
 export const RightsAcknowledgement = z.strictObject({
+  /** As the record's parties name them, so that a party without an acknowledgement can be told. */
+  userId: UserId,
   role: z.string(),
   name: z.string(),
   language: CaseLanguage,

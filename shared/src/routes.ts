@@ -34,7 +34,7 @@ import {
   OpenDocumentRequest,
 } from './doc-requests';
 import { EvidenceShareBody, EvidenceUploadFields } from './evidence';
-import { RightsAckBody, RightsView } from './rights';
+import { RightsAckBody, RightsQuery, RightsView } from './rights';
 import { SurveyAnswers, SurveyView } from './surveys';
 import {
   AssistantCorrectionsBody,
@@ -356,7 +356,12 @@ export const ROUTES = {
   /** For staff: open requests on the cases they may see (a lender's staff: their lender's), soonest due first. */
   'GET /api/document-requests/open': { auth: 'session', result: z.array(OpenDocumentRequest) },
   /** What this mediation is and the viewer's rights and duties, in their language; whether they acknowledged it. */
-  'GET /api/cases/:caseId/rights': { auth: 'session', params: caseId, result: RightsView },
+  'GET /api/cases/:caseId/rights': {
+    auth: 'session',
+    params: caseId,
+    query: input(RightsQuery, 'rights query'),
+    result: RightsView,
+  },
   /** A party acknowledges the text it was shown (once per case; recorded, audited, listed in the sealed record). */
   'POST /api/cases/:caseId/rights/acknowledgement': {
     auth: 'session',

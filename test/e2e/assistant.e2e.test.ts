@@ -9,6 +9,7 @@ import { complaint, form, pdf } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
 import { openRoomTab } from '../helpers/room-tabs';
+import { passRightsGate } from '../helpers/rights';
 import { startServer, type TestServer } from '../helpers/server';
 
 /** What no screen shows: type and fee codes, a proposal item's id, cents, ISO dates. */
@@ -31,6 +32,8 @@ describe.skipIf(!chromiumOrSkip())('the mediation assistant in the room, in Chro
     await page.goto(url);
     await page.getByTestId('pin-notice').waitFor();
     await page.getByTestId('pin-notice').getByRole('button').click();
+    // A party reads and acknowledges the rights and duties first (the mediator is not asked).
+    if (page === borrower) await passRightsGate(page);
     await openRoomTab(page, 'agreement');
     await page.getByTestId('agreement-editor').waitFor();
   };

@@ -9,6 +9,7 @@ import { complaint, form, pdf, png } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
 import { openRoomTab } from '../helpers/room-tabs';
+import { passRightsGate } from '../helpers/rights';
 import { startServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';
@@ -139,6 +140,8 @@ describe.skipIf(!chromiumOrSkip())('hardship, declared and seen, in Chromium', (
     await signIn(lender, 'lender.wang');
     for (const page of [mediator, lender]) {
       await page.goto(`${t.url}/cases/${c}`);
+      // The lender's representative is a party: asked to acknowledge the rights and duties first.
+      if (page === lender) await passRightsGate(page);
       await expect.poll(() => page.getByTestId('hardship-view').getAttribute('data-kind')).toBe('job_loss');
       expect(await page.getByTestId('hardship-declare').count()).toBe(0);
     }
@@ -160,6 +163,7 @@ describe.skipIf(!chromiumOrSkip())('hardship, declared and seen, in Chromium', (
 
     // In the room the customer sees it too, and may change it from there.
     await customer.goto(`${t.url}/cases/${c}`);
+    await passRightsGate(customer);
     await expect.poll(() => customer.getByTestId('hardship-view').getAttribute('data-kind')).toBe('illness');
     await openRoomTab(customer, 'people');
     await customer.getByTestId('hardship-declare').click();

@@ -8,6 +8,7 @@ import { fileComplaint } from '../helpers/cases';
 import { courtWorld, type CourtWorld } from '../helpers/court-package';
 import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
+import { passRightsGate } from '../helpers/rights';
 import { startServer, type TestServer } from '../helpers/server';
 
 /**
@@ -117,6 +118,8 @@ describe.skipIf(!chromiumOrSkip())('the tracking page, on a phone, in Chromium',
 
     await page.getByTestId('enter-room-now').click();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/cases/${c}`);
+    // The first time in: the rights and duties, acknowledged (rights.e2e.test.ts looks at them closely).
+    await passRightsGate(page);
     // Back on the tracking page, the PIN is not shown again; the room is one tap away.
     // The waiting room: the mediator has not let anyone in yet.
     await page.getByTestId('lobby').waitFor();

@@ -48,6 +48,11 @@ export interface CaseOptions<R extends TestRole> {
   amountInDisputeCents?: number;
   /** The case's language (zh-CN unless told). */
   language?: CaseLanguage;
+  /**
+   * Whether the parties (customer, platform) acknowledge the rights and duties through the API, as each
+   * does before first entering a room (so a browser opening their invite goes straight in). Yes unless told.
+   */
+  acknowledgeRights?: boolean;
 }
 
 /**
@@ -75,6 +80,9 @@ export async function createTestCase<R extends TestRole = TestRole>(
     made.pins[role] = accepted.pin ?? '';
     made.tokens[role] = accepted.token;
     made.userIds[role] = accepted.userId;
+    if ((role === 'customer' || role === 'platform') && options.acknowledgeRights !== false) {
+      await acknowledgeRights(url, c.id, accepted.token);
+    }
   }
   await server.store.updateRoomState(c.id, { lobby: false, phase: 'drafting', ...options.room });
   return made;
@@ -139,6 +147,20 @@ export async function startServer(
       await shutDown();
     },
   };
+}
+
+/** Reads the rights and duties in the case's language and acknowledges them, as a party does in the room's gate. */
+export async function acknowledgeRights(baseUrl: string, caseId: string, token: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}` };
+  const read = await fetch(`${baseUrl}/api/cases/${caseId}/rights`, { headers });
+  if (!read.ok) throw new Error(`rights read failed: ${read.status} ${await read.text()}`);
+  const text = (await read.json()) as { language: string; version: string; sha256: string };
+  const ack = await fetch(`${baseUrl}/api/cases/${caseId}/rights/acknowledgement`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ language: text.language, version: text.version, sha256: text.sha256 }),
+  });
+  if (!ack.ok) throw new Error(`rights acknowledgement failed: ${ack.status} ${await ack.text()}`);
 }
 
 export async function acceptInvite(baseUrl: string, inviteUrl: string): Promise<InviteAcceptResult> {

@@ -14,6 +14,7 @@ import { contractAssistant } from './contract-assistant';
 import { contractQuestions } from './contract-questions';
 import { contractEvidence } from './contract-evidence';
 import { contractDocRequests } from './contract-doc-requests';
+import { contractRights } from './contract-rights';
 import { contractOutbox } from './contract-outbox';
 import { contractRoom } from './contract-room';
 import { contractContext, createGuest } from './context';
@@ -41,6 +42,7 @@ export function registerStoreContract(name: string, factory: () => Promise<Store
     contractQuestions(t);
     contractEvidence(t);
     contractDocRequests(t);
+    contractRights(t);
   });
 }
 

@@ -1,5 +1,6 @@
 import { documentReasonsEn, documentsTimelineEn } from '../documents/public-messages';
 import { trackNextEn } from '../intake/messages';
+import { rightsReasonsEn } from '../rights/messages';
 
 /** The English strings of the pages a borrower opens first (the form, the tracking page): their own chunk. */
 export const enPublic = {
@@ -585,6 +586,7 @@ export const enPublic = {
         closed: 'The case has ended (“$t(statuses.{{status}})”): no more questions or answers.',
         noSuchQuestion: 'This question is not part of the case any more; reload the page.',
       },
+      rights: rightsReasonsEn,
       survey: {
         partiesOnly: 'Only the two parties of the case answer its survey.',
         notYet: 'The survey opens once the session is over.',

@@ -2,6 +2,7 @@ import { evidenceEn } from '../evidence/messages';
 import { documentsEn } from '../documents/messages';
 import { assistantEn } from '../assistant/messages';
 import { citeEn } from '../cite/messages';
+import { rightsEn } from '../rights/messages';
 import { enPublic, type Widen } from './en-public';
 /** English strings. The zh-CN file must have exactly the same keys (checked by its type). */
 export const en = {
@@ -856,6 +857,7 @@ export const en = {
   evidence: evidenceEn,
   cite: citeEn,
   documents: documentsEn,
+  rights: rightsEn,
 };
 
 /** The shape every locale must have. */

@@ -1,5 +1,6 @@
 import { documentReasonsZhCN, documentsTimelineZhCN } from '../documents/public-messages';
 import { trackNextZhCN } from '../intake/messages';
+import { rightsReasonsZhCN } from '../rights/messages';
 import type { PublicMessages } from './en-public';
 
 /** 借款人最先打开的页面（投诉表单、进度查询）所用的简体中文，单独成块。 */
@@ -556,6 +557,7 @@ export const zhCNPublic: PublicMessages = {
         closed: '案件已结束（“$t(statuses.{{status}})”），不能再提问或答复。',
         noSuchQuestion: '本案件中已没有这个问题，请刷新页面。',
       },
+      rights: rightsReasonsZhCN,
       survey: {
         partiesOnly: '只有本案双方当事人可以填写此问卷。',
         notYet: '调解会议结束后才能填写问卷。',

@@ -2,6 +2,7 @@ import { evidenceZhCN } from '../evidence/messages';
 import { documentsZhCN } from '../documents/messages';
 import { assistantZhCN } from '../assistant/messages';
 import { citeZhCN } from '../cite/messages';
+import { rightsZhCN } from '../rights/messages';
 import type { Messages } from './en';
 import { zhCNPublic } from './zh-CN-public';
 
@@ -828,4 +829,5 @@ export const zhCN: Messages = {
   evidence: evidenceZhCN,
   cite: citeZhCN,
   documents: documentsZhCN,
+  rights: rightsZhCN,
 };

@@ -4,6 +4,7 @@ import { verifyOutcome, type SealedOutcome, type VerifyResult } from '@accord/sh
 import { publishedKey } from './download';
 import { NegotiationHistory, PlanSchedule } from './RecordNegotiation';
 import { DEFAULT_TIME_ZONE, formatDateTime } from '../app/format';
+import { RecordAcknowledgements } from '../rights/RecordAcknowledgements';
 
 /** A sealed record as a person reads it, with its verification result; prints cleanly. */
 export function RecordView({ sealed }: { sealed: SealedOutcome }) {
@@ -76,6 +77,7 @@ export function RecordView({ sealed }: { sealed: SealedOutcome }) {
         </ul>
       </section>
       <NegotiationHistory record={r} />
+      <RecordAcknowledgements record={r} />
       <dl className="technical">
         <dt>{t('record.transcript')}</dt>
         <dd>{t('record.transcriptValue', { count: r.transcript.messages, hash: r.transcript.hash })}</dd>

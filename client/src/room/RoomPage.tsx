@@ -44,6 +44,8 @@ import { PHONE_QUERY, RoomTabs, tabPanelProps, useChangedWhileAway, useMediaQuer
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { useHashedClauses } from '../negotiation/useClauses';
 import { useProvenance } from '../assistant/provenance';
+import { RightsLink } from '../rights/RightsLink';
+import { RoomGate } from '../rights/RoomGate';
 
 /** Activity after which the mediator's list of removed participants and links is read again. */
 const LINK_KINDS = new Set<string>([
@@ -61,17 +63,16 @@ const AGREEMENT_KINDS = new Set<string>(['terms.changed', 'assistant.clause_adde
  * The mediation room: banner, participants and controls, chat (joint and private), the agreement. On a
  * desktop three columns; on a phone (PHONE_QUERY) the same three parts, and the call, as tabs.
  */
-export function RoomPage({
-  caseId,
-  token,
-  me,
-  role,
-}: {
-  caseId: string;
-  token: string;
-  me: string;
-  role: CaseRole | null;
-}) {
+export function RoomPage(props: { caseId: string; token: string; me: string; role: CaseRole | null }) {
+  // A party reads and acknowledges their rights and duties before the room connects (rights/RoomGate).
+  return (
+    <RoomGate {...props}>
+      <RoomInside {...props} />
+    </RoomGate>
+  );
+}
+
+function RoomInside({ caseId, token, me, role }: { caseId: string; token: string; me: string; role: CaseRole | null }) {
   const { t } = useTranslation();
   const room = useRoom(caseId, token, me);
   const admitted = room.welcome !== null && room.status !== 'waiting';
@@ -267,6 +268,7 @@ export function RoomPage({
             {room.welcome?.title ?? t('app.tagline')}
           </h1>
           {room.welcome && <p className="muted">{t('room.caseLabel', { number: room.welcome.caseNumber })}</p>}
+          <RightsLink caseId={caseId} token={token} />
         </div>
         {connection}
       </header>

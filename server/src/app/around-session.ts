@@ -8,12 +8,15 @@ import { DocumentRequestService } from '../documents/service';
 import type { AccordIo } from '../room/socket-types';
 import { trackBroadcasts } from '../room/track';
 import { SurveyService } from '../surveys/service';
+import { RightsService } from '../rights/service';
+import { loadRightsTexts } from '../rights/text';
 import type { Infrastructure } from './infrastructure';
 import type { RoomServices, Services } from './service-types';
 
 /**
  * The services around a session, built on the room's: the questions before it, the survey and the
- * court-confirmation package after it, and the outcomes dashboard over all of them.
+ * court-confirmation package after it, the outcomes dashboard over all of them, and the rights and duties
+ * read before it.
  */
 export function buildAroundSession(
   core: RoomServices,
@@ -21,7 +24,7 @@ export function buildAroundSession(
   config: AccordConfig,
   io: AccordIo,
   publicUrl: () => string,
-): Pick<Services, 'court' | 'surveys' | 'questions' | 'documents' | 'dashboard'> {
+): Pick<Services, 'court' | 'surveys' | 'questions' | 'documents' | 'dashboard' | 'rights'> {
   const { store } = infra;
   return {
     court: buildCourt(core, infra, config, publicUrl),
@@ -29,6 +32,8 @@ export function buildAroundSession(
     questions: buildQuestions(infra, core, io),
     documents: buildDocuments(infra, core, io),
     dashboard: new DashboardService(store, core.audit),
+    // The texts are read here, at start: one missing or malformed stops the start (a ConfigError).
+    rights: new RightsService(store, core.flow.access, core.audit, loadRightsTexts(config.rightsDir)),
   };
 }
 

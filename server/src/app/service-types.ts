@@ -25,10 +25,11 @@ import type { SigningKey } from '../outcome/keys';
 import type { OutcomePdf } from '../outcome/pdf';
 import type { OutcomeService } from '../outcome/service';
 import type { RoomBroadcasts } from '../room/broadcasts';
+import type { RightsService } from '../rights/service';
 import type { SurveyService } from '../surveys/service';
 
 /** The services around a session, built on the room's: see `around-session.ts`. */
-export type RoomServices = Omit<Services, 'court' | 'surveys' | 'questions' | 'documents' | 'dashboard'>;
+export type RoomServices = Omit<Services, 'court' | 'surveys' | 'questions' | 'documents' | 'dashboard' | 'rights'>;
 
 export interface Services {
   readonly tokens: TokenSigner;
@@ -72,6 +73,8 @@ export interface Services {
   readonly documents: DocumentRequestService;
   /** The outcomes dashboard: a read model over the store, with no state or hooks of its own. */
   readonly dashboard: DashboardService;
+  /** The rights and duties before the session (content/rights) and each party's acknowledgement of them. */
+  readonly rights: RightsService;
   /** The mediation assistant: the complaint's facts and type, the first proposal, its clauses into the agreement. */
   readonly assistant: AssistantService;
 }

@@ -34,6 +34,8 @@ import { reviewRoutes } from './routes/review';
 import { schedulingRoutes } from './routes/scheduling';
 import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
+import { rightsRoutes } from './routes/rights';
+import type { RightsService } from '../rights/service';
 import type { SurveyService } from '../surveys/service';
 
 export interface ApiDeps {
@@ -53,6 +55,8 @@ export interface ApiDeps {
   /** Document requests to the lender, answered with files or a reason before a due date. */
   documents: DocumentRequestService;
   surveys: SurveyService;
+  /** The rights and duties before the session, and the parties' acknowledgements. */
+  rights: RightsService;
   dashboard: DashboardService;
   /** The mediation assistant in the case and the room. */
   assistant: AssistantService;
@@ -95,6 +99,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   recoveryRoutes(route, { auth, recovery: deps.recovery });
   courtRoutes(route, deps);
   surveyRoutes(route, deps.surveys);
+  rightsRoutes(route, deps.rights);
   dashboardRoutes(route, deps);
   return router;
 }

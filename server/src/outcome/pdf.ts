@@ -17,6 +17,7 @@ import {
   type SealedOutcome,
 } from '@accord/shared';
 import { formatTime, pdfLabels, type PdfLabels } from './pdf-labels';
+import { acknowledgements } from './pdf-rights';
 
 /**
  * The font of the PDF comes from an npm package (Noto Sans SC, SIL OFL 1.1), never from the system: a
@@ -232,6 +233,7 @@ export class OutcomePdf {
     clauseHistory(w, r, l);
     rounds(w, r, l);
     hardship(w, r, l);
+    acknowledgements(w, r, l);
     verification(w, sealed, l);
     instructions(w, verifyUrl, l);
     pageFooters(w, (n, of) => `${r.caseNumber} · ${l.page(n, of)}`);

@@ -52,7 +52,9 @@ import type {
   NegotiationStore,
   FrozenClause,
   ConsentRecord,
+  RightsStore,
 } from '../store/types';
+import { acknowledgementsForRecord } from '../rights/record';
 import { storedDoc } from '../agreement/stored-doc';
 import type { SigningKey } from './keys';
 
@@ -91,7 +93,8 @@ export class OutcomeService {
       ChatStore &
       SignoffStore &
       DocStore &
-      NegotiationStore,
+      NegotiationStore &
+      RightsStore,
     private readonly rooms: RoomStates,
     private readonly docs: DocRegistry,
     private readonly audit: AuditLog,
@@ -390,11 +393,12 @@ export class OutcomeService {
     const settled = kind === 'settled';
     const freeze = settled ? await this.store.currentFreeze(p.caseId) : null;
     const signatures = freeze ? await this.store.listSignatures(freeze.id) : [];
-    const [consent, authors, rounds, hardship] = await Promise.all([
+    const [consent, authors, rounds, hardship, acknowledgements] = await Promise.all([
       this.store.listConsent(p.caseId),
       this.store.listDocAuthors(p.caseId),
       this.store.listRounds(p.caseId),
       this.extras.hardshipSummary?.(p.caseId) ?? null,
+      acknowledgementsForRecord(this.store, p.caseId),
     ]);
     if (settled) this.requireSettlement(freeze, signatures, consent);
     else if (!reason)
@@ -450,6 +454,7 @@ export class OutcomeService {
       }),
       rounds: rounds.map((r) => ({ n: r.n, closedAt: r.closedAt, fingerprint: r.fingerprint })),
       hardship: hardship ?? null,
+      acknowledgements,
       sealedAt: new Date().toISOString(),
       sealedBy: { userId: p.userId, role: p.role },
       key: { alg: 'Ed25519', publicKey: this.key.publicKey, id: this.key.id },

@@ -4,6 +4,8 @@ import { MemoryEvidence } from './memory-evidence';
 import { MemoryHardship } from './memory-hardship';
 import { MemoryOffers } from './memory-offers';
 import { MemoryQuestions } from './memory-questions';
+import { MemoryRights } from './memory-rights';
+import type { RightsStore } from './rights-types';
 import type {
   AssistantStore,
   DocumentRequestStore,
@@ -61,6 +63,12 @@ export class MemoryAggregates {
   listOffers: OfferStore['listOffers'] = (c) => this.offerRounds.listOffers(c);
   resolveOfferRound: OfferStore['resolveOfferRound'] = (r) => this.offerRounds.resolveOfferRound(r);
   listOfferResults: OfferStore['listOfferResults'] = (c) => this.offerRounds.listOfferResults(c);
+
+  // Kept by the purge: an acknowledgement holds no free text, and the sealed record lists it.
+  private readonly rights = new MemoryRights();
+  addRightsAck: RightsStore['addRightsAck'] = (a) => this.rights.addRightsAck(a);
+  getRightsAck: RightsStore['getRightsAck'] = (c, u) => this.rights.getRightsAck(c, u);
+  listRightsAcks: RightsStore['listRightsAcks'] = (c) => this.rights.listRightsAcks(c);
 
   /** Drops what purging a case drops from these aggregates. */
   protected purgeAggregates(caseId: string): void {

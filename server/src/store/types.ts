@@ -23,6 +23,7 @@ import type { SurveyStore } from './survey-types';
 import type { QuestionStore } from './question-types';
 import type { DocumentRequestStore } from './doc-request-types';
 import type { EvidenceStore } from './evidence-types';
+import type { RightsStore } from './rights-types';
 
 export type * from './account-types';
 export type * from './hardship-types';
@@ -31,6 +32,7 @@ export type * from './survey-types';
 export type * from './question-types';
 export type * from './doc-request-types';
 export type * from './evidence-types';
+export type * from './rights-types';
 
 export interface UserRecord {
   id: string;
@@ -386,7 +388,8 @@ export type StoreAggregates = UserStore &
   AssistantStore &
   SurveyStore &
   QuestionStore &
-  DocumentRequestStore;
+  DocumentRequestStore &
+  RightsStore;
 
 /** One consent a party gave to one clause's text (never changed; a later one supersedes it). */
 export interface ConsentRecord {

@@ -116,6 +116,7 @@ export function postgresCases(db: PgDb): CaseStore {
         await c.query('DELETE FROM proposal_uses WHERE case_id = $1', [caseId]);
         await c.query('UPDATE case_assistant SET corrected_facts = NULL WHERE case_id = $1', [caseId]);
         await c.query("UPDATE survey_responses SET comment = '' WHERE case_id = $1", [caseId]);
+        // rights_acks stay: which text a party acknowledged and when, no free text (the sealed record lists them).
         await c.query(
           "UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = $1 WHERE id = $2",
           [at, caseId],

@@ -10,6 +10,7 @@ import { postgresHardship } from './hardship';
 import { postgresAssistant, postgresSurveys } from './assistant';
 import { postgresQuestions } from './questions';
 import { postgresDocRequests } from './doc-requests';
+import { postgresRights } from './rights';
 import { postgresInvites } from './invites';
 import { postgresLenders } from './lenders';
 import { postgresMediators } from './mediators';
@@ -57,6 +58,7 @@ export class PostgresStore extends composedOf<StoreAggregates>() implements Stor
       ...postgresSurveys(db),
       ...postgresQuestions(db),
       ...postgresDocRequests(db),
+      ...postgresRights(db),
     };
     Object.assign(this, parts);
   }

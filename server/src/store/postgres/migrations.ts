@@ -368,4 +368,17 @@ export const postgresMigrations: readonly string[] = [
   CREATE INDEX document_requests_case ON document_requests(case_id, requested_at);
   CREATE INDEX document_requests_open ON document_requests(status, due_at);
 `,
+  // Each party's acknowledgement of the rights and duties before the session (issue 21): once per person per case.
+  `
+  CREATE TABLE rights_acks (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    language TEXT NOT NULL,
+    version TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+  );
+`,
 ];

@@ -115,6 +115,7 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
         c.stmt('DELETE FROM proposal_uses WHERE case_id = ?').run(caseId);
         c.stmt('UPDATE case_assistant SET corrected_facts = NULL WHERE case_id = ?').run(caseId);
         c.stmt("UPDATE survey_responses SET comment = '' WHERE case_id = ?").run(caseId);
+        // rights_acks stay: which text a party acknowledged and when, no free text (the sealed record lists them).
         c.stmt("UPDATE cases SET summary = '', desired_outcome = '', question = NULL, purged_at = ? WHERE id = ?").run(
           at,
           caseId,

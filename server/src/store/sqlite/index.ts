@@ -10,6 +10,7 @@ import { sqliteHardship } from './hardship';
 import { sqliteAssistant, sqliteSurveys } from './assistant';
 import { sqliteQuestions } from './questions';
 import { sqliteDocRequests } from './doc-requests';
+import { sqliteRights } from './rights';
 import { sqliteInvites } from './invites';
 import { sqliteLenders } from './lenders';
 import { sqliteMediators } from './mediators';
@@ -61,6 +62,7 @@ export class SqliteStore extends composedOf<StoreAggregates>() implements Store 
       ...sqliteSurveys(c),
       ...sqliteQuestions(c),
       ...sqliteDocRequests(c),
+      ...sqliteRights(c),
       ...sqliteDocs(c, docs),
       ...sqliteOffers(c),
       ...sqliteNegotiation(c),
