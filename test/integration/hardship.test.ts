@@ -306,11 +306,11 @@ describe('hardship declaration and lender plan policy', () => {
 
     const set = await call<LenderAdminView>('PUT', path, tokens.admin, { policy });
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ id: lenderA, name: '甲消费金融', planPolicy: policy });
+    expect(set.body).toEqual({ id: lenderA, name: '甲消费金融', planPolicy: policy, documentDueDays: null });
     const listed = await call<LenderAdminView[]>('GET', '/api/admin/lenders', tokens.admin);
     expect(listed.body).toHaveLength(2);
-    expect(listed.body).toContainEqual({ id: lenderA, name: '甲消费金融', planPolicy: policy });
-    expect(listed.body).toContainEqual({ id: lenderB, name: '乙银行', planPolicy: null });
+    expect(listed.body).toContainEqual({ id: lenderA, name: '甲消费金融', planPolicy: policy, documentDueDays: null });
+    expect(listed.body).toContainEqual({ id: lenderB, name: '乙银行', planPolicy: null, documentDueDays: null });
     expect((await call('GET', '/api/admin/lenders', tokens.lenderA)).status).toBe(403);
     // The public list of lenders (the complaint form) does not show the limits.
     const publicList = await call<Record<string, unknown>[]>('GET', '/api/lenders');
