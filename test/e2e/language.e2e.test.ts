@@ -42,6 +42,9 @@ const LATIN_ALLOWED = new Set([
 /** What people typed in this test, and what the case's own language wrote (a Chinese case's title). */
 const USER_DATA = [
   ...PARTIES.map((p) => NAMES[p]),
+  // The names of the files the person chose, shown back to them as they are.
+  'record.json',
+  'altered.json',
   '观察员',
   '管理员',
   '李审核',

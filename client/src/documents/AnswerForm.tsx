@@ -11,6 +11,7 @@ import { useConfirm } from '../app/ConfirmDialog';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { postForm } from '../app/upload';
+import { FileInput } from '../app/FileInput';
 
 /**
  * The lender's staff (or the centre) answer one open request: with files, which become evidence of
@@ -82,8 +83,7 @@ export function AnswerForm({
       <form className="stack" onSubmit={(e) => void provide(e)}>
         <label>
           {t('documents.files')}
-          <input
-            type="file"
+          <FileInput
             multiple
             required
             accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"

@@ -11,6 +11,7 @@ import type { RoomApi } from '../room/useRoom';
 import { EvidenceViewer } from './EvidenceViewer';
 import { onOpenEvidence } from './open';
 import { useEvidence } from './useEvidence';
+import { FileInput } from '../app/FileInput';
 
 /** Who adds evidence from the room: the parties and the mediator. */
 const ADDERS: ReadonlySet<CaseRole> = new Set<CaseRole>(['customer', 'platform', 'mediator']);
@@ -259,10 +260,9 @@ function UploadForm({
     <form className="evidence-upload" onSubmit={(e) => void submit(e)}>
       <h3>{t('evidence.upload.label')}</h3>
       <label htmlFor={inputId}>{t('evidence.upload.choose')}</label>
-      <input
+      <FileInput
         key={inputKey}
         id={inputId}
-        type="file"
         multiple
         accept="application/pdf,image/jpeg,image/png"
         data-testid="evidence-file"

@@ -5,6 +5,7 @@
  */
 export const evidenceEn = {
   title: 'Evidence',
+  jump: 'Evidence and requested documents',
   intro: 'Documents added to the case. Open one to read it here.',
   loading: 'Loading the evidence…',
   none: 'No evidence has been added yet.',
@@ -74,6 +75,7 @@ export const evidenceEn = {
 
 export const evidenceZhCN: typeof evidenceEn = {
   title: '证据',
+  jump: '证据与调取的材料',
   intro: '已加入本案的材料。点击可在此页面中查看。',
   loading: '正在加载证据…',
   none: '尚无证据。',

@@ -16,6 +16,7 @@ import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
 import { DEFAULT_TIME_ZONE, formatDateTime, formatSize } from '../app/format';
 import { downloadWithToken, postForm } from '../app/upload';
+import { FileInput } from '../app/FileInput';
 
 export interface HardshipPanelProps {
   caseId: string;
@@ -286,10 +287,9 @@ function HardshipForm({
       )}
       <label>
         {t('hardship.files')}
-        <input
+        <FileInput
           key={fileInput}
           data-testid="hardship-files"
-          type="file"
           multiple
           accept="application/pdf,image/jpeg,image/png"
           onChange={(e) => setFiles([...(e.target.files ?? [])])}

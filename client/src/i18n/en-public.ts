@@ -12,6 +12,9 @@ export const enPublic = {
     skipToContent: 'Skip to content',
     /** Between the items of a list written in a sentence. */
     listSeparator: ', ',
+    chooseFile: 'Choose a file',
+    chooseFiles: 'Choose files',
+    noFileChosen: 'No file chosen',
     notFound: 'There is no page at this address.',
     backHome: 'Back to the home page',
     signInFirst: 'Please sign in first; taking you to the sign-in page…',

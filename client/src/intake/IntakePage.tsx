@@ -8,6 +8,7 @@ import { navigate } from '../app/router';
 import { postForm } from '../app/upload';
 import { ErrorText } from '../app/ErrorText';
 import { errorMessage } from '../app/errors';
+import { FileInput } from '../app/FileInput';
 
 /** The public complaint form. */
 export function IntakePage() {
@@ -193,7 +194,7 @@ export function IntakePage() {
         </label>
         <label>
           {t('intake.evidence')}
-          <input name="evidence" type="file" multiple accept="application/pdf,image/jpeg,image/png" />
+          <FileInput name="evidence" multiple accept="application/pdf,image/jpeg,image/png" />
         </label>
         <button type="submit" disabled={busy}>
           {busy ? t('intake.submitting') : t('intake.submit')}

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pathOf, type CaseProgress, type SurveyState } from '@accord/shared';
 import { api } from '../app/api';
@@ -15,9 +15,12 @@ import { caseTimeZone, formatDateTime } from '../app/format';
 import { useOnline } from '../app/useOnline';
 import { HardshipPanel } from '../hardship/HardshipPanel';
 import { CourtPackagePanel } from '../court/CourtPackagePanel';
-import { QuestionsPanel } from '../questions/QuestionsPanel';
 import { TrackDocumentsLazy } from '../documents/lazy-track';
 import { SurveyCard } from '../surveys/SurveyCard';
+import { FileInput } from '../app/FileInput';
+
+// Below the timeline, never at first paint: a chunk of its own (the page's budget), nothing shown while it loads.
+const QuestionsPanel = lazy(() => import('../questions/QuestionsPanel').then((m) => ({ default: m.QuestionsPanel })));
 
 const trackedKey = (trackingId: string) => `accord.track.${trackingId.slice(0, 12)}`;
 
@@ -162,13 +165,15 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
       <p className="muted">{t('track.live')}</p>
       <ProgressView progress={progress} />
       {/* Read again as the timeline grows: an answer arrives with its step, pushed live. */}
-      <QuestionsPanel
-        caseId={caseId}
-        token={token}
-        viewer="customer"
-        version={progress.timeline.length}
-        timeZone={caseTimeZone(progress.session)}
-      />
+      <Suspense fallback={null}>
+        <QuestionsPanel
+          caseId={caseId}
+          token={token}
+          viewer="customer"
+          version={progress.timeline.length}
+          timeZone={caseTimeZone(progress.session)}
+        />
+      </Suspense>
       {/* Its own chunk (the page's budget); read again as the timeline grows, each step pushed live. */}
       <TrackDocumentsLazy
         caseId={caseId}
@@ -204,7 +209,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
         >
           <label>
             {t('track.addEvidence')}
-            <input name="evidence" type="file" multiple accept="application/pdf,image/jpeg,image/png" required />
+            <FileInput name="evidence" multiple accept="application/pdf,image/jpeg,image/png" required />
           </label>
           <button type="submit" className="secondary">
             {t('track.upload')}

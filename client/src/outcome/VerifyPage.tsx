@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { SealedOutcome, isPdf, recordDigest, verifyFragment } from '@accord/shared';
 import { RecordView } from './RecordView';
 import { ErrorText } from '../app/ErrorText';
+import { FileInput } from '../app/FileInput';
 
 /**
  * Drop a record file, or the outcome PDF that carries one; it is verified in the browser against the
@@ -78,8 +79,7 @@ export function VerifyPage() {
       <div className="drop-zone" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
         <label>
           {t('verify.file')}
-          <input
-            type="file"
+          <FileInput
             accept="application/json,.json,application/pdf,.pdf"
             onChange={(e) => void read(e.target.files?.[0])}
           />

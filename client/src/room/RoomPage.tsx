@@ -269,6 +269,12 @@ function RoomInside({ caseId, token, me, role }: { caseId: string; token: string
           </h1>
           {room.welcome && <p className="muted">{t('room.caseLabel', { number: room.welcome.caseNumber })}</p>}
           <RightsLink caseId={caseId} token={token} />
+          {/* Below the three columns on a desktop: one jump away from the top (on a phone, its tab). */}
+          {evidenceShown && !phone && (
+            <a className="link evidence-jump" href="#room-evidence" data-testid="evidence-jump">
+              {t('evidence.jump')}
+            </a>
+          )}
         </div>
         {connection}
       </header>
@@ -313,7 +319,6 @@ function RoomInside({ caseId, token, me, role }: { caseId: string; token: string
               )}
               {isParty && <NewPinNotice caseId={caseId} token={token} me={me} activity={room.activity} />}
               <RoomHardship room={room} caseId={caseId} token={token} role={myRole} />
-              <RoomDocumentsLazy room={room} caseId={caseId} token={token} role={myRole} />
               <ActivityFeed entries={room.activity} timeZone={room.welcome?.timeZone ?? DEFAULT_TIME_ZONE} />
             </>
           )}
@@ -450,8 +455,14 @@ function RoomInside({ caseId, token, me, role }: { caseId: string; token: string
           )}
         </div>
         {evidenceShown && (
-          <div className="evidence-col" {...tabPanelProps(phone, 'evidence', tab)}>
-            {mounted('evidence') && <EvidencePanel room={room} caseId={caseId} token={token} me={me} role={myRole} />}
+          // The case's facts together: the evidence, and the documents asked of the lender (which become evidence).
+          <div className="evidence-col" id="room-evidence" {...tabPanelProps(phone, 'evidence', tab)}>
+            {mounted('evidence') && (
+              <>
+                <EvidencePanel room={room} caseId={caseId} token={token} me={me} role={myRole} />
+                <RoomDocumentsLazy room={room} caseId={caseId} token={token} role={myRole} />
+              </>
+            )}
           </div>
         )}
       </div>

@@ -143,11 +143,12 @@ export class DocumentRequestService {
       }
       this.evidence.check(files, stored);
       await this.claim(identity, r, 'provided', role, null);
-      const actor = actorOf(identity, null, c) ?? 'staff';
+      // Shown as the lender's, as everything its side adds (the evidence routes' rule); the centre as itself.
+      const uploader = role === 'lender' ? 'platform' : (actorOf(identity, null, c) ?? 'staff');
       const added = await this.evidence.add(
         c.id,
         files,
-        { userId: identity.user.id, role: actor, name: identity.user.displayName },
+        { userId: identity.user.id, role: uploader, name: identity.user.displayName },
         { requestId: r.id },
       );
       await this.audit.append(c.id, identity.user.id, DOCUMENTS_PROVIDED, {
