@@ -56,14 +56,14 @@ export function DocumentRequestsPanel({
 
   return (
     <section className="panel document-requests" aria-labelledby={titleId} data-testid="document-requests">
-      <h3 id={titleId}>
+      <h2 id={titleId}>
         {t('documents.title')}
         {overdue.length > 0 && (
           <span className="badge document-overdue" data-testid="documents-overdue-count">
             {t('documents.overdueCount', { count: overdue.length })}
           </span>
         )}
-      </h3>
+      </h2>
       {flagOverdue && overdue.length > 0 && (
         <p className="document-overdue-alert" role="alert">
           {t('documents.overdueAlert', { count: overdue.length })}

@@ -6,7 +6,16 @@ import { downloadWithToken } from '../app/upload';
 import { formatSize } from '../app/format';
 
 /** A case's evidence; each download goes through the server, which checks and records it. */
-export function EvidenceList({ caseId, token, version = 0 }: { caseId: string; token: string; version?: number }) {
+export function EvidenceList({
+  caseId,
+  token,
+  version = 0,
+}: {
+  caseId: string;
+  token: string;
+  /** Read again when it changes: an upload here, or a step of the case (documents the lender provided). */
+  version?: number | string;
+}) {
   const { t, i18n } = useTranslation();
   const [items, setItems] = useState<EvidenceView[] | null>(null);
   useEffect(() => {

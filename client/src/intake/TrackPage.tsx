@@ -181,7 +181,7 @@ function CaseTracker({ caseId, token }: { caseId: string; token: string }) {
         version={progress.timeline.length}
         timeZone={caseTimeZone(progress.session)}
       />
-      <EvidenceList caseId={caseId} token={token} version={evidenceVersion} />
+      <EvidenceList caseId={caseId} token={token} version={`${evidenceVersion}:${progress.timeline.length}`} />
       <HardshipPanel
         caseId={caseId}
         token={token}
