@@ -173,7 +173,7 @@ describe.skipIf(!chromiumOrSkip())('staff pages: navigation, the queue table, th
     ).toBe('true');
     await reviewer.getByTestId('start-review').click();
     await expect.poll(() => reviewer.getByTestId('progress').getAttribute('data-status')).toBe('under_review');
-    expect(await reviewer.getByText('No evidence yet.').count()).toBe(1);
+    expect(await reviewer.getByText('No evidence has been added yet.').count()).toBe(1);
 
     // The customer uploads a statement: it appears on the open page without a reload.
     const upload = await call(

@@ -295,7 +295,7 @@ export const enPublic = {
   },
   evidence: {
     title: 'Evidence',
-    none: 'No evidence yet.',
+    none: 'No evidence has been added yet.',
   },
   nextSteps: {
     submitted: 'The mediation centre’s staff will review the complaint.',

@@ -287,7 +287,7 @@ export const zhCNPublic: PublicMessages = {
   },
   evidence: {
     title: '证据',
-    none: '暂无证据。',
+    none: '尚无证据。',
   },
   nextSteps: {
     submitted: '调解中心工作人员将审核您的投诉。',
