@@ -9,7 +9,7 @@ import { connectDoc, connectRoom, waitSynced } from '../helpers/clients';
 import { complaint as complaintOf, form, pdf, png, type Complaint } from '../helpers/files';
 import { httpClient } from '../helpers/http';
 import { repoRoot } from '../helpers/process';
-import { acceptInvite, startServer, type TestServer } from '../helpers/server';
+import { acceptInvite, acknowledgeRights, startServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
 /** The lender complaints here are against: made when the server starts. */
@@ -96,6 +96,8 @@ describe.skipIf(!chromiumOrSkip())('markup from users is text, and nothing in it
     for (const role of ['customer', 'platform', 'mediator'] as const) {
       const invite = await t.server.cases.createInviteAsSystem(c.id, { role, displayName: names[role] ?? '' });
       people[role] = { token: (await acceptInvite(t.url, invite.url)).token, url: invite.url };
+      // The parties have read and acknowledged their rights and duties (the room's gate is not under test).
+      if (role !== 'mediator') await acknowledgeRights(t.url, c.id, people[role].token);
     }
     await t.server.store.updateRoomState(c.id, { lobby: false, phase: 'drafting' });
 
