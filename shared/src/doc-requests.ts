@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaseId, IsoDateTime } from './ids';
 import { EvidenceView } from './intake';
+import { text } from './questions';
 
 /**
  * Document requests: the customer asks the case's lender for named documents (the process Accord
@@ -25,17 +26,6 @@ export const DOCUMENT_DUE_DAYS_MAX = 30;
 export const DOCUMENT_NOTE_MAX = 500;
 export const DOCUMENT_DECLINE_MIN = 10;
 export const DOCUMENT_DECLINE_MAX = 1000;
-
-// eslint-disable-next-line no-control-regex -- rejecting control characters (but line ends and tabs) is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-const text = (min: number, max: number) =>
-  z
-    .string()
-    .normalize('NFC')
-    .trim()
-    .min(min, `at least ${min} characters`)
-    .max(max, `at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
 
 /**
  * `POST /api/cases/:caseId/document-requests`: the customer asks. `id` is the client's (a UUID made

@@ -28,7 +28,8 @@ export const QUESTION_STATES: readonly CaseLifecycle[] = [
 // eslint-disable-next-line no-control-regex -- rejecting control characters (but line ends and tabs) is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
-const text = (min: number, max: number) =>
+/** Typed text: NFC, trimmed, `min`–`max` characters, no control characters but line ends and tabs. */
+export const text = (min: number, max: number) =>
   z
     .string()
     .normalize('NFC')
