@@ -16,7 +16,8 @@ export interface AuditEntryBody {
 /** What is hashed for an entry: its canonical JSON. `hash = sha256(auditPayload(entry))`, hex. */
 export function auditPayload(entry: AuditEntryBody): string {
   const { caseId, seq, at, actorId, kind, data, prevHash } = entry;
-  return canonicalJson({ caseId, seq, at, actorId, kind, data, prevHash });
+  // Keys in canonical order, so canonicalJson can take JSON.stringify (the order does not change the bytes).
+  return canonicalJson({ actorId, at, caseId, data, kind, prevHash, seq });
 }
 
 export type AuditProblem = { seq: number; problem: 'seq' | 'prevHash' | 'hash' };
@@ -65,8 +66,21 @@ export interface ChatBindingFields {
 
 export function chatMessagePayload(m: ChatBindingFields): string {
   const { id, caseId, channel, seq, senderId, senderName, senderRole, text, createdAt } = m;
-  const cites = m.cites?.length ? { cites: m.cites.map((c) => c.id) } : {};
-  return canonicalJson({ id, caseId, channel, seq, senderId, senderName, senderRole, text, createdAt, ...cites });
+  // Keys in canonical order, so canonicalJson can take JSON.stringify (the order does not change the bytes).
+  return m.cites?.length
+    ? canonicalJson({
+        caseId,
+        channel,
+        cites: m.cites.map((c) => c.id),
+        createdAt,
+        id,
+        senderId,
+        senderName,
+        senderRole,
+        seq,
+        text,
+      })
+    : canonicalJson({ caseId, channel, createdAt, id, senderId, senderName, senderRole, seq, text });
 }
 
 /** What entries written before `contentHash` existed bound (`data.hash`): kept so old logs still verify. */

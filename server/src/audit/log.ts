@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { GENESIS_HASH, auditPayload, verifyAuditChain, type AuditEntryBody } from '@accord/shared';
 import type { AuditHead, AuditRecord, AuditStore } from '../store/types';
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** One-shot (`crypto.hash`, Node 20.12+): no Hash object per call, and a chat message costs two. */
+export const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /** Builds the next entry from the previous one; the store calls it inside its transaction. */
 export function entryBuilder(

@@ -64,10 +64,11 @@ export class ChatService {
         },
         // Every message is in the case's audit log by its content hash (hashed once, here), in the same transaction.
         (m, previous) =>
+          // Keys in canonical order (see canonicalJson).
           entryBuilder(p.caseId, p.userId, 'chat.message', {
             channel: m.channel,
-            seq: m.seq,
             contentHash: sha256Hex(chatMessagePayload(m)),
+            seq: m.seq,
           })(previous),
       );
       // A retry was delivered the first time; only the ack is repeated.

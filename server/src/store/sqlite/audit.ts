@@ -2,17 +2,24 @@ import { toAudit, type Row } from '../rows';
 import type { AuditHead, AuditRecord, AuditStore } from '../types';
 import type { SqliteDb } from './db';
 
-/** Inside a transaction: reads the chain's last entry and appends the next (the chat commit's too). */
+/**
+ * Inside a write transaction (after `c.heads.check()`): appends the chain's next entry (the chat
+ * commit's too). The previous entry's seq and hash are kept between transactions (`c.heads`); read
+ * from the table only for a case not kept.
+ */
 export function insertAudit(
   c: SqliteDb,
   caseId: string,
   build: (previous: AuditHead | null) => AuditRecord,
 ): AuditRecord {
-  // Only what chains the next entry: decoding the whole row (its JSON data) for every chat message
-  // showed in the profile.
-  const last = c.stmt('SELECT seq, hash FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
-    AuditHead | undefined;
-  const entry = build(last ?? null);
+  const last = c.heads.auditHead(
+    caseId,
+    () =>
+      (c.stmt('SELECT seq, hash FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
+        | AuditHead
+        | undefined) ?? null,
+  );
+  const entry = build(last);
   c.stmt(
     `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -25,13 +32,24 @@ export function insertAudit(
     entry.prevHash,
     entry.hash,
   );
+  c.heads.setAuditHead(caseId, entry);
   return entry;
 }
 
 export function sqliteAudit(c: SqliteDb): AuditStore {
   return {
     async appendAudit(caseId, build) {
-      return c.db.transaction(() => insertAudit(c, caseId, build)).immediate();
+      try {
+        return c.db
+          .transaction(() => {
+            c.heads.check();
+            return insertAudit(c, caseId, build);
+          })
+          .immediate();
+      } catch (error) {
+        c.heads.forget();
+        throw error;
+      }
     },
 
     async listAudit(caseId, query) {

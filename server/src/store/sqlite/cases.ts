@@ -98,6 +98,12 @@ export function sqliteCases(c: SqliteDb, beforePurge: () => void): CaseStore {
         c.stmt('DELETE FROM case_pii WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM evidence WHERE case_id = ?').run(caseId);
         c.stmt('DELETE FROM hardships WHERE case_id = ?').run(caseId);
+        // The channels' heads stay, so a message after the purge is never given a seq a client holds.
+        c.stmt(
+          `INSERT INTO room_heads (case_id, channel, seq)
+             SELECT case_id, channel, MAX(seq) FROM messages WHERE case_id = ? GROUP BY channel
+             ON CONFLICT (case_id, channel) DO UPDATE SET seq = max(seq, excluded.seq)`,
+        ).run(caseId);
         c.stmt('DELETE FROM messages WHERE case_id = ?').run(caseId);
         // Sealed offers are the parties' private numbers; the results (public in the room) stay.
         c.stmt('DELETE FROM blind_offers WHERE case_id = ?').run(caseId);

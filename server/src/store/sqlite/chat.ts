@@ -14,40 +14,63 @@ import type { SqliteDb } from './db';
  */
 const CHAT_COMMIT_GAP_MS = 2;
 
-/** Inside a transaction: the existing row for a known clientId, or the message stored with the next seq. */
+/**
+ * The last seq of a channel as stored: its newest message, or, for a channel whose messages were purged,
+ * the head `room_heads` keeps for it (seqs are never reused).
+ */
+export function storedChatHead(c: SqliteDb, caseId: string, channel: string): number {
+  const newest = c
+    .stmt('SELECT seq FROM messages WHERE case_id = ? AND channel = ? ORDER BY seq DESC LIMIT 1')
+    .get(caseId, channel) as { seq: number } | undefined;
+  const floor = c.stmt('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
+    | { seq: number }
+    | undefined;
+  return Math.max(newest?.seq ?? 0, floor?.seq ?? 0);
+}
+
+/**
+ * Inside a write transaction (after `c.heads.check()`): the message stored with the next seq, or the
+ * existing row for a known clientId. The insert itself finds a retry (its clientId is unique per case
+ * and sender), so a new message costs two statements (the message, its audit entry) and a retry one
+ * more read.
+ */
 function insertMessage(c: SqliteDb, m: NewMessage, audit?: MessageAudit): AppendResult {
-  const existing = c
-    .stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
-    .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
-  if (existing) {
+  const seq = c.heads.chatHead(m.caseId, m.channel, () => storedChatHead(c, m.caseId, m.channel)) + 1;
+  const { changes } = c
+    .stmt(
+      `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
+         created_at, cites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .run(
+      m.caseId,
+      m.channel,
+      seq,
+      m.id,
+      m.clientId,
+      m.senderId,
+      m.senderName,
+      m.senderRole,
+      m.text,
+      m.createdAt,
+      citesColumn(m.cites),
+    );
+  if (changes === 0) {
+    const existing = c
+      .stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
+      .get(m.caseId, m.senderId, m.clientId) as Row | undefined;
+    // Not the clientId: the seq (or the id) was taken, so the head kept here is wrong. An error that is
+    // not the client's: the batch is rolled back, everything kept forgotten, and it is run again.
+    if (!existing) {
+      c.heads.forget();
+      throw new Error(`chat head of ${m.caseId}/${m.channel} out of date at seq ${seq}`);
+    }
     const stored = toMessage(existing);
     if (!sameMessage(stored, m)) throw clientIdReused(m.clientId);
     return { message: stored, duplicate: true };
   }
-  const { seq } = c
-    .stmt(
-      `INSERT INTO room_heads (case_id, channel, seq) VALUES (?, ?, 1)
-         ON CONFLICT (case_id, channel) DO UPDATE SET seq = seq + 1 RETURNING seq`,
-    )
-    .get(m.caseId, m.channel) as { seq: number };
-  c.stmt(
-    `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
-         created_at, cites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    m.caseId,
-    m.channel,
-    seq,
-    m.id,
-    m.clientId,
-    m.senderId,
-    m.senderName,
-    m.senderRole,
-    m.text,
-    m.createdAt,
-    citesColumn(m.cites),
-  );
   const message = storedMessage(m, seq);
   if (audit) insertAudit(c, m.caseId, (previous) => audit(message, previous));
+  c.heads.setChatHead(m.caseId, m.channel, seq);
   return { message, duplicate: false };
 }
 
@@ -70,16 +93,20 @@ export function sqliteChatCommit(c: SqliteDb): GroupCommit<PendingMessage, Appen
   // is run again with each message in a savepoint of its own (a nested transaction), so that message
   // undoes only itself.
   const inBatch = (each: (m: NewMessage, audit: MessageAudit | undefined) => AppendResult, rethrow: boolean) =>
-    c.db.transaction((batch: Batch): Outcome<AppendResult>[] =>
-      batch.map(({ item: { m, audit } }): Outcome<AppendResult> => {
+    c.db.transaction((batch: Batch): Outcome<AppendResult>[] => {
+      c.heads.check();
+      return batch.map(({ item: { m, audit } }): Outcome<AppendResult> => {
         try {
           return { ok: true, value: each(m, audit) };
         } catch (error) {
-          if (rethrow && !(error instanceof AccordError)) throw error;
+          if (error instanceof AccordError) return { ok: false, error };
+          // Its savepoint is rolled back (or, first time round, the whole batch): forget what it advanced.
+          c.heads.forget();
+          if (rethrow) throw error;
           return { ok: false, error };
         }
-      }),
-    );
+      });
+    });
   const inSavepoint = c.db.transaction((m: NewMessage, audit: MessageAudit | undefined) => insertMessage(c, m, audit));
   const chatCommit = inBatch((m, audit) => insertMessage(c, m, audit), true);
   const chatCommitCareful = inBatch(inSavepoint, false);
@@ -92,7 +119,14 @@ export function sqliteChatCommit(c: SqliteDb): GroupCommit<PendingMessage, Appen
           try {
             return chatCommit.immediate(batch);
           } catch {
-            return chatCommitCareful.immediate(batch);
+            // Rolled back: what it advanced of the heads was never stored.
+            c.heads.forget();
+            try {
+              return chatCommitCareful.immediate(batch);
+            } catch (error) {
+              c.heads.forget();
+              throw error;
+            }
           }
         },
         (outcomes) =>
@@ -131,9 +165,7 @@ export function sqliteChat(c: SqliteDb, commits: GroupCommit<PendingMessage, App
 
     async headSeq(caseId, channel) {
       await c.durable();
-      const r = c.stmt('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
-        { seq: number } | undefined;
-      return r?.seq ?? 0;
+      return storedChatHead(c, caseId, channel);
     },
   };
 }

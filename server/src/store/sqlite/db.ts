@@ -1,5 +1,6 @@
 import { closeSync, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { ChainHeads } from './heads';
 import { sqliteMigrations } from './migrations';
 
 export interface SqliteOptions {
@@ -35,6 +36,8 @@ export class SqliteDb {
   afterSync: () => void = () => undefined;
   /** Prepared statements by SQL text: compiling one costs more than running it. */
   private readonly statements = new Map<string, Database.Statement>();
+  /** The audit chains' and chat channels' heads, kept between transactions (see ChainHeads). */
+  readonly heads = new ChainHeads(() => this.stmt('PRAGMA data_version').pluck());
 
   constructor(options: SqliteOptions) {
     this.db = new Database(options.filename);
