@@ -1,28 +1,87 @@
 import { Redis } from 'ioredis';
 import type { PresenceRegistry } from './presence';
 
-const TTL_MS = 30_000;
-const REFRESH_MS = 10_000;
+export interface RedisPresenceOptions {
+  /**
+   * How long a connection counts after its node last vouched for it: a node killed or cut off from
+   * Redis has its connections counted this long at most, and gone from Redis a heartbeat later.
+   */
+  ttlMs?: number;
+  /** How often a node vouches for its own connections; well under `ttlMs`, so a live one never lapses. */
+  refreshMs?: number;
+}
+
+// The time is Redis's (TIME), never a node's: expiry scores written by one node and compared by another
+// need one clock. Milliseconds since the epoch fit a double, and Lua's 14-digit tostring, exactly.
+const NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+// Vouches for the given members (ARGV[2..]) until now + ttl, deletes the members nobody vouched for in
+// time (a dead node's), and keeps the key exactly as long as its freshest member. Every node writing to
+// the key runs this (on a join and every heartbeat), so a dead node's entries go within one of a
+// survivor's heartbeats after they lapse, and with the key when no survivor has any. unpack() is bounded
+// by Lua's C stack (8000 values): a node with thousands of connections to one room vouches in slices.
+// (Comments stay out of the Lua: EVAL sends the text every time.)
+const VOUCH = `${NOW}
+local ttl = tonumber(ARGV[1])
+local exp = now + ttl
+local batch = {}
+for i = 2, #ARGV do
+  batch[#batch + 1] = exp
+  batch[#batch + 1] = ARGV[i]
+  if #batch >= 1000 or i == #ARGV then
+    redis.call('ZADD', KEYS[1], unpack(batch))
+    batch = {}
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('PEXPIRE', KEYS[1], ttl)`;
+
+// The members still vouched for. Read-only: the sweep is left to the writers, so a count stays one
+// cheap read however often the room's presence is broadcast.
+const LIVE = `${NOW}
+return redis.call('ZRANGE', KEYS[1], '(' .. now, '+inf', 'BYSCORE')`;
 
 /**
- * Presence shared by every node: one Redis hash per room, a field per
- * connection (`userId|connectionId`) holding when its node last vouched for
- * it. Nodes refresh their own connections; those of a node that died stop
- * being counted after TTL_MS, with no cleanup needed.
+ * Presence shared by every node: one Redis sorted set per room (`<prefix>:presence:<case>`), a member per
+ * connection (`userId|connectionId`) scored with the time its node's vouching runs out. Each node vouches
+ * for its own connections every `refreshMs`; a node that dies (SIGKILL, a lost machine) stops, and its
+ * members stop counting `ttlMs` after it last did and are deleted by the next survivor's heartbeat or
+ * join in that room; the key's own expiry is renewed by every write, so a room no live node has a
+ * connection in leaves no key behind.
+ *
+ * Chosen over the alternatives: a hash with per-field TTL (HEXPIRE) needs Redis 7.4; a key per node per
+ * room makes counting a scan or a second index to keep; the old hash of last-vouched times kept a dead
+ * node's fields (and so the key) forever. Counting stays one command, and a chat message touches none of
+ * this.
+ *
+ * The scripts go as EVAL, not EVALSHA: ioredis retries an EVALSHA that met an empty script cache (a
+ * restarted Redis) as EVAL after the commands sent behind it, and a join retried after its own leave
+ * would leave a ghost for `ttlMs`. Commands on one connection run in the order they are sent, and each
+ * operation builds its arguments from `mine` and sends them in the same tick, so a heartbeat cannot put
+ * back a connection whose removal was sent before it.
  */
 export class RedisPresence implements PresenceRegistry {
   private readonly redis: Redis;
+  /** This node's connections per room: what it vouches for, and gives back to a Redis that restarted empty. */
   private readonly mine = new Map<string, Set<string>>();
   private readonly timer: NodeJS.Timeout;
+  private readonly ttlMs: number;
 
   constructor(
     url: string,
     private readonly prefix: string,
+    options: RedisPresenceOptions = {},
   ) {
+    this.ttlMs = options.ttlMs ?? 30_000;
+    const refreshMs = options.refreshMs ?? Math.floor(this.ttlMs / 3);
+    if (refreshMs >= this.ttlMs) throw new Error('presence: refreshMs must be shorter than ttlMs');
     this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
-    // A restarted Redis has forgotten every room's presence: vouch for ours again at once.
+    // A restarted Redis has forgotten every room's presence (and a node cut off longer than ttlMs has
+    // had its entries swept): vouch for ours again at once.
     this.redis.on('ready', () => void this.refresh());
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
     this.timer.unref();
   }
 
@@ -40,41 +99,42 @@ export class RedisPresence implements PresenceRegistry {
     const set = this.mine.get(caseId) ?? new Set<string>();
     set.add(field);
     this.mine.set(caseId, set);
-    await this.redis.hset(this.key(caseId), field, String(Date.now()));
+    await this.redis.eval(VOUCH, 1, this.key(caseId), this.ttlMs, field);
   }
 
   async remove(caseId: string, userId: string, connectionId: string): Promise<void> {
     const field = `${userId}|${connectionId}`;
-    this.mine.get(caseId)?.delete(field);
-    await this.redis.hdel(this.key(caseId), field);
+    const set = this.mine.get(caseId);
+    set?.delete(field);
+    if (set?.size === 0) this.mine.delete(caseId);
+    // Redis deletes a sorted set with its last member: an emptied room leaves no key.
+    await this.redis.zrem(this.key(caseId), field);
   }
 
   async counts(caseId: string): Promise<Map<string, number>> {
-    const all = await this.redis.hgetall(this.key(caseId));
-    const fresh = Date.now() - TTL_MS;
+    const live = (await this.redis.eval(LIVE, 1, this.key(caseId))) as string[];
     const counts = new Map<string, number>();
-    for (const [field, at] of Object.entries(all)) {
-      if (Number(at) < fresh) continue;
-      const userId = field.split('|')[0] ?? '';
+    for (const field of live) {
+      const userId = field.slice(0, field.indexOf('|'));
       counts.set(userId, (counts.get(userId) ?? 0) + 1);
     }
     return counts;
   }
 
+  /** Every room's vouching in one pipeline: one round trip per heartbeat, however many rooms. */
   private async refresh(): Promise<void> {
-    const now = String(Date.now());
-    for (const [caseId, fields] of this.mine) {
-      if (fields.size === 0) continue;
-      await this.redis.hset(this.key(caseId), ...[...fields].flatMap((f) => [f, now])).catch(() => undefined);
-    }
+    if (this.mine.size === 0) return;
+    const batch = this.redis.pipeline();
+    for (const [caseId, fields] of this.mine) batch.eval(VOUCH, 1, this.key(caseId), this.ttlMs, ...fields);
+    await batch.exec().catch(() => undefined);
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     // This node's connections are gone with it.
-    for (const [caseId, fields] of this.mine) {
-      if (fields.size > 0) await this.redis.hdel(this.key(caseId), ...fields).catch(() => undefined);
-    }
+    const batch = this.redis.pipeline();
+    for (const [caseId, fields] of this.mine) batch.zrem(this.key(caseId), ...fields);
+    await batch.exec().catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
   }
 }
