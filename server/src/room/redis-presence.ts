@@ -22,7 +22,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 // the key runs this (on a join and every heartbeat), so a dead node's entries go within one of a
 // survivor's heartbeats after they lapse, and with the key when no survivor has any. unpack() is bounded
 // by Lua's C stack (8000 values): a node with thousands of connections to one room vouches in slices.
-// (Comments stay out of the Lua: EVAL sends the text every time.)
+// KEYS[2] is the room's key of the versions before (a hash that never expired): deleted on the room's
+// next write. (Comments stay out of the Lua: EVAL sends the text every time.)
 const VOUCH = `${NOW}
 local ttl = tonumber(ARGV[1])
 local exp = now + ttl
@@ -36,7 +37,8 @@ for i = 2, #ARGV do
   end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('PEXPIRE', KEYS[1], ttl)`;
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('DEL', KEYS[2])`;
 
 // The members still vouched for. Read-only: the sweep is left to the writers, so a count stays one
 // cheap read however often the room's presence is broadcast.
@@ -44,7 +46,7 @@ const LIVE = `${NOW}
 return redis.call('ZRANGE', KEYS[1], '(' .. now, '+inf', 'BYSCORE')`;
 
 /**
- * Presence shared by every node: one Redis sorted set per room (`<prefix>:presence:<case>`), a member per
+ * Presence shared by every node: one Redis sorted set per room (`<prefix>:online:<case>`), a member per
  * connection (`userId|connectionId`) scored with the time its node's vouching runs out. Each node vouches
  * for its own connections every `refreshMs`; a node that dies (SIGKILL, a lost machine) stops, and its
  * members stop counting `ttlMs` after it last did and are deleted by the next survivor's heartbeat or
@@ -86,6 +88,16 @@ export class RedisPresence implements PresenceRegistry {
   }
 
   private key(caseId: string) {
+    return `${this.prefix}:online:${caseId}`;
+  }
+
+  /**
+   * Where versions before this one kept a room's presence: a hash without expiry. A new name, so that
+   * during a rolling upgrade neither version meets the other's type (WRONGTYPE would fail its joins);
+   * each version counts only its own nodes' connections until the last old node is gone (and an old node
+   * sees the old hash emptied by a new node's write now and then, until its next heartbeat refills it).
+   */
+  private legacyKey(caseId: string) {
     return `${this.prefix}:presence:${caseId}`;
   }
 
@@ -99,7 +111,7 @@ export class RedisPresence implements PresenceRegistry {
     const set = this.mine.get(caseId) ?? new Set<string>();
     set.add(field);
     this.mine.set(caseId, set);
-    await this.redis.eval(VOUCH, 1, this.key(caseId), this.ttlMs, field);
+    await this.redis.eval(VOUCH, 2, this.key(caseId), this.legacyKey(caseId), this.ttlMs, field);
   }
 
   async remove(caseId: string, userId: string, connectionId: string): Promise<void> {
@@ -125,7 +137,8 @@ export class RedisPresence implements PresenceRegistry {
   private async refresh(): Promise<void> {
     if (this.mine.size === 0) return;
     const batch = this.redis.pipeline();
-    for (const [caseId, fields] of this.mine) batch.eval(VOUCH, 1, this.key(caseId), this.ttlMs, ...fields);
+    for (const [caseId, fields] of this.mine)
+      batch.eval(VOUCH, 2, this.key(caseId), this.legacyKey(caseId), this.ttlMs, ...fields);
     await batch.exec().catch(() => undefined);
   }
 
