@@ -93,6 +93,8 @@ describe.skipIf(!haveRedis)('Redis presence', () => {
     const p = prefix();
     const key = (caseId: string) => `${p}:online:${caseId}`;
     const live = new RedisPresence(REDIS_URL, p, options);
+    const told: string[] = [];
+    live.onLapsed((caseId) => told.push(caseId));
     try {
       await live.add('shared', 'u-live', 'c1');
       // The other node has a connection in the shared room, and the only ones in a room of its own.
@@ -140,6 +142,8 @@ describe.skipIf(!haveRedis)('Redis presence', () => {
         `presence: a SIGKILLed node's entries stopped counting after ${lapsedAt - killedAt} ms, gone from Redis after ${gone} ms`,
       );
       expect(await raw.zrange(key('shared'), 0, -1)).toEqual(['u-live|c1']);
+      // The survivor whose heartbeat deleted them says so (once): the room is to be told.
+      expect(told).toEqual(['shared']);
       expect(await counted(live, 'alone')).toEqual({});
 
       // The last connection to leave takes the key with it.
@@ -167,12 +171,16 @@ describe.skipIf(!haveRedis)('Redis presence', () => {
   it('a Redis that restarted empty gets each node’s entries back', async () => {
     const own: OwnRedis = await ownRedis();
     const a = new RedisPresence(own.url, prefix(), options);
+    const told: string[] = [];
+    a.onLapsed((caseId) => told.push(caseId));
     try {
       await a.add('case-1', 'u1', 'c1');
       await a.add('case-1', 'u1', 'c2');
       await own.kill();
       await own.start();
       await waitFor(async () => (await a.counts('case-1').catch(() => null))?.get('u1') === 2, 'the entries are back');
+      // Back online without anyone joining: the room is to be told.
+      await waitFor(() => told.includes('case-1'), 'the room told');
     } finally {
       await a.close();
       await own.kill();

@@ -23,22 +23,26 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 // survivor's heartbeats after they lapse, and with the key when no survivor has any. unpack() is bounded
 // by Lua's C stack (8000 values): a node with thousands of connections to one room vouches in slices.
 // KEYS[2] is the room's key of the versions before (a hash that never expired): deleted on the room's
-// next write. (Comments stay out of the Lua: EVAL sends the text every time.)
+// next write. Returns how many members it added or deleted: on a heartbeat, either means who is online
+// changed (a dead node's lapsed; a node's own came back after a Redis restart or a stall past the TTL).
+// (Comments stay out of the Lua: EVAL sends the text every time.)
 const VOUCH = `${NOW}
 local ttl = tonumber(ARGV[1])
 local exp = now + ttl
 local batch = {}
+local changed = 0
 for i = 2, #ARGV do
   batch[#batch + 1] = exp
   batch[#batch + 1] = ARGV[i]
   if #batch >= 1000 or i == #ARGV then
-    redis.call('ZADD', KEYS[1], unpack(batch))
+    changed = changed + redis.call('ZADD', KEYS[1], unpack(batch))
     batch = {}
   end
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+changed = changed + redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('DEL', KEYS[2])`;
+redis.call('DEL', KEYS[2])
+return changed`;
 
 // The members still vouched for. Read-only: the sweep is left to the writers, so a count stays one
 // cheap read however often the room's presence is broadcast.
@@ -70,6 +74,7 @@ export class RedisPresence implements PresenceRegistry {
   private readonly mine = new Map<string, Set<string>>();
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
+  private readonly lapsedListeners: ((caseId: string) => void)[] = [];
 
   constructor(
     url: string,
@@ -106,6 +111,10 @@ export class RedisPresence implements PresenceRegistry {
     this.redis.on('error', count);
   }
 
+  onLapsed(listener: (caseId: string) => void): void {
+    this.lapsedListeners.push(listener);
+  }
+
   async add(caseId: string, userId: string, connectionId: string): Promise<void> {
     const field = `${userId}|${connectionId}`;
     const set = this.mine.get(caseId) ?? new Set<string>();
@@ -133,13 +142,22 @@ export class RedisPresence implements PresenceRegistry {
     return counts;
   }
 
-  /** Every room's vouching in one pipeline: one round trip per heartbeat, however many rooms. */
+  /**
+   * Every room's vouching in one pipeline: one round trip per heartbeat, however many rooms. A room whose
+   * members it changed is told of (a join's own vouching needs not: a join is announced).
+   */
   private async refresh(): Promise<void> {
     if (this.mine.size === 0) return;
+    const rooms = [...this.mine.keys()];
     const batch = this.redis.pipeline();
     for (const [caseId, fields] of this.mine)
       batch.eval(VOUCH, 2, this.key(caseId), this.legacyKey(caseId), this.ttlMs, ...fields);
-    await batch.exec().catch(() => undefined);
+    const results = await batch.exec().catch(() => null);
+    results?.forEach(([err, changed], i) => {
+      const caseId = rooms[i];
+      if (!err && typeof changed === 'number' && changed > 0 && caseId !== undefined)
+        for (const listener of this.lapsedListeners) listener(caseId);
+    });
   }
 
   async close(): Promise<void> {
