@@ -154,6 +154,33 @@ describe.skipIf(!haveRedis)('Redis presence', () => {
     }
   });
 
+  it('a heartbeat vouches for every room of a node with many, and for every connection of a crowded room', async () => {
+    const p = prefix();
+    const a = new RedisPresence(REDIS_URL, p, options);
+    try {
+      // More rooms than one heartbeat script takes, and more connections in one room than one ZADD.
+      const rooms = Array.from({ length: 250 }, (_, i) => `room-${i}`);
+      for (const room of rooms) await a.add(room, 'u', 'c');
+      for (let i = 0; i < 1200; i++) await a.add('crowded', `u${i % 7}`, `c${i}`);
+      const all = [...rooms, 'crowded'];
+      const lowest = async () => {
+        const batch = raw.pipeline();
+        for (const room of all) batch.zrange(`${p}:online:${room}`, 0, 0, 'WITHSCORES');
+        const results = (await batch.exec()) ?? [];
+        return Math.min(...results.map(([, r]) => Number((r as string[])[1])));
+      };
+      const vouchedUntil = Math.max(
+        ...(await raw.zrange(`${p}:online:crowded`, -1, -1, 'WITHSCORES')).slice(1).map(Number),
+      );
+      await waitFor(async () => (await lowest()) > vouchedUntil + options.ttlMs, 'every entry vouched for again');
+      expect(await raw.zcard(`${p}:online:crowded`)).toBe(1200);
+      expect([...(await a.counts('crowded')).values()].reduce((x, y) => x + y)).toBe(1200);
+      expect(await counted(a, 'room-249')).toEqual({ u: 1 });
+    } finally {
+      await a.close();
+    }
+  });
+
   it('a node that closes takes its entries with it; the hash earlier versions left is deleted on the room’s next write', async () => {
     const p = prefix();
     await raw.hset(`${p}:presence:case-1`, 'u-old|c0', String(Date.now()));

@@ -17,32 +17,44 @@ const NOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-// Vouches for the given members (ARGV[2..]) until now + ttl, deletes the members nobody vouched for in
-// time (a dead node's), and keeps the key exactly as long as its freshest member. Every node writing to
-// the key runs this (on a join and every heartbeat), so a dead node's entries go within one of a
-// survivor's heartbeats after they lapse, and with the key when no survivor has any. unpack() is bounded
-// by Lua's C stack (8000 values): a node with thousands of connections to one room vouches in slices.
-// KEYS[2] is the room's key of the versions before (a hash that never expired): deleted on the room's
-// next write. Returns how many members it added or deleted: on a heartbeat, either means who is online
-// changed (a dead node's lapsed; a node's own came back after a Redis restart or a stall past the TTL).
+// Vouches for members until now + ttl, in each room given: KEYS are pairs (the room's key, and its key of
+// the versions before, a hash that never expired: deleted on the room's next write); ARGV is the TTL, then
+// per room how many members and the members. In each room it also deletes the members nobody vouched for
+// in time (a dead node's) and sets the key to expire with its freshest member. Every node writing to a
+// room runs this (on a join and every heartbeat), so a dead node's entries go within one of a survivor's
+// heartbeats after they lapse, and with the key when no survivor has any. Returns per room how many
+// members it added or deleted: on a heartbeat, either means who is online changed (a dead node's lapsed;
+// a node's own came back after a Redis restart or a stall past the TTL). unpack() is bounded by Lua's C
+// stack (8000 values): a node with thousands of connections to one room vouches in slices. One script
+// for many rooms: a heartbeat pays the script call and its text once per slice of rooms, not per room.
 // (Comments stay out of the Lua: EVAL sends the text every time.)
 const VOUCH = `${NOW}
 local ttl = tonumber(ARGV[1])
 local exp = now + ttl
-local batch = {}
-local changed = 0
-for i = 2, #ARGV do
-  batch[#batch + 1] = exp
-  batch[#batch + 1] = ARGV[i]
-  if #batch >= 1000 or i == #ARGV then
-    changed = changed + redis.call('ZADD', KEYS[1], unpack(batch))
-    batch = {}
+local out = {}
+local a = 2
+for k = 1, #KEYS, 2 do
+  local last = a + tonumber(ARGV[a])
+  local changed = 0
+  local batch = {}
+  for i = a + 1, last do
+    batch[#batch + 1] = exp
+    batch[#batch + 1] = ARGV[i]
+    if #batch >= 1000 or i == last then
+      changed = changed + redis.call('ZADD', KEYS[k], unpack(batch))
+      batch = {}
+    end
   end
+  a = last + 1
+  changed = changed + redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', now)
+  redis.call('PEXPIRE', KEYS[k], ttl)
+  redis.call('DEL', KEYS[k + 1])
+  out[#out + 1] = changed
 end
-changed = changed + redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('DEL', KEYS[2])
-return changed`;
+return out`;
+
+/** Rooms per VOUCH call of a heartbeat: each call holds Redis a while, and a node may serve thousands. */
+const ROOMS_PER_VOUCH = 100;
 
 // The members still vouched for. Read-only: the sweep is left to the writers, so a count stays one
 // cheap read however often the room's presence is broadcast.
@@ -120,7 +132,7 @@ export class RedisPresence implements PresenceRegistry {
     const set = this.mine.get(caseId) ?? new Set<string>();
     set.add(field);
     this.mine.set(caseId, set);
-    await this.redis.eval(VOUCH, 2, this.key(caseId), this.legacyKey(caseId), this.ttlMs, field);
+    await this.redis.eval(VOUCH, 2, this.key(caseId), this.legacyKey(caseId), this.ttlMs, 1, field);
   }
 
   async remove(caseId: string, userId: string, connectionId: string): Promise<void> {
@@ -148,15 +160,21 @@ export class RedisPresence implements PresenceRegistry {
    */
   private async refresh(): Promise<void> {
     if (this.mine.size === 0) return;
-    const rooms = [...this.mine.keys()];
+    const rooms = [...this.mine];
     const batch = this.redis.pipeline();
-    for (const [caseId, fields] of this.mine)
-      batch.eval(VOUCH, 2, this.key(caseId), this.legacyKey(caseId), this.ttlMs, ...fields);
+    for (let i = 0; i < rooms.length; i += ROOMS_PER_VOUCH) {
+      const slice = rooms.slice(i, i + ROOMS_PER_VOUCH);
+      const keys = slice.flatMap(([caseId]) => [this.key(caseId), this.legacyKey(caseId)]);
+      const args = slice.flatMap(([, fields]) => [fields.size, ...fields]);
+      batch.eval(VOUCH, keys.length, ...keys, this.ttlMs, ...args);
+    }
     const results = await batch.exec().catch(() => null);
-    results?.forEach(([err, changed], i) => {
-      const caseId = rooms[i];
-      if (!err && typeof changed === 'number' && changed > 0 && caseId !== undefined)
-        for (const listener of this.lapsedListeners) listener(caseId);
+    results?.forEach(([err, changed], s) => {
+      if (err || !Array.isArray(changed)) return;
+      changed.forEach((n, i) => {
+        const room = rooms[s * ROOMS_PER_VOUCH + i];
+        if (typeof n === 'number' && n > 0 && room) for (const listener of this.lapsedListeners) listener(room[0]);
+      });
     });
   }
 
