@@ -87,6 +87,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9_:-]{1,40}$/)
     .default('accord'),
+  /**
+   * Scaled out: how long a room connection still counts in presence once its node stopped vouching for
+   * it (killed, cut off from Redis); each node vouches every third of it (milliseconds).
+   */
+  ACCORD_PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   DATABASE_URL: z.url().optional(),
   /**
    * Origins (comma-separated, e.g. `https://a.example,https://b.example`) whose pages may open the
@@ -266,6 +271,8 @@ export interface AccordConfig {
   retentionDays: number;
   redisUrl: string | null;
   redisPrefix: string;
+  /** How long a room connection counts in Redis presence after its node last vouched for it. */
+  presenceTtlMs: number;
   databaseUrl: string | null;
   /** Origins allowed to open the WebSockets besides the request's own host (see originAllowed). */
   allowedOrigins: string[];
@@ -361,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionDays: e.ACCORD_RETENTION_DAYS,
     redisUrl: e.REDIS_URL ?? null,
     redisPrefix: e.ACCORD_REDIS_PREFIX,
+    presenceTtlMs: e.ACCORD_PRESENCE_TTL_MS,
     databaseUrl: e.DATABASE_URL ?? null,
     limits: {
       eventsPerSecond: e.ACCORD_EVENTS_PER_SECOND,

@@ -10,3 +10,5 @@ export { RedisAttemptLimiter } from './auth/redis-attempts';
 export { MemoryAttemptLimiter, type AttemptLimiter } from './auth/attempts';
 export { MemoryCallRoster, type CallEntry, type CallRoster } from './call/roster';
 export { RedisCallRoster } from './call/redis-roster';
+export { MemoryPresence, type PresenceRegistry } from './room/presence';
+export { RedisPresence } from './room/redis-presence';

@@ -18,6 +18,8 @@ export type ClusterRole = 'customer' | 'platform' | 'mediator' | 'observer';
 export interface Cluster {
   /** The PostgreSQL schema both nodes use. */
   schema: string;
+  /** The prefix of both nodes' Redis keys. */
+  prefix: string;
   redis: OwnRedis;
   proxy: TcpProxy;
   a: { url: string; proc: ServerProcess };
@@ -31,7 +33,8 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(tag: string): Promise<Cluster> {
+/** `env`: more settings for both nodes. */
+export async function startCluster(tag: string, env: Record<string, string> = {}): Promise<Cluster> {
   const schema = testSchema(tag);
   const dataDir = makeTempDir(`accord-fault-${tag}-`);
   const redis = await ownRedis();
@@ -43,6 +46,7 @@ export async function startCluster(tag: string): Promise<Cluster> {
     ACCORD_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     ACCORD_DATA_KEY: randomBytes(32).toString('base64'),
     ACCORD_DOC_UNLOAD_MS: '50',
+    ...env,
   };
   // B first: it creates the schema, runs the migrations and writes the signing key into the shared dir.
   const { node: b, url: bUrl } = await startPostgresNode({ ...shared, REDIS_URL: proxy.url }, schema);
@@ -52,6 +56,7 @@ export async function startCluster(tag: string): Promise<Cluster> {
 
   return {
     schema,
+    prefix: shared.ACCORD_REDIS_PREFIX,
     redis,
     proxy,
     a,

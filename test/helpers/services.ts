@@ -57,6 +57,14 @@ export async function servicesOrSkip(what: string): Promise<boolean> {
   return false;
 }
 
+/** Whether the machine's Redis is there (for a test that needs no PostgreSQL); as `servicesOrSkip` otherwise. */
+export async function redisOrSkip(what: string): Promise<boolean> {
+  if (await redisUp()) return true;
+  if (process.env.CI === 'true') throw new Error(`${what} need Redis at ${REDIS_URL} (required under CI)`);
+  console.warn(`\n!!! SKIPPING ${what.toUpperCase()} — Redis at ${REDIS_URL} not reachable\n`);
+  return false;
+}
+
 /** Whether there is a `redis-server` binary to start a Redis of the test's own (required under CI). */
 export function redisServerOrSkip(what: string): boolean {
   try {

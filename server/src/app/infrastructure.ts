@@ -70,7 +70,9 @@ export function buildInfrastructure(config: AccordConfig, overrides: AccordOverr
   const members = withMemberCache(metrics.measure(rawStore), bus, {
     onPublishError: (err) => log.warn({ err, event: 'members.publish_failed' }, 'other nodes not told of a change'),
   });
-  const presence = overrides.presence ?? (redisUrl ? new RedisPresence(redisUrl, prefix) : new MemoryPresence());
+  const presence =
+    overrides.presence ??
+    (redisUrl ? new RedisPresence(redisUrl, prefix, { ttlMs: config.presenceTtlMs }) : new MemoryPresence());
   const callRoster: CallRoster = redisUrl ? new RedisCallRoster(redisUrl, prefix, nodeId) : new MemoryCallRoster();
   const limiterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
   const adapterRedis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : null;

@@ -54,6 +54,12 @@ export function attachRoomGateway(io: AccordIo, deps: RoomGatewayDeps): RoomGate
   const calls = reactToCallChanges(io, deps.bus, deps.services.calls, log);
   const entry = new RoomEntry({ ...deps, chat: deps.services.chat, onEntered: calls.sendTo });
   const dispatcher = new Dispatcher(roomHandlers(deps.services), log, deps.onAck);
+  // A dead node's connections lapsed, or a node's came back: nobody left or joined, yet who is online changed.
+  presence.onLapsed((caseId) => {
+    broadcasts
+      .presence(caseId)
+      .catch((err: unknown) => log.error({ err, event: 'room.presence_lapsed_failed' }, 'presence update failed'));
+  });
 
   io.on('connection', (socket) => {
     // Presence counts connections, not socket ids: a recovered socket keeps its id, and the old

@@ -9,6 +9,12 @@ export interface PresenceRegistry {
   remove(caseId: string, userId: string, connectionId: string): Promise<void>;
   /** Open connections per person in a room (persons with none are absent). */
   counts(caseId: string): Promise<Map<string, number>>;
+  /**
+   * Calls `listener` with a room where who is online changed without anyone joining or leaving: the
+   * connections of a node that stopped vouching for them (killed, cut off) lapsed, or a node's came back
+   * (into a Redis that restarted empty, or after it was cut off past the TTL).
+   */
+  onLapsed(listener: (caseId: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +37,9 @@ export class MemoryPresence implements PresenceRegistry {
     if (conns.size === 0) room.delete(userId);
     if (room.size === 0) this.rooms.delete(caseId);
   }
+
+  // One process holds and serves its connections: none lapses.
+  onLapsed(): void {}
 
   async counts(caseId: string): Promise<Map<string, number>> {
     const room = this.rooms.get(caseId);
