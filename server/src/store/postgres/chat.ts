@@ -1,15 +1,6 @@
 import type { ChatMessage } from '@accord/shared';
 import { GroupCommit, type Outcome } from '../group-commit';
-import {
-  citesColumn,
-  clientIdReused,
-  num,
-  sameMessage,
-  storedMessage,
-  str,
-  toMessage,
-  type Row,
-} from '../rows';
+import { citesColumn, clientIdReused, num, sameMessage, storedMessage, str, toMessage, type Row } from '../rows';
 import type {
   AppendResult,
   AuditHead,
@@ -237,10 +228,10 @@ async function appendOne(db: PgDb, m: NewMessage, audit?: MessageAudit): Promise
 
 /**
  * Group commit: the chat messages that arrive while the previous batch is being stored go
- * together in one transaction with a fixed number of round trips (locks, duplicate check, heads,
- * messages, audit entries), however many there are; each is acknowledged only after the commit.
- * A batch that fails as a whole (a retry racing on another node, a deadlock) is stored again one
- * message per transaction, so one bad message cannot take the others down with it.
+ * together in one transaction of two round trips (appendBatch), however many there are; each is
+ * acknowledged only after the commit. A batch that fails as a whole (an audit entry that cannot be
+ * built, a lost connection, a deadlock with a node of an older version) is stored again one message
+ * per transaction, so one bad message cannot take the others down with it.
  */
 function chatCommit(db: PgDb): GroupCommit<PendingMessage, AppendResult> {
   return new GroupCommit<PendingMessage, AppendResult>({
