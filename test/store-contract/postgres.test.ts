@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGuest, registerBatchAtomicity, registerStoreContract } from './contract';
-import { PostgresStore, type AuditRecord } from '@accord/server';
-import { GENESIS_HASH } from '@accord/shared';
+import { PostgresStore, type AuditHead, type AuditRecord, type NewMessage } from '@accord/server';
+import { GENESIS_HASH, auditPayload, verifyAuditChain } from '@accord/shared';
 
 /** The machine's PostgreSQL (tests never create a server of their own for it). */
 const url = process.env.ACCORD_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -154,4 +154,195 @@ describe.skipIf(!available)('PostgresStore', () => {
       await store.close();
     }
   }, 40_000);
+
+  describe('the chat batch in two round trips (accord_chat_begin, accord_chat_store)', () => {
+    const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    /** The server's audit entry of a chat message (audit/log.ts entryBuilder): hashed here, in Node. */
+    const chained =
+      (actorId: string) =>
+      (m: { caseId: string; channel: string; seq: number }, prev: AuditHead | null): AuditRecord => {
+        const body = {
+          caseId: m.caseId,
+          seq: (prev?.seq ?? 0) + 1,
+          at: new Date().toISOString(),
+          actorId,
+          kind: 'chat.message',
+          data: { channel: m.channel, seq: m.seq },
+          prevHash: prev?.hash ?? GENESIS_HASH,
+        };
+        return { ...body, hash: sha256Hex(auditPayload(body)) };
+      };
+    const newCase = (store: PostgresStore) =>
+      store.createCase({ id: randomUUID(), title: 'Batch', summary: '', category: 'other', amountInDisputeCents: 0 });
+    const message = (caseId: string, senderId: string, clientId: string, text = `text of ${clientId}`): NewMessage => ({
+      id: randomUUID(),
+      caseId,
+      channel: 'joint',
+      clientId,
+      senderId,
+      senderName: 'x',
+      senderRole: 'customer',
+      text,
+      createdAt: new Date().toISOString(),
+    });
+    /** Every statement the pool's connections send while `fn` runs (the round trips, one each). */
+    async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+      const statements: string[] = [];
+      const proto = pg.Client.prototype;
+      // Kept as it is and called on the client it was called on (pg's many overloads, untyped here).
+      const query = Reflect.get(proto, 'query') as (this: pg.Client, ...a: unknown[]) => unknown;
+      Reflect.set(proto, 'query', function (this: pg.Client, ...args: unknown[]) {
+        const first = args[0];
+        statements.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+        return query.apply(this, args);
+      });
+      try {
+        return { result: await fn(), statements };
+      } finally {
+        Reflect.set(proto, 'query', query);
+      }
+    }
+    /** Advisory locks on the case's audit chain held or awaited by any session. */
+    async function auditLocks(admin: pg.Client, caseId: string): Promise<number> {
+      const r = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'
+           AND objid = ((hashtext($1)::bigint & 4294967295)::text)::oid`,
+        [`audit:${caseId}`],
+      );
+      return (r.rows[0] as { n: number }).n;
+    }
+
+    it('a resend, a reused clientId, a repeat within the batch and new messages: one batch, two round trips', async () => {
+      const schema = `accord_t_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      const store = await PostgresStore.open({ connectionString: url, schema, max: 4 });
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const userId = await createGuest(store);
+        const { id: caseA } = await newCase(store);
+        const { id: caseB } = await newCase(store);
+        const audit = chained(userId);
+        const first = await store.appendMessage(message(caseA, userId, 'first'), audit);
+        const tricky = 'quote " backslash \\ tab \t nul-ish \u0001 é 中文 😀 \u2028 end';
+        const { result: settled, statements } = await statementsOf(() =>
+          Promise.allSettled([
+            store.appendMessage(message(caseA, userId, 'first'), audit),
+            store.appendMessage(message(caseA, userId, 'first', 'other text'), audit),
+            store.appendMessage(message(caseA, userId, 'new-1', tricky), audit),
+            store.appendMessage(message(caseA, userId, 'new-1', tricky), audit),
+            store.appendMessage({ ...message(caseA, userId, 'new-2'), channel: `caucus:${userId}` }, audit),
+            store.appendMessage(message(caseB, userId, 'new-1'), audit),
+          ]),
+        );
+        expect(statements).toHaveLength(2);
+        expect(statements[0]).toContain('accord_chat_begin');
+        expect(statements[1]).toContain('accord_chat_store');
+        const [resend, reused, fresh, repeat, caucus, otherCase] = settled;
+        expect(resend).toEqual({ status: 'fulfilled', value: { message: first.message, duplicate: true } });
+        expect(reused).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+        expect(fresh).toMatchObject({
+          status: 'fulfilled',
+          value: { message: { seq: 2, text: tricky }, duplicate: false },
+        });
+        expect(repeat).toMatchObject({ status: 'fulfilled', value: { message: { seq: 2 }, duplicate: true } });
+        expect(caucus).toMatchObject({ status: 'fulfilled', value: { message: { seq: 1 }, duplicate: false } });
+        expect(otherCase).toMatchObject({ status: 'fulfilled', value: { message: { seq: 1 }, duplicate: false } });
+        // What was stored is what was acknowledged; nothing of the refused one.
+        expect(await store.listMessages(caseA, 'joint', { afterSeq: 0, limit: 10 })).toEqual([
+          first.message,
+          fresh.status === 'fulfilled' ? fresh.value.message : null,
+        ]);
+        expect(await store.headSeq(caseA, 'joint')).toBe(2);
+        expect(await store.headSeq(caseA, `caucus:${userId}`)).toBe(1);
+        for (const [caseId, n] of [
+          [caseA, 3],
+          [caseB, 1],
+        ] as const) {
+          const log = await store.listAudit(caseId, { limit: 10 });
+          expect(log).toHaveLength(n);
+          expect(await verifyAuditChain(log, sha256Hex)).toMatchObject({ ok: true });
+        }
+        // The session locks of the first call are gone with the second's commit.
+        expect(await auditLocks(admin, caseA)).toBe(0);
+        expect(await auditLocks(admin, caseB)).toBe(0);
+      } finally {
+        await admin.end();
+        await store.close();
+      }
+    });
+
+    it('a batch that fails as a whole lets go of its locks, and its messages are stored one by one', async () => {
+      const schema = `accord_t_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      const store = await PostgresStore.open({ connectionString: url, schema, max: 1 });
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const userId = await createGuest(store);
+        const { id: caseId } = await newCase(store);
+        const audit = chained(userId);
+        let builds = 0;
+        const settled = await Promise.allSettled([
+          store.appendMessage(message(caseId, userId, 'ok-1'), audit),
+          store.appendMessage(message(caseId, userId, 'bad'), (m, prev) => {
+            if (builds++ === 0) throw new Error('cannot build this entry the first time');
+            return audit(m, prev);
+          }),
+          store.appendMessage(message(caseId, userId, 'ok-2'), audit),
+        ]);
+        expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+        expect((await store.listMessages(caseId, 'joint', { afterSeq: 0, limit: 10 })).map((m) => m.clientId)).toEqual([
+          'ok-1',
+          'bad',
+          'ok-2',
+        ]);
+        expect(await verifyAuditChain(await store.listAudit(caseId, { limit: 10 }), sha256Hex)).toMatchObject({
+          ok: true,
+        });
+        expect(await auditLocks(admin, caseId)).toBe(0);
+        // The one connection of the pool came back clean: the next batch locks and stores as usual.
+        await store.appendMessage(message(caseId, userId, 'ok-3'), audit);
+        expect(await store.headSeq(caseId, 'joint')).toBe(4);
+      } finally {
+        await admin.end();
+        await store.close();
+      }
+    });
+
+    it("two nodes' batches interleaving on one case: gap-free seqs, one valid chain, no batch failing", async () => {
+      const schema = `accord_t_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      const a = await PostgresStore.open({ connectionString: url, schema, max: 4 });
+      const b = await PostgresStore.open({ connectionString: url, schema, max: 4 });
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const userId = await createGuest(a);
+        const { id: caseId } = await newCase(a);
+        const audit = chained(userId);
+        const node = async (store: PostgresStore, name: string) => {
+          for (let round = 0; round < 30; round++) {
+            await Promise.all(
+              [0, 1, 2, 3].map((k) => store.appendMessage(message(caseId, userId, `${name}-${round}-${k}`), audit)),
+            );
+          }
+        };
+        const { statements } = await statementsOf(() => Promise.all([node(a, 'a'), node(b, 'b')]));
+        // Every batch went through the two calls: none failed as a whole and fell back to BEGIN/COMMIT.
+        expect(statements.filter((s) => s === 'BEGIN')).toEqual([]);
+        const stored = await a.listMessages(caseId, 'joint', { afterSeq: 0, limit: 1000 });
+        expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 240 }, (_, i) => i + 1));
+        expect(new Set(stored.map((m) => m.clientId)).size).toBe(240);
+        const log = await a.listAudit(caseId, { limit: 1000 });
+        expect(await verifyAuditChain(log, sha256Hex)).toMatchObject({ ok: true });
+        expect(log.map((e) => e.data.seq)).toEqual(stored.map((m) => m.seq));
+        expect(await auditLocks(admin, caseId)).toBe(0);
+      } finally {
+        await admin.end();
+        await a.close();
+        await b.close();
+      }
+    }, 60_000);
+  });
 });

@@ -1,18 +1,15 @@
-import type pg from 'pg';
 import type { ChatMessage } from '@accord/shared';
 import { GroupCommit, type Outcome } from '../group-commit';
-import {
-  citesColumn,
-  clientIdReused,
-  num,
-  sameMessage,
-  storedMessage,
-  str,
-  toAudit,
-  toMessage,
-  type Row,
-} from '../rows';
-import type { AppendResult, AuditRecord, ChatStore, MessageAudit, NewMessage, PendingMessage } from '../types';
+import { citesColumn, clientIdReused, num, sameMessage, storedMessage, str, toMessage, type Row } from '../rows';
+import type {
+  AppendResult,
+  AuditHead,
+  AuditRecord,
+  ChatStore,
+  MessageAudit,
+  NewMessage,
+  PendingMessage,
+} from '../types';
 import { insertAudit } from './audit';
 import { all, isUniqueViolation, lock, one, type Db, type PgDb } from './db';
 
@@ -26,14 +23,13 @@ const reused = (m: NewMessage): Outcome<AppendResult> => ({
 });
 
 /**
- * Which of a batch's messages are new (a clientId twice in one batch is stored once), which reuse a
- * clientId for other text (refused), and how many new ones each channel gets.
+ * Which of a batch's messages are new (a clientId twice in one batch is stored once) and which reuse
+ * a clientId for other text (refused).
  */
 function classify(batch: readonly PendingMessage[], existing: Map<string, Row>) {
   const outcomes: (Outcome<AppendResult> | null)[] = [];
   const fresh: { i: number; m: NewMessage }[] = [];
   const firstOf = new Map<string, number>();
-  const perChannel = new Map<string, number>();
   batch.forEach(({ m }, i) => {
     const k = keyOf(m.caseId, m.senderId, m.clientId);
     const row = existing.get(k);
@@ -45,141 +41,130 @@ function classify(batch: readonly PendingMessage[], existing: Map<string, Row>) 
     }
     firstOf.set(k, i);
     fresh.push({ i, m });
-    const ch = `${m.caseId}\u0000${m.channel}`;
-    perChannel.set(ch, (perChannel.get(ch) ?? 0) + 1);
     outcomes.push(null);
   });
-  return { outcomes, fresh, firstOf, perChannel };
+  return { outcomes, fresh, firstOf };
 }
 
-/** Each channel's head moves by its count; returns each channel's head before the batch. */
-async function moveHeads(c: pg.PoolClient, perChannel: Map<string, number>): Promise<Map<string, number>> {
-  const channels = [...perChannel.keys()].sort();
-  const heads = new Map<string, number>();
-  if (channels.length === 0) return heads;
-  for (const r of await all(
-    c,
-    `INSERT INTO room_heads (case_id, channel, seq)
-     SELECT case_id, channel, seq FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS t(case_id, channel, seq, i) ORDER BY i
-     ON CONFLICT (case_id, channel) DO UPDATE SET seq = room_heads.seq + excluded.seq
-     RETURNING case_id, channel, seq`,
-    [
-      channels.map((ch) => ch.split('\u0000')[0]),
-      channels.map((ch) => ch.split('\u0000')[1]),
-      channels.map((ch) => perChannel.get(ch)),
-    ],
-  )) {
-    const ch = `${str(r.case_id)}\u0000${str(r.channel)}`;
-    heads.set(ch, num(r.seq) - (perChannel.get(ch) ?? 0));
-  }
-  return heads;
+/** What accord_chat_begin returns: read under the batch's audit locks. */
+interface BatchState {
+  audit: { case_id: string; seq: number; hash: string }[];
+  heads: { case_id: string; channel: string; seq: number }[];
+  existing: Row[];
 }
 
-async function insertMessages(c: pg.PoolClient, rows: ChatMessage[]): Promise<void> {
-  if (rows.length === 0) return;
-  await c.query(
-    `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at,
-       cites)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::text[], $10::text[], $11::text[])`,
-    [
-      rows.map((r) => r.caseId),
-      rows.map((r) => r.channel),
-      rows.map((r) => r.seq),
-      rows.map((r) => r.id),
-      rows.map((r) => r.clientId),
-      rows.map((r) => r.senderId),
-      rows.map((r) => r.senderName),
-      rows.map((r) => r.senderRole),
-      rows.map((r) => r.text),
-      rows.map((r) => r.createdAt),
-      rows.map((r) => citesColumn(r.cites)),
-    ],
-  );
+/** The columns of a batch's rows, one array per column (the functions' parameters). */
+function messageColumns(rows: readonly ChatMessage[]): unknown[] {
+  return [
+    rows.map((r) => r.caseId),
+    rows.map((r) => r.channel),
+    rows.map((r) => r.seq),
+    rows.map((r) => r.id),
+    rows.map((r) => r.clientId),
+    rows.map((r) => r.senderId),
+    rows.map((r) => r.senderName),
+    rows.map((r) => r.senderRole),
+    rows.map((r) => r.text),
+    rows.map((r) => r.createdAt),
+    rows.map((r) => citesColumn(r.cites)),
+  ];
 }
 
-/** Audit entries chained per case in batch order, after the last entry each case already has. */
-async function insertAuditEntries(
-  c: pg.PoolClient,
-  audited: { m: NewMessage; stored: ChatMessage; build: MessageAudit }[],
-): Promise<void> {
-  if (audited.length === 0) return;
-  const last = new Map<string, AuditRecord>();
-  for (const r of await all(
-    c,
-    'SELECT DISTINCT ON (case_id) * FROM audit_log WHERE case_id = ANY($1::text[]) ORDER BY case_id, seq DESC',
-    [[...new Set(audited.map(({ m }) => m.caseId))]],
-  )) {
-    last.set(str(r.case_id), toAudit(r));
-  }
-  const entries = audited.map(({ m, stored, build }) => {
-    const entry = build(stored, last.get(m.caseId) ?? null);
-    last.set(m.caseId, entry);
-    return entry;
-  });
-  await c.query(
-    `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-    [
-      entries.map((e) => e.caseId),
-      entries.map((e) => e.seq),
-      entries.map((e) => e.at),
-      entries.map((e) => e.actorId),
-      entries.map((e) => e.kind),
-      entries.map((e) => JSON.stringify(e.data)),
-      entries.map((e) => e.prevHash),
-      entries.map((e) => e.hash),
-    ],
-  );
+function auditColumns(entries: readonly AuditRecord[]): unknown[] {
+  return [
+    entries.map((e) => e.caseId),
+    entries.map((e) => e.seq),
+    entries.map((e) => e.at),
+    entries.map((e) => e.actorId),
+    entries.map((e) => e.kind),
+    entries.map((e) => JSON.stringify(e.data)),
+    entries.map((e) => e.prevHash),
+    entries.map((e) => e.hash),
+  ];
 }
 
-/** Inside a transaction: stores a batch of messages and their audit entries, in batch order. */
-async function appendBatch(c: pg.PoolClient, batch: readonly PendingMessage[]): Promise<Outcome<AppendResult>[]> {
-  // The audit chains of the batch's cases, locked in one order on every node (no deadlock).
-  const cases = [...new Set(batch.map((p) => p.m.caseId))].sort();
-  await c.query(
-    'SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i',
-    [cases.map((id) => `audit:${id}`)],
-  );
-  const existing = new Map<string, Row>();
-  for (const r of await all(
-    c,
-    `SELECT m.* FROM messages m
-     JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(case_id, sender_id, client_id)
-     USING (case_id, sender_id, client_id)`,
-    [batch.map((p) => p.m.caseId), batch.map((p) => p.m.senderId), batch.map((p) => p.m.clientId)],
-  )) {
-    existing.set(keyOf(str(r.case_id), str(r.sender_id), str(r.client_id)), r);
-  }
-  const { outcomes, fresh, firstOf, perChannel } = classify(batch, existing);
-  // The batch's messages take the numbers below each channel's new head, in order.
-  const heads = await moveHeads(c, perChannel);
-  const stored = new Map<number, ChatMessage>();
-  for (const { i, m } of fresh) {
-    const ch = `${m.caseId}\u0000${m.channel}`;
-    const seq = (heads.get(ch) ?? 0) + 1;
-    heads.set(ch, seq);
-    stored.set(i, storedMessage(m, seq));
-  }
-  await insertMessages(c, [...stored.values()]);
-  await insertAuditEntries(
-    c,
-    fresh.flatMap(({ i, m }) => {
+/**
+ * Stores a batch of messages and their audit entries, in batch order, in two round trips and no
+ * BEGIN/COMMIT of their own (migration 13): accord_chat_begin locks the cases' audit chains (session
+ * locks, until the second call) and returns the chains' heads, the channels' heads and the rows the
+ * batch's clientIds already have; the entries are hashed here; accord_chat_store stores everything in
+ * its statement's transaction, committed before the call returns (so before anyone is acknowledged).
+ */
+async function appendBatch(db: PgDb, batch: readonly PendingMessage[]): Promise<Outcome<AppendResult>[]> {
+  const cases = [...new Set(batch.map((p) => p.m.caseId))];
+  const channels = [...new Set(batch.map((p) => `${p.m.caseId}\u0000${p.m.channel}`))];
+  const c = await db.pool.connect();
+  let broken: Error | undefined;
+  try {
+    const state = (
+      await one(c, 'SELECT accord_chat_begin($1, $2, $3, $4, $5, $6) AS s', [
+        cases,
+        batch.map((p) => p.m.caseId),
+        batch.map((p) => p.m.senderId),
+        batch.map((p) => p.m.clientId),
+        channels.map((ch) => ch.split('\u0000')[0]),
+        channels.map((ch) => ch.split('\u0000')[1]),
+      ])
+    )?.s as BatchState;
+    const existing = new Map<string, Row>();
+    for (const r of state.existing) existing.set(keyOf(str(r.case_id), str(r.sender_id), str(r.client_id)), r);
+    const { outcomes, fresh, firstOf } = classify(batch, existing);
+    // The batch's messages take the numbers after each channel's head, in order.
+    const before = new Map<string, number>(channels.map((ch) => [ch, 0]));
+    for (const r of state.heads) before.set(`${r.case_id}\u0000${r.channel}`, num(r.seq));
+    const heads = new Map(before);
+    const stored = new Map<number, ChatMessage>();
+    for (const { i, m } of fresh) {
+      const ch = `${m.caseId}\u0000${m.channel}`;
+      const seq = (heads.get(ch) ?? 0) + 1;
+      heads.set(ch, seq);
+      stored.set(i, storedMessage(m, seq));
+    }
+    // Audit entries chained per case in batch order, after the last entry each case already has.
+    const last = new Map<string, AuditHead>(state.audit.map((a) => [a.case_id, { seq: num(a.seq), hash: a.hash }]));
+    const entries: AuditRecord[] = [];
+    for (const { i, m } of fresh) {
       const build = batch[i]!.audit;
-      return build ? [{ m, stored: stored.get(i)!, build }] : [];
-    }),
-  );
-  return batch.map(({ m }, i): Outcome<AppendResult> => {
-    const o = outcomes[i];
-    if (o) return o;
-    const mine = stored.get(i);
-    if (mine) return { ok: true, value: { message: mine, duplicate: false } };
-    // A duplicate: of a stored row, or of a message earlier in this batch.
-    const k = keyOf(m.caseId, m.senderId, m.clientId);
-    const row = existing.get(k);
-    const first = stored.get(firstOf.get(k) ?? -1);
-    return { ok: true, value: { message: row ? toMessage(row) : first!, duplicate: true } };
-  });
+      if (!build) continue;
+      const entry = build(stored.get(i)!, last.get(m.caseId) ?? null);
+      last.set(m.caseId, entry);
+      entries.push(entry);
+    }
+    const moved = channels.filter((ch) => heads.get(ch) !== before.get(ch));
+    await c.query(
+      `SELECT accord_chat_store($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+         $20, $21, $22, $23, $24)`,
+      [
+        cases,
+        moved.map((ch) => ch.split('\u0000')[0]),
+        moved.map((ch) => ch.split('\u0000')[1]),
+        moved.map((ch) => before.get(ch)),
+        moved.map((ch) => heads.get(ch)),
+        ...messageColumns([...stored.values()]),
+        ...auditColumns(entries),
+      ],
+    );
+    return batch.map(({ m }, i): Outcome<AppendResult> => {
+      const o = outcomes[i];
+      if (o) return o;
+      const mine = stored.get(i);
+      if (mine) return { ok: true, value: { message: mine, duplicate: false } };
+      // A duplicate: of a stored row, or of a message earlier in this batch.
+      const k = keyOf(m.caseId, m.senderId, m.clientId);
+      const row = existing.get(k);
+      const first = stored.get(firstOf.get(k) ?? -1);
+      return { ok: true, value: { message: row ? toMessage(row) : first!, duplicate: true } };
+    });
+  } catch (err) {
+    // Session locks outlive a failed statement: let go of any this batch holds before the connection
+    // goes back to the pool, or close it (PostgreSQL then releases them).
+    await c.query('SELECT pg_advisory_unlock_all()').catch((e: unknown) => {
+      broken = e instanceof Error ? e : new Error(String(e));
+    });
+    throw err;
+  } finally {
+    c.release(broken);
+  }
 }
 
 /** One message in a transaction of its own: the path a batch falls back to when it fails as a whole. */
@@ -198,8 +183,9 @@ async function appendOne(db: PgDb, m: NewMessage, audit?: MessageAudit): Promise
   try {
     return await db.tx(async (c) => {
       // The case's audit lock before the channel head, in the order of a batch (appendBatch) on
-      // another node: the other way round, each would hold what the other waits for.
-      if (audit) await lock(c, `audit:${m.caseId}`);
+      // another node: the other way round, each would hold what the other waits for. Taken without an
+      // audit entry too: a batch reads the channel's head under it and sets it in its second call.
+      await lock(c, `audit:${m.caseId}`);
       const dup = await existingOf(c);
       if (dup) return dup;
       const { seq } = (await one(
@@ -242,10 +228,10 @@ async function appendOne(db: PgDb, m: NewMessage, audit?: MessageAudit): Promise
 
 /**
  * Group commit: the chat messages that arrive while the previous batch is being stored go
- * together in one transaction with a fixed number of round trips (locks, duplicate check, heads,
- * messages, audit entries), however many there are; each is acknowledged only after the commit.
- * A batch that fails as a whole (a retry racing on another node, a deadlock) is stored again one
- * message per transaction, so one bad message cannot take the others down with it.
+ * together in one transaction of two round trips (appendBatch), however many there are; each is
+ * acknowledged only after the commit. A batch that fails as a whole (an audit entry that cannot be
+ * built, a lost connection, a deadlock with a node of an older version) is stored again one message
+ * per transaction, so one bad message cannot take the others down with it.
  */
 function chatCommit(db: PgDb): GroupCommit<PendingMessage, AppendResult> {
   return new GroupCommit<PendingMessage, AppendResult>({
@@ -254,7 +240,7 @@ function chatCommit(db: PgDb): GroupCommit<PendingMessage, AppendResult> {
       const items = batch.map((p) => p.item);
       let outcomes: Outcome<AppendResult>[];
       try {
-        outcomes = await db.tx((c) => appendBatch(c, items));
+        outcomes = await appendBatch(db, items);
       } catch {
         outcomes = [];
         for (const { m, audit } of items) {

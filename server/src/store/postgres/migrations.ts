@@ -381,4 +381,66 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (case_id, user_id)
   );
 `,
+  // The chat batch in two round trips (issue 22), no BEGIN or COMMIT of its own: accord_chat_begin takes the
+  // audit locks of the batch's cases as session locks (held between the two calls) and returns what the batch
+  // needs to know; the server classifies the messages and hashes their audit entries; accord_chat_store
+  // turns the locks into transaction locks and stores everything in its one statement's transaction.
+  // Locks are taken in the order of their keys (hashtext), the same on every node, so two nodes never
+  // deadlock; a lone message (one per transaction) takes one of them only.
+  `
+  CREATE FUNCTION accord_chat_begin(p_cases TEXT[], k_case TEXT[], k_sender TEXT[], k_client TEXT[],
+    h_case TEXT[], h_channel TEXT[]) RETURNS JSONB LANGUAGE plpgsql AS $$
+  DECLARE
+    h INTEGER;
+  BEGIN
+    FOR h IN SELECT DISTINCT hashtext('audit:' || c) FROM unnest(p_cases) AS c ORDER BY 1 LOOP
+      PERFORM pg_advisory_lock(h);
+    END LOOP;
+    -- Each query below takes its snapshot after the locks: it sees what the previous holder committed.
+    RETURN jsonb_build_object(
+      'audit', (SELECT coalesce(jsonb_agg(jsonb_build_object('case_id', c, 'seq', a.seq, 'hash', a.hash)), '[]')
+        FROM unnest(p_cases) AS c
+        CROSS JOIN LATERAL (SELECT seq, hash FROM audit_log WHERE case_id = c ORDER BY seq DESC LIMIT 1) AS a),
+      'heads', (SELECT coalesce(jsonb_agg(jsonb_build_object('case_id', r.case_id, 'channel', r.channel, 'seq', r.seq)), '[]')
+        FROM room_heads AS r JOIN unnest(h_case, h_channel) AS k(case_id, channel) USING (case_id, channel)),
+      'existing', (SELECT coalesce(jsonb_agg(to_jsonb(m)), '[]')
+        FROM messages AS m JOIN unnest(k_case, k_sender, k_client) AS k(case_id, sender_id, client_id)
+        USING (case_id, sender_id, client_id)));
+  END $$;
+
+  CREATE FUNCTION accord_chat_store(p_cases TEXT[], h_case TEXT[], h_channel TEXT[], h_from INTEGER[], h_to INTEGER[],
+    m_case TEXT[], m_channel TEXT[], m_seq INTEGER[], m_id TEXT[], m_client TEXT[], m_sender TEXT[], m_name TEXT[],
+    m_role TEXT[], m_text TEXT[], m_at TEXT[], m_cites TEXT[],
+    a_case TEXT[], a_seq INTEGER[], a_at TEXT[], a_actor TEXT[], a_kind TEXT[], a_data TEXT[], a_prev TEXT[],
+    a_hash TEXT[]) RETURNS VOID LANGUAGE plpgsql AS $$
+  DECLARE
+    h INTEGER;
+    i INTEGER;
+  BEGIN
+    -- The chains stay locked until this statement's transaction commits.
+    FOR h IN SELECT DISTINCT hashtext('audit:' || c) FROM unnest(p_cases) AS c ORDER BY 1 LOOP
+      PERFORM pg_advisory_xact_lock(h);
+      IF NOT pg_advisory_unlock(h) THEN
+        RAISE EXCEPTION 'accord_chat_store: the audit lock of the batch was not held';
+      END IF;
+    END LOOP;
+    -- Each channel's head moves from what accord_chat_begin read (a lone message takes the same lock
+    -- first, so it cannot have moved; checked all the same, a gap or a reused seq is never stored).
+    FOR i IN 1 .. coalesce(array_length(h_case, 1), 0) LOOP
+      IF h_from[i] = 0 THEN
+        INSERT INTO room_heads (case_id, channel, seq) VALUES (h_case[i], h_channel[i], h_to[i]);
+      ELSE
+        UPDATE room_heads SET seq = h_to[i] WHERE case_id = h_case[i] AND channel = h_channel[i] AND seq = h_from[i];
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'accord_chat_store: the head of a channel moved' USING ERRCODE = 'serialization_failure';
+        END IF;
+      END IF;
+    END LOOP;
+    INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at,
+      cites)
+    SELECT * FROM unnest(m_case, m_channel, m_seq, m_id, m_client, m_sender, m_name, m_role, m_text, m_at, m_cites);
+    INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash)
+    SELECT * FROM unnest(a_case, a_seq, a_at, a_actor, a_kind, a_data, a_prev, a_hash);
+  END $$;
+`,
 ];
