@@ -13,9 +13,26 @@ describe('canonical JSON is RFC 8785 whichever way it is made', () => {
   const text = fc.oneof(
     fc.string({ unit: 'grapheme' }),
     fc.string({ unit: 'binary' }),
-    fc.constantFrom('', '"', '\\', '\u0000\u001f\u007f', '\ud800', '\udfff\ud800', '😀 还款', '\u2028\u2029', '10', '9'),
+    fc.constantFrom(
+      '',
+      '"',
+      '\\',
+      '\u0000\u001f\u007f',
+      '\ud800',
+      '\udfff\ud800',
+      '😀 还款',
+      '\u2028\u2029',
+      '10',
+      '9',
+    ),
   );
-  const scalar = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+  const scalar = fc.oneof(
+    text,
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+  );
   const json = fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small' }, scalar, tie('array'), tie('object')),
     array: fc.array(tie('value'), { maxLength: 5 }),
@@ -74,7 +91,9 @@ describe('canonical JSON is RFC 8785 whichever way it is made', () => {
 
   it('keys that look like numbers (enumerated first) and values JSON cannot hold take the full path', () => {
     expect(canonicalJson({ '9': 1, '10': 2, a: 3 })).toBe('{"10":2,"9":1,"a":3}');
-    expect(canonicalJson({ b: 1, a: [1, , 3] })).toBe(canonicalize({ b: 1, a: [1, , 3] }));
+    const holey: unknown[] = [1];
+    holey[2] = 3;
+    expect(canonicalJson({ b: 1, a: holey })).toBe(canonicalize({ b: 1, a: holey }));
     expect(canonicalJson({ a: new Date(0) })).toBe(canonicalize({ a: new Date(0) }));
     expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
   });

@@ -16,8 +16,7 @@ export function insertAudit(
     caseId,
     () =>
       (c.stmt('SELECT seq, hash FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
-        | AuditHead
-        | undefined) ?? null,
+        AuditHead | undefined) ?? null,
   );
   const entry = build(last);
   c.stmt(

@@ -23,8 +23,7 @@ export function storedChatHead(c: SqliteDb, caseId: string, channel: string): nu
     .stmt('SELECT seq FROM messages WHERE case_id = ? AND channel = ? ORDER BY seq DESC LIMIT 1')
     .get(caseId, channel) as { seq: number } | undefined;
   const floor = c.stmt('SELECT seq FROM room_heads WHERE case_id = ? AND channel = ?').get(caseId, channel) as
-    | { seq: number }
-    | undefined;
+    { seq: number } | undefined;
   return Math.max(newest?.seq ?? 0, floor?.seq ?? 0);
 }
 

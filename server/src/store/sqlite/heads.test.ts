@@ -52,7 +52,13 @@ describe('the SQLite store keeps chain heads between transactions, and another w
     const chain = await new AuditLog(server).verify(caseId);
     expect(chain).toMatchObject({ ok: true, problems: [] });
     const entries = await new AuditLog(other).all(caseId);
-    expect(entries.map((e) => e.kind)).toEqual(['chat.message', 'case.note', 'chat.message', 'chat.message', 'case.note']);
+    expect(entries.map((e) => e.kind)).toEqual([
+      'chat.message',
+      'case.note',
+      'chat.message',
+      'chat.message',
+      'case.note',
+    ]);
     const messages = await server.listMessages(caseId, 'joint', { afterSeq: 0, limit: 10 });
     expect(messages.map((m) => [m.clientId, m.seq])).toEqual([
       ['c1', 1],
