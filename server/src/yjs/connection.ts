@@ -9,8 +9,14 @@ import { bindAwareness } from '../agreement/awareness-binding';
 import type { Logger } from '../log';
 import type { TokenBucket } from '../lib/token-bucket';
 import { SerialQueue } from '../lib/serial-queue';
-import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from '../agreement/live-doc';
-import { termsProblem } from '../agreement/terms-guard';
+import {
+  DocStoreError,
+  LiveDoc,
+  MalformedUpdateError,
+  type DecodedUpdate,
+  type DocConnection,
+} from '../agreement/live-doc';
+import { termsProblemOf } from '../agreement/terms-guard';
 import { MessageType, awarenessMessage, permissionDeniedMessage } from '../agreement/messages';
 import type { DocRegistry } from '../agreement/registry';
 
@@ -235,12 +241,19 @@ export class YjsConnection implements DocConnection {
       this.send(permissionDeniedMessage(refused));
       return;
     }
-    const badTerm = termsProblem(doc.ydoc, payload);
+    // Decoded once, here, for the terms check and for the document's own checks (LiveDoc.applyUpdate).
+    let decoded: DecodedUpdate;
+    try {
+      decoded = Y.decodeUpdate(payload);
+    } catch (err) {
+      throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
+    }
+    const badTerm = termsProblemOf(doc.ydoc, decoded.structs);
     if (badTerm) {
       this.send(permissionDeniedMessage(badTerm));
       return;
     }
-    await doc.applyUpdate(payload, this);
+    await doc.applyUpdate(payload, this, decoded);
   }
 
   private onError(err: unknown): void {
