@@ -9,7 +9,7 @@ import { clockProblem } from './clock-guard';
 import { rootsOf } from './schema-guard';
 import { citationsToCheck, type CitedEvidence } from './citation-guard';
 import { currentTermItems, type TermChange } from './term-changes';
-import { awarenessMessage, syncMessage, updateMessage } from './messages';
+import { awarenessMessage, frameOf, syncMessage, updateMessage } from './messages';
 import { awarenessCarrier, buildYDoc, isEmptyUpdate, judgeLanded, newContentClients } from './doc-updates';
 import type { Applying, DecodedUpdate } from './doc-updates';
 
@@ -538,7 +538,8 @@ export class LiveDoc {
   }
 
   broadcast(message: Uint8Array, except: DocConnection | null): void {
-    for (const conn of this.connections.keys()) if (conn !== except) conn.send(message);
+    const frame = frameOf(message);
+    for (const conn of this.connections.keys()) if (conn !== except) conn.send(frame);
   }
 
   /** Reports whether an update would change anything (used to refuse read-only writes quietly). */
