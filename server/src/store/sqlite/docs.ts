@@ -74,23 +74,34 @@ export function sqliteDocs(c: SqliteDb, commits: GroupCommit<PendingDocUpdate, n
       commits.flush();
       if (coveredIds.length === 0) return;
       const throughId = Math.max(...coveredIds);
-      c.db.transaction(() => {
-        // Only forward: a compaction with an older view must not replace a newer snapshot.
-        const replaced = c
-          .stmt(
-            `INSERT INTO doc_snapshots (doc_name, data, through_id) VALUES (?, ?, ?)
-               ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id
-               WHERE doc_snapshots.through_id < excluded.through_id`,
-          )
-          .run(docName, snapshot, throughId);
-        if (replaced.changes === 0) return;
-        // One statement for all of them (a compaction covers up to ACCORD_DOC_COMPACT_EVERY ids: one
-        // statement each cost more than the snapshot's write).
-        c.stmt('DELETE FROM doc_updates WHERE doc_name = ? AND id IN (SELECT value FROM json_each(?))').run(
-          docName,
-          JSON.stringify(coveredIds),
-        );
-      })();
+      // Committed like the updates (SqliteDb.commitThenSync): resolved after an fdatasync run off the
+      // event loop, not one inside the commit, on it (most of a compaction's cost). A crash before that
+      // sync loses the whole compaction (the snapshot and the deletions are one transaction), never
+      // an update.
+      await new Promise<void>((resolve, reject) =>
+        c.commitThenSync(
+          () =>
+            c.db.transaction(() => {
+              // Only forward: a compaction with an older view must not replace a newer snapshot.
+              const replaced = c
+                .stmt(
+                  `INSERT INTO doc_snapshots (doc_name, data, through_id) VALUES (?, ?, ?)
+                     ON CONFLICT (doc_name) DO UPDATE SET data = excluded.data, through_id = excluded.through_id
+                     WHERE doc_snapshots.through_id < excluded.through_id`,
+                )
+                .run(docName, snapshot, throughId);
+              if (replaced.changes === 0) return;
+              // One statement for all of them (a compaction covers up to ACCORD_DOC_COMPACT_EVERY ids: one
+              // statement each cost more than the snapshot's write).
+              c.stmt('DELETE FROM doc_updates WHERE doc_name = ? AND id IN (SELECT value FROM json_each(?))').run(
+                docName,
+                JSON.stringify(coveredIds),
+              );
+            })(),
+          resolve,
+          reject,
+        ),
+      );
     },
   };
 }
