@@ -9,10 +9,7 @@ commit=${1:?usage: export-commit.sh <commit> <dir>}
 dir=${2:?usage: export-commit.sh <commit> <dir>}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$dir" && mkdir -p "$dir"
-# content/: texts the server reads at start (the rights and duties), where the commit has them.
-paths=(server shared package.json tsconfig.json)
-git -C "$root" cat-file -e "$commit:content" 2>/dev/null && paths+=(content)
-git -C "$root" archive "$commit" "${paths[@]}" | tar -x -C "$dir"
+git -C "$root" archive "$commit" server shared package.json tsconfig.json | tar -x -C "$dir"
 ln -s "$root/node_modules" "$dir/node_modules"
 ln -s "$root/shared/node_modules" "$dir/shared/node_modules"
 # The server's dependencies as resolved here, except @accord/shared, which must be the exported one.
