@@ -28,6 +28,11 @@ export class RoomStates {
     return this.cache.get(caseId) ?? state;
   }
 
+  /** The cached state, if this node holds it (as `get` would answer without a read); else undefined. */
+  cached(caseId: string): RoomStateRecord | undefined {
+    return this.cache.get(caseId);
+  }
+
   /** Reads the state from the store (not the cache) for a read-modify-write. */
   fresh(caseId: string): Promise<RoomStateRecord> {
     return this.store.getRoomState(caseId);

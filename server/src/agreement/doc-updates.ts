@@ -2,6 +2,13 @@ import * as decoding from 'lib0/decoding';
 import * as random from 'lib0/random';
 import * as Y from 'yjs';
 import type { StoredDoc } from '../store/types';
+import type { DocConnection } from './live-doc';
+import type { CitedEvidence } from './citation-guard';
+import { landedCitationProblem } from './citation-guard';
+import type { rootsOf } from './schema-guard';
+import { landedSchemaProblem } from './schema-guard';
+import { landedTermsProblem } from './terms-guard';
+import { landedTermChanges, type currentTermItems, type TermChange } from './term-changes';
 
 /** Small readings and builders of Yjs updates and documents that a live document needs (live-doc.ts). */
 
@@ -48,4 +55,43 @@ export function buildYDoc(stored: StoredDoc): Y.Doc {
     for (const u of stored.updates) Y.applyUpdate(doc, u.data);
   });
   return doc;
+}
+
+/** An update as Y.decodeUpdate reads it (structs and delete set), before it is applied. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+/**
+ * A member's update being applied (LiveDoc.applyUpdate): what the document's listeners, registered
+ * once per Y.Doc (LiveDoc.adopt), collect about the transaction it makes. One object per update instead
+ * of two listener closures added and removed for each.
+ */
+export interface Applying {
+  from: DocConnection;
+  /** The update as Yjs encodes what it changed (null: it changed nothing). */
+  effective: Uint8Array | null;
+  badTerm: string | null;
+  outsideSchema: string | null;
+  badCitation: string | null;
+  /** Citations to judge (citation-guard.ts) and the evidence looked up for them. */
+  toCheck: string[] | null;
+  cited: CitedEvidence | null;
+  /** The terms before it, to say what it changed (documents that hold terms, with a listener). */
+  termsBefore: ReturnType<typeof currentTermItems> | null;
+  termChanges: TermChange[];
+}
+
+/** Judges where a member's update landed (schema, terms, citations) and notes what terms it changed. */
+export function judgeLanded(
+  doc: Y.Doc,
+  tr: Y.Transaction,
+  a: Applying,
+  roots: ReturnType<typeof rootsOf>,
+  docName: string,
+): void {
+  a.badTerm ??= landedTermsProblem(doc, tr);
+  a.outsideSchema ??= landedSchemaProblem(doc, tr, roots);
+  if (a.toCheck) a.badCitation ??= landedCitationProblem(doc, tr, docName, a.cited);
+  if (a.termsBefore && a.badTerm === null && a.outsideSchema === null) {
+    a.termChanges.push(...landedTermChanges(doc, tr, a.termsBefore));
+  }
 }

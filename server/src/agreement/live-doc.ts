@@ -6,12 +6,14 @@ import type { Logger } from '../log';
 import { SerialQueue } from '../lib/serial-queue';
 import type { DocStore } from '../store/types';
 import { clockProblem } from './clock-guard';
-import { landedSchemaProblem, rootsOf } from './schema-guard';
-import { citationsToCheck, landedCitationProblem, type CitedEvidence } from './citation-guard';
-import { landedTermsProblem } from './terms-guard';
-import { currentTermItems, landedTermChanges, type TermChange } from './term-changes';
-import { awarenessMessage, syncMessage, updateMessage } from './messages';
-import { awarenessCarrier, buildYDoc, isEmptyUpdate, newContentClients } from './doc-updates';
+import { rootsOf } from './schema-guard';
+import { citationsToCheck, type CitedEvidence } from './citation-guard';
+import { currentTermItems, type TermChange } from './term-changes';
+import { awarenessMessage, frameOf, syncMessage, updateMessage } from './messages';
+import { awarenessCarrier, buildYDoc, isEmptyUpdate, judgeLanded, newContentClients } from './doc-updates';
+import type { Applying, DecodedUpdate } from './doc-updates';
+
+export type { DecodedUpdate } from './doc-updates';
 
 /** One party's connection to a document, as the document sees it (transport-free). */
 export interface DocConnection {
@@ -125,6 +127,10 @@ export class LiveDoc {
   private hint: SnapshotHint | null = null;
   /** The Yjs client ids whose authors were already reported (see LiveDocOptions.bindAuthors). */
   private readonly authorsBound = new Set<number>();
+  /** The member's update being applied now, if any (see Applying). */
+  private applying: Applying | null = null;
+  /** Whether this document's roots include the terms map (see rootsOf). */
+  private readonly holdsTerms: boolean;
 
   private constructor(
     readonly name: string,
@@ -142,6 +148,7 @@ export class LiveDoc {
     this.updatesSinceCompaction = pendingIds.length;
     this.uncompacted = pendingIds;
     this.roots = rootsOf(name);
+    this.holdsTerms = Object.values(this.roots).includes('terms');
     this.compactAt = Math.max(1, Math.ceil(options.compactEvery * (0.5 + Math.random() / 2)));
     // Not the content doc: that one is replaced (rebuild), or not built yet, while this lives on.
     this.awareness = new awarenessProtocol.Awareness(awarenessCarrier());
@@ -212,10 +219,17 @@ export class LiveDoc {
     this.snapshot = null;
     this.wholeStateMessage = null;
     this.stateVector = null;
-    doc.on('update', () => {
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (this.built !== doc) return;
       this.wholeStateMessage = null;
       this.stateVector = null;
+      const applying = this.applying;
+      if (applying !== null && origin === applying.from) applying.effective = update;
+    });
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      const applying = this.applying;
+      if (applying !== null && tr.origin === applying.from && this.built === doc)
+        judgeLanded(doc, tr, applying, this.roots, this.name);
     });
   }
 
@@ -296,15 +310,15 @@ export class LiveDoc {
    * once it is stored (or was already known); rejects with MalformedUpdateError
    * for input Yjs cannot read, or DocStoreError when the store failed.
    */
-  applyUpdate(update: Uint8Array, from: DocConnection): Promise<void> {
+  applyUpdate(update: Uint8Array, from: DocConnection, decodedAlready?: DecodedUpdate): Promise<void> {
     return this.queue
       .run(async () => {
         if (this.broken) throw new DocStoreError('document is being reloaded');
-        let decoded: ReturnType<typeof Y.decodeUpdate>;
+        let decoded: DecodedUpdate;
         try {
           // Decoding parses the whole update without touching the document, so a
           // truncated or garbled one is refused before anything is applied.
-          decoded = Y.decodeUpdate(update);
+          decoded = decodedAlready ?? Y.decodeUpdate(update);
         } catch (err) {
           throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
         }
@@ -316,37 +330,28 @@ export class LiveDoc {
         const cited = toCheck && this.options.citedEvidence ? await this.options.citedEvidence(toCheck) : null;
         const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
         const writtenBy = this.options.bindAuthors && from.principal ? newContentClients(decoded, doc) : [];
-        let effective: Uint8Array | null = null;
-        const capture = (u: Uint8Array, origin: unknown) => {
-          if (origin === from) effective = u;
+        // The listeners of adopt() fill this in while Yjs applies the update.
+        const applying: Applying = {
+          from,
+          effective: null,
+          badTerm: null,
+          outsideSchema: null,
+          badCitation: null,
+          toCheck,
+          cited,
+          termsBefore: this.options.onTermsChanged && this.holdsTerms ? currentTermItems(doc) : null,
+          termChanges: [],
         };
-        let badTerm = null as string | null;
-        let outsideSchema = null as string | null;
-        let badCitation = null as string | null;
-        // The terms as they stood, to say what the update changed (only documents that hold terms).
-        const termsBefore =
-          this.options.onTermsChanged && Object.values(this.roots).includes('terms') ? currentTermItems(doc) : null;
-        const termChanges: TermChange[] = [];
-        const judge = (tr: Y.Transaction) => {
-          if (tr.origin !== from) return;
-          badTerm ??= landedTermsProblem(doc, tr);
-          outsideSchema ??= landedSchemaProblem(doc, tr, this.roots);
-          if (toCheck) badCitation ??= landedCitationProblem(doc, tr, this.name, cited);
-          if (termsBefore && badTerm === null && outsideSchema === null) {
-            termChanges.push(...landedTermChanges(doc, tr, termsBefore));
-          }
-        };
-        doc.on('update', capture);
-        doc.on('afterTransaction', judge);
+        this.applying = applying;
         let failure: unknown = null;
         try {
           Y.applyUpdate(doc, update, from);
         } catch (err) {
           failure = err;
         } finally {
-          doc.off('update', capture);
-          doc.off('afterTransaction', judge);
+          this.applying = null;
         }
+        const { effective, badTerm, outsideSchema, badCitation, termChanges } = applying;
         // A client's updates reach the server after its sync step 2 (see YjsConnection), so all they
         // build on is here: content left waiting for something missing is forged. Kept, it could wait
         // for good in this copy while a full encoding (a late joiner's sync, a snapshot) integrates it:
@@ -533,7 +538,8 @@ export class LiveDoc {
   }
 
   broadcast(message: Uint8Array, except: DocConnection | null): void {
-    for (const conn of this.connections.keys()) if (conn !== except) conn.send(message);
+    const frame = frameOf(message);
+    for (const conn of this.connections.keys()) if (conn !== except) conn.send(frame);
   }
 
   /** Reports whether an update would change anything (used to refuse read-only writes quietly). */

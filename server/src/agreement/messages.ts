@@ -51,3 +51,8 @@ export function permissionDeniedMessage(reason: string): Uint8Array {
   authProtocol.writePermissionDenied(e, reason);
   return encoding.toUint8Array(e);
 }
+
+/** A message as one Buffer view, made once for all the connections it goes to (ws makes one per send otherwise). */
+export function frameOf(message: Uint8Array): Buffer {
+  return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+}

@@ -56,7 +56,12 @@ function valueOf(item: Y.Item | null | undefined): TermValue {
  */
 export function landedTermChanges(doc: Y.Doc, tr: Y.Transaction, before: TermItems): TermChange[] {
   const terms = termsType(doc);
-  if (!terms) return [];
+  // Yjs records every item integrated into or deleted from a root type in `changed`: a transaction
+  // without the terms there changed no term (most updates are typing), and needs no walk.
+  // (Yjs keys `changed` by its types, typed with `any` events.)
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const changedKeys = terms && tr.changed.get(terms as Y.AbstractType<Y.YEvent<any>>);
+  if (!terms || !changedKeys) return [];
   const fresh = new Map<Key, Y.Item[]>();
   for (const [client, after] of tr.afterState) {
     const since = tr.beforeState.get(client) ?? 0;
@@ -72,9 +77,7 @@ export function landedTermChanges(doc: Y.Doc, tr: Y.Transaction, before: TermIte
     }
   }
   const keys = new Set<Key>(fresh.keys());
-  // (Yjs keys `changed` by its types, typed with `any` events.)
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  for (const k of tr.changed.get(terms as Y.AbstractType<Y.YEvent<any>>) ?? []) if (isKey(k)) keys.add(k);
+  for (const k of changedKeys) if (isKey(k)) keys.add(k);
 
   const out: TermChange[] = [];
   for (const key of TERMS_KEYS) {

@@ -15,27 +15,73 @@ const isKey = (k: string | null): k is Key => k !== null && (KEYS as string[]).i
  * entry it replaces (its origin), found in the same update or in the document.
  */
 export function termsProblem(ydoc: Y.Doc, update: Uint8Array): string | null {
-  let structs: (Y.Item | Y.GC | Y.Skip)[];
+  let structs: Structs;
   try {
     ({ structs } = Y.decodeUpdate(update));
   } catch {
     return null; // malformed: LiveDoc refuses it with its own error
   }
-  const items = structs.filter((s): s is Y.Item => s instanceof Y.Item);
-  const terms = ydoc.share.get(AgreementDoc.terms);
+  return termsProblemOf(ydoc, structs);
+}
 
-  // An update may hold a whole offline session (thousands of items, each pointing at the last), so
-  // references are found by binary search and every item's key is worked out once: a scan per
-  // reference, a walk per item, blocked the event loop for seconds on a 24 KB update.
-  const byClient = new Map<number, Y.Item[]>();
-  for (const item of items) {
-    const list = byClient.get(item.id.client);
-    if (list) list.push(item);
-    else byClient.set(item.id.client, [item]);
+type Structs = readonly (Y.Item | Y.GC | Y.Skip)[];
+
+/**
+ * termsProblem for an update already decoded (the Yjs endpoint decodes each update once, for this
+ * and for LiveDoc's checks). Most items name their parent or point at content the document holds
+ * (typing): they are judged without the update's index of items, which is built only when an item's
+ * parent must be followed through the update itself.
+ */
+export function termsProblemOf(ydoc: Y.Doc, structs: Structs): string | null {
+  const terms = ydoc.share.get(AgreementDoc.terms);
+  let chains: TermsChains | null = null;
+  for (const item of structs) {
+    if (!(item instanceof Y.Item)) continue;
+    // What the document already holds is no new write (a client's sync step 2 resends it).
+    if (item.id.clock + item.length <= Y.getState(ydoc.store, item.id.client)) continue;
+    const parent: unknown = item.parent;
+    let key: string | null;
+    if (typeof parent === 'string') key = parent === AgreementDoc.terms ? item.parentSub : null;
+    else if (parent !== null) key = terms !== undefined && parent === terms ? item.parentSub : null;
+    else {
+      chains ??= new TermsChains(ydoc, structs, terms);
+      key = chains.termsKey(item);
+    }
+    if (!isKey(key)) continue;
+    const problem = valueProblem(key, item.content);
+    if (problem) return problem;
   }
-  for (const list of byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
-  const inUpdate = (id: Y.ID): Y.Item | null => {
-    const list = byClient.get(id.client) ?? [];
+  return null;
+}
+
+/**
+ * The map keys of an update's items that name no parent (they take their origin's), worked out once
+ * per item. An update may hold a whole offline session (thousands of items, each pointing at the
+ * last), so references are found by binary search and every item's key is worked out once: a scan
+ * per reference, a walk per item, blocked the event loop for seconds on a 24 KB update.
+ */
+class TermsChains {
+  private readonly byClient = new Map<number, Y.Item[]>();
+  private readonly keys = new Map<Y.Item, string | null>();
+
+  constructor(
+    private readonly ydoc: Y.Doc,
+    structs: Structs,
+    /** The document's terms map, if it has one (compared by identity only). */
+    private readonly terms: unknown,
+  ) {
+    for (const item of structs) {
+      if (!(item instanceof Y.Item)) continue;
+      const list = this.byClient.get(item.id.client);
+      if (list) list.push(item);
+      else this.byClient.set(item.id.client, [item]);
+    }
+    for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+  }
+
+  private inUpdate(id: Y.ID): Y.Item | null {
+    const list = this.byClient.get(id.client);
+    if (!list) return null;
     let lo = 0;
     let hi = list.length - 1;
     while (lo <= hi) {
@@ -46,20 +92,22 @@ export function termsProblem(ydoc: Y.Doc, update: Uint8Array): string | null {
       else return item;
     }
     return null;
-  };
-  const inDoc = (id: Y.ID): Y.Item | null => {
+  }
+
+  private inDoc(id: Y.ID): Y.Item | null {
     try {
-      const found = Y.getItem(ydoc.store, id);
+      const found = Y.getItem(this.ydoc.store, id);
       return found instanceof Y.Item ? found : null;
     } catch {
       return null;
     }
-  };
-  const keys = new Map<Y.Item, string | null>();
+  }
+
   /** The map key of `item` if it lives directly in the terms map, else null. */
-  const termsKey = (item: Y.Item): string | null => {
+  termsKey(item: Y.Item): string | null {
     // An item without parent info takes its parent from its origin (or right origin): follow the
     // chain to the first item whose key is known or that names its parent.
+    const keys = this.keys;
     const chain: Y.Item[] = [];
     let at: Y.Item | null = item;
     let key: string | null = null;
@@ -78,25 +126,15 @@ export function termsProblem(ydoc: Y.Doc, update: Uint8Array): string | null {
         break;
       }
       if (parent !== null) {
-        key = terms !== undefined && parent === terms ? at.parentSub : null;
+        key = this.terms !== undefined && parent === this.terms ? at.parentSub : null;
         break;
       }
       const ref: Y.ID | null = at.origin ?? at.rightOrigin;
-      at = ref ? (inUpdate(ref) ?? inDoc(ref)) : null;
+      at = ref ? (this.inUpdate(ref) ?? this.inDoc(ref)) : null;
     }
     for (const c of chain) keys.set(c, key);
     return key;
-  };
-
-  for (const item of items) {
-    // What the document already holds is no new write (a client's sync step 2 resends it).
-    if (item.id.clock + item.length <= Y.getState(ydoc.store, item.id.client)) continue;
-    const key = termsKey(item);
-    if (!isKey(key)) continue;
-    const problem = valueProblem(key, item.content);
-    if (problem) return problem;
   }
-  return null;
 }
 
 /**

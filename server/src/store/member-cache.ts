@@ -71,6 +71,10 @@ export function withMemberCache(
   });
 
   const overrides: Partial<Store> = {
+    peekMember(caseId, userId) {
+      const hit = cache.get(keyOf(caseId, userId));
+      return hit && performance.now() - hit.at < ttlMs ? hit.member : undefined;
+    },
     async getMember(caseId, userId) {
       const key = keyOf(caseId, userId);
       const hit = cache.get(key);

@@ -259,6 +259,12 @@ export interface MemberStore {
   /** Adds or updates a membership (a person has one role per case); re-adding a removed member restores it. */
   putMember(member: Pick<MemberRecord, 'caseId' | 'userId' | 'role' | 'displayName'>): Promise<MemberRecord>;
   getMember(caseId: string, userId: string): Promise<MemberRecord | null>;
+  /**
+   * The member as getMember would answer now, when a node-local cache holds it fresh (see
+   * withMemberCache); undefined when only a read can tell. Lets a check made per Yjs update stay
+   * synchronous.
+   */
+  peekMember?(caseId: string, userId: string): MemberRecord | undefined;
   /** Current (not removed) members. */
   listMembers(caseId: string): Promise<MemberRecord[]>;
   setMemberFlags(caseId: string, userId: string, flags: MemberFlags): Promise<MemberRecord | null>;

@@ -9,8 +9,14 @@ import { bindAwareness } from '../agreement/awareness-binding';
 import type { Logger } from '../log';
 import type { TokenBucket } from '../lib/token-bucket';
 import { SerialQueue } from '../lib/serial-queue';
-import { DocStoreError, LiveDoc, MalformedUpdateError, type DocConnection } from '../agreement/live-doc';
-import { termsProblem } from '../agreement/terms-guard';
+import {
+  DocStoreError,
+  LiveDoc,
+  MalformedUpdateError,
+  type DecodedUpdate,
+  type DocConnection,
+} from '../agreement/live-doc';
+import { termsProblemOf } from '../agreement/terms-guard';
 import { MessageType, awarenessMessage, permissionDeniedMessage } from '../agreement/messages';
 import type { DocRegistry } from '../agreement/registry';
 
@@ -34,7 +40,7 @@ class ProtocolError extends Error {}
  * Asked before each change is applied: may this connection write now (role, phase, lock, …)? Null
  * if it may; otherwise why not, sent to the client in the protocol's permission-denied message.
  */
-export type WritePolicy = () => Promise<string | null>;
+export type WritePolicy = () => string | null | Promise<string | null>;
 
 /** What one connection may send: messages and bytes per second, with their bursts. */
 export interface YjsBudget {
@@ -96,9 +102,9 @@ export class YjsConnection implements DocConnection {
 
   send(message: Uint8Array): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(message, (err) => {
-      if (err) this.close(CloseCode.GOING_AWAY, 'send failed');
-    });
+    // No callback: a write that fails errors the socket, which closes it (onClose); a callback per
+    // message (two or more relays per update) only allocated.
+    this.ws.send(message);
   }
 
   close(code: number, reason: string): void {
@@ -226,7 +232,9 @@ export class YjsConnection implements DocConnection {
     }
     // An update with nothing in it (a new client's sync step 2) changes nothing: nothing to check or store.
     if (empty) return;
-    const refused = await this.mayWrite();
+    const verdict = this.mayWrite();
+    // Usually answered from caches at once: no await (and no turn of the microtask queue) then.
+    const refused = typeof verdict === 'object' && verdict !== null ? await verdict : verdict;
     if (refused !== null) {
       // A reader that reopens the copy it keeps (IndexedDB) replies to sync step 1 with its whole delete
       // set (Yjs always sends it), so its reply is not empty though it changes nothing: that is no
@@ -235,12 +243,19 @@ export class YjsConnection implements DocConnection {
       this.send(permissionDeniedMessage(refused));
       return;
     }
-    const badTerm = termsProblem(doc.ydoc, payload);
+    // Decoded once, here, for the terms check and for the document's own checks (LiveDoc.applyUpdate).
+    let decoded: DecodedUpdate;
+    try {
+      decoded = Y.decodeUpdate(payload);
+    } catch (err) {
+      throw new MalformedUpdateError(`update cannot be decoded: ${(err as Error).message}`);
+    }
+    const badTerm = termsProblemOf(doc.ydoc, decoded.structs);
     if (badTerm) {
       this.send(permissionDeniedMessage(badTerm));
       return;
     }
-    await doc.applyUpdate(payload, this);
+    await doc.applyUpdate(payload, this, decoded);
   }
 
   private onError(err: unknown): void {

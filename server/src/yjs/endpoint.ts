@@ -12,7 +12,7 @@ import {
   mustWait,
 } from '../access/policy';
 import type { RoomStates } from '../access/room-states';
-import type { MemberStore } from '../store/types';
+import type { MemberRecord, MemberStore, RoomStateRecord } from '../store/types';
 import { toErrorBody } from '../errors';
 import { originAllowed } from '../lib/origin';
 import type { Logger } from '../log';
@@ -88,34 +88,40 @@ export function attachYjsEndpoint(
    * change, whether the room as it is at that moment takes it (phase, lock, open caucus).
    */
   function policyFor(ref: DocumentRef, p: Principal): WritePolicy {
-    const now = () => Promise.all([store.getMember(p.caseId, p.userId), rooms.get(p.caseId)]);
+    // From the caches when they hold both (the usual case: one check per update), without a promise.
+    const now = (): Promise<[MemberRecord | null, RoomStateRecord]> | [MemberRecord, RoomStateRecord] => {
+      const member = store.peekMember?.(p.caseId, p.userId);
+      const state = rooms.cached(p.caseId);
+      if (member && state) return [member, state];
+      return Promise.all([store.getMember(p.caseId, p.userId), rooms.get(p.caseId)]);
+    };
+    /** `judge` on the member and the room as they are now: at once from the caches, else once read. */
+    const decide = (judge: (member: MemberRecord | null, state: RoomStateRecord) => string | null) => () => {
+      const found = now();
+      return Array.isArray(found) ? judge(...found) : found.then(([member, state]) => judge(member, state));
+    };
     switch (ref.kind) {
       case 'caucus-notes':
         // The notes shared in a caucus belong to the mediator and that party alone; read-only once it ends.
         if (!mayReadCaucus(p, ref.partyUserId)) {
           throw new AccordError('FORBIDDEN', 'these notes belong to another private session');
         }
-        return async () => {
-          const [member, state] = await now();
-          return member && mayWriteCaucusNotes(p, member, state, ref.partyUserId)
+        return decide((member, state) =>
+          member && mayWriteCaucusNotes(p, member, state, ref.partyUserId)
             ? null
-            : 'read-only: this private session is not open';
-        };
+            : 'read-only: this private session is not open',
+        );
       case 'mediator-notes':
         if (!mayReadMediatorNotes(p)) {
           throw new AccordError('FORBIDDEN', "only the mediator may open the mediator's notebook");
         }
-        return async () => {
-          const [member, state] = await now();
-          return member && mayWriteMediatorNotes(p, member, state) ? null : 'read-only: the session has concluded';
-        };
+        return decide((member, state) =>
+          member && mayWriteMediatorNotes(p, member, state) ? null : 'read-only: the session has concluded',
+        );
       case 'agreement':
-        return async () => {
-          const [member, state] = await now();
-          return member && mayWriteAgreement(p, member, state)
-            ? null
-            : 'read-only: you may not change this document now';
-        };
+        return decide((member, state) =>
+          member && mayWriteAgreement(p, member, state) ? null : 'read-only: you may not change this document now',
+        );
     }
   }
 
