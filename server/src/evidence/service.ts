@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { newId } from '../lib/ids';
+import { newId, uuidv7 } from '../lib/ids';
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -140,7 +140,9 @@ export class EvidenceService {
     const types = this.check(files, existing);
     const out: EvidenceView[] = [];
     for (const [i, f] of files.entries()) {
-      const id = newId();
+      // Time-ordered: items uploaded in one millisecond (several files of one answer) still list in the
+      // order they were given (the lists sort by upload time, then id), as the audit entry names them.
+      const id = uuidv7();
       const storedName = `${newId()}.bin`;
       const file = this.path(caseId, storedName);
       mkdirSync(join(this.dir, caseId), { recursive: true });
