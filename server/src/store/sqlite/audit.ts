@@ -12,12 +12,11 @@ export function insertAudit(
   caseId: string,
   build: (previous: AuditHead | null) => AuditRecord,
 ): AuditRecord {
-  const last = c.heads.auditHead(
-    caseId,
-    () =>
-      (c.stmt('SELECT seq, hash FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
-        AuditHead | undefined) ?? null,
-  );
+  const last =
+    c.heads.auditHead(caseId) ??
+    (c.stmt('SELECT seq, hash FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
+      AuditHead | undefined) ??
+    null;
   const entry = build(last);
   c.stmt(
     `INSERT INTO audit_log (case_id, seq, at, actor_id, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

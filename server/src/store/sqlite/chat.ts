@@ -34,7 +34,7 @@ export function storedChatHead(c: SqliteDb, caseId: string, channel: string): nu
  * more read.
  */
 function insertMessage(c: SqliteDb, m: NewMessage, audit?: MessageAudit): AppendResult {
-  const seq = c.heads.chatHead(m.caseId, m.channel, () => storedChatHead(c, m.caseId, m.channel)) + 1;
+  const seq = (c.heads.chatHead(m.caseId, m.channel) ?? storedChatHead(c, m.caseId, m.channel)) + 1;
   const { changes } = c
     .stmt(
       `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,

@@ -42,8 +42,9 @@ export class ChainHeads {
     this.chat.clear();
   }
 
-  auditHead(caseId: string, read: () => AuditHead | null): AuditHead | null {
-    return this.audit.get(caseId) ?? read();
+  /** The case's last audit entry as kept; undefined when not kept (read it from the table). */
+  auditHead(caseId: string): AuditHead | undefined {
+    return this.audit.get(caseId);
   }
 
   setAuditHead(caseId: string, head: AuditHead): void {
@@ -51,8 +52,9 @@ export class ChainHeads {
     this.audit.set(caseId, { seq: head.seq, hash: head.hash });
   }
 
-  chatHead(caseId: string, channel: string, read: () => number): number {
-    return this.chat.get(`${caseId}|${channel}`) ?? read();
+  /** The channel's last seq as kept; undefined when not kept (read it from the tables). */
+  chatHead(caseId: string, channel: string): number | undefined {
+    return this.chat.get(`${caseId}|${channel}`);
   }
 
   setChatHead(caseId: string, channel: string, seq: number): void {
