@@ -19,12 +19,11 @@
  * `postgres` process's, summed. Not pinned: the load and the store share this process.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { NewMessage, PostgresStore as Store } from '@accord/server';
 import { entryBuilder } from '../../server/src/audit/log.js';
-import { cpuMs } from './lib/proc.js';
+import { cpuOfCommand } from './lib/proc.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { dropDatabase, freshDatabase } from './lib/rooms.js';
 import { holdMachineLock, repoRoot } from './lib/spawn.js';
@@ -44,19 +43,6 @@ const variants: { name: string; root: string }[] = [
   ...(env.ACCORD_BENCH_BASELINE_ROOT ? [{ name: 'baseline', root: env.ACCORD_BENCH_BASELINE_ROOT }] : []),
   { name: 'this checkout', root: repoRoot },
 ];
-
-/** CPU of every process with this command name, summed (PostgreSQL's backends), in ms. */
-function cpuOfCommand(name: string): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += cpuMs(Number(pid));
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return total;
-}
 
 /** Statements sent by any pg client of this process (both stores' pg is this checkout's). */
 const statements: string[] = [];

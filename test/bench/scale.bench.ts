@@ -19,12 +19,12 @@
  *   its core, against the rules; announced in the output and the JSON)
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { connectFanout, ladderSettings, runLadder, stepRow, type StepResult } from './lib/fanout.js';
-import { cpuMs } from './lib/proc.js';
+import { cpuOfCommand } from './lib/proc.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { SEED } from './lib/rng.js';
 import { dropDatabase, freshDatabase, prepareRooms, startAccordServe } from './lib/rooms.js';
@@ -37,19 +37,6 @@ const ADMIN_URL = env.ACCORD_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.
 const REDIS_URL = env.ACCORD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DB_NAME = 'accord_bench_scale';
 const SPREAD = env.ACCORD_BENCH_SCALE_SPREAD === '1';
-
-/** CPU of every process with this command name, summed (PostgreSQL's backends), in ms. */
-function cpuOfCommand(name: string): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += cpuMs(Number(pid));
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return total;
-}
 
 async function redisCpuMs(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticks: number | undefined;
 /** Clock ticks per second for /proc/<pid>/stat's utime and stime (almost always 100). */
@@ -34,4 +34,17 @@ export function rssKb(pid: number): number {
 export function cpuMeter(pid: number): () => number {
   const start = cpuMs(pid);
   return () => cpuMs(pid) - start;
+}
+
+/** CPU of every process with this command name, summed (PostgreSQL's backends), in ms. */
+export function cpuOfCommand(name: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += cpuMs(Number(pid));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
 }
