@@ -140,7 +140,7 @@ function buildRoomServices(
     sealedRecord: (caseId) => outcome.record(caseId),
     hardshipRecorded: toFeed,
   });
-  const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms });
+  const broadcasts = new RoomBroadcasts(io, { members: store, presence, rooms, bus });
   const terms = new TermsHistory(audit, activityId, (a) => broadcasts.activity(a), log);
   const recovery = new RecoveryService(
     store,

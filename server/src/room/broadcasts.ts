@@ -9,6 +9,7 @@ import type {
 } from '@accord/shared';
 import type { RoomStates } from '../access/room-states';
 import type { EvidenceAudience } from '../evidence/service';
+import type { Bus } from '../scale/bus';
 import type { MemberStore } from '../store/types';
 import type { PresenceRegistry } from './presence';
 import { audienceOf, socketRooms, type AccordIo } from './socket-types';
@@ -20,7 +21,12 @@ import { audienceOf, socketRooms, type AccordIo } from './socket-types';
 export class RoomBroadcasts {
   constructor(
     private readonly io: AccordIo,
-    private readonly deps: { members: Pick<MemberStore, 'listMembers'>; presence: PresenceRegistry; rooms: RoomStates },
+    private readonly deps: {
+      members: Pick<MemberStore, 'listMembers'>;
+      presence: PresenceRegistry;
+      rooms: RoomStates;
+      bus: Pick<Bus, 'publish'>;
+    },
   ) {}
 
   /**
@@ -85,17 +91,31 @@ export class RoomBroadcasts {
   }
 
   /**
-   * Who is in the case, online, admitted, muted, with a hand raised: to everyone in the room, or to
-   * one connection (`to`, a socket id) that has just entered and missed the room's last snapshot.
+   * Who is online, admitted, muted or has a hand raised in a room changed: every node (this one
+   * included) sends its own connections in the room a snapshot read after the change. Not one
+   * snapshot from here to everyone: snapshots read on two nodes for two changes close together can
+   * cross on the way (one over Redis, one local), and the older one, arriving last, would stay on
+   * screen until the next change. Each node reads and sends its own in order (`reactToPresence`), and
+   * its last read follows every change it was told of.
    */
-  async presence(caseId: string, to: string = socketRooms.joint(caseId)): Promise<void> {
+  async presence(caseId: string): Promise<void> {
+    await this.deps.bus.publish({ type: 'presence.changed', caseId });
+  }
+
+  /** The room's snapshot to one connection (a socket id) that has just entered and missed the last one. */
+  async presenceTo(caseId: string, socketId: string): Promise<void> {
+    this.io.to(socketId).emit('presence', await this.presenceSnapshot(caseId));
+  }
+
+  /** Who is in the case, online, admitted, muted, with a hand raised. */
+  async presenceSnapshot(caseId: string): Promise<PresenceSnapshot> {
     const { members, presence, rooms } = this.deps;
     const [list, counts, state] = await Promise.all([
       members.listMembers(caseId),
       presence.counts(caseId),
       rooms.get(caseId),
     ]);
-    const snapshot: PresenceSnapshot = {
+    return {
       caseId,
       participants: list.map((m) => {
         const connections = counts.get(m.userId) ?? 0;
@@ -112,6 +132,5 @@ export class RoomBroadcasts {
         };
       }),
     };
-    this.io.to(to).emit('presence', snapshot);
   }
 }

@@ -69,7 +69,7 @@ export class RoomEntry {
    */
   async admitted(socket: AccordSocket): Promise<void> {
     await this.enter(socket);
-    if (socket.connected) await this.deps.broadcasts.presence(socket.data.principal.caseId, socket.id);
+    if (socket.connected) await this.deps.broadcasts.presenceTo(socket.data.principal.caseId, socket.id);
   }
 
   /** Replays what the connection missed, joins it to its rooms, welcomes it. */

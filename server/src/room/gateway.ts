@@ -8,6 +8,7 @@ import type { Bus } from '../scale/bus';
 import type { Store } from '../store/types';
 import { reactToBus } from './bus-reactions';
 import { callConnection, reactToCallChanges } from './call-reactions';
+import { reactToPresence } from './presence-reactions';
 import type { RoomBroadcasts } from './broadcasts';
 import { Dispatcher } from './dispatch';
 import { RoomEntry, type EntryDeps } from './entry';
@@ -101,9 +102,11 @@ export function attachRoomGateway(io: AccordIo, deps: RoomGatewayDeps): RoomGate
   });
 
   const stopBus = reactToBus(io, deps.bus, entry, log);
+  const stopPresence = reactToPresence(io, deps.bus, broadcasts, log);
   return {
     close: () => {
       stopBus();
+      stopPresence();
       calls.close();
     },
     drain: () => dispatcher.drain(),

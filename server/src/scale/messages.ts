@@ -43,6 +43,8 @@ export const BusMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('doc.awareness'), doc: Id, update: Base64 }),
   /** A relay of this document failed to go out: nodes holding it read what they lack from the store. */
   z.object({ type: z.literal('doc.resync'), doc: Id }),
+  /** Who is online in a room, or a member's flags, changed: nodes send their connections there a new snapshot. */
+  z.object({ type: z.literal('presence.changed'), caseId: Id }),
   /** Someone joined or left a room's call or changed what they send: nodes send their connections the new view. */
   z.object({ type: z.literal('call.changed'), caseId: Id }),
 ]);

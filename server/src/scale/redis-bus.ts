@@ -40,10 +40,12 @@ export class RedisBus implements Bus {
     // 'ready' after the first means we were cut off.
     let connectedBefore = false;
     this.sub.on('ready', () => {
-      if (connectedBefore) {
-        void subscribe();
-        for (const h of this.reconnectHandlers) h();
-      }
+      // The handlers catch up once subscribed again: what is published after their catch-up reads
+      // must reach this node.
+      if (connectedBefore)
+        void subscribe().then(() => {
+          for (const h of this.reconnectHandlers) h();
+        });
       connectedBefore = true;
     });
   }
