@@ -12,6 +12,12 @@
  *   ACCORD_BENCH_QUICK=1   shorter steps, one round
  *   ACCORD_BENCH_ROOMS     rooms (default 300, as the chat benchmark), 3 senders each
  *
+ * A third store, "floor (append only)", is no store of Accord's: the same messages (as JSON) appended as
+ * rows of one table with no index, no seq, no idempotence and no hash chain, committed by the same group
+ * commit with the same deferred fdatasync as the chat store's (SqliteDb, GroupCommit). It is the least
+ * any design that stores each message in SQLite, fsynced before acknowledging it, pays here: what the
+ * layout and the guarantees add is the difference to it. ACCORD_BENCH_FLOOR=0 leaves it out.
+ *
  * Scenarios: every sender at 5 msg/s (the chat benchmark's top step: 4,500 messages a second with 300
  * rooms), on one schedule for the whole load (no coordinated omission: latency from the scheduled
  * time); then the same senders each sending again as soon as acknowledged (the most the store takes).
@@ -21,6 +27,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditHead, AuditRecord, NewMessage, SqliteStore as Store } from '@accord/server';
+import { SqliteDb } from '../../server/src/store/sqlite/db.js';
+import { GroupCommit } from '../../server/src/store/group-commit.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { holdMachineLock, repoRoot } from './lib/spawn.js';
 import { round, summarize } from './lib/stats.js';
@@ -33,10 +41,46 @@ const ROOMS = Number(env.ACCORD_BENCH_ROOMS ?? 300);
 const PER_ROOM = 3;
 const RATE = 5;
 
-const variants: { name: string; root: string }[] = [
+const variants: { name: string; root: string; floor?: true }[] = [
   ...(env.ACCORD_BENCH_BASELINE_ROOT ? [{ name: 'baseline', root: env.ACCORD_BENCH_BASELINE_ROOT }] : []),
   { name: 'this checkout', root: repoRoot },
+  ...(env.ACCORD_BENCH_FLOOR === '0' ? [] : [{ name: 'floor (append only)', root: repoRoot, floor: true as const }]),
 ];
+
+/** The floor's store (see the header): one table, appended by a group commit like the chat store's. */
+class FloorStore {
+  private readonly db: SqliteDb;
+  private readonly commits: GroupCommit<string, void>;
+
+  constructor(filename: string) {
+    this.db = new SqliteDb({ filename });
+    this.db.db.exec('CREATE TABLE floor (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    const db = this.db;
+    this.commits = new GroupCommit<string, void>({
+      held: () => db.syncing,
+      commit: (batch) =>
+        db.commitThenSync(
+          () =>
+            db.db.transaction(() => {
+              const insert = db.stmt('INSERT INTO floor (body) VALUES (?)');
+              for (const p of batch) insert.run(p.item);
+            })(),
+          () => batch.forEach((p) => p.resolve()),
+          (error) => batch.forEach((p) => p.reject(error)),
+        ),
+    });
+    db.afterSync = () => this.commits.schedule();
+  }
+
+  append(m: NewMessage): Promise<void> {
+    return this.commits.add(JSON.stringify(m));
+  }
+
+  async close(): Promise<void> {
+    this.commits.flush();
+    await this.db.close();
+  }
+}
 
 interface Side {
   Store: typeof Store;
@@ -64,7 +108,7 @@ interface Sender {
   userId: string;
 }
 
-function send(side: Side, store: Store, s: Sender, n: number): Promise<unknown> {
+function send(side: Side, store: Store | FloorStore, s: Sender, n: number): Promise<unknown> {
   const m: NewMessage = {
     id: randomUUID(),
     caseId: s.caseId,
@@ -76,6 +120,7 @@ function send(side: Side, store: Store, s: Sender, n: number): Promise<unknown> 
     text: `第 ${n} 条：每月还款 1,250 元的方案，周五前有效。`,
     createdAt: new Date().toISOString(),
   };
+  if (store instanceof FloorStore) return store.append(m);
   // As ChatService.send builds it.
   return store.appendMessage(m, (stored, previous) =>
     side.entryBuilder(s.caseId, s.userId, 'chat.message', {
@@ -89,10 +134,10 @@ function send(side: Side, store: Store, s: Sender, n: number): Promise<unknown> 
 /** Bytes this process has passed to write calls (the WAL's frames, mostly): /proc/self/io's wchar. */
 const written = (): number => Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
 
-async function measure(side: Side, mode: 'rate' | 'closed'): Promise<Row> {
+async function measure(side: Side, mode: 'rate' | 'closed', floor: boolean): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-chat-store-'));
   const file = join(dir, 'accord.db');
-  const store = new side.Store({ filename: file });
+  const store = floor ? new FloorStore(file) : new side.Store({ filename: file });
   const senders: Sender[] = [];
   for (let r = 0; r < ROOMS; r++) {
     const caseId = randomUUID();
@@ -171,7 +216,7 @@ const rows: Row[] = [];
 for (let r = 1; r <= ROUNDS; r++) {
   for (const mode of ['rate', 'closed'] as const) {
     for (const v of sides) {
-      const row = await measure(v.side, mode);
+      const row = await measure(v.side, mode, v.floor === true);
       rows.push({
         round: r,
         scenario: mode === 'rate' ? `${ROOMS * PER_ROOM} senders at ${RATE} msg/s` : 'closed loop',
