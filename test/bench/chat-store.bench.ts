@@ -113,7 +113,8 @@ function send(side: Side, store: Store | FloorStore, s: Sender, n: number): Prom
     id: randomUUID(),
     caseId: s.caseId,
     channel: 'joint',
-    clientId: `${s.userId}-${n}`,
+    // Time-ordered, as the browser makes them (client/src/room/chatState.ts newClientId).
+    clientId: `${Date.now().toString(16).padStart(12, '0')}${s.userId.slice(0, 8)}${String(n)}`,
     senderId: s.userId,
     senderName: '张女士',
     senderRole: 'customer',

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@accord/shared';
-import { chatReducer, emptyChat, firstUnreadSeq, gapBefore, headSeq, mergeMessages, type ChatState } from './chatState';
+import {
+  chatReducer,
+  emptyChat,
+  firstUnreadSeq,
+  gapBefore,
+  headSeq,
+  mergeMessages,
+  newClientId,
+  type ChatState,
+} from './chatState';
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -118,5 +127,16 @@ describe('message list state', () => {
     expect(s.dividerSeq).toBe(3);
     s = reduce(s, { type: 'acked', message: msg(4, ME, 'mine-0004') });
     expect(s.dividerSeq).toBeNull();
+  });
+});
+
+describe('client message ids', () => {
+  it('sort by the time they were made (the server indexes them in that order), and never repeat within a moment', () => {
+    const at = Date.UTC(2026, 11, 6, 1, 0, 0);
+    const same = Array.from({ length: 1000 }, () => newClientId(at));
+    expect(new Set(same).size).toBe(1000);
+    const later = newClientId(at + 1);
+    expect(same.every((id) => id < later)).toBe(true);
+    expect(same[0]).toMatch(/^[0-9a-f]{32}$/);
   });
 });

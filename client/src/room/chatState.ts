@@ -159,8 +159,13 @@ export function isRetriable(code: OutboxItem['error']): boolean {
   return code === 'STORE_FAILED' || code === 'INTERNAL' || code === 'RATE_LIMITED' || code === 'TIMEOUT';
 }
 
-/** A client message id from the CSPRNG (works outside secure contexts, unlike randomUUID). */
-export function newClientId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * A client message id: the time in milliseconds (12 hex digits), then 80 bits from the CSPRNG (works
+ * outside secure contexts, unlike randomUUID). Time first, because the server's idempotence index is
+ * led by it: the ids of one moment, from every room, land on the same index pages (a random id wrote a
+ * page of its own per message). Uniqueness rests on the random part, as before, not on the clock.
+ */
+export function newClientId(now = Date.now()): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  return now.toString(16).padStart(12, '0') + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

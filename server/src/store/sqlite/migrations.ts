@@ -442,4 +442,30 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (case_id, user_id)
   );
 `,
+  // The idempotence key's index led by the client id (issue 22). Led by the case, each message wrote a
+  // page of its own room's part of the index: with many rooms talking, a page per message per commit.
+  // Clients make time-ordered ids (the browser's newClientId), so a commit's new entries share the
+  // index's last pages, whichever rooms they come from. Same columns and order; a table rebuild, as a
+  // WITHOUT ROWID table's UNIQUE constraint cannot be changed in place.
+  `
+  CREATE TABLE messages_v3 (
+    case_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    client_id TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    sender_role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    cites TEXT,
+    PRIMARY KEY (case_id, channel, seq),
+    UNIQUE (client_id, case_id, sender_id)
+  ) WITHOUT ROWID;
+  INSERT INTO messages_v3 (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at, cites)
+    SELECT case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at, cites FROM messages;
+  DROP TABLE messages;
+  ALTER TABLE messages_v3 RENAME TO messages;
+`,
 ];
