@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import {
   CaseLanguage,
   DISPUTE_TYPE_DESCRIPTIONS,
@@ -16,6 +17,7 @@ import { verifyCaseAudit } from './audit/verify';
 import { createDemoCase } from './cases/demo';
 import { recordFromPdf } from './outcome/pdf-record';
 import { ConfigError, loadConfig } from './config';
+import { createLogger } from './log';
 import { loadSigningKey } from './outcome/keys';
 import { openStore, startAccord } from './server';
 import { PostgresStore } from './store/postgres';
@@ -119,7 +121,8 @@ async function serve(): Promise<void> {
 
 async function demo(json: boolean): Promise<void> {
   const config = loadConfig({ ...process.env, ACCORD_LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'warn' });
-  const server = await startAccord(config);
+  // Its stdout is the invite links (or their JSON, which scripts parse): the server's logs go to stderr.
+  const server = await startAccord(config, { log: createLogger(config, pino.destination(2)) });
   try {
     const d = await createDemoCase(server.cases, server.accounts);
     if (json) {

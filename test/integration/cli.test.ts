@@ -75,6 +75,17 @@ describe('the accord CLI', () => {
     }
   });
 
+  it('`demo --json` prints nothing but its JSON on stdout, whatever the server logs (to stderr)', async () => {
+    const dir = makeTempDir('accord-cli-');
+    // No client build there: the server warns of it, and at info it logs its start too.
+    const out = await runCli(['demo', '--json'], dir, {
+      ACCORD_CLIENT_DIST: makeTempDir('accord-no-client-'),
+      ACCORD_LOG_LEVEL: 'info',
+    });
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(Object.keys(JSON.parse(out) as object)).toEqual(['caseId', 'invites']);
+  });
+
   it('refuses an invalid configuration naming the variable', async () => {
     const dir = makeTempDir('accord-cli-');
     await expect(runCli(['demo'], dir, { PORT: 'eighty' })).rejects.toMatchObject({
