@@ -16,7 +16,9 @@
  * rows of one table with no index, no seq, no idempotence and no hash chain, committed by the same group
  * commit with the same deferred fdatasync as the chat store's (SqliteDb, GroupCommit). It is the least
  * any design that stores each message in SQLite, fsynced before acknowledging it, pays here: what the
- * layout and the guarantees add is the difference to it. ACCORD_BENCH_FLOOR=0 leaves it out.
+ * layout and the guarantees add is the difference to it. A fourth, "none (load generator)", stores
+ * nothing (each send resolves at once): the in-process load generator's own CPU, which every other row
+ * includes. ACCORD_BENCH_FLOOR=0 leaves both out.
  *
  * Scenarios: every sender at 5 msg/s (the chat benchmark's top step: 4,500 messages a second with 300
  * rooms), on one schedule for the whole load (no coordinated omission: latency from the scheduled
@@ -41,11 +43,26 @@ const ROOMS = Number(env.ACCORD_BENCH_ROOMS ?? 300);
 const PER_ROOM = 3;
 const RATE = 5;
 
-const variants: { name: string; root: string; floor?: true }[] = [
+const variants: { name: string; root: string; floor?: 'append' | 'none' }[] = [
   ...(env.ACCORD_BENCH_BASELINE_ROOT ? [{ name: 'baseline', root: env.ACCORD_BENCH_BASELINE_ROOT }] : []),
   { name: 'this checkout', root: repoRoot },
-  ...(env.ACCORD_BENCH_FLOOR === '0' ? [] : [{ name: 'floor (append only)', root: repoRoot, floor: true as const }]),
+  ...(env.ACCORD_BENCH_FLOOR === '0'
+    ? []
+    : [
+        { name: 'floor (append only)', root: repoRoot, floor: 'append' as const },
+        { name: 'none (load generator)', root: repoRoot, floor: 'none' as const },
+      ]),
 ];
+
+/** Stores nothing: what the load generator costs by itself (see the header). */
+class NoStore {
+  append(m: NewMessage): Promise<void> {
+    // Built as for the others (the message object and its JSON), then dropped.
+    return JSON.stringify(m).length > 0 ? Promise.resolve() : Promise.reject(new Error('empty'));
+  }
+
+  async close(): Promise<void> {}
+}
 
 /** The floor's store (see the header): one table, appended by a group commit like the chat store's. */
 class FloorStore {
@@ -108,7 +125,7 @@ interface Sender {
   userId: string;
 }
 
-function send(side: Side, store: Store | FloorStore, s: Sender, n: number): Promise<unknown> {
+function send(side: Side, store: Store | FloorStore | NoStore, s: Sender, n: number): Promise<unknown> {
   const m: NewMessage = {
     id: randomUUID(),
     caseId: s.caseId,
@@ -121,7 +138,7 @@ function send(side: Side, store: Store | FloorStore, s: Sender, n: number): Prom
     text: `第 ${n} 条：每月还款 1,250 元的方案，周五前有效。`,
     createdAt: new Date().toISOString(),
   };
-  if (store instanceof FloorStore) return store.append(m);
+  if (store instanceof FloorStore || store instanceof NoStore) return store.append(m);
   // As ChatService.send builds it.
   return store.appendMessage(m, (stored, previous) =>
     side.entryBuilder(s.caseId, s.userId, 'chat.message', {
@@ -135,10 +152,11 @@ function send(side: Side, store: Store | FloorStore, s: Sender, n: number): Prom
 /** Bytes this process has passed to write calls (the WAL's frames, mostly): /proc/self/io's wchar. */
 const written = (): number => Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
 
-async function measure(side: Side, mode: 'rate' | 'closed', floor: boolean): Promise<Row> {
+async function measure(side: Side, mode: 'rate' | 'closed', floor: 'append' | 'none' | undefined): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-chat-store-'));
   const file = join(dir, 'accord.db');
-  const store = floor ? new FloorStore(file) : new side.Store({ filename: file });
+  const store =
+    floor === 'append' ? new FloorStore(file) : floor === 'none' ? new NoStore() : new side.Store({ filename: file });
   const senders: Sender[] = [];
   for (let r = 0; r < ROOMS; r++) {
     const caseId = randomUUID();
@@ -217,7 +235,7 @@ const rows: Row[] = [];
 for (let r = 1; r <= ROUNDS; r++) {
   for (const mode of ['rate', 'closed'] as const) {
     for (const v of sides) {
-      const row = await measure(v.side, mode, v.floor === true);
+      const row = await measure(v.side, mode, v.floor);
       rows.push({
         round: r,
         scenario: mode === 'rate' ? `${ROOMS * PER_ROOM} senders at ${RATE} msg/s` : 'closed loop',
