@@ -8,12 +8,21 @@
  * persistence off) on `/yjs/<docName>`, so an idle connection can be compared as Accord's is: a
  * Socket.IO room plus the agreement document. `GET /memory` answers `process.memoryUsage()`.
  * Prints `{"event":"listening","port":N}` like Accord.
+ *
+ * With BARE_DURABLE=<dir> it stores each message before relaying it, and does nothing else Accord does:
+ * the payload as JSON appended to one SQLite table (no index, no seq, no idempotence, no hash chain)
+ * in `<dir>/bare.db`, by the same group commit and deferred fdatasync as Accord's chat store
+ * (SqliteDb, GroupCommit: synchronous=FULL made durable off the event loop), and relayed once durable.
+ * It is the floor under any chat server that stores each message before anyone hears of it.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { Server } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { GroupCommit } from '../../../server/src/store/group-commit.js';
+import { SqliteDb } from '../../../server/src/store/sqlite/db.js';
 
 const http = createServer((req, res) => {
   if (req.url === '/memory') {
@@ -26,14 +35,44 @@ const http = createServer((req, res) => {
 // Leave upgrades of other paths (/yjs) to their own handler, as Accord does.
 const io = new Server(http, { serveClient: false, transports: ['websocket'], destroyUpgrade: false });
 
+/** Stores a message durably before it is relayed (BARE_DURABLE); null: relayed at once. */
+const store = process.env.BARE_DURABLE ? durableLog(join(process.env.BARE_DURABLE, 'bare.db')) : null;
+
 io.on('connection', (socket) => {
   const asked = (socket.handshake.auth as { room?: unknown }).room;
   const room = typeof asked === 'string' ? asked : 'lobby';
   void socket.join(room);
   socket.on('chat:send', (payload: unknown) => {
-    socket.to(room).emit('chat:message', payload);
+    if (!store) {
+      socket.to(room).emit('chat:message', payload);
+      return;
+    }
+    store(JSON.stringify(payload)).then(
+      () => socket.to(room).emit('chat:message', payload),
+      (err: unknown) => console.error('bare: store failed', err),
+    );
   });
 });
+
+function durableLog(file: string): (body: string) => Promise<void> {
+  const db = new SqliteDb({ filename: file });
+  db.db.exec('CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  const commits = new GroupCommit<string, void>({
+    held: () => db.syncing,
+    commit: (batch) =>
+      db.commitThenSync(
+        () =>
+          db.db.transaction(() => {
+            const insert = db.stmt('INSERT INTO log (body) VALUES (?)');
+            for (const p of batch) insert.run(p.item);
+          })(),
+        () => batch.forEach((p) => p.resolve()),
+        (error) => batch.forEach((p) => p.reject(error)),
+      ),
+  });
+  db.afterSync = () => commits.schedule();
+  return (body) => commits.add(body);
+}
 
 if (process.env.BARE_YJS === '1') {
   const require = createRequire(import.meta.url);
@@ -52,7 +91,15 @@ if (process.env.BARE_YJS === '1') {
 
 http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const { port } = http.address() as AddressInfo;
-  console.log(JSON.stringify({ event: 'listening', port, server: 'bare-socketio', yjs: process.env.BARE_YJS === '1' }));
+  console.log(
+    JSON.stringify({
+      event: 'listening',
+      port,
+      server: 'bare-socketio',
+      yjs: process.env.BARE_YJS === '1',
+      durable: store !== null,
+    }),
+  );
 });
 
 const stop = () => {
