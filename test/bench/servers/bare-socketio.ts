@@ -21,8 +21,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { GroupCommit } from '../../../server/src/store/group-commit.js';
-import { SqliteDb } from '../../../server/src/store/sqlite/db.js';
 
 const http = createServer((req, res) => {
   if (req.url === '/memory') {
@@ -35,8 +33,11 @@ const http = createServer((req, res) => {
 // Leave upgrades of other paths (/yjs) to their own handler, as Accord does.
 const io = new Server(http, { serveClient: false, transports: ['websocket'], destroyUpgrade: false });
 
-/** Stores a message durably before it is relayed (BARE_DURABLE); null: relayed at once. */
-const store = process.env.BARE_DURABLE ? durableLog(join(process.env.BARE_DURABLE, 'bare.db')) : null;
+/**
+ * Stores a message durably before it is relayed (BARE_DURABLE); null: relayed at once. Loaded only
+ * then, so the plain baseline's memory (the idle benchmark) holds no SQLite.
+ */
+const store = process.env.BARE_DURABLE ? await durableLog(join(process.env.BARE_DURABLE, 'bare.db')) : null;
 
 io.on('connection', (socket) => {
   const asked = (socket.handshake.auth as { room?: unknown }).room;
@@ -54,7 +55,9 @@ io.on('connection', (socket) => {
   });
 });
 
-function durableLog(file: string): (body: string) => Promise<void> {
+async function durableLog(file: string): Promise<(body: string) => Promise<void>> {
+  const { SqliteDb } = await import('../../../server/src/store/sqlite/db.js');
+  const { GroupCommit } = await import('../../../server/src/store/group-commit.js');
   const db = new SqliteDb({ filename: file });
   db.db.exec('CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
   const commits = new GroupCommit<string, void>({
