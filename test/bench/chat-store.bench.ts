@@ -29,8 +29,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditHead, AuditRecord, NewMessage, SqliteStore as Store } from '@accord/server';
-import { SqliteDb } from '../../server/src/store/sqlite/db.js';
-import { GroupCommit } from '../../server/src/store/group-commit.js';
+import { appendLog, type AppendLog } from './lib/append-log.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { holdMachineLock, repoRoot } from './lib/spawn.js';
 import { round, summarize } from './lib/stats.js';
@@ -64,38 +63,20 @@ class NoStore {
   async close(): Promise<void> {}
 }
 
-/** The floor's store (see the header): one table, appended by a group commit like the chat store's. */
+/** The floor's store (see the header and lib/append-log.ts). */
 class FloorStore {
-  private readonly db: SqliteDb;
-  private readonly commits: GroupCommit<string, void>;
+  private readonly log: AppendLog;
 
   constructor(filename: string) {
-    this.db = new SqliteDb({ filename });
-    this.db.db.exec('CREATE TABLE floor (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-    const db = this.db;
-    this.commits = new GroupCommit<string, void>({
-      held: () => db.syncing,
-      commit: (batch) =>
-        db.commitThenSync(
-          () =>
-            db.db.transaction(() => {
-              const insert = db.stmt('INSERT INTO floor (body) VALUES (?)');
-              for (const p of batch) insert.run(p.item);
-            })(),
-          () => batch.forEach((p) => p.resolve()),
-          (error) => batch.forEach((p) => p.reject(error)),
-        ),
-    });
-    db.afterSync = () => this.commits.schedule();
+    this.log = appendLog(filename);
   }
 
   append(m: NewMessage): Promise<void> {
-    return this.commits.add(JSON.stringify(m));
+    return this.log.append(JSON.stringify(m));
   }
 
-  async close(): Promise<void> {
-    this.commits.flush();
-    await this.db.close();
+  close(): Promise<void> {
+    return this.log.close();
   }
 }
 

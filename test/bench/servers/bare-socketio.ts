@@ -10,9 +10,8 @@
  * Prints `{"event":"listening","port":N}` like Accord.
  *
  * With BARE_DURABLE=<dir> it stores each message before relaying it, and does nothing else Accord does:
- * the payload as JSON appended to one SQLite table (no index, no seq, no idempotence, no hash chain)
- * in `<dir>/bare.db`, by the same group commit and deferred fdatasync as Accord's chat store
- * (SqliteDb, GroupCommit: synchronous=FULL made durable off the event loop), and relayed once durable.
+ * the payload as JSON appended to `<dir>/bare.db` by lib/append-log.ts (one SQLite table without an
+ * index, Accord's group commit and deferred fdatasync), and relayed once durable.
  * It is the floor under any chat server that stores each message before anyone hears of it.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -56,25 +55,9 @@ io.on('connection', (socket) => {
 });
 
 async function durableLog(file: string): Promise<(body: string) => Promise<void>> {
-  const { SqliteDb } = await import('../../../server/src/store/sqlite/db.js');
-  const { GroupCommit } = await import('../../../server/src/store/group-commit.js');
-  const db = new SqliteDb({ filename: file });
-  db.db.exec('CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-  const commits = new GroupCommit<string, void>({
-    held: () => db.syncing,
-    commit: (batch) =>
-      db.commitThenSync(
-        () =>
-          db.db.transaction(() => {
-            const insert = db.stmt('INSERT INTO log (body) VALUES (?)');
-            for (const p of batch) insert.run(p.item);
-          })(),
-        () => batch.forEach((p) => p.resolve()),
-        (error) => batch.forEach((p) => p.reject(error)),
-      ),
-  });
-  db.afterSync = () => commits.schedule();
-  return (body) => commits.add(body);
+  const { appendLog } = await import('../lib/append-log.js');
+  const log = appendLog(file);
+  return (body) => log.append(body);
 }
 
 if (process.env.BARE_YJS === '1') {
