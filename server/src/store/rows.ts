@@ -239,6 +239,27 @@ export function toMessage(r: Row): ChatMessage {
 export const citesColumn = (cites: readonly ChatCite[] | undefined): string | null =>
   cites && cites.length > 0 ? JSON.stringify(cites.map(({ id, name, type }) => ({ id, name, type }))) : null;
 
+/** The `messages` table's columns, in the order `messageValues` gives their values (both SQL stores). */
+export const MESSAGE_COLUMNS =
+  'case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at, cites';
+
+/** A message's values for MESSAGE_COLUMNS, stored with `seq`. */
+export function messageValues(m: NewMessage, seq: number): unknown[] {
+  return [
+    m.caseId,
+    m.channel,
+    seq,
+    m.id,
+    m.clientId,
+    m.senderId,
+    m.senderName,
+    m.senderRole,
+    m.text,
+    m.createdAt,
+    citesColumn(m.cites),
+  ];
+}
+
 function citesOf(v: unknown): ChatCite[] {
   if (typeof v !== 'string') return [];
   return ChatCite.array().parse(JSON.parse(v));

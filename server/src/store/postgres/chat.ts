@@ -1,6 +1,16 @@
 import type { ChatMessage } from '@accord/shared';
 import { GroupCommit, type Outcome } from '../group-commit';
-import { citesColumn, clientIdReused, num, sameMessage, storedMessage, str, toMessage, type Row } from '../rows';
+import {
+  clientIdReused,
+  MESSAGE_COLUMNS,
+  messageValues,
+  num,
+  sameMessage,
+  storedMessage,
+  str,
+  toMessage,
+  type Row,
+} from '../rows';
 import type {
   AppendResult,
   AuditHead,
@@ -53,21 +63,12 @@ interface BatchState {
   existing: Row[];
 }
 
-/** The columns of a batch's rows, one array per column (the functions' parameters). */
-function messageColumns(rows: readonly ChatMessage[]): unknown[] {
-  return [
-    rows.map((r) => r.caseId),
-    rows.map((r) => r.channel),
-    rows.map((r) => r.seq),
-    rows.map((r) => r.id),
-    rows.map((r) => r.clientId),
-    rows.map((r) => r.senderId),
-    rows.map((r) => r.senderName),
-    rows.map((r) => r.senderRole),
-    rows.map((r) => r.text),
-    rows.map((r) => r.createdAt),
-    rows.map((r) => citesColumn(r.cites)),
-  ];
+const MESSAGE_COLUMN_COUNT = MESSAGE_COLUMNS.split(',').length;
+
+/** The columns of a batch's rows, one array per column of MESSAGE_COLUMNS (the functions' parameters). */
+function messageColumns(rows: readonly ChatMessage[]): unknown[][] {
+  const values = rows.map((r) => messageValues(r, r.seq));
+  return Array.from({ length: MESSAGE_COLUMN_COUNT }, (_, i) => values.map((v) => v[i]));
 }
 
 function auditColumns(entries: readonly AuditRecord[]): unknown[] {
@@ -195,22 +196,8 @@ async function appendOne(db: PgDb, m: NewMessage, audit?: MessageAudit): Promise
         [m.caseId, m.channel],
       )) as { seq: number };
       await c.query(
-        `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text, created_at,
-           cites)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          m.caseId,
-          m.channel,
-          seq,
-          m.id,
-          m.clientId,
-          m.senderId,
-          m.senderName,
-          m.senderRole,
-          m.text,
-          m.createdAt,
-          citesColumn(m.cites),
-        ],
+        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        messageValues(m, num(seq)),
       );
       const message = storedMessage(m, num(seq));
       if (audit) await insertAudit(c, m.caseId, (previous) => audit(message, previous));

@@ -1,6 +1,14 @@
 import { AccordError } from '@accord/shared';
 import { GroupCommit, type Outcome, type Pending } from '../group-commit';
-import { citesColumn, clientIdReused, sameMessage, storedMessage, toMessage, type Row } from '../rows';
+import {
+  clientIdReused,
+  MESSAGE_COLUMNS,
+  messageValues,
+  sameMessage,
+  storedMessage,
+  toMessage,
+  type Row,
+} from '../rows';
 import type { AppendResult, ChatStore, MessageAudit, NewMessage, PendingMessage } from '../types';
 import { insertAudit } from './audit';
 import type { SqliteDb } from './db';
@@ -27,6 +35,9 @@ export function storedChatHead(c: SqliteDb, caseId: string, channel: string): nu
   return Math.max(newest?.seq ?? 0, floor?.seq ?? 0);
 }
 
+const INSERT_MESSAGE = `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT DO NOTHING`;
+
 /**
  * Inside a write transaction (after `c.heads.check()`): the message stored with the next seq, or the
  * existing row for a known clientId. The insert itself finds a retry (its clientId is unique per case
@@ -35,24 +46,7 @@ export function storedChatHead(c: SqliteDb, caseId: string, channel: string): nu
  */
 function insertMessage(c: SqliteDb, m: NewMessage, audit?: MessageAudit): AppendResult {
   const seq = (c.heads.chatHead(m.caseId, m.channel) ?? storedChatHead(c, m.caseId, m.channel)) + 1;
-  const { changes } = c
-    .stmt(
-      `INSERT INTO messages (case_id, channel, seq, id, client_id, sender_id, sender_name, sender_role, text,
-         created_at, cites) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    )
-    .run(
-      m.caseId,
-      m.channel,
-      seq,
-      m.id,
-      m.clientId,
-      m.senderId,
-      m.senderName,
-      m.senderRole,
-      m.text,
-      m.createdAt,
-      citesColumn(m.cites),
-    );
+  const { changes } = c.stmt(INSERT_MESSAGE).run(...messageValues(m, seq));
   if (changes === 0) {
     const existing = c
       .stmt('SELECT * FROM messages WHERE case_id = ? AND sender_id = ? AND client_id = ?')
