@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { NewMessage, PostgresStore as Store } from '@accord/server';
 import { entryBuilder } from '../../server/src/audit/log.js';
+import { recordPgStatements } from '../helpers/pg-statements.js';
 import { cpuOfCommand } from './lib/proc.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { dropDatabase, freshDatabase } from './lib/rooms.js';
@@ -45,17 +46,7 @@ const variants: { name: string; root: string }[] = [
 ];
 
 /** Statements sent by any pg client of this process (both stores' pg is this checkout's). */
-const statements: string[] = [];
-{
-  const proto = pg.Client.prototype;
-  // Kept as it is and called on the client it was called on (pg's many overloads, untyped here).
-  const query = Reflect.get(proto, 'query') as (this: pg.Client, ...a: unknown[]) => unknown;
-  Reflect.set(proto, 'query', function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    statements.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
-    return query.apply(this, args);
-  });
-}
+const { statements } = recordPgStatements(pg.Client.prototype);
 const isBatchStart = (s: string) => s === 'BEGIN' || s.includes('accord_chat_begin');
 
 interface Sender {

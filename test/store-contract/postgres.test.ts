@@ -3,6 +3,7 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGuest, registerBatchAtomicity, registerStoreContract } from './contract';
+import { recordPgStatements } from '../helpers/pg-statements';
 import { PostgresStore, type AuditHead, type AuditRecord, type NewMessage } from '@accord/server';
 import { GENESIS_HASH, auditPayload, verifyAuditChain } from '@accord/shared';
 
@@ -187,19 +188,11 @@ describe.skipIf(!available)('PostgresStore', () => {
     });
     /** Every statement the pool's connections send while `fn` runs (the round trips, one each). */
     async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-      const statements: string[] = [];
-      const proto = pg.Client.prototype;
-      // Kept as it is and called on the client it was called on (pg's many overloads, untyped here).
-      const query = Reflect.get(proto, 'query') as (this: pg.Client, ...a: unknown[]) => unknown;
-      Reflect.set(proto, 'query', function (this: pg.Client, ...args: unknown[]) {
-        const first = args[0];
-        statements.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
-        return query.apply(this, args);
-      });
+      const { statements, restore } = recordPgStatements(pg.Client.prototype);
       try {
         return { result: await fn(), statements };
       } finally {
-        Reflect.set(proto, 'query', query);
+        restore();
       }
     }
     /** Advisory locks on the case's audit chain held or awaited by any session. */
