@@ -28,7 +28,7 @@ import { cpuOfCommand } from './lib/proc.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { dropDatabase, freshDatabase } from './lib/rooms.js';
 import { holdMachineLock, repoRoot } from './lib/spawn.js';
-import { round, summarize } from './lib/stats.js';
+import { round, storeRunColumns } from './lib/stats.js';
 
 const env = process.env;
 const QUICK = env.ACCORD_BENCH_QUICK === '1';
@@ -144,13 +144,8 @@ async function measure(senders: Sender[], mode: 'closed' | 'rate'): Promise<Row>
   const pgCpu = cpuOfCommand('postgres') - pg0;
   const sent = statements.slice(s0);
   const batches = sent.filter(isBatchStart).length;
-  const lat = summarize(latencies);
   return {
-    acked: latencies.length,
-    failed,
-    'msg/s': round((latencies.length * 1000) / wall, 0),
-    'p50 ms': round(lat.p50, 2),
-    'p99 ms': round(lat.p99, 2),
+    ...storeRunColumns(latencies, failed, wall),
     batches,
     'msgs/batch': round(latencies.length / batches, 1),
     'statements/batch': round(sent.length / batches, 2),

@@ -32,7 +32,7 @@ import type { AuditHead, AuditRecord, NewMessage, SqliteStore as Store } from '@
 import { appendLog, type AppendLog } from './lib/append-log.js';
 import { printTable, writeResult, type Row } from './lib/report.js';
 import { holdMachineLock, repoRoot } from './lib/spawn.js';
-import { round, summarize } from './lib/stats.js';
+import { round, storeRunColumns } from './lib/stats.js';
 
 const env = process.env;
 const QUICK = env.ACCORD_BENCH_QUICK === '1';
@@ -191,16 +191,11 @@ async function measure(side: Side, mode: 'rate' | 'closed', floor: 'append' | 'n
   }
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const lat = summarize(latencies);
   const bytes = written() - w0;
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   return {
-    acked: latencies.length,
-    failed,
-    'msg/s': round((latencies.length * 1000) / wall, 0),
-    'p50 ms': round(lat.p50, 2),
-    'p99 ms': round(lat.p99, 2),
+    ...storeRunColumns(latencies, failed, wall),
     'CPU µs/msg': round(((cpu.user + cpu.system) / latencies.length) * 1, 1),
     'written KB/msg': round(bytes / 1024 / latencies.length, 1),
   };

@@ -15,3 +15,15 @@ export function summarize(values: readonly number[]): Summary {
 }
 
 export const round = (n: number, digits = 1): number => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
+
+/** The first columns of a store benchmark's row: answered and failed calls, their rate, their latency. */
+export function storeRunColumns(latencies: readonly number[], failed: number, wallMs: number) {
+  const lat = summarize(latencies);
+  return {
+    acked: latencies.length,
+    failed,
+    'msg/s': round((latencies.length * 1000) / wallMs, 0),
+    'p50 ms': round(lat.p50, 2),
+    'p99 ms': round(lat.p99, 2),
+  };
+}
