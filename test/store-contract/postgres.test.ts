@@ -31,6 +31,12 @@ if (!available) {
 }
 
 const schemas: string[] = [];
+/** A schema of its own for one store, dropped when the file ends. */
+const newSchema = (): string => {
+  const schema = `accord_t_${randomBytes(6).toString('hex')}`;
+  schemas.push(schema);
+  return schema;
+};
 
 async function waitUntil(check: () => boolean): Promise<void> {
   for (let i = 0; !check(); i++) {
@@ -49,16 +55,14 @@ afterAll(async () => {
 describe.skipIf(!available)('PostgresStore', () => {
   const open = async () => {
     // Each test gets a schema of its own, so runs never see each other's rows.
-    const schema = `accord_t_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     return PostgresStore.open({ connectionString: url, schema, max: 4 });
   };
   registerStoreContract('postgres', open);
   registerBatchAtomicity('postgres', open);
 
   it('a message stored alone after its batch failed takes the audit lock first, as batches do (no deadlock)', async () => {
-    const schema = `accord_t_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     const store = await PostgresStore.open({ connectionString: url, schema, max: 4 });
     // Another node's batch, by hand: it holds the case's audit lock, then takes the channel head.
     const other = new pg.Client({ connectionString: url });
@@ -206,8 +210,7 @@ describe.skipIf(!available)('PostgresStore', () => {
     }
 
     it('a resend, a reused clientId, a repeat within the batch and new messages: one batch, two round trips', async () => {
-      const schema = `accord_t_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
+      const schema = newSchema();
       const store = await PostgresStore.open({ connectionString: url, schema, max: 4 });
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
@@ -266,8 +269,7 @@ describe.skipIf(!available)('PostgresStore', () => {
     });
 
     it('a batch that fails as a whole lets go of its locks, and its messages are stored one by one', async () => {
-      const schema = `accord_t_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
+      const schema = newSchema();
       const store = await PostgresStore.open({ connectionString: url, schema, max: 1 });
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
@@ -304,8 +306,7 @@ describe.skipIf(!available)('PostgresStore', () => {
     });
 
     it("two nodes' batches interleaving on one case: gap-free seqs, one valid chain, no batch failing", async () => {
-      const schema = `accord_t_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
+      const schema = newSchema();
       const a = await PostgresStore.open({ connectionString: url, schema, max: 4 });
       const b = await PostgresStore.open({ connectionString: url, schema, max: 4 });
       const admin = new pg.Client({ connectionString: url });
